@@ -1,0 +1,25 @@
+/** Error codes map to CLI exit codes: `usage` → 2, everything else → 1. */
+export type ErrorCode =
+  | 'usage'
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'refused'
+  | 'config'
+  | 'storage'
+  | 'internal';
+
+/** A fault or refusal with a one-line, user-safe message. */
+export class GatehouseError extends Error {
+  readonly code: ErrorCode;
+  readonly userMessage: string;
+
+  constructor(code: ErrorCode, userMessage: string, options?: { cause?: unknown }) {
+    super(userMessage, options);
+    this.name = 'GatehouseError';
+    this.code = code;
+    this.userMessage = userMessage;
+  }
+}
+
+export const isGatehouseError = (e: unknown): e is GatehouseError => e instanceof GatehouseError;

@@ -1,0 +1,125 @@
+/** Domain types shared by every layer. Ids are branded so a GrantId cannot be passed as a UserId. */
+
+declare const brand: unique symbol;
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+export type UserId = Brand<number, 'UserId'>;
+export type UserKeyId = Brand<number, 'UserKeyId'>;
+export type NdaId = Brand<number, 'NdaId'>;
+export type TargetId = Brand<number, 'TargetId'>;
+export type GrantId = Brand<number, 'GrantId'>;
+/** A session id is a UUID string. */
+export type SessionId = Brand<string, 'SessionId'>;
+
+/** Epoch milliseconds, UTC. */
+export type EpochMs = number;
+
+export interface User {
+  readonly id: UserId;
+  readonly name: string;
+  readonly disabled: boolean;
+  readonly createdAt: EpochMs;
+}
+
+export interface UserKey {
+  readonly id: UserKeyId;
+  readonly userId: UserId;
+  /** Key algorithm, e.g. `ssh-ed25519`. */
+  readonly algorithm: string;
+  /** Base64 of the public key blob, as in an authorized_keys line. */
+  readonly blob: string;
+  /** `SHA256:<base64 without padding>`, as OpenSSH prints it. */
+  readonly fingerprint: string;
+  readonly comment: string;
+  readonly createdAt: EpochMs;
+}
+
+export interface Nda {
+  readonly id: NdaId;
+  readonly userId: UserId;
+  readonly title: string;
+  readonly ref: string;
+  readonly signedAt: EpochMs;
+  /** null: no end date. */
+  readonly expiresAt: EpochMs | null;
+  /** Hex sha256 of the signed document, when one was given. */
+  readonly documentSha256: string | null;
+  readonly revokedAt: EpochMs | null;
+  readonly createdAt: EpochMs;
+}
+
+export interface Target {
+  readonly id: TargetId;
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly login: string;
+  /** Pinned host key as `algorithm base64`, or null when not yet pinned. */
+  readonly hostKey: string | null;
+  readonly createdAt: EpochMs;
+}
+
+export type GrantMode = 'shell' | 'commands';
+
+export interface Grant {
+  readonly id: GrantId;
+  readonly userId: UserId;
+  readonly targetId: TargetId;
+  readonly ndaId: NdaId;
+  readonly startsAt: EpochMs;
+  readonly endsAt: EpochMs;
+  readonly mode: GrantMode;
+  /** Allowlist patterns (mode `commands`); empty for `shell`. */
+  readonly allowlist: readonly string[];
+  readonly reason: string;
+  readonly createdBy: string;
+  readonly createdAt: EpochMs;
+  readonly revokedAt: EpochMs | null;
+  readonly revokeReason: string | null;
+  /** When the user typed `I agree` to the grant's NDA; null until then. */
+  readonly ndaAcknowledgedAt: EpochMs | null;
+}
+
+/** What an allowed login may do: the outcome of decideAccess. */
+export interface Permit {
+  readonly grantId: GrantId;
+  readonly userId: UserId;
+  readonly targetId: TargetId;
+  readonly ndaId: NdaId;
+  readonly mode: GrantMode;
+  readonly allowlist: readonly string[];
+  readonly endsAt: EpochMs;
+}
+
+export type SessionEndReason =
+  | 'closed'
+  | 'expired'
+  | 'revoked'
+  | 'killed'
+  | 'shutdown'
+  | 'interrupted'
+  | 'error';
+
+export interface Session {
+  readonly id: SessionId;
+  readonly grantId: GrantId;
+  readonly userId: UserId;
+  readonly targetId: TargetId;
+  readonly startedAt: EpochMs;
+  readonly endedAt: EpochMs | null;
+  readonly endReason: SessionEndReason | null;
+  readonly exitStatus: number | null;
+  readonly recordingPath: string | null;
+  readonly bytes: number | null;
+  readonly sha256: string | null;
+}
+
+export interface AuditRecord {
+  readonly seq: number;
+  readonly ts: EpochMs;
+  readonly actor: string;
+  readonly type: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly prevHash: string;
+  readonly hash: string;
+}

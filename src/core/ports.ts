@@ -1,0 +1,165 @@
+/**
+ * Ports: the store as the rest of the system sees it. `store/` implements them on SQLite; `cli/`,
+ * `ssh/` and `web/` use only these interfaces (a PostgreSQL store can implement them later).
+ *
+ * Every write method runs in one transaction together with its audit event, and either
+ * completes or changes nothing. Refusals throw GatehouseError with a one-line message.
+ */
+import type { AuditEvent } from './audit-events.js';
+import type {
+  AuditRecord,
+  EpochMs,
+  Grant,
+  GrantId,
+  GrantMode,
+  Nda,
+  NdaId,
+  Session,
+  SessionEndReason,
+  SessionId,
+  Target,
+  TargetId,
+  User,
+  UserId,
+  UserKey,
+} from './model.js';
+
+/** Who did it: the OS user running the CLI, `--actor`, or `user:<name>` for ssh users. */
+export type Actor = string;
+
+export interface NewKey {
+  readonly algorithm: string;
+  readonly blob: string;
+  readonly fingerprint: string;
+  readonly comment: string;
+}
+
+export interface UserRepository {
+  /** Creates a user with its first key. Conflict when the name or key fingerprint exists. */
+  add(name: string, key: NewKey, actor: Actor): Promise<User>;
+  list(): Promise<User[]>;
+  findByName(name: string): Promise<User | null>;
+  get(id: UserId): Promise<User | null>;
+  setDisabled(name: string, disabled: boolean, actor: Actor): Promise<User>;
+  keys(userId: UserId): Promise<UserKey[]>;
+  addKey(name: string, key: NewKey, actor: Actor): Promise<UserKey>;
+  /** Removes the key with that fingerprint from the user. not_found when it is not theirs. */
+  removeKey(name: string, fingerprint: string, actor: Actor): Promise<void>;
+}
+
+export interface NewNda {
+  readonly userName: string;
+  readonly title: string;
+  readonly ref: string;
+  readonly signedAt: EpochMs;
+  readonly expiresAt: EpochMs | null;
+  readonly documentSha256: string | null;
+}
+
+export interface NdaRepository {
+  add(nda: NewNda, actor: Actor): Promise<Nda>;
+  get(id: NdaId): Promise<Nda | null>;
+  list(filter?: { readonly userName?: string }): Promise<Nda[]>;
+  revoke(id: NdaId, reason: string, actor: Actor): Promise<Nda>;
+}
+
+export interface NewTarget {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly login: string;
+  readonly hostKey: string | null;
+}
+
+export interface TargetRepository {
+  add(target: NewTarget, actor: Actor): Promise<Target>;
+  get(id: TargetId): Promise<Target | null>;
+  findByName(name: string): Promise<Target | null>;
+  list(): Promise<Target[]>;
+  /** Refused while the target has grants that are active or not yet started. */
+  remove(name: string, actor: Actor): Promise<void>;
+  pinHostKey(name: string, hostKey: string, actor: Actor): Promise<Target>;
+}
+
+export interface NewGrant {
+  readonly userName: string;
+  readonly targetName: string;
+  readonly ndaId: NdaId;
+  readonly startsAt: EpochMs;
+  readonly endsAt: EpochMs;
+  readonly mode: GrantMode;
+  readonly allowlist: readonly string[];
+  readonly reason: string;
+}
+
+export interface GrantRepository {
+  /**
+   * Validates the grant rules (DESIGN.md §2, core/grant-rules.ts) inside the write transaction,
+   * so a concurrent NDA revocation cannot slip between check and insert.
+   */
+  add(grant: NewGrant, maxDurationMs: number, now: EpochMs, actor: Actor): Promise<Grant>;
+  get(id: GrantId): Promise<Grant | null>;
+  list(filter?: {
+    readonly activeAt?: EpochMs;
+    readonly userName?: string;
+    readonly targetName?: string;
+  }): Promise<Grant[]>;
+  /** All grants of a user for a target (any state): input for decideAccess. */
+  forUserAndTarget(userId: UserId, targetId: TargetId): Promise<Grant[]>;
+  forUser(userId: UserId): Promise<Grant[]>;
+  revoke(id: GrantId, reason: string, now: EpochMs, actor: Actor): Promise<Grant>;
+  acknowledgeNda(id: GrantId, now: EpochMs, actor: Actor): Promise<Grant>;
+}
+
+export interface NewSession {
+  readonly id: SessionId;
+  readonly grantId: GrantId;
+  readonly userId: UserId;
+  readonly targetId: TargetId;
+  readonly startedAt: EpochMs;
+  readonly recordingPath: string | null;
+}
+
+export interface SessionEnd {
+  readonly endedAt: EpochMs;
+  readonly reason: SessionEndReason;
+  readonly exitStatus: number | null;
+  readonly bytes: number | null;
+  readonly sha256: string | null;
+}
+
+export interface SessionRepository {
+  start(session: NewSession, event: AuditEvent, actor: Actor): Promise<Session>;
+  end(id: SessionId, end: SessionEnd, event: AuditEvent, actor: Actor): Promise<Session>;
+  get(id: SessionId): Promise<Session | null>;
+  list(filter?: { readonly live?: boolean }): Promise<Session[]>;
+  /** Marks a live session for termination; the serving process polls and closes it. */
+  requestKill(id: SessionId, now: EpochMs, actor: Actor): Promise<void>;
+  /** Ids of live sessions whose kill was requested. */
+  killRequested(): Promise<SessionId[]>;
+}
+
+export type AuditVerification =
+  | { readonly ok: true; readonly count: number }
+  | { readonly ok: false; readonly count: number; readonly seq: number; readonly problem: string };
+
+export interface AuditRepository {
+  /** Appends one event in its own transaction (events with no other write). */
+  append(event: AuditEvent, actor: Actor): Promise<AuditRecord>;
+  list(filter?: {
+    readonly since?: EpochMs;
+    readonly type?: string;
+    readonly limit?: number;
+  }): Promise<AuditRecord[]>;
+  verify(): Promise<AuditVerification>;
+}
+
+export interface Store {
+  readonly users: UserRepository;
+  readonly ndas: NdaRepository;
+  readonly targets: TargetRepository;
+  readonly grants: GrantRepository;
+  readonly sessions: SessionRepository;
+  readonly audit: AuditRepository;
+  close(): Promise<void>;
+}
