@@ -33,9 +33,84 @@ export type AccessDecision =
   | { readonly ok: true; readonly permit: Permit; readonly grant: Grant; readonly nda: Nda }
   | { readonly ok: false; readonly reason: AccessDenialReason };
 
+type GrantDenial = Extract<AccessDenialReason, `grant.${string}` | `nda.${string}`>;
+
+/**
+ * When no grant allows the login, the reported reason comes from the grant that is closest to
+ * being usable, because that is the one an admin will want to fix: a live grant whose NDA is the
+ * problem, then a grant that has not started yet, then one that has expired, and last a revoked
+ * one (deliberately ended, the least interesting). Earlier in this list wins.
+ */
+const DENIAL_RANK: readonly GrantDenial[] = [
+  'nda.revoked',
+  'nda.expired',
+  'nda.not_yet_signed',
+  'nda.missing',
+  'grant.not_started',
+  'grant.expired',
+  'grant.revoked',
+];
+
+/**
+ * Why one grant does not allow access at `now`, or null when it does. Revocation is checked
+ * before the window: a revoked grant never becomes valid again, whatever the clock says.
+ * Any non-null revokedAt counts, even one later than `now` (clock skew between nodes).
+ */
+function grantDenial(grant: Grant, nda: Nda | undefined, now: EpochMs): GrantDenial | null {
+  if (grant.revokedAt !== null) return 'grant.revoked';
+  if (now < grant.startsAt) return 'grant.not_started';
+  if (now >= grant.endsAt) return 'grant.expired';
+  if (nda === undefined) return 'nda.missing';
+  if (nda.revokedAt !== null) return 'nda.revoked';
+  if (nda.signedAt > now) return 'nda.not_yet_signed';
+  if (nda.expiresAt !== null && now >= nda.expiresAt) return 'nda.expired';
+  return null;
+}
+
 export function decideAccess(facts: AccessFacts, now: EpochMs): AccessDecision {
-  // TODO(core helper)
-  void facts;
-  void now;
-  return { ok: false, reason: 'grant.none' };
+  const { user, target } = facts;
+  if (user === null) return { ok: false, reason: 'user.unknown' };
+  if (user.disabled) return { ok: false, reason: 'user.disabled' };
+  const keyKnown = facts.userKeys.some(
+    (k) => k.userId === user.id && k.fingerprint === facts.keyFingerprint,
+  );
+  if (!keyKnown) return { ok: false, reason: 'key.unknown' };
+  if (target === null) return { ok: false, reason: 'target.unknown' };
+  if (target.hostKey === null) return { ok: false, reason: 'target.unpinned' };
+
+  let best: { grant: Grant; nda: Nda } | null = null;
+  let denial: GrantDenial | null = null;
+  for (const grant of facts.grants) {
+    // Defence in depth: the caller should only pass this user's grants for this target.
+    if (grant.userId !== user.id || grant.targetId !== target.id) continue;
+    const nda = facts.ndas.find((n) => n.id === grant.ndaId && n.userId === user.id);
+    const why = grantDenial(grant, nda, now);
+    if (why === null && nda !== undefined) {
+      const better =
+        best === null ||
+        grant.endsAt > best.grant.endsAt ||
+        (grant.endsAt === best.grant.endsAt && grant.id > best.grant.id);
+      if (better) best = { grant, nda };
+    } else if (
+      why !== null &&
+      (denial === null || DENIAL_RANK.indexOf(why) < DENIAL_RANK.indexOf(denial))
+    ) {
+      denial = why;
+    }
+  }
+  if (best !== null)
+    return { ok: true, permit: toPermit(best.grant), grant: best.grant, nda: best.nda };
+  return { ok: false, reason: denial ?? 'grant.none' };
+}
+
+function toPermit(grant: Grant): Permit {
+  return {
+    grantId: grant.id,
+    userId: grant.userId,
+    targetId: grant.targetId,
+    ndaId: grant.ndaId,
+    mode: grant.mode,
+    allowlist: grant.allowlist,
+    endsAt: grant.endsAt,
+  };
 }
