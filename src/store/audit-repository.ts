@@ -1,0 +1,57 @@
+import type { AuditEvent } from '../core/audit-events.js';
+import type { AuditRecord, EpochMs } from '../core/model.js';
+import type { Actor, AuditRepository, AuditVerification } from '../core/ports.js';
+import { appendAuditEvent, CHAIN_START, checkChain, type ChainCursor } from './audit-chain.js';
+import type { StoreContext } from './context.js';
+import type { SqlValue } from './database.js';
+import { auditFromRow, type AuditRow } from './rows.js';
+
+const VERIFY_BATCH = 1000;
+
+export class SqliteAuditRepository implements AuditRepository {
+  constructor(private readonly ctx: StoreContext) {}
+
+  append(event: AuditEvent, actor: Actor): Promise<AuditRecord> {
+    return this.ctx.tx.write((db) => appendAuditEvent(db, event, actor, this.ctx.clock.now()));
+  }
+
+  /** Oldest first; with `limit`, the newest `limit` matching events (still oldest first). */
+  list(
+    filter: { readonly since?: EpochMs; readonly type?: string; readonly limit?: number } = {},
+  ): Promise<AuditRecord[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.since !== undefined) {
+      where.push('ts >= ?');
+      params.push(filter.since);
+    }
+    if (filter.type !== undefined) {
+      where.push('type = ?');
+      params.push(filter.type);
+    }
+    const limit = filter.limit === undefined ? -1 : Math.max(0, Math.floor(filter.limit));
+    params.push(limit);
+    const sql = `SELECT * FROM (SELECT * FROM audit_events ${
+      where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+    } ORDER BY seq DESC LIMIT ?) ORDER BY seq`;
+    return this.ctx.tx.read(async (db) => (await db.all<AuditRow>(sql, params)).map(auditFromRow));
+  }
+
+  /** Walks the whole chain in batches; events appended meanwhile are checked too. */
+  async verify(): Promise<AuditVerification> {
+    let cursor: ChainCursor = CHAIN_START;
+    for (;;) {
+      const from = cursor.lastSeq;
+      const rows = await this.ctx.tx.read((db) =>
+        db.all<AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?', [
+          from,
+          VERIFY_BATCH,
+        ]),
+      );
+      if (rows.length === 0) return { ok: true, count: cursor.count };
+      const check = checkChain(cursor, rows);
+      if (!check.ok) return check;
+      cursor = check;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/** What every repository needs, plus lookups shared by several of them (run inside a tx). */
+import type { Clock } from '../core/clock.js';
+import { GatehouseError } from '../core/errors.js';
+import { quoteForMessage } from '../core/names.js';
+import type { Target, User } from '../core/model.js';
+import type { Database } from './database.js';
+import { targetFromRow, userFromRow, type TargetRow, type UserRow } from './rows.js';
+import type { Transactions } from './transaction.js';
+
+export interface StoreContext {
+  readonly tx: Transactions;
+  readonly clock: Clock;
+}
+
+export async function userByName(db: Database, name: string): Promise<User | null> {
+  const row = await db.get<UserRow>('SELECT * FROM users WHERE name = ?', [name]);
+  return row ? userFromRow(row) : null;
+}
+
+export async function requireUser(db: Database, name: string): Promise<User> {
+  const user = await userByName(db, name);
+  if (!user) throw new GatehouseError('not_found', `user: no user named ${quoteForMessage(name)}`);
+  return user;
+}
+
+/** Live (not removed) target by name. */
+export async function targetByName(db: Database, name: string): Promise<Target | null> {
+  const row = await db.get<TargetRow>(
+    'SELECT * FROM targets WHERE name = ? AND removed_at IS NULL',
+    [name],
+  );
+  return row ? targetFromRow(row) : null;
+}
+
+export async function requireTarget(db: Database, name: string): Promise<Target> {
+  const target = await targetByName(db, name);
+  if (!target) {
+    throw new GatehouseError('not_found', `target: no target named ${quoteForMessage(name)}`);
+  }
+  return target;
+}

@@ -1,0 +1,178 @@
+import { GatehouseError } from '../core/errors.js';
+import { checkGrantRules } from '../core/grant-rules.js';
+import type { EpochMs, Grant, GrantId, TargetId, UserId } from '../core/model.js';
+import type { Actor, GrantRepository, NewGrant } from '../core/ports.js';
+import { appendAuditEvent } from './audit-chain.js';
+import { requireTarget, requireUser, type StoreContext } from './context.js';
+import type { Database, SqlValue } from './database.js';
+import { ndaById } from './ndas-repository.js';
+import { grantFromRow, type GrantRow } from './rows.js';
+
+async function requireGrant(db: Database, id: GrantId): Promise<Grant> {
+  const row = await db.get<GrantRow>('SELECT * FROM grants WHERE id = ?', [id]);
+  if (!row) throw new GatehouseError('not_found', `grant: no grant with id ${id}`);
+  return grantFromRow(row);
+}
+
+export class SqliteGrantRepository implements GrantRepository {
+  constructor(private readonly ctx: StoreContext) {}
+
+  add(grant: NewGrant, maxDurationMs: number, now: EpochMs, actor: Actor): Promise<Grant> {
+    return this.ctx.tx.write(async (db) => {
+      const user = await requireUser(db, grant.userName);
+      const target = await requireTarget(db, grant.targetName);
+      const nda = await ndaById(db, grant.ndaId);
+      const verdict = checkGrantRules({
+        user,
+        target,
+        nda,
+        startsAt: grant.startsAt,
+        endsAt: grant.endsAt,
+        mode: grant.mode,
+        allowlist: grant.allowlist,
+        maxDurationMs,
+        now,
+      });
+      if (!verdict.ok) {
+        const message = verdict.message.startsWith(verdict.field)
+          ? verdict.message
+          : `${verdict.field}: ${verdict.message}`;
+        throw new GatehouseError('refused', message);
+      }
+      if (!nda) throw new GatehouseError('not_found', `nda: no NDA with id ${grant.ndaId}`);
+      const allowlist = grant.mode === 'shell' ? [] : [...grant.allowlist];
+      const row = await db.get<GrantRow>(
+        `INSERT INTO grants (user_id, target_id, nda_id, starts_at, ends_at, mode, allowlist,
+                             reason, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        [
+          user.id,
+          target.id,
+          nda.id,
+          grant.startsAt,
+          grant.endsAt,
+          grant.mode,
+          JSON.stringify(allowlist),
+          grant.reason,
+          actor,
+          now,
+        ],
+      );
+      if (!row) throw new Error('grants insert returned no row');
+      const created = grantFromRow(row);
+      await appendAuditEvent(
+        db,
+        {
+          type: 'grant.create',
+          payload: {
+            grant: created.id,
+            user: user.name,
+            target: target.name,
+            nda: nda.id,
+            startsAt: created.startsAt,
+            endsAt: created.endsAt,
+            mode: created.mode,
+            allowlist,
+            reason: created.reason,
+          },
+        },
+        actor,
+        this.ctx.clock.now(),
+      );
+      return created;
+    });
+  }
+
+  get(id: GrantId): Promise<Grant | null> {
+    return this.ctx.tx.read(async (db) => {
+      const row = await db.get<GrantRow>('SELECT * FROM grants WHERE id = ?', [id]);
+      return row ? grantFromRow(row) : null;
+    });
+  }
+
+  list(
+    filter: {
+      readonly activeAt?: EpochMs;
+      readonly userName?: string;
+      readonly targetName?: string;
+    } = {},
+  ): Promise<Grant[]> {
+    // Fixed SQL fragments; every value is a bound parameter.
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.activeAt !== undefined) {
+      where.push('g.revoked_at IS NULL AND g.starts_at <= ? AND g.ends_at > ?');
+      params.push(filter.activeAt, filter.activeAt);
+    }
+    if (filter.userName !== undefined) {
+      where.push('g.user_id IN (SELECT id FROM users WHERE name = ?)');
+      params.push(filter.userName);
+    }
+    if (filter.targetName !== undefined) {
+      where.push('g.target_id IN (SELECT id FROM targets WHERE name = ? AND removed_at IS NULL)');
+      params.push(filter.targetName);
+    }
+    const sql = `SELECT g.* FROM grants g ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY g.id`;
+    return this.ctx.tx.read(async (db) => (await db.all<GrantRow>(sql, params)).map(grantFromRow));
+  }
+
+  forUserAndTarget(userId: UserId, targetId: TargetId): Promise<Grant[]> {
+    return this.ctx.tx.read(async (db) =>
+      (
+        await db.all<GrantRow>(
+          'SELECT * FROM grants WHERE user_id = ? AND target_id = ? ORDER BY id',
+          [userId, targetId],
+        )
+      ).map(grantFromRow),
+    );
+  }
+
+  forUser(userId: UserId): Promise<Grant[]> {
+    return this.ctx.tx.read(async (db) =>
+      (await db.all<GrantRow>('SELECT * FROM grants WHERE user_id = ? ORDER BY id', [userId])).map(
+        grantFromRow,
+      ),
+    );
+  }
+
+  revoke(id: GrantId, reason: string, now: EpochMs, actor: Actor): Promise<Grant> {
+    return this.ctx.tx.write(async (db) => {
+      const grant = await requireGrant(db, id);
+      if (grant.revokedAt !== null) {
+        throw new GatehouseError('refused', `grant: ${id} is already revoked`);
+      }
+      const row = await db.get<GrantRow>(
+        'UPDATE grants SET revoked_at = ?, revoke_reason = ? WHERE id = ? RETURNING *',
+        [now, reason, id],
+      );
+      if (!row) throw new Error('grants update returned no row');
+      await appendAuditEvent(
+        db,
+        { type: 'grant.revoke', payload: { grant: id, reason } },
+        actor,
+        this.ctx.clock.now(),
+      );
+      return grantFromRow(row);
+    });
+  }
+
+  /** Records the first `I agree`; later calls return the grant unchanged and add no event. */
+  acknowledgeNda(id: GrantId, now: EpochMs, actor: Actor): Promise<Grant> {
+    return this.ctx.tx.write(async (db) => {
+      const grant = await requireGrant(db, id);
+      if (grant.ndaAcknowledgedAt !== null) return grant;
+      const row = await db.get<GrantRow>(
+        'UPDATE grants SET nda_acknowledged_at = ? WHERE id = ? RETURNING *',
+        [now, id],
+      );
+      if (!row) throw new Error('grants update returned no row');
+      await appendAuditEvent(
+        db,
+        { type: 'nda.acknowledge', payload: { grant: id, nda: grant.ndaId, user: grant.userId } },
+        actor,
+        this.ctx.clock.now(),
+      );
+      return grantFromRow(row);
+    });
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Append-only schema migrations, tracked with PRAGMA user_version. Never edit a released entry:
+ * add a new one. Times are INTEGER epoch milliseconds UTC. CHECK constraints are named so
+ * sqlite-errors.ts can turn a failure into a domain message.
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+const CANONICAL_NAME = (column: string): string =>
+  `length(${column}) BETWEEN 1 AND 64 AND ${column} GLOB '[a-z]*' ` +
+  `AND ${column} NOT GLOB '*[^a-z0-9._-]*'`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE CONSTRAINT users_name CHECK (${CANONICAL_NAME('name')}),
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE user_keys (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  algorithm TEXT NOT NULL CHECK (length(algorithm) > 0),
+  blob TEXT NOT NULL CHECK (length(blob) > 0),
+  fingerprint TEXT NOT NULL UNIQUE CHECK (fingerprint GLOB 'SHA256:*'),
+  comment TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX user_keys_user ON user_keys(user_id);
+
+CREATE TABLE ndas (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  title TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  signed_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  document_sha256 TEXT CHECK (document_sha256 IS NULL OR length(document_sha256) = 64),
+  revoked_at INTEGER,
+  revoke_reason TEXT,
+  created_at INTEGER NOT NULL,
+  CHECK (expires_at IS NULL OR expires_at > signed_at)
+) STRICT;
+CREATE INDEX ndas_user ON ndas(user_id);
+
+-- Targets are soft-deleted: old grants and sessions still resolve, and the name becomes free.
+CREATE TABLE targets (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL CONSTRAINT targets_name CHECK (${CANONICAL_NAME('name')}),
+  host TEXT NOT NULL CHECK (length(host) > 0),
+  port INTEGER NOT NULL CONSTRAINT targets_port CHECK (port BETWEEN 1 AND 65535),
+  login TEXT NOT NULL CHECK (length(login) > 0),
+  host_key TEXT,
+  created_at INTEGER NOT NULL,
+  removed_at INTEGER
+) STRICT;
+CREATE UNIQUE INDEX targets_live_name ON targets(name) WHERE removed_at IS NULL;
+
+CREATE TABLE grants (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  nda_id INTEGER NOT NULL REFERENCES ndas(id),
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  mode TEXT NOT NULL CONSTRAINT grants_mode CHECK (mode IN ('shell', 'commands')),
+  allowlist TEXT NOT NULL DEFAULT '[]'
+    CONSTRAINT grants_allowlist CHECK (json_valid(allowlist) AND json_type(allowlist) = 'array'),
+  reason TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  revoke_reason TEXT,
+  nda_acknowledged_at INTEGER,
+  CONSTRAINT grants_window CHECK (ends_at > starts_at)
+) STRICT;
+CREATE INDEX grants_user_target ON grants(user_id, target_id);
+CREATE INDEX grants_target ON grants(target_id);
+CREATE INDEX grants_nda ON grants(nda_id);
+
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY CONSTRAINT sessions_id CHECK (length(id) = 36),
+  grant_id INTEGER NOT NULL REFERENCES grants(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  end_reason TEXT CONSTRAINT sessions_end_reason CHECK (end_reason IS NULL OR end_reason IN
+    ('closed', 'expired', 'revoked', 'killed', 'shutdown', 'interrupted', 'error')),
+  exit_status INTEGER,
+  recording_path TEXT,
+  bytes INTEGER CHECK (bytes IS NULL OR bytes >= 0),
+  sha256 TEXT,
+  kill_requested_at INTEGER,
+  CHECK ((ended_at IS NULL) = (end_reason IS NULL))
+) STRICT;
+CREATE INDEX sessions_live ON sessions(started_at) WHERE ended_at IS NULL;
+CREATE INDEX sessions_grant ON sessions(grant_id);
+
+-- No CHECK on payload: verify() must be able to report a row someone made unparsable by hand.
+CREATE TABLE audit_events (
+  seq INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_events_ts ON audit_events(ts);
+CREATE INDEX audit_events_type ON audit_events(type);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,0 +1,210 @@
+/** Row shapes as SQLite returns them, and the one place each becomes a core type. */
+import type {
+  AuditRecord,
+  Grant,
+  GrantId,
+  GrantMode,
+  Nda,
+  NdaId,
+  Session,
+  SessionEndReason,
+  SessionId,
+  Target,
+  TargetId,
+  User,
+  UserId,
+  UserKey,
+  UserKeyId,
+} from '../core/model.js';
+
+export const asUserId = (n: number): UserId => n as UserId;
+export const asUserKeyId = (n: number): UserKeyId => n as UserKeyId;
+export const asNdaId = (n: number): NdaId => n as NdaId;
+export const asTargetId = (n: number): TargetId => n as TargetId;
+export const asGrantId = (n: number): GrantId => n as GrantId;
+export const asSessionId = (s: string): SessionId => s as SessionId;
+
+export interface UserRow {
+  id: number;
+  name: string;
+  disabled: number;
+  created_at: number;
+}
+
+export const userFromRow = (r: UserRow): User => ({
+  id: asUserId(r.id),
+  name: r.name,
+  disabled: r.disabled === 1,
+  createdAt: r.created_at,
+});
+
+export interface UserKeyRow {
+  id: number;
+  user_id: number;
+  algorithm: string;
+  blob: string;
+  fingerprint: string;
+  comment: string;
+  created_at: number;
+}
+
+export const userKeyFromRow = (r: UserKeyRow): UserKey => ({
+  id: asUserKeyId(r.id),
+  userId: asUserId(r.user_id),
+  algorithm: r.algorithm,
+  blob: r.blob,
+  fingerprint: r.fingerprint,
+  comment: r.comment,
+  createdAt: r.created_at,
+});
+
+export interface NdaRow {
+  id: number;
+  user_id: number;
+  title: string;
+  ref: string;
+  signed_at: number;
+  expires_at: number | null;
+  document_sha256: string | null;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+  created_at: number;
+}
+
+export const ndaFromRow = (r: NdaRow): Nda => ({
+  id: asNdaId(r.id),
+  userId: asUserId(r.user_id),
+  title: r.title,
+  ref: r.ref,
+  signedAt: r.signed_at,
+  expiresAt: r.expires_at,
+  documentSha256: r.document_sha256,
+  revokedAt: r.revoked_at,
+  createdAt: r.created_at,
+});
+
+export interface TargetRow {
+  id: number;
+  name: string;
+  host: string;
+  port: number;
+  login: string;
+  host_key: string | null;
+  created_at: number;
+  removed_at: number | null;
+}
+
+export const targetFromRow = (r: TargetRow): Target => ({
+  id: asTargetId(r.id),
+  name: r.name,
+  host: r.host,
+  port: r.port,
+  login: r.login,
+  hostKey: r.host_key,
+  createdAt: r.created_at,
+});
+
+export interface GrantRow {
+  id: number;
+  user_id: number;
+  target_id: number;
+  nda_id: number;
+  starts_at: number;
+  ends_at: number;
+  mode: string;
+  allowlist: string;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+  nda_acknowledged_at: number | null;
+}
+
+function parseAllowlist(text: string): readonly string[] {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
+    throw new Error('grants.allowlist is not a JSON array of strings');
+  }
+  return value;
+}
+
+export const grantFromRow = (r: GrantRow): Grant => ({
+  id: asGrantId(r.id),
+  userId: asUserId(r.user_id),
+  targetId: asTargetId(r.target_id),
+  ndaId: asNdaId(r.nda_id),
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+  // The CHECK constraint guarantees one of the two.
+  mode: r.mode as GrantMode,
+  allowlist: parseAllowlist(r.allowlist),
+  reason: r.reason,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  revokeReason: r.revoke_reason,
+  ndaAcknowledgedAt: r.nda_acknowledged_at,
+});
+
+export interface SessionRow {
+  id: string;
+  grant_id: number;
+  user_id: number;
+  target_id: number;
+  started_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+  exit_status: number | null;
+  recording_path: string | null;
+  bytes: number | null;
+  sha256: string | null;
+  kill_requested_at: number | null;
+}
+
+export const sessionFromRow = (r: SessionRow): Session => ({
+  id: asSessionId(r.id),
+  grantId: asGrantId(r.grant_id),
+  userId: asUserId(r.user_id),
+  targetId: asTargetId(r.target_id),
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  // The CHECK constraint guarantees a known reason or null.
+  endReason: r.end_reason as SessionEndReason | null,
+  exitStatus: r.exit_status,
+  recordingPath: r.recording_path,
+  bytes: r.bytes,
+  sha256: r.sha256,
+});
+
+export interface AuditRow {
+  seq: number;
+  ts: number;
+  actor: string;
+  type: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function parsePayload(text: string): Readonly<Record<string, unknown>> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // fall through: a tampered row is still listed; verify() names it.
+  }
+  return { unparsable: text.slice(0, 200) };
+}
+
+export const auditFromRow = (r: AuditRow): AuditRecord => ({
+  seq: r.seq,
+  ts: r.ts,
+  actor: r.actor,
+  type: r.type,
+  payload: parsePayload(r.payload),
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});

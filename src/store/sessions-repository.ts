@@ -1,0 +1,112 @@
+import type { AuditEvent } from '../core/audit-events.js';
+import { GatehouseError, isGatehouseError } from '../core/errors.js';
+import type { EpochMs, Session, SessionId } from '../core/model.js';
+import { quoteForMessage } from '../core/names.js';
+import type { Actor, NewSession, SessionEnd, SessionRepository } from '../core/ports.js';
+import { appendAuditEvent } from './audit-chain.js';
+import type { StoreContext } from './context.js';
+import type { Database } from './database.js';
+import { asSessionId, sessionFromRow, type SessionRow } from './rows.js';
+import { sqliteCode } from './sqlite-errors.js';
+
+async function requireLiveSession(db: Database, id: SessionId): Promise<Session> {
+  const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
+  if (!row) throw new GatehouseError('not_found', `session: no session ${quoteForMessage(id)}`);
+  if (row.ended_at !== null)
+    throw new GatehouseError('refused', `session: ${id} has already ended`);
+  return sessionFromRow(row);
+}
+
+export class SqliteSessionRepository implements SessionRepository {
+  constructor(private readonly ctx: StoreContext) {}
+
+  async start(session: NewSession, event: AuditEvent, actor: Actor): Promise<Session> {
+    try {
+      return await this.ctx.tx.write(async (db) => {
+        const row = await db.get<SessionRow>(
+          `INSERT INTO sessions (id, grant_id, user_id, target_id, started_at, recording_path)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+          [
+            session.id,
+            session.grantId,
+            session.userId,
+            session.targetId,
+            session.startedAt,
+            session.recordingPath,
+          ],
+        );
+        if (!row) throw new Error('sessions insert returned no row');
+        await appendAuditEvent(db, event, actor, this.ctx.clock.now());
+        return sessionFromRow(row);
+      });
+    } catch (err) {
+      if (isGatehouseError(err) && err.code === 'not_found' && sqliteCode(err.cause) !== null) {
+        throw new GatehouseError('not_found', 'session: its grant, user or target does not exist', {
+          cause: err.cause,
+        });
+      }
+      throw err;
+    }
+  }
+
+  end(id: SessionId, end: SessionEnd, event: AuditEvent, actor: Actor): Promise<Session> {
+    return this.ctx.tx.write(async (db) => {
+      await requireLiveSession(db, id);
+      const row = await db.get<SessionRow>(
+        `UPDATE sessions SET ended_at = ?, end_reason = ?, exit_status = ?, bytes = ?, sha256 = ?
+         WHERE id = ? RETURNING *`,
+        [end.endedAt, end.reason, end.exitStatus, end.bytes, end.sha256, id],
+      );
+      if (!row) throw new Error('sessions update returned no row');
+      await appendAuditEvent(db, event, actor, this.ctx.clock.now());
+      return sessionFromRow(row);
+    });
+  }
+
+  get(id: SessionId): Promise<Session | null> {
+    return this.ctx.tx.read(async (db) => {
+      const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
+      return row ? sessionFromRow(row) : null;
+    });
+  }
+
+  /** live: true → only open sessions; false → only ended ones; absent → all. Oldest first. */
+  list(filter: { readonly live?: boolean } = {}): Promise<Session[]> {
+    const sql =
+      filter.live === undefined
+        ? 'SELECT * FROM sessions ORDER BY started_at, id'
+        : filter.live
+          ? 'SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY started_at, id'
+          : 'SELECT * FROM sessions WHERE ended_at IS NOT NULL ORDER BY started_at, id';
+    return this.ctx.tx.read(async (db) => (await db.all<SessionRow>(sql)).map(sessionFromRow));
+  }
+
+  /** A second request for the same session changes nothing and adds no event. */
+  requestKill(id: SessionId, now: EpochMs, actor: Actor): Promise<void> {
+    return this.ctx.tx.write(async (db) => {
+      await requireLiveSession(db, id);
+      const result = await db.run(
+        'UPDATE sessions SET kill_requested_at = ? WHERE id = ? AND kill_requested_at IS NULL',
+        [now, id],
+      );
+      if (result.changes === 0) return;
+      await appendAuditEvent(
+        db,
+        { type: 'session.kill', payload: { session: id } },
+        actor,
+        this.ctx.clock.now(),
+      );
+    });
+  }
+
+  killRequested(): Promise<SessionId[]> {
+    return this.ctx.tx.read(async (db) =>
+      (
+        await db.all<{ id: string }>(
+          `SELECT id FROM sessions WHERE ended_at IS NULL AND kill_requested_at IS NOT NULL
+           ORDER BY started_at`,
+        )
+      ).map((r) => asSessionId(r.id)),
+    );
+  }
+}

@@ -1,0 +1,115 @@
+import { GatehouseError } from '../core/errors.js';
+import type { Target, TargetId } from '../core/model.js';
+import { checkName } from '../core/names.js';
+import type { Actor, NewTarget, TargetRepository } from '../core/ports.js';
+import { appendAuditEvent } from './audit-chain.js';
+import { requireTarget, targetByName, type StoreContext } from './context.js';
+import { targetFromRow, type TargetRow } from './rows.js';
+
+/**
+ * Targets are soft-deleted (removed_at): grants and sessions that name them still resolve through
+ * get(id), while findByName/list no longer see them and the name is free for a new target.
+ */
+export class SqliteTargetRepository implements TargetRepository {
+  constructor(private readonly ctx: StoreContext) {}
+
+  add(target: NewTarget, actor: Actor): Promise<Target> {
+    const valid = checkName('target', target.name);
+    if (!valid.ok) return Promise.reject(new GatehouseError('invalid', valid.message));
+    return this.ctx.tx.write(async (db) => {
+      if (await targetByName(db, target.name)) {
+        throw new GatehouseError('conflict', `target: ${target.name} already exists`);
+      }
+      const now = this.ctx.clock.now();
+      const row = await db.get<TargetRow>(
+        `INSERT INTO targets (name, host, port, login, host_key, created_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+        [target.name, target.host, target.port, target.login, target.hostKey, now],
+      );
+      if (!row) throw new Error('targets insert returned no row');
+      const created = targetFromRow(row);
+      await appendAuditEvent(
+        db,
+        {
+          type: 'target.create',
+          payload: {
+            target: created.name,
+            targetId: created.id,
+            host: created.host,
+            port: created.port,
+            login: created.login,
+            hostKey: created.hostKey,
+          },
+        },
+        actor,
+        now,
+      );
+      return created;
+    });
+  }
+
+  get(id: TargetId): Promise<Target | null> {
+    return this.ctx.tx.read(async (db) => {
+      const row = await db.get<TargetRow>('SELECT * FROM targets WHERE id = ?', [id]);
+      return row ? targetFromRow(row) : null;
+    });
+  }
+
+  findByName(name: string): Promise<Target | null> {
+    return this.ctx.tx.read((db) => targetByName(db, name));
+  }
+
+  list(): Promise<Target[]> {
+    return this.ctx.tx.read(async (db) =>
+      (await db.all<TargetRow>('SELECT * FROM targets WHERE removed_at IS NULL ORDER BY name')).map(
+        targetFromRow,
+      ),
+    );
+  }
+
+  remove(name: string, actor: Actor): Promise<void> {
+    return this.ctx.tx.write(async (db) => {
+      const target = await requireTarget(db, name);
+      const now = this.ctx.clock.now();
+      const pending = await db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM grants WHERE target_id = ? AND revoked_at IS NULL AND ends_at > ?',
+        [target.id, now],
+      );
+      const n = pending?.n ?? 0;
+      if (n > 0) {
+        throw new GatehouseError(
+          'refused',
+          `target: ${name} has ${n} active or future grant${n === 1 ? '' : 's'}; revoke them first`,
+        );
+      }
+      await db.run('UPDATE targets SET removed_at = ? WHERE id = ?', [now, target.id]);
+      await appendAuditEvent(
+        db,
+        { type: 'target.remove', payload: { target: name, targetId: target.id } },
+        actor,
+        now,
+      );
+    });
+  }
+
+  pinHostKey(name: string, hostKey: string, actor: Actor): Promise<Target> {
+    return this.ctx.tx.write(async (db) => {
+      const target = await requireTarget(db, name);
+      const row = await db.get<TargetRow>(
+        'UPDATE targets SET host_key = ? WHERE id = ? RETURNING *',
+        [hostKey, target.id],
+      );
+      if (!row) throw new Error('targets update returned no row');
+      await appendAuditEvent(
+        db,
+        {
+          type: 'target.pin',
+          payload: { target: name, targetId: target.id, previous: target.hostKey, hostKey },
+        },
+        actor,
+        this.ctx.clock.now(),
+      );
+      return targetFromRow(row);
+    });
+  }
+}
