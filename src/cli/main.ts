@@ -1,0 +1,187 @@
+import { mkdir } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { loadConfig, type Config } from '../config/load-config.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { GatehouseError, isGatehouseError } from '../core/errors.js';
+import type { Store } from '../core/ports.js';
+import { openStore } from '../store/open-store.js';
+import { register as registerAudit } from './audit.js';
+import type { CliContext, CliIo, GlobalOptions } from './context.js';
+import { register as registerGrant } from './grant.js';
+import { register as registerKeys } from './keys.js';
+import { register as registerNda } from './nda.js';
+import { register as registerServe } from './serve.js';
+import { register as registerSession } from './session.js';
+import { register as registerTarget } from './target.js';
+import { register as registerUser } from './user.js';
+import { requireActor } from './validate.js';
+
+/*
+ * Exit codes (DESIGN.md §2), one rule everywhere:
+ *   0  success.
+ *   2  usage: the command line is wrong by itself, judged before the database or the network is
+ *      touched — unknown command/option, missing or extra argument, malformed values (names,
+ *      durations, times, ids, ports, keys, patterns), conflicting options, an unreadable file
+ *      named by an option (--key-file, --document). GatehouseError code 'usage'.
+ *   1  refused or failed: the operation was tried — not found, already exists, a grant rule
+ *      (NDA revoked/not covering, too long, no pinned host key…), config errors, database
+ *      errors (corrupt, read-only, busy), network errors (target scan), a broken audit chain.
+ * Every error is one line on stderr starting `gatehouse: `; nothing else is printed on error.
+ */
+
+const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A commander parse error, tagged with the command it happened in. */
+class CommandLineError extends Error {
+  constructor(
+    readonly command: Command,
+    readonly commanderError: CommanderError,
+  ) {
+    super(commanderError.message);
+  }
+}
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function commanderLine(err: CommandLineError): string {
+  const where = commandPath(err.command);
+  const prefix = where === '' ? '' : `${where}: `;
+  if (err.commanderError.code === 'commander.help') {
+    const subs = err.command.commands.map((c) => c.name()).filter((n) => n !== 'help');
+    return `${prefix}missing command; one of: ${subs.join(', ')}`;
+  }
+  const text = err.commanderError.message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+  return `${prefix}${text}`;
+}
+
+/** One line, whatever the error: never a stack, never a multi-line dump. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return line.length > 400 ? `${line.slice(0, 400)}...` : line;
+}
+
+function installOverrides(cmd: Command): void {
+  cmd.exitOverride((err) => {
+    throw new CommandLineError(cmd, err);
+  });
+  cmd.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+  for (const sub of cmd.commands) installOverrides(sub);
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('gatehouse')
+    .description('SSH bastion for temporary, NDA-bound production access')
+    .option('--config <file>', 'config file (else $GATEHOUSE_CONFIG, else config/gatehouse.yaml)')
+    .option('--json', 'print one JSON document on stdout', false)
+    .option('--actor <name>', 'who the audit events name', osUser())
+    .configureOutput({ writeOut: (s) => ctx.io.stdout(s) })
+    .showSuggestionAfterError(true);
+  registerUser(program, ctx);
+  registerNda(program, ctx);
+  registerTarget(program, ctx);
+  registerKeys(program, ctx);
+  registerGrant(program, ctx);
+  registerSession(program, ctx);
+  registerAudit(program, ctx);
+  registerServe(program, ctx);
+  installOverrides(program);
+  return program;
+}
+
+export interface MainOptions {
+  readonly clock?: Clock;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+export async function main(argv: string[], io: CliIo = processIo, mainOptions: MainOptions = {}): Promise<number> {
+  const env = mainOptions.env ?? process.env;
+  const cwd = mainOptions.cwd ?? process.cwd();
+  let current: GlobalOptions | undefined;
+  let config: Promise<Config> | undefined;
+  const ctx: CliContext = {
+    io,
+    clock: mainOptions.clock ?? systemClock,
+    options: () => {
+      if (current === undefined) throw new GatehouseError('internal', 'options read before parsing');
+      return current;
+    },
+    loadConfig: () => (config ??= loadConfig(ctx.options().config, env, cwd)),
+    withStore: async <T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> => {
+      const cfg = await ctx.loadConfig();
+      const store = await openDatabase(cfg.database.path, ctx.clock);
+      try {
+        return await fn(store, cfg);
+      } finally {
+        await store.close();
+      }
+    },
+  };
+  const program = buildProgram(ctx);
+  program.hook('preAction', (_program, action) => {
+    const o = action.optsWithGlobals<{ config?: string; json: boolean; actor: string }>();
+    current = {
+      ...(o.config === undefined ? {} : { config: o.config }),
+      json: o.json,
+      actor: requireActor(o.actor),
+    };
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    return report(io, e);
+  }
+}
+
+async function openDatabase(dbPath: string, clock: Clock): Promise<Store> {
+  try {
+    await mkdir(path.dirname(dbPath), { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new GatehouseError('storage', `database: ${dbPath}: cannot create its folder (${code})`);
+  }
+  try {
+    return await openStore(dbPath, { clock });
+  } catch (e) {
+    if (isGatehouseError(e)) throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    throw new GatehouseError('storage', `database: ${dbPath}: ${oneLine(why)}`, { cause: e });
+  }
+}
+
+function report(io: CliIo, e: unknown): number {
+  if (e instanceof CommandLineError) {
+    const code = e.commanderError.code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    io.stderr(`gatehouse: ${oneLine(commanderLine(e))}\n`);
+    return 2;
+  }
+  if (isGatehouseError(e)) {
+    io.stderr(`gatehouse: ${oneLine(e.userMessage)}\n`);
+    return e.code === 'usage' ? 2 : 1;
+  }
+  const why = e instanceof Error ? e.message : String(e);
+  io.stderr(`gatehouse: internal error: ${oneLine(why)}\n`);
+  return 1;
+}

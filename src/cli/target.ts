@@ -1,0 +1,133 @@
+import type { Command } from 'commander';
+import { GatehouseError } from '../core/errors.js';
+import type { Target } from '../core/model.js';
+import type { Store } from '../core/ports.js';
+import { parsePublicKey } from '../keys/public-key.js';
+import { scanHostKey } from '../keys/scan-host-key.js';
+import type { CliContext } from './context.js';
+import { isoTime, printJson, printLine, printResult, printTable } from './output.js';
+import { requireHost, requireKeyText, requireLogin, requireName, requirePort } from './validate.js';
+
+interface AddOptions {
+  readonly host: string;
+  readonly port: string;
+  readonly login: string;
+  readonly hostKey?: string;
+}
+
+/** A target as shown: the domain object plus the pinned key's fingerprint. */
+function targetView(t: Target) {
+  const parsed = t.hostKey === null ? null : parsePublicKey(t.hostKey);
+  return { ...t, hostKeyFingerprint: parsed?.ok ? parsed.key.fingerprint : null };
+}
+
+async function mustFind(store: Store, name: string): Promise<Target> {
+  const target = await store.targets.findByName(name);
+  if (target === null) throw new GatehouseError('not_found', `target: no target named ${name}`);
+  return target;
+}
+
+const SCAN_TIMEOUT_MS = 10_000;
+
+export function register(program: Command, ctx: CliContext): void {
+  const target = program.command('target').description('hosts reachable through the bastion');
+
+  target
+    .command('add')
+    .description('register a target; prints its id')
+    .argument('<name>', 'target name: ^[a-z][a-z0-9._-]{0,63}$')
+    .requiredOption('--host <host>', 'host name or IP address')
+    .option('--port <port>', 'SSH port', '22')
+    .requiredOption('--login <user>', 'account on the target the bastion logs in as')
+    .option('--host-key <line>', "the target's host key 'alg base64' (or pin later with `target scan --pin`)")
+    .action(async (name: string, opts: AddOptions) => {
+      requireName('target', name);
+      const host = requireHost('--host', opts.host);
+      const port = requirePort('--port', opts.port);
+      const login = requireLogin('--login', opts.login);
+      const hostKey = opts.hostKey === undefined ? null : requireKeyText('--host-key', opts.hostKey).line;
+      const created = await ctx.withStore(async (store) =>
+        targetView(await store.targets.add({ name, host, port, login, hostKey }, ctx.options().actor)),
+      );
+      printResult(ctx, created, () => String(created.id));
+    });
+
+  target
+    .command('list')
+    .description('list targets')
+    .action(async () => {
+      const views = await ctx.withStore(async (store) => (await store.targets.list()).map(targetView));
+      if (ctx.options().json) return printJson(ctx, views);
+      printTable(
+        ctx,
+        ['ID', 'NAME', 'HOST', 'PORT', 'LOGIN', 'HOST KEY', 'CREATED'],
+        views.map((t) => [
+          String(t.id),
+          t.name,
+          t.host,
+          String(t.port),
+          t.login,
+          t.hostKeyFingerprint ?? 'not pinned',
+          isoTime(t.createdAt),
+        ]),
+      );
+    });
+
+  target
+    .command('remove')
+    .description('remove a target (refused while it has current or future grants)')
+    .argument('<name>')
+    .action(async (name: string) => {
+      requireName('target', name);
+      await ctx.withStore(async (store) => {
+        await mustFind(store, name);
+        await store.targets.remove(name, ctx.options().actor);
+      });
+      if (ctx.options().json) printJson(ctx, { target: name, removed: true });
+      else printLine(ctx, `removed ${name}`);
+    });
+
+  target
+    .command('scan')
+    .description("fetch and show the target's host key; pin it only with --pin")
+    .argument('<name>')
+    .option('--pin', 'pin the scanned key', false)
+    .option('--replace', 'with --pin: replace a different pinned key', false)
+    .action(async (name: string, opts: { readonly pin: boolean; readonly replace: boolean }) => {
+      requireName('target', name);
+      const found = await ctx.withStore(async (store) => mustFind(store, name));
+      const scan = await scanHostKey(found.host, found.port, SCAN_TIMEOUT_MS);
+      if (!scan.ok) throw new GatehouseError('refused', `target ${name}: ${scan.message}`);
+      const key = scan.key;
+      const previous = found.hostKey === null ? null : parsePublicKey(found.hostKey);
+      const previousFingerprint = previous?.ok ? previous.key.fingerprint : null;
+      const changed = found.hostKey !== null && found.hostKey !== key.line;
+      if (opts.pin && changed && !opts.replace) {
+        throw new GatehouseError(
+          'refused',
+          `target ${name}: host key differs from the pinned one: pinned ${previousFingerprint ?? found.hostKey}, scanned ${key.fingerprint}; check why, then use --pin --replace`,
+        );
+      }
+      let pinned = found.hostKey === key.line;
+      if (opts.pin && !pinned) {
+        // Re-read inside the pin: a concurrent scan must not silently win over another's key.
+        await ctx.withStore(async (store) => {
+          const now = await mustFind(store, name);
+          if (now.hostKey !== found.hostKey) {
+            throw new GatehouseError('conflict', `target ${name}: the pinned key changed while scanning; scan again`);
+          }
+          await store.targets.pinHostKey(name, key.line, ctx.options().actor);
+        });
+        pinned = true;
+      }
+      const result = { target: name, host: found.host, port: found.port, hostKey: key.line, fingerprint: key.fingerprint, pinned, changed, previousFingerprint };
+      if (ctx.options().json) return printJson(ctx, result);
+      printLine(ctx, key.line);
+      printLine(ctx, key.fingerprint);
+      if (changed && !pinned) printLine(ctx, `DIFFERS from the pinned key ${previousFingerprint ?? '?'}; pin with --pin --replace only if you know why it changed`);
+      else if (changed) printLine(ctx, `pinned (replaced ${previousFingerprint ?? '?'})`);
+      else if (pinned && opts.pin && found.hostKey === null) printLine(ctx, 'pinned');
+      else if (pinned) printLine(ctx, 'matches the pinned key');
+      else printLine(ctx, 'not pinned; use --pin to pin it');
+    });
+}

@@ -1,0 +1,193 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
+import { GatehouseError } from '../core/errors.js';
+import { quoteForMessage } from '../core/names.js';
+import { configSchema, type RawConfig } from './schema.js';
+
+export interface Listen {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Config {
+  /** null: embedded defaults (no file). */
+  readonly configPath: string | null;
+  readonly ssh: {
+    readonly listen: Listen;
+    readonly hostKeyPath: string;
+    readonly clientKeyPath: string;
+    readonly loginGraceTimeMs: number;
+    readonly maxAuthTries: number;
+    readonly maxSessions: number;
+    readonly maxStartups: number;
+    readonly maxStartupsPerSource: number;
+    readonly idleTimeoutMs: number | null;
+    readonly drainTimeoutMs: number;
+  };
+  readonly database: { readonly path: string };
+  readonly recordings: {
+    readonly dir: string;
+    readonly mode: 'strict' | 'best_effort';
+    readonly captureInput: boolean;
+  };
+  readonly grants: { readonly maxDurationMs: number };
+  readonly web: { readonly listen: Listen | null };
+  readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  readonly profiles: Readonly<Record<string, readonly string[]>>;
+}
+
+export const DEFAULT_CONFIG_PATH = path.join('config', 'gatehouse.yaml');
+
+const fail = (what: string): GatehouseError => new GatehouseError('config', `config: ${what}`);
+
+/**
+ * Finds, reads and validates the config. Path choice: `explicitPath`, else $GATEHOUSE_CONFIG, else
+ * `config/gatehouse.yaml` under `cwd`; only that last default may be missing (embedded defaults,
+ * base folder `<cwd>/config`). Relative paths in the file resolve against the file's folder.
+ */
+export async function loadConfig(
+  explicitPath: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<Config> {
+  const envPath = env['GATEHOUSE_CONFIG'];
+  const chosen =
+    explicitPath !== undefined
+      ? { file: explicitPath, from: '--config' }
+      : envPath !== undefined && envPath !== ''
+        ? { file: envPath, from: '$GATEHOUSE_CONFIG' }
+        : null;
+  const file = path.resolve(cwd, chosen?.file ?? DEFAULT_CONFIG_PATH);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (chosen === null && code === 'ENOENT') return resolveConfig(parseRaw({}), null, path.join(cwd, 'config'));
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : `cannot read (${code ?? 'error'})`;
+    throw fail(`${file}: ${why}${chosen ? ` (from ${chosen.from})` : ''}`);
+  }
+  return resolveConfig(parseRaw(parseYaml(text, file)), file, path.dirname(file));
+}
+
+/** Parses config text (tests, `serve --check`); `file` only names the source in messages. */
+export function parseConfigText(text: string, file: string): Config {
+  return resolveConfig(parseRaw(parseYaml(text, file)), file, path.dirname(path.resolve(file)));
+}
+
+function parseYaml(text: string, file: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const line = first.linePos?.[0].line;
+    const what = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw fail(`${file}: ${line === undefined ? '' : `line ${line}: `}${what}`);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw fail(`${file}: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : 'invalid YAML'}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw fail(`${file}: expected a mapping of settings (key: value) at the top level`);
+  }
+  return value;
+}
+
+function parseRaw(value: unknown): RawConfig {
+  const result = configSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  /* c8 ignore next */
+  if (issue === undefined) throw fail('invalid');
+  throw fail(describeIssue(issue, value));
+}
+
+function dotted(segments: readonly PropertyKey[]): string {
+  return segments.length === 0 ? '(top level)' : segments.map((s) => String(s)).join('.');
+}
+
+function typeName(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string ${quoteForMessage(v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `the ${typeof v} ${String(v)}`;
+  return typeof v;
+}
+
+function valueAt(root: unknown, segments: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const s of segments) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[s];
+  }
+  return v;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
+  const at = issue.path;
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${dotted([...at, issue.keys[0] ?? '?'])}: unknown key`;
+    case 'invalid_type': {
+      const expected = issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+      return `${dotted(at)}: expected ${expected}, got ${typeName(valueAt(root, at))}`;
+    }
+    case 'invalid_value':
+      return `${dotted(at)}: must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'invalid_key':
+      return `${dotted(at)}: invalid name ${quoteForMessage(String(at.at(-1) ?? ''))}`;
+    case 'too_small':
+      return `${dotted(at)}: ${issue.origin === 'array' || issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}`}`;
+    case 'too_big':
+      return `${dotted(at)}: must be at most ${String(issue.maximum)}`;
+    default:
+      return `${dotted(at)}: ${issue.message}`;
+  }
+}
+
+function durationMs(value: string, where: string): number {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) throw fail(`${where}: ${parsed.message}`);
+  return parsed.ms;
+}
+
+function parseListen(value: string, where: string): Listen {
+  const cut = value.lastIndexOf(':');
+  const host = value.slice(0, cut).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(value.slice(cut + 1));
+  if (!Number.isInteger(port) || port > 65535) throw fail(`${where}: port must be 0-65535`);
+  return { host, port };
+}
+
+function resolveConfig(raw: RawConfig, configPath: string | null, base: string): Config {
+  const abs = (p: string): string => path.resolve(base, p);
+  return {
+    configPath,
+    ssh: {
+      listen: parseListen(raw.ssh.listen, 'ssh.listen'),
+      hostKeyPath: abs(raw.ssh.hostKeyPath),
+      clientKeyPath: abs(raw.ssh.clientKeyPath),
+      loginGraceTimeMs: durationMs(raw.ssh.loginGraceTime, 'ssh.loginGraceTime'),
+      maxAuthTries: raw.ssh.maxAuthTries,
+      maxSessions: raw.ssh.maxSessions,
+      maxStartups: raw.ssh.maxStartups,
+      maxStartupsPerSource: raw.ssh.maxStartupsPerSource,
+      idleTimeoutMs: raw.ssh.idleTimeout === null ? null : durationMs(raw.ssh.idleTimeout, 'ssh.idleTimeout'),
+      drainTimeoutMs: durationMs(raw.ssh.drainTimeout, 'ssh.drainTimeout'),
+    },
+    database: { path: abs(raw.database.path) },
+    recordings: { dir: abs(raw.recordings.dir), mode: raw.recordings.mode, captureInput: raw.recordings.captureInput },
+    grants: { maxDurationMs: durationMs(raw.grants.maxDuration, 'grants.maxDuration') },
+    web: { listen: raw.web.listen === null ? null : parseListen(raw.web.listen, 'web.listen') },
+    log: { level: raw.log.level },
+    profiles: raw.profiles,
+  };
+}

@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { main } from '../../src/cli/main.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const execFileP = promisify(execFile);
+export const BIN = path.resolve(import.meta.dirname, '../../bin/gatehouse.js');
+
+export interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Cli {
+  readonly dir: string;
+  readonly configPath: string;
+  readonly dbPath: string;
+  /** `gatehouse --config <temp> ...args`, in-process. */
+  run(...args: string[]): Promise<Run>;
+  /** Like run, with --json, expecting exit 0; returns the parsed document. */
+  json<T = unknown>(...args: string[]): Promise<T>;
+  /** The real bin/gatehouse.js in a child process. */
+  spawn(...args: string[]): Promise<Run>;
+  /** Number of audit events: a refused command must leave it unchanged. */
+  auditCount(): Promise<number>;
+}
+
+export async function makeCli(extraConfig = ''): Promise<Cli> {
+  const dir = await tempDir('gatehouse-cli-');
+  const configPath = path.join(dir, 'gatehouse.yaml');
+  await writeFile(
+    configPath,
+    `database:\n  path: data/gatehouse.db\nssh:\n  clientKeyPath: data/keys/client_ed25519_key\n  hostKeyPath: data/keys/host\n${extraConfig}`,
+  );
+  const run = async (...args: string[]): Promise<Run> => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['--config', configPath, ...args], {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+    });
+    return { code, stdout, stderr };
+  };
+  const cli: Cli = {
+    dir,
+    configPath,
+    dbPath: path.join(dir, 'data', 'gatehouse.db'),
+    run,
+    json: async <T>(...args: string[]): Promise<T> => {
+      const r = await run('--json', ...args);
+      if (r.code !== 0) throw new Error(`gatehouse ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as T;
+    },
+    spawn: async (...args: string[]): Promise<Run> => {
+      try {
+        const { stdout, stderr } = await execFileP(process.execPath, [BIN, '--config', configPath, ...args]);
+        return { code: 0, stdout, stderr };
+      } catch (e) {
+        const err = e as { code?: number; stdout?: string; stderr?: string };
+        return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+      }
+    },
+    auditCount: async () => (await cli.json<unknown[]>('audit', 'list')).length,
+  };
+  return cli;
+}
+
+/** Asserts the shape every error must have: exactly one line starting `gatehouse: `. */
+export function isOneLineError(r: Run): boolean {
+  return /^gatehouse: [^\n]+\n$/.test(r.stderr) && r.stderr.length < 400;
+}

@@ -1,0 +1,143 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../../src/config/load-config.js';
+import { GatehouseError } from '../../src/core/errors.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const DAY = 86_400_000;
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+async function configFile(text: string, name = 'gatehouse.yaml'): Promise<string> {
+  const dir = await tempDir('gatehouse-config-');
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+async function loadError(text: string): Promise<string> {
+  const file = await configFile(text);
+  try {
+    await loadConfig(file, {}, '/');
+  } catch (e) {
+    expect(e).toBeInstanceOf(GatehouseError);
+    expect((e as GatehouseError).code).toBe('config');
+    const message = (e as GatehouseError).userMessage;
+    expect(message).not.toContain('\n');
+    return message.replace(file, 'FILE');
+  }
+  throw new Error('config was accepted');
+}
+
+/** The config without where it came from, to compare two sources. */
+const settings = (c: Config) => ({ ...c, configPath: undefined });
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults with base <cwd>/config when config/gatehouse.yaml is missing', async () => {
+    const cwd = await tempDir();
+    const c = await loadConfig(undefined, {}, cwd);
+    expect(c.configPath).toBeNull();
+    expect(c.database.path).toBe(path.join(cwd, 'data', 'gatehouse.db'));
+    expect(c.ssh.hostKeyPath).toBe(path.join(cwd, 'data', 'keys', 'ssh_host_ed25519_key'));
+    expect(c.ssh.clientKeyPath).toBe(path.join(cwd, 'data', 'keys', 'client_ed25519_key'));
+    expect(c.recordings).toEqual({ dir: path.join(cwd, 'recordings'), mode: 'strict', captureInput: false });
+    expect(c.ssh.listen).toEqual({ host: '0.0.0.0', port: 2222 });
+    expect(c.ssh.loginGraceTimeMs).toBe(60_000);
+    expect(c.ssh.idleTimeoutMs).toBeNull();
+    expect(c.ssh.drainTimeoutMs).toBe(10_000);
+    expect(c.grants.maxDurationMs).toBe(30 * DAY);
+    expect(c.web.listen).toBeNull();
+    expect(c.log.level).toBe('info');
+    expect(c.profiles).toEqual({});
+  });
+
+  it('the example config/gatehouse.yaml is valid and holds exactly the defaults', async () => {
+    const example = await loadConfig(undefined, {}, repoRoot);
+    expect(example.configPath).toBe(path.join(repoRoot, 'config', 'gatehouse.yaml'));
+    const defaults = await loadConfig(undefined, {}, await tempDir());
+    const rebase = (c: Config, from: string) =>
+      JSON.parse(JSON.stringify(settings(c)).split(from).join('<base>')) as unknown;
+    expect(rebase(example, repoRoot)).toEqual(rebase(defaults, path.dirname(path.dirname(defaults.database.path))));
+  });
+
+  it('resolves relative paths against the config file folder, keeps absolute ones', async () => {
+    const file = await configFile(
+      'database:\n  path: db/g.db\nrecordings:\n  dir: /srv/rec\nssh:\n  clientKeyPath: ../k/client\n',
+    );
+    const dir = path.dirname(file);
+    const c = await loadConfig(file, {}, '/somewhere/else');
+    expect(c.configPath).toBe(file);
+    expect(c.database.path).toBe(path.join(dir, 'db', 'g.db'));
+    expect(c.recordings.dir).toBe('/srv/rec');
+    expect(c.ssh.clientKeyPath).toBe(path.join(path.dirname(dir), 'k', 'client'));
+  });
+
+  it('takes $GATEHOUSE_CONFIG, and an explicit path over it; a relative explicit path is from cwd', async () => {
+    const a = await configFile('log:\n  level: debug\n', 'a.yaml');
+    const b = await configFile('log:\n  level: warn\n', 'b.yaml');
+    expect((await loadConfig(undefined, { GATEHOUSE_CONFIG: a }, '/')).log.level).toBe('debug');
+    expect((await loadConfig(b, { GATEHOUSE_CONFIG: a }, '/')).log.level).toBe('warn');
+    expect((await loadConfig('b.yaml', {}, path.dirname(b))).configPath).toBe(b);
+  });
+
+  it('converts durations, listen addresses and profiles', async () => {
+    const file = await configFile(
+      [
+        'ssh:',
+        '  listen: "[::1]:0"',
+        '  idleTimeout: 15m',
+        'grants:',
+        '  maxDuration: 7d',
+        'web:',
+        '  listen: 127.0.0.1:8080',
+        'profiles:',
+        '  ops:',
+        '    - uptime',
+        '    - df -h',
+      ].join('\n'),
+    );
+    const c = await loadConfig(file, {}, '/');
+    expect(c.ssh.listen).toEqual({ host: '::1', port: 0 });
+    expect(c.ssh.idleTimeoutMs).toBe(15 * 60_000);
+    expect(c.grants.maxDurationMs).toBe(7 * DAY);
+    expect(c.web.listen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.profiles).toEqual({ ops: ['uptime', 'df -h'] });
+  });
+
+  it('an empty file means all defaults', async () => {
+    const c = await loadConfig(await configFile(''), {}, '/');
+    expect(c.grants.maxDurationMs).toBe(30 * DAY);
+  });
+
+  it.each([
+    ['unknown nested key', 'ssh:\n  listne: 0.0.0.0:22\n', 'config: ssh.listne: unknown key'],
+    ['unknown top-level key', 'databse:\n  path: x\n', 'config: databse: unknown key'],
+    ['wrong type', 'ssh:\n  maxAuthTries: six\n', 'config: ssh.maxAuthTries: expected a number, got the string "six"'],
+    ['section not a mapping', 'ssh: 22\n', 'config: ssh: expected a mapping, got the number 22'],
+    ['boolean as text', 'recordings:\n  captureInput: "yes"\n', 'config: recordings.captureInput: expected a boolean, got the string "yes"'],
+    ['enum', 'log:\n  level: loud\n', 'config: log.level: must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['bad duration', 'grants:\n  maxDuration: 2x\n', 'config: grants.maxDuration: must be a duration like 90s, 45m, 2h or 7d'],
+    ['zero duration', 'grants:\n  maxDuration: 0h\n', 'config: grants.maxDuration: must be a duration like 90s, 45m, 2h or 7d'],
+    ['huge duration', 'grants:\n  maxDuration: 99999d\n', 'config: grants.maxDuration: "99999d" is not a duration: longer than the maximum of 10 years (3650d)'],
+    ['bad listen', 'ssh:\n  listen: 2222\n', 'config: ssh.listen: expected a string, got the number 2222'],
+    ['port out of range', 'ssh:\n  listen: 0.0.0.0:70000\n', 'config: ssh.listen: port must be 0-65535'],
+    ['empty path', 'database:\n  path: ""\n', 'config: database.path: must not be empty'],
+    ['count too small', 'ssh:\n  maxSessions: 0\n', 'config: ssh.maxSessions: must be at least 1'],
+    ['top level list', '- a\n- b\n', 'config: FILE: expected a mapping of settings (key: value) at the top level'],
+    ['duplicate key', 'log:\n  level: info\nlog:\n  level: warn\n', 'config: FILE: line 3: Map keys must be unique'],
+    ['invalid YAML', 'ssh:\n  listen: [0.0.0.0\n', 'config: FILE: line'],
+  ])('refuses %s with one line naming the path', async (_what, text, expected) => {
+    expect(await loadError(text)).toContain(expected);
+  });
+
+  it('refuses an explicit or $GATEHOUSE_CONFIG path that does not exist', async () => {
+    const dir = await tempDir();
+    const missing = path.join(dir, 'nope.yaml');
+    await expect(loadConfig(missing, {}, '/')).rejects.toThrow(`config: ${missing}: no such file (from --config)`);
+    await expect(loadConfig(undefined, { GATEHOUSE_CONFIG: missing }, '/')).rejects.toThrow(
+      `config: ${missing}: no such file (from $GATEHOUSE_CONFIG)`,
+    );
+    await mkdir(path.join(dir, 'folder.yaml'));
+    await expect(loadConfig(path.join(dir, 'folder.yaml'), {}, '/')).rejects.toThrow('is a folder');
+  });
+});
