@@ -1,0 +1,298 @@
+/**
+ * The session recorder: one asciicast v2 file per session channel, written as it happens.
+ * Never throws into the relay and never blocks it: events are queued and written in batches.
+ */
+import { mkdir, open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { GatehouseError } from '../core/errors.js';
+import type { CastEventKind } from './asciicast-encoder.js';
+import { Utf8StreamDecoder, encodeEvent, encodeHeader, resizeData } from './asciicast-encoder.js';
+import { LineBatchWriter } from './line-batch-writer.js';
+import { recordingRelativePath } from './recording-path.js';
+
+export type RecordingMode = 'strict' | 'best_effort';
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface RecordingFailure {
+  /** `overflow`: the writer could not keep up (queue bound hit); `write`: the file system failed. */
+  readonly reason: 'overflow' | 'write';
+  readonly mode: RecordingMode;
+  readonly error: Error;
+}
+
+export interface RecordingSeal {
+  /** Absolute path of the .cast file. */
+  readonly path: string;
+  /** `YYYY/MM/DD/<uuid>.cast`, relative to the recordings dir (what the session row stores). */
+  readonly relativePath: string;
+  /** Hex sha256 of the file's bytes. */
+  readonly sha256: string;
+  readonly bytes: number;
+  /** Event lines (the header line is not counted). */
+  readonly events: number;
+}
+
+export interface SessionRecorder {
+  readonly path: string;
+  readonly relativePath: string;
+  /** True after an overflow or write error: later events are dropped. */
+  readonly failed: boolean;
+  /**
+   * Output the user saw. stdout and stderr get separate UTF-8 decoders. Returns false when the
+   * backlog passed half the queue bound: the relay should pause reading from the target until
+   * 'drain' (flow control, as with a stream's write()); ignoring it risks an overflow failure.
+   */
+  output(data: Buffer, stream?: OutputStream): boolean;
+  /** Typed input; ignored unless the recording was opened with `captureInput`. Same return as output(). */
+  input(data: Buffer): boolean;
+  /** Window size change; non-positive or non-integer sizes are ignored. */
+  resize(cols: number, rows: number): void;
+  marker(label: string): void;
+  on(event: 'failure', listener: (failure: RecordingFailure) => void): void;
+  /** After output()/input() returned false, once the backlog is below a quarter of the bound. */
+  on(event: 'drain', listener: () => void): void;
+  /** Flushes, fsyncs and closes. Idempotent; always resolves with what reached the file. */
+  close(): Promise<RecordingSeal>;
+}
+
+export interface OpenRecordingOptions {
+  readonly dir: string;
+  readonly sessionId: string;
+  /** Epoch ms; event times are relative to it, the folders come from its UTC date. */
+  readonly startedAt: number;
+  readonly width: number;
+  readonly height: number;
+  /** e.g. `alice@db1: uptime` */
+  readonly title: string;
+  readonly term?: string;
+  readonly shell?: string;
+  readonly captureInput: boolean;
+  readonly mode: RecordingMode;
+  readonly clock: Clock;
+  readonly onFailure?: (failure: RecordingFailure) => void;
+  /** Defaults: 250 ms, 64 KiB, 8 MiB. */
+  readonly flushIntervalMs?: number;
+  readonly flushThresholdBytes?: number;
+  readonly maxQueueBytes?: number;
+}
+
+const errorOf = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+const validSize = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 65535;
+
+/**
+ * Creates `dir/YYYY/MM/DD/<uuid>.cast` (mode 0640, never overwriting) and writes the header
+ * before resolving. Rejects with GatehouseError('storage') when the file cannot be created or
+ * written, and ('invalid') for a bad session id or size: in strict mode the caller refuses the
+ * session.
+ */
+export async function openRecording(options: OpenRecordingOptions): Promise<SessionRecorder> {
+  if (!validSize(options.width) || !validSize(options.height)) {
+    throw new GatehouseError(
+      'invalid',
+      'recording: width and height must be integers between 1 and 65535',
+    );
+  }
+  const relativePath = recordingRelativePath(options.sessionId, options.startedAt);
+  const path = join(options.dir, ...relativePath.split('/'));
+  let fh: FileHandle;
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o750 });
+    fh = await open(path, 'wx', 0o640);
+  } catch (err) {
+    throw new GatehouseError('storage', `recording: cannot create ${path}: ${codeOf(err)}`, {
+      cause: err,
+    });
+  }
+  const recorder = new FileSessionRecorder(fh, path, relativePath, options);
+  await recorder.start();
+  return recorder;
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : errorOf(err).message;
+}
+
+class FileSessionRecorder implements SessionRecorder {
+  readonly path: string;
+  readonly relativePath: string;
+  readonly #fh: FileHandle;
+  readonly #opts: OpenRecordingOptions;
+  readonly #writer: LineBatchWriter;
+  readonly #decoders = {
+    stdout: new Utf8StreamDecoder(),
+    stderr: new Utf8StreamDecoder(),
+    input: new Utf8StreamDecoder(),
+  };
+  readonly #listeners: ((f: RecordingFailure) => void)[] = [];
+  readonly #drainListeners: (() => void)[] = [];
+  readonly #maxQueueBytes: number;
+  #backedUp = false;
+  #failure: RecordingFailure | null = null;
+  #closing: Promise<RecordingSeal> | null = null;
+  #lastTime = 0;
+
+  constructor(fh: FileHandle, path: string, relativePath: string, opts: OpenRecordingOptions) {
+    this.#fh = fh;
+    this.path = path;
+    this.relativePath = relativePath;
+    this.#opts = opts;
+    if (opts.onFailure) this.#listeners.push(opts.onFailure);
+    this.#maxQueueBytes = opts.maxQueueBytes ?? 8 * 1024 * 1024;
+    this.#writer = new LineBatchWriter(fh, {
+      flushIntervalMs: opts.flushIntervalMs ?? 250,
+      flushThresholdBytes: opts.flushThresholdBytes ?? 64 * 1024,
+      maxQueueBytes: this.#maxQueueBytes,
+      onWriteError: (err) => this.#fail('write', err),
+      onWritten: () => this.#maybeDrained(),
+    });
+  }
+
+  async start(): Promise<void> {
+    const o = this.#opts;
+    const header = encodeHeader({
+      width: o.width,
+      height: o.height,
+      startedAt: o.startedAt,
+      title: o.title,
+      ...(o.term !== undefined ? { term: o.term } : {}),
+      ...(o.shell !== undefined ? { shell: o.shell } : {}),
+    });
+    this.#writer.push(Buffer.from(header, 'utf8'), 0, true);
+    await this.#writer.drain();
+    if (this.#failure) {
+      await this.#fh.close().catch(() => undefined);
+      throw new GatehouseError(
+        'storage',
+        `recording: cannot write ${this.path}: ${this.#failure.error.message}`,
+        {
+          cause: this.#failure.error,
+        },
+      );
+    }
+  }
+
+  get failed(): boolean {
+    return this.#failure !== null;
+  }
+
+  on(
+    event: 'failure' | 'drain',
+    listener: ((failure: RecordingFailure) => void) | (() => void),
+  ): void {
+    if (event === 'drain') this.#drainListeners.push(listener as () => void);
+    else this.#listeners.push(listener);
+  }
+
+  output(data: Buffer, stream: OutputStream = 'stdout'): boolean {
+    if (!this.#accepting()) return true;
+    this.#event('o', this.#decoders[stream].write(data));
+    return this.#pressure();
+  }
+
+  input(data: Buffer): boolean {
+    if (!this.#opts.captureInput || !this.#accepting()) return true;
+    this.#event('i', this.#decoders.input.write(data));
+    return this.#pressure();
+  }
+
+  /** True while the relay may keep sending; a failed or closed recorder never holds it back. */
+  #pressure(): boolean {
+    if (this.#failure !== null || this.#writer.backlogBytes < this.#maxQueueBytes / 2) return true;
+    this.#backedUp = true;
+    return false;
+  }
+
+  #maybeDrained(): void {
+    if (this.#writer.backlogBytes < this.#maxQueueBytes / 4) this.#releaseDrain();
+  }
+
+  /** Also on failure and close: a relay paused for the recorder must never stay paused. */
+  #releaseDrain(): void {
+    if (!this.#backedUp) return;
+    this.#backedUp = false;
+    for (const listener of this.#drainListeners) {
+      try {
+        listener();
+      } catch {
+        // A listener's fault must not reach the writer.
+      }
+    }
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!validSize(cols) || !validSize(rows) || !this.#accepting()) return;
+    this.#event('r', resizeData(cols, rows));
+  }
+
+  marker(label: string): void {
+    if (!this.#accepting()) return;
+    this.#event('m', label);
+  }
+
+  close(): Promise<RecordingSeal> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  #accepting(): boolean {
+    return this.#failure === null && this.#closing === null;
+  }
+
+  #now(): number {
+    // Never let a clock step backwards produce decreasing times.
+    const t = Math.max(this.#lastTime, (this.#opts.clock.now() - this.#opts.startedAt) / 1000);
+    this.#lastTime = t;
+    return t;
+  }
+
+  #event(kind: CastEventKind, data: string): void {
+    if (data === '' && (kind === 'o' || kind === 'i')) return;
+    const line = Buffer.from(encodeEvent(this.#now(), kind, data), 'utf8');
+    if (this.#writer.push(line, 1) === 'overflow') {
+      const stop = encodeEvent(
+        this.#now(),
+        'm',
+        'gatehouse: recording stopped: writer could not keep up',
+      );
+      this.#writer.push(Buffer.from(stop, 'utf8'), 1, true);
+      this.#fail(
+        'overflow',
+        new Error('recording queue overflow: the file system could not keep up'),
+      );
+    }
+  }
+
+  #fail(reason: RecordingFailure['reason'], err: unknown): void {
+    if (this.#failure) return;
+    const failure: RecordingFailure = { reason, mode: this.#opts.mode, error: errorOf(err) };
+    this.#failure = failure;
+    for (const listener of this.#listeners) {
+      try {
+        listener(failure);
+      } catch {
+        // A listener's fault must not reach the relay.
+      }
+    }
+    this.#releaseDrain();
+  }
+
+  async #close(): Promise<RecordingSeal> {
+    this.#releaseDrain();
+    if (this.#failure === null) {
+      // A character cut off by the end of the session becomes U+FFFD, not nothing.
+      this.#event('o', this.#decoders.stdout.end() + this.#decoders.stderr.end());
+      if (this.#opts.captureInput) this.#event('i', this.#decoders.input.end());
+    }
+    await this.#writer.drain();
+    try {
+      if (!this.#writer.failed) await this.#fh.sync();
+    } catch (err) {
+      this.#fail('write', err);
+    }
+    await this.#fh.close().catch((err: unknown) => this.#fail('write', err));
+    return { path: this.path, relativePath: this.relativePath, ...this.#writer.seal() };
+  }
+}

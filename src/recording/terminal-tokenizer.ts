@@ -1,0 +1,160 @@
+/**
+ * Splits terminal output (decoded text) into text, controls and escape sequences, following the
+ * shape of the DEC/ECMA-48 parser (vt100.net/emu/dec_ansi_parser) closely enough to strip or
+ * keep sequences safely. Stateful: a sequence split across chunks is recognised whole. Pure.
+ */
+
+export type TerminalToken =
+  | { readonly type: 'text'; readonly text: string }
+  /** C0 control (and DEL), or a C1 control that opens no sequence. */
+  | { readonly type: 'control'; readonly char: string }
+  /** CSI (7-bit `ESC [` or 8-bit U+009B): params include a private prefix such as `?`. */
+  | {
+      readonly type: 'csi';
+      readonly params: string;
+      readonly intermediates: string;
+      readonly final: string;
+    }
+  | { readonly type: 'esc'; readonly intermediates: string; readonly final: string }
+  /** OSC, DCS, SOS, PM or APC string, content discarded. */
+  | { readonly type: 'string'; readonly kind: 'osc' | 'dcs' | 'sos' | 'pm' | 'apc' };
+
+type State = 'ground' | 'esc' | 'csi' | 'csiIgnore' | 'string' | 'stringEsc';
+
+const STRING_INTRODUCERS: Readonly<Record<string, 'osc' | 'dcs' | 'sos' | 'pm' | 'apc'>> = {
+  ']': 'osc',
+  P: 'dcs',
+  X: 'sos',
+  '^': 'pm',
+  _: 'apc',
+  '\u009d': 'osc',
+  '\u0090': 'dcs',
+  '\u0098': 'sos',
+  '\u009e': 'pm',
+  '\u009f': 'apc',
+};
+const MAX_CSI = 256;
+
+export class TerminalTokenizer {
+  #state: State = 'ground';
+  #params = '';
+  #intermediates = '';
+  #stringKind: 'osc' | 'dcs' | 'sos' | 'pm' | 'apc' = 'osc';
+
+  /** Tokens completed by `chunk`; an unfinished sequence waits for the next chunk. */
+  write(chunk: string): TerminalToken[] {
+    const out: TerminalToken[] = [];
+    let text = '';
+    const flushText = (): void => {
+      if (text !== '') out.push({ type: 'text', text });
+      text = '';
+    };
+    for (const ch of chunk) {
+      const c = ch.codePointAt(0)!;
+      switch (this.#state) {
+        case 'ground':
+          if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) {
+            text += ch;
+            break;
+          }
+          flushText();
+          this.#ground(ch, c, out);
+          break;
+        case 'esc':
+          this.#esc(ch, c, out);
+          break;
+        case 'csi':
+        case 'csiIgnore':
+          this.#csi(ch, c, out);
+          break;
+        case 'string':
+        case 'stringEsc':
+          this.#string(ch, c, out);
+          break;
+      }
+    }
+    flushText();
+    return out;
+  }
+
+  #ground(ch: string, c: number, out: TerminalToken[]): void {
+    if (c === 0x1b) return this.#enter('esc');
+    if (c === 0x9b) return this.#enter('csi');
+    const kind = STRING_INTRODUCERS[ch];
+    if (kind !== undefined) {
+      this.#stringKind = kind;
+      return this.#enter('string');
+    }
+    if (c === 0x9c) return; // stray ST
+    out.push({ type: 'control', char: ch });
+  }
+
+  #esc(ch: string, c: number, out: TerminalToken[]): void {
+    if (c === 0x1b) return this.#enter('esc');
+    if (this.#intermediates === '') {
+      if (ch === '[') return this.#enter('csi');
+      const kind = STRING_INTRODUCERS[ch];
+      if (kind !== undefined && c < 0x80) {
+        this.#stringKind = kind;
+        return this.#enter('string');
+      }
+    }
+    if (c >= 0x20 && c <= 0x2f) {
+      this.#intermediates += ch;
+      return;
+    }
+    if (c >= 0x30 && c <= 0x7e) {
+      out.push({ type: 'esc', intermediates: this.#intermediates, final: ch });
+      return this.#enter('ground');
+    }
+    // Anything else aborts the sequence; the character is handled as in ground state.
+    this.#enter('ground');
+    if (c === 0x18 || c === 0x1a) return; // CAN / SUB only cancel
+    if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) out.push({ type: 'text', text: ch });
+    else this.#ground(ch, c, out);
+  }
+
+  #csi(ch: string, c: number, out: TerminalToken[]): void {
+    if (c >= 0x40 && c <= 0x7e) {
+      if (this.#state === 'csi') {
+        out.push({
+          type: 'csi',
+          params: this.#params,
+          intermediates: this.#intermediates,
+          final: ch,
+        });
+      }
+      return this.#enter('ground');
+    }
+    if (c >= 0x30 && c <= 0x3f && this.#intermediates === '') this.#params += ch;
+    else if (c >= 0x20 && c <= 0x2f) this.#intermediates += ch;
+    else if (c === 0x1b) return this.#enter('esc');
+    else if (c === 0x18 || c === 0x1a) return this.#enter('ground');
+    else if (c < 0x20)
+      out.push({ type: 'control', char: ch }); // executed mid-sequence, as VTs do
+    else this.#state = 'csiIgnore'; // malformed: swallow up to the final byte
+    if (this.#params.length + this.#intermediates.length > MAX_CSI) this.#state = 'csiIgnore';
+  }
+
+  #string(ch: string, c: number, out: TerminalToken[]): void {
+    const terminated = c === 0x07 || c === 0x9c || (this.#state === 'stringEsc' && ch === '\\');
+    if (terminated) {
+      out.push({ type: 'string', kind: this.#stringKind });
+      return this.#enter('ground');
+    }
+    if (this.#state === 'stringEsc') {
+      // ESC not followed by `\` ends the string (as in xterm) and starts a new sequence.
+      out.push({ type: 'string', kind: this.#stringKind });
+      this.#enter('esc');
+      return this.#esc(ch, c, out);
+    }
+    if (c === 0x1b) this.#state = 'stringEsc';
+    else if (c === 0x18 || c === 0x1a) this.#enter('ground');
+  }
+
+  #enter(state: State): void {
+    this.#state = state;
+    this.#params = '';
+    this.#intermediates = '';
+  }
+}
