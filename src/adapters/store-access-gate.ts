@@ -1,0 +1,58 @@
+import type { AccessFacts } from '../core/access-policy.js';
+import type { Grant, Nda, NdaId, Target, TargetId, User } from '../core/model.js';
+import type { Store } from '../core/ports.js';
+import type { AccessGate, AllTargetFacts } from '../ssh/ports.js';
+
+/** The ssh layer's AccessGate on top of the Store port (composition: main.ts). */
+export function storeAccessGate(store: Store): AccessGate {
+  const ndasOf = async (grants: readonly Grant[]): Promise<Nda[]> => {
+    const ids = [...new Set(grants.map((g) => g.ndaId))];
+    const found = await Promise.all(ids.map((id: NdaId) => store.ndas.get(id)));
+    return found.filter((n): n is Nda => n !== null);
+  };
+
+  const userAndKeys = async (userName: string) => {
+    const user: User | null = await store.users.findByName(userName);
+    const userKeys = user === null ? [] : await store.users.keys(user.id);
+    return { user, userKeys };
+  };
+
+  return {
+    async loadFacts(userName, targetName, keyFingerprint): Promise<AccessFacts> {
+      const { user, userKeys } = await userAndKeys(userName);
+      const target = await store.targets.findByName(targetName);
+      const grants = user !== null && target !== null ? await store.grants.forUserAndTarget(user.id, target.id) : [];
+      return { user, keyFingerprint, userKeys, target, grants, ndas: await ndasOf(grants) };
+    },
+
+    async loadFactsForAllTargets(userName, keyFingerprint): Promise<AllTargetFacts> {
+      const { user, userKeys } = await userAndKeys(userName);
+      const base: AccessFacts = { user, keyFingerprint, userKeys, target: null, grants: [], ndas: [] };
+      if (user === null) return { base, perTarget: [] };
+      const grants = await store.grants.forUser(user.id);
+      const byTarget = new Map<TargetId, Grant[]>();
+      for (const g of grants) byTarget.set(g.targetId, [...(byTarget.get(g.targetId) ?? []), g]);
+      const facts: AccessFacts[] = [];
+      for (const [targetId, targetGrants] of byTarget) {
+        const target: Target | null = await store.targets.get(targetId);
+        if (target === null) continue;
+        facts.push({ user, keyFingerprint, userKeys, target, grants: targetGrants, ndas: await ndasOf(targetGrants) });
+      }
+      return { base, perTarget: facts };
+    },
+
+    async acknowledgeNda(grantId, now, actor) {
+      await store.grants.acknowledgeNda(grantId, now, actor);
+    },
+    async recordAudit(event, actor) {
+      await store.audit.append(event, actor);
+    },
+    async startSession(session, event, actor) {
+      await store.sessions.start(session, event, actor);
+    },
+    async endSession(id, end, event, actor) {
+      await store.sessions.end(id, end, event, actor);
+    },
+    killRequested: () => store.sessions.killRequested(),
+  };
+}

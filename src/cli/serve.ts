@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { serveUntilSignal } from '../main.js';
+import type { CliContext } from './context.js';
+import { printLine } from './output.js';
+
+/** `gatehouse serve`: the ssh listener until SIGTERM (drains live sessions, exits 0). */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('run the SSH bastion (and the review web page when web.listen is set)')
+    .action(async () => {
+      const config = await ctx.loadConfig();
+      await serveUntilSignal(config, (running) => {
+        if (ctx.options().json) printLine(ctx, JSON.stringify({ listening: { host: running.host, port: running.port } }));
+        else printLine(ctx, `listening on ${running.host}:${running.port}`);
+      });
+    });
+}

@@ -1,0 +1,20 @@
+/** Small, pure rules for what a session channel may ask for (DESIGN.md §5). */
+
+const ENV_NAME = /^(LANG|LC_[A-Z]{1,20})$/;
+const ENV_VALUE = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+/** Env requests are dropped except LANG / LC_* with a plain value. */
+export function isAllowedEnv(name: string, value: string): boolean {
+  return ENV_NAME.test(name) && ENV_VALUE.test(value);
+}
+
+/**
+ * File transfer is not offered: sftp is refused as a subsystem, and the exec forms of scp
+ * (`scp -O`, legacy protocol), rsync and sftp-server are refused here with a clear message.
+ */
+export function isFileTransferCommand(command: string): boolean {
+  const argv0 = command.trim().split(/\s+/)[0] ?? '';
+  const base = argv0.slice(argv0.lastIndexOf('/') + 1);
+  if (base === 'scp' || base === 'sftp-server' || base === 'internal-sftp') return true;
+  return base === 'rsync' && /(^|\s)--server(\s|$)/.test(command);
+}

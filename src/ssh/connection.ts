@@ -1,0 +1,154 @@
+import type { Connection } from 'ssh2';
+import type { JsonValue } from '../core/audit-events.js';
+import type { Clock } from '../core/clock.js';
+import type { TargetId } from '../core/model.js';
+import type { Logger } from '../logging/logger.js';
+import { actorOf, createAuthenticator, type LoginOutcome } from './auth.js';
+import { sendAuthBanner } from './auth-banner.js';
+import type { LiveSessions } from './live-sessions.js';
+import { messages } from './messages.js';
+import type { AccessGate } from './ports.js';
+import { handleSessionChannel } from './session-channel.js';
+import { connectTarget, type TargetLinkResult } from './target-link.js';
+
+export interface ConnectionDeps {
+  readonly gate: AccessGate;
+  readonly clock: Clock;
+  readonly live: LiveSessions;
+  readonly clientKey: Buffer;
+  readonly maxAuthTries: number;
+  readonly maxSessions: number;
+  readonly idleTimeoutMs: number | null;
+  readonly hostLabel: string;
+  isDraining(): boolean;
+}
+
+/** One client connection: authentication, its session channels, its (lazy) target links. */
+export function handleConnection(
+  client: Connection,
+  info: { readonly remoteAddr: string },
+  logger: Logger,
+  deps: ConnectionDeps,
+  onAuthenticated: () => void,
+): void {
+  let outcome: LoginOutcome | null = null;
+  let openSessions = 0;
+  let log = logger;
+  const links = new Map<TargetId, Promise<TargetLinkResult>>();
+
+  client.on('error', (err: Error & { level?: string }) => log.info({ err: err.message, level: err.level }, 'connection error'));
+
+  let idleTimer: NodeJS.Timeout | null = null;
+  const touch = (): void => {
+    idleTimer?.refresh();
+  };
+  if (deps.idleTimeoutMs !== null) {
+    const ms = deps.idleTimeoutMs;
+    idleTimer = setTimeout(() => {
+      log.info('idle timeout');
+      for (const s of deps.live.all()) if (sessions.has(s.id)) s.notify(messages.idleTimeout());
+      client.end();
+    }, ms);
+    idleTimer.unref();
+  }
+  const sessions = new Set<string>();
+
+  const deny = (kind: string, details: Readonly<Record<string, JsonValue>> = {}): void => {
+    const user = outcome?.userName ?? null;
+    log.info({ kind }, 'channel refused');
+    const payload = { kind, user, remoteAddr: info.remoteAddr, ...details };
+    deps.gate.recordAudit({ type: 'channel.denied', payload }, user === null ? 'ssh:unknown' : actorOf(user)).catch((err: unknown) => {
+      log.error({ err }, 'audit write failed');
+    });
+  };
+
+  client.on(
+    'authentication',
+    createAuthenticator(
+      {
+        gate: deps.gate,
+        clock: deps.clock,
+        logger: log,
+        maxAuthTries: deps.maxAuthTries,
+        remoteAddr: info.remoteAddr,
+        hostLabel: deps.hostLabel,
+        sendBanner: (text) => {
+          if (!sendAuthBanner(client, text)) log.warn('auth banner not sent');
+        },
+        disconnect: () => client.end(),
+      },
+      (o) => {
+        outcome = o;
+        log = logger.child({ user: o.userName, target: o.requestedTarget });
+        log.info({ grants: o.choices.length }, 'authenticated');
+        onAuthenticated();
+      },
+    ),
+  );
+
+  const targetLink = (target: Parameters<typeof connectTarget>[0]): Promise<TargetLinkResult> => {
+    const cached = links.get(target.id);
+    if (cached !== undefined) return cached;
+    const pending = connectTarget(target, deps.clientKey, log);
+    links.set(target.id, pending);
+    void pending.then((r) => {
+      if (!r.ok) links.delete(target.id);
+      else void r.link.closed.then(() => links.delete(target.id));
+    });
+    return pending;
+  };
+
+  client.on('session', (accept, reject) => {
+    const o = outcome;
+    if (o === null || deps.isDraining()) {
+      reject();
+      return;
+    }
+    if (openSessions >= deps.maxSessions) {
+      deny('session', { reason: 'max_sessions', limit: deps.maxSessions });
+      reject();
+      return;
+    }
+    openSessions += 1;
+    const session = accept();
+    session.once('close', () => {
+      openSessions -= 1;
+    });
+    handleSessionChannel(session, {
+      outcome: o,
+      gate: deps.gate,
+      clock: deps.clock,
+      logger: log,
+      live: {
+        add: (s) => {
+          sessions.add(s.id);
+          void s.ended.finally(() => sessions.delete(s.id));
+          deps.live.add(s);
+        },
+      },
+      remoteAddr: info.remoteAddr,
+      targetLink,
+      touch,
+      deny,
+    });
+  });
+
+  client.on('tcpip', (_accept, reject, req) => {
+    deny('direct-tcpip', { destHost: req.destIP.slice(0, 255), destPort: req.destPort });
+    reject();
+  });
+  client.on('openssh.streamlocal', (_accept, reject) => {
+    deny('direct-streamlocal');
+    reject();
+  });
+  client.on('request', (_accept: unknown, reject: (() => void) | undefined, name: string) => {
+    deny(name);
+    reject?.();
+  });
+
+  client.on('close', () => {
+    if (idleTimer !== null) clearTimeout(idleTimer);
+    for (const p of links.values()) void p.then((r) => r.ok && r.link.close());
+    log.debug('connection closed');
+  });
+}

@@ -1,0 +1,46 @@
+import { formatTimeLeft } from '../core/duration.js';
+import type { EpochMs, Grant, Nda, Target } from '../core/model.js';
+
+/** Everything gatehouse says to an ssh user, in one place. Each message is one line. */
+
+const date = (t: EpochMs): string => new Date(t).toISOString().slice(0, 10);
+
+export const messages = {
+  sessionBanner: (grant: Grant, now: EpochMs): string =>
+    `gatehouse: this session is recorded; grant #${grant.id}, ${formatTimeLeft(grant.endsAt - now)} left`,
+  ndaNotice: (nda: Nda): string => `gatehouse: access under NDA ${nda.ref} ("${nda.title}"), acknowledged`,
+  expiryWarning: (grant: Grant, leftMs: number): string =>
+    `gatehouse: grant #${grant.id} ends in ${formatTimeLeft(leftMs)}; save your work`,
+  closedExpired: (grant: Grant): string => `gatehouse: grant #${grant.id} has expired; session closed`,
+  closedRevoked: (grant: Grant): string => `gatehouse: grant #${grant.id} is no longer valid; session closed`,
+  closedKilled: (): string => 'gatehouse: session ended by an administrator',
+  closedShutdown: (): string => 'gatehouse: the bastion is shutting down; session closed',
+  drainNotice: (seconds: number): string =>
+    `gatehouse: the bastion is shutting down; this session will be closed within ${seconds}s`,
+  idleTimeout: (): string => 'gatehouse: idle timeout; connection closed',
+  accessDenied: (): string => 'gatehouse: access denied',
+  targetUnavailable: (): string => 'gatehouse: the target is not reachable right now; try again later',
+  hostKeyChanged: (target: Target): string =>
+    `gatehouse: the host key of ${target.name} does not match the pinned key; session refused and reported`,
+  commandsOnly: (): string => 'gatehouse: this grant allows only listed commands; shell access is not part of it',
+  fileTransferRefused: (): string => 'gatehouse: file transfer (scp, sftp, rsync) is not offered by this bastion',
+  noPtyChoice: (): string =>
+    'gatehouse: several grants are active; name the target as USER+TARGET, or log in with a terminal (ssh -t) to choose',
+  ndaRequiredBatch: (login: string, host: string): string =>
+    `gatehouse: this grant's NDA must be acknowledged before first use; without a terminal, run  ssh -t ${login}@${host}  once and type I agree`,
+};
+
+/** Multi-line NDA text for the keyboard-interactive instructions or the in-session prompt. */
+export function ndaText(nda: Nda, target: Target, grant: Grant): string {
+  return [
+    `Access to ${target.name} under grant #${grant.id} is bound to this NDA:`,
+    `  Title:     ${nda.title}`,
+    `  Reference: ${nda.ref}`,
+    `  Signed:    ${date(nda.signedAt)}`,
+    `  Document:  sha256 ${nda.documentSha256 ?? '(none on file)'}`,
+    'Type  I agree  to acknowledge it (this is recorded).',
+  ].join('\n');
+}
+
+export const NDA_PROMPT = 'Type "I agree" to continue: ';
+export const NDA_AGREEMENT = 'I agree';

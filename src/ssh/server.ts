@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import ssh2, { type Connection } from 'ssh2';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../logging/logger.js';
+import { MODERN_ALGORITHMS } from './algorithms.js';
+import { handleConnection } from './connection.js';
+import { startGrantWatcher } from './grant-watcher.js';
+import { LiveSessions } from './live-sessions.js';
+import { messages } from './messages.js';
+import type { AccessGate } from './ports.js';
+
+export interface BastionLimits {
+  readonly loginGraceTimeMs: number;
+  readonly maxAuthTries: number;
+  readonly maxSessions: number;
+  readonly maxStartups: number;
+  readonly maxStartupsPerSource: number;
+  readonly idleTimeoutMs: number | null;
+  readonly drainTimeoutMs: number;
+}
+
+export interface BastionOptions {
+  readonly hostKey: Buffer;
+  readonly clientKey: Buffer;
+  readonly limits: BastionLimits;
+  readonly gate: AccessGate;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How users reach the bastion, for hints like `ssh -t alice+db1@HOST`. */
+  readonly hostLabel: string;
+  readonly watchIntervalMs?: number;
+}
+
+export interface Bastion {
+  listen(host: string, port: number): Promise<{ readonly host: string; readonly port: number }>;
+  readonly live: LiveSessions;
+  /** Stops accepting, tells live sessions, waits up to drainTimeoutMs, then closes everything. */
+  drain(): Promise<void>;
+}
+
+/**
+ * The ssh listener. Sockets are accepted by our own net.Server and handed to ssh2 with
+ * injectSocket, so the unauthenticated-connection limits and the login grace time also cover
+ * clients that never send a version line.
+ */
+export function createBastion(options: BastionOptions): Bastion {
+  const { limits, logger } = options;
+  const live = new LiveSessions();
+  const clients = new Set<Connection>();
+  const sockets = new Set<Socket>();
+  const pendingBySocket = new Map<string, { onConnection(client: Connection): void }>();
+  const unauthBySource = new Map<string, number>();
+  let unauthTotal = 0;
+  let draining = false;
+
+  const ssh = new ssh2.Server({ hostKeys: [options.hostKey], algorithms: MODERN_ALGORITHMS, ident: 'gatehouse' });
+  ssh.on('error', (err: Error) => logger.error({ err: err.message }, 'ssh server error'));
+  ssh.on('connection', (client: Connection, info: { ip: string; port: number }) => {
+    const entry = pendingBySocket.get(`${info.ip}|${info.port}`);
+    if (entry === undefined) {
+      client.on('error', () => undefined);
+      client.end();
+      return;
+    }
+    entry.onConnection(client);
+  });
+
+  const net: NetServer = createServer((socket) => {
+    socket.on('error', (err: Error) => logger.debug({ err: err.message }, 'socket error'));
+    const source = socket.remoteAddress ?? 'unknown';
+    const perSource = unauthBySource.get(source) ?? 0;
+    if (draining || unauthTotal >= limits.maxStartups || perSource >= limits.maxStartupsPerSource) {
+      logger.warn({ remoteAddr: source, unauthTotal, perSource }, 'connection refused: too many unauthenticated connections');
+      socket.destroy();
+      return;
+    }
+    unauthTotal += 1;
+    unauthBySource.set(source, perSource + 1);
+    let authenticated = false;
+    const release = (): void => {
+      if (authenticated) return;
+      authenticated = true; // counted once
+      unauthTotal -= 1;
+      const n = (unauthBySource.get(source) ?? 1) - 1;
+      if (n <= 0) unauthBySource.delete(source);
+      else unauthBySource.set(source, n);
+    };
+    const connLog = logger.child({ connId: randomUUID().slice(0, 8), remoteAddr: source });
+    const key = `${source}|${socket.remotePort ?? 0}`;
+    const grace = setTimeout(() => {
+      connLog.info('login grace time exceeded');
+      socket.destroy();
+    }, limits.loginGraceTimeMs);
+    sockets.add(socket);
+    socket.once('close', () => {
+      clearTimeout(grace);
+      release();
+      sockets.delete(socket);
+      pendingBySocket.delete(key);
+    });
+    pendingBySocket.set(key, {
+      onConnection: (client) => {
+        pendingBySocket.delete(key);
+        clients.add(client);
+        client.once('close', () => clients.delete(client));
+        handleConnection(
+          client,
+          { remoteAddr: source },
+          connLog,
+          {
+            gate: options.gate,
+            clock: options.clock,
+            live,
+            clientKey: options.clientKey,
+            maxAuthTries: limits.maxAuthTries,
+            maxSessions: limits.maxSessions,
+            idleTimeoutMs: limits.idleTimeoutMs,
+            hostLabel: options.hostLabel,
+            isDraining: () => draining,
+          },
+          () => {
+            clearTimeout(grace);
+            release();
+          },
+        );
+      },
+    });
+    ssh.injectSocket(socket);
+  });
+  net.on('error', (err: Error) => logger.error({ err: err.message }, 'listener error'));
+
+  const watcher = startGrantWatcher({
+    live,
+    gate: options.gate,
+    clock: options.clock,
+    logger,
+    ...(options.watchIntervalMs === undefined ? {} : { intervalMs: options.watchIntervalMs }),
+  });
+
+  const waitFor = (p: Promise<unknown>, ms: number): Promise<unknown> =>
+    Promise.race([p, new Promise((res) => setTimeout(res, ms).unref())]);
+
+  return {
+    live,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        net.once('error', reject);
+        net.listen(port, host, () => {
+          net.removeListener('error', reject);
+          const addr = net.address();
+          const bound = typeof addr === 'object' && addr !== null ? addr.port : port;
+          logger.info({ host, port: bound }, 'ssh listening');
+          resolve({ host, port: bound });
+        });
+      }),
+    drain: async () => {
+      if (draining) return;
+      draining = true;
+      const closed = new Promise<void>((res) => net.close(() => res()));
+      const seconds = Math.ceil(limits.drainTimeoutMs / 1000);
+      const sessions = live.all();
+      logger.info({ sessions: sessions.length }, 'draining');
+      for (const s of sessions) s.notify(messages.drainNotice(seconds));
+      await waitFor(Promise.all(sessions.map((s) => s.ended)), limits.drainTimeoutMs);
+      for (const s of live.all()) s.terminate('shutdown', messages.closedShutdown());
+      await waitFor(Promise.all(live.all().map((s) => s.ended)), 2000);
+      watcher.stop();
+      for (const c of clients) c.end();
+      for (const s of sockets) s.destroy();
+      await waitFor(closed, 1000);
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import type { PseudoTtyInfo, PseudoTtyOptions, ServerChannel, Session } from 'ssh2';
+import type { JsonValue } from '../core/audit-events.js';
+import type { Clock } from '../core/clock.js';
+import type { SessionEndReason, SessionId, Target } from '../core/model.js';
+import type { Logger } from '../logging/logger.js';
+import { actorOf, type LoginOutcome } from './auth.js';
+import { isAllowedEnv, isFileTransferCommand } from './channel-policy.js';
+import type { LiveSession } from './live-sessions.js';
+import { recheckGrant, type Choice } from './login-decision.js';
+import { messages } from './messages.js';
+import type { AccessGate } from './ports.js';
+import { startRelay, type Relay } from './relay.js';
+import { chooseFromMenu, describeChoices } from './target-menu.js';
+import type { TargetLinkResult } from './target-link.js';
+
+/** What a session channel needs from its connection. */
+export interface ChannelContext {
+  readonly outcome: LoginOutcome;
+  readonly gate: AccessGate;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly live: { add(session: LiveSession): void };
+  readonly remoteAddr: string;
+  targetLink(target: Target): Promise<TargetLinkResult>;
+  touch(): void;
+  /** Audits a refused channel or request (channel.denied). */
+  deny(kind: string, details?: Readonly<Record<string, JsonValue>>): void;
+}
+
+/** Exit status reported when gatehouse itself ends or refuses a session (as ssh does for its own errors). */
+const GATEHOUSE_EXIT = 255;
+
+/** Handler chain for one session channel: audit → policy → (recorder: later) → relay. */
+export function handleSessionChannel(session: Session, ctx: ChannelContext): void {
+  let pty: PseudoTtyInfo | null = null;
+  const env: Record<string, string> = {};
+  let relay: Relay | null = null;
+  const log = ctx.logger;
+
+  session.on('error', (err: Error) => log.debug({ err: err.message }, 'session error'));
+  session.on('pty', (accept, _reject, info) => {
+    pty = info;
+    accept?.();
+  });
+  session.on('env', (accept, reject, info) => {
+    if (isAllowedEnv(info.key, info.val)) {
+      env[info.key] = info.val;
+      accept?.();
+    } else {
+      log.debug({ name: info.key.slice(0, 64) }, 'env request dropped');
+      reject?.();
+    }
+  });
+  session.on('window-change', (accept, _reject, info) => {
+    if (pty !== null) pty = { ...pty, cols: info.cols, rows: info.rows, width: info.width, height: info.height };
+    relay?.resize(info.cols, info.rows, info.height, info.width);
+    accept?.();
+  });
+  session.on('signal', (accept, _reject, info) => {
+    relay?.signal(info.name);
+    accept?.();
+  });
+  session.on('x11', (_accept, reject) => {
+    ctx.deny('x11');
+    reject?.();
+  });
+  session.on('auth-agent', (_accept, reject) => {
+    ctx.deny('auth-agent');
+    reject?.();
+  });
+  session.on('sftp', (_accept, reject) => {
+    ctx.deny('subsystem', { name: 'sftp' });
+    reject?.();
+  });
+  session.on('subsystem', (_accept, reject, info) => {
+    ctx.deny('subsystem', { name: info.name.slice(0, 64) });
+    reject?.();
+  });
+
+  const start = (channel: ServerChannel, command: string | null): void => {
+    channel.on('error', (err: Error) => log.debug({ err: err.message }, 'channel error'));
+    channel.stderr.on('error', (err: Error) => log.debug({ err: err.message }, 'channel stderr error'));
+    runSession(channel, command, ctx, () => pty, env, (r) => {
+      relay = r;
+    }).catch((err: unknown) => {
+      log.error({ err }, 'session failed');
+      channel.stderr.write(`${messages.targetUnavailable()}\r\n`);
+      channel.exit(GATEHOUSE_EXIT);
+      channel.end();
+    });
+  };
+  session.on('shell', (accept) => start(accept(), null));
+  session.on('exec', (accept, _reject, info) => start(accept(), info.command));
+}
+
+async function runSession(
+  channel: ServerChannel,
+  command: string | null,
+  ctx: ChannelContext,
+  currentPty: () => PseudoTtyInfo | null,
+  env: Readonly<Record<string, string>>,
+  setRelay: (r: Relay) => void,
+): Promise<void> {
+  const { outcome, gate, clock } = ctx;
+  const eol = currentPty() === null ? '\n' : '\r\n';
+  const say = (line: string): void => {
+    channel.stderr.write(`${line}${eol}`);
+  };
+  const refuse = (line: string, status = 1): void => {
+    say(line);
+    channel.exit(status);
+    channel.end();
+  };
+
+  // 1. Which grant: the only one, or the menu (pty, shell), or a list and exit 1.
+  let choice: Choice | undefined = outcome.choices.length === 1 ? outcome.choices[0] : undefined;
+  let ndaAcknowledged = outcome.ndaJustAcknowledged;
+  if (choice === undefined) {
+    if (command !== null || currentPty() === null) {
+      say(messages.noPtyChoice());
+      for (const line of describeChoices(outcome.choices, clock.now())) say(line);
+      refuse(`gatehouse: for example  ssh ${outcome.userName}+${outcome.choices[0]?.target.name ?? 'TARGET'}@…`);
+      return;
+    }
+    const picked = await chooseFromMenu(channel, outcome.choices, clock.now(), (c) =>
+      gate.acknowledgeNda(c.grant.id, clock.now(), actorOf(outcome.userName)),
+    );
+    if (picked === null) {
+      refuse('gatehouse: no target chosen');
+      return;
+    }
+    choice = picked.choice;
+    ndaAcknowledged = picked.acknowledged;
+  }
+  const { target } = choice;
+  const log = ctx.logger.child({ target: target.name, grantId: choice.grant.id });
+
+  // 2. Policy: the grant must still allow access now; this grant mode; no file transfer.
+  const check = await recheckGrant(gate, outcome.userName, target.name, outcome.fingerprint, choice.grant, clock.now());
+  if (!check.ok) {
+    ctx.deny('session', { target: target.name, grantId: choice.grant.id, reason: check.reason });
+    refuse(messages.accessDenied());
+    return;
+  }
+  const grant = check.grant;
+  if (grant.mode !== 'shell') {
+    // Restricted grants (allowlist, restricted prompt) come with issue 4: refused until then.
+    ctx.deny('session', { target: target.name, grantId: grant.id, reason: 'mode.commands' });
+    refuse(messages.commandsOnly());
+    return;
+  }
+  if (command !== null && isFileTransferCommand(command)) {
+    ctx.deny('exec', { target: target.name, grantId: grant.id, reason: 'file_transfer' });
+    refuse(messages.fileTransferRefused());
+    return;
+  }
+
+  // 3. The target connection (lazy, shared by the connection's channels), host key pinned.
+  const linked = await ctx.targetLink(target);
+  if (!linked.ok) {
+    if (linked.reason === 'hostkey.mismatch' || linked.reason === 'hostkey.unpinned') {
+      const payload = { target: target.name, host: target.host, port: target.port, pinned: target.hostKey, presented: linked.presentedKey, user: outcome.userName };
+      await gate.recordAudit({ type: 'hostkey.mismatch', payload }, actorOf(outcome.userName));
+      log.warn({ reason: linked.reason }, 'target host key refused');
+      refuse(messages.hostKeyChanged(target), GATEHOUSE_EXIT);
+    } else {
+      refuse(messages.targetUnavailable(), GATEHOUSE_EXIT);
+    }
+    return;
+  }
+
+  // 4. The session row, the banner, the target channel, the relay.
+  const sessionId = randomUUID() as SessionId;
+  const slog = log.child({ sessionId });
+  const actor = actorOf(outcome.userName);
+  const base = { sessionId, grantId: grant.id, user: outcome.userName, target: target.name };
+  await gate.startSession(
+    { id: sessionId, grantId: grant.id, userId: grant.userId, targetId: target.id, startedAt: clock.now(), recordingPath: null },
+    { type: 'session.start', payload: { ...base, kind: command === null ? 'shell' : 'exec', command, pty: currentPty() !== null, remoteAddr: ctx.remoteAddr } },
+    actor,
+  );
+  if (!ndaAcknowledged) say(messages.ndaNotice(choice.nda));
+  say(messages.sessionBanner(grant, clock.now()));
+
+  const pty = currentPty();
+  const ptyOptions: PseudoTtyOptions | false =
+    pty === null ? false : { term: pty.term, cols: pty.cols, rows: pty.rows, width: pty.width, height: pty.height, modes: pty.modes };
+  let endCause: SessionEndReason | null = null;
+  let result: { exitStatus: number | null; bytesOut: number; bytesIn: number } = { exitStatus: null, bytesOut: 0, bytesIn: 0 };
+  try {
+    const targetChannel =
+      command === null ? await linked.link.shell(ptyOptions, env) : await linked.link.exec(command, ptyOptions, env);
+    const relay = startRelay(channel, targetChannel, { onActivity: () => ctx.touch() }, pty !== null);
+    setRelay(relay);
+    const now = clock.now();
+    const warned = new Set([5, 1].filter((m) => grant.endsAt - now <= m * 60_000));
+    let markEnded: () => void = () => undefined;
+    const ended = new Promise<void>((res) => {
+      markEnded = res;
+    });
+    ctx.live.add({
+      id: sessionId,
+      grant,
+      userName: outcome.userName,
+      targetName: target.name,
+      fingerprint: outcome.fingerprint,
+      warned,
+      notify: (line) => say(line),
+      terminate: (cause, line) => {
+        endCause ??= cause;
+        relay.terminate(line, GATEHOUSE_EXIT);
+      },
+      ended,
+    });
+    slog.info('session started');
+    try {
+      result = await relay.done;
+    } finally {
+      markEnded();
+    }
+  } catch (err) {
+    endCause = 'error';
+    slog.warn({ err }, 'target channel failed');
+    refuse(messages.targetUnavailable(), GATEHOUSE_EXIT);
+  }
+  const reason = endCause ?? 'closed';
+  await gate.endSession(
+    sessionId,
+    { endedAt: clock.now(), reason, exitStatus: result.exitStatus, bytes: result.bytesOut, sha256: null },
+    { type: 'session.end', payload: { ...base, reason, exitStatus: result.exitStatus, bytesIn: result.bytesIn, bytesOut: result.bytesOut } },
+    actor,
+  );
+  slog.info({ reason, exitStatus: result.exitStatus }, 'session ended');
+}

@@ -1,0 +1,96 @@
+import ssh2, { type ClientChannel, type ExecOptions, type PseudoTtyOptions } from 'ssh2';
+import type { Target } from '../core/model.js';
+import type { Logger } from '../logging/logger.js';
+import { MODERN_ALGORITHMS } from './algorithms.js';
+
+/** The bastion's ssh connection to one target, shared by the channels of one client connection. */
+export interface TargetLink {
+  shell(pty: PseudoTtyOptions | false, env: Readonly<Record<string, string>>): Promise<ClientChannel>;
+  exec(command: string, pty: PseudoTtyOptions | false, env: Readonly<Record<string, string>>): Promise<ClientChannel>;
+  readonly closed: Promise<void>;
+  close(): void;
+}
+
+export type TargetLinkResult =
+  | { readonly ok: true; readonly link: TargetLink }
+  | { readonly ok: false; readonly reason: 'hostkey.unpinned' | 'hostkey.mismatch' | 'connect.failed'; readonly presentedKey: string | null };
+
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/** `algorithm base64` → the raw key blob, or null when the line is not a key line. */
+function pinnedBlob(line: string): Buffer | null {
+  const b64 = line.trim().split(/\s+/)[1];
+  if (b64 === undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return null;
+  return Buffer.from(b64, 'base64');
+}
+
+export function connectTarget(target: Target, clientKey: Buffer, logger: Logger): Promise<TargetLinkResult> {
+  const pinned = target.hostKey === null ? null : pinnedBlob(target.hostKey);
+  if (pinned === null) return Promise.resolve({ ok: false, reason: 'hostkey.unpinned', presentedKey: null });
+  const log = logger.child({ targetHost: target.host, targetPort: target.port });
+
+  return new Promise((resolve) => {
+    const client = new ssh2.Client();
+    let presented: Buffer | null = null;
+    let settled = false;
+    const closed = new Promise<void>((done) => client.once('close', () => done()));
+    const settle = (r: TargetLinkResult): void => {
+      if (settled) return;
+      settled = true;
+      resolve(r);
+    };
+
+    client.on('error', (err: Error) => {
+      log.warn({ err: err.message }, 'target connection error');
+      if (presented !== null && !presented.equals(pinned)) {
+        settle({ ok: false, reason: 'hostkey.mismatch', presentedKey: presented.toString('base64') });
+      } else {
+        settle({ ok: false, reason: 'connect.failed', presentedKey: null });
+      }
+    });
+    client.on('close', () => settle({ ok: false, reason: 'connect.failed', presentedKey: null }));
+
+    const open = (fn: (cb: (err: Error | undefined, ch: ClientChannel) => void) => void): Promise<ClientChannel> =>
+      new Promise((res, rej) => {
+        fn((err, ch) => {
+          if (err) {
+            rej(err);
+            return;
+          }
+          ch.on('error', (e: Error) => log.warn({ err: e.message }, 'target channel error'));
+          ch.stderr.on('error', (e: Error) => log.warn({ err: e.message }, 'target stderr error'));
+          res(ch);
+        });
+      });
+
+    client.on('ready', () => {
+      log.debug('target connection ready');
+      settle({
+        ok: true,
+        link: {
+          shell: (pty, env) => open((cb) => client.shell(pty, { env: { ...env } }, cb)),
+          exec: (command, pty, env) => {
+            const options: ExecOptions = pty === false ? { env: { ...env } } : { env: { ...env }, pty };
+            return open((cb) => client.exec(command, options, cb));
+          },
+          closed,
+          close: () => client.end(),
+        },
+      });
+    });
+
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.login,
+      privateKey: clientKey,
+      algorithms: MODERN_ALGORITHMS,
+      readyTimeout: CONNECT_TIMEOUT_MS,
+      keepaliveInterval: 15_000,
+      hostVerifier: (key: Buffer): boolean => {
+        presented = key;
+        return key.equals(pinned);
+      },
+    });
+  });
+}
