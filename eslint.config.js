@@ -11,7 +11,7 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['eslint.config.js', 'dist/**', 'node_modules/**', 'coverage/**', 'recordings/**', 'bin/**'] },
+  { ignores: ['eslint.config.js', 'scripts/**', 'dist/**', 'node_modules/**', 'coverage/**', 'recordings/**', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
