@@ -118,6 +118,28 @@ CREATE INDEX audit_events_ts ON audit_events(ts);
 CREATE INDEX audit_events_type ON audit_events(type);
 `,
   },
+  {
+    version: 2,
+    sql: `
+-- Review web page: reviewer accounts and one-time login links (only the token's sha256 is kept).
+CREATE TABLE reviewers (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE CONSTRAINT reviewers_name CHECK (${CANONICAL_NAME('name')}),
+  password_hash TEXT,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE reviewer_login_tokens (
+  token_sha256 TEXT PRIMARY KEY CHECK (length(token_sha256) = 64),
+  reviewer_id INTEGER NOT NULL REFERENCES reviewers(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+) STRICT;
+CREATE INDEX reviewer_login_tokens_reviewer ON reviewer_login_tokens(reviewer_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -9,6 +9,7 @@ import { Database } from './database.js';
 import { SqliteGrantRepository } from './grants-repository.js';
 import { migrate } from './migrate.js';
 import { SqliteNdaRepository } from './ndas-repository.js';
+import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
 import { toGatehouseError } from './sqlite-errors.js';
 import { SqliteTargetRepository } from './targets-repository.js';
@@ -63,6 +64,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     grants: new SqliteGrantRepository(ctx),
     sessions: new SqliteSessionRepository(ctx),
     audit: new SqliteAuditRepository(ctx),
+    reviewers: new SqliteReviewerRepository(ctx),
     close: () => tx.close(),
   };
 }

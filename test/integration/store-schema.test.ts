@@ -67,6 +67,8 @@ describe('openStore', () => {
       'audit_events',
       'grants',
       'ndas',
+      'reviewer_login_tokens',
+      'reviewers',
       'sessions',
       'targets',
       'user_keys',

@@ -1,0 +1,106 @@
+import type { Command } from 'commander';
+import { GatehouseError } from '../core/errors.js';
+import { newLoginToken } from '../web/auth.js';
+import { checkPasswordStrength, generatePassword, hashPassword } from '../web/password.js';
+import type { CliContext } from './context.js';
+import { isoTime, printJson, printLine, printTable } from './output.js';
+import { requireDuration, requireName, usage } from './validate.js';
+
+const MAX_LINK_MS = 24 * 60 * 60 * 1000;
+const MAX_STDIN_BYTES = 4096;
+
+/** The password piped on stdin: its first line, without the line break. */
+async function passwordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw usage('--password-stdin: stdin is a terminal; pipe the password');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_STDIN_BYTES) throw usage('--password-stdin: more than 4096 bytes on stdin');
+    chunks.push(buf);
+  }
+  const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  const strength = checkPasswordStrength(password);
+  if (!strength.ok) throw usage(`--password-stdin: ${strength.reason}`);
+  return password;
+}
+
+function linkHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const reviewer = program
+    .command('reviewer')
+    .description('people who replay recordings in the review web page');
+
+  reviewer
+    .command('add')
+    .description('create a reviewer; prints the id (and a generated password unless given one)')
+    .argument('<name>', 'reviewer name: ^[a-z][a-z0-9._-]{0,63}$')
+    .option('--password-stdin', 'read the password (12+ characters) from the first line of stdin')
+    .option('--no-password', 'no password: the reviewer logs in with one-time links only')
+    .action(
+      async (
+        name: string,
+        opts: { readonly passwordStdin?: boolean; readonly password: boolean },
+      ) => {
+        requireName('reviewer', name);
+        if (opts.passwordStdin === true && !opts.password) {
+          throw usage('--password-stdin, --no-password: give only one of them');
+        }
+        const generated = opts.password && opts.passwordStdin !== true ? generatePassword() : null;
+        const password = opts.passwordStdin === true ? await passwordFromStdin() : generated;
+        const hash = password === null ? null : await hashPassword(password);
+        const created = await ctx.withStore((store) =>
+          store.reviewers.add(name, hash, ctx.options().actor),
+        );
+        if (ctx.options().json) {
+          printJson(ctx, { ...created, ...(generated === null ? {} : { password: generated }) });
+          return;
+        }
+        printLine(ctx, String(created.id));
+        if (generated !== null) printLine(ctx, `password ${generated}`);
+      },
+    );
+
+  reviewer
+    .command('link')
+    .description('print a one-time login URL for the review web page')
+    .argument('<name>', 'reviewer name')
+    .option('--for <duration>', 'how long the link stays valid (max 24h)', '15m')
+    .action(async (name: string, opts: { readonly for: string }) => {
+      requireName('reviewer', name);
+      const ttl = requireDuration('--for', opts.for);
+      if (ttl > MAX_LINK_MS) throw usage('--for: at most 24h');
+      const config = await ctx.loadConfig();
+      const listen = config.web.listen;
+      if (listen === null) {
+        throw new GatehouseError(
+          'config',
+          'config: web.listen: not set, so there is no review page to log in to',
+        );
+      }
+      const { token, sha256 } = newLoginToken();
+      const expiresAt = ctx.clock.now() + ttl;
+      await ctx.withStore((store) => store.reviewers.addLoginToken(name, sha256, expiresAt));
+      const url = `http://${linkHost(listen.host)}:${listen.port}/login/link?token=${token}`;
+      if (ctx.options().json) printJson(ctx, { reviewer: name, url, expiresAt });
+      else printLine(ctx, url);
+    });
+
+  reviewer
+    .command('list')
+    .description('list reviewers')
+    .action(async () => {
+      const list = await ctx.withStore((store) => store.reviewers.list());
+      if (ctx.options().json) return printJson(ctx, list);
+      printTable(
+        ctx,
+        ['ID', 'NAME', 'CREATED', 'CREATED BY'],
+        list.map((r) => [String(r.id), r.name, isoTime(r.createdAt), r.createdBy]),
+      );
+    });
+}

@@ -1,0 +1,172 @@
+/** Reviewer accounts, one-time login tokens, and the read-only queries of the review page. */
+import { GatehouseError } from '../core/errors.js';
+import type { AuditRecord, EpochMs, SessionId } from '../core/model.js';
+import { quoteForMessage } from '../core/names.js';
+import type { Actor, ReviewerRepository } from '../core/ports.js';
+import type {
+  Reviewer,
+  ReviewerCredentials,
+  ReviewSession,
+  ReviewSessionQuery,
+} from '../core/reviewer.js';
+import { appendAuditEvent } from './audit-chain.js';
+import type { StoreContext } from './context.js';
+import type { SqlValue } from './database.js';
+import { auditFromRow, sessionFromRow, type AuditRow, type SessionRow } from './rows.js';
+
+interface ReviewerRow {
+  id: number;
+  name: string;
+  password_hash: string | null;
+  created_by: string;
+  created_at: number;
+}
+
+type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
+
+const reviewerFromRow = (r: ReviewerRow): Reviewer => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+});
+
+const reviewSessionFromRow = (r: ReviewSessionRow): ReviewSession => ({
+  ...sessionFromRow(r),
+  userName: r.user_name,
+  targetName: r.target_name,
+});
+
+const SESSION_SELECT = `SELECT s.*, u.name AS user_name, t.name AS target_name
+  FROM sessions s JOIN users u ON u.id = s.user_id JOIN targets t ON t.id = s.target_id`;
+
+const DEFAULT_LIMIT = 200;
+
+export class SqliteReviewerRepository implements ReviewerRepository {
+  constructor(private readonly ctx: StoreContext) {}
+
+  add(name: string, passwordHash: string | null, actor: Actor): Promise<Reviewer> {
+    return this.ctx.tx.write(async (db) => {
+      const exists = await db.get<{ id: number }>('SELECT id FROM reviewers WHERE name = ?', [
+        name,
+      ]);
+      if (exists) {
+        throw new GatehouseError(
+          'conflict',
+          `reviewer: a reviewer named ${quoteForMessage(name)} already exists`,
+        );
+      }
+      const now = this.ctx.clock.now();
+      const row = await db.get<ReviewerRow>(
+        `INSERT INTO reviewers (name, password_hash, created_by, created_at)
+         VALUES (?, ?, ?, ?) RETURNING *`,
+        [name, passwordHash, actor, now],
+      );
+      if (!row) throw new Error('reviewers insert returned no row');
+      await appendAuditEvent(
+        db,
+        { type: 'reviewer.create', payload: { reviewer: name, password: passwordHash !== null } },
+        actor,
+        now,
+      );
+      return reviewerFromRow(row);
+    });
+  }
+
+  findByName(name: string): Promise<ReviewerCredentials | null> {
+    return this.ctx.tx.read(async (db) => {
+      const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE name = ?', [name]);
+      return row ? { reviewer: reviewerFromRow(row), passwordHash: row.password_hash } : null;
+    });
+  }
+
+  get(id: number): Promise<Reviewer | null> {
+    return this.ctx.tx.read(async (db) => {
+      const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE id = ?', [id]);
+      return row ? reviewerFromRow(row) : null;
+    });
+  }
+
+  list(): Promise<Reviewer[]> {
+    return this.ctx.tx.read(async (db) =>
+      (await db.all<ReviewerRow>('SELECT * FROM reviewers ORDER BY name')).map(reviewerFromRow),
+    );
+  }
+
+  addLoginToken(name: string, tokenSha256: string, expiresAt: EpochMs): Promise<void> {
+    return this.ctx.tx.write(async (db) => {
+      const reviewer = await db.get<{ id: number }>('SELECT id FROM reviewers WHERE name = ?', [
+        name,
+      ]);
+      if (!reviewer) {
+        throw new GatehouseError(
+          'not_found',
+          `reviewer: no reviewer named ${quoteForMessage(name)}`,
+        );
+      }
+      await db.run(
+        `INSERT INTO reviewer_login_tokens (token_sha256, reviewer_id, created_at, expires_at)
+         VALUES (?, ?, ?, ?)`,
+        [tokenSha256, reviewer.id, this.ctx.clock.now(), expiresAt],
+      );
+    });
+  }
+
+  useLoginToken(tokenSha256: string, now: EpochMs): Promise<Reviewer | null> {
+    return this.ctx.tx.write(async (db) => {
+      const used = await db.get<{ reviewer_id: number }>(
+        `UPDATE reviewer_login_tokens SET used_at = ?
+         WHERE token_sha256 = ? AND used_at IS NULL AND expires_at > ? RETURNING reviewer_id`,
+        [now, tokenSha256, now],
+      );
+      if (!used) return null;
+      const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE id = ?', [
+        used.reviewer_id,
+      ]);
+      return row ? reviewerFromRow(row) : null;
+    });
+  }
+
+  sessions(query: ReviewSessionQuery): Promise<ReviewSession[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    const add = (clause: string, value: SqlValue): void => {
+      where.push(clause);
+      params.push(value);
+    };
+    if (query.userName !== undefined) add('u.name = ?', query.userName);
+    if (query.targetName !== undefined) add('t.name = ?', query.targetName);
+    if (query.grantId !== undefined) add('s.grant_id = ?', query.grantId);
+    if (query.from !== undefined) add('s.started_at >= ?', query.from);
+    if (query.to !== undefined) add('s.started_at < ?', query.to);
+    params.push(Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)));
+    const sql = `${SESSION_SELECT} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY s.started_at DESC, s.id LIMIT ?`;
+    return this.ctx.tx.read(async (db) =>
+      (await db.all<ReviewSessionRow>(sql, params)).map(reviewSessionFromRow),
+    );
+  }
+
+  session(id: SessionId): Promise<ReviewSession | null> {
+    return this.ctx.tx.read(async (db) => {
+      const row = await db.get<ReviewSessionRow>(`${SESSION_SELECT} WHERE s.id = ?`, [id]);
+      return row ? reviewSessionFromRow(row) : null;
+    });
+  }
+
+  /** A scan of the audit table; rows made unparsable by hand are skipped, not fatal. */
+  sessionEvents(id: SessionId, limit = 1000): Promise<AuditRecord[]> {
+    return this.ctx.tx.read(async (db) =>
+      (
+        await db.all<AuditRow>(
+          `SELECT * FROM audit_events
+           WHERE ? IN (
+             CASE WHEN json_valid(payload) THEN json_extract(payload, '$.sessionId') END,
+             CASE WHEN json_valid(payload) THEN json_extract(payload, '$.session') END)
+           ORDER BY seq LIMIT ?`,
+          [id, Math.max(1, Math.floor(limit))],
+        )
+      ).map(auditFromRow),
+    );
+  }
+}

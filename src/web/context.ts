@@ -1,0 +1,32 @@
+/** What every request handler gets. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logging/logger.js';
+import type { Clock } from '../core/clock.js';
+import type { Store } from '../core/ports.js';
+import type { AssetTable } from './assets.js';
+import type { LoginSessions, LoginThrottle, ReviewerLogin } from './auth.js';
+
+export interface WebDeps {
+  readonly store: Store;
+  /** Absolute recordings folder: every .cast served must resolve inside it. */
+  readonly recordingsDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly logins: LoginSessions;
+  readonly throttle: LoginThrottle;
+  readonly assets: AssetTable;
+}
+
+export interface Request {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly deps: WebDeps;
+}
+
+export interface AuthedRequest extends Request {
+  readonly reviewer: ReviewerLogin;
+}
+
+/** Audit actor for a reviewer's views. */
+export const reviewerActor = (name: string): string => `reviewer:${name}`;

@@ -1,0 +1,109 @@
+/**
+ * HTML output: every interpolated value is escaped unless it is already SafeHtml (built by this
+ * same template), so user data (names, titles, terminal text) can never become markup.
+ */
+
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+export type HtmlValue =
+  SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
+}
+
+function render(value: HtmlValue): string {
+  if (value instanceof SafeHtml) return value.value;
+  if (value === null || value === undefined || value === false) return '';
+  if (Array.isArray(value)) return value.map((v: HtmlValue) => render(v)).join('');
+  return escapeHtml(String(value));
+}
+
+/** Tagged template: html`<p>${name}</p>` escapes `name`. */
+export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
+  let out = strings[0] ?? '';
+  values.forEach((v, i) => {
+    out += render(v) + (strings[i + 1] ?? '');
+  });
+  return new SafeHtml(out);
+}
+
+export interface PageOptions {
+  readonly title: string;
+  /** Logged-in reviewer name: shows the logout button. */
+  readonly reviewer?: string | null;
+  /** Extra stylesheet / script paths (fixed strings from this code, never input). */
+  readonly styles?: readonly string[];
+  readonly scripts?: readonly string[];
+}
+
+export function page(options: PageOptions, body: SafeHtml): string {
+  const styles = ['/assets/review.css', ...(options.styles ?? [])];
+  const nav =
+    options.reviewer === undefined || options.reviewer === null
+      ? ''
+      : html`<nav>
+          <a href="/">Sessions</a>
+          <form class="search" method="get" action="/search">
+            <input
+              type="search"
+              name="q"
+              placeholder="Search output"
+              aria-label="Search recorded output"
+            />
+          </form>
+          <span class="who">${options.reviewer}</span>
+          <form method="post" action="/logout"><button type="submit">Log out</button></form>
+        </nav>`;
+  const doc = html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
+        <title>${options.title} · gatehouse review</title>
+        ${styles.map((s) => html`<link rel="stylesheet" href="${s}" />`)}
+      </head>
+      <body>
+        <header><strong>gatehouse review</strong>${nav}</header>
+        <main>${body}</main>
+        ${(options.scripts ?? []).map((s) => html`<script src="${s}"></script>`)}
+      </body>
+    </html> `;
+  return doc.value;
+}
+
+/** ISO UTC to the second; `-` for none. */
+export function isoTime(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || ms < 0) return '-';
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h}h ${m}m ${sec}s` : m > 0 ? `${m}m ${sec}s` : `${sec}s`;
+}
+
+export function formatBytes(n: number | null): string {
+  if (n === null) return '-';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

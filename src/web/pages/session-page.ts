@@ -1,0 +1,161 @@
+/** `/sessions/:id`: the player, the session's grant and NDA, its markers and audit events. */
+import type { AuditRecord, Grant, Nda } from '../../core/model.js';
+import type { ReviewSession } from '../../core/reviewer.js';
+import { PLAYER_CSS, PLAYER_JS, REVIEW_SCRIPT } from '../assets.js';
+import {
+  formatBytes,
+  formatDuration,
+  html,
+  isoTime,
+  page,
+  type HtmlValue,
+  type SafeHtml,
+} from '../html.js';
+import type { CastOutline } from '../recording-file.js';
+
+export interface SessionView {
+  readonly session: ReviewSession;
+  readonly grant: Grant | null;
+  readonly nda: Nda | null;
+  readonly events: readonly AuditRecord[];
+  /** null: no recording file (none made, or not inside the recordings folder). */
+  readonly outline: CastOutline | null;
+}
+
+const facts = (rows: readonly (readonly [string, HtmlValue])[]): SafeHtml =>
+  html`<dl class="facts">
+    ${rows.map(
+      ([k, v]) =>
+        html`<dt>${k}</dt>
+          <dd>${v === null || v === undefined ? '-' : v}</dd>`,
+    )}
+  </dl>`;
+
+function grantFacts(grant: Grant | null): SafeHtml {
+  if (grant === null) return html`<p>Grant not found.</p>`;
+  return facts([
+    ['Grant', grant.id],
+    ['Mode', grant.mode],
+    ['Window', `${isoTime(grant.startsAt)} – ${isoTime(grant.endsAt)}`],
+    ['Reason', grant.reason],
+    ['Created by', grant.createdBy],
+    [
+      'Allowlist',
+      grant.allowlist.length === 0
+        ? '-'
+        : grant.allowlist.map((p) => html`<code>${p}</code><br />`),
+    ],
+    [
+      'Revoked',
+      grant.revokedAt === null ? 'no' : `${isoTime(grant.revokedAt)}: ${grant.revokeReason ?? ''}`,
+    ],
+    ['NDA acknowledged', isoTime(grant.ndaAcknowledgedAt)],
+  ]);
+}
+
+function ndaFacts(nda: Nda | null): SafeHtml {
+  if (nda === null) return html`<p>NDA not found.</p>`;
+  return facts([
+    ['Title', nda.title],
+    ['Reference', nda.ref],
+    ['Signed', isoTime(nda.signedAt)],
+    ['Expires', isoTime(nda.expiresAt)],
+    [
+      'Document sha256',
+      nda.documentSha256 === null ? '-' : html`<code>${nda.documentSha256}</code>`,
+    ],
+    ['Revoked', isoTime(nda.revokedAt)],
+  ]);
+}
+
+function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
+  if (outline === null) return html`<p>No recording is available for this session.</p>`;
+  const markers = outline.markers.map(
+    (m) =>
+      html`<li>
+        <button type="button" data-seek="${m.time.toFixed(3)}">${m.time.toFixed(1)} s</button>
+        <span class="mono">${m.label}</span>
+      </li>`,
+  );
+  return html`<div
+      id="player"
+      data-cast="/sessions/${s.id}.cast"
+      data-cols="${outline.width ?? ''}"
+      data-rows="${outline.height ?? ''}"
+    ></div>
+    <p><a href="/sessions/${s.id}.cast" download>Download .cast</a> <span id="position"></span></p>
+    <h2>Commands and markers</h2>
+    ${
+      markers.length === 0
+        ? html`<p>No markers.</p>`
+        : html`<ol class="markers">
+            ${markers}
+          </ol>`
+    }
+    ${outline.moreMarkers ? html`<p>More markers than shown.</p>` : ''}`;
+}
+
+export function sessionPage(reviewer: string, view: SessionView, now: number): string {
+  const s = view.session;
+  const events = view.events.map(
+    (e) =>
+      html`<tr>
+        <td class="num">${e.seq}</td>
+        <td>${isoTime(e.ts)}</td>
+        <td>${e.actor}</td>
+        <td>${e.type}</td>
+        <td class="mono">${JSON.stringify(e.payload)}</td>
+      </tr>`,
+  );
+  return page(
+    {
+      title: `Session ${s.id}`,
+      reviewer,
+      styles: [PLAYER_CSS],
+      scripts: [PLAYER_JS, REVIEW_SCRIPT],
+    },
+    html`<h1>${s.userName}@${s.targetName} · ${isoTime(s.startedAt)}</h1>
+      ${facts([
+        ['Session', html`<code>${s.id}</code>`],
+        ['Started', isoTime(s.startedAt)],
+        ['Ended', s.endedAt === null ? 'live' : isoTime(s.endedAt)],
+        ['Duration', formatDuration((s.endedAt ?? now) - s.startedAt)],
+        ['End reason', s.endReason ?? '-'],
+        ['Exit status', s.exitStatus],
+        ['Size', formatBytes(s.bytes)],
+        ['Recording sha256', s.sha256 === null ? '-' : html`<code>${s.sha256}</code>`],
+      ])}
+      ${player(s, view.outline)}
+      <div class="columns">
+        <section>
+          <h2>Grant</h2>
+          ${grantFacts(view.grant)}
+        </section>
+        <section>
+          <h2>NDA</h2>
+          ${ndaFacts(view.nda)}
+        </section>
+      </div>
+      <h2>Audit events</h2>
+      <table id="events">
+        <thead>
+          <tr>
+            <th>Seq</th>
+            <th>Time (UTC)</th>
+            <th>Actor</th>
+            <th>Type</th>
+            <th>Payload</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${
+            events.length === 0
+              ? html`<tr>
+                  <td colspan="5">None.</td>
+                </tr>`
+              : events
+          }
+        </tbody>
+      </table>`,
+  );
+}

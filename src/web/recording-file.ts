@@ -1,0 +1,82 @@
+/**
+ * Finding and reading a session's .cast file for the review page. The path comes from the
+ * session row (never from the request) and must resolve, symlinks followed, inside the
+ * recordings folder.
+ */
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { parseEventLine, parseHeaderLine } from '../recording/cast-format.js';
+import { scanLines, withFile } from '../recording/cast-file-scan.js';
+
+/** The real path of the recording, or null when there is none or it points outside `dir`. */
+export async function castFileOf(
+  dir: string,
+  recordingPath: string | null,
+): Promise<string | null> {
+  if (recordingPath === null || !recordingPath.endsWith('.cast')) return null;
+  const candidate = isAbsolute(recordingPath)
+    ? resolve(recordingPath)
+    : resolve(dir, recordingPath);
+  let realDir: string;
+  let real: string;
+  try {
+    realDir = await realpath(dir);
+    real = await realpath(candidate);
+  } catch {
+    return null;
+  }
+  const rel = relative(realDir, real);
+  if (rel === '' || isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) return null;
+  return real;
+}
+
+export interface CastMarker {
+  readonly time: number;
+  readonly label: string;
+}
+
+export interface CastOutline {
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly title: string | null;
+  readonly markers: readonly CastMarker[];
+  readonly duration: number;
+  /** More markers than shown. */
+  readonly moreMarkers: boolean;
+}
+
+const MAX_MARKERS = 500;
+
+/** Header and markers of a recording; unparsable lines (a crash's cut-off line) are skipped. */
+export async function readOutline(path: string): Promise<CastOutline> {
+  let width: number | null = null;
+  let height: number | null = null;
+  let title: string | null = null;
+  let duration = 0;
+  const markers: CastMarker[] = [];
+  let moreMarkers = false;
+  await withFile(path, 'r', (fh) =>
+    scanLines(fh, (line) => {
+      const text = line.bytes.toString('utf8');
+      if (line.number === 1) {
+        const h = parseHeaderLine(text);
+        if (h.ok) {
+          width = h.value.width;
+          height = h.value.height;
+          title = h.value.title ?? null;
+        }
+        return true;
+      }
+      const ev = parseEventLine(text);
+      if (!ev.ok) return true;
+      duration = Math.max(duration, ev.value.time);
+      if (ev.value.kind === 'm') {
+        if (markers.length < MAX_MARKERS)
+          markers.push({ time: ev.value.time, label: ev.value.data });
+        else moreMarkers = true;
+      }
+      return true;
+    }),
+  );
+  return { width, height, title, markers, duration, moreMarkers };
+}

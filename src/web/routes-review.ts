@@ -1,0 +1,164 @@
+/** The reviewer's pages. Each view is written to the audit chain before anything is shown. */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { JsonValue } from '../core/audit-events.js';
+import type { GrantId, SessionId } from '../core/model.js';
+import { checkName } from '../core/names.js';
+import type { ReviewSession, ReviewSessionQuery } from '../core/reviewer.js';
+import { parseTimestamp } from '../core/timestamp.js';
+import { reviewerActor, type AuthedRequest } from './context.js';
+import { searchPage, type SessionHits } from './pages/search.js';
+import { sessionListPage, type ListFilters } from './pages/session-list.js';
+import { sessionPage } from './pages/session-page.js';
+import { castFileOf, readOutline } from './recording-file.js';
+import { sendHtml, sendText } from './respond.js';
+import { searchCast } from './search-recordings.js';
+
+const SEARCH_SESSIONS = 500;
+const HITS_PER_SESSION = 5;
+const MAX_HITS = 100;
+
+async function audit(r: AuthedRequest, payload: Record<string, JsonValue>): Promise<void> {
+  await r.deps.store.audit.append(
+    { type: 'review.view', payload: { reviewer: r.reviewer.name, ...payload } },
+    reviewerActor(r.reviewer.name),
+  );
+}
+
+/** Filters from the query string; the first bad one is reported and no sessions are listed. */
+function parseFilters(url: URL): {
+  filters: ListFilters;
+  query: ReviewSessionQuery;
+  error: string | null;
+} {
+  const get = (k: string): string => (url.searchParams.get(k) ?? '').slice(0, 100);
+  const filters = {
+    user: get('user'),
+    target: get('target'),
+    grant: get('grant'),
+    from: get('from'),
+    to: get('to'),
+  };
+  const query: { -readonly [K in keyof ReviewSessionQuery]: ReviewSessionQuery[K] } = {};
+  const fail = (
+    error: string,
+  ): { filters: ListFilters; query: ReviewSessionQuery; error: string } => ({
+    filters,
+    query,
+    error,
+  });
+  if (filters.user !== '') {
+    const c = checkName('user', filters.user);
+    if (!c.ok) return fail(c.message);
+    query.userName = filters.user;
+  }
+  if (filters.target !== '') {
+    const c = checkName('target', filters.target);
+    if (!c.ok) return fail(c.message);
+    query.targetName = filters.target;
+  }
+  if (filters.grant !== '') {
+    if (!/^[1-9][0-9]{0,14}$/.test(filters.grant))
+      return fail('grant: must be a grant id (a positive whole number)');
+    query.grantId = Number(filters.grant) as GrantId;
+  }
+  for (const key of ['from', 'to'] as const) {
+    const text = filters[key];
+    if (text === '') continue;
+    const t = parseTimestamp(text);
+    if (!t.ok) return fail(`${key}: ${t.message}`);
+    // A date alone in "to" includes that whole day.
+    query[key] = key === 'to' && /^\d{4}-\d{2}-\d{2}$/.test(text) ? t.ms + 86_400_000 : t.ms;
+  }
+  return { filters, query, error: null };
+}
+
+export async function listSessions(r: AuthedRequest): Promise<void> {
+  const { filters, query, error } = parseFilters(r.url);
+  const sessions: readonly ReviewSession[] =
+    error === null ? await r.deps.store.reviewers.sessions(query) : [];
+  const shown: Record<string, JsonValue> = {};
+  for (const k of ['user', 'target', 'grant', 'from', 'to'] as const) {
+    if (filters[k] !== '') shown[k] = filters[k];
+  }
+  await audit(r, { view: 'list', filters: shown, count: sessions.length });
+  sendHtml(
+    r.req,
+    r.res,
+    200,
+    sessionListPage(r.reviewer.name, filters, sessions, error, r.deps.clock.now()),
+  );
+}
+
+export async function showSession(r: AuthedRequest, id: SessionId): Promise<void> {
+  const { store } = r.deps;
+  const session = await store.reviewers.session(id);
+  if (session === null) {
+    sendText(r.req, r.res, 404, 'not found');
+    return;
+  }
+  const grant = await store.grants.get(session.grantId);
+  const nda = grant === null ? null : await store.ndas.get(grant.ndaId);
+  const castPath = await castFileOf(r.deps.recordingsDir, session.recordingPath);
+  const outline = castPath === null ? null : await readOutline(castPath);
+  await audit(r, { view: 'session', sessionId: id });
+  const events = await store.reviewers.sessionEvents(id);
+  sendHtml(
+    r.req,
+    r.res,
+    200,
+    sessionPage(r.reviewer.name, { session, grant, nda, events, outline }, r.deps.clock.now()),
+  );
+}
+
+export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {
+  const session = await r.deps.store.reviewers.session(id);
+  const castPath =
+    session === null ? null : await castFileOf(r.deps.recordingsDir, session.recordingPath);
+  if (castPath === null) {
+    sendText(r.req, r.res, 404, 'not found');
+    return;
+  }
+  const info = await stat(castPath);
+  await audit(r, { view: 'cast', sessionId: id });
+  r.res.writeHead(200, {
+    'Content-Type': 'application/x-asciicast; charset=utf-8',
+    'Content-Length': String(info.size),
+    'Content-Disposition': `attachment; filename="${id}.cast"`,
+    'Cache-Control': 'no-store',
+  });
+  if (r.req.method === 'HEAD') {
+    r.res.end();
+    return;
+  }
+  // Read exactly the size announced: a live recording keeps growing meanwhile.
+  await pipeline(createReadStream(castPath, { start: 0, end: Math.max(0, info.size - 1) }), r.res);
+}
+
+export async function search(r: AuthedRequest): Promise<void> {
+  const query = (r.url.searchParams.get('q') ?? '').trim();
+  if (query === '' || query.length > 200) {
+    const note = query === '' ? null : 'The search text must be at most 200 characters.';
+    sendHtml(r.req, r.res, query === '' ? 200 : 400, searchPage(r.reviewer.name, query, [], note));
+    return;
+  }
+  const sessions = await r.deps.store.reviewers.sessions({ limit: SEARCH_SESSIONS });
+  const results: SessionHits[] = [];
+  let total = 0;
+  for (const session of sessions) {
+    if (total >= MAX_HITS) break;
+    const castPath = await castFileOf(r.deps.recordingsDir, session.recordingPath);
+    if (castPath === null) continue;
+    const hits = await searchCast(castPath, query, Math.min(HITS_PER_SESSION, MAX_HITS - total));
+    if (hits.length === 0) continue;
+    results.push({ session, hits });
+    total += hits.length;
+  }
+  await audit(r, { view: 'search', query, sessions: results.map((x) => x.session.id) });
+  const note =
+    sessions.length >= SEARCH_SESSIONS
+      ? `Searched the ${SEARCH_SESSIONS} most recent sessions.`
+      : null;
+  sendHtml(r.req, r.res, 200, searchPage(r.reviewer.name, query, results, note));
+}

@@ -1,0 +1,95 @@
+/**
+ * Full-text search over recorded output. Each file is streamed once; output events become plain
+ * text (escape sequences dropped by the recording module's tokenizer, CR/LF as line breaks) and
+ * the query is matched case-insensitively across event boundaries, so a word echoed one key at a
+ * time is still found. A hit carries the time of the event that completed it.
+ */
+import { parseEventLine } from '../recording/cast-format.js';
+import { scanLines, withFile } from '../recording/cast-file-scan.js';
+import { TerminalTokenizer } from '../recording/terminal-tokenizer.js';
+
+export interface SearchHit {
+  /** Seconds into the recording. */
+  readonly time: number;
+  readonly before: string;
+  readonly match: string;
+  readonly after: string;
+}
+
+const CONTEXT = 60;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function plainText(tokenizer: TerminalTokenizer, data: string): string {
+  let out = '';
+  for (const token of tokenizer.write(data)) {
+    if (token.type === 'text') out += token.text;
+    else if (token.type === 'control' && (token.char === '\n' || token.char === '\t')) {
+      out += token.char === '\n' ? '\n' : ' ';
+    }
+  }
+  return out;
+}
+
+const FLUSH_AT = 4096;
+
+/** Up to `maxHits` hits in one recording, in time order. */
+export async function searchCast(
+  path: string,
+  query: string,
+  maxHits: number,
+): Promise<SearchHit[]> {
+  const pattern = new RegExp(escapeRegExp(query), 'giu');
+  const tokenizer = new TerminalTokenizer();
+  const hits: SearchHit[] = [];
+  // A sliding window of recent text with the time of each UTF-16 unit; `next` is where the next
+  // match may start (earlier text was searched, and is kept only as context).
+  let text = '';
+  let times: number[] = [];
+  let next = 0;
+  const flush = (final: boolean): void => {
+    pattern.lastIndex = next;
+    let waiting = false;
+    for (let m = pattern.exec(text); m !== null && hits.length < maxHits; m = pattern.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      // Wait for the text after a match near the end: it is the match's context.
+      if (!final && end + CONTEXT > text.length) {
+        next = start;
+        waiting = true;
+        break;
+      }
+      hits.push({
+        time: times[end - 1] ?? 0,
+        before: text.slice(Math.max(0, start - CONTEXT), start),
+        match: m[0],
+        after: text.slice(end, end + CONTEXT),
+      });
+      next = end;
+    }
+    if (final) return;
+    // Every match in the window was seen: one not found yet must end in text still to come.
+    if (!waiting) next = Math.max(next, text.length - query.length);
+    const keep = Math.max(0, next - CONTEXT);
+    text = text.slice(keep);
+    times = times.slice(keep);
+    next -= keep;
+  };
+  await withFile(path, 'r', (fh) =>
+    scanLines(fh, (line) => {
+      if (line.number === 1) return true;
+      const ev = parseEventLine(line.bytes.toString('utf8'));
+      if (!ev.ok || ev.value.kind !== 'o') return true;
+      const added = plainText(tokenizer, ev.value.data);
+      if (added === '') return true;
+      text += added;
+      for (let i = 0; i < added.length; i++) times.push(ev.value.time);
+      if (text.length - next > FLUSH_AT) flush(false);
+      return hits.length < maxHits;
+    }),
+  );
+  if (hits.length < maxHits) flush(true);
+  return hits;
+}

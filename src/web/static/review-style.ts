@@ -1,0 +1,36 @@
+/** The review page's stylesheet, served as /assets/review.css (no inline styles: CSP). */
+export const REVIEW_CSS = `
+:root { color-scheme: light; --fg: #1d232b; --muted: #5c6773; --line: #d8dee4; --accent: #1f5fbf; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, sans-serif; color: var(--fg); background: #f6f8fa; }
+header { display: flex; gap: 1rem; align-items: center; padding: .6rem 1.2rem; background: #fff;
+  border-bottom: 1px solid var(--line); }
+header nav { display: flex; gap: 1rem; align-items: center; flex: 1; }
+header nav .who { margin-left: auto; color: var(--muted); }
+header form { margin: 0; }
+main { padding: 1rem 1.2rem; max-width: 1200px; }
+h1 { font-size: 1.3rem; margin: .2rem 0 1rem; }
+h2 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
+table { border-collapse: collapse; width: 100%; background: #fff; }
+th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-weight: 600; color: var(--muted); }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+code, .mono { font-family: ui-monospace, monospace; font-size: 13px; }
+a { color: var(--accent); }
+form.filters { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; margin-bottom: 1rem; }
+form.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
+input, button { font: inherit; padding: .3rem .5rem; }
+.error { color: #a4161a; }
+.login { max-width: 22rem; margin: 3rem auto; background: #fff; padding: 1.2rem; border: 1px solid var(--line); }
+.login label { display: block; margin-bottom: .7rem; }
+.login input { width: 100%; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; }
+#player { background: #121314; min-height: 200px; }
+ol.markers { padding-left: 1.2rem; }
+ol.markers button { background: none; border: 0; color: var(--accent); cursor: pointer; padding: 0; text-align: left; }
+mark { background: #ffe58f; }
+.snippet { white-space: pre-wrap; }
+`;

@@ -1,0 +1,97 @@
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../../src/cli/context.js';
+import { register } from '../../src/cli/reviewer.js';
+import type { Config } from '../../src/config/load-config.js';
+import { systemClock } from '../../src/core/clock.js';
+import { isGatehouseError } from '../../src/core/errors.js';
+import { cookieOf, postForm, raw, startWebFixture, type WebFixture } from './web-fixture.js';
+
+let fx: WebFixture;
+
+beforeAll(async () => {
+  fx = await startWebFixture();
+});
+afterAll(async () => {
+  await fx.close();
+});
+
+/** Runs `gatehouse reviewer …` against the fixture's store, as cli/main.ts will once registered. */
+async function reviewerCli(
+  args: readonly string[],
+  json = false,
+): Promise<{ stdout: string; error: string | null }> {
+  let stdout = '';
+  const config = { web: { listen: { host: '127.0.0.1', port: fx.server.port } } } as Config;
+  const ctx: CliContext = {
+    io: { stdout: (t) => void (stdout += t), stderr: () => undefined },
+    options: () => ({ json, actor: 'admin' }),
+    loadConfig: async () => config,
+    withStore: (fn) => fn(fx.store, config),
+    clock: systemClock,
+  };
+  const program = new Command('gatehouse').exitOverride();
+  register(program, ctx);
+  for (const sub of program.commands) {
+    sub.exitOverride();
+    for (const leaf of sub.commands)
+      leaf.exitOverride().configureOutput({ writeErr: () => undefined });
+  }
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return { stdout, error: null };
+  } catch (e) {
+    return { stdout, error: isGatehouseError(e) ? `${e.code}: ${e.userMessage}` : String(e) };
+  }
+}
+
+describe('gatehouse reviewer', () => {
+  it('add prints the id and a generated password that logs in; the account is audited', async () => {
+    const added = await reviewerCli(['reviewer', 'add', 'vera']);
+    expect(added.error).toBeNull();
+    const [id, passwordLine] = added.stdout.trimEnd().split('\n');
+    expect(id).toMatch(/^[1-9][0-9]*$/);
+    const password = /^password (\S{24})$/.exec(passwordLine ?? '')?.[1];
+    expect(password).toBeDefined();
+    const login = await postForm(fx.base, '/login', { name: 'vera', password: password! });
+    expect(login.status).toBe(303);
+    expect(cookieOf(login)).not.toBeNull();
+    const [event] = await fx.store.audit.list({ type: 'reviewer.create', limit: 1 });
+    expect(event).toMatchObject({ actor: 'admin', payload: { reviewer: 'vera', password: true } });
+    const stored = await fx.store.reviewers.findByName('vera');
+    expect(stored?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(stored?.passwordHash).not.toContain(password!);
+  });
+
+  it('refuses a taken name and a name that is not canonical', async () => {
+    expect((await reviewerCli(['reviewer', 'add', 'vera'])).error).toMatch(/^conflict: /);
+    expect((await reviewerCli(['reviewer', 'add', 'Vera'])).error).toMatch(/^usage: reviewer name/);
+    expect((await reviewerCli(['reviewer', 'add', 'v\u0435ra'])).error).toMatch(/^usage: /);
+  });
+
+  it('--no-password makes an account that only one-time links open', async () => {
+    const added = await reviewerCli(['reviewer', 'add', 'linky', '--no-password'], true);
+    expect(JSON.parse(added.stdout)).toMatchObject({ name: 'linky' });
+    expect(JSON.parse(added.stdout)).not.toHaveProperty('password');
+    for (const password of ['', 'anything at all']) {
+      expect((await postForm(fx.base, '/login', { name: 'linky', password })).status).toBe(401);
+    }
+    const link = await reviewerCli(['reviewer', 'link', 'linky']);
+    expect(link.error).toBeNull();
+    const url = new URL(link.stdout.trim());
+    expect(`${url.protocol}//${url.host}`).toBe(fx.base);
+    expect(url.pathname).toBe('/login/link');
+    const token = url.searchParams.get('token')!;
+    expect((await raw(fx.base, 'GET', `${url.pathname}${url.search}`)).status).toBe(200);
+    const first = await postForm(fx.base, '/login/link', { token });
+    expect(first.status).toBe(303);
+    expect((await postForm(fx.base, '/login/link', { token })).status).toBe(401);
+  });
+
+  it('link refuses an unknown reviewer and a lifetime over 24h', async () => {
+    expect((await reviewerCli(['reviewer', 'link', 'ghost'])).error).toMatch(/^not_found: /);
+    expect((await reviewerCli(['reviewer', 'link', 'vera', '--for', '2d'])).error).toMatch(
+      /^usage: --for/,
+    );
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * Shared set-up for the review web page tests: a real store in a temp dir with users, targets,
+ * grants and sessions whose .cast files are written by the real recorder, a reviewer, and the
+ * web server on 127.0.0.1:0.
+ */
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { fixedClock, systemClock } from '../../src/core/clock.js';
+import type { GrantId, SessionId } from '../../src/core/model.js';
+import type { Store } from '../../src/core/ports.js';
+import { silentLogger } from '../../src/logging/logger.js';
+import { openRecording } from '../../src/recording/recorder.js';
+import { openStore } from '../../src/store/open-store.js';
+import { hashPassword } from '../../src/web/password.js';
+import { startWebServer, type WebServer } from '../../src/web/server.js';
+import { tempDir } from '../helpers/tmp.js';
+
+export const REVIEWER = 'rita';
+export const PASSWORD = 'correct horse battery staple';
+const HOST_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyForWebTests';
+const HOUR = 3_600_000;
+
+export interface SeededSession {
+  readonly id: SessionId;
+  readonly grantId: GrantId;
+  readonly startedAt: number;
+}
+
+export interface WebFixture {
+  readonly store: Store;
+  readonly server: WebServer;
+  readonly base: string;
+  readonly recordingsDir: string;
+  /** alice on db1: `echo needle-in-haystack` typed key by key, output, markers. */
+  readonly alice: SeededSession;
+  /** bob on web2, another grant. */
+  readonly bob: SeededSession;
+  close(): Promise<void>;
+}
+
+interface Script {
+  readonly user: string;
+  readonly target: string;
+  readonly startedAt: number;
+  /** [seconds after start, kind, data] */
+  readonly steps: readonly (readonly [number, 'o' | 'm', string])[];
+}
+
+async function seedSession(store: Store, dir: string, script: Script): Promise<SeededSession> {
+  const now = systemClock.now();
+  let user = await store.users.findByName(script.user);
+  user ??= await store.users.add(
+    script.user,
+    {
+      algorithm: 'ssh-ed25519',
+      blob: `AAAAC3NzaC1lZDI1NTE5AAAAI${script.user}`,
+      fingerprint: `SHA256:web-test-${script.user}`,
+      comment: script.user,
+    },
+    'admin',
+  );
+  const target =
+    (await store.targets.findByName(script.target)) ??
+    (await store.targets.add(
+      { name: script.target, host: '10.0.0.5', port: 22, login: 'ops', hostKey: HOST_KEY },
+      'admin',
+    ));
+  const nda = await store.ndas.add(
+    {
+      userName: script.user,
+      title: `Acme contractor NDA for ${script.user}`,
+      ref: `NDA-2026-${script.user}`,
+      signedAt: now - 48 * HOUR,
+      expiresAt: null,
+      documentSha256: 'ab'.repeat(32),
+    },
+    'admin',
+  );
+  const grant = await store.grants.add(
+    {
+      userName: script.user,
+      targetName: script.target,
+      ndaId: nda.id,
+      startsAt: now - HOUR,
+      endsAt: now + HOUR,
+      mode: 'shell',
+      allowlist: [],
+      reason: 'INC-4211',
+    },
+    30 * 24 * HOUR,
+    now,
+    'admin',
+  );
+  const id = randomUUID() as SessionId;
+  const clock = fixedClock(script.startedAt);
+  const recorder = await openRecording({
+    dir,
+    sessionId: id,
+    startedAt: script.startedAt,
+    width: 80,
+    height: 24,
+    title: `${script.user}@${script.target}: bash`,
+    term: 'xterm-256color',
+    captureInput: false,
+    mode: 'strict',
+    clock,
+  });
+  const base = { sessionId: id, grantId: grant.id, user: script.user, target: script.target };
+  await store.sessions.start(
+    {
+      id,
+      grantId: grant.id,
+      userId: user.id,
+      targetId: target.id,
+      startedAt: script.startedAt,
+      recordingPath: recorder.relativePath,
+    },
+    { type: 'session.start', payload: { ...base, kind: 'shell' } },
+    `user:${script.user}`,
+  );
+  for (const [t, kind, data] of script.steps) {
+    clock.set(script.startedAt + t * 1000);
+    if (kind === 'o') recorder.output(Buffer.from(data, 'utf8'));
+    else recorder.marker(data);
+  }
+  const seal = await recorder.close();
+  const endedAt = clock.now() + 1000;
+  await store.sessions.end(
+    id,
+    { endedAt, reason: 'closed', exitStatus: 0, bytes: seal.bytes, sha256: seal.sha256 },
+    { type: 'session.end', payload: { ...base, reason: 'closed' } },
+    `user:${script.user}`,
+  );
+  return { id, grantId: grant.id, startedAt: script.startedAt };
+}
+
+const typed = (start: number, text: string): [number, 'o', string][] =>
+  Array.from(text, (ch, i) => [start + i * 0.1, 'o', ch] as [number, 'o', string]);
+
+export async function startWebFixture(): Promise<WebFixture> {
+  const dir = await tempDir('gatehouse-web-');
+  const recordingsDir = join(dir, 'recordings');
+  const store = await openStore(join(dir, 'gatehouse.db'));
+  const now = Date.now();
+  const alice = await seedSession(store, recordingsDir, {
+    user: 'alice',
+    target: 'db1',
+    startedAt: now - 20 * 60_000,
+    steps: [
+      [0.2, 'o', '\u001b[1;32malice@db1\u001b[0m:~$ '],
+      ...typed(1, 'echo needle-in-haystack'),
+      [4, 'o', '\r\nneedle-in-haystack\r\nalice@db1:~$ '],
+      [5, 'm', 'uptime'],
+      [5.5, 'o', 'uptime\r\n 12:00:01 up 42 days,  load average: 0.00\r\n'],
+      [12.5, 'm', 'df -h'],
+      [
+        12.6,
+        'o',
+        'Filesystem  Size  Used Avail Use% Mounted on\r\n/dev/sda1  40G  12G  28G  30% /\r\n',
+      ],
+      [14, 'o', 'alice@db1:~$ exit\r\n'],
+    ],
+  });
+  const bob = await seedSession(store, recordingsDir, {
+    user: 'bob',
+    target: 'web2',
+    startedAt: now - 5 * 60_000,
+    steps: [[0.5, 'o', 'bob@web2:~$ ls\r\nindex.html\r\n']],
+  });
+  await store.reviewers.add(REVIEWER, await hashPassword(PASSWORD), 'admin');
+  const server = await startWebServer({
+    listen: { host: '127.0.0.1', port: 0 },
+    store,
+    recordingsDir,
+    clock: systemClock,
+    logger: silentLogger(),
+  });
+  const base = `http://127.0.0.1:${server.port}`;
+  return {
+    store,
+    server,
+    base,
+    recordingsDir,
+    alice,
+    bob,
+    close: async () => {
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/** A request with the path sent byte for byte (fetch would normalise `..` and `%2e`). */
+export function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Readonly<Record<string, string>> = {},
+  body?: string,
+): Promise<RawResponse> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, method, path, headers: { Host: url.host, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** POSTs a form the way the browser's login form does (same Origin). */
+export function postForm(
+  base: string,
+  path: string,
+  form: Readonly<Record<string, string>>,
+  headers: Readonly<Record<string, string>> = { Origin: base },
+): Promise<RawResponse> {
+  const body = new URLSearchParams(form).toString();
+  return raw(
+    base,
+    'POST',
+    path,
+    { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  );
+}
+
+/** The `name=value` of the session cookie a response sets, or null. */
+export function cookieOf(res: RawResponse): string | null {
+  const set = res.headers['set-cookie'];
+  const first = Array.isArray(set) ? set[0] : set;
+  const m = /^(gatehouse_review=[A-Za-z0-9_-]{43});/.exec(first ?? '');
+  return m?.[1] ?? null;
+}
+
+export async function login(base: string): Promise<string> {
+  const res = await postForm(base, '/login', { name: REVIEWER, password: PASSWORD });
+  const cookie = cookieOf(res);
+  if (res.status !== 303 || cookie === null) throw new Error(`login failed: ${res.status}`);
+  return cookie;
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/core/clock.js';
+import { openRecording } from '../../src/recording/recorder.js';
+import { searchCast } from '../../src/web/search-recordings.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** Writes `chunks` as output events 10 ms apart; returns the file and each chunk's time. */
+async function record(chunks: readonly string[]): Promise<string> {
+  const start = Date.UTC(2026, 0, 2, 3, 4, 5);
+  const clock = fixedClock(start);
+  const rec = await openRecording({
+    dir: await tempDir('gatehouse-search-'),
+    sessionId: randomUUID(),
+    startedAt: start,
+    width: 80,
+    height: 24,
+    title: 't',
+    captureInput: false,
+    mode: 'strict',
+    clock,
+  });
+  chunks.forEach((c, i) => {
+    clock.set(start + i * 10);
+    rec.output(Buffer.from(c, 'utf8'));
+  });
+  return (await rec.close()).path;
+}
+
+/** Deterministic pseudo-random numbers (the test must not be flaky). */
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
+}
+
+describe('searchCast', () => {
+  it('finds every occurrence in a long recording, split across events, with the completing time', async () => {
+    const rand = rng(7);
+    const needle = 'Needle-42';
+    let text = '';
+    for (let i = 0; i < 400; i++) {
+      text += `filler line ${i} ${'x'.repeat(Math.floor(rand() * 80))}\r\n`;
+      if (rand() < 0.1) text += `before ${needle} after\r\n`;
+    }
+    // Cut the text into chunks of 1..40 characters, so needles straddle event boundaries.
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length;) {
+      const n = 1 + Math.floor(rand() * 40);
+      chunks.push(text.slice(at, at + n));
+      at += n;
+    }
+    const expected: number[] = [];
+    let offset = 0;
+    const ends = chunks.map((c) => (offset += c.length));
+    for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + 1)) {
+      const last = i + needle.length - 1;
+      expected.push(ends.findIndex((end) => end > last) * 0.01);
+    }
+    expect(expected.length).toBeGreaterThan(20);
+    const path = await record(chunks);
+    const hits = await searchCast(path, 'needle-42', 1000);
+    expect(hits.map((h) => Number(h.time.toFixed(3)))).toEqual(
+      expected.map((t) => Number(t.toFixed(3))),
+    );
+    for (const h of hits) {
+      expect(h.match).toBe(needle);
+      expect(h.before.endsWith('before ')).toBe(true);
+      expect(h.after.startsWith(' after')).toBe(true);
+    }
+    expect(await searchCast(path, 'needle-42', 3)).toHaveLength(3);
+  });
+
+  it('ignores escape sequences between the letters and finds nothing that is not there', async () => {
+    const path = await record(['se\u001b[1mcr\u001b[0met', '\u001b]0;title-text\u0007done\r\n']);
+    expect((await searchCast(path, 'secret', 10)).map((h) => h.match)).toEqual(['secret']);
+    expect(await searchCast(path, 'title-text', 10)).toEqual([]);
+    expect(await searchCast(path, 'absent', 10)).toEqual([]);
+  });
+});
