@@ -1,37 +1,126 @@
 import type { Command } from 'commander';
+import { formatTimeLeft, parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
-import type { SessionId } from '../core/model.js';
+import type { GrantId, Session, SessionId } from '../core/model.js';
+import { quoteForMessage } from '../core/names.js';
+import type { SessionFilter, Store } from '../core/ports.js';
+import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
 import { isoTime, printJson, printLine, printTable } from './output.js';
-import { requireSessionId } from './validate.js';
+import { requireId, requireName, requireSessionId, requireTime, usage } from './validate.js';
+
+interface ListOptions {
+  readonly live: boolean;
+  readonly user?: string;
+  readonly target?: string;
+  readonly grant?: string;
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** `--since`: a time (2026-11-01T18:00Z) or a duration back from now (2h). */
+function sinceMs(value: string, now: number): number {
+  const d = parseDuration(value);
+  if (d.ok) return now - d.ms;
+  const t = parseTimestamp(value);
+  if (t.ok) return t.ms;
+  throw usage(
+    `--since: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)`,
+  );
+}
+
+/** Checks every option before the store is opened (usage errors exit 2). */
+function filterOf(opts: ListOptions, now: number): SessionFilter {
+  const since = opts.since === undefined ? undefined : sinceMs(opts.since, now);
+  const until = opts.until === undefined ? undefined : requireTime('--until', opts.until);
+  if (since !== undefined && until !== undefined && since >= until) {
+    throw usage('--since, --until: --since must be before --until');
+  }
+  return {
+    ...(opts.live ? { live: true } : {}),
+    ...(opts.user === undefined ? {} : { userName: requireName('user', opts.user, '--user') }),
+    ...(opts.target === undefined
+      ? {}
+      : { targetName: requireName('target', opts.target, '--target') }),
+    ...(opts.grant === undefined ? {} : { grantId: requireId('--grant', opts.grant) as GrantId }),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+  };
+}
+
+/** `512B`, `1.5KiB`, `12.0MiB`; `-` while the recording is not sealed. */
+function formatSize(bytes: number | null): string {
+  if (bytes === null) return '-';
+  if (bytes < 1024) return `${bytes}B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)}${units[unit] ?? ''}`;
+}
+
+export interface SessionView extends Session {
+  readonly user: string | null;
+  readonly target: string | null;
+  /** To the end, or so far for a live session. */
+  readonly durationMs: number;
+}
+
+async function listViews(store: Store, filter: SessionFilter, now: number): Promise<SessionView[]> {
+  const users = new Map((await store.users.list()).map((u) => [u.id as number, u.name]));
+  const targets = new Map((await store.targets.list()).map((t) => [t.id as number, t.name]));
+  const list = await store.sessions.list(filter);
+  for (const s of list) {
+    // Removed targets are not listed but their sessions still name them.
+    if (!targets.has(s.targetId)) {
+      const t = await store.targets.get(s.targetId);
+      if (t !== null) targets.set(t.id, t.name);
+    }
+  }
+  return list.map((s) => ({
+    ...s,
+    user: users.get(s.userId) ?? null,
+    target: targets.get(s.targetId) ?? null,
+    durationMs: Math.max(0, (s.endedAt ?? now) - s.startedAt),
+  }));
+}
 
 export function register(program: Command, ctx: CliContext): void {
   const session = program.command('session').description('SSH sessions through the bastion');
 
   session
     .command('list')
-    .description('list sessions')
+    .description('list sessions, oldest first; all given filters must match')
     .option('--live', 'only sessions still open', false)
-    .action(async (opts: { readonly live: boolean }) => {
-      const views = await ctx.withStore(async (store) => {
-        const users = new Map((await store.users.list()).map((u) => [u.id as number, u.name]));
-        const targets = new Map((await store.targets.list()).map((t) => [t.id as number, t.name]));
-        const list = await store.sessions.list(opts.live ? { live: true } : {});
-        return list.map((s) => ({ ...s, user: users.get(s.userId) ?? null, target: targets.get(s.targetId) ?? null }));
-      });
+    .option('--user <name>', 'only sessions of this user')
+    .option('--target <name>', 'only sessions on this target')
+    .option('--grant <id>', 'only sessions under this grant')
+    .option(
+      '--since <time|duration>',
+      'only sessions open at or after this time, or this long ago (2h)',
+    )
+    .option('--until <time>', 'only sessions started before this time')
+    .action(async (opts: ListOptions) => {
+      const now = ctx.clock.now();
+      const filter = filterOf(opts, now);
+      const views = await ctx.withStore((store) => listViews(store, filter, now));
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
-        ['ID', 'USER', 'TARGET', 'GRANT', 'STARTED', 'ENDED', 'END', 'BYTES'],
+        ['ID', 'USER', 'TARGET', 'GRANT', 'STARTED', 'DURATION', 'SIZE', 'END', 'EXIT'],
         views.map((s) => [
           s.id,
           s.user ?? '?',
           s.target ?? '?',
           String(s.grantId),
           isoTime(s.startedAt),
-          isoTime(s.endedAt),
-          s.endReason ?? (s.endedAt === null ? 'live' : '-'),
-          s.bytes === null ? '-' : String(s.bytes),
+          formatTimeLeft(s.durationMs),
+          formatSize(s.bytes),
+          s.endReason ?? 'live',
+          s.exitStatus === null ? '-' : String(s.exitStatus),
         ]),
       );
     });
@@ -45,7 +134,11 @@ export function register(program: Command, ctx: CliContext): void {
       await ctx.withStore(async (store) => {
         const s = await store.sessions.get(id);
         if (s === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);
-        if (s.endedAt !== null) throw new GatehouseError('conflict', `session: ${id} already ended at ${isoTime(s.endedAt)}`);
+        if (s.endedAt !== null)
+          throw new GatehouseError(
+            'conflict',
+            `session: ${id} already ended at ${isoTime(s.endedAt)}`,
+          );
         await store.sessions.requestKill(id, ctx.clock.now(), ctx.options().actor);
       });
       if (ctx.options().json) printJson(ctx, { sessionId: id, killRequested: true });

@@ -2,10 +2,16 @@ import type { AuditEvent } from '../core/audit-events.js';
 import { GatehouseError, isGatehouseError } from '../core/errors.js';
 import type { EpochMs, Session, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
-import type { Actor, NewSession, SessionEnd, SessionRepository } from '../core/ports.js';
+import type {
+  Actor,
+  NewSession,
+  SessionEnd,
+  SessionFilter,
+  SessionRepository,
+} from '../core/ports.js';
 import { appendAuditEvent } from './audit-chain.js';
 import type { StoreContext } from './context.js';
-import type { Database } from './database.js';
+import type { Database, SqlValue } from './database.js';
 import { asSessionId, sessionFromRow, type SessionRow } from './rows.js';
 import { sqliteCode } from './sqlite-errors.js';
 
@@ -70,15 +76,38 @@ export class SqliteSessionRepository implements SessionRepository {
     });
   }
 
-  /** live: true → only open sessions; false → only ended ones; absent → all. Oldest first. */
-  list(filter: { readonly live?: boolean } = {}): Promise<Session[]> {
-    const sql =
-      filter.live === undefined
-        ? 'SELECT * FROM sessions ORDER BY started_at, id'
-        : filter.live
-          ? 'SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY started_at, id'
-          : 'SELECT * FROM sessions WHERE ended_at IS NOT NULL ORDER BY started_at, id';
-    return this.ctx.tx.read(async (db) => (await db.all<SessionRow>(sql)).map(sessionFromRow));
+  /** All given filters must match; oldest first (see SessionFilter). */
+  list(filter: SessionFilter = {}): Promise<Session[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.live !== undefined)
+      where.push(filter.live ? 's.ended_at IS NULL' : 's.ended_at IS NOT NULL');
+    if (filter.userName !== undefined) {
+      where.push('s.user_id IN (SELECT id FROM users WHERE name = ?)');
+      params.push(filter.userName);
+    }
+    if (filter.targetName !== undefined) {
+      where.push('s.target_id IN (SELECT id FROM targets WHERE name = ?)');
+      params.push(filter.targetName);
+    }
+    if (filter.grantId !== undefined) {
+      where.push('s.grant_id = ?');
+      params.push(filter.grantId);
+    }
+    if (filter.since !== undefined) {
+      where.push('(s.ended_at IS NULL OR s.ended_at >= ?)');
+      params.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      where.push('s.started_at < ?');
+      params.push(filter.until);
+    }
+    const sql = `SELECT s.* FROM sessions s ${
+      where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
+    } ORDER BY s.started_at, s.id`;
+    return this.ctx.tx.read(async (db) =>
+      (await db.all<SessionRow>(sql, params)).map(sessionFromRow),
+    );
   }
 
   /** A second request for the same session changes nothing and adds no event. */

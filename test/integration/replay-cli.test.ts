@@ -1,0 +1,233 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { TERMINAL_RESET } from '../../src/recording/replay.js';
+import { Database } from '../../src/store/database.js';
+import { BIN, isOneLineError } from './cli-harness.js';
+import { makeBench, type Bench } from './replay-fixture.js';
+
+let b: Bench;
+beforeAll(async () => {
+  b = await makeBench();
+});
+afterAll(async () => {
+  await b.close();
+});
+
+const ESC = '\u001b';
+const TITLE = `${ESC}]0;pwned\u0007`;
+const CLIPBOARD = `${ESC}]52;c;${Buffer.from('rm -rf ~').toString('base64')}\u0007`;
+const DCS = `${ESC}P1$r0m${ESC}\\`;
+
+/** Runs in-process and notes when each chunk reached stdout. */
+async function timed(
+  ...args: string[]
+): Promise<{ code: number; out: string; writes: { at: number; text: string }[] }> {
+  const writes: { at: number; text: string }[] = [];
+  let stderr = '';
+  const code = await main(['--config', b.cli.configPath, ...args], {
+    stdout: (text) => void writes.push({ at: performance.now(), text }),
+    stderr: (text) => void (stderr += text),
+  });
+  if (code !== 0) throw new Error(`exit ${code}: ${stderr}`);
+  return { code, out: writes.map((w) => w.text).join(''), writes };
+}
+
+const writeOf = (writes: { at: number; text: string }[], text: string) => {
+  const w = writes.find((x) => x.text.includes(text));
+  if (w === undefined) throw new Error(`${JSON.stringify(text)} was never written`);
+  return w.at;
+};
+
+describe('gatehouse replay --text', () => {
+  it('prints the text the session showed, after shell line editing', async () => {
+    const id = await b.record({
+      grant: b.grants.alice,
+      steps: [
+        { at: 0, out: 'ops@db1:~$ ' },
+        { at: 500, out: 'uptimx\bf' }, // typo, then readline erases and retypes
+        { at: 600, out: `\b${ESC}[Ke\r\n` },
+        { at: 700, out: ' 12:00:01 up 3 days,  load average: 0.01\r\n' },
+        { at: 800, marker: 'uptime' },
+        { at: 900, resize: [120, 40] },
+        { at: 1000, out: `${ESC}[32mok${ESC}[0m done\r\nops@db1:~$ ` },
+      ],
+    });
+    const r = await b.cli.run('replay', id, '--text');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(
+      'ops@db1:~$ uptime\n 12:00:01 up 3 days,  load average: 0.01\nok done\nops@db1:~$\n',
+    );
+
+    const json = await b.cli.json<{ sessionId: string; text: string }>('replay', id);
+    expect(json).toEqual({ sessionId: id, text: r.stdout.slice(0, -1) });
+
+    const spawned = await b.cli.spawn('replay', id, '--text');
+    expect(spawned).toEqual({ code: 0, stdout: r.stdout, stderr: '' });
+  });
+
+  it('shows a live session up to its last complete line', async () => {
+    const id = await b.record({
+      grant: b.grants.bob,
+      live: true,
+      steps: [{ at: 0, out: 'still going\r\n' }],
+    });
+    const r = await b.cli.run('replay', id, '--text');
+    expect(r).toEqual({ code: 0, stdout: 'still going\n', stderr: '' });
+  });
+});
+
+describe('reviewer-safe playback', () => {
+  it('drops recorded titles, clipboard writes and DCS strings, keeps colours, resets the terminal', async () => {
+    const id = await b.record({
+      grant: b.grants.alice,
+      steps: [
+        { at: 0, out: `${TITLE}before ` },
+        { at: 10, out: `${CLIPBOARD}${ESC}[31mRED${ESC}[0m ` },
+        { at: 20, out: `${DCS}${ESC}]0;sp` }, // an OSC split across two events
+        { at: 30, out: `lit\u0007after\r\n` },
+      ],
+    });
+    const played = await timed('replay', id, '--speed', '1000');
+    expect(played.out).toContain(`before ${ESC}[31mRED${ESC}[0m after\r\n`);
+    expect(played.out.endsWith(TERMINAL_RESET)).toBe(true);
+    for (const bad of ['pwned', 'split', ']52', ']0;', `${ESC}P`, '\u0007'])
+      expect(played.out).not.toContain(bad);
+
+    const text = await b.cli.run('replay', id, '--text');
+    expect(text.stdout).toBe('before RED after\n');
+    expect(text.stdout).not.toContain(ESC);
+  });
+});
+
+describe('timed playback', () => {
+  const steps = [
+    { at: 0, out: 'one\r\n' },
+    { at: 1000, out: 'two\r\n' },
+    { at: 2000, out: 'three\r\n' },
+  ];
+
+  it('--speed scales the recorded pauses', async () => {
+    const id = await b.record({ grant: b.grants.alice, steps });
+    const fast = await timed('replay', id, '--speed', '100'); // 2 s recorded → ~20 ms
+    const fastSpan = writeOf(fast.writes, 'three') - writeOf(fast.writes, 'one');
+    expect(fastSpan).toBeLessThan(1000);
+    const slower = await timed('replay', id, '--speed', '10'); // ~200 ms
+    const slowSpan = writeOf(slower.writes, 'three') - writeOf(slower.writes, 'one');
+    expect(slowSpan).toBeGreaterThanOrEqual(150);
+    expect(slowSpan).toBeLessThan(2000);
+    expect(writeOf(slower.writes, 'two') - writeOf(slower.writes, 'one')).toBeGreaterThanOrEqual(
+      75,
+    );
+    expect(slower.out).toBe(`one\r\ntwo\r\nthree\r\n${TERMINAL_RESET}`);
+  });
+
+  it('--idle-limit shortens long pauses', async () => {
+    const id = await b.record({
+      grant: b.grants.alice,
+      steps: [
+        { at: 0, out: 'a\r\n' },
+        { at: 60_000, out: 'b\r\n' }, // a minute of nothing
+      ],
+    });
+    const started = performance.now();
+    const r = await timed('replay', id, '--idle-limit', '0.5', '--speed', '5'); // → ~100 ms
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(writeOf(r.writes, 'b') - writeOf(r.writes, 'a')).toBeGreaterThanOrEqual(60);
+  });
+
+  it('Ctrl-C stops at once and still resets the terminal', async () => {
+    const id = await b.record({
+      grant: b.grants.alice,
+      steps: [
+        { at: 0, out: 'first\r\n' },
+        { at: 600_000, out: 'never shown\r\n' },
+      ],
+    });
+    const child = spawn(process.execPath, [BIN, '--config', b.cli.configPath, 'replay', id], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => void (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('first')) resolve();
+      });
+      child.on('exit', (code) =>
+        reject(new Error(`replay exited ${code} before any output: ${err}`)),
+      );
+    });
+    const interruptedAt = performance.now();
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(performance.now() - interruptedAt).toBeLessThan(3000);
+    expect(out).toBe(`first\r\n${TERMINAL_RESET}`);
+    expect(err).toBe('');
+  });
+});
+
+describe('replay refusals and audit', () => {
+  it('records every view as review.view with the actor', async () => {
+    const id = await b.record({ grant: b.grants.alice, steps: [{ at: 0, out: 'x\r\n' }] });
+    expect((await b.cli.run('--actor', 'rita', 'replay', id, '--text')).code).toBe(0);
+    expect((await b.cli.run('--actor', 'rita', 'replay', id, '--speed', '1000')).code).toBe(0);
+    const views = (await b.store.audit.list({ type: 'review.view' })).filter(
+      (e) => e.payload['sessionId'] === id,
+    );
+    expect(views.map((e) => [e.actor, e.payload])).toEqual([
+      ['rita', { sessionId: id, via: 'cli' }],
+      ['rita', { sessionId: id, via: 'cli' }],
+    ]);
+  });
+
+  it.each([
+    ['a path', ['../../etc/passwd'], 2, /session id: .* is not a session id/],
+    ['an upper-case id', [randomUUID().toUpperCase()], 2, /is not a session id/],
+    ['a zero speed', [randomUUID(), '--speed', '0'], 2, /--speed: .*greater than 0/],
+    ['a word for speed', [randomUUID(), '--speed', 'fast'], 2, /--speed/],
+    [
+      '--text with --speed',
+      [randomUUID(), '--text', '--speed', '2'],
+      2,
+      /--speed and --idle-limit/,
+    ],
+    ['an unknown id', [randomUUID()], 1, /^gatehouse: replay: no session with id /],
+  ])('refuses %s in one line without an audit event', async (_what, args, code, message) => {
+    const before = await b.cli.auditCount();
+    const r = await b.cli.run('replay', ...args);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe('');
+    expect(isOneLineError(r)).toBe(true);
+    expect(r.stderr).toMatch(message);
+    expect(await b.cli.auditCount()).toBe(before);
+  });
+
+  it('never follows a stored path outside the session’s own recording', async () => {
+    const victim = await b.record({
+      grant: b.grants.alice,
+      steps: [{ at: 0, out: 'secret of another session\r\n' }],
+    });
+    const id = await b.record({ grant: b.grants.bob, steps: [{ at: 0, out: 'mine\r\n' }] });
+    const victimPath = (await b.store.sessions.get(victim))?.recordingPath ?? '';
+    const db = await Database.open(b.config.database.path);
+    try {
+      for (const stored of ['../../../../etc/passwd', '/etc/passwd', victimPath]) {
+        await db.run('UPDATE sessions SET recording_path = ? WHERE id = ?', [stored, id]);
+        const r = await b.cli.run('replay', id, '--text');
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toBe(
+          `gatehouse: replay: session ${id}: its stored recording path is not this session's recording\n`,
+        );
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
