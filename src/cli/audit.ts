@@ -2,19 +2,35 @@ import type { Command } from 'commander';
 import { canonicalJson, type JsonValue } from '../core/audit-events.js';
 import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
+import type { AuditRecord } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
 import { isoTime, printJson, printLine, printTable } from './output.js';
 import { requireCount, usage } from './validate.js';
 
-/** `--since`: a time (2026-11-01T18:00Z) or a duration back from now (2h). */
-function sinceMs(value: string, now: number): number {
+/** A time (2026-11-01T18:00Z) or a duration back from now (2h). */
+function timeOrAgo(field: string, value: string, now: number): number {
   const d = parseDuration(value);
   if (d.ok) return now - d.ms;
   const t = parseTimestamp(value);
   if (t.ok) return t.ms;
-  throw usage(`--since: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)`);
+  throw usage(`${field}: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)`);
+}
+
+const sinceMs = (value: string, now: number): number => timeOrAgo('--since', value, now);
+
+/** Events per read while exporting: bounded memory however long the trail. */
+const EXPORT_PAGE = 1000;
+
+/**
+ * One event as one JSON line. JSON.stringify leaves C1 controls and U+2028/9 raw; escaping them
+ * keeps the line both valid JSON and harmless on a terminal.
+ */
+function jsonLine(record: AuditRecord): string {
+  const { seq, ts, actor, type, payload, prevHash, hash } = record;
+  const text = JSON.stringify({ seq, ts: new Date(ts).toISOString(), actor, type, payload, prevHash, hash });
+  return text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -45,6 +61,29 @@ export function register(program: Command, ctx: CliContext): void {
         ['SEQ', 'TIME', 'ACTOR', 'TYPE', 'PAYLOAD'],
         records.map((r) => [String(r.seq), isoTime(r.ts), r.actor, r.type, canonicalJson(r.payload as JsonValue)]),
       );
+    });
+
+  audit
+    .command('export')
+    .description('audit events as JSON lines (one event per line, oldest first) for a SIEM')
+    .option('--since <time|duration>', 'from this time (inclusive), or this long ago (2h)')
+    .option('--until <time|duration>', 'up to this time (exclusive), or this long ago')
+    .action(async (opts: { readonly since?: string; readonly until?: string }) => {
+      const now = ctx.clock.now();
+      const since = opts.since === undefined ? undefined : sinceMs(opts.since, now);
+      const until = opts.until === undefined ? undefined : timeOrAgo('--until', opts.until, now);
+      if (since !== undefined && until !== undefined && until <= since) {
+        throw usage(`--until: ${isoTime(until)} is not after --since ${isoTime(since)}`);
+      }
+      const filter = { ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }) };
+      await ctx.withStore(async (store) => {
+        for (let after = 0; ; ) {
+          const page = await store.audit.page(after, EXPORT_PAGE, filter);
+          if (page.length === 0) return;
+          ctx.io.stdout(page.map((r) => `${jsonLine(r)}\n`).join(''));
+          after = page[page.length - 1]?.seq ?? after;
+        }
+      });
     });
 
   audit

@@ -9,9 +9,13 @@ import type { Store } from '../core/ports.js';
 import { openStore } from '../store/open-store.js';
 import { register as registerAudit } from './audit.js';
 import type { CliContext, CliIo, GlobalOptions } from './context.js';
+import { register as registerDoctor } from './doctor.js';
 import { register as registerGrant } from './grant.js';
 import { register as registerKeys } from './keys.js';
 import { register as registerNda } from './nda.js';
+import { register as registerRecording } from './recording.js';
+import { register as registerReplay } from './replay.js';
+import { register as registerReviewer } from './reviewer.js';
 import { register as registerServe } from './serve.js';
 import { register as registerSession } from './session.js';
 import { register as registerTarget } from './target.js';
@@ -103,7 +107,11 @@ export function buildProgram(ctx: CliContext): Command {
   registerGrant(program, ctx);
   registerSession(program, ctx);
   registerAudit(program, ctx);
+  registerReplay(program, ctx);
+  registerRecording(program, ctx);
+  registerReviewer(program, ctx);
   registerServe(program, ctx);
+  registerDoctor(program, ctx);
   installOverrides(program);
   return program;
 }

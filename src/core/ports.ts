@@ -23,6 +23,7 @@ import type {
   UserId,
   UserKey,
 } from './model.js';
+import type { Reviewer, ReviewerCredentials, ReviewSession, ReviewSessionQuery } from './reviewer.js';
 
 /** Who did it: the OS user running the CLI, `--actor`, or `user:<name>` for ssh users. */
 export type Actor = string;
@@ -128,11 +129,25 @@ export interface SessionEnd {
   readonly sha256: string | null;
 }
 
+/** Session list filters; every field optional, all given must match. Oldest first. */
+export interface SessionFilter {
+  /** true: only open sessions; false: only ended ones. */
+  readonly live?: boolean;
+  readonly userName?: string;
+  /** Any target with that name, removed ones included. */
+  readonly targetName?: string;
+  readonly grantId?: GrantId;
+  /** Sessions open at some moment at or after this time (still live, or ended at or after it). */
+  readonly since?: EpochMs;
+  /** Sessions started before this time. */
+  readonly until?: EpochMs;
+}
+
 export interface SessionRepository {
   start(session: NewSession, event: AuditEvent, actor: Actor): Promise<Session>;
   end(id: SessionId, end: SessionEnd, event: AuditEvent, actor: Actor): Promise<Session>;
   get(id: SessionId): Promise<Session | null>;
-  list(filter?: { readonly live?: boolean }): Promise<Session[]>;
+  list(filter?: SessionFilter): Promise<Session[]>;
   /** Marks a live session for termination; the serving process polls and closes it. */
   requestKill(id: SessionId, now: EpochMs, actor: Actor): Promise<void>;
   /** Ids of live sessions whose kill was requested. */
@@ -152,6 +167,35 @@ export interface AuditRepository {
     readonly limit?: number;
   }): Promise<AuditRecord[]>;
   verify(): Promise<AuditVerification>;
+  /**
+   * Up to `limit` events with seq > `afterSeq`, oldest first, optionally only those with
+   * `since` <= ts < `until`: a bounded page for streaming exports (pass the last seq back in).
+   */
+  page(
+    afterSeq: number,
+    limit: number,
+    filter?: { readonly since?: EpochMs; readonly until?: EpochMs },
+  ): Promise<AuditRecord[]>;
+}
+
+export interface ReviewerRepository {
+  /** Creates a reviewer (audit reviewer.create). Conflict when the name exists. */
+  add(name: string, passwordHash: string | null, actor: Actor): Promise<Reviewer>;
+  findByName(name: string): Promise<ReviewerCredentials | null>;
+  get(id: number): Promise<Reviewer | null>;
+  list(): Promise<Reviewer[]>;
+  /** Stores a one-time login token by its sha256 (the token itself is never stored). */
+  addLoginToken(name: string, tokenSha256: string, expiresAt: EpochMs): Promise<void>;
+  /**
+   * Uses a one-time token: when it exists, is unused and not expired at `now`, marks it used in
+   * the same transaction and returns its reviewer; otherwise null.
+   */
+  useLoginToken(tokenSha256: string, now: EpochMs): Promise<Reviewer | null>;
+  /** Sessions with user and target names, newest first. */
+  sessions(query: ReviewSessionQuery): Promise<ReviewSession[]>;
+  session(id: SessionId): Promise<ReviewSession | null>;
+  /** Audit events whose payload names the session (`sessionId` or `session`), oldest first. */
+  sessionEvents(id: SessionId, limit?: number): Promise<AuditRecord[]>;
 }
 
 export interface Store {
@@ -161,5 +205,6 @@ export interface Store {
   readonly grants: GrantRepository;
   readonly sessions: SessionRepository;
   readonly audit: AuditRepository;
+  readonly reviewers: ReviewerRepository;
   close(): Promise<void>;
 }

@@ -37,6 +37,26 @@ export class SqliteAuditRepository implements AuditRepository {
     return this.ctx.tx.read(async (db) => (await db.all<AuditRow>(sql, params)).map(auditFromRow));
   }
 
+  page(
+    afterSeq: number,
+    limit: number,
+    filter: { readonly since?: EpochMs; readonly until?: EpochMs } = {},
+  ): Promise<AuditRecord[]> {
+    const where = ['seq > ?'];
+    const params: SqlValue[] = [Math.floor(afterSeq)];
+    if (filter.since !== undefined) {
+      where.push('ts >= ?');
+      params.push(filter.since);
+    }
+    if (filter.until !== undefined) {
+      where.push('ts < ?');
+      params.push(filter.until);
+    }
+    params.push(Math.max(0, Math.floor(limit)));
+    const sql = `SELECT * FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`;
+    return this.ctx.tx.read(async (db) => (await db.all<AuditRow>(sql, params)).map(auditFromRow));
+  }
+
   /** Walks the whole chain in batches; events appended meanwhile are checked too. */
   async verify(): Promise<AuditVerification> {
     let cursor: ChainCursor = CHAIN_START;

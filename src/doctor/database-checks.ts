@@ -1,0 +1,98 @@
+import { stat } from 'node:fs/promises';
+import type { Clock } from '../core/clock.js';
+import { isGatehouseError } from '../core/errors.js';
+import type { Store } from '../core/ports.js';
+import { Database } from '../store/database.js';
+import { SCHEMA_VERSION } from '../store/migrations.js';
+import { openStore } from '../store/open-store.js';
+import { errnoText, fail, pass, type CheckResult } from './check-result.js';
+
+/** Integrity problems shown at most; SQLite can list thousands. */
+const MAX_PROBLEMS = 3;
+
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+
+function why(e: unknown): string {
+  if (isGatehouseError(e)) return oneLine(e.userMessage);
+  return oneLine(e instanceof Error ? e.message : String(e));
+}
+
+export interface DatabaseChecks {
+  readonly results: CheckResult[];
+  /** The opened store when the schema is current (the caller closes it), else null. */
+  readonly store: Store | null;
+}
+
+/**
+ * Checks the database without changing it: the file exists, opens, its schema is the one this
+ * gatehouse expects (an older one is not migrated here), `PRAGMA integrity_check` is ok and the
+ * audit chain verifies. The store is only opened (openStore migrates) once the schema is current.
+ */
+export async function checkDatabase(dbPath: string, clock: Clock): Promise<DatabaseChecks> {
+  const results: CheckResult[] = [];
+  const done = (r: CheckResult): DatabaseChecks => ({ results: [...results, r], store: null });
+  try {
+    const info = await stat(dbPath);
+    if (!info.isFile()) return done(fail('database', `${dbPath}: not a regular file`));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return done(fail('database', `${dbPath}: no such file; run gatehouse serve once (or any gatehouse command) to create it`));
+    }
+    return done(fail('database', `${dbPath}: ${errnoText(e)}`));
+  }
+  let db: Database;
+  try {
+    db = await Database.open(dbPath);
+  } catch (e) {
+    return done(fail('database', `${dbPath}: cannot open (${why(e)})`));
+  }
+  let version: number;
+  let problems: string[];
+  try {
+    db.configureBusyTimeout(5000);
+    version = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
+    const rows = await db.all<{ integrity_check: string }>(`PRAGMA integrity_check(${MAX_PROBLEMS})`);
+    problems = rows.map((r) => r.integrity_check).filter((p) => p !== 'ok');
+  } catch (e) {
+    return done(fail('database', `${dbPath}: cannot read (${why(e)}); restore it from a backup`));
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+  results.push(pass('database', `${dbPath} opens`));
+  if (version !== SCHEMA_VERSION) {
+    const fix =
+      version < SCHEMA_VERSION
+        ? 'back it up, then start gatehouse serve (or run any gatehouse command) to migrate it'
+        : 'this gatehouse is older than the database: run the newer version';
+    results.push(fail('schema', `version ${version}, this gatehouse expects ${SCHEMA_VERSION}; ${fix}`));
+  } else {
+    results.push(pass('schema', `version ${version} (current)`));
+  }
+  results.push(
+    problems.length === 0
+      ? pass('integrity', 'PRAGMA integrity_check: ok')
+      : fail('integrity', `PRAGMA integrity_check: ${oneLine(problems.join('; '))}; restore the database from a backup`),
+  );
+  if (version !== SCHEMA_VERSION) return { results, store: null };
+  let store: Store;
+  try {
+    store = await openStore(dbPath, { clock });
+  } catch (e) {
+    return done(fail('audit chain', `not checked: the store did not open (${why(e)})`));
+  }
+  try {
+    const chain = await store.audit.verify();
+    results.push(
+      chain.ok
+        ? pass('audit chain', `${chain.count} event${chain.count === 1 ? '' : 's'} verified`)
+        : fail(
+            'audit chain',
+            `broken at seq ${chain.seq}: ${chain.problem}; the database was changed outside gatehouse: investigate and restore from a backup`,
+          ),
+    );
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    return done(fail('audit chain', `cannot read the audit events (${why(e)})`));
+  }
+  return { results, store };
+}

@@ -1,0 +1,52 @@
+import type { Target } from '../core/model.js';
+import { parsePublicKey } from '../keys/public-key.js';
+import { scanHostKey, type HostKeyScan } from '../keys/scan-host-key.js';
+import { fail, pass, type CheckResult } from './check-result.js';
+
+export const TARGET_TIMEOUT_MS = 5_000;
+/** Targets scanned at once: enough to finish a large fleet quickly, few enough to be polite. */
+export const TARGET_CONCURRENCY = 8;
+
+export type Scanner = (host: string, port: number, timeoutMs: number) => Promise<HostKeyScan>;
+
+const address = (t: Target): string => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`);
+
+/** One target: reachable within the timeout and serving exactly the pinned host key. */
+export async function checkTarget(target: Target, scan: Scanner = scanHostKey): Promise<CheckResult> {
+  const check = `target ${target.name}`;
+  const where = address(target);
+  const result = await scan(target.host, target.port, TARGET_TIMEOUT_MS);
+  if (target.hostKey === null) {
+    const seen = result.ok ? `it serves ${result.key.fingerprint}` : `and it is not reachable: ${result.message}`;
+    return fail(check, `${where}: not pinned (${seen}); check the key, then gatehouse target scan ${target.name} --pin`);
+  }
+  if (!result.ok) return fail(check, `${where}: unreachable: ${result.message}`);
+  const pinned = parsePublicKey(target.hostKey);
+  const pinnedFingerprint = pinned.ok ? pinned.key.fingerprint : 'an unreadable key';
+  if (!pinned.ok || pinned.key.line !== result.key.line) {
+    return fail(
+      check,
+      `${where}: host key mismatch: pinned ${pinnedFingerprint}, served ${result.key.fingerprint}; find out why it changed, then gatehouse target scan ${target.name} --pin --replace`,
+    );
+  }
+  return pass(check, `${where} reachable, host key ${result.key.fingerprint} matches the pin`);
+}
+
+/** Checks every target, at most `limit` at once; results in the order of `targets`. */
+export async function checkTargets(
+  targets: readonly Target[],
+  scan: Scanner = scanHostKey,
+  limit = TARGET_CONCURRENCY,
+): Promise<CheckResult[]> {
+  if (targets.length === 0) return [pass('targets', 'none registered')];
+  const results = new Array<CheckResult>(targets.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < targets.length; i = next++) {
+      const target = targets[i];
+      if (target !== undefined) results[i] = await checkTarget(target, scan);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, targets.length) }, worker));
+  return results;
+}
