@@ -6,7 +6,7 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { link, open, readFile, unlink } from 'node:fs/promises';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { canonicalJson } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import { manifestPathOf, resolveRecordingPath, sessionIdOfRelativePath } from './recording-path.js';
@@ -159,7 +159,7 @@ export function ed25519KeyFromOpenSsh(
   privateKeyFile: Buffer | string,
   passphrase?: string,
 ): KeyObject {
-  const parsed = utils.parseKey(privateKeyFile, passphrase);
+  const parsed = ssh2.utils.parseKey(privateKeyFile, passphrase);
   if (parsed instanceof Error)
     throw new GatehouseError('config', `recording: cannot read the signing key: ${parsed.message}`);
   if (parsed.type !== 'ssh-ed25519')
@@ -175,7 +175,7 @@ export function ed25519KeyFromOpenSsh(
 
 /** An `ssh-ed25519 AAAA…` public key line (e.g. the host key's .pub file) as a KeyObject. */
 export function ed25519PublicKeyFromOpenSsh(publicKeyLine: string): KeyObject {
-  const parsed = utils.parseKey(publicKeyLine.trim());
+  const parsed = ssh2.utils.parseKey(publicKeyLine.trim());
   if (parsed instanceof Error || parsed.type !== 'ssh-ed25519') {
     throw new GatehouseError('config', 'recording: not an ssh-ed25519 public key line');
   }
