@@ -4,10 +4,20 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'net', 'http'];
 
+/** ssh2 is CommonJS: under Node ESM only `Client` is a named export, so values come from the default. */
+const ssh2Paths = [
+  {
+    name: 'ssh2',
+    importNames: ['utils', 'Server', 'HTTPAgent', 'HTTPSAgent', 'AgentProtocol', 'BaseAgent'],
+    allowTypeImports: true,
+    message: "ssh2 is CommonJS: use `import ssh2 from 'ssh2'` and ssh2.utils / ssh2.Server.",
+  },
+];
+
 /** Layer boundaries from DESIGN.md §3, enforced as import restrictions. */
 const layer = (files, patterns) => ({
   files,
-  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: ssh2Paths, patterns }] },
 });
 
 export default tseslint.config(
@@ -19,6 +29,7 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: ssh2Paths }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/require-await': 'off',
