@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { validatePatterns } from '../core/command-policy.js';
 import { formatDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import type { Grant, GrantId, NdaId } from '../core/model.js';
@@ -90,7 +91,10 @@ export function register(program: Command, ctx: CliContext): void {
           }
           fromProfile = profile;
         }
-        allowlist = requirePatterns(opts.profile !== undefined && opts.allow.length === 0 ? '--profile' : '--allow', [...fromProfile, ...opts.allow]);
+        const field = opts.profile !== undefined && opts.allow.length === 0 ? '--profile' : '--allow';
+        allowlist = requirePatterns(field, [...fromProfile, ...opts.allow]);
+        const patterns = validatePatterns(allowlist);
+        if (!patterns.ok) throw usage(`${field}: ${patterns.message}`);
       }
       const created = await ctx.withStore(async (store, cfg) => {
         const g = await store.grants.add(

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { validatePatterns } from '../core/command-policy.js';
 import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { quoteForMessage } from '../core/names.js';
@@ -167,6 +168,15 @@ function parseListen(value: string, where: string): Listen {
   return { host, port };
 }
 
+/** Profile patterns are checked at load time, so `grant add --profile` never meets a bad one. */
+function checkProfiles(profiles: RawConfig['profiles']): RawConfig['profiles'] {
+  for (const [name, patterns] of Object.entries(profiles)) {
+    const check = validatePatterns(patterns);
+    if (!check.ok) throw fail(`profiles.${name}: ${check.message}`);
+  }
+  return profiles;
+}
+
 function resolveConfig(raw: RawConfig, configPath: string | null, base: string): Config {
   const abs = (p: string): string => path.resolve(base, p);
   return {
@@ -188,6 +198,6 @@ function resolveConfig(raw: RawConfig, configPath: string | null, base: string):
     grants: { maxDurationMs: durationMs(raw.grants.maxDuration, 'grants.maxDuration') },
     web: { listen: raw.web.listen === null ? null : parseListen(raw.web.listen, 'web.listen') },
     log: { level: raw.log.level },
-    profiles: raw.profiles,
+    profiles: checkProfiles(raw.profiles),
   };
 }

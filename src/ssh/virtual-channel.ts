@@ -1,0 +1,171 @@
+import { Duplex, Readable } from 'node:stream';
+import type { ClientChannel } from 'ssh2';
+
+/**
+ * A target channel that gatehouse plays itself (the restricted prompt, an exec re-framed for the
+ * user's terminal). It looks to the relay like an ssh2 ClientChannel: a Duplex (user input is
+ * written to it, output is read from it) with a `.stderr` Readable, an `exit` event, `close`
+ * once finished, and setWindow / signal / close. The relay, the recorder and live enforcement
+ * then treat it exactly like a channel to the target.
+ */
+export abstract class VirtualChannel extends Duplex {
+  readonly stderr = new Readable({ read: () => this.resumeSource() });
+  private finished = false;
+
+  constructor() {
+    super({ allowHalfOpen: true });
+    this.on('error', () => undefined);
+    this.stderr.on('error', () => undefined);
+  }
+
+  /** Handles bytes typed by the user. */
+  protected abstract input(data: Buffer): void;
+  /** The user sent EOF. */
+  protected abstract inputEnded(): void;
+  /** Releases what the channel holds (a running exec); called once, on close or destroy. */
+  protected abstract release(): void;
+  /** Output was read: a paused source may produce again. */
+  protected resumeSource(): void {
+    // nothing paused by default
+  }
+
+  onWindowChange(_cols: number, _rows: number): void {
+    // ignored by default
+  }
+
+  onSignal(_name: string): void {
+    // ignored by default
+  }
+
+  /** The ClientChannel view the relay expects (same object). */
+  asClientChannel(): ClientChannel {
+    return this as unknown as ClientChannel;
+  }
+
+  /** Writes to the user's stdout; false when the reader is behind (pause the source). */
+  protected out(data: string | Buffer): boolean {
+    if (this.finished || this.destroyed) return true;
+    return this.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  }
+
+  protected err(data: string | Buffer): boolean {
+    if (this.finished || this.destroyed) return true;
+    return this.stderr.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  }
+
+  protected get isFinished(): boolean {
+    return this.finished || this.destroyed;
+  }
+
+  /** Reports the exit status (or signal), ends both outputs, then closes once they are read. */
+  protected finish(code: number | null, signal?: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (code !== null) this.emit('exit', code);
+    else if (signal !== undefined) this.emit('exit', null, signal, false, '');
+    this.once('end', () => this.destroy());
+    this.push(null);
+    this.stderr.push(null);
+  }
+
+  // ssh2 ClientChannel surface used by the relay
+  setWindow(rows: number, cols: number, _height?: number, _width?: number): void {
+    this.onWindowChange(cols, rows);
+  }
+
+  signal(name: string): void {
+    this.onSignal(name);
+  }
+
+  close(): void {
+    this.destroy();
+  }
+
+  override _read(): void {
+    this.resumeSource();
+  }
+
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (!this.isFinished) this.input(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    done();
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    if (!this.isFinished) this.inputEnded();
+    done();
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.finished = true;
+    this.release();
+    if (!this.stderr.destroyed) this.stderr.destroy();
+    done(err);
+  }
+}
+
+/** `\n` → `\r\n` for a terminal in raw mode (the target has no pty to do it). */
+export function toCrlf(data: Buffer): Buffer {
+  if (!data.includes(0x0a)) return data;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, i + 1)) {
+    if (i > 0 && data[i - 1] === 0x0d) continue;
+    parts.push(data.subarray(from, i), Buffer.from('\r'));
+    from = i;
+  }
+  parts.push(data.subarray(from));
+  return Buffer.concat(parts);
+}
+
+/**
+ * An exec on the target without a pty, shown in a user's terminal that has one: output gets
+ * `\r\n` line ends; stdin, EOF, exit status and signals pass through.
+ */
+export class CrlfExecChannel extends VirtualChannel {
+  private code: number | null = null;
+  private exitSignal: string | undefined;
+
+  constructor(private readonly target: ClientChannel) {
+    super();
+    target.on('data', (d: Buffer) => {
+      if (!this.out(toCrlf(d))) target.pause();
+    });
+    target.stderr.on('data', (d: Buffer) => {
+      if (!this.err(toCrlf(d))) target.stderr.pause();
+    });
+    target.on('exit', (code: number | null, signal?: string) => {
+      if (typeof code === 'number') this.code = code;
+      else this.exitSignal = signal;
+    });
+    target.once('close', () => this.finish(this.code, this.exitSignal));
+  }
+
+  protected override resumeSource(): void {
+    this.target.resume();
+    this.target.stderr.resume();
+  }
+
+  protected input(data: Buffer): void {
+    this.target.write(data);
+  }
+
+  protected inputEnded(): void {
+    this.target.end();
+  }
+
+  protected release(): void {
+    this.target.close();
+  }
+
+  override onWindowChange(): void {
+    // the target has no pty
+  }
+
+  override onSignal(name: string): void {
+    try {
+      this.target.signal(name);
+    } catch {
+      // unknown signal name: ignored
+    }
+  }
+}
