@@ -1,13 +1,16 @@
 /**
- * Composition root (DESIGN.md §3): config → store → key files → ssh server (→ web, later).
+ * Composition root (DESIGN.md §3): config → store → key files → recorder → ssh server (→ web, later).
  * The only place that knows every layer.
  */
+import { closeInterruptedSessions } from './adapters/interrupted-sessions.js';
+import { recordingTapFactory } from './adapters/recording-taps.js';
 import { storeAccessGate } from './adapters/store-access-gate.js';
 import type { Config } from './config/load-config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import type { Store } from './core/ports.js';
 import { ensureKeyPair } from './keys/key-files.js';
 import { createRootLogger, type Logger } from './logging/logger.js';
+import { ed25519KeyFromOpenSsh } from './recording/manifest.js';
 import { createBastion, type Bastion } from './ssh/server.js';
 import { openStore } from './store/open-store.js';
 
@@ -28,29 +31,22 @@ export interface StartOptions {
   readonly watchIntervalMs?: number;
 }
 
-/** Sessions left open by a crash or kill -9 of an earlier run are closed as `interrupted`. */
-async function closeInterrupted(store: Store, clock: Clock, logger: Logger): Promise<void> {
-  const open = await store.sessions.list({ live: true });
-  for (const s of open) {
-    const end = { endedAt: clock.now(), reason: 'interrupted' as const, exitStatus: null, bytes: null, sha256: null };
-    await store.sessions.end(s.id, end, { type: 'session.end', payload: { sessionId: s.id, reason: 'interrupted' } }, 'gatehouse');
-  }
-  if (open.length > 0) logger.warn({ sessions: open.length }, 'closed sessions left open by an earlier run');
-}
-
 export async function startGatehouse(config: Config, options: StartOptions = {}): Promise<RunningGatehouse> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createRootLogger({ level: config.log.level });
   const hostKey = await ensureKeyPair(config.ssh.hostKeyPath);
   const clientKey = await ensureKeyPair(config.ssh.clientKeyPath);
+  // Recordings' manifests are signed with the bastion's host key (DESIGN.md §6).
+  const signingKey = ed25519KeyFromOpenSsh(hostKey.privateKey);
   const store = await openStore(config.database.path, { clock });
   try {
-    await closeInterrupted(store, clock, logger);
+    await closeInterruptedSessions(store, config.recordings.dir, signingKey, clock, logger);
     const bastion = createBastion({
       hostKey: hostKey.privateKey,
       clientKey: clientKey.privateKey,
       limits: config.ssh,
       gate: storeAccessGate(store),
+      taps: recordingTapFactory(config.recordings, signingKey, clock),
       clock,
       logger,
       hostLabel: config.ssh.listen.host === '0.0.0.0' || config.ssh.listen.host === '::' ? 'BASTION' : config.ssh.listen.host,

@@ -7,12 +7,13 @@ import { actorOf, createAuthenticator, type LoginOutcome } from './auth.js';
 import { sendAuthBanner } from './auth-banner.js';
 import type { LiveSessions } from './live-sessions.js';
 import { messages } from './messages.js';
-import type { AccessGate } from './ports.js';
+import type { AccessGate, SessionTapFactory } from './ports.js';
 import { handleSessionChannel } from './session-channel.js';
 import { connectTarget, type TargetLinkResult } from './target-link.js';
 
 export interface ConnectionDeps {
   readonly gate: AccessGate;
+  readonly taps: SessionTapFactory;
   readonly clock: Clock;
   readonly live: LiveSessions;
   readonly clientKey: Buffer;
@@ -117,6 +118,7 @@ export function handleConnection(
     handleSessionChannel(session, {
       outcome: o,
       gate: deps.gate,
+      taps: deps.taps,
       clock: deps.clock,
       logger: log,
       live: {

@@ -29,18 +29,52 @@ export interface AccessGate {
   killRequested(): Promise<SessionId[]>;
 }
 
-/**
- * Seam for the recorder (a later issue): the relay reports what it sees, the recorder writes it.
- * Absent today; the relay calls it when given.
- */
-export interface SessionTap {
-  output(data: Buffer): void;
-  input(data: Buffer): void;
-  resize(cols: number, rows: number): void;
-  marker(text: string): void;
-  close(): Promise<{ readonly path: string | null; readonly bytes: number; readonly sha256: string | null }>;
+export type TapStream = 'stdout' | 'stderr';
+
+/** What a closed tap left behind: the values the session row, the manifest and the chain hold. */
+export interface TapSeal {
+  /** `YYYY/MM/DD/<uuid>.cast`, relative to the recordings dir. */
+  readonly relativePath: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly events: number;
+  /** Why no signed manifest was written (null when it was). */
+  readonly manifestProblem: string | null;
 }
 
+/**
+ * The recorder as the relay sees it (main.ts builds it on src/recording/). Never throws and never
+ * blocks: output()/input() return false when the recorder is backed up — the relay then stops
+ * reading until a drain listener fires (flow control, as with a stream's write()).
+ */
+export interface SessionTap {
+  readonly relativePath: string;
+  output(data: Buffer, stream: TapStream): boolean;
+  input(data: Buffer): boolean;
+  resize(cols: number, rows: number): void;
+  marker(text: string): void;
+  onDrain(listener: () => void): void;
+  /** Once, when the recording breaks mid-session (`reason` is one line, for audit and logs). */
+  onFailure(listener: (reason: string) => void): void;
+  /** Flushes, closes and signs (manifest). Resolves with what reached the file; idempotent. */
+  close(): Promise<TapSeal>;
+}
+
+export interface TapOpenInfo {
+  readonly sessionId: SessionId;
+  readonly startedAt: EpochMs;
+  readonly cols: number;
+  readonly rows: number;
+  readonly term: string | null;
+  /** `user@target: command` or `user@target`. */
+  readonly title: string;
+}
+
+export type TapOpenResult =
+  | { readonly ok: true; readonly tap: SessionTap }
+  | { readonly ok: false; readonly problem: string };
+
 export interface SessionTapFactory {
-  open(sessionId: SessionId, info: { readonly cols: number; readonly rows: number; readonly command: string | null }): Promise<SessionTap>;
+  readonly mode: 'strict' | 'best_effort';
+  open(info: TapOpenInfo): Promise<TapOpenResult>;
 }

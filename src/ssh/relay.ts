@@ -1,5 +1,7 @@
+import type { Readable, Writable } from 'node:stream';
 import type { ClientChannel, ServerChannel } from 'ssh2';
-import type { Writable } from 'node:stream';
+import { startPump, type FlowPump } from './flow-pump.js';
+import type { SessionTap, TapStream } from './ports.js';
 
 export interface RelayResult {
   readonly exitStatus: number | null;
@@ -21,6 +23,8 @@ export interface Relay {
   terminate(line: string, exitStatus: number): void;
 }
 
+const BEFORE_EXIT_WAIT_MS = 10_000;
+
 /** Resolves once everything written to `w` so far was handed to ssh2 (or the channel closed). */
 function flushed(w: Writable, closed: Promise<void>): Promise<void> {
   if (w.writableEnded || w.destroyed) return Promise.resolve();
@@ -28,15 +32,27 @@ function flushed(w: Writable, closed: Promise<void>): Promise<void> {
 }
 
 /**
- * Bytes both ways with backpressure: pipe() stops reading when the other side's window is full,
+ * Bytes both ways with backpressure: a source is paused while its destination's buffer is full,
  * and ssh2 stops adjusting the window of a channel nobody reads, so a slow reader slows the writer
- * instead of making gatehouse buffer. EOF from the user is forwarded; the target's exit status or
- * signal is sent back before the user's channel closes.
+ * instead of making gatehouse buffer. The same holds for the recorder (`tap`): when it is backed
+ * up, both target streams (and the user's input, when captured) pause until it drains. EOF from
+ * the user is forwarded; the target's exit status or signal is sent back before the user's
+ * channel closes.
  */
 export function startRelay(
   user: ServerChannel,
   target: ClientChannel,
-  hooks: { onActivity(): void; onOutput?(data: Buffer): void },
+  hooks: {
+    onActivity(): void;
+    onOutput?(data: Buffer): void;
+    readonly tap?: SessionTap | null;
+    /**
+     * Runs after the target ended and before the user's channel gets the exit status and closes
+     * (sealing the recording and the session row, so that both are done when ssh returns). Waited
+     * for at most BEFORE_EXIT_WAIT_MS.
+     */
+    beforeExit?(result: RelayResult): Promise<void>;
+  },
   crlf: boolean,
 ): Relay {
   let bytesIn = 0;
@@ -44,22 +60,52 @@ export function startRelay(
   let exitStatus: number | null = null;
   let exitSignal: { name: string; dump: boolean; desc: string } | null = null;
   let overridden: number | null = null;
+  const tap = hooks.tap ?? null;
   const userClosed = new Promise<void>((res) => user.once('close', () => res()));
 
-  user.on('data', (d: Buffer) => {
-    bytesIn += d.length;
-    hooks.onActivity();
-  });
-  const onOut = (d: Buffer): void => {
-    bytesOut += d.length;
-    hooks.onActivity();
-    hooks.onOutput?.(d);
+  const tapped: FlowPump[] = [];
+  const holdForTap = (pump: FlowPump): void => {
+    pump.hold('tap');
+    if (!tapped.includes(pump)) tapped.push(pump);
   };
-  target.on('data', onOut);
-  target.stderr.on('data', onOut);
-  user.pipe(target);
-  target.pipe(user, { end: false });
-  target.stderr.pipe(user.stderr, { end: false });
+  tap?.onDrain(() => {
+    for (const pump of tapped.splice(0)) pump.release('tap');
+  });
+
+  const input: FlowPump = startPump(
+    user,
+    target,
+    (d) => {
+      bytesIn += d.length;
+      hooks.onActivity();
+      if (tap !== null && !tap.input(d)) holdForTap(input);
+    },
+    { endDst: true },
+  );
+  const outputPump = (src: Readable, dst: Writable, stream: TapStream): FlowPump => {
+    const pump: FlowPump = startPump(
+      src,
+      dst,
+      (d) => {
+        bytesOut += d.length;
+        hooks.onActivity();
+        hooks.onOutput?.(d);
+        // One recorder for both streams: when it is backed up, both pause.
+        if (tap !== null && !tap.output(d, stream)) {
+          holdForTap(stdout);
+          holdForTap(stderr);
+        }
+      },
+      { endDst: false },
+    );
+    return pump;
+  };
+  const stdout = outputPump(target, user, 'stdout');
+  const stderr = outputPump(target.stderr, user.stderr, 'stderr');
+  const stopOutput = (): void => {
+    stdout.stop();
+    stderr.stop();
+  };
 
   target.on('exit', (code: number | null, signal?: string, dump?: boolean, desc?: string) => {
     if (typeof code === 'number') exitStatus = code;
@@ -81,11 +127,15 @@ export function startRelay(
   void userClosed.then(() => target.close());
 
   const done = targetEnded.then(async () => {
-    target.unpipe(user);
-    target.stderr.unpipe(user.stderr);
-    user.unpipe(target);
+    stopOutput();
+    input.stop();
     await flushed(user, userClosed);
     await flushed(user.stderr, userClosed);
+    const result = { exitStatus: overridden ?? exitStatus, exitSignal: exitSignal?.name ?? null, bytesOut, bytesIn };
+    if (hooks.beforeExit !== undefined) {
+      const waited = hooks.beforeExit(result).catch(() => undefined);
+      await Promise.race([waited, userClosed, new Promise((res) => setTimeout(res, BEFORE_EXIT_WAIT_MS).unref())]);
+    }
     if (overridden !== null) user.exit(overridden);
     else if (exitStatus !== null) user.exit(exitStatus);
     else if (exitSignal !== null) {
@@ -96,7 +146,7 @@ export function startRelay(
       }
     }
     user.end();
-    return { exitStatus: overridden ?? exitStatus, exitSignal: exitSignal?.name ?? null, bytesOut, bytesIn };
+    return result;
   });
 
   return {
@@ -112,9 +162,10 @@ export function startRelay(
     terminate: (line, status) => {
       if (overridden !== null) return;
       overridden = status;
-      target.unpipe(user);
-      target.stderr.unpipe(user.stderr);
-      user.stderr.write(crlf ? `\r\n${line}\r\n` : `${line}\n`);
+      stopOutput();
+      const text = crlf ? `\r\n${line}\r\n` : `${line}\n`;
+      user.stderr.write(text);
+      tap?.output(Buffer.from(text, 'utf8'), 'stderr');
       target.close();
       // A target that does not answer the close within a second is not waited for.
       setTimeout(forceEnd, 1000).unref();

@@ -8,7 +8,7 @@ import { handleConnection } from './connection.js';
 import { startGrantWatcher } from './grant-watcher.js';
 import { LiveSessions } from './live-sessions.js';
 import { messages } from './messages.js';
-import type { AccessGate } from './ports.js';
+import type { AccessGate, SessionTapFactory } from './ports.js';
 
 export interface BastionLimits {
   readonly loginGraceTimeMs: number;
@@ -25,6 +25,8 @@ export interface BastionOptions {
   readonly clientKey: Buffer;
   readonly limits: BastionLimits;
   readonly gate: AccessGate;
+  /** Opens the recording of each session channel. */
+  readonly taps: SessionTapFactory;
   readonly clock: Clock;
   readonly logger: Logger;
   /** How users reach the bastion, for hints like `ssh -t alice+db1@HOST`. */
@@ -110,6 +112,7 @@ export function createBastion(options: BastionOptions): Bastion {
           connLog,
           {
             gate: options.gate,
+            taps: options.taps,
             clock: options.clock,
             live,
             clientKey: options.clientKey,

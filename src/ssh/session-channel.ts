@@ -6,11 +6,13 @@ import type { SessionEndReason, SessionId, Target } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { actorOf, type LoginOutcome } from './auth.js';
 import { isAllowedEnv, isFileTransferCommand } from './channel-policy.js';
+import { planCommandsGrant, type CommandHooks, type OpenTarget } from './commands-grant.js';
 import type { LiveSession } from './live-sessions.js';
 import { recheckGrant, type Choice } from './login-decision.js';
 import { messages } from './messages.js';
-import type { AccessGate } from './ports.js';
+import type { AccessGate, SessionTapFactory } from './ports.js';
 import { startRelay, type Relay } from './relay.js';
+import { openSessionRecording } from './session-recording.js';
 import { chooseFromMenu, describeChoices } from './target-menu.js';
 import type { TargetLinkResult } from './target-link.js';
 
@@ -18,6 +20,8 @@ import type { TargetLinkResult } from './target-link.js';
 export interface ChannelContext {
   readonly outcome: LoginOutcome;
   readonly gate: AccessGate;
+  /** Opens the session's recording (before any byte is relayed). */
+  readonly taps: SessionTapFactory;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly live: { add(session: LiveSession): void };
@@ -31,7 +35,7 @@ export interface ChannelContext {
 /** Exit status reported when gatehouse itself ends or refuses a session (as ssh does for its own errors). */
 const GATEHOUSE_EXIT = 255;
 
-/** Handler chain for one session channel: audit → policy → (recorder: later) → relay. */
+/** Handler chain for one session channel: audit → policy → recorder → relay. */
 export function handleSessionChannel(session: Session, ctx: ChannelContext): void {
   let pty: PseudoTtyInfo | null = null;
   const env: Record<string, string> = {};
@@ -144,11 +148,23 @@ async function runSession(
     return;
   }
   const grant = check.grant;
+  // What step 4 relays: the shell or command on the target, unless the grant is an allowlist.
+  let openTarget: OpenTarget = (link, ptyOpts) => (command === null ? link.shell(ptyOpts, env) : link.exec(command, ptyOpts, env));
+  /** Set `onCommand` to see each command the restricted prompt runs (canonical argv). */
+  const commandHooks: CommandHooks = { onCommand: null };
   if (grant.mode !== 'shell') {
-    // Restricted grants (allowlist, restricted prompt) come with issue 4: refused until then.
-    ctx.deny('session', { target: target.name, grantId: grant.id, reason: 'mode.commands' });
-    refuse(messages.commandsOnly());
-    return;
+    // Allowlist (commands-grant.ts): a denied exec is audited and refused here, before any session.
+    const plan = await planCommandsGrant(
+      command,
+      { grant, target, userName: outcome.userName, gate, clock, logger: log, pty: currentPty(), deny: (kind, details) => ctx.deny(kind, details) },
+      commandHooks,
+    );
+    if (!plan.ok) {
+      refuse(plan.line, plan.status);
+      return;
+    }
+    command = plan.command;
+    openTarget = plan.open;
   }
   if (command !== null && isFileTransferCommand(command)) {
     ctx.deny('exec', { target: target.name, grantId: grant.id, reason: 'file_transfer' });
@@ -170,29 +186,79 @@ async function runSession(
     return;
   }
 
-  // 4. The session row, the banner, the target channel, the relay.
+  // 4. The recording, the session row, the banner, the target channel, the relay.
   const sessionId = randomUUID() as SessionId;
   const slog = log.child({ sessionId });
   const actor = actorOf(outcome.userName);
   const base = { sessionId, grantId: grant.id, user: outcome.userName, target: target.name };
-  await gate.startSession(
-    { id: sessionId, grantId: grant.id, userId: grant.userId, targetId: target.id, startedAt: clock.now(), recordingPath: null },
-    { type: 'session.start', payload: { ...base, kind: command === null ? 'shell' : 'exec', command, pty: currentPty() !== null, remoteAddr: ctx.remoteAddr } },
-    actor,
+  const startedAt = clock.now();
+  const opened = await openSessionRecording(
+    { taps: ctx.taps, gate, actor, logger: slog, base },
+    { startedAt, userName: outcome.userName, targetName: target.name, command, pty: currentPty(), eol },
   );
-  if (!ndaAcknowledged) say(messages.ndaNotice(choice.nda));
-  say(messages.sessionBanner(grant, clock.now()));
+  if (!opened.ok) {
+    refuse(opened.line, GATEHOUSE_EXIT);
+    return;
+  }
+  const { recording } = opened;
+  const tell = (line: string): void => {
+    say(line);
+    recording.said(line);
+  };
+  await gate
+    .startSession(
+      { id: sessionId, grantId: grant.id, userId: grant.userId, targetId: target.id, startedAt, recordingPath: recording.relativePath },
+      { type: 'session.start', payload: { ...base, kind: command === null ? 'shell' : 'exec', command, pty: currentPty() !== null, remoteAddr: ctx.remoteAddr } },
+      actor,
+    )
+    .catch(async (err: unknown) => {
+      await recording.abandon();
+      throw err;
+    });
+  if (command !== null) recording.marker(`$ ${command}`);
+  commandHooks.onCommand = (argv) => recording.markCommand(argv);
+  if (ndaAcknowledged) recording.marker(`nda: ${choice.nda.ref} ("${choice.nda.title}") acknowledged`);
+  else tell(messages.ndaNotice(choice.nda));
+  tell(messages.sessionBanner(grant, clock.now()));
 
   const pty = currentPty();
   const ptyOptions: PseudoTtyOptions | false =
     pty === null ? false : { term: pty.term, cols: pty.cols, rows: pty.rows, width: pty.width, height: pty.height, modes: pty.modes };
   let endCause: SessionEndReason | null = null;
   let result: { exitStatus: number | null; bytesOut: number; bytesIn: number } = { exitStatus: null, bytesOut: 0, bytesIn: 0 };
+  // Seals the recording (manifest, recording.sealed) and then ends the row; once. The relay runs
+  // it before the user's channel closes, so both are done when ssh returns.
+  let settled: Promise<void> | null = null;
+  const settle = (): Promise<void> =>
+    (settled ??= (async () => {
+      const reason = endCause ?? 'closed';
+      const sealed = await recording.finish();
+      await gate.endSession(
+        sessionId,
+        { endedAt: clock.now(), reason, exitStatus: result.exitStatus, bytes: sealed.bytes, sha256: sealed.sha256 },
+        { type: 'session.end', payload: { ...base, reason, exitStatus: result.exitStatus, bytesIn: result.bytesIn, bytesOut: result.bytesOut } },
+        actor,
+      );
+      slog.info({ reason, exitStatus: result.exitStatus }, 'session ended');
+    })());
   try {
-    const targetChannel =
-      command === null ? await linked.link.shell(ptyOptions, env) : await linked.link.exec(command, ptyOptions, env);
-    const relay = startRelay(channel, targetChannel, { onActivity: () => ctx.touch() }, pty !== null);
-    setRelay(relay);
+    const targetChannel = await openTarget(linked.link, ptyOptions, sessionId);
+    const beforeExit = (r: typeof result): Promise<void> => {
+      result = r;
+      return settle();
+    };
+    const relay = startRelay(channel, targetChannel, { onActivity: () => ctx.touch(), tap: recording.tap, beforeExit }, pty !== null);
+    setRelay({
+      ...relay,
+      resize: (cols, rows, height, width) => {
+        recording.resize(cols, rows);
+        relay.resize(cols, rows, height, width);
+      },
+    });
+    recording.onStrictFailure((line) => {
+      endCause ??= 'error';
+      relay.terminate(line, GATEHOUSE_EXIT);
+    });
     const now = clock.now();
     const warned = new Set([5, 1].filter((m) => grant.endsAt - now <= m * 60_000));
     let markEnded: () => void = () => undefined;
@@ -206,7 +272,10 @@ async function runSession(
       targetName: target.name,
       fingerprint: outcome.fingerprint,
       warned,
-      notify: (line) => say(line),
+      notify: (line) => {
+        tell(line);
+        recording.marker(line);
+      },
       terminate: (cause, line) => {
         endCause ??= cause;
         relay.terminate(line, GATEHOUSE_EXIT);
@@ -222,14 +291,8 @@ async function runSession(
   } catch (err) {
     endCause = 'error';
     slog.warn({ err }, 'target channel failed');
+    recording.said(messages.targetUnavailable());
     refuse(messages.targetUnavailable(), GATEHOUSE_EXIT);
   }
-  const reason = endCause ?? 'closed';
-  await gate.endSession(
-    sessionId,
-    { endedAt: clock.now(), reason, exitStatus: result.exitStatus, bytes: result.bytesOut, sha256: null },
-    { type: 'session.end', payload: { ...base, reason, exitStatus: result.exitStatus, bytesIn: result.bytesIn, bytesOut: result.bytesOut } },
-    actor,
-  );
-  slog.info({ reason, exitStatus: result.exitStatus }, 'session ended');
+  await settle();
 }
