@@ -1,5 +1,5 @@
 /**
- * Composition root (DESIGN.md §3): config → store → key files → recorder → ssh server (→ web, later).
+ * Composition root (DESIGN.md §3): config → store → key files → recorder → ssh server → web.
  * The only place that knows every layer.
  */
 import { closeInterruptedSessions } from './adapters/interrupted-sessions.js';
@@ -13,12 +13,15 @@ import { createRootLogger, type Logger } from './logging/logger.js';
 import { ed25519KeyFromOpenSsh } from './recording/manifest.js';
 import { createBastion, type Bastion } from './ssh/server.js';
 import { openStore } from './store/open-store.js';
+import { startWebServer, type WebServer } from './web/server.js';
 
 export interface RunningGatehouse {
   readonly host: string;
   readonly port: number;
   readonly store: Store;
   readonly bastion: Bastion;
+  /** The review page, when web.listen is set. */
+  readonly web: WebServer | null;
   /** Drains the ssh listener (config.ssh.drainTimeoutMs) and closes the store. */
   stop(): Promise<void>;
 }
@@ -28,6 +31,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Overrides config.ssh.listen.port (tests use 0). */
   readonly port?: number;
+  /** Overrides config.web.listen's port when the web page is on (tests use 0). */
+  readonly webPort?: number;
   readonly watchIntervalMs?: number;
 }
 
@@ -53,14 +58,38 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
       ...(options.watchIntervalMs === undefined ? {} : { watchIntervalMs: options.watchIntervalMs }),
     });
     const { host, port } = await bastion.listen(config.ssh.listen.host, options.port ?? config.ssh.listen.port);
+    const webListen = config.web.listen;
+    let web: WebServer | null = null;
+    try {
+      web =
+        webListen === null
+          ? null
+          : await startWebServer({
+              listen: { host: webListen.host, port: options.webPort ?? webListen.port },
+              store,
+              recordingsDir: config.recordings.dir,
+              clock,
+              logger,
+            });
+    } catch (e) {
+      await bastion.drain();
+      throw e;
+    }
     let stopped: Promise<void> | null = null;
     return {
       host,
       port,
       store,
       bastion,
+      web,
       stop: () => {
-        stopped ??= bastion.drain().finally(() => store.close());
+        stopped ??= Promise.all([bastion.drain(), web?.close()]).then(
+          () => store.close(),
+          async (e: unknown) => {
+            await store.close();
+            throw e;
+          },
+        );
         return stopped;
       },
     };

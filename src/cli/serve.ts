@@ -11,8 +11,13 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async () => {
       const config = await ctx.loadConfig();
       await serveUntilSignal(config, (running) => {
-        if (ctx.options().json) printLine(ctx, JSON.stringify({ listening: { host: running.host, port: running.port } }));
-        else printLine(ctx, `listening on ${running.host}:${running.port}`);
+        const web = running.web === null ? null : { host: running.web.host, port: running.web.port };
+        if (ctx.options().json) {
+          printLine(ctx, JSON.stringify({ listening: { host: running.host, port: running.port }, web }));
+          return;
+        }
+        printLine(ctx, `listening on ${running.host}:${running.port}`);
+        if (web !== null) printLine(ctx, `review page on http://${web.host}:${web.port}/`);
       });
     });
 }
