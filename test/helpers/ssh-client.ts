@@ -114,7 +114,7 @@ export function ptySsh(to: SshLogin, options: SshArgsOptions & { readonly cols?:
         // already gone
       }
     },
-    waitFor: (pattern, timeoutMs = 10_000, from = 0) =>
+    waitFor: (pattern, timeoutMs = 30_000, from = 0) =>
       new Promise((resolve, reject) => {
         const check = (): boolean => {
           if (!pattern.test(text.slice(from))) return false;

@@ -33,7 +33,7 @@ describe('every relayed session is recorded', () => {
       t.resize(120, 40);
       await new Promise((r) => setTimeout(r, 300));
       t.write('stty size\r');
-      await t.waitFor(/40 120/, 10_000, mark);
+      await t.waitFor(/40 120/, 30_000, mark);
       t.write('exit 5\r');
       expect(await t.exited).toBe(5);
     } finally {

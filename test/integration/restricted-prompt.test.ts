@@ -26,28 +26,28 @@ describe('restricted prompt (ssh -t under a commands grant)', () => {
 
       let mark = t.output().length;
       t.write('help\r');
-      await t.waitFor(/Allowed commands:/, 10_000, mark);
-      await t.waitFor(PROMPT, 10_000, mark);
+      await t.waitFor(/Allowed commands:/, 30_000, mark);
+      await t.waitFor(PROMPT, 30_000, mark);
       for (const p of ALLOW) expect(t.output().slice(mark)).toContain(`  ${p}\r\n`);
 
       mark = t.output().length;
       t.write('upt\t');
       await t.waitFor(/> uptime/, 5_000, mark);
       t.write('\r');
-      await t.waitFor(/load average/, 10_000, mark);
-      await t.waitFor(PROMPT, 10_000, mark);
+      await t.waitFor(/load average/, 30_000, mark);
+      await t.waitFor(PROMPT, 30_000, mark);
 
       mark = t.output().length;
       t.write('echo hello\r');
-      await t.waitFor(/\r\nhello\r\n/, 10_000, mark);
-      await t.waitFor(PROMPT, 10_000, mark);
+      await t.waitFor(/\r\nhello\r\n/, 30_000, mark);
+      await t.waitFor(PROMPT, 30_000, mark);
       expect(await ran("'echo' 'hello'")).toBe(1);
 
       const before = await b.sshd.commands();
       mark = t.output().length;
       t.write('echo hi;id\r');
-      await t.waitFor(new RegExp(`gatehouse: command not allowed by grant ${carol.grant.id}`), 10_000, mark);
-      await t.waitFor(PROMPT, 10_000, mark);
+      await t.waitFor(new RegExp(`gatehouse: command not allowed by grant ${carol.grant.id}`), 30_000, mark);
+      await t.waitFor(PROMPT, 30_000, mark);
       expect(await b.sshd.commands()).toEqual(before);
 
       // History: Up recalls the last line (the refused one), Up again the one before.
@@ -57,21 +57,21 @@ describe('restricted prompt (ssh -t under a commands grant)', () => {
       t.write('\x1b[A');
       await t.waitFor(/> echo hello/, 5_000, mark);
       t.write('\r');
-      await t.waitFor(/\r\nhello\r\n/, 10_000, mark);
-      await t.waitFor(PROMPT, 10_000, mark);
+      await t.waitFor(/\r\nhello\r\n/, 30_000, mark);
+      await t.waitFor(PROMPT, 30_000, mark);
       expect(await ran("'echo' 'hello'")).toBe(2);
 
       // Line editing: Ctrl-A, insert, End, backspace.
       mark = t.output().length;
       t.write('cho edit\x01e\x05x\x7f\r');
-      await t.waitFor(/\r\nedit\r\n/, 10_000, mark);
-      await t.waitFor(PROMPT, 10_000, mark);
+      await t.waitFor(/\r\nedit\r\n/, 30_000, mark);
+      await t.waitFor(PROMPT, 30_000, mark);
 
       mark = t.output().length;
       t.write('ls /nonexistent-gatehouse/x\r');
-      await t.waitFor(/No such file or directory/, 10_000, mark);
-      await t.waitFor(/\[exit 2\]\r\n/, 10_000, mark);
-      await t.waitFor(PROMPT, 10_000, mark);
+      await t.waitFor(/No such file or directory/, 30_000, mark);
+      await t.waitFor(/\[exit 2\]\r\n/, 30_000, mark);
+      await t.waitFor(PROMPT, 30_000, mark);
 
       t.write('sleep 30\r');
       const deadline = Date.now() + 10_000;

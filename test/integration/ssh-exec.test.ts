@@ -43,12 +43,12 @@ describe('ssh user+target@bastion command (exec)', () => {
       data.writeUInt32LE(x, i);
     }
     await writeFile(file, data);
-    const up = await runSsh(b.login(bob), { command: ['sha256sum'], stdin: createReadStream(file), timeoutMs: 60_000 });
+    const up = await runSsh(b.login(bob), { command: ['sha256sum'], stdin: createReadStream(file), timeoutMs: 150_000 });
     expect(up.code).toBe(0);
     expect(up.stdout.toString().split(' ')[0]).toBe(sha256(data));
-    const down = await runSsh(b.login(bob), { command: ['cat', file], timeoutMs: 60_000 });
+    const down = await runSsh(b.login(bob), { command: ['cat', file], timeoutMs: 150_000 });
     expect(down.code).toBe(0);
     expect(down.stdout.length).toBe(data.length);
     expect(sha256(down.stdout)).toBe(sha256(data));
-  }, 90_000);
+  }, 330_000);
 });

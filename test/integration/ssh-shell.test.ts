@@ -25,13 +25,13 @@ describe('interactive shell through the bastion', () => {
       t.resize(120, 40);
       await new Promise((r) => setTimeout(r, 300));
       t.write('stty size\r');
-      await t.waitFor(/40 120/, 10_000, mark);
+      await t.waitFor(/40 120/, 30_000, mark);
       mark = t.output().length;
       t.write('sleep 30; echo not-$((1+1))-interrupted\r');
       await new Promise((r) => setTimeout(r, 500));
       t.write('\x03');
       t.write('echo status=$?\r');
-      await t.waitFor(/status=130/, 10_000, mark);
+      await t.waitFor(/status=130/, 30_000, mark);
       expect(t.output().slice(mark)).not.toMatch(/not-2-interrupted/);
       t.write('exit 7\r');
       expect(await t.exited).toBe(7);
