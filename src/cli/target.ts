@@ -1,24 +1,31 @@
 import type { Command } from 'commander';
 import { GatehouseError } from '../core/errors.js';
 import type { Target } from '../core/model.js';
-import type { Store } from '../core/ports.js';
+import { parseEnvEntry, splitCommandLine } from '../core/command-target.js';
+import type { NewTarget, Store } from '../core/ports.js';
+import { resolveProgram } from '../doctor/program-file.js';
 import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey } from '../keys/scan-host-key.js';
 import type { CliContext } from './context.js';
 import { isoTime, printJson, printLine, printResult, printTable } from './output.js';
-import { requireHost, requireKeyText, requireLogin, requireName, requirePort } from './validate.js';
+import { requireHost, requireKeyText, requireLogin, requireName, requirePort, usage } from './validate.js';
 
 interface AddOptions {
-  readonly host: string;
-  readonly port: string;
-  readonly login: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly login?: string;
   readonly hostKey?: string;
+  readonly command?: string;
+  readonly env: string[];
 }
 
-/** A target as shown: the domain object plus the pinned key's fingerprint. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A target as shown: the domain object plus, for ssh, the pinned key's fingerprint. */
 function targetView(t: Target) {
+  if (t.kind === 'command') return { ...t, commandLine: t.command.join(' ') };
   const parsed = t.hostKey === null ? null : parsePublicKey(t.hostKey);
-  return { ...t, hostKeyFingerprint: parsed?.ok ? parsed.key.fingerprint : null };
+  return { ...t, kind: 'ssh' as const, hostKeyFingerprint: parsed?.ok ? parsed.key.fingerprint : null };
 }
 
 async function mustFind(store: Store, name: string): Promise<Target> {
@@ -29,26 +36,57 @@ async function mustFind(store: Store, name: string): Promise<Target> {
 
 const SCAN_TIMEOUT_MS = 10_000;
 
+/** `--command` and `--env` → a command target; the program resolved to an absolute, executable path. */
+async function commandTarget(name: string, opts: AddOptions, command: string): Promise<NewTarget> {
+  const clash = (['host', 'port', 'login', 'hostKey'] as const).find((k) => opts[k] !== undefined);
+  if (clash !== undefined) {
+    throw usage(`--command: not with --${clash === 'hostKey' ? 'host-key' : clash} (a command target runs on the bastion)`);
+  }
+  const split = splitCommandLine(command);
+  if (!split.ok) throw usage(split.message);
+  const env: Record<string, string> = {};
+  for (const entry of opts.env) {
+    const parsed = parseEnvEntry(entry);
+    if (!parsed.ok) throw usage(parsed.message);
+    if (Object.hasOwn(env, parsed.key)) throw usage(`--env: ${parsed.key} given twice`);
+    env[parsed.key] = parsed.value;
+  }
+  const [program, ...args] = split.argv;
+  const resolved = await resolveProgram(program ?? '', process.env.PATH);
+  if (!resolved.ok) throw new GatehouseError('invalid', `--command: ${resolved.message}`);
+  return { kind: 'command', name, command: [resolved.path, ...args], env };
+}
+
+function sshTarget(name: string, opts: AddOptions): NewTarget {
+  if (opts.env.length > 0) throw usage('--env: only with --command');
+  if (opts.host === undefined) throw usage('--host: required (or --command for a program on the bastion)');
+  if (opts.login === undefined) throw usage('--login: required with --host');
+  return {
+    name,
+    host: requireHost('--host', opts.host),
+    port: requirePort('--port', opts.port ?? '22'),
+    login: requireLogin('--login', opts.login),
+    hostKey: opts.hostKey === undefined ? null : requireKeyText('--host-key', opts.hostKey).line,
+  };
+}
+
 export function register(program: Command, ctx: CliContext): void {
-  const target = program.command('target').description('hosts reachable through the bastion');
+  const target = program.command('target').description('hosts reachable through the bastion, or programs run on it');
 
   target
     .command('add')
-    .description('register a target; prints its id')
+    .description('register a target (--host … or --command …); prints its id')
     .argument('<name>', 'target name: ^[a-z][a-z0-9._-]{0,63}$')
-    .requiredOption('--host <host>', 'host name or IP address')
-    .option('--port <port>', 'SSH port', '22')
-    .requiredOption('--login <user>', 'account on the target the bastion logs in as')
+    .option('--host <host>', 'host name or IP address')
+    .option('--port <port>', 'SSH port (default 22)')
+    .option('--login <user>', 'account on the target the bastion logs in as')
     .option('--host-key <line>', "the target's host key 'alg base64' (or pin later with `target scan --pin`)")
+    .option('--command <argv>', "a program run on the bastion in a pty: 'prog arg …' split on single spaces, no shell, no quoting")
+    .option('--env <KEY=VALUE>', 'with --command: an environment variable for the program (repeat for more)', collect, [])
     .action(async (name: string, opts: AddOptions) => {
       requireName('target', name);
-      const host = requireHost('--host', opts.host);
-      const port = requirePort('--port', opts.port);
-      const login = requireLogin('--login', opts.login);
-      const hostKey = opts.hostKey === undefined ? null : requireKeyText('--host-key', opts.hostKey).line;
-      const created = await ctx.withStore(async (store) =>
-        targetView(await store.targets.add({ name, host, port, login, hostKey }, ctx.options().actor)),
-      );
+      const spec = opts.command === undefined ? sshTarget(name, opts) : await commandTarget(name, opts, opts.command);
+      const created = await ctx.withStore(async (store) => targetView(await store.targets.add(spec, ctx.options().actor)));
       printResult(ctx, created, () => String(created.id));
     });
 
@@ -60,14 +98,13 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
-        ['ID', 'NAME', 'HOST', 'PORT', 'LOGIN', 'HOST KEY', 'CREATED'],
+        ['ID', 'NAME', 'KIND', 'DESTINATION', 'HOST KEY', 'CREATED'],
         views.map((t) => [
           String(t.id),
           t.name,
-          t.host,
-          String(t.port),
-          t.login,
-          t.hostKeyFingerprint ?? 'not pinned',
+          t.kind,
+          t.kind === 'command' ? t.commandLine : `${t.login}@${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`,
+          t.kind === 'command' ? '-' : (t.hostKeyFingerprint ?? 'not pinned'),
           isoTime(t.createdAt),
         ]),
       );
@@ -96,6 +133,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (name: string, opts: { readonly pin: boolean; readonly replace: boolean }) => {
       requireName('target', name);
       const found = await ctx.withStore(async (store) => mustFind(store, name));
+      if (found.kind === 'command') throw new GatehouseError('refused', `target ${name}: runs a program on the bastion; there is no host key to scan`);
       const scan = await scanHostKey(found.host, found.port, SCAN_TIMEOUT_MS);
       if (!scan.ok) throw new GatehouseError('refused', `target ${name}: ${scan.message}`);
       const key = scan.key;
@@ -113,7 +151,7 @@ export function register(program: Command, ctx: CliContext): void {
         // Re-read inside the pin: a concurrent scan must not silently win over another's key.
         await ctx.withStore(async (store) => {
           const now = await mustFind(store, name);
-          if (now.hostKey !== found.hostKey) {
+          if (now.kind === 'command' || now.hostKey !== found.hostKey) {
             throw new GatehouseError('conflict', `target ${name}: the pinned key changed while scanning; scan again`);
           }
           await store.targets.pinHostKey(name, key.line, ctx.options().actor);

@@ -72,7 +72,8 @@ export function checkGrantRules(facts: GrantRequestFacts): GrantRuleResult {
     );
   }
 
-  if (target.hostKey === null) {
+  // A command target runs on the bastion itself: there is no host key to pin.
+  if (target.kind !== 'command' && target.hostKey === null) {
     return refuse(
       'target',
       `${target.name} has no pinned host key; run gatehouse target scan ${target.name} --pin`,

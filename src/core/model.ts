@@ -48,16 +48,40 @@ export interface Nda {
   readonly createdAt: EpochMs;
 }
 
-export interface Target {
+interface TargetBase {
   readonly id: TargetId;
   readonly name: string;
+  readonly createdAt: EpochMs;
+}
+
+/**
+ * A host the bastion reaches over ssh. `kind` is always set on targets read from the store; it is
+ * optional so that an ssh target can still be written as before (`{ host, port, login, hostKey }`).
+ */
+export interface SshTarget extends TargetBase {
+  readonly kind?: 'ssh';
   readonly host: string;
   readonly port: number;
   readonly login: string;
   /** Pinned host key as `algorithm base64`, or null when not yet pinned. */
   readonly hostKey: string | null;
-  readonly createdAt: EpochMs;
 }
+
+/**
+ * A program run on the bastion host itself in a pty (issue 7): no shell, argv only, and an
+ * environment made only of `env` (plus TERM from the user's pty request).
+ */
+export interface CommandTarget extends TargetBase {
+  readonly kind: 'command';
+  /** argv; argv[0] is an absolute path. */
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export type Target = SshTarget | CommandTarget;
+export type TargetKind = 'ssh' | 'command';
+
+export const isCommandTarget = (t: Target): t is CommandTarget => t.kind === 'command';
 
 export type GrantMode = 'shell' | 'commands';
 

@@ -17,6 +17,7 @@ import type {
   Session,
   SessionEndReason,
   SessionId,
+  SshTarget,
   Target,
   TargetId,
   User,
@@ -64,13 +65,24 @@ export interface NdaRepository {
   revoke(id: NdaId, reason: string, actor: Actor): Promise<Nda>;
 }
 
-export interface NewTarget {
+export interface NewSshTarget {
+  readonly kind?: 'ssh';
   readonly name: string;
   readonly host: string;
   readonly port: number;
   readonly login: string;
   readonly hostKey: string | null;
 }
+
+/** A program on the bastion host; argv[0] absolute (the CLI resolves it), env keys ^[A-Z_][A-Z0-9_]*$. */
+export interface NewCommandTarget {
+  readonly kind: 'command';
+  readonly name: string;
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export type NewTarget = NewSshTarget | NewCommandTarget;
 
 export interface TargetRepository {
   add(target: NewTarget, actor: Actor): Promise<Target>;
@@ -79,7 +91,8 @@ export interface TargetRepository {
   list(): Promise<Target[]>;
   /** Refused while the target has grants that are active or not yet started. */
   remove(name: string, actor: Actor): Promise<void>;
-  pinHostKey(name: string, hostKey: string, actor: Actor): Promise<Target>;
+  /** Refused for a command target (it has no host key). */
+  pinHostKey(name: string, hostKey: string, actor: Actor): Promise<SshTarget>;
 }
 
 export interface NewGrant {

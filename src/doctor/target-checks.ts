@@ -1,7 +1,8 @@
-import type { Target } from '../core/model.js';
+import type { CommandTarget, SshTarget, Target } from '../core/model.js';
 import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey, type HostKeyScan } from '../keys/scan-host-key.js';
 import { fail, pass, type CheckResult } from './check-result.js';
+import { checkExecutable } from './program-file.js';
 
 export const TARGET_TIMEOUT_MS = 5_000;
 /** Targets scanned at once: enough to finish a large fleet quickly, few enough to be polite. */
@@ -9,10 +10,20 @@ export const TARGET_CONCURRENCY = 8;
 
 export type Scanner = (host: string, port: number, timeoutMs: number) => Promise<HostKeyScan>;
 
-const address = (t: Target): string => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`);
+const address = (t: SshTarget): string => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`);
 
-/** One target: reachable within the timeout and serving exactly the pinned host key. */
+/** A command target: its program exists and this process may execute it. */
+async function checkCommandTarget(target: CommandTarget): Promise<CheckResult> {
+  const check = `target ${target.name}`;
+  const program = target.command[0] ?? '';
+  const found = await checkExecutable(program);
+  if (!found.ok) return fail(check, `command target: ${found.message}; install it or gatehouse target remove ${target.name}`);
+  return pass(check, `command target: ${program} is executable`);
+}
+
+/** One target: reachable within the timeout and serving exactly the pinned host key (ssh), or its program runnable (command). */
 export async function checkTarget(target: Target, scan: Scanner = scanHostKey): Promise<CheckResult> {
+  if (target.kind === 'command') return checkCommandTarget(target);
   const check = `target ${target.name}`;
   const where = address(target);
   const result = await scan(target.host, target.port, TARGET_TIMEOUT_MS);

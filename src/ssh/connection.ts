@@ -1,10 +1,11 @@
 import type { Connection } from 'ssh2';
 import type { JsonValue } from '../core/audit-events.js';
 import type { Clock } from '../core/clock.js';
-import type { TargetId } from '../core/model.js';
+import type { Target, TargetId } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { actorOf, createAuthenticator, type LoginOutcome } from './auth.js';
 import { sendAuthBanner } from './auth-banner.js';
+import { commandTargetLink } from './command-target-link.js';
 import type { LiveSessions } from './live-sessions.js';
 import { messages } from './messages.js';
 import type { AccessGate, SessionTapFactory } from './ports.js';
@@ -87,10 +88,13 @@ export function handleConnection(
     ),
   );
 
-  const targetLink = (target: Parameters<typeof connectTarget>[0]): Promise<TargetLinkResult> => {
+  const targetLink = (target: Target): Promise<TargetLinkResult> => {
     const cached = links.get(target.id);
     if (cached !== undefined) return cached;
-    const pending = connectTarget(target, deps.clientKey, log);
+    const pending: Promise<TargetLinkResult> =
+      target.kind === 'command'
+        ? Promise.resolve({ ok: true, link: commandTargetLink(target, log) })
+        : connectTarget(target, deps.clientKey, log);
     links.set(target.id, pending);
     void pending.then((r) => {
       if (!r.ok) links.delete(target.id);

@@ -6,6 +6,7 @@ import type { SessionEndReason, SessionId, Target } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { actorOf, type LoginOutcome } from './auth.js';
 import { isAllowedEnv, isFileTransferCommand } from './channel-policy.js';
+import { commandTargetMessages } from './command-target-link.js';
 import { planCommandsGrant, type CommandHooks, type OpenTarget } from './commands-grant.js';
 import type { LiveSession } from './live-sessions.js';
 import { recheckGrant, type Choice } from './login-decision.js';
@@ -148,6 +149,12 @@ async function runSession(
     return;
   }
   const grant = check.grant;
+  if (target.kind === 'command' && grant.mode === 'shell' && command !== null) {
+    // A command target runs its own program only; an exec is for allowlisted arguments (commands grants).
+    ctx.deny('exec', { target: target.name, grantId: grant.id, reason: 'command_target.fixed_program' });
+    refuse(commandTargetMessages.fixedProgram(target.name));
+    return;
+  }
   // What step 4 relays: the shell or command on the target, unless the grant is an allowlist.
   let openTarget: OpenTarget = (link, ptyOpts) => (command === null ? link.shell(ptyOpts, env) : link.exec(command, ptyOpts, env));
   /** Set `onCommand` to see each command the restricted prompt runs (canonical argv). */
@@ -176,7 +183,8 @@ async function runSession(
   const linked = await ctx.targetLink(target);
   if (!linked.ok) {
     if (linked.reason === 'hostkey.mismatch' || linked.reason === 'hostkey.unpinned') {
-      const payload = { target: target.name, host: target.host, port: target.port, pinned: target.hostKey, presented: linked.presentedKey, user: outcome.userName };
+      const where = target.kind === 'command' ? {} : { host: target.host, port: target.port, pinned: target.hostKey };
+      const payload = { target: target.name, ...where, presented: linked.presentedKey, user: outcome.userName };
       await gate.recordAudit({ type: 'hostkey.mismatch', payload }, actorOf(outcome.userName));
       log.warn({ reason: linked.reason }, 'target host key refused');
       refuse(messages.hostKeyChanged(target), GATEHOUSE_EXIT);

@@ -1,5 +1,5 @@
 import ssh2, { type ClientChannel, type ExecOptions, type PseudoTtyOptions } from 'ssh2';
-import type { Target } from '../core/model.js';
+import type { SshTarget } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
 
@@ -24,7 +24,7 @@ function pinnedBlob(line: string): Buffer | null {
   return Buffer.from(b64, 'base64');
 }
 
-export function connectTarget(target: Target, clientKey: Buffer, logger: Logger): Promise<TargetLinkResult> {
+export function connectTarget(target: SshTarget, clientKey: Buffer, logger: Logger): Promise<TargetLinkResult> {
   const pinned = target.hostKey === null ? null : pinnedBlob(target.hostKey);
   if (pinned === null) return Promise.resolve({ ok: false, reason: 'hostkey.unpinned', presentedKey: null });
   const log = logger.child({ targetHost: target.host, targetPort: target.port });

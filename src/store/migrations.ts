@@ -140,6 +140,25 @@ CREATE TABLE reviewer_login_tokens (
 CREATE INDEX reviewer_login_tokens_reviewer ON reviewer_login_tokens(reviewer_id);
 `,
   },
+  {
+    version: 3,
+    sql: `
+-- Command targets (issue 7): a program run on the bastion host in a pty. host/login hold '-' and
+-- host_key NULL for them (the original columns are NOT NULL; a rebuild is not worth it).
+ALTER TABLE targets ADD COLUMN kind TEXT NOT NULL DEFAULT 'ssh'
+  CONSTRAINT targets_kind CHECK (kind IN ('ssh', 'command'));
+ALTER TABLE targets ADD COLUMN command TEXT
+  CONSTRAINT targets_command CHECK (
+    (kind = 'ssh' AND command IS NULL)
+    OR (kind = 'command' AND json_valid(command) AND json_type(command) = 'array'
+        AND json_array_length(command) > 0 AND json_extract(command, '$[0]') GLOB '/*'
+        AND host = '-' AND login = '-' AND host_key IS NULL));
+ALTER TABLE targets ADD COLUMN env TEXT
+  CONSTRAINT targets_env CHECK (
+    (kind = 'ssh' AND env IS NULL)
+    OR (kind = 'command' AND json_valid(env) AND json_type(env) = 'object'));
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

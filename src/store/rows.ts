@@ -9,6 +9,7 @@ import type {
   Session,
   SessionEndReason,
   SessionId,
+  SshTarget,
   Target,
   TargetId,
   User,
@@ -92,11 +93,43 @@ export interface TargetRow {
   host_key: string | null;
   created_at: number;
   removed_at: number | null;
+  kind: 'ssh' | 'command';
+  /** JSON array of strings (kind 'command'), else null. */
+  command: string | null;
+  /** JSON object of string values (kind 'command'), else null. */
+  env: string | null;
 }
 
-export const targetFromRow = (r: TargetRow): Target => ({
+function commandArgv(r: TargetRow): string[] {
+  const parsed: unknown = JSON.parse(r.command ?? 'null');
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string')) {
+    throw new Error(`targets row ${r.id}: command is not a JSON array of strings`);
+  }
+  return parsed;
+}
+
+function commandEnv(r: TargetRow): Record<string, string> {
+  const parsed: unknown = JSON.parse(r.env ?? 'null');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`targets row ${r.id}: env is not a JSON object`);
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v !== 'string') throw new Error(`targets row ${r.id}: env ${k} is not a string`);
+    env[k] = v;
+  }
+  return env;
+}
+
+export const targetFromRow = (r: TargetRow): Target =>
+  r.kind === 'command'
+    ? { id: asTargetId(r.id), name: r.name, kind: 'command', command: commandArgv(r), env: commandEnv(r), createdAt: r.created_at }
+    : sshTargetFromRow(r);
+
+export const sshTargetFromRow = (r: TargetRow): SshTarget => ({
   id: asTargetId(r.id),
   name: r.name,
+  kind: 'ssh',
   host: r.host,
   port: r.port,
   login: r.login,

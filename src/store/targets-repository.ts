@@ -1,10 +1,14 @@
 import { GatehouseError } from '../core/errors.js';
-import type { Target, TargetId } from '../core/model.js';
+import type { SshTarget, Target, TargetId } from '../core/model.js';
+import { checkCommandTarget } from '../core/command-target.js';
 import { checkName } from '../core/names.js';
 import type { Actor, NewTarget, TargetRepository } from '../core/ports.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireTarget, targetByName, type StoreContext } from './context.js';
-import { targetFromRow, type TargetRow } from './rows.js';
+import { sshTargetFromRow, targetFromRow, type TargetRow } from './rows.js';
+
+/** Stored for command targets, whose host/port/login are meaningless (the columns are NOT NULL). */
+const COMMAND_TARGET_PORT = 22;
 
 /**
  * Targets are soft-deleted (removed_at): grants and sessions that name them still resolve through
@@ -16,31 +20,36 @@ export class SqliteTargetRepository implements TargetRepository {
   add(target: NewTarget, actor: Actor): Promise<Target> {
     const valid = checkName('target', target.name);
     if (!valid.ok) return Promise.reject(new GatehouseError('invalid', valid.message));
+    if (target.kind === 'command') {
+      const program = checkCommandTarget(target.command, target.env);
+      if (!program.ok) return Promise.reject(new GatehouseError('invalid', program.message));
+    }
     return this.ctx.tx.write(async (db) => {
       if (await targetByName(db, target.name)) {
         throw new GatehouseError('conflict', `target: ${target.name} already exists`);
       }
       const now = this.ctx.clock.now();
-      const row = await db.get<TargetRow>(
-        `INSERT INTO targets (name, host, port, login, host_key, created_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-        [target.name, target.host, target.port, target.login, target.hostKey, now],
-      );
+      const row =
+        target.kind === 'command'
+          ? await db.get<TargetRow>(
+              `INSERT INTO targets (name, host, port, login, host_key, created_at, kind, command, env)
+               VALUES (?, '-', ${COMMAND_TARGET_PORT}, '-', NULL, ?, 'command', ?, ?) RETURNING *`,
+              [target.name, now, JSON.stringify(target.command), JSON.stringify(target.env)],
+            )
+          : await db.get<TargetRow>(
+              `INSERT INTO targets (name, host, port, login, host_key, created_at)
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+              [target.name, target.host, target.port, target.login, target.hostKey, now],
+            );
       if (!row) throw new Error('targets insert returned no row');
       const created = targetFromRow(row);
+      const details =
+        created.kind === 'command'
+          ? { kind: 'command', command: [...created.command], envKeys: Object.keys(created.env).sort() }
+          : { kind: 'ssh', host: created.host, port: created.port, login: created.login, hostKey: created.hostKey };
       await appendAuditEvent(
         db,
-        {
-          type: 'target.create',
-          payload: {
-            target: created.name,
-            targetId: created.id,
-            host: created.host,
-            port: created.port,
-            login: created.login,
-            hostKey: created.hostKey,
-          },
-        },
+        { type: 'target.create', payload: { target: created.name, targetId: created.id, ...details } },
         actor,
         now,
       );
@@ -92,9 +101,12 @@ export class SqliteTargetRepository implements TargetRepository {
     });
   }
 
-  pinHostKey(name: string, hostKey: string, actor: Actor): Promise<Target> {
+  pinHostKey(name: string, hostKey: string, actor: Actor): Promise<SshTarget> {
     return this.ctx.tx.write(async (db) => {
       const target = await requireTarget(db, name);
+      if (target.kind === 'command') {
+        throw new GatehouseError('refused', `target: ${name} runs a program on the bastion; it has no host key`);
+      }
       const row = await db.get<TargetRow>(
         'UPDATE targets SET host_key = ? WHERE id = ? RETURNING *',
         [hostKey, target.id],
@@ -109,7 +121,7 @@ export class SqliteTargetRepository implements TargetRepository {
         actor,
         this.ctx.clock.now(),
       );
-      return targetFromRow(row);
+      return sshTargetFromRow(row);
     });
   }
 }

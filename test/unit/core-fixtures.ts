@@ -4,7 +4,7 @@ import type {
   GrantId,
   Nda,
   NdaId,
-  Target,
+  SshTarget,
   TargetId,
   User,
   UserId,
@@ -36,7 +36,7 @@ export const userKey = (o: Partial<UserKey> = {}): UserKey => ({
   ...o,
 });
 
-export const target = (o: Partial<Target> = {}): Target => ({
+export const target = (o: Partial<SshTarget> = {}): SshTarget => ({
   id: 10 as TargetId,
   name: 'db1',
   host: '10.0.0.5',

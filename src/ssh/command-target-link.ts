@@ -1,0 +1,211 @@
+/**
+ * The TargetLink of a command target (issue 7): no ssh connection, each session runs the target's
+ * program on the bastion host. A shell gets the program in a pty (node-pty); an exec (only ever
+ * the canonical argv of an allowlisted command, see commands-grant.ts) runs the program with that
+ * argv appended, without a pty. Argv only, never a shell; the environment is the target's own
+ * plus TERM for a pty: nothing the user sent (their env requests are ignored here).
+ */
+import { spawn as spawnChild, type ChildProcessByStdio } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import * as pty from 'node-pty';
+import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
+import type { CommandTarget } from '../core/model.js';
+import type { Logger } from '../logging/logger.js';
+import type { TargetLink } from './target-link.js';
+import { VirtualChannel } from './virtual-channel.js';
+
+/** Time a program has to end after SIGHUP before it gets SIGKILL. */
+export const KILL_GRACE_MS = 500;
+const WORKING_DIR = '/';
+const DEFAULT_TERM = 'xterm-256color';
+
+export const commandTargetMessages = {
+  fixedProgram: (target: string): string => `gatehouse: target ${target} runs a fixed program; connect without a command`,
+};
+
+const SIGNAL_NAMES = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name.slice(3)]));
+
+/** An ssh signal name (`INT`, `TERM`) → a Node signal name, or null for an unknown one. */
+function nodeSignal(name: string): NodeJS.Signals | null {
+  const full = `SIG${name}`;
+  return Object.hasOwn(constants.signals, full) ? (full as NodeJS.Signals) : null;
+}
+
+/** Signals the process group led by `pid` (node-pty's child and a non-pty child both lead one). */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** SIGHUP now, SIGKILL after the grace unless it exited; `exited` is checked so a reused pid is never hit. */
+function hangUp(pid: number, exited: () => boolean): void {
+  if (exited()) return;
+  killGroup(pid, 'SIGHUP');
+  setTimeout(() => {
+    if (!exited()) killGroup(pid, 'SIGKILL');
+  }, KILL_GRACE_MS).unref();
+}
+
+/** The program in a pty: output → the user, input → the program, window changes → the pty size. */
+class PtyChannel extends VirtualChannel {
+  private exited = false;
+
+  constructor(private readonly proc: pty.IPty) {
+    super();
+    proc.onData((data) => {
+      if (!this.out(data)) proc.pause();
+    });
+    proc.onExit(({ exitCode, signal }) => {
+      this.exited = true;
+      if (signal !== undefined && signal !== 0) this.finish(null, SIGNAL_NAMES.get(signal) ?? 'KILL');
+      else this.finish(exitCode);
+    });
+  }
+
+  protected override resumeSource(): void {
+    if (!this.exited) this.proc.resume();
+  }
+
+  protected input(data: Buffer): void {
+    this.proc.write(data);
+  }
+
+  /** EOF from the user (stdin closed): what ^D does at a terminal. */
+  protected inputEnded(): void {
+    if (!this.exited) this.proc.write('\x04');
+  }
+
+  protected release(): void {
+    hangUp(this.proc.pid, () => this.exited);
+  }
+
+  override onWindowChange(cols: number, rows: number): void {
+    if (!this.exited && cols > 0 && rows > 0) this.proc.resize(cols, rows);
+  }
+
+  override onSignal(name: string): void {
+    const signal = nodeSignal(name);
+    if (signal !== null && !this.exited) killGroup(this.proc.pid, signal);
+  }
+}
+
+type PipedChild = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/** The program without a pty (an allowlisted command): stdout and stderr apart, stdin and EOF passed on. */
+class PipeChannel extends VirtualChannel {
+  private exited = false;
+
+  constructor(private readonly child: PipedChild) {
+    super();
+    child.stdout.on('data', (d: Buffer) => {
+      if (!this.out(d)) child.stdout.pause();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      if (!this.err(d)) child.stderr.pause();
+    });
+    child.stdin.on('error', () => undefined); // EPIPE when the program does not read its input
+    child.once('exit', () => {
+      this.exited = true;
+    });
+    child.once('error', (err: Error) => {
+      this.exited = true;
+      this.err(`gatehouse: the program could not be started (${err.message})\n`);
+      this.finish(127);
+    });
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      this.exited = true;
+      if (code !== null) this.finish(code);
+      else this.finish(null, (signal ?? 'SIGKILL').slice(3));
+    });
+  }
+
+  protected override resumeSource(): void {
+    this.child.stdout.resume();
+    this.child.stderr.resume();
+  }
+
+  protected input(data: Buffer): void {
+    if (!this.exited) this.child.stdin.write(data);
+  }
+
+  protected inputEnded(): void {
+    this.child.stdin.end();
+  }
+
+  protected release(): void {
+    if (this.child.pid !== undefined) hangUp(this.child.pid, () => this.exited);
+  }
+
+  override onSignal(name: string): void {
+    const signal = nodeSignal(name);
+    if (signal !== null && !this.exited && this.child.pid !== undefined) killGroup(this.child.pid, signal);
+  }
+}
+
+/**
+ * `'a' 'b'` (quoteArgv's output for a canonical argv) → `['a', 'b']`. Anything else is refused:
+ * this link never runs a user's command line, only an argv the allowlist produced.
+ */
+export function unquoteCanonical(command: string): string[] | null {
+  const words = command.split(' ');
+  const argv: string[] = [];
+  for (const word of words) {
+    const m = /^'([^']+)'$/.exec(word);
+    if (m?.[1] === undefined) return null;
+    argv.push(m[1]);
+  }
+  return argv.length > 0 ? argv : null;
+}
+
+export function commandTargetLink(target: CommandTarget, logger: Logger): TargetLink {
+  const log = logger.child({ program: target.command[0] });
+  const running = new Set<VirtualChannel>();
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((res) => {
+    markClosed = res;
+  });
+  const track = (channel: VirtualChannel): ClientChannel => {
+    running.add(channel);
+    channel.once('close', () => running.delete(channel));
+    return channel.asClientChannel();
+  };
+  const [file, ...args] = target.command;
+  if (file === undefined) throw new Error(`target ${target.name}: empty command`);
+
+  return {
+    shell: (ptyOptions: PseudoTtyOptions | false): Promise<ClientChannel> => {
+      const options = ptyOptions === false ? {} : ptyOptions;
+      const term = options.term !== undefined && options.term !== '' ? options.term : DEFAULT_TERM;
+      const cols = options.cols !== undefined && options.cols > 0 ? options.cols : 80;
+      const rows = options.rows !== undefined && options.rows > 0 ? options.rows : 24;
+      const proc = pty.spawn(file, args, { name: term, cols, rows, cwd: WORKING_DIR, env: { ...target.env, TERM: term } });
+      log.info({ pid: proc.pid }, 'command target program started');
+      return Promise.resolve(track(new PtyChannel(proc)));
+    },
+    exec: (command: string): Promise<ClientChannel> => {
+      const extra = unquoteCanonical(command);
+      if (extra === null) return Promise.reject(new Error('command target: exec of a non-canonical command refused'));
+      const child = spawnChild(file, [...args, ...extra], {
+        cwd: WORKING_DIR,
+        env: { ...target.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true, // own process group, so a hang-up reaches what it starts
+      });
+      log.info({ pid: child.pid, argc: extra.length }, 'command target exec started');
+      return Promise.resolve(track(new PipeChannel(child)));
+    },
+    closed,
+    close: () => {
+      for (const channel of running) channel.close();
+      markClosed();
+    },
+  };
+}
