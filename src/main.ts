@@ -5,12 +5,17 @@
 import { closeInterruptedSessions } from './adapters/interrupted-sessions.js';
 import { recordingTapFactory } from './adapters/recording-taps.js';
 import { storeAccessGate } from './adapters/store-access-gate.js';
-import type { Config } from './config/load-config.js';
+import { loadConfig, type Config } from './config/load-config.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { isGatehouseError } from './core/errors.js';
 import type { Store } from './core/ports.js';
 import { ensureKeyPair } from './keys/key-files.js';
-import { createRootLogger, type Logger } from './logging/logger.js';
+import { createRootLogger, serveLogDestination, type Logger } from './logging/logger.js';
+import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
+import { meteredGate } from './metrics/metered-gate.js';
 import { ed25519KeyFromOpenSsh } from './recording/manifest.js';
+import { planReload, type ReloadPlan } from './reload/config-reload.js';
+import { LiveSettings } from './reload/live-settings.js';
 import { createBastion, type Bastion } from './ssh/server.js';
 import { openStore } from './store/open-store.js';
 import { startWebServer, type WebServer } from './web/server.js';
@@ -22,6 +27,12 @@ export interface RunningGatehouse {
   readonly bastion: Bastion;
   /** The review page, when web.listen is set. */
   readonly web: WebServer | null;
+  readonly metrics: GatehouseMetrics;
+  /**
+   * Takes over what can change while running (log level; limits and recording settings for new
+   * connections and sessions) from `next`; the rest waits for a restart (see the plan).
+   */
+  reload(next: Config): ReloadPlan;
   /** Drains the ssh listener (config.ssh.drainTimeoutMs) and closes the store. */
   stop(): Promise<void>;
 }
@@ -39,6 +50,8 @@ export interface StartOptions {
 export async function startGatehouse(config: Config, options: StartOptions = {}): Promise<RunningGatehouse> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createRootLogger({ level: config.log.level });
+  const settings = new LiveSettings(config);
+  const metrics = new GatehouseMetrics();
   const hostKey = await ensureKeyPair(config.ssh.hostKeyPath);
   const clientKey = await ensureKeyPair(config.ssh.clientKeyPath);
   // Recordings' manifests are signed with the bastion's host key (DESIGN.md §6).
@@ -49,14 +62,15 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
     const bastion = createBastion({
       hostKey: hostKey.privateKey,
       clientKey: clientKey.privateKey,
-      limits: config.ssh,
-      gate: storeAccessGate(store),
-      taps: recordingTapFactory(config.recordings, signingKey, clock),
+      limits: settings.limits(),
+      gate: meteredGate(storeAccessGate(store), metrics),
+      taps: settings.taps(recordingTapFactory(settings.recordings(), signingKey, clock)),
       clock,
       logger,
       hostLabel: config.ssh.listen.host === '0.0.0.0' || config.ssh.listen.host === '::' ? 'BASTION' : config.ssh.listen.host,
       ...(options.watchIntervalMs === undefined ? {} : { watchIntervalMs: options.watchIntervalMs }),
     });
+    metrics.readLiveSessionsFrom(() => bastion.live.size);
     const { host, port } = await bastion.listen(config.ssh.listen.host, options.port ?? config.ssh.listen.port);
     const webListen = config.web.listen;
     let web: WebServer | null = null;
@@ -70,6 +84,7 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
               recordingsDir: config.recordings.dir,
               clock,
               logger,
+              metrics,
             });
     } catch (e) {
       await bastion.drain();
@@ -82,6 +97,13 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
       store,
       bastion,
       web,
+      metrics,
+      reload: (next) => {
+        const plan = planReload(settings.config, next);
+        settings.set(plan.effective);
+        logger.level = plan.effective.log.level;
+        return plan;
+      },
       stop: () => {
         stopped ??= Promise.all([bastion.drain(), web?.close()]).then(
           () => store.close(),
@@ -100,9 +122,19 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
 }
 
 /** `gatehouse serve`: runs until SIGTERM/SIGINT, then drains and resolves with exit code 0. */
-export async function serveUntilSignal(config: Config, onReady: (running: RunningGatehouse) => void): Promise<number> {
-  const running = await startGatehouse(config);
+export async function serveUntilSignal(
+  config: Config,
+  onReady: (running: RunningGatehouse) => void,
+  options: Pick<StartOptions, 'port' | 'webPort'> = {},
+): Promise<number> {
+  const logger = createRootLogger({ level: config.log.level, destination: serveLogDestination() });
+  const running = await startGatehouse(config, { ...options, logger });
   onReady(running);
+  // SIGHUP: re-read the config file; a file that does not load changes nothing.
+  let reloading = Promise.resolve();
+  const onHangup = (): void => {
+    reloading = reloading.then(() => reloadFromFile(running, config.configPath, logger));
+  };
   await new Promise<void>((resolve) => {
     const onSignal = (): void => {
       process.removeListener('SIGTERM', onSignal);
@@ -111,7 +143,24 @@ export async function serveUntilSignal(config: Config, onReady: (running: Runnin
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    process.on('SIGHUP', onHangup);
   });
+  process.removeListener('SIGHUP', onHangup);
   await running.stop();
   return 0;
+}
+
+async function reloadFromFile(running: RunningGatehouse, configPath: string | null, logger: Logger): Promise<void> {
+  let next: Config;
+  try {
+    // No file at start (embedded defaults): look again where the start looked.
+    next = await loadConfig(configPath ?? undefined, process.env, process.cwd());
+  } catch (err) {
+    const problem = isGatehouseError(err) ? err.userMessage : err instanceof Error ? err.message : String(err);
+    logger.error({ problem, configPath }, 'config reload refused; keeping the running config');
+    return;
+  }
+  const plan = running.reload(next);
+  logger.info({ configPath: next.configPath, applied: plan.applied, cliOnly: plan.cliOnly }, 'config reloaded');
+  if (plan.needRestart.length > 0) logger.warn({ needRestart: plan.needRestart }, 'config changes that need a restart were not applied');
 }

@@ -9,6 +9,7 @@ import type { Store } from '../core/ports.js';
 import { openStore } from '../store/open-store.js';
 import { register as registerAudit } from './audit.js';
 import type { CliContext, CliIo, GlobalOptions } from './context.js';
+import { register as registerDemo } from './demo.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerGrant } from './grant.js';
 import { register as registerKeys } from './keys.js';
@@ -112,6 +113,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerReviewer(program, ctx);
   registerServe(program, ctx);
   registerDoctor(program, ctx);
+  registerDemo(program, ctx);
   installOverrides(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
+import { prettyDestination } from './pretty-stream.js';
 
 export type { Logger };
 
@@ -23,6 +24,19 @@ export function createRootLogger(options: LoggerOptions): Logger {
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
   };
   return pino(settings, options.destination ?? pino.destination({ fd: 2, sync: false }));
+}
+
+/**
+ * Where `gatehouse serve` logs (issue 7): JSON lines on stdout, or readable lines when stdout is
+ * a terminal (colours unless NO_COLOR is set). Other commands keep logging to stderr.
+ */
+export function serveLogDestination(
+  stdout: { readonly isTTY?: boolean; write(text: string): unknown } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): DestinationStream {
+  if (stdout.isTTY === true) return prettyDestination(stdout, env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
+  if (stdout === process.stdout) return pino.destination({ fd: 1, sync: false });
+  return { write: (line: string) => void stdout.write(line) };
 }
 
 /** A logger that writes nothing (tests, tools). */

@@ -6,6 +6,11 @@ import type { Store } from '../core/ports.js';
 import type { AssetTable } from './assets.js';
 import type { LoginSessions, LoginThrottle, ReviewerLogin } from './auth.js';
 
+/** What /metrics serves (src/metrics/, passed in by main.ts). */
+export interface MetricsSource {
+  render(): string;
+}
+
 export interface WebDeps {
   readonly store: Store;
   /** Absolute recordings folder: every .cast served must resolve inside it. */
@@ -15,6 +20,8 @@ export interface WebDeps {
   readonly logins: LoginSessions;
   readonly throttle: LoginThrottle;
   readonly assets: AssetTable;
+  /** null: no /metrics (404). */
+  readonly metrics: MetricsSource | null;
 }
 
 export interface Request {

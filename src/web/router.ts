@@ -7,6 +7,7 @@ import type { AuthedRequest, Request } from './context.js';
 import { loginPage } from './pages/login.js';
 import { sendAsset, sendHtml, sendText } from './respond.js';
 import { linkGet, linkPost, loginPost, logoutPost } from './routes-login.js';
+import { metricsRoute } from './routes-metrics.js';
 import { downloadCast, listSessions, search, showSession } from './routes-review.js';
 
 const SESSION_PATH =
@@ -64,6 +65,7 @@ async function reviewerRoute(r: AuthedRequest): Promise<void> {
 
 export async function route(r: Request): Promise<void> {
   if (await publicRoute(r)) return;
+  if (r.url.pathname === '/metrics') return metricsRoute(r);
   const current = r.deps.logins.fromRequest(r.req);
   if (current === null) {
     // Data files get a bare 401; pages get the login form with it.

@@ -7,7 +7,7 @@ import type { Store } from '../core/ports.js';
 import type { Logger } from '../logging/logger.js';
 import { loadAssets } from './assets.js';
 import { LoginSessions, LoginThrottle } from './auth.js';
-import type { WebDeps } from './context.js';
+import type { MetricsSource, WebDeps } from './context.js';
 import { sendText, setSecurityHeaders } from './respond.js';
 import { route } from './router.js';
 
@@ -17,6 +17,8 @@ export interface WebServerOptions {
   readonly recordingsDir: string;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Served at /metrics (loopback clients, or a logged-in reviewer). */
+  readonly metrics?: MetricsSource;
 }
 
 export interface WebServer {
@@ -51,6 +53,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     logins: new LoginSessions(options.clock),
     throttle: new LoginThrottle(options.clock),
     assets: await loadAssets(),
+    metrics: options.metrics ?? null,
   };
   let hosts: ReadonlySet<string> | null = null;
 

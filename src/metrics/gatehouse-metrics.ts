@@ -1,0 +1,86 @@
+/**
+ * gatehouse's own metrics (issue 7), fed by the audit events the ssh layer records: every
+ * decision at the door and every session end is an audit event already, so counting them where
+ * they pass through the AccessGate port needs no hook inside src/ssh/.
+ */
+import type { AuditEvent, JsonValue } from '../core/audit-events.js';
+import { MetricsRegistry, type Counter } from './registry.js';
+
+const str = (v: JsonValue | undefined): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const num = (v: JsonValue | undefined): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+
+/** Label values stay short and tame whatever a client sent (global request names are free text). */
+const tame = (text: string): string => text.toLowerCase().replace(/[^a-z0-9._@-]/g, '_').slice(0, 48);
+
+/**
+ * The `reason` label of gatehouse_denials_total for an audit event, or null when it is not a
+ * denial. Login refusals keep their reason (`user.unknown`, `grant.expired`, …); the others are
+ * prefixed with what was refused (`exec.no_match`, `session.grant.revoked`, `channel.direct-tcpip`).
+ */
+export function denialReason(event: AuditEvent): string | null {
+  const p = event.payload;
+  switch (event.type) {
+    case 'auth.failure':
+      return tame(str(p['reason']) ?? 'unknown');
+    case 'exec.denied':
+      return tame(`exec.${str(p['reason']) ?? 'unknown'}`);
+    case 'channel.denied': {
+      const kind = str(p['kind']) ?? 'unknown';
+      const reason = str(p['reason']);
+      return tame(reason === null ? `channel.${kind}` : `${kind}.${reason}`);
+    }
+    case 'hostkey.mismatch':
+      return 'hostkey.mismatch';
+    default:
+      return null;
+  }
+}
+
+export class GatehouseMetrics {
+  readonly registry = new MetricsRegistry();
+  private readonly logins: Counter;
+  private readonly denials: Counter;
+  private readonly bytes: Counter;
+  private readonly recordingFailures: Counter;
+  private liveSessions: () => number = () => 0;
+
+  constructor() {
+    const r = this.registry;
+    r.gauge('gatehouse_live_sessions', 'Session channels being relayed now.', () => this.liveSessions());
+    this.logins = r.counter('gatehouse_logins_total', 'SSH logins by result (a refused key counts once per connection and reason).', ['result'], [
+      { result: 'success' },
+      { result: 'failure' },
+    ]);
+    this.denials = r.counter('gatehouse_denials_total', 'Refused logins, sessions, commands and channels, by reason.', ['reason']);
+    this.bytes = r.counter(
+      'gatehouse_relayed_bytes_total',
+      'Bytes relayed for ended sessions: in = user to target, out = target to user.',
+      ['direction'],
+      [{ direction: 'in' }, { direction: 'out' }],
+    );
+    this.recordingFailures = r.counter('gatehouse_recording_failures_total', 'Recordings that could not be opened or broke mid-session.');
+  }
+
+  /** Where the live-session gauge reads from (the bastion's live session table). */
+  readLiveSessionsFrom(read: () => number): void {
+    this.liveSessions = read;
+  }
+
+  /** Counts one audit event that was written (call it after the write succeeded). */
+  observe(event: AuditEvent): void {
+    const p = event.payload;
+    if (event.type === 'auth.success') this.logins.inc({ result: 'success' });
+    else if (event.type === 'auth.failure') this.logins.inc({ result: 'failure' });
+    else if (event.type === 'recording.failure') this.recordingFailures.inc();
+    else if (event.type === 'session.end') {
+      this.bytes.inc({ direction: 'in' }, num(p['bytesIn']));
+      this.bytes.inc({ direction: 'out' }, num(p['bytesOut']));
+    }
+    const reason = denialReason(event);
+    if (reason !== null) this.denials.inc({ reason });
+  }
+
+  render(): string {
+    return this.registry.render();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * SIGHUP (issue 7): which changes of the config file a running `gatehouse serve` can take over
+ * and which need a restart. Pure: the caller loads the new file and applies the plan.
+ */
+import type { Config } from '../config/load-config.js';
+
+export interface ReloadPlan {
+  /** The config to run with from now on: the new file, except the keys that need a restart. */
+  readonly effective: Config;
+  /** Changed keys now in effect (log level at once; limits and recording settings for new connections and sessions). */
+  readonly applied: readonly string[];
+  /** Changed keys that only the CLI reads (nothing to do in serve). */
+  readonly cliOnly: readonly string[];
+  /** Changed keys that keep their old value until gatehouse is restarted. */
+  readonly needRestart: readonly string[];
+}
+
+type Pick = (c: Config) => unknown;
+
+const LIVE: ReadonlyArray<readonly [string, Pick]> = [
+  ['log.level', (c) => c.log.level],
+  ['ssh.loginGraceTime', (c) => c.ssh.loginGraceTimeMs],
+  ['ssh.maxAuthTries', (c) => c.ssh.maxAuthTries],
+  ['ssh.maxSessions', (c) => c.ssh.maxSessions],
+  ['ssh.maxStartups', (c) => c.ssh.maxStartups],
+  ['ssh.maxStartupsPerSource', (c) => c.ssh.maxStartupsPerSource],
+  ['ssh.idleTimeout', (c) => c.ssh.idleTimeoutMs],
+  ['ssh.drainTimeout', (c) => c.ssh.drainTimeoutMs],
+  ['recordings.mode', (c) => c.recordings.mode],
+  ['recordings.captureInput', (c) => c.recordings.captureInput],
+];
+
+const CLI_ONLY: ReadonlyArray<readonly [string, Pick]> = [
+  ['grants.maxDuration', (c) => c.grants.maxDurationMs],
+  ['profiles', (c) => c.profiles],
+];
+
+const RESTART: ReadonlyArray<readonly [string, Pick]> = [
+  ['ssh.listen', (c) => c.ssh.listen],
+  ['ssh.hostKeyPath', (c) => c.ssh.hostKeyPath],
+  ['ssh.clientKeyPath', (c) => c.ssh.clientKeyPath],
+  ['database.path', (c) => c.database.path],
+  ['recordings.dir', (c) => c.recordings.dir],
+  ['web.listen', (c) => c.web.listen],
+];
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const changed = (keys: ReadonlyArray<readonly [string, Pick]>, a: Config, b: Config): string[] =>
+  keys.filter(([, pick]) => !same(pick(a), pick(b))).map(([key]) => key);
+
+export function planReload(current: Config, next: Config): ReloadPlan {
+  const effective: Config = {
+    ...next,
+    ssh: { ...next.ssh, listen: current.ssh.listen, hostKeyPath: current.ssh.hostKeyPath, clientKeyPath: current.ssh.clientKeyPath },
+    database: current.database,
+    recordings: { ...next.recordings, dir: current.recordings.dir },
+    web: current.web,
+  };
+  return {
+    effective,
+    applied: changed(LIVE, current, next),
+    cliOnly: changed(CLI_ONLY, current, next),
+    needRestart: changed(RESTART, current, next),
+  };
+}

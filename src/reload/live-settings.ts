@@ -1,0 +1,59 @@
+/**
+ * The settings a running bastion reads each time it needs them, so that a SIGHUP reload reaches
+ * new connections and sessions without restarting the listeners: the ssh layer reads
+ * `limits.maxSessions` etc. per connection and the recorder its mode per session.
+ */
+import type { RecordingSettings } from '../adapters/recording-taps.js';
+import type { Config } from '../config/load-config.js';
+import type { BastionLimits } from '../ssh/server.js';
+import type { SessionTapFactory } from '../ssh/ports.js';
+
+export class LiveSettings {
+  private current: Config;
+
+  constructor(config: Config) {
+    this.current = config;
+  }
+
+  get config(): Config {
+    return this.current;
+  }
+
+  set(config: Config): void {
+    this.current = config;
+  }
+
+  /** A view of config.ssh whose fields always hold the current values. */
+  limits(): BastionLimits {
+    const cur = (): Config => this.current;
+    return {
+      get loginGraceTimeMs() { return cur().ssh.loginGraceTimeMs; },
+      get maxAuthTries() { return cur().ssh.maxAuthTries; },
+      get maxSessions() { return cur().ssh.maxSessions; },
+      get maxStartups() { return cur().ssh.maxStartups; },
+      get maxStartupsPerSource() { return cur().ssh.maxStartupsPerSource; },
+      get idleTimeoutMs() { return cur().ssh.idleTimeoutMs; },
+      get drainTimeoutMs() { return cur().ssh.drainTimeoutMs; },
+    };
+  }
+
+  /** A view of config.recordings; the folder is fixed at start (a restart moves it). */
+  recordings(): RecordingSettings {
+    const cur = (): Config => this.current;
+    const dir = this.current.recordings.dir;
+    return {
+      dir,
+      get mode() { return cur().recordings.mode; },
+      get captureInput() { return cur().recordings.captureInput; },
+    };
+  }
+
+  /** `factory` with its `mode` read from the current config (the factory reads the rest per open()). */
+  taps(factory: SessionTapFactory): SessionTapFactory {
+    const cur = (): Config => this.current;
+    return {
+      get mode() { return cur().recordings.mode; },
+      open: (info) => factory.open(info),
+    };
+  }
+}

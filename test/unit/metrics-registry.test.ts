@@ -1,0 +1,68 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { denialReason } from '../../src/metrics/gatehouse-metrics.js';
+import { MetricsRegistry } from '../../src/metrics/registry.js';
+import { isLoopbackClient } from '../../src/web/routes-metrics.js';
+
+describe('MetricsRegistry', () => {
+  it('renders counters and gauges in the text exposition format', () => {
+    const r = new MetricsRegistry();
+    let live = 3;
+    r.gauge('x_live', 'Live things.', () => live);
+    const c = r.counter('x_total', 'Things "done"\nby result.', ['result'], [{ result: 'ok' }]);
+    c.inc({ result: 'bad\\"\n' }, 2);
+    c.inc({ result: 'ok' });
+    c.inc({ result: 'ok' }, -5); // counters never go down
+    live = 4;
+    expect(r.render()).toBe(
+      [
+        '# HELP x_live Live things.',
+        '# TYPE x_live gauge',
+        'x_live 4',
+        '# HELP x_total Things "done"\\nby result.',
+        '# TYPE x_total counter',
+        'x_total{result="ok"} 1',
+        'x_total{result="bad\\\\\\"\\n"} 2',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('bounds the label sets a client can create', () => {
+    const r = new MetricsRegistry();
+    const c = r.counter('y_total', 'Y.', ['reason']);
+    for (let i = 0; i < 1000; i++) c.inc({ reason: `r${i}` });
+    const lines = r.render().split('\n').filter((l) => l.startsWith('y_total'));
+    expect(lines.length).toBe(201);
+    expect(lines).toContain('y_total{reason="other"} 800');
+  });
+});
+
+describe('denialReason', () => {
+  it.each([
+    [{ type: 'auth.failure', payload: { reason: 'grant.expired' } }, 'grant.expired'],
+    [{ type: 'exec.denied', payload: { reason: 'no_match' } }, 'exec.no_match'],
+    [{ type: 'channel.denied', payload: { kind: 'session', reason: 'max_sessions' } }, 'session.max_sessions'],
+    [{ type: 'channel.denied', payload: { kind: 'Evil Request\u0007 name that is much too long for a label value' } }, 'channel.evil_request__name_that_is_much_too_long'],
+    [{ type: 'hostkey.mismatch', payload: {} }, 'hostkey.mismatch'],
+    [{ type: 'auth.success', payload: {} }, null],
+  ] as const)('%o → %s', (event, reason) => {
+    expect(denialReason(event)).toBe(reason);
+  });
+});
+
+describe('isLoopbackClient', () => {
+  const from = (remoteAddress: string | undefined): IncomingMessage => ({ socket: { remoteAddress } }) as unknown as IncomingMessage;
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['10.0.0.1', false],
+    ['::ffff:10.0.0.1', false],
+    ['fe80::1', false],
+    [undefined, false],
+  ])('%s → %s', (addr, loopback) => {
+    expect(isLoopbackClient(from(addr))).toBe(loopback);
+  });
+});
