@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // property tests run thousands of cases; a loaded 2-core machine needs headroom
+          testTimeout: 30_000,
         },
       },
       {
