@@ -70,7 +70,7 @@ export function generateEd25519(): string {
     const parsed = utils.parseKey(pair.private);
     if (parsed instanceof Error || !parsed.isPrivateKey()) continue;
     const data = Buffer.from('gatehouse key check');
-    if (parsed.verify(data, parsed.sign(data))) return pair.private;
+    if (parsed.verify(data, parsed.sign(data)) === true) return pair.private;
   }
   throw new Error('could not generate a valid Ed25519 key');
 }

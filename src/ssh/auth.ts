@@ -1,4 +1,4 @@
-import ssh2, { type AuthContext, type KeyboardAuthContext, type PublicKeyAuthContext } from 'ssh2';
+import type { AuthContext, KeyboardAuthContext, PublicKeyAuthContext } from 'ssh2';
 import type { Clock } from '../core/clock.js';
 import { parseLogin } from '../core/login.js';
 import { fingerprintOfBlob } from '../keys/public-key.js';
@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import { decideLogin, type Choice, type LoginDenialReason } from './login-decision.js';
 import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from './messages.js';
 import type { AccessGate } from './ports.js';
+import { verifyUserSignature } from './user-signature.js';
 
 /** Who logged in and which grants they may use: the outcome of a successful authentication. */
 export interface LoginOutcome {
@@ -104,9 +105,13 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
       return;
     }
     if (ctx.signature !== undefined) {
-      const parsed = ssh2.utils.parseKey(ctx.key.data);
-      const valid =
-        !(parsed instanceof Error) && ctx.blob !== undefined && parsed.verify(ctx.blob, ctx.signature, ctx.hashAlgo);
+      const valid = verifyUserSignature({
+        algo: ctx.key.algo,
+        keyBlob: ctx.key.data,
+        blob: ctx.blob,
+        signature: ctx.signature,
+        hashAlgo: ctx.hashAlgo,
+      });
       if (!valid) {
         auditFailure(ctx.username, fingerprint, 'signature.invalid');
         fail(ctx, ['publickey']);

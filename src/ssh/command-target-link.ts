@@ -19,6 +19,8 @@ import { VirtualChannel } from './virtual-channel.js';
 export const KILL_GRACE_MS = 500;
 const WORKING_DIR = '/';
 const DEFAULT_TERM = 'xterm-256color';
+/** TERM comes from the client's pty request: only a plain terminal name reaches the program. */
+const SAFE_TERM = /^[A-Za-z0-9._+-]{1,64}$/;
 
 export const commandTargetMessages = {
   fixedProgram: (target: string): string => `gatehouse: target ${target} runs a fixed program; connect without a command`,
@@ -183,7 +185,7 @@ export function commandTargetLink(target: CommandTarget, logger: Logger): Target
   return {
     shell: (ptyOptions: PseudoTtyOptions | false): Promise<ClientChannel> => {
       const options = ptyOptions === false ? {} : ptyOptions;
-      const term = options.term !== undefined && options.term !== '' ? options.term : DEFAULT_TERM;
+      const term = options.term !== undefined && SAFE_TERM.test(options.term) ? options.term : DEFAULT_TERM;
       const cols = options.cols !== undefined && options.cols > 0 ? options.cols : 80;
       const rows = options.rows !== undefined && options.rows > 0 ? options.rows : 24;
       const proc = pty.spawn(file, args, { name: term, cols, rows, cwd: WORKING_DIR, env: { ...target.env, TERM: term } });

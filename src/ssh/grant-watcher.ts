@@ -6,6 +6,8 @@ import { messages } from './messages.js';
 import type { AccessGate } from './ports.js';
 
 const WARN_MINUTES = [5, 1] as const;
+/** A grant that cannot be re-checked against the store for this long fails closed. */
+const RECHECK_FAILURE_LIMIT_MS = 5_000;
 
 /**
  * Re-checks every live session's grant twice a second against fresh facts from the store
@@ -21,12 +23,26 @@ export function startGrantWatcher(deps: {
 }): { stop(): void } {
   const { live, gate, clock, logger } = deps;
   let running = false;
+  /** Per group key: when its grant was last confirmed by the store. */
+  const confirmedAt = new Map<string, number>();
 
-  const checkGroup = async (sessions: LiveSession[]): Promise<void> => {
+  const checkGroup = async (key: string, sessions: LiveSession[]): Promise<void> => {
     const [first] = sessions;
     if (first === undefined) return;
     const now = clock.now();
-    const check = await recheckGrant(gate, first.userName, first.targetName, first.fingerprint, first.grant, now);
+    let check: Awaited<ReturnType<typeof recheckGrant>>;
+    try {
+      check = await recheckGrant(gate, first.userName, first.targetName, first.fingerprint, first.grant, now);
+    } catch (err) {
+      const since = confirmedAt.get(key) ?? now;
+      confirmedAt.set(key, since);
+      logger.error({ err, grantId: first.grant.id }, 'grant re-check failed');
+      if (clock.now() - since >= RECHECK_FAILURE_LIMIT_MS) {
+        for (const s of sessions) s.terminate('error', messages.closedUncheckable());
+      }
+      return;
+    }
+    confirmedAt.set(key, clock.now());
     if (!check.ok) {
       const expired = check.reason === 'grant.expired';
       for (const s of sessions) {
@@ -41,25 +57,41 @@ export function startGrantWatcher(deps: {
         if (left > minutes * 60_000 || s.warned.has(minutes)) continue;
         for (const m of WARN_MINUTES) if (m >= minutes) s.warned.add(m);
         s.notify(messages.expiryWarning(check.grant, left));
-        await gate.recordAudit(
-          { type: 'session.warning', payload: { sessionId: s.id, grantId: s.grant.id, minutesLeft: minutes } },
-          'gatehouse',
-        );
+        // Not awaited: a CLI holding the write lock must not delay the re-checks of other grants.
+        gate
+          .recordAudit(
+            { type: 'session.warning', payload: { sessionId: s.id, grantId: s.grant.id, minutesLeft: minutes } },
+            'gatehouse',
+          )
+          .catch((err: unknown) => logger.error({ err }, 'warning audit failed'));
       }
     }
   };
 
   const tick = async (): Promise<void> => {
-    if (live.size === 0) return;
-    for (const id of await gate.killRequested()) {
-      live.get(id)?.terminate('killed', messages.closedKilled());
+    if (live.size === 0) {
+      confirmedAt.clear();
+      return;
+    }
+    // The end of a grant needs no store: enforce it first, so a slow or failing store cannot extend it.
+    const now = clock.now();
+    for (const s of live.all()) {
+      if (now >= s.grant.endsAt) s.terminate('expired', messages.closedExpired(s.grant));
+    }
+    try {
+      for (const id of await gate.killRequested()) {
+        live.get(id)?.terminate('killed', messages.closedKilled());
+      }
+    } catch (err) {
+      logger.error({ err }, 'reading kill requests failed');
     }
     const groups = new Map<string, LiveSession[]>();
     for (const s of live.all()) {
       const key = `${s.grant.id}|${s.fingerprint}`;
       groups.set(key, [...(groups.get(key) ?? []), s]);
     }
-    await Promise.all([...groups.values()].map((g) => checkGroup(g)));
+    for (const key of confirmedAt.keys()) if (!groups.has(key)) confirmedAt.delete(key);
+    await Promise.all([...groups].map(([key, g]) => checkGroup(key, g)));
   };
 
   const timer = setInterval(() => {

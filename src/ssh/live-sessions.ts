@@ -1,6 +1,6 @@
 import type { Grant, SessionEndReason, SessionId } from '../core/model.js';
 
-export type CloseCause = Extract<SessionEndReason, 'expired' | 'revoked' | 'killed' | 'shutdown'>;
+export type CloseCause = Extract<SessionEndReason, 'expired' | 'revoked' | 'killed' | 'shutdown' | 'error'>;
 
 /** A relayed session channel that the watcher and the drain can reach. */
 export interface LiveSession {

@@ -14,6 +14,7 @@ export const messages = {
   closedExpired: (grant: Grant): string => `gatehouse: grant #${grant.id} has expired; session closed`,
   closedRevoked: (grant: Grant): string => `gatehouse: grant #${grant.id} is no longer valid; session closed`,
   closedKilled: (): string => 'gatehouse: session ended by an administrator',
+  closedUncheckable: (): string => 'gatehouse: the grant could not be re-checked; session closed',
   closedShutdown: (): string => 'gatehouse: the bastion is shutting down; session closed',
   drainNotice: (seconds: number): string =>
     `gatehouse: the bastion is shutting down; this session will be closed within ${seconds}s`,
