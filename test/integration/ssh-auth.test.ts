@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Client, utils } from 'ssh2';
+import ssh2, { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR, startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { makeUserKey } from '../helpers/keys.js';
@@ -64,7 +64,7 @@ describe('authentication at the bastion', () => {
 
   it('gives a key offered without a signature PK_OK only: no channel, no session', async () => {
     const dave = await b.userWithGrant('dave');
-    const parsed = utils.parseKey(await readFile(dave.key.privatePath));
+    const parsed = ssh2.utils.parseKey(await readFile(dave.key.privatePath));
     if (parsed instanceof Error) throw parsed;
     const client = new Client();
     const channelRefused = new Promise<string>((resolve) => {
