@@ -24,7 +24,8 @@ export interface SshdTarget {
 
 const SSHD = '/usr/sbin/sshd';
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that was free a moment ago (bound, then released). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

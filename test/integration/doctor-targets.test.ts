@@ -1,22 +1,8 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { makeUserKey } from '../helpers/keys.js';
-import { startSshd, type SshdTarget } from '../helpers/sshd.js';
+import { freePort as closedPort, startSshd, type SshdTarget } from '../helpers/sshd.js';
 import { fingerprintOf, healthySetup, lineOf, lines, type DoctorSetup } from './doctor-harness.js';
-
-/** A port on 127.0.0.1 with nothing listening (bound, then released). */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('gatehouse doctor: every target reachable with its pinned host key', () => {
   let sshd: SshdTarget;
