@@ -4,9 +4,10 @@
  * Prints a table with ratios, writes bench/results/latest.json. See README "Benchmark".
  */
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchLogin } from './lib/bench-account.js';
 import { loadCryptoFacts, negotiatedCipher } from './lib/environment.js';
 import { writePrintableFile } from './lib/data-file.js';
 import { BENCH_USER, setupGatehouse, startGatehouse, TARGET_NAME, type GatehouseProcess } from './lib/gatehouse.js';
@@ -63,9 +64,10 @@ async function main(): Promise<void> {
 
     const sshdExtra = opts.cipher === null ? [] : [`Ciphers ${opts.cipher}`];
     const targetExtra = opts.cleanShell ? [...sshdExtra, `ForceCommand ${await cleanShellWrapper(base)}`] : sshdExtra;
-    const target = await startSshd(base, 'target', targetExtra);
+    const login = opts.cleanShell ? await benchLogin(base, log) : userInfo().username;
+    const target = await startSshd(base, 'target', login, targetExtra);
     stoppers.push(() => target.stop());
-    const jump = await startSshd(base, 'jump', sshdExtra);
+    const jump = await startSshd(base, 'jump', login, sshdExtra);
     stoppers.push(() => jump.stop());
     const setup = await setupGatehouse(ghRoot, base, target, opts.scaleUsers - 1);
     await target.authorize(setup.user.publicLine);
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     const paths = await writeSshConfig(base, { target: target.port, jump: jump.port, gatehouse: setup.port }, target.login, `${BENCH_USER}+${TARGET_NAME}`, setup.user.privatePath, opts.cipher);
     for (const p of PATHS) await checkPath(paths, p, dataFile);
     const crypto = { ...loadCryptoFacts(ghRoot), clientCipher: { direct: await negotiatedCipher(paths, 'direct'), jump: await negotiatedCipher(paths, 'jump'), gatehouse: await negotiatedCipher(paths, 'gatehouse') } };
-    log(`gatehouse pid ${gh.pid} on ${setup.port}; target sshd ${target.port}; jump sshd ${jump.port}; ciphers ${JSON.stringify(crypto.clientCipher)}`);
+    log(`gatehouse pid ${gh.pid} on ${setup.port}; target sshd ${target.port} as ${login}; jump sshd ${jump.port}; ciphers ${JSON.stringify(crypto.clientCipher)}`);
 
     log(`connect: ${opts.connectRounds} rounds`);
     await alternate(1, (p) => connectOnce(paths, p)); // warm-up (page cache, first fork)

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort, mustRun, waitForPort } from './proc.js';
 
@@ -29,8 +28,7 @@ export async function makeKey(dir: string, name: string): Promise<KeyFiles> {
 
 /**
  * Runs the client's command with /bin/sh and an interactive shell as `bash --norc --noprofile`:
- * the same target work for all three paths without the account's dotfiles (a root ~/.bashrc that
- * runs `pyenv init` costs 0.6 CPU-seconds per session, which swamps every login figure).
+ * the same target work for all three paths without the account's dotfiles (see bench-account.ts).
  */
 export async function cleanShellWrapper(dir: string): Promise<string> {
   const path = join(dir, 'clean-shell.sh');
@@ -46,13 +44,13 @@ export async function cleanShellWrapper(dir: string): Promise<string> {
  * `extra` are sshd_config lines, e.g. `Ciphers aes128-gcm@openssh.com`. MaxStartups is raised so
  * hundreds of concurrent logins are not dropped by sshd's default 10:30:100.
  */
-export async function startSshd(baseDir: string, name: string, extra: readonly string[] = []): Promise<Sshd> {
+export async function startSshd(baseDir: string, name: string, login: string, extra: readonly string[] = []): Promise<Sshd> {
   await mkdir('/run/sshd', { recursive: true });
   const dir = join(baseDir, name);
   await mkdir(dir, { recursive: true });
   const hostKey = await makeKey(dir, 'host');
   const authorizedKeys = join(dir, 'authorized_keys');
-  await writeFile(authorizedKeys, '', { mode: 0o600 });
+  await writeFile(authorizedKeys, '', { mode: 0o644 }); // read as the login user
   const logPath = join(dir, 'sshd.log');
   const port = await freePort();
   const configPath = join(dir, 'sshd_config');
@@ -87,7 +85,7 @@ export async function startSshd(baseDir: string, name: string, extra: readonly s
   return {
     name,
     port,
-    login: userInfo().username,
+    login,
     hostKeyLine: hostKey.publicLine.split(' ').slice(0, 2).join(' '),
     pid: child.pid ?? 0,
     authorize: (line) => appendFile(authorizedKeys, `${line.trim()}\n`),
