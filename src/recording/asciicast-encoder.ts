@@ -2,6 +2,7 @@
  * asciicast v2 encoding (https://docs.asciinema.org/manual/asciicast/v2/). Pure: no I/O.
  * Every function returns one complete line including its trailing `\n`.
  */
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 
 export type CastEventKind = 'o' | 'i' | 'r' | 'm';
@@ -79,10 +80,56 @@ export class Utf8StreamDecoder {
     return this.#decoder.write(bytes);
   }
 
+  /**
+   * False only when no bytes of a split character are held back. string_decoder's `lastNeed`
+   * is undocumented: if a Node release drops it, this says "maybe" and callers take the slow path.
+   */
+  get maybeHoldingBytes(): boolean {
+    const lastNeed = (this.#decoder as StringDecoder & { readonly lastNeed?: unknown }).lastNeed;
+    return typeof lastNeed !== 'number' || lastNeed !== 0;
+  }
+
   /** Flushes a trailing incomplete sequence as U+FFFD and resets the decoder. */
   end(): string {
     const rest = this.#decoder.end();
     this.#decoder = new StringDecoder('utf8');
     return rest;
+  }
+}
+
+/**
+ * One byte stream (stdout, stderr or input) to event lines, as bytes ready for the file. The
+ * same lines as `encodeEvent(time, kind, decoder.write(bytes))`, but a chunk of pure ASCII (most
+ * terminal output) skips UTF-8 decoding and re-encoding: as a one-byte string it goes through
+ * JSON.stringify and back to bytes at memcpy speed.
+ */
+export class CastStreamEncoder {
+  readonly #kind: 'o' | 'i';
+  readonly #decoder = new Utf8StreamDecoder();
+
+  constructor(kind: 'o' | 'i') {
+    this.#kind = kind;
+  }
+
+  /** The event line for `bytes`, or null when they hold no complete character yet. */
+  line(time: number, bytes: Buffer): Buffer | null {
+    if (bytes.length === 0) return null;
+    if (!this.#decoder.maybeHoldingBytes && isAscii(bytes)) {
+      const prefix = `[${JSON.stringify(castTime(time))},"${this.#kind}",`;
+      const text = JSON.stringify(bytes.toString('latin1'));
+      const out = Buffer.allocUnsafe(prefix.length + text.length + 2);
+      let at = out.write(prefix, 0, 'latin1');
+      at += out.write(text, at, 'latin1');
+      out[at] = 0x5d; // ]
+      out[at + 1] = 0x0a; // \n
+      return out;
+    }
+    const text = this.#decoder.write(bytes);
+    return text === '' ? null : Buffer.from(encodeEvent(time, this.#kind, text), 'utf8');
+  }
+
+  /** What a character cut off by the end of the stream becomes (U+FFFD), or ''. */
+  end(): string {
+    return this.#decoder.end();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Appends complete lines to a file without ever blocking the caller: lines are queued in memory
- * and written in batches (one write per batch, one write outstanding at a time), at the latest
+ * and written in batches (one writev per batch, one write outstanding at a time), at the latest
  * `flushIntervalMs` after they were queued, sooner when the queue passes `flushThresholdBytes`.
  * Tracks sha256, size and event count over exactly the bytes that reached the file.
  */
@@ -97,14 +97,14 @@ export class LineBatchWriter {
   #kick(): void {
     if (this.#inFlight !== null || this.#failed || this.#queue.length === 0) return;
     this.#clearTimer();
-    const batch =
-      this.#queue.length === 1 ? this.#queue[0]! : Buffer.concat(this.#queue, this.#queuedBytes);
+    const batch = this.#queue;
+    const bytes = this.#queuedBytes;
     const events = this.#queuedEvents;
     this.#queue = [];
     this.#queuedBytes = 0;
     this.#queuedEvents = 0;
-    this.#inFlightBytes = batch.length;
-    this.#inFlight = this.#write(batch, events).finally(() => {
+    this.#inFlightBytes = bytes;
+    this.#inFlight = this.#write(batch, bytes, events).finally(() => {
       this.#inFlight = null;
       this.#inFlightBytes = 0;
       if (!this.#failed) this.#opts.onWritten?.();
@@ -114,17 +114,15 @@ export class LineBatchWriter {
     });
   }
 
-  async #write(batch: Buffer, events: number): Promise<void> {
+  /** One writev per batch (no concatenation copy); a short write continues with the rest. */
+  async #write(batch: Buffer[], bytes: number, events: number): Promise<void> {
     let offset = 0;
     try {
-      while (offset < batch.length) {
-        const { bytesWritten } = await this.#fh.write(
-          batch,
-          offset,
-          batch.length - offset,
-          this.#bytes + offset,
-        );
+      let rest: Buffer[] = batch;
+      while (offset < bytes) {
+        const { bytesWritten } = await this.#fh.writev(rest, this.#bytes + offset);
         offset += bytesWritten;
+        if (offset < bytes) rest = [Buffer.concat(batch, bytes).subarray(offset)];
       }
     } catch (err) {
       this.#failed = true;
@@ -134,8 +132,8 @@ export class LineBatchWriter {
       this.#opts.onWriteError(err);
       return;
     }
-    this.#hash.update(batch);
-    this.#bytes += batch.length;
+    for (const line of batch) this.#hash.update(line);
+    this.#bytes += bytes;
     this.#events += events;
   }
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { GatehouseError } from '../core/errors.js';
 import type { CastEventKind } from './asciicast-encoder.js';
-import { Utf8StreamDecoder, encodeEvent, encodeHeader, resizeData } from './asciicast-encoder.js';
+import { CastStreamEncoder, encodeEvent, encodeHeader, resizeData } from './asciicast-encoder.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { recordingRelativePath } from './recording-path.js';
 
@@ -121,10 +121,10 @@ class FileSessionRecorder implements SessionRecorder {
   readonly #fh: FileHandle;
   readonly #opts: OpenRecordingOptions;
   readonly #writer: LineBatchWriter;
-  readonly #decoders = {
-    stdout: new Utf8StreamDecoder(),
-    stderr: new Utf8StreamDecoder(),
-    input: new Utf8StreamDecoder(),
+  readonly #encoders = {
+    stdout: new CastStreamEncoder('o'),
+    stderr: new CastStreamEncoder('o'),
+    input: new CastStreamEncoder('i'),
   };
   readonly #listeners: ((f: RecordingFailure) => void)[] = [];
   readonly #drainListeners: (() => void)[] = [];
@@ -188,13 +188,13 @@ class FileSessionRecorder implements SessionRecorder {
 
   output(data: Buffer, stream: OutputStream = 'stdout'): boolean {
     if (!this.#accepting()) return true;
-    this.#event('o', this.#decoders[stream].write(data));
+    this.#push(this.#encoders[stream].line(this.#now(), data));
     return this.#pressure();
   }
 
   input(data: Buffer): boolean {
     if (!this.#opts.captureInput || !this.#accepting()) return true;
-    this.#event('i', this.#decoders.input.write(data));
+    this.#push(this.#encoders.input.line(this.#now(), data));
     return this.#pressure();
   }
 
@@ -250,7 +250,11 @@ class FileSessionRecorder implements SessionRecorder {
 
   #event(kind: CastEventKind, data: string): void {
     if (data === '' && (kind === 'o' || kind === 'i')) return;
-    const line = Buffer.from(encodeEvent(this.#now(), kind, data), 'utf8');
+    this.#push(Buffer.from(encodeEvent(this.#now(), kind, data), 'utf8'));
+  }
+
+  #push(line: Buffer | null): void {
+    if (line === null) return;
     if (this.#writer.push(line, 1) === 'overflow') {
       const stop = encodeEvent(
         this.#now(),
@@ -283,8 +287,8 @@ class FileSessionRecorder implements SessionRecorder {
     this.#releaseDrain();
     if (this.#failure === null) {
       // A character cut off by the end of the session becomes U+FFFD, not nothing.
-      this.#event('o', this.#decoders.stdout.end() + this.#decoders.stderr.end());
-      if (this.#opts.captureInput) this.#event('i', this.#decoders.input.end());
+      this.#event('o', this.#encoders.stdout.end() + this.#encoders.stderr.end());
+      if (this.#opts.captureInput) this.#event('i', this.#encoders.input.end());
     }
     await this.#writer.drain();
     try {

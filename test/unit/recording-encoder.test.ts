@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CastStreamEncoder,
   Utf8StreamDecoder,
   castTime,
   encodeEvent,
@@ -123,6 +124,62 @@ describe('Utf8StreamDecoder', () => {
           split.write(bytes.subarray(0, cut)) + split.write(bytes.subarray(cut)) + split.end(),
         ).toBe(expected);
       }),
+    );
+  });
+});
+
+describe('CastStreamEncoder', () => {
+  /** The reference: decode with string_decoder, then encodeEvent (what every line must equal). */
+  const reference = (chunks: readonly Uint8Array[], times: readonly number[]): string[] => {
+    const d = new Utf8StreamDecoder();
+    return chunks.flatMap((c, i) => {
+      const text = d.write(c);
+      return text === '' ? [] : [encodeEvent(times[i] ?? 0, 'o', text)];
+    });
+  };
+  const encoded = (chunks: readonly Uint8Array[], times: readonly number[]): string[] => {
+    const e = new CastStreamEncoder('o');
+    return chunks.flatMap((c, i) => {
+      const line = e.line(times[i] ?? 0, Buffer.from(c));
+      return line === null ? [] : [line.toString('utf8')];
+    });
+  };
+
+  it('writes ASCII output with every control escaped, as one JSON line', () => {
+    const line = new CastStreamEncoder('o').line(1.25, Buffer.from('a"b\\c\r\n\u001b[1m\u0000\u007f\t'));
+    expect(line?.toString('utf8')).toBe('[1.25,"o","a\\"b\\\\c\\r\\n\\u001b[1m\\u0000\u007f\\t"]\n');
+    expect(JSON.parse(line!.toString('utf8'))).toEqual([1.25, 'o', 'a"b\\c\r\n\u001b[1m\u0000\u007f\t']);
+  });
+
+  it('holds a split character back even when the next chunk is pure ASCII', () => {
+    const e = new CastStreamEncoder('o');
+    const euro = Buffer.from('€', 'utf8');
+    expect(e.line(0, euro.subarray(0, 2))).toBeNull();
+    expect(e.line(1, Buffer.concat([euro.subarray(2), Buffer.from('ab')]))?.toString('utf8')).toBe('[1,"o","€ab"]\n');
+    // An interrupted character followed by ASCII: U+FFFD, then the ASCII, in the same event.
+    expect(e.line(2, euro.subarray(0, 1))).toBeNull();
+    expect(e.line(3, Buffer.from('x'))?.toString('utf8')).toBe('[3,"o","\uFFFDx"]\n');
+  });
+
+  it('ignores an empty chunk and labels input events "i"', () => {
+    const e = new CastStreamEncoder('i');
+    expect(e.line(0, Buffer.alloc(0))).toBeNull();
+    expect(e.line(0.5, Buffer.from('ls\r'))?.toString('utf8')).toBe('[0.5,"i","ls\\r"]\n');
+  });
+
+  it('gives the same lines as decoding and encodeEvent for any chunks (ASCII, UTF-8, junk)', () => {
+    const asciiChunk = fc.uint8Array({ maxLength: 40, max: 0x7f });
+    const anyChunk = fc.uint8Array({ maxLength: 40 });
+    const utf8Chunk = fc.string({ unit: 'binary', maxLength: 20 }).map((s) => new Uint8Array(Buffer.from(s, 'utf8')));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(asciiChunk, anyChunk, utf8Chunk), { maxLength: 12 }),
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 12, maxLength: 12 }),
+        (chunks, times) => {
+          expect(encoded(chunks, times)).toEqual(reference(chunks, times));
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
