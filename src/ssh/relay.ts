@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { ClientChannel, ServerChannel } from 'ssh2';
+import { onChannelExit } from './channel-exit.js';
 import { startPump, type FlowPump } from './flow-pump.js';
 import type { SessionTap, TapStream } from './ports.js';
 
@@ -107,9 +108,9 @@ export function startRelay(
     stderr.stop();
   };
 
-  target.on('exit', (code: number | null, signal?: string, dump?: boolean, desc?: string) => {
-    if (typeof code === 'number') exitStatus = code;
-    else if (signal !== undefined) exitSignal = { name: signal, dump: dump === true, desc: desc ?? '' };
+  onChannelExit(target, (exit) => {
+    if (exit.code !== null) exitStatus = exit.code;
+    else if (exit.signal !== null) exitSignal = { name: exit.signal, dump: exit.dump, desc: exit.desc };
   });
 
   let forceEnd: () => void = () => undefined;

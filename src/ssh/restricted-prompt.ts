@@ -7,6 +7,7 @@
  * enforcement apply unchanged.
  */
 import type { ClientChannel } from 'ssh2';
+import { onChannelExit } from './channel-exit.js';
 import type { Clock } from '../core/clock.js';
 import { parsePattern, type CommandPattern } from '../core/command-policy.js';
 import { formatTimeLeft } from '../core/duration.js';
@@ -258,9 +259,9 @@ export class RestrictedPrompt extends VirtualChannel {
       };
       channel.on('data', (d: Buffer) => show(d, false));
       channel.stderr.on('data', (d: Buffer) => show(d, true));
-      channel.on('exit', (c: number | null, s?: string) => {
-        if (typeof c === 'number') code = c;
-        else if (s !== undefined) signal = s;
+      onChannelExit(channel, (exit) => {
+        code = exit.code;
+        signal = exit.signal;
       });
       const done = (): void => {
         if (!live) return;

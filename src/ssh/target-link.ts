@@ -2,6 +2,7 @@ import ssh2, { type ClientChannel, type ExecOptions, type PseudoTtyOptions } fro
 import type { SshTarget } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
+import { watchChannelExit } from './channel-exit.js';
 
 /** The bastion's ssh connection to one target, shared by the channels of one client connection. */
 export interface TargetLink {
@@ -57,6 +58,7 @@ export function connectTarget(target: SshTarget, clientKey: Buffer, logger: Logg
             rej(err);
             return;
           }
+          watchChannelExit(ch);
           ch.on('error', (e: Error) => log.warn({ err: e.message }, 'target channel error'));
           ch.stderr.on('error', (e: Error) => log.warn({ err: e.message }, 'target stderr error'));
           res(ch);

@@ -1,5 +1,6 @@
 import { Duplex, Readable } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
+import { onChannelExit } from './channel-exit.js';
 
 /**
  * A target channel that gatehouse plays itself (the restricted prompt, an exec re-framed for the
@@ -133,9 +134,9 @@ export class CrlfExecChannel extends VirtualChannel {
     target.stderr.on('data', (d: Buffer) => {
       if (!this.err(toCrlf(d))) target.stderr.pause();
     });
-    target.on('exit', (code: number | null, signal?: string) => {
-      if (typeof code === 'number') this.code = code;
-      else this.exitSignal = signal;
+    onChannelExit(target, (exit) => {
+      if (exit.code !== null) this.code = exit.code;
+      else this.exitSignal = exit.signal ?? undefined;
     });
     target.once('close', () => this.finish(this.code, this.exitSignal));
   }
