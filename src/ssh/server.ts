@@ -9,6 +9,7 @@ import { startGrantWatcher } from './grant-watcher.js';
 import { LiveSessions } from './live-sessions.js';
 import { messages } from './messages.js';
 import type { AccessGate, SessionTapFactory } from './ports.js';
+import { installSsh2WindowFix } from './ssh2-window-fix.js';
 
 export interface BastionLimits {
   readonly loginGraceTimeMs: number;
@@ -56,6 +57,7 @@ export function createBastion(options: BastionOptions): Bastion {
   let unauthTotal = 0;
   let draining = false;
 
+  installSsh2WindowFix();
   const ssh = new ssh2.Server({ hostKeys: [options.hostKey], algorithms: MODERN_ALGORITHMS, ident: 'gatehouse' });
   ssh.on('error', (err: Error) => logger.error({ err: err.message }, 'ssh server error'));
   ssh.on('connection', (client: Connection, info: { ip: string; port: number }) => {
