@@ -86,7 +86,7 @@ export async function loginRate(paths: SshPaths, path: PathName, parallel: numbe
       if (r.code === 0) latencies.push(r.ms);
       else {
         failures += 1;
-        firstError ??= r.stderr.trim().slice(-300);
+        firstError ??= `exit ${String(r.code)}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(-300)}`;
       }
     }
   };
