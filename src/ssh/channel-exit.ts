@@ -10,6 +10,13 @@ export interface ChannelExit {
 
 const exits = new WeakMap<ClientChannel, ChannelExit>();
 
+const channelExit = (code: number | null, signal?: string, dump?: boolean, desc?: string): ChannelExit => ({
+  code: typeof code === 'number' ? code : null,
+  signal: typeof code === 'number' ? null : (signal ?? null),
+  dump: dump === true,
+  desc: desc ?? '',
+});
+
 /**
  * ssh2 emits a channel's 'exit' the moment the exit-status arrives, which for a short command can
  * be in the same read as the exec reply: before whoever awaited the channel has subscribed. The
@@ -18,12 +25,7 @@ const exits = new WeakMap<ClientChannel, ChannelExit>();
  */
 export function watchChannelExit(channel: ClientChannel): void {
   channel.once('exit', (code: number | null, signal?: string, dump?: boolean, desc?: string) => {
-    exits.set(channel, {
-      code: typeof code === 'number' ? code : null,
-      signal: typeof code === 'number' ? null : (signal ?? null),
-      dump: dump === true,
-      desc: desc ?? '',
-    });
+    exits.set(channel, channelExit(code, signal, dump, desc));
   });
 }
 
@@ -34,9 +36,9 @@ export function onChannelExit(channel: ClientChannel, listener: (exit: ChannelEx
     listener(known);
     return;
   }
-  // watchChannelExit's listener was added first, so it has stored the exit by the time this runs.
-  channel.once('exit', () => {
-    const exit = exits.get(channel);
-    if (exit !== undefined) listener(exit);
+  // A channel that is not watched (a command target's virtual channel emits its own 'exit')
+  // reports what the event says.
+  channel.once('exit', (code: number | null, signal?: string, dump?: boolean, desc?: string) => {
+    listener(exits.get(channel) ?? channelExit(code, signal, dump, desc));
   });
 }
