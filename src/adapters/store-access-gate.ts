@@ -18,10 +18,14 @@ export function storeAccessGate(store: Store): AccessGate {
   };
 
   return {
+    // Every login and every new channel: the reads are queued together (the store runs them one
+    // after the other on its connection) instead of each waiting for the one before.
     async loadFacts(userName, targetName, keyFingerprint): Promise<AccessFacts> {
-      const { user, userKeys } = await userAndKeys(userName);
-      const target = await store.targets.findByName(targetName);
-      const grants = user !== null && target !== null ? await store.grants.forUserAndTarget(user.id, target.id) : [];
+      const [user, target] = await Promise.all([store.users.findByName(userName), store.targets.findByName(targetName)]);
+      const [userKeys, grants] = await Promise.all([
+        user === null ? [] : store.users.keys(user.id),
+        user !== null && target !== null ? store.grants.forUserAndTarget(user.id, target.id) : [],
+      ]);
       return { user, keyFingerprint, userKeys, target, grants, ndas: await ndasOf(grants) };
     },
 

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { parseLogin } from '../core/login.js';
 import { fingerprintOfBlob } from '../keys/public-key.js';
 import type { Logger } from '../logging/logger.js';
+import { ProbeDecisions } from './auth-probe-decision.js';
 import { decideLogin, type Choice, type LoginDenialReason } from './login-decision.js';
 import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from './messages.js';
 import type { AccessGate } from './ports.js';
@@ -29,13 +30,19 @@ export interface AuthDeps {
   readonly hostLabel: string;
   sendBanner(text: string): void;
   disconnect(): void;
+  /**
+   * The login is decided (signature verified, access allowed, NDA acknowledged) and only its
+   * auth.success audit write is left: the connection may start work the session will need.
+   */
+  onDecided?(outcome: LoginOutcome): void;
 }
 
 export const actorOf = (userName: string): string => `user:${userName}`;
 
 /**
  * The `authentication` listener of one connection: publickey (signature verified here, then
- * decideAccess), then keyboard-interactive only for a due NDA acknowledgement.
+ * decideAccess; a signed attempt right after its probe takes the probe's decision, see
+ * auth-probe-decision.ts), then keyboard-interactive only for a due NDA acknowledgement.
  *
  * Failed attempts are audited once per connection and (fingerprint, reason): OpenSSH probes each
  * offered key without a signature first and never signs a key the server refused, so a refused
@@ -45,6 +52,7 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
   let failures = 0;
   const audited = new Set<string>();
   let pending: { outcome: LoginOutcome; choice: Choice } | null = null;
+  const probes = new ProbeDecisions();
   const log = deps.logger;
 
   const fail = (ctx: AuthContext, methods: ('publickey' | 'keyboard-interactive')[], partial = false): void => {
@@ -76,6 +84,7 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
   };
 
   const succeed = (ctx: AuthContext, outcome: LoginOutcome, method: string): void => {
+    deps.onDecided?.(outcome);
     const payload = {
       user: outcome.userName,
       target: outcome.requestedTarget,
@@ -118,13 +127,16 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
         return;
       }
     }
-    const decision = await decideLogin(deps.gate, login, fingerprint, deps.clock.now());
+    const now = deps.clock.now();
+    const probed = ctx.signature === undefined ? null : probes.take(ctx.username, fingerprint, now);
+    const decision = probed ?? (await decideLogin(deps.gate, login, fingerprint, now));
     if (!decision.ok) {
       auditFailure(ctx.username, fingerprint, decision.reason);
       fail(ctx, ['publickey']);
       return;
     }
     if (ctx.signature === undefined) {
+      probes.remember(ctx.username, fingerprint, now, decision);
       ctx.accept(); // PK_OK only: the client must now prove it holds the key
       return;
     }

@@ -36,6 +36,7 @@ export function handleConnection(
   let outcome: LoginOutcome | null = null;
   let openSessions = 0;
   let log = logger;
+  let closed = false;
   const links = new Map<TargetId, Promise<TargetLinkResult>>();
 
   client.on('error', (err: Error & { level?: string }) => log.info({ err: err.message, level: err.level }, 'connection error'));
@@ -78,10 +79,13 @@ export function handleConnection(
           if (!sendAuthBanner(client, text)) log.warn('auth banner not sent');
         },
         disconnect: () => client.end(),
+        onDecided: (o) => {
+          log = logger.child({ user: o.userName, target: o.requestedTarget });
+          warmTargetLink(o);
+        },
       },
       (o) => {
         outcome = o;
-        log = logger.child({ user: o.userName, target: o.requestedTarget });
         log.info({ grants: o.choices.length }, 'authenticated');
         onAuthenticated();
       },
@@ -94,13 +98,28 @@ export function handleConnection(
     const pending: Promise<TargetLinkResult> =
       target.kind === 'command'
         ? Promise.resolve({ ok: true, link: commandTargetLink(target, log) })
-        : connectTarget(target, deps.clientKey, log);
+        : connectTarget(target, deps.clientKey, log).catch((err: unknown) => {
+            // A fault (not a refusal) while connecting: the session says "not reachable".
+            log.error({ err }, 'target connection failed with an error');
+            return { ok: false, reason: 'connect.failed', presentedKey: null };
+          });
     links.set(target.id, pending);
     void pending.then((r) => {
       if (!r.ok) links.delete(target.id);
       else void r.link.closed.then(() => links.delete(target.id));
     });
     return pending;
+  };
+
+  /**
+   * A login that goes straight to one ssh target starts that connection as soon as the user is
+   * authenticated, while the auth.success audit write and the client's channel requests run: the
+   * session re-checks the grant before it opens anything on it.
+   */
+  const warmTargetLink = (o: LoginOutcome): void => {
+    const [only] = o.choices;
+    if (closed || o.choices.length !== 1 || only === undefined || only.target.kind !== 'ssh' || deps.isDraining()) return;
+    void targetLink(only.target);
   };
 
   client.on('session', (accept, reject) => {
@@ -153,6 +172,7 @@ export function handleConnection(
   });
 
   client.on('close', () => {
+    closed = true; // a login decided after this (async store reads) must not open a link nobody closes
     if (idleTimer !== null) clearTimeout(idleTimer);
     for (const p of links.values()) void p.then((r) => r.ok && r.link.close());
     log.debug('connection closed');

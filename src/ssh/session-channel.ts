@@ -141,6 +141,10 @@ async function runSession(
   const { target } = choice;
   const log = ctx.logger.child({ target: target.name, grantId: choice.grant.id });
 
+  // An ssh target's connection (usually started at authentication, see connection.ts) comes up
+  // while the grant is re-checked; nothing is opened on it before step 4.
+  const linking = target.kind === 'ssh' ? ctx.targetLink(target) : null;
+
   // 2. Policy: the grant must still allow access now; this grant mode; no file transfer.
   const check = await recheckGrant(gate, outcome.userName, target.name, outcome.fingerprint, choice.grant, clock.now());
   if (!check.ok) {
@@ -180,7 +184,7 @@ async function runSession(
   }
 
   // 3. The target connection (lazy, shared by the connection's channels), host key pinned.
-  const linked = await ctx.targetLink(target);
+  const linked = await (linking ?? ctx.targetLink(target));
   if (!linked.ok) {
     if (linked.reason === 'hostkey.mismatch' || linked.reason === 'hostkey.unpinned') {
       const where = target.kind === 'command' ? {} : { host: target.host, port: target.port, pinned: target.hostKey };

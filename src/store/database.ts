@@ -9,7 +9,25 @@ export interface RunResult {
   readonly changes: number;
 }
 
+/** Prepared statements kept per connection: the store runs the same few dozen over and over. */
+const MAX_CACHED_STATEMENTS = 200;
+
+/**
+ * PRAGMAs run once at open and some return a row; they are prepared, run and finalized each time.
+ */
+const isCacheable = (sql: string): boolean => !/^\s*PRAGMA\b/i.test(sql);
+
+/**
+ * run() steps a statement once: one that returns rows would stay active (holding its read
+ * snapshot) until its next use, so such a statement is never cached for run().
+ */
+const isCacheableForRun = (sql: string): boolean =>
+  isCacheable(sql) && !/^\s*(SELECT|WITH|VALUES)\b|\bRETURNING\b/i.test(sql);
+
 export class Database {
+  /** By SQL text, least recently used first. */
+  private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
+
   private constructor(
     private readonly db: sqlite3.Database,
     readonly path: string,
@@ -35,31 +53,86 @@ export class Database {
     this.db.configure('busyTimeout', ms);
   }
 
-  run(sql: string, params: SqlParams = []): Promise<RunResult> {
+  /** For statements that return no rows (DML without RETURNING, BEGIN/COMMIT, PRAGMA setters). */
+  async run(sql: string, params: SqlParams = []): Promise<RunResult> {
+    if (!isCacheableForRun(sql)) {
+      return new Promise((resolve, reject) => {
+        this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+          if (err) reject(err);
+          else resolve({ lastId: this.lastID, changes: this.changes });
+        });
+      });
+    }
+    const statement = await this.prepared(sql);
     return new Promise((resolve, reject) => {
-      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+      statement.run(params, function (this: sqlite3.RunResult, err: Error | null) {
         if (err) reject(err);
         else resolve({ lastId: this.lastID, changes: this.changes });
       });
     });
   }
 
-  get<T>(sql: string, params: SqlParams = []): Promise<T | undefined> {
-    return new Promise((resolve, reject) => {
-      this.db.get<T>(sql, params, (err: Error | null, row: T | undefined) => {
-        if (err) reject(err);
-        else resolve(row);
+  /** The first row. The statement is still stepped to its end, so it holds no read snapshot. */
+  async get<T>(sql: string, params: SqlParams = []): Promise<T | undefined> {
+    if (!isCacheable(sql)) {
+      return new Promise((resolve, reject) => {
+        this.db.get<T>(sql, params, (err: Error | null, row: T | undefined) => {
+          if (err) reject(err);
+          else resolve(row);
+        });
       });
-    });
+    }
+    return (await this.all<T>(sql, params))[0];
   }
 
-  all<T>(sql: string, params: SqlParams = []): Promise<T[]> {
+  async all<T>(sql: string, params: SqlParams = []): Promise<T[]> {
+    if (!isCacheable(sql)) {
+      return new Promise((resolve, reject) => {
+        this.db.all<T>(sql, params, (err: Error | null, rows: T[]) => {
+          if (err) reject(err);
+          else resolve(rows);
+        });
+      });
+    }
+    const statement = await this.prepared(sql);
     return new Promise((resolve, reject) => {
-      this.db.all<T>(sql, params, (err: Error | null, rows: T[]) => {
+      statement.all<T>(params, (err: Error | null, rows: T[]) => {
         if (err) reject(err);
         else resolve(rows);
       });
     });
+  }
+
+  /**
+   * The cached statement for `sql`, prepared on first use (saves the prepare and finalize
+   * round trips to the thread pool on every call). A statement that fails to prepare (e.g.
+   * SQLITE_BUSY while another process changes the schema) is not kept.
+   */
+  private prepared(sql: string): Promise<sqlite3.Statement> {
+    const cached = this.statements.get(sql);
+    if (cached !== undefined) {
+      this.statements.delete(sql); // re-inserted: most recently used last
+      this.statements.set(sql, cached);
+      return cached;
+    }
+    const pending = new Promise<sqlite3.Statement>((resolve, reject) => {
+      const statement = this.db.prepare(sql, (err: Error | null) => {
+        if (err) reject(err);
+        else resolve(statement);
+      });
+    });
+    this.statements.set(sql, pending);
+    pending.catch(() => {
+      if (this.statements.get(sql) === pending) this.statements.delete(sql);
+    });
+    if (this.statements.size > MAX_CACHED_STATEMENTS) {
+      const [oldest] = this.statements;
+      if (oldest !== undefined) {
+        this.statements.delete(oldest[0]);
+        void finalize(oldest[1]);
+      }
+    }
+    return pending;
   }
 
   /** Runs several statements without parameters (migrations only). */
@@ -72,7 +145,11 @@ export class Database {
     });
   }
 
-  close(): Promise<void> {
+  /** Finalizes the cached statements first: SQLite refuses to close with statements left. */
+  async close(): Promise<void> {
+    const statements = [...this.statements.values()];
+    this.statements.clear();
+    await Promise.all(statements.map(finalize));
     return new Promise((resolve, reject) => {
       this.db.close((err) => {
         if (err) reject(err);
@@ -80,4 +157,13 @@ export class Database {
       });
     });
   }
+}
+
+/** Finalizes a cached statement once its queued work is done; one that never prepared needs nothing. */
+async function finalize(pending: Promise<sqlite3.Statement>): Promise<void> {
+  const statement = await pending.catch(() => null);
+  if (statement === null) return;
+  await new Promise<void>((resolve) => {
+    statement.finalize(() => resolve());
+  });
 }

@@ -57,13 +57,15 @@ export class SqliteSessionRepository implements SessionRepository {
 
   end(id: SessionId, end: SessionEnd, event: AuditEvent, actor: Actor): Promise<Session> {
     return this.ctx.tx.write(async (db) => {
-      await requireLiveSession(db, id);
       const row = await db.get<SessionRow>(
         `UPDATE sessions SET ended_at = ?, end_reason = ?, exit_status = ?, bytes = ?, sha256 = ?
-         WHERE id = ? RETURNING *`,
+         WHERE id = ? AND ended_at IS NULL RETURNING *`,
         [end.endedAt, end.reason, end.exitStatus, end.bytes, end.sha256, id],
       );
-      if (!row) throw new Error('sessions update returned no row');
+      if (!row) {
+        await requireLiveSession(db, id); // says why: no such session, or already ended
+        throw new Error('sessions update returned no row');
+      }
       await appendAuditEvent(db, event, actor, this.ctx.clock.now());
       return sessionFromRow(row);
     });

@@ -1,0 +1,154 @@
+/**
+ * A login that goes straight to one target starts the bastion's connection to it as soon as the
+ * user has signed in (connection.ts), before the session asks for it. What that must not change:
+ * nothing reaches the target before the user proved the key and was allowed in, the grant is
+ * still re-checked when the session opens, and the connection ends with the user's.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ssh2, { Client, type ClientChannel } from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBastion, type BastionFixture, type TestUser } from '../helpers/bastion.js';
+import { runSsh } from '../helpers/ssh-client.js';
+
+let b: BastionFixture;
+beforeAll(async () => {
+  b = await startBastion();
+});
+afterAll(async () => {
+  await b.stop();
+});
+
+/** What the target's sshd logged (LogLevel VERBOSE): one "Connection from … port N" per TCP connection. */
+const targetLog = (): Promise<string> => readFile(join(b.sshd.dir, 'sshd.log'), 'utf8').catch(() => '');
+const targetPorts = async (): Promise<string[]> => [...(await targetLog()).matchAll(/^Connection from 127\.0\.0\.1 port (\d+)/gm)].map((m) => m[1]!);
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 750));
+
+/** Signs in with ssh2 and opens nothing until asked. */
+async function signIn(user: TestUser): Promise<Client> {
+  const key = await readFile(user.key.privatePath);
+  const client = new Client();
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    client.once('error', reject);
+    client.connect({ host: '127.0.0.1', port: b.port, username: `${user.name}+db1`, privateKey: key });
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+function exec(client: Client, command: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err: Error | undefined, ch: ClientChannel) => {
+      if (err) return reject(err);
+      let stdout = '';
+      let stderr = '';
+      let code: number | null = null;
+      ch.on('data', (d: Buffer) => (stdout += d.toString()));
+      ch.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      ch.on('exit', (c: number | null) => (code = c));
+      ch.on('close', () => resolve({ stdout, stderr, code }));
+    });
+  });
+}
+
+describe('the target connection of a login', () => {
+  it('is not made for a key offered without a signature, an unknown user or a refused grant', async () => {
+    const dave = await b.userWithGrant('dave');
+    const before = await targetPorts();
+    const parsed = ssh2.utils.parseKey(await readFile(dave.key.privatePath));
+    if (parsed instanceof Error) throw parsed;
+    // PK_OK for the key, then a signature that does not verify.
+    const forged = Object.assign(Object.create(Object.getPrototypeOf(parsed) as object) as object, parsed, { sign: () => Buffer.alloc(64, 7) });
+    const client = new Client();
+    const refused = new Promise<string>((resolve) => {
+      client.on('error', (e: Error) => resolve(e.message));
+      client.on('ready', () => resolve('ready'));
+    });
+    let attempts = 0;
+    client.connect({
+      host: '127.0.0.1',
+      port: b.port,
+      username: 'dave+db1',
+      authHandler: (_methods, _partial, next) => {
+        attempts += 1;
+        if (attempts > 1) return false; // ssh2: no more methods
+        next({ type: 'publickey', username: 'dave+db1', key: forged as typeof parsed });
+        return undefined;
+      },
+    });
+    expect(await refused).toMatch(/authentication methods failed/);
+    client.end();
+
+    const nobody = await runSsh({ ...b.login(dave), login: 'nobody+db1' }, { command: ['true'] });
+    expect(nobody.code).toBe(255);
+    const revoked = await b.userWithGrant('revoked');
+    await b.store.grants.revoke(revoked.grant.id, 'test', Date.now(), 't');
+    expect((await runSsh(b.login(revoked), { command: ['true'] })).code).toBe(255);
+    const unacknowledged = await b.userWithGrant('unack', { acknowledged: false });
+    expect((await runSsh(b.login(unacknowledged), { command: ['true'] })).code).toBe(255);
+
+    await settle();
+    expect(await targetPorts()).toEqual(before);
+  });
+
+  it('is made once the user is in, before any channel, and ends when the user leaves without a session', async () => {
+    const erin = await b.userWithGrant('erin');
+    const before = await targetPorts();
+    const client = await signIn(erin);
+    const ports = await eventually(targetPorts, (p) => p.length > before.length);
+    const [port] = ports.slice(before.length);
+    expect(port).toBeDefined();
+    await eventually(targetLog, (log) => new RegExp(`Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port ${port}\\b`).test(log));
+    client.end();
+    const log = await eventually(targetLog, (l) => new RegExp(`(Disconnected from user \\S+|Connection closed by) 127\\.0\\.0\\.1 port ${port}\\b`).test(l));
+    expect(log).toMatch(new RegExp(`(Disconnected from user \\S+|Connection closed by) 127\\.0\\.0\\.1 port ${port}\\b`));
+    expect((await b.store.sessions.list()).filter((s) => s.grantId === erin.grant.id)).toHaveLength(0);
+    expect(await targetPorts()).toHaveLength(before.length + 1);
+  });
+
+  it('does not let a session through when the grant was revoked after sign-in, though the connection is up', async () => {
+    const frank = await b.userWithGrant('frank');
+    const before = await targetPorts();
+    const client = await signIn(frank);
+    try {
+      const port = (await eventually(targetPorts, (p) => p.length > before.length)).at(-1);
+      await eventually(targetLog, (log) => new RegExp(`Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port ${port}\\b`).test(log));
+      await b.store.grants.revoke(frank.grant.id, 'contract ended', Date.now(), 't');
+      const r = await exec(client, 'echo after-revoke');
+      expect(r.stderr).toMatch(/access denied/);
+      expect(r.stdout).toBe('');
+      expect(r.code).toBe(1);
+    } finally {
+      client.end();
+    }
+    expect(await b.sshd.commands()).not.toContain('echo after-revoke');
+    expect((await b.store.sessions.list()).filter((s) => s.grantId === frank.grant.id)).toHaveLength(0);
+    const denied = (await b.auditTypes('channel.denied')).filter((p) => p['user'] === 'frank');
+    expect(denied).toEqual([expect.objectContaining({ kind: 'session', reason: 'grant.revoked' })]);
+  });
+
+  it('serves the session the user then opens, once', async () => {
+    const gina = await b.userWithGrant('gina');
+    const before = await targetPorts();
+    const client = await signIn(gina);
+    try {
+      const r = await exec(client, 'echo early-link');
+      expect(r).toMatchObject({ stdout: 'early-link\n', code: 0 });
+      expect(await exec(client, 'echo second-channel')).toMatchObject({ stdout: 'second-channel\n', code: 0 });
+    } finally {
+      client.end();
+    }
+    // One connection to the target for the login: the early one, shared by both channels.
+    expect(await targetPorts()).toHaveLength(before.length + 1);
+  });
+});
