@@ -117,12 +117,18 @@ export function startRelay(
   const forced = new Promise<void>((res) => {
     forceEnd = res;
   });
+  // Ended = closed *and* both streams read to their end: ssh2 emits the channel's 'close' as soon
+  // as the target closes, while output held back for a slow user is still buffered in the
+  // streams; stopping the pumps then dropped it (stderr lost its tail under backpressure).
+  const readToEnd = (r: Readable): Promise<void> =>
+    new Promise<void>((res) => {
+      if (r.readableEnded || r.destroyed) res();
+      else r.once('end', () => res()).once('close', () => res());
+    });
   const targetEnded = Promise.race([
-    Promise.all([
-      new Promise<void>((res) => target.once('close', () => res())),
-      new Promise<void>((res) => (target.readableEnded ? res() : target.once('end', () => res()).once('close', () => res()))),
-    ]),
+    Promise.all([new Promise<void>((res) => target.once('close', () => res())), readToEnd(target.stderr), new Promise<void>((res) => (target.readableEnded ? res() : target.once('end', () => res())))]),
     forced,
+    userClosed,
   ]);
   // The user went away: close the target side too.
   void userClosed.then(() => target.close());
