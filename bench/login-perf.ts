@@ -15,11 +15,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchLogin } from './lib/bench-account.js';
-import { BENCH_USER, setupGatehouse, startGatehouse, TARGET_NAME } from './lib/gatehouse.js';
+import { startGatehouse } from './lib/gatehouse.js';
+import { loginFixture } from './lib/login-fixture.js';
 import { run } from './lib/proc.js';
-import { cleanShellWrapper, startSshd } from './lib/sshd.js';
-import { writeSshConfig, type PathName, type SshPaths } from './lib/ssh-paths.js';
+import type { PathName, SshPaths } from './lib/ssh-paths.js';
 import { connectOnce, loginRate } from './lib/transfer.js';
 import { parsePerfScript, summarisePerf, type PerfSummary } from './login-perf-summary.js';
 
@@ -67,12 +66,7 @@ async function main(): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'gatehouse-login-perf-'));
   const stoppers: (() => Promise<unknown>)[] = [];
   try {
-    const login = await benchLogin(base, log);
-    const target = await startSshd(base, 'target', login, [`ForceCommand ${await cleanShellWrapper(base)}`]);
-    stoppers.push(() => target.stop());
-    const setup = await setupGatehouse(repoRoot, base, target);
-    await target.authorize(setup.user.publicLine);
-    const paths = await writeSshConfig(base, { target: target.port, jump: target.port, gatehouse: setup.port }, target.login, `${BENCH_USER}+${TARGET_NAME}`, setup.user.privatePath, null);
+    const { setup, paths } = await loginFixture(base, repoRoot, log, stoppers);
     const gh = await startGatehouse(ghRoot, setup, ['--perf-basic-prof']);
     stoppers.push(() => gh.stop());
     stoppers.push(() => rm(`/tmp/perf-${gh.pid}.map`, { force: true })); // --perf-basic-prof's symbol map

@@ -17,11 +17,10 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promise
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchLogin } from './lib/bench-account.js';
-import { BENCH_USER, setupGatehouse, startGatehouse, TARGET_NAME, type GatehouseProcess } from './lib/gatehouse.js';
+import { startGatehouse, type GatehouseProcess } from './lib/gatehouse.js';
+import { loginFixture } from './lib/login-fixture.js';
 import { median, percentile, procStats } from './lib/proc.js';
-import { cleanShellWrapper, startSshd } from './lib/sshd.js';
-import { writeSshConfig, type PathName } from './lib/ssh-paths.js';
+import type { PathName } from './lib/ssh-paths.js';
 import { connectOnce, loginRate } from './lib/transfer.js';
 import { formatProfile, summariseProfileFile } from './profile-summary.js';
 
@@ -89,12 +88,7 @@ async function main(): Promise<void> {
   const base = await mkdtemp(join(tmpdir(), 'gatehouse-login-'));
   const stoppers: (() => Promise<unknown>)[] = [];
   try {
-    const login = await benchLogin(base, log);
-    const target = await startSshd(base, 'target', login, [`ForceCommand ${await cleanShellWrapper(base)}`]);
-    stoppers.push(() => target.stop());
-    const setup = await setupGatehouse(repoRoot, base, target);
-    await target.authorize(setup.user.publicLine);
-    const paths = await writeSshConfig(base, { target: target.port, jump: target.port, gatehouse: setup.port }, target.login, `${BENCH_USER}+${TARGET_NAME}`, setup.user.privatePath, null);
+    const { login, setup, paths } = await loginFixture(base, repoRoot, log, stoppers);
     const variants: { name: string; root: string | null; path: PathName }[] = [
       ...roots.map((root) => ({ name: root, root, path: 'gatehouse' as const })),
       ...(argv.includes('--direct') ? [{ name: 'direct OpenSSH', root: null, path: 'direct' as const }] : []),

@@ -55,12 +55,15 @@ export function castTime(seconds: number): number {
   return Number(seconds.toFixed(6));
 }
 
+/** `[time,"kind",`: an event line up to its data. */
+const eventPrefix = (time: number, kind: CastEventKind): string => `[${JSON.stringify(castTime(time))},"${kind}",`;
+
 /**
  * JSON.stringify escapes every C0 control (ESC → `\u001b`), `"` and `\`, and lone surrogates
  * (well-formed JSON.stringify), so any decoded string yields exactly one line.
  */
 export function encodeEvent(time: number, kind: CastEventKind, data: string): string {
-  return `[${JSON.stringify(castTime(time))},"${kind}",${JSON.stringify(data)}]\n`;
+  return `${eventPrefix(time, kind)}${JSON.stringify(data)}]\n`;
 }
 
 export function resizeData(cols: number, rows: number): string {
@@ -115,7 +118,7 @@ export class CastStreamEncoder {
   line(time: number, bytes: Buffer): Buffer | null {
     if (bytes.length === 0) return null;
     if (!this.#decoder.maybeHoldingBytes && isAscii(bytes)) {
-      const prefix = `[${JSON.stringify(castTime(time))},"${this.#kind}",`;
+      const prefix = eventPrefix(time, this.#kind);
       const text = JSON.stringify(bytes.toString('latin1'));
       const out = Buffer.allocUnsafe(prefix.length + text.length + 2);
       let at = out.write(prefix, 0, 'latin1');

@@ -123,10 +123,10 @@ export function startRelay(
   const readToEnd = (r: Readable): Promise<void> =>
     new Promise<void>((res) => {
       if (r.readableEnded || r.destroyed) res();
-      else r.once('end', () => res()).once('close', () => res());
+      else r.once('end', () => res()).once('close', () => r.destroyed && res()); // not ssh2's early 'close'
     });
   const targetEnded = Promise.race([
-    Promise.all([new Promise<void>((res) => target.once('close', () => res())), readToEnd(target.stderr), new Promise<void>((res) => (target.readableEnded ? res() : target.once('end', () => res())))]),
+    Promise.all([new Promise<void>((res) => target.once('close', () => res())), readToEnd(target), readToEnd(target.stderr)]),
     forced,
     userClosed,
   ]);

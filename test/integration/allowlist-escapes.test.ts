@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBastion, type BastionFixture, type TestUser } from '../helpers/bastion.js';
 import { ESCAPE_ALLOWLIST, ESCAPE_CORPUS } from '../helpers/escape-corpus.js';
 import { runSsh } from '../helpers/ssh-client.js';
-import { auditAfter, lastSeq, ssh2Connect, ssh2Exec } from './allowlist-harness.js';
+import { ssh2Connect, ssh2Exec } from '../helpers/ssh2-client.js';
+import { auditAfter, lastSeq } from './allowlist-harness.js';
 
 let b: BastionFixture;
 let eve: TestUser & { readonly grant: { readonly id: number } };

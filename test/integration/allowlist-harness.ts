@@ -1,50 +1,6 @@
-/** Protocol-level access for the allowlist tests: an ssh2 client (exec strings OpenSSH cannot send) and audit reads. */
-import { readFile } from 'node:fs/promises';
-import ssh2 from 'ssh2';
+/** Audit and session reads for the allowlist tests. */
 import type { AuditRecord } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
-import type { SshLogin } from '../helpers/ssh-client.js';
-
-export interface ExecResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export async function ssh2Connect(to: SshLogin): Promise<ssh2.Client> {
-  const privateKey = await readFile(to.keyPath);
-  return new Promise((resolve, reject) => {
-    const client = new ssh2.Client();
-    client.once('ready', () => resolve(client));
-    client.once('error', reject);
-    client.connect({ host: '127.0.0.1', port: to.port, username: to.login, privateKey, readyTimeout: 10_000 });
-  });
-}
-
-/** One exec channel on `client`; the command string goes on the wire exactly as given. */
-export function ssh2Exec(client: ssh2.Client, command: string, options: { readonly pty?: boolean } = {}): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, options.pty === true ? { pty: { term: 'xterm', cols: 80, rows: 24 } } : {}, (err, channel) => {
-      if (err) {
-        reject(err);
-        return;
-      }
-      let code: number | null = null;
-      const out: Buffer[] = [];
-      const errs: Buffer[] = [];
-      channel.on('data', (d: Buffer) => out.push(d));
-      channel.stderr.on('data', (d: Buffer) => errs.push(d));
-      channel.on('exit', (c: number | null) => {
-        code = c;
-      });
-      channel.on('error', reject);
-      channel.once('close', () =>
-        resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') }),
-      );
-      channel.end();
-    });
-  });
-}
 
 export async function lastSeq(store: Store): Promise<number> {
   const [last] = await store.audit.list({ limit: 1 });

@@ -5,10 +5,11 @@
  * and the signature.
  */
 import { readFile } from 'node:fs/promises';
-import ssh2, { Client, type ClientChannel, type ParsedKey, type SignCallback, type SigningRequestOptions } from 'ssh2';
+import ssh2, { Client, type ParsedKey, type SignCallback, type SigningRequestOptions } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBE_DECISION_TTL_MS } from '../../src/ssh/auth-probe-decision.js';
 import { startBastion, type BastionFixture, type TestUser } from '../helpers/bastion.js';
+import { ssh2Exec } from '../helpers/ssh2-client.js';
 
 let b: BastionFixture;
 beforeAll(async () => {
@@ -64,18 +65,7 @@ async function attempt(user: TestUser, beforeSign: () => Promise<void>, command:
       });
     });
     if (!ready) return { stage: 'auth', stdout: '', stderr: '', code: null };
-    return await new Promise((resolve, reject) => {
-      client.exec(command, (err: Error | undefined, ch: ClientChannel) => {
-        if (err) return reject(err);
-        let stdout = '';
-        let stderr = '';
-        let code: number | null = null;
-        ch.on('data', (d: Buffer) => (stdout += d.toString()));
-        ch.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        ch.on('exit', (c: number | null) => (code = c));
-        ch.on('close', () => resolve({ stage: 'session', stdout, stderr, code }));
-      });
-    });
+    return { stage: 'session', ...(await ssh2Exec(client, command)) };
   } finally {
     client.end();
   }

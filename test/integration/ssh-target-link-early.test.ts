@@ -6,9 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ssh2, { Client, type ClientChannel } from 'ssh2';
+import ssh2, { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBastion, type BastionFixture, type TestUser } from '../helpers/bastion.js';
+import { ssh2Exec } from '../helpers/ssh2-client.js';
 import { runSsh } from '../helpers/ssh-client.js';
 
 let b: BastionFixture;
@@ -46,20 +47,6 @@ async function signIn(user: TestUser): Promise<Client> {
   return client;
 }
 
-function exec(client: Client, command: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (err: Error | undefined, ch: ClientChannel) => {
-      if (err) return reject(err);
-      let stdout = '';
-      let stderr = '';
-      let code: number | null = null;
-      ch.on('data', (d: Buffer) => (stdout += d.toString()));
-      ch.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      ch.on('exit', (c: number | null) => (code = c));
-      ch.on('close', () => resolve({ stdout, stderr, code }));
-    });
-  });
-}
 
 describe('the target connection of a login', () => {
   it('is not made for a key offered without a signature, an unknown user or a refused grant', async () => {
@@ -124,7 +111,7 @@ describe('the target connection of a login', () => {
       const port = (await eventually(targetPorts, (p) => p.length > before.length)).at(-1);
       await eventually(targetLog, (log) => new RegExp(`Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port ${port}\\b`).test(log));
       await b.store.grants.revoke(frank.grant.id, 'contract ended', Date.now(), 't');
-      const r = await exec(client, 'echo after-revoke');
+      const r = await ssh2Exec(client, 'echo after-revoke');
       expect(r.stderr).toMatch(/access denied/);
       expect(r.stdout).toBe('');
       expect(r.code).toBe(1);
@@ -142,9 +129,9 @@ describe('the target connection of a login', () => {
     const before = await targetPorts();
     const client = await signIn(gina);
     try {
-      const r = await exec(client, 'echo early-link');
+      const r = await ssh2Exec(client, 'echo early-link');
       expect(r).toMatchObject({ stdout: 'early-link\n', code: 0 });
-      expect(await exec(client, 'echo second-channel')).toMatchObject({ stdout: 'second-channel\n', code: 0 });
+      expect(await ssh2Exec(client, 'echo second-channel')).toMatchObject({ stdout: 'second-channel\n', code: 0 });
     } finally {
       client.end();
     }
