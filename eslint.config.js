@@ -56,15 +56,15 @@ export default tseslint.config(
     ],
   ),
   layer(
-    ['src/ssh/**'],
+    ['src/transport/**', 'src/session/**', 'src/targets/**', 'src/tty/**', 'src/stream/**'],
     [
-      { group: ['sqlite3', '../store/*', '../cli/*', '../web/*'], message: 'ssh/ reaches the store only through ports.' },
+      { group: ['sqlite3', '../store/*', '../cli/*', '../web/*'], message: 'the ssh side reaches the store only through ports.' },
     ],
   ),
-  layer(['src/store/**'], [{ group: ['../ssh/*', '../cli/*', '../web/*', '../recording/*', 'ssh2'], message: 'store/ depends on core only.' }]),
-  layer(['src/recording/**'], [{ group: ['../ssh/*', '../cli/*', '../web/*', '../store/*', 'sqlite3'], message: 'recording/ depends on core only.' }]),
-  layer(['src/web/**'], [{ group: ['../ssh/*', '../cli/*', 'sqlite3'], message: 'web/ uses ports, not ssh/cli.' }]),
-  layer(['src/config/**'], [{ group: ['../ssh/*', '../cli/*', '../web/*', '../store/*', '../recording/*'], message: 'config/ depends on core only.' }]),
+  layer(['src/store/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', '../web/*', '../recording/*', 'ssh2'], message: 'store/ depends on core only.' }]),
+  layer(['src/recording/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', '../web/*', '../store/*', 'sqlite3'], message: 'recording/ depends on core only.' }]),
+  layer(['src/web/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', 'sqlite3'], message: 'web/ uses ports, not ssh/cli.' }]),
+  layer(['src/config/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', '../web/*', '../store/*', '../recording/*'], message: 'config/ depends on core only.' }]),
   {
     files: ['test/**', 'bench/**', '*.config.*'],
     rules: {

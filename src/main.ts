@@ -16,7 +16,7 @@ import { meteredGate } from './metrics/metered-gate.js';
 import { ed25519KeyFromOpenSsh } from './recording/manifest.js';
 import { planReload, type ReloadPlan } from './reload/config-reload.js';
 import { LiveSettings } from './reload/live-settings.js';
-import { createBastion, type Bastion } from './ssh/server.js';
+import { createBastion, type Bastion } from './transport/server.js';
 import { openStore } from './store/open-store.js';
 import { startWebServer, type WebServer } from './web/server.js';
 

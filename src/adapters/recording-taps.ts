@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import { writeManifest } from '../recording/manifest.js';
 import { openRecording, type SessionRecorder } from '../recording/recorder.js';
-import type { SessionTap, SessionTapFactory, TapSeal } from '../ssh/ports.js';
+import type { SessionTap, SessionTapFactory, TapSeal } from '../session/ports.js';
 
 export interface RecordingSettings {
   readonly dir: string;

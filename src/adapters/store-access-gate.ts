@@ -1,7 +1,7 @@
 import type { AccessFacts } from '../core/access-policy.js';
 import type { Grant, Nda, NdaId, Target, TargetId, User } from '../core/model.js';
 import type { Store } from '../core/ports.js';
-import type { AccessGate, AllTargetFacts } from '../ssh/ports.js';
+import type { AccessGate, AllTargetFacts } from '../session/ports.js';
 
 /** The ssh layer's AccessGate on top of the Store port (composition: main.ts). */
 export function storeAccessGate(store: Store): AccessGate {

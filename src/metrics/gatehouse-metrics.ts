@@ -1,7 +1,7 @@
 /**
  * gatehouse's own metrics (issue 7), fed by the audit events the ssh layer records: every
  * decision at the door and every session end is an audit event already, so counting them where
- * they pass through the AccessGate port needs no hook inside src/ssh/.
+ * they pass through the AccessGate port needs no hook inside the session handlers.
  */
 import type { AuditEvent, JsonValue } from '../core/audit-events.js';
 import { MetricsRegistry, type Counter } from './registry.js';

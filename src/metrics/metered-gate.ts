@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../core/audit-events.js';
-import type { AccessGate } from '../ssh/ports.js';
+import type { AccessGate } from '../session/ports.js';
 import type { GatehouseMetrics } from './gatehouse-metrics.js';
 
 /**

@@ -5,8 +5,8 @@
  */
 import type { RecordingSettings } from '../adapters/recording-taps.js';
 import type { Config } from '../config/load-config.js';
-import type { BastionLimits } from '../ssh/server.js';
-import type { SessionTapFactory } from '../ssh/ports.js';
+import type { BastionLimits } from '../transport/server.js';
+import type { SessionTapFactory } from '../session/ports.js';
 
 export class LiveSettings {
   private current: Config;

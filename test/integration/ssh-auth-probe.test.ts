@@ -1,13 +1,13 @@
 /**
  * A signed publickey attempt right after its probe takes the probe's decision instead of reading
- * the store again (src/ssh/auth-probe-decision.ts). Driven with an ssh2 client whose key lives in
+ * the store again (src/transport/auth-probe-decision.ts). Driven with an ssh2 client whose key lives in
  * an "agent" that signs only when the test lets it, so a revocation can fall between the probe
  * and the signature.
  */
 import { readFile } from 'node:fs/promises';
 import ssh2, { Client, type ParsedKey, type SignCallback, type SigningRequestOptions } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBE_DECISION_TTL_MS } from '../../src/ssh/auth-probe-decision.js';
+import { PROBE_DECISION_TTL_MS } from '../../src/transport/auth-probe-decision.js';
 import { startBastion, type BastionFixture, type TestUser } from '../helpers/bastion.js';
 import { ssh2Exec } from '../helpers/ssh2-client.js';
 

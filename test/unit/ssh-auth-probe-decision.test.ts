@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMs } from '../../src/core/model.js';
-import { PROBE_DECISION_TTL_MS, ProbeDecisions } from '../../src/ssh/auth-probe-decision.js';
-import type { LoginDecision } from '../../src/ssh/login-decision.js';
+import { PROBE_DECISION_TTL_MS, ProbeDecisions } from '../../src/transport/auth-probe-decision.js';
+import type { LoginDecision } from '../../src/session/login-decision.js';
 
 const T0: EpochMs = 1_800_000_000_000;
 const at = (ms: number): EpochMs => T0 + ms;

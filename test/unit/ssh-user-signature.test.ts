@@ -1,7 +1,7 @@
 import ssh2, { type ParsedKey } from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { generateEd25519 } from '../../src/keys/key-files.js';
-import { verifyUserSignature } from '../../src/ssh/user-signature.js';
+import { verifyUserSignature } from '../../src/transport/user-signature.js';
 
 function parse(text: string | Buffer): ParsedKey {
   const key = ssh2.utils.parseKey(text);

@@ -5,12 +5,12 @@ import type { Target, TargetId } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { actorOf, createAuthenticator, type LoginOutcome } from './auth.js';
 import { sendAuthBanner } from './auth-banner.js';
-import { commandTargetLink } from './command-target-link.js';
-import type { LiveSessions } from './live-sessions.js';
-import { messages } from './messages.js';
-import type { AccessGate, SessionTapFactory } from './ports.js';
+import { commandTargetLink } from '../targets/command-target-link.js';
+import type { LiveSessions } from '../session/live-sessions.js';
+import { messages } from '../session/messages.js';
+import type { AccessGate, SessionTapFactory } from '../session/ports.js';
 import { handleSessionChannel } from './session-channel.js';
-import { connectTarget, type TargetLinkResult } from './target-link.js';
+import { connectTarget, type TargetLinkResult } from '../targets/ssh-target-link.js';
 
 export interface ConnectionDeps {
   readonly gate: AccessGate;

@@ -2,8 +2,8 @@ import type { ServerChannel } from 'ssh2';
 import { formatTimeLeft } from '../core/duration.js';
 import type { EpochMs } from '../core/model.js';
 import { readLine } from './line-reader.js';
-import type { Choice } from './login-decision.js';
-import { NDA_AGREEMENT, NDA_PROMPT, ndaText } from './messages.js';
+import type { Choice } from '../session/login-decision.js';
+import { NDA_AGREEMENT, NDA_PROMPT, ndaText } from '../session/messages.js';
 
 const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
 

@@ -12,8 +12,8 @@ import * as pty from 'node-pty';
 import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
 import type { CommandTarget } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
-import type { TargetLink } from './target-link.js';
-import { VirtualChannel } from './virtual-channel.js';
+import type { TargetLink } from './ssh-target-link.js';
+import { VirtualChannel } from '../stream/virtual-channel.js';
 
 /** Time a program has to end after SIGHUP before it gets SIGKILL. */
 export const KILL_GRACE_MS = 500;

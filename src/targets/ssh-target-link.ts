@@ -1,8 +1,8 @@
 import ssh2, { type ClientChannel, type ExecOptions, type PseudoTtyOptions } from 'ssh2';
 import type { SshTarget } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
-import { MODERN_ALGORITHMS } from './algorithms.js';
-import { watchChannelExit } from './channel-exit.js';
+import { MODERN_ALGORITHMS } from '../transport/algorithms.js';
+import { watchChannelExit } from '../stream/channel-exit.js';
 
 /** The bastion's ssh connection to one target, shared by the channels of one client connection. */
 export interface TargetLink {

@@ -8,18 +8,18 @@ import type { JsonValue } from '../core/audit-events.js';
 import type { Clock } from '../core/clock.js';
 import type { SessionEndReason, SessionId, Target } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
-import { actorOf, type LoginOutcome } from './auth.js';
-import { isFileTransferCommand } from './channel-policy.js';
-import { commandTargetMessages } from './command-target-link.js';
+import { actorOf, type LoginOutcome } from '../transport/auth.js';
+import { isFileTransferCommand } from '../core/channel-policy.js';
+import { commandTargetMessages } from '../targets/command-target-link.js';
 import { planCommandsGrant, type CommandHooks, type OpenTarget } from './commands-grant.js';
 import type { LiveSession } from './live-sessions.js';
 import { recheckGrant, type Choice } from './login-decision.js';
 import { messages } from './messages.js';
 import type { AccessGate, SessionTapFactory } from './ports.js';
-import { startRelay, type Relay } from './relay.js';
+import { startRelay, type Relay } from '../stream/relay.js';
 import { openSessionRecording } from './session-recording.js';
-import type { TargetLinkResult } from './target-link.js';
-import { chooseFromMenu, describeChoices } from './target-menu.js';
+import type { TargetLinkResult } from '../targets/ssh-target-link.js';
+import { chooseFromMenu, describeChoices } from '../tty/target-menu.js';
 
 /** What a session channel needs from its connection. */
 export interface ChannelContext {

@@ -10,11 +10,11 @@ import type { Clock } from '../core/clock.js';
 import { matchCommand, quoteArgv } from '../core/command-policy.js';
 import type { Grant, SessionId, Target } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
-import { actorOf } from './auth.js';
+import { actorOf } from '../transport/auth.js';
 import type { AccessGate } from './ports.js';
-import { RestrictedPrompt } from './restricted-prompt.js';
-import type { TargetLink } from './target-link.js';
-import { CrlfExecChannel } from './virtual-channel.js';
+import { RestrictedPrompt } from '../tty/restricted-prompt.js';
+import type { TargetLink } from '../targets/ssh-target-link.js';
+import { CrlfExecChannel } from '../stream/virtual-channel.js';
 
 /** Exit status for a refused command (as a shell's "found but not executable"). */
 export const COMMAND_DENIED_EXIT = 126;

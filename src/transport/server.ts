@@ -5,10 +5,10 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logging/logger.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
 import { handleConnection } from './connection.js';
-import { startGrantWatcher } from './grant-watcher.js';
-import { LiveSessions } from './live-sessions.js';
-import { messages } from './messages.js';
-import type { AccessGate, SessionTapFactory } from './ports.js';
+import { startGrantWatcher } from '../session/grant-watcher.js';
+import { LiveSessions } from '../session/live-sessions.js';
+import { messages } from '../session/messages.js';
+import type { AccessGate, SessionTapFactory } from '../session/ports.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
 
 export interface BastionLimits {

@@ -1,5 +1,5 @@
 import type { EpochMs } from '../core/model.js';
-import type { LoginDecision } from './login-decision.js';
+import type { LoginDecision } from '../session/login-decision.js';
 
 /**
  * How long the decision made for a key probe stands for the signed attempt that follows it. One

@@ -1,6 +1,6 @@
 /**
  * What the ssh layer needs from the rest of the system. main.ts passes an implementation built
- * on the Store port (src/adapters/store-access-gate.ts); ssh/ never imports store/.
+ * on the Store port (src/adapters/store-access-gate.ts); the ssh side never imports store/.
  */
 import type { AccessFacts } from '../core/access-policy.js';
 import type { AuditEvent } from '../core/audit-events.js';

@@ -7,7 +7,7 @@
  * enforcement apply unchanged.
  */
 import type { ClientChannel } from 'ssh2';
-import { onChannelExit } from './channel-exit.js';
+import { onChannelExit } from '../stream/channel-exit.js';
 import type { Clock } from '../core/clock.js';
 import { parsePattern, type CommandPattern } from '../core/command-policy.js';
 import { formatTimeLeft } from '../core/duration.js';
@@ -15,10 +15,10 @@ import type { Grant } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { completeCommand } from './command-completion.js';
 import { decodeKeys, LineEditor, type Key } from './line-editor.js';
-import { messages } from './messages.js';
+import { messages } from '../session/messages.js';
 import { helpText } from './prompt-help.js';
-import type { TargetLink } from './target-link.js';
-import { toCrlf, VirtualChannel } from './virtual-channel.js';
+import type { TargetLink } from '../targets/ssh-target-link.js';
+import { toCrlf, VirtualChannel } from '../stream/virtual-channel.js';
 
 export type LineCheck =
   | { readonly ok: true; readonly argv: readonly string[]; readonly command: string }

@@ -4,9 +4,9 @@ import { parseLogin } from '../core/login.js';
 import { fingerprintOfBlob } from '../keys/public-key.js';
 import type { Logger } from '../logging/logger.js';
 import { ProbeDecisions } from './auth-probe-decision.js';
-import { decideLogin, type Choice, type LoginDenialReason } from './login-decision.js';
-import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from './messages.js';
-import type { AccessGate } from './ports.js';
+import { decideLogin, type Choice, type LoginDenialReason } from '../session/login-decision.js';
+import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from '../session/messages.js';
+import type { AccessGate } from '../session/ports.js';
 import { verifyUserSignature } from './user-signature.js';
 
 /** Who logged in and which grants they may use: the outcome of a successful authentication. */

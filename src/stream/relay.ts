@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ClientChannel, ServerChannel } from 'ssh2';
 import { onChannelExit } from './channel-exit.js';
 import { startPump, type FlowPump } from './flow-pump.js';
-import type { SessionTap, TapStream } from './ports.js';
+import type { SessionTap, TapStream } from '../session/ports.js';
 
 export interface RelayResult {
   readonly exitStatus: number | null;

@@ -1,8 +1,8 @@
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
-import { isAllowedEnv } from './channel-policy.js';
-import { messages } from './messages.js';
-import type { Relay } from './relay.js';
-import { GATEHOUSE_EXIT, runSession, type ChannelContext } from './session-run.js';
+import { isAllowedEnv } from '../core/channel-policy.js';
+import { messages } from '../session/messages.js';
+import type { Relay } from '../stream/relay.js';
+import { GATEHOUSE_EXIT, runSession, type ChannelContext } from '../session/session-run.js';
 
 /** One session channel's requests (pty, env, signals, refused ones); shell/exec run `runSession`. */
 export function handleSessionChannel(session: Session, ctx: ChannelContext): void {
