@@ -56,10 +56,24 @@ export default tseslint.config(
     ],
   ),
   layer(
-    ['src/transport/**', 'src/session/**', 'src/targets/**', 'src/tty/**', 'src/stream/**'],
-    [
-      { group: ['sqlite3', '../store/*', '../cli/*', '../web/*'], message: 'the ssh side reaches the store only through ports.' },
-    ],
+    ['src/transport/**'],
+    [{ group: ['sqlite3', 'node-pty', '../store/*', '../cli/*', '../web/*', '../recording/*', '../lifecycle/*', '../adapters/*', '../tty/*'], message: 'transport/ speaks ssh and hands events to the session handlers.' }],
+  ),
+  layer(
+    ['src/session/**'],
+    [{ group: ['ssh2', 'sqlite3', 'node-pty', '../store/*', '../cli/*', '../web/*', '../recording/*', '../lifecycle/*', '../adapters/*', '../transport/*'], message: 'session/ is ssh-free: stages over ports.' }],
+  ),
+  layer(
+    ['src/targets/**'],
+    [{ group: ['sqlite3', '../store/*', '../cli/*', '../web/*', '../recording/*', '../lifecycle/*', '../adapters/*', '../session/*', '../tty/*', '../transport/*', '!../transport/algorithms.js'], message: 'targets/ depends on core and stream only.' }],
+  ),
+  layer(
+    ['src/tty/**'],
+    [{ group: ['ssh2', 'sqlite3', 'node-pty', '../store/*', '../cli/*', '../web/*', '../recording/*', '../lifecycle/*', '../adapters/*', '../session/*', '../transport/*'], message: 'tty/ is the terminal apps: core, stream and the target port only.' }],
+  ),
+  layer(
+    ['src/stream/**'],
+    [{ group: ['ssh2', 'sqlite3', 'node-pty', '../*', '!../core/*'], message: 'stream/ is plumbing: node streams and core only.' }],
   ),
   layer(['src/store/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', '../web/*', '../recording/*', 'ssh2'], message: 'store/ depends on core only.' }]),
   layer(['src/recording/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', '../web/*', '../store/*', 'sqlite3'], message: 'recording/ depends on core only.' }]),

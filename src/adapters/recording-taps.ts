@@ -1,10 +1,8 @@
 /**
  * The ssh layer's SessionTapFactory on top of src/recording/ (composition: main.ts): one
- * asciicast file per session channel, a signed manifest when it is closed.
+ * asciicast file per session channel (its manifest is signed by the session lifecycle's seal).
  */
-import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
-import { writeManifest } from '../recording/manifest.js';
 import { openRecording, type SessionRecorder } from '../recording/recorder.js';
 import type { SessionTap, SessionTapFactory, TapSeal } from '../session/ports.js';
 
@@ -25,7 +23,6 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 
 export function recordingTapFactory(
   settings: RecordingSettings,
-  signingKey: KeyObject,
   clock: Clock,
   options: TapFactoryOptions = {},
 ): SessionTapFactory {
@@ -51,14 +48,8 @@ export function recordingTapFactory(
         return { ok: false, problem: messageOf(err) };
       }
       const seal = async (): Promise<TapSeal> => {
-        const s = await recorder.close();
-        const fields = { sessionId: info.sessionId, path: s.relativePath, sha256: s.sha256, bytes: s.bytes, events: s.events };
-        try {
-          await writeManifest(settings.dir, { ...fields, sealedAt: clock.now() }, signingKey);
-          return { ...fields, relativePath: s.relativePath, manifestProblem: null };
-        } catch (err) {
-          return { ...fields, relativePath: s.relativePath, manifestProblem: messageOf(err) };
-        }
+        const { relativePath, sha256, bytes, events } = await recorder.close();
+        return { relativePath, sha256, bytes, events };
       };
       return { ok: true, tap: tapOn(recorder, seal, options.stallMs ?? 15_000) };
     },

@@ -51,12 +51,6 @@ export function storeAccessGate(store: Store): AccessGate {
     async recordAudit(event, actor) {
       await store.audit.append(event, actor);
     },
-    async startSession(session, event, actor) {
-      await store.sessions.start(session, event, actor);
-    },
-    async endSession(id, end, event, actor) {
-      await store.sessions.end(id, end, event, actor);
-    },
     killRequested: () => store.sessions.killRequested(),
   };
 }

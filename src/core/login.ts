@@ -1,3 +1,4 @@
+import type { Grant, Nda, Target } from './model.js';
 import { checkName, quoteForMessage } from './names.js';
 
 /**
@@ -21,3 +22,24 @@ export function parseLogin(login: string): LoginParse {
   if (!targetCheck.ok) return { ok: false, reason: targetCheck.message };
   return { ok: true, user, target };
 }
+
+/** One grant the user may use right now, with what the session needs to show and check. */
+export interface Choice {
+  readonly target: Target;
+  readonly grant: Grant;
+  readonly nda: Nda;
+}
+
+/** Who logged in and which grants they may use: the outcome of a successful authentication. */
+export interface LoginOutcome {
+  readonly login: string;
+  readonly userName: string;
+  readonly requestedTarget: string | null;
+  readonly fingerprint: string;
+  readonly choices: readonly Choice[];
+  /** The NDA was acknowledged during this authentication (no extra notice needed). */
+  readonly ndaJustAcknowledged: boolean;
+}
+
+/** The audit actor of an ssh user. */
+export const actorOf = (userName: string): string => `user:${userName}`;

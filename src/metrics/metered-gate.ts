@@ -16,8 +16,6 @@ export function meteredGate(gate: AccessGate, metrics: GatehouseMetrics): Access
     loadFactsForAllTargets: (userName, keyFingerprint) => gate.loadFactsForAllTargets(userName, keyFingerprint),
     acknowledgeNda: (grantId, now, actor) => gate.acknowledgeNda(grantId, now, actor),
     recordAudit: (event, actor) => counted(event, gate.recordAudit(event, actor)),
-    startSession: (session, event, actor) => counted(event, gate.startSession(session, event, actor)),
-    endSession: (id, end, event, actor) => counted(event, gate.endSession(id, end, event, actor)),
     killRequested: () => gate.killRequested(),
   };
 }

@@ -1,20 +1,18 @@
 /**
- * Enforcement for `commands` grants (DESIGN.md §5, issue 4): an exec is matched against the
- * grant's allowlist before any session exists (denied: one `exec.denied` audit row, exit 126);
- * an allowed exec runs as the canonical, re-quoted argv without a pty and without env; a shell
- * request with a pty gets the restricted prompt; without a pty it is refused.
+ * Enforcement for `commands` grants (DESIGN.md §5): an exec is matched against the grant's
+ * allowlist before any session exists (denied: a refusal, exit 126); an allowed exec runs as the
+ * canonical, re-quoted argv without a pty and without env; a shell request with a pty gets the
+ * restricted prompt, whose every line is decided the same way; without a pty it is refused.
  */
-import type { ClientChannel, PseudoTtyInfo, PseudoTtyOptions } from 'ssh2';
-import type { JsonValue } from '../core/audit-events.js';
-import type { Clock } from '../core/clock.js';
+import type { AuditEvent, JsonValue } from '../core/audit-events.js';
 import { matchCommand, quoteArgv } from '../core/command-policy.js';
 import type { Grant, SessionId, Target } from '../core/model.js';
-import type { Logger } from '../logging/logger.js';
-import { actorOf } from '../transport/auth.js';
-import type { AccessGate } from './ports.js';
-import { RestrictedPrompt } from '../tty/restricted-prompt.js';
-import type { TargetLink } from '../targets/ssh-target-link.js';
+import { refuse, type Refusal } from '../core/refusal.js';
+import type { Pty, TargetChannel } from '../stream/channels.js';
 import { CrlfExecChannel } from '../stream/virtual-channel.js';
+import type { TargetLink } from '../targets/target-link.js';
+import { RestrictedPrompt } from '../tty/restricted-prompt.js';
+import type { SessionContext } from './session-context.js';
 
 /** Exit status for a refused command (as a shell's "found but not executable"). */
 export const COMMAND_DENIED_EXIT = 126;
@@ -25,86 +23,77 @@ export const commandMessages = {
     `gatehouse: grant ${grant.id} allows only commands; run ssh -t ${login}@… for the restricted prompt, or ssh ${login}@… COMMAND`,
 };
 
-export interface CommandsGrantContext {
+/** Opens what the session relays: a channel on the target, or one gatehouse plays itself. */
+export type OpenTarget = (link: TargetLink, pty: Pty | null, sessionId: SessionId) => Promise<TargetChannel>;
+
+export interface CommandScope {
   readonly grant: Grant;
   readonly target: Target;
   readonly userName: string;
-  readonly gate: Pick<AccessGate, 'recordAudit'>;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** The user's pty, or null. The target never gets one for an allowlisted command. */
-  readonly pty: PseudoTtyInfo | null;
-  /** Audits a refused channel request (channel.denied). */
-  deny(kind: string, details?: Readonly<Record<string, JsonValue>>): void;
 }
 
-/** Set by the session (the recorder marks each command the restricted prompt runs). */
-export interface CommandHooks {
-  onCommand: ((argv: readonly string[]) => void) | null;
-}
+export type CommandDecision =
+  | { readonly ok: true; readonly argv: readonly string[]; readonly command: string; readonly event: AuditEvent }
+  | Refusal;
 
-export type CommandCheck =
-  | { readonly ok: true; readonly argv: readonly string[]; readonly command: string }
-  | { readonly ok: false };
-
-/** Matches `command` against the grant's allowlist and audits the decision (exactly one row). */
-export async function checkCommand(
-  ctx: CommandsGrantContext,
-  command: string,
-  extra: Readonly<Record<string, JsonValue>> = {},
-): Promise<CommandCheck> {
-  const match = matchCommand(command, ctx.grant.allowlist);
-  const base = { grantId: ctx.grant.id, user: ctx.userName, target: ctx.target.name, ...extra };
+/** Matches `command` against the grant's allowlist: an `exec.allowed` event, or a refusal. */
+export function decideCommand(scope: CommandScope, command: string, extra: Readonly<Record<string, JsonValue>> = {}): CommandDecision {
+  const { grant, target, userName } = scope;
+  const match = matchCommand(command, grant.allowlist);
   if (!match.ok) {
-    ctx.logger.info({ reason: match.reason }, 'command denied');
-    const payload = { ...base, reason: match.reason, detail: match.detail };
-    await ctx.gate.recordAudit({ type: 'exec.denied', payload }, actorOf(ctx.userName));
-    return { ok: false };
+    const where = { target: target.name, grantId: grant.id };
+    return refuse.exec(where, match.reason, match.detail, commandMessages.notAllowed(grant), COMMAND_DENIED_EXIT, extra);
   }
-  ctx.logger.info({ pattern: match.pattern }, 'command allowed');
-  const payload = { ...base, argv: match.argv, pattern: match.pattern };
-  await ctx.gate.recordAudit({ type: 'exec.allowed', payload }, actorOf(ctx.userName));
-  return { ok: true, argv: match.argv, command: quoteArgv(match.argv) };
+  const payload = { grantId: grant.id, user: userName, target: target.name, ...extra, argv: match.argv, pattern: match.pattern };
+  return { ok: true, argv: match.argv, command: quoteArgv(match.argv), event: { type: 'exec.allowed', payload } };
 }
 
-/** Opens what the session relays: a channel on the target, or one gatehouse plays itself. */
-export type OpenTarget = (link: TargetLink, pty: PseudoTtyOptions | false, sessionId: SessionId) => Promise<ClientChannel>;
+export interface CommandsPlan {
+  /** The canonical command an exec runs (null for the prompt). */
+  readonly command: string | null;
+  readonly open: OpenTarget;
+  /** What to audit before the session starts (an allowed exec). */
+  readonly allowed: AuditEvent | null;
+}
 
-export type CommandsPlan =
-  | { readonly ok: false; readonly line: string; readonly status: number }
-  | { readonly ok: true; readonly command: string | null; readonly open: OpenTarget };
-
-/** Decides a session channel under a `commands` grant; a refusal is already audited. */
-export async function planCommandsGrant(
+/** Decides a session channel under a `commands` grant. */
+export function planCommandsGrant(
+  scope: CommandScope,
   command: string | null,
-  ctx: CommandsGrantContext,
-  hooks: CommandHooks,
-): Promise<CommandsPlan> {
+  pty: Pty | null,
+  ctx: SessionContext,
+  onCommand: (argv: readonly string[]) => void,
+): CommandsPlan | Refusal {
+  const { grant, target, userName } = scope;
   if (command !== null) {
-    const checked = await checkCommand(ctx, command);
-    if (!checked.ok) return { ok: false, line: commandMessages.notAllowed(ctx.grant), status: COMMAND_DENIED_EXIT };
+    const decided = decideCommand(scope, command);
+    if (!decided.ok) return decided;
     const open: OpenTarget = async (link) => {
-      const channel = await link.exec(checked.command, false, {});
-      return ctx.pty === null ? channel : new CrlfExecChannel(channel).asClientChannel();
+      const channel = await link.exec(decided.command, null, {});
+      return pty === null ? channel : new CrlfExecChannel(channel);
     };
-    return { ok: true, command: checked.command, open };
+    return { command: decided.command, open, allowed: decided.event };
   }
-  if (ctx.pty === null) {
-    ctx.deny('session', { target: ctx.target.name, grantId: ctx.grant.id, reason: 'mode.commands' });
-    return { ok: false, line: commandMessages.promptNeedsPty(ctx.grant, `${ctx.userName}+${ctx.target.name}`), status: 1 };
+  if (pty === null) {
+    const line = commandMessages.promptNeedsPty(grant, `${userName}+${target.name}`);
+    return refuse.channel('session', { reason: 'mode.commands', scope: { target: target.name, grantId: grant.id }, line });
   }
-  const open: OpenTarget = async (link, pty, sessionId) =>
+  const open: OpenTarget = async (link, current, sessionId) =>
     new RestrictedPrompt({
-      grant: ctx.grant,
-      targetName: ctx.target.name,
-      userName: ctx.userName,
+      grant,
+      targetName: target.name,
+      userName,
       clock: ctx.clock,
       logger: ctx.logger.child({ sessionId }),
-      cols: pty === false ? 80 : (pty.cols ?? 80),
+      cols: current !== null && current.cols > 0 ? current.cols : 80,
       link,
-      check: (line) => checkCommand(ctx, line, { sessionId }),
-      onCommand: (argv) => hooks.onCommand?.(argv),
-      deniedLine: commandMessages.notAllowed(ctx.grant),
-    }).asClientChannel();
-  return { ok: true, command: null, open };
+      check: async (line) => {
+        const decided = decideCommand(scope, line, { sessionId });
+        await ctx.audit(decided.ok ? decided.event : decided);
+        return decided.ok ? decided : { ok: false };
+      },
+      onCommand,
+      deniedLine: commandMessages.notAllowed(grant),
+    });
+  return { command: null, open, allowed: null };
 }

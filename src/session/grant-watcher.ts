@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { LiveSession, LiveSessions } from './live-sessions.js';
 import { recheckGrant } from './login-decision.js';
-import { messages } from './messages.js';
+import { messages } from '../core/user-messages.js';
 import type { AccessGate } from './ports.js';
 
 const WARN_MINUTES = [5, 1] as const;

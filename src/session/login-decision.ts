@@ -1,13 +1,7 @@
 import { decideAccess, type AccessDenialReason, type AccessFacts } from '../core/access-policy.js';
-import type { EpochMs, Grant, Nda, Target, User } from '../core/model.js';
+import type { Choice } from '../core/login.js';
+import type { EpochMs, Grant, User } from '../core/model.js';
 import type { AccessGate } from './ports.js';
-
-/** One grant the user may use right now, with what the session needs to show and check. */
-export interface Choice {
-  readonly target: Target;
-  readonly grant: Grant;
-  readonly nda: Nda;
-}
 
 export type LoginDenialReason = AccessDenialReason | 'login.invalid' | 'signature.invalid';
 

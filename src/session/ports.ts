@@ -1,11 +1,13 @@
 /**
- * What the ssh layer needs from the rest of the system. main.ts passes an implementation built
+ * What the session side needs from the rest of the system. main.ts passes implementations built
  * on the Store port (src/adapters/store-access-gate.ts); the ssh side never imports store/.
  */
 import type { AccessFacts } from '../core/access-policy.js';
 import type { AuditEvent } from '../core/audit-events.js';
-import type { GrantId, EpochMs, SessionId } from '../core/model.js';
-import type { Actor, NewSession, SessionEnd } from '../core/ports.js';
+import type { GrantId, EpochMs, Grant, SessionEndReason, SessionId, Target } from '../core/model.js';
+import type { Actor } from '../core/ports.js';
+import type { Refusal } from '../core/refusal.js';
+import type { Pty } from '../stream/channels.js';
 
 export interface AllTargetFacts {
   readonly base: AccessFacts;
@@ -23,8 +25,6 @@ export interface AccessGate {
   /** Records `I agree` (the store writes the nda.acknowledge audit event). */
   acknowledgeNda(grantId: GrantId, now: EpochMs, actor: Actor): Promise<void>;
   recordAudit(event: AuditEvent, actor: Actor): Promise<void>;
-  startSession(session: NewSession, event: AuditEvent, actor: Actor): Promise<void>;
-  endSession(id: SessionId, end: SessionEnd, event: AuditEvent, actor: Actor): Promise<void>;
   /** Ids of live sessions an admin asked to end (`gatehouse session kill`). */
   killRequested(): Promise<SessionId[]>;
 }
@@ -38,8 +38,6 @@ export interface TapSeal {
   readonly sha256: string;
   readonly bytes: number;
   readonly events: number;
-  /** Why no signed manifest was written (null when it was). */
-  readonly manifestProblem: string | null;
 }
 
 /**
@@ -56,7 +54,7 @@ export interface SessionTap {
   onDrain(listener: () => void): void;
   /** Once, when the recording breaks mid-session (`reason` is one line, for audit and logs). */
   onFailure(listener: (reason: string) => void): void;
-  /** Flushes, closes and signs (manifest). Resolves with what reached the file; idempotent. */
+  /** Flushes and closes. Resolves with what reached the file; idempotent. */
   close(): Promise<TapSeal>;
 }
 
@@ -77,4 +75,43 @@ export type TapOpenResult =
 export interface SessionTapFactory {
   readonly mode: 'strict' | 'best_effort';
   open(info: TapOpenInfo): Promise<TapOpenResult>;
+}
+
+/** What a session channel is about to relay: the opening of its record. */
+export interface SessionOpening {
+  readonly sessionId: SessionId;
+  readonly grant: Grant;
+  readonly target: Target;
+  readonly userName: string;
+  readonly command: string | null;
+  readonly pty: Pty | null;
+  readonly remoteAddr: string;
+  readonly startedAt: EpochMs;
+}
+
+export interface SessionClosing {
+  readonly reason: SessionEndReason;
+  readonly exitStatus: number | null;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
+/** A session whose row and recording are open. */
+export interface OpenSession {
+  /** The recording's one door for bytes; null when best_effort went on without a recording. */
+  readonly tap: SessionTap | null;
+  marker(text: string): void;
+  resize(cols: number, rows: number): void;
+  /** strict mode: `end` is called once, with a one-line reason, when the recording breaks. */
+  onStrictFailure(end: (line: string) => void): void;
+  /** Seals the recording (manifest, recording.sealed), then ends the row (session.end); once. */
+  seal(closing: SessionClosing): Promise<void>;
+}
+
+/**
+ * The owner of a session's record (src/lifecycle/): open → seal, the same seal for a live close
+ * and for crash recovery. A strict recording that cannot be opened is a refusal.
+ */
+export interface SessionLifecycle {
+  open(opening: SessionOpening): Promise<OpenSession | Refusal>;
 }

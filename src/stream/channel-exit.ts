@@ -1,4 +1,4 @@
-import type { ClientChannel } from 'ssh2';
+import type { TargetChannel } from './channels.js';
 
 /** What a target channel's exit-status or exit-signal request said. */
 export interface ChannelExit {
@@ -8,7 +8,7 @@ export interface ChannelExit {
   readonly desc: string;
 }
 
-const exits = new WeakMap<ClientChannel, ChannelExit>();
+const exits = new WeakMap<TargetChannel, ChannelExit>();
 
 const channelExit = (code: number | null, signal?: string, dump?: boolean, desc?: string): ChannelExit => ({
   code: typeof code === 'number' ? code : null,
@@ -23,14 +23,14 @@ const channelExit = (code: number | null, signal?: string, dump?: boolean, desc?
  * exit is then lost and the user gets no exit status (ssh exits 255). So every target channel is
  * watched from inside its open callback, and readers ask `onChannelExit`, which also answers late.
  */
-export function watchChannelExit(channel: ClientChannel): void {
+export function watchChannelExit(channel: TargetChannel): void {
   channel.once('exit', (code: number | null, signal?: string, dump?: boolean, desc?: string) => {
     exits.set(channel, channelExit(code, signal, dump, desc));
   });
 }
 
 /** Calls `listener` once with the channel's exit: now if it already came, else when it comes. */
-export function onChannelExit(channel: ClientChannel, listener: (exit: ChannelExit) => void): void {
+export function onChannelExit(channel: TargetChannel, listener: (exit: ChannelExit) => void): void {
   const known = exits.get(channel);
   if (known !== undefined) {
     listener(known);

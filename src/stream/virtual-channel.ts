@@ -1,15 +1,15 @@
 import { Duplex, Readable } from 'node:stream';
-import type { ClientChannel } from 'ssh2';
 import { onChannelExit } from './channel-exit.js';
+import type { TargetChannel } from './channels.js';
 
 /**
  * A target channel that gatehouse plays itself (the restricted prompt, an exec re-framed for the
- * user's terminal). It looks to the relay like an ssh2 ClientChannel: a Duplex (user input is
+ * user's terminal). It is a TargetChannel like a channel to an ssh target: a Duplex (user input is
  * written to it, output is read from it) with a `.stderr` Readable, an `exit` event, `close`
  * once finished, and setWindow / signal / close. The relay, the recorder and live enforcement
  * then treat it exactly like a channel to the target.
  */
-export abstract class VirtualChannel extends Duplex {
+export abstract class VirtualChannel extends Duplex implements TargetChannel {
   readonly stderr = new Readable({ read: () => this.resumeSource() });
   private finished = false;
 
@@ -38,11 +38,6 @@ export abstract class VirtualChannel extends Duplex {
     // ignored by default
   }
 
-  /** The ClientChannel view the relay expects (same object). */
-  asClientChannel(): ClientChannel {
-    return this as unknown as ClientChannel;
-  }
-
   /** Writes to the user's stdout; false when the reader is behind (pause the source). */
   protected out(data: string | Buffer): boolean {
     if (this.finished || this.destroyed) return true;
@@ -69,7 +64,7 @@ export abstract class VirtualChannel extends Duplex {
     this.stderr.push(null);
   }
 
-  // ssh2 ClientChannel surface used by the relay
+  // the TargetChannel surface
   setWindow(rows: number, cols: number, _height?: number, _width?: number): void {
     this.onWindowChange(cols, rows);
   }
@@ -126,7 +121,7 @@ export class CrlfExecChannel extends VirtualChannel {
   private code: number | null = null;
   private exitSignal: string | undefined;
 
-  constructor(private readonly target: ClientChannel) {
+  constructor(private readonly target: TargetChannel) {
     super();
     target.on('data', (d: Buffer) => {
       if (!this.out(toCrlf(d))) target.pause();

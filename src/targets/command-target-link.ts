@@ -8,12 +8,12 @@
 import { spawn as spawnChild, type ChildProcessByStdio } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import * as pty from 'node-pty';
-import type { ClientChannel, PseudoTtyOptions } from 'ssh2';
+import * as nodePty from 'node-pty';
 import type { CommandTarget } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
-import type { TargetLink } from './ssh-target-link.js';
+import type { Pty, TargetChannel } from '../stream/channels.js';
 import { VirtualChannel } from '../stream/virtual-channel.js';
+import type { TargetLink } from './target-link.js';
 
 /** Time a program has to end after SIGHUP before it gets SIGKILL. */
 export const KILL_GRACE_MS = 500;
@@ -60,7 +60,7 @@ function hangUp(pid: number, exited: () => boolean): void {
 class PtyChannel extends VirtualChannel {
   private exited = false;
 
-  constructor(private readonly proc: pty.IPty) {
+  constructor(private readonly proc: nodePty.IPty) {
     super();
     proc.onData((data) => {
       if (!this.out(data)) proc.pause();
@@ -174,25 +174,24 @@ export function commandTargetLink(target: CommandTarget, logger: Logger): Target
   const closed = new Promise<void>((res) => {
     markClosed = res;
   });
-  const track = (channel: VirtualChannel): ClientChannel => {
+  const track = (channel: VirtualChannel): TargetChannel => {
     running.add(channel);
     channel.once('close', () => running.delete(channel));
-    return channel.asClientChannel();
+    return channel;
   };
   const [file, ...args] = target.command;
   if (file === undefined) throw new Error(`target ${target.name}: empty command`);
 
   return {
-    shell: (ptyOptions: PseudoTtyOptions | false): Promise<ClientChannel> => {
-      const options = ptyOptions === false ? {} : ptyOptions;
-      const term = options.term !== undefined && SAFE_TERM.test(options.term) ? options.term : DEFAULT_TERM;
-      const cols = options.cols !== undefined && options.cols > 0 ? options.cols : 80;
-      const rows = options.rows !== undefined && options.rows > 0 ? options.rows : 24;
-      const proc = pty.spawn(file, args, { name: term, cols, rows, cwd: WORKING_DIR, env: { ...target.env, TERM: term } });
+    shell: (pty: Pty | null): Promise<TargetChannel> => {
+      const term = pty !== null && SAFE_TERM.test(pty.term) ? pty.term : DEFAULT_TERM;
+      const cols = pty !== null && pty.cols > 0 ? pty.cols : 80;
+      const rows = pty !== null && pty.rows > 0 ? pty.rows : 24;
+      const proc = nodePty.spawn(file, args, { name: term, cols, rows, cwd: WORKING_DIR, env: { ...target.env, TERM: term } });
       log.info({ pid: proc.pid }, 'command target program started');
       return Promise.resolve(track(new PtyChannel(proc)));
     },
-    exec: (command: string): Promise<ClientChannel> => {
+    exec: (command: string): Promise<TargetChannel> => {
       const extra = unquoteCanonical(command);
       if (extra === null) return Promise.reject(new Error('command target: exec of a non-canonical command refused'));
       const child = spawnChild(file, [...args, ...extra], {

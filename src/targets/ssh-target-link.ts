@@ -1,22 +1,15 @@
 import ssh2, { type ClientChannel, type ExecOptions, type PseudoTtyOptions } from 'ssh2';
 import type { SshTarget } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
-import { MODERN_ALGORITHMS } from '../transport/algorithms.js';
+import type { Pty } from '../stream/channels.js';
 import { watchChannelExit } from '../stream/channel-exit.js';
-
-/** The bastion's ssh connection to one target, shared by the channels of one client connection. */
-export interface TargetLink {
-  shell(pty: PseudoTtyOptions | false, env: Readonly<Record<string, string>>): Promise<ClientChannel>;
-  exec(command: string, pty: PseudoTtyOptions | false, env: Readonly<Record<string, string>>): Promise<ClientChannel>;
-  readonly closed: Promise<void>;
-  close(): void;
-}
-
-export type TargetLinkResult =
-  | { readonly ok: true; readonly link: TargetLink }
-  | { readonly ok: false; readonly reason: 'hostkey.unpinned' | 'hostkey.mismatch' | 'connect.failed'; readonly presentedKey: string | null };
+import { MODERN_ALGORITHMS } from '../transport/algorithms.js';
+import type { TargetLinkResult } from './target-link.js';
 
 const CONNECT_TIMEOUT_MS = 15_000;
+
+const ptyOptions = (pty: Pty | null): PseudoTtyOptions | false =>
+  pty === null ? false : { term: pty.term, cols: pty.cols, rows: pty.rows, width: pty.width, height: pty.height, modes: pty.modes };
 
 /** `algorithm base64` → the raw key blob, or null when the line is not a key line. */
 function pinnedBlob(line: string): Buffer | null {
@@ -70,9 +63,9 @@ export function connectTarget(target: SshTarget, clientKey: Buffer, logger: Logg
       settle({
         ok: true,
         link: {
-          shell: (pty, env) => open((cb) => client.shell(pty, { env: { ...env } }, cb)),
+          shell: (pty, env) => open((cb) => client.shell(ptyOptions(pty), { env: { ...env } }, cb)),
           exec: (command, pty, env) => {
-            const options: ExecOptions = pty === false ? { env: { ...env } } : { env: { ...env }, pty };
+            const options: ExecOptions = pty === null ? { env: { ...env } } : { env: { ...env }, pty: ptyOptions(pty) };
             return open((cb) => client.exec(command, options, cb));
           },
           closed,

@@ -1,24 +1,13 @@
 import type { AuthContext, KeyboardAuthContext, PublicKeyAuthContext } from 'ssh2';
 import type { Clock } from '../core/clock.js';
-import { parseLogin } from '../core/login.js';
+import { actorOf, parseLogin, type Choice, type LoginOutcome } from '../core/login.js';
 import { fingerprintOfBlob } from '../keys/public-key.js';
 import type { Logger } from '../logging/logger.js';
 import { ProbeDecisions } from './auth-probe-decision.js';
-import { decideLogin, type Choice, type LoginDenialReason } from '../session/login-decision.js';
-import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from '../session/messages.js';
+import { decideLogin, type LoginDenialReason } from '../session/login-decision.js';
+import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from '../core/user-messages.js';
 import type { AccessGate } from '../session/ports.js';
 import { verifyUserSignature } from './user-signature.js';
-
-/** Who logged in and which grants they may use: the outcome of a successful authentication. */
-export interface LoginOutcome {
-  readonly login: string;
-  readonly userName: string;
-  readonly requestedTarget: string | null;
-  readonly fingerprint: string;
-  readonly choices: readonly Choice[];
-  /** The NDA was acknowledged during this authentication (no extra notice needed). */
-  readonly ndaJustAcknowledged: boolean;
-}
 
 export interface AuthDeps {
   readonly gate: AccessGate;
@@ -36,8 +25,6 @@ export interface AuthDeps {
    */
   onDecided?(outcome: LoginOutcome): void;
 }
-
-export const actorOf = (userName: string): string => `user:${userName}`;
 
 /**
  * The `authentication` listener of one connection: publickey (signature verified here, then

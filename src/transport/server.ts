@@ -3,12 +3,14 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2, { type Connection } from 'ssh2';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logging/logger.js';
-import { MODERN_ALGORITHMS } from './algorithms.js';
-import { handleConnection } from './connection.js';
+import { messages } from '../core/user-messages.js';
+import type { RecordAudit } from '../session/audit-handlers.js';
 import { startGrantWatcher } from '../session/grant-watcher.js';
 import { LiveSessions } from '../session/live-sessions.js';
-import { messages } from '../session/messages.js';
-import type { AccessGate, SessionTapFactory } from '../session/ports.js';
+import type { AccessGate, SessionLifecycle } from '../session/ports.js';
+import type { TargetDialer } from '../targets/target-link.js';
+import { MODERN_ALGORITHMS } from './algorithms.js';
+import { handleConnection } from './connection.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
 
 export interface BastionLimits {
@@ -23,11 +25,12 @@ export interface BastionLimits {
 
 export interface BastionOptions {
   readonly hostKey: Buffer;
-  readonly clientKey: Buffer;
   readonly limits: BastionLimits;
   readonly gate: AccessGate;
-  /** Opens the recording of each session channel. */
-  readonly taps: SessionTapFactory;
+  /** Opens and seals each session's record (recording, row, audit). */
+  readonly lifecycle: SessionLifecycle;
+  readonly dialer: TargetDialer;
+  readonly audit: RecordAudit;
   readonly clock: Clock;
   readonly logger: Logger;
   /** How users reach the bastion, for hints like `ssh -t alice+db1@HOST`. */
@@ -113,16 +116,21 @@ export function createBastion(options: BastionOptions): Bastion {
           { remoteAddr: source },
           connLog,
           {
+            chain: {
+              gate: options.gate,
+              lifecycle: options.lifecycle,
+              dialer: options.dialer,
+              audit: options.audit,
+              clock: options.clock,
+              live,
+              maxSessions: limits.maxSessions,
+              isDraining: () => draining,
+            },
             gate: options.gate,
-            taps: options.taps,
             clock: options.clock,
-            live,
-            clientKey: options.clientKey,
             maxAuthTries: limits.maxAuthTries,
-            maxSessions: limits.maxSessions,
             idleTimeoutMs: limits.idleTimeoutMs,
             hostLabel: options.hostLabel,
-            isDraining: () => draining,
           },
           () => {
             clearTimeout(grace);

@@ -6,7 +6,6 @@
  * output streamed to the user's terminal. Relayed like a shell, so recording and live
  * enforcement apply unchanged.
  */
-import type { ClientChannel } from 'ssh2';
 import { onChannelExit } from '../stream/channel-exit.js';
 import type { Clock } from '../core/clock.js';
 import { parsePattern, type CommandPattern } from '../core/command-policy.js';
@@ -15,9 +14,10 @@ import type { Grant } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { completeCommand } from './command-completion.js';
 import { decodeKeys, LineEditor, type Key } from './line-editor.js';
-import { messages } from '../session/messages.js';
+import { messages } from '../core/user-messages.js';
 import { helpText } from './prompt-help.js';
-import type { TargetLink } from '../targets/ssh-target-link.js';
+import type { TargetChannel } from '../stream/channels.js';
+import type { TargetLink } from '../targets/target-link.js';
 import { toCrlf, VirtualChannel } from '../stream/virtual-channel.js';
 
 export type LineCheck =
@@ -56,7 +56,7 @@ export class RestrictedPrompt extends VirtualChannel {
   private queued: Key[] = [];
   private cols: number;
   private scroll = 0;
-  private running: ClientChannel | null = null;
+  private running: TargetChannel | null = null;
   private interrupted = false;
   private abandon: (() => void) | null = null;
   private atLineStart = true;
@@ -227,7 +227,7 @@ export class RestrictedPrompt extends VirtualChannel {
       return;
     }
     this.opts.onCommand?.(checked.argv);
-    const channel = await this.opts.link.exec(checked.command, false, {});
+    const channel = await this.opts.link.exec(checked.command, null, {});
     if (this.isFinished || this.interrupted) {
       channel.close();
       return;
@@ -245,7 +245,7 @@ export class RestrictedPrompt extends VirtualChannel {
   }
 
   /** Streams one command's output until its channel closes (or an interrupt gives up on it). */
-  private stream(channel: ClientChannel): Promise<{ code: number | null; signal: string | null }> {
+  private stream(channel: TargetChannel): Promise<{ code: number | null; signal: string | null }> {
     return new Promise((resolve) => {
       let code: number | null = null;
       let signal: string | null = null;

@@ -1,9 +1,9 @@
-import type { ServerChannel } from 'ssh2';
+import type { UserChannel } from '../stream/channels.js';
 import { formatTimeLeft } from '../core/duration.js';
 import type { EpochMs } from '../core/model.js';
 import { readLine } from './line-reader.js';
-import type { Choice } from '../session/login-decision.js';
-import { NDA_AGREEMENT, NDA_PROMPT, ndaText } from '../session/messages.js';
+import type { Choice } from '../core/login.js';
+import { NDA_AGREEMENT, NDA_PROMPT, ndaText } from '../core/user-messages.js';
 
 const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
 
@@ -22,7 +22,7 @@ export function describeChoices(choices: readonly Choice[], now: EpochMs): strin
  * whose NDA is not yet acknowledged asks for `I agree` here, through `acknowledge`.
  */
 export async function chooseFromMenu(
-  channel: ServerChannel,
+  channel: UserChannel,
   choices: readonly Choice[],
   now: EpochMs,
   acknowledge: (choice: Choice) => Promise<void>,

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshTarget } from '../../src/core/model.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { onChannelExit } from '../../src/stream/channel-exit.js';
-import { connectTarget, type TargetLink } from '../../src/targets/ssh-target-link.js';
+import { connectTarget } from '../../src/targets/ssh-target-link.js';
+import type { TargetLink } from '../../src/targets/target-link.js';
 import { makeUserKey } from '../helpers/keys.js';
 import { startSshd, type SshdTarget } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -33,7 +34,7 @@ describe('target channel exit', () => {
   });
 
   it('reports the exit status to a listener that subscribes after the command has ended', async () => {
-    const channel = await link.exec('exit 7', false, {});
+    const channel = await link.exec('exit 7', null, {});
     channel.resume();
     await new Promise<void>((res) => channel.once('close', () => res()));
     await sleep(100);
@@ -42,7 +43,7 @@ describe('target channel exit', () => {
   });
 
   it('reports the exit signal of a command killed on the target', async () => {
-    const channel = await link.exec('kill -TERM $$', false, {});
+    const channel = await link.exec('kill -TERM $$', null, {});
     channel.resume();
     await new Promise<void>((res) => channel.once('close', () => res()));
     const exit = await new Promise((res) => onChannelExit(channel, res));

@@ -1,5 +1,5 @@
-import { formatTimeLeft } from '../core/duration.js';
-import type { EpochMs, Grant, Nda, Target } from '../core/model.js';
+import { formatTimeLeft } from './duration.js';
+import type { EpochMs, Grant, Nda, Target } from './model.js';
 
 /** Everything gatehouse says to an ssh user, in one place. Each message is one line. */
 
@@ -20,6 +20,8 @@ export const messages = {
     `gatehouse: the bastion is shutting down; this session will be closed within ${seconds}s`,
   idleTimeout: (): string => 'gatehouse: idle timeout; connection closed',
   accessDenied: (): string => 'gatehouse: access denied',
+  recordingRefused: (): string => 'gatehouse: this session cannot be recorded right now; access refused',
+  recordingFailed: (): string => 'gatehouse: the session recording failed; session closed',
   targetUnavailable: (): string => 'gatehouse: the target is not reachable right now; try again later',
   hostKeyChanged: (target: Target): string =>
     `gatehouse: the host key of ${target.name} does not match the pinned key; session refused and reported`,

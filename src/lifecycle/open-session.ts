@@ -1,0 +1,79 @@
+/**
+ * Opening a session's record: the recording first (before any byte is relayed; refused or
+ * continued without it according to `recordings.mode`), then the row with `session.start`.
+ */
+import { refuse, type Refusal } from '../core/refusal.js';
+import { actorOf } from '../core/login.js';
+import { messages } from '../core/user-messages.js';
+import type { OpenSession, SessionClosing, SessionOpening, SessionTap } from '../session/ports.js';
+import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
+import { sealSession } from './seal-session.js';
+
+const GATEHOUSE_EXIT = 255;
+const validSize = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 65535;
+
+/** `user@target: command`, or `user@target` for a shell. */
+export const recordingTitle = (userName: string, targetName: string, command: string | null): string =>
+  command === null ? `${userName}@${targetName}` : `${userName}@${targetName}: ${command}`;
+
+export async function openSession(deps: LifecycleDeps, opening: SessionOpening): Promise<OpenSession | Refusal> {
+  const { sessionId, grant, target, userName, command, pty } = opening;
+  const strict = deps.taps.mode === 'strict';
+  const actor = actorOf(userName);
+  const subject = { sessionId, grantId: grant.id, user: userName, target: target.name };
+  const log = deps.logger.child({ sessionId });
+  const sized = pty !== null && validSize(pty.cols) && validSize(pty.rows);
+  const opened = await deps.taps.open({
+    sessionId,
+    startedAt: opening.startedAt,
+    cols: sized ? pty.cols : 80,
+    rows: sized ? pty.rows : 24,
+    term: pty === null || pty.term === '' ? null : pty.term,
+    title: recordingTitle(userName, target.name, command),
+  });
+  if (!opened.ok) {
+    log.error({ problem: opened.problem, mode: deps.taps.mode }, 'recording cannot be opened');
+    const details = { ...subject, mode: deps.taps.mode, stage: 'open' };
+    if (strict) return refuse.recording(opened.problem, details, messages.recordingRefused(), GATEHOUSE_EXIT);
+    await recordingFailure(deps, { ...subject, mode: deps.taps.mode }, 'open', opened.problem, actor);
+  }
+  const tap: SessionTap | null = opened.ok ? opened.tap : null;
+  const started = {
+    type: 'session.start',
+    payload: { ...subject, kind: command === null ? 'shell' : 'exec', command, pty: pty !== null, remoteAddr: opening.remoteAddr },
+  } as const;
+  const row = { id: sessionId, grantId: grant.id, userId: grant.userId, targetId: target.id, startedAt: opening.startedAt };
+  await deps.store.sessions.start({ ...row, recordingPath: tap?.relativePath ?? null }, started, actor).catch(async (err: unknown) => {
+    await tap?.close().catch(() => undefined);
+    throw err;
+  });
+  deps.observe(started);
+
+  let failure: string | null = null;
+  let endSession: ((line: string) => void) | null = null;
+  tap?.onFailure((problem) => {
+    failure = problem;
+    log.error({ problem, mode: deps.taps.mode }, 'recording failed');
+    void recordingFailure(deps, { ...subject, mode: deps.taps.mode }, 'write', problem, actor);
+    if (strict) endSession?.(messages.recordingFailed());
+  });
+
+  let sealed: Promise<void> | null = null;
+  return {
+    tap,
+    marker: (text) => tap?.marker(text),
+    resize: (cols, rows) => tap?.resize(cols, rows),
+    onStrictFailure: (end) => {
+      if (!strict) return;
+      endSession = end;
+      if (failure !== null) end(messages.recordingFailed());
+    },
+    seal: (closing: SessionClosing) =>
+      (sealed ??= (async () => {
+        const facts = tap === null ? null : await tap.close();
+        const recording = facts === null ? null : { facts: { ...facts, path: facts.relativePath }, alreadySealed: false };
+        await sealSession(deps, { sessionId, subject, actor, ...closing }, recording);
+        log.info({ reason: closing.reason, exitStatus: closing.exitStatus }, 'session ended');
+      })()),
+  };
+}

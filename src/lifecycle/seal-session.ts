@@ -1,0 +1,89 @@
+/**
+ * The one seal of a session (DESIGN.md §6), for a live close and for crash recovery alike: sign
+ * the recording's manifest, append `recording.sealed`, then end the row with `session.end`.
+ */
+import type { JsonValue } from '../core/audit-events.js';
+import type { SessionEndReason, SessionId } from '../core/model.js';
+import { readManifest, writeManifest } from '../recording/manifest.js';
+import { resolveRecordingPath } from '../recording/recording-path.js';
+import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
+
+/** What reached a recording's file, as the row, the manifest and the chain hold it. */
+export interface RecordingFacts {
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly events: number;
+  /** Crash recovery: bytes cut from the end of the file (absent for a live close). */
+  readonly trimmedBytes?: number;
+}
+
+export interface SessionEnding {
+  readonly sessionId: SessionId;
+  /** sessionId, grantId, user, target: what every session event carries. */
+  readonly subject: Readonly<Record<string, JsonValue>>;
+  readonly actor: string;
+  readonly reason: SessionEndReason;
+  readonly exitStatus: number | null;
+  readonly bytesIn: number | null;
+  readonly bytesOut: number | null;
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Signs the manifest (or, after a crash, keeps one that matches), appends `recording.sealed`
+ * unless `alreadySealed`. A problem is audited as `recording.failure` and the seal goes on
+ * without that step: the row still ends.
+ */
+async function sealRecording(
+  deps: LifecycleDeps,
+  ending: SessionEnding,
+  facts: RecordingFacts,
+  alreadySealed: boolean,
+): Promise<void> {
+  const { sessionId, subject, actor } = ending;
+  const fields = { sessionId, path: facts.path, sha256: facts.sha256, bytes: facts.bytes, events: facts.events };
+  const problem = await signManifest(deps, fields);
+  if (problem !== null) {
+    deps.logger.error({ sessionId, problem }, 'recording manifest not written');
+    await recordingFailure(deps, subject, ending.reason === 'interrupted' ? 'recovery' : 'manifest', problem, actor);
+  }
+  if (alreadySealed) return;
+  const interrupted = facts.trimmedBytes === undefined ? {} : { interrupted: true, trimmedBytes: facts.trimmedBytes };
+  await deps.auditLogged({ type: 'recording.sealed', payload: { ...subject, ...fields, ...interrupted } }, actor);
+}
+
+async function signManifest(
+  deps: LifecycleDeps,
+  fields: { sessionId: SessionId; path: string; sha256: string; bytes: number; events: number },
+): Promise<string | null> {
+  const castPath = resolveRecordingPath(deps.recordingsDir, fields.path);
+  if (castPath === null) return `recording path ${JSON.stringify(fields.path)} is not a recording path`;
+  const existing = await readManifest(castPath);
+  if (existing.ok) {
+    const m = existing.manifest;
+    const same = m.sha256 === fields.sha256 && m.bytes === fields.bytes && m.events === fields.events;
+    return same ? null : 'a manifest exists and does not match the recording';
+  }
+  try {
+    await writeManifest(deps.recordingsDir, { ...fields, sealedAt: deps.clock.now() }, deps.signingKey);
+    return null;
+  } catch (err) {
+    return `cannot write the manifest: ${messageOf(err)}`;
+  }
+}
+
+/** Seals the recording (when there is one), then ends the session row: once per session. */
+export async function sealSession(
+  deps: LifecycleDeps,
+  ending: SessionEnding,
+  recording: { readonly facts: RecordingFacts; readonly alreadySealed: boolean } | null,
+): Promise<void> {
+  if (recording !== null) await sealRecording(deps, ending, recording.facts, recording.alreadySealed);
+  const { sessionId, subject, reason, exitStatus, bytesIn, bytesOut, actor } = ending;
+  const ended = { type: 'session.end', payload: { ...subject, reason, exitStatus, bytesIn, bytesOut } } as const;
+  const row = { endedAt: deps.clock.now(), reason, exitStatus, bytes: recording?.facts.bytes ?? null, sha256: recording?.facts.sha256 ?? null };
+  await deps.store.sessions.end(sessionId, row, ended, actor);
+  deps.observe(ended);
+}

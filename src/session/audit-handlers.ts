@@ -1,0 +1,67 @@
+import type { AuditEvent } from '../core/audit-events.js';
+import { actorOf } from '../core/login.js';
+import { isRefusal, type Refusal } from '../core/refusal.js';
+import { refusalEvent, type Refused } from '../core/refusal-event.js';
+import type { Logger } from '../logging/logger.js';
+import type { ConnectionHandler, SessionChannelHandler, Verdict } from './handler.js';
+
+/** Writes one audit event; whether a failed write throws is the auditor's per-event policy. */
+export type RecordAudit = (event: AuditEvent, actor: string) => Promise<void>;
+
+/** Turns refusals (and allowed decisions inside a session) into audit events: the one place. */
+export class SessionAudit {
+  constructor(
+    private readonly record: RecordAudit,
+    private readonly who: Refused,
+    private readonly logger: Logger,
+  ) {}
+
+  async decision(decision: AuditEvent | Refusal): Promise<void> {
+    if (!isRefusal(decision)) {
+      await this.record(decision, this.actor);
+      return;
+    }
+    const event = refusalEvent(decision.denial, this.who);
+    if (event === null) return;
+    this.logger.info({ refused: event.type }, 'refused');
+    await this.record(event, this.actor);
+  }
+
+  /** For synchronous protocol answers: the refusal is answered at once, its event written after. */
+  verdict<T extends Verdict | Refusal>(value: T): T {
+    if (isRefusal(value)) {
+      this.decision(value).catch((err: unknown) => this.logger.error({ err }, 'audit write failed'));
+    }
+    return value;
+  }
+
+  private get actor(): string {
+    return this.who.user === null ? 'ssh:unknown' : actorOf(this.who.user);
+  }
+}
+
+export function auditedSessionChannel(inner: SessionChannelHandler, audit: SessionAudit): SessionChannelHandler {
+  return {
+    ...inner,
+    pty: (pty) => audit.verdict(inner.pty(pty)),
+    env: (name, value) => audit.verdict(inner.env(name, value)),
+    request: (kind, name) => audit.verdict(inner.request(kind, name)),
+    start: async (io, command) => {
+      const refused = await inner.start(io, command);
+      if (refused !== null) await audit.decision(refused);
+      return refused;
+    },
+  };
+}
+
+export function auditedConnection(inner: ConnectionHandler, audit: SessionAudit): ConnectionHandler {
+  return {
+    ...inner,
+    sessionChannel: () => {
+      const handler = inner.sessionChannel();
+      return isRefusal(handler) ? audit.verdict(handler) : auditedSessionChannel(handler, audit);
+    },
+    otherChannel: (kind, details) => audit.verdict(inner.otherChannel(kind, details)),
+    globalRequest: (name) => audit.verdict(inner.globalRequest(name)),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The handler chain (DESIGN.md §3): transport/ turns ssh2's events into calls on these small
+ * interfaces; policy and audit are decorators around the handler that relays (main wiring in
+ * ./connection-chain.ts). A refusal is a value; the audit decorator turns it into its event.
+ */
+import type { Refusal } from '../core/refusal.js';
+import type { Pty, UserChannel } from '../stream/channels.js';
+
+export type Verdict = { readonly ok: true } | Refusal;
+export const ACCEPTED: Verdict = { ok: true };
+
+export type SessionRequestKind = 'x11' | 'auth-agent' | 'subsystem';
+
+/** One session channel: its requests, then one shell or exec. */
+export interface SessionChannelHandler {
+  pty(pty: Pty): Verdict;
+  env(name: string, value: string): Verdict;
+  /** Requests without a handler of their own (x11, agent forwarding, subsystems such as sftp). */
+  request(kind: SessionRequestKind, name: string | null): Verdict;
+  windowChange(cols: number, rows: number, width: number, height: number): void;
+  signal(name: string): void;
+  /** A shell (command null) or an exec, run to its end; a refusal is returned, not shown. */
+  start(io: UserChannel, command: string | null): Promise<Refusal | null>;
+  /** The channel closed (whether or not it started). */
+  closed(): void;
+}
+
+export type OtherChannelKind = 'direct-tcpip' | 'direct-streamlocal';
+
+/** One authenticated client connection. */
+export interface ConnectionHandler {
+  sessionChannel(): SessionChannelHandler | Refusal;
+  otherChannel(kind: OtherChannelKind, details: { readonly destHost?: string; readonly destPort?: number }): Refusal;
+  globalRequest(name: string): Refusal;
+  closed(): void;
+}

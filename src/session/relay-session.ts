@@ -1,0 +1,124 @@
+import { quoteArgv } from '../core/command-policy.js';
+import type { Choice } from '../core/login.js';
+import type { SessionEndReason, SessionId } from '../core/model.js';
+import { messages } from '../core/user-messages.js';
+import { onChannelExit, type ChannelExit } from '../stream/channel-exit.js';
+import type { Pty, UserChannel } from '../stream/channels.js';
+import { startRelay } from '../stream/relay.js';
+import type { TargetLink } from '../targets/target-link.js';
+import type { CloseCause } from './live-sessions.js';
+import type { OpenSession } from './ports.js';
+import type { SessionContext } from './session-context.js';
+import { SessionOutput } from './session-output.js';
+import type { SessionPlan } from './session-policy.js';
+import { endUserChannel, GATEHOUSE_EXIT } from './user-exit.js';
+
+/** How a running session is reached from its channel's later requests. */
+export interface RunningControls {
+  resize(cols: number, rows: number, width: number, height: number): void;
+  signal(name: string): void;
+}
+
+export interface RelayJob {
+  readonly io: UserChannel;
+  readonly sessionId: SessionId;
+  readonly chosen: { readonly choice: Choice; readonly ndaAcknowledged: boolean };
+  readonly plan: SessionPlan;
+  readonly link: TargetLink;
+  readonly record: OpenSession;
+  /** The pty as it is now (window changes applied). */
+  readonly currentPty: () => Pty | null;
+  /** Where the channel's resize and signal requests go once the target channel is open. */
+  readonly setControls: (controls: RunningControls) => void;
+}
+
+/** The seal runs before the user's channel gets its exit status, waited for at most this long. */
+const SEAL_BEFORE_EXIT_MS = 10_000;
+
+const within = (p: Promise<unknown>, ms: number, or: Promise<unknown>): Promise<unknown> =>
+  Promise.race([p.catch(() => undefined), or, new Promise((res) => setTimeout(res, ms).unref())]);
+
+/** The relay stage: notices, the target channel, the byte pump, live enforcement, seal, exit. */
+export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<void> {
+  const { io, record, plan, sessionId } = job;
+  const log = ctx.logger;
+  const output = new SessionOutput(io, record.tap, job.currentPty() === null ? '\n' : '\r\n');
+  const userClosed = new Promise<void>((res) => io.once('close', () => res()));
+  if (plan.command !== null) record.marker(`$ ${plan.command}`);
+  const { nda } = job.chosen.choice;
+  if (job.chosen.ndaAcknowledged) record.marker(`nda: ${nda.ref} ("${nda.title}") acknowledged`);
+  else output.say(messages.ndaNotice(nda));
+  output.say(messages.sessionBanner(plan.grant, ctx.clock.now()));
+
+  let endCause: SessionEndReason | null = null;
+  let overridden: number | null = null;
+  let exit: ChannelExit | null = null;
+  let counts = { bytesIn: 0, bytesOut: 0 };
+  const seal = (): Promise<void> =>
+    record.seal({ reason: endCause ?? 'closed', exitStatus: overridden ?? exit?.code ?? null, ...counts });
+  try {
+    const target = await plan.open(job.link, job.currentPty(), sessionId);
+    onChannelExit(target, (e) => {
+      exit = e;
+    });
+    const relay = startRelay(io, target, output, () => ctx.touch());
+    job.setControls({
+      resize: (cols, rows, width, height) => {
+        record.resize(cols, rows);
+        target.setWindow(rows, cols, height, width);
+      },
+      signal: (name) => {
+        try {
+          target.signal(name);
+        } catch {
+          // an unknown signal name: ignored, as OpenSSH's sshd does
+        }
+      },
+    });
+    const terminate = (cause: CloseCause, line: string): void => {
+      if (overridden !== null) return;
+      endCause ??= cause;
+      overridden = GATEHOUSE_EXIT;
+      relay.stop();
+      output.sayClosing(line);
+    };
+    record.onStrictFailure((line) => terminate('error', line));
+    const warned = new Set([5, 1].filter((m) => plan.grant.endsAt - ctx.clock.now() <= m * 60_000));
+    let markEnded: () => void = () => undefined;
+    const ended = new Promise<void>((res) => {
+      markEnded = res;
+    });
+    const { outcome } = ctx;
+    ctx.addLive({
+      id: sessionId,
+      grant: plan.grant,
+      userName: outcome.userName,
+      targetName: job.chosen.choice.target.name,
+      fingerprint: outcome.fingerprint,
+      warned,
+      notify: (line) => {
+        output.say(line);
+        record.marker(line);
+      },
+      terminate,
+      ended,
+    });
+    log.info('session started');
+    try {
+      counts = await relay.done;
+    } finally {
+      markEnded();
+    }
+    await within(seal(), SEAL_BEFORE_EXIT_MS, userClosed);
+    endUserChannel(io, overridden, exit);
+  } catch (err) {
+    endCause = 'error';
+    log.warn({ err }, 'target channel failed');
+    output.say(messages.targetUnavailable());
+    endUserChannel(io, GATEHOUSE_EXIT, null);
+  }
+  await seal();
+}
+
+/** The restricted prompt's command marker (canonical argv). */
+export const commandMarker = (argv: readonly string[]): string => `$ ${quoteArgv(argv)}`;

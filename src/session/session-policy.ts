@@ -1,0 +1,61 @@
+import type { AuditEvent } from '../core/audit-events.js';
+import { isFileTransferCommand } from '../core/channel-policy.js';
+import type { Choice } from '../core/login.js';
+import type { Grant } from '../core/model.js';
+import { refuse, type Refusal } from '../core/refusal.js';
+import { messages } from '../core/user-messages.js';
+import type { Pty } from '../stream/channels.js';
+import { commandTargetMessages } from '../targets/command-target-link.js';
+import { planCommandsGrant, type OpenTarget } from './commands-grant.js';
+import { recheckGrant } from './login-decision.js';
+import type { SessionContext } from './session-context.js';
+
+/** What a session channel may do, decided before anything is opened. */
+export interface SessionPlan {
+  /** The grant as re-checked now. */
+  readonly grant: Grant;
+  /** What runs: the user's command (shell grant), the canonical argv (allowlist), or null. */
+  readonly command: string | null;
+  readonly open: OpenTarget;
+  /** An allowed command's event, audited before the session starts. */
+  readonly allowed: AuditEvent | null;
+}
+
+/**
+ * The policy stage: the grant must still allow access now; a command target runs only its own
+ * program; an allowlist grant decides its command (or the prompt); no file transfer.
+ */
+export async function decideSession(
+  ctx: SessionContext,
+  choice: Choice,
+  command: string | null,
+  pty: Pty | null,
+  env: Readonly<Record<string, string>>,
+  onCommand: (argv: readonly string[]) => void,
+): Promise<SessionPlan | Refusal> {
+  const { outcome, clock } = ctx;
+  const { target } = choice;
+  const check = await recheckGrant(ctx.gate, outcome.userName, target.name, outcome.fingerprint, choice.grant, clock.now());
+  const scope = { target: target.name, grantId: choice.grant.id };
+  if (!check.ok) return refuse.channel('session', { reason: check.reason, scope, line: messages.accessDenied() });
+  const grant = check.grant;
+  if (target.kind === 'command' && grant.mode === 'shell' && command !== null) {
+    // A command target runs its own program only; an exec is for allowlisted arguments (commands grants).
+    return refuse.exec(scope, 'command_target.fixed_program', null, commandTargetMessages.fixedProgram(target.name), 1);
+  }
+  let plan: SessionPlan = {
+    grant,
+    command,
+    open: (link, p) => (command === null ? link.shell(p, env) : link.exec(command, p, env)),
+    allowed: null,
+  };
+  if (grant.mode !== 'shell') {
+    const commands = planCommandsGrant({ grant, target, userName: outcome.userName }, command, pty, ctx, onCommand);
+    if ('ok' in commands) return commands;
+    plan = { grant, ...commands };
+  }
+  if (plan.command !== null && isFileTransferCommand(plan.command)) {
+    return refuse.exec(scope, 'file_transfer', null, messages.fileTransferRefused(), 1);
+  }
+  return plan;
+}

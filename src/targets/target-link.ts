@@ -1,0 +1,27 @@
+/**
+ * The port between a session and whatever it reaches: an ssh target (ssh-target-link.ts) or a
+ * program on the bastion host (command-target-link.ts). A session asks a TargetDialer for a
+ * link and opens its channel on it; it never knows which kind it talks to.
+ */
+import type { Target } from '../core/model.js';
+import type { Pty, TargetChannel } from '../stream/channels.js';
+
+export type Env = Readonly<Record<string, string>>;
+
+/** One connection to one target, shared by the session channels of one client connection. */
+export interface TargetLink {
+  shell(pty: Pty | null, env: Env): Promise<TargetChannel>;
+  exec(command: string, pty: Pty | null, env: Env): Promise<TargetChannel>;
+  readonly closed: Promise<void>;
+  close(): void;
+}
+
+export type LinkFailure = 'hostkey.unpinned' | 'hostkey.mismatch' | 'connect.failed';
+
+export type TargetLinkResult =
+  | { readonly ok: true; readonly link: TargetLink }
+  | { readonly ok: false; readonly reason: LinkFailure; readonly presentedKey: string | null };
+
+export interface TargetDialer {
+  dial(target: Target): Promise<TargetLinkResult>;
+}
