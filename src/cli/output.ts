@@ -29,11 +29,8 @@ export function toJson(value: unknown, key = ''): JsonOut {
   return typeof value === 'bigint' ? value.toString() : null;
 }
 
-/** ISO UTC to the second for text output; `-` for none. */
-export function isoTime(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '-';
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** Times in text output: ISO UTC to the second, `-` for none (shared with the demo's instructions). */
+export { isoTime } from '../core/timestamp.js';
 
 /**
  * Stored text may come from untrusted places (an SSH login name in an audit payload): escape C0/C1

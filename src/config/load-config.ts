@@ -2,43 +2,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { validatePatterns } from '../core/command-policy.js';
-import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { quoteForMessage } from '../core/names.js';
-import { configSchema, type RawConfig } from './schema.js';
+import { configSchema, type ParsedConfig } from './schema.js';
 
-export interface Listen {
-  readonly host: string;
-  readonly port: number;
-}
+/** Readonly all the way down: a running bastion swaps its whole Config on reload, never edits one. */
+type DeepReadonly<T> = T extends readonly (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
-export interface Config {
-  /** null: embedded defaults (no file). */
-  readonly configPath: string | null;
-  readonly ssh: {
-    readonly listen: Listen;
-    readonly hostKeyPath: string;
-    readonly clientKeyPath: string;
-    readonly loginGraceTimeMs: number;
-    readonly maxAuthTries: number;
-    readonly maxSessions: number;
-    readonly maxStartups: number;
-    readonly maxStartupsPerSource: number;
-    readonly idleTimeoutMs: number | null;
-    readonly drainTimeoutMs: number;
-  };
-  readonly database: { readonly path: string };
-  readonly recordings: {
-    readonly dir: string;
-    readonly mode: 'strict' | 'best_effort';
-    readonly captureInput: boolean;
-  };
-  readonly grants: { readonly maxDurationMs: number };
-  readonly web: { readonly listen: Listen | null };
-  readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
-  readonly profiles: Readonly<Record<string, readonly string[]>>;
-}
+/** The schema's output with absolute paths, plus where it came from (null: embedded defaults, no file). */
+export type Config = DeepReadonly<ParsedConfig & { configPath: string | null }>;
 
 export const DEFAULT_CONFIG_PATH = path.join('config', 'gatehouse.yaml');
 
@@ -67,16 +43,16 @@ export async function loadConfig(
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (chosen === null && code === 'ENOENT') return resolveConfig(parseRaw({}), null, path.join(cwd, 'config'));
+    if (chosen === null && code === 'ENOENT') return resolveConfig(parseSettings({}), null, path.join(cwd, 'config'));
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : `cannot read (${code ?? 'error'})`;
     throw fail(`${file}: ${why}${chosen ? ` (from ${chosen.from})` : ''}`);
   }
-  return resolveConfig(parseRaw(parseYaml(text, file)), file, path.dirname(file));
+  return resolveConfig(parseSettings(parseYaml(text, file)), file, path.dirname(file));
 }
 
 /** Parses config text (tests, `serve --check`); `file` only names the source in messages. */
 export function parseConfigText(text: string, file: string): Config {
-  return resolveConfig(parseRaw(parseYaml(text, file)), file, path.dirname(path.resolve(file)));
+  return resolveConfig(parseSettings(parseYaml(text, file)), file, path.dirname(path.resolve(file)));
 }
 
 function parseYaml(text: string, file: string): unknown {
@@ -100,7 +76,7 @@ function parseYaml(text: string, file: string): unknown {
   return value;
 }
 
-function parseRaw(value: unknown): RawConfig {
+function parseSettings(value: unknown): ParsedConfig {
   const result = configSchema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -154,50 +130,14 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
   }
 }
 
-function durationMs(value: string, where: string): number {
-  const parsed = parseDuration(value);
-  if (!parsed.ok) throw fail(`${where}: ${parsed.message}`);
-  return parsed.ms;
-}
-
-function parseListen(value: string, where: string): Listen {
-  const cut = value.lastIndexOf(':');
-  const host = value.slice(0, cut).replace(/^\[(.*)\]$/, '$1');
-  const port = Number(value.slice(cut + 1));
-  if (!Number.isInteger(port) || port > 65535) throw fail(`${where}: port must be 0-65535`);
-  return { host, port };
-}
-
-/** Profile patterns are checked at load time, so `grant add --profile` never meets a bad one. */
-function checkProfiles(profiles: RawConfig['profiles']): RawConfig['profiles'] {
-  for (const [name, patterns] of Object.entries(profiles)) {
-    const check = validatePatterns(patterns);
-    if (!check.ok) throw fail(`profiles.${name}: ${check.message}`);
-  }
-  return profiles;
-}
-
-function resolveConfig(raw: RawConfig, configPath: string | null, base: string): Config {
+/** Relative paths in the file resolve against `base`, the file's folder. */
+function resolveConfig(parsed: ParsedConfig, configPath: string | null, base: string): Config {
   const abs = (p: string): string => path.resolve(base, p);
   return {
+    ...parsed,
     configPath,
-    ssh: {
-      listen: parseListen(raw.ssh.listen, 'ssh.listen'),
-      hostKeyPath: abs(raw.ssh.hostKeyPath),
-      clientKeyPath: abs(raw.ssh.clientKeyPath),
-      loginGraceTimeMs: durationMs(raw.ssh.loginGraceTime, 'ssh.loginGraceTime'),
-      maxAuthTries: raw.ssh.maxAuthTries,
-      maxSessions: raw.ssh.maxSessions,
-      maxStartups: raw.ssh.maxStartups,
-      maxStartupsPerSource: raw.ssh.maxStartupsPerSource,
-      idleTimeoutMs: raw.ssh.idleTimeout === null ? null : durationMs(raw.ssh.idleTimeout, 'ssh.idleTimeout'),
-      drainTimeoutMs: durationMs(raw.ssh.drainTimeout, 'ssh.drainTimeout'),
-    },
-    database: { path: abs(raw.database.path) },
-    recordings: { dir: abs(raw.recordings.dir), mode: raw.recordings.mode, captureInput: raw.recordings.captureInput },
-    grants: { maxDurationMs: durationMs(raw.grants.maxDuration, 'grants.maxDuration') },
-    web: { listen: raw.web.listen === null ? null : parseListen(raw.web.listen, 'web.listen') },
-    log: { level: raw.log.level },
-    profiles: checkProfiles(raw.profiles),
+    ssh: { ...parsed.ssh, hostKeyPath: abs(parsed.ssh.hostKeyPath), clientKeyPath: abs(parsed.ssh.clientKeyPath) },
+    database: { ...parsed.database, path: abs(parsed.database.path) },
+    recordings: { ...parsed.recordings, dir: abs(parsed.recordings.dir) },
   };
 }

@@ -1,35 +1,62 @@
 import { z } from 'zod';
+import { validatePatterns } from '../core/command-policy.js';
+import { parseDuration } from '../core/duration.js';
 
 /**
- * The configuration schema: the single source of the Config type and its defaults
- * (DESIGN.md §3). Every object is strict: an unknown key is an error, never ignored.
- * Durations are strings like `90s`, `45m`, `2h`, `7d`; they are parsed by config/load-config.ts.
+ * The configuration schema: the single source of the settings, their defaults and the Config
+ * type. Every object is strict: an unknown key is an error, never ignored. Parsing also converts:
+ * a duration (`90s`, `45m`, `2h`, `7d`) becomes milliseconds under the key with `Ms` appended, a
+ * listen address `{ host, port }`. Paths stay as written; config/load-config.ts resolves them.
  */
 
-const duration = z.string().regex(/^[1-9][0-9]*[smhd]$/, 'must be a duration like 90s, 45m, 2h or 7d');
+/** Transform failures become issues at the field's path, like any other schema error. */
+const refuse = (ctx: z.RefinementCtx, input: string, message: string): never => {
+  ctx.issues.push({ code: 'custom', input, message });
+  return z.NEVER;
+};
+
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]*[smhd]$/, 'must be a duration like 90s, 45m, 2h or 7d')
+  .transform((text, ctx) => {
+    const parsed = parseDuration(text);
+    return parsed.ok ? parsed.ms : refuse(ctx, text, parsed.message);
+  });
+
 const listen = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/, 'must be HOST:PORT, e.g. 0.0.0.0:2222');
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/, 'must be HOST:PORT, e.g. 0.0.0.0:2222')
+  .transform((text, ctx) => {
+    const cut = text.lastIndexOf(':');
+    const port = Number(text.slice(cut + 1));
+    if (port > 65535) return refuse(ctx, text, 'port must be 0-65535');
+    return { host: text.slice(0, cut).replace(/^\[(.*)\]$/, '$1'), port };
+  });
+
 const count = z.number().int().min(1).max(100_000);
 
 const ssh = z
   .object({
-    listen: listen.default('0.0.0.0:2222'),
+    listen: listen.prefault('0.0.0.0:2222'),
     hostKeyPath: z.string().min(1).default('../data/keys/ssh_host_ed25519_key'),
     clientKeyPath: z.string().min(1).default('../data/keys/client_ed25519_key'),
-    loginGraceTime: duration.default('60s'),
+    loginGraceTime: duration.prefault('60s'),
     maxAuthTries: count.default(6),
     maxSessions: count.default(10),
     maxStartups: count.default(100),
     maxStartupsPerSource: count.default(10),
     idleTimeout: duration.nullable().default(null),
-    drainTimeout: duration.default('10s'),
+    drainTimeout: duration.prefault('10s'),
   })
-  .strict();
+  .strict()
+  .transform(({ loginGraceTime, idleTimeout, drainTimeout, ...rest }) => ({
+    ...rest,
+    loginGraceTimeMs: loginGraceTime,
+    idleTimeoutMs: idleTimeout,
+    drainTimeoutMs: drainTimeout,
+  }));
 
-const database = z
-  .object({ path: z.string().min(1).default('../data/gatehouse.db') })
-  .strict();
+const database = z.object({ path: z.string().min(1).default('../data/gatehouse.db') }).strict();
 
 const recordings = z
   .object({
@@ -39,7 +66,10 @@ const recordings = z
   })
   .strict();
 
-const grants = z.object({ maxDuration: duration.default('30d') }).strict();
+const grants = z
+  .object({ maxDuration: duration.prefault('30d') })
+  .strict()
+  .transform(({ maxDuration }) => ({ maxDurationMs: maxDuration }));
 
 const web = z.object({ listen: listen.nullable().default(null) }).strict();
 
@@ -49,18 +79,27 @@ const log = z
   })
   .strict();
 
+/** Checked at load time, so `grant add --profile` never meets a bad pattern. */
+const profilePatterns = z
+  .array(z.string().min(1))
+  .min(1)
+  .superRefine((patterns, ctx) => {
+    const check = validatePatterns(patterns);
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
+  });
+
 export const configSchema = z
   .object({
-    ssh: ssh.default(ssh.parse({})),
-    database: database.default(database.parse({})),
-    recordings: recordings.default(recordings.parse({})),
-    grants: grants.default(grants.parse({})),
-    web: web.default(web.parse({})),
-    log: log.default(log.parse({})),
+    ssh: ssh.prefault({}),
+    database: database.prefault({}),
+    recordings: recordings.prefault({}),
+    grants: grants.prefault({}),
+    web: web.prefault({}),
+    log: log.prefault({}),
     /** Named allowlists usable with `grant add --profile NAME` (issue 4). */
-    profiles: z.record(z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/), z.array(z.string().min(1)).min(1)).default({}),
+    profiles: z.record(z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/), profilePatterns).default({}),
   })
   .strict();
 
-/** The config as written in the file (durations as text, paths as written). */
-export type RawConfig = z.infer<typeof configSchema>;
+/** The settings as parsed: durations in milliseconds, listen addresses split, paths as written. */
+export type ParsedConfig = z.output<typeof configSchema>;

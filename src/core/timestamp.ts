@@ -83,3 +83,9 @@ export function parseTimestamp(text: string): TimestampParse {
 export function formatTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
+
+/** ISO UTC to the second for text meant to be read (CLI tables, the demo's instructions); `-` for none. */
+export function isoTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '-';
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

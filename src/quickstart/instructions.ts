@@ -1,6 +1,6 @@
 /** What `gatehouse demo` prints once the bastion is listening: exactly what to type. */
-import { isoTime } from '../cli/output.js';
 import type { EpochMs } from '../core/model.js';
+import { isoTime } from '../core/timestamp.js';
 import { DEMO_USER, SANDBOX, TOOLS, TOOLS_ALLOWLIST } from './demo-seed.js';
 
 export interface DemoInfo {

@@ -123,6 +123,7 @@ describe('loadConfig', () => {
     ['port out of range', 'ssh:\n  listen: 0.0.0.0:70000\n', 'config: ssh.listen: port must be 0-65535'],
     ['empty path', 'database:\n  path: ""\n', 'config: database.path: must not be empty'],
     ['count too small', 'ssh:\n  maxSessions: 0\n', 'config: ssh.maxSessions: must be at least 1'],
+    ['bad profile pattern', 'profiles:\n  ops:\n    - "rm {x"\n', 'config: profiles.ops: allow pattern "rm {x": a placeholder must be a whole word'],
     ['top level list', '- a\n- b\n', 'config: FILE: expected a mapping of settings (key: value) at the top level'],
     ['duplicate key', 'log:\n  level: info\nlog:\n  level: warn\n', 'config: FILE: line 3: Map keys must be unique'],
     ['invalid YAML', 'ssh:\n  listen: [0.0.0.0\n', 'config: FILE: line'],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatTimestamp, parseTimestamp } from '../../src/core/timestamp.js';
+import { formatTimestamp, isoTime, parseTimestamp } from '../../src/core/timestamp.js';
 
 describe('parseTimestamp', () => {
   it.each([
@@ -109,5 +109,16 @@ describe('formatTimestamp', () => {
         },
       ),
     );
+  });
+});
+
+describe('isoTime (times in CLI tables and the demo instructions)', () => {
+  it.each([
+    [Date.UTC(2026, 10, 30, 18), '2026-11-30T18:00:00Z'],
+    [Date.UTC(2026, 10, 1, 0, 0, 0, 999), '2026-11-01T00:00:00Z'],
+    [null, '-'],
+    [undefined, '-'],
+  ])('%s → %s', (ms, text) => {
+    expect(isoTime(ms)).toBe(text);
   });
 });

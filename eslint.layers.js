@@ -1,0 +1,99 @@
+// @ts-check
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The layers of src/: which top-level unit may import which (the lint rule `gatehouse/layers`).
+ * A unit is a folder of src/, or a file at its top by name (`main`). Relative imports are resolved
+ * to the file they name, so the depth of the importing file does not matter.
+ */
+
+const SRC = path.join(import.meta.dirname, 'src');
+
+const units = readdirSync(SRC).map((name) => name.replace(/\.ts$/, ''));
+const allBut = (/** @type {string[]} */ ...excluded) => units.filter((u) => !excluded.includes(u));
+
+/**
+ * A unit may import itself, what `may` lists, and only types from what `types` lists. An entry
+ * names a unit (`core`) or one module in it (`web/password`). Only cli/ lists cli/.
+ * @type {Readonly<Record<string, { may: readonly string[]; types?: readonly string[] }>>}
+ */
+export const layers = {
+  core: { may: [] },
+  config: { may: ['core'] },
+  keys: { may: ['core'] },
+  logging: { may: ['core'] },
+  store: { may: ['core'] },
+  recording: { may: ['core', 'logging'] },
+  doctor: { may: ['core', 'config', 'keys', 'store', 'recording'] },
+  metrics: { may: ['core'], types: ['session'] },
+  reload: { may: ['core', 'config'], types: ['adapters', 'session', 'transport'] },
+  adapters: { may: ['core', 'logging', 'recording'], types: ['session', 'store'] },
+  web: { may: ['core', 'logging', 'recording', 'metrics'] },
+  // The demo makes its reviewer with the same credential helpers as `gatehouse reviewer add`.
+  quickstart: { may: ['core', 'config', 'store', 'keys', 'web/auth', 'web/password'] },
+  cli: { may: [...allBut('web'), 'web/auth', 'web/password'] },
+  // The composition root wires everything; the CLI calls it, so it never imports cli/.
+  main: { may: allBut('cli') },
+};
+
+/** Folders whose boundaries are still the combined rule in eslint.config.js (issue 12 rewrites them). */
+export const sshSide = ['transport', 'session', 'targets', 'tty', 'stream'];
+
+/** `core/clock` → `core`; `main` → `main`. */
+const unitOf = (/** @type {string} */ modulePath) => modulePath.split('/')[0] ?? modulePath;
+const covers = (/** @type {string} */ entry, /** @type {string} */ modulePath) =>
+  modulePath === entry || modulePath.startsWith(`${entry}/`);
+
+/** A path under src/ without extension, `/`-separated, or null when outside src/. */
+function srcModule(/** @type {string} */ file) {
+  const rel = path.relative(SRC, file);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  return rel.split(path.sep).join('/').replace(/\.[jt]s$/, '');
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+const layersRule = {
+  meta: { type: 'problem', schema: [], docs: { description: 'layer boundaries of src/' } },
+  create(context) {
+    const self = srcModule(context.filename);
+    if (self === null) return {};
+    const from = unitOf(self);
+    if (sshSide.includes(from)) return {};
+    const layer = layers[from];
+    if (layer === undefined) {
+      return {
+        Program: (node) =>
+          context.report({ node, message: `src/${from} has no layer: add it to eslint.layers.js` }),
+      };
+    }
+    /** @param {import('estree').Node} node @param {unknown} source @param {boolean} typeOnly */
+    const check = (node, source, typeOnly) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = srcModule(path.resolve(path.dirname(context.filename), source));
+      if (target === null) return;
+      const to = unitOf(target);
+      if (to === from || layer.may.some((e) => covers(e, target))) return;
+      const typesAllowed = (layer.types ?? []).some((e) => covers(e, target));
+      if (typeOnly && typesAllowed) return;
+      const message = typesAllowed
+        ? `${from}/ may import only types from ${to}/ (use \`import type\`)`
+        : `${from}/ may not import ${to}/ ('${source}'); the layers are in eslint.layers.js`;
+      context.report({ node, message });
+    };
+    // importKind / exportKind come from the TypeScript parser; only a whole `import type` is erased.
+    const kind = (/** @type {any} */ node) => node.importKind ?? node.exportKind;
+    return {
+      ImportDeclaration: (node) => check(node.source, node.source.value, kind(node) === 'type'),
+      ExportNamedDeclaration: (node) => {
+        if (node.source) check(node.source, node.source.value, kind(node) === 'type');
+      },
+      ExportAllDeclaration: (node) => check(node.source, node.source.value, kind(node) === 'type'),
+      ImportExpression: (node) => {
+        if (node.source.type === 'Literal') check(node.source, node.source.value, false);
+      },
+    };
+  },
+};
+
+export const layersPlugin = { rules: { layers: layersRule } };
