@@ -63,6 +63,13 @@ export default tseslint.config(
   ),
   layer(['src/store/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', '../web/*', '../recording/*', 'ssh2'], message: 'store/ depends on core only.' }]),
   layer(['src/recording/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', '../web/*', '../store/*', 'sqlite3'], message: 'recording/ depends on core only.' }]),
+  layer(
+    ['src/lifecycle/**'],
+    [
+      { group: ['../*', '!../core', '!../recording', '!../logging'], message: 'lifecycle/ uses core, recording, logging and the Store port (core/ports) only.' },
+      { group: ['sqlite3', 'ssh2', 'node-pty'], message: 'lifecycle/ reaches the store and the ssh side only through ports.' },
+    ],
+  ),
   layer(['src/web/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', 'sqlite3'], message: 'web/ uses ports, not ssh/cli.' }]),
   layer(['src/config/**'], [{ group: ['../transport/*', '../session/*', '../cli/*', '../web/*', '../store/*', '../recording/*'], message: 'config/ depends on core only.' }]),
   {
