@@ -56,25 +56,10 @@ export default tseslint.config(
     ],
   ),
   layer(
-    ['src/transport/**'],
-    [{ group: ['sqlite3', 'node-pty', '../store/*', '../cli/*', '../web/*', '../recording/*', '../lifecycle/*', '../adapters/*', '../tty/*'], message: 'transport/ speaks ssh and hands events to the session handlers.' }],
+    ['src/session/**', 'src/tty/**', 'src/stream/**'],
+    [{ group: ['ssh2', 'node-pty', 'sqlite3'], message: 'the session stages, the terminal apps and the plumbing are ssh-free.' }],
   ),
-  layer(
-    ['src/session/**'],
-    [{ group: ['ssh2', 'sqlite3', 'node-pty', '../store/*', '../cli/*', '../web/*', '../recording/*', '../lifecycle/*', '../adapters/*', '../transport/*'], message: 'session/ is ssh-free: stages over ports.' }],
-  ),
-  layer(
-    ['src/targets/**'],
-    [{ group: ['sqlite3', '../store/*', '../cli/*', '../web/*', '../recording/*', '../lifecycle/*', '../adapters/*', '../session/*', '../tty/*', '../transport/*', '!../transport/algorithms.js'], message: 'targets/ depends on core and stream only.' }],
-  ),
-  layer(
-    ['src/tty/**'],
-    [{ group: ['ssh2', 'sqlite3', 'node-pty', '../store/*', '../cli/*', '../web/*', '../recording/*', '../lifecycle/*', '../adapters/*', '../session/*', '../transport/*'], message: 'tty/ is the terminal apps: core, stream and the target port only.' }],
-  ),
-  layer(
-    ['src/stream/**'],
-    [{ group: ['ssh2', 'sqlite3', 'node-pty', '../*', '!../core/*'], message: 'stream/ is plumbing: node streams and core only.' }],
-  ),
+  layer(['src/transport/**', 'src/targets/**', 'src/lifecycle/**'], [{ group: ['sqlite3'], message: 'the store is reached through ports.' }]),
   layer(['src/store/**'], [{ group: ['ssh2'], message: 'store/ knows nothing of SSH.' }]),
   layer(['src/recording/**', 'src/web/**'], [{ group: ['sqlite3'], message: 'the store is reached through ports.' }]),
   {

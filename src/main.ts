@@ -2,6 +2,7 @@
  * Composition root (DESIGN.md §3): config → store → key files → recorder → ssh server → web.
  * The only place that knows every layer.
  */
+import { createPublicKey } from 'node:crypto';
 import { recordingTapFactory } from './adapters/recording-taps.js';
 import { storeAccessGate } from './adapters/store-access-gate.js';
 import { loadConfig, type Config } from './config/load-config.js';
@@ -100,6 +101,7 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
               listen: { host: webListen.host, port: options.webPort ?? webListen.port },
               store,
               recordingsDir: config.recordings.dir,
+              manifestKey: createPublicKey(signingKey),
               clock,
               logger,
               metrics,

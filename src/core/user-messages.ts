@@ -25,6 +25,7 @@ export const messages = {
   targetUnavailable: (): string => 'gatehouse: the target is not reachable right now; try again later',
   hostKeyChanged: (target: Target): string =>
     `gatehouse: the host key of ${target.name} does not match the pinned key; session refused and reported`,
+  commandTargetFixedProgram: (target: string): string => `gatehouse: target ${target} runs a fixed program; connect without a command`,
   fileTransferRefused: (): string => 'gatehouse: file transfer (scp, sftp, rsync) is not offered by this bastion',
   noPtyChoice: (): string =>
     'gatehouse: several grants are active; name the target as USER+TARGET, or log in with a terminal (ssh -t) to choose',

@@ -5,78 +5,27 @@
 import { mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Clock } from '../core/clock.js';
 import { GatehouseError } from '../core/errors.js';
 import type { CastEventKind } from './asciicast-encoder.js';
 import { CastStreamEncoder, encodeEvent, encodeHeader, resizeData } from './asciicast-encoder.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { recordingRelativePath } from './recording-path.js';
+import type {
+  OpenRecordingOptions,
+  OutputStream,
+  RecordingFailure,
+  RecordingSeal,
+  SessionRecorder,
+} from './session-recorder.js';
 
-export type RecordingMode = 'strict' | 'best_effort';
-export type OutputStream = 'stdout' | 'stderr';
-
-export interface RecordingFailure {
-  /** `overflow`: the writer could not keep up (queue bound hit); `write`: the file system failed. */
-  readonly reason: 'overflow' | 'write';
-  readonly mode: RecordingMode;
-  readonly error: Error;
-}
-
-export interface RecordingSeal {
-  /** Absolute path of the .cast file. */
-  readonly path: string;
-  /** `YYYY/MM/DD/<uuid>.cast`, relative to the recordings dir (what the session row stores). */
-  readonly relativePath: string;
-  /** Hex sha256 of the file's bytes. */
-  readonly sha256: string;
-  readonly bytes: number;
-  /** Event lines (the header line is not counted). */
-  readonly events: number;
-}
-
-export interface SessionRecorder {
-  readonly path: string;
-  readonly relativePath: string;
-  /** True after an overflow or write error: later events are dropped. */
-  readonly failed: boolean;
-  /**
-   * Output the user saw. stdout and stderr get separate UTF-8 decoders. Returns false when the
-   * backlog passed half the queue bound: the relay should pause reading from the target until
-   * 'drain' (flow control, as with a stream's write()); ignoring it risks an overflow failure.
-   */
-  output(data: Buffer, stream?: OutputStream): boolean;
-  /** Typed input; ignored unless the recording was opened with `captureInput`. Same return as output(). */
-  input(data: Buffer): boolean;
-  /** Window size change; non-positive or non-integer sizes are ignored. */
-  resize(cols: number, rows: number): void;
-  marker(label: string): void;
-  on(event: 'failure', listener: (failure: RecordingFailure) => void): void;
-  /** After output()/input() returned false, once the backlog is below a quarter of the bound. */
-  on(event: 'drain', listener: () => void): void;
-  /** Flushes, fsyncs and closes. Idempotent; always resolves with what reached the file. */
-  close(): Promise<RecordingSeal>;
-}
-
-export interface OpenRecordingOptions {
-  readonly dir: string;
-  readonly sessionId: string;
-  /** Epoch ms; event times are relative to it, the folders come from its UTC date. */
-  readonly startedAt: number;
-  readonly width: number;
-  readonly height: number;
-  /** e.g. `alice@db1: uptime` */
-  readonly title: string;
-  readonly term?: string;
-  readonly shell?: string;
-  readonly captureInput: boolean;
-  readonly mode: RecordingMode;
-  readonly clock: Clock;
-  readonly onFailure?: (failure: RecordingFailure) => void;
-  /** Defaults: 250 ms, 64 KiB, 8 MiB. */
-  readonly flushIntervalMs?: number;
-  readonly flushThresholdBytes?: number;
-  readonly maxQueueBytes?: number;
-}
+export type {
+  OpenRecordingOptions,
+  OutputStream,
+  RecordingFailure,
+  RecordingMode,
+  RecordingSeal,
+  SessionRecorder,
+} from './session-recorder.js';
 
 const errorOf = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 const validSize = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 65535;

@@ -5,7 +5,6 @@ import type { Grant } from '../core/model.js';
 import { refuse, type Refusal } from '../core/refusal.js';
 import { messages } from '../core/user-messages.js';
 import type { Pty } from '../stream/channels.js';
-import { commandTargetMessages } from '../targets/command-target-link.js';
 import { planCommandsGrant, type OpenTarget } from './commands-grant.js';
 import { recheckGrant } from './login-decision.js';
 import type { SessionContext } from './session-context.js';
@@ -41,7 +40,7 @@ export async function decideSession(
   const grant = check.grant;
   if (target.kind === 'command' && grant.mode === 'shell' && command !== null) {
     // A command target runs its own program only; an exec is for allowlisted arguments (commands grants).
-    return refuse.exec(scope, 'command_target.fixed_program', null, commandTargetMessages.fixedProgram(target.name), 1);
+    return refuse.exec(scope, 'command_target.fixed_program', null, messages.commandTargetFixedProgram(target.name), 1);
   }
   let plan: SessionPlan = {
     grant,

@@ -22,10 +22,6 @@ const DEFAULT_TERM = 'xterm-256color';
 /** TERM comes from the client's pty request: only a plain terminal name reaches the program. */
 const SAFE_TERM = /^[A-Za-z0-9._+-]{1,64}$/;
 
-export const commandTargetMessages = {
-  fixedProgram: (target: string): string => `gatehouse: target ${target} runs a fixed program; connect without a command`,
-};
-
 const SIGNAL_NAMES = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name.slice(3)]));
 
 /** An ssh signal name (`INT`, `TERM`) → a Node signal name, or null for an unknown one. */

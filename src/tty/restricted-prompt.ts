@@ -6,19 +6,18 @@
  * output streamed to the user's terminal. Relayed like a shell, so recording and live
  * enforcement apply unchanged.
  */
-import { onChannelExit } from '../stream/channel-exit.js';
 import type { Clock } from '../core/clock.js';
 import { parsePattern, type CommandPattern } from '../core/command-policy.js';
-import { formatTimeLeft } from '../core/duration.js';
 import type { Grant } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { completeCommand } from './command-completion.js';
 import { decodeKeys, LineEditor, type Key } from './line-editor.js';
 import { messages } from '../core/user-messages.js';
+import { PromptCommand } from './prompt-command.js';
 import { helpText } from './prompt-help.js';
-import type { TargetChannel } from '../stream/channels.js';
+import { PromptLine } from './prompt-line.js';
 import type { TargetLink } from '../targets/target-link.js';
-import { toCrlf, VirtualChannel } from '../stream/virtual-channel.js';
+import { VirtualChannel } from '../stream/virtual-channel.js';
 
 export type LineCheck =
   | { readonly ok: true; readonly argv: readonly string[]; readonly command: string }
@@ -42,28 +41,29 @@ export interface RestrictedPromptOptions {
 }
 
 const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
-/** How long an interrupted command may take to close before the prompt comes back anyway. */
-const INTERRUPT_GRACE_MS = 1000;
 const TYPEAHEAD_LIMIT = 4096;
 
 type State = 'editing' | 'checking' | 'running';
 
 export class RestrictedPrompt extends VirtualChannel {
   private readonly editor = new LineEditor();
+  private readonly promptLine: PromptLine;
   private readonly patterns: readonly CommandPattern[];
   private state: State = 'editing';
   private pendingEscape = '';
   private queued: Key[] = [];
-  private cols: number;
-  private scroll = 0;
-  private running: TargetChannel | null = null;
+  private running: PromptCommand | null = null;
   private interrupted = false;
-  private abandon: (() => void) | null = null;
-  private atLineStart = true;
 
   constructor(private readonly opts: RestrictedPromptOptions) {
     super();
-    this.cols = opts.cols;
+    this.promptLine = new PromptLine({
+      targetName: opts.targetName,
+      userName: opts.userName,
+      endsAt: opts.grant.endsAt,
+      clock: opts.clock,
+      cols: opts.cols,
+    });
     this.patterns = opts.grant.allowlist.flatMap((p) => {
       const parsed = parsePattern(p);
       return parsed.ok ? [parsed.pattern] : [];
@@ -75,15 +75,11 @@ export class RestrictedPrompt extends VirtualChannel {
   }
 
   override onWindowChange(cols: number): void {
-    if (cols > 0) this.cols = cols;
+    this.promptLine.resize(cols);
   }
 
   override onSignal(name: string): void {
-    try {
-      this.running?.signal(name);
-    } catch {
-      // unknown signal name: ignored
-    }
+    this.running?.signal(name);
   }
 
   protected input(data: Buffer): void {
@@ -99,13 +95,12 @@ export class RestrictedPrompt extends VirtualChannel {
 
   protected release(): void {
     this.running?.close();
+    this.running?.abandon();
     this.running = null;
-    this.abandon?.();
   }
 
   protected override resumeSource(): void {
     this.running?.resume();
-    this.running?.stderr.resume();
   }
 
   private processKeys(keys: readonly Key[]): void {
@@ -125,7 +120,7 @@ export class RestrictedPrompt extends VirtualChannel {
     if (e.edit(key)) return this.render();
     switch (key.kind) {
       case 'char':
-        if (e.cursor === e.line.length && this.scroll === 0 && e.line.length + 1 < this.available()) {
+        if (this.promptLine.canEcho(e.line, e.cursor)) {
           e.insert(key.ch);
           this.out(key.ch);
           return;
@@ -138,7 +133,7 @@ export class RestrictedPrompt extends VirtualChannel {
       case 'interrupt':
         this.out('^C\r\n');
         e.clear();
-        this.scroll = 0;
+        this.promptLine.reset();
         break;
       case 'eof':
         if (e.line === '') {
@@ -160,26 +155,8 @@ export class RestrictedPrompt extends VirtualChannel {
     this.render();
   }
 
-  private promptText(): string {
-    const left = formatTimeLeft(this.opts.grant.endsAt - this.opts.clock.now());
-    return `${this.opts.targetName} [${this.opts.userName}, ${left} left]> `;
-  }
-
-  private available(): number {
-    return Math.max(8, this.cols - this.promptText().length - 1);
-  }
-
-  /** Redraws the prompt line; a line wider than the terminal scrolls horizontally. */
   private render(toStderr = false): void {
-    const prompt = this.promptText();
-    const { line, cursor } = this.editor;
-    const avail = this.available();
-    if (line.length <= avail) this.scroll = 0;
-    else if (cursor < this.scroll) this.scroll = cursor;
-    else if (cursor > this.scroll + avail) this.scroll = cursor - avail;
-    const visible = line.slice(this.scroll, this.scroll + avail);
-    const back = this.scroll + visible.length - cursor;
-    const text = `\r${prompt}${visible}\x1b[K${back > 0 ? `\x1b[${back}D` : ''}`;
+    const text = this.promptLine.render(this.editor.line, this.editor.cursor);
     if (toStderr) this.err(text);
     else this.out(text);
   }
@@ -200,7 +177,7 @@ export class RestrictedPrompt extends VirtualChannel {
 
   private submit(): void {
     const line = this.editor.take();
-    this.scroll = 0;
+    this.promptLine.reset();
     this.out('\r\n');
     const word = line.trim();
     if (word === '') return this.render();
@@ -232,65 +209,26 @@ export class RestrictedPrompt extends VirtualChannel {
       channel.close();
       return;
     }
-    this.running = channel;
+    const command = new PromptCommand(channel, {
+      out: (data) => this.out(data),
+      err: (data) => this.err(data),
+    });
+    this.running = command;
     this.state = 'running';
-    this.atLineStart = true;
-    const result = await this.stream(channel);
+    const result = await command.exit;
     this.running = null;
     if (this.isFinished) return;
-    if (!this.atLineStart) this.out('\r\n');
+    if (!command.endsLine) this.out('\r\n');
     if (this.interrupted) return;
     if (result.code !== null && result.code !== 0) this.out(`[exit ${result.code}]\r\n`);
     else if (result.signal !== null) this.out(`[signal ${result.signal}]\r\n`);
-  }
-
-  /** Streams one command's output until its channel closes (or an interrupt gives up on it). */
-  private stream(channel: TargetChannel): Promise<{ code: number | null; signal: string | null }> {
-    return new Promise((resolve) => {
-      let code: number | null = null;
-      let signal: string | null = null;
-      let live = true;
-      const show = (d: Buffer, toStderr: boolean): void => {
-        if (!live || this.interrupted || d.length === 0) return;
-        const data = toCrlf(d);
-        this.atLineStart = data[data.length - 1] === 0x0a;
-        const more = toStderr ? this.err(data) : this.out(data);
-        if (!more) (toStderr ? channel.stderr : channel).pause();
-      };
-      channel.on('data', (d: Buffer) => show(d, false));
-      channel.stderr.on('data', (d: Buffer) => show(d, true));
-      onChannelExit(channel, (exit) => {
-        code = exit.code;
-        signal = exit.signal;
-      });
-      const done = (): void => {
-        if (!live) return;
-        live = false;
-        this.abandon = null;
-        resolve({ code, signal });
-      };
-      this.abandon = done;
-      channel.once('close', done);
-      // Commands get no input: a program waiting for stdin would otherwise hang the prompt.
-      channel.end();
-    });
   }
 
   private interrupt(): void {
     this.queued = [];
     this.interrupted = true;
     this.out('^C\r\n');
-    this.atLineStart = true;
-    const channel = this.running;
-    if (channel === null) return;
-    try {
-      channel.signal('INT');
-    } catch {
-      // the channel is already closing
-    }
-    channel.close();
-    const abandon = this.abandon;
-    setTimeout(() => abandon?.(), INTERRUPT_GRACE_MS).unref();
+    this.running?.interrupt();
   }
 
   private backToPrompt(): void {

@@ -1,4 +1,5 @@
 /** What every request handler gets. */
+import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../core/clock.js';
@@ -15,6 +16,8 @@ export interface WebDeps {
   readonly store: Store;
   /** Absolute recordings folder: every .cast served must resolve inside it. */
   readonly recordingsDir: string;
+  /** The bastion's public key: checks the recordings' signed manifests. */
+  readonly manifestKey: KeyObject;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly logins: LoginSessions;

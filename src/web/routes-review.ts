@@ -7,6 +7,7 @@ import type { GrantId, SessionId } from '../core/model.js';
 import { checkName } from '../core/names.js';
 import type { ReviewSession, ReviewSessionQuery } from '../core/reviewer.js';
 import { parseTimestamp } from '../core/timestamp.js';
+import { verifySession } from '../lifecycle/verify-session.js';
 import { reviewerActor, type AuthedRequest } from './context.js';
 import { searchPage, type SessionHits } from './pages/search.js';
 import { sessionListPage, type ListFilters } from './pages/session-list.js';
@@ -102,14 +103,15 @@ export async function showSession(r: AuthedRequest, id: SessionId): Promise<void
   const nda = grant === null ? null : await store.ndas.get(grant.ndaId);
   const castPath = await castFileOf(r.deps.recordingsDir, session.recordingPath);
   const outline = castPath === null ? null : await readOutline(castPath);
+  const { recordingsDir, manifestKey } = r.deps;
+  const verification =
+    session.endedAt === null
+      ? null
+      : await verifySession({ store, recordingsDir, publicKey: manifestKey }, session);
   await audit(r, { view: 'session', sessionId: id });
   const events = await store.reviewers.sessionEvents(id);
-  sendHtml(
-    r.req,
-    r.res,
-    200,
-    sessionPage(r.reviewer.name, { session, grant, nda, events, outline }, r.deps.clock.now()),
-  );
+  const view = { session, grant, nda, events, outline, verification };
+  sendHtml(r.req, r.res, 200, sessionPage(r.reviewer.name, view, r.deps.clock.now()));
 }
 
 export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {

@@ -1,4 +1,5 @@
 /** The review web page's HTTP server (node:http), started by main.ts when web.listen is set. */
+import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -15,6 +16,8 @@ export interface WebServerOptions {
   readonly listen: { readonly host: string; readonly port: number };
   readonly store: Store;
   readonly recordingsDir: string;
+  /** The bastion's public key: checks the recordings' signed manifests. */
+  readonly manifestKey: KeyObject;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Served at /metrics (loopback clients, or a logged-in reviewer). */
@@ -48,6 +51,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const deps: WebDeps = {
     store: options.store,
     recordingsDir: resolve(options.recordingsDir),
+    manifestKey: options.manifestKey,
     clock: options.clock,
     logger,
     logins: new LoginSessions(options.clock),

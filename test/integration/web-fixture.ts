@@ -1,15 +1,17 @@
 /**
  * Shared set-up for the review web page tests: a real store in a temp dir with users, targets,
- * grants and sessions whose .cast files are written by the real recorder, a reviewer, and the
- * web server on 127.0.0.1:0.
+ * grants and sessions whose .cast files are written by the real recorder and sealed as the
+ * bastion seals them (signed manifest, `recording.sealed`), a reviewer, and the web server on
+ * 127.0.0.1:0.
  */
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fixedClock, systemClock } from '../../src/core/clock.js';
 import type { GrantId, SessionId } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import { silentLogger } from '../../src/logging/logger.js';
+import { writeManifest } from '../../src/recording/manifest.js';
 import { openRecording } from '../../src/recording/recorder.js';
 import { openStore } from '../../src/store/open-store.js';
 import { hashPassword } from '../../src/web/password.js';
@@ -36,10 +38,12 @@ export interface WebFixture {
   readonly alice: SeededSession;
   /** bob on web2, another grant. */
   readonly bob: SeededSession;
+  /** Records and seals one more session. */
+  seed(script: SessionScript): Promise<SeededSession>;
   close(): Promise<void>;
 }
 
-interface Script {
+export interface SessionScript {
   readonly user: string;
   readonly target: string;
   readonly startedAt: number;
@@ -47,7 +51,12 @@ interface Script {
   readonly steps: readonly (readonly [number, 'o' | 'm', string])[];
 }
 
-async function seedSession(store: Store, dir: string, script: Script): Promise<SeededSession> {
+async function seedSession(
+  store: Store,
+  dir: string,
+  signingKey: KeyObject,
+  script: SessionScript,
+): Promise<SeededSession> {
   const now = systemClock.now();
   let user = await store.users.findByName(script.user);
   user ??= await store.users.add(
@@ -126,6 +135,17 @@ async function seedSession(store: Store, dir: string, script: Script): Promise<S
   }
   const seal = await recorder.close();
   const endedAt = clock.now() + 1000;
+  const sealed = {
+    path: seal.relativePath,
+    sha256: seal.sha256,
+    bytes: seal.bytes,
+    events: seal.events,
+  };
+  await writeManifest(dir, { sessionId: id, ...sealed, sealedAt: endedAt }, signingKey);
+  await store.audit.append(
+    { type: 'recording.sealed', payload: { ...base, ...sealed } },
+    `user:${script.user}`,
+  );
   await store.sessions.end(
     id,
     { endedAt, reason: 'closed', exitStatus: 0, bytes: seal.bytes, sha256: seal.sha256 },
@@ -142,8 +162,11 @@ export async function startWebFixture(): Promise<WebFixture> {
   const dir = await tempDir('gatehouse-web-');
   const recordingsDir = join(dir, 'recordings');
   const store = await openStore(join(dir, 'gatehouse.db'));
+  const keys = generateKeyPairSync('ed25519');
+  const seed = (script: SessionScript): Promise<SeededSession> =>
+    seedSession(store, recordingsDir, keys.privateKey, script);
   const now = Date.now();
-  const alice = await seedSession(store, recordingsDir, {
+  const alice = await seed({
     user: 'alice',
     target: 'db1',
     startedAt: now - 20 * 60_000,
@@ -162,7 +185,7 @@ export async function startWebFixture(): Promise<WebFixture> {
       [14, 'o', 'alice@db1:~$ exit\r\n'],
     ],
   });
-  const bob = await seedSession(store, recordingsDir, {
+  const bob = await seed({
     user: 'bob',
     target: 'web2',
     startedAt: now - 5 * 60_000,
@@ -173,6 +196,7 @@ export async function startWebFixture(): Promise<WebFixture> {
     listen: { host: '127.0.0.1', port: 0 },
     store,
     recordingsDir,
+    manifestKey: keys.publicKey,
     clock: systemClock,
     logger: silentLogger(),
   });
@@ -184,6 +208,7 @@ export async function startWebFixture(): Promise<WebFixture> {
     recordingsDir,
     alice,
     bob,
+    seed,
     close: async () => {
       await server.close();
       await store.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionId } from '../../src/core/model.js';
@@ -311,5 +311,75 @@ describe('as a reviewer', () => {
     await get(`/sessions/${randomUUID()}`);
     expect((await reviewViews()).length).toBe(before + 4);
     expect(await fx.store.audit.verify()).toMatchObject({ ok: true });
+  });
+});
+
+describe('recording verification on the session page', () => {
+  const entities: Record<string, string> = { lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' };
+  /** The status line's text as a browser shows it: tags removed, entities decoded, spaces collapsed. */
+  const statusOf = (body: string): string =>
+    (/<p id="recording-status"[^>]*>([\s\S]*?)<\/p>/.exec(body)?.[1] ?? '')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => entities[e] ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
+
+  it('says verified for an intact recording, NOT verified once its .cast file is edited', async () => {
+    const s = await fx.seed({
+      user: 'carol',
+      target: 'db1',
+      startedAt: Date.now() - 60_000,
+      steps: [[0.5, 'o', 'carol@db1:~$ uptime\r\n up 3 days\r\n']],
+    });
+    const row = (await fx.store.sessions.get(s.id))!;
+    const before = await get(`/sessions/${s.id}`);
+    expect(statusOf(before.body)).toBe(
+      `Recording verified: sha256 ${row.sha256} matches the signed manifest and the audit chain`,
+    );
+
+    const file = join(fx.recordingsDir, ...row.recordingPath!.split('/'));
+    await writeFile(file, (await readFile(file, 'utf8')).replace('3 days', '4 days'));
+    const after = await get(`/sessions/${s.id}`);
+    expect(after.status).toBe(200);
+    expect(statusOf(after.body)).toMatch(
+      /^Recording NOT verified: file sha256 [0-9a-f]{64} differs from the manifest's \(content edited\)$/,
+    );
+  });
+
+  it('says in progress for a live session, and escapes the problem it reports', async () => {
+    const [user] = await fx.store.users.list();
+    const target = (await fx.store.targets.findByName('db1'))!;
+    const start = async (recordingPath: string): Promise<SessionId> => {
+      const id = randomUUID() as SessionId;
+      await fx.store.sessions.start(
+        {
+          id,
+          grantId: fx.alice.grantId,
+          userId: user!.id,
+          targetId: target.id,
+          startedAt: Date.now(),
+          recordingPath,
+        },
+        { type: 'session.start', payload: { sessionId: id } },
+        'test',
+      );
+      return id;
+    };
+    const live = await start(`2026/01/01/${randomUUID()}.cast`);
+    expect(statusOf((await get(`/sessions/${live}`)).body)).toBe('Recording in progress');
+
+    const odd = await start('<b>not-a-recording</b>');
+    await fx.store.sessions.end(
+      odd,
+      { endedAt: Date.now(), reason: 'closed', exitStatus: 0, bytes: 1, sha256: 'ab'.repeat(32) },
+      { type: 'session.end', payload: { sessionId: odd } },
+      'test',
+    );
+    const page = (await get(`/sessions/${odd}`)).body;
+    expect(statusOf(page)).toBe(
+      'Recording NOT verified: the session row\'s recording path "<b>not-a-recording</b>" is not this session\'s recording',
+    );
+    expect(page).toContain('&quot;&lt;b&gt;not-a-recording&lt;/b&gt;&quot;');
+    expect(page).not.toContain('<b>not-a-recording');
   });
 });

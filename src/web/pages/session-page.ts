@@ -1,6 +1,7 @@
 /** `/sessions/:id`: the player, the session's grant and NDA, its markers and audit events. */
 import type { AuditRecord, Grant, Nda } from '../../core/model.js';
 import type { ReviewSession } from '../../core/reviewer.js';
+import { problemText, type SessionVerification } from '../../lifecycle/verify-session.js';
 import { PLAYER_CSS, PLAYER_JS, REVIEW_SCRIPT } from '../assets.js';
 import {
   formatBytes,
@@ -20,6 +21,8 @@ export interface SessionView {
   readonly events: readonly AuditRecord[];
   /** null: no recording file (none made, or not inside the recordings folder). */
   readonly outline: CastOutline | null;
+  /** null: the session is live, its recording not sealed yet. */
+  readonly verification: SessionVerification | null;
 }
 
 const facts = (rows: readonly (readonly [string, HtmlValue])[]): SafeHtml =>
@@ -66,6 +69,19 @@ function ndaFacts(nda: Nda | null): SafeHtml {
     ],
     ['Revoked', isoTime(nda.revokedAt)],
   ]);
+}
+
+function recordingStatus(v: SessionVerification | null): SafeHtml {
+  if (v === null || v.status === 'skipped')
+    return html`<p id="recording-status">Recording in progress</p>`;
+  if (v.status === 'fail')
+    return html`<p id="recording-status" class="error">
+      Recording NOT verified: ${problemText(v)}
+    </p>`;
+  return html`<p id="recording-status">
+    Recording verified: sha256 <code>${v.sha256}</code> matches the signed manifest and the audit
+    chain
+  </p>`;
 }
 
 function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
@@ -125,7 +141,7 @@ export function sessionPage(reviewer: string, view: SessionView, now: number): s
         ['Size', formatBytes(s.bytes)],
         ['Recording sha256', s.sha256 === null ? '-' : html`<code>${s.sha256}</code>`],
       ])}
-      ${player(s, view.outline)}
+      ${recordingStatus(view.verification)} ${player(s, view.outline)}
       <div class="columns">
         <section>
           <h2>Grant</h2>

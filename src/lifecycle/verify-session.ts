@@ -1,0 +1,165 @@
+/**
+ * Verify, the last step of a session's lifecycle (open → seal → verify). A sealed recording is
+ * trusted only when the session row, its one `recording.sealed` event in an intact audit chain,
+ * the signed manifest and the file all agree. Used by `gatehouse recording verify` and the
+ * review page; it reads and never writes.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { AuditRecord, Session, SessionId } from '../core/model.js';
+import type { AuditVerification, Store } from '../core/ports.js';
+import { sessionIdOfRelativePath } from '../recording/recording-path.js';
+import { verifyRecording } from '../recording/verify-recording.js';
+
+export type SessionVerification =
+  | {
+      readonly sessionId: SessionId;
+      readonly status: 'ok';
+      readonly sha256: string;
+      readonly events: number;
+      readonly bytes: number;
+    }
+  | {
+      readonly sessionId: SessionId;
+      readonly status: 'fail';
+      /** The first problem found, one line. */
+      readonly problem: string;
+      /** The .cast line it was found on, when known. */
+      readonly line: number | null;
+    }
+  | { readonly sessionId: SessionId; readonly status: 'skipped'; readonly problem: string };
+
+export interface VerifyDeps {
+  readonly store: Pick<Store, 'sessions' | 'audit'>;
+  /** Where the session rows' relative recording paths point into. */
+  readonly recordingsDir: string;
+  /**
+   * The key the manifests are signed with. A function is called at most once per verification
+   * run, and only once a file is to be checked (so a run that fails before needs no key).
+   */
+  readonly publicKey: KeyObject | (() => Promise<KeyObject>);
+}
+
+/** What the store says, read once per run before any file is touched. */
+interface Evidence {
+  /** `recording.sealed` events by the sessionId in their payload. */
+  readonly sealed: ReadonlyMap<string, readonly AuditRecord[]>;
+  readonly chain: AuditVerification;
+}
+
+/** A failure's problem with its line, as one line of text. */
+export const problemText = (v: {
+  readonly problem: string;
+  readonly line: number | null;
+}): string => `${v.problem}${v.line === null ? '' : ` (line ${v.line})`}`;
+
+/** One session (a live one is `skipped`). */
+export async function verifySession(
+  deps: VerifyDeps,
+  session: Session,
+): Promise<SessionVerification> {
+  for await (const v of verifySessions(deps, [session])) return v;
+  throw new Error('verifySessions yielded nothing for one session');
+}
+
+/** Every session in the store, oldest first; live ones are `skipped`. */
+export async function* verifyAllSessions(deps: VerifyDeps): AsyncGenerator<SessionVerification> {
+  yield* verifySessions(deps, await deps.store.sessions.list());
+}
+
+/** Each of `sessions` in order, one result as soon as it is known. */
+export async function* verifySessions(
+  deps: VerifyDeps,
+  sessions: readonly Session[],
+): AsyncGenerator<SessionVerification> {
+  const evidence = await readEvidence(deps.store);
+  let key: Promise<KeyObject> | undefined;
+  const publicKey = deps.publicKey;
+  const getKey = (): Promise<KeyObject> =>
+    (key ??= typeof publicKey === 'function' ? publicKey() : Promise.resolve(publicKey));
+  for (const s of sessions) yield await checkSession(s, evidence, deps.recordingsDir, getKey);
+}
+
+async function readEvidence(store: VerifyDeps['store']): Promise<Evidence> {
+  const sealed = new Map<string, AuditRecord[]>();
+  for (const r of await store.audit.list({ type: 'recording.sealed' })) {
+    const sid = r.payload['sessionId'];
+    if (typeof sid === 'string') sealed.set(sid, [...(sealed.get(sid) ?? []), r]);
+  }
+  return { sealed, chain: await store.audit.verify() };
+}
+
+const fail = (sessionId: SessionId, problem: string, line?: number): SessionVerification => ({
+  sessionId,
+  status: 'fail',
+  problem,
+  line: line ?? null,
+});
+
+const isCount = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** The session row, its one `recording.sealed` event, the chain, then the file and its manifest. */
+async function checkSession(
+  s: Session,
+  evidence: Evidence,
+  dir: string,
+  key: () => Promise<KeyObject>,
+): Promise<SessionVerification> {
+  const id = s.id;
+  if (s.endedAt === null)
+    return { sessionId: id, status: 'skipped', problem: 'live session, recording not sealed yet' };
+  if (s.recordingPath === null || s.sha256 === null || s.bytes === null) {
+    const missing = s.recordingPath === null ? 'path' : s.sha256 === null ? 'sha256' : 'size';
+    return fail(
+      id,
+      `not sealed: the session row has no recording ${missing} (ended ${s.endReason ?? '?'})`,
+    );
+  }
+  if (sessionIdOfRelativePath(s.recordingPath) !== id) {
+    return fail(
+      id,
+      `the session row's recording path ${JSON.stringify(s.recordingPath)} is not this session's recording`,
+    );
+  }
+  const events = evidence.sealed.get(id) ?? [];
+  const [sealed] = events;
+  if (sealed === undefined) return fail(id, 'no recording.sealed event in the audit chain');
+  if (events.length > 1)
+    return fail(
+      id,
+      `${events.length} recording.sealed events in the audit chain (sealed more than once)`,
+    );
+  const chain = evidence.chain;
+  if (!chain.ok && sealed.seq >= chain.seq) {
+    return fail(
+      id,
+      `audit chain broken at seq ${chain.seq} (${chain.problem}): its recording.sealed event (seq ${sealed.seq}) cannot be trusted`,
+    );
+  }
+  const p = sealed.payload;
+  const at = `the audit chain (seq ${sealed.seq}) sealed`;
+  if (p['path'] !== s.recordingPath)
+    return fail(
+      id,
+      `${at} path ${JSON.stringify(p['path'])}, the session row has ${JSON.stringify(s.recordingPath)}`,
+    );
+  if (p['sha256'] !== s.sha256)
+    return fail(id, `${at} sha256 ${JSON.stringify(p['sha256'])}, the session row has ${s.sha256}`);
+  if (p['bytes'] !== s.bytes)
+    return fail(id, `${at} size ${JSON.stringify(p['bytes'])}, the session row has ${s.bytes}`);
+  if (!isCount(p['events']))
+    return fail(
+      id,
+      `the audit chain's recording.sealed event (seq ${sealed.seq}) has no event count`,
+    );
+
+  const result = await verifyRecording({
+    dir,
+    path: s.recordingPath,
+    expected: { sha256: s.sha256, bytes: s.bytes, events: p['events'] },
+    publicKey: await key(),
+  });
+  if (!result.ok) return fail(id, result.problem, result.line);
+  const m = result.manifest;
+  return { sessionId: id, status: 'ok', sha256: m.sha256, events: m.events, bytes: m.bytes };
+}
