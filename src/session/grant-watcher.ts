@@ -5,7 +5,8 @@ import { recheckGrant } from './login-decision.js';
 import { messages } from '../core/user-messages.js';
 import type { AccessGate } from './ports.js';
 
-const WARN_MINUTES = [5, 1] as const;
+/** Nearest first: the warning given marks the earlier ones as given (no double warning). */
+const WARN_MINUTES = [1, 5] as const;
 /** A grant that cannot be re-checked against the store for this long fails closed. */
 const RECHECK_FAILURE_LIMIT_MS = 5_000;
 
