@@ -83,31 +83,12 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
       output.sayClosing(line);
     };
     record.onStrictFailure((line) => terminate('error', line));
-    const warned = new Set([5, 1].filter((m) => plan.grant.endsAt - ctx.clock.now() <= m * 60_000));
-    let markEnded: () => void = () => undefined;
-    const ended = new Promise<void>((res) => {
-      markEnded = res;
-    });
-    const { outcome } = ctx;
-    ctx.addLive({
-      id: sessionId,
-      grant: plan.grant,
-      userName: outcome.userName,
-      targetName: job.chosen.choice.target.name,
-      fingerprint: outcome.fingerprint,
-      warned,
-      notify: (line) => {
-        output.say(line);
-        record.marker(line);
-      },
-      terminate,
-      ended,
-    });
+    const ended = registerLive(ctx, job, output, terminate);
     log.info('session started');
     try {
       counts = await relay.done;
     } finally {
-      markEnded();
+      ended();
     }
     await within(seal(), SEAL_BEFORE_EXIT_MS, userClosed);
     endUserChannel(io, overridden, exit);
@@ -118,6 +99,35 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
     endUserChannel(io, GATEHOUSE_EXIT, null);
   }
   await seal();
+}
+
+/** Makes the session reachable by the watcher and the drain; returns what marks it ended. */
+function registerLive(
+  ctx: SessionContext,
+  job: RelayJob,
+  output: SessionOutput,
+  terminate: (cause: CloseCause, line: string) => void,
+): () => void {
+  const { grant } = job.plan;
+  let markEnded: () => void = () => undefined;
+  const ended = new Promise<void>((res) => {
+    markEnded = res;
+  });
+  ctx.addLive({
+    id: job.sessionId,
+    grant,
+    userName: ctx.outcome.userName,
+    targetName: job.chosen.choice.target.name,
+    fingerprint: ctx.outcome.fingerprint,
+    warned: new Set([5, 1].filter((m) => grant.endsAt - ctx.clock.now() <= m * 60_000)),
+    notify: (line) => {
+      output.say(line);
+      job.record.marker(line);
+    },
+    terminate,
+    ended,
+  });
+  return markEnded;
 }
 
 /** The restricted prompt's command marker (canonical argv). */

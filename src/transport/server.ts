@@ -12,6 +12,7 @@ import type { TargetDialer } from '../targets/target-link.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
 import { handleConnection } from './connection.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
+import { StartupLimits } from './startup-limits.js';
 
 export interface BastionLimits {
   readonly loginGraceTimeMs: number;
@@ -56,8 +57,7 @@ export function createBastion(options: BastionOptions): Bastion {
   const clients = new Set<Connection>();
   const sockets = new Set<Socket>();
   const pendingBySocket = new Map<string, { onConnection(client: Connection): void }>();
-  const unauthBySource = new Map<string, number>();
-  let unauthTotal = 0;
+  const startups = new StartupLimits(() => limits);
   let draining = false;
 
   installSsh2WindowFix();
@@ -76,23 +76,13 @@ export function createBastion(options: BastionOptions): Bastion {
   const net: NetServer = createServer((socket) => {
     socket.on('error', (err: Error) => logger.debug({ err: err.message }, 'socket error'));
     const source = socket.remoteAddress ?? 'unknown';
-    const perSource = unauthBySource.get(source) ?? 0;
-    if (draining || unauthTotal >= limits.maxStartups || perSource >= limits.maxStartupsPerSource) {
-      logger.warn({ remoteAddr: source, unauthTotal, perSource }, 'connection refused: too many unauthenticated connections');
+    const admitted = draining ? null : startups.admit(source);
+    if (admitted === null) {
+      logger.warn({ remoteAddr: source, ...startups.counts(source) }, 'connection refused: too many unauthenticated connections');
       socket.destroy();
       return;
     }
-    unauthTotal += 1;
-    unauthBySource.set(source, perSource + 1);
-    let authenticated = false;
-    const release = (): void => {
-      if (authenticated) return;
-      authenticated = true; // counted once
-      unauthTotal -= 1;
-      const n = (unauthBySource.get(source) ?? 1) - 1;
-      if (n <= 0) unauthBySource.delete(source);
-      else unauthBySource.set(source, n);
-    };
+    const release = (): void => admitted.release();
     const connLog = logger.child({ connId: randomUUID().slice(0, 8), remoteAddr: source });
     const key = `${source}|${socket.remotePort ?? 0}`;
     const grace = setTimeout(() => {

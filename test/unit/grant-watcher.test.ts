@@ -10,7 +10,7 @@ import {
   type CloseCause,
   type LiveSession,
 } from '../../src/session/live-sessions.js';
-import { messages } from '../../src/session/messages.js';
+import { messages } from '../../src/core/user-messages.js';
 import type { AccessGate } from '../../src/session/ports.js';
 import { settle } from '../helpers/fake-channel.js';
 import { FINGERPRINT, grant, nda, T0, target, user, userKey } from './core-fixtures.js';
