@@ -65,7 +65,7 @@ function relay(c: RelayCase = {}) {
   const target = new FakeTargetChannel(c.target);
   const seen = { activity: 0, output: '' };
   const tap = c.tap ?? new FakeTap();
-  const r = startRelay(user as unknown as UserChannel, target as unknown as TargetChannel, tap, () => {
+  const r = startRelay(user, target, tap, () => {
     seen.activity += 1;
   });
   return { user, target, relay: r, seen };
