@@ -87,10 +87,10 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
     log.info('session started');
     try {
       counts = await relay.done;
+      await within(seal(), SEAL_BEFORE_EXIT_MS, userClosed);
     } finally {
-      ended();
+      ended(); // after the seal: the drain waits for it before it closes the store
     }
-    await within(seal(), SEAL_BEFORE_EXIT_MS, userClosed);
     endUserChannel(io, overridden, exit);
   } catch (err) {
     endCause = 'error';

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TargetChannel, UserChannel } from '../../src/stream/channels.js';
 import { startRelay } from '../../src/stream/relay.js';
 import type { SessionTap, TapSeal, TapStream } from '../../src/session/ports.js';
 import {
