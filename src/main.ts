@@ -5,6 +5,7 @@
 import { closeInterruptedSessions } from './adapters/interrupted-sessions.js';
 import { recordingTapFactory } from './adapters/recording-taps.js';
 import { storeAccessGate } from './adapters/store-access-gate.js';
+import { StoreAuditor } from './adapters/store-auditor.js';
 import { loadConfig, type Config } from './config/load-config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { isGatehouseError } from './core/errors.js';
@@ -12,7 +13,6 @@ import type { Store } from './core/ports.js';
 import { ensureKeyPair } from './keys/key-files.js';
 import { createRootLogger, serveLogDestination, type Logger } from './logging/logger.js';
 import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
-import { meteredGate } from './metrics/metered-gate.js';
 import { ed25519KeyFromOpenSsh } from './recording/manifest.js';
 import { planReload, type ReloadPlan } from './reload/config-reload.js';
 import { LiveSettings } from './reload/live-settings.js';
@@ -59,11 +59,14 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
   const store = await openStore(config.database.path, { clock });
   try {
     await closeInterruptedSessions(store, config.recordings.dir, signingKey, clock, logger);
+    const auditor = new StoreAuditor(store.audit, logger);
+    auditor.subscribe((event) => metrics.observe(event));
     const bastion = createBastion({
       hostKey: hostKey.privateKey,
       clientKey: clientKey.privateKey,
       limits: settings.limits(),
-      gate: meteredGate(storeAccessGate(store), metrics),
+      gate: storeAccessGate(store, auditor),
+      auditor,
       taps: settings.taps(recordingTapFactory(settings.recordings(), signingKey, clock)),
       clock,
       logger,

@@ -8,6 +8,8 @@
  * second event, no second manifest).
  */
 import type { KeyObject } from 'node:crypto';
+import { auditEvents } from '../core/audit-events.js';
+import type { SessionRef } from '../core/audit-payloads.js';
 import type { Clock } from '../core/clock.js';
 import type { Session } from '../core/model.js';
 import type { Store } from '../core/ports.js';
@@ -35,11 +37,12 @@ export async function closeInterruptedSessions(
     if (typeof id === 'string') sealedBefore.add(id);
   }
   for (const s of open) {
-    const seal = await sealRecording(store, s, recordingsDir, signingKey, clock, sealedBefore.has(s.id), logger);
+    const ref = await sessionRef(store, s);
+    const seal = await sealRecording(store, s, ref, recordingsDir, signingKey, clock, sealedBefore.has(s.id), logger);
     await store.sessions.end(
       s.id,
       { endedAt: clock.now(), reason: 'interrupted', exitStatus: null, bytes: seal?.bytes ?? null, sha256: seal?.sha256 ?? null },
-      { type: 'session.end', payload: { sessionId: s.id, reason: 'interrupted' } },
+      auditEvents.sessionEnd({ ...ref, reason: 'interrupted', exitStatus: null, bytesIn: null, bytesOut: null }),
       ACTOR,
     );
   }
@@ -47,9 +50,16 @@ export async function closeInterruptedSessions(
   return open.length;
 }
 
+/** The names as the row's ids resolve now (a removed target still resolves by id). */
+async function sessionRef(store: Store, s: Session): Promise<SessionRef> {
+  const [user, target] = await Promise.all([store.users.get(s.userId), store.targets.get(s.targetId)]);
+  return { sessionId: s.id, grantId: s.grantId, user: user?.name ?? `#${s.userId}`, target: target?.name ?? `#${s.targetId}` };
+}
+
 async function sealRecording(
   store: Store,
   s: Session,
+  ref: SessionRef,
   dir: string,
   key: KeyObject,
   clock: Clock,
@@ -60,7 +70,7 @@ async function sealRecording(
   const log = logger.child({ sessionId: s.id });
   const failure = async (problem: string): Promise<null> => {
     log.error({ problem }, 'interrupted recording not sealed');
-    await store.audit.append({ type: 'recording.failure', payload: { sessionId: s.id, stage: 'recovery', problem } }, ACTOR);
+    await store.audit.append(auditEvents.recordingFailure({ ...ref, stage: 'recovery', problem }), ACTOR);
     return null;
   };
   const castPath = resolveRecordingPath(dir, s.recordingPath);
@@ -89,7 +99,7 @@ async function sealRecording(
   }
   if (!alreadySealed) {
     await store.audit.append(
-      { type: 'recording.sealed', payload: { ...fields, interrupted: true, trimmedBytes } },
+      auditEvents.recordingSealed({ ...ref, path: fields.path, sha256, bytes, events, interrupted: true, trimmedBytes }),
       ACTOR,
     );
   }

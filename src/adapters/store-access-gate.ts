@@ -2,9 +2,13 @@ import type { AccessFacts } from '../core/access-policy.js';
 import type { Grant, Nda, NdaId, Target, TargetId, User } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import type { AccessGate, AllTargetFacts } from '../session/ports.js';
+import type { StoreAuditor } from './store-auditor.js';
 
-/** The ssh layer's AccessGate on top of the Store port (composition: main.ts). */
-export function storeAccessGate(store: Store): AccessGate {
+/**
+ * The ssh layer's AccessGate on top of the Store port (composition: main.ts). The session row's
+ * events are written with the row; the auditor's listeners hear of them once committed.
+ */
+export function storeAccessGate(store: Store, auditor: Pick<StoreAuditor, 'announce'>): AccessGate {
   const ndasOf = async (grants: readonly Grant[]): Promise<Nda[]> => {
     const ids = [...new Set(grants.map((g) => g.ndaId))];
     const found = await Promise.all(ids.map((id: NdaId) => store.ndas.get(id)));
@@ -48,14 +52,13 @@ export function storeAccessGate(store: Store): AccessGate {
     async acknowledgeNda(grantId, now, actor) {
       await store.grants.acknowledgeNda(grantId, now, actor);
     },
-    async recordAudit(event, actor) {
-      await store.audit.append(event, actor);
-    },
     async startSession(session, event, actor) {
       await store.sessions.start(session, event, actor);
+      auditor.announce(event);
     },
     async endSession(id, end, event, actor) {
       await store.sessions.end(id, end, event, actor);
+      auditor.announce(event);
     },
     killRequested: () => store.sessions.killRequested(),
   };

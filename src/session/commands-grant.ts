@@ -5,13 +5,14 @@
  * request with a pty gets the restricted prompt; without a pty it is refused.
  */
 import type { ClientChannel, PseudoTtyInfo, PseudoTtyOptions } from 'ssh2';
-import type { JsonValue } from '../core/audit-events.js';
+import { auditEvents } from '../core/audit-events.js';
+import type { ChannelDenialDetails } from '../core/audit-payloads.js';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import { matchCommand, quoteArgv } from '../core/command-policy.js';
 import type { Grant, SessionId, Target } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { actorOf } from '../transport/auth.js';
-import type { AccessGate } from './ports.js';
 import { RestrictedPrompt } from '../tty/restricted-prompt.js';
 import type { TargetLink } from '../targets/ssh-target-link.js';
 import { CrlfExecChannel } from '../stream/virtual-channel.js';
@@ -29,13 +30,13 @@ export interface CommandsGrantContext {
   readonly grant: Grant;
   readonly target: Target;
   readonly userName: string;
-  readonly gate: Pick<AccessGate, 'recordAudit'>;
+  readonly auditor: Auditor;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The user's pty, or null. The target never gets one for an allowlisted command. */
   readonly pty: PseudoTtyInfo | null;
   /** Audits a refused channel request (channel.denied). */
-  deny(kind: string, details?: Readonly<Record<string, JsonValue>>): void;
+  deny(kind: string, details?: ChannelDenialDetails): void;
 }
 
 /** Set by the session (the recorder marks each command the restricted prompt runs). */
@@ -51,19 +52,19 @@ export type CommandCheck =
 export async function checkCommand(
   ctx: CommandsGrantContext,
   command: string,
-  extra: Readonly<Record<string, JsonValue>> = {},
+  extra: { readonly sessionId?: SessionId } = {},
 ): Promise<CommandCheck> {
   const match = matchCommand(command, ctx.grant.allowlist);
   const base = { grantId: ctx.grant.id, user: ctx.userName, target: ctx.target.name, ...extra };
   if (!match.ok) {
     ctx.logger.info({ reason: match.reason }, 'command denied');
     const payload = { ...base, reason: match.reason, detail: match.detail };
-    await ctx.gate.recordAudit({ type: 'exec.denied', payload }, actorOf(ctx.userName));
+    await ctx.auditor.record(auditEvents.execDenied(payload), actorOf(ctx.userName));
     return { ok: false };
   }
   ctx.logger.info({ pattern: match.pattern }, 'command allowed');
   const payload = { ...base, argv: match.argv, pattern: match.pattern };
-  await ctx.gate.recordAudit({ type: 'exec.allowed', payload }, actorOf(ctx.userName));
+  await ctx.auditor.record(auditEvents.execAllowed(payload), actorOf(ctx.userName));
   return { ok: true, argv: match.argv, command: quoteArgv(match.argv) };
 }
 

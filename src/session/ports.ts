@@ -1,9 +1,10 @@
 /**
  * What the ssh layer needs from the rest of the system. main.ts passes an implementation built
  * on the Store port (src/adapters/store-access-gate.ts); the ssh side never imports store/.
+ * Audit events on their own go through the Auditor port (core/auditor.ts).
  */
 import type { AccessFacts } from '../core/access-policy.js';
-import type { AuditEvent } from '../core/audit-events.js';
+import type { AuditEventOf } from '../core/audit-events.js';
 import type { GrantId, EpochMs, SessionId } from '../core/model.js';
 import type { Actor, NewSession, SessionEnd } from '../core/ports.js';
 
@@ -22,9 +23,8 @@ export interface AccessGate {
   loadFactsForAllTargets(userName: string, keyFingerprint: string): Promise<AllTargetFacts>;
   /** Records `I agree` (the store writes the nda.acknowledge audit event). */
   acknowledgeNda(grantId: GrantId, now: EpochMs, actor: Actor): Promise<void>;
-  recordAudit(event: AuditEvent, actor: Actor): Promise<void>;
-  startSession(session: NewSession, event: AuditEvent, actor: Actor): Promise<void>;
-  endSession(id: SessionId, end: SessionEnd, event: AuditEvent, actor: Actor): Promise<void>;
+  startSession(session: NewSession, event: AuditEventOf<'session.start'>, actor: Actor): Promise<void>;
+  endSession(id: SessionId, end: SessionEnd, event: AuditEventOf<'session.end'>, actor: Actor): Promise<void>;
   /** Ids of live sessions an admin asked to end (`gatehouse session kill`). */
   killRequested(): Promise<SessionId[]>;
 }

@@ -4,12 +4,14 @@
  * `recording.sealed` audit event. The bytes themselves go straight from the relay to the tap
  * (no store or log call per packet).
  */
-import type { JsonValue } from '../core/audit-events.js';
+import { auditEvents } from '../core/audit-events.js';
+import type { RecordingFailureStage, SessionRef } from '../core/audit-payloads.js';
+import type { Auditor } from '../core/auditor.js';
 import { quoteArgv } from '../core/command-policy.js';
-import type { EpochMs, SessionId } from '../core/model.js';
+import type { EpochMs } from '../core/model.js';
 import type { Actor } from '../core/ports.js';
 import type { Logger } from '../logging/logger.js';
-import type { AccessGate, SessionTap, SessionTapFactory } from './ports.js';
+import type { SessionTap, SessionTapFactory } from './ports.js';
 
 export const recordingMessages = {
   refused: (): string => 'gatehouse: this session cannot be recorded right now; access refused',
@@ -18,11 +20,11 @@ export const recordingMessages = {
 
 export interface SessionRecordingDeps {
   readonly taps: SessionTapFactory;
-  readonly gate: AccessGate;
+  readonly auditor: Auditor;
   readonly actor: Actor;
   readonly logger: Logger;
   /** sessionId, grantId, user, target: the fields every session audit event carries. */
-  readonly base: { readonly sessionId: SessionId } & Readonly<Record<string, JsonValue>>;
+  readonly base: SessionRef;
 }
 
 export interface RecordingStart {
@@ -66,14 +68,12 @@ export const recordingTitle = (userName: string, targetName: string, command: st
   command === null ? `${userName}@${targetName}` : `${userName}@${targetName}: ${command}`;
 
 export async function openSessionRecording(deps: SessionRecordingDeps, start: RecordingStart): Promise<OpenedRecording> {
-  const { taps, gate, actor, logger, base } = deps;
+  const { taps, auditor, actor, logger, base } = deps;
   const strict = taps.mode === 'strict';
   const pty = start.pty;
   const sized = pty !== null && validSize(pty.cols) && validSize(pty.rows);
-  const audit = (stage: string, problem: string): Promise<void> =>
-    gate
-      .recordAudit({ type: 'recording.failure', payload: { ...base, mode: taps.mode, stage, problem } }, actor)
-      .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
+  const audit = (stage: RecordingFailureStage, problem: string): Promise<void> =>
+    auditor.record(auditEvents.recordingFailure({ ...base, mode: taps.mode, stage, problem }), actor);
 
   const opened = await taps.open({
     sessionId: base.sessionId,
@@ -124,9 +124,7 @@ export async function openSessionRecording(deps: SessionRecordingDeps, start: Re
         await audit('manifest', seal.manifestProblem);
       }
       const { relativePath: path, sha256, bytes, events } = seal;
-      await gate
-        .recordAudit({ type: 'recording.sealed', payload: { ...base, path, sha256, bytes, events } }, actor)
-        .catch((err: unknown) => logger.error({ err }, 'audit write failed'));
+      await auditor.record(auditEvents.recordingSealed({ ...base, path, sha256, bytes, events }), actor);
       return { bytes, sha256 };
     },
   };

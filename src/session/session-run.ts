@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PseudoTtyInfo, PseudoTtyOptions, ServerChannel } from 'ssh2';
-import type { JsonValue } from '../core/audit-events.js';
+import { auditEvents } from '../core/audit-events.js';
+import type { ChannelDenialDetails } from '../core/audit-payloads.js';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { SessionEndReason, SessionId, Target } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
@@ -25,6 +27,7 @@ import { chooseFromMenu, describeChoices } from '../tty/target-menu.js';
 export interface ChannelContext {
   readonly outcome: LoginOutcome;
   readonly gate: AccessGate;
+  readonly auditor: Auditor;
   /** Opens the session's recording (before any byte is relayed). */
   readonly taps: SessionTapFactory;
   readonly clock: Clock;
@@ -34,7 +37,7 @@ export interface ChannelContext {
   targetLink(target: Target): Promise<TargetLinkResult>;
   touch(): void;
   /** Audits a refused channel or request (channel.denied). */
-  deny(kind: string, details?: Readonly<Record<string, JsonValue>>): void;
+  deny(kind: string, details?: ChannelDenialDetails): void;
 }
 
 /** Exit status reported when gatehouse itself ends or refuses a session (as ssh does for its own errors). */
@@ -96,7 +99,9 @@ export async function runSession(
   const grant = check.grant;
   if (target.kind === 'command' && grant.mode === 'shell' && command !== null) {
     // A command target runs its own program only; an exec is for allowlisted arguments (commands grants).
-    ctx.deny('exec', { target: target.name, grantId: grant.id, reason: 'command_target.fixed_program' });
+    const detail = 'a command target runs its own program only';
+    const refused = { grantId: grant.id, user: outcome.userName, target: target.name, reason: 'command_target.fixed_program', detail } as const;
+    await ctx.auditor.record(auditEvents.execDenied(refused), actorOf(outcome.userName));
     refuse(commandTargetMessages.fixedProgram(target.name));
     return;
   }
@@ -108,7 +113,7 @@ export async function runSession(
     // Allowlist (commands-grant.ts): a denied exec is audited and refused here, before any session.
     const plan = await planCommandsGrant(
       command,
-      { grant, target, userName: outcome.userName, gate, clock, logger: log, pty: currentPty(), deny: (kind, details) => ctx.deny(kind, details) },
+      { grant, target, userName: outcome.userName, auditor: ctx.auditor, clock, logger: log, pty: currentPty(), deny: (kind, details) => ctx.deny(kind, details) },
       commandHooks,
     );
     if (!plan.ok) {
@@ -119,7 +124,8 @@ export async function runSession(
     openTarget = plan.open;
   }
   if (command !== null && isFileTransferCommand(command)) {
-    ctx.deny('exec', { target: target.name, grantId: grant.id, reason: 'file_transfer' });
+    const refused = { grantId: grant.id, user: outcome.userName, target: target.name, reason: 'file_transfer', detail: 'file transfer is not offered' } as const;
+    await ctx.auditor.record(auditEvents.execDenied(refused), actorOf(outcome.userName));
     refuse(messages.fileTransferRefused());
     return;
   }
@@ -130,7 +136,7 @@ export async function runSession(
     if (linked.reason === 'hostkey.mismatch' || linked.reason === 'hostkey.unpinned') {
       const where = target.kind === 'command' ? {} : { host: target.host, port: target.port, pinned: target.hostKey };
       const payload = { target: target.name, ...where, presented: linked.presentedKey, user: outcome.userName };
-      await gate.recordAudit({ type: 'hostkey.mismatch', payload }, actorOf(outcome.userName));
+      await ctx.auditor.record(auditEvents.hostkeyMismatch(payload), actorOf(outcome.userName));
       log.warn({ reason: linked.reason }, 'target host key refused');
       refuse(messages.hostKeyChanged(target), GATEHOUSE_EXIT);
     } else {
@@ -146,7 +152,7 @@ export async function runSession(
   const base = { sessionId, grantId: grant.id, user: outcome.userName, target: target.name };
   const startedAt = clock.now();
   const opened = await openSessionRecording(
-    { taps: ctx.taps, gate, actor, logger: slog, base },
+    { taps: ctx.taps, auditor: ctx.auditor, actor, logger: slog, base },
     { startedAt, userName: outcome.userName, targetName: target.name, command, pty: currentPty(), eol },
   );
   if (!opened.ok) {
@@ -161,7 +167,7 @@ export async function runSession(
   await gate
     .startSession(
       { id: sessionId, grantId: grant.id, userId: grant.userId, targetId: target.id, startedAt, recordingPath: recording.relativePath },
-      { type: 'session.start', payload: { ...base, kind: command === null ? 'shell' : 'exec', command, pty: currentPty() !== null, remoteAddr: ctx.remoteAddr } },
+      auditEvents.sessionStart({ ...base, kind: command === null ? 'shell' : 'exec', command, pty: currentPty() !== null, remoteAddr: ctx.remoteAddr }),
       actor,
     )
     .catch(async (err: unknown) => {
@@ -189,7 +195,7 @@ export async function runSession(
       await gate.endSession(
         sessionId,
         { endedAt: clock.now(), reason, exitStatus: result.exitStatus, bytes: sealed.bytes, sha256: sealed.sha256 },
-        { type: 'session.end', payload: { ...base, reason, exitStatus: result.exitStatus, bytesIn: result.bytesIn, bytesOut: result.bytesOut } },
+        auditEvents.sessionEnd({ ...base, reason, exitStatus: result.exitStatus, bytesIn: result.bytesIn, bytesOut: result.bytesOut }),
         actor,
       );
       slog.info({ reason, exitStatus: result.exitStatus }, 'session ended');

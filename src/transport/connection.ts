@@ -1,5 +1,7 @@
 import type { Connection } from 'ssh2';
-import type { JsonValue } from '../core/audit-events.js';
+import { auditEvents } from '../core/audit-events.js';
+import type { ChannelDenialDetails } from '../core/audit-payloads.js';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Target, TargetId } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
@@ -14,6 +16,7 @@ import { connectTarget, type TargetLinkResult } from '../targets/ssh-target-link
 
 export interface ConnectionDeps {
   readonly gate: AccessGate;
+  readonly auditor: Auditor;
   readonly taps: SessionTapFactory;
   readonly clock: Clock;
   readonly live: LiveSessions;
@@ -56,13 +59,11 @@ export function handleConnection(
   }
   const sessions = new Set<string>();
 
-  const deny = (kind: string, details: Readonly<Record<string, JsonValue>> = {}): void => {
+  const deny = (kind: string, details: ChannelDenialDetails = {}): void => {
     const user = outcome?.userName ?? null;
     log.info({ kind }, 'channel refused');
-    const payload = { kind, user, remoteAddr: info.remoteAddr, ...details };
-    deps.gate.recordAudit({ type: 'channel.denied', payload }, user === null ? 'ssh:unknown' : actorOf(user)).catch((err: unknown) => {
-      log.error({ err }, 'audit write failed');
-    });
+    const event = auditEvents.channelDenied({ kind, user, remoteAddr: info.remoteAddr, ...details });
+    void deps.auditor.record(event, user === null ? 'ssh:unknown' : actorOf(user));
   };
 
   client.on(
@@ -70,6 +71,7 @@ export function handleConnection(
     createAuthenticator(
       {
         gate: deps.gate,
+        auditor: deps.auditor,
         clock: deps.clock,
         logger: log,
         maxAuthTries: deps.maxAuthTries,
@@ -141,6 +143,7 @@ export function handleConnection(
     handleSessionChannel(session, {
       outcome: o,
       gate: deps.gate,
+      auditor: deps.auditor,
       taps: deps.taps,
       clock: deps.clock,
       logger: log,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2, { type Connection } from 'ssh2';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logging/logger.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
@@ -26,6 +27,7 @@ export interface BastionOptions {
   readonly clientKey: Buffer;
   readonly limits: BastionLimits;
   readonly gate: AccessGate;
+  readonly auditor: Auditor;
   /** Opens the recording of each session channel. */
   readonly taps: SessionTapFactory;
   readonly clock: Clock;
@@ -114,6 +116,7 @@ export function createBastion(options: BastionOptions): Bastion {
           connLog,
           {
             gate: options.gate,
+            auditor: options.auditor,
             taps: options.taps,
             clock: options.clock,
             live,
@@ -138,6 +141,7 @@ export function createBastion(options: BastionOptions): Bastion {
   const watcher = startGrantWatcher({
     live,
     gate: options.gate,
+    auditor: options.auditor,
     clock: options.clock,
     logger,
     ...(options.watchIntervalMs === undefined ? {} : { intervalMs: options.watchIntervalMs }),

@@ -98,7 +98,9 @@ describe('forwarding and subsystems are refused and audited', () => {
     expect(await run('scp', [...opts, 'dave+db1@127.0.0.1:/etc/hostname', join(b.dir, 'copied')])).not.toBe(0);
     expect(await run('scp', ['-O', ...opts, 'dave+db1@127.0.0.1:/etc/hostname', join(b.dir, 'copied')])).not.toBe(0);
     expect(await denials('subsystem')).toContainEqual(expect.objectContaining({ user: 'dave', name: 'sftp' }));
-    expect(await denials('exec')).toContainEqual(expect.objectContaining({ reason: 'file_transfer' }));
+    // A refused exec is an exec.denied, written before the refusal (not a channel.denied).
+    expect(await b.auditTypes('exec.denied')).toContainEqual(expect.objectContaining({ user: 'dave', reason: 'file_transfer' }));
+    expect(await denials('exec')).toEqual([]);
     expect((await b.sshd.commands()).some((c) => c.startsWith('scp'))).toBe(false);
   });
 });

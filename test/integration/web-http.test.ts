@@ -6,6 +6,7 @@ import type { SessionId } from '../../src/core/model.js';
 import { newLoginToken } from '../../src/web/auth.js';
 import { hashPassword } from '../../src/web/password.js';
 import { tempDir } from '../helpers/tmp.js';
+import { sessionStartEvent } from '../helpers/session-events.js';
 import {
   PASSWORD,
   REVIEWER,
@@ -263,7 +264,7 @@ describe('as a reviewer', () => {
           startedAt: Date.now(),
           recordingPath,
         },
-        { type: 'session.start', payload: { sessionId: id } },
+        sessionStartEvent({ sessionId: id, grantId: fx.alice.grantId }),
         'test',
       );
       expect((await get(`/sessions/${id}.cast`)).status, recordingPath).toBe(404);
@@ -305,7 +306,7 @@ describe('as a reviewer', () => {
       }),
       expect.objectContaining({ view: 'session', sessionId: fx.bob.id }),
       expect.objectContaining({ view: 'cast', sessionId: fx.bob.id }),
-      expect.objectContaining({ view: 'search', query: 'index', sessions: [fx.bob.id] }),
+      expect.objectContaining({ view: 'search', query: 'index', sessionIds: [fx.bob.id] }),
     ]);
     // A 404 is not a view.
     await get(`/sessions/${randomUUID()}`);
