@@ -209,8 +209,9 @@ export type ChannelDenialReason = AccessDenialReason | 'max_sessions' | 'mode.co
 /** The details of a refused channel or request beyond its kind, user and address. */
 export type ChannelDenialDetails = {
   readonly reason?: ChannelDenialReason;
-  /** A session refused by policy: its target and grant. */
+  /** A session refused by policy: its target. */
   readonly target?: string;
+  /** A session refused by policy: its grant. */
   readonly grantId?: GrantId;
   /** max_sessions: the limit that was reached. */
   readonly limit?: number;
@@ -221,7 +222,7 @@ export type ChannelDenialDetails = {
   readonly name?: string;
 };
 
-export type ChannelDenied = ChannelDenialDetails & {
+export type ChannelDenied = {
   /**
    * What was refused: `session`, `x11`, `auth-agent`, `subsystem`, `direct-tcpip`,
    * `direct-streamlocal`, or the name of a global request (free text from the client).
@@ -230,7 +231,7 @@ export type ChannelDenied = ChannelDenialDetails & {
   /** null before authentication. */
   readonly user: string | null;
   readonly remoteAddr: string;
-};
+} & ChannelDenialDetails;
 
 export type HostkeyMismatch = {
   readonly user: string;
