@@ -47,7 +47,8 @@ const LEGACY = [
 
 /** Inline code in a table cell (a `|` must be escaped there, even inside backticks). */
 const code = (text) => `\`${text.replaceAll('|', '\\|')}\``;
-const docOf = (symbol, checker) => ts.displayPartsToString(symbol.getDocumentationComment(checker)).replace(/\s+/g, ' ').trim();
+const docOf = (symbol, checker) =>
+  ts.displayPartsToString(symbol.getDocumentationComment(checker)).replace(/\s+/g, ' ').trim();
 
 function loadProgram(root) {
   const configPath = path.join(root, 'tsconfig.json');
@@ -71,12 +72,24 @@ function findDeclaration(sourceFile, test) {
 
 /** A field's type as the reader needs it: named literal unions spelled out, ids by name. */
 function typeText(type, checker) {
-  const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
-  if (type.isUnion() && type.aliasSymbol !== undefined && type.types.every((t) => t.isLiteral() || t.flags & ts.TypeFlags.BooleanLiteral)) {
+  const flags =
+    ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
+  if (
+    type.isUnion() &&
+    type.aliasSymbol !== undefined &&
+    type.types.every((t) => t.isLiteral() || t.flags & ts.TypeFlags.BooleanLiteral)
+  ) {
     return type.types.map((t) => checker.typeToString(t, undefined, flags)).join(' | ');
   }
-  const isPlainObject = type.flags & ts.TypeFlags.Object && !checker.isArrayType(type) && type.aliasSymbol !== undefined;
-  return checker.typeToString(type, undefined, flags | (isPlainObject ? ts.TypeFormatFlags.InTypeAlias : 0));
+  const isPlainObject =
+    type.flags & ts.TypeFlags.Object &&
+    !checker.isArrayType(type) &&
+    type.aliasSymbol !== undefined;
+  return checker.typeToString(
+    type,
+    undefined,
+    flags | (isPlainObject ? ts.TypeFormatFlags.InTypeAlias : 0),
+  );
 }
 
 function fieldsOf(variant, checker, at) {
@@ -88,7 +101,8 @@ function fieldsOf(variant, checker, at) {
   }));
 }
 
-const fieldRow = (f) => `| ${code(f.name)}${f.optional ? ' (optional)' : ''} | ${code(f.type)} | ${f.doc} |`;
+const fieldRow = (f) =>
+  `| ${code(f.name)}${f.optional ? ' (optional)' : ''} | ${code(f.type)} | ${f.doc} |`;
 
 function literalValue(type, name, checker, at) {
   const prop = type.getProperty(name);
@@ -97,7 +111,10 @@ function literalValue(type, name, checker, at) {
 }
 
 function readRules(checker, sourceFile) {
-  const decl = findDeclaration(sourceFile, (n) => ts.isVariableDeclaration(n) && n.name.getText() === 'auditEventRules');
+  const decl = findDeclaration(
+    sourceFile,
+    (n) => ts.isVariableDeclaration(n) && n.name.getText() === 'auditEventRules',
+  );
   const rules = new Map();
   for (const prop of checker.getTypeAtLocation(decl).getProperties()) {
     const rule = checker.getTypeOfSymbolAtLocation(prop, decl);
@@ -110,18 +127,30 @@ function readRules(checker, sourceFile) {
 }
 
 function readEvents(checker, sourceFile) {
-  const decl = findDeclaration(sourceFile, (n) => ts.isInterfaceDeclaration(n) && n.name.text === 'AuditPayloads');
-  return checker.getTypeAtLocation(decl).getProperties().map((prop) => {
-    const payload = checker.getTypeOfSymbolAtLocation(prop, decl);
-    const variants = payload.isUnion() ? payload.types : [payload];
-    return { type: prop.name, doc: docOf(prop, checker), variants: variants.map((v) => fieldsOf(v, checker, decl)) };
-  });
+  const decl = findDeclaration(
+    sourceFile,
+    (n) => ts.isInterfaceDeclaration(n) && n.name.text === 'AuditPayloads',
+  );
+  return checker
+    .getTypeAtLocation(decl)
+    .getProperties()
+    .map((prop) => {
+      const payload = checker.getTypeOfSymbolAtLocation(prop, decl);
+      const variants = payload.isUnion() ? payload.types : [payload];
+      return {
+        type: prop.name,
+        doc: docOf(prop, checker),
+        variants: variants.map((v) => fieldsOf(v, checker, decl)),
+      };
+    });
 }
 
 /** `When `kind` is 'ssh'`: named by the first field whose type is a literal (the discriminant). */
 function variantTitle(fields, index) {
   const discriminant = fields.find((f) => /^'[^']*'( \| '[^']*')*$/.test(f.type));
-  return discriminant === undefined ? `Variant ${index + 1}` : `When \`${discriminant.name}\` is \`${discriminant.type}\``;
+  return discriminant === undefined
+    ? `Variant ${index + 1}`
+    : `When \`${discriminant.name}\` is \`${discriminant.type}\``;
 }
 
 /** The reference text, formatted as prettier would (it is checked with prettier --check). */
@@ -165,7 +194,14 @@ export async function renderAuditEventReference(root = ROOT) {
   ];
   for (const e of events) {
     const rule = ruleOf(e.type);
-    out.push('', `## ${e.type}`, '', e.doc, '', `Written by: ${rule.actors.join(', ')}. A failed write ${FAILURE[rule.onWriteFailure]}.`);
+    out.push(
+      '',
+      `## ${e.type}`,
+      '',
+      e.doc,
+      '',
+      `Written by: ${rule.actors.join(', ')}. A failed write ${FAILURE[rule.onWriteFailure]}.`,
+    );
     e.variants.forEach((fields, i) => {
       if (e.variants.length > 1) out.push('', `${variantTitle(fields, i)}:`);
       out.push('', '| Field | Type | Meaning |', '| --- | --- | --- |', ...fields.map(fieldRow));

@@ -30,7 +30,7 @@ export class StoreAuditor implements Auditor {
       await this.#audit.append(event, actor);
     } catch (err) {
       if (onWriteFailure(event.type) === 'refuse') throw err;
-      this.#logger.error({ err, type: event.type }, 'audit write failed');
+      this.#logger.error({ err, type: event.type, actor }, 'audit write failed');
       return;
     }
     this.announce(event);

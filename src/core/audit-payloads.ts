@@ -118,10 +118,7 @@ export type AuthSuccess = {
 };
 
 export type AuthFailureReason =
-  | AccessDenialReason
-  | 'login.invalid'
-  | 'signature.invalid'
-  | 'nda.not_acknowledged';
+  AccessDenialReason | 'login.invalid' | 'signature.invalid' | 'nda.not_acknowledged';
 
 export type AuthFailure = {
   /** The login name as the client sent it. */
@@ -194,9 +191,7 @@ export type ExecAllowed = CommandDecision & {
 };
 
 export type ExecDenialReason =
-  | CommandDenialReason
-  | 'file_transfer'
-  | 'command_target.fixed_program';
+  CommandDenialReason | 'file_transfer' | 'command_target.fixed_program';
 
 export type ExecDenied = CommandDecision & {
   readonly reason: ExecDenialReason;

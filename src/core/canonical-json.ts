@@ -1,12 +1,7 @@
 /** JSON values and their one canonical text (the audit chain and recording manifests hash it). */
 
 export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /**
  * Deterministic JSON: object keys sorted, no whitespace. The audit chain hashes this text, so it

@@ -17,7 +17,10 @@ export const sessionStartEvent = (ref: SessionNames): AuditEventOf<'session.star
     remoteAddr: '127.0.0.1',
   });
 
-export const sessionEndEvent = (ref: SessionNames, reason: SessionEndReason = 'closed'): AuditEventOf<'session.end'> =>
+export const sessionEndEvent = (
+  ref: SessionNames,
+  reason: SessionEndReason = 'closed',
+): AuditEventOf<'session.end'> =>
   auditEvents.sessionEnd({
     user: 'alice',
     target: 'db1',

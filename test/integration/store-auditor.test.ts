@@ -15,7 +15,10 @@ import { grantFor, MAX, seed, T0, useTempStore } from './store-fixtures.js';
 const t = useTempStore();
 
 /** A real pino logger whose JSON lines are kept. */
-function memoryLogger(): { logger: ReturnType<typeof createRootLogger>; lines: () => Record<string, unknown>[] } {
+function memoryLogger(): {
+  logger: ReturnType<typeof createRootLogger>;
+  lines: () => Record<string, unknown>[];
+} {
   const written: string[] = [];
   const destination: DestinationStream = { write: (line: string) => void written.push(line) };
   const logger = createRootLogger({ level: 'info', destination });
@@ -41,37 +44,45 @@ function listening(auditor: StoreAuditor): AuditEvent[] {
 }
 
 describe('StoreAuditor', () => {
-  it.each(auditEventTypes)('%s: written once, with its payload as given, then announced', async (type) => {
-    const { logger, lines } = memoryLogger();
-    const auditor = new StoreAuditor(t.store.audit, logger);
-    const heard = listening(auditor);
-    const event = sampleAuditEvents[type];
-    await auditor.record(event, 'user:alice');
-    const stored = await t.store.audit.list({ type });
-    expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ actor: 'user:alice', type });
-    expect(stored[0]!.payload).toEqual(event.payload);
-    expect(heard).toEqual([event]);
-    expect(lines()).toEqual([]);
-  });
-
-  it.each(auditEventTypes)('%s: a failed write refuses or is logged as auditEventRules says', async (type) => {
-    const { logger, lines } = memoryLogger();
-    const auditor = new StoreAuditor(t.store.audit, logger);
-    const heard = listening(auditor);
-    await breakAuditWrites(t.path);
-    const before = await t.counts();
-    const recorded = auditor.record(sampleAuditEvents[type], 'user:alice');
-    if (onWriteFailure(type) === 'refuse') {
-      await expect(recorded).rejects.toThrow(/disk full/);
+  it.each(auditEventTypes)(
+    '%s: written once, with its payload as given, then announced',
+    async (type) => {
+      const { logger, lines } = memoryLogger();
+      const auditor = new StoreAuditor(t.store.audit, logger);
+      const heard = listening(auditor);
+      const event = sampleAuditEvents[type];
+      await auditor.record(event, 'user:alice');
+      const stored = await t.store.audit.list({ type });
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ actor: 'user:alice', type });
+      expect(stored[0]!.payload).toEqual(event.payload);
+      expect(heard).toEqual([event]);
       expect(lines()).toEqual([]);
-    } else {
-      await expect(recorded).resolves.toBeUndefined();
-      expect(lines()).toEqual([expect.objectContaining({ level: 50, msg: 'audit write failed', type })]);
-    }
-    expect(heard).toEqual([]);
-    expect(await t.counts()).toEqual(before);
-  });
+    },
+  );
+
+  it.each(auditEventTypes)(
+    '%s: a failed write refuses or is logged as auditEventRules says',
+    async (type) => {
+      const { logger, lines } = memoryLogger();
+      const auditor = new StoreAuditor(t.store.audit, logger);
+      const heard = listening(auditor);
+      await breakAuditWrites(t.path);
+      const before = await t.counts();
+      const recorded = auditor.record(sampleAuditEvents[type], 'user:alice');
+      if (onWriteFailure(type) === 'refuse') {
+        await expect(recorded).rejects.toThrow(/disk full/);
+        expect(lines()).toEqual([]);
+      } else {
+        await expect(recorded).resolves.toBeUndefined();
+        expect(lines()).toEqual([
+          expect.objectContaining({ level: 50, msg: 'audit write failed', type }),
+        ]);
+      }
+      expect(heard).toEqual([]);
+      expect(await t.counts()).toEqual(before);
+    },
+  );
 
   it('logs a listener that throws and still tells the others', async () => {
     const { logger, lines } = memoryLogger();
@@ -80,9 +91,13 @@ describe('StoreAuditor', () => {
       throw new Error('listener bug');
     });
     const heard = listening(auditor);
-    await expect(auditor.record(sampleAuditEvents['auth.success'], 'user:alice')).resolves.toBeUndefined();
+    await expect(
+      auditor.record(sampleAuditEvents['auth.success'], 'user:alice'),
+    ).resolves.toBeUndefined();
     expect(heard).toEqual([sampleAuditEvents['auth.success']]);
-    expect(lines()).toEqual([expect.objectContaining({ msg: 'audit listener failed', type: 'auth.success' })]);
+    expect(lines()).toEqual([
+      expect.objectContaining({ msg: 'audit listener failed', type: 'auth.success' }),
+    ]);
   });
 });
 
@@ -96,14 +111,29 @@ describe('storeAccessGate', () => {
     const gate = storeAccessGate(t.store, auditor);
     const sessionId = 'c47ac10b-58cc-4372-a567-0e02b2c3d479' as SessionId;
     const ref = { sessionId, grantId: g.id };
-    const row = { id: sessionId, grantId: g.id, userId: g.userId, targetId: g.targetId, startedAt: T0, recordingPath: null };
-    const end = { endedAt: T0 + 5, reason: 'closed', exitStatus: 0, bytes: null, sha256: null } as const;
+    const row = {
+      id: sessionId,
+      grantId: g.id,
+      userId: g.userId,
+      targetId: g.targetId,
+      startedAt: T0,
+      recordingPath: null,
+    };
+    const end = {
+      endedAt: T0 + 5,
+      reason: 'closed',
+      exitStatus: 0,
+      bytes: null,
+      sha256: null,
+    } as const;
 
     await gate.startSession(row, sessionStartEvent(ref), 'user:alice');
     await gate.endSession(sessionId, end, sessionEndEvent(ref), 'user:alice');
     expect(heard).toEqual([sessionStartEvent(ref), sessionEndEvent(ref)]);
 
-    await expect(gate.endSession(sessionId, end, sessionEndEvent(ref), 'user:alice')).rejects.toMatchObject({ code: 'refused' });
+    await expect(
+      gate.endSession(sessionId, end, sessionEndEvent(ref), 'user:alice'),
+    ).rejects.toMatchObject({ code: 'refused' });
     expect(heard).toHaveLength(2);
   });
 });

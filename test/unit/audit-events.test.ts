@@ -1,26 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { auditEvents, type AuditEventType } from '../../src/core/audit-events.js';
-import { auditEventRules, auditEventTypes, onWriteFailure, type AuditWriteFailure } from '../../src/core/auditor.js';
+import {
+  auditEventRules,
+  auditEventTypes,
+  onWriteFailure,
+  type AuditWriteFailure,
+} from '../../src/core/auditor.js';
 import { sampleAuditEvents } from '../helpers/audit-event-samples.js';
 
-const camelCase = (type: string): string => type.replace(/\.([a-z])/g, (_m, c: string) => c.toUpperCase());
+const camelCase = (type: string): string =>
+  type.replace(/\.([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 describe('auditEvents', () => {
   it('has exactly one constructor per event type, named after it', () => {
     expect(Object.keys(auditEvents).sort()).toEqual(auditEventTypes.map(camelCase).sort());
   });
 
-  it.each(auditEventTypes)('%s: the constructor tags its payload with the type and keeps it as given', (type) => {
-    const sample = sampleAuditEvents[type];
-    const build = (auditEvents as unknown as Record<string, (payload: unknown) => unknown>)[camelCase(type)];
-    expect(build?.(sample.payload)).toEqual({ type, payload: sample.payload });
-    expect(sample.type).toBe(type);
-  });
+  it.each(auditEventTypes)(
+    '%s: the constructor tags its payload with the type and keeps it as given',
+    (type) => {
+      const sample = sampleAuditEvents[type];
+      const build = (auditEvents as unknown as Record<string, (payload: unknown) => unknown>)[
+        camelCase(type)
+      ];
+      expect(build?.(sample.payload)).toEqual({ type, payload: sample.payload });
+      expect(sample.type).toBe(type);
+    },
+  );
 
   it('spells ids one way: no payload key is a bare id name', () => {
     const legacy = ['session', 'grant', 'nda', 'grants', 'sessions'];
     for (const type of auditEventTypes) {
-      expect(Object.keys(sampleAuditEvents[type].payload).filter((k) => legacy.includes(k)), type).toEqual([]);
+      expect(
+        Object.keys(sampleAuditEvents[type].payload).filter((k) => legacy.includes(k)),
+        type,
+      ).toEqual([]);
     }
   });
 });
@@ -62,7 +76,8 @@ describe('auditEventRules', () => {
   });
 
   it('names who writes each type', () => {
-    for (const type of auditEventTypes) expect(auditEventRules[type].actors.length, type).toBeGreaterThan(0);
+    for (const type of auditEventTypes)
+      expect(auditEventRules[type].actors.length, type).toBeGreaterThan(0);
     expect(auditEventRules['session.warning'].actors).toEqual(['gatehouse']);
     expect(auditEventRules['review.view'].actors).toEqual(['reviewer', 'admin']);
   });
