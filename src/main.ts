@@ -5,15 +5,14 @@
 import { createPublicKey } from 'node:crypto';
 import { recordingTapFactory } from './adapters/recording-taps.js';
 import { storeAccessGate } from './adapters/store-access-gate.js';
+import { StoreAuditor } from './adapters/store-auditor.js';
 import { loadConfig, type Config } from './config/load-config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { isGatehouseError } from './core/errors.js';
 import type { Store } from './core/ports.js';
-import type { AuditEvent } from './core/audit-events.js';
 import { ensureKeyPair } from './keys/key-files.js';
 import { createRootLogger, serveLogDestination, type Logger } from './logging/logger.js';
 import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
-import { meteredGate } from './metrics/metered-gate.js';
 import { ed25519KeyFromOpenSsh } from './recording/manifest.js';
 import { planReload, type ReloadPlan } from './reload/config-reload.js';
 import { LiveSettings } from './reload/live-settings.js';
@@ -22,8 +21,6 @@ import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
 import { openStore } from './store/open-store.js';
 import { startWebServer, type WebServer } from './web/server.js';
-
-const LOGGED_EVENTS = new Set<AuditEvent['type']>(['channel.denied', 'recording.failure', 'session.warning', 'auth.failure']);
 
 export interface RunningGatehouse {
   readonly host: string;
@@ -63,9 +60,8 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
   const signingKey = ed25519KeyFromOpenSsh(hostKey.privateKey);
   const store = await openStore(config.database.path, { clock });
   try {
-    const gate = meteredGate(storeAccessGate(store), metrics);
-    const auditLogged = (event: AuditEvent, actor: string): Promise<void> =>
-      gate.recordAudit(event, actor).catch((err: unknown) => logger.error({ err, type: event.type }, 'audit write failed'));
+    const auditor = new StoreAuditor(store.audit, logger);
+    auditor.subscribe((event) => metrics.observe(event));
     const records = sessionRecords({
       store,
       taps: settings.taps(recordingTapFactory(settings.recordings(), clock)),
@@ -73,17 +69,17 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
       signingKey,
       clock,
       logger,
-      auditLogged,
-      observe: (event) => metrics.observe(event),
+      auditor,
+      announce: (event) => auditor.announce(event),
     });
     await records.recover();
     const bastion = createBastion({
       hostKey: hostKey.privateKey,
       limits: settings.limits(),
-      gate,
+      gate: storeAccessGate(store),
       lifecycle: records,
       dialer: targetDialer(clientKey.privateKey, logger),
-      audit: (event, actor) => (LOGGED_EVENTS.has(event.type) ? auditLogged(event, actor) : gate.recordAudit(event, actor)),
+      auditor,
       clock,
       logger,
       hostLabel: config.ssh.listen.host === '0.0.0.0' || config.ssh.listen.host === '::' ? 'BASTION' : config.ssh.listen.host,

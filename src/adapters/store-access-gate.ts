@@ -48,9 +48,6 @@ export function storeAccessGate(store: Store): AccessGate {
     async acknowledgeNda(grantId, now, actor) {
       await store.grants.acknowledgeNda(grantId, now, actor);
     },
-    async recordAudit(event, actor) {
-      await store.audit.append(event, actor);
-    },
     killRequested: () => store.sessions.killRequested(),
   };
 }

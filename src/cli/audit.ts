@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { canonicalJson, type JsonValue } from '../core/audit-events.js';
+import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import type { AuditRecord } from '../core/model.js';

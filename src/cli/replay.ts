@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Command } from 'commander';
+import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
@@ -147,7 +148,7 @@ export function register(program: Command, ctx: CliContext): void {
         );
         // Every view is on the record, before anything is shown.
         await store.audit.append(
-          { type: 'review.view', payload: { sessionId: id, via: 'cli' } },
+          auditEvents.reviewView({ sessionId: id, via: 'cli' }),
           ctx.options().actor,
         );
         return loaded;

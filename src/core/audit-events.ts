@@ -1,58 +1,118 @@
-/** The audit event vocabulary: dotted types, JSON payloads (DESIGN.md §3). */
-
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
-
-export type AuditEventType =
-  // admin actions
-  | 'user.create'
-  | 'user.disable'
-  | 'user.enable'
-  | 'user.key.add'
-  | 'user.key.remove'
-  | 'nda.create'
-  | 'nda.revoke'
-  | 'target.create'
-  | 'target.remove'
-  | 'target.pin'
-  | 'grant.create'
-  | 'grant.revoke'
-  | 'reviewer.create'
-  // decisions at the door
-  | 'auth.success'
-  | 'auth.failure'
-  | 'nda.acknowledge'
-  // sessions
-  | 'session.start'
-  | 'session.end'
-  | 'session.kill'
-  | 'session.warning'
-  | 'exec.allowed'
-  | 'exec.denied'
-  | 'channel.denied'
-  | 'hostkey.mismatch'
-  | 'recording.sealed'
-  | 'recording.failure'
-  | 'review.view';
-
-export interface AuditEvent {
-  readonly type: AuditEventType;
-  readonly payload: { readonly [key: string]: JsonValue };
-}
-
 /**
- * Deterministic JSON: object keys sorted, no whitespace. The audit chain hashes this text, so it
- * must never change for a stored event.
+ * The audit event vocabulary (DESIGN.md §3): one dotted type per event, each with its typed
+ * payload (audit-payloads.ts), built only through `auditEvents`. docs/audit-events.md is
+ * generated from this map (npm run docs:events).
  */
-export function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v: JsonValue) => canonicalJson(v)).join(',')}]`;
-  const obj = value as { readonly [key: string]: JsonValue };
-  const keys = Object.keys(obj).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k] ?? null)}`).join(',')}}`;
+import type * as P from './audit-payloads.js';
+
+/** Every event type and its payload, in the order of the generated reference. */
+export interface AuditPayloads {
+  /** An admin added a user with its first key. */
+  'user.create': P.UserKeyChange;
+  /** An admin disabled a user: no new logins. */
+  'user.disable': P.UserChange;
+  /** An admin enabled a disabled user again. */
+  'user.enable': P.UserChange;
+  /** An admin added a key to a user. */
+  'user.key.add': P.UserKeyChange;
+  /** An admin removed a key from a user. */
+  'user.key.remove': P.UserKeyChange;
+  /** An admin recorded a signed NDA. */
+  'nda.create': P.NdaCreate;
+  /** An admin revoked an NDA: the grants that rely on it stop allowing access. */
+  'nda.revoke': P.NdaRevoke;
+  /** An admin added an ssh target or a command target. */
+  'target.create': P.TargetCreate;
+  /** An admin removed a target (soft delete: old grants and sessions still name it). */
+  'target.remove': P.TargetRemove;
+  /** An admin pinned a target's host key. */
+  'target.pin': P.TargetPin;
+  /** An admin granted a user access to a target. */
+  'grant.create': P.GrantCreate;
+  /** An admin revoked a grant: its live sessions are closed. */
+  'grant.revoke': P.GrantRevoke;
+  /** An admin added a reviewer of the web review page. */
+  'reviewer.create': P.ReviewerCreate;
+  /** A user logged in over ssh. */
+  'auth.success': P.AuthSuccess;
+  /** A login was refused (once per connection, key and reason). */
+  'auth.failure': P.AuthFailure;
+  /** A user typed `I agree` to the NDA of a grant. */
+  'nda.acknowledge': P.NdaAcknowledge;
+  /** A session channel started relaying (after its recording was opened). */
+  'session.start': P.SessionStart;
+  /** A session channel ended. */
+  'session.end': P.SessionEnd;
+  /** An admin asked to end a live session (`gatehouse session kill`). */
+  'session.kill': P.SessionKill;
+  /** A live session was warned that its grant ends soon. */
+  'session.warning': P.SessionWarning;
+  /** A command was allowed by a commands grant's allowlist. */
+  'exec.allowed': P.ExecAllowed;
+  /** A command was refused: not on the allowlist, a file transfer, or an exec on a command target. */
+  'exec.denied': P.ExecDenied;
+  /** A channel or request was refused (forwarding, agent, X11, subsystems, session limits or policy). */
+  'channel.denied': P.ChannelDenied;
+  /** A target presented a host key other than the pinned one (or none is pinned). */
+  'hostkey.mismatch': P.HostkeyMismatch;
+  /** A session's recording was closed, hashed and signed. */
+  'recording.sealed': P.RecordingSealed;
+  /** A session's recording could not be opened, broke, or could not be sealed. */
+  'recording.failure': P.RecordingFailure;
+  /** A reviewer (web) or an admin (`gatehouse replay`) looked at sessions or a recording. */
+  'review.view': P.ReviewView;
 }
+
+export type AuditEventType = keyof AuditPayloads;
+
+export type AuditEventOf<T extends AuditEventType> = {
+  readonly type: T;
+  readonly payload: AuditPayloads[T];
+};
+
+/** One audit event: discriminated on `type`. */
+export type AuditEvent = { readonly [T in AuditEventType]: AuditEventOf<T> }[AuditEventType];
+
+/** `user.key.add` → `userKeyAdd`. */
+type CamelCase<S extends string> = S extends `${infer Head}.${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+export type AuditEventConstructors = {
+  readonly [T in AuditEventType as CamelCase<T>]: (payload: AuditPayloads[T]) => AuditEventOf<T>;
+};
+
+const event =
+  <T extends AuditEventType>(type: T) =>
+  (payload: AuditPayloads[T]): AuditEventOf<T> => ({ type, payload });
+
+/** The one way to build each event (the type above makes the list complete). */
+export const auditEvents: AuditEventConstructors = {
+  userCreate: event('user.create'),
+  userDisable: event('user.disable'),
+  userEnable: event('user.enable'),
+  userKeyAdd: event('user.key.add'),
+  userKeyRemove: event('user.key.remove'),
+  ndaCreate: event('nda.create'),
+  ndaRevoke: event('nda.revoke'),
+  targetCreate: event('target.create'),
+  targetRemove: event('target.remove'),
+  targetPin: event('target.pin'),
+  grantCreate: event('grant.create'),
+  grantRevoke: event('grant.revoke'),
+  reviewerCreate: event('reviewer.create'),
+  authSuccess: event('auth.success'),
+  authFailure: event('auth.failure'),
+  ndaAcknowledge: event('nda.acknowledge'),
+  sessionStart: event('session.start'),
+  sessionEnd: event('session.end'),
+  sessionKill: event('session.kill'),
+  sessionWarning: event('session.warning'),
+  execAllowed: event('exec.allowed'),
+  execDenied: event('exec.denied'),
+  channelDenied: event('channel.denied'),
+  hostkeyMismatch: event('hostkey.mismatch'),
+  recordingSealed: event('recording.sealed'),
+  recordingFailure: event('recording.failure'),
+  reviewView: event('review.view'),
+};

@@ -5,7 +5,7 @@
  * Every write method runs in one transaction together with its audit event, and either
  * completes or changes nothing. Refusals throw GatehouseError with a one-line message.
  */
-import type { AuditEvent } from './audit-events.js';
+import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type {
   AuditRecord,
   EpochMs,
@@ -157,8 +157,8 @@ export interface SessionFilter {
 }
 
 export interface SessionRepository {
-  start(session: NewSession, event: AuditEvent, actor: Actor): Promise<Session>;
-  end(id: SessionId, end: SessionEnd, event: AuditEvent, actor: Actor): Promise<Session>;
+  start(session: NewSession, event: AuditEventOf<'session.start'>, actor: Actor): Promise<Session>;
+  end(id: SessionId, end: SessionEnd, event: AuditEventOf<'session.end'>, actor: Actor): Promise<Session>;
   get(id: SessionId): Promise<Session | null>;
   list(filter?: SessionFilter): Promise<Session[]>;
   /** Marks a live session for termination; the serving process polls and closes it. */

@@ -1,4 +1,4 @@
-import type { AuditEvent } from './audit-events.js';
+import { auditEvents, type AuditEvent } from './audit-events.js';
 import type { Denial } from './refusal.js';
 
 /** Who was refused: the ssh user (null before a login was decided) and where from. */
@@ -10,20 +10,17 @@ export interface Refused {
 /** The audit event of a refusal (null: nothing worth recording). The one place refusals become events. */
 export function refusalEvent(denial: Denial, who: Refused): AuditEvent | null {
   switch (denial.on) {
-    case 'channel': {
-      const scope = denial.scope === null ? {} : { target: denial.scope.target, grantId: denial.scope.grantId };
-      const reason = denial.reason === null ? {} : { reason: denial.reason };
-      const payload = { kind: denial.kind, user: who.user, remoteAddr: who.remoteAddr, ...scope, ...reason, ...denial.details };
-      return { type: 'channel.denied', payload };
-    }
+    case 'channel':
+      return auditEvents.channelDenied({ kind: denial.kind, user: who.user, remoteAddr: who.remoteAddr, ...denial.details });
     case 'exec': {
-      const { scope, reason, detail, details } = denial;
-      return { type: 'exec.denied', payload: { grantId: scope.grantId, user: who.user, target: scope.target, ...details, reason, detail } };
+      const { scope, reason, detail, sessionId } = denial;
+      const user = who.user ?? '';
+      return auditEvents.execDenied({ grantId: scope.grantId, user, target: scope.target, ...(sessionId === null ? {} : { sessionId }), reason, detail });
     }
     case 'hostkey':
-      return { type: 'hostkey.mismatch', payload: { ...denial.target, presented: denial.presented, user: who.user } };
+      return auditEvents.hostkeyMismatch({ ...denial.target, presented: denial.presented, user: who.user ?? '' });
     case 'recording':
-      return { type: 'recording.failure', payload: { ...denial.details, problem: denial.problem } };
+      return auditEvents.recordingFailure(denial.failure);
     case 'none':
       return null;
   }

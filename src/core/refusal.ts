@@ -3,8 +3,8 @@
  * decorator turns into one audit event), the one line the user is told, and the exit status.
  * Handlers return refusals; they never write audit events or user messages for them.
  */
-import type { JsonValue } from './audit-events.js';
-import type { GrantId } from './model.js';
+import type { ChannelDenialDetails, ExecDenialReason, HostkeyMismatch, RecordingFailure } from './audit-payloads.js';
+import type { GrantId, SessionId } from './model.js';
 
 /** Where the refused thing sits, when it is known (after a grant was chosen). */
 export interface DenialScope {
@@ -14,25 +14,19 @@ export interface DenialScope {
 
 export type Denial =
   /** A channel or request: x11, auth-agent, subsystem, direct-tcpip, a global request, a session. */
-  | {
-      readonly on: 'channel';
-      readonly kind: string;
-      readonly reason: string | null;
-      readonly scope: DenialScope | null;
-      readonly details: Readonly<Record<string, JsonValue>>;
-    }
+  | { readonly on: 'channel'; readonly kind: string; readonly details: ChannelDenialDetails }
   /** A command (exec, or a line of the restricted prompt). */
   | {
       readonly on: 'exec';
-      readonly reason: string;
-      readonly detail: string | null;
+      readonly reason: ExecDenialReason;
+      readonly detail: string;
       readonly scope: DenialScope;
-      readonly details: Readonly<Record<string, JsonValue>>;
+      readonly sessionId: SessionId | null;
     }
   /** The target presented another host key than the pinned one (or none is pinned). */
-  | { readonly on: 'hostkey'; readonly target: Readonly<Record<string, JsonValue>>; readonly presented: string | null }
+  | { readonly on: 'hostkey'; readonly target: Omit<HostkeyMismatch, 'user' | 'presented'>; readonly presented: string | null }
   /** The recording could not be opened and recordings are strict. */
-  | { readonly on: 'recording'; readonly problem: string; readonly details: Readonly<Record<string, JsonValue>> }
+  | { readonly on: 'recording'; readonly failure: RecordingFailure }
   /** Nothing worth a record: the user gave no usable choice, or the target is down. */
   | { readonly on: 'none' };
 
@@ -47,46 +41,24 @@ export interface Refusal {
 export const isRefusal = (value: unknown): value is Refusal =>
   typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false && 'denial' in value;
 
+const refusal = (denial: Denial, line: string | null, exitStatus: number): Refusal => ({ ok: false, denial, line, exitStatus });
+
 export const refuse = {
   channel: (
     kind: string,
-    options: {
-      readonly reason?: string;
-      readonly scope?: DenialScope;
-      readonly details?: Readonly<Record<string, JsonValue>>;
-      readonly line?: string;
-      readonly exitStatus?: number;
-    } = {},
-  ): Refusal => ({
-    ok: false,
-    denial: { on: 'channel', kind, reason: options.reason ?? null, scope: options.scope ?? null, details: options.details ?? {} },
-    line: options.line ?? null,
-    exitStatus: options.exitStatus ?? 1,
-  }),
+    options: { readonly details?: ChannelDenialDetails; readonly line?: string; readonly exitStatus?: number } = {},
+  ): Refusal => refusal({ on: 'channel', kind, details: options.details ?? {} }, options.line ?? null, options.exitStatus ?? 1),
   exec: (
     scope: DenialScope,
-    reason: string,
-    detail: string | null,
+    reason: ExecDenialReason,
+    detail: string,
     line: string,
     exitStatus: number,
-    details: Readonly<Record<string, JsonValue>> = {},
-  ): Refusal => ({
-    ok: false,
-    denial: { on: 'exec', reason, detail, scope, details },
-    line,
-    exitStatus,
-  }),
-  hostKey: (target: Readonly<Record<string, JsonValue>>, presented: string | null, line: string, exitStatus: number): Refusal => ({
-    ok: false,
-    denial: { on: 'hostkey', target, presented },
-    line,
-    exitStatus,
-  }),
-  recording: (problem: string, details: Readonly<Record<string, JsonValue>>, line: string, exitStatus: number): Refusal => ({
-    ok: false,
-    denial: { on: 'recording', problem, details },
-    line,
-    exitStatus,
-  }),
-  quietly: (line: string | null, exitStatus: number): Refusal => ({ ok: false, denial: { on: 'none' }, line, exitStatus }),
+    sessionId: SessionId | null = null,
+  ): Refusal => refusal({ on: 'exec', reason, detail, scope, sessionId }, line, exitStatus),
+  hostKey: (target: Omit<HostkeyMismatch, 'user' | 'presented'>, presented: string | null, line: string, exitStatus: number): Refusal =>
+    refusal({ on: 'hostkey', target, presented }, line, exitStatus),
+  recording: (failure: RecordingFailure, line: string, exitStatus: number): Refusal =>
+    refusal({ on: 'recording', failure }, line, exitStatus),
+  quietly: (line: string | null, exitStatus: number): Refusal => refusal({ on: 'none' }, line, exitStatus),
 };

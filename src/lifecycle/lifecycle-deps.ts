@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import type { AuditEvent, JsonValue } from '../core/audit-events.js';
+import { auditEvents, type AuditEvent } from '../core/audit-events.js';
+import type { RecordingFailureStage, SessionRef } from '../core/audit-payloads.js';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import type { Logger } from '../logging/logger.js';
@@ -14,19 +16,18 @@ export interface LifecycleDeps {
   readonly signingKey: KeyObject;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Appends an event whose failed write is logged, never fatal to the session. */
-  auditLogged(event: AuditEvent, actor: string): Promise<void>;
-  /** Sees each event written with a session row (session.start, session.end): the metrics. */
-  observe(event: AuditEvent): void;
+  readonly auditor: Auditor;
+  /** Tells the auditor's listeners (the metrics) of an event written with a session row. */
+  announce(event: AuditEvent): void;
 }
 
-/** Audits a recording problem (`recording.failure`) at `stage`; a failed write is logged. */
+/** Audits a recording problem (`recording.failure`) at `stage`. */
 export function recordingFailure(
   deps: LifecycleDeps,
-  subject: Readonly<Record<string, JsonValue>>,
-  stage: string,
+  subject: SessionRef & { readonly mode?: 'strict' | 'best_effort' },
+  stage: RecordingFailureStage,
   problem: string,
   actor: string,
 ): Promise<void> {
-  return deps.auditLogged({ type: 'recording.failure', payload: { ...subject, stage, problem } }, actor);
+  return deps.auditor.record(auditEvents.recordingFailure({ ...subject, stage, problem }), actor);
 }

@@ -2,6 +2,7 @@
  * Opening a session's record: the recording first (before any byte is relayed; refused or
  * continued without it according to `recordings.mode`), then the row with `session.start`.
  */
+import { auditEvents } from '../core/audit-events.js';
 import { refuse, type Refusal } from '../core/refusal.js';
 import { actorOf } from '../core/login.js';
 import { messages } from '../core/user-messages.js';
@@ -33,21 +34,19 @@ export async function openSession(deps: LifecycleDeps, opening: SessionOpening):
   });
   if (!opened.ok) {
     log.error({ problem: opened.problem, mode: deps.taps.mode }, 'recording cannot be opened');
-    const details = { ...subject, mode: deps.taps.mode, stage: 'open' };
-    if (strict) return refuse.recording(opened.problem, details, messages.recordingRefused(), GATEHOUSE_EXIT);
+    const failure = { ...subject, mode: deps.taps.mode, stage: 'open', problem: opened.problem } as const;
+    if (strict) return refuse.recording(failure, messages.recordingRefused(), GATEHOUSE_EXIT);
     await recordingFailure(deps, { ...subject, mode: deps.taps.mode }, 'open', opened.problem, actor);
   }
   const tap: SessionTap | null = opened.ok ? opened.tap : null;
-  const started = {
-    type: 'session.start',
-    payload: { ...subject, kind: command === null ? 'shell' : 'exec', command, pty: pty !== null, remoteAddr: opening.remoteAddr },
-  } as const;
+  const kind = command === null ? 'shell' : 'exec';
+  const started = auditEvents.sessionStart({ ...subject, kind, command, pty: pty !== null, remoteAddr: opening.remoteAddr });
   const row = { id: sessionId, grantId: grant.id, userId: grant.userId, targetId: target.id, startedAt: opening.startedAt };
   await deps.store.sessions.start({ ...row, recordingPath: tap?.relativePath ?? null }, started, actor).catch(async (err: unknown) => {
     await tap?.close().catch(() => undefined);
     throw err;
   });
-  deps.observe(started);
+  deps.announce(started);
 
   let failure: string | null = null;
   let endSession: ((line: string) => void) | null = null;

@@ -7,6 +7,7 @@
  * a live session whose recording is already sealed and signed: that seal is kept (no second
  * event; the existing manifest must match).
  */
+import type { SessionRef } from '../core/audit-payloads.js';
 import type { Session } from '../core/model.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
 import { sealInterrupted } from '../recording/seal-interrupted.js';
@@ -27,7 +28,7 @@ export async function recoverInterruptedSessions(deps: LifecycleDeps): Promise<n
   }
   for (const s of open) {
     const [user, target] = await Promise.all([store.users.get(s.userId), store.targets.get(s.targetId)]);
-    const subject = { sessionId: s.id, grantId: s.grantId, user: user?.name ?? null, target: target?.name ?? null };
+    const subject = { sessionId: s.id, grantId: s.grantId, user: user?.name ?? `#${s.userId}`, target: target?.name ?? `#${s.targetId}` };
     const ending = { sessionId: s.id, subject, actor: ACTOR, reason: 'interrupted', exitStatus: null, bytesIn: null, bytesOut: null } as const;
     const facts = await trimRecording(deps, s, subject);
     const recording = facts === null ? null : { facts, alreadySealed: sealedBefore.has(s.id) };
@@ -42,7 +43,7 @@ export async function recoverInterruptedSessions(deps: LifecycleDeps): Promise<n
 async function trimRecording(
   deps: LifecycleDeps,
   s: Session,
-  subject: Readonly<Record<string, string | number | null>>,
+  subject: SessionRef,
 ): Promise<RecordingFacts | null> {
   if (s.recordingPath === null) return null;
   const failure = async (problem: string): Promise<null> => {

@@ -2,7 +2,8 @@
  * The one seal of a session (DESIGN.md §6), for a live close and for crash recovery alike: sign
  * the recording's manifest, append `recording.sealed`, then end the row with `session.end`.
  */
-import type { JsonValue } from '../core/audit-events.js';
+import { auditEvents } from '../core/audit-events.js';
+import type { SessionRef } from '../core/audit-payloads.js';
 import type { SessionEndReason, SessionId } from '../core/model.js';
 import { readManifest, writeManifest } from '../recording/manifest.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
@@ -21,7 +22,7 @@ export interface RecordingFacts {
 export interface SessionEnding {
   readonly sessionId: SessionId;
   /** sessionId, grantId, user, target: what every session event carries. */
-  readonly subject: Readonly<Record<string, JsonValue>>;
+  readonly subject: SessionRef;
   readonly actor: string;
   readonly reason: SessionEndReason;
   readonly exitStatus: number | null;
@@ -50,8 +51,8 @@ async function sealRecording(
     await recordingFailure(deps, subject, ending.reason === 'interrupted' ? 'recovery' : 'manifest', problem, actor);
   }
   if (alreadySealed) return;
-  const interrupted = facts.trimmedBytes === undefined ? {} : { interrupted: true, trimmedBytes: facts.trimmedBytes };
-  await deps.auditLogged({ type: 'recording.sealed', payload: { ...subject, ...fields, ...interrupted } }, actor);
+  const interrupted = facts.trimmedBytes === undefined ? {} : ({ interrupted: true, trimmedBytes: facts.trimmedBytes } as const);
+  await deps.auditor.record(auditEvents.recordingSealed({ ...subject, ...fields, ...interrupted }), actor);
 }
 
 async function signManifest(
@@ -82,8 +83,8 @@ export async function sealSession(
 ): Promise<void> {
   if (recording !== null) await sealRecording(deps, ending, recording.facts, recording.alreadySealed);
   const { sessionId, subject, reason, exitStatus, bytesIn, bytesOut, actor } = ending;
-  const ended = { type: 'session.end', payload: { ...subject, reason, exitStatus, bytesIn, bytesOut } } as const;
+  const ended = auditEvents.sessionEnd({ ...subject, reason, exitStatus, bytesIn, bytesOut });
   const row = { endedAt: deps.clock.now(), reason, exitStatus, bytes: recording?.facts.bytes ?? null, sha256: recording?.facts.sha256 ?? null };
   await deps.store.sessions.end(sessionId, row, ended, actor);
-  deps.observe(ended);
+  deps.announce(ended);
 }

@@ -1,13 +1,12 @@
 /**
  * gatehouse's own metrics (issue 7), fed by the audit events the ssh layer records: every
- * decision at the door and every session end is an audit event already, so counting them where
- * they pass through the AccessGate port needs no hook inside the session handlers.
+ * decision at the door and every session end is an audit event already, so the metrics listen
+ * to the Auditor (main.ts subscribes observe) and need no hook inside the session handlers.
  */
-import type { AuditEvent, JsonValue } from '../core/audit-events.js';
+import type { AuditEvent } from '../core/audit-events.js';
 import { MetricsRegistry, type Counter } from './registry.js';
 
-const str = (v: JsonValue | undefined): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const num = (v: JsonValue | undefined): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+const num = (v: number | null): number => (v !== null && Number.isFinite(v) && v > 0 ? v : 0);
 
 /** Label values stay short and tame whatever a client sent (global request names are free text). */
 const tame = (text: string): string => text.toLowerCase().replace(/[^a-z0-9._@-]/g, '_').slice(0, 48);
@@ -18,16 +17,15 @@ const tame = (text: string): string => text.toLowerCase().replace(/[^a-z0-9._@-]
  * prefixed with what was refused (`exec.no_match`, `session.grant.revoked`, `channel.direct-tcpip`).
  */
 export function denialReason(event: AuditEvent): string | null {
-  const p = event.payload;
   switch (event.type) {
     case 'auth.failure':
-      return tame(str(p['reason']) ?? 'unknown');
+      return tame(event.payload.reason);
     case 'exec.denied':
-      return tame(`exec.${str(p['reason']) ?? 'unknown'}`);
+      return tame(`exec.${event.payload.reason}`);
     case 'channel.denied': {
-      const kind = str(p['kind']) ?? 'unknown';
-      const reason = str(p['reason']);
-      return tame(reason === null ? `channel.${kind}` : `${kind}.${reason}`);
+      const kind = event.payload.kind === '' ? 'unknown' : event.payload.kind;
+      const { reason } = event.payload;
+      return tame(reason === undefined ? `channel.${kind}` : `${kind}.${reason}`);
     }
     case 'hostkey.mismatch':
       return 'hostkey.mismatch';
@@ -68,13 +66,22 @@ export class GatehouseMetrics {
 
   /** Counts one audit event that was written (call it after the write succeeded). */
   observe(event: AuditEvent): void {
-    const p = event.payload;
-    if (event.type === 'auth.success') this.logins.inc({ result: 'success' });
-    else if (event.type === 'auth.failure') this.logins.inc({ result: 'failure' });
-    else if (event.type === 'recording.failure') this.recordingFailures.inc();
-    else if (event.type === 'session.end') {
-      this.bytes.inc({ direction: 'in' }, num(p['bytesIn']));
-      this.bytes.inc({ direction: 'out' }, num(p['bytesOut']));
+    switch (event.type) {
+      case 'auth.success':
+        this.logins.inc({ result: 'success' });
+        break;
+      case 'auth.failure':
+        this.logins.inc({ result: 'failure' });
+        break;
+      case 'recording.failure':
+        this.recordingFailures.inc();
+        break;
+      case 'session.end':
+        this.bytes.inc({ direction: 'in' }, num(event.payload.bytesIn));
+        this.bytes.inc({ direction: 'out' }, num(event.payload.bytesOut));
+        break;
+      default:
+        break;
     }
     const reason = denialReason(event);
     if (reason !== null) this.denials.inc({ reason });

@@ -7,7 +7,7 @@ import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { link, open, readFile, unlink } from 'node:fs/promises';
 import ssh2 from 'ssh2';
-import { canonicalJson } from '../core/audit-events.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import { GatehouseError } from '../core/errors.js';
 import { manifestPathOf, resolveRecordingPath, sessionIdOfRelativePath } from './recording-path.js';
 

@@ -1,30 +1,46 @@
 import type { AuditEvent } from '../core/audit-events.js';
+import type { Auditor } from '../core/auditor.js';
 import { actorOf } from '../core/login.js';
 import { isRefusal, type Refusal } from '../core/refusal.js';
 import { refusalEvent, type Refused } from '../core/refusal-event.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConnectionHandler, SessionChannelHandler, Verdict } from './handler.js';
 
-/** Writes one audit event; whether a failed write throws is the auditor's per-event policy. */
-export type RecordAudit = (event: AuditEvent, actor: string) => Promise<void>;
+/**
+ * Refused requests one connection may make before it is closed: a client cannot grow the audit
+ * chain without bound by repeating a refused request (an ssh client makes a handful at most).
+ */
+export const MAX_REFUSALS_PER_CONNECTION = 64;
 
 /** Turns refusals (and allowed decisions inside a session) into audit events: the one place. */
 export class SessionAudit {
+  private refusals = 0;
+
   constructor(
-    private readonly record: RecordAudit,
+    private readonly auditor: Auditor,
     private readonly who: Refused,
     private readonly logger: Logger,
+    /** Closes the connection (too many refusals). */
+    private readonly disconnect: () => void,
   ) {}
 
   async decision(decision: AuditEvent | Refusal): Promise<void> {
     if (!isRefusal(decision)) {
-      await this.record(decision, this.actor);
+      await this.auditor.record(decision, this.actor);
       return;
     }
     const event = refusalEvent(decision.denial, this.who);
     if (event === null) return;
+    this.refusals += 1;
+    if (this.refusals > MAX_REFUSALS_PER_CONNECTION) {
+      if (this.refusals === MAX_REFUSALS_PER_CONNECTION + 1) {
+        this.logger.warn({ limit: MAX_REFUSALS_PER_CONNECTION }, 'too many refused requests; connection closed');
+        this.disconnect();
+      }
+      return;
+    }
     this.logger.info({ refused: event.type }, 'refused');
-    await this.record(event, this.actor);
+    await this.auditor.record(event, this.actor);
   }
 
   /** For synchronous protocol answers: the refusal is answered at once, its event written after. */

@@ -4,7 +4,7 @@
  * canonical, re-quoted argv without a pty and without env; a shell request with a pty gets the
  * restricted prompt, whose every line is decided the same way; without a pty it is refused.
  */
-import type { AuditEvent, JsonValue } from '../core/audit-events.js';
+import { auditEvents, type AuditEventOf } from '../core/audit-events.js';
 import { matchCommand, quoteArgv } from '../core/command-policy.js';
 import type { Grant, SessionId, Target } from '../core/model.js';
 import { refuse, type Refusal } from '../core/refusal.js';
@@ -33,19 +33,20 @@ export interface CommandScope {
 }
 
 export type CommandDecision =
-  | { readonly ok: true; readonly argv: readonly string[]; readonly command: string; readonly event: AuditEvent }
+  | { readonly ok: true; readonly argv: readonly string[]; readonly command: string; readonly event: AuditEventOf<'exec.allowed'> }
   | Refusal;
 
 /** Matches `command` against the grant's allowlist: an `exec.allowed` event, or a refusal. */
-export function decideCommand(scope: CommandScope, command: string, extra: Readonly<Record<string, JsonValue>> = {}): CommandDecision {
+export function decideCommand(scope: CommandScope, command: string, sessionId: SessionId | null = null): CommandDecision {
   const { grant, target, userName } = scope;
   const match = matchCommand(command, grant.allowlist);
   if (!match.ok) {
     const where = { target: target.name, grantId: grant.id };
-    return refuse.exec(where, match.reason, match.detail, commandMessages.notAllowed(grant), COMMAND_DENIED_EXIT, extra);
+    return refuse.exec(where, match.reason, match.detail, commandMessages.notAllowed(grant), COMMAND_DENIED_EXIT, sessionId);
   }
-  const payload = { grantId: grant.id, user: userName, target: target.name, ...extra, argv: match.argv, pattern: match.pattern };
-  return { ok: true, argv: match.argv, command: quoteArgv(match.argv), event: { type: 'exec.allowed', payload } };
+  const inSession = sessionId === null ? {} : { sessionId };
+  const event = auditEvents.execAllowed({ grantId: grant.id, user: userName, target: target.name, ...inSession, argv: match.argv, pattern: match.pattern });
+  return { ok: true, argv: match.argv, command: quoteArgv(match.argv), event };
 }
 
 export interface CommandsPlan {
@@ -53,7 +54,7 @@ export interface CommandsPlan {
   readonly command: string | null;
   readonly open: OpenTarget;
   /** What to audit before the session starts (an allowed exec). */
-  readonly allowed: AuditEvent | null;
+  readonly allowed: AuditEventOf<'exec.allowed'> | null;
 }
 
 /** Decides a session channel under a `commands` grant. */
@@ -76,7 +77,7 @@ export function planCommandsGrant(
   }
   if (pty === null) {
     const line = commandMessages.promptNeedsPty(grant, `${userName}+${target.name}`);
-    return refuse.channel('session', { reason: 'mode.commands', scope: { target: target.name, grantId: grant.id }, line });
+    return refuse.channel('session', { details: { target: target.name, grantId: grant.id, reason: 'mode.commands' }, line });
   }
   const open: OpenTarget = async (link, current, sessionId) =>
     new RestrictedPrompt({
@@ -88,7 +89,7 @@ export function planCommandsGrant(
       cols: current !== null && current.cols > 0 ? current.cols : 80,
       link,
       check: async (line) => {
-        const decided = decideCommand(scope, line, { sessionId });
+        const decided = decideCommand(scope, line, sessionId);
         await ctx.audit(decided.ok ? decided.event : decided);
         return decided.ok ? decided : { ok: false };
       },

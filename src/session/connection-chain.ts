@@ -4,7 +4,8 @@ import { refuse } from '../core/refusal.js';
 import type { Logger } from '../logging/logger.js';
 import { ConnectionLinks } from '../targets/connection-links.js';
 import type { TargetDialer } from '../targets/target-link.js';
-import { auditedConnection, SessionAudit, type RecordAudit } from './audit-handlers.js';
+import type { Auditor } from '../core/auditor.js';
+import { auditedConnection, SessionAudit } from './audit-handlers.js';
 import type { ConnectionHandler } from './handler.js';
 import type { LiveSession, LiveSessions } from './live-sessions.js';
 import { policyConnection, policySessionChannel } from './policy-handlers.js';
@@ -15,7 +16,7 @@ export interface ChainDeps {
   readonly gate: AccessGate;
   readonly lifecycle: SessionLifecycle;
   readonly dialer: TargetDialer;
-  readonly audit: RecordAudit;
+  readonly auditor: Auditor;
   readonly clock: Clock;
   readonly live: LiveSessions;
   readonly maxSessions: number;
@@ -49,9 +50,9 @@ export class ConnectionSessions {
     void this.links.get(only.target);
   }
 
-  handler(outcome: LoginOutcome, logger: Logger, touch: () => void): ConnectionHandler {
+  handler(outcome: LoginOutcome, logger: Logger, touch: () => void, disconnect: () => void): ConnectionHandler {
     const { deps } = this;
-    const audit = new SessionAudit(deps.audit, { user: outcome.userName, remoteAddr: this.remoteAddr }, logger);
+    const audit = new SessionAudit(deps.auditor, { user: outcome.userName, remoteAddr: this.remoteAddr }, logger, disconnect);
     const ctx = {
       outcome,
       gate: deps.gate,

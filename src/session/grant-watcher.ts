@@ -1,3 +1,5 @@
+import { auditEvents } from '../core/audit-events.js';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { LiveSession, LiveSessions } from './live-sessions.js';
@@ -18,6 +20,7 @@ const RECHECK_FAILURE_LIMIT_MS = 5_000;
 export function startGrantWatcher(deps: {
   readonly live: LiveSessions;
   readonly gate: AccessGate;
+  readonly auditor: Auditor;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly intervalMs?: number;
@@ -59,12 +62,7 @@ export function startGrantWatcher(deps: {
         for (const m of WARN_MINUTES) if (m >= minutes) s.warned.add(m);
         s.notify(messages.expiryWarning(check.grant, left));
         // Not awaited: a CLI holding the write lock must not delay the re-checks of other grants.
-        gate
-          .recordAudit(
-            { type: 'session.warning', payload: { sessionId: s.id, grantId: s.grant.id, minutesLeft: minutes } },
-            'gatehouse',
-          )
-          .catch((err: unknown) => logger.error({ err }, 'warning audit failed'));
+        void deps.auditor.record(auditEvents.sessionWarning({ sessionId: s.id, grantId: s.grant.id, minutesLeft: minutes }), 'gatehouse');
       }
     }
   };

@@ -26,11 +26,11 @@ export function policyConnection(inner: ConnectionHandler, limits: ConnectionLim
   return {
     ...inner,
     otherChannel: (kind, details) => refuse.channel(kind, { details: { ...details } }),
-    globalRequest: (name) => refuse.channel(name),
+    globalRequest: (name) => refuse.channel(name.slice(0, 64)),
     sessionChannel: () => {
       if (limits.isDraining()) return refuse.quietly(null, 1);
       if (open >= limits.maxSessions) {
-        return refuse.channel('session', { reason: 'max_sessions', details: { limit: limits.maxSessions } });
+        return refuse.channel('session', { details: { reason: 'max_sessions', limit: limits.maxSessions } });
       }
       const handler = inner.sessionChannel();
       if (!('start' in handler)) return handler;

@@ -3,7 +3,6 @@
  * on the Store port (src/adapters/store-access-gate.ts); the ssh side never imports store/.
  */
 import type { AccessFacts } from '../core/access-policy.js';
-import type { AuditEvent } from '../core/audit-events.js';
 import type { GrantId, EpochMs, Grant, SessionEndReason, SessionId, Target } from '../core/model.js';
 import type { Actor } from '../core/ports.js';
 import type { Refusal } from '../core/refusal.js';
@@ -24,7 +23,6 @@ export interface AccessGate {
   loadFactsForAllTargets(userName: string, keyFingerprint: string): Promise<AllTargetFacts>;
   /** Records `I agree` (the store writes the nda.acknowledge audit event). */
   acknowledgeNda(grantId: GrantId, now: EpochMs, actor: Actor): Promise<void>;
-  recordAudit(event: AuditEvent, actor: Actor): Promise<void>;
   /** Ids of live sessions an admin asked to end (`gatehouse session kill`). */
   killRequested(): Promise<SessionId[]>;
 }

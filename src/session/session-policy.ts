@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../core/audit-events.js';
+import type { AuditEventOf } from '../core/audit-events.js';
 import { isFileTransferCommand } from '../core/channel-policy.js';
 import type { Choice } from '../core/login.js';
 import type { Grant } from '../core/model.js';
@@ -17,7 +17,7 @@ export interface SessionPlan {
   readonly command: string | null;
   readonly open: OpenTarget;
   /** An allowed command's event, audited before the session starts. */
-  readonly allowed: AuditEvent | null;
+  readonly allowed: AuditEventOf<'exec.allowed'> | null;
 }
 
 /**
@@ -36,11 +36,11 @@ export async function decideSession(
   const { target } = choice;
   const check = await recheckGrant(ctx.gate, outcome.userName, target.name, outcome.fingerprint, choice.grant, clock.now());
   const scope = { target: target.name, grantId: choice.grant.id };
-  if (!check.ok) return refuse.channel('session', { reason: check.reason, scope, line: messages.accessDenied() });
+  if (!check.ok) return refuse.channel('session', { details: { ...scope, reason: check.reason }, line: messages.accessDenied() });
   const grant = check.grant;
   if (target.kind === 'command' && grant.mode === 'shell' && command !== null) {
     // A command target runs its own program only; an exec is for allowlisted arguments (commands grants).
-    return refuse.exec(scope, 'command_target.fixed_program', null, messages.commandTargetFixedProgram(target.name), 1);
+    return refuse.exec(scope, 'command_target.fixed_program', 'a command target runs its own program only', messages.commandTargetFixedProgram(target.name), 1);
   }
   let plan: SessionPlan = {
     grant,
@@ -54,7 +54,7 @@ export async function decideSession(
     plan = { grant, ...commands };
   }
   if (plan.command !== null && isFileTransferCommand(plan.command)) {
-    return refuse.exec(scope, 'file_transfer', null, messages.fileTransferRefused(), 1);
+    return refuse.exec(scope, 'file_transfer', 'file transfer is not offered', messages.fileTransferRefused(), 1);
   }
   return plan;
 }

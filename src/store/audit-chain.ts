@@ -4,7 +4,8 @@
  * canonical JSON text itself, so any edit of a stored byte shows.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson, type AuditEvent, type JsonValue } from '../core/audit-events.js';
+import type { AuditEvent } from '../core/audit-events.js';
+import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import type { AuditRecord, EpochMs } from '../core/model.js';
 import type { Database } from './database.js';
 import { auditFromRow, type AuditRow } from './rows.js';

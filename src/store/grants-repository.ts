@@ -2,6 +2,7 @@ import { GatehouseError } from '../core/errors.js';
 import { checkGrantRules } from '../core/grant-rules.js';
 import type { EpochMs, Grant, GrantId, TargetId, UserId } from '../core/model.js';
 import type { Actor, GrantRepository, NewGrant } from '../core/ports.js';
+import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireTarget, requireUser, type StoreContext } from './context.js';
 import type { Database, SqlValue } from './database.js';
@@ -62,20 +63,17 @@ export class SqliteGrantRepository implements GrantRepository {
       const created = grantFromRow(row);
       await appendAuditEvent(
         db,
-        {
-          type: 'grant.create',
-          payload: {
-            grant: created.id,
-            user: user.name,
-            target: target.name,
-            nda: nda.id,
-            startsAt: created.startsAt,
-            endsAt: created.endsAt,
-            mode: created.mode,
-            allowlist,
-            reason: created.reason,
-          },
-        },
+        auditEvents.grantCreate({
+          grantId: created.id,
+          user: user.name,
+          target: target.name,
+          ndaId: nda.id,
+          startsAt: created.startsAt,
+          endsAt: created.endsAt,
+          mode: created.mode,
+          allowlist,
+          reason: created.reason,
+        }),
         actor,
         this.ctx.clock.now(),
       );
@@ -148,7 +146,7 @@ export class SqliteGrantRepository implements GrantRepository {
       if (!row) throw new Error('grants update returned no row');
       await appendAuditEvent(
         db,
-        { type: 'grant.revoke', payload: { grant: id, reason } },
+        auditEvents.grantRevoke({ grantId: id, reason }),
         actor,
         this.ctx.clock.now(),
       );
@@ -168,7 +166,7 @@ export class SqliteGrantRepository implements GrantRepository {
       if (!row) throw new Error('grants update returned no row');
       await appendAuditEvent(
         db,
-        { type: 'nda.acknowledge', payload: { grant: id, nda: grant.ndaId, user: grant.userId } },
+        auditEvents.ndaAcknowledge({ grantId: id, ndaId: grant.ndaId, userId: grant.userId }),
         actor,
         this.ctx.clock.now(),
       );

@@ -1,6 +1,7 @@
 import { GatehouseError } from '../core/errors.js';
 import type { Nda, NdaId } from '../core/model.js';
 import type { Actor, NdaRepository, NewNda } from '../core/ports.js';
+import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireUser, type StoreContext } from './context.js';
 import type { Database } from './database.js';
@@ -30,18 +31,15 @@ export class SqliteNdaRepository implements NdaRepository {
       const created = ndaFromRow(row);
       await appendAuditEvent(
         db,
-        {
-          type: 'nda.create',
-          payload: {
-            nda: created.id,
-            user: user.name,
-            title: created.title,
-            ref: created.ref,
-            signedAt: created.signedAt,
-            expiresAt: created.expiresAt,
-            documentSha256: created.documentSha256,
-          },
-        },
+        auditEvents.ndaCreate({
+          ndaId: created.id,
+          user: user.name,
+          title: created.title,
+          ref: created.ref,
+          signedAt: created.signedAt,
+          expiresAt: created.expiresAt,
+          documentSha256: created.documentSha256,
+        }),
         actor,
         now,
       );
@@ -79,7 +77,7 @@ export class SqliteNdaRepository implements NdaRepository {
         [now, reason, id],
       );
       if (!row) throw new Error('ndas update returned no row');
-      await appendAuditEvent(db, { type: 'nda.revoke', payload: { nda: id, reason } }, actor, now);
+      await appendAuditEvent(db, auditEvents.ndaRevoke({ ndaId: id, reason }), actor, now);
       return ndaFromRow(row);
     });
   }

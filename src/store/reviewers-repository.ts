@@ -9,6 +9,7 @@ import type {
   ReviewSession,
   ReviewSessionQuery,
 } from '../core/reviewer.js';
+import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
@@ -65,7 +66,7 @@ export class SqliteReviewerRepository implements ReviewerRepository {
       if (!row) throw new Error('reviewers insert returned no row');
       await appendAuditEvent(
         db,
-        { type: 'reviewer.create', payload: { reviewer: name, password: passwordHash !== null } },
+        auditEvents.reviewerCreate({ reviewer: name, password: passwordHash !== null }),
         actor,
         now,
       );

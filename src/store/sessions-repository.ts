@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../core/audit-events.js';
+import { auditEvents, type AuditEventOf } from '../core/audit-events.js';
 import { GatehouseError, isGatehouseError } from '../core/errors.js';
 import type { EpochMs, Session, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
@@ -26,7 +26,7 @@ async function requireLiveSession(db: Database, id: SessionId): Promise<Session>
 export class SqliteSessionRepository implements SessionRepository {
   constructor(private readonly ctx: StoreContext) {}
 
-  async start(session: NewSession, event: AuditEvent, actor: Actor): Promise<Session> {
+  async start(session: NewSession, event: AuditEventOf<'session.start'>, actor: Actor): Promise<Session> {
     try {
       return await this.ctx.tx.write(async (db) => {
         const row = await db.get<SessionRow>(
@@ -55,7 +55,7 @@ export class SqliteSessionRepository implements SessionRepository {
     }
   }
 
-  end(id: SessionId, end: SessionEnd, event: AuditEvent, actor: Actor): Promise<Session> {
+  end(id: SessionId, end: SessionEnd, event: AuditEventOf<'session.end'>, actor: Actor): Promise<Session> {
     return this.ctx.tx.write(async (db) => {
       const row = await db.get<SessionRow>(
         `UPDATE sessions SET ended_at = ?, end_reason = ?, exit_status = ?, bytes = ?, sha256 = ?
@@ -123,7 +123,7 @@ export class SqliteSessionRepository implements SessionRepository {
       if (result.changes === 0) return;
       await appendAuditEvent(
         db,
-        { type: 'session.kill', payload: { session: id } },
+        auditEvents.sessionKill({ sessionId: id }),
         actor,
         this.ctx.clock.now(),
       );

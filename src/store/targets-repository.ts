@@ -3,6 +3,7 @@ import type { SshTarget, Target, TargetId } from '../core/model.js';
 import { checkCommandTarget } from '../core/command-target.js';
 import { checkName } from '../core/names.js';
 import type { Actor, NewTarget, TargetRepository } from '../core/ports.js';
+import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireTarget, targetByName, type StoreContext } from './context.js';
 import { sshTargetFromRow, targetFromRow, type TargetRow } from './rows.js';
@@ -43,16 +44,13 @@ export class SqliteTargetRepository implements TargetRepository {
             );
       if (!row) throw new Error('targets insert returned no row');
       const created = targetFromRow(row);
-      const details =
+      const named = { target: created.name, targetId: created.id };
+      const event = auditEvents.targetCreate(
         created.kind === 'command'
-          ? { kind: 'command', command: [...created.command], envKeys: Object.keys(created.env).sort() }
-          : { kind: 'ssh', host: created.host, port: created.port, login: created.login, hostKey: created.hostKey };
-      await appendAuditEvent(
-        db,
-        { type: 'target.create', payload: { target: created.name, targetId: created.id, ...details } },
-        actor,
-        now,
+          ? { ...named, kind: 'command', command: [...created.command], envKeys: Object.keys(created.env).sort() }
+          : { ...named, kind: 'ssh', host: created.host, port: created.port, login: created.login, hostKey: created.hostKey },
       );
+      await appendAuditEvent(db, event, actor, now);
       return created;
     });
   }
@@ -94,7 +92,7 @@ export class SqliteTargetRepository implements TargetRepository {
       await db.run('UPDATE targets SET removed_at = ? WHERE id = ?', [now, target.id]);
       await appendAuditEvent(
         db,
-        { type: 'target.remove', payload: { target: name, targetId: target.id } },
+        auditEvents.targetRemove({ target: name, targetId: target.id }),
         actor,
         now,
       );
@@ -114,10 +112,7 @@ export class SqliteTargetRepository implements TargetRepository {
       if (!row) throw new Error('targets update returned no row');
       await appendAuditEvent(
         db,
-        {
-          type: 'target.pin',
-          payload: { target: name, targetId: target.id, previous: target.hostKey, hostKey },
-        },
+        auditEvents.targetPin({ target: name, targetId: target.id, previous: target.hostKey, hostKey }),
         actor,
         this.ctx.clock.now(),
       );

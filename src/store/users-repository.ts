@@ -2,6 +2,7 @@ import { GatehouseError } from '../core/errors.js';
 import type { User, UserId, UserKey } from '../core/model.js';
 import { checkName, quoteForMessage } from '../core/names.js';
 import type { Actor, NewKey, UserRepository } from '../core/ports.js';
+import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireUser, userByName, type StoreContext } from './context.js';
 import type { Database } from './database.js';
@@ -47,10 +48,7 @@ export class SqliteUserRepository implements UserRepository {
       await insertKey(db, user, key, now);
       await appendAuditEvent(
         db,
-        {
-          type: 'user.create',
-          payload: { user: name, userId: user.id, fingerprint: key.fingerprint },
-        },
+        auditEvents.userCreate({ user: name, userId: user.id, fingerprint: key.fingerprint }),
         actor,
         now,
       );
@@ -85,10 +83,7 @@ export class SqliteUserRepository implements UserRepository {
       if (!row) throw new Error('users update returned no row');
       await appendAuditEvent(
         db,
-        {
-          type: disabled ? 'user.disable' : 'user.enable',
-          payload: { user: name, userId: user.id },
-        },
+        (disabled ? auditEvents.userDisable : auditEvents.userEnable)({ user: name, userId: user.id }),
         actor,
         this.ctx.clock.now(),
       );
@@ -111,10 +106,7 @@ export class SqliteUserRepository implements UserRepository {
       const added = await insertKey(db, user, key, now);
       await appendAuditEvent(
         db,
-        {
-          type: 'user.key.add',
-          payload: { user: name, userId: user.id, fingerprint: key.fingerprint },
-        },
+        auditEvents.userKeyAdd({ user: name, userId: user.id, fingerprint: key.fingerprint }),
         actor,
         now,
       );
@@ -137,7 +129,7 @@ export class SqliteUserRepository implements UserRepository {
       }
       await appendAuditEvent(
         db,
-        { type: 'user.key.remove', payload: { user: name, userId: user.id, fingerprint } },
+        auditEvents.userKeyRemove({ user: name, userId: user.id, fingerprint }),
         actor,
         this.ctx.clock.now(),
       );

@@ -1,4 +1,7 @@
 import type { AuthContext, KeyboardAuthContext, PublicKeyAuthContext } from 'ssh2';
+import { auditEvents } from '../core/audit-events.js';
+import type { AuthMethod } from '../core/audit-payloads.js';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import { actorOf, parseLogin, type Choice, type LoginOutcome } from '../core/login.js';
 import { fingerprintOfBlob } from '../keys/public-key.js';
@@ -11,6 +14,7 @@ import { verifyUserSignature } from './user-signature.js';
 
 export interface AuthDeps {
   readonly gate: AccessGate;
+  readonly auditor: Auditor;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxAuthTries: number;
@@ -65,23 +69,21 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
       remoteAddr: deps.remoteAddr,
     };
     log.info({ reason, fingerprint }, 'authentication refused');
-    deps.gate.recordAudit({ type: 'auth.failure', payload }, parsed.ok ? actorOf(parsed.user) : 'ssh:unknown').catch((err: unknown) => {
-      log.error({ err }, 'audit write failed');
-    });
+    void deps.auditor.record(auditEvents.authFailure(payload), parsed.ok ? actorOf(parsed.user) : 'ssh:unknown');
   };
 
-  const succeed = (ctx: AuthContext, outcome: LoginOutcome, method: string): void => {
+  const succeed = (ctx: AuthContext, outcome: LoginOutcome, method: AuthMethod): void => {
     deps.onDecided?.(outcome);
     const payload = {
       user: outcome.userName,
       target: outcome.requestedTarget,
       fingerprint: outcome.fingerprint,
       method,
-      grants: outcome.choices.map((c) => c.grant.id),
+      grantIds: outcome.choices.map((c) => c.grant.id),
       remoteAddr: deps.remoteAddr,
     };
-    deps.gate
-      .recordAudit({ type: 'auth.success', payload }, actorOf(outcome.userName))
+    deps.auditor
+      .record(auditEvents.authSuccess(payload), actorOf(outcome.userName))
       .then(() => {
         onSuccess(outcome);
         ctx.accept();

@@ -47,6 +47,7 @@ export function handleConnection(
     createAuthenticator(
       {
         gate: deps.gate,
+        auditor: deps.chain.auditor,
         clock: deps.clock,
         logger: log,
         maxAuthTries: deps.maxAuthTries,
@@ -62,7 +63,12 @@ export function handleConnection(
         },
       },
       (o: LoginOutcome) => {
-        handler = sessions.handler(o, log, () => idle.touch());
+        handler = sessions.handler(
+          o,
+          log,
+          () => idle.touch(),
+          () => client.end(),
+        );
         log.info({ grants: o.choices.length }, 'authenticated');
         onAuthenticated();
       },

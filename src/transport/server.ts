@@ -4,7 +4,7 @@ import ssh2, { type Connection } from 'ssh2';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logging/logger.js';
 import { messages } from '../core/user-messages.js';
-import type { RecordAudit } from '../session/audit-handlers.js';
+import type { Auditor } from '../core/auditor.js';
 import { startGrantWatcher } from '../session/grant-watcher.js';
 import { LiveSessions } from '../session/live-sessions.js';
 import type { AccessGate, SessionLifecycle } from '../session/ports.js';
@@ -31,7 +31,7 @@ export interface BastionOptions {
   /** Opens and seals each session's record (recording, row, audit). */
   readonly lifecycle: SessionLifecycle;
   readonly dialer: TargetDialer;
-  readonly audit: RecordAudit;
+  readonly auditor: Auditor;
   readonly clock: Clock;
   readonly logger: Logger;
   /** How users reach the bastion, for hints like `ssh -t alice+db1@HOST`. */
@@ -110,7 +110,7 @@ export function createBastion(options: BastionOptions): Bastion {
               gate: options.gate,
               lifecycle: options.lifecycle,
               dialer: options.dialer,
-              audit: options.audit,
+              auditor: options.auditor,
               clock: options.clock,
               live,
               maxSessions: limits.maxSessions,
@@ -136,6 +136,7 @@ export function createBastion(options: BastionOptions): Bastion {
   const watcher = startGrantWatcher({
     live,
     gate: options.gate,
+    auditor: options.auditor,
     clock: options.clock,
     logger,
     ...(options.watchIntervalMs === undefined ? {} : { intervalMs: options.watchIntervalMs }),

@@ -2,7 +2,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import type { JsonValue } from '../core/audit-events.js';
+import { auditEvents } from '../core/audit-events.js';
+import type { ReviewFilters, ReviewView } from '../core/audit-payloads.js';
 import type { GrantId, SessionId } from '../core/model.js';
 import { checkName } from '../core/names.js';
 import type { ReviewSession, ReviewSessionQuery } from '../core/reviewer.js';
@@ -20,9 +21,13 @@ const SEARCH_SESSIONS = 500;
 const HITS_PER_SESSION = 5;
 const MAX_HITS = 100;
 
-async function audit(r: AuthedRequest, payload: Record<string, JsonValue>): Promise<void> {
+/** What a reviewer looked at (the web page's kinds of review.view). */
+type WebView = Extract<ReviewView, { readonly reviewer: string }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+async function audit(r: AuthedRequest, view: DistributiveOmit<WebView, 'reviewer'>): Promise<void> {
   await r.deps.store.audit.append(
-    { type: 'review.view', payload: { reviewer: r.reviewer.name, ...payload } },
+    auditEvents.reviewView({ reviewer: r.reviewer.name, ...view }),
     reviewerActor(r.reviewer.name),
   );
 }
@@ -79,7 +84,7 @@ export async function listSessions(r: AuthedRequest): Promise<void> {
   const { filters, query, error } = parseFilters(r.url);
   const sessions: readonly ReviewSession[] =
     error === null ? await r.deps.store.reviewers.sessions(query) : [];
-  const shown: Record<string, JsonValue> = {};
+  const shown: { -readonly [K in keyof ReviewFilters]: ReviewFilters[K] } = {};
   for (const k of ['user', 'target', 'grant', 'from', 'to'] as const) {
     if (filters[k] !== '') shown[k] = filters[k];
   }
@@ -157,7 +162,7 @@ export async function search(r: AuthedRequest): Promise<void> {
     results.push({ session, hits });
     total += hits.length;
   }
-  await audit(r, { view: 'search', query, sessions: results.map((x) => x.session.id) });
+  await audit(r, { view: 'search', query, sessionIds: results.map((x) => x.session.id) });
   const note =
     sessions.length >= SEARCH_SESSIONS
       ? `Searched the ${SEARCH_SESSIONS} most recent sessions.`

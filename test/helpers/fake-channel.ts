@@ -44,6 +44,15 @@ export interface SinkOptions {
 const asBuffer = (chunk: Buffer | string): Buffer =>
   typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 
+/** A write taken once the pressure lets it through: kept (non-empty) and acknowledged. */
+function keepChunk(pressure: { accept(go: () => void): void }, chunks: Buffer[], chunk: Buffer | string, done: () => void): void {
+  pressure.accept(() => {
+    const data = asBuffer(chunk);
+    if (data.length > 0) chunks.push(data);
+    done();
+  });
+}
+
 export class FakeSink extends Writable {
   private readonly pressure = new Backpressure();
   readonly chunks: Buffer[] = [];
@@ -71,11 +80,7 @@ export class FakeSink extends Writable {
     _enc: BufferEncoding,
     done: (err?: Error | null) => void,
   ): void {
-    this.pressure.accept(() => {
-      const data = asBuffer(chunk);
-      if (data.length > 0) this.chunks.push(data);
-      done();
-    });
+    keepChunk(this.pressure, this.chunks, chunk, done);
   }
 }
 
@@ -177,11 +182,7 @@ export class FakeUserChannel extends Duplex {
     _enc: BufferEncoding,
     done: (err?: Error | null) => void,
   ): void {
-    this.pressure.accept(() => {
-      const data = asBuffer(chunk);
-      if (data.length > 0) this.chunks.push(data);
-      done();
-    });
+    keepChunk(this.pressure, this.chunks, chunk, done);
   }
 }
 

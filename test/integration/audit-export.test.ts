@@ -4,6 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { auditEvents } from '../../src/core/audit-events.js';
+import type { AuthFailure } from '../../src/core/audit-payloads.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -14,6 +16,16 @@ const execFileP = promisify(execFile);
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const N = 2503; // more than two export pages
 const MINUTE = 60_000;
+
+/** Event i's payload; event 7's login holds separator and control characters. */
+const failure = (i: number): AuthFailure => ({
+  login: i === 7 ? 'line\u2028sep \u0085next \u001b[31m' : `user${i}`,
+  user: null,
+  target: null,
+  fingerprint: null,
+  reason: 'login.invalid',
+  remoteAddr: '192.0.2.1',
+});
 
 interface Line {
   seq: number;
@@ -51,8 +63,7 @@ describe('gatehouse audit export', () => {
     const store = await openStore(dbPath, { clock });
     try {
       for (let i = 1; i <= N; i++) {
-        const payload = i === 7 ? { note: 'line\u2028sep \u0085next \u001b[31m' } : { i };
-        await store.audit.append({ type: 'auth.failure', payload }, i % 2 === 0 ? 'user:alice' : 'root');
+        await store.audit.append(auditEvents.authFailure(failure(i)), i % 2 === 0 ? 'user:alice' : 'root');
         clock.advance(MINUTE);
       }
     } finally {
@@ -73,7 +84,7 @@ describe('gatehouse audit export', () => {
       ts: '2026-03-01T00:00:00.000Z',
       actor: 'root',
       type: 'auth.failure',
-      payload: { i: 1 },
+      payload: failure(1),
       prevHash: '0'.repeat(64),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
@@ -88,7 +99,7 @@ describe('gatehouse audit export', () => {
     // eslint-disable-next-line no-control-regex -- finding control characters is the point
     expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
     expect(r.stdout).toContain('line\\u2028sep \\u0085next \\u001b[31m');
-    expect(parse(r.stdout)).toMatchObject([{ seq: 7, payload: { note: 'line\u2028sep \u0085next \u001b[31m' } }]);
+    expect(parse(r.stdout)).toMatchObject([{ seq: 7, payload: { login: 'line\u2028sep \u0085next \u001b[31m' } }]);
   });
 
   it('--since (inclusive) and --until (exclusive) filter by time; a duration counts back from now', async () => {

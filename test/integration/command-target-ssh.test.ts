@@ -85,7 +85,8 @@ describe('command target: a program on the bastion in a pty', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('gatehouse: target sandbox runs a fixed program; connect without a command');
     const denied = (await b.auditTypes('exec.denied')).filter((p) => p['user'] === 'carol');
-    expect(denied).toEqual([expect.objectContaining({ target: 'sandbox', reason: 'command_target.fixed_program' })]);
+    expect(denied).toEqual([expect.objectContaining({ grantId: carol.grant.id, target: 'sandbox', reason: 'command_target.fixed_program' })]);
+    expect((await b.auditTypes('channel.denied')).filter((p) => p['user'] === 'carol')).toEqual([]);
     expect((await b.store.sessions.list()).filter((s) => s.grantId === carol.grant.id)).toEqual([]);
   });
 

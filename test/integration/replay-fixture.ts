@@ -8,6 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { auditEvents } from '../../src/core/audit-events.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { fixedClock, type Clock } from '../../src/core/clock.js';
 import type { Grant, SessionId } from '../../src/core/model.js';
@@ -17,6 +18,7 @@ import { ed25519KeyFromOpenSsh, writeManifest } from '../../src/recording/manife
 import { openRecording } from '../../src/recording/recorder.js';
 import { recordingRelativePath, resolveRecordingPath } from '../../src/recording/recording-path.js';
 import { openStore } from '../../src/store/open-store.js';
+import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
 import { makeCli, type Cli, type Run } from './cli-harness.js';
 
 export const HOUR = 3_600_000;
@@ -117,7 +119,7 @@ export async function makeBench(): Promise<Bench> {
         startedAt,
         recordingPath: relativePath,
       },
-      { type: 'session.start', payload: { sessionId: id, grant: o.grant.id } },
+      sessionStartEvent({ sessionId: id, grantId: o.grant.id }),
       'user:test',
     );
     const clock = fixedClock(startedAt);
@@ -157,20 +159,20 @@ export async function makeBench(): Promise<Bench> {
     await store.sessions.end(
       id,
       { endedAt, reason: 'closed', exitStatus: 0, bytes: seal.bytes, sha256: seal.sha256 },
-      { type: 'session.end', payload: { sessionId: id, reason: 'closed' } },
+      sessionEndEvent({ sessionId: id, grantId: o.grant.id }),
       'user:test',
     );
     await store.audit.append(
-      {
-        type: 'recording.sealed',
-        payload: {
-          sessionId: id,
-          path: seal.relativePath,
-          sha256: seal.sha256,
-          bytes: seal.bytes,
-          events: seal.events,
-        },
-      },
+      auditEvents.recordingSealed({
+        sessionId: id,
+        grantId: o.grant.id,
+        user: 'alice',
+        target: 'db1',
+        path: seal.relativePath,
+        sha256: seal.sha256,
+        bytes: seal.bytes,
+        events: seal.events,
+      }),
       'system',
     );
     return id;

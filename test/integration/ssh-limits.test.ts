@@ -98,8 +98,9 @@ describe('forwarding and subsystems are refused and audited', () => {
     expect(await run('scp', [...opts, 'dave+db1@127.0.0.1:/etc/hostname', join(b.dir, 'copied')])).not.toBe(0);
     expect(await run('scp', ['-O', ...opts, 'dave+db1@127.0.0.1:/etc/hostname', join(b.dir, 'copied')])).not.toBe(0);
     expect(await denials('subsystem')).toContainEqual(expect.objectContaining({ user: 'dave', name: 'sftp' }));
-    const execDenied = await b.auditTypes('exec.denied');
-    expect(execDenied).toContainEqual(expect.objectContaining({ user: 'dave', reason: 'file_transfer' }));
+    // A refused exec is an exec.denied, written before the refusal (not a channel.denied).
+    expect(await b.auditTypes('exec.denied')).toContainEqual(expect.objectContaining({ user: 'dave', reason: 'file_transfer' }));
+    expect(await denials('exec')).toEqual([]);
     expect((await b.sshd.commands()).some((c) => c.startsWith('scp'))).toBe(false);
   });
 });
@@ -128,6 +129,25 @@ describe('connection limits', () => {
     expect(await open()).toMatch(/open failure|prohibited/i);
     client.end();
     expect(await denials('session')).toContainEqual(expect.objectContaining({ user: 'erin', reason: 'max_sessions' }));
+  });
+
+  it('closes a connection that repeats refused requests, after 64 audited refusals', async () => {
+    const gina = await b.userWithGrant('gina');
+    const client = new ssh2.Client();
+    client.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', () => resolve()).once('error', reject);
+      void readFile(gina.key.privatePath).then((privateKey) =>
+        client.connect({ host: '127.0.0.1', port: b.port, username: 'gina+db1', privateKey }),
+      );
+    });
+    for (let i = 0; i < 100; i++) client.forwardIn('127.0.0.1', 40000 + i, () => undefined);
+    await closed;
+    const rows = async (): Promise<number> => (await b.auditTypes('channel.denied')).filter((p) => p['user'] === 'gina').length;
+    for (let i = 0; i < 30 && (await rows()) < 64; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300)); // nothing more arrives after the limit
+    expect(await rows()).toBe(64);
   });
 
   it('drops a client that never finishes the handshake at the login grace time', async () => {

@@ -42,7 +42,7 @@ describe('NDA acknowledgement on first login under a grant', () => {
       t.kill();
     }
     expect((await b.store.grants.get(bob.grant.id))?.ndaAcknowledgedAt).not.toBeNull();
-    expect((await b.auditTypes('nda.acknowledge')).some((p) => p['grant'] === bob.grant.id)).toBe(true);
+    expect((await b.auditTypes('nda.acknowledge')).some((p) => p['grantId'] === bob.grant.id)).toBe(true);
     const later = await runSsh(b.login(bob), { command: ['true'] });
     expect(later.code).toBe(0);
     expect(later.stderr).toMatch(/access under NDA NDA-bob \("Acme contractor NDA v3"\), acknowledged/);

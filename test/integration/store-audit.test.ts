@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson, type JsonValue } from '../../src/core/audit-events.js';
+import { auditEvents } from '../../src/core/audit-events.js';
+import { canonicalJson, type JsonValue } from '../../src/core/canonical-json.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { Store } from '../../src/core/ports.js';
 import { Database } from '../../src/store/database.js';
@@ -50,7 +51,14 @@ describe('audit chain', () => {
   it('links each event to the previous one and verifies after many writes', async () => {
     for (let i = 6; i <= 120; i++) await store.users.add(`user${i}`, key(i), 'root');
     await store.audit.append(
-      { type: 'auth.failure', payload: { user: 'mallory', reason: 'unknown user' } },
+      auditEvents.authFailure({
+        login: 'mallory',
+        user: 'mallory',
+        target: null,
+        fingerprint: null,
+        reason: 'user.unknown',
+        remoteAddr: '192.0.2.1',
+      }),
       'ssh',
     );
     const events = await store.audit.list();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NdaId, SessionId } from '../../src/core/model.js';
+import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
 import { DAY, grantFor, MAX, seed, T0, useTempStore } from './store-fixtures.js';
 
 const t = useTempStore();
@@ -19,10 +20,10 @@ describe('grants', () => {
     expect(await t.lastAudit()).toMatchObject({
       type: 'grant.create',
       payload: {
-        grant: shell.id,
+        grantId: shell.id,
         user: 'alice',
         target: 'db1',
-        nda: ndaA.id,
+        ndaId: ndaA.id,
         mode: 'shell',
         reason: 'INC-4211',
       },
@@ -49,7 +50,7 @@ describe('grants', () => {
     expect(revoked).toMatchObject({ revokedAt: T0 + 1, revokeReason: 'contract ended' });
     expect(await t.lastAudit()).toMatchObject({
       type: 'grant.revoke',
-      payload: { grant: shell.id, reason: 'contract ended' },
+      payload: { grantId: shell.id, reason: 'contract ended' },
     });
     expect(await t.store.grants.list({ activeAt: T0 + 2 })).toEqual([]);
     await expect(t.store.grants.revoke(shell.id, 'again', T0 + 2, 'root')).rejects.toMatchObject({
@@ -66,7 +67,7 @@ describe('grants', () => {
     expect(await t.lastAudit()).toMatchObject({
       type: 'nda.acknowledge',
       actor: 'user:alice',
-      payload: { grant: g.id },
+      payload: { grantId: g.id, ndaId: ndaA.id, userId: g.userId },
     });
     const before = await t.counts();
     expect(
@@ -131,7 +132,7 @@ describe('sessions', () => {
         startedAt: T0 + 10,
         recordingPath: 'recordings/x.cast',
       },
-      { type: 'session.start', payload: { session: SID } },
+      sessionStartEvent({ sessionId: SID, grantId: g.id }),
       'user:alice',
     );
     expect(s).toMatchObject({
@@ -145,13 +146,13 @@ describe('sessions', () => {
     expect(await t.store.sessions.killRequested()).toEqual([]);
 
     await t.store.sessions.requestKill(SID, T0 + 20, 'root');
-    expect(await t.lastAudit()).toMatchObject({ type: 'session.kill', payload: { session: SID } });
+    expect(await t.lastAudit()).toMatchObject({ type: 'session.kill', payload: { sessionId: SID } });
     expect(await t.store.sessions.killRequested()).toEqual([SID]);
 
     const ended = await t.store.sessions.end(
       SID,
       { endedAt: T0 + 30, reason: 'killed', exitStatus: null, bytes: 1234, sha256: 'b'.repeat(64) },
-      { type: 'session.end', payload: { session: SID, reason: 'killed' } },
+      sessionEndEvent({ sessionId: SID, grantId: g.id }, 'killed'),
       'system',
     );
     expect(ended).toMatchObject({ endedAt: T0 + 30, endReason: 'killed', bytes: 1234 });
@@ -171,7 +172,7 @@ describe('sessions', () => {
       t.store.sessions.end(
         SID,
         { endedAt: T0 + 50, reason: 'closed', exitStatus: 0, bytes: 0, sha256: null },
-        { type: 'session.end', payload: {} },
+        sessionEndEvent({ sessionId: SID, grantId: g.id }),
         'system',
       ),
     ).rejects.toMatchObject({ code: 'refused' });

@@ -10,6 +10,7 @@ import type { GrantId, SessionId, TargetId, UserId } from '../../src/core/model.
 import { Database } from '../../src/store/database.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
+import { sessionStartEvent } from '../helpers/session-events.js';
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 const key = (n: number) => ({
@@ -101,7 +102,7 @@ describe('openStore', () => {
         startedAt: T0,
         recordingPath: null,
       },
-      { type: 'session.start', payload: { session: 'x' } },
+      sessionStartEvent({ sessionId: '2b7e1a52-8f0c-4a5e-9d7b-1c2d3e4f5a6b' as SessionId, grantId: 999 as GrantId }),
       'user:alice',
     );
     await expect(attempt).rejects.toMatchObject({

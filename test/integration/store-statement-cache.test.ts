@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionId } from '../../src/core/model.js';
 import { Database } from '../../src/store/database.js';
 import { openStore } from '../../src/store/open-store.js';
+import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
 import { grantFor, MAX, seed, T0, useTempStore } from './store-fixtures.js';
 
 const t = useTempStore();
@@ -58,18 +59,19 @@ describe('prepared statements kept by the store', () => {
     const id = 'a47ac10b-58cc-4372-a567-0e02b2c3d479' as SessionId;
     await t.store.sessions.start(
       { id, grantId: g.id, userId: g.userId, targetId: g.targetId, startedAt: T0, recordingPath: null },
-      { type: 'session.start', payload: { session: id } },
+      sessionStartEvent({ sessionId: id, grantId: g.id }),
       'user:alice',
     );
     const end = { endedAt: T0 + 5, reason: 'closed', exitStatus: 0, bytes: 10, sha256: null } as const;
-    await t.store.sessions.end(id, end, { type: 'session.end', payload: { session: id } }, 'user:alice');
+    await t.store.sessions.end(id, end, sessionEndEvent({ sessionId: id, grantId: g.id }), 'user:alice');
     const before = await t.counts();
-    await expect(t.store.sessions.end(id, end, { type: 'session.end', payload: {} }, 'user:alice')).rejects.toMatchObject({
+    await expect(t.store.sessions.end(id, end, sessionEndEvent({ sessionId: id, grantId: g.id }), 'user:alice')).rejects.toMatchObject({
       code: 'refused',
       userMessage: `session: ${id} has already ended`,
     });
+    const unknown = '00000000-0000-4000-8000-000000000000' as SessionId;
     await expect(
-      t.store.sessions.end('00000000-0000-4000-8000-000000000000' as SessionId, end, { type: 'session.end', payload: {} }, 'user:alice'),
+      t.store.sessions.end(unknown, end, sessionEndEvent({ sessionId: unknown, grantId: g.id }), 'user:alice'),
     ).rejects.toMatchObject({ code: 'not_found' });
     expect(await t.counts()).toEqual(before);
     expect(await t.store.sessions.get(id)).toMatchObject({ endedAt: T0 + 5, exitStatus: 0 });

@@ -95,7 +95,7 @@ describe('ndas and targets', () => {
     expect(revoked.revokedAt).toBe(T0);
     expect(await t.lastAudit()).toMatchObject({
       type: 'nda.revoke',
-      payload: { nda: ndaA.id, reason: 'contract ended' },
+      payload: { ndaId: ndaA.id, reason: 'contract ended' },
     });
     await expect(t.store.ndas.revoke(ndaA.id, 'again', 'root')).rejects.toMatchObject({
       code: 'refused',

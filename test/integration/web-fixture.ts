@@ -17,6 +17,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { hashPassword } from '../../src/web/password.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
 
 export const REVIEWER = 'rita';
 export const PASSWORD = 'correct horse battery staple';
@@ -125,7 +126,7 @@ async function seedSession(
       startedAt: script.startedAt,
       recordingPath: recorder.relativePath,
     },
-    { type: 'session.start', payload: { ...base, kind: 'shell' } },
+    sessionStartEvent(base),
     `user:${script.user}`,
   );
   for (const [t, kind, data] of script.steps) {
@@ -149,7 +150,7 @@ async function seedSession(
   await store.sessions.end(
     id,
     { endedAt, reason: 'closed', exitStatus: 0, bytes: seal.bytes, sha256: seal.sha256 },
-    { type: 'session.end', payload: { ...base, reason: 'closed' } },
+    sessionEndEvent(base),
     `user:${script.user}`,
   );
   return { id, grantId: grant.id, startedAt: script.startedAt };

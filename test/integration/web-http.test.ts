@@ -6,6 +6,7 @@ import type { SessionId } from '../../src/core/model.js';
 import { newLoginToken } from '../../src/web/auth.js';
 import { hashPassword } from '../../src/web/password.js';
 import { tempDir } from '../helpers/tmp.js';
+import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
 import {
   PASSWORD,
   REVIEWER,
@@ -263,7 +264,7 @@ describe('as a reviewer', () => {
           startedAt: Date.now(),
           recordingPath,
         },
-        { type: 'session.start', payload: { sessionId: id } },
+        sessionStartEvent({ sessionId: id, grantId: fx.alice.grantId }),
         'test',
       );
       expect((await get(`/sessions/${id}.cast`)).status, recordingPath).toBe(404);
@@ -305,7 +306,7 @@ describe('as a reviewer', () => {
       }),
       expect.objectContaining({ view: 'session', sessionId: fx.bob.id }),
       expect.objectContaining({ view: 'cast', sessionId: fx.bob.id }),
-      expect.objectContaining({ view: 'search', query: 'index', sessions: [fx.bob.id] }),
+      expect.objectContaining({ view: 'search', query: 'index', sessionIds: [fx.bob.id] }),
     ]);
     // A 404 is not a view.
     await get(`/sessions/${randomUUID()}`);
@@ -360,7 +361,7 @@ describe('recording verification on the session page', () => {
           startedAt: Date.now(),
           recordingPath,
         },
-        { type: 'session.start', payload: { sessionId: id } },
+        sessionStartEvent({ sessionId: id, grantId: fx.alice.grantId }),
         'test',
       );
       return id;
@@ -372,7 +373,7 @@ describe('recording verification on the session page', () => {
     await fx.store.sessions.end(
       odd,
       { endedAt: Date.now(), reason: 'closed', exitStatus: 0, bytes: 1, sha256: 'ab'.repeat(32) },
-      { type: 'session.end', payload: { sessionId: odd } },
+      sessionEndEvent({ sessionId: odd, grantId: fx.alice.grantId }),
       'test',
     );
     const page = (await get(`/sessions/${odd}`)).body;

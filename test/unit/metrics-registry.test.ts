@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { auditEvents } from '../../src/core/audit-events.js';
+import type { GrantId } from '../../src/core/model.js';
 import { denialReason } from '../../src/metrics/gatehouse-metrics.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import { isLoopbackClient } from '../../src/web/routes-metrics.js';
@@ -39,13 +41,17 @@ describe('MetricsRegistry', () => {
 });
 
 describe('denialReason', () => {
+  const who = { user: 'alice', remoteAddr: '192.0.2.1' };
+  const grantId = 7 as GrantId;
   it.each([
-    [{ type: 'auth.failure', payload: { reason: 'grant.expired' } }, 'grant.expired'],
-    [{ type: 'exec.denied', payload: { reason: 'no_match' } }, 'exec.no_match'],
-    [{ type: 'channel.denied', payload: { kind: 'session', reason: 'max_sessions' } }, 'session.max_sessions'],
-    [{ type: 'channel.denied', payload: { kind: 'Evil Request\u0007 name that is much too long for a label value' } }, 'channel.evil_request__name_that_is_much_too_long'],
-    [{ type: 'hostkey.mismatch', payload: {} }, 'hostkey.mismatch'],
-    [{ type: 'auth.success', payload: {} }, null],
+    [auditEvents.authFailure({ ...who, login: 'alice+db1', target: 'db1', fingerprint: null, reason: 'grant.expired' }), 'grant.expired'],
+    [auditEvents.execDenied({ grantId, user: 'alice', target: 'db1', reason: 'no_match', detail: "'x' matches no allowed pattern" }), 'exec.no_match'],
+    [auditEvents.execDenied({ grantId, user: 'alice', target: 'db1', reason: 'file_transfer', detail: 'file transfer is not offered' }), 'exec.file_transfer'],
+    [auditEvents.channelDenied({ ...who, kind: 'session', reason: 'max_sessions', limit: 10 }), 'session.max_sessions'],
+    [auditEvents.channelDenied({ ...who, kind: 'Evil Request\u0007 name that is much too long for a label value' }), 'channel.evil_request__name_that_is_much_too_long'],
+    [auditEvents.channelDenied({ ...who, kind: '' }), 'channel.unknown'],
+    [auditEvents.hostkeyMismatch({ user: 'alice', target: 'db1', presented: null }), 'hostkey.mismatch'],
+    [auditEvents.authSuccess({ ...who, target: null, fingerprint: 'SHA256:x', method: 'publickey', grantIds: [grantId] }), null],
   ] as const)('%o → %s', (event, reason) => {
     expect(denialReason(event)).toBe(reason);
   });

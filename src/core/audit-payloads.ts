@@ -1,0 +1,293 @@
+/**
+ * The payload of each audit event type (DESIGN.md §3). One spelling per concept: `userId`,
+ * `targetId`, `ndaId`, `grantId`, `sessionId` for ids; `user`, `target`, `reviewer` for names.
+ * Type aliases, not interfaces: a payload must be assignable to a JSON object.
+ * docs/audit-events.md is generated from these types (npm run docs:events).
+ */
+import type { AccessDenialReason } from './access-policy.js';
+import type { CommandDenialReason } from './command-match.js';
+import type {
+  EpochMs,
+  GrantId,
+  GrantMode,
+  NdaId,
+  SessionEndReason,
+  SessionId,
+  TargetId,
+  UserId,
+} from './model.js';
+
+// --- admin actions (written by the store, in the transaction of the change) ---
+
+export type UserChange = {
+  readonly user: string;
+  readonly userId: UserId;
+};
+
+export type UserKeyChange = UserChange & {
+  /** SHA256 fingerprint of the key. */
+  readonly fingerprint: string;
+};
+
+export type NdaCreate = {
+  readonly ndaId: NdaId;
+  readonly user: string;
+  readonly title: string;
+  readonly ref: string;
+  readonly signedAt: EpochMs;
+  readonly expiresAt: EpochMs | null;
+  readonly documentSha256: string | null;
+};
+
+export type NdaRevoke = {
+  readonly ndaId: NdaId;
+  readonly reason: string;
+};
+
+export type SshTargetCreate = {
+  readonly target: string;
+  readonly targetId: TargetId;
+  readonly kind: 'ssh';
+  readonly host: string;
+  readonly port: number;
+  readonly login: string;
+  readonly hostKey: string | null;
+};
+
+export type CommandTargetCreate = {
+  readonly target: string;
+  readonly targetId: TargetId;
+  readonly kind: 'command';
+  readonly command: readonly string[];
+  /** The names of the program's environment variables (their values stay out of the chain). */
+  readonly envKeys: readonly string[];
+};
+
+export type TargetCreate = SshTargetCreate | CommandTargetCreate;
+
+export type TargetRemove = {
+  readonly target: string;
+  readonly targetId: TargetId;
+};
+
+export type TargetPin = {
+  readonly target: string;
+  readonly targetId: TargetId;
+  /** The host key pinned before, if any. */
+  readonly previous: string | null;
+  readonly hostKey: string;
+};
+
+export type GrantCreate = {
+  readonly grantId: GrantId;
+  readonly user: string;
+  readonly target: string;
+  readonly ndaId: NdaId;
+  readonly startsAt: EpochMs;
+  readonly endsAt: EpochMs;
+  readonly mode: GrantMode;
+  /** Command patterns (empty for a shell grant). */
+  readonly allowlist: readonly string[];
+  readonly reason: string;
+};
+
+export type GrantRevoke = {
+  readonly grantId: GrantId;
+  readonly reason: string;
+};
+
+export type ReviewerCreate = {
+  readonly reviewer: string;
+  /** Whether the reviewer has a password (else only one-time login links). */
+  readonly password: boolean;
+};
+
+// --- decisions at the door ---
+
+export type AuthMethod = 'publickey' | 'publickey+keyboard-interactive';
+
+export type AuthSuccess = {
+  readonly user: string;
+  /** The target named in the login (`user+target`), or null for a plain `user` login. */
+  readonly target: string | null;
+  readonly fingerprint: string;
+  readonly method: AuthMethod;
+  /** The grants the login may use. */
+  readonly grantIds: readonly GrantId[];
+  readonly remoteAddr: string;
+};
+
+export type AuthFailureReason =
+  AccessDenialReason | 'login.invalid' | 'signature.invalid' | 'nda.not_acknowledged';
+
+export type AuthFailure = {
+  /** The login name as the client sent it. */
+  readonly login: string;
+  /** null when the login name does not parse. */
+  readonly user: string | null;
+  readonly target: string | null;
+  readonly fingerprint: string | null;
+  readonly reason: AuthFailureReason;
+  readonly remoteAddr: string;
+};
+
+export type NdaAcknowledge = {
+  readonly grantId: GrantId;
+  readonly ndaId: NdaId;
+  readonly userId: UserId;
+};
+
+// --- sessions ---
+
+/** The fields every event about one session channel carries. */
+export type SessionRef = {
+  readonly sessionId: SessionId;
+  readonly grantId: GrantId;
+  readonly user: string;
+  readonly target: string;
+};
+
+export type SessionStart = SessionRef & {
+  readonly kind: 'shell' | 'exec';
+  /** The exec command (canonical argv, re-quoted, under a commands grant); null for a shell. */
+  readonly command: string | null;
+  readonly pty: boolean;
+  readonly remoteAddr: string;
+};
+
+export type SessionEnd = SessionRef & {
+  readonly reason: SessionEndReason;
+  readonly exitStatus: number | null;
+  /** Bytes relayed from the user to the target; null when not known (crash recovery). */
+  readonly bytesIn: number | null;
+  /** Bytes relayed from the target to the user; null when not known (crash recovery). */
+  readonly bytesOut: number | null;
+};
+
+export type SessionKill = {
+  readonly sessionId: SessionId;
+};
+
+export type SessionWarning = {
+  readonly sessionId: SessionId;
+  readonly grantId: GrantId;
+  /** Minutes left until the grant ends (5 or 1). */
+  readonly minutesLeft: number;
+};
+
+type CommandDecision = {
+  readonly grantId: GrantId;
+  readonly user: string;
+  readonly target: string;
+  /** Set for a command typed at the restricted prompt (a session is then open). */
+  readonly sessionId?: SessionId;
+};
+
+export type ExecAllowed = CommandDecision & {
+  /** The canonical argv that runs. */
+  readonly argv: readonly string[];
+  /** The allowlist pattern it matched. */
+  readonly pattern: string;
+};
+
+export type ExecDenialReason =
+  CommandDenialReason | 'file_transfer' | 'command_target.fixed_program';
+
+export type ExecDenied = CommandDecision & {
+  readonly reason: ExecDenialReason;
+  /** One printable line, safe to show and log. */
+  readonly detail: string;
+};
+
+export type ChannelDenialReason = AccessDenialReason | 'max_sessions' | 'mode.commands';
+
+/** The details of a refused channel or request beyond its kind, user and address. */
+export type ChannelDenialDetails = {
+  readonly reason?: ChannelDenialReason;
+  /** A session refused by policy: its target. */
+  readonly target?: string;
+  /** A session refused by policy: its grant. */
+  readonly grantId?: GrantId;
+  /** max_sessions: the limit that was reached. */
+  readonly limit?: number;
+  /** direct-tcpip: where the client wanted to go. */
+  readonly destHost?: string;
+  readonly destPort?: number;
+  /** subsystem: its name. */
+  readonly name?: string;
+};
+
+export type ChannelDenied = {
+  /**
+   * What was refused: `session`, `x11`, `auth-agent`, `subsystem`, `direct-tcpip`,
+   * `direct-streamlocal`, or the name of a global request (free text from the client).
+   */
+  readonly kind: string;
+  /** null before authentication. */
+  readonly user: string | null;
+  readonly remoteAddr: string;
+} & ChannelDenialDetails;
+
+export type HostkeyMismatch = {
+  readonly user: string;
+  readonly target: string;
+  readonly host?: string;
+  readonly port?: number;
+  /** The pinned host key (null: none pinned yet). */
+  readonly pinned?: string | null;
+  /** The key the target presented. */
+  readonly presented: string | null;
+};
+
+export type RecordingSealed = SessionRef & {
+  /** `YYYY/MM/DD/<uuid>.cast`, relative to the recordings dir. */
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly events: number;
+  /** Sealed by crash recovery at start-up. */
+  readonly interrupted?: true;
+  /** Bytes of an incomplete last line that crash recovery cut off. */
+  readonly trimmedBytes?: number;
+};
+
+export type RecordingFailureStage = 'open' | 'write' | 'manifest' | 'recovery';
+
+export type RecordingFailure = SessionRef & {
+  /** recordings.mode when the session ran (absent in crash recovery). */
+  readonly mode?: 'strict' | 'best_effort';
+  readonly stage: RecordingFailureStage;
+  readonly problem: string;
+};
+
+// --- reviews ---
+
+export type ReviewFilters = {
+  readonly [K in 'user' | 'target' | 'grant' | 'from' | 'to']?: string;
+};
+
+export type ReviewView =
+  | {
+      readonly reviewer: string;
+      readonly view: 'list';
+      /** The filters as the reviewer typed them. */
+      readonly filters: ReviewFilters;
+      readonly count: number;
+    }
+  | {
+      readonly reviewer: string;
+      readonly view: 'session' | 'cast';
+      readonly sessionId: SessionId;
+    }
+  | {
+      readonly reviewer: string;
+      readonly view: 'search';
+      readonly query: string;
+      /** Sessions with hits. */
+      readonly sessionIds: readonly SessionId[];
+    }
+  | {
+      /** `gatehouse replay` (the actor is the admin). */
+      readonly via: 'cli';
+      readonly sessionId: SessionId;
+    };

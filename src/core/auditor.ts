@@ -1,0 +1,75 @@
+/**
+ * The Auditor port: how the ssh side writes audit events, and what a failed write means for the
+ * action it records. src/adapters/store-auditor.ts implements it on the Store port.
+ */
+import type { AuditEvent, AuditEventType } from './audit-events.js';
+import type { Actor } from './ports.js';
+
+/**
+ * `refuse`: the action is not done without its event (the write rejects, the caller refuses or
+ * fails). `log`: the action goes on; the failed write is logged (`audit write failed`).
+ */
+export type AuditWriteFailure = 'refuse' | 'log';
+
+/**
+ * Who writes an event (the `actor` column): `admin` (the OS user running the CLI, or --actor),
+ * `user` (`user:<name>`, an ssh user; `ssh:unknown` before a login name parsed), `reviewer`
+ * (`reviewer:<name>`, the web review page), `gatehouse` (the service itself).
+ */
+export type AuditActorKind = 'admin' | 'user' | 'reviewer' | 'gatehouse';
+
+export interface AuditEventRule {
+  readonly actors: readonly AuditActorKind[];
+  readonly onWriteFailure: AuditWriteFailure;
+}
+
+const admin = { actors: ['admin'], onWriteFailure: 'refuse' } as const;
+
+/**
+ * Per event type. Admin actions are written in the transaction of their change, so a failed
+ * write undoes the change. A refused login, channel or warning, and the recording's own events,
+ * must not depend on the store being writable: they are logged.
+ */
+export const auditEventRules = {
+  'user.create': admin,
+  'user.disable': admin,
+  'user.enable': admin,
+  'user.key.add': admin,
+  'user.key.remove': admin,
+  'nda.create': admin,
+  'nda.revoke': admin,
+  'target.create': admin,
+  'target.remove': admin,
+  'target.pin': admin,
+  'grant.create': admin,
+  'grant.revoke': admin,
+  'reviewer.create': admin,
+  'auth.success': { actors: ['user'], onWriteFailure: 'refuse' },
+  'auth.failure': { actors: ['user'], onWriteFailure: 'log' },
+  'nda.acknowledge': { actors: ['user'], onWriteFailure: 'refuse' },
+  'session.start': { actors: ['user'], onWriteFailure: 'refuse' },
+  'session.end': { actors: ['user', 'gatehouse'], onWriteFailure: 'refuse' },
+  'session.kill': admin,
+  'session.warning': { actors: ['gatehouse'], onWriteFailure: 'log' },
+  'exec.allowed': { actors: ['user'], onWriteFailure: 'refuse' },
+  'exec.denied': { actors: ['user'], onWriteFailure: 'refuse' },
+  'channel.denied': { actors: ['user'], onWriteFailure: 'log' },
+  'hostkey.mismatch': { actors: ['user'], onWriteFailure: 'refuse' },
+  'recording.sealed': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
+  'recording.failure': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
+  'review.view': { actors: ['reviewer', 'admin'], onWriteFailure: 'refuse' },
+} as const satisfies { readonly [T in AuditEventType]: AuditEventRule };
+
+/** Every event type, in the order of the generated reference. */
+export const auditEventTypes = Object.keys(auditEventRules) as readonly AuditEventType[];
+
+export const onWriteFailure = (type: AuditEventType): AuditWriteFailure =>
+  auditEventRules[type].onWriteFailure;
+
+export interface Auditor {
+  /**
+   * Writes one event. When the write fails: rejects for a `refuse` event; logs and resolves for
+   * a `log` event (see auditEventRules).
+   */
+  record(event: AuditEvent, actor: Actor): Promise<void>;
+}
