@@ -22,7 +22,18 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['eslint.config.js', 'eslint.layers.js', 'scripts/**', 'dist/**', 'node_modules/**', 'coverage/**', 'recordings/**', 'bin/**'] },
+  {
+    ignores: [
+      'eslint.config.js',
+      'eslint.layers.js',
+      'scripts/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'recordings/**',
+      'bin/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -38,7 +49,8 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.property.name=/^(exec|execSync)$/][callee.object.name='child_process']",
+          selector:
+            "CallExpression[callee.property.name=/^(exec|execSync)$/][callee.object.name='child_process']",
           message: 'Never child_process.exec/execSync (DESIGN.md §7).',
         },
         {
@@ -57,11 +69,22 @@ export default tseslint.config(
   ),
   layer(
     ['src/session/**', 'src/tty/**', 'src/stream/**'],
-    [{ group: ['ssh2', 'node-pty', 'sqlite3'], message: 'the session stages, the terminal apps and the plumbing are ssh-free.' }],
+    [
+      {
+        group: ['ssh2', 'node-pty', 'sqlite3'],
+        message: 'the session stages, the terminal apps and the plumbing are ssh-free.',
+      },
+    ],
   ),
-  layer(['src/transport/**', 'src/targets/**', 'src/lifecycle/**'], [{ group: ['sqlite3'], message: 'the store is reached through ports.' }]),
+  layer(
+    ['src/transport/**', 'src/targets/**', 'src/lifecycle/**'],
+    [{ group: ['sqlite3'], message: 'the store is reached through ports.' }],
+  ),
   layer(['src/store/**'], [{ group: ['ssh2'], message: 'store/ knows nothing of SSH.' }]),
-  layer(['src/recording/**', 'src/web/**'], [{ group: ['sqlite3'], message: 'the store is reached through ports.' }]),
+  layer(
+    ['src/recording/**', 'src/web/**'],
+    [{ group: ['sqlite3'], message: 'the store is reached through ports.' }],
+  ),
   {
     files: ['src/**/*.ts'],
     plugins: { gatehouse: layersPlugin },

@@ -55,7 +55,10 @@ const covers = (/** @type {string} */ entry, /** @type {string} */ modulePath) =
 function srcModule(/** @type {string} */ file) {
   const rel = path.relative(SRC, file);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
-  return rel.split(path.sep).join('/').replace(/\.[jt]s$/, '');
+  return rel
+    .split(path.sep)
+    .join('/')
+    .replace(/\.[jt]s$/, '');
 }
 
 /** @type {import('eslint').Rule.RuleModule} */

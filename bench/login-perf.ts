@@ -33,36 +33,49 @@ const seconds = Number(option('--seconds') ?? 20);
 const parallel = Number(option('--parallel') ?? 10);
 const HZ = 499;
 const started = Date.now();
-const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string): void =>
+  console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 /** A burst of logins under `perf record -a -g`; the samples, parsed. */
-async function profiledBurst(paths: SshPaths, path: PathName, dataFile: string): Promise<{ logins: number; seconds: number; text: string }> {
-  const perf = spawn('perf', ['record', '-a', '-g', '-F', String(HZ), '-o', dataFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function profiledBurst(
+  paths: SshPaths,
+  path: PathName,
+  dataFile: string,
+): Promise<{ logins: number; seconds: number; text: string }> {
+  const perf = spawn('perf', ['record', '-a', '-g', '-F', String(HZ), '-o', dataFile], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const exited = new Promise<number | null>((res) => perf.once('exit', (code) => res(code)));
   await new Promise((r) => setTimeout(r, 500)); // perf attaches to every CPU
   const t0 = performance.now();
   const burst = await loginRate(paths, path, parallel, seconds);
   perf.kill('SIGINT');
   await exited;
-  const script = await run('perf', ['script', '-i', dataFile, '-F', 'comm,pid,tid,ip,sym,dso'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const script = await run('perf', ['script', '-i', dataFile, '-F', 'comm,pid,tid,ip,sym,dso'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return { logins: burst.logins, seconds: (performance.now() - t0) / 1000, text: script.stdout };
 }
 
 function format(title: string, s: PerfSummary, logins: number): string {
-  const per = (samples: number): string => ((samples * 1000) / HZ / Math.max(1, logins)).toFixed(1).padStart(6);
+  const per = (samples: number): string =>
+    ((samples * 1000) / HZ / Math.max(1, logins)).toFixed(1).padStart(6);
   const lines = [
     `${title}: ${logins} logins; CPU ms per login by process (${HZ} Hz samples on every CPU; idle = CPU nobody used):`,
     ...s.processes.map((p) => `  ${per(p.samples)} ms  ${p.name}`),
   ];
   if (s.gatehouseAreas.length > 0) {
-    lines.push('gatehouse by area (the work is charged to the first of: store, recording, logging, ssh2 key ops, ssh2 kex, gatehouse code, ssh2 cipher, ssh2 protocol, …):');
+    lines.push(
+      'gatehouse by area (the work is charged to the first of: store, recording, logging, ssh2 key ops, ssh2 kex, gatehouse code, ssh2 cipher, ssh2 protocol, …):',
+    );
     lines.push(...s.gatehouseAreas.map((a) => `  ${per(a.samples)} ms  ${a.name}`));
   }
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
-  if ((await run('perf', ['--version']).catch(() => ({ code: 1 }))).code !== 0) throw new Error('needs Linux perf (perf record -a, as root)');
+  if ((await run('perf', ['--version']).catch(() => ({ code: 1 }))).code !== 0)
+    throw new Error('needs Linux perf (perf record -a, as root)');
   const base = await mkdtemp(join(tmpdir(), 'gatehouse-login-perf-'));
   const stoppers: (() => Promise<unknown>)[] = [];
   try {
@@ -76,11 +89,24 @@ async function main(): Promise<void> {
     await loginRate(paths, 'gatehouse', parallel, 5);
     log(`profiling gatehouse (${ghRoot}): ${parallel} clients for ${seconds} s`);
     const g = await profiledBurst(paths, 'gatehouse', join(base, 'gatehouse.perf'));
-    const out = [format(`gatehouse path, ${(g.logins / g.seconds).toFixed(1)} logins/s`, summarisePerf(parsePerfScript(g.text), { gatehousePid: gh.pid, driverPid: process.pid }), g.logins)];
+    const out = [
+      format(
+        `gatehouse path, ${(g.logins / g.seconds).toFixed(1)} logins/s`,
+        summarisePerf(parsePerfScript(g.text), { gatehousePid: gh.pid, driverPid: process.pid }),
+        g.logins,
+      ),
+    ];
     if (argv.includes('--direct')) {
       log(`profiling direct OpenSSH: ${parallel} clients for ${seconds} s`);
       const d = await profiledBurst(paths, 'direct', join(base, 'direct.perf'));
-      out.push('', format(`direct path, ${(d.logins / d.seconds).toFixed(1)} logins/s`, summarisePerf(parsePerfScript(d.text), { gatehousePid: gh.pid, driverPid: process.pid }), d.logins));
+      out.push(
+        '',
+        format(
+          `direct path, ${(d.logins / d.seconds).toFixed(1)} logins/s`,
+          summarisePerf(parsePerfScript(d.text), { gatehousePid: gh.pid, driverPid: process.pid }),
+          d.logins,
+        ),
+      );
     }
     console.log(`\n${out.join('\n')}`);
   } finally {

@@ -26,15 +26,19 @@ import { formatProfile, summariseProfileFile } from './profile-summary.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
-const valuesOf = (flag: string): string[] => argv.flatMap((a, i) => (a === flag && argv[i + 1] !== undefined ? [argv[i + 1]!] : []));
+const valuesOf = (flag: string): string[] =>
+  argv.flatMap((a, i) => (a === flag && argv[i + 1] !== undefined ? [argv[i + 1]!] : []));
 const numberOf = (flag: string, fallback: number): number => Number(valuesOf(flag)[0] ?? fallback);
-const roots = (valuesOf('--gatehouse').length > 0 ? valuesOf('--gatehouse') : [repoRoot]).map((r) => resolve(r));
+const roots = (valuesOf('--gatehouse').length > 0 ? valuesOf('--gatehouse') : [repoRoot]).map((r) =>
+  resolve(r),
+);
 const rounds = numberOf('--rounds', 3);
 const seconds = numberOf('--seconds', 15);
 const parallel = numberOf('--parallel', 10);
 const connects = numberOf('--connects', 10);
 const started = Date.now();
-const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string): void =>
+  console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 interface Round {
   readonly perSecond: number;
@@ -51,7 +55,13 @@ async function threadTicks(pid: number): Promise<Map<string, number>> {
   for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
     const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => null);
     if (stat === null) continue;
-    const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '').trim();
+    const name =
+      tid === String(pid)
+        ? 'main'
+        : stat
+            .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+            .replace(/[0-9]+$/, '')
+            .trim();
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     out.set(name, (out.get(name) ?? 0) + Number(rest[11]) + Number(rest[12]));
   }
@@ -91,12 +101,16 @@ async function main(): Promise<void> {
     const { login, setup, paths } = await loginFixture(base, repoRoot, log, stoppers);
     const variants: { name: string; root: string | null; path: PathName }[] = [
       ...roots.map((root) => ({ name: root, root, path: 'gatehouse' as const })),
-      ...(argv.includes('--direct') ? [{ name: 'direct OpenSSH', root: null, path: 'direct' as const }] : []),
+      ...(argv.includes('--direct')
+        ? [{ name: 'direct OpenSSH', root: null, path: 'direct' as const }]
+        : []),
     ];
     const results = new Map<string, Round[]>(variants.map((v) => [v.name, []]));
     const gaps = new Map<string, number[]>(variants.map((v) => [v.name, []]));
     const logPath = join(setup.dir, 'gatehouse.log');
-    log(`user ${userInfo().username}, target login ${login}; ${rounds} rounds of ${parallel} clients x ${seconds} s`);
+    log(
+      `user ${userInfo().username}, target login ${login}; ${rounds} rounds of ${parallel} clients x ${seconds} s`,
+    );
 
     for (let r = 0; r < rounds; r++) {
       for (let i = 0; i < variants.length; i++) {
@@ -106,12 +120,15 @@ async function main(): Promise<void> {
         if (v.root !== null) gh = await startGatehouse(v.root, setup);
         try {
           await connectOnce(paths, v.path); // warm-up
-          const connectMs = median(await sequential(connects, async () => (await connectOnce(paths, v.path)).ms));
+          const connectMs = median(
+            await sequential(connects, async () => (await connectOnce(paths, v.path)).ms),
+          );
           const cpu0 = gh === null ? 0 : (await procStats(gh.pid)).cpuTicks;
           const threads0 = gh === null ? new Map<string, number>() : await threadTicks(gh.pid);
           const burst = await loginRate(paths, v.path, parallel, seconds);
           const cpuMs = gh === null ? Number.NaN : ((await procStats(gh.pid)).cpuTicks - cpu0) * 10;
-          const threads = gh === null ? '' : threadDelta(threads0, await threadTicks(gh.pid), burst.logins);
+          const threads =
+            gh === null ? '' : threadDelta(threads0, await threadTicks(gh.pid), burst.logins);
           const sorted = [...burst.latenciesMs].sort((a, b) => a - b);
           const round: Round = {
             perSecond: burst.perSecond,
@@ -122,7 +139,9 @@ async function main(): Promise<void> {
             connectMs,
           };
           results.get(v.name)!.push(round);
-          log(`${v.name}: ${round.perSecond.toFixed(1)}/s p50 ${round.p50.toFixed(0)} ms p99 ${round.p99.toFixed(0)} ms, ${round.failures} failed, CPU ${round.cpuMsPerLogin.toFixed(1)} ms/login, connect ${connectMs.toFixed(0)} ms${threads === '' ? '' : ` (CPU ms/login by thread: ${threads})`}${burst.firstError === null ? '' : `; ${burst.firstError}`}`);
+          log(
+            `${v.name}: ${round.perSecond.toFixed(1)}/s p50 ${round.p50.toFixed(0)} ms p99 ${round.p99.toFixed(0)} ms, ${round.failures} failed, CPU ${round.cpuMsPerLogin.toFixed(1)} ms/login, connect ${connectMs.toFixed(0)} ms${threads === '' ? '' : ` (CPU ms/login by thread: ${threads})`}${burst.firstError === null ? '' : `; ${burst.firstError}`}`,
+          );
         } finally {
           await gh?.stop();
         }
@@ -130,14 +149,19 @@ async function main(): Promise<void> {
       }
     }
 
-    const lines = ['', `login bench: ${rounds} rounds, ${parallel} parallel clients x ${seconds} s, ${connects} sequential connects per round (medians over rounds)`];
+    const lines = [
+      '',
+      `login bench: ${rounds} rounds, ${parallel} parallel clients x ${seconds} s, ${connects} sequential connects per round (medians over rounds)`,
+    ];
     for (const v of variants) {
       const rs = results.get(v.name)!;
       const m = (f: (x: Round) => number): string => median(rs.map(f)).toFixed(1);
       const g = [...gaps.get(v.name)!].sort((a, b) => a - b);
       lines.push(
         `  ${v.name}: ${m((x) => x.perSecond)} logins/s, p50 ${m((x) => x.p50)} ms, p99 ${m((x) => x.p99)} ms, CPU ${m((x) => x.cpuMsPerLogin)} ms/login, connect ${m((x) => x.connectMs)} ms` +
-          (g.length > 0 ? `; authenticated→session started p50 ${percentile(g, 50)} ms p90 ${percentile(g, 90)} ms` : ''),
+          (g.length > 0
+            ? `; authenticated→session started p50 ${percentile(g, 50)} ms p90 ${percentile(g, 90)} ms`
+            : ''),
       );
     }
     console.log(lines.join('\n'));
@@ -146,7 +170,12 @@ async function main(): Promise<void> {
       for (const v of variants) {
         if (v.root === null) continue;
         const profDir = join(base, `cpuprof-${variants.indexOf(v)}`);
-        const gh = await startGatehouse(v.root, setup, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], 'gatehouse-profile.log');
+        const gh = await startGatehouse(
+          v.root,
+          setup,
+          ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+          'gatehouse-profile.log',
+        );
         let logins = 0;
         try {
           logins = (await loginRate(paths, v.path, parallel, seconds)).logins;
@@ -159,7 +188,9 @@ async function main(): Promise<void> {
         const saved = join(repoRoot, 'bench/results', `login-${variants.indexOf(v)}.cpuprofile`);
         await mkdir(dirname(saved), { recursive: true });
         await copyFile(join(profDir, file), saved);
-        console.log(`\n${v.name} under --cpu-prof: ${logins} logins, busy ${(summary.busyMs / Math.max(1, logins)).toFixed(1)} ms per login (profile saved as ${saved})`);
+        console.log(
+          `\n${v.name} under --cpu-prof: ${logins} logins, busy ${(summary.busyMs / Math.max(1, logins)).toFixed(1)} ms per login (profile saved as ${saved})`,
+        );
         console.log(formatProfile(summary));
       }
     }

@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly callFrame: {
+    readonly functionName: string;
+    readonly url: string;
+    readonly lineNumber: number;
+  };
 }
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
@@ -48,7 +52,8 @@ function areaOf(name: string, url: string): string {
   if (url.includes('/dist/recording/')) return 'gatehouse recording';
   if (url.includes('/dist/')) return 'gatehouse other';
   if (url.startsWith('node:stream') || url.includes('internal/streams')) return 'node streams';
-  if (url.startsWith('node:') || url === '') return name === '' ? '(native/anonymous)' : `node core/native`;
+  if (url.startsWith('node:') || url === '')
+    return name === '' ? '(native/anonymous)' : `node core/native`;
   return 'other';
 }
 
@@ -80,7 +85,13 @@ export function summariseProfile(profile: CpuProfile, top = 20): ProfileSummary 
       .sort((x, y) => y[1] - x[1])
       .slice(0, n)
       .map(([name, selfMs]) => ({ name, selfMs, percent: busy > 0 ? (selfMs / busy) * 100 : 0 }));
-  return { totalMs: total, idleMs: idle, busyMs: busy, functions: rank(fn, top), areas: rank(area, 50) };
+  return {
+    totalMs: total,
+    idleMs: idle,
+    busyMs: busy,
+    functions: rank(fn, top),
+    areas: rank(area, 50),
+  };
 }
 
 export async function summariseProfileFile(path: string, top = 20): Promise<ProfileSummary> {
@@ -91,9 +102,15 @@ export function formatProfile(s: ProfileSummary): string {
   const lines = [
     `profile: ${(s.totalMs / 1000).toFixed(1)} s sampled, busy ${(s.busyMs / 1000).toFixed(1)} s, idle ${(s.idleMs / 1000).toFixed(1)} s (percentages of busy time)`,
     'by area:',
-    ...s.areas.map((e) => `  ${e.percent.toFixed(1).padStart(5)}%  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}`),
+    ...s.areas.map(
+      (e) =>
+        `  ${e.percent.toFixed(1).padStart(5)}%  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}`,
+    ),
     'top functions (self time):',
-    ...s.functions.map((e) => `  ${e.percent.toFixed(1).padStart(5)}%  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}`),
+    ...s.functions.map(
+      (e) =>
+        `  ${e.percent.toFixed(1).padStart(5)}%  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { benchLogin } from './lib/bench-account.js';
 import { loadCryptoFacts, negotiatedCipher } from './lib/environment.js';
 import { writePrintableFile } from './lib/data-file.js';
-import { BENCH_USER, setupGatehouse, startGatehouse, TARGET_NAME, type GatehouseProcess } from './lib/gatehouse.js';
+import {
+  BENCH_USER,
+  setupGatehouse,
+  startGatehouse,
+  TARGET_NAME,
+  type GatehouseProcess,
+} from './lib/gatehouse.js';
 import { openEchoSession } from './lib/keystroke.js';
 import { parseOptions } from './lib/options.js';
 import { loadAverage, median, percentile, procStats } from './lib/proc.js';
@@ -18,7 +24,15 @@ import { formatGoals, formatTable, type Goal, type PerPath, type Row } from './l
 import { measureScale } from './lib/scale.js';
 import { cleanShellWrapper, startSshd } from './lib/sshd.js';
 import { PATHS, writeSshConfig, type PathName } from './lib/ssh-paths.js';
-import { checkPath, connectOnce, download, loginRate, upload, type LoginRate, type TimedRun } from './lib/transfer.js';
+import {
+  checkPath,
+  connectOnce,
+  download,
+  loginRate,
+  upload,
+  type LoginRate,
+  type TimedRun,
+} from './lib/transfer.js';
 import { formatProfile, summariseProfileFile, type ProfileSummary } from './profile-summary.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,14 +40,21 @@ const opts = parseOptions(process.argv.slice(2), process.env);
 /** The gatehouse under test (bin/gatehouse.js, dist/): this repository unless --gatehouse DIR. */
 const ghRoot = resolve(opts.gatehouseRoot ?? repoRoot);
 const started = Date.now();
-const log = (line: string): void => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string): void =>
+  console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const MiB = 1024 * 1024;
 
-const perPath = <T>(make: (p: PathName) => T): Record<PathName, T> =>
-  ({ direct: make('direct'), jump: make('jump'), gatehouse: make('gatehouse') });
+const perPath = <T>(make: (p: PathName) => T): Record<PathName, T> => ({
+  direct: make('direct'),
+  jump: make('jump'),
+  gatehouse: make('gatehouse'),
+});
 
 /** `rounds` rounds, each running every path once, in a rotating order (run by run alternation). */
-async function alternate<T>(rounds: number, fn: (p: PathName) => Promise<T>): Promise<Record<PathName, T[]>> {
+async function alternate<T>(
+  rounds: number,
+  fn: (p: PathName) => Promise<T>,
+): Promise<Record<PathName, T[]>> {
   const out = perPath<T[]>(() => []);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < PATHS.length; i++) {
@@ -56,14 +77,18 @@ async function main(): Promise<void> {
   const loadAtStart = await loadAverage();
   const base = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
   const stoppers: (() => Promise<unknown>)[] = [];
-  log(`gatehouse ${ghRoot}; mode ${opts.quick ? 'quick' : 'full'}${opts.cipher === null ? '' : `, cipher ${opts.cipher}`}; load average ${loadAtStart}; temp ${base}`);
+  log(
+    `gatehouse ${ghRoot}; mode ${opts.quick ? 'quick' : 'full'}${opts.cipher === null ? '' : `, cipher ${opts.cipher}`}; load average ${loadAtStart}; temp ${base}`,
+  );
   try {
     const bytes = opts.transferMiB * MiB;
     const dataFile = join(base, 'printable.b64');
     await writePrintableFile(dataFile, bytes);
 
     const sshdExtra = opts.cipher === null ? [] : [`Ciphers ${opts.cipher}`];
-    const targetExtra = opts.cleanShell ? [...sshdExtra, `ForceCommand ${await cleanShellWrapper(base)}`] : sshdExtra;
+    const targetExtra = opts.cleanShell
+      ? [...sshdExtra, `ForceCommand ${await cleanShellWrapper(base)}`]
+      : sshdExtra;
     const login = opts.cleanShell ? await benchLogin(base, log) : userInfo().username;
     const target = await startSshd(base, 'target', login, targetExtra);
     stoppers.push(() => target.stop());
@@ -75,10 +100,26 @@ async function main(): Promise<void> {
     let gh: GatehouseProcess = await startGatehouse(ghRoot, setup);
     let ghRunning = true;
     stoppers.push(() => (ghRunning ? gh.stop() : Promise.resolve()));
-    const paths = await writeSshConfig(base, { target: target.port, jump: jump.port, gatehouse: setup.port }, target.login, `${BENCH_USER}+${TARGET_NAME}`, setup.user.privatePath, opts.cipher);
+    const paths = await writeSshConfig(
+      base,
+      { target: target.port, jump: jump.port, gatehouse: setup.port },
+      target.login,
+      `${BENCH_USER}+${TARGET_NAME}`,
+      setup.user.privatePath,
+      opts.cipher,
+    );
     for (const p of PATHS) await checkPath(paths, p, dataFile);
-    const crypto = { ...loadCryptoFacts(ghRoot), clientCipher: { direct: await negotiatedCipher(paths, 'direct'), jump: await negotiatedCipher(paths, 'jump'), gatehouse: await negotiatedCipher(paths, 'gatehouse') } };
-    log(`gatehouse pid ${gh.pid} on ${setup.port}; target sshd ${target.port} as ${login}; jump sshd ${jump.port}; ciphers ${JSON.stringify(crypto.clientCipher)}`);
+    const crypto = {
+      ...loadCryptoFacts(ghRoot),
+      clientCipher: {
+        direct: await negotiatedCipher(paths, 'direct'),
+        jump: await negotiatedCipher(paths, 'jump'),
+        gatehouse: await negotiatedCipher(paths, 'gatehouse'),
+      },
+    };
+    log(
+      `gatehouse pid ${gh.pid} on ${setup.port}; target sshd ${target.port} as ${login}; jump sshd ${jump.port}; ciphers ${JSON.stringify(crypto.clientCipher)}`,
+    );
 
     log(`connect: ${opts.connectRounds} rounds`);
     await alternate(1, (p) => connectOnce(paths, p)); // warm-up (page cache, first fork)
@@ -86,7 +127,9 @@ async function main(): Promise<void> {
     const connectMs = perPath((p) => median(connect[p].map((r) => r.ms)));
 
     log(`download: ${opts.transferRounds} rounds of ${opts.transferMiB} MiB`);
-    const down = await alternate(opts.transferRounds, (p) => download(paths, p, dataFile, bytes, gh.pid));
+    const down = await alternate(opts.transferRounds, (p) =>
+      download(paths, p, dataFile, bytes, gh.pid),
+    );
     log(`upload: ${opts.transferRounds} rounds of ${opts.transferMiB} MiB`);
     const up = await alternate(opts.transferRounds, (p) => upload(paths, p, dataFile, gh.pid));
     /** MB/s over the transfer itself: the median wall time minus the path's median connect time. */
@@ -94,16 +137,22 @@ async function main(): Promise<void> {
     const rate = (runs: Record<PathName, TimedRun[]>): PerPath =>
       perPath((p) => {
         const wall = median(runs[p].map((r) => r.ms));
-        return wall - connectMs[p] > 0.2 * wall ? bytes / MiB / ((wall - connectMs[p]) / 1000) : Number.NaN;
+        return wall - connectMs[p] > 0.2 * wall
+          ? bytes / MiB / ((wall - connectMs[p]) / 1000)
+          : Number.NaN;
       });
-    const grossRate = (runs: Record<PathName, TimedRun[]>): PerPath => perPath((p) => bytes / MiB / (median(runs[p].map((r) => r.ms)) / 1000));
-    const ghCpu = (runs: Record<PathName, TimedRun[]>): number => median(runs.gatehouse.map((r) => ((r.gatehouseCpuS ?? 0) * 1000) / r.ms)) * 100;
+    const grossRate = (runs: Record<PathName, TimedRun[]>): PerPath =>
+      perPath((p) => bytes / MiB / (median(runs[p].map((r) => r.ms)) / 1000));
+    const ghCpu = (runs: Record<PathName, TimedRun[]>): number =>
+      median(runs.gatehouse.map((r) => ((r.gatehouseCpuS ?? 0) * 1000) / r.ms)) * 100;
 
     log(`keystrokes: ${opts.keystrokes} per path in blocks of ${opts.keystrokeBlock}`);
     const sessions = perPath(() => null as Awaited<ReturnType<typeof openEchoSession>> | null);
     for (const p of PATHS) sessions[p] = await openEchoSession(paths, p);
     const keys = perPath<number[]>(() => []);
-    await alternate(opts.keystrokes / opts.keystrokeBlock, async (p) => keys[p].push(...(await sessions[p]!.type(opts.keystrokeBlock))));
+    await alternate(opts.keystrokes / opts.keystrokeBlock, async (p) =>
+      keys[p].push(...(await sessions[p]!.type(opts.keystrokeBlock))),
+    );
     for (const p of PATHS) sessions[p]!.close();
     const sortedKeys = perPath((p) => [...keys[p]].sort((a, b) => a - b));
 
@@ -114,13 +163,36 @@ async function main(): Promise<void> {
       log(`logins/s: ${p}, ${opts.loginParallel} parallel clients for ${opts.loginSeconds} s`);
       const cpu0 = p === 'gatehouse' ? (await procStats(gh.pid)).cpuTicks : 0;
       logins[p] = await loginRate(paths, p, opts.loginParallel, opts.loginSeconds);
-      if (p === 'gatehouse') ghCpuPerLoginMs = (((await procStats(gh.pid)).cpuTicks - cpu0) * 10) / Math.max(1, logins[p].logins);
+      if (p === 'gatehouse')
+        ghCpuPerLoginMs =
+          (((await procStats(gh.pid)).cpuTicks - cpu0) * 10) / Math.max(1, logins[p].logins);
     }
-    const loginP99 = perPath((p) => percentile([...logins[p]!.latenciesMs].sort((a, b) => a - b), 99));
+    const loginP99 = perPath((p) =>
+      percentile(
+        [...logins[p]!.latenciesMs].sort((a, b) => a - b),
+        99,
+      ),
+    );
 
-    log(`scale: ${opts.scaleSteps.join(', ')} idle shells through gatehouse, spread over ${opts.scaleUsers} users`);
-    const shellUsers = [{ keyPath: setup.user.privatePath, login: `${BENCH_USER}+${TARGET_NAME}` }, ...setup.extraUsers.map((u) => ({ keyPath: u.key.privatePath, login: `${u.login}+${TARGET_NAME}` }))];
-    const scale = await measureScale(paths, gh.pid, shellUsers, opts.scaleSteps, opts.idleSeconds, 10, log);
+    log(
+      `scale: ${opts.scaleSteps.join(', ')} idle shells through gatehouse, spread over ${opts.scaleUsers} users`,
+    );
+    const shellUsers = [
+      { keyPath: setup.user.privatePath, login: `${BENCH_USER}+${TARGET_NAME}` },
+      ...setup.extraUsers.map((u) => ({
+        keyPath: u.key.privatePath,
+        login: `${u.login}+${TARGET_NAME}`,
+      })),
+    ];
+    const scale = await measureScale(
+      paths,
+      gh.pid,
+      shellUsers,
+      opts.scaleSteps,
+      opts.idleSeconds,
+      10,
+      log,
+    );
     const recordingBytes = await dirBytes(join(setup.dir, 'recordings')).catch(() => 0);
 
     let profile: ProfileSummary | null = null;
@@ -130,7 +202,12 @@ async function main(): Promise<void> {
       ghRunning = false;
       await gh.stop();
       const profDir = join(base, 'cpuprof');
-      gh = await startGatehouse(ghRoot, setup, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], 'gatehouse-profile.log');
+      gh = await startGatehouse(
+        ghRoot,
+        setup,
+        ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+        'gatehouse-profile.log',
+      );
       ghRunning = true;
       await download(paths, 'gatehouse', dataFile, bytes, gh.pid);
       ghRunning = false;
@@ -146,14 +223,49 @@ async function main(): Promise<void> {
 
     const rows: Row[] = [
       { metric: 'download', unit: 'MiB/s', values: rate(down), higherIsBetter: true },
-      { metric: 'download incl. connect', unit: 'MiB/s', values: grossRate(down), higherIsBetter: true },
+      {
+        metric: 'download incl. connect',
+        unit: 'MiB/s',
+        values: grossRate(down),
+        higherIsBetter: true,
+      },
       { metric: 'upload', unit: 'MiB/s', values: rate(up), higherIsBetter: true },
-      { metric: 'upload incl. connect', unit: 'MiB/s', values: grossRate(up), higherIsBetter: true },
+      {
+        metric: 'upload incl. connect',
+        unit: 'MiB/s',
+        values: grossRate(up),
+        higherIsBetter: true,
+      },
       { metric: 'connect p50', unit: 'ms', values: connectMs, higherIsBetter: false },
-      { metric: 'connect p90', unit: 'ms', values: perPath((p) => percentile([...connect[p].map((r) => r.ms)].sort((a, b) => a - b), 90)), higherIsBetter: false },
-      { metric: 'keystroke p50', unit: 'ms', values: perPath((p) => percentile(sortedKeys[p], 50)), higherIsBetter: false },
-      { metric: 'keystroke p99', unit: 'ms', values: perPath((p) => percentile(sortedKeys[p], 99)), higherIsBetter: false },
-      { metric: 'logins/s (10 parallel)', unit: '1/s', values: perPath((p) => logins[p]!.perSecond), higherIsBetter: true },
+      {
+        metric: 'connect p90',
+        unit: 'ms',
+        values: perPath((p) =>
+          percentile(
+            [...connect[p].map((r) => r.ms)].sort((a, b) => a - b),
+            90,
+          ),
+        ),
+        higherIsBetter: false,
+      },
+      {
+        metric: 'keystroke p50',
+        unit: 'ms',
+        values: perPath((p) => percentile(sortedKeys[p], 50)),
+        higherIsBetter: false,
+      },
+      {
+        metric: 'keystroke p99',
+        unit: 'ms',
+        values: perPath((p) => percentile(sortedKeys[p], 99)),
+        higherIsBetter: false,
+      },
+      {
+        metric: 'logins/s (10 parallel)',
+        unit: '1/s',
+        values: perPath((p) => logins[p]!.perSecond),
+        higherIsBetter: true,
+      },
       { metric: 'login latency p99', unit: 'ms', values: loginP99, higherIsBetter: false },
     ];
     const v = (metric: string): PerPath => rows.find((r) => r.metric === metric)!.values;
@@ -161,14 +273,46 @@ async function main(): Promise<void> {
     const addedP50 = v('keystroke p50').gatehouse - v('keystroke p50').direct;
     const addedP99 = v('keystroke p99').gatehouse - v('keystroke p99').direct;
     const goals: Goal[] = [
-      { goal: 'download >= 1.0 x jump', measured: `${(v('download').gatehouse / v('download').jump).toFixed(2)} x`, met: v('download').gatehouse >= v('download').jump },
-      { goal: 'upload >= 1.0 x jump', measured: `${(v('upload').gatehouse / v('upload').jump).toFixed(2)} x`, met: v('upload').gatehouse >= v('upload').jump },
-      { goal: 'connect <= 0.8 x jump', measured: `${(connectMs.gatehouse / connectMs.jump).toFixed(2)} x`, met: connectMs.gatehouse <= 0.8 * connectMs.jump },
-      { goal: 'keystroke added p50 <= 1 ms', measured: `${addedP50.toFixed(2)} ms`, met: addedP50 <= 1 },
-      { goal: 'keystroke added p99 <= 3 ms', measured: `${addedP99.toFixed(2)} ms`, met: addedP99 <= 3 },
-      { goal: `idle session <= 256 kB RSS at ${last?.sessions ?? 0}`, measured: `${last?.rssPerSessionKb.toFixed(0) ?? 'n/a'} kB`, met: (last?.rssPerSessionKb ?? Infinity) <= 256 },
-      { goal: 'logins >= 50/s', measured: `${logins.gatehouse!.perSecond.toFixed(1)}/s (${logins.gatehouse!.failures} failed)`, met: logins.gatehouse!.perSecond >= 50 },
-      { goal: 'login p99 <= 500 ms', measured: `${loginP99.gatehouse.toFixed(0)} ms`, met: loginP99.gatehouse <= 500 },
+      {
+        goal: 'download >= 1.0 x jump',
+        measured: `${(v('download').gatehouse / v('download').jump).toFixed(2)} x`,
+        met: v('download').gatehouse >= v('download').jump,
+      },
+      {
+        goal: 'upload >= 1.0 x jump',
+        measured: `${(v('upload').gatehouse / v('upload').jump).toFixed(2)} x`,
+        met: v('upload').gatehouse >= v('upload').jump,
+      },
+      {
+        goal: 'connect <= 0.8 x jump',
+        measured: `${(connectMs.gatehouse / connectMs.jump).toFixed(2)} x`,
+        met: connectMs.gatehouse <= 0.8 * connectMs.jump,
+      },
+      {
+        goal: 'keystroke added p50 <= 1 ms',
+        measured: `${addedP50.toFixed(2)} ms`,
+        met: addedP50 <= 1,
+      },
+      {
+        goal: 'keystroke added p99 <= 3 ms',
+        measured: `${addedP99.toFixed(2)} ms`,
+        met: addedP99 <= 3,
+      },
+      {
+        goal: `idle session <= 256 kB RSS at ${last?.sessions ?? 0}`,
+        measured: `${last?.rssPerSessionKb.toFixed(0) ?? 'n/a'} kB`,
+        met: (last?.rssPerSessionKb ?? Infinity) <= 256,
+      },
+      {
+        goal: 'logins >= 50/s',
+        measured: `${logins.gatehouse!.perSecond.toFixed(1)}/s (${logins.gatehouse!.failures} failed)`,
+        met: logins.gatehouse!.perSecond >= 50,
+      },
+      {
+        goal: 'login p99 <= 500 ms',
+        measured: `${loginP99.gatehouse.toFixed(0)} ms`,
+        met: loginP99.gatehouse <= 500,
+      },
     ];
 
     const loadAtEnd = await loadAverage();
@@ -179,13 +323,18 @@ async function main(): Promise<void> {
       '',
       `gatehouse CPU during transfers: download ${ghCpu(down).toFixed(0)}% of a core, upload ${ghCpu(up).toFixed(0)}% of a core; recordings written: ${(recordingBytes / MiB).toFixed(0)} MiB`,
       `scale (gatehouse, idle shells over ${opts.scaleUsers} users/grants; baseline RSS ${(scale.baselineRssKb / 1024).toFixed(1)} MiB):`,
-      ...scale.points.map((s) => `  N=${String(s.sessions).padStart(3)}${s.failed > 0 ? ` (${s.failed} failed: ${s.failure ?? ''})` : ''}  RSS ${(s.rssKb / 1024).toFixed(1)} MiB  ${s.rssPerSessionKb.toFixed(0)} kB/session (marginal ${s.marginalKbPerSession?.toFixed(0) ?? 'n/a'} kB)  idle CPU ${s.idleCpuPercent.toFixed(1)}%  opened in ${s.openSeconds.toFixed(1)} s`),
+      ...scale.points.map(
+        (s) =>
+          `  N=${String(s.sessions).padStart(3)}${s.failed > 0 ? ` (${s.failed} failed: ${s.failure ?? ''})` : ''}  RSS ${(s.rssKb / 1024).toFixed(1)} MiB  ${s.rssPerSessionKb.toFixed(0)} kB/session (marginal ${s.marginalKbPerSession?.toFixed(0) ?? 'n/a'} kB)  idle CPU ${s.idleCpuPercent.toFixed(1)}%  opened in ${s.openSeconds.toFixed(1)} s`,
+      ),
       `gatehouse CPU per login: ${ghCpuPerLoginMs.toFixed(1)} ms (ceiling about ${(1000 / ghCpuPerLoginMs).toFixed(0)} logins/s per core for gatehouse itself)`,
       `logins: ${PATHS.map((p) => `${p} ${logins[p]!.logins} ok / ${logins[p]!.failures} failed`).join(', ')}${logins.gatehouse!.firstError ? `; first gatehouse error: ${logins.gatehouse!.firstError}` : ''}`,
       `crypto: ssh2 native binding ${crypto.ssh2NativeBinding ? 'loaded' : 'NOT loaded'}, cpu-features ${crypto.cpuFeatures.loaded ? `loaded (AES-NI ${String(crypto.cpuFeatures.aes)})` : 'NOT loaded'}; client cipher: ${PATHS.map((p) => `${p} ${crypto.clientCipher[p] ?? '?'}`).join(', ')}`,
       'goals (issue 6):',
       formatGoals(goals),
-      ...(profile === null ? [] : ['', formatProfile(profile), `(profile saved as ${profilePath ?? '?'})`]),
+      ...(profile === null
+        ? []
+        : ['', formatProfile(profile), `(profile saved as ${profilePath ?? '?'})`]),
       '',
       `finished in ${((Date.now() - started) / 1000).toFixed(0)} s`,
     ];
@@ -196,19 +345,34 @@ async function main(): Promise<void> {
       load: { start: loadAtStart, end: loadAtEnd },
       rows,
       goals,
-      raw: { ghCpuPerLoginMs, connect, download: down, upload: up, keystrokeMs: keys, logins, scale, recordingBytes, gatehouseCpuPercent: { download: ghCpu(down), upload: ghCpu(up) } },
+      raw: {
+        ghCpuPerLoginMs,
+        connect,
+        download: down,
+        upload: up,
+        keystrokeMs: keys,
+        logins,
+        scale,
+        recordingBytes,
+        gatehouseCpuPercent: { download: ghCpu(down), upload: ghCpu(up) },
+      },
       crypto,
       profile,
       seconds: (Date.now() - started) / 1000,
     };
     await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
-    await writeFile(join(repoRoot, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeFile(
+      join(repoRoot, 'bench/results/latest.json'),
+      `${JSON.stringify(results, null, 2)}\n`,
+    );
   } finally {
     for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
     // gatehouse's own logs, for a look at what went wrong (bench/results/ is not committed).
     await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
     for (const name of ['gatehouse.log', 'gatehouse-profile.log']) {
-      await copyFile(join(base, 'gatehouse', name), join(repoRoot, 'bench/results', name)).catch(() => undefined);
+      await copyFile(join(base, 'gatehouse', name), join(repoRoot, 'bench/results', name)).catch(
+        () => undefined,
+      );
     }
     await rm(base, { recursive: true, force: true }).catch(() => undefined);
   }

@@ -7,7 +7,8 @@ let failed = 0;
 try {
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));
   passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0) + (report.success === false && !report.numFailedTests ? 1 : 0);
+  failed =
+    (report.numFailedTests ?? 0) + (report.success === false && !report.numFailedTests ? 1 : 0);
 } catch {
   failed = 1; // no report: the run failed before or during vitest (type-check, lint, crash)
 }

@@ -49,7 +49,10 @@ export interface StartOptions {
   readonly watchIntervalMs?: number;
 }
 
-export async function startGatehouse(config: Config, options: StartOptions = {}): Promise<RunningGatehouse> {
+export async function startGatehouse(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningGatehouse> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createRootLogger({ level: config.log.level });
   const settings = new LiveSettings(config);
@@ -82,11 +85,19 @@ export async function startGatehouse(config: Config, options: StartOptions = {})
       auditor,
       clock,
       logger,
-      hostLabel: config.ssh.listen.host === '0.0.0.0' || config.ssh.listen.host === '::' ? 'BASTION' : config.ssh.listen.host,
-      ...(options.watchIntervalMs === undefined ? {} : { watchIntervalMs: options.watchIntervalMs }),
+      hostLabel:
+        config.ssh.listen.host === '0.0.0.0' || config.ssh.listen.host === '::'
+          ? 'BASTION'
+          : config.ssh.listen.host,
+      ...(options.watchIntervalMs === undefined
+        ? {}
+        : { watchIntervalMs: options.watchIntervalMs }),
     });
     metrics.readLiveSessionsFrom(() => bastion.live.size);
-    const { host, port } = await bastion.listen(config.ssh.listen.host, options.port ?? config.ssh.listen.port);
+    const { host, port } = await bastion.listen(
+      config.ssh.listen.host,
+      options.port ?? config.ssh.listen.port,
+    );
     const webListen = config.web.listen;
     let web: WebServer | null = null;
     try {
@@ -166,17 +177,32 @@ export async function serveUntilSignal(
   return 0;
 }
 
-async function reloadFromFile(running: RunningGatehouse, configPath: string | null, logger: Logger): Promise<void> {
+async function reloadFromFile(
+  running: RunningGatehouse,
+  configPath: string | null,
+  logger: Logger,
+): Promise<void> {
   let next: Config;
   try {
     // No file at start (embedded defaults): look again where the start looked.
     next = await loadConfig(configPath ?? undefined, process.env, process.cwd());
   } catch (err) {
-    const problem = isGatehouseError(err) ? err.userMessage : err instanceof Error ? err.message : String(err);
+    const problem = isGatehouseError(err)
+      ? err.userMessage
+      : err instanceof Error
+        ? err.message
+        : String(err);
     logger.error({ problem, configPath }, 'config reload refused; keeping the running config');
     return;
   }
   const plan = running.reload(next);
-  logger.info({ configPath: next.configPath, applied: plan.applied, cliOnly: plan.cliOnly }, 'config reloaded');
-  if (plan.needRestart.length > 0) logger.warn({ needRestart: plan.needRestart }, 'config changes that need a restart were not applied');
+  logger.info(
+    { configPath: next.configPath, applied: plan.applied, cliOnly: plan.cliOnly },
+    'config reloaded',
+  );
+  if (plan.needRestart.length > 0)
+    logger.warn(
+      { needRestart: plan.needRestart },
+      'config changes that need a restart were not applied',
+    );
 }

@@ -15,11 +15,21 @@ export const BENCH_ACCOUNT = 'gatehouse-bench';
 export async function benchLogin(baseDir: string, log: (line: string) => void): Promise<string> {
   const me = userInfo();
   if (me.uid !== 0) {
-    log(`not root: logging in to the target as ${me.username} (shell ${me.shell ?? '?'}); its dotfiles count in every path`);
+    log(
+      `not root: logging in to the target as ${me.username} (shell ${me.shell ?? '?'}); its dotfiles count in every path`,
+    );
     return me.username;
   }
   if ((await run('id', ['-u', BENCH_ACCOUNT])).code !== 0) {
-    await mustRun('useradd', ['--system', '--shell', '/bin/sh', '--home-dir', '/nonexistent', '--no-create-home', BENCH_ACCOUNT]);
+    await mustRun('useradd', [
+      '--system',
+      '--shell',
+      '/bin/sh',
+      '--home-dir',
+      '/nonexistent',
+      '--no-create-home',
+      BENCH_ACCOUNT,
+    ]);
   }
   // '*' = no password, not locked: sshd without PAM refuses locked ('!') accounts, even for keys.
   await mustRun('usermod', ['--password', '*', '--home', baseDir, BENCH_ACCOUNT]);

@@ -8,17 +8,44 @@ import { freePort, waitForPort } from './proc.js';
 
 /** The slice of the built Store (dist/store/open-store.js) the bench uses to seed the database. */
 interface SeedStore {
-  readonly users: { add(name: string, key: { algorithm: string; blob: string; fingerprint: string; comment: string }, actor: string): Promise<unknown> };
+  readonly users: {
+    add(
+      name: string,
+      key: { algorithm: string; blob: string; fingerprint: string; comment: string },
+      actor: string,
+    ): Promise<unknown>;
+  };
   readonly ndas: {
     add(
-      nda: { userName: string; title: string; ref: string; signedAt: number; expiresAt: number | null; documentSha256: string | null },
+      nda: {
+        userName: string;
+        title: string;
+        ref: string;
+        signedAt: number;
+        expiresAt: number | null;
+        documentSha256: string | null;
+      },
       actor: string,
     ): Promise<{ readonly id: number }>;
   };
-  readonly targets: { add(t: { name: string; host: string; port: number; login: string; hostKey: string | null }, actor: string): Promise<unknown> };
+  readonly targets: {
+    add(
+      t: { name: string; host: string; port: number; login: string; hostKey: string | null },
+      actor: string,
+    ): Promise<unknown>;
+  };
   readonly grants: {
     add(
-      g: { userName: string; targetName: string; ndaId: number; startsAt: number; endsAt: number; mode: 'shell'; allowlist: readonly string[]; reason: string },
+      g: {
+        userName: string;
+        targetName: string;
+        ndaId: number;
+        startsAt: number;
+        endsAt: number;
+        mode: 'shell';
+        allowlist: readonly string[];
+        reason: string;
+      },
       maxDurationMs: number,
       now: number,
       actor: string,
@@ -55,7 +82,12 @@ export interface GatehouseProcess {
  * limits raised for 500 concurrent sessions; the user, NDA, target (pinned key) and a shell grant
  * with the NDA already acknowledged, so batch `ssh` works.
  */
-export async function setupGatehouse(repoRoot: string, baseDir: string, target: Sshd, extraUserCount = 0): Promise<GatehouseSetup> {
+export async function setupGatehouse(
+  repoRoot: string,
+  baseDir: string,
+  target: Sshd,
+  extraUserCount = 0,
+): Promise<GatehouseSetup> {
   const dir = join(baseDir, 'gatehouse');
   await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
   const port = await freePort();
@@ -86,7 +118,8 @@ export async function setupGatehouse(repoRoot: string, baseDir: string, target: 
   await target.authorize(clientKey.publicLine);
   const user = await makeKey(dir, BENCH_USER);
   const extraUsers: { login: string; key: KeyFiles }[] = [];
-  for (let i = 1; i <= extraUserCount; i++) extraUsers.push({ login: `${BENCH_USER}${i}`, key: await makeKey(dir, `${BENCH_USER}${i}`) });
+  for (let i = 1; i <= extraUserCount; i++)
+    extraUsers.push({ login: `${BENCH_USER}${i}`, key: await makeKey(dir, `${BENCH_USER}${i}`) });
 
   await mkdir(join(dir, 'data'), { recursive: true });
   const url = pathToFileURL(join(repoRoot, 'dist/store/open-store.js')).href;
@@ -94,17 +127,42 @@ export async function setupGatehouse(repoRoot: string, baseDir: string, target: 
   const store = await openStore(join(dir, 'data/gatehouse.db'));
   try {
     const now = Date.now();
-    await store.targets.add({ name: TARGET_NAME, host: '127.0.0.1', port: target.port, login: target.login, hostKey: target.hostKeyLine }, ACTOR);
+    await store.targets.add(
+      {
+        name: TARGET_NAME,
+        host: '127.0.0.1',
+        port: target.port,
+        login: target.login,
+        hostKey: target.hostKeyLine,
+      },
+      ACTOR,
+    );
     for (const { login, key } of [{ login: BENCH_USER, key: user }, ...extraUsers]) {
       const [algorithm = '', blob = ''] = key.publicLine.split(' ');
       const fingerprint = `SHA256:${createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64').replace(/=+$/, '')}`;
       await store.users.add(login, { algorithm, blob, fingerprint, comment: 'bench' }, ACTOR);
       const nda = await store.ndas.add(
-        { userName: login, title: 'Bench NDA', ref: `NDA-${login}`, signedAt: now - DAY, expiresAt: null, documentSha256: 'a'.repeat(64) },
+        {
+          userName: login,
+          title: 'Bench NDA',
+          ref: `NDA-${login}`,
+          signedAt: now - DAY,
+          expiresAt: null,
+          documentSha256: 'a'.repeat(64),
+        },
         ACTOR,
       );
       const grant = await store.grants.add(
-        { userName: login, targetName: TARGET_NAME, ndaId: nda.id, startsAt: now - 60_000, endsAt: now + DAY, mode: 'shell', allowlist: [], reason: 'bench' },
+        {
+          userName: login,
+          targetName: TARGET_NAME,
+          ndaId: nda.id,
+          startsAt: now - 60_000,
+          endsAt: now + DAY,
+          mode: 'shell',
+          allowlist: [],
+          reason: 'bench',
+        },
         30 * DAY,
         now - 60_000,
         ACTOR,
@@ -118,20 +176,33 @@ export async function setupGatehouse(repoRoot: string, baseDir: string, target: 
 }
 
 /** `node [nodeFlags] bin/gatehouse.js --config … serve` as a child: its pid is what we measure. */
-export async function startGatehouse(repoRoot: string, setup: GatehouseSetup, nodeFlags: readonly string[] = [], logName = 'gatehouse.log'): Promise<GatehouseProcess> {
+export async function startGatehouse(
+  repoRoot: string,
+  setup: GatehouseSetup,
+  nodeFlags: readonly string[] = [],
+  logName = 'gatehouse.log',
+): Promise<GatehouseProcess> {
   const log = await open(join(setup.dir, logName), 'a');
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, 'bin/gatehouse.js', '--config', setup.configPath, 'serve'], {
-    cwd: repoRoot,
-    stdio: ['ignore', log.fd, log.fd],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeFlags, 'bin/gatehouse.js', '--config', setup.configPath, 'serve'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', log.fd, log.fd],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   try {
     await waitForPort(setup.port, () => child.exitCode === null, 30_000);
   } catch (e) {
     child.kill('SIGKILL');
     await log.close();
     const tail = (await readFile(join(setup.dir, logName), 'utf8').catch(() => '')).slice(-2000);
-    throw new Error(`gatehouse did not start: ${e instanceof Error ? e.message : String(e)}\n${tail}`);
+    throw new Error(
+      `gatehouse did not start: ${e instanceof Error ? e.message : String(e)}\n${tail}`,
+    );
   }
   return {
     pid: child.pid ?? 0,

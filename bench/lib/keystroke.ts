@@ -12,12 +12,16 @@ export interface EchoSession {
 const READY = 'BENCH-READY';
 
 export async function openEchoSession(paths: SshPaths, path: PathName): Promise<EchoSession> {
-  const term = pty.spawn('ssh', [...paths.args(path, ['-tt']), `stty raw -echo; echo ${READY}; exec cat`], {
-    name: 'xterm',
-    cols: 120,
-    rows: 40,
-    env: { ...process.env, LANG: 'C' },
-  });
+  const term = pty.spawn(
+    'ssh',
+    [...paths.args(path, ['-tt']), `stty raw -echo; echo ${READY}; exec cat`],
+    {
+      name: 'xterm',
+      cols: 120,
+      rows: 40,
+      env: { ...process.env, LANG: 'C' },
+    },
+  );
   let pending: ((data: string) => void) | null = null;
   let seen = '';
   term.onData((data) => {
@@ -25,7 +29,10 @@ export async function openEchoSession(paths: SshPaths, path: PathName): Promise<
     else seen += data;
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${path}: no echo session after 30 s: ${seen.slice(-300)}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${path}: no echo session after 30 s: ${seen.slice(-300)}`)),
+      30_000,
+    );
     const check = setInterval(() => {
       if (seen.includes(READY)) {
         clearInterval(check);
@@ -44,7 +51,10 @@ export async function openEchoSession(paths: SshPaths, path: PathName): Promise<
         const t0 = performance.now();
         await new Promise<void>((resolve, reject) => {
           let got = '';
-          const timer = setTimeout(() => reject(new Error(`${path}: keystroke not echoed within 5 s`)), 5000);
+          const timer = setTimeout(
+            () => reject(new Error(`${path}: keystroke not echoed within 5 s`)),
+            5000,
+          );
           pending = (data) => {
             got += data;
             if (got.includes(ch)) {

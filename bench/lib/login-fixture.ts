@@ -15,13 +15,27 @@ export interface LoginFixture {
  * For the login benches: a clean-shell target sshd (stopped through `stoppers`) and gatehouse's
  * config and database seeded for it, in `base`. Gatehouse itself is started by the caller.
  */
-export async function loginFixture(base: string, repoRoot: string, log: (line: string) => void, stoppers: (() => Promise<unknown>)[]): Promise<LoginFixture> {
+export async function loginFixture(
+  base: string,
+  repoRoot: string,
+  log: (line: string) => void,
+  stoppers: (() => Promise<unknown>)[],
+): Promise<LoginFixture> {
   const login = await benchLogin(base, log);
-  const target = await startSshd(base, 'target', login, [`ForceCommand ${await cleanShellWrapper(base)}`]);
+  const target = await startSshd(base, 'target', login, [
+    `ForceCommand ${await cleanShellWrapper(base)}`,
+  ]);
   stoppers.push(() => target.stop());
   const setup = await setupGatehouse(repoRoot, base, target);
   await target.authorize(setup.user.publicLine);
   const ports = { target: target.port, jump: target.port, gatehouse: setup.port };
-  const paths = await writeSshConfig(base, ports, target.login, `${BENCH_USER}+${TARGET_NAME}`, setup.user.privatePath, null);
+  const paths = await writeSshConfig(
+    base,
+    ports,
+    target.login,
+    `${BENCH_USER}+${TARGET_NAME}`,
+    setup.user.privatePath,
+    null,
+  );
   return { login, target, setup, paths };
 }

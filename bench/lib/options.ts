@@ -27,8 +27,37 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   const cipher = cipherAt >= 0 ? (argv[cipherAt + 1] ?? null) : null;
   const rootAt = argv.indexOf('--gatehouse');
   const gatehouseRoot = rootAt >= 0 ? (argv[rootAt + 1] ?? null) : null;
-  const base = { quick, cipher, gatehouseRoot, cleanShell: !argv.includes('--account-shell'), profile: !argv.includes('--no-profile'), loginParallel: 10 };
+  const base = {
+    quick,
+    cipher,
+    gatehouseRoot,
+    cleanShell: !argv.includes('--account-shell'),
+    profile: !argv.includes('--no-profile'),
+    loginParallel: 10,
+  };
   return quick
-    ? { ...base, transferMiB: 32, transferRounds: 2, connectRounds: 5, keystrokes: 100, keystrokeBlock: 25, scaleSteps: [10, 20], idleSeconds: 3, scaleUsers: 5, loginSeconds: 5 }
-    : { ...base, transferMiB: 256, transferRounds: 3, connectRounds: 20, keystrokes: 1000, keystrokeBlock: 50, scaleSteps: [50, 200, 500], idleSeconds: 10, scaleUsers: 50, loginSeconds: 30 };
+    ? {
+        ...base,
+        transferMiB: 32,
+        transferRounds: 2,
+        connectRounds: 5,
+        keystrokes: 100,
+        keystrokeBlock: 25,
+        scaleSteps: [10, 20],
+        idleSeconds: 3,
+        scaleUsers: 5,
+        loginSeconds: 5,
+      }
+    : {
+        ...base,
+        transferMiB: 256,
+        transferRounds: 3,
+        connectRounds: 20,
+        keystrokes: 1000,
+        keystrokeBlock: 50,
+        scaleSteps: [50, 200, 500],
+        idleSeconds: 10,
+        scaleUsers: 50,
+        loginSeconds: 30,
+      };
 }

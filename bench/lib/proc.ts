@@ -13,7 +13,11 @@ export interface RunResult {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Runs argv (never through a shell); stdout/stderr captured unless stdio says otherwise. */
-export function run(cmd: string, args: readonly string[], options: SpawnOptions = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
@@ -27,9 +31,16 @@ export function run(cmd: string, args: readonly string[], options: SpawnOptions 
 }
 
 /** Like run(), but a non-zero exit is an error carrying stderr. */
-export async function mustRun(cmd: string, args: readonly string[], options: SpawnOptions = {}): Promise<RunResult> {
+export async function mustRun(
+  cmd: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<RunResult> {
   const r = await run(cmd, args, options);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${String(r.code)}: ${r.stderr.trim().slice(-2000)}`);
+  if (r.code !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} exited ${String(r.code)}: ${r.stderr.trim().slice(-2000)}`,
+    );
   return r;
 }
 
@@ -45,7 +56,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitForPort(port: number, alive: () => boolean, timeoutMs = 15_000): Promise<void> {
+export async function waitForPort(
+  port: number,
+  alive: () => boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!alive()) throw new Error(`process for port ${port} exited`);
@@ -93,5 +108,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }

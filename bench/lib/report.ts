@@ -16,8 +16,16 @@ export interface Goal {
   readonly met: boolean;
 }
 
-const fmt = (v: number): string => (!Number.isFinite(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
-const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) : 'n/a');
+const fmt = (v: number): string =>
+  !Number.isFinite(v)
+    ? 'n/a'
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 10
+        ? v.toFixed(1)
+        : v.toFixed(2);
+const ratio = (a: number, b: number): string =>
+  b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) : 'n/a';
 
 export function formatTable(rows: readonly Row[]): string {
   const header = ['metric', 'direct', 'ssh -J', 'gatehouse', 'gh/direct', 'gh/jump'];
@@ -30,7 +38,10 @@ export function formatTable(rows: readonly Row[]): string {
     ratio(r.values.gatehouse, r.values.jump),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 

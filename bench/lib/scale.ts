@@ -16,7 +16,11 @@ export interface ShellUser {
 /** Resolves with the shell, or with why it did not come up (the scale run goes on without it). */
 function openIdleShell(paths: SshPaths, user: ShellUser): Promise<IdleShell | string> {
   return new Promise((resolve) => {
-    const child = spawn('ssh', paths.args('gatehouse', ['-tt', '-i', user.keyPath, '-l', user.login]), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'ssh',
+      paths.args('gatehouse', ['-tt', '-i', user.keyPath, '-l', user.login]),
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     let done = false;
     const finish = (r: IdleShell | string): void => {
@@ -34,7 +38,9 @@ function openIdleShell(paths: SshPaths, user: ShellUser): Promise<IdleShell | st
       child.stdout?.resume();
       finish({ child });
     });
-    child.once('exit', (code) => finish(`exited ${String(code)} (${user.login}): ${stderr.trim().slice(-200)}`));
+    child.once('exit', (code) =>
+      finish(`exited ${String(code)} (${user.login}): ${stderr.trim().slice(-200)}`),
+    );
     child.once('error', (e) => finish(e.message));
   });
 }
@@ -76,9 +82,13 @@ export async function measureScale(
       const t0 = Date.now();
       let failed = 0;
       let failure: string | null = null;
-      for (let attempts = shells.length; attempts < n; ) {
+      for (let attempts = shells.length; attempts < n;) {
         const batch = Math.min(concurrency, n - attempts);
-        const opened = await Promise.all(Array.from({ length: batch }, (_, i) => openIdleShell(paths, users[(attempts + i) % users.length]!)));
+        const opened = await Promise.all(
+          Array.from({ length: batch }, (_, i) =>
+            openIdleShell(paths, users[(attempts + i) % users.length]!),
+          ),
+        );
         attempts += batch;
         for (const r of opened) {
           if (typeof r === 'string') {
@@ -92,20 +102,26 @@ export async function measureScale(
       const before = await procStats(gatehousePid);
       await sleep(idleSeconds * 1000);
       const after = await procStats(gatehousePid);
-      const idleCpuPercent = ((after.cpuTicks - before.cpuTicks) / TICKS_PER_SECOND / idleSeconds) * 100;
+      const idleCpuPercent =
+        ((after.cpuTicks - before.cpuTicks) / TICKS_PER_SECOND / idleSeconds) * 100;
       const point: ScalePoint = {
         sessions: shells.length,
         failed,
         failure,
         rssKb: after.rssKb,
         rssPerSessionKb: (after.rssKb - baselineRssKb) / Math.max(1, shells.length),
-        marginalKbPerSession: shells.length > previous.sessions ? (after.rssKb - previous.rssKb) / (shells.length - previous.sessions) : null,
+        marginalKbPerSession:
+          shells.length > previous.sessions
+            ? (after.rssKb - previous.rssKb) / (shells.length - previous.sessions)
+            : null,
         idleCpuPercent,
         openSeconds,
       };
       points.push(point);
       previous = { sessions: shells.length, rssKb: after.rssKb };
-      log(`  scale ${n}: ${shells.length} up, ${failed} failed${failure === null ? '' : ` (${failure})`}; rss ${(after.rssKb / 1024).toFixed(1)} MiB, ${point.rssPerSessionKb.toFixed(0)} kB/session, idle cpu ${idleCpuPercent.toFixed(1)}%, opened in ${openSeconds.toFixed(1)} s`);
+      log(
+        `  scale ${n}: ${shells.length} up, ${failed} failed${failure === null ? '' : ` (${failure})`}; rss ${(after.rssKb / 1024).toFixed(1)} MiB, ${point.rssPerSessionKb.toFixed(0)} kB/session, idle cpu ${idleCpuPercent.toFixed(1)}%, opened in ${openSeconds.toFixed(1)} s`,
+      );
     }
   } finally {
     await closeAll(shells);

@@ -22,7 +22,17 @@ export interface KeyFiles {
 
 export async function makeKey(dir: string, name: string): Promise<KeyFiles> {
   const privatePath = join(dir, `${name}_ed25519`);
-  await mustRun('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${name}@bench`, '-f', privatePath]);
+  await mustRun('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    `${name}@bench`,
+    '-f',
+    privatePath,
+  ]);
   return { privatePath, publicLine: (await readFile(`${privatePath}.pub`, 'utf8')).trim() };
 }
 
@@ -44,7 +54,12 @@ export async function cleanShellWrapper(dir: string): Promise<string> {
  * `extra` are sshd_config lines, e.g. `Ciphers aes128-gcm@openssh.com`. MaxStartups is raised so
  * hundreds of concurrent logins are not dropped by sshd's default 10:30:100.
  */
-export async function startSshd(baseDir: string, name: string, login: string, extra: readonly string[] = []): Promise<Sshd> {
+export async function startSshd(
+  baseDir: string,
+  name: string,
+  login: string,
+  extra: readonly string[] = [],
+): Promise<Sshd> {
   await mkdir('/run/sshd', { recursive: true });
   const dir = join(baseDir, name);
   await mkdir(dir, { recursive: true });
@@ -79,7 +94,9 @@ export async function startSshd(baseDir: string, name: string, login: string, ex
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr?.on('data', (chunk: Buffer) => void appendFile(logPath, chunk));
   await waitForPort(port, () => child.exitCode === null);
   return {

@@ -14,10 +14,17 @@ async function cpuSeconds(pid: number | null): Promise<number | null> {
   return pid === null ? null : (await procStats(pid)).cpuTicks / TICKS_PER_SECOND;
 }
 
-function sshRun(paths: SshPaths, path: PathName, command: string, stdin: number | 'ignore'): Promise<{ code: number | null; stderr: string; ms: number }> {
+function sshRun(
+  paths: SshPaths,
+  path: PathName,
+  command: string,
+  stdin: number | 'ignore',
+): Promise<{ code: number | null; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('ssh', [...paths.args(path), command], { stdio: [stdin, 'ignore', 'pipe'] });
+    const child = spawn('ssh', [...paths.args(path), command], {
+      stdio: [stdin, 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
@@ -38,7 +45,10 @@ async function timed(
     const cpu0 = await cpuSeconds(pid);
     const r = await sshRun(paths, path, command, handle === null ? 'ignore' : handle.fd);
     const cpu1 = await cpuSeconds(pid);
-    if (r.code !== 0) throw new Error(`${path}: ssh ${command} exited ${String(r.code)}: ${r.stderr.trim().slice(-500)}`);
+    if (r.code !== 0)
+      throw new Error(
+        `${path}: ssh ${command} exited ${String(r.code)}: ${r.stderr.trim().slice(-500)}`,
+      );
     return { ms: r.ms, gatehouseCpuS: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
   } finally {
     await handle?.close();
@@ -46,21 +56,33 @@ async function timed(
 }
 
 /** `ssh … 'head -c BYTES FILE'` to /dev/null. */
-export const download = (paths: SshPaths, path: PathName, file: string, bytes: number, ghPid: number | null): Promise<TimedRun> =>
-  timed(paths, path, `head -c ${bytes} ${file}`, null, ghPid);
+export const download = (
+  paths: SshPaths,
+  path: PathName,
+  file: string,
+  bytes: number,
+  ghPid: number | null,
+): Promise<TimedRun> => timed(paths, path, `head -c ${bytes} ${file}`, null, ghPid);
 
 /** `cat FILE | ssh … 'cat > /dev/null'` (the file is ssh's stdin). */
-export const upload = (paths: SshPaths, path: PathName, file: string, ghPid: number | null): Promise<TimedRun> =>
-  timed(paths, path, 'cat > /dev/null', file, ghPid);
+export const upload = (
+  paths: SshPaths,
+  path: PathName,
+  file: string,
+  ghPid: number | null,
+): Promise<TimedRun> => timed(paths, path, 'cat > /dev/null', file, ghPid);
 
 /** `ssh … true`: handshake, auth, (target connection,) exec, exit. */
-export const connectOnce = (paths: SshPaths, path: PathName): Promise<TimedRun> => timed(paths, path, 'true', null, null);
+export const connectOnce = (paths: SshPaths, path: PathName): Promise<TimedRun> =>
+  timed(paths, path, 'true', null, null);
 
 /** Proves a path delivers the bytes it is asked for (a refusal must not look like a fast copy). */
 export async function checkPath(paths: SshPaths, path: PathName, file: string): Promise<void> {
   const r = await run('ssh', [...paths.args(path), `head -c 4096 ${file}`]);
   if (r.code !== 0 || r.stdout.length !== 4096) {
-    throw new Error(`${path}: expected 4096 bytes, got ${r.stdout.length} (exit ${String(r.code)}): ${r.stderr.trim()}`);
+    throw new Error(
+      `${path}: expected 4096 bytes, got ${r.stdout.length} (exit ${String(r.code)}): ${r.stderr.trim()}`,
+    );
   }
 }
 
@@ -74,7 +96,12 @@ export interface LoginRate {
 }
 
 /** `parallel` clients each running `ssh … true` back to back for `seconds`. */
-export async function loginRate(paths: SshPaths, path: PathName, parallel: number, seconds: number): Promise<LoginRate> {
+export async function loginRate(
+  paths: SshPaths,
+  path: PathName,
+  parallel: number,
+  seconds: number,
+): Promise<LoginRate> {
   const latencies: number[] = [];
   let failures = 0;
   let firstError: string | null = null;
@@ -92,5 +119,12 @@ export async function loginRate(paths: SshPaths, path: PathName, parallel: numbe
   };
   await Promise.all(Array.from({ length: parallel }, worker));
   const elapsed = (performance.now() - t0) / 1000;
-  return { logins: latencies.length, failures, seconds: elapsed, perSecond: latencies.length / elapsed, latenciesMs: latencies, firstError };
+  return {
+    logins: latencies.length,
+    failures,
+    seconds: elapsed,
+    perSecond: latencies.length / elapsed,
+    latenciesMs: latencies,
+    firstError,
+  };
 }

@@ -60,7 +60,11 @@ export function recordingTapFactory(
  * Adds stall detection: a recorder that holds the relay back for `stallMs` without draining (a
  * hung disk) is given up — a failure like an overflow — so the relay is never stuck behind it.
  */
-function tapOn(recorder: SessionRecorder, seal: () => Promise<TapSeal>, stallMs: number): SessionTap {
+function tapOn(
+  recorder: SessionRecorder,
+  seal: () => Promise<TapSeal>,
+  stallMs: number,
+): SessionTap {
   const drainListeners: (() => void)[] = [];
   const failureListeners: ((reason: string) => void)[] = [];
   let broken = false;

@@ -21,7 +21,10 @@ export function storeAccessGate(store: Store): AccessGate {
     // Every login and every new channel: the reads are queued together (the store runs them one
     // after the other on its connection) instead of each waiting for the one before.
     async loadFacts(userName, targetName, keyFingerprint): Promise<AccessFacts> {
-      const [user, target] = await Promise.all([store.users.findByName(userName), store.targets.findByName(targetName)]);
+      const [user, target] = await Promise.all([
+        store.users.findByName(userName),
+        store.targets.findByName(targetName),
+      ]);
       const [userKeys, grants] = await Promise.all([
         user === null ? [] : store.users.keys(user.id),
         user !== null && target !== null ? store.grants.forUserAndTarget(user.id, target.id) : [],
@@ -31,7 +34,14 @@ export function storeAccessGate(store: Store): AccessGate {
 
     async loadFactsForAllTargets(userName, keyFingerprint): Promise<AllTargetFacts> {
       const { user, userKeys } = await userAndKeys(userName);
-      const base: AccessFacts = { user, keyFingerprint, userKeys, target: null, grants: [], ndas: [] };
+      const base: AccessFacts = {
+        user,
+        keyFingerprint,
+        userKeys,
+        target: null,
+        grants: [],
+        ndas: [],
+      };
       if (user === null) return { base, perTarget: [] };
       const grants = await store.grants.forUser(user.id);
       const byTarget = new Map<TargetId, Grant[]>();
@@ -40,7 +50,14 @@ export function storeAccessGate(store: Store): AccessGate {
       for (const [targetId, targetGrants] of byTarget) {
         const target: Target | null = await store.targets.get(targetId);
         if (target === null) continue;
-        facts.push({ user, keyFingerprint, userKeys, target, grants: targetGrants, ndas: await ndasOf(targetGrants) });
+        facts.push({
+          user,
+          keyFingerprint,
+          userKeys,
+          target,
+          grants: targetGrants,
+          ndas: await ndasOf(targetGrants),
+        });
       }
       return { base, perTarget: facts };
     },

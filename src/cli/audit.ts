@@ -15,7 +15,9 @@ function timeOrAgo(field: string, value: string, now: number): number {
   if (d.ok) return now - d.ms;
   const t = parseTimestamp(value);
   if (t.ok) return t.ms;
-  throw usage(`${field}: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)`);
+  throw usage(
+    `${field}: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)`,
+  );
 }
 
 const sinceMs = (value: string, now: number): number => timeOrAgo('--since', value, now);
@@ -29,8 +31,19 @@ const EXPORT_PAGE = 1000;
  */
 function jsonLine(record: AuditRecord): string {
   const { seq, ts, actor, type, payload, prevHash, hash } = record;
-  const text = JSON.stringify({ seq, ts: new Date(ts).toISOString(), actor, type, payload, prevHash, hash });
-  return text.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = JSON.stringify({
+    seq,
+    ts: new Date(ts).toISOString(),
+    actor,
+    type,
+    payload,
+    prevHash,
+    hash,
+  });
+  return text.replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -42,26 +55,41 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--since <time|duration>', 'from this time, or this long ago (2h)')
     .option('--type <type>', 'only this event type, e.g. grant.create')
     .option('--limit <n>', 'at most this many events')
-    .action(async (opts: { readonly since?: string; readonly type?: string; readonly limit?: string }) => {
-      const since = opts.since === undefined ? undefined : sinceMs(opts.since, ctx.clock.now());
-      if (opts.type !== undefined && !/^[a-z]+(?:\.[a-z]+){0,3}$/.test(opts.type)) {
-        throw usage(`--type: ${quoteForMessage(opts.type)} is not an event type (e.g. grant.create)`);
-      }
-      const limit = opts.limit === undefined ? undefined : requireCount('--limit', opts.limit, 1_000_000);
-      const records = await ctx.withStore(async (store) =>
-        store.audit.list({
-          ...(since === undefined ? {} : { since }),
-          ...(opts.type === undefined ? {} : { type: opts.type }),
-          ...(limit === undefined ? {} : { limit }),
-        }),
-      );
-      if (ctx.options().json) return printJson(ctx, records);
-      printTable(
-        ctx,
-        ['SEQ', 'TIME', 'ACTOR', 'TYPE', 'PAYLOAD'],
-        records.map((r) => [String(r.seq), isoTime(r.ts), r.actor, r.type, canonicalJson(r.payload as JsonValue)]),
-      );
-    });
+    .action(
+      async (opts: {
+        readonly since?: string;
+        readonly type?: string;
+        readonly limit?: string;
+      }) => {
+        const since = opts.since === undefined ? undefined : sinceMs(opts.since, ctx.clock.now());
+        if (opts.type !== undefined && !/^[a-z]+(?:\.[a-z]+){0,3}$/.test(opts.type)) {
+          throw usage(
+            `--type: ${quoteForMessage(opts.type)} is not an event type (e.g. grant.create)`,
+          );
+        }
+        const limit =
+          opts.limit === undefined ? undefined : requireCount('--limit', opts.limit, 1_000_000);
+        const records = await ctx.withStore(async (store) =>
+          store.audit.list({
+            ...(since === undefined ? {} : { since }),
+            ...(opts.type === undefined ? {} : { type: opts.type }),
+            ...(limit === undefined ? {} : { limit }),
+          }),
+        );
+        if (ctx.options().json) return printJson(ctx, records);
+        printTable(
+          ctx,
+          ['SEQ', 'TIME', 'ACTOR', 'TYPE', 'PAYLOAD'],
+          records.map((r) => [
+            String(r.seq),
+            isoTime(r.ts),
+            r.actor,
+            r.type,
+            canonicalJson(r.payload as JsonValue),
+          ]),
+        );
+      },
+    );
 
   audit
     .command('export')
@@ -75,9 +103,12 @@ export function register(program: Command, ctx: CliContext): void {
       if (since !== undefined && until !== undefined && until <= since) {
         throw usage(`--until: ${isoTime(until)} is not after --since ${isoTime(since)}`);
       }
-      const filter = { ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }) };
+      const filter = {
+        ...(since === undefined ? {} : { since }),
+        ...(until === undefined ? {} : { until }),
+      };
       await ctx.withStore(async (store) => {
-        for (let after = 0; ; ) {
+        for (let after = 0; ;) {
           const page = await store.audit.page(after, EXPORT_PAGE, filter);
           if (page.length === 0) return;
           ctx.io.stdout(page.map((r) => `${jsonLine(r)}\n`).join(''));
@@ -93,7 +124,10 @@ export function register(program: Command, ctx: CliContext): void {
       const result = await ctx.withStore(async (store) => store.audit.verify());
       if (ctx.options().json) printJson(ctx, result);
       if (!result.ok) {
-        throw new GatehouseError('refused', `audit: chain broken at seq ${result.seq}: ${result.problem}`);
+        throw new GatehouseError(
+          'refused',
+          `audit: chain broken at seq ${result.seq}: ${result.problem}`,
+        );
       }
       if (!ctx.options().json) printLine(ctx, `ok ${result.count} events`);
     });

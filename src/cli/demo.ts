@@ -43,73 +43,97 @@ function osUser(): string {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('create (or reuse) a demo folder with a user, NDA, targets and grants, then serve it on loopback')
+    .description(
+      'create (or reuse) a demo folder with a user, NDA, targets and grants, then serve it on loopback',
+    )
     .option('--dir <folder>', 'the demo folder', 'demo')
-    .option('--ssh-port <port>', `ssh port on 127.0.0.1 (default ${DEFAULT_SSH_PORT}, or the demo config's)`)
-    .option('--web-port <port>', `review page port on 127.0.0.1 (default ${DEFAULT_WEB_PORT}, or the demo config's)`)
-    .action(async (opts: { readonly dir: string; readonly sshPort?: string; readonly webPort?: string }) => {
-      if (ctx.options().config !== undefined) throw usage('demo: --config: the demo uses its own config (DIR/gatehouse.yaml)');
-      const sshPort = opts.sshPort === undefined ? undefined : requirePort('--ssh-port', opts.sshPort);
-      const webPort = opts.webPort === undefined ? undefined : requirePort('--web-port', opts.webPort);
-      const cwd = process.cwd();
-      const dir = path.resolve(cwd, opts.dir);
-      const folder = await prepareDemoFolder(dir, { ssh: sshPort ?? DEFAULT_SSH_PORT, web: webPort ?? DEFAULT_WEB_PORT });
-      const config = await loadConfig(folder.configPath, process.env, cwd);
-      const hostKey = await ensureKeyPair(config.ssh.hostKeyPath);
-      const hostKeyParsed = parsePublicKey(hostKey.publicLine);
-      const uid = typeof process.getuid === 'function' ? process.getuid() : null;
-      const sandbox = await chooseSandboxProgram(uid, osUser());
-      const actor = ctx.options().actor;
-      const now = ctx.clock.now();
-
-      const store = await openStore(config.database.path, { clock: ctx.clock });
-      let seeded;
-      let reviewer;
-      try {
-        seeded = await seedDemo(store, {
-          userPublicLine: folder.userPublicLine,
-          sandbox: { command: sandbox.argv, env: sandbox.env },
-          tools: { command: sandbox.toolsArgv, env: sandbox.toolsEnv },
-          maxDurationMs: config.grants.maxDurationMs,
-          now,
-          actor,
+    .option(
+      '--ssh-port <port>',
+      `ssh port on 127.0.0.1 (default ${DEFAULT_SSH_PORT}, or the demo config's)`,
+    )
+    .option(
+      '--web-port <port>',
+      `review page port on 127.0.0.1 (default ${DEFAULT_WEB_PORT}, or the demo config's)`,
+    )
+    .action(
+      async (opts: {
+        readonly dir: string;
+        readonly sshPort?: string;
+        readonly webPort?: string;
+      }) => {
+        if (ctx.options().config !== undefined)
+          throw usage('demo: --config: the demo uses its own config (DIR/gatehouse.yaml)');
+        const sshPort =
+          opts.sshPort === undefined ? undefined : requirePort('--ssh-port', opts.sshPort);
+        const webPort =
+          opts.webPort === undefined ? undefined : requirePort('--web-port', opts.webPort);
+        const cwd = process.cwd();
+        const dir = path.resolve(cwd, opts.dir);
+        const folder = await prepareDemoFolder(dir, {
+          ssh: sshPort ?? DEFAULT_SSH_PORT,
+          web: webPort ?? DEFAULT_WEB_PORT,
         });
-        reviewer = await ensureDemoReviewer(store, dir, DEMO_REVIEWER, now, actor);
-      } finally {
-        await store.close();
-      }
+        const config = await loadConfig(folder.configPath, process.env, cwd);
+        const hostKey = await ensureKeyPair(config.ssh.hostKeyPath);
+        const hostKeyParsed = parsePublicKey(hostKey.publicLine);
+        const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+        const sandbox = await chooseSandboxProgram(uid, osUser());
+        const actor = ctx.options().actor;
+        const now = ctx.clock.now();
 
-      const bin = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
-      const overrides = { ...(sshPort === undefined ? {} : { port: sshPort }), ...(webPort === undefined ? {} : { webPort }) };
-      await serveUntilSignal(
-        config,
-        (running) => {
-          const webUrl = running.web === null ? null : `http://${running.web.host}:${running.web.port}/`;
-          const info: DemoInfo = {
-            folder: typed(dir, cwd),
-            keyPath: typed(folder.userKeyPath, cwd),
-            configPath: typed(folder.configPath, cwd),
-            cli: `node ${typed(bin, cwd)}`,
-            sshHost: running.host,
-            sshPort: running.port,
-            webUrl,
-            hostKeyFingerprint: hostKeyParsed.ok ? hostKeyParsed.key.fingerprint : '(unknown)',
-            sandboxRunsAs: sandbox.runsAs,
-            sandboxNote: sandbox.note,
-            grantsUntil: Math.min(seeded.sandboxGrant.endsAt, seeded.toolsGrant.endsAt),
-            reviewer: {
-              name: reviewer.name,
-              password: reviewer.password,
-              linkUrl: webUrl === null ? null : `${webUrl}login/link?token=${reviewer.linkToken}`,
-            },
-            reused: !folder.created,
-            created: seeded.created,
-          };
-          if (ctx.options().json) printJson(ctx, { ...info });
-          else ctx.io.stdout(demoInstructions(info));
-        },
-        overrides,
-      );
-      printLine(ctx, 'gatehouse demo stopped');
-    });
+        const store = await openStore(config.database.path, { clock: ctx.clock });
+        let seeded;
+        let reviewer;
+        try {
+          seeded = await seedDemo(store, {
+            userPublicLine: folder.userPublicLine,
+            sandbox: { command: sandbox.argv, env: sandbox.env },
+            tools: { command: sandbox.toolsArgv, env: sandbox.toolsEnv },
+            maxDurationMs: config.grants.maxDurationMs,
+            now,
+            actor,
+          });
+          reviewer = await ensureDemoReviewer(store, dir, DEMO_REVIEWER, now, actor);
+        } finally {
+          await store.close();
+        }
+
+        const bin = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
+        const overrides = {
+          ...(sshPort === undefined ? {} : { port: sshPort }),
+          ...(webPort === undefined ? {} : { webPort }),
+        };
+        await serveUntilSignal(
+          config,
+          (running) => {
+            const webUrl =
+              running.web === null ? null : `http://${running.web.host}:${running.web.port}/`;
+            const info: DemoInfo = {
+              folder: typed(dir, cwd),
+              keyPath: typed(folder.userKeyPath, cwd),
+              configPath: typed(folder.configPath, cwd),
+              cli: `node ${typed(bin, cwd)}`,
+              sshHost: running.host,
+              sshPort: running.port,
+              webUrl,
+              hostKeyFingerprint: hostKeyParsed.ok ? hostKeyParsed.key.fingerprint : '(unknown)',
+              sandboxRunsAs: sandbox.runsAs,
+              sandboxNote: sandbox.note,
+              grantsUntil: Math.min(seeded.sandboxGrant.endsAt, seeded.toolsGrant.endsAt),
+              reviewer: {
+                name: reviewer.name,
+                password: reviewer.password,
+                linkUrl: webUrl === null ? null : `${webUrl}login/link?token=${reviewer.linkToken}`,
+              },
+              reused: !folder.created,
+              created: seeded.created,
+            };
+            if (ctx.options().json) printJson(ctx, { ...info });
+            else ctx.io.stdout(demoInstructions(info));
+          },
+          overrides,
+        );
+        printLine(ctx, 'gatehouse demo stopped');
+      },
+    );
 }

@@ -71,14 +71,25 @@ export function register(program: Command, ctx: CliContext): void {
       const targetName = requireName('target', opts.target, '--target');
       const ndaId = requireId('--nda', opts.nda) as NdaId;
       const reason = requireText('--reason', opts.reason);
-      if (opts.for !== undefined && opts.until !== undefined) throw usage('--for, --until: give only one of them');
-      if (opts.for === undefined && opts.until === undefined) throw usage('--for or --until: say how long the grant lasts');
+      if (opts.for !== undefined && opts.until !== undefined)
+        throw usage('--for, --until: give only one of them');
+      if (opts.for === undefined && opts.until === undefined)
+        throw usage('--for or --until: say how long the grant lasts');
       const now = ctx.clock.now();
       const startsAt = opts.from === undefined ? now : requireTime('--from', opts.from);
-      const endsAt = opts.for !== undefined ? startsAt + requireDuration('--for', opts.for) : requireTime('--until', opts.until ?? '');
+      const endsAt =
+        opts.for !== undefined
+          ? startsAt + requireDuration('--for', opts.for)
+          : requireTime('--until', opts.until ?? '');
       const listed = opts.allow.length > 0 || opts.profile !== undefined;
-      if (opts.shell && listed) throw usage('--shell, --allow/--profile: a grant is either a shell or an allowlist, not both');
-      if (!opts.shell && !listed) throw usage('--shell or --allow: say what the grant allows (a shell, or an allowlist of commands)');
+      if (opts.shell && listed)
+        throw usage(
+          '--shell, --allow/--profile: a grant is either a shell or an allowlist, not both',
+        );
+      if (!opts.shell && !listed)
+        throw usage(
+          '--shell or --allow: say what the grant allows (a shell, or an allowlist of commands)',
+        );
       const config = await ctx.loadConfig();
       let allowlist: string[] = [];
       if (listed) {
@@ -87,18 +98,30 @@ export function register(program: Command, ctx: CliContext): void {
           const profile = config.profiles[opts.profile];
           if (profile === undefined) {
             const known = Object.keys(config.profiles);
-            throw usage(`--profile: no profile named ${JSON.stringify(opts.profile.slice(0, 64))} in the config (${known.length ? known.join(', ') : 'none defined'})`);
+            throw usage(
+              `--profile: no profile named ${JSON.stringify(opts.profile.slice(0, 64))} in the config (${known.length ? known.join(', ') : 'none defined'})`,
+            );
           }
           fromProfile = profile;
         }
-        const field = opts.profile !== undefined && opts.allow.length === 0 ? '--profile' : '--allow';
+        const field =
+          opts.profile !== undefined && opts.allow.length === 0 ? '--profile' : '--allow';
         allowlist = requirePatterns(field, [...fromProfile, ...opts.allow]);
         const patterns = validatePatterns(allowlist);
         if (!patterns.ok) throw usage(`${field}: ${patterns.message}`);
       }
       const created = await ctx.withStore(async (store, cfg) => {
         const g = await store.grants.add(
-          { userName, targetName, ndaId, startsAt, endsAt, mode: opts.shell ? 'shell' : 'commands', allowlist, reason },
+          {
+            userName,
+            targetName,
+            ndaId,
+            startsAt,
+            endsAt,
+            mode: opts.shell ? 'shell' : 'commands',
+            allowlist,
+            reason,
+          },
           cfg.grants.maxDurationMs,
           now,
           ctx.options().actor,
@@ -106,7 +129,8 @@ export function register(program: Command, ctx: CliContext): void {
         const [view] = await grantViews(store, [g], now);
         return view;
       });
-      if (created === undefined) throw new GatehouseError('internal', 'grant: created grant not returned');
+      if (created === undefined)
+        throw new GatehouseError('internal', 'grant: created grant not returned');
       printResult(ctx, created, () => String(created.id));
     });
 
@@ -116,41 +140,49 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--active', 'only grants valid now', false)
     .option('--user <name>', 'only this user')
     .option('--target <name>', 'only this target')
-    .action(async (opts: { readonly active: boolean; readonly user?: string; readonly target?: string }) => {
-      const userName = opts.user === undefined ? undefined : requireName('user', opts.user, '--user');
-      const targetName = opts.target === undefined ? undefined : requireName('target', opts.target, '--target');
-      const now = ctx.clock.now();
-      const views = await ctx.withStore(async (store) => {
-        if (userName !== undefined && (await store.users.findByName(userName)) === null) {
-          throw new GatehouseError('not_found', `--user: no user named ${userName}`);
-        }
-        if (targetName !== undefined && (await store.targets.findByName(targetName)) === null) {
-          throw new GatehouseError('not_found', `--target: no target named ${targetName}`);
-        }
-        const list = await store.grants.list({
-          ...(opts.active ? { activeAt: now } : {}),
-          ...(userName === undefined ? {} : { userName }),
-          ...(targetName === undefined ? {} : { targetName }),
+    .action(
+      async (opts: {
+        readonly active: boolean;
+        readonly user?: string;
+        readonly target?: string;
+      }) => {
+        const userName =
+          opts.user === undefined ? undefined : requireName('user', opts.user, '--user');
+        const targetName =
+          opts.target === undefined ? undefined : requireName('target', opts.target, '--target');
+        const now = ctx.clock.now();
+        const views = await ctx.withStore(async (store) => {
+          if (userName !== undefined && (await store.users.findByName(userName)) === null) {
+            throw new GatehouseError('not_found', `--user: no user named ${userName}`);
+          }
+          if (targetName !== undefined && (await store.targets.findByName(targetName)) === null) {
+            throw new GatehouseError('not_found', `--target: no target named ${targetName}`);
+          }
+          const list = await store.grants.list({
+            ...(opts.active ? { activeAt: now } : {}),
+            ...(userName === undefined ? {} : { userName }),
+            ...(targetName === undefined ? {} : { targetName }),
+          });
+          return grantViews(store, list, now);
         });
-        return grantViews(store, list, now);
-      });
-      if (ctx.options().json) return printJson(ctx, views);
-      printTable(
-        ctx,
-        ['ID', 'USER', 'TARGET', 'NDA', 'MODE', 'STARTS', 'ENDS', 'STATE', 'REASON'],
-        views.map((g) => [
-          String(g.id),
-          g.user ?? '?',
-          g.target ?? '?',
-          String(g.ndaId),
-          g.mode,
-          isoTime(g.startsAt),
-          isoTime(g.endsAt),
-          g.state,
-          g.reason,
-        ]),
-      );
-    });
+        if (ctx.options().json) return printJson(ctx, views);
+        printTable(
+          ctx,
+          ['ID', 'USER', 'TARGET', 'NDA', 'MODE', 'STARTS', 'ENDS', 'STATE', 'REASON'],
+          views.map((g) => [
+            String(g.id),
+            g.user ?? '?',
+            g.target ?? '?',
+            String(g.ndaId),
+            g.mode,
+            isoTime(g.startsAt),
+            isoTime(g.endsAt),
+            g.state,
+            g.reason,
+          ]),
+        );
+      },
+    );
 
   grant
     .command('show')
@@ -180,7 +212,14 @@ export function register(program: Command, ctx: CliContext): void {
         ['reason', view.reason],
         ['created', `${isoTime(view.createdAt)} by ${view.createdBy}`],
         ['nda acknowledged', isoTime(view.ndaAcknowledgedAt)],
-        ...(view.revokedAt === null ? [] : [['revoked', `${isoTime(view.revokedAt)}: ${view.revokeReason ?? ''}`] as [string, string]]),
+        ...(view.revokedAt === null
+          ? []
+          : [
+              ['revoked', `${isoTime(view.revokedAt)}: ${view.revokeReason ?? ''}`] as [
+                string,
+                string,
+              ],
+            ]),
       ];
       printPairs(ctx, rows);
     });
@@ -198,9 +237,18 @@ export function register(program: Command, ctx: CliContext): void {
         const g = await store.grants.get(id);
         if (g === null) throw new GatehouseError('not_found', `grant: no grant with id ${id}`);
         if (g.revokedAt !== null) {
-          throw new GatehouseError('conflict', `grant: grant ${id} was already revoked at ${isoTime(g.revokedAt)}`);
+          throw new GatehouseError(
+            'conflict',
+            `grant: grant ${id} was already revoked at ${isoTime(g.revokedAt)}`,
+          );
         }
-        return (await grantViews(store, [await store.grants.revoke(id, reason, now, ctx.options().actor)], now))[0];
+        return (
+          await grantViews(
+            store,
+            [await store.grants.revoke(id, reason, now, ctx.options().actor)],
+            now,
+          )
+        )[0];
       });
       if (ctx.options().json) return printJson(ctx, view);
       printLine(ctx, `revoked grant ${id}`);

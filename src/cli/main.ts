@@ -124,7 +124,11 @@ export interface MainOptions {
   readonly cwd?: string;
 }
 
-export async function main(argv: string[], io: CliIo = processIo, mainOptions: MainOptions = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = processIo,
+  mainOptions: MainOptions = {},
+): Promise<number> {
   const env = mainOptions.env ?? process.env;
   const cwd = mainOptions.cwd ?? process.cwd();
   let current: GlobalOptions | undefined;
@@ -133,7 +137,8 @@ export async function main(argv: string[], io: CliIo = processIo, mainOptions: M
     io,
     clock: mainOptions.clock ?? systemClock,
     options: () => {
-      if (current === undefined) throw new GatehouseError('internal', 'options read before parsing');
+      if (current === undefined)
+        throw new GatehouseError('internal', 'options read before parsing');
       return current;
     },
     loadConfig: () => (config ??= loadConfig(ctx.options().config, env, cwd)),

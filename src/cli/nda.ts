@@ -15,7 +15,10 @@ interface AddOptions {
 }
 
 /** An NDA as shown: the domain object plus the user's name. */
-const ndaView = (nda: Nda, users: ReadonlyMap<number, User>) => ({ ...nda, user: users.get(nda.userId)?.name ?? null });
+const ndaView = (nda: Nda, users: ReadonlyMap<number, User>) => ({
+  ...nda,
+  user: users.get(nda.userId)?.name ?? null,
+});
 
 export function ndaState(nda: Nda, now: number): string {
   if (nda.revokedAt !== null) return 'revoked';
@@ -42,12 +45,18 @@ export function register(program: Command, ctx: CliContext): void {
       const ref = requireText('--ref', opts.ref, 100);
       const signedAt = requireTime('--signed', opts.signed);
       const expiresAt = opts.expires === undefined ? null : requireTime('--expires', opts.expires);
-      if (expiresAt !== null && expiresAt <= signedAt) throw usage('--expires: must be after --signed');
-      const documentSha256 = opts.document === undefined ? null : await fileSha256('--document', opts.document);
+      if (expiresAt !== null && expiresAt <= signedAt)
+        throw usage('--expires: must be after --signed');
+      const documentSha256 =
+        opts.document === undefined ? null : await fileSha256('--document', opts.document);
       const created = await ctx.withStore(async (store) => {
         const user = await store.users.findByName(userName);
-        if (user === null) throw new GatehouseError('not_found', `--user: no user named ${userName}`);
-        const added = await store.ndas.add({ userName, title, ref, signedAt, expiresAt, documentSha256 }, ctx.options().actor);
+        if (user === null)
+          throw new GatehouseError('not_found', `--user: no user named ${userName}`);
+        const added = await store.ndas.add(
+          { userName, title, ref, signedAt, expiresAt, documentSha256 },
+          ctx.options().actor,
+        );
         return ndaView(added, new Map([[user.id, user]]));
       });
       printResult(ctx, created, () => String(created.id));
@@ -58,7 +67,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('list NDAs')
     .option('--user <name>', 'only this user')
     .action(async (opts: { readonly user?: string }) => {
-      const userName = opts.user === undefined ? undefined : requireName('user', opts.user, '--user');
+      const userName =
+        opts.user === undefined ? undefined : requireName('user', opts.user, '--user');
       const views = await ctx.withStore(async (store) => {
         if (userName !== undefined && (await store.users.findByName(userName)) === null) {
           throw new GatehouseError('not_found', `--user: no user named ${userName}`);
@@ -96,7 +106,10 @@ export function register(program: Command, ctx: CliContext): void {
         const existing = await store.ndas.get(id);
         if (existing === null) throw new GatehouseError('not_found', `nda: no NDA with id ${id}`);
         if (existing.revokedAt !== null) {
-          throw new GatehouseError('conflict', `nda: NDA ${id} was already revoked at ${isoTime(existing.revokedAt)}`);
+          throw new GatehouseError(
+            'conflict',
+            `nda: NDA ${id} was already revoked at ${isoTime(existing.revokedAt)}`,
+          );
         }
         const users = new Map((await store.users.list()).map((u) => [u.id as number, u]));
         return ndaView(await store.ndas.revoke(id, reason, ctx.options().actor), users);

@@ -9,7 +9,8 @@ import type { CliContext } from './context.js';
  *   bare new id.
  */
 
-export type JsonOut = string | number | boolean | null | readonly JsonOut[] | { readonly [key: string]: JsonOut };
+export type JsonOut =
+  string | number | boolean | null | readonly JsonOut[] | { readonly [key: string]: JsonOut };
 
 const isTimeKey = (key: string): boolean => key === 'ts' || /At$/.test(key);
 
@@ -37,8 +38,10 @@ export { isoTime } from '../core/timestamp.js';
  * control characters so nothing printed can drive the admin's terminal.
  */
 export function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // finding control characters is the point
+  // eslint-disable-next-line no-control-regex
+  const controls = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+  return text.replace(controls, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function printJson(ctx: CliContext, value: unknown): void {
@@ -50,7 +53,11 @@ export function printLine(ctx: CliContext, line: string): void {
 }
 
 /** Aligned columns separated by two spaces; the last column is not padded. */
-export function printTable(ctx: CliContext, headers: readonly string[], rows: readonly (readonly string[])[]): void {
+export function printTable(
+  ctx: CliContext,
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): void {
   const cells = [headers, ...rows].map((r) => r.map((c) => safeText(c)));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const lines = cells.map((r) =>

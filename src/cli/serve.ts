@@ -11,9 +11,13 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async () => {
       const config = await ctx.loadConfig();
       await serveUntilSignal(config, (running) => {
-        const web = running.web === null ? null : { host: running.web.host, port: running.web.port };
+        const web =
+          running.web === null ? null : { host: running.web.host, port: running.web.port };
         if (ctx.options().json) {
-          printLine(ctx, JSON.stringify({ listening: { host: running.host, port: running.port }, web }));
+          printLine(
+            ctx,
+            JSON.stringify({ listening: { host: running.host, port: running.port }, web }),
+          );
           return;
         }
         printLine(ctx, `listening on ${running.host}:${running.port}`);

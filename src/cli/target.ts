@@ -8,7 +8,14 @@ import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey } from '../keys/scan-host-key.js';
 import type { CliContext } from './context.js';
 import { isoTime, printJson, printLine, printResult, printTable } from './output.js';
-import { requireHost, requireKeyText, requireLogin, requireName, requirePort, usage } from './validate.js';
+import {
+  requireHost,
+  requireKeyText,
+  requireLogin,
+  requireName,
+  requirePort,
+  usage,
+} from './validate.js';
 
 interface AddOptions {
   readonly host?: string;
@@ -25,7 +32,11 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 function targetView(t: Target) {
   if (t.kind === 'command') return { ...t, commandLine: t.command.join(' ') };
   const parsed = t.hostKey === null ? null : parsePublicKey(t.hostKey);
-  return { ...t, kind: 'ssh' as const, hostKeyFingerprint: parsed?.ok ? parsed.key.fingerprint : null };
+  return {
+    ...t,
+    kind: 'ssh' as const,
+    hostKeyFingerprint: parsed?.ok ? parsed.key.fingerprint : null,
+  };
 }
 
 async function mustFind(store: Store, name: string): Promise<Target> {
@@ -40,7 +51,9 @@ const SCAN_TIMEOUT_MS = 10_000;
 async function commandTarget(name: string, opts: AddOptions, command: string): Promise<NewTarget> {
   const clash = (['host', 'port', 'login', 'hostKey'] as const).find((k) => opts[k] !== undefined);
   if (clash !== undefined) {
-    throw usage(`--command: not with --${clash === 'hostKey' ? 'host-key' : clash} (a command target runs on the bastion)`);
+    throw usage(
+      `--command: not with --${clash === 'hostKey' ? 'host-key' : clash} (a command target runs on the bastion)`,
+    );
   }
   const split = splitCommandLine(command);
   if (!split.ok) throw usage(split.message);
@@ -59,7 +72,8 @@ async function commandTarget(name: string, opts: AddOptions, command: string): P
 
 function sshTarget(name: string, opts: AddOptions): NewTarget {
   if (opts.env.length > 0) throw usage('--env: only with --command');
-  if (opts.host === undefined) throw usage('--host: required (or --command for a program on the bastion)');
+  if (opts.host === undefined)
+    throw usage('--host: required (or --command for a program on the bastion)');
   if (opts.login === undefined) throw usage('--login: required with --host');
   return {
     name,
@@ -71,7 +85,9 @@ function sshTarget(name: string, opts: AddOptions): NewTarget {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const target = program.command('target').description('hosts reachable through the bastion, or programs run on it');
+  const target = program
+    .command('target')
+    .description('hosts reachable through the bastion, or programs run on it');
 
   target
     .command('add')
@@ -80,13 +96,29 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--host <host>', 'host name or IP address')
     .option('--port <port>', 'SSH port (default 22)')
     .option('--login <user>', 'account on the target the bastion logs in as')
-    .option('--host-key <line>', "the target's host key 'alg base64' (or pin later with `target scan --pin`)")
-    .option('--command <argv>', "a program run on the bastion in a pty: 'prog arg …' split on single spaces, no shell, no quoting")
-    .option('--env <KEY=VALUE>', 'with --command: an environment variable for the program (repeat for more)', collect, [])
+    .option(
+      '--host-key <line>',
+      "the target's host key 'alg base64' (or pin later with `target scan --pin`)",
+    )
+    .option(
+      '--command <argv>',
+      "a program run on the bastion in a pty: 'prog arg …' split on single spaces, no shell, no quoting",
+    )
+    .option(
+      '--env <KEY=VALUE>',
+      'with --command: an environment variable for the program (repeat for more)',
+      collect,
+      [],
+    )
     .action(async (name: string, opts: AddOptions) => {
       requireName('target', name);
-      const spec = opts.command === undefined ? sshTarget(name, opts) : await commandTarget(name, opts, opts.command);
-      const created = await ctx.withStore(async (store) => targetView(await store.targets.add(spec, ctx.options().actor)));
+      const spec =
+        opts.command === undefined
+          ? sshTarget(name, opts)
+          : await commandTarget(name, opts, opts.command);
+      const created = await ctx.withStore(async (store) =>
+        targetView(await store.targets.add(spec, ctx.options().actor)),
+      );
       printResult(ctx, created, () => String(created.id));
     });
 
@@ -94,7 +126,9 @@ export function register(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list targets')
     .action(async () => {
-      const views = await ctx.withStore(async (store) => (await store.targets.list()).map(targetView));
+      const views = await ctx.withStore(async (store) =>
+        (await store.targets.list()).map(targetView),
+      );
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
@@ -103,7 +137,9 @@ export function register(program: Command, ctx: CliContext): void {
           String(t.id),
           t.name,
           t.kind,
-          t.kind === 'command' ? t.commandLine : `${t.login}@${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`,
+          t.kind === 'command'
+            ? t.commandLine
+            : `${t.login}@${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`,
           t.kind === 'command' ? '-' : (t.hostKeyFingerprint ?? 'not pinned'),
           isoTime(t.createdAt),
         ]),
@@ -133,7 +169,11 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (name: string, opts: { readonly pin: boolean; readonly replace: boolean }) => {
       requireName('target', name);
       const found = await ctx.withStore(async (store) => mustFind(store, name));
-      if (found.kind === 'command') throw new GatehouseError('refused', `target ${name}: runs a program on the bastion; there is no host key to scan`);
+      if (found.kind === 'command')
+        throw new GatehouseError(
+          'refused',
+          `target ${name}: runs a program on the bastion; there is no host key to scan`,
+        );
       const scan = await scanHostKey(found.host, found.port, SCAN_TIMEOUT_MS);
       if (!scan.ok) throw new GatehouseError('refused', `target ${name}: ${scan.message}`);
       const key = scan.key;
@@ -152,17 +192,33 @@ export function register(program: Command, ctx: CliContext): void {
         await ctx.withStore(async (store) => {
           const now = await mustFind(store, name);
           if (now.kind === 'command' || now.hostKey !== found.hostKey) {
-            throw new GatehouseError('conflict', `target ${name}: the pinned key changed while scanning; scan again`);
+            throw new GatehouseError(
+              'conflict',
+              `target ${name}: the pinned key changed while scanning; scan again`,
+            );
           }
           await store.targets.pinHostKey(name, key.line, ctx.options().actor);
         });
         pinned = true;
       }
-      const result = { target: name, host: found.host, port: found.port, hostKey: key.line, fingerprint: key.fingerprint, pinned, changed, previousFingerprint };
+      const result = {
+        target: name,
+        host: found.host,
+        port: found.port,
+        hostKey: key.line,
+        fingerprint: key.fingerprint,
+        pinned,
+        changed,
+        previousFingerprint,
+      };
       if (ctx.options().json) return printJson(ctx, result);
       printLine(ctx, key.line);
       printLine(ctx, key.fingerprint);
-      if (changed && !pinned) printLine(ctx, `DIFFERS from the pinned key ${previousFingerprint ?? '?'}; pin with --pin --replace only if you know why it changed`);
+      if (changed && !pinned)
+        printLine(
+          ctx,
+          `DIFFERS from the pinned key ${previousFingerprint ?? '?'}; pin with --pin --replace only if you know why it changed`,
+        );
       else if (changed) printLine(ctx, `pinned (replaced ${previousFingerprint ?? '?'})`);
       else if (pinned && opts.pin && found.hostKey === null) printLine(ctx, 'pinned');
       else if (pinned) printLine(ctx, 'matches the pinned key');

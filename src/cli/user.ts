@@ -12,7 +12,12 @@ interface KeyOptions {
   readonly keyFile?: string;
 }
 
-const newKey = (k: PublicKey) => ({ algorithm: k.algorithm, blob: k.blob, fingerprint: k.fingerprint, comment: k.comment });
+const newKey = (k: PublicKey) => ({
+  algorithm: k.algorithm,
+  blob: k.blob,
+  fingerprint: k.fingerprint,
+  comment: k.comment,
+});
 
 /** A key as shown: no blob (the fingerprint identifies it), the id for reference. */
 const keyView = (k: UserKey) => ({
@@ -57,12 +62,20 @@ export function register(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list users')
     .action(async () => {
-      const views = await ctx.withStore(async (store) => Promise.all((await store.users.list()).map((u) => userView(store, u))));
+      const views = await ctx.withStore(async (store) =>
+        Promise.all((await store.users.list()).map((u) => userView(store, u))),
+      );
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
         ['ID', 'NAME', 'STATE', 'KEYS', 'CREATED'],
-        views.map((u) => [String(u.id), u.name, u.disabled ? 'disabled' : 'enabled', String(u.keys.length), isoTime(u.createdAt)]),
+        views.map((u) => [
+          String(u.id),
+          u.name,
+          u.disabled ? 'disabled' : 'enabled',
+          String(u.keys.length),
+          isoTime(u.createdAt),
+        ]),
       );
     });
 
@@ -72,13 +85,18 @@ export function register(program: Command, ctx: CliContext): void {
   ] as const) {
     user
       .command(verb)
-      .description(disabled ? 'refuse every login of the user (grants are kept)' : 'allow logins again')
+      .description(
+        disabled ? 'refuse every login of the user (grants are kept)' : 'allow logins again',
+      )
       .argument('<name>')
       .action(async (name: string) => {
         requireName('user', name);
         const updated = await ctx.withStore(async (store) => {
           await mustFind(store, name);
-          return userView(store, await store.users.setDisabled(name, disabled, ctx.options().actor));
+          return userView(
+            store,
+            await store.users.setDisabled(name, disabled, ctx.options().actor),
+          );
         });
         printResult(ctx, updated, () => `${verb}d ${name}`);
       });

@@ -34,7 +34,8 @@ export function requireText(field: string, value: string, max = 500): string {
 
 /** A positive integer id (grant, NDA). */
 export function requireId(field: string, value: string): number {
-  if (!/^[1-9][0-9]{0,14}$/.test(value)) throw usage(`${field}: ${quoteForMessage(value)} is not an id (a positive whole number)`);
+  if (!/^[1-9][0-9]{0,14}$/.test(value))
+    throw usage(`${field}: ${quoteForMessage(value)} is not an id (a positive whole number)`);
   return Number(value);
 }
 
@@ -54,7 +55,8 @@ export function requirePort(field: string, value: string): number {
 
 /** A host name or IP address for a target: no user@, no scheme, no spaces. */
 export function requireHost(field: string, value: string): string {
-  const hostname = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+  const hostname =
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
   const ipv6 = /^[0-9A-Fa-f:.]{2,45}$/;
   if (!hostname.test(value) && !(value.includes(':') && ipv6.test(value))) {
     throw usage(`${field}: ${quoteForMessage(value)} is not a host name or IP address`);
@@ -65,7 +67,9 @@ export function requireHost(field: string, value: string): string {
 /** The login name on the target: a POSIX user name. */
 export function requireLogin(field: string, value: string): string {
   if (!/^[a-z_][a-z0-9_.-]{0,31}$/.test(value)) {
-    throw usage(`${field}: ${quoteForMessage(value)} is not a login name (lower case, up to 32 characters)`);
+    throw usage(
+      `${field}: ${quoteForMessage(value)} is not a login name (lower case, up to 32 characters)`,
+    );
   }
   return value;
 }
@@ -84,7 +88,9 @@ export function requireTime(field: string, value: string): number {
 
 export function requireFingerprint(field: string, value: string): string {
   if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(value)) {
-    throw usage(`${field}: ${quoteForMessage(value)} is not a key fingerprint (SHA256:... as ssh-keygen -l prints it)`);
+    throw usage(
+      `${field}: ${quoteForMessage(value)} is not a key fingerprint (SHA256:... as ssh-keygen -l prints it)`,
+    );
   }
   return value;
 }
@@ -106,15 +112,20 @@ function fileProblem(e: unknown): string {
 }
 
 /** A user key from exactly one of `--key TEXT` and `--key-file FILE`. */
-export async function keyFromOptions(opts: { readonly key?: string; readonly keyFile?: string }): Promise<PublicKey> {
-  if (opts.key !== undefined && opts.keyFile !== undefined) throw usage('--key, --key-file: give only one of them');
+export async function keyFromOptions(opts: {
+  readonly key?: string;
+  readonly keyFile?: string;
+}): Promise<PublicKey> {
+  if (opts.key !== undefined && opts.keyFile !== undefined)
+    throw usage('--key, --key-file: give only one of them');
   if (opts.key !== undefined) return requireKeyText('--key', opts.key);
   if (opts.keyFile === undefined) throw usage('--key or --key-file: a public key is required');
   const field = `--key-file ${quoteForMessage(opts.keyFile)}`;
   let text: string;
   try {
     const info = await stat(opts.keyFile);
-    if (info.isFile() && info.size > MAX_KEY_FILE) throw usage(`${field}: too large for a public key file`);
+    if (info.isFile() && info.size > MAX_KEY_FILE)
+      throw usage(`${field}: too large for a public key file`);
     text = await readFile(opts.keyFile, 'utf8');
   } catch (e) {
     if (e instanceof GatehouseError) throw e;
@@ -149,8 +160,10 @@ export function requirePatterns(field: string, patterns: readonly string[]): str
   if (patterns.length > MAX_PATTERNS) throw usage(`${field}: at most ${MAX_PATTERNS} patterns`);
   for (const p of patterns) {
     if (p.trim() === '') throw usage(`${field}: a pattern must not be empty`);
-    if (Buffer.byteLength(p) > MAX_PATTERN_BYTES) throw usage(`${field}: pattern longer than ${MAX_PATTERN_BYTES} bytes`);
-    if (!/^[\x20-\x7e]+$/.test(p)) throw usage(`${field}: ${quoteForMessage(p)} must be printable ASCII`);
+    if (Buffer.byteLength(p) > MAX_PATTERN_BYTES)
+      throw usage(`${field}: pattern longer than ${MAX_PATTERN_BYTES} bytes`);
+    if (!/^[\x20-\x7e]+$/.test(p))
+      throw usage(`${field}: ${quoteForMessage(p)} must be printable ASCII`);
   }
   return [...new Set(patterns)];
 }
@@ -158,7 +171,9 @@ export function requirePatterns(field: string, patterns: readonly string[]): str
 /** `--actor`: who the audit events name. `user:` names are reserved for ssh users. */
 export function requireActor(value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9._@-]{0,63}$/.test(value)) {
-    throw usage(`--actor: ${quoteForMessage(value)} must be a plain account name (letters, digits, . _ @ -)`);
+    throw usage(
+      `--actor: ${quoteForMessage(value)} must be a plain account name (letters, digits, . _ @ -)`,
+    );
   }
   return value;
 }

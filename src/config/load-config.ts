@@ -43,8 +43,14 @@ export async function loadConfig(
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (chosen === null && code === 'ENOENT') return resolveConfig(parseSettings({}), null, path.join(cwd, 'config'));
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : `cannot read (${code ?? 'error'})`;
+    if (chosen === null && code === 'ENOENT')
+      return resolveConfig(parseSettings({}), null, path.join(cwd, 'config'));
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : `cannot read (${code ?? 'error'})`;
     throw fail(`${file}: ${why}${chosen ? ` (from ${chosen.from})` : ''}`);
   }
   return resolveConfig(parseSettings(parseYaml(text, file)), file, path.dirname(file));
@@ -52,7 +58,11 @@ export async function loadConfig(
 
 /** Parses config text (tests, `serve --check`); `file` only names the source in messages. */
 export function parseConfigText(text: string, file: string): Config {
-  return resolveConfig(parseSettings(parseYaml(text, file)), file, path.dirname(path.resolve(file)));
+  return resolveConfig(
+    parseSettings(parseYaml(text, file)),
+    file,
+    path.dirname(path.resolve(file)),
+  );
 }
 
 function parseYaml(text: string, file: string): unknown {
@@ -67,7 +77,9 @@ function parseYaml(text: string, file: string): unknown {
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw fail(`${file}: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : 'invalid YAML'}`);
+    throw fail(
+      `${file}: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : 'invalid YAML'}`,
+    );
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -114,7 +126,12 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
     case 'unrecognized_keys':
       return `${dotted([...at, issue.keys[0] ?? '?'])}: unknown key`;
     case 'invalid_type': {
-      const expected = issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+      const expected =
+        issue.expected === 'object'
+          ? 'a mapping'
+          : issue.expected === 'array'
+            ? 'a list'
+            : `a ${issue.expected}`;
       return `${dotted(at)}: expected ${expected}, got ${typeName(valueAt(root, at))}`;
     }
     case 'invalid_value':
@@ -136,7 +153,11 @@ function resolveConfig(parsed: ParsedConfig, configPath: string | null, base: st
   return {
     ...parsed,
     configPath,
-    ssh: { ...parsed.ssh, hostKeyPath: abs(parsed.ssh.hostKeyPath), clientKeyPath: abs(parsed.ssh.clientKeyPath) },
+    ssh: {
+      ...parsed.ssh,
+      hostKeyPath: abs(parsed.ssh.hostKeyPath),
+      clientKeyPath: abs(parsed.ssh.clientKeyPath),
+    },
     database: { ...parsed.database, path: abs(parsed.database.path) },
     recordings: { ...parsed.recordings, dir: abs(parsed.recordings.dir) },
   };

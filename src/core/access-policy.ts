@@ -76,7 +76,8 @@ export function decideAccess(facts: AccessFacts, now: EpochMs): AccessDecision {
   );
   if (!keyKnown) return { ok: false, reason: 'key.unknown' };
   if (target === null) return { ok: false, reason: 'target.unknown' };
-  if (target.kind !== 'command' && target.hostKey === null) return { ok: false, reason: 'target.unpinned' };
+  if (target.kind !== 'command' && target.hostKey === null)
+    return { ok: false, reason: 'target.unpinned' };
 
   let best: { grant: Grant; nda: Nda } | null = null;
   let denial: GrantDenial | null = null;

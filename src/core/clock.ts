@@ -7,7 +7,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-export function fixedClock(at: EpochMs): Clock & { set(t: EpochMs): void; advance(ms: number): void } {
+export function fixedClock(
+  at: EpochMs,
+): Clock & { set(t: EpochMs): void; advance(ms: number): void } {
   let t = at;
   return {
     now: () => t,

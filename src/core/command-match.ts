@@ -7,7 +7,8 @@ import { isSafeChar, MAX_COMMAND_BYTES, parsePattern, utf8Length } from './comma
 import type { CommandPattern, PatternWord } from './command-pattern.js';
 import { quoteForMessage } from './names.js';
 
-export type CommandDenialReason = 'empty' | 'too_long' | 'unsafe_character' | 'whitespace' | 'no_match';
+export type CommandDenialReason =
+  'empty' | 'too_long' | 'unsafe_character' | 'whitespace' | 'no_match';
 
 export type CommandMatch =
   | { readonly ok: true; readonly argv: string[]; readonly pattern: string }
@@ -48,7 +49,8 @@ function pathMatches(globSegments: readonly string[], arg: string): boolean {
   const segments = arg.slice(1).split('/');
   if (segments.length !== globSegments.length) return false;
   return segments.every(
-    (seg, i) => seg !== '' && seg !== '.' && seg !== '..' && segmentMatches(globSegments[i] ?? '', seg),
+    (seg, i) =>
+      seg !== '' && seg !== '.' && seg !== '..' && segmentMatches(globSegments[i] ?? '', seg),
   );
 }
 
@@ -69,7 +71,10 @@ export function matchWord(word: PatternWord, arg: string): boolean {
 }
 
 export function matchArgv(pattern: CommandPattern, argv: readonly string[]): boolean {
-  return argv.length === pattern.words.length && pattern.words.every((w, i) => matchWord(w, argv[i] ?? ''));
+  return (
+    argv.length === pattern.words.length &&
+    pattern.words.every((w, i) => matchWord(w, argv[i] ?? ''))
+  );
 }
 
 function compile(patterns: readonly string[]): CommandPattern[] {
@@ -81,7 +86,11 @@ function compile(patterns: readonly string[]): CommandPattern[] {
   });
 }
 
-const deny = (reason: CommandDenialReason, detail: string): CommandMatch => ({ ok: false, reason, detail });
+const deny = (reason: CommandDenialReason, detail: string): CommandMatch => ({
+  ok: false,
+  reason,
+  detail,
+});
 
 /**
  * Checks `command` (an exec request's string) against `patterns`. Refused outright when empty,
@@ -94,11 +103,15 @@ export function matchCommand(command: string, patterns: readonly string[]): Comm
   const shown = quoteForMessage(command);
   if (command === '') return deny('empty', 'empty command');
   const bytes = utf8Length(command);
-  if (bytes > MAX_COMMAND_BYTES) return deny('too_long', `command of ${bytes} bytes (limit ${MAX_COMMAND_BYTES})`);
+  if (bytes > MAX_COMMAND_BYTES)
+    return deny('too_long', `command of ${bytes} bytes (limit ${MAX_COMMAND_BYTES})`);
   let position = 0;
   for (const ch of command) {
     if (!isSafeChar(ch)) {
-      return deny('unsafe_character', `unsafe character ${quoteForMessage(ch)} at position ${position} in ${shown}`);
+      return deny(
+        'unsafe_character',
+        `unsafe character ${quoteForMessage(ch)} at position ${position} in ${shown}`,
+      );
     }
     position++;
   }

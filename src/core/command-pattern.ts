@@ -49,17 +49,21 @@ export type PatternParse =
   | { readonly ok: true; readonly pattern: CommandPattern }
   | { readonly ok: false; readonly message: string };
 
-export type PatternsCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
+export type PatternsCheck =
+  { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 const PLACEHOLDER_HELP = '(use {int}, {word}, {path:GLOB}, {enum:a|b})';
 const ARG_CHARS_HELP = 'A-Z a-z 0-9 # % + , - . / : = @ [ ] ^ _';
 
-type WordParse = { readonly ok: true; readonly word: PatternWord } | { readonly ok: false; readonly problem: string };
+type WordParse =
+  | { readonly ok: true; readonly word: PatternWord }
+  | { readonly ok: false; readonly problem: string };
 
 const fail = (problem: string): WordParse => ({ ok: false, problem });
 const show = (text: string): string => quoteForMessage(text);
 /** `{num}` as typed when it is short and plain, quoted and escaped otherwise. */
-const showPlaceholder = (text: string): string => (/^\{[\x21-\x7e]{1,40}\}$/.test(text) && !/["\\]/.test(text) ? text : show(text));
+const showPlaceholder = (text: string): string =>
+  /^\{[\x21-\x7e]{1,40}\}$/.test(text) && !/["\\]/.test(text) ? text : show(text);
 
 function firstUnsafe(text: string, allowed: (ch: string) => boolean): string | undefined {
   return Array.from(text).find((ch) => !allowed(ch));
@@ -73,7 +77,10 @@ function literalProblem(text: string, what: string): string | null {
 }
 
 /** Segments of an absolute glob or path, or a problem. `*` is allowed only in globs. */
-function splitAbsolute(text: string, isGlob: boolean): { ok: true; segments: string[] } | { ok: false; problem: string } {
+function splitAbsolute(
+  text: string,
+  isGlob: boolean,
+): { ok: true; segments: string[] } | { ok: false; problem: string } {
   if (!text.startsWith('/')) return { ok: false, problem: 'must be absolute (start with /)' };
   const segments = text.slice(1).split('/');
   for (const seg of segments) {
@@ -81,7 +88,8 @@ function splitAbsolute(text: string, isGlob: boolean): { ok: true; segments: str
     if (seg === '.' || seg === '..') return { ok: false, problem: `"${seg}" segment` };
     const bad = firstUnsafe(seg, (ch) => (isGlob && ch === '*') || (ch !== '/' && isArgChar(ch)));
     if (bad !== undefined) return { ok: false, problem: `unsafe character ${show(bad)}` };
-    if (isGlob && seg.includes('**')) return { ok: false, problem: '"**" is not supported (* matches within one segment)' };
+    if (isGlob && seg.includes('**'))
+      return { ok: false, problem: '"**" is not supported (* matches within one segment)' };
   }
   return { ok: true, segments };
 }
@@ -95,16 +103,21 @@ function parsePlaceholder(text: string, isFirst: boolean): WordParse {
     case 'int':
     case 'word':
       if (arg !== null) return fail(`{${name}} takes no argument: ${show(text)}`);
-      if (isFirst) return fail(`the command name cannot be {${name}}; use a literal, {enum:...} or {path:GLOB}`);
+      if (isFirst)
+        return fail(
+          `the command name cannot be {${name}}; use a literal, {enum:...} or {path:GLOB}`,
+        );
       return { ok: true, word: { kind: name } };
     case 'path': {
-      if (arg === null || arg === '') return fail(`{path} needs a glob, e.g. {path:/var/log/*.log}`);
+      if (arg === null || arg === '')
+        return fail(`{path} needs a glob, e.g. {path:/var/log/*.log}`);
       const split = splitAbsolute(arg, true);
       if (!split.ok) return fail(`bad glob ${show(arg)}: ${split.problem}`);
       return { ok: true, word: { kind: 'path', glob: arg, segments: split.segments } };
     }
     case 'enum': {
-      if (arg === null || arg === '') return fail(`{enum} needs alternatives, e.g. {enum:start|stop}`);
+      if (arg === null || arg === '')
+        return fail(`{enum} needs alternatives, e.g. {enum:start|stop}`);
       const values = arg.split('|');
       for (const value of values) {
         if (value === '') return fail(`empty alternative in ${show(text)}`);
@@ -133,7 +146,10 @@ function parseWord(text: string, isFirst: boolean): WordParse {
 
 /** Parses and validates one allowlist pattern; the message names the pattern and the problem. */
 export function parsePattern(text: string): PatternParse {
-  const bad = (problem: string): PatternParse => ({ ok: false, message: `allow pattern ${show(text)}: ${problem}` });
+  const bad = (problem: string): PatternParse => ({
+    ok: false,
+    message: `allow pattern ${show(text)}: ${problem}`,
+  });
   if (text === '') return bad('empty');
   const bytes = utf8Length(text);
   if (bytes > MAX_COMMAND_BYTES) return bad(`${bytes} bytes, longer than ${MAX_COMMAND_BYTES}`);

@@ -13,5 +13,11 @@ export {
   type PatternsCheck,
   type PatternWord,
 } from './command-pattern.js';
-export { matchArgv, matchCommand, matchWord, type CommandDenialReason, type CommandMatch } from './command-match.js';
+export {
+  matchArgv,
+  matchCommand,
+  matchWord,
+  type CommandDenialReason,
+  type CommandMatch,
+} from './command-match.js';
 export { quoteArgv, shellQuote } from './shell-quote.js';

@@ -5,7 +5,8 @@
  */
 import { quoteForMessage } from './names.js';
 
-export type CommandTargetCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
+export type CommandTargetCheck =
+  { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 export const ENV_KEY_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
 const MAX_ARGS = 64;
@@ -23,12 +24,16 @@ const refuse = (message: string): { ok: false; message: string } => ({ ok: false
 /** `'psql service=prod'` → `['psql', 'service=prod']`; a double, leading or trailing space is refused. */
 export function splitCommandLine(
   text: string,
-): { readonly ok: true; readonly argv: string[] } | { readonly ok: false; readonly message: string } {
+):
+  | { readonly ok: true; readonly argv: string[] }
+  | { readonly ok: false; readonly message: string } {
   if (text === '') return refuse('--command: empty');
   const argv = text.split(' ');
   const empty = argv.findIndex((a) => a === '');
   if (empty !== -1) {
-    return refuse(`--command: empty argument ${empty} (arguments are separated by single spaces; there is no quoting)`);
+    return refuse(
+      `--command: empty argument ${empty} (arguments are separated by single spaces; there is no quoting)`,
+    );
   }
   const checked = checkArgv(argv);
   return checked.ok ? { ok: true, argv } : checked;
@@ -50,7 +55,9 @@ function checkArgv(argv: readonly string[]): CommandTargetCheck {
 /** `KEY=VALUE` → the pair; KEY matches ^[A-Z_][A-Z0-9_]*$, VALUE is printable ASCII (may be empty). */
 export function parseEnvEntry(
   text: string,
-): { readonly ok: true; readonly key: string; readonly value: string } | { readonly ok: false; readonly message: string } {
+):
+  | { readonly ok: true; readonly key: string; readonly value: string }
+  | { readonly ok: false; readonly message: string } {
   const eq = text.indexOf('=');
   if (eq === -1) return refuse(`--env: ${quoteForMessage(text)} is not KEY=VALUE`);
   const key = text.slice(0, eq);
@@ -60,8 +67,9 @@ export function parseEnvEntry(
 }
 
 function checkEnvEntry(key: string, value: string): CommandTargetCheck {
-  if (!ENV_KEY_PATTERN.test(key)) return refuse(`--env: key ${quoteForMessage(key)} must match ^[A-Z_][A-Z0-9_]*$`);
-  if (key === 'TERM') return refuse('--env: TERM comes from the user\'s pty request; do not set it');
+  if (!ENV_KEY_PATTERN.test(key))
+    return refuse(`--env: key ${quoteForMessage(key)} must match ^[A-Z_][A-Z0-9_]*$`);
+  if (key === 'TERM') return refuse("--env: TERM comes from the user's pty request; do not set it");
   if (value.length > 4096 || !isPrintable(value, true)) {
     return refuse(`--env: value of ${key} must be printable ASCII (at most 4096 characters)`);
   }
@@ -75,7 +83,8 @@ export function checkCommandTarget(
 ): CommandTargetCheck {
   const args = checkArgv(argv);
   if (!args.ok) return args;
-  if (!(argv[0] ?? '').startsWith('/')) return refuse(`--command: program ${quoteForMessage(argv[0] ?? '')} must be an absolute path`);
+  if (!(argv[0] ?? '').startsWith('/'))
+    return refuse(`--command: program ${quoteForMessage(argv[0] ?? '')} must be an absolute path`);
   for (const [key, value] of Object.entries(env)) {
     const entry = checkEnvEntry(key, value);
     if (!entry.ok) return entry;

@@ -1,13 +1,6 @@
 /** Error codes map to CLI exit codes: `usage` → 2, everything else → 1. */
 export type ErrorCode =
-  | 'usage'
-  | 'invalid'
-  | 'not_found'
-  | 'conflict'
-  | 'refused'
-  | 'config'
-  | 'storage'
-  | 'internal';
+  'usage' | 'invalid' | 'not_found' | 'conflict' | 'refused' | 'config' | 'storage' | 'internal';
 
 /** A fault or refusal with a one-line, user-safe message. */
 export class GatehouseError extends Error {

@@ -116,13 +116,7 @@ export interface Permit {
 }
 
 export type SessionEndReason =
-  | 'closed'
-  | 'expired'
-  | 'revoked'
-  | 'killed'
-  | 'shutdown'
-  | 'interrupted'
-  | 'error';
+  'closed' | 'expired' | 'revoked' | 'killed' | 'shutdown' | 'interrupted' | 'error';
 
 export interface Session {
   readonly id: SessionId;

@@ -24,7 +24,12 @@ import type {
   UserId,
   UserKey,
 } from './model.js';
-import type { Reviewer, ReviewerCredentials, ReviewSession, ReviewSessionQuery } from './reviewer.js';
+import type {
+  Reviewer,
+  ReviewerCredentials,
+  ReviewSession,
+  ReviewSessionQuery,
+} from './reviewer.js';
 
 /** Who did it: the OS user running the CLI, `--actor`, or `user:<name>` for ssh users. */
 export type Actor = string;
@@ -158,7 +163,12 @@ export interface SessionFilter {
 
 export interface SessionRepository {
   start(session: NewSession, event: AuditEventOf<'session.start'>, actor: Actor): Promise<Session>;
-  end(id: SessionId, end: SessionEnd, event: AuditEventOf<'session.end'>, actor: Actor): Promise<Session>;
+  end(
+    id: SessionId,
+    end: SessionEnd,
+    event: AuditEventOf<'session.end'>,
+    actor: Actor,
+  ): Promise<Session>;
   get(id: SessionId): Promise<Session | null>;
   list(filter?: SessionFilter): Promise<Session[]>;
   /** Marks a live session for termination; the serving process polls and closes it. */

@@ -11,14 +11,30 @@ export interface Refused {
 export function refusalEvent(denial: Denial, who: Refused): AuditEvent | null {
   switch (denial.on) {
     case 'channel':
-      return auditEvents.channelDenied({ kind: denial.kind, user: who.user, remoteAddr: who.remoteAddr, ...denial.details });
+      return auditEvents.channelDenied({
+        kind: denial.kind,
+        user: who.user,
+        remoteAddr: who.remoteAddr,
+        ...denial.details,
+      });
     case 'exec': {
       const { scope, reason, detail, sessionId } = denial;
       const user = who.user ?? '';
-      return auditEvents.execDenied({ grantId: scope.grantId, user, target: scope.target, ...(sessionId === null ? {} : { sessionId }), reason, detail });
+      return auditEvents.execDenied({
+        grantId: scope.grantId,
+        user,
+        target: scope.target,
+        ...(sessionId === null ? {} : { sessionId }),
+        reason,
+        detail,
+      });
     }
     case 'hostkey':
-      return auditEvents.hostkeyMismatch({ ...denial.target, presented: denial.presented, user: who.user ?? '' });
+      return auditEvents.hostkeyMismatch({
+        ...denial.target,
+        presented: denial.presented,
+        user: who.user ?? '',
+      });
     case 'recording':
       return auditEvents.recordingFailure(denial.failure);
     case 'none':

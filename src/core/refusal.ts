@@ -3,7 +3,12 @@
  * decorator turns into one audit event), the one line the user is told, and the exit status.
  * Handlers return refusals; they never write audit events or user messages for them.
  */
-import type { ChannelDenialDetails, ExecDenialReason, HostkeyMismatch, RecordingFailure } from './audit-payloads.js';
+import type {
+  ChannelDenialDetails,
+  ExecDenialReason,
+  HostkeyMismatch,
+  RecordingFailure,
+} from './audit-payloads.js';
 import type { GrantId, SessionId } from './model.js';
 
 /** Where the refused thing sits, when it is known (after a grant was chosen). */
@@ -24,7 +29,11 @@ export type Denial =
       readonly sessionId: SessionId | null;
     }
   /** The target presented another host key than the pinned one (or none is pinned). */
-  | { readonly on: 'hostkey'; readonly target: Omit<HostkeyMismatch, 'user' | 'presented'>; readonly presented: string | null }
+  | {
+      readonly on: 'hostkey';
+      readonly target: Omit<HostkeyMismatch, 'user' | 'presented'>;
+      readonly presented: string | null;
+    }
   /** The recording could not be opened and recordings are strict. */
   | { readonly on: 'recording'; readonly failure: RecordingFailure }
   /** Nothing worth a record: the user gave no usable choice, or the target is down. */
@@ -39,15 +48,32 @@ export interface Refusal {
 }
 
 export const isRefusal = (value: unknown): value is Refusal =>
-  typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false && 'denial' in value;
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { ok?: unknown }).ok === false &&
+  'denial' in value;
 
-const refusal = (denial: Denial, line: string | null, exitStatus: number): Refusal => ({ ok: false, denial, line, exitStatus });
+const refusal = (denial: Denial, line: string | null, exitStatus: number): Refusal => ({
+  ok: false,
+  denial,
+  line,
+  exitStatus,
+});
 
 export const refuse = {
   channel: (
     kind: string,
-    options: { readonly details?: ChannelDenialDetails; readonly line?: string; readonly exitStatus?: number } = {},
-  ): Refusal => refusal({ on: 'channel', kind, details: options.details ?? {} }, options.line ?? null, options.exitStatus ?? 1),
+    options: {
+      readonly details?: ChannelDenialDetails;
+      readonly line?: string;
+      readonly exitStatus?: number;
+    } = {},
+  ): Refusal =>
+    refusal(
+      { on: 'channel', kind, details: options.details ?? {} },
+      options.line ?? null,
+      options.exitStatus ?? 1,
+    ),
   exec: (
     scope: DenialScope,
     reason: ExecDenialReason,
@@ -56,9 +82,14 @@ export const refuse = {
     exitStatus: number,
     sessionId: SessionId | null = null,
   ): Refusal => refusal({ on: 'exec', reason, detail, scope, sessionId }, line, exitStatus),
-  hostKey: (target: Omit<HostkeyMismatch, 'user' | 'presented'>, presented: string | null, line: string, exitStatus: number): Refusal =>
-    refusal({ on: 'hostkey', target, presented }, line, exitStatus),
+  hostKey: (
+    target: Omit<HostkeyMismatch, 'user' | 'presented'>,
+    presented: string | null,
+    line: string,
+    exitStatus: number,
+  ): Refusal => refusal({ on: 'hostkey', target, presented }, line, exitStatus),
   recording: (failure: RecordingFailure, line: string, exitStatus: number): Refusal =>
     refusal({ on: 'recording', failure }, line, exitStatus),
-  quietly: (line: string | null, exitStatus: number): Refusal => refusal({ on: 'none' }, line, exitStatus),
+  quietly: (line: string | null, exitStatus: number): Refusal =>
+    refusal({ on: 'none' }, line, exitStatus),
 };

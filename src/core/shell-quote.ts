@@ -19,7 +19,9 @@ export function quoteArgv(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error('quoteArgv: empty argv');
   for (const [i, arg] of argv.entries()) {
     if (arg === '' || !Array.from(arg).every(isArgChar)) {
-      throw new Error(`quoteArgv: argument ${i} is empty or holds a character outside the safe set`);
+      throw new Error(
+        `quoteArgv: argument ${i} is empty or holds a character outside the safe set`,
+      );
     }
   }
   return argv.map(shellQuote).join(' ');

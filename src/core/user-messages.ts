@@ -8,11 +8,14 @@ const date = (t: EpochMs): string => new Date(t).toISOString().slice(0, 10);
 export const messages = {
   sessionBanner: (grant: Grant, now: EpochMs): string =>
     `gatehouse: this session is recorded; grant #${grant.id}, ${formatTimeLeft(grant.endsAt - now)} left`,
-  ndaNotice: (nda: Nda): string => `gatehouse: access under NDA ${nda.ref} ("${nda.title}"), acknowledged`,
+  ndaNotice: (nda: Nda): string =>
+    `gatehouse: access under NDA ${nda.ref} ("${nda.title}"), acknowledged`,
   expiryWarning: (grant: Grant, leftMs: number): string =>
     `gatehouse: grant #${grant.id} ends in ${formatTimeLeft(leftMs)}; save your work`,
-  closedExpired: (grant: Grant): string => `gatehouse: grant #${grant.id} has expired; session closed`,
-  closedRevoked: (grant: Grant): string => `gatehouse: grant #${grant.id} is no longer valid; session closed`,
+  closedExpired: (grant: Grant): string =>
+    `gatehouse: grant #${grant.id} has expired; session closed`,
+  closedRevoked: (grant: Grant): string =>
+    `gatehouse: grant #${grant.id} is no longer valid; session closed`,
   closedKilled: (): string => 'gatehouse: session ended by an administrator',
   closedUncheckable: (): string => 'gatehouse: the grant could not be re-checked; session closed',
   closedShutdown: (): string => 'gatehouse: the bastion is shutting down; session closed',
@@ -20,13 +23,17 @@ export const messages = {
     `gatehouse: the bastion is shutting down; this session will be closed within ${seconds}s`,
   idleTimeout: (): string => 'gatehouse: idle timeout; connection closed',
   accessDenied: (): string => 'gatehouse: access denied',
-  recordingRefused: (): string => 'gatehouse: this session cannot be recorded right now; access refused',
+  recordingRefused: (): string =>
+    'gatehouse: this session cannot be recorded right now; access refused',
   recordingFailed: (): string => 'gatehouse: the session recording failed; session closed',
-  targetUnavailable: (): string => 'gatehouse: the target is not reachable right now; try again later',
+  targetUnavailable: (): string =>
+    'gatehouse: the target is not reachable right now; try again later',
   hostKeyChanged: (target: Target): string =>
     `gatehouse: the host key of ${target.name} does not match the pinned key; session refused and reported`,
-  commandTargetFixedProgram: (target: string): string => `gatehouse: target ${target} runs a fixed program; connect without a command`,
-  fileTransferRefused: (): string => 'gatehouse: file transfer (scp, sftp, rsync) is not offered by this bastion',
+  commandTargetFixedProgram: (target: string): string =>
+    `gatehouse: target ${target} runs a fixed program; connect without a command`,
+  fileTransferRefused: (): string =>
+    'gatehouse: file transfer (scp, sftp, rsync) is not offered by this bastion',
   noPtyChoice: (): string =>
     'gatehouse: several grants are active; name the target as USER+TARGET, or log in with a terminal (ssh -t) to choose',
   ndaRequiredBatch: (login: string, host: string): string =>

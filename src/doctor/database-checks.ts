@@ -36,7 +36,12 @@ export async function checkDatabase(dbPath: string, clock: Clock): Promise<Datab
     if (!info.isFile()) return done(fail('database', `${dbPath}: not a regular file`));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      return done(fail('database', `${dbPath}: no such file; run gatehouse serve once (or any gatehouse command) to create it`));
+      return done(
+        fail(
+          'database',
+          `${dbPath}: no such file; run gatehouse serve once (or any gatehouse command) to create it`,
+        ),
+      );
     }
     return done(fail('database', `${dbPath}: ${errnoText(e)}`));
   }
@@ -51,7 +56,9 @@ export async function checkDatabase(dbPath: string, clock: Clock): Promise<Datab
   try {
     db.configureBusyTimeout(5000);
     version = (await db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version ?? 0;
-    const rows = await db.all<{ integrity_check: string }>(`PRAGMA integrity_check(${MAX_PROBLEMS})`);
+    const rows = await db.all<{ integrity_check: string }>(
+      `PRAGMA integrity_check(${MAX_PROBLEMS})`,
+    );
     problems = rows.map((r) => r.integrity_check).filter((p) => p !== 'ok');
   } catch (e) {
     return done(fail('database', `${dbPath}: cannot read (${why(e)}); restore it from a backup`));
@@ -64,14 +71,19 @@ export async function checkDatabase(dbPath: string, clock: Clock): Promise<Datab
       version < SCHEMA_VERSION
         ? 'back it up, then start gatehouse serve (or run any gatehouse command) to migrate it'
         : 'this gatehouse is older than the database: run the newer version';
-    results.push(fail('schema', `version ${version}, this gatehouse expects ${SCHEMA_VERSION}; ${fix}`));
+    results.push(
+      fail('schema', `version ${version}, this gatehouse expects ${SCHEMA_VERSION}; ${fix}`),
+    );
   } else {
     results.push(pass('schema', `version ${version} (current)`));
   }
   results.push(
     problems.length === 0
       ? pass('integrity', 'PRAGMA integrity_check: ok')
-      : fail('integrity', `PRAGMA integrity_check: ${oneLine(problems.join('; '))}; restore the database from a backup`),
+      : fail(
+          'integrity',
+          `PRAGMA integrity_check: ${oneLine(problems.join('; '))}; restore the database from a backup`,
+        ),
   );
   if (version !== SCHEMA_VERSION) return { results, store: null };
   let store: Store;

@@ -4,7 +4,8 @@ import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { errnoText } from './check-result.js';
 
-export type ProgramCheck = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly message: string };
+export type ProgramCheck =
+  { readonly ok: true; readonly path: string } | { readonly ok: false; readonly message: string };
 
 /** `path` is absolute, a regular file (after symlinks) and executable. */
 export async function checkExecutable(path: string): Promise<ProgramCheck> {
@@ -15,7 +16,10 @@ export async function checkExecutable(path: string): Promise<ProgramCheck> {
     await access(path, constants.X_OK);
     return { ok: true, path };
   } catch (e) {
-    return { ok: false, message: `${path}: ${e instanceof Error && (e as NodeJS.ErrnoException).code === 'EACCES' ? 'not executable' : errnoText(e)}` };
+    return {
+      ok: false,
+      message: `${path}: ${e instanceof Error && (e as NodeJS.ErrnoException).code === 'EACCES' ? 'not executable' : errnoText(e)}`,
+    };
   }
 }
 
@@ -23,9 +27,13 @@ export async function checkExecutable(path: string): Promise<ProgramCheck> {
  * An absolute path is checked as is; a bare name (no `/`) is looked up on `searchPath` (PATH) and
  * the first executable match returned as an absolute path. A relative path with `/` is refused.
  */
-export async function resolveProgram(program: string, searchPath: string | undefined): Promise<ProgramCheck> {
+export async function resolveProgram(
+  program: string,
+  searchPath: string | undefined,
+): Promise<ProgramCheck> {
   if (isAbsolute(program)) return checkExecutable(program);
-  if (program.includes('/')) return { ok: false, message: `${program}: give an absolute path or a bare name found on PATH` };
+  if (program.includes('/'))
+    return { ok: false, message: `${program}: give an absolute path or a bare name found on PATH` };
   for (const dir of (searchPath ?? '').split(delimiter)) {
     if (!isAbsolute(dir)) continue; // an empty or relative PATH entry would depend on the cwd
     const found = await checkExecutable(join(dir, program));

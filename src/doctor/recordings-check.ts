@@ -14,10 +14,14 @@ export async function checkRecordingsWritable(dir: string): Promise<CheckResult>
   const check = 'recordings';
   try {
     const info = await stat(dir);
-    if (!info.isDirectory()) return fail(check, `${dir}: not a folder; set recordings.dir to a folder`);
+    if (!info.isDirectory())
+      return fail(check, `${dir}: not a folder; set recordings.dir to a folder`);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      return fail(check, `${dir}: no such folder; create it (mkdir -p ${dir}) owned by the user gatehouse runs as`);
+      return fail(
+        check,
+        `${dir}: no such folder; create it (mkdir -p ${dir}) owned by the user gatehouse runs as`,
+      );
     }
     return fail(check, `${dir}: ${errnoText(e)}`);
   }
@@ -25,7 +29,10 @@ export async function checkRecordingsWritable(dir: string): Promise<CheckResult>
   try {
     await writeFile(probe, 'probe\n', { flag: 'wx', mode: 0o600 });
   } catch (e) {
-    return fail(check, `${dir}: cannot create a file (${errnoText(e)}); make it writable by the user gatehouse runs as`);
+    return fail(
+      check,
+      `${dir}: cannot create a file (${errnoText(e)}); make it writable by the user gatehouse runs as`,
+    );
   }
   try {
     await unlink(probe);

@@ -25,12 +25,29 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     config = await options.loadConfig();
   } catch (e) {
     if (!isGatehouseError(e)) throw e;
-    return [fail('config', `${e.userMessage.replace(/^config: /, '')}; fix the file and run gatehouse doctor again`)];
+    return [
+      fail(
+        'config',
+        `${e.userMessage.replace(/^config: /, '')}; fix the file and run gatehouse doctor again`,
+      ),
+    ];
   }
-  const results: CheckResult[] = [pass('config', config.configPath ?? 'no file; embedded defaults')];
-  results.push(await checkPrivateKey('host key', config.ssh.hostKeyPath, 'run gatehouse serve once to generate it'));
+  const results: CheckResult[] = [
+    pass('config', config.configPath ?? 'no file; embedded defaults'),
+  ];
   results.push(
-    await checkPrivateKey('client key', config.ssh.clientKeyPath, 'run gatehouse serve once or gatehouse keys to generate it'),
+    await checkPrivateKey(
+      'host key',
+      config.ssh.hostKeyPath,
+      'run gatehouse serve once to generate it',
+    ),
+  );
+  results.push(
+    await checkPrivateKey(
+      'client key',
+      config.ssh.clientKeyPath,
+      'run gatehouse serve once or gatehouse keys to generate it',
+    ),
   );
   const db = await checkDatabase(config.database.path, options.clock);
   results.push(...db.results);

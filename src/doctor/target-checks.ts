@@ -10,26 +10,39 @@ export const TARGET_CONCURRENCY = 8;
 
 export type Scanner = (host: string, port: number, timeoutMs: number) => Promise<HostKeyScan>;
 
-const address = (t: SshTarget): string => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`);
+const address = (t: SshTarget): string =>
+  t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
 
 /** A command target: its program exists and this process may execute it. */
 async function checkCommandTarget(target: CommandTarget): Promise<CheckResult> {
   const check = `target ${target.name}`;
   const program = target.command[0] ?? '';
   const found = await checkExecutable(program);
-  if (!found.ok) return fail(check, `command target: ${found.message}; install it or gatehouse target remove ${target.name}`);
+  if (!found.ok)
+    return fail(
+      check,
+      `command target: ${found.message}; install it or gatehouse target remove ${target.name}`,
+    );
   return pass(check, `command target: ${program} is executable`);
 }
 
 /** One target: reachable within the timeout and serving exactly the pinned host key (ssh), or its program runnable (command). */
-export async function checkTarget(target: Target, scan: Scanner = scanHostKey): Promise<CheckResult> {
+export async function checkTarget(
+  target: Target,
+  scan: Scanner = scanHostKey,
+): Promise<CheckResult> {
   if (target.kind === 'command') return checkCommandTarget(target);
   const check = `target ${target.name}`;
   const where = address(target);
   const result = await scan(target.host, target.port, TARGET_TIMEOUT_MS);
   if (target.hostKey === null) {
-    const seen = result.ok ? `it serves ${result.key.fingerprint}` : `and it is not reachable: ${result.message}`;
-    return fail(check, `${where}: not pinned (${seen}); check the key, then gatehouse target scan ${target.name} --pin`);
+    const seen = result.ok
+      ? `it serves ${result.key.fingerprint}`
+      : `and it is not reachable: ${result.message}`;
+    return fail(
+      check,
+      `${where}: not pinned (${seen}); check the key, then gatehouse target scan ${target.name} --pin`,
+    );
   }
   if (!result.ok) return fail(check, `${where}: unreachable: ${result.message}`);
   const pinned = parsePublicKey(target.hostKey);

@@ -49,7 +49,10 @@ async function readPair(privatePath: string, created: boolean): Promise<KeyPair>
   const privateKey = await readFile(privatePath);
   const parsed = utils.parseKey(privateKey);
   if (parsed instanceof Error || !parsed.isPrivateKey()) {
-    throw new GatehouseError('config', `key ${privatePath}: not an unencrypted OpenSSH private key`);
+    throw new GatehouseError(
+      'config',
+      `key ${privatePath}: not an unencrypted OpenSSH private key`,
+    );
   }
   const publicLine = `${parsed.type} ${parsed.getPublicSSH().toString('base64')}`;
   const pubPath = `${privatePath}.pub`;
@@ -85,7 +88,11 @@ export async function ensureKeyPair(privatePath: string): Promise<KeyPair> {
   } catch (e) {
     if (errno(e) !== 'ENOENT') {
       if (e instanceof GatehouseError) throw e;
-      throw new GatehouseError('config', `key ${privatePath}: cannot read (${errno(e) ?? 'error'})`, { cause: e });
+      throw new GatehouseError(
+        'config',
+        `key ${privatePath}: cannot read (${errno(e) ?? 'error'})`,
+        { cause: e },
+      );
     }
   }
   try {
@@ -94,6 +101,10 @@ export async function ensureKeyPair(privatePath: string): Promise<KeyPair> {
     return await readPair(privatePath, created);
   } catch (e) {
     if (e instanceof GatehouseError) throw e;
-    throw new GatehouseError('config', `key ${privatePath}: cannot create (${errno(e) ?? 'error'})`, { cause: e });
+    throw new GatehouseError(
+      'config',
+      `key ${privatePath}: cannot create (${errno(e) ?? 'error'})`,
+      { cause: e },
+    );
   }
 }

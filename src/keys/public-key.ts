@@ -65,14 +65,16 @@ export function parsePublicKey(text: string): PublicKeyParse {
   // A key file normally ends with a newline; anything else multi-line is not one key.
   const line = text.replace(/\r?\n$/, '');
   if (line.length === 0) return no('empty; expected "ssh-ed25519 AAAA... [comment]"');
-  if (line.length > MAX_LINE) return no(`too long (${line.length} characters) for one public key line`);
+  if (line.length > MAX_LINE)
+    return no(`too long (${line.length} characters) for one public key line`);
   if (/[\r\n]/.test(line)) return no('more than one line; give exactly one public key');
   if (/[^\x20-\x7e\t]/.test(line)) return no('contains control or non-ASCII characters');
   const fields = line.trim().split(/[ \t]+/);
   const [algorithm = '', b64 = '', ...rest] = fields;
   const comment = rest.join(' ');
   if (!KEY_ALGORITHMS.includes(algorithm)) {
-    if (/^[A-Za-z0-9+/]{20,}={0,2}$/.test(algorithm)) return no('missing the algorithm; expected "ssh-ed25519 AAAA... [comment]"');
+    if (/^[A-Za-z0-9+/]{20,}={0,2}$/.test(algorithm))
+      return no('missing the algorithm; expected "ssh-ed25519 AAAA... [comment]"');
     if (algorithm.includes('=') || algorithm.includes('"') || algorithm.includes(',')) {
       return no('authorized_keys options are not accepted; give only "alg base64 [comment]"');
     }
@@ -93,14 +95,22 @@ export function parsePublicKey(text: string): PublicKeyParse {
   if (parsed instanceof Error) return no(`the ${algorithm} key data is malformed or truncated`);
   if (parsed.isPrivateKey()) return no('this is a private key; give the .pub file');
   // ssh2 ignores trailing bytes; the canonical re-encoding must be the exact blob we were given.
-  if (!parsed.getPublicSSH().equals(blob)) return no(`the ${algorithm} key data is malformed (extra or missing bytes)`);
+  if (!parsed.getPublicSSH().equals(blob))
+    return no(`the ${algorithm} key data is malformed (extra or missing bytes)`);
   if (algorithm === 'ssh-rsa') {
     const bits = rsaBits(blob);
-    if (bits < MIN_RSA_BITS) return no(`RSA key of ${bits} bits is too weak (at least ${MIN_RSA_BITS})`);
+    if (bits < MIN_RSA_BITS)
+      return no(`RSA key of ${bits} bits is too weak (at least ${MIN_RSA_BITS})`);
   }
   return {
     ok: true,
-    key: { algorithm, blob: b64, comment, fingerprint: fingerprintOfBlob(blob), line: `${algorithm} ${b64}` },
+    key: {
+      algorithm,
+      blob: b64,
+      comment,
+      fingerprint: fingerprintOfBlob(blob),
+      line: `${algorithm} ${b64}`,
+    },
   };
 }
 

@@ -21,15 +21,22 @@ export function scanHostKey(host: string, port: number, timeoutMs = 10_000): Pro
       resolve(result);
     };
     const timer = setTimeout(() => {
-      finish({ ok: false, message: `no SSH answer from ${host}:${port} within ${Math.round(timeoutMs / 1000)}s` });
+      finish({
+        ok: false,
+        message: `no SSH answer from ${host}:${port} within ${Math.round(timeoutMs / 1000)}s`,
+      });
       client.destroy();
     }, timeoutMs);
     client.on('error', (err: Error & { code?: string; level?: string }) => {
       const why = err.code ?? err.level ?? err.message;
       finish({ ok: false, message: `cannot get the host key of ${host}:${port}: ${why}` });
     });
-    client.on('close', () => finish({ ok: false, message: `${host}:${port} closed the connection before key exchange` }));
-    client.on('ready', () => finish({ ok: false, message: 'unexpected: authenticated without a host key check' }));
+    client.on('close', () =>
+      finish({ ok: false, message: `${host}:${port} closed the connection before key exchange` }),
+    );
+    client.on('ready', () =>
+      finish({ ok: false, message: 'unexpected: authenticated without a host key check' }),
+    );
     client.connect({
       host,
       port,
@@ -38,7 +45,14 @@ export function scanHostKey(host: string, port: number, timeoutMs = 10_000): Pro
       // Only hostVerifier sees the raw blob; returning false ends the handshake there.
       hostVerifier: (key: Buffer): boolean => {
         const parsed = publicKeyFromBlob(key);
-        finish(parsed.ok ? parsed : { ok: false, message: `the host key from ${host}:${port} is not usable: ${parsed.message}` });
+        finish(
+          parsed.ok
+            ? parsed
+            : {
+                ok: false,
+                message: `the host key from ${host}:${port} is not usable: ${parsed.message}`,
+              },
+        );
         return false;
       },
     });

@@ -14,10 +14,17 @@ const GATEHOUSE_EXIT = 255;
 const validSize = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 65535;
 
 /** `user@target: command`, or `user@target` for a shell. */
-export const recordingTitle = (userName: string, targetName: string, command: string | null): string =>
+export const recordingTitle = (
+  userName: string,
+  targetName: string,
+  command: string | null,
+): string =>
   command === null ? `${userName}@${targetName}` : `${userName}@${targetName}: ${command}`;
 
-export async function openSession(deps: LifecycleDeps, opening: SessionOpening): Promise<OpenSession | Refusal> {
+export async function openSession(
+  deps: LifecycleDeps,
+  opening: SessionOpening,
+): Promise<OpenSession | Refusal> {
   const { sessionId, grant, target, userName, command, pty } = opening;
   const strict = deps.taps.mode === 'strict';
   const actor = actorOf(userName);
@@ -34,18 +41,43 @@ export async function openSession(deps: LifecycleDeps, opening: SessionOpening):
   });
   if (!opened.ok) {
     log.error({ problem: opened.problem, mode: deps.taps.mode }, 'recording cannot be opened');
-    const failure = { ...subject, mode: deps.taps.mode, stage: 'open', problem: opened.problem } as const;
+    const failure = {
+      ...subject,
+      mode: deps.taps.mode,
+      stage: 'open',
+      problem: opened.problem,
+    } as const;
     if (strict) return refuse.recording(failure, messages.recordingRefused(), GATEHOUSE_EXIT);
-    await recordingFailure(deps, { ...subject, mode: deps.taps.mode }, 'open', opened.problem, actor);
+    await recordingFailure(
+      deps,
+      { ...subject, mode: deps.taps.mode },
+      'open',
+      opened.problem,
+      actor,
+    );
   }
   const tap: SessionTap | null = opened.ok ? opened.tap : null;
   const kind = command === null ? 'shell' : 'exec';
-  const started = auditEvents.sessionStart({ ...subject, kind, command, pty: pty !== null, remoteAddr: opening.remoteAddr });
-  const row = { id: sessionId, grantId: grant.id, userId: grant.userId, targetId: target.id, startedAt: opening.startedAt };
-  await deps.store.sessions.start({ ...row, recordingPath: tap?.relativePath ?? null }, started, actor).catch(async (err: unknown) => {
-    await tap?.close().catch(() => undefined);
-    throw err;
+  const started = auditEvents.sessionStart({
+    ...subject,
+    kind,
+    command,
+    pty: pty !== null,
+    remoteAddr: opening.remoteAddr,
   });
+  const row = {
+    id: sessionId,
+    grantId: grant.id,
+    userId: grant.userId,
+    targetId: target.id,
+    startedAt: opening.startedAt,
+  };
+  await deps.store.sessions
+    .start({ ...row, recordingPath: tap?.relativePath ?? null }, started, actor)
+    .catch(async (err: unknown) => {
+      await tap?.close().catch(() => undefined);
+      throw err;
+    });
   deps.announce(started);
 
   let failure: string | null = null;
@@ -70,7 +102,10 @@ export async function openSession(deps: LifecycleDeps, opening: SessionOpening):
     seal: (closing: SessionClosing) =>
       (sealed ??= (async () => {
         const facts = tap === null ? null : await tap.close();
-        const recording = facts === null ? null : { facts: { ...facts, path: facts.relativePath }, alreadySealed: false };
+        const recording =
+          facts === null
+            ? null
+            : { facts: { ...facts, path: facts.relativePath }, alreadySealed: false };
         await sealSession(deps, { sessionId, subject, actor, ...closing }, recording);
         log.info({ reason: closing.reason, exitStatus: closing.exitStatus }, 'session ended');
       })()),

@@ -27,13 +27,33 @@ export async function recoverInterruptedSessions(deps: LifecycleDeps): Promise<n
     if (typeof id === 'string') sealedBefore.add(id);
   }
   for (const s of open) {
-    const [user, target] = await Promise.all([store.users.get(s.userId), store.targets.get(s.targetId)]);
-    const subject = { sessionId: s.id, grantId: s.grantId, user: user?.name ?? `#${s.userId}`, target: target?.name ?? `#${s.targetId}` };
-    const ending = { sessionId: s.id, subject, actor: ACTOR, reason: 'interrupted', exitStatus: null, bytesIn: null, bytesOut: null } as const;
+    const [user, target] = await Promise.all([
+      store.users.get(s.userId),
+      store.targets.get(s.targetId),
+    ]);
+    const subject = {
+      sessionId: s.id,
+      grantId: s.grantId,
+      user: user?.name ?? `#${s.userId}`,
+      target: target?.name ?? `#${s.targetId}`,
+    };
+    const ending = {
+      sessionId: s.id,
+      subject,
+      actor: ACTOR,
+      reason: 'interrupted',
+      exitStatus: null,
+      bytesIn: null,
+      bytesOut: null,
+    } as const;
     const facts = await trimRecording(deps, s, subject);
     const recording = facts === null ? null : { facts, alreadySealed: sealedBefore.has(s.id) };
     await sealSession(deps, ending, recording);
-    if (facts !== null) logger.warn({ sessionId: s.id, bytes: facts.bytes, trimmedBytes: facts.trimmedBytes }, 'interrupted recording sealed');
+    if (facts !== null)
+      logger.warn(
+        { sessionId: s.id, bytes: facts.bytes, trimmedBytes: facts.trimmedBytes },
+        'interrupted recording sealed',
+      );
   }
   logger.warn({ sessions: open.length }, 'closed sessions left open by an earlier run');
   return open.length;
@@ -52,7 +72,8 @@ async function trimRecording(
     return null;
   };
   const castPath = resolveRecordingPath(deps.recordingsDir, s.recordingPath);
-  if (castPath === null) return failure(`recording path ${JSON.stringify(s.recordingPath)} is not a recording path`);
+  if (castPath === null)
+    return failure(`recording path ${JSON.stringify(s.recordingPath)} is not a recording path`);
   try {
     const { sha256, bytes, events, trimmedBytes } = await sealInterrupted(castPath);
     return { path: s.recordingPath, sha256, bytes, events, trimmedBytes };

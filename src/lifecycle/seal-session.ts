@@ -44,15 +44,33 @@ async function sealRecording(
   alreadySealed: boolean,
 ): Promise<void> {
   const { sessionId, subject, actor } = ending;
-  const fields = { sessionId, path: facts.path, sha256: facts.sha256, bytes: facts.bytes, events: facts.events };
+  const fields = {
+    sessionId,
+    path: facts.path,
+    sha256: facts.sha256,
+    bytes: facts.bytes,
+    events: facts.events,
+  };
   const problem = await signManifest(deps, fields);
   if (problem !== null) {
     deps.logger.error({ sessionId, problem }, 'recording manifest not written');
-    await recordingFailure(deps, subject, ending.reason === 'interrupted' ? 'recovery' : 'manifest', problem, actor);
+    await recordingFailure(
+      deps,
+      subject,
+      ending.reason === 'interrupted' ? 'recovery' : 'manifest',
+      problem,
+      actor,
+    );
   }
   if (alreadySealed) return;
-  const interrupted = facts.trimmedBytes === undefined ? {} : ({ interrupted: true, trimmedBytes: facts.trimmedBytes } as const);
-  await deps.auditor.record(auditEvents.recordingSealed({ ...subject, ...fields, ...interrupted }), actor);
+  const interrupted =
+    facts.trimmedBytes === undefined
+      ? {}
+      : ({ interrupted: true, trimmedBytes: facts.trimmedBytes } as const);
+  await deps.auditor.record(
+    auditEvents.recordingSealed({ ...subject, ...fields, ...interrupted }),
+    actor,
+  );
 }
 
 async function signManifest(
@@ -60,15 +78,21 @@ async function signManifest(
   fields: { sessionId: SessionId; path: string; sha256: string; bytes: number; events: number },
 ): Promise<string | null> {
   const castPath = resolveRecordingPath(deps.recordingsDir, fields.path);
-  if (castPath === null) return `recording path ${JSON.stringify(fields.path)} is not a recording path`;
+  if (castPath === null)
+    return `recording path ${JSON.stringify(fields.path)} is not a recording path`;
   const existing = await readManifest(castPath);
   if (existing.ok) {
     const m = existing.manifest;
-    const same = m.sha256 === fields.sha256 && m.bytes === fields.bytes && m.events === fields.events;
+    const same =
+      m.sha256 === fields.sha256 && m.bytes === fields.bytes && m.events === fields.events;
     return same ? null : 'a manifest exists and does not match the recording';
   }
   try {
-    await writeManifest(deps.recordingsDir, { ...fields, sealedAt: deps.clock.now() }, deps.signingKey);
+    await writeManifest(
+      deps.recordingsDir,
+      { ...fields, sealedAt: deps.clock.now() },
+      deps.signingKey,
+    );
     return null;
   } catch (err) {
     return `cannot write the manifest: ${messageOf(err)}`;
@@ -81,10 +105,17 @@ export async function sealSession(
   ending: SessionEnding,
   recording: { readonly facts: RecordingFacts; readonly alreadySealed: boolean } | null,
 ): Promise<void> {
-  if (recording !== null) await sealRecording(deps, ending, recording.facts, recording.alreadySealed);
+  if (recording !== null)
+    await sealRecording(deps, ending, recording.facts, recording.alreadySealed);
   const { sessionId, subject, reason, exitStatus, bytesIn, bytesOut, actor } = ending;
   const ended = auditEvents.sessionEnd({ ...subject, reason, exitStatus, bytesIn, bytesOut });
-  const row = { endedAt: deps.clock.now(), reason, exitStatus, bytes: recording?.facts.bytes ?? null, sha256: recording?.facts.sha256 ?? null };
+  const row = {
+    endedAt: deps.clock.now(),
+    reason,
+    exitStatus,
+    bytes: recording?.facts.bytes ?? null,
+    sha256: recording?.facts.sha256 ?? null,
+  };
   await deps.store.sessions.end(sessionId, row, ended, actor);
   deps.announce(ended);
 }

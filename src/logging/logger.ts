@@ -7,8 +7,19 @@ export type { Logger };
  * Field names never written to logs, at the top level or one level down (DESIGN.md §7): keys,
  * signatures, passwords, keyboard-interactive answers.
  */
-const SECRET_FIELDS = ['signature', 'privateKey', 'key', 'password', 'passphrase', 'responses', 'answers'];
-export const REDACT_PATHS: readonly string[] = [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`)];
+const SECRET_FIELDS = [
+  'signature',
+  'privateKey',
+  'key',
+  'password',
+  'passphrase',
+  'responses',
+  'answers',
+];
+export const REDACT_PATHS: readonly string[] = [
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((f) => `*.${f}`),
+];
 
 export interface LoggerOptions {
   readonly level: LevelWithSilent;
@@ -34,7 +45,8 @@ export function serveLogDestination(
   stdout: { readonly isTTY?: boolean; write(text: string): unknown } = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): DestinationStream {
-  if (stdout.isTTY === true) return prettyDestination(stdout, env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
+  if (stdout.isTTY === true)
+    return prettyDestination(stdout, env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
   if (stdout === process.stdout) return pino.destination({ fd: 1, sync: false });
   return { write: (line: string) => void stdout.write(line) };
 }

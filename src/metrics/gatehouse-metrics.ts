@@ -9,7 +9,11 @@ import { MetricsRegistry, type Counter } from './registry.js';
 const num = (v: number | null): number => (v !== null && Number.isFinite(v) && v > 0 ? v : 0);
 
 /** Label values stay short and tame whatever a client sent (global request names are free text). */
-const tame = (text: string): string => text.toLowerCase().replace(/[^a-z0-9._@-]/g, '_').slice(0, 48);
+const tame = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9._@-]/g, '_')
+    .slice(0, 48);
 
 /**
  * The `reason` label of gatehouse_denials_total for an audit event, or null when it is not a
@@ -44,19 +48,30 @@ export class GatehouseMetrics {
 
   constructor() {
     const r = this.registry;
-    r.gauge('gatehouse_live_sessions', 'Session channels being relayed now.', () => this.liveSessions());
-    this.logins = r.counter('gatehouse_logins_total', 'SSH logins by result (a refused key counts once per connection and reason).', ['result'], [
-      { result: 'success' },
-      { result: 'failure' },
-    ]);
-    this.denials = r.counter('gatehouse_denials_total', 'Refused logins, sessions, commands and channels, by reason.', ['reason']);
+    r.gauge('gatehouse_live_sessions', 'Session channels being relayed now.', () =>
+      this.liveSessions(),
+    );
+    this.logins = r.counter(
+      'gatehouse_logins_total',
+      'SSH logins by result (a refused key counts once per connection and reason).',
+      ['result'],
+      [{ result: 'success' }, { result: 'failure' }],
+    );
+    this.denials = r.counter(
+      'gatehouse_denials_total',
+      'Refused logins, sessions, commands and channels, by reason.',
+      ['reason'],
+    );
     this.bytes = r.counter(
       'gatehouse_relayed_bytes_total',
       'Bytes relayed for ended sessions: in = user to target, out = target to user.',
       ['direction'],
       [{ direction: 'in' }, { direction: 'out' }],
     );
-    this.recordingFailures = r.counter('gatehouse_recording_failures_total', 'Recordings that could not be opened or broke mid-session.');
+    this.recordingFailures = r.counter(
+      'gatehouse_recording_failures_total',
+      'Recordings that could not be opened or broke mid-session.',
+    );
   }
 
   /** Where the live-session gauge reads from (the bastion's live session table). */

@@ -23,14 +23,16 @@ interface Family {
 }
 
 const escapeHelp = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-const escapeLabel = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const escapeLabel = (text: string): string =>
+  text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
 function labelText(names: readonly string[], labels: Labels): string {
   if (names.length === 0) return '';
   return `{${names.map((n) => `${n}="${escapeLabel(labels[n] ?? '')}"`).join(',')}}`;
 }
 
-const sampleValue = (v: number): string => (Number.isFinite(v) ? String(v) : v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN');
+const sampleValue = (v: number): string =>
+  Number.isFinite(v) ? String(v) : v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN';
 
 export class MetricsRegistry {
   private readonly families: Family[] = [];
@@ -39,7 +41,12 @@ export class MetricsRegistry {
    * A monotonically increasing counter. `labelNames` are fixed; `initial` label sets are exported
    * as 0 before anything is counted (so a rate() over them works from the first scrape).
    */
-  counter(name: string, help: string, labelNames: readonly string[] = [], initial: readonly Labels[] = []): Counter {
+  counter(
+    name: string,
+    help: string,
+    labelNames: readonly string[] = [],
+    initial: readonly Labels[] = [],
+  ): Counter {
     const series = new Map<string, { labels: Labels; value: number }>();
     const keyOf = (labels: Labels): string => labelNames.map((n) => labels[n] ?? '').join('\u0000');
     const add = (labels: Labels, by: number): void => {
@@ -52,7 +59,10 @@ export class MetricsRegistry {
         labels = overflow;
       }
       if (entry === undefined) {
-        entry = { labels: Object.fromEntries(labelNames.map((n) => [n, labels[n] ?? ''])), value: 0 };
+        entry = {
+          labels: Object.fromEntries(labelNames.map((n) => [n, labels[n] ?? ''])),
+          value: 0,
+        };
         series.set(key, entry);
       }
       entry.value += by;
@@ -63,7 +73,10 @@ export class MetricsRegistry {
       name,
       help,
       type: 'counter',
-      render: () => [...series.values()].map((s) => `${name}${labelText(labelNames, s.labels)} ${sampleValue(s.value)}`),
+      render: () =>
+        [...series.values()].map(
+          (s) => `${name}${labelText(labelNames, s.labels)} ${sampleValue(s.value)}`,
+        ),
     });
     return {
       inc: (labels = {}, by = 1) => {
@@ -75,14 +88,23 @@ export class MetricsRegistry {
 
   /** A gauge whose value is read when /metrics is scraped. */
   gauge(name: string, help: string, read: () => number): void {
-    this.families.push({ name, help, type: 'gauge', render: () => [`${name} ${sampleValue(read())}`] });
+    this.families.push({
+      name,
+      help,
+      type: 'gauge',
+      render: () => [`${name} ${sampleValue(read())}`],
+    });
   }
 
   /** The text exposition format 0.0.4, one family after the other, ending with a newline. */
   render(): string {
     const lines: string[] = [];
     for (const f of this.families) {
-      lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`, ...f.render());
+      lines.push(
+        `# HELP ${f.name} ${escapeHelp(f.help)}`,
+        `# TYPE ${f.name} ${f.type}`,
+        ...f.render(),
+      );
     }
     return `${lines.join('\n')}\n`;
   }

@@ -51,7 +51,17 @@ const exists = (p: string): Promise<boolean> =>
 async function ensureUserKey(privatePath: string): Promise<string> {
   if (!(await exists(privatePath))) {
     try {
-      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'demo@gatehouse-demo', '-f', privatePath]);
+      await run('ssh-keygen', [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        '',
+        '-C',
+        'demo@gatehouse-demo',
+        '-f',
+        privatePath,
+      ]);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       return (await ensureKeyPair(privatePath)).publicLine;
@@ -64,7 +74,10 @@ async function ensureUserKey(privatePath: string): Promise<string> {
   return line === null ? (await ensureKeyPair(privatePath)).publicLine : line.trim();
 }
 
-export async function prepareDemoFolder(dir: string, ports: { readonly ssh: number; readonly web: number }): Promise<DemoFolder> {
+export async function prepareDemoFolder(
+  dir: string,
+  ports: { readonly ssh: number; readonly web: number },
+): Promise<DemoFolder> {
   const configPath = path.join(dir, 'gatehouse.yaml');
   const created = !(await exists(configPath));
   // 0700: the folder holds the database, the recordings and private keys.

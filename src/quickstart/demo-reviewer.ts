@@ -19,7 +19,13 @@ export interface DemoReviewer {
   readonly linkToken: string;
 }
 
-export async function ensureDemoReviewer(store: Store, dir: string, name: string, now: EpochMs, actor: Actor): Promise<DemoReviewer> {
+export async function ensureDemoReviewer(
+  store: Store,
+  dir: string,
+  name: string,
+  now: EpochMs,
+  actor: Actor,
+): Promise<DemoReviewer> {
   const passwordFile = path.join(dir, 'reviewer-password');
   let password: string | null;
   if ((await store.reviewers.findByName(name)) === null) {

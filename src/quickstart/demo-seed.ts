@@ -57,19 +57,35 @@ async function ensureUser(store: Store, input: SeedInput, created: string[]): Pr
 async function ensureNda(store: Store, input: SeedInput, created: string[]): Promise<Nda> {
   const ndas = await store.ndas.list({ userName: DEMO_USER });
   const usable = ndas.find(
-    (n) => n.ref === NDA_REF && n.revokedAt === null && n.signedAt <= input.now && (n.expiresAt === null || n.expiresAt > input.now + GRANT_MS),
+    (n) =>
+      n.ref === NDA_REF &&
+      n.revokedAt === null &&
+      n.signedAt <= input.now &&
+      (n.expiresAt === null || n.expiresAt > input.now + GRANT_MS),
   );
   if (usable !== undefined) return usable;
   const today = input.now - (input.now % 86_400_000);
   const nda = await store.ndas.add(
-    { userName: DEMO_USER, title: 'gatehouse demo NDA', ref: NDA_REF, signedAt: today, expiresAt: null, documentSha256: null },
+    {
+      userName: DEMO_USER,
+      title: 'gatehouse demo NDA',
+      ref: NDA_REF,
+      signedAt: today,
+      expiresAt: null,
+      documentSha256: null,
+    },
     input.actor,
   );
   created.push(`nda ${nda.id}`);
   return nda;
 }
 
-async function ensureTarget(store: Store, target: NewCommandTarget, input: SeedInput, created: string[]): Promise<void> {
+async function ensureTarget(
+  store: Store,
+  target: NewCommandTarget,
+  input: SeedInput,
+  created: string[],
+): Promise<void> {
   const existing = await store.targets.findByName(target.name);
   if (existing !== null) return;
   await store.targets.add(target, input.actor);
@@ -78,14 +94,25 @@ async function ensureTarget(store: Store, target: NewCommandTarget, input: SeedI
 
 async function ensureGrant(
   store: Store,
-  spec: { readonly target: string; readonly mode: GrantMode; readonly allowlist: readonly string[] },
+  spec: {
+    readonly target: string;
+    readonly mode: GrantMode;
+    readonly allowlist: readonly string[];
+  },
   nda: Nda,
   input: SeedInput,
   created: string[],
 ): Promise<Grant> {
-  const active = await store.grants.list({ activeAt: input.now, userName: DEMO_USER, targetName: spec.target });
+  const active = await store.grants.list({
+    activeAt: input.now,
+    userName: DEMO_USER,
+    targetName: spec.target,
+  });
   const same = (g: Grant): boolean =>
-    g.mode === spec.mode && g.ndaId === nda.id && g.endsAt - input.now >= MIN_LEFT_MS && g.allowlist.join('\n') === spec.allowlist.join('\n');
+    g.mode === spec.mode &&
+    g.ndaId === nda.id &&
+    g.endsAt - input.now >= MIN_LEFT_MS &&
+    g.allowlist.join('\n') === spec.allowlist.join('\n');
   const reusable = active.filter(same).sort((a, b) => b.endsAt - a.endsAt)[0];
   if (reusable !== undefined) return reusable;
   const grant = await store.grants.add(
@@ -113,7 +140,19 @@ export async function seedDemo(store: Store, input: SeedInput): Promise<SeedResu
   const nda = await ensureNda(store, input, created);
   await ensureTarget(store, { kind: 'command', name: SANDBOX, ...input.sandbox }, input, created);
   await ensureTarget(store, { kind: 'command', name: TOOLS, ...input.tools }, input, created);
-  const sandboxGrant = await ensureGrant(store, { target: SANDBOX, mode: 'shell', allowlist: [] }, nda, input, created);
-  const toolsGrant = await ensureGrant(store, { target: TOOLS, mode: 'commands', allowlist: TOOLS_ALLOWLIST }, nda, input, created);
+  const sandboxGrant = await ensureGrant(
+    store,
+    { target: SANDBOX, mode: 'shell', allowlist: [] },
+    nda,
+    input,
+    created,
+  );
+  const toolsGrant = await ensureGrant(
+    store,
+    { target: TOOLS, mode: 'commands', allowlist: TOOLS_ALLOWLIST },
+    nda,
+    input,
+    created,
+  );
   return { nda, sandboxGrant, toolsGrant, created };
 }

@@ -16,12 +16,20 @@ export interface DemoInfo {
   readonly sandboxRunsAs: string;
   readonly sandboxNote: string | null;
   readonly grantsUntil: EpochMs;
-  readonly reviewer: { readonly name: string; readonly password: string | null; readonly linkUrl: string | null };
+  readonly reviewer: {
+    readonly name: string;
+    readonly password: string | null;
+    readonly linkUrl: string | null;
+  };
   readonly reused: boolean;
   readonly created: readonly string[];
 }
 
-export function sshLine(info: DemoInfo, target: string, extra: { readonly tty?: boolean; readonly command?: string } = {}): string {
+export function sshLine(
+  info: DemoInfo,
+  target: string,
+  extra: { readonly tty?: boolean; readonly command?: string } = {},
+): string {
   const t = extra.tty === true ? ' -t' : '';
   const cmd = extra.command === undefined ? '' : ` ${extra.command}`;
   return `ssh${t} -i ${info.keyPath} -p ${info.sshPort} ${DEMO_USER}+${target}@${info.sshHost}${cmd}`;
@@ -54,10 +62,19 @@ export function demoInstructions(info: DemoInfo): string {
     '',
   ];
   if (info.webUrl !== null) {
-    const login = info.reviewer.password === null ? '' : ` — log in as ${info.reviewer.name} / ${info.reviewer.password}`;
+    const login =
+      info.reviewer.password === null
+        ? ''
+        : ` — log in as ${info.reviewer.name} / ${info.reviewer.password}`;
     lines.push(`     ${info.webUrl}${login}`);
-    if (info.reviewer.linkUrl !== null) lines.push(`     or this one-time login link (valid 1 hour): ${info.reviewer.linkUrl}`);
+    if (info.reviewer.linkUrl !== null)
+      lines.push(`     or this one-time login link (valid 1 hour): ${info.reviewer.linkUrl}`);
   }
-  lines.push(`     ${cfg} session list`, `     ${cfg} replay SESSION_ID`, `     ${cfg} audit list`, '');
+  lines.push(
+    `     ${cfg} session list`,
+    `     ${cfg} replay SESSION_ID`,
+    `     ${cfg} audit list`,
+    '',
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -35,7 +35,12 @@ async function firstExecutable(paths: readonly string[]): Promise<string | null>
 async function namesIn(file: string): Promise<Set<string>> {
   try {
     const text = await readFile(file, 'utf8');
-    return new Set(text.split('\n').map((l) => l.split(':')[0] ?? '').filter((n) => n !== ''));
+    return new Set(
+      text
+        .split('\n')
+        .map((l) => l.split(':')[0] ?? '')
+        .filter((n) => n !== ''),
+    );
   } catch {
     return new Set();
   }
@@ -43,7 +48,10 @@ async function namesIn(file: string): Promise<Set<string>> {
 
 const PATH = '/usr/local/bin:/usr/bin:/bin';
 
-export async function chooseSandboxProgram(uid: number | null, currentUser: string): Promise<SandboxProgram> {
+export async function chooseSandboxProgram(
+  uid: number | null,
+  currentUser: string,
+): Promise<SandboxProgram> {
   const bash = await firstExecutable(['/bin/bash', '/usr/bin/bash']);
   const shell = bash === null ? ['/bin/sh', '-i'] : [bash, '--norc', '--noprofile', '-i'];
   const env = { PATH, HOME: '/tmp', PS1: 'sandbox$ ', LANG: 'C.UTF-8' };
@@ -55,7 +63,14 @@ export async function chooseSandboxProgram(uid: number | null, currentUser: stri
     const groups = await namesIn('/etc/group');
     const group = groups.has('nogroup') ? 'nogroup' : groups.has('nobody') ? 'nobody' : null;
     if (setpriv !== null && users.has('nobody') && group !== null) {
-      const confine = [setpriv, '--reuid=nobody', `--regid=${group}`, '--clear-groups', '--inh-caps=-all', '--no-new-privs'];
+      const confine = [
+        setpriv,
+        '--reuid=nobody',
+        `--regid=${group}`,
+        '--clear-groups',
+        '--inh-caps=-all',
+        '--no-new-privs',
+      ];
       return {
         argv: [...confine, ...shell],
         env: { ...env, USER: 'nobody' },

@@ -56,7 +56,8 @@ export function castTime(seconds: number): number {
 }
 
 /** `[time,"kind",`: an event line up to its data. */
-const eventPrefix = (time: number, kind: CastEventKind): string => `[${JSON.stringify(castTime(time))},"${kind}",`;
+const eventPrefix = (time: number, kind: CastEventKind): string =>
+  `[${JSON.stringify(castTime(time))},"${kind}",`;
 
 /**
  * JSON.stringify escapes every C0 control (ESC → `\u001b`), `"` and `\`, and lone surrogates

@@ -51,7 +51,12 @@ const changed = (keys: ReadonlyArray<readonly [string, Pick]>, a: Config, b: Con
 export function planReload(current: Config, next: Config): ReloadPlan {
   const effective: Config = {
     ...next,
-    ssh: { ...next.ssh, listen: current.ssh.listen, hostKeyPath: current.ssh.hostKeyPath, clientKeyPath: current.ssh.clientKeyPath },
+    ssh: {
+      ...next.ssh,
+      listen: current.ssh.listen,
+      hostKeyPath: current.ssh.hostKeyPath,
+      clientKeyPath: current.ssh.clientKeyPath,
+    },
     database: current.database,
     recordings: { ...next.recordings, dir: current.recordings.dir },
     web: current.web,

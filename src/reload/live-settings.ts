@@ -27,13 +27,27 @@ export class LiveSettings {
   limits(): BastionLimits {
     const cur = (): Config => this.current;
     return {
-      get loginGraceTimeMs() { return cur().ssh.loginGraceTimeMs; },
-      get maxAuthTries() { return cur().ssh.maxAuthTries; },
-      get maxSessions() { return cur().ssh.maxSessions; },
-      get maxStartups() { return cur().ssh.maxStartups; },
-      get maxStartupsPerSource() { return cur().ssh.maxStartupsPerSource; },
-      get idleTimeoutMs() { return cur().ssh.idleTimeoutMs; },
-      get drainTimeoutMs() { return cur().ssh.drainTimeoutMs; },
+      get loginGraceTimeMs() {
+        return cur().ssh.loginGraceTimeMs;
+      },
+      get maxAuthTries() {
+        return cur().ssh.maxAuthTries;
+      },
+      get maxSessions() {
+        return cur().ssh.maxSessions;
+      },
+      get maxStartups() {
+        return cur().ssh.maxStartups;
+      },
+      get maxStartupsPerSource() {
+        return cur().ssh.maxStartupsPerSource;
+      },
+      get idleTimeoutMs() {
+        return cur().ssh.idleTimeoutMs;
+      },
+      get drainTimeoutMs() {
+        return cur().ssh.drainTimeoutMs;
+      },
     };
   }
 
@@ -43,8 +57,12 @@ export class LiveSettings {
     const dir = this.current.recordings.dir;
     return {
       dir,
-      get mode() { return cur().recordings.mode; },
-      get captureInput() { return cur().recordings.captureInput; },
+      get mode() {
+        return cur().recordings.mode;
+      },
+      get captureInput() {
+        return cur().recordings.captureInput;
+      },
     };
   }
 
@@ -52,7 +70,9 @@ export class LiveSettings {
   taps(factory: SessionTapFactory): SessionTapFactory {
     const cur = (): Config => this.current;
     return {
-      get mode() { return cur().recordings.mode; },
+      get mode() {
+        return cur().recordings.mode;
+      },
       open: (info) => factory.open(info),
     };
   }

@@ -34,7 +34,10 @@ export class SessionAudit {
     this.refusals += 1;
     if (this.refusals > MAX_REFUSALS_PER_CONNECTION) {
       if (this.refusals === MAX_REFUSALS_PER_CONNECTION + 1) {
-        this.logger.warn({ limit: MAX_REFUSALS_PER_CONNECTION }, 'too many refused requests; connection closed');
+        this.logger.warn(
+          { limit: MAX_REFUSALS_PER_CONNECTION },
+          'too many refused requests; connection closed',
+        );
         this.disconnect();
       }
       return;
@@ -46,7 +49,9 @@ export class SessionAudit {
   /** For synchronous protocol answers: the refusal is answered at once, its event written after. */
   verdict<T extends Verdict | Refusal>(value: T): T {
     if (isRefusal(value)) {
-      this.decision(value).catch((err: unknown) => this.logger.error({ err }, 'audit write failed'));
+      this.decision(value).catch((err: unknown) =>
+        this.logger.error({ err }, 'audit write failed'),
+      );
     }
     return value;
   }
@@ -56,7 +61,10 @@ export class SessionAudit {
   }
 }
 
-export function auditedSessionChannel(inner: SessionChannelHandler, audit: SessionAudit): SessionChannelHandler {
+export function auditedSessionChannel(
+  inner: SessionChannelHandler,
+  audit: SessionAudit,
+): SessionChannelHandler {
   return {
     ...inner,
     pty: (pty) => audit.verdict(inner.pty(pty)),
@@ -70,7 +78,10 @@ export function auditedSessionChannel(inner: SessionChannelHandler, audit: Sessi
   };
 }
 
-export function auditedConnection(inner: ConnectionHandler, audit: SessionAudit): ConnectionHandler {
+export function auditedConnection(
+  inner: ConnectionHandler,
+  audit: SessionAudit,
+): ConnectionHandler {
   return {
     ...inner,
     sessionChannel: () => {

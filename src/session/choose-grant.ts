@@ -21,11 +21,15 @@ export async function chooseGrant(
 ): Promise<Chosen | Refusal> {
   const { outcome, clock, gate } = ctx;
   const [only] = outcome.choices;
-  if (outcome.choices.length === 1 && only !== undefined) return { choice: only, ndaAcknowledged: outcome.ndaJustAcknowledged };
+  if (outcome.choices.length === 1 && only !== undefined)
+    return { choice: only, ndaAcknowledged: outcome.ndaJustAcknowledged };
   if (command !== null || !hasPty) {
     say(messages.noPtyChoice());
     for (const line of describeChoices(outcome.choices, clock.now())) say(line);
-    return refuse.quietly(`gatehouse: for example  ssh ${outcome.userName}+${only?.target.name ?? 'TARGET'}@…`, 1);
+    return refuse.quietly(
+      `gatehouse: for example  ssh ${outcome.userName}+${only?.target.name ?? 'TARGET'}@…`,
+      1,
+    );
   }
   const picked = await chooseFromMenu(io, outcome.choices, clock.now(), (c) =>
     gate.acknowledgeNda(c.grant.id, clock.now(), actorOf(outcome.userName)),

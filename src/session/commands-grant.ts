@@ -24,7 +24,11 @@ export const commandMessages = {
 };
 
 /** Opens what the session relays: a channel on the target, or one gatehouse plays itself. */
-export type OpenTarget = (link: TargetLink, pty: Pty | null, sessionId: SessionId) => Promise<TargetChannel>;
+export type OpenTarget = (
+  link: TargetLink,
+  pty: Pty | null,
+  sessionId: SessionId,
+) => Promise<TargetChannel>;
 
 export interface CommandScope {
   readonly grant: Grant;
@@ -33,19 +37,42 @@ export interface CommandScope {
 }
 
 export type CommandDecision =
-  | { readonly ok: true; readonly argv: readonly string[]; readonly command: string; readonly event: AuditEventOf<'exec.allowed'> }
+  | {
+      readonly ok: true;
+      readonly argv: readonly string[];
+      readonly command: string;
+      readonly event: AuditEventOf<'exec.allowed'>;
+    }
   | Refusal;
 
 /** Matches `command` against the grant's allowlist: an `exec.allowed` event, or a refusal. */
-export function decideCommand(scope: CommandScope, command: string, sessionId: SessionId | null = null): CommandDecision {
+export function decideCommand(
+  scope: CommandScope,
+  command: string,
+  sessionId: SessionId | null = null,
+): CommandDecision {
   const { grant, target, userName } = scope;
   const match = matchCommand(command, grant.allowlist);
   if (!match.ok) {
     const where = { target: target.name, grantId: grant.id };
-    return refuse.exec(where, match.reason, match.detail, commandMessages.notAllowed(grant), COMMAND_DENIED_EXIT, sessionId);
+    return refuse.exec(
+      where,
+      match.reason,
+      match.detail,
+      commandMessages.notAllowed(grant),
+      COMMAND_DENIED_EXIT,
+      sessionId,
+    );
   }
   const inSession = sessionId === null ? {} : { sessionId };
-  const event = auditEvents.execAllowed({ grantId: grant.id, user: userName, target: target.name, ...inSession, argv: match.argv, pattern: match.pattern });
+  const event = auditEvents.execAllowed({
+    grantId: grant.id,
+    user: userName,
+    target: target.name,
+    ...inSession,
+    argv: match.argv,
+    pattern: match.pattern,
+  });
   return { ok: true, argv: match.argv, command: quoteArgv(match.argv), event };
 }
 
@@ -77,7 +104,10 @@ export function planCommandsGrant(
   }
   if (pty === null) {
     const line = commandMessages.promptNeedsPty(grant, `${userName}+${target.name}`);
-    return refuse.channel('session', { details: { target: target.name, grantId: grant.id, reason: 'mode.commands' }, line });
+    return refuse.channel('session', {
+      details: { target: target.name, grantId: grant.id, reason: 'mode.commands' },
+      line,
+    });
   }
   const open: OpenTarget = async (link, current, sessionId) =>
     new RestrictedPrompt({

@@ -46,13 +46,29 @@ export class ConnectionSessions {
    */
   warm(outcome: LoginOutcome): void {
     const [only] = outcome.choices;
-    if (outcome.choices.length !== 1 || only === undefined || only.target.kind !== 'ssh' || this.deps.isDraining()) return;
+    if (
+      outcome.choices.length !== 1 ||
+      only === undefined ||
+      only.target.kind !== 'ssh' ||
+      this.deps.isDraining()
+    )
+      return;
     void this.links.get(only.target);
   }
 
-  handler(outcome: LoginOutcome, logger: Logger, touch: () => void, disconnect: () => void): ConnectionHandler {
+  handler(
+    outcome: LoginOutcome,
+    logger: Logger,
+    touch: () => void,
+    disconnect: () => void,
+  ): ConnectionHandler {
     const { deps } = this;
-    const audit = new SessionAudit(deps.auditor, { user: outcome.userName, remoteAddr: this.remoteAddr }, logger, disconnect);
+    const audit = new SessionAudit(
+      deps.auditor,
+      { user: outcome.userName, remoteAddr: this.remoteAddr },
+      logger,
+      disconnect,
+    );
     const ctx = {
       outcome,
       gate: deps.gate,

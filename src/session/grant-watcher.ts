@@ -36,7 +36,14 @@ export function startGrantWatcher(deps: {
     const now = clock.now();
     let check: Awaited<ReturnType<typeof recheckGrant>>;
     try {
-      check = await recheckGrant(gate, first.userName, first.targetName, first.fingerprint, first.grant, now);
+      check = await recheckGrant(
+        gate,
+        first.userName,
+        first.targetName,
+        first.fingerprint,
+        first.grant,
+        now,
+      );
     } catch (err) {
       const since = confirmedAt.get(key) ?? now;
       confirmedAt.set(key, since);
@@ -50,9 +57,15 @@ export function startGrantWatcher(deps: {
     if (!check.ok) {
       const expired = check.reason === 'grant.expired';
       for (const s of sessions) {
-        s.terminate(expired ? 'expired' : 'revoked', expired ? messages.closedExpired(s.grant) : messages.closedRevoked(s.grant));
+        s.terminate(
+          expired ? 'expired' : 'revoked',
+          expired ? messages.closedExpired(s.grant) : messages.closedRevoked(s.grant),
+        );
       }
-      logger.info({ grantId: first.grant.id, reason: check.reason, sessions: sessions.length }, 'grant no longer allows access');
+      logger.info(
+        { grantId: first.grant.id, reason: check.reason, sessions: sessions.length },
+        'grant no longer allows access',
+      );
       return;
     }
     const left = check.grant.endsAt - now;
@@ -62,7 +75,14 @@ export function startGrantWatcher(deps: {
         for (const m of WARN_MINUTES) if (m >= minutes) s.warned.add(m);
         s.notify(messages.expiryWarning(check.grant, left));
         // Not awaited: a CLI holding the write lock must not delay the re-checks of other grants.
-        void deps.auditor.record(auditEvents.sessionWarning({ sessionId: s.id, grantId: s.grant.id, minutesLeft: minutes }), 'gatehouse');
+        void deps.auditor.record(
+          auditEvents.sessionWarning({
+            sessionId: s.id,
+            grantId: s.grant.id,
+            minutesLeft: minutes,
+          }),
+          'gatehouse',
+        );
       }
     }
   };

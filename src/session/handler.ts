@@ -30,7 +30,10 @@ export type OtherChannelKind = 'direct-tcpip' | 'direct-streamlocal';
 /** One authenticated client connection. */
 export interface ConnectionHandler {
   sessionChannel(): SessionChannelHandler | Refusal;
-  otherChannel(kind: OtherChannelKind, details: { readonly destHost?: string; readonly destPort?: number }): Refusal;
+  otherChannel(
+    kind: OtherChannelKind,
+    details: { readonly destHost?: string; readonly destPort?: number },
+  ): Refusal;
   globalRequest(name: string): Refusal;
   closed(): void;
 }

@@ -1,6 +1,9 @@
 import type { Grant, SessionEndReason, SessionId } from '../core/model.js';
 
-export type CloseCause = Extract<SessionEndReason, 'expired' | 'revoked' | 'killed' | 'shutdown' | 'error'>;
+export type CloseCause = Extract<
+  SessionEndReason,
+  'expired' | 'revoked' | 'killed' | 'shutdown' | 'error'
+>;
 
 /** A relayed session channel that the watcher and the drain can reach. */
 export interface LiveSession {

@@ -58,7 +58,10 @@ export async function recheckGrant(
   fingerprint: string,
   grant: Grant,
   now: EpochMs,
-): Promise<{ readonly ok: true; readonly grant: Grant } | { readonly ok: false; readonly reason: AccessDenialReason }> {
+): Promise<
+  | { readonly ok: true; readonly grant: Grant }
+  | { readonly ok: false; readonly reason: AccessDenialReason }
+> {
   const facts = await gate.loadFacts(userName, targetName, fingerprint);
   const only: AccessFacts = { ...facts, grants: facts.grants.filter((g) => g.id === grant.id) };
   const d = decideAccess(only, now);

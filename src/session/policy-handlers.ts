@@ -11,8 +11,13 @@ import type { ConnectionHandler, SessionChannelHandler } from './handler.js';
 export function policySessionChannel(inner: SessionChannelHandler): SessionChannelHandler {
   return {
     ...inner,
-    env: (name, value) => (isAllowedEnv(name, value) ? inner.env(name, value) : refuse.quietly(null, 1)),
-    request: (kind, name) => refuse.channel(kind, kind === 'subsystem' ? { details: { name: (name ?? '').slice(0, 64) } } : {}),
+    env: (name, value) =>
+      isAllowedEnv(name, value) ? inner.env(name, value) : refuse.quietly(null, 1),
+    request: (kind, name) =>
+      refuse.channel(
+        kind,
+        kind === 'subsystem' ? { details: { name: (name ?? '').slice(0, 64) } } : {},
+      ),
   };
 }
 
@@ -21,7 +26,10 @@ export interface ConnectionLimits {
   isDraining(): boolean;
 }
 
-export function policyConnection(inner: ConnectionHandler, limits: ConnectionLimits): ConnectionHandler {
+export function policyConnection(
+  inner: ConnectionHandler,
+  limits: ConnectionLimits,
+): ConnectionHandler {
   let open = 0;
   return {
     ...inner,
@@ -30,7 +38,9 @@ export function policyConnection(inner: ConnectionHandler, limits: ConnectionLim
     sessionChannel: () => {
       if (limits.isDraining()) return refuse.quietly(null, 1);
       if (open >= limits.maxSessions) {
-        return refuse.channel('session', { details: { reason: 'max_sessions', limit: limits.maxSessions } });
+        return refuse.channel('session', {
+          details: { reason: 'max_sessions', limit: limits.maxSessions },
+        });
       }
       const handler = inner.sessionChannel();
       if (!('start' in handler)) return handler;

@@ -3,7 +3,14 @@
  * on the Store port (src/adapters/store-access-gate.ts); the ssh side never imports store/.
  */
 import type { AccessFacts } from '../core/access-policy.js';
-import type { GrantId, EpochMs, Grant, SessionEndReason, SessionId, Target } from '../core/model.js';
+import type {
+  GrantId,
+  EpochMs,
+  Grant,
+  SessionEndReason,
+  SessionId,
+  Target,
+} from '../core/model.js';
 import type { Actor } from '../core/ports.js';
 import type { Refusal } from '../core/refusal.js';
 import type { Pty } from '../stream/channels.js';

@@ -55,7 +55,11 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
   let exit: ChannelExit | null = null;
   let counts = { bytesIn: 0, bytesOut: 0 };
   const seal = (): Promise<void> =>
-    record.seal({ reason: endCause ?? 'closed', exitStatus: overridden ?? exit?.code ?? null, ...counts });
+    record.seal({
+      reason: endCause ?? 'closed',
+      exitStatus: overridden ?? exit?.code ?? null,
+      ...counts,
+    });
   try {
     const target = await plan.open(job.link, job.currentPty(), sessionId);
     onChannelExit(target, (e) => {

@@ -34,13 +34,30 @@ export async function decideSession(
 ): Promise<SessionPlan | Refusal> {
   const { outcome, clock } = ctx;
   const { target } = choice;
-  const check = await recheckGrant(ctx.gate, outcome.userName, target.name, outcome.fingerprint, choice.grant, clock.now());
+  const check = await recheckGrant(
+    ctx.gate,
+    outcome.userName,
+    target.name,
+    outcome.fingerprint,
+    choice.grant,
+    clock.now(),
+  );
   const scope = { target: target.name, grantId: choice.grant.id };
-  if (!check.ok) return refuse.channel('session', { details: { ...scope, reason: check.reason }, line: messages.accessDenied() });
+  if (!check.ok)
+    return refuse.channel('session', {
+      details: { ...scope, reason: check.reason },
+      line: messages.accessDenied(),
+    });
   const grant = check.grant;
   if (target.kind === 'command' && grant.mode === 'shell' && command !== null) {
     // A command target runs its own program only; an exec is for allowlisted arguments (commands grants).
-    return refuse.exec(scope, 'command_target.fixed_program', 'a command target runs its own program only', messages.commandTargetFixedProgram(target.name), 1);
+    return refuse.exec(
+      scope,
+      'command_target.fixed_program',
+      'a command target runs its own program only',
+      messages.commandTargetFixedProgram(target.name),
+      1,
+    );
   }
   let plan: SessionPlan = {
     grant,
@@ -49,12 +66,24 @@ export async function decideSession(
     allowed: null,
   };
   if (grant.mode !== 'shell') {
-    const commands = planCommandsGrant({ grant, target, userName: outcome.userName }, command, pty, ctx, onCommand);
+    const commands = planCommandsGrant(
+      { grant, target, userName: outcome.userName },
+      command,
+      pty,
+      ctx,
+      onCommand,
+    );
     if ('ok' in commands) return commands;
     plan = { grant, ...commands };
   }
   if (plan.command !== null && isFileTransferCommand(plan.command)) {
-    return refuse.exec(scope, 'file_transfer', 'file transfer is not offered', messages.fileTransferRefused(), 1);
+    return refuse.exec(
+      scope,
+      'file_transfer',
+      'file transfer is not offered',
+      messages.fileTransferRefused(),
+      1,
+    );
   }
   return plan;
 }

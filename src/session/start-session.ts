@@ -20,7 +20,10 @@ export interface StartRequest {
  * One session channel from choice to seal, as stages that each return a value or a refusal:
  * choose the grant → decide (policy) → link the target → open the record → relay → seal.
  */
-export async function startSession(ctx: SessionContext, request: StartRequest): Promise<Refusal | null> {
+export async function startSession(
+  ctx: SessionContext,
+  request: StartRequest,
+): Promise<Refusal | null> {
   const { io, command } = request;
   const pty = request.currentPty();
   const say = (line: string): void => {
@@ -29,13 +32,18 @@ export async function startSession(ctx: SessionContext, request: StartRequest): 
   const chosen = await chooseGrant(io, ctx, command, pty !== null, say);
   if (isRefusal(chosen)) return chosen;
   const { target } = chosen.choice;
-  const sctx = { ...ctx, logger: ctx.logger.child({ target: target.name, grantId: chosen.choice.grant.id }) };
+  const sctx = {
+    ...ctx,
+    logger: ctx.logger.child({ target: target.name, grantId: chosen.choice.grant.id }),
+  };
 
   // An ssh target's link (usually dialled at login, see connection-chain.ts) comes up while the
   // grant is re-checked; nothing is opened on it before the record is.
   const linking = target.kind === 'ssh' ? ctx.link(target) : null;
   let onCommand: (argv: readonly string[]) => void = () => undefined;
-  const plan = await decideSession(sctx, chosen.choice, command, pty, request.env, (argv) => onCommand(argv));
+  const plan = await decideSession(sctx, chosen.choice, command, pty, request.env, (argv) =>
+    onCommand(argv),
+  );
   if (isRefusal(plan)) return plan;
   if (plan.allowed !== null) await ctx.audit(plan.allowed);
 
@@ -56,7 +64,16 @@ export async function startSession(ctx: SessionContext, request: StartRequest): 
   if (isRefusal(record)) return record;
   onCommand = (argv) => record.marker(commandMarker(argv));
   await relaySession(
-    { io, sessionId, chosen, plan, link, record, currentPty: request.currentPty, setControls: request.setControls },
+    {
+      io,
+      sessionId,
+      chosen,
+      plan,
+      link,
+      record,
+      currentPty: request.currentPty,
+      setControls: request.setControls,
+    },
     { ...sctx, logger: sctx.logger.child({ sessionId }) },
   );
   return null;

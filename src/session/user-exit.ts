@@ -5,7 +5,11 @@ import type { UserChannel } from '../stream/channels.js';
 export const GATEHOUSE_EXIT = 255;
 
 /** Reports how the session ended to the user's client and closes the channel. */
-export function endUserChannel(io: UserChannel, overridden: number | null, exit: ChannelExit | null): void {
+export function endUserChannel(
+  io: UserChannel,
+  overridden: number | null,
+  exit: ChannelExit | null,
+): void {
   if (overridden !== null) io.exit(overridden);
   else if (exit?.code != null) io.exit(exit.code);
   else if (exit?.signal != null) {

@@ -102,7 +102,11 @@ export interface TargetRow {
 
 function commandArgv(r: TargetRow): string[] {
   const parsed: unknown = JSON.parse(r.command ?? 'null');
-  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string')) {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length === 0 ||
+    !parsed.every((a) => typeof a === 'string')
+  ) {
     throw new Error(`targets row ${r.id}: command is not a JSON array of strings`);
   }
   return parsed;
@@ -123,7 +127,14 @@ function commandEnv(r: TargetRow): Record<string, string> {
 
 export const targetFromRow = (r: TargetRow): Target =>
   r.kind === 'command'
-    ? { id: asTargetId(r.id), name: r.name, kind: 'command', command: commandArgv(r), env: commandEnv(r), createdAt: r.created_at }
+    ? {
+        id: asTargetId(r.id),
+        name: r.name,
+        kind: 'command',
+        command: commandArgv(r),
+        env: commandEnv(r),
+        createdAt: r.created_at,
+      }
     : sshTargetFromRow(r);
 
 export const sshTargetFromRow = (r: TargetRow): SshTarget => ({

@@ -26,7 +26,11 @@ async function requireLiveSession(db: Database, id: SessionId): Promise<Session>
 export class SqliteSessionRepository implements SessionRepository {
   constructor(private readonly ctx: StoreContext) {}
 
-  async start(session: NewSession, event: AuditEventOf<'session.start'>, actor: Actor): Promise<Session> {
+  async start(
+    session: NewSession,
+    event: AuditEventOf<'session.start'>,
+    actor: Actor,
+  ): Promise<Session> {
     try {
       return await this.ctx.tx.write(async (db) => {
         const row = await db.get<SessionRow>(
@@ -55,7 +59,12 @@ export class SqliteSessionRepository implements SessionRepository {
     }
   }
 
-  end(id: SessionId, end: SessionEnd, event: AuditEventOf<'session.end'>, actor: Actor): Promise<Session> {
+  end(
+    id: SessionId,
+    end: SessionEnd,
+    event: AuditEventOf<'session.end'>,
+    actor: Actor,
+  ): Promise<Session> {
     return this.ctx.tx.write(async (db) => {
       const row = await db.get<SessionRow>(
         `UPDATE sessions SET ended_at = ?, end_reason = ?, exit_status = ?, bytes = ?, sha256 = ?

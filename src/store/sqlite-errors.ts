@@ -23,7 +23,8 @@ const CHECK_MESSAGES: Readonly<Record<string, string>> = {
   targets_name: 'target: name must match ^[a-z][a-z0-9._-]{0,63}$',
   targets_port: 'target: port must be 1-65535',
   targets_kind: "target: kind must be 'ssh' or 'command'",
-  targets_command: 'target: a command target needs a non-empty argv with an absolute program path, and no host',
+  targets_command:
+    'target: a command target needs a non-empty argv with an absolute program path, and no host',
   targets_env: 'target: env must be a JSON object (command targets only)',
   grants_mode: "grant: mode must be 'shell' or 'commands'",
   grants_window: 'window: the grant must end after it starts',

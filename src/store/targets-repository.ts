@@ -47,8 +47,20 @@ export class SqliteTargetRepository implements TargetRepository {
       const named = { target: created.name, targetId: created.id };
       const event = auditEvents.targetCreate(
         created.kind === 'command'
-          ? { ...named, kind: 'command', command: [...created.command], envKeys: Object.keys(created.env).sort() }
-          : { ...named, kind: 'ssh', host: created.host, port: created.port, login: created.login, hostKey: created.hostKey },
+          ? {
+              ...named,
+              kind: 'command',
+              command: [...created.command],
+              envKeys: Object.keys(created.env).sort(),
+            }
+          : {
+              ...named,
+              kind: 'ssh',
+              host: created.host,
+              port: created.port,
+              login: created.login,
+              hostKey: created.hostKey,
+            },
       );
       await appendAuditEvent(db, event, actor, now);
       return created;
@@ -103,7 +115,10 @@ export class SqliteTargetRepository implements TargetRepository {
     return this.ctx.tx.write(async (db) => {
       const target = await requireTarget(db, name);
       if (target.kind === 'command') {
-        throw new GatehouseError('refused', `target: ${name} runs a program on the bastion; it has no host key`);
+        throw new GatehouseError(
+          'refused',
+          `target: ${name} runs a program on the bastion; it has no host key`,
+        );
       }
       const row = await db.get<TargetRow>(
         'UPDATE targets SET host_key = ? WHERE id = ? RETURNING *',
@@ -112,7 +127,12 @@ export class SqliteTargetRepository implements TargetRepository {
       if (!row) throw new Error('targets update returned no row');
       await appendAuditEvent(
         db,
-        auditEvents.targetPin({ target: name, targetId: target.id, previous: target.hostKey, hostKey }),
+        auditEvents.targetPin({
+          target: name,
+          targetId: target.id,
+          previous: target.hostKey,
+          hostKey,
+        }),
         actor,
         this.ctx.clock.now(),
       );

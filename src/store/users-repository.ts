@@ -83,7 +83,10 @@ export class SqliteUserRepository implements UserRepository {
       if (!row) throw new Error('users update returned no row');
       await appendAuditEvent(
         db,
-        (disabled ? auditEvents.userDisable : auditEvents.userEnable)({ user: name, userId: user.id }),
+        (disabled ? auditEvents.userDisable : auditEvents.userEnable)({
+          user: name,
+          userId: user.id,
+        }),
         actor,
         this.ctx.clock.now(),
       );

@@ -10,7 +10,12 @@ export interface ChannelExit {
 
 const exits = new WeakMap<TargetChannel, ChannelExit>();
 
-const channelExit = (code: number | null, signal?: string, dump?: boolean, desc?: string): ChannelExit => ({
+const channelExit = (
+  code: number | null,
+  signal?: string,
+  dump?: boolean,
+  desc?: string,
+): ChannelExit => ({
   code: typeof code === 'number' ? code : null,
   signal: typeof code === 'number' ? null : (signal ?? null),
   dump: dump === true,

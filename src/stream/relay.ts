@@ -47,7 +47,12 @@ const readToEnd = (r: Readable): Promise<void> =>
  * it drains. EOF from the user is forwarded; the user leaving closes the target. Nothing else:
  * exit statuses, notices and the end of the user's channel belong to the session.
  */
-export function startRelay(user: UserChannel, target: TargetChannel, tap: RelayTap, onActivity: () => void): Relay {
+export function startRelay(
+  user: UserChannel,
+  target: TargetChannel,
+  tap: RelayTap,
+  onActivity: () => void,
+): Relay {
   let bytesIn = 0;
   let bytesOut = 0;
   const userClosed = new Promise<void>((res) => user.once('close', () => res()));
@@ -93,7 +98,11 @@ export function startRelay(user: UserChannel, target: TargetChannel, tap: RelayT
     forceEnd = res;
   });
   const targetEnded = Promise.race([
-    Promise.all([new Promise<void>((res) => target.once('close', () => res())), readToEnd(target), readToEnd(target.stderr)]),
+    Promise.all([
+      new Promise<void>((res) => target.once('close', () => res())),
+      readToEnd(target),
+      readToEnd(target.stderr),
+    ]),
     forced,
     userClosed,
   ]);

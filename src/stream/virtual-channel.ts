@@ -81,8 +81,13 @@ export abstract class VirtualChannel extends Duplex implements TargetChannel {
     this.resumeSource();
   }
 
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    if (!this.isFinished) this.input(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  override _write(
+    chunk: Buffer | string,
+    _enc: BufferEncoding,
+    done: (err?: Error | null) => void,
+  ): void {
+    if (!this.isFinished)
+      this.input(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
     done();
   }
 

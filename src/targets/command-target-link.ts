@@ -22,7 +22,9 @@ const DEFAULT_TERM = 'xterm-256color';
 /** TERM comes from the client's pty request: only a plain terminal name reaches the program. */
 const SAFE_TERM = /^[A-Za-z0-9._+-]{1,64}$/;
 
-const SIGNAL_NAMES = new Map<number, string>(Object.entries(constants.signals).map(([name, n]) => [n, name.slice(3)]));
+const SIGNAL_NAMES = new Map<number, string>(
+  Object.entries(constants.signals).map(([name, n]) => [n, name.slice(3)]),
+);
 
 /** An ssh signal name (`INT`, `TERM`) → a Node signal name, or null for an unknown one. */
 function nodeSignal(name: string): NodeJS.Signals | null {
@@ -63,7 +65,8 @@ class PtyChannel extends VirtualChannel {
     });
     proc.onExit(({ exitCode, signal }) => {
       this.exited = true;
-      if (signal !== undefined && signal !== 0) this.finish(null, SIGNAL_NAMES.get(signal) ?? 'KILL');
+      if (signal !== undefined && signal !== 0)
+        this.finish(null, SIGNAL_NAMES.get(signal) ?? 'KILL');
       else this.finish(exitCode);
     });
   }
@@ -144,7 +147,8 @@ class PipeChannel extends VirtualChannel {
 
   override onSignal(name: string): void {
     const signal = nodeSignal(name);
-    if (signal !== null && !this.exited && this.child.pid !== undefined) killGroup(this.child.pid, signal);
+    if (signal !== null && !this.exited && this.child.pid !== undefined)
+      killGroup(this.child.pid, signal);
   }
 }
 
@@ -183,13 +187,20 @@ export function commandTargetLink(target: CommandTarget, logger: Logger): Target
       const term = pty !== null && SAFE_TERM.test(pty.term) ? pty.term : DEFAULT_TERM;
       const cols = pty !== null && pty.cols > 0 ? pty.cols : 80;
       const rows = pty !== null && pty.rows > 0 ? pty.rows : 24;
-      const proc = nodePty.spawn(file, args, { name: term, cols, rows, cwd: WORKING_DIR, env: { ...target.env, TERM: term } });
+      const proc = nodePty.spawn(file, args, {
+        name: term,
+        cols,
+        rows,
+        cwd: WORKING_DIR,
+        env: { ...target.env, TERM: term },
+      });
       log.info({ pid: proc.pid }, 'command target program started');
       return Promise.resolve(track(new PtyChannel(proc)));
     },
     exec: (command: string): Promise<TargetChannel> => {
       const extra = unquoteCanonical(command);
-      if (extra === null) return Promise.reject(new Error('command target: exec of a non-canonical command refused'));
+      if (extra === null)
+        return Promise.reject(new Error('command target: exec of a non-canonical command refused'));
       const child = spawnChild(file, [...args, ...extra], {
         cwd: WORKING_DIR,
         env: { ...target.env },

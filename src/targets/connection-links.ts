@@ -18,7 +18,8 @@ export class ConnectionLinks {
     this.links.set(target.id, pending);
     void pending.then((r) => {
       if (!r.ok) this.links.delete(target.id);
-      else if (this.closed) r.link.close(); // the connection went away while dialling
+      else if (this.closed)
+        r.link.close(); // the connection went away while dialling
       else void r.link.closed.then(() => this.links.delete(target.id));
     });
     return pending;

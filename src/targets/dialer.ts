@@ -8,7 +8,8 @@ import type { TargetDialer, TargetLinkResult } from './target-link.js';
 export function targetDialer(clientKey: Buffer, logger: Logger): TargetDialer {
   return {
     dial: (target: Target): Promise<TargetLinkResult> => {
-      if (target.kind === 'command') return Promise.resolve({ ok: true, link: commandTargetLink(target, logger) });
+      if (target.kind === 'command')
+        return Promise.resolve({ ok: true, link: commandTargetLink(target, logger) });
       return connectTarget(target, clientKey, logger).catch((err: unknown) => {
         // A fault (not a refusal) while connecting: the session says "not reachable".
         logger.error({ err }, 'target connection failed with an error');

@@ -9,7 +9,16 @@ import type { TargetLinkResult } from './target-link.js';
 const CONNECT_TIMEOUT_MS = 15_000;
 
 const ptyOptions = (pty: Pty | null): PseudoTtyOptions | false =>
-  pty === null ? false : { term: pty.term, cols: pty.cols, rows: pty.rows, width: pty.width, height: pty.height, modes: pty.modes };
+  pty === null
+    ? false
+    : {
+        term: pty.term,
+        cols: pty.cols,
+        rows: pty.rows,
+        width: pty.width,
+        height: pty.height,
+        modes: pty.modes,
+      };
 
 /** `algorithm base64` → the raw key blob, or null when the line is not a key line. */
 function pinnedBlob(line: string): Buffer | null {
@@ -18,9 +27,14 @@ function pinnedBlob(line: string): Buffer | null {
   return Buffer.from(b64, 'base64');
 }
 
-export function connectTarget(target: SshTarget, clientKey: Buffer, logger: Logger): Promise<TargetLinkResult> {
+export function connectTarget(
+  target: SshTarget,
+  clientKey: Buffer,
+  logger: Logger,
+): Promise<TargetLinkResult> {
   const pinned = target.hostKey === null ? null : pinnedBlob(target.hostKey);
-  if (pinned === null) return Promise.resolve({ ok: false, reason: 'hostkey.unpinned', presentedKey: null });
+  if (pinned === null)
+    return Promise.resolve({ ok: false, reason: 'hostkey.unpinned', presentedKey: null });
   const log = logger.child({ targetHost: target.host, targetPort: target.port });
 
   return new Promise((resolve) => {
@@ -37,14 +51,20 @@ export function connectTarget(target: SshTarget, clientKey: Buffer, logger: Logg
     client.on('error', (err: Error) => {
       log.warn({ err: err.message }, 'target connection error');
       if (presented !== null && !presented.equals(pinned)) {
-        settle({ ok: false, reason: 'hostkey.mismatch', presentedKey: presented.toString('base64') });
+        settle({
+          ok: false,
+          reason: 'hostkey.mismatch',
+          presentedKey: presented.toString('base64'),
+        });
       } else {
         settle({ ok: false, reason: 'connect.failed', presentedKey: null });
       }
     });
     client.on('close', () => settle({ ok: false, reason: 'connect.failed', presentedKey: null }));
 
-    const open = (fn: (cb: (err: Error | undefined, ch: ClientChannel) => void) => void): Promise<ClientChannel> =>
+    const open = (
+      fn: (cb: (err: Error | undefined, ch: ClientChannel) => void) => void,
+    ): Promise<ClientChannel> =>
       new Promise((res, rej) => {
         fn((err, ch) => {
           if (err) {
@@ -65,7 +85,8 @@ export function connectTarget(target: SshTarget, clientKey: Buffer, logger: Logg
         link: {
           shell: (pty, env) => open((cb) => client.shell(ptyOptions(pty), { env: { ...env } }, cb)),
           exec: (command, pty, env) => {
-            const options: ExecOptions = pty === null ? { env: { ...env } } : { env: { ...env }, pty: ptyOptions(pty) };
+            const options: ExecOptions =
+              pty === null ? { env: { ...env } } : { env: { ...env }, pty: ptyOptions(pty) };
             return open((cb) => client.exec(command, options, cb));
           },
           closed,

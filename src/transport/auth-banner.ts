@@ -9,7 +9,11 @@ import type { Connection } from 'ssh2';
  */
 interface ProtocolInternals {
   readonly _packetRW?: {
-    readonly write: { readonly allocStart: number; alloc(n: number): Buffer; finalize(packet: Buffer): Buffer };
+    readonly write: {
+      readonly allocStart: number;
+      alloc(n: number): Buffer;
+      finalize(packet: Buffer): Buffer;
+    };
   };
   readonly _cipher?: { encrypt(packet: Buffer): void };
   readonly _kexinit?: unknown;
@@ -19,8 +23,11 @@ const USERAUTH_BANNER = 53;
 
 export function sendAuthBanner(conn: Connection, text: string): boolean {
   const proto = (conn as unknown as { _protocol?: ProtocolInternals })._protocol;
-  if (proto?._packetRW === undefined || proto._cipher === undefined || proto._kexinit !== undefined) return false;
-  const message = Buffer.from(text.endsWith('\n') ? text.replace(/\r?\n/g, '\r\n') : `${text.replace(/\r?\n/g, '\r\n')}\r\n`);
+  if (proto?._packetRW === undefined || proto._cipher === undefined || proto._kexinit !== undefined)
+    return false;
+  const message = Buffer.from(
+    text.endsWith('\n') ? text.replace(/\r?\n/g, '\r\n') : `${text.replace(/\r?\n/g, '\r\n')}\r\n`,
+  );
   const w = proto._packetRW.write;
   let p = w.allocStart;
   const packet = w.alloc(1 + 4 + message.length + 4);

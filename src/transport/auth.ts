@@ -39,14 +39,21 @@ export interface AuthDeps {
  * offered key without a signature first and never signs a key the server refused, so a refused
  * probe is the only trace of an unknown user or key. maxAuthTries bounds the rows per connection.
  */
-export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOutcome) => void): (ctx: AuthContext) => void {
+export function createAuthenticator(
+  deps: AuthDeps,
+  onSuccess: (outcome: LoginOutcome) => void,
+): (ctx: AuthContext) => void {
   let failures = 0;
   const audited = new Set<string>();
   let pending: { outcome: LoginOutcome; choice: Choice } | null = null;
   const probes = new ProbeDecisions();
   const log = deps.logger;
 
-  const fail = (ctx: AuthContext, methods: ('publickey' | 'keyboard-interactive')[], partial = false): void => {
+  const fail = (
+    ctx: AuthContext,
+    methods: ('publickey' | 'keyboard-interactive')[],
+    partial = false,
+  ): void => {
     failures += 1;
     ctx.reject(methods, partial);
     if (failures >= deps.maxAuthTries) {
@@ -55,7 +62,11 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
     }
   };
 
-  const auditFailure = (login: string, fingerprint: string | null, reason: LoginDenialReason | 'nda.not_acknowledged'): void => {
+  const auditFailure = (
+    login: string,
+    fingerprint: string | null,
+    reason: LoginDenialReason | 'nda.not_acknowledged',
+  ): void => {
     const key = `${fingerprint ?? ''}|${reason}`;
     if (audited.has(key)) return;
     audited.add(key);
@@ -69,7 +80,10 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
       remoteAddr: deps.remoteAddr,
     };
     log.info({ reason, fingerprint }, 'authentication refused');
-    void deps.auditor.record(auditEvents.authFailure(payload), parsed.ok ? actorOf(parsed.user) : 'ssh:unknown');
+    void deps.auditor.record(
+      auditEvents.authFailure(payload),
+      parsed.ok ? actorOf(parsed.user) : 'ssh:unknown',
+    );
   };
 
   const succeed = (ctx: AuthContext, outcome: LoginOutcome, method: AuthMethod): void => {
@@ -138,7 +152,11 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
       ndaJustAcknowledged: false,
     };
     const [only] = decision.choices;
-    if (decision.choices.length === 1 && only !== undefined && only.grant.ndaAcknowledgedAt === null) {
+    if (
+      decision.choices.length === 1 &&
+      only !== undefined &&
+      only.grant.ndaAcknowledgedAt === null
+    ) {
       pending = { outcome, choice: only };
       deps.sendBanner(messages.ndaRequiredBatch(ctx.username, deps.hostLabel));
       log.info({ grantId: only.grant.id }, 'nda acknowledgement due');
@@ -156,25 +174,34 @@ export function createAuthenticator(deps: AuthDeps, onSuccess: (outcome: LoginOu
     }
     const { choice } = due;
     const instructions = ndaText(choice.nda, choice.target, choice.grant);
-    ctx.prompt([{ prompt: NDA_PROMPT, echo: true }], 'NDA acknowledgement', instructions, (answers: string[] | Error) => {
-      if (answers instanceof Error) return;
-      if (answers[0] !== NDA_AGREEMENT) {
-        auditFailure(due.outcome.login, due.outcome.fingerprint, 'nda.not_acknowledged');
-        fail(ctx, ['keyboard-interactive'], true);
-        return;
-      }
-      const actor = actorOf(due.outcome.userName);
-      deps.gate
-        .acknowledgeNda(choice.grant.id, deps.clock.now(), actor)
-        .then(() => {
-          pending = null;
-          succeed(ctx, { ...due.outcome, ndaJustAcknowledged: true }, 'publickey+keyboard-interactive');
-        })
-        .catch((err: unknown) => {
-          log.warn({ err }, 'nda acknowledgement refused');
-          fail(ctx, ['publickey']);
-        });
-    });
+    ctx.prompt(
+      [{ prompt: NDA_PROMPT, echo: true }],
+      'NDA acknowledgement',
+      instructions,
+      (answers: string[] | Error) => {
+        if (answers instanceof Error) return;
+        if (answers[0] !== NDA_AGREEMENT) {
+          auditFailure(due.outcome.login, due.outcome.fingerprint, 'nda.not_acknowledged');
+          fail(ctx, ['keyboard-interactive'], true);
+          return;
+        }
+        const actor = actorOf(due.outcome.userName);
+        deps.gate
+          .acknowledgeNda(choice.grant.id, deps.clock.now(), actor)
+          .then(() => {
+            pending = null;
+            succeed(
+              ctx,
+              { ...due.outcome, ndaJustAcknowledged: true },
+              'publickey+keyboard-interactive',
+            );
+          })
+          .catch((err: unknown) => {
+            log.warn({ err }, 'nda acknowledgement refused');
+            fail(ctx, ['publickey']);
+          });
+      },
+    );
   };
 
   return (ctx: AuthContext): void => {

@@ -34,7 +34,9 @@ export function handleConnection(
   let log = logger;
   let handler: ConnectionHandler | null = null;
   const sessions = new ConnectionSessions(deps.chain, info.remoteAddr);
-  client.on('error', (err: Error & { level?: string }) => log.info({ err: err.message, level: err.level }, 'connection error'));
+  client.on('error', (err: Error & { level?: string }) =>
+    log.info({ err: err.message, level: err.level }, 'connection error'),
+  );
 
   const idle = startIdleTimer(deps.idleTimeoutMs, () => {
     log.info('idle timeout');
@@ -84,7 +86,10 @@ export function handleConnection(
     serveSessionChannel(accept(), channel, log);
   });
   client.on('tcpip', (_accept, reject, req) => {
-    handler?.otherChannel('direct-tcpip', { destHost: req.destIP.slice(0, 255), destPort: req.destPort });
+    handler?.otherChannel('direct-tcpip', {
+      destHost: req.destIP.slice(0, 255),
+      destPort: req.destPort,
+    });
     reject();
   });
   client.on('openssh.streamlocal', (_accept, reject) => {

@@ -61,7 +61,11 @@ export function createBastion(options: BastionOptions): Bastion {
   let draining = false;
 
   installSsh2WindowFix();
-  const ssh = new ssh2.Server({ hostKeys: [options.hostKey], algorithms: MODERN_ALGORITHMS, ident: 'gatehouse' });
+  const ssh = new ssh2.Server({
+    hostKeys: [options.hostKey],
+    algorithms: MODERN_ALGORITHMS,
+    ident: 'gatehouse',
+  });
   ssh.on('error', (err: Error) => logger.error({ err: err.message }, 'ssh server error'));
   ssh.on('connection', (client: Connection, info: { ip: string; port: number }) => {
     const entry = pendingBySocket.get(`${info.ip}|${info.port}`);
@@ -78,7 +82,10 @@ export function createBastion(options: BastionOptions): Bastion {
     const source = socket.remoteAddress ?? 'unknown';
     const admitted = draining ? null : startups.admit(source);
     if (admitted === null) {
-      logger.warn({ remoteAddr: source, ...startups.counts(source) }, 'connection refused: too many unauthenticated connections');
+      logger.warn(
+        { remoteAddr: source, ...startups.counts(source) },
+        'connection refused: too many unauthenticated connections',
+      );
       socket.destroy();
       return;
     }

@@ -6,7 +6,7 @@ import type { SessionChannelHandler, Verdict } from '../session/handler.js';
 import { GATEHOUSE_EXIT } from '../session/user-exit.js';
 import type { Pty } from '../stream/channels.js';
 
-type Answer = ((() => void) | undefined);
+type Answer = (() => void) | undefined;
 
 const answer = (verdict: Verdict, accept: Answer, reject: Answer): void => {
   if (isRefusal(verdict)) reject?.();
@@ -23,7 +23,11 @@ const ptyOf = (info: PseudoTtyInfo): Pty => ({
 });
 
 /** ssh2's events of one session channel, as calls on its handler chain. */
-export function serveSessionChannel(session: Session, handler: SessionChannelHandler, log: Logger): void {
+export function serveSessionChannel(
+  session: Session,
+  handler: SessionChannelHandler,
+  log: Logger,
+): void {
   let hasPty = false;
   session.on('error', (err: Error) => log.debug({ err: err.message }, 'session error'));
   session.once('close', () => handler.closed());
@@ -32,7 +36,9 @@ export function serveSessionChannel(session: Session, handler: SessionChannelHan
     hasPty ||= !isRefusal(verdict);
     answer(verdict, accept, reject);
   });
-  session.on('env', (accept, reject, info) => answer(handler.env(info.key, info.val), accept, reject));
+  session.on('env', (accept, reject, info) =>
+    answer(handler.env(info.key, info.val), accept, reject),
+  );
   session.on('window-change', (accept, _reject, info) => {
     handler.windowChange(info.cols, info.rows, info.width, info.height);
     accept?.();
@@ -42,13 +48,21 @@ export function serveSessionChannel(session: Session, handler: SessionChannelHan
     accept?.();
   });
   session.on('x11', (accept, reject) => answer(handler.request('x11', null), accept, reject));
-  session.on('auth-agent', (accept, reject) => answer(handler.request('auth-agent', null), accept, reject));
-  session.on('sftp', (_accept, reject) => answer(handler.request('subsystem', 'sftp'), undefined, reject));
-  session.on('subsystem', (_accept, reject, info) => answer(handler.request('subsystem', info.name), undefined, reject));
+  session.on('auth-agent', (accept, reject) =>
+    answer(handler.request('auth-agent', null), accept, reject),
+  );
+  session.on('sftp', (_accept, reject) =>
+    answer(handler.request('subsystem', 'sftp'), undefined, reject),
+  );
+  session.on('subsystem', (_accept, reject, info) =>
+    answer(handler.request('subsystem', info.name), undefined, reject),
+  );
 
   const start = (channel: ServerChannel, command: string | null): void => {
     channel.on('error', (err: Error) => log.debug({ err: err.message }, 'channel error'));
-    channel.stderr.on('error', (err: Error) => log.debug({ err: err.message }, 'channel stderr error'));
+    channel.stderr.on('error', (err: Error) =>
+      log.debug({ err: err.message }, 'channel stderr error'),
+    );
     const eol = hasPty ? '\r\n' : '\n';
     const refuseWith = (line: string | null, status: number): void => {
       if (line !== null) channel.stderr.write(`${line}${eol}`);

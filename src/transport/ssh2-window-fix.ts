@@ -14,8 +14,13 @@
 import { createRequire } from 'node:module';
 
 type WriteCallback = (err?: Error | null) => void;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ssh2 internals: the receiver differs per prototype
-type WriteFn = (this: any, data: Buffer, encoding: BufferEncoding | null, cb: WriteCallback) => void;
+type WriteFn = (
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ssh2 internals: the receiver differs per prototype
+  this: any,
+  data: Buffer,
+  encoding: BufferEncoding | null,
+  cb: WriteCallback,
+) => void;
 
 interface ChannelInternals {
   _chunk: Buffer | undefined;

@@ -6,10 +6,17 @@ export class StartupLimits {
   private total = 0;
   private readonly bySource = new Map<string, number>();
 
-  constructor(private readonly limits: () => { readonly maxStartups: number; readonly maxStartupsPerSource: number }) {}
+  constructor(
+    private readonly limits: () => {
+      readonly maxStartups: number;
+      readonly maxStartupsPerSource: number;
+    },
+  ) {}
 
   /** Counts a new connection from `source`; null when it is over a limit (refuse it). */
-  admit(source: string): { readonly total: number; readonly perSource: number; release(): void } | null {
+  admit(
+    source: string,
+  ): { readonly total: number; readonly perSource: number; release(): void } | null {
     const perSource = this.bySource.get(source) ?? 0;
     const { maxStartups, maxStartupsPerSource } = this.limits();
     if (this.total >= maxStartups || perSource >= maxStartupsPerSource) return null;

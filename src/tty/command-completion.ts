@@ -53,7 +53,8 @@ function completeWord(patterns: readonly CommandPattern[], before: string): Comp
     });
     const next = p.words[words.length];
     if (!fits || next === undefined) continue;
-    const literals = next.kind === 'literal' ? [next.value] : next.kind === 'enum' ? next.values : null;
+    const literals =
+      next.kind === 'literal' ? [next.value] : next.kind === 'enum' ? next.values : null;
     if (literals === null) {
       placeholderNext = true;
       hints.push(p.source);

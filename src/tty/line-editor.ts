@@ -73,7 +73,8 @@ export function decodeKeys(text: string): { readonly keys: Key[]; readonly rest:
       if (next === '[' || next === 'O') {
         const m = /^[0-9;]*[\x40-\x7e]/.exec(text.slice(i + 2));
         if (m === null) {
-          if (/^[0-9;]*$/.test(text.slice(i + 2)) && text.length - i < 16) return { keys, rest: text.slice(i) };
+          if (/^[0-9;]*$/.test(text.slice(i + 2)) && text.length - i < 16)
+            return { keys, rest: text.slice(i) };
           keys.push({ kind: 'ignored' });
           i += 2;
           continue;
@@ -197,7 +198,9 @@ export class LineEditor {
   down(): void {
     if (this.browsing >= this.history.length) return;
     this.browsing += 1;
-    this.set(this.browsing === this.history.length ? this.draft : (this.history[this.browsing] ?? ''));
+    this.set(
+      this.browsing === this.history.length ? this.draft : (this.history[this.browsing] ?? ''),
+    );
   }
 
   /** Ends the line: returns it, remembers it in the history (not blanks, not repeats), clears. */

@@ -4,7 +4,11 @@ import type { UserChannel } from '../stream/channels.js';
  * Reads one line from a user's pty channel. The client's terminal is in raw mode, so we echo and
  * handle backspace ourselves. Resolves null on Ctrl-C, Ctrl-D or channel end.
  */
-export function readLine(channel: UserChannel, prompt: string, maxLength = 200): Promise<string | null> {
+export function readLine(
+  channel: UserChannel,
+  prompt: string,
+  maxLength = 200,
+): Promise<string | null> {
   channel.write(prompt);
   return new Promise((resolve) => {
     let line = '';

@@ -27,7 +27,13 @@ export async function chooseFromMenu(
   now: EpochMs,
   acknowledge: (choice: Choice) => Promise<void>,
 ): Promise<{ readonly choice: Choice; readonly acknowledged: boolean } | null> {
-  channel.write(crlf(['gatehouse: you have several active grants:', ...describeChoices(choices, now), ''].join('\n')));
+  channel.write(
+    crlf(
+      ['gatehouse: you have several active grants:', ...describeChoices(choices, now), ''].join(
+        '\n',
+      ),
+    ),
+  );
   for (let attempt = 0; attempt < 3; attempt++) {
     const answer = await readLine(channel, `Choose a target [1-${choices.length}]: `, 8);
     if (answer === null) return null;

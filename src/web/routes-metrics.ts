@@ -24,9 +24,18 @@ export function metricsRoute(r: Request): void {
     return sendText(r.req, r.res, 405, 'method not allowed');
   }
   if (!isLoopbackClient(r.req) && r.deps.logins.fromRequest(r.req) === null) {
-    return sendText(r.req, r.res, 401, 'unauthorized: /metrics is served to loopback clients and logged-in reviewers');
+    return sendText(
+      r.req,
+      r.res,
+      401,
+      'unauthorized: /metrics is served to loopback clients and logged-in reviewers',
+    );
   }
   const body = Buffer.from(metrics.render(), 'utf8');
-  r.res.writeHead(200, { 'Content-Type': CONTENT_TYPE, 'Content-Length': String(body.length), 'Cache-Control': 'no-store' });
+  r.res.writeHead(200, {
+    'Content-Type': CONTENT_TYPE,
+    'Content-Length': String(body.length),
+    'Cache-Control': 'no-store',
+  });
   r.res.end(method === 'HEAD' ? undefined : body);
 }

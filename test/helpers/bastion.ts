@@ -47,7 +47,9 @@ export interface BastionFixture {
   userWithGrant(name: string, spec?: GrantSpec): Promise<TestUser & { readonly grant: Grant }>;
   login(user: TestUser, target?: string | null): SshLogin;
   /** Runs the real CLI (bin/gatehouse.js) in a second process against the same config. */
-  cli(args: readonly string[]): Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
+  cli(
+    args: readonly string[],
+  ): Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
   auditTypes(type: string): Promise<Readonly<Record<string, unknown>>[]>;
   stop(): Promise<void>;
 }
@@ -62,18 +64,36 @@ export interface BastionOptions {
 export async function startBastion(options: BastionOptions = {}): Promise<BastionFixture> {
   const dir = await tempDir('gatehouse-bastion-');
   const sshd = options.sshd ?? (await startSshd());
-  const sshLines = Object.entries({ listen: '127.0.0.1:2222', hostKeyPath: 'keys/host_ed25519', clientKeyPath: 'keys/client_ed25519', ...options.ssh }).map(([k, v]) => `  ${k}: ${typeof v === 'number' ? v : `'${v}'`}`);
+  const sshLines = Object.entries({
+    listen: '127.0.0.1:2222',
+    hostKeyPath: 'keys/host_ed25519',
+    clientKeyPath: 'keys/client_ed25519',
+    ...options.ssh,
+  }).map(([k, v]) => `  ${k}: ${typeof v === 'number' ? v : `'${v}'`}`);
   const configPath = join(dir, 'gatehouse.yaml');
   await writeFile(
     configPath,
-    ['ssh:', ...sshLines, 'database:', '  path: data/gatehouse.db', 'recordings:', '  dir: recordings', 'log:', `  level: ${process.env['GATEHOUSE_TEST_LOG'] ?? 'silent'}`, ''].join('\n'),
+    [
+      'ssh:',
+      ...sshLines,
+      'database:',
+      '  path: data/gatehouse.db',
+      'recordings:',
+      '  dir: recordings',
+      'log:',
+      `  level: ${process.env['GATEHOUSE_TEST_LOG'] ?? 'silent'}`,
+      '',
+    ].join('\n'),
   );
   const config = await loadConfig(configPath, {}, dir);
   const logger = createRootLogger({ level: config.log.level });
   const running = await startGatehouse(config, { port: 0, logger });
   const { store } = running;
   await sshd.authorize(await readFile(`${config.ssh.clientKeyPath}.pub`, 'utf8'));
-  const target = await store.targets.add({ name: 'db1', host: sshd.host, port: sshd.port, login: sshd.login, hostKey: sshd.hostKeyLine }, ACTOR);
+  const target = await store.targets.add(
+    { name: 'db1', host: sshd.host, port: sshd.port, login: sshd.login, hostKey: sshd.hostKeyLine },
+    ACTOR,
+  );
 
   const fixture: BastionFixture = {
     port: running.port,

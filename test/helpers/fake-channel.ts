@@ -45,7 +45,12 @@ const asBuffer = (chunk: Buffer | string): Buffer =>
   typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 
 /** A write taken once the pressure lets it through: kept (non-empty) and acknowledged. */
-function keepChunk(pressure: { accept(go: () => void): void }, chunks: Buffer[], chunk: Buffer | string, done: () => void): void {
+function keepChunk(
+  pressure: { accept(go: () => void): void },
+  chunks: Buffer[],
+  chunk: Buffer | string,
+  done: () => void,
+): void {
   pressure.accept(() => {
     const data = asBuffer(chunk);
     if (data.length > 0) chunks.push(data);

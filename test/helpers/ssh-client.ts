@@ -23,16 +23,26 @@ export interface SshArgsOptions {
 
 export function sshArgs(to: SshLogin, options: SshArgsOptions = {}): string[] {
   return [
-    '-F', '/dev/null',
-    '-p', String(to.port),
-    '-i', to.keyPath,
-    '-o', 'StrictHostKeyChecking=no',
-    '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'IdentitiesOnly=yes',
-    '-o', `IdentityAgent=${options.agent ?? 'none'}`,
-    '-o', `BatchMode=${options.batch === false ? 'no' : 'yes'}`,
-    '-o', 'ConnectTimeout=10',
+    '-F',
+    '/dev/null',
+    '-p',
+    String(to.port),
+    '-i',
+    to.keyPath,
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `IdentityAgent=${options.agent ?? 'none'}`,
+    '-o',
+    `BatchMode=${options.batch === false ? 'no' : 'yes'}`,
+    '-o',
+    'ConnectTimeout=10',
     ...(options.extra ?? []),
     `${to.login}@127.0.0.1`,
     ...(options.command ?? []),
@@ -49,10 +59,17 @@ export interface SshResult {
 /** Runs `ssh … [command]` without a terminal and collects everything. */
 export function runSsh(
   to: SshLogin,
-  options: SshArgsOptions & { readonly stdin?: Readable | string | Buffer; readonly timeoutMs?: number; readonly env?: NodeJS.ProcessEnv } = {},
+  options: SshArgsOptions & {
+    readonly stdin?: Readable | string | Buffer;
+    readonly timeoutMs?: number;
+    readonly env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<SshResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh', sshArgs(to, options), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const child = spawn('ssh', sshArgs(to, options), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -83,12 +100,20 @@ export interface PtySsh {
   kill(): void;
 }
 
-export function ptySsh(to: SshLogin, options: SshArgsOptions & { readonly cols?: number; readonly rows?: number } = {}): PtySsh {
+export function ptySsh(
+  to: SshLogin,
+  options: SshArgsOptions & { readonly cols?: number; readonly rows?: number } = {},
+): PtySsh {
   const proc = pty.spawn('ssh', sshArgs(to, { batch: false, ...options }), {
     name: 'xterm',
     cols: options.cols ?? 100,
     rows: options.rows ?? 30,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', TERM: 'xterm', LANG: 'C.UTF-8' },
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: process.env['HOME'] ?? '/tmp',
+      TERM: 'xterm',
+      LANG: 'C.UTF-8',
+    },
   });
   let text = '';
   const waiters = new Set<() => void>();

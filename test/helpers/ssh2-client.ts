@@ -15,31 +15,49 @@ export async function ssh2Connect(to: SshLogin): Promise<ssh2.Client> {
     const client = new ssh2.Client();
     client.once('ready', () => resolve(client));
     client.once('error', reject);
-    client.connect({ host: '127.0.0.1', port: to.port, username: to.login, privateKey, readyTimeout: 10_000 });
+    client.connect({
+      host: '127.0.0.1',
+      port: to.port,
+      username: to.login,
+      privateKey,
+      readyTimeout: 10_000,
+    });
   });
 }
 
 /** One exec channel on `client`; the command string goes on the wire exactly as given. */
-export function ssh2Exec(client: ssh2.Client, command: string, options: { readonly pty?: boolean } = {}): Promise<ExecResult> {
+export function ssh2Exec(
+  client: ssh2.Client,
+  command: string,
+  options: { readonly pty?: boolean } = {},
+): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
-    client.exec(command, options.pty === true ? { pty: { term: 'xterm', cols: 80, rows: 24 } } : {}, (err, channel) => {
-      if (err) {
-        reject(err);
-        return;
-      }
-      let code: number | null = null;
-      const out: Buffer[] = [];
-      const errs: Buffer[] = [];
-      channel.on('data', (d: Buffer) => out.push(d));
-      channel.stderr.on('data', (d: Buffer) => errs.push(d));
-      channel.on('exit', (c: number | null) => {
-        code = c;
-      });
-      channel.on('error', reject);
-      channel.once('close', () =>
-        resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errs).toString('utf8') }),
-      );
-      channel.end();
-    });
+    client.exec(
+      command,
+      options.pty === true ? { pty: { term: 'xterm', cols: 80, rows: 24 } } : {},
+      (err, channel) => {
+        if (err) {
+          reject(err);
+          return;
+        }
+        let code: number | null = null;
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        channel.on('data', (d: Buffer) => out.push(d));
+        channel.stderr.on('data', (d: Buffer) => errs.push(d));
+        channel.on('exit', (c: number | null) => {
+          code = c;
+        });
+        channel.on('error', reject);
+        channel.once('close', () =>
+          resolve({
+            code,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(errs).toString('utf8'),
+          }),
+        );
+        channel.end();
+      },
+    );
   });
 }

@@ -111,7 +111,9 @@ export async function startSshd(): Promise<SshdTarget> {
         '',
       ].join('\n'),
     );
-    const child = spawn(SSHD, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(SSHD, ['-D', '-e', '-f', configPath], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child.stderr?.on('data', (chunk: Buffer) => {
       void appendFile(logPath, chunk);
     });

@@ -33,11 +33,23 @@ describe('escape corpus end to end', () => {
     for (const attempt of ESCAPE_CORPUS) {
       const from = await lastSeq(b.store);
       const r = await ssh2Exec(client, attempt.command);
-      expect({ name: attempt.name, code: r.code, stdout: r.stdout }).toEqual({ name: attempt.name, code: 126, stdout: '' });
+      expect({ name: attempt.name, code: r.code, stdout: r.stdout }).toEqual({
+        name: attempt.name,
+        code: 126,
+        stdout: '',
+      });
       expect(r.stderr, attempt.name).toBe(`${message()}\n`);
       const rows = await auditAfter(b.store, from);
-      expect(rows.map((x) => x.type), attempt.name).toEqual(['exec.denied']);
-      expect(rows[0]?.payload, attempt.name).toMatchObject({ grantId: eve.grant.id, user: 'eve', target: 'db1', reason: attempt.reason });
+      expect(
+        rows.map((x) => x.type),
+        attempt.name,
+      ).toEqual(['exec.denied']);
+      expect(rows[0]?.payload, attempt.name).toMatchObject({
+        grantId: eve.grant.id,
+        user: 'eve',
+        target: 'db1',
+        reason: attempt.reason,
+      });
     }
     expect(await b.sshd.commands()).toEqual(before);
     expect(await b.store.sessions.list()).toEqual([]);
@@ -58,13 +70,19 @@ describe('escape corpus end to end', () => {
     };
     await Promise.all(Array.from({ length: 6 }, worker));
     for (const r of results) {
-      expect({ name: r.name, code: r.code, stdout: r.stdout }).toEqual({ name: r.name, code: 126, stdout: '' });
+      expect({ name: r.name, code: r.code, stdout: r.stdout }).toEqual({
+        name: r.name,
+        code: 126,
+        stdout: '',
+      });
       expect(r.stderr, r.name).toContain(message());
     }
     const rows = await auditAfter(b.store, from);
     expect(rows.map((x) => x.type)).toEqual(sendable.map(() => 'exec.denied'));
     const reasons = (list: readonly string[]): string[] => [...list].sort();
-    expect(reasons(rows.map((x) => String(x.payload['reason'])))).toEqual(reasons(sendable.map((a) => a.reason)));
+    expect(reasons(rows.map((x) => String(x.payload['reason'])))).toEqual(
+      reasons(sendable.map((a) => a.reason)),
+    );
 
     // With a pty requested (ssh2, so the request is certain): still refused before anything runs.
     const ptyFrom = await lastSeq(b.store);
@@ -75,7 +93,9 @@ describe('escape corpus end to end', () => {
       expect(r.code, name).toBe(126);
       expect(r.stderr, name).toBe(`${message()}\r\n`);
     }
-    expect((await auditAfter(b.store, ptyFrom)).map((x) => x.type)).toEqual(Array(5).fill('exec.denied'));
+    expect((await auditAfter(b.store, ptyFrom)).map((x) => x.type)).toEqual(
+      Array(5).fill('exec.denied'),
+    );
     expect(await b.sshd.commands()).toEqual(before);
     expect(await b.store.sessions.list()).toEqual([]);
   }, 90_000);

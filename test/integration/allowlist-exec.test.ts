@@ -7,7 +7,14 @@ import { ESCAPE_ALLOWLIST } from '../helpers/escape-corpus.js';
 import { ptySsh, runSsh } from '../helpers/ssh-client.js';
 import { auditAfter, lastSeq, sessionsSettled } from './allowlist-harness.js';
 
-const ALLOW = [...ESCAPE_ALLOWLIST, 'echo {word}', 'ls {path:/nonexistent-gatehouse/*}', 'tty', 'printenv {word}', 'false'];
+const ALLOW = [
+  ...ESCAPE_ALLOWLIST,
+  'echo {word}',
+  'ls {path:/nonexistent-gatehouse/*}',
+  'tty',
+  'printenv {word}',
+  'false',
+];
 
 let b: BastionFixture;
 let bob: TestUser & { readonly grant: { readonly id: number } };
@@ -29,7 +36,12 @@ describe('exec under a commands grant', () => {
     await sessionsSettled(b.store);
     const rows = (await auditAfter(b.store, from)).filter((x) => !x.type.startsWith('recording.'));
     expect(rows.map((x) => x.type)).toEqual(['exec.allowed', 'session.start', 'session.end']);
-    expect(rows[0]?.payload).toMatchObject({ grantId: bob.grant.id, user: 'bob', target: 'db1', argv: ['echo', 'hi'] });
+    expect(rows[0]?.payload).toMatchObject({
+      grantId: bob.grant.id,
+      user: 'bob',
+      target: 'db1',
+      argv: ['echo', 'hi'],
+    });
     expect(rows[1]?.payload).toMatchObject({ command: "'echo' 'hi'" });
 
     const up = await runSsh(b.login(bob), { command: ['uptime'] });
@@ -55,7 +67,12 @@ describe('exec under a commands grant', () => {
     expect(await b.sshd.commands()).toEqual(before);
     const rows = await auditAfter(b.store, from);
     expect(rows.map((x) => x.type)).toEqual(['exec.denied']);
-    expect(rows[0]?.payload).toMatchObject({ grantId: bob.grant.id, user: 'bob', target: 'db1', reason: 'unsafe_character' });
+    expect(rows[0]?.payload).toMatchObject({
+      grantId: bob.grant.id,
+      user: 'bob',
+      target: 'db1',
+      reason: 'unsafe_character',
+    });
     expect(String(rows[0]?.payload['detail'])).toMatch(/unsafe character ";"/);
   });
 
@@ -76,7 +93,10 @@ describe('exec under a commands grant', () => {
   });
 
   it('drops env requests for allowlisted commands', async () => {
-    const r = await runSsh(b.login(bob), { extra: ['-o', 'SetEnv=LC_TIME=C.UTF-8'], command: ['printenv LC_TIME'] });
+    const r = await runSsh(b.login(bob), {
+      extra: ['-o', 'SetEnv=LC_TIME=C.UTF-8'],
+      command: ['printenv LC_TIME'],
+    });
     expect(r.stdout.toString()).toBe('');
     expect(r.code).toBe(1);
   });
@@ -101,11 +121,45 @@ describe('allowlist patterns at grant time', () => {
   it('grant add refuses a bad --allow pattern with one line and creates nothing', async () => {
     const nda = await b.addNda(bob);
     const before = (await b.store.grants.list({})).length;
-    const r = await b.cli(['grant', 'add', '--user', 'bob', '--target', 'db1', '--nda', String(nda.id), '--for', '1h', '--reason', 't', '--allow', 'uptime', '--allow', 'tail -n {num} /var/log/app.log']);
+    const r = await b.cli([
+      'grant',
+      'add',
+      '--user',
+      'bob',
+      '--target',
+      'db1',
+      '--nda',
+      String(nda.id),
+      '--for',
+      '1h',
+      '--reason',
+      't',
+      '--allow',
+      'uptime',
+      '--allow',
+      'tail -n {num} /var/log/app.log',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('gatehouse: --allow: allow pattern "tail -n {num} /var/log/app.log": unknown placeholder {num} (use {int}, {word}, {path:GLOB}, {enum:a|b})\n');
+    expect(r.stderr).toBe(
+      'gatehouse: --allow: allow pattern "tail -n {num} /var/log/app.log": unknown placeholder {num} (use {int}, {word}, {path:GLOB}, {enum:a|b})\n',
+    );
     expect((await b.store.grants.list({})).length).toBe(before);
-    const ok = await b.cli(['grant', 'add', '--user', 'bob', '--target', 'db1', '--nda', String(nda.id), '--for', '1h', '--reason', 't', '--allow', 'systemctl status {word}']);
+    const ok = await b.cli([
+      'grant',
+      'add',
+      '--user',
+      'bob',
+      '--target',
+      'db1',
+      '--nda',
+      String(nda.id),
+      '--for',
+      '1h',
+      '--reason',
+      't',
+      '--allow',
+      'systemctl status {word}',
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^\d+\n$/);
   });
@@ -113,6 +167,8 @@ describe('allowlist patterns at grant time', () => {
   it('a config whose profile holds a bad pattern does not load', async () => {
     const path = join(b.dir, 'bad-profile.yaml');
     await writeFile(path, "profiles:\n  ops-readonly:\n    - uptime\n    - 'cat /etc/*'\n");
-    await expect(loadConfig(path, {}, b.dir)).rejects.toThrow(/^config: profiles\.ops-readonly: allow pattern "cat \/etc\/\*": unsafe character "\*"/);
+    await expect(loadConfig(path, {}, b.dir)).rejects.toThrow(
+      /^config: profiles\.ops-readonly: allow pattern "cat \/etc\/\*": unsafe character "\*"/,
+    );
   });
 });

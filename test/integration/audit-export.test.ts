@@ -45,13 +45,21 @@ describe('gatehouse audit export', () => {
   const run = async (now: number, ...args: string[]) => {
     let stdout = '';
     let stderr = '';
-    const code = await main(['--config', configPath, 'audit', 'export', ...args], {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-    }, { clock: fixedClock(now) });
+    const code = await main(
+      ['--config', configPath, 'audit', 'export', ...args],
+      {
+        stdout: (t) => void (stdout += t),
+        stderr: (t) => void (stderr += t),
+      },
+      { clock: fixedClock(now) },
+    );
     return { code, stdout, stderr };
   };
-  const parse = (stdout: string): Line[] => stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Line);
+  const parse = (stdout: string): Line[] =>
+    stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Line);
 
   beforeAll(async () => {
     const dir = await tempDir('gatehouse-export-');
@@ -63,7 +71,10 @@ describe('gatehouse audit export', () => {
     const store = await openStore(dbPath, { clock });
     try {
       for (let i = 1; i <= N; i++) {
-        await store.audit.append(auditEvents.authFailure(failure(i)), i % 2 === 0 ? 'user:alice' : 'root');
+        await store.audit.append(
+          auditEvents.authFailure(failure(i)),
+          i % 2 === 0 ? 'user:alice' : 'root',
+        );
         clock.advance(MINUTE);
       }
     } finally {
@@ -88,18 +99,34 @@ describe('gatehouse audit export', () => {
       prevHash: '0'.repeat(64),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    expect(Object.keys(rows[1]!)).toEqual(['seq', 'ts', 'actor', 'type', 'payload', 'prevHash', 'hash']);
+    expect(Object.keys(rows[1]!)).toEqual([
+      'seq',
+      'ts',
+      'actor',
+      'type',
+      'payload',
+      'prevHash',
+      'hash',
+    ]);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
     expect(rows[N - 1]!.ts).toBe(new Date(T0 + (N - 1) * MINUTE).toISOString());
   });
 
   it('escapes control and separator characters so each event stays on one terminal-safe line', async () => {
-    const r = await run(T0 + N * MINUTE, '--since', new Date(T0 + 6 * MINUTE).toISOString(), '--until', new Date(T0 + 7 * MINUTE).toISOString());
+    const r = await run(
+      T0 + N * MINUTE,
+      '--since',
+      new Date(T0 + 6 * MINUTE).toISOString(),
+      '--until',
+      new Date(T0 + 7 * MINUTE).toISOString(),
+    );
     expect(r.stdout).toBe(`${r.stdout.trimEnd()}\n`);
     // eslint-disable-next-line no-control-regex -- finding control characters is the point
     expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
     expect(r.stdout).toContain('line\\u2028sep \\u0085next \\u001b[31m');
-    expect(parse(r.stdout)).toMatchObject([{ seq: 7, payload: { login: 'line\u2028sep \u0085next \u001b[31m' } }]);
+    expect(parse(r.stdout)).toMatchObject([
+      { seq: 7, payload: { login: 'line\u2028sep \u0085next \u001b[31m' } },
+    ]);
   });
 
   it('--since (inclusive) and --until (exclusive) filter by time; a duration counts back from now', async () => {
@@ -108,7 +135,9 @@ describe('gatehouse audit export', () => {
     const both = parse((await run(T0 + N * MINUTE, '--since', since, '--until', until)).stdout);
     expect(both.map((e) => e.seq)).toEqual(Array.from({ length: 1100 }, (_, i) => i + 101));
 
-    const onlyUntil = parse((await run(T0 + N * MINUTE, '--until', new Date(T0 + 2 * MINUTE).toISOString())).stdout);
+    const onlyUntil = parse(
+      (await run(T0 + N * MINUTE, '--until', new Date(T0 + 2 * MINUTE).toISOString())).stdout,
+    );
     expect(onlyUntil.map((e) => e.seq)).toEqual([1, 2]);
 
     // Now is just after the last event: the last 90 minutes hold events N-89 .. N.
@@ -122,7 +151,10 @@ describe('gatehouse audit export', () => {
     const emptyConfig = path.join(emptyDir, 'gatehouse.yaml');
     await writeFile(emptyConfig, 'database:\n  path: gatehouse.db\n');
     let stdout = '';
-    const code = await main(['--config', emptyConfig, 'audit', 'export'], { stdout: (t) => void (stdout += t), stderr: () => undefined });
+    const code = await main(['--config', emptyConfig, 'audit', 'export'], {
+      stdout: (t) => void (stdout += t),
+      stderr: () => undefined,
+    });
     expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
   });
 
@@ -130,17 +162,23 @@ describe('gatehouse audit export', () => {
     expect(await run(T0, '--since', 'yesterday')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'gatehouse: --since: "yesterday" is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)\n',
+      stderr:
+        'gatehouse: --since: "yesterday" is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)\n',
     });
     expect(await run(T0, '--since', '2026-03-02', '--until', '2026-03-01')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'gatehouse: --until: 2026-03-01T00:00:00Z is not after --since 2026-03-02T00:00:00Z\n',
+      stderr:
+        'gatehouse: --until: 2026-03-01T00:00:00Z is not after --since 2026-03-02T00:00:00Z\n',
     });
   });
 
   it('streams through the real binary to a pipe: all N lines', async () => {
-    const { stdout } = await execFileP(process.execPath, [BIN, '--config', configPath, 'audit', 'export'], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await execFileP(
+      process.execPath,
+      [BIN, '--config', configPath, 'audit', 'export'],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     const rows = parse(stdout);
     expect(rows).toHaveLength(N);
     expect(rows.at(-1)!.seq).toBe(N);

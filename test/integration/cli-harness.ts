@@ -51,16 +51,26 @@ export async function makeCli(extraConfig = ''): Promise<Cli> {
     run,
     json: async <T>(...args: string[]): Promise<T> => {
       const r = await run('--json', ...args);
-      if (r.code !== 0) throw new Error(`gatehouse ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      if (r.code !== 0)
+        throw new Error(`gatehouse ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
       return JSON.parse(r.stdout) as T;
     },
     spawn: async (...args: string[]): Promise<Run> => {
       try {
-        const { stdout, stderr } = await execFileP(process.execPath, [BIN, '--config', configPath, ...args]);
+        const { stdout, stderr } = await execFileP(process.execPath, [
+          BIN,
+          '--config',
+          configPath,
+          ...args,
+        ]);
         return { code: 0, stdout, stderr };
       } catch (e) {
         const err = e as { code?: number; stdout?: string; stderr?: string };
-        return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+        return {
+          code: typeof err.code === 'number' ? err.code : -1,
+          stdout: err.stdout ?? '',
+          stderr: err.stderr ?? '',
+        };
       }
     },
     auditCount: async () => (await cli.json<unknown[]>('audit', 'list')).length,

@@ -33,7 +33,11 @@ describe('bin/gatehouse.js as a process', () => {
     expect(unknownOption.stderr).toBe("gatehouse: user list: unknown option '--colour'\n");
 
     const refused = await cli.spawn('user', 'disable', 'bob');
-    expect(refused).toEqual({ code: 1, stdout: '', stderr: 'gatehouse: user: no user named bob\n' });
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'gatehouse: user: no user named bob\n',
+    });
 
     const help = await cli.spawn('user', '--help');
     expect(help.code).toBe(0);
@@ -42,8 +46,12 @@ describe('bin/gatehouse.js as a process', () => {
 
   it('20 processes adding users at once all succeed; no SQLITE_BUSY reaches anyone', async () => {
     const cli = await makeCli();
-    const keys = await Promise.all(Array.from({ length: 20 }, (_, i) => makeUserKey(cli.dir, `u${i}`)));
-    const results = await Promise.all(keys.map((k, i) => cli.spawn('user', 'add', `user${i}`, '--key', k.publicLine)));
+    const keys = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => makeUserKey(cli.dir, `u${i}`)),
+    );
+    const results = await Promise.all(
+      keys.map((k, i) => cli.spawn('user', 'add', `user${i}`, '--key', k.publicLine)),
+    );
     for (const r of results) {
       expect(r.stderr).not.toContain('SQLITE_BUSY');
       expect(r).toMatchObject({ code: 0, stderr: '' });
@@ -52,7 +60,11 @@ describe('bin/gatehouse.js as a process', () => {
     expect(new Set(results.map((r) => r.stdout)).size).toBe(20);
     const users = await cli.json<{ name: string }[]>('user', 'list');
     expect(users).toHaveLength(20);
-    expect(await cli.spawn('audit', 'verify')).toEqual({ code: 0, stdout: 'ok 20 events\n', stderr: '' });
+    expect(await cli.spawn('audit', 'verify')).toEqual({
+      code: 0,
+      stdout: 'ok 20 events\n',
+      stderr: '',
+    });
   }, 180_000); // 20 Node processes start in parallel: CPU-bound on small CI machines
 
   it('a corrupt database file: one line, exit 1, the file is left as it was', async () => {
@@ -60,7 +72,11 @@ describe('bin/gatehouse.js as a process', () => {
     await mkdir(path.dirname(cli.dbPath), { recursive: true });
     const garbage = Buffer.alloc(8192, 'not a database, just bytes ');
     await writeFile(cli.dbPath, garbage);
-    for (const args of [['user', 'list'], ['user', 'add', 'alice', '--key', (await makeUserKey(cli.dir, 'a')).publicLine], ['audit', 'verify']]) {
+    for (const args of [
+      ['user', 'list'],
+      ['user', 'add', 'alice', '--key', (await makeUserKey(cli.dir, 'a')).publicLine],
+      ['audit', 'verify'],
+    ]) {
       const r = await cli.spawn(...args);
       expect(r.code).toBe(1);
       expect(isOneLineError(r)).toBe(true);
@@ -114,7 +130,11 @@ describe.skipIf(!mountable)('a read-only database (tmpfs remounted read-only)', 
     const gh = (...args: string[]) =>
       run(process.execPath, [BIN, '--config', cfg, ...args]).then(
         (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({
+          code: e.code,
+          stdout: e.stdout,
+          stderr: e.stderr,
+        }),
       );
     const keyDir = await tempDir();
     const a = await makeUserKey(keyDir, 'alice');

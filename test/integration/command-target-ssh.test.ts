@@ -20,16 +20,30 @@ const alive = (pid: number): boolean => {
 beforeAll(async () => {
   b = await startBastion();
   await b.store.targets.add(
-    { kind: 'command', name: 'sandbox', command: ['/bin/bash', '--norc', '--noprofile', '-i'], env: { DEMO_VAR: 'from-target', PS1: 'sandbox$ ' } },
+    {
+      kind: 'command',
+      name: 'sandbox',
+      command: ['/bin/bash', '--norc', '--noprofile', '-i'],
+      env: { DEMO_VAR: 'from-target', PS1: 'sandbox$ ' },
+    },
     ACTOR,
   );
-  await b.store.targets.add({ kind: 'command', name: 'echo', command: ['/bin/echo'], env: {} }, ACTOR);
+  await b.store.targets.add(
+    { kind: 'command', name: 'echo', command: ['/bin/echo'], env: {} },
+    ACTOR,
+  );
   // Writes its pid, ignores SIGHUP (so only the SIGKILL escalation can end it), then waits.
   pidFile = join(b.dir, 'stubborn.pid');
   const script = join(b.dir, 'stubborn.sh');
-  await writeFile(script, '#!/bin/bash\necho $$ > "$PID_FILE"\ntrap "" HUP\necho ready\nexec sleep 600\n');
+  await writeFile(
+    script,
+    '#!/bin/bash\necho $$ > "$PID_FILE"\ntrap "" HUP\necho ready\nexec sleep 600\n',
+  );
   await chmod(script, 0o755);
-  await b.store.targets.add({ kind: 'command', name: 'stubborn', command: [script], env: { PID_FILE: pidFile } }, ACTOR);
+  await b.store.targets.add(
+    { kind: 'command', name: 'stubborn', command: [script], env: { PID_FILE: pidFile } },
+    ACTOR,
+  );
 });
 afterAll(async () => {
   await b.stop();
@@ -61,10 +75,15 @@ describe('command target: a program on the bastion in a pty', () => {
     }
     const [session] = (await b.store.sessions.list()).filter((s) => s.grantId === alice.grant.id);
     expect(session).toMatchObject({ endReason: 'closed', exitStatus: 4 });
-    const cast = await readFile(join(b.dir, 'recordings', session?.recordingPath ?? 'missing'), 'utf8');
+    const cast = await readFile(
+      join(b.dir, 'recordings', session?.recordingPath ?? 'missing'),
+      'utf8',
+    );
     expect(cast).toContain('hello-42');
     expect(cast).toMatch(/"r","120x40"/);
-    const sealed = (await b.auditTypes('recording.sealed')).filter((p) => p['sessionId'] === session?.id);
+    const sealed = (await b.auditTypes('recording.sealed')).filter(
+      (p) => p['sessionId'] === session?.id,
+    );
     expect(sealed).toHaveLength(1);
   });
 
@@ -83,15 +102,27 @@ describe('command target: a program on the bastion in a pty', () => {
     const carol = await b.userWithGrant('carol', { target: 'sandbox' });
     const r = await runSsh(b.login(carol, 'sandbox'), { command: ['id'] });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('gatehouse: target sandbox runs a fixed program; connect without a command');
+    expect(r.stderr).toContain(
+      'gatehouse: target sandbox runs a fixed program; connect without a command',
+    );
     const denied = (await b.auditTypes('exec.denied')).filter((p) => p['user'] === 'carol');
-    expect(denied).toEqual([expect.objectContaining({ grantId: carol.grant.id, target: 'sandbox', reason: 'command_target.fixed_program' })]);
+    expect(denied).toEqual([
+      expect.objectContaining({
+        grantId: carol.grant.id,
+        target: 'sandbox',
+        reason: 'command_target.fixed_program',
+      }),
+    ]);
     expect((await b.auditTypes('channel.denied')).filter((p) => p['user'] === 'carol')).toEqual([]);
     expect((await b.store.sessions.list()).filter((s) => s.grantId === carol.grant.id)).toEqual([]);
   });
 
   it('under a commands grant appends the allowed argv to the program and runs it without a pty', async () => {
-    const dave = await b.userWithGrant('dave', { target: 'echo', mode: 'commands', allowlist: ['hello {word}'] });
+    const dave = await b.userWithGrant('dave', {
+      target: 'echo',
+      mode: 'commands',
+      allowlist: ['hello {word}'],
+    });
     const ok = await runSsh(b.login(dave, 'echo'), { command: ['hello world'] });
     expect(ok.stdout.toString()).toBe('hello world\n');
     expect(ok.code).toBe(0);
@@ -99,7 +130,9 @@ describe('command target: a program on the bastion in a pty', () => {
     expect(no.code).toBe(126);
     expect(no.stdout.toString()).toBe('');
     const allowed = (await b.auditTypes('exec.allowed')).filter((p) => p['user'] === 'dave');
-    expect(allowed).toEqual([expect.objectContaining({ target: 'echo', argv: ['hello', 'world'] })]);
+    expect(allowed).toEqual([
+      expect.objectContaining({ target: 'echo', argv: ['hello', 'world'] }),
+    ]);
   });
 
   it('kills the program within 2 s of a revocation, even one that ignores SIGHUP', async () => {
@@ -109,11 +142,18 @@ describe('command target: a program on the bastion in a pty', () => {
       await t.waitFor(/ready/);
       const pid = Number((await readFile(pidFile, 'utf8')).trim());
       expect(alive(pid)).toBe(true);
-      const revoke = await b.cli(['grant', 'revoke', String(erin.grant.id), '--reason', 'contract ended']);
+      const revoke = await b.cli([
+        'grant',
+        'revoke',
+        String(erin.grant.id),
+        '--reason',
+        'contract ended',
+      ]);
       expect(revoke.code).toBe(0);
       const revokedAt = Date.now();
       await t.exited;
-      while (alive(pid) && Date.now() - revokedAt < 5_000) await new Promise((r) => setTimeout(r, 50));
+      while (alive(pid) && Date.now() - revokedAt < 5_000)
+        await new Promise((r) => setTimeout(r, 50));
       expect(alive(pid)).toBe(false);
       expect(Date.now() - revokedAt).toBeLessThanOrEqual(2_000);
     } finally {

@@ -41,8 +41,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startDemo(cwd: string, env: NodeJS.ProcessEnv, ports: { ssh: number; web: number }): DemoRun {
-  const proc = spawn(process.execPath, [BIN, 'demo', '--ssh-port', String(ports.ssh), '--web-port', String(ports.web)], { cwd, env });
+function startDemo(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  ports: { ssh: number; web: number },
+): DemoRun {
+  const proc = spawn(
+    process.execPath,
+    [BIN, 'demo', '--ssh-port', String(ports.ssh), '--web-port', String(ports.web)],
+    { cwd, env },
+  );
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   proc.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -55,7 +63,8 @@ function startDemo(cwd: string, env: NodeJS.ProcessEnv, ports: { ssh: number; we
       for (;;) {
         const m = pattern.exec(out);
         if (m !== null) return m;
-        if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`demo did not print ${String(pattern)}; output:\n${out}`);
+        if (Date.now() > deadline || proc.exitCode !== null)
+          throw new Error(`demo did not print ${String(pattern)}; output:\n${out}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
@@ -69,7 +78,12 @@ function startDemo(cwd: string, env: NodeJS.ProcessEnv, ports: { ssh: number; we
 }
 
 /** Runs a command line in a terminal, answering prompts in order: [pattern, what to type]. */
-async function inTerminal(line: string, cwd: string, env: NodeJS.ProcessEnv, steps: readonly (readonly [RegExp, string])[]): Promise<{ code: number; screen: string }> {
+async function inTerminal(
+  line: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  steps: readonly (readonly [RegExp, string])[],
+): Promise<{ code: number; screen: string }> {
   const [file, ...args] = line.split(' ');
   const term = pty.spawn(file ?? 'ssh', args, { name: 'xterm', cols: 100, rows: 30, cwd, env });
   let screen = '';
@@ -91,14 +105,25 @@ async function inTerminal(line: string, cwd: string, env: NodeJS.ProcessEnv, ste
   return { code, screen };
 }
 
-function http(port: number, path: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function http(
+  port: number,
+  path: string,
+  options: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
   return new Promise((res, rej) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, (r) => {
-      let body = '';
-      r.setEncoding('utf8');
-      r.on('data', (d: string) => (body += d));
-      r.on('end', () => res({ status: r.statusCode ?? 0, headers: r.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
+      (r) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (d: string) => (body += d));
+        r.on('end', () => res({ status: r.statusCode ?? 0, headers: r.headers, body }));
+      },
+    );
     req.on('error', rej);
     req.end(options.body);
   });
@@ -110,11 +135,17 @@ describe('gatehouse demo', () => {
     const home = join(cwd, 'home');
     await mkdir(home, { mode: 0o700 });
     // A newcomer's environment: own HOME (known_hosts), no agent.
-    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm', LANG: 'C.UTF-8' };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: home,
+      TERM: 'xterm',
+      LANG: 'C.UTF-8',
+    };
     const ports = { ssh: await freePort(), web: await freePort() };
 
     const first = startDemo(cwd, env, ports);
-    const sshLine = (await first.waitFor(/^ {5}(ssh -i \S+ -p \d+ demo\+sandbox@127\.0\.0\.1)$/m))[1] ?? '';
+    const sshLine =
+      (await first.waitFor(/^ {5}(ssh -i \S+ -p \d+ demo\+sandbox@127\.0\.0\.1)$/m))[1] ?? '';
     expect(sshLine).toBe(`ssh -i demo/keys/demo_ed25519 -p ${ports.ssh} demo+sandbox@127.0.0.1`);
     const [, reviewer, password] = await first.waitFor(/log in as (\S+) \/ (\S+)$/m);
     expect(first.output()).toContain('(created;');
@@ -143,14 +174,20 @@ describe('gatehouse demo', () => {
     expect(list.body).toContain('sandbox');
     const id = /\/sessions\/([0-9a-f-]{36})/.exec(list.body)?.[1];
     expect(id).toBeDefined();
-    const cast = await http(ports.web, `/sessions/${id ?? ''}.cast`, { headers: { Cookie: cookie } });
+    const cast = await http(ports.web, `/sessions/${id ?? ''}.cast`, {
+      headers: { Cookie: cookie },
+    });
     expect(cast.status).toBe(200);
     expect(cast.body).toContain('demo-works');
     expect(await first.stop()).toBe(0);
 
     // An admin revoked the shell grant meanwhile: the re-run reuses everything else and adds a fresh one.
     const store = await openStore(join(cwd, 'demo', 'data', 'gatehouse.db'));
-    const [grant] = await store.grants.list({ userName: 'demo', targetName: 'sandbox', activeAt: Date.now() });
+    const [grant] = await store.grants.list({
+      userName: 'demo',
+      targetName: 'sandbox',
+      activeAt: Date.now(),
+    });
     await store.grants.revoke(grant?.id ?? (0 as GrantId), 'test', Date.now(), 'test-admin');
     await store.close();
 

@@ -33,7 +33,13 @@ function parseUnit(text: string): Map<string, Map<string, string[]>> {
 
 const systemdAnalyze = async (): Promise<string | null> => {
   for (const p of ['/usr/bin/systemd-analyze', '/bin/systemd-analyze']) {
-    if (await access(p).then(() => true, () => false)) return p;
+    if (
+      await access(p).then(
+        () => true,
+        () => false,
+      )
+    )
+      return p;
   }
   return null;
 };
@@ -70,7 +76,9 @@ describe('config/gatehouse.service', () => {
       ReadWritePaths: '/var/lib/gatehouse',
     });
     expect(one('MemoryDenyWriteExecute')).toBeUndefined(); // V8 needs W+X pages
-    expect(one('ExecStart')).toBe('/usr/bin/node /opt/gatehouse/bin/gatehouse.js --config /etc/gatehouse/gatehouse.yaml serve');
+    expect(one('ExecStart')).toBe(
+      '/usr/bin/node /opt/gatehouse/bin/gatehouse.js --config /etc/gatehouse/gatehouse.yaml serve',
+    );
     expect(unit.get('Install')?.get('WantedBy')).toEqual(['multi-user.target']);
 
     // The stop timeout outlasts the drain of the config the unit points at (config/docker.yaml's
@@ -89,7 +97,10 @@ describe('config/gatehouse.service', () => {
     // verify checks that ExecStart's program exists: point it at this machine's node.
     const dir = await tempDir('gatehouse-unit-');
     const copy = path.join(dir, 'gatehouse.service');
-    await writeFile(copy, (await readFile(UNIT, 'utf8')).replace('/usr/bin/node ', `${process.execPath} `));
+    await writeFile(
+      copy,
+      (await readFile(UNIT, 'utf8')).replace('/usr/bin/node ', `${process.execPath} `),
+    );
     const r = await run(analyze, ['verify', copy]).then(
       (ok) => ({ code: 0, stderr: ok.stderr }),
       (e: { code?: number; stderr?: string }) => ({ code: e.code ?? -1, stderr: e.stderr ?? '' }),

@@ -31,7 +31,14 @@ export async function healthySetup(): Promise<DoctorSetup> {
   // Any command creates the database; `target list` writes no audit event.
   const list = await cli.run('target', 'list');
   if (list.code !== 0) throw new Error(`target list failed: ${list.stderr}`);
-  return { cli, hostKeyPath, clientKeyPath, recordingsDir, hostKeyLine: host.publicLine, clientKeyLine: client.publicLine };
+  return {
+    cli,
+    hostKeyPath,
+    clientKeyPath,
+    recordingsDir,
+    hostKeyLine: host.publicLine,
+    clientKeyLine: client.publicLine,
+  };
 }
 
 /** stdout split into lines (no trailing empty line). */
@@ -39,5 +46,7 @@ export const lines = (stdout: string): string[] => stdout.split('\n').filter((l)
 
 /** The line of one check, e.g. lineOf(out, 'host key'). */
 export function lineOf(stdout: string, check: string): string | undefined {
-  return lines(stdout).find((l) => l.startsWith(`PASS ${check}: `) || l.startsWith(`FAIL ${check}: `));
+  return lines(stdout).find(
+    (l) => l.startsWith(`PASS ${check}: `) || l.startsWith(`FAIL ${check}: `),
+  );
 }

@@ -45,7 +45,9 @@ describe('gatehouse doctor: the bastion host itself', () => {
     await rm(s.clientKeyPath);
     const r = await s.cli.run('doctor');
     expect(r.code).toBe(1);
-    expect(lineOf(r.stdout, 'host key')).toBe(`FAIL host key: ${s.hostKeyPath}: no such file; run gatehouse serve once to generate it`);
+    expect(lineOf(r.stdout, 'host key')).toBe(
+      `FAIL host key: ${s.hostKeyPath}: no such file; run gatehouse serve once to generate it`,
+    );
     expect(lineOf(r.stdout, 'client key')).toBe(
       `FAIL client key: ${s.clientKeyPath}: no such file; run gatehouse serve once or gatehouse keys to generate it`,
     );
@@ -107,14 +109,43 @@ describe('gatehouse doctor: the bastion host itself', () => {
     expect(lineOf(r.stdout, 'database')).toBe(
       `FAIL database: ${s.cli.dbPath}: no such file; run gatehouse serve once (or any gatehouse command) to create it`,
     );
-    for (const check of ['schema', 'integrity', 'audit chain', 'targets']) expect(lineOf(r.stdout, check)).toBeUndefined();
+    for (const check of ['schema', 'integrity', 'audit chain', 'targets'])
+      expect(lineOf(r.stdout, check)).toBeUndefined();
     await expect(stat(s.cli.dbPath)).rejects.toThrow(/ENOENT/);
   });
 
   it('a tampered audit event fails the chain at its seq', async () => {
     const s = await healthySetup();
-    expect((await s.cli.run('target', 'add', 'db1', '--host', '127.0.0.1', '--port', '22', '--login', 'ops')).code).toBe(0);
-    expect((await s.cli.run('target', 'add', 'db2', '--host', '127.0.0.1', '--port', '22', '--login', 'ops')).code).toBe(0);
+    expect(
+      (
+        await s.cli.run(
+          'target',
+          'add',
+          'db1',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '22',
+          '--login',
+          'ops',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await s.cli.run(
+          'target',
+          'add',
+          'db2',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '22',
+          '--login',
+          'ops',
+        )
+      ).code,
+    ).toBe(0);
     await sqlRun(s.cli.dbPath, "UPDATE audit_events SET actor = 'mallory' WHERE seq = 2");
     const r = await s.cli.run('doctor', '--local');
     expect(r.code).toBe(1);
@@ -148,17 +179,43 @@ describe('gatehouse doctor: the bastion host itself', () => {
 
   it('--json prints one array of {check, ok, detail}; --local leaves the targets out', async () => {
     const s = await healthySetup();
-    expect((await s.cli.run('target', 'add', 'far', '--host', '127.0.0.1', '--port', '1', '--login', 'ops')).code).toBe(0);
+    expect(
+      (
+        await s.cli.run(
+          'target',
+          'add',
+          'far',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '1',
+          '--login',
+          'ops',
+        )
+      ).code,
+    ).toBe(0);
     await chmod(s.hostKeyPath, 0o640);
     const r = await s.cli.run('--json', 'doctor', '--local');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { check: string; ok: boolean; detail: string }[];
     expect(doc.map((c) => c.check)).toEqual([
-      'config', 'host key', 'client key', 'database', 'schema', 'integrity', 'audit chain', 'recordings', 'recordings space',
+      'config',
+      'host key',
+      'client key',
+      'database',
+      'schema',
+      'integrity',
+      'audit chain',
+      'recordings',
+      'recordings space',
     ]);
     expect(doc.every((c) => Object.keys(c).join() === 'check,ok,detail')).toBe(true);
     expect(doc.filter((c) => !c.ok)).toEqual([
-      { check: 'host key', ok: false, detail: `${s.hostKeyPath}: mode 0640 lets other users read it; run chmod 600 ${s.hostKeyPath}` },
+      {
+        check: 'host key',
+        ok: false,
+        detail: `${s.hostKeyPath}: mode 0640 lets other users read it; run chmod 600 ${s.hostKeyPath}`,
+      },
     ]);
   });
 

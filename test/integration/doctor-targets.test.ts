@@ -17,7 +17,17 @@ describe('gatehouse doctor: every target reachable with its pinned host key', ()
   });
 
   const addTarget = async (name: string, port: number, hostKey?: string): Promise<void> => {
-    const args = ['target', 'add', name, '--host', '127.0.0.1', '--port', String(port), '--login', 'ops'];
+    const args = [
+      'target',
+      'add',
+      name,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--login',
+      'ops',
+    ];
     const r = await s.cli.run(...args, ...(hostKey === undefined ? [] : ['--host-key', hostKey]));
     if (r.code !== 0) throw new Error(r.stderr);
   };

@@ -21,7 +21,9 @@ function get(port: number, path: string): Promise<{ status: number; type: string
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -72,35 +74,58 @@ describe('GET /metrics', () => {
   });
 
   it('counts a real login, a refused one and the bytes relayed', async () => {
-    const ok = await runSsh({ port: serve.sshPort, keyPath: aliceKey, login: 'alice+db1' }, { command: ['echo', 'metrics-hello'] });
+    const ok = await runSsh(
+      { port: serve.sshPort, keyPath: aliceKey, login: 'alice+db1' },
+      { command: ['echo', 'metrics-hello'] },
+    );
     expect(ok.stdout.toString('utf8')).toContain('metrics-hello');
     expect(ok.code).toBe(0);
 
     const stranger = await makeUserKey(dir, 'mallory');
-    const refused = await runSsh({ port: serve.sshPort, keyPath: stranger.privatePath, login: 'mallory+db1' }, { command: ['true'] });
+    const refused = await runSsh(
+      { port: serve.sshPort, keyPath: stranger.privatePath, login: 'mallory+db1' },
+      { command: ['true'] },
+    );
     expect(refused.code).toBe(255);
 
-    const text = await metricsWhen((t) => sample(t, 'gatehouse_logins_total{result="failure"}') === 1);
+    const text = await metricsWhen(
+      (t) => sample(t, 'gatehouse_logins_total{result="failure"}') === 1,
+    );
     expect(sample(text, 'gatehouse_logins_total{result="success"}')).toBe(1);
     expect(sample(text, 'gatehouse_logins_total{result="failure"}')).toBe(1);
     expect(sample(text, 'gatehouse_denials_total{reason="user.unknown"}')).toBe(1);
     // "metrics-hello\n" and the session banner on stderr went out; nothing was typed in.
-    expect(sample(text, 'gatehouse_relayed_bytes_total{direction="out"}')).toBeGreaterThanOrEqual('metrics-hello\n'.length);
+    expect(sample(text, 'gatehouse_relayed_bytes_total{direction="out"}')).toBeGreaterThanOrEqual(
+      'metrics-hello\n'.length,
+    );
     expect(sample(text, 'gatehouse_live_sessions')).toBe(0);
   });
 
   it('counts refused channels by reason', async () => {
-    const r = await runSsh({ port: serve.sshPort, keyPath: aliceKey, login: 'alice+db1' }, { command: ['scp', '-f', '/etc/hostname'] });
+    const r = await runSsh(
+      { port: serve.sshPort, keyPath: aliceKey, login: 'alice+db1' },
+      { command: ['scp', '-f', '/etc/hostname'] },
+    );
     expect(r.code).not.toBe(0);
-    const text = await metricsWhen((t) => sample(t, 'gatehouse_denials_total{reason="exec.file_transfer"}') === 1);
+    const text = await metricsWhen(
+      (t) => sample(t, 'gatehouse_denials_total{reason="exec.file_transfer"}') === 1,
+    );
     expect(sample(text, 'gatehouse_denials_total{reason="exec.file_transfer"}')).toBe(1);
   });
 
   it('shows a live session while it runs', async () => {
-    const running = runSsh({ port: serve.sshPort, keyPath: aliceKey, login: 'alice+db1' }, { command: ['sleep', '2'] });
+    const running = runSsh(
+      { port: serve.sshPort, keyPath: aliceKey, login: 'alice+db1' },
+      { command: ['sleep', '2'] },
+    );
     const text = await metricsWhen((t) => sample(t, 'gatehouse_live_sessions') === 1);
     expect(sample(text, 'gatehouse_live_sessions')).toBe(1);
     expect((await running).code).toBe(0);
-    expect(sample(await metricsWhen((t) => sample(t, 'gatehouse_live_sessions') === 0), 'gatehouse_live_sessions')).toBe(0);
+    expect(
+      sample(
+        await metricsWhen((t) => sample(t, 'gatehouse_live_sessions') === 0),
+        'gatehouse_live_sessions',
+      ),
+    ).toBe(0);
   });
 });

@@ -47,7 +47,11 @@ export function serveConfigText(c: ServeConfig = {}): string {
 }
 
 /** Writes the config, authorizes the bastion's client key on the sshd, seeds db1 and alice. */
-export async function seedServeDir(dir: string, sshd: SshdTarget, config: ServeConfig = {}): Promise<{ configPath: string; alice: SshLogin & { readonly keyPath: string } }> {
+export async function seedServeDir(
+  dir: string,
+  sshd: SshdTarget,
+  config: ServeConfig = {},
+): Promise<{ configPath: string; alice: SshLogin & { readonly keyPath: string } }> {
   const configPath = join(dir, 'gatehouse.yaml');
   await writeFile(configPath, serveConfigText(config));
   const cfg = await loadConfig(configPath, {}, dir);
@@ -56,18 +60,43 @@ export async function seedServeDir(dir: string, sshd: SshdTarget, config: ServeC
   await mkdir(dirname(cfg.database.path), { recursive: true, mode: 0o700 });
   const store = await openStore(cfg.database.path);
   try {
-    await store.targets.add({ name: 'db1', host: sshd.host, port: sshd.port, login: sshd.login, hostKey: sshd.hostKeyLine }, ACTOR);
+    await store.targets.add(
+      {
+        name: 'db1',
+        host: sshd.host,
+        port: sshd.port,
+        login: sshd.login,
+        hostKey: sshd.hostKeyLine,
+      },
+      ACTOR,
+    );
     const key = await makeUserKey(dir, 'alice');
     const parsed = parsePublicKey(key.publicLine);
     if (!parsed.ok) throw new Error(parsed.message);
     await store.users.add('alice', parsed.key, ACTOR);
     const now = Date.now();
     const nda = await store.ndas.add(
-      { userName: 'alice', title: 'Acme NDA', ref: 'NDA-1', signedAt: now - HOUR, expiresAt: null, documentSha256: null },
+      {
+        userName: 'alice',
+        title: 'Acme NDA',
+        ref: 'NDA-1',
+        signedAt: now - HOUR,
+        expiresAt: null,
+        documentSha256: null,
+      },
       ACTOR,
     );
     const grant = await store.grants.add(
-      { userName: 'alice', targetName: 'db1', ndaId: nda.id, startsAt: now - 60_000, endsAt: now + HOUR, mode: 'shell', allowlist: [], reason: 'test' },
+      {
+        userName: 'alice',
+        targetName: 'db1',
+        ndaId: nda.id,
+        startsAt: now - 60_000,
+        endsAt: now + HOUR,
+        mode: 'shell',
+        allowlist: [],
+        reason: 'test',
+      },
       30 * 24 * HOUR,
       now - 60_000,
       ACTOR,
@@ -88,7 +117,11 @@ export interface ServeChild {
   /** Log lines (parsed JSON) written so far. */
   logs(): Record<string, unknown>[];
   /** Waits until a log line satisfies `test` (after the first `skip` lines). */
-  waitForLog(test: (entry: Record<string, unknown>) => boolean, skip?: number, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    test: (entry: Record<string, unknown>) => boolean,
+    skip?: number,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   readonly alive: () => boolean;
   signal(name: NodeJS.Signals): void;
   /** SIGTERM, then the exit code. */
@@ -98,7 +131,9 @@ export interface ServeChild {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function startServe(configPath: string): Promise<ServeChild> {
-  const proc = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -106,7 +141,8 @@ export async function startServe(configPath: string): Promise<ServeChild> {
   const exited = once(proc, 'exit').then(([code]) => code as number | null);
   const wantWeb = /\nweb:/.test(await readFile(configPath, 'utf8'));
   for (let i = 0; i < 150; i++) {
-    if (/listening on 127\.0\.0\.1:\d+/.test(out) && (!wantWeb || /review page on http/.test(out))) break;
+    if (/listening on 127\.0\.0\.1:\d+/.test(out) && (!wantWeb || /review page on http/.test(out)))
+      break;
     if (proc.exitCode !== null) break;
     await sleep(100);
   }
@@ -134,7 +170,8 @@ export async function startServe(configPath: string): Promise<ServeChild> {
       for (;;) {
         const found = logs().slice(skip).find(test);
         if (found !== undefined) return found;
-        if (Date.now() > deadline) throw new Error(`no such log line; stdout so far:\n${out}\nstderr:\n${err}`);
+        if (Date.now() > deadline)
+          throw new Error(`no such log line; stdout so far:\n${out}\nstderr:\n${err}`);
         await sleep(50);
       }
     },

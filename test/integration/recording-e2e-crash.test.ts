@@ -15,7 +15,10 @@ const serves = new Set<ChildProcess>();
 beforeAll(async () => {
   b = await startBastion();
   // `gatehouse serve` processes on the same database, keys and recordings dir.
-  const config = (await readFile(b.configPath, 'utf8')).replace(/listen: '127\.0\.0\.1:2222'/, "listen: '127.0.0.1:0'");
+  const config = (await readFile(b.configPath, 'utf8')).replace(
+    /listen: '127\.0\.0\.1:2222'/,
+    "listen: '127.0.0.1:0'",
+  );
   configPath = join(b.dir, 'serve.yaml');
   await writeFile(configPath, config);
 });
@@ -24,13 +27,20 @@ afterAll(async () => {
   await b.stop();
 });
 
-async function serve(): Promise<{ readonly proc: ChildProcess; readonly port: number; readonly exited: Promise<number | null> }> {
-  const proc = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(): Promise<{
+  readonly proc: ChildProcess;
+  readonly port: number;
+  readonly exited: Promise<number | null>;
+}> {
+  const proc = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   serves.add(proc);
   let stdout = '';
   proc.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once('close', resolve));
-  for (let i = 0; i < 100 && !/listening on/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && !/listening on/.test(stdout); i++)
+    await new Promise((r) => setTimeout(r, 100));
   const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
   expect(port).toBeGreaterThan(0);
   return { proc, port, exited };
@@ -73,9 +83,17 @@ describe('kill -9 of gatehouse serve mid-session', () => {
       const sealedFile = await readFile(castPath);
       expect(sealedFile.toString('utf8')).toBe(complete);
       expect(s).toMatchObject({ bytes: sealedFile.length, sha256: sha256(sealedFile) });
-      const sealed = (await b.auditTypes('recording.sealed')).filter((p) => p['sessionId'] === live!.id);
+      const sealed = (await b.auditTypes('recording.sealed')).filter(
+        (p) => p['sessionId'] === live!.id,
+      );
       expect(sealed).toEqual([
-        expect.objectContaining({ path: live!.recordingPath, sha256: s!.sha256, bytes: s!.bytes, events: parsed.events.length, interrupted: true }),
+        expect.objectContaining({
+          path: live!.recordingPath,
+          sha256: s!.sha256,
+          bytes: s!.bytes,
+          events: parsed.events.length,
+          interrupted: true,
+        }),
       ]);
       expect(sealed[0]?.['trimmedBytes']).toBeGreaterThan(0);
       const verified = await verifyRecording({

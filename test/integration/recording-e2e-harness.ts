@@ -23,7 +23,11 @@ export interface RecordedSession {
 }
 
 /** The one session of `grantId`, its recording read and parsed (every line must parse). */
-export async function recordedSession(store: Store, recordingsDir: string, grantId: GrantId): Promise<RecordedSession> {
+export async function recordedSession(
+  store: Store,
+  recordingsDir: string,
+  grantId: GrantId,
+): Promise<RecordedSession> {
   const sessions = (await store.sessions.list()).filter((s) => s.grantId === grantId);
   expect(sessions).toHaveLength(1);
   const session = sessions[0]!;
@@ -32,9 +36,13 @@ export async function recordedSession(store: Store, recordingsDir: string, grant
   const raw = await readFile(path);
   const text = raw.toString('utf8');
   // Each line on its own is JSON; readCast also checks the asciicast shape of each.
-  for (const line of text.split('\n').slice(0, -1)) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  for (const line of text.split('\n').slice(0, -1))
+    expect(() => JSON.parse(line) as unknown).not.toThrow();
   const { header, events } = readCast(text);
-  const output = events.filter((e) => e.kind === 'o').map((e) => e.data).join('');
+  const output = events
+    .filter((e) => e.kind === 'o')
+    .map((e) => e.data)
+    .join('');
   return { session, path, raw, header, events, output };
 }
 
@@ -46,17 +54,28 @@ export function expectedRelativePath(session: Session): string {
 }
 
 export async function hostPublicKey(configDir: string): Promise<KeyObject> {
-  return ed25519PublicKeyFromOpenSsh(await readFile(join(configDir, 'keys', 'host_ed25519.pub'), 'utf8'));
+  return ed25519PublicKeyFromOpenSsh(
+    await readFile(join(configDir, 'keys', 'host_ed25519.pub'), 'utf8'),
+  );
 }
 
 /** Runs a program in a pseudo-terminal (asciinema insists on one) and returns what it printed. */
-export function runInPty(file: string, args: readonly string[], timeoutMs = 20_000): Promise<{ code: number; output: string }> {
+export function runInPty(
+  file: string,
+  args: readonly string[],
+  timeoutMs = 20_000,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const p = pty.spawn(file, [...args], {
       name: 'xterm',
       cols: 120,
       rows: 40,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', TERM: 'xterm', LANG: 'C.UTF-8' },
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: process.env['HOME'] ?? '/tmp',
+        TERM: 'xterm',
+        LANG: 'C.UTF-8',
+      },
     });
     let output = '';
     p.onData((d) => (output += d));

@@ -6,7 +6,13 @@ import { renderText } from '../../src/recording/replay.js';
 import { verifyRecording } from '../../src/recording/verify-recording.js';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { ptySsh, runSsh } from '../helpers/ssh-client.js';
-import { expectedRelativePath, hostPublicKey, recordedSession, runInPty, sha256 } from './recording-e2e-harness.js';
+import {
+  expectedRelativePath,
+  hostPublicKey,
+  recordedSession,
+  runInPty,
+  sha256,
+} from './recording-e2e-harness.js';
 
 let b: BastionFixture;
 let recordings: string;
@@ -43,7 +49,13 @@ describe('every relayed session is recorded', () => {
     const rec = await recordedSession(b.store, recordings, alice.grant.id);
     const { session } = rec;
     expect(session.recordingPath).toBe(expectedRelativePath(session));
-    expect(rec.header).toMatchObject({ version: 2, width: 100, height: 30, title: 'alice@db1', env: { TERM: 'xterm' } });
+    expect(rec.header).toMatchObject({
+      version: 2,
+      width: 100,
+      height: 30,
+      title: 'alice@db1',
+      env: { TERM: 'xterm' },
+    });
     expect(rec.header.timestamp).toBe(Math.floor(session.startedAt / 1000));
     expect(rec.events.some((e) => e.kind === 'r' && e.data === '120x40')).toBe(true);
     expect(rec.events.some((e) => e.kind === 'i')).toBe(false); // captureInput is off by default
@@ -55,10 +67,22 @@ describe('every relayed session is recorded', () => {
     expect([...times].sort((x, y) => x - y)).toEqual(times);
 
     // The session row, the audit chain and the signed manifest agree with the file.
-    expect(session).toMatchObject({ endReason: 'closed', exitStatus: 5, bytes: rec.raw.length, sha256: sha256(rec.raw) });
-    const sealed = (await b.auditTypes('recording.sealed')).filter((p) => p['sessionId'] === session.id);
+    expect(session).toMatchObject({
+      endReason: 'closed',
+      exitStatus: 5,
+      bytes: rec.raw.length,
+      sha256: sha256(rec.raw),
+    });
+    const sealed = (await b.auditTypes('recording.sealed')).filter(
+      (p) => p['sessionId'] === session.id,
+    );
     expect(sealed).toEqual([
-      expect.objectContaining({ path: session.recordingPath, sha256: session.sha256, bytes: session.bytes, events: rec.events.length }),
+      expect.objectContaining({
+        path: session.recordingPath,
+        sha256: session.sha256,
+        bytes: session.bytes,
+        events: rec.events.length,
+      }),
     ]);
     const verified = await verifyRecording({
       dir: recordings,
@@ -91,14 +115,22 @@ describe('every relayed session is recorded', () => {
     expect(lines).toContain('out');
     expect(lines).toContain('err');
     expect(rec.output).toMatch(/gatehouse: this session is recorded/);
-    expect(rec.session).toMatchObject({ exitStatus: 3, bytes: rec.raw.length, sha256: sha256(rec.raw) });
-    expect(await readManifest(rec.path)).toMatchObject({ ok: true, manifest: { sessionId: rec.session.id, sha256: sha256(rec.raw) } });
+    expect(rec.session).toMatchObject({
+      exitStatus: 3,
+      bytes: rec.raw.length,
+      sha256: sha256(rec.raw),
+    });
+    expect(await readManifest(rec.path)).toMatchObject({
+      ok: true,
+      manifest: { sessionId: rec.session.id, sha256: sha256(rec.raw) },
+    });
   });
 
   it('keeps multibyte characters whole when they are split across packets and writes', async () => {
     const carol = await b.userWithGrant('carol');
     // 100000 '€' (3 bytes each) in 32 KiB packets, then one '€' cut in two by a pause.
-    const command = "yes '€' | tr -d '\\n' | head -c 300000; printf '\\nA\\342'; sleep 0.3; printf '\\202\\254B\\n'";
+    const command =
+      "yes '€' | tr -d '\\n' | head -c 300000; printf '\\nA\\342'; sleep 0.3; printf '\\202\\254B\\n'";
     const r = await runSsh(b.login(carol), { command: [command], timeoutMs: 30_000 });
     expect(r.code).toBe(0);
     expect(r.stdout.toString()).toBe(`${'€'.repeat(100_000)}\nA€B\n`);
@@ -115,7 +147,10 @@ describe('markers', () => {
   it('marks an expiry warning given during the session, and an NDA acknowledged at this login', async () => {
     const erin = await b.addUser('erin');
     // Starts more than 5 minutes before the end: the 5-minute warning comes during the session.
-    const grant = await b.addGrant(erin, { endsAt: Date.now() + 5 * 60_000 + 8_000, acknowledged: false });
+    const grant = await b.addGrant(erin, {
+      endsAt: Date.now() + 5 * 60_000 + 8_000,
+      acknowledged: false,
+    });
     const t = ptySsh(b.login(erin), { command: ['sleep 12; echo slept'], extra: ['-t'] });
     try {
       await t.waitFor(/Type "I agree" to continue: $/, 30_000);
@@ -150,11 +185,17 @@ describe('strict mode', () => {
       expect(r.code).toBe(255);
       expect(r.stdout.length).toBe(0);
       const lines = r.stderr.split('\n').filter((l) => l.startsWith('gatehouse:'));
-      expect(lines).toEqual(['gatehouse: this session cannot be recorded right now; access refused']);
+      expect(lines).toEqual([
+        'gatehouse: this session cannot be recorded right now; access refused',
+      ]);
       expect(await strict.sshd.commands()).not.toContain(command);
-      expect((await strict.store.sessions.list()).filter((s) => s.grantId === dave.grant.id)).toEqual([]);
+      expect(
+        (await strict.store.sessions.list()).filter((s) => s.grantId === dave.grant.id),
+      ).toEqual([]);
       const failures = await strict.auditTypes('recording.failure');
-      expect(failures).toEqual([expect.objectContaining({ user: 'dave', target: 'db1', mode: 'strict', stage: 'open' })]);
+      expect(failures).toEqual([
+        expect.objectContaining({ user: 'dave', target: 'db1', mode: 'strict', stage: 'open' }),
+      ]);
       expect(String(failures[0]?.['problem'])).toMatch(/ENOTDIR/);
     } finally {
       await strict.stop();

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSsh, type SshLogin } from '../helpers/ssh-client.js';
 import { startSshd, type SshdTarget } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/tmp.js';
-import { seedServeDir, serveConfigText, startServe, type ServeChild } from './metrics-serve-harness.js';
+import {
+  seedServeDir,
+  serveConfigText,
+  startServe,
+  type ServeChild,
+} from './metrics-serve-harness.js';
 
 let sshd: SshdTarget;
 let serve: ServeChild;
@@ -82,16 +87,30 @@ describe('SIGHUP', () => {
   });
 
   it('names the changes that need a restart and keeps the old values', async () => {
-    const from = await hangUp({ level: 'debug', loginGraceTime: '1s', databasePath: 'elsewhere/other.db' });
-    const warned = await serve.waitForLog((l) => l['msg'] === 'config changes that need a restart were not applied', from);
+    const from = await hangUp({
+      level: 'debug',
+      loginGraceTime: '1s',
+      databasePath: 'elsewhere/other.db',
+    });
+    const warned = await serve.waitForLog(
+      (l) => l['msg'] === 'config changes that need a restart were not applied',
+      from,
+    );
     expect(warned['needRestart']).toEqual(['database.path']);
     expect(warned['level']).toBe(40);
     await echoWorks(); // still the old database: alice's grant is there
   });
 
   it('refuses a config file that does not load and keeps running with the old one', async () => {
-    const from = await hangUp({ level: 'debug', loginGraceTime: '1s', extra: 'ssh:\n  listne: 1\n' });
-    const refused = await serve.waitForLog((l) => l['msg'] === 'config reload refused; keeping the running config', from);
+    const from = await hangUp({
+      level: 'debug',
+      loginGraceTime: '1s',
+      extra: 'ssh:\n  listne: 1\n',
+    });
+    const refused = await serve.waitForLog(
+      (l) => l['msg'] === 'config reload refused; keeping the running config',
+      from,
+    );
     expect(String(refused['problem'])).toMatch(/^config: /);
     expect(refused['level']).toBe(50);
     expect(serve.alive()).toBe(true);

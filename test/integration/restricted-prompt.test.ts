@@ -3,7 +3,14 @@ import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { ptySsh } from '../helpers/ssh-client.js';
 import { auditAfter, lastSeq, sessionsSettled } from './allowlist-harness.js';
 
-const ALLOW = ['uptime', 'df -h', 'echo {word}', 'sleep {int}', 'ls {path:/nonexistent-gatehouse/*}', 'systemctl status {word}'];
+const ALLOW = [
+  'uptime',
+  'df -h',
+  'echo {word}',
+  'sleep {int}',
+  'ls {path:/nonexistent-gatehouse/*}',
+  'systemctl status {word}',
+];
 const PROMPT = /db1 \[carol, (59m\d+s|1h) left\]> /;
 
 let b: BastionFixture;
@@ -19,7 +26,8 @@ describe('restricted prompt (ssh -t under a commands grant)', () => {
     const carol = await b.userWithGrant('carol', { mode: 'commands', allowlist: ALLOW });
     const from = await lastSeq(b.store);
     const t = ptySsh(b.login(carol), { cols: 120, rows: 30 });
-    const ran = async (command: string): Promise<number> => (await b.sshd.commands()).filter((c) => c === command).length;
+    const ran = async (command: string): Promise<number> =>
+      (await b.sshd.commands()).filter((c) => c === command).length;
     try {
       await t.waitFor(/this session is recorded; grant #\d+/);
       await t.waitFor(PROMPT);
@@ -46,7 +54,11 @@ describe('restricted prompt (ssh -t under a commands grant)', () => {
       const before = await b.sshd.commands();
       mark = t.output().length;
       t.write('echo hi;id\r');
-      await t.waitFor(new RegExp(`gatehouse: command not allowed by grant ${carol.grant.id}`), 30_000, mark);
+      await t.waitFor(
+        new RegExp(`gatehouse: command not allowed by grant ${carol.grant.id}`),
+        30_000,
+        mark,
+      );
       await t.waitFor(PROMPT, 30_000, mark);
       expect(await b.sshd.commands()).toEqual(before);
 
@@ -75,7 +87,8 @@ describe('restricted prompt (ssh -t under a commands grant)', () => {
 
       t.write('sleep 30\r');
       const deadline = Date.now() + 10_000;
-      while ((await ran("'sleep' '30'")) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((await ran("'sleep' '30'")) === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300));
       mark = t.output().length;
       const interruptedAt = Date.now();
@@ -95,10 +108,21 @@ describe('restricted prompt (ssh -t under a commands grant)', () => {
     const rows = await auditAfter(b.store, from);
     const sessionId = sessions[0]?.id;
     const allowed = rows.filter((r) => r.type === 'exec.allowed').map((r) => r.payload);
-    expect(allowed.map((p) => p['argv'])).toEqual([['uptime'], ['echo', 'hello'], ['echo', 'hello'], ['echo', 'edit'], ['ls', '/nonexistent-gatehouse/x'], ['sleep', '30']]);
-    expect(allowed.every((p) => p['sessionId'] === sessionId && p['grantId'] === carol.grant.id)).toBe(true);
+    expect(allowed.map((p) => p['argv'])).toEqual([
+      ['uptime'],
+      ['echo', 'hello'],
+      ['echo', 'hello'],
+      ['echo', 'edit'],
+      ['ls', '/nonexistent-gatehouse/x'],
+      ['sleep', '30'],
+    ]);
+    expect(
+      allowed.every((p) => p['sessionId'] === sessionId && p['grantId'] === carol.grant.id),
+    ).toBe(true);
     const denied = rows.filter((r) => r.type === 'exec.denied').map((r) => r.payload);
-    expect(denied).toMatchObject([{ sessionId, reason: 'unsafe_character', user: 'carol', target: 'db1' }]);
+    expect(denied).toMatchObject([
+      { sessionId, reason: 'unsafe_character', user: 'carol', target: 'db1' },
+    ]);
   }, 60_000);
 
   it('completes placeholders patterns as hints, Ctrl-D on an empty line leaves with status 0', async () => {
@@ -126,12 +150,15 @@ describe('restricted prompt (ssh -t under a commands grant)', () => {
       await t.waitFor(/db1 \[erin, (59m\d+s|1h) left\]> /);
       t.write('sleep 40\r');
       const deadline = Date.now() + 10_000;
-      while (!(await b.sshd.commands()).includes("'sleep' '40'") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!(await b.sshd.commands()).includes("'sleep' '40'") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       await b.store.grants.revoke(erin.grant.id, 'contract ended', Date.now(), 'test-admin');
       const revokedAt = Date.now();
       expect(await t.exited).toBe(255);
       expect(Date.now() - revokedAt).toBeLessThanOrEqual(2500);
-      expect(t.output()).toMatch(new RegExp(`grant #${erin.grant.id} is no longer valid; session closed`));
+      expect(t.output()).toMatch(
+        new RegExp(`grant #${erin.grant.id} is no longer valid; session closed`),
+      );
     } finally {
       t.kill();
     }

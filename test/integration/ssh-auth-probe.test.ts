@@ -30,7 +30,12 @@ class SlowAgent extends ssh2.BaseAgent<ParsedKey> {
   getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
     cb(undefined, [this.key]);
   }
-  sign(_pubKey: ParsedKey, data: Buffer, options: SigningRequestOptions | SignCallback, cb?: SignCallback): void {
+  sign(
+    _pubKey: ParsedKey,
+    data: Buffer,
+    options: SigningRequestOptions | SignCallback,
+    cb?: SignCallback,
+  ): void {
     const done = typeof options === 'function' ? options : cb;
     const hash = typeof options === 'function' ? undefined : options.hash;
     void this.beforeSign().then(() => {
@@ -42,7 +47,11 @@ class SlowAgent extends ssh2.BaseAgent<ParsedKey> {
 }
 
 /** Logs in through SlowAgent and runs `command`: what the user got, at which stage. */
-async function attempt(user: TestUser, beforeSign: () => Promise<void>, command: string): Promise<{ stage: 'auth' | 'session'; stdout: string; stderr: string; code: number | null }> {
+async function attempt(
+  user: TestUser,
+  beforeSign: () => Promise<void>,
+  command: string,
+): Promise<{ stage: 'auth' | 'session'; stdout: string; stderr: string; code: number | null }> {
   const parsed = ssh2.utils.parseKey(await readFile(user.key.privatePath));
   if (parsed instanceof Error || Array.isArray(parsed)) throw new Error('key');
   const agent = new SlowAgent(parsed, beforeSign);
@@ -80,7 +89,9 @@ describe('the probe decision and the signed attempt', () => {
     const alice = await b.userWithGrant('alice');
     const r = await attempt(alice, () => Promise.resolve(), 'echo agent-login');
     expect(r).toMatchObject({ stage: 'session', stdout: 'agent-login\n', code: 0 });
-    expect((await b.auditTypes('auth.success')).filter((p) => p['user'] === 'alice')).toHaveLength(1);
+    expect((await b.auditTypes('auth.success')).filter((p) => p['user'] === 'alice')).toHaveLength(
+      1,
+    );
   });
 
   it('reads the store again for a signature that comes after the probe decision went stale', async () => {
@@ -101,7 +112,14 @@ describe('the probe decision and the signed attempt', () => {
 
   it('never runs a command under a grant revoked between the probe and the signature', async () => {
     const carol = await b.userWithGrant('carol');
-    const r = await attempt(carol, () => b.store.grants.revoke(carol.grant.id, 'contract ended', Date.now(), 't').then(() => undefined), 'echo fresh-probe');
+    const r = await attempt(
+      carol,
+      () =>
+        b.store.grants
+          .revoke(carol.grant.id, 'contract ended', Date.now(), 't')
+          .then(() => undefined),
+      'echo fresh-probe',
+    );
     // Within the probe decision's lifetime the login itself may pass; the session's own re-check refuses it.
     if (r.stage === 'session') {
       expect(r.stderr).toMatch(/access denied/);
@@ -109,6 +127,8 @@ describe('the probe decision and the signed attempt', () => {
     }
     expect(r.stdout).toBe('');
     expect(await b.sshd.commands()).not.toContain('echo fresh-probe');
-    expect((await b.store.sessions.list()).filter((s) => s.grantId === carol.grant.id)).toHaveLength(0);
+    expect(
+      (await b.store.sessions.list()).filter((s) => s.grantId === carol.grant.id),
+    ).toHaveLength(0);
   });
 });

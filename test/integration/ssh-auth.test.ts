@@ -8,7 +8,16 @@ import { runSsh } from '../helpers/ssh-client.js';
 let b: BastionFixture;
 beforeAll(async () => {
   b = await startBastion();
-  await b.store.targets.add({ name: 'db2', host: b.sshd.host, port: b.sshd.port, login: b.sshd.login, hostKey: b.sshd.hostKeyLine }, 't');
+  await b.store.targets.add(
+    {
+      name: 'db2',
+      host: b.sshd.host,
+      port: b.sshd.port,
+      login: b.sshd.login,
+      hostKey: b.sshd.hostKeyLine,
+    },
+    't',
+  );
 });
 afterAll(async () => {
   await b.stop();
@@ -19,13 +28,17 @@ const failureReasons = async (user: string): Promise<unknown[]> =>
   (await b.auditTypes('auth.failure')).filter((p) => p['user'] === user).map((p) => p['reason']);
 
 describe('authentication at the bastion', () => {
-  it('denies unknown users, unknown targets and another user\'s key the same way, and audits why', async () => {
+  it("denies unknown users, unknown targets and another user's key the same way, and audits why", async () => {
     const alice = await b.userWithGrant('alice');
     const mallory = await b.addUser('mallory');
     const cases = [
       { login: { ...b.login(alice), login: 'nobody+db1' }, user: 'nobody', reason: 'user.unknown' },
       { login: b.login(alice, 'nosuch'), user: 'alice', reason: 'target.unknown' },
-      { login: { ...b.login(alice), keyPath: mallory.key.privatePath }, user: 'alice', reason: 'key.unknown' },
+      {
+        login: { ...b.login(alice), keyPath: mallory.key.privatePath },
+        user: 'alice',
+        reason: 'key.unknown',
+      },
       { login: b.login(mallory), user: 'mallory', reason: 'grant.none' },
     ];
     for (const c of cases) {
@@ -35,7 +48,10 @@ describe('authentication at the bastion', () => {
       expect(await failureReasons(c.user)).toContain(c.reason);
     }
     const rows = await b.auditTypes('auth.failure');
-    expect(rows.find((p) => p['reason'] === 'key.unknown')).toMatchObject({ fingerprint: mallory.key.fingerprint, target: 'db1' });
+    expect(rows.find((p) => p['reason'] === 'key.unknown')).toMatchObject({
+      fingerprint: mallory.key.fingerprint,
+      target: 'db1',
+    });
     expect(await b.store.sessions.list()).toHaveLength(0);
   });
 
@@ -70,12 +86,16 @@ describe('authentication at the bastion', () => {
     const channelRefused = new Promise<string>((resolve) => {
       // The client library calls sign() right after PK_OK. Instead of proving possession, open a
       // channel and then send a garbage signature.
-      const fakeKey = Object.assign(Object.create(Object.getPrototypeOf(parsed) as object) as object, parsed, {
-        sign: () => {
-          client.exec('echo pk-ok-only', (err) => resolve(err ? err.message : 'channel opened'));
-          return Buffer.alloc(64, 7);
+      const fakeKey = Object.assign(
+        Object.create(Object.getPrototypeOf(parsed) as object) as object,
+        parsed,
+        {
+          sign: () => {
+            client.exec('echo pk-ok-only', (err) => resolve(err ? err.message : 'channel opened'));
+            return Buffer.alloc(64, 7);
+          },
         },
-      });
+      );
       client.on('error', () => undefined);
       client.connect({
         host: '127.0.0.1',
@@ -91,12 +111,23 @@ describe('authentication at the bastion', () => {
     client.end();
     expect(await failureReasons('dave')).toContain('signature.invalid');
     expect(await b.sshd.commands()).not.toContain('echo pk-ok-only');
-    expect((await b.store.sessions.list()).filter((s) => s.grantId === dave.grant.id)).toHaveLength(0);
+    expect((await b.store.sessions.list()).filter((s) => s.grantId === dave.grant.id)).toHaveLength(
+      0,
+    );
   });
 
   it('refuses a target whose host key changed, and audits it as an alert', async () => {
     const other = await makeUserKey(b.dir, 'imposter-host');
-    await b.store.targets.add({ name: 'db3', host: b.sshd.host, port: b.sshd.port, login: b.sshd.login, hostKey: other.publicLine.split(' ').slice(0, 2).join(' ') }, 't');
+    await b.store.targets.add(
+      {
+        name: 'db3',
+        host: b.sshd.host,
+        port: b.sshd.port,
+        login: b.sshd.login,
+        hostKey: other.publicLine.split(' ').slice(0, 2).join(' '),
+      },
+      't',
+    );
     const erin = await b.userWithGrant('erin', { target: 'db3' });
     const r = await runSsh(b.login(erin, 'db3'), { command: ['echo', 'via-db3'] });
     expect(r.stderr).toMatch(/host key of db3 does not match the pinned key/);

@@ -22,12 +22,15 @@ describe('gatehouse serve', () => {
       .replace(/^ssh:$/m, "ssh:\n  drainTimeout: '2s'");
     const configPath = join(b.dir, 'serve.yaml');
     await writeFile(configPath, config);
-    const serve = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const serve = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     serve.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => serve.once('close', resolve));
     try {
-      for (let i = 0; i < 100 && !/listening on/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && !/listening on/.test(stdout); i++)
+        await new Promise((r) => setTimeout(r, 100));
       const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
       expect(port).toBeGreaterThan(0);
       const t = ptySsh({ ...b.login(alice), port });

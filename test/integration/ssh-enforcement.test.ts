@@ -22,19 +22,31 @@ describe('grants are enforced on live sessions', () => {
     const t = ptySsh(b.login(alice));
     try {
       await openShell(t);
-      const revoke = await b.cli(['grant', 'revoke', String(alice.grant.id), '--reason', 'contract ended']);
+      const revoke = await b.cli([
+        'grant',
+        'revoke',
+        String(alice.grant.id),
+        '--reason',
+        'contract ended',
+      ]);
       expect(revoke.code).toBe(0);
       const revokedAt = Date.now();
       const code = await t.exited;
       expect(Date.now() - revokedAt).toBeLessThanOrEqual(2000);
-      expect(t.output()).toMatch(new RegExp(`grant #${alice.grant.id} is no longer valid; session closed`));
+      expect(t.output()).toMatch(
+        new RegExp(`grant #${alice.grant.id} is no longer valid; session closed`),
+      );
       expect(code).toBe(255);
     } finally {
       t.kill();
     }
     const [s] = (await b.store.sessions.list()).filter((x) => x.grantId === alice.grant.id);
     expect(s?.endReason).toBe('revoked');
-    expect((await b.auditTypes('session.end')).some((p) => p['grantId'] === alice.grant.id && p['reason'] === 'revoked')).toBe(true);
+    expect(
+      (await b.auditTypes('session.end')).some(
+        (p) => p['grantId'] === alice.grant.id && p['reason'] === 'revoked',
+      ),
+    ).toBe(true);
   });
 
   it('a grant that expires mid-session closes it at the expiry time (± 2 s)', async () => {
@@ -59,7 +71,9 @@ describe('grants are enforced on live sessions', () => {
     const t = ptySsh(b.login(carol));
     try {
       await openShell(t);
-      const live = (await b.store.sessions.list({ live: true })).filter((x) => x.grantId === carol.grant.id);
+      const live = (await b.store.sessions.list({ live: true })).filter(
+        (x) => x.grantId === carol.grant.id,
+      );
       expect(live).toHaveLength(1);
       const listed = await b.cli(['session', 'list', '--live']);
       expect(listed.stdout).toContain(live[0]!.id);
@@ -72,7 +86,13 @@ describe('grants are enforced on live sessions', () => {
     } finally {
       t.kill();
     }
-    expect((await b.store.sessions.get((await b.store.sessions.list()).find((x) => x.grantId === carol.grant.id)!.id))?.endReason).toBe('killed');
+    expect(
+      (
+        await b.store.sessions.get(
+          (await b.store.sessions.list()).find((x) => x.grantId === carol.grant.id)!.id,
+        )
+      )?.endReason,
+    ).toBe('killed');
   });
 
   it('warns five minutes before expiry', async () => {
@@ -86,6 +106,10 @@ describe('grants are enforced on live sessions', () => {
     } finally {
       t.kill();
     }
-    expect((await b.auditTypes('session.warning')).some((p) => p['grantId'] === dave.grant.id && p['minutesLeft'] === 5)).toBe(true);
+    expect(
+      (await b.auditTypes('session.warning')).some(
+        (p) => p['grantId'] === dave.grant.id && p['minutesLeft'] === 5,
+      ),
+    ).toBe(true);
   });
 });

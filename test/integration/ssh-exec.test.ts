@@ -30,7 +30,11 @@ describe('ssh user+target@bastion command (exec)', () => {
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ endReason: 'closed', exitStatus: 3 });
     const starts = await b.auditTypes('session.start');
-    expect(starts.some((p) => p['user'] === 'alice' && p['command'] === 'echo out; echo err >&2; exit 3')).toBe(true);
+    expect(
+      starts.some(
+        (p) => p['user'] === 'alice' && p['command'] === 'echo out; echo err >&2; exit 3',
+      ),
+    ).toBe(true);
   });
 
   it('passes 50 MB both ways intact (stdin → target, target → stdout)', async () => {
@@ -43,7 +47,11 @@ describe('ssh user+target@bastion command (exec)', () => {
       data.writeUInt32LE(x, i);
     }
     await writeFile(file, data);
-    const up = await runSsh(b.login(bob), { command: ['sha256sum'], stdin: createReadStream(file), timeoutMs: 150_000 });
+    const up = await runSsh(b.login(bob), {
+      command: ['sha256sum'],
+      stdin: createReadStream(file),
+      timeoutMs: 150_000,
+    });
     expect(up.code).toBe(0);
     expect(up.stdout.toString().split(' ')[0]).toBe(sha256(data));
     const down = await runSsh(b.login(bob), { command: ['cat', file], timeoutMs: 150_000 });

@@ -12,9 +12,15 @@ afterAll(async () => {
 });
 
 /** `ssh … command` whose stdout and stderr are not read for `stallMs`: the user's window fills up. */
-function slowReaderSsh(to: SshLogin, command: string, stallMs: number): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
+function slowReaderSsh(
+  to: SshLogin,
+  command: string,
+  stallMs: number,
+): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh', sshArgs(to, { command: [command] }), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ssh', sshArgs(to, { command: [command] }), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.pause();
@@ -49,7 +55,11 @@ const count = (buf: Buffer, byte: string): number => {
 describe('flow control towards a slow client', () => {
   it('delivers stdout then stderr, each bigger than the window, exactly once', async () => {
     const u = await b.userWithGrant('slowreader1');
-    const r = await slowReaderSsh(b.login(u), "head -c 6000000 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2; echo end", 1500);
+    const r = await slowReaderSsh(
+      b.login(u),
+      "head -c 6000000 /dev/zero | tr '\\0' a; head -c 3000000 /dev/zero | tr '\\0' b >&2; echo end",
+      1500,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBe(6_000_004);
     expect(count(r.stdout, 'a')).toBe(6_000_000);
@@ -59,7 +69,8 @@ describe('flow control towards a slow client', () => {
 
   it('delivers interleaved stdout and stderr exactly once when both wait for the window', async () => {
     const u = await b.userWithGrant('slowreader2');
-    const cmd = "(head -c 5000000 /dev/zero | tr '\\0' a &); head -c 5000000 /dev/zero | tr '\\0' b >&2; wait; sleep 0.2; echo end";
+    const cmd =
+      "(head -c 5000000 /dev/zero | tr '\\0' a &); head -c 5000000 /dev/zero | tr '\\0' b >&2; wait; sleep 0.2; echo end";
     const r = await slowReaderSsh(b.login(u), cmd, 1500);
     expect(r.code).toBe(0);
     expect(count(r.stdout, 'a')).toBe(5_000_000);

@@ -42,13 +42,22 @@ describe('forwarding and subsystems are refused and audited', () => {
     const r = await runSsh(b.login(alice), { extra: ['-W', `127.0.0.1:${b.sshd.port}`] });
     expect(r.code).toBe(255);
     expect(r.stderr).toMatch(/open failed/);
-    expect(await denials('direct-tcpip')).toContainEqual(expect.objectContaining({ user: 'alice', destPort: b.sshd.port }));
+    expect(await denials('direct-tcpip')).toContainEqual(
+      expect.objectContaining({ user: 'alice', destPort: b.sshd.port }),
+    );
   });
 
   it('ssh -L: a connection to the forwarded port is refused; ssh -R is refused', async () => {
     const bob = await b.userWithGrant('bob');
     const localPort = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn('ssh', sshArgs(b.login(bob), { extra: ['-L', `${localPort}:127.0.0.1:${b.sshd.port}`, '-R', '0:127.0.0.1:9'], command: ['sleep', '6'] }), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'ssh',
+      sshArgs(b.login(bob), {
+        extra: ['-L', `${localPort}:127.0.0.1:${b.sshd.port}`, '-R', '0:127.0.0.1:9'],
+        command: ['sleep', '6'],
+      }),
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
@@ -64,8 +73,12 @@ describe('forwarding and subsystems are refused and audited', () => {
         });
       }
       expect(got).toBe('closed'); // no SSH banner from the target came through
-      expect(await denials('direct-tcpip')).toContainEqual(expect.objectContaining({ user: 'bob' }));
-      expect(await denials('tcpip-forward')).toContainEqual(expect.objectContaining({ user: 'bob' }));
+      expect(await denials('direct-tcpip')).toContainEqual(
+        expect.objectContaining({ user: 'bob' }),
+      );
+      expect(await denials('tcpip-forward')).toContainEqual(
+        expect.objectContaining({ user: 'bob' }),
+      );
       expect(stderr).toMatch(/remote port forwarding failed/);
     } finally {
       child.kill();
@@ -78,12 +91,24 @@ describe('forwarding and subsystems are refused and audited', () => {
     const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     try {
       for (let i = 0; i < 50; i++) {
-        if (await readFile(sock).then(() => true, (e: NodeJS.ErrnoException) => e.code !== 'ENOENT')) break;
+        if (
+          await readFile(sock).then(
+            () => true,
+            (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      const r = await runSsh(b.login(carol), { extra: ['-A'], agent: sock, command: ['echo "agent=[$SSH_AUTH_SOCK]"'] });
+      const r = await runSsh(b.login(carol), {
+        extra: ['-A'],
+        agent: sock,
+        command: ['echo "agent=[$SSH_AUTH_SOCK]"'],
+      });
       expect(r.stdout.toString()).toBe('agent=[]\n');
-      expect(await denials('auth-agent')).toContainEqual(expect.objectContaining({ user: 'carol' }));
+      expect(await denials('auth-agent')).toContainEqual(
+        expect.objectContaining({ user: 'carol' }),
+      );
     } finally {
       agent.kill();
     }
@@ -91,15 +116,38 @@ describe('forwarding and subsystems are refused and audited', () => {
 
   it('sftp and scp are refused', async () => {
     const dave = await b.userWithGrant('dave');
-    const opts = ['-P', String(b.port), '-i', dave.key.privatePath, '-F', '/dev/null', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes'];
+    const opts = [
+      '-P',
+      String(b.port),
+      '-i',
+      dave.key.privatePath,
+      '-F',
+      '/dev/null',
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+    ];
     const run = (cmd: string, args: string[]): Promise<number | null> =>
       new Promise((resolve) => spawn(cmd, args, { stdio: 'ignore' }).once('close', resolve));
     expect(await run('sftp', [...opts, 'dave+db1@127.0.0.1'])).not.toBe(0);
-    expect(await run('scp', [...opts, 'dave+db1@127.0.0.1:/etc/hostname', join(b.dir, 'copied')])).not.toBe(0);
-    expect(await run('scp', ['-O', ...opts, 'dave+db1@127.0.0.1:/etc/hostname', join(b.dir, 'copied')])).not.toBe(0);
-    expect(await denials('subsystem')).toContainEqual(expect.objectContaining({ user: 'dave', name: 'sftp' }));
+    expect(
+      await run('scp', [...opts, 'dave+db1@127.0.0.1:/etc/hostname', join(b.dir, 'copied')]),
+    ).not.toBe(0);
+    expect(
+      await run('scp', ['-O', ...opts, 'dave+db1@127.0.0.1:/etc/hostname', join(b.dir, 'copied')]),
+    ).not.toBe(0);
+    expect(await denials('subsystem')).toContainEqual(
+      expect.objectContaining({ user: 'dave', name: 'sftp' }),
+    );
     // A refused exec is an exec.denied, written before the refusal (not a channel.denied).
-    expect(await b.auditTypes('exec.denied')).toContainEqual(expect.objectContaining({ user: 'dave', reason: 'file_transfer' }));
+    expect(await b.auditTypes('exec.denied')).toContainEqual(
+      expect.objectContaining({ user: 'dave', reason: 'file_transfer' }),
+    );
     expect(await denials('exec')).toEqual([]);
     expect((await b.sshd.commands()).some((c) => c.startsWith('scp'))).toBe(false);
   });
@@ -128,7 +176,9 @@ describe('connection limits', () => {
     expect(results).toEqual(Array(10).fill('open'));
     expect(await open()).toMatch(/open failure|prohibited/i);
     client.end();
-    expect(await denials('session')).toContainEqual(expect.objectContaining({ user: 'erin', reason: 'max_sessions' }));
+    expect(await denials('session')).toContainEqual(
+      expect.objectContaining({ user: 'erin', reason: 'max_sessions' }),
+    );
   });
 
   it('closes a connection that repeats refused requests, after 64 audited refusals', async () => {
@@ -144,8 +194,10 @@ describe('connection limits', () => {
     });
     for (let i = 0; i < 100; i++) client.forwardIn('127.0.0.1', 40000 + i, () => undefined);
     await closed;
-    const rows = async (): Promise<number> => (await b.auditTypes('channel.denied')).filter((p) => p['user'] === 'gina').length;
-    for (let i = 0; i < 30 && (await rows()) < 64; i++) await new Promise((r) => setTimeout(r, 100));
+    const rows = async (): Promise<number> =>
+      (await b.auditTypes('channel.denied')).filter((p) => p['user'] === 'gina').length;
+    for (let i = 0; i < 30 && (await rows()) < 64; i++)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 300)); // nothing more arrives after the limit
     expect(await rows()).toBe(64);
   });

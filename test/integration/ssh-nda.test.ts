@@ -5,7 +5,16 @@ import { ptySsh, runSsh } from '../helpers/ssh-client.js';
 let b: BastionFixture;
 beforeAll(async () => {
   b = await startBastion();
-  await b.store.targets.add({ name: 'db2', host: b.sshd.host, port: b.sshd.port, login: b.sshd.login, hostKey: b.sshd.hostKeyLine }, 't');
+  await b.store.targets.add(
+    {
+      name: 'db2',
+      host: b.sshd.host,
+      port: b.sshd.port,
+      login: b.sshd.login,
+      hostKey: b.sshd.hostKeyLine,
+    },
+    't',
+  );
 });
 afterAll(async () => {
   await b.stop();
@@ -16,7 +25,9 @@ describe('NDA acknowledgement on first login under a grant', () => {
     const alice = await b.userWithGrant('alice', { acknowledged: false });
     const r = await runSsh(b.login(alice), { command: ['echo', 'batch'] });
     expect(r.code).toBe(255);
-    expect(r.stderr).toMatch(/NDA must be acknowledged before first use; without a terminal, run {2}ssh -t alice\+db1@127\.0\.0\.1/);
+    expect(r.stderr).toMatch(
+      /NDA must be acknowledged before first use; without a terminal, run {2}ssh -t alice\+db1@127\.0\.0\.1/,
+    );
     expect(r.stdout.toString()).toBe('');
     expect((await b.store.grants.get(alice.grant.id))?.ndaAcknowledgedAt).toBeNull();
   });
@@ -42,10 +53,14 @@ describe('NDA acknowledgement on first login under a grant', () => {
       t.kill();
     }
     expect((await b.store.grants.get(bob.grant.id))?.ndaAcknowledgedAt).not.toBeNull();
-    expect((await b.auditTypes('nda.acknowledge')).some((p) => p['grantId'] === bob.grant.id)).toBe(true);
+    expect((await b.auditTypes('nda.acknowledge')).some((p) => p['grantId'] === bob.grant.id)).toBe(
+      true,
+    );
     const later = await runSsh(b.login(bob), { command: ['true'] });
     expect(later.code).toBe(0);
-    expect(later.stderr).toMatch(/access under NDA NDA-bob \("Acme contractor NDA v3"\), acknowledged/);
+    expect(later.stderr).toMatch(
+      /access under NDA NDA-bob \("Acme contractor NDA v3"\), acknowledged/,
+    );
   });
 
   it('plain USER with several grants and a pty: a numbered menu with time left', async () => {

@@ -21,10 +21,16 @@ afterAll(async () => {
 });
 
 /** What the target's sshd logged (LogLevel VERBOSE): one "Connection from … port N" per TCP connection. */
-const targetLog = (): Promise<string> => readFile(join(b.sshd.dir, 'sshd.log'), 'utf8').catch(() => '');
-const targetPorts = async (): Promise<string[]> => [...(await targetLog()).matchAll(/^Connection from 127\.0\.0\.1 port (\d+)/gm)].map((m) => m[1]!);
+const targetLog = (): Promise<string> =>
+  readFile(join(b.sshd.dir, 'sshd.log'), 'utf8').catch(() => '');
+const targetPorts = async (): Promise<string[]> =>
+  [...(await targetLog()).matchAll(/^Connection from 127\.0\.0\.1 port (\d+)/gm)].map((m) => m[1]!);
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  ms = 10_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await read();
@@ -41,12 +47,16 @@ async function signIn(user: TestUser): Promise<Client> {
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve());
     client.once('error', reject);
-    client.connect({ host: '127.0.0.1', port: b.port, username: `${user.name}+db1`, privateKey: key });
+    client.connect({
+      host: '127.0.0.1',
+      port: b.port,
+      username: `${user.name}+db1`,
+      privateKey: key,
+    });
   });
   client.on('error', () => undefined);
   return client;
 }
-
 
 describe('the target connection of a login', () => {
   it('is not made for a key offered without a signature, an unknown user or a refused grant', async () => {
@@ -55,7 +65,11 @@ describe('the target connection of a login', () => {
     const parsed = ssh2.utils.parseKey(await readFile(dave.key.privatePath));
     if (parsed instanceof Error) throw parsed;
     // PK_OK for the key, then a signature that does not verify.
-    const forged = Object.assign(Object.create(Object.getPrototypeOf(parsed) as object) as object, parsed, { sign: () => Buffer.alloc(64, 7) });
+    const forged = Object.assign(
+      Object.create(Object.getPrototypeOf(parsed) as object) as object,
+      parsed,
+      { sign: () => Buffer.alloc(64, 7) },
+    );
     const client = new Client();
     const refused = new Promise<string>((resolve) => {
       client.on('error', (e: Error) => resolve(e.message));
@@ -95,11 +109,23 @@ describe('the target connection of a login', () => {
     const ports = await eventually(targetPorts, (p) => p.length > before.length);
     const [port] = ports.slice(before.length);
     expect(port).toBeDefined();
-    await eventually(targetLog, (log) => new RegExp(`Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port ${port}\\b`).test(log));
+    await eventually(targetLog, (log) =>
+      new RegExp(`Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port ${port}\\b`).test(log),
+    );
     client.end();
-    const log = await eventually(targetLog, (l) => new RegExp(`(Disconnected from user \\S+|Connection closed by) 127\\.0\\.0\\.1 port ${port}\\b`).test(l));
-    expect(log).toMatch(new RegExp(`(Disconnected from user \\S+|Connection closed by) 127\\.0\\.0\\.1 port ${port}\\b`));
-    expect((await b.store.sessions.list()).filter((s) => s.grantId === erin.grant.id)).toHaveLength(0);
+    const log = await eventually(targetLog, (l) =>
+      new RegExp(
+        `(Disconnected from user \\S+|Connection closed by) 127\\.0\\.0\\.1 port ${port}\\b`,
+      ).test(l),
+    );
+    expect(log).toMatch(
+      new RegExp(
+        `(Disconnected from user \\S+|Connection closed by) 127\\.0\\.0\\.1 port ${port}\\b`,
+      ),
+    );
+    expect((await b.store.sessions.list()).filter((s) => s.grantId === erin.grant.id)).toHaveLength(
+      0,
+    );
     expect(await targetPorts()).toHaveLength(before.length + 1);
   });
 
@@ -109,7 +135,9 @@ describe('the target connection of a login', () => {
     const client = await signIn(frank);
     try {
       const port = (await eventually(targetPorts, (p) => p.length > before.length)).at(-1);
-      await eventually(targetLog, (log) => new RegExp(`Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port ${port}\\b`).test(log));
+      await eventually(targetLog, (log) =>
+        new RegExp(`Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port ${port}\\b`).test(log),
+      );
       await b.store.grants.revoke(frank.grant.id, 'contract ended', Date.now(), 't');
       const r = await ssh2Exec(client, 'echo after-revoke');
       expect(r.stderr).toMatch(/access denied/);
@@ -119,7 +147,9 @@ describe('the target connection of a login', () => {
       client.end();
     }
     expect(await b.sshd.commands()).not.toContain('echo after-revoke');
-    expect((await b.store.sessions.list()).filter((s) => s.grantId === frank.grant.id)).toHaveLength(0);
+    expect(
+      (await b.store.sessions.list()).filter((s) => s.grantId === frank.grant.id),
+    ).toHaveLength(0);
     const denied = (await b.auditTypes('channel.denied')).filter((p) => p['user'] === 'frank');
     expect(denied).toEqual([expect.objectContaining({ kind: 'session', reason: 'grant.revoked' })]);
   });
@@ -131,7 +161,10 @@ describe('the target connection of a login', () => {
     try {
       const r = await ssh2Exec(client, 'echo early-link');
       expect(r).toMatchObject({ stdout: 'early-link\n', code: 0 });
-      expect(await ssh2Exec(client, 'echo second-channel')).toMatchObject({ stdout: 'second-channel\n', code: 0 });
+      expect(await ssh2Exec(client, 'echo second-channel')).toMatchObject({
+        stdout: 'second-channel\n',
+        code: 0,
+      });
     } finally {
       client.end();
     }

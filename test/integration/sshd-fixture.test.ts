@@ -20,10 +20,23 @@ describe('sshd test target', () => {
     const key = await makeUserKey(await tempDir(), 'probe');
     await target.authorize(key.publicLine);
     const { stdout } = await run('ssh', [
-      '-p', String(target.port), '-i', key.privatePath,
-      '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-      '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'LogLevel=ERROR',
-      `${target.login}@127.0.0.1`, 'echo', 'hello-from-target',
+      '-p',
+      String(target.port),
+      '-i',
+      key.privatePath,
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'LogLevel=ERROR',
+      `${target.login}@127.0.0.1`,
+      'echo',
+      'hello-from-target',
     ]);
     expect(stdout).toBe('hello-from-target\n');
     expect(await target.commands()).toEqual(['echo hello-from-target']);
@@ -33,10 +46,22 @@ describe('sshd test target', () => {
     const key = await makeUserKey(await tempDir(), 'stranger');
     await expect(
       run('ssh', [
-        '-p', String(target.port), '-i', key.privatePath,
-        '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-        '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'LogLevel=ERROR',
-        `${target.login}@127.0.0.1`, 'true',
+        '-p',
+        String(target.port),
+        '-i',
+        key.privatePath,
+        '-o',
+        'StrictHostKeyChecking=no',
+        '-o',
+        'UserKnownHostsFile=/dev/null',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'LogLevel=ERROR',
+        `${target.login}@127.0.0.1`,
+        'true',
       ]),
     ).rejects.toMatchObject({ code: 255 });
   });

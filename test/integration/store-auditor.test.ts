@@ -115,7 +115,10 @@ describe('the session lifecycle', () => {
     const deps = {
       store: t.store,
       // best_effort without a recording: the row is written, no file is needed
-      taps: { mode: 'best_effort', open: async () => ({ ok: false, problem: 'no recordings here' }) as const },
+      taps: {
+        mode: 'best_effort',
+        open: async () => ({ ok: false, problem: 'no recordings here' }) as const,
+      },
       recordingsDir: '/nonexistent',
       signingKey: generateKeyPairSync('ed25519').privateKey,
       clock: fixedClock(T0),
@@ -126,14 +129,31 @@ describe('the session lifecycle', () => {
     const user = (await t.store.users.get(g.userId))!;
     const target = (await t.store.targets.get(g.targetId))!;
     const sessionId = 'c47ac10b-58cc-4372-a567-0e02b2c3d479' as SessionId;
-    const opening = { sessionId, grant: g, target, userName: user.name, command: null, pty: null, remoteAddr: '127.0.0.1', startedAt: T0 };
+    const opening = {
+      sessionId,
+      grant: g,
+      target,
+      userName: user.name,
+      command: null,
+      pty: null,
+      remoteAddr: '127.0.0.1',
+      startedAt: T0,
+    };
     const opened = await openSession(deps, opening);
     if (isRefusal(opened)) throw new Error('refused');
     await opened.seal({ reason: 'closed', exitStatus: 0, bytesIn: 0, bytesOut: 0 });
     expect(heard.map((e) => e.type)).toEqual(['recording.failure', 'session.start', 'session.end']);
 
     const subject = { sessionId, grantId: g.id, user: user.name, target: target.name };
-    const again = { ...subject, subject, actor: 'user:alice', reason: 'closed', exitStatus: 0, bytesIn: 0, bytesOut: 0 } as const;
+    const again = {
+      ...subject,
+      subject,
+      actor: 'user:alice',
+      reason: 'closed',
+      exitStatus: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+    } as const;
     await expect(sealSession(deps, again, null)).rejects.toMatchObject({ code: 'refused' });
     expect(heard).toHaveLength(3);
   });

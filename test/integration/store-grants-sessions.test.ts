@@ -146,7 +146,10 @@ describe('sessions', () => {
     expect(await t.store.sessions.killRequested()).toEqual([]);
 
     await t.store.sessions.requestKill(SID, T0 + 20, 'root');
-    expect(await t.lastAudit()).toMatchObject({ type: 'session.kill', payload: { sessionId: SID } });
+    expect(await t.lastAudit()).toMatchObject({
+      type: 'session.kill',
+      payload: { sessionId: SID },
+    });
     expect(await t.store.sessions.killRequested()).toEqual([SID]);
 
     const ended = await t.store.sessions.end(

@@ -102,7 +102,10 @@ describe('openStore', () => {
         startedAt: T0,
         recordingPath: null,
       },
-      sessionStartEvent({ sessionId: '2b7e1a52-8f0c-4a5e-9d7b-1c2d3e4f5a6b' as SessionId, grantId: 999 as GrantId }),
+      sessionStartEvent({
+        sessionId: '2b7e1a52-8f0c-4a5e-9d7b-1c2d3e4f5a6b' as SessionId,
+        grantId: 999 as GrantId,
+      }),
       'user:alice',
     );
     await expect(attempt).rejects.toMatchObject({

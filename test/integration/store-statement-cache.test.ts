@@ -34,7 +34,9 @@ describe('prepared statements kept by the store', () => {
     // Every statement a login runs, once, so each is prepared and cached.
     expect(await t.store.targets.findByName('db1')).toMatchObject({ id: db1.id });
     expect(await t.store.users.keys(alice.id)).toHaveLength(1);
-    expect((await t.store.grants.forUserAndTarget(alice.id, db1.id)).map((g) => g.revokedAt)).toEqual([null]);
+    expect(
+      (await t.store.grants.forUserAndTarget(alice.id, db1.id)).map((g) => g.revokedAt),
+    ).toEqual([null]);
     expect(await t.store.ndas.get(ndaA.id)).toMatchObject({ revokedAt: null });
 
     // The CLI is another process with its own connection.
@@ -48,8 +50,13 @@ describe('prepared statements kept by the store', () => {
 
     // A statement left mid-result would pin the old snapshot for every later read on the connection.
     await t.store.users.findByName('alice');
-    expect((await t.store.grants.forUserAndTarget(alice.id, db1.id)).map((g) => g.revokedAt)).toEqual([T0 + 1]);
-    expect(await t.store.grants.get(grant.id)).toMatchObject({ revokedAt: T0 + 1, revokeReason: 'contract ended' });
+    expect(
+      (await t.store.grants.forUserAndTarget(alice.id, db1.id)).map((g) => g.revokedAt),
+    ).toEqual([T0 + 1]);
+    expect(await t.store.grants.get(grant.id)).toMatchObject({
+      revokedAt: T0 + 1,
+      revokeReason: 'contract ended',
+    });
     expect((await t.store.ndas.get(ndaA.id))?.revokedAt).not.toBeNull();
   });
 
@@ -58,20 +65,50 @@ describe('prepared statements kept by the store', () => {
     const g = await t.store.grants.add(grantFor(ndaA.id), MAX, T0, 'root');
     const id = 'a47ac10b-58cc-4372-a567-0e02b2c3d479' as SessionId;
     await t.store.sessions.start(
-      { id, grantId: g.id, userId: g.userId, targetId: g.targetId, startedAt: T0, recordingPath: null },
+      {
+        id,
+        grantId: g.id,
+        userId: g.userId,
+        targetId: g.targetId,
+        startedAt: T0,
+        recordingPath: null,
+      },
       sessionStartEvent({ sessionId: id, grantId: g.id }),
       'user:alice',
     );
-    const end = { endedAt: T0 + 5, reason: 'closed', exitStatus: 0, bytes: 10, sha256: null } as const;
-    await t.store.sessions.end(id, end, sessionEndEvent({ sessionId: id, grantId: g.id }), 'user:alice');
+    const end = {
+      endedAt: T0 + 5,
+      reason: 'closed',
+      exitStatus: 0,
+      bytes: 10,
+      sha256: null,
+    } as const;
+    await t.store.sessions.end(
+      id,
+      end,
+      sessionEndEvent({ sessionId: id, grantId: g.id }),
+      'user:alice',
+    );
     const before = await t.counts();
-    await expect(t.store.sessions.end(id, end, sessionEndEvent({ sessionId: id, grantId: g.id }), 'user:alice')).rejects.toMatchObject({
+    await expect(
+      t.store.sessions.end(
+        id,
+        end,
+        sessionEndEvent({ sessionId: id, grantId: g.id }),
+        'user:alice',
+      ),
+    ).rejects.toMatchObject({
       code: 'refused',
       userMessage: `session: ${id} has already ended`,
     });
     const unknown = '00000000-0000-4000-8000-000000000000' as SessionId;
     await expect(
-      t.store.sessions.end(unknown, end, sessionEndEvent({ sessionId: unknown, grantId: g.id }), 'user:alice'),
+      t.store.sessions.end(
+        unknown,
+        end,
+        sessionEndEvent({ sessionId: unknown, grantId: g.id }),
+        'user:alice',
+      ),
     ).rejects.toMatchObject({ code: 'not_found' });
     expect(await t.counts()).toEqual(before);
     expect(await t.store.sessions.get(id)).toMatchObject({ endedAt: T0 + 5, exitStatus: 0 });
@@ -88,7 +125,8 @@ describe('prepared statements kept by the store', () => {
     await db.exec('CREATE TABLE nosuch (x INTEGER)');
     expect(await db.get('SELECT x FROM nosuch')).toBeUndefined();
 
-    for (let i = 0; i < 300; i++) expect(await db.get<{ n: number }>(`SELECT ${i} AS n`)).toEqual({ n: i });
+    for (let i = 0; i < 300; i++)
+      expect(await db.get<{ n: number }>(`SELECT ${i} AS n`)).toEqual({ n: i });
     // The first statements were dropped from the cache long ago: prepared again when needed.
     expect(await db.all<{ x: number }>('SELECT x FROM t ORDER BY x')).toEqual([{ x: 1 }, { x: 2 }]);
     await db.close();
@@ -104,7 +142,11 @@ describe('prepared statements kept by the store', () => {
       await db.run('SELECT x FROM t');
       await db.run('UPDATE t SET x = x WHERE x = ? RETURNING x', [1]);
       await other.run('INSERT INTO t (x) VALUES (?)', [3]);
-      expect(await db.all<{ x: number }>('SELECT x FROM t ORDER BY x')).toEqual([{ x: 1 }, { x: 2 }, { x: 3 }]);
+      expect(await db.all<{ x: number }>('SELECT x FROM t ORDER BY x')).toEqual([
+        { x: 1 },
+        { x: 2 },
+        { x: 3 },
+      ]);
     } finally {
       await other.close();
       await db.close();

@@ -23,7 +23,15 @@ describe('target channel exit', () => {
     sshd = await startSshd();
     const key = await makeUserKey(await tempDir(), 'bastion');
     await sshd.authorize(key.publicLine);
-    const target = { id: 1, kind: 'ssh', name: 'db1', host: sshd.host, port: sshd.port, login: sshd.login, hostKey: sshd.hostKeyLine } as unknown as SshTarget;
+    const target = {
+      id: 1,
+      kind: 'ssh',
+      name: 'db1',
+      host: sshd.host,
+      port: sshd.port,
+      login: sshd.login,
+      hostKey: sshd.hostKeyLine,
+    } as unknown as SshTarget;
     const linked = await connectTarget(target, await readFile(key.privatePath), silentLogger());
     if (!linked.ok) throw new Error(`target link failed: ${linked.reason}`);
     link = linked.link;

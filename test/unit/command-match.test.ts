@@ -17,12 +17,32 @@ describe('matchCommand: allowed commands give the canonical argv and the pattern
   it.each<[string, string[], string]>([
     ['uptime', ['uptime'], 'uptime'],
     ['df -h', ['df', '-h'], 'df -h'],
-    ['tail -n 0 /var/log/app.log', ['tail', '-n', '0', '/var/log/app.log'], 'tail -n {int} /var/log/app.log'],
-    ['tail -n 50 /var/log/app.log', ['tail', '-n', '50', '/var/log/app.log'], 'tail -n {int} /var/log/app.log'],
-    ['tail -n 999999999 /var/log/app.log', ['tail', '-n', '999999999', '/var/log/app.log'], 'tail -n {int} /var/log/app.log'],
+    [
+      'tail -n 0 /var/log/app.log',
+      ['tail', '-n', '0', '/var/log/app.log'],
+      'tail -n {int} /var/log/app.log',
+    ],
+    [
+      'tail -n 50 /var/log/app.log',
+      ['tail', '-n', '50', '/var/log/app.log'],
+      'tail -n {int} /var/log/app.log',
+    ],
+    [
+      'tail -n 999999999 /var/log/app.log',
+      ['tail', '-n', '999999999', '/var/log/app.log'],
+      'tail -n {int} /var/log/app.log',
+    ],
     ['systemctl status nginx', ['systemctl', 'status', 'nginx'], 'systemctl status {word}'],
-    ['systemctl status nginx.service', ['systemctl', 'status', 'nginx.service'], 'systemctl status {word}'],
-    ['systemctl status getty_tty1-x', ['systemctl', 'status', 'getty_tty1-x'], 'systemctl status {word}'],
+    [
+      'systemctl status nginx.service',
+      ['systemctl', 'status', 'nginx.service'],
+      'systemctl status {word}',
+    ],
+    [
+      'systemctl status getty_tty1-x',
+      ['systemctl', 'status', 'getty_tty1-x'],
+      'systemctl status {word}',
+    ],
     ['systemctl status .x', ['systemctl', 'status', '.x'], 'systemctl status {word}'],
     ['cat /var/log/app.log', ['cat', '/var/log/app.log'], 'cat {path:/var/log/*.log}'],
     ['cat /var/log/a-b.c.log', ['cat', '/var/log/a-b.c.log'], 'cat {path:/var/log/*.log}'],
@@ -37,7 +57,12 @@ describe('matchCommand: allowed commands give the canonical argv and the pattern
   });
 
   it('returns the first matching pattern', () => {
-    expect(matchCommand('systemctl status x', ['systemctl status {enum:x|y}', 'systemctl status {word}'])).toEqual({
+    expect(
+      matchCommand('systemctl status x', [
+        'systemctl status {enum:x|y}',
+        'systemctl status {word}',
+      ]),
+    ).toEqual({
       ok: true,
       argv: ['systemctl', 'status', 'x'],
       pattern: 'systemctl status {enum:x|y}',
@@ -94,12 +119,24 @@ describe('matchCommand: refused commands', () => {
     ['\u00e9'.repeat(600), 'too_long', 'command of 1200 bytes (limit 1024)'],
     ['uptime; id', 'unsafe_character', 'unsafe character ";" at position 6 in "uptime; id"'],
     ['uptime\nid', 'unsafe_character', 'unsafe character "\\n" at position 6 in "uptime\\nid"'],
-    ['\u0443ptime', 'unsafe_character', 'unsafe character "\\u0443" at position 0 in "\\u0443ptime"'],
-    ['\ud83d\ude00', 'unsafe_character', 'unsafe character "\\ud83d\\ude00" at position 0 in "\\ud83d\\ude00"'],
+    [
+      '\u0443ptime',
+      'unsafe_character',
+      'unsafe character "\\u0443" at position 0 in "\\u0443ptime"',
+    ],
+    [
+      '\ud83d\ude00',
+      'unsafe_character',
+      'unsafe character "\\ud83d\\ude00" at position 0 in "\\ud83d\\ude00"',
+    ],
     ['up\ud800', 'unsafe_character', 'unsafe character "\\ud800" at position 2 in "up\\ud800"'],
     ['df  -h', 'whitespace', 'leading, trailing or double space in "df  -h"'],
     ['UPTIME', 'no_match', '"UPTIME" matches no allowed pattern'],
-    [`tail -n 5 /var/log/${'a'.repeat(100)}`, 'no_match', '"tail -n 5 /var/log/aaaaaaaaaaaaaaaaaaaaa"... (119 chars) matches no allowed pattern'],
+    [
+      `tail -n 5 /var/log/${'a'.repeat(100)}`,
+      'no_match',
+      '"tail -n 5 /var/log/aaaaaaaaaaaaaaaaaaaaa"... (119 chars) matches no allowed pattern',
+    ],
   ])('%j → %s with a safe one-line detail', (command, reason, detail) => {
     const r = matchCommand(command, ALLOWLIST);
     expect(r).toEqual({ ok: false, reason, detail });
@@ -111,7 +148,9 @@ describe('matchCommand: refused commands', () => {
   });
 
   it('throws (a fault, not a "no") when a stored pattern is invalid', () => {
-    expect(() => matchCommand('uptime', ['uptime', 'tail -n {num}'])).toThrow(/unknown placeholder \{num\}/);
+    expect(() => matchCommand('uptime', ['uptime', 'tail -n {num}'])).toThrow(
+      /unknown placeholder \{num\}/,
+    );
   });
 });
 
@@ -131,7 +170,12 @@ describe('escape corpus against the issue-4 allowlist', () => {
   });
 
   it('the same allowlist does allow the honest commands (the corpus is not refused for nothing)', () => {
-    for (const command of ['uptime', 'df -h', 'tail -n 5 /var/log/app.log', 'systemctl status nginx']) {
+    for (const command of [
+      'uptime',
+      'df -h',
+      'tail -n 5 /var/log/app.log',
+      'systemctl status nginx',
+    ]) {
       expect(matchCommand(command, ESCAPE_ALLOWLIST).ok).toBe(true);
     }
   });

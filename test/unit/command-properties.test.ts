@@ -29,7 +29,12 @@ function wordRe(word: string): string {
   if (word === '{int}') return '(?:0|[1-9][0-9]{0,8})';
   if (word === '{word}') return '[A-Za-z0-9._][A-Za-z0-9._-]*';
   const path = /^\{path:(.+)\}$/.exec(word);
-  if (path) return path[1]!.split('/').slice(1).map((s) => `/${globSegmentRe(s)}`).join('');
+  if (path)
+    return path[1]!
+      .split('/')
+      .slice(1)
+      .map((s) => `/${globSegmentRe(s)}`)
+      .join('');
   const en = /^\{enum:(.+)\}$/.exec(word);
   if (en) return `(?:${en[1]!.split('|').map(escapeRe).join('|')})`;
   return escapeRe(word);
@@ -45,16 +50,81 @@ const unsafeChar = fc.oneof(
   fc.constantFrom(...UNSAFE_PRINTABLE),
   fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)),
   fc.constant('\x7f'),
-  fc.integer({ min: 0x80, max: 0x10ffff }).map((c) => (c >= 0xd800 && c <= 0xdfff ? String.fromCharCode(c) : String.fromCodePoint(c))),
+  fc
+    .integer({ min: 0x80, max: 0x10ffff })
+    .map((c) => (c >= 0xd800 && c <= 0xdfff ? String.fromCharCode(c) : String.fromCodePoint(c))),
 );
 
 const TOKENS = [
-  'cat ', 'ls ', 'tail -n ', 'systemctl status ', 'x /a/', '/srv/', '/var/log/app', '/home/a',
-  'uptime', 'df', '-h', 'tail', '-n', 'systemctl', 'status', 'cat', 'ls', 'x', 'nginx', 'start', 'stop',
-  '/var/log/app.log', '/var/log/', '/var/log', '/home/', 'alice', '/.cache', '.cache', '/a/', 'b', 'c', 'bc', '/',
-  'app', '.log', '.', '..', '0', '5', '05', '42', '999999999', '1000000000', '-5', '+5', '-',
-  ' ', ' ', ' ', ' ', '  ', '#', '=', '[', ']', '_', 'A', 'U', 'UPTIME',
-  ...UNSAFE_PRINTABLE, '\t', '\n', '\r', '\0', '\x7f', '\u0443', '\uff55', '\u200b', '\u00a0',
+  'cat ',
+  'ls ',
+  'tail -n ',
+  'systemctl status ',
+  'x /a/',
+  '/srv/',
+  '/var/log/app',
+  '/home/a',
+  'uptime',
+  'df',
+  '-h',
+  'tail',
+  '-n',
+  'systemctl',
+  'status',
+  'cat',
+  'ls',
+  'x',
+  'nginx',
+  'start',
+  'stop',
+  '/var/log/app.log',
+  '/var/log/',
+  '/var/log',
+  '/home/',
+  'alice',
+  '/.cache',
+  '.cache',
+  '/a/',
+  'b',
+  'c',
+  'bc',
+  '/',
+  'app',
+  '.log',
+  '.',
+  '..',
+  '0',
+  '5',
+  '05',
+  '42',
+  '999999999',
+  '1000000000',
+  '-5',
+  '+5',
+  '-',
+  ' ',
+  ' ',
+  ' ',
+  ' ',
+  '  ',
+  '#',
+  '=',
+  '[',
+  ']',
+  '_',
+  'A',
+  'U',
+  'UPTIME',
+  ...UNSAFE_PRINTABLE,
+  '\t',
+  '\n',
+  '\r',
+  '\0',
+  '\x7f',
+  '\u0443',
+  '\uff55',
+  '\u200b',
+  '\u00a0',
 ];
 const token = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...TOKENS) },
@@ -82,7 +152,11 @@ const RUNS = { numRuns: 3000 };
 describe('matchCommand properties', () => {
   it('(a) any string holding a character outside the safe set is refused', () => {
     const withUnsafe = fc
-      .tuple(fc.oneof(commandLike, fc.string({ maxLength: 60 })), unsafeChar, fc.oneof(commandLike, fc.string({ maxLength: 60 })))
+      .tuple(
+        fc.oneof(commandLike, fc.string({ maxLength: 60 })),
+        unsafeChar,
+        fc.oneof(commandLike, fc.string({ maxLength: 60 })),
+      )
       .map(([a, bad, b]) => a + bad + b);
     fc.assert(
       fc.property(withUnsafe, (command) => {
@@ -96,17 +170,20 @@ describe('matchCommand properties', () => {
   it('(b) ok ⇒ argv joins back to the input, is in the safe set and fits the pattern word by word', () => {
     let allowed = 0;
     fc.assert(
-      fc.property(fc.oneof(commandLike, instance, fc.string({ unit: 'binary', maxLength: 40 })), (command) => {
-        const r = matchCommand(command, ALLOWLIST);
-        if (!r.ok) return;
-        allowed++;
-        expect(r.argv.join(' ')).toBe(command);
-        for (const arg of r.argv) expect(arg).toMatch(/^[A-Za-z0-9#%+,\-./:=@[\]^_]+$/);
-        const parsed = parsePattern(r.pattern);
-        expect(parsed.ok && matchArgv(parsed.pattern, r.argv)).toBe(true);
-        expect(ALLOWLIST).toContain(r.pattern);
-        expect(parseSingleQuoted(quoteArgv(r.argv))).toEqual(r.argv);
-      }),
+      fc.property(
+        fc.oneof(commandLike, instance, fc.string({ unit: 'binary', maxLength: 40 })),
+        (command) => {
+          const r = matchCommand(command, ALLOWLIST);
+          if (!r.ok) return;
+          allowed++;
+          expect(r.argv.join(' ')).toBe(command);
+          for (const arg of r.argv) expect(arg).toMatch(/^[A-Za-z0-9#%+,\-./:=@[\]^_]+$/);
+          const parsed = parsePattern(r.pattern);
+          expect(parsed.ok && matchArgv(parsed.pattern, r.argv)).toBe(true);
+          expect(ALLOWLIST).toContain(r.pattern);
+          expect(parseSingleQuoted(quoteArgv(r.argv))).toEqual(r.argv);
+        },
+      ),
       RUNS,
     );
     expect(allowed).toBeGreaterThan(100);
@@ -119,7 +196,8 @@ describe('matchCommand properties', () => {
         const r = matchCommand(command, ALLOWLIST);
         if (r.ok) allowed++;
         expect(r.ok).toBe(referenceAllows(command));
-        if (!r.ok && command !== '' && !SAFE.test(command)) expect(r.reason).toBe('unsafe_character');
+        if (!r.ok && command !== '' && !SAFE.test(command))
+          expect(r.reason).toBe('unsafe_character');
       }),
       { numRuns: 5000 },
     );
@@ -132,7 +210,10 @@ describe('matchCommand properties', () => {
         expect(matchCommand(command, ALLOWLIST).ok).toBe(true);
         const i = at % (command.length + 1);
         const mutated = command.slice(0, i) + bad + command.slice(i);
-        expect(matchCommand(mutated, ALLOWLIST)).toMatchObject({ ok: false, reason: 'unsafe_character' });
+        expect(matchCommand(mutated, ALLOWLIST)).toMatchObject({
+          ok: false,
+          reason: 'unsafe_character',
+        });
       }),
       RUNS,
     );

@@ -41,9 +41,12 @@ describe('shellQuote', () => {
 
   it('any argv of any strings reads back exactly', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 20 }), { minLength: 1, maxLength: 6 }), (argv) => {
-        expect(parseSingleQuoted(argv.map(shellQuote).join(' '))).toEqual(argv);
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', maxLength: 20 }), { minLength: 1, maxLength: 6 }),
+        (argv) => {
+          expect(parseSingleQuoted(argv.map(shellQuote).join(' '))).toEqual(argv);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -23,7 +23,8 @@ export function parseSingleQuoted(line: string): string[] {
       current = (current ?? '') + line[i + 1]!;
       i += 2;
     } else {
-      if (!/[A-Za-z0-9#%+,\-./:=@[\]^_]/.test(ch)) throw new Error(`unquoted special ${JSON.stringify(ch)}`);
+      if (!/[A-Za-z0-9#%+,\-./:=@[\]^_]/.test(ch))
+        throw new Error(`unquoted special ${JSON.stringify(ch)}`);
       current = (current ?? '') + ch;
       i++;
     }

@@ -40,7 +40,11 @@ describe('loadConfig', () => {
     expect(c.database.path).toBe(path.join(cwd, 'data', 'gatehouse.db'));
     expect(c.ssh.hostKeyPath).toBe(path.join(cwd, 'data', 'keys', 'ssh_host_ed25519_key'));
     expect(c.ssh.clientKeyPath).toBe(path.join(cwd, 'data', 'keys', 'client_ed25519_key'));
-    expect(c.recordings).toEqual({ dir: path.join(cwd, 'recordings'), mode: 'strict', captureInput: false });
+    expect(c.recordings).toEqual({
+      dir: path.join(cwd, 'recordings'),
+      mode: 'strict',
+      captureInput: false,
+    });
     expect(c.ssh.listen).toEqual({ host: '0.0.0.0', port: 2222 });
     expect(c.ssh.loginGraceTimeMs).toBe(60_000);
     expect(c.ssh.idleTimeoutMs).toBeNull();
@@ -57,7 +61,9 @@ describe('loadConfig', () => {
     const defaults = await loadConfig(undefined, {}, await tempDir());
     const rebase = (c: Config, from: string) =>
       JSON.parse(JSON.stringify(settings(c)).split(from).join('<base>')) as unknown;
-    expect(rebase(example, repoRoot)).toEqual(rebase(defaults, path.dirname(path.dirname(defaults.database.path))));
+    expect(rebase(example, repoRoot)).toEqual(
+      rebase(defaults, path.dirname(path.dirname(defaults.database.path))),
+    );
   });
 
   it('resolves relative paths against the config file folder, keeps absolute ones', async () => {
@@ -112,20 +118,64 @@ describe('loadConfig', () => {
   it.each([
     ['unknown nested key', 'ssh:\n  listne: 0.0.0.0:22\n', 'config: ssh.listne: unknown key'],
     ['unknown top-level key', 'databse:\n  path: x\n', 'config: databse: unknown key'],
-    ['wrong type', 'ssh:\n  maxAuthTries: six\n', 'config: ssh.maxAuthTries: expected a number, got the string "six"'],
+    [
+      'wrong type',
+      'ssh:\n  maxAuthTries: six\n',
+      'config: ssh.maxAuthTries: expected a number, got the string "six"',
+    ],
     ['section not a mapping', 'ssh: 22\n', 'config: ssh: expected a mapping, got the number 22'],
-    ['boolean as text', 'recordings:\n  captureInput: "yes"\n', 'config: recordings.captureInput: expected a boolean, got the string "yes"'],
-    ['enum', 'log:\n  level: loud\n', 'config: log.level: must be one of fatal, error, warn, info, debug, trace, silent'],
-    ['bad duration', 'grants:\n  maxDuration: 2x\n', 'config: grants.maxDuration: must be a duration like 90s, 45m, 2h or 7d'],
-    ['zero duration', 'grants:\n  maxDuration: 0h\n', 'config: grants.maxDuration: must be a duration like 90s, 45m, 2h or 7d'],
-    ['huge duration', 'grants:\n  maxDuration: 99999d\n', 'config: grants.maxDuration: "99999d" is not a duration: longer than the maximum of 10 years (3650d)'],
-    ['bad listen', 'ssh:\n  listen: 2222\n', 'config: ssh.listen: expected a string, got the number 2222'],
-    ['port out of range', 'ssh:\n  listen: 0.0.0.0:70000\n', 'config: ssh.listen: port must be 0-65535'],
+    [
+      'boolean as text',
+      'recordings:\n  captureInput: "yes"\n',
+      'config: recordings.captureInput: expected a boolean, got the string "yes"',
+    ],
+    [
+      'enum',
+      'log:\n  level: loud\n',
+      'config: log.level: must be one of fatal, error, warn, info, debug, trace, silent',
+    ],
+    [
+      'bad duration',
+      'grants:\n  maxDuration: 2x\n',
+      'config: grants.maxDuration: must be a duration like 90s, 45m, 2h or 7d',
+    ],
+    [
+      'zero duration',
+      'grants:\n  maxDuration: 0h\n',
+      'config: grants.maxDuration: must be a duration like 90s, 45m, 2h or 7d',
+    ],
+    [
+      'huge duration',
+      'grants:\n  maxDuration: 99999d\n',
+      'config: grants.maxDuration: "99999d" is not a duration: longer than the maximum of 10 years (3650d)',
+    ],
+    [
+      'bad listen',
+      'ssh:\n  listen: 2222\n',
+      'config: ssh.listen: expected a string, got the number 2222',
+    ],
+    [
+      'port out of range',
+      'ssh:\n  listen: 0.0.0.0:70000\n',
+      'config: ssh.listen: port must be 0-65535',
+    ],
     ['empty path', 'database:\n  path: ""\n', 'config: database.path: must not be empty'],
     ['count too small', 'ssh:\n  maxSessions: 0\n', 'config: ssh.maxSessions: must be at least 1'],
-    ['bad profile pattern', 'profiles:\n  ops:\n    - "rm {x"\n', 'config: profiles.ops: allow pattern "rm {x": a placeholder must be a whole word'],
-    ['top level list', '- a\n- b\n', 'config: FILE: expected a mapping of settings (key: value) at the top level'],
-    ['duplicate key', 'log:\n  level: info\nlog:\n  level: warn\n', 'config: FILE: line 3: Map keys must be unique'],
+    [
+      'bad profile pattern',
+      'profiles:\n  ops:\n    - "rm {x"\n',
+      'config: profiles.ops: allow pattern "rm {x": a placeholder must be a whole word',
+    ],
+    [
+      'top level list',
+      '- a\n- b\n',
+      'config: FILE: expected a mapping of settings (key: value) at the top level',
+    ],
+    [
+      'duplicate key',
+      'log:\n  level: info\nlog:\n  level: warn\n',
+      'config: FILE: line 3: Map keys must be unique',
+    ],
     ['invalid YAML', 'ssh:\n  listen: [0.0.0.0\n', 'config: FILE: line'],
   ])('refuses %s with one line naming the path', async (_what, text, expected) => {
     expect(await loadError(text)).toContain(expected);
@@ -134,7 +184,9 @@ describe('loadConfig', () => {
   it('refuses an explicit or $GATEHOUSE_CONFIG path that does not exist', async () => {
     const dir = await tempDir();
     const missing = path.join(dir, 'nope.yaml');
-    await expect(loadConfig(missing, {}, '/')).rejects.toThrow(`config: ${missing}: no such file (from --config)`);
+    await expect(loadConfig(missing, {}, '/')).rejects.toThrow(
+      `config: ${missing}: no such file (from --config)`,
+    );
     await expect(loadConfig(undefined, { GATEHOUSE_CONFIG: missing }, '/')).rejects.toThrow(
       `config: ${missing}: no such file (from $GATEHOUSE_CONFIG)`,
     );

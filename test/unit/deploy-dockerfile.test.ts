@@ -50,7 +50,11 @@ describe('Dockerfile', () => {
       'line 4: apt-get install without -y',
       'line 4: apt lists not removed in the same RUN',
     ]);
-    expect(lintDockerfile('FROM node:20-bookworm AS b\nFROM node:20.1.0-bookworm-slim\nUSER root\nCMD ["x"]\nENTRYPOINT ["y"]\nHEALTHCHECK CMD ["z"]\n')).toEqual([
+    expect(
+      lintDockerfile(
+        'FROM node:20-bookworm AS b\nFROM node:20.1.0-bookworm-slim\nUSER root\nCMD ["x"]\nENTRYPOINT ["y"]\nHEALTHCHECK CMD ["z"]\n',
+      ),
+    ).toEqual([
       'line 1: base image node:20-bookworm is not pinned to an exact version or digest',
       'the runtime stage does not switch to a non-root USER',
     ]);
@@ -59,14 +63,28 @@ describe('Dockerfile', () => {
   it('builds with the CI script, runs as uid 10001, exposes 2222 and 8080 with volumes for data and recordings', async () => {
     const ins = parseDockerfile(await read('Dockerfile'));
     const text = (k: string): string[] => ins.filter((i) => i.keyword === k).map((i) => i.args);
-    expect(text('RUN').some((r) => r.startsWith('bash scripts/docker-build-steps.sh --in-place'))).toBe(true);
-    expect(text('RUN').join('\n')).toMatch(/useradd --system --uid 10001 --gid gatehouse .* gatehouse/);
+    expect(
+      text('RUN').some((r) => r.startsWith('bash scripts/docker-build-steps.sh --in-place')),
+    ).toBe(true);
+    expect(text('RUN').join('\n')).toMatch(
+      /useradd --system --uid 10001 --gid gatehouse .* gatehouse/,
+    );
     expect(text('USER').at(-1)).toBe('gatehouse');
     expect(text('EXPOSE')).toEqual(['2222 8080']);
-    expect(JSON.parse(text('VOLUME')[0] ?? '[]')).toEqual(['/var/lib/gatehouse', '/var/lib/gatehouse/recordings']);
-    expect(JSON.parse(text('ENTRYPOINT')[0] ?? '[]')).toEqual(['/usr/bin/tini', '--', 'node', '/opt/gatehouse/bin/gatehouse.js']);
+    expect(JSON.parse(text('VOLUME')[0] ?? '[]')).toEqual([
+      '/var/lib/gatehouse',
+      '/var/lib/gatehouse/recordings',
+    ]);
+    expect(JSON.parse(text('ENTRYPOINT')[0] ?? '[]')).toEqual([
+      '/usr/bin/tini',
+      '--',
+      'node',
+      '/opt/gatehouse/bin/gatehouse.js',
+    ]);
     expect(JSON.parse(text('CMD')[0] ?? '[]')).toEqual(['serve']);
-    expect(text('HEALTHCHECK')[0]).toMatch(/CMD \["node", "\/opt\/gatehouse\/bin\/gatehouse.js", "doctor", "--local"/);
+    expect(text('HEALTHCHECK')[0]).toMatch(
+      /CMD \["node", "\/opt\/gatehouse\/bin\/gatehouse.js", "doctor", "--local"/,
+    );
     expect(text('COPY')).toContain('config/docker.yaml /etc/gatehouse/gatehouse.yaml');
   });
 
@@ -78,7 +96,9 @@ describe('Dockerfile', () => {
     expect(sources.length).toBeGreaterThan(5);
     for (const src of sources) {
       const file = src.replace(/\/$/, '');
-      await expect(readFile(path.join(ROOT, file)).catch((e: NodeJS.ErrnoException) => e.code)).resolves.not.toBe('ENOENT');
+      await expect(
+        readFile(path.join(ROOT, file)).catch((e: NodeJS.ErrnoException) => e.code),
+      ).resolves.not.toBe('ENOENT');
       expect({ file, included: included(ignore, file) }).toEqual({ file, included: true });
     }
     expect(included(ignore, 'node_modules')).toBe(false);

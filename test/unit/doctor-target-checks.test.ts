@@ -35,6 +35,8 @@ describe('checkTargets', () => {
   });
 
   it('says so when there are no targets', async () => {
-    expect(await checkTargets([])).toEqual([{ check: 'targets', ok: true, detail: 'none registered' }]);
+    expect(await checkTargets([])).toEqual([
+      { check: 'targets', ok: true, detail: 'none registered' },
+    ]);
   });
 });

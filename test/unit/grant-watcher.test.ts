@@ -327,7 +327,11 @@ describe('startGrantWatcher: expiry warnings', () => {
     const { g, s1, gate, tick } = watcher({ grant: { endsAt } });
     await tick(T0 + 500);
     expect(s1.notices).toEqual([messages.expiryWarning(g, 30_000)]);
-    expect(gate.audits.map((a) => ('minutesLeft' in a.event.payload ? a.event.payload.minutesLeft : null))).toEqual([1]);
+    expect(
+      gate.audits.map((a) =>
+        'minutesLeft' in a.event.payload ? a.event.payload.minutesLeft : null,
+      ),
+    ).toEqual([1]);
   });
 
   it('warns even when the warning audit cannot be written', async () => {

@@ -58,7 +58,9 @@ describe('ensureKeyPair', () => {
     const keyPath = path.join(await tempDir(), 'k');
     await ensureKeyPair(keyPath);
     await chmod(keyPath, 0o644);
-    await expect(ensureKeyPair(keyPath)).rejects.toThrow(/readable by others \(mode 644\); run chmod 600/);
+    await expect(ensureKeyPair(keyPath)).rejects.toThrow(
+      /readable by others \(mode 644\); run chmod 600/,
+    );
     await writeFile(keyPath, 'not a key', { mode: 0o600 });
     await chmod(keyPath, 0o600);
     await expect(ensureKeyPair(keyPath)).rejects.toThrow('not an unencrypted OpenSSH private key');

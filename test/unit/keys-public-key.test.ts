@@ -35,7 +35,9 @@ beforeAll(async () => {
     ['ecdsa384', ['-t', 'ecdsa', '-b', '384']],
     ['ecdsa521', ['-t', 'ecdsa', '-b', '521']],
   ];
-  await Promise.all(specs.map(async ([name, args]) => (keys[name] = await keygen(dir, name, args))));
+  await Promise.all(
+    specs.map(async ([name, args]) => (keys[name] = await keygen(dir, name, args))),
+  );
 });
 
 function refused(text: string): string {
@@ -77,7 +79,9 @@ describe('parsePublicKey', () => {
       const text = await readFile(keys[name]!.privatePath, 'utf8');
       expect(refused(text)).toBe('this is a private key; give the .pub file');
     }
-    expect(refused('-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----\n')).toContain('private key');
+    expect(
+      refused('-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n-----END RSA PRIVATE KEY-----\n'),
+    ).toContain('private key');
   });
 
   it('refuses malformed base64', () => {
@@ -98,22 +102,33 @@ describe('parsePublicKey', () => {
 
   it('refuses trailing bytes after a valid blob', () => {
     const [alg, b64] = keys['ed25519']!.publicLine.split(' ');
-    const longer = Buffer.concat([Buffer.from(b64!, 'base64'), Buffer.from([0, 0, 0, 1, 65])]).toString('base64');
+    const longer = Buffer.concat([
+      Buffer.from(b64!, 'base64'),
+      Buffer.from([0, 0, 0, 1, 65]),
+    ]).toString('base64');
     expect(refused(`${alg} ${longer}`)).toContain('malformed');
   });
 
   it('refuses a blob whose algorithm differs from the text', () => {
     const rsaBlob = keys['rsa']!.publicLine.split(' ')[1];
-    expect(refused(`ssh-ed25519 ${rsaBlob}`)).toBe('the key says ssh-ed25519 but its data is "ssh-rsa"');
+    expect(refused(`ssh-ed25519 ${rsaBlob}`)).toBe(
+      'the key says ssh-ed25519 but its data is "ssh-rsa"',
+    );
     const ecBlob = keys['ecdsa384']!.publicLine.split(' ')[1];
-    expect(refused(`ecdsa-sha2-nistp256 ${ecBlob}`)).toContain('but its data is "ecdsa-sha2-nistp384"');
+    expect(refused(`ecdsa-sha2-nistp256 ${ecBlob}`)).toContain(
+      'but its data is "ecdsa-sha2-nistp384"',
+    );
   });
 
   it('refuses weak RSA, unknown types, options, several lines, control characters, huge input', () => {
     expect(refused(keys['rsa1024']!.publicLine)).toContain('1024 bits is too weak');
     expect(refused('ssh-dss AAAAB3NzaC1kc3MAAACBAP')).toContain('unsupported key type "ssh-dss"');
-    expect(refused(`command="ls" ${keys['ed25519']!.publicLine}`)).toContain('options are not accepted');
-    expect(refused(`${keys['ed25519']!.publicLine}\n${keys['rsa']!.publicLine}\n`)).toContain('more than one line');
+    expect(refused(`command="ls" ${keys['ed25519']!.publicLine}`)).toContain(
+      'options are not accepted',
+    );
+    expect(refused(`${keys['ed25519']!.publicLine}\n${keys['rsa']!.publicLine}\n`)).toContain(
+      'more than one line',
+    );
     expect(refused(`${keys['ed25519']!.publicLine}\u001b[2J`)).toContain('control');
     expect(refused('ssh-ed25519')).toContain('missing the base64');
     expect(refused('')).toContain('empty');

@@ -34,7 +34,10 @@ describe('MetricsRegistry', () => {
     const r = new MetricsRegistry();
     const c = r.counter('y_total', 'Y.', ['reason']);
     for (let i = 0; i < 1000; i++) c.inc({ reason: `r${i}` });
-    const lines = r.render().split('\n').filter((l) => l.startsWith('y_total'));
+    const lines = r
+      .render()
+      .split('\n')
+      .filter((l) => l.startsWith('y_total'));
     expect(lines.length).toBe(201);
     expect(lines).toContain('y_total{reason="other"} 800');
   });
@@ -44,21 +47,70 @@ describe('denialReason', () => {
   const who = { user: 'alice', remoteAddr: '192.0.2.1' };
   const grantId = 7 as GrantId;
   it.each([
-    [auditEvents.authFailure({ ...who, login: 'alice+db1', target: 'db1', fingerprint: null, reason: 'grant.expired' }), 'grant.expired'],
-    [auditEvents.execDenied({ grantId, user: 'alice', target: 'db1', reason: 'no_match', detail: "'x' matches no allowed pattern" }), 'exec.no_match'],
-    [auditEvents.execDenied({ grantId, user: 'alice', target: 'db1', reason: 'file_transfer', detail: 'file transfer is not offered' }), 'exec.file_transfer'],
-    [auditEvents.channelDenied({ ...who, kind: 'session', reason: 'max_sessions', limit: 10 }), 'session.max_sessions'],
-    [auditEvents.channelDenied({ ...who, kind: 'Evil Request\u0007 name that is much too long for a label value' }), 'channel.evil_request__name_that_is_much_too_long'],
+    [
+      auditEvents.authFailure({
+        ...who,
+        login: 'alice+db1',
+        target: 'db1',
+        fingerprint: null,
+        reason: 'grant.expired',
+      }),
+      'grant.expired',
+    ],
+    [
+      auditEvents.execDenied({
+        grantId,
+        user: 'alice',
+        target: 'db1',
+        reason: 'no_match',
+        detail: "'x' matches no allowed pattern",
+      }),
+      'exec.no_match',
+    ],
+    [
+      auditEvents.execDenied({
+        grantId,
+        user: 'alice',
+        target: 'db1',
+        reason: 'file_transfer',
+        detail: 'file transfer is not offered',
+      }),
+      'exec.file_transfer',
+    ],
+    [
+      auditEvents.channelDenied({ ...who, kind: 'session', reason: 'max_sessions', limit: 10 }),
+      'session.max_sessions',
+    ],
+    [
+      auditEvents.channelDenied({
+        ...who,
+        kind: 'Evil Request\u0007 name that is much too long for a label value',
+      }),
+      'channel.evil_request__name_that_is_much_too_long',
+    ],
     [auditEvents.channelDenied({ ...who, kind: '' }), 'channel.unknown'],
-    [auditEvents.hostkeyMismatch({ user: 'alice', target: 'db1', presented: null }), 'hostkey.mismatch'],
-    [auditEvents.authSuccess({ ...who, target: null, fingerprint: 'SHA256:x', method: 'publickey', grantIds: [grantId] }), null],
+    [
+      auditEvents.hostkeyMismatch({ user: 'alice', target: 'db1', presented: null }),
+      'hostkey.mismatch',
+    ],
+    [
+      auditEvents.authSuccess({
+        ...who,
+        target: null,
+        fingerprint: 'SHA256:x',
+        method: 'publickey',
+        grantIds: [grantId],
+      }),
+      null,
+    ],
   ] as const)('%o → %s', (event, reason) => {
     expect(denialReason(event)).toBe(reason);
   });
 });
 
 describe('isLoopbackClient', () => {
-  const from = (remoteAddress: string | undefined): IncomingMessage => ({ socket: { remoteAddress } }) as unknown as IncomingMessage;
+  const from = (remoteAddress: string | undefined): IncomingMessage =>
+    ({ socket: { remoteAddress } }) as unknown as IncomingMessage;
   it.each([
     ['127.0.0.1', true],
     ['127.1.2.3', true],

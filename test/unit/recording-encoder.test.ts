@@ -146,16 +146,27 @@ describe('CastStreamEncoder', () => {
   };
 
   it('writes ASCII output with every control escaped, as one JSON line', () => {
-    const line = new CastStreamEncoder('o').line(1.25, Buffer.from('a"b\\c\r\n\u001b[1m\u0000\u007f\t'));
-    expect(line?.toString('utf8')).toBe('[1.25,"o","a\\"b\\\\c\\r\\n\\u001b[1m\\u0000\u007f\\t"]\n');
-    expect(JSON.parse(line!.toString('utf8'))).toEqual([1.25, 'o', 'a"b\\c\r\n\u001b[1m\u0000\u007f\t']);
+    const line = new CastStreamEncoder('o').line(
+      1.25,
+      Buffer.from('a"b\\c\r\n\u001b[1m\u0000\u007f\t'),
+    );
+    expect(line?.toString('utf8')).toBe(
+      '[1.25,"o","a\\"b\\\\c\\r\\n\\u001b[1m\\u0000\u007f\\t"]\n',
+    );
+    expect(JSON.parse(line!.toString('utf8'))).toEqual([
+      1.25,
+      'o',
+      'a"b\\c\r\n\u001b[1m\u0000\u007f\t',
+    ]);
   });
 
   it('holds a split character back even when the next chunk is pure ASCII', () => {
     const e = new CastStreamEncoder('o');
     const euro = Buffer.from('€', 'utf8');
     expect(e.line(0, euro.subarray(0, 2))).toBeNull();
-    expect(e.line(1, Buffer.concat([euro.subarray(2), Buffer.from('ab')]))?.toString('utf8')).toBe('[1,"o","€ab"]\n');
+    expect(e.line(1, Buffer.concat([euro.subarray(2), Buffer.from('ab')]))?.toString('utf8')).toBe(
+      '[1,"o","€ab"]\n',
+    );
     // An interrupted character followed by ASCII: U+FFFD, then the ASCII, in the same event.
     expect(e.line(2, euro.subarray(0, 1))).toBeNull();
     expect(e.line(3, Buffer.from('x'))?.toString('utf8')).toBe('[3,"o","\uFFFDx"]\n');
@@ -170,7 +181,9 @@ describe('CastStreamEncoder', () => {
   it('gives the same lines as decoding and encodeEvent for any chunks (ASCII, UTF-8, junk)', () => {
     const asciiChunk = fc.uint8Array({ maxLength: 40, max: 0x7f });
     const anyChunk = fc.uint8Array({ maxLength: 40 });
-    const utf8Chunk = fc.string({ unit: 'binary', maxLength: 20 }).map((s) => new Uint8Array(Buffer.from(s, 'utf8')));
+    const utf8Chunk = fc
+      .string({ unit: 'binary', maxLength: 20 })
+      .map((s) => new Uint8Array(Buffer.from(s, 'utf8')));
     fc.assert(
       fc.property(
         fc.array(fc.oneof(asciiChunk, anyChunk, utf8Chunk), { maxLength: 12 }),

@@ -120,7 +120,6 @@ describe('startRelay: bytes', () => {
     expect(user.text).toBe('bye');
     expect(user.writableEnded).toBe(false);
   });
-
 });
 
 describe('startRelay: backpressure', () => {

@@ -10,12 +10,36 @@ const refused: LoginDecision = { ok: false, reason: 'grant.revoked' };
 
 describe('ProbeDecisions', () => {
   it.each([
-    { name: 'same login and key, right after', login: 'alice+db1', fp: 'SHA256:a', after: 5, expected: allowed },
-    { name: 'just inside the lifetime', login: 'alice+db1', fp: 'SHA256:a', after: PROBE_DECISION_TTL_MS - 1, expected: allowed },
-    { name: 'at the end of the lifetime', login: 'alice+db1', fp: 'SHA256:a', after: PROBE_DECISION_TTL_MS, expected: null },
+    {
+      name: 'same login and key, right after',
+      login: 'alice+db1',
+      fp: 'SHA256:a',
+      after: 5,
+      expected: allowed,
+    },
+    {
+      name: 'just inside the lifetime',
+      login: 'alice+db1',
+      fp: 'SHA256:a',
+      after: PROBE_DECISION_TTL_MS - 1,
+      expected: allowed,
+    },
+    {
+      name: 'at the end of the lifetime',
+      login: 'alice+db1',
+      fp: 'SHA256:a',
+      after: PROBE_DECISION_TTL_MS,
+      expected: null,
+    },
     { name: 'another key', login: 'alice+db1', fp: 'SHA256:b', after: 5, expected: null },
     { name: 'another login name', login: 'alice+db2', fp: 'SHA256:a', after: 5, expected: null },
-    { name: 'a clock that went back', login: 'alice+db1', fp: 'SHA256:a', after: -1, expected: null },
+    {
+      name: 'a clock that went back',
+      login: 'alice+db1',
+      fp: 'SHA256:a',
+      after: -1,
+      expected: null,
+    },
   ])('$name', ({ login, fp, after, expected }) => {
     const probes = new ProbeDecisions();
     probes.remember('alice+db1', 'SHA256:a', at(0), allowed);
