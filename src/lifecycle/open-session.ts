@@ -3,7 +3,8 @@
  * continued without it according to `recordings.mode`), then the row with `session.start`.
  */
 import { auditEvents } from '../core/audit-events.js';
-import { refuse, type Refusal } from '../core/refusal.js';
+import type { SessionRef } from '../core/audit-payloads.js';
+import { isRefusal, refuse, type Refusal } from '../core/refusal.js';
 import { actorOf } from '../core/login.js';
 import { messages } from '../core/user-messages.js';
 import type { OpenSession, SessionClosing, SessionOpening, SessionTap } from '../session/ports.js';
@@ -26,41 +27,13 @@ export async function openSession(
   opening: SessionOpening,
 ): Promise<OpenSession | Refusal> {
   const { sessionId, grant, target, userName, command, pty } = opening;
-  const strict = deps.taps.mode === 'strict';
   const actor = actorOf(userName);
   const subject = { sessionId, grantId: grant.id, user: userName, target: target.name };
-  const log = deps.logger.child({ sessionId });
-  const sized = pty !== null && validSize(pty.cols) && validSize(pty.rows);
-  const opened = await deps.taps.open({
-    sessionId,
-    startedAt: opening.startedAt,
-    cols: sized ? pty.cols : 80,
-    rows: sized ? pty.rows : 24,
-    term: pty === null || pty.term === '' ? null : pty.term,
-    title: recordingTitle(userName, target.name, command),
-  });
-  if (!opened.ok) {
-    log.error({ problem: opened.problem, mode: deps.taps.mode }, 'recording cannot be opened');
-    const failure = {
-      ...subject,
-      mode: deps.taps.mode,
-      stage: 'open',
-      problem: opened.problem,
-    } as const;
-    if (strict) return refuse.recording(failure, messages.recordingRefused(), GATEHOUSE_EXIT);
-    await recordingFailure(
-      deps,
-      { ...subject, mode: deps.taps.mode },
-      'open',
-      opened.problem,
-      actor,
-    );
-  }
-  const tap: SessionTap | null = opened.ok ? opened.tap : null;
-  const kind = command === null ? 'shell' : 'exec';
+  const tap = await openTap(deps, opening, subject);
+  if (isRefusal(tap)) return tap;
   const started = auditEvents.sessionStart({
     ...subject,
-    kind,
+    kind: command === null ? 'shell' : 'exec',
     command,
     pty: pty !== null,
     remoteAddr: opening.remoteAddr,
@@ -71,31 +44,75 @@ export async function openSession(
     userId: grant.userId,
     targetId: target.id,
     startedAt: opening.startedAt,
+    recordingPath: tap?.relativePath ?? null,
   };
-  await deps.store.sessions
-    .start({ ...row, recordingPath: tap?.relativePath ?? null }, started, actor)
-    .catch(async (err: unknown) => {
-      await tap?.close().catch(() => undefined);
-      throw err;
-    });
+  await deps.store.sessions.start(row, started, actor).catch(async (err: unknown) => {
+    await tap?.close().catch(() => undefined);
+    throw err;
+  });
   deps.announce(started);
+  return openRecord(deps, subject, actor, tap);
+}
 
+/** The recording, before anything is relayed: a tap, none (best_effort), or a refusal (strict). */
+async function openTap(
+  deps: LifecycleDeps,
+  opening: SessionOpening,
+  subject: SessionRef,
+): Promise<SessionTap | null | Refusal> {
+  const { pty } = opening;
+  const sized = pty !== null && validSize(pty.cols) && validSize(pty.rows);
+  const opened = await deps.taps.open({
+    sessionId: opening.sessionId,
+    startedAt: opening.startedAt,
+    cols: sized ? pty.cols : 80,
+    rows: sized ? pty.rows : 24,
+    term: pty === null || pty.term === '' ? null : pty.term,
+    title: recordingTitle(opening.userName, opening.target.name, opening.command),
+  });
+  if (opened.ok) return opened.tap;
+  const { mode } = deps.taps;
+  deps.logger.error(
+    { sessionId: opening.sessionId, problem: opened.problem, mode },
+    'recording cannot be opened',
+  );
+  const failure = { ...subject, mode, stage: 'open', problem: opened.problem } as const;
+  if (mode === 'strict')
+    return refuse.recording(failure, messages.recordingRefused(), GATEHOUSE_EXIT);
+  await recordingFailure(
+    deps,
+    { ...subject, mode },
+    'open',
+    opened.problem,
+    actorOf(opening.userName),
+  );
+  return null;
+}
+
+/** The open session: its recording's door, strict-mode failure, and the seal (once). */
+function openRecord(
+  deps: LifecycleDeps,
+  subject: SessionRef,
+  actor: string,
+  tap: SessionTap | null,
+): OpenSession {
+  const { mode } = deps.taps;
+  const log = deps.logger.child({ sessionId: subject.sessionId });
   let failure: string | null = null;
   let endSession: ((line: string) => void) | null = null;
   tap?.onFailure((problem) => {
     failure = problem;
-    log.error({ problem, mode: deps.taps.mode }, 'recording failed');
-    void recordingFailure(deps, { ...subject, mode: deps.taps.mode }, 'write', problem, actor);
-    if (strict) endSession?.(messages.recordingFailed());
+    log.error({ problem, mode }, 'recording failed');
+    void recordingFailure(deps, { ...subject, mode }, 'write', problem, actor);
+    if (mode === 'strict') endSession?.(messages.recordingFailed());
   });
-
   let sealed: Promise<void> | null = null;
   return {
     tap,
     marker: (text) => tap?.marker(text),
     resize: (cols, rows) => tap?.resize(cols, rows),
     onStrictFailure: (end) => {
-      if (!strict) return;
+      if (mode !== 'strict') return;
       endSession = end;
       if (failure !== null) end(messages.recordingFailed());
     },
@@ -106,7 +123,11 @@ export async function openSession(
           facts === null
             ? null
             : { facts: { ...facts, path: facts.relativePath }, alreadySealed: false };
-        await sealSession(deps, { sessionId, subject, actor, ...closing }, recording);
+        await sealSession(
+          deps,
+          { sessionId: subject.sessionId, subject, actor, ...closing },
+          recording,
+        );
         log.info({ reason: closing.reason, exitStatus: closing.exitStatus }, 'session ended');
       })()),
   };

@@ -43,103 +43,121 @@ export function createAuthenticator(
   deps: AuthDeps,
   onSuccess: (outcome: LoginOutcome) => void,
 ): (ctx: AuthContext) => void {
-  let failures = 0;
-  const audited = new Set<string>();
-  let pending: { outcome: LoginOutcome; choice: Choice } | null = null;
-  const probes = new ProbeDecisions();
-  const log = deps.logger;
+  const auth = new Authenticator(deps, onSuccess);
+  return (ctx) => auth.handle(ctx);
+}
 
-  const fail = (
-    ctx: AuthContext,
-    methods: ('publickey' | 'keyboard-interactive')[],
-    partial = false,
-  ): void => {
-    failures += 1;
-    ctx.reject(methods, partial);
-    if (failures >= deps.maxAuthTries) {
-      log.info({ failures }, 'too many authentication failures');
-      deps.disconnect();
+type Method = 'publickey' | 'keyboard-interactive';
+type FailureReason = LoginDenialReason | 'nda.not_acknowledged';
+
+class Authenticator {
+  private failures = 0;
+  private readonly audited = new Set<string>();
+  /** A login whose NDA acknowledgement is due (keyboard-interactive comes next). */
+  private pending: { outcome: LoginOutcome; choice: Choice } | null = null;
+  private readonly probes = new ProbeDecisions();
+
+  constructor(
+    private readonly deps: AuthDeps,
+    private readonly onSuccess: (outcome: LoginOutcome) => void,
+  ) {}
+
+  private get log(): Logger {
+    return this.deps.logger;
+  }
+
+  handle(ctx: AuthContext): void {
+    ctx.on('abort', () => this.log.debug('authentication aborted by client'));
+    if (ctx.method === 'publickey') {
+      this.onPublicKey(ctx).catch((err: unknown) => {
+        this.log.error({ err }, 'authentication failed with an error');
+        ctx.reject(['publickey']);
+      });
+    } else if (ctx.method === 'keyboard-interactive') {
+      this.onKeyboard(ctx);
+    } else {
+      // 'none' (the client asking what is offered) is not a failed attempt.
+      if (ctx.method !== 'none') this.failures += 1;
+      const due = this.pending !== null;
+      ctx.reject(due ? ['keyboard-interactive'] : ['publickey'], due);
     }
-  };
+  }
 
-  const auditFailure = (
+  private fail(ctx: AuthContext, methods: Method[], partial = false): void {
+    this.failures += 1;
+    ctx.reject(methods, partial);
+    if (this.failures >= this.deps.maxAuthTries) {
+      this.log.info({ failures: this.failures }, 'too many authentication failures');
+      this.deps.disconnect();
+    }
+  }
+
+  /** Audits a refused attempt once per (fingerprint, reason) and rejects it. */
+  private refuse(
+    ctx: AuthContext,
     login: string,
     fingerprint: string | null,
-    reason: LoginDenialReason | 'nda.not_acknowledged',
-  ): void => {
+    reason: FailureReason,
+    methods: Method[] = ['publickey'],
+    partial = false,
+  ): void {
     const key = `${fingerprint ?? ''}|${reason}`;
-    if (audited.has(key)) return;
-    audited.add(key);
-    const parsed = parseLogin(login);
-    const payload = {
-      login,
-      user: parsed.ok ? parsed.user : null,
-      target: parsed.ok ? parsed.target : null,
-      fingerprint,
-      reason,
-      remoteAddr: deps.remoteAddr,
-    };
-    log.info({ reason, fingerprint }, 'authentication refused');
-    void deps.auditor.record(
-      auditEvents.authFailure(payload),
-      parsed.ok ? actorOf(parsed.user) : 'ssh:unknown',
-    );
-  };
+    if (!this.audited.has(key)) {
+      this.audited.add(key);
+      const parsed = parseLogin(login);
+      const payload = {
+        login,
+        user: parsed.ok ? parsed.user : null,
+        target: parsed.ok ? parsed.target : null,
+        fingerprint,
+        reason,
+        remoteAddr: this.deps.remoteAddr,
+      };
+      this.log.info({ reason, fingerprint }, 'authentication refused');
+      void this.deps.auditor.record(
+        auditEvents.authFailure(payload),
+        parsed.ok ? actorOf(parsed.user) : 'ssh:unknown',
+      );
+    }
+    this.fail(ctx, methods, partial);
+  }
 
-  const succeed = (ctx: AuthContext, outcome: LoginOutcome, method: AuthMethod): void => {
-    deps.onDecided?.(outcome);
+  private succeed(ctx: AuthContext, outcome: LoginOutcome, method: AuthMethod): void {
+    this.deps.onDecided?.(outcome);
     const payload = {
       user: outcome.userName,
       target: outcome.requestedTarget,
       fingerprint: outcome.fingerprint,
       method,
       grantIds: outcome.choices.map((c) => c.grant.id),
-      remoteAddr: deps.remoteAddr,
+      remoteAddr: this.deps.remoteAddr,
     };
-    deps.auditor
+    this.deps.auditor
       .record(auditEvents.authSuccess(payload), actorOf(outcome.userName))
       .then(() => {
-        onSuccess(outcome);
+        this.onSuccess(outcome);
         ctx.accept();
       })
       .catch((err: unknown) => {
-        log.error({ err }, 'audit write failed; refusing login');
+        this.log.error({ err }, 'audit write failed; refusing login');
         ctx.reject(['publickey']);
       });
-  };
+  }
 
-  const onPublicKey = async (ctx: PublicKeyAuthContext): Promise<void> => {
+  private async onPublicKey(ctx: PublicKeyAuthContext): Promise<void> {
     const fingerprint = fingerprintOfBlob(ctx.key.data);
     const login = parseLogin(ctx.username);
-    if (!login.ok) {
-      auditFailure(ctx.username, fingerprint, 'login.invalid');
-      fail(ctx, ['publickey']);
-      return;
+    if (!login.ok) return this.refuse(ctx, ctx.username, fingerprint, 'login.invalid');
+    if (ctx.signature !== undefined && !signatureValid(ctx)) {
+      return this.refuse(ctx, ctx.username, fingerprint, 'signature.invalid');
     }
-    if (ctx.signature !== undefined) {
-      const valid = verifyUserSignature({
-        algo: ctx.key.algo,
-        keyBlob: ctx.key.data,
-        blob: ctx.blob,
-        signature: ctx.signature,
-        hashAlgo: ctx.hashAlgo,
-      });
-      if (!valid) {
-        auditFailure(ctx.username, fingerprint, 'signature.invalid');
-        fail(ctx, ['publickey']);
-        return;
-      }
-    }
-    const now = deps.clock.now();
-    const probed = ctx.signature === undefined ? null : probes.take(ctx.username, fingerprint, now);
-    const decision = probed ?? (await decideLogin(deps.gate, login, fingerprint, now));
-    if (!decision.ok) {
-      auditFailure(ctx.username, fingerprint, decision.reason);
-      fail(ctx, ['publickey']);
-      return;
-    }
+    const now = this.deps.clock.now();
+    const probed =
+      ctx.signature === undefined ? null : this.probes.take(ctx.username, fingerprint, now);
+    const decision = probed ?? (await decideLogin(this.deps.gate, login, fingerprint, now));
+    if (!decision.ok) return this.refuse(ctx, ctx.username, fingerprint, decision.reason);
     if (ctx.signature === undefined) {
-      probes.remember(ctx.username, fingerprint, now, decision);
+      this.probes.remember(ctx.username, fingerprint, now, decision);
       ctx.accept(); // PK_OK only: the client must now prove it holds the key
       return;
     }
@@ -157,66 +175,62 @@ export function createAuthenticator(
       only !== undefined &&
       only.grant.ndaAcknowledgedAt === null
     ) {
-      pending = { outcome, choice: only };
-      deps.sendBanner(messages.ndaRequiredBatch(ctx.username, deps.hostLabel));
-      log.info({ grantId: only.grant.id }, 'nda acknowledgement due');
+      this.pending = { outcome, choice: only };
+      this.deps.sendBanner(messages.ndaRequiredBatch(ctx.username, this.deps.hostLabel));
+      this.log.info({ grantId: only.grant.id }, 'nda acknowledgement due');
       ctx.reject(['keyboard-interactive'], true);
       return;
     }
-    succeed(ctx, outcome, 'publickey');
-  };
+    this.succeed(ctx, outcome, 'publickey');
+  }
 
-  const onKeyboard = (ctx: KeyboardAuthContext): void => {
-    const due = pending;
+  private onKeyboard(ctx: KeyboardAuthContext): void {
+    const due = this.pending;
     if (due === null) {
-      fail(ctx, ['publickey']);
+      this.fail(ctx, ['publickey']);
       return;
     }
-    const { choice } = due;
+    const { choice, outcome } = due;
     const instructions = ndaText(choice.nda, choice.target, choice.grant);
-    ctx.prompt(
-      [{ prompt: NDA_PROMPT, echo: true }],
-      'NDA acknowledgement',
-      instructions,
-      (answers: string[] | Error) => {
-        if (answers instanceof Error) return;
-        if (answers[0] !== NDA_AGREEMENT) {
-          auditFailure(due.outcome.login, due.outcome.fingerprint, 'nda.not_acknowledged');
-          fail(ctx, ['keyboard-interactive'], true);
-          return;
-        }
-        const actor = actorOf(due.outcome.userName);
-        deps.gate
-          .acknowledgeNda(choice.grant.id, deps.clock.now(), actor)
-          .then(() => {
-            pending = null;
-            succeed(
-              ctx,
-              { ...due.outcome, ndaJustAcknowledged: true },
-              'publickey+keyboard-interactive',
-            );
-          })
-          .catch((err: unknown) => {
-            log.warn({ err }, 'nda acknowledgement refused');
-            fail(ctx, ['publickey']);
-          });
-      },
-    );
-  };
+    const prompts = [{ prompt: NDA_PROMPT, echo: true }];
+    ctx.prompt(prompts, 'NDA acknowledgement', instructions, (answers: string[] | Error) => {
+      if (answers instanceof Error) return;
+      if (answers[0] !== NDA_AGREEMENT) {
+        this.refuse(
+          ctx,
+          outcome.login,
+          outcome.fingerprint,
+          'nda.not_acknowledged',
+          ['keyboard-interactive'],
+          true,
+        );
+        return;
+      }
+      this.deps.gate
+        .acknowledgeNda(choice.grant.id, this.deps.clock.now(), actorOf(outcome.userName))
+        .then(() => {
+          this.pending = null;
+          this.succeed(
+            ctx,
+            { ...outcome, ndaJustAcknowledged: true },
+            'publickey+keyboard-interactive',
+          );
+        })
+        .catch((err: unknown) => {
+          this.log.warn({ err }, 'nda acknowledgement refused');
+          this.fail(ctx, ['publickey']);
+        });
+    });
+  }
+}
 
-  return (ctx: AuthContext): void => {
-    ctx.on('abort', () => log.debug('authentication aborted by client'));
-    if (ctx.method === 'publickey') {
-      onPublicKey(ctx).catch((err: unknown) => {
-        log.error({ err }, 'authentication failed with an error');
-        ctx.reject(['publickey']);
-      });
-    } else if (ctx.method === 'keyboard-interactive') {
-      onKeyboard(ctx);
-    } else {
-      // 'none' (the client asking what is offered) is not a failed attempt.
-      if (ctx.method !== 'none') failures += 1;
-      ctx.reject(pending === null ? ['publickey'] : ['keyboard-interactive'], pending !== null);
-    }
-  };
+function signatureValid(ctx: PublicKeyAuthContext): boolean {
+  if (ctx.signature === undefined) return false;
+  return verifyUserSignature({
+    algo: ctx.key.algo,
+    keyBlob: ctx.key.data,
+    blob: ctx.blob,
+    signature: ctx.signature,
+    hashAlgo: ctx.hashAlgo,
+  });
 }

@@ -10,7 +10,7 @@ import { LiveSessions } from '../session/live-sessions.js';
 import type { AccessGate, SessionLifecycle } from '../session/ports.js';
 import type { TargetDialer } from '../targets/target-link.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
-import { handleConnection } from './connection.js';
+import { handleConnection, type ConnectionDeps } from './connection.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
 import { StartupLimits } from './startup-limits.js';
 
@@ -112,23 +112,7 @@ export function createBastion(options: BastionOptions): Bastion {
           client,
           { remoteAddr: source },
           connLog,
-          {
-            chain: {
-              gate: options.gate,
-              lifecycle: options.lifecycle,
-              dialer: options.dialer,
-              auditor: options.auditor,
-              clock: options.clock,
-              live,
-              maxSessions: limits.maxSessions,
-              isDraining: () => draining,
-            },
-            gate: options.gate,
-            clock: options.clock,
-            maxAuthTries: limits.maxAuthTries,
-            idleTimeoutMs: limits.idleTimeoutMs,
-            hostLabel: options.hostLabel,
-          },
+          connectionDeps(options, live, () => draining),
           () => {
             clearTimeout(grace);
             release();
@@ -149,37 +133,75 @@ export function createBastion(options: BastionOptions): Bastion {
     ...(options.watchIntervalMs === undefined ? {} : { intervalMs: options.watchIntervalMs }),
   });
 
-  const waitFor = (p: Promise<unknown>, ms: number): Promise<unknown> =>
-    Promise.race([p, new Promise((res) => setTimeout(res, ms).unref())]);
-
   return {
     live,
-    listen: (host, port) =>
-      new Promise((resolve, reject) => {
-        net.once('error', reject);
-        net.listen(port, host, () => {
-          net.removeListener('error', reject);
-          const addr = net.address();
-          const bound = typeof addr === 'object' && addr !== null ? addr.port : port;
-          logger.info({ host, port: bound }, 'ssh listening');
-          resolve({ host, port: bound });
-        });
-      }),
+    listen: (host, port) => listenOn(net, host, port, logger),
     drain: async () => {
       if (draining) return;
       draining = true;
       const closed = new Promise<void>((res) => net.close(() => res()));
-      const seconds = Math.ceil(limits.drainTimeoutMs / 1000);
-      const sessions = live.all();
-      logger.info({ sessions: sessions.length }, 'draining');
-      for (const s of sessions) s.notify(messages.drainNotice(seconds));
-      await waitFor(Promise.all(sessions.map((s) => s.ended)), limits.drainTimeoutMs);
-      for (const s of live.all()) s.terminate('shutdown', messages.closedShutdown());
-      await waitFor(Promise.all(live.all().map((s) => s.ended)), 2000);
+      await drainSessions(live, limits.drainTimeoutMs, logger);
       watcher.stop();
       for (const c of clients) c.end();
       for (const s of sockets) s.destroy();
       await waitFor(closed, 1000);
     },
   };
+}
+
+/** What each connection works with: the session side's chain and the authentication settings. */
+function connectionDeps(
+  options: BastionOptions,
+  live: LiveSessions,
+  isDraining: () => boolean,
+): ConnectionDeps {
+  const { limits } = options;
+  return {
+    chain: {
+      gate: options.gate,
+      lifecycle: options.lifecycle,
+      dialer: options.dialer,
+      auditor: options.auditor,
+      clock: options.clock,
+      live,
+      maxSessions: limits.maxSessions,
+      isDraining,
+    },
+    gate: options.gate,
+    clock: options.clock,
+    maxAuthTries: limits.maxAuthTries,
+    idleTimeoutMs: limits.idleTimeoutMs,
+    hostLabel: options.hostLabel,
+  };
+}
+
+function listenOn(
+  net: NetServer,
+  host: string,
+  port: number,
+  logger: Logger,
+): Promise<{ readonly host: string; readonly port: number }> {
+  return new Promise((resolve, reject) => {
+    net.once('error', reject);
+    net.listen(port, host, () => {
+      net.removeListener('error', reject);
+      const addr = net.address();
+      const bound = typeof addr === 'object' && addr !== null ? addr.port : port;
+      logger.info({ host, port: bound }, 'ssh listening');
+      resolve({ host, port: bound });
+    });
+  });
+}
+
+const waitFor = (p: Promise<unknown>, ms: number): Promise<unknown> =>
+  Promise.race([p, new Promise((res) => setTimeout(res, ms).unref())]);
+
+/** Tells live sessions, waits up to `timeoutMs` for them to end, then closes what is left. */
+async function drainSessions(live: LiveSessions, timeoutMs: number, logger: Logger): Promise<void> {
+  const sessions = live.all();
+  logger.info({ sessions: sessions.length }, 'draining');
+  for (const s of sessions) s.notify(messages.drainNotice(Math.ceil(timeoutMs / 1000)));
+  await waitFor(Promise.all(sessions.map((s) => s.ended)), timeoutMs);
+  for (const s of live.all()) s.terminate('shutdown', messages.closedShutdown());
+  await waitFor(Promise.all(live.all().map((s) => s.ended)), 2000);
 }
