@@ -66,7 +66,9 @@ export function auditedSessionChannel(
   audit: SessionAudit,
 ): SessionChannelHandler {
   return {
-    ...inner,
+    windowChange: (cols, rows, width, height) => inner.windowChange(cols, rows, width, height),
+    signal: (name) => inner.signal(name),
+    closed: () => inner.closed(),
     pty: (pty) => audit.verdict(inner.pty(pty)),
     env: (name, value) => audit.verdict(inner.env(name, value)),
     request: (kind, name) => audit.verdict(inner.request(kind, name)),
@@ -83,7 +85,7 @@ export function auditedConnection(
   audit: SessionAudit,
 ): ConnectionHandler {
   return {
-    ...inner,
+    closed: () => inner.closed(),
     sessionChannel: () => {
       const handler = inner.sessionChannel();
       return isRefusal(handler) ? audit.verdict(handler) : auditedSessionChannel(handler, audit);

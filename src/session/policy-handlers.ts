@@ -10,7 +10,11 @@ import type { ConnectionHandler, SessionChannelHandler } from './handler.js';
  */
 export function policySessionChannel(inner: SessionChannelHandler): SessionChannelHandler {
   return {
-    ...inner,
+    pty: (pty) => inner.pty(pty),
+    windowChange: (cols, rows, width, height) => inner.windowChange(cols, rows, width, height),
+    signal: (name) => inner.signal(name),
+    start: (io, command) => inner.start(io, command),
+    closed: () => inner.closed(),
     env: (name, value) =>
       isAllowedEnv(name, value) ? inner.env(name, value) : refuse.quietly(null, 1),
     request: (kind, name) =>
@@ -32,7 +36,7 @@ export function policyConnection(
 ): ConnectionHandler {
   let open = 0;
   return {
-    ...inner,
+    closed: () => inner.closed(),
     otherChannel: (kind, details) => refuse.channel(kind, { details: { ...details } }),
     globalRequest: (name) => refuse.channel(name.slice(0, 64)),
     sessionChannel: () => {
@@ -46,7 +50,13 @@ export function policyConnection(
       if (!('start' in handler)) return handler;
       open += 1;
       return {
-        ...handler,
+        pty: (pty) => handler.pty(pty),
+        env: (name, value) => handler.env(name, value),
+        request: (kind, name) => handler.request(kind, name),
+        windowChange: (cols, rows, width, height) =>
+          handler.windowChange(cols, rows, width, height),
+        signal: (name) => handler.signal(name),
+        start: (io, command) => handler.start(io, command),
         closed: () => {
           open -= 1;
           handler.closed();

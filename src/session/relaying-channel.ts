@@ -1,3 +1,4 @@
+import { refuse } from '../core/refusal.js';
 import type { Pty } from '../stream/channels.js';
 import { ACCEPTED, type SessionChannelHandler } from './handler.js';
 import type { RunningControls } from './relay-session.js';
@@ -21,7 +22,8 @@ export function relayingChannel(ctx: SessionContext): SessionChannelHandler {
       env[name] = value;
       return ACCEPTED;
     },
-    request: () => ACCEPTED,
+    // Nothing here serves x11, agent forwarding or a subsystem: refused even without the policy.
+    request: () => refuse.quietly(null, 1),
     windowChange: (cols, rows, width, height) => {
       if (pty !== null) pty = { ...pty, cols, rows, width, height };
       running?.resize(cols, rows, width, height);
