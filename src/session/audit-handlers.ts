@@ -7,8 +7,8 @@ import type { Logger } from '../logging/logger.js';
 import type { ConnectionHandler, SessionChannelHandler, Verdict } from './handler.js';
 
 /**
- * Refused requests one connection may make before it is closed: a client cannot grow the audit
- * chain without bound by repeating a refused request (an ssh client makes a handful at most).
+ * Refused channels and requests one connection may make before it is closed: a client cannot
+ * grow the audit chain without bound by repeating a refused request (ssh makes a handful at most).
  */
 export const MAX_REFUSALS_PER_CONNECTION = 64;
 
@@ -31,8 +31,9 @@ export class SessionAudit {
     }
     const event = refusalEvent(decision.denial, this.who);
     if (event === null) return;
-    this.refusals += 1;
-    if (this.refusals > MAX_REFUSALS_PER_CONNECTION) {
+    // Protocol requests cost a client nothing to repeat; refused commands are evidence and each
+    // needs a channel or a prompt line, so only the former are capped.
+    if (decision.denial.on === 'channel' && ++this.refusals > MAX_REFUSALS_PER_CONNECTION) {
       if (this.refusals === MAX_REFUSALS_PER_CONNECTION + 1) {
         this.logger.warn(
           { limit: MAX_REFUSALS_PER_CONNECTION },
