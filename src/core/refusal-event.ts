@@ -35,8 +35,6 @@ export function refusalEvent(denial: Denial, who: Refused): AuditEvent | null {
         presented: denial.presented,
         user: who.user ?? '',
       });
-    case 'recording':
-      return auditEvents.recordingFailure(denial.failure);
     case 'none':
       return null;
   }

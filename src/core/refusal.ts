@@ -3,12 +3,7 @@
  * decorator turns into one audit event), the one line the user is told, and the exit status.
  * Handlers return refusals; they never write audit events or user messages for them.
  */
-import type {
-  ChannelDenialDetails,
-  ExecDenialReason,
-  HostkeyMismatch,
-  RecordingFailure,
-} from './audit-payloads.js';
+import type { ChannelDenialDetails, ExecDenialReason, HostkeyMismatch } from './audit-payloads.js';
 import type { GrantId, SessionId } from './model.js';
 
 /** Where the refused thing sits, when it is known (after a grant was chosen). */
@@ -34,9 +29,10 @@ export type Denial =
       readonly target: Omit<HostkeyMismatch, 'user' | 'presented'>;
       readonly presented: string | null;
     }
-  /** The recording could not be opened and recordings are strict. */
-  | { readonly on: 'recording'; readonly failure: RecordingFailure }
-  /** Nothing worth a record: the user gave no usable choice, or the target is down. */
+  /**
+   * Nothing (more) worth a record: no usable choice, the target is down, or the cause is on the
+   * record already (a strict recording that cannot be opened: its recording.failure).
+   */
   | { readonly on: 'none' };
 
 export interface Refusal {
@@ -88,8 +84,6 @@ export const refuse = {
     line: string,
     exitStatus: number,
   ): Refusal => refusal({ on: 'hostkey', target, presented }, line, exitStatus),
-  recording: (failure: RecordingFailure, line: string, exitStatus: number): Refusal =>
-    refusal({ on: 'recording', failure }, line, exitStatus),
   quietly: (line: string | null, exitStatus: number): Refusal =>
     refusal({ on: 'none' }, line, exitStatus),
 };

@@ -76,17 +76,10 @@ async function openTap(
     { sessionId: opening.sessionId, problem: opened.problem, mode },
     'recording cannot be opened',
   );
-  const failure = { ...subject, mode, stage: 'open', problem: opened.problem } as const;
-  if (mode === 'strict')
-    return refuse.recording(failure, messages.recordingRefused(), GATEHOUSE_EXIT);
-  await recordingFailure(
-    deps,
-    { ...subject, mode },
-    'open',
-    opened.problem,
-    actorOf(opening.userName),
-  );
-  return null;
+  const actor = actorOf(opening.userName);
+  await recordingFailure(deps, { ...subject, mode }, 'open', opened.problem, actor);
+  // strict: refused; its cause is on the record already (the recording's own event above)
+  return mode === 'strict' ? refuse.quietly(messages.recordingRefused(), GATEHOUSE_EXIT) : null;
 }
 
 /** The open session: its recording's door, strict-mode failure, and the seal (once). */
