@@ -6,6 +6,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { runSsh, sshArgs } from '../helpers/ssh-client.js';
+import { ssh2Connect } from '../helpers/ssh2-client.js';
 
 let b: BastionFixture;
 beforeAll(async () => {
@@ -181,17 +182,11 @@ describe('connection limits', () => {
     );
   });
 
-  it('closes a connection that repeats refused requests, after 64 audited refusals', async () => {
+  it('closes a connection that repeats refused requests, after 64 audited refused requests', async () => {
     const gina = await b.userWithGrant('gina');
-    const client = new ssh2.Client();
+    const client = await ssh2Connect(b.login(gina, 'db1'));
     client.on('error', () => undefined);
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      client.once('ready', () => resolve()).once('error', reject);
-      void readFile(gina.key.privatePath).then((privateKey) =>
-        client.connect({ host: '127.0.0.1', port: b.port, username: 'gina+db1', privateKey }),
-      );
-    });
     for (let i = 0; i < 100; i++) client.forwardIn('127.0.0.1', 40000 + i, () => undefined);
     await closed;
     const rows = async (): Promise<number> =>
