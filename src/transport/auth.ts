@@ -9,11 +9,14 @@ import type { Logger } from '../logging/logger.js';
 import { decideKeyProbe, decideLogin, type LoginDenialReason } from '../session/login-decision.js';
 import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from '../core/user-messages.js';
 import type { AccessGate } from '../session/ports.js';
+import type { AuthRefusals } from './auth-refusals.js';
 import { verifyUserSignature } from './user-signature.js';
 
 export interface AuthDeps {
   readonly gate: AccessGate;
   readonly auditor: Auditor;
+  /** Where refused attempts go: bounded, then written or counted per source (bastion-wide). */
+  readonly refusals: AuthRefusals;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxAuthTries: number;
@@ -36,9 +39,10 @@ export interface AuthDeps {
  * disabled user are decided only once the signature is verified (decideLogin), so a public key
  * alone tells nobody which `user+target` names have a grant.
  *
- * Failed attempts are audited once per connection and (fingerprint, reason): OpenSSH probes each
- * offered key without a signature first and never signs a key the server refused, so a refused
- * probe is the only trace of an unknown user or key. maxAuthTries bounds the rows per connection.
+ * Failed attempts go to `refusals` once per connection and (fingerprint, reason): OpenSSH probes
+ * each offered key without a signature first and never signs a key the server refused, so a
+ * refused probe is the only trace of an unknown user or key. maxAuthTries bounds them per
+ * connection; AuthRefusals bounds their text and sums up repeats from one source.
  */
 export function createAuthenticator(
   deps: AuthDeps,
@@ -92,7 +96,7 @@ class Authenticator {
     }
   }
 
-  /** Audits a refused attempt once per (fingerprint, reason) and rejects it. */
+  /** Reports a refused attempt once per (fingerprint, reason) and rejects it. */
   private refuse(
     ctx: AuthContext,
     login: string,
@@ -104,19 +108,9 @@ class Authenticator {
     const key = `${fingerprint ?? ''}|${reason}`;
     if (!this.audited.has(key)) {
       this.audited.add(key);
-      const parsed = parseLogin(login);
-      const payload = {
-        login,
-        user: parsed.ok ? parsed.user : null,
-        target: parsed.ok ? parsed.target : null,
-        fingerprint,
-        reason,
-        remoteAddr: this.deps.remoteAddr,
-      };
-      this.log.info({ reason, fingerprint }, 'authentication refused');
-      void this.deps.auditor.record(
-        auditEvents.authFailure(payload),
-        parsed.ok ? actorOf(parsed.user) : 'ssh:unknown',
+      this.deps.refusals.refused(
+        { login, fingerprint, reason, remoteAddr: this.deps.remoteAddr },
+        this.log,
       );
     }
     this.fail(ctx, methods, partial);
