@@ -2,8 +2,8 @@ import {
   decideAccess,
   decideKeyOwner,
   type AccessDenialReason,
-  type KeyOwnerDecision,
   type AccessFacts,
+  type KeyOwnerDecision,
 } from '../core/access-policy.js';
 import type { Choice } from '../core/login.js';
 import type { EpochMs, Grant, User } from '../core/model.js';
@@ -36,8 +36,8 @@ export async function decideKeyProbe(
 }
 
 /**
- * After the signature: decideAccess for `user+target` (one choice) or plain `user` (every target with an allowed
- * grant). The first denial reason is reported when nothing is allowed.
+ * After the signature: decideAccess for `user+target` (one choice) or plain `user` (every target
+ * with an allowed grant). The first denial reason is reported when nothing is allowed.
  */
 export async function decideLogin(
   gate: AccessGate,

@@ -62,7 +62,7 @@ export function createBastion(options: BastionOptions): Bastion {
   const sockets = new Set<Socket>();
   const pendingBySocket = new Map<string, { onConnection(client: Connection): void }>();
   const startups = new StartupLimits(() => limits);
-  const refusals = new AuthRefusals(options);
+  const refusals = new AuthRefusals({ auditor: options.auditor, clock: options.clock, logger });
   let draining = false;
 
   installSsh2WindowFix();
