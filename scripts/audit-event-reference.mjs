@@ -17,7 +17,8 @@ const ACTORS = {
   admin: 'the OS user running the CLI, or `--actor`',
   user: 'an ssh user, `user:<name>` (`ssh:unknown` before a login name parsed)',
   reviewer: 'a reviewer on the web review page, `reviewer:<name>`',
-  gatehouse: 'the service itself, `gatehouse` (grant watcher, crash recovery at start-up)',
+  gatehouse:
+    'the service itself, `gatehouse` (grant watcher, crash recovery at start-up, sums of refused logins)',
 };
 
 const FAILURE = {

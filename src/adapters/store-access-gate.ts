@@ -11,10 +11,10 @@ export function storeAccessGate(store: Store): AccessGate {
     return found.filter((n): n is Nda => n !== null);
   };
 
-  const userAndKeys = async (userName: string) => {
+  const keyFacts = async (userName: string, keyFingerprint: string): Promise<AccessFacts> => {
     const user: User | null = await store.users.findByName(userName);
     const userKeys = user === null ? [] : await store.users.keys(user.id);
-    return { user, userKeys };
+    return { user, keyFingerprint, userKeys, target: null, grants: [], ndas: [] };
   };
 
   return {
@@ -32,16 +32,11 @@ export function storeAccessGate(store: Store): AccessGate {
       return { user, keyFingerprint, userKeys, target, grants, ndas: await ndasOf(grants) };
     },
 
+    loadKeyFacts: keyFacts,
+
     async loadFactsForAllTargets(userName, keyFingerprint): Promise<AllTargetFacts> {
-      const { user, userKeys } = await userAndKeys(userName);
-      const base: AccessFacts = {
-        user,
-        keyFingerprint,
-        userKeys,
-        target: null,
-        grants: [],
-        ndas: [],
-      };
+      const base = await keyFacts(userName, keyFingerprint);
+      const { user, userKeys } = base;
       if (user === null) return { base, perTarget: [] };
       const grants = await store.grants.forUser(user.id);
       const byTarget = new Map<TargetId, Grant[]>();

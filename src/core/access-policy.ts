@@ -67,14 +67,29 @@ function grantDenial(grant: Grant, nda: Nda | undefined, now: EpochMs): GrantDen
   return null;
 }
 
+type KeyFacts = Pick<AccessFacts, 'user' | 'keyFingerprint' | 'userKeys'>;
+
+export type KeyOwnerDecision =
+  { readonly ok: true } | { readonly ok: false; readonly reason: 'user.unknown' | 'key.unknown' };
+
+const holdsKey = (user: User, facts: KeyFacts): boolean =>
+  facts.userKeys.some((k) => k.userId === user.id && k.fingerprint === facts.keyFingerprint);
+
+/**
+ * All an unsigned key probe is told: whether the key is one of the user's keys. Whether the user
+ * is disabled, the target exists or a grant allows it is decided only after the signature
+ * (decideAccess), so a public key alone reveals nothing about targets and grants.
+ */
+export function decideKeyOwner(facts: KeyFacts): KeyOwnerDecision {
+  if (facts.user === null) return { ok: false, reason: 'user.unknown' };
+  return holdsKey(facts.user, facts) ? { ok: true } : { ok: false, reason: 'key.unknown' };
+}
+
 export function decideAccess(facts: AccessFacts, now: EpochMs): AccessDecision {
   const { user, target } = facts;
   if (user === null) return { ok: false, reason: 'user.unknown' };
   if (user.disabled) return { ok: false, reason: 'user.disabled' };
-  const keyKnown = facts.userKeys.some(
-    (k) => k.userId === user.id && k.fingerprint === facts.keyFingerprint,
-  );
-  if (!keyKnown) return { ok: false, reason: 'key.unknown' };
+  if (!holdsKey(user, facts)) return { ok: false, reason: 'key.unknown' };
   if (target === null) return { ok: false, reason: 'target.unknown' };
   if (target.kind !== 'command' && target.hostKey === null)
     return { ok: false, reason: 'target.unpinned' };

@@ -35,8 +35,13 @@ export interface AuditPayloads {
   'reviewer.create': P.ReviewerCreate;
   /** A user logged in over ssh. */
   'auth.success': P.AuthSuccess;
-  /** A login was refused (once per connection, key and reason). */
+  /** A login was refused (once per connection, key and reason; see auth.failure.aggregate). */
   'auth.failure': P.AuthFailure;
+  /**
+   * Refused logins from one source address beyond the first 10 of a 60 s window, summed up when
+   * the window closed (or at shutdown) instead of one auth.failure each.
+   */
+  'auth.failure.aggregate': P.AuthFailureAggregate;
   /** A user typed `I agree` to the NDA of a grant. */
   'nda.acknowledge': P.NdaAcknowledge;
   /** A session channel started relaying (after its recording was opened). */
@@ -103,6 +108,7 @@ export const auditEvents: AuditEventConstructors = {
   reviewerCreate: event('reviewer.create'),
   authSuccess: event('auth.success'),
   authFailure: event('auth.failure'),
+  authFailureAggregate: event('auth.failure.aggregate'),
   ndaAcknowledge: event('nda.acknowledge'),
   sessionStart: event('session.start'),
   sessionEnd: event('session.end'),

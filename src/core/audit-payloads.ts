@@ -121,7 +121,10 @@ export type AuthFailureReason =
   AccessDenialReason | 'login.invalid' | 'signature.invalid' | 'nda.not_acknowledged';
 
 export type AuthFailure = {
-  /** The login name as the client sent it. */
+  /**
+   * The login name as the client sent it, escaped and cut to 129 characters with a
+   * `…(+N chars)` marker (src/core/untrusted-text.ts).
+   */
   readonly login: string;
   /** null when the login name does not parse. */
   readonly user: string | null;
@@ -129,6 +132,27 @@ export type AuthFailure = {
   readonly fingerprint: string | null;
   readonly reason: AuthFailureReason;
   readonly remoteAddr: string;
+};
+
+export type AuthFailureReasonCount = {
+  readonly reason: AuthFailureReason;
+  readonly count: number;
+};
+
+export type AuthFailureAggregate = {
+  readonly remoteAddr: string;
+  /** Refused attempts summed up here; none of them has an auth.failure row of its own. */
+  readonly count: number;
+  /** When the first of them was refused. */
+  readonly firstAt: EpochMs;
+  /** When the last of them was refused. */
+  readonly lastAt: EpochMs;
+  /** How many were refused for each reason: `{ reason, count }`, reasons as in auth.failure. */
+  readonly reasons: readonly AuthFailureReasonCount[];
+  /** The distinct login names they used, bounded like auth.failure's `login`; at most 10. */
+  readonly logins: readonly string[];
+  /** They used more distinct login names than `logins` lists. */
+  readonly moreLogins: boolean;
 };
 
 export type NdaAcknowledge = {

@@ -46,6 +46,7 @@ export const auditEventRules = {
   'reviewer.create': admin,
   'auth.success': { actors: ['user'], onWriteFailure: 'refuse' },
   'auth.failure': { actors: ['user'], onWriteFailure: 'log' },
+  'auth.failure.aggregate': { actors: ['gatehouse'], onWriteFailure: 'log' },
   'nda.acknowledge': { actors: ['user'], onWriteFailure: 'refuse' },
   'session.start': { actors: ['user'], onWriteFailure: 'refuse' },
   'session.end': { actors: ['user', 'gatehouse'], onWriteFailure: 'refuse' },

@@ -1,5 +1,7 @@
 /** Canonical names for users, targets and reviewers (DESIGN.md §4): no folding, no trimming. */
 
+import { escapeChar } from './untrusted-text.js';
+
 export const NAME_PATTERN = /^[a-z][a-z0-9._-]{0,63}$/;
 
 export type NameKind = 'user' | 'target' | 'reviewer';
@@ -8,19 +10,6 @@ export type NameCheck = { readonly ok: true } | { readonly ok: false; readonly m
 
 const SHOWN_CHARS = 40;
 const SHOWN_WIDTH = 80;
-
-function escapeChar(ch: string): string {
-  if (ch === '"' || ch === '\\') return `\\${ch}`;
-  if (ch === '\n') return '\\n';
-  if (ch === '\r') return '\\r';
-  if (ch === '\t') return '\\t';
-  let out = '';
-  for (let i = 0; i < ch.length; i++) {
-    const c = ch.charCodeAt(i);
-    out += c < 0x20 || c > 0x7e ? `\\u${c.toString(16).padStart(4, '0')}` : ch.charAt(i);
-  }
-  return out;
-}
 
 /**
  * Quotes untrusted text for a one-line message: everything outside printable ASCII escaped

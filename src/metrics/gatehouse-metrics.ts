@@ -88,6 +88,10 @@ export class GatehouseMetrics {
       case 'auth.failure':
         this.logins.inc({ result: 'failure' });
         break;
+      case 'auth.failure.aggregate':
+        this.logins.inc({ result: 'failure' }, event.payload.count);
+        for (const { reason, count } of event.payload.reasons) this.denials.inc({ reason }, count);
+        break;
       case 'recording.failure':
         this.recordingFailures.inc();
         break;

@@ -1,4 +1,10 @@
-import { decideAccess, type AccessDenialReason, type AccessFacts } from '../core/access-policy.js';
+import {
+  decideAccess,
+  decideKeyOwner,
+  type AccessDenialReason,
+  type AccessFacts,
+  type KeyOwnerDecision,
+} from '../core/access-policy.js';
 import type { Choice } from '../core/login.js';
 import type { EpochMs, Grant, User } from '../core/model.js';
 import type { AccessGate } from './ports.js';
@@ -17,8 +23,21 @@ function choiceOf(facts: AccessFacts, now: EpochMs): Choice | AccessDenialReason
 }
 
 /**
- * decideAccess for `user+target` (one choice) or plain `user` (every target with an allowed
- * grant). The first denial reason is reported when nothing is allowed.
+ * An unsigned key probe is answered on the user and the key alone (decideKeyOwner): `alice+db1`
+ * and `alice+db2` get the same answer whatever alice's grants, and an unknown user the same as a
+ * known user offering a key that is not theirs.
+ */
+export async function decideKeyProbe(
+  gate: AccessGate,
+  userName: string,
+  fingerprint: string,
+): Promise<KeyOwnerDecision> {
+  return decideKeyOwner(await gate.loadKeyFacts(userName, fingerprint));
+}
+
+/**
+ * After the signature: decideAccess for `user+target` (one choice) or plain `user` (every target
+ * with an allowed grant). The first denial reason is reported when nothing is allowed.
  */
 export async function decideLogin(
   gate: AccessGate,

@@ -23,6 +23,8 @@ export interface AllTargetFacts {
 export interface AccessGate {
   /** Facts for one login attempt or one watcher re-check of `user+target`. */
   loadFacts(userName: string, targetName: string, keyFingerprint: string): Promise<AccessFacts>;
+  /** The user and their keys only (target null, no grants): for an unsigned key probe. */
+  loadKeyFacts(userName: string, keyFingerprint: string): Promise<AccessFacts>;
   /**
    * Facts for a plain `user` login: `base` has the user and keys only (target null, no grants);
    * `perTarget` one entry per target the user has grants for (any state).

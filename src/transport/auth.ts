@@ -6,15 +6,17 @@ import type { Clock } from '../core/clock.js';
 import { actorOf, parseLogin, type Choice, type LoginOutcome } from '../core/login.js';
 import { fingerprintOfBlob } from '../keys/public-key.js';
 import type { Logger } from '../logging/logger.js';
-import { ProbeDecisions } from './auth-probe-decision.js';
-import { decideLogin, type LoginDenialReason } from '../session/login-decision.js';
+import { decideKeyProbe, decideLogin, type LoginDenialReason } from '../session/login-decision.js';
 import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from '../core/user-messages.js';
 import type { AccessGate } from '../session/ports.js';
+import type { AuthRefusals } from './auth-refusals.js';
 import { verifyUserSignature } from './user-signature.js';
 
 export interface AuthDeps {
   readonly gate: AccessGate;
   readonly auditor: Auditor;
+  /** Where refused attempts go: bounded, then written or counted per source (bastion-wide). */
+  readonly refusals: AuthRefusals;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxAuthTries: number;
@@ -31,13 +33,16 @@ export interface AuthDeps {
 }
 
 /**
- * The `authentication` listener of one connection: publickey (signature verified here, then
- * decideAccess; a signed attempt right after its probe takes the probe's decision, see
- * auth-probe-decision.ts), then keyboard-interactive only for a due NDA acknowledgement.
+ * The `authentication` listener of one connection: publickey, then keyboard-interactive only for
+ * a due NDA acknowledgement. An unsigned key probe is answered on the user and the key alone
+ * (decideKeyProbe: PK_OK when the key is one of the user's keys); targets, grants, NDAs and a
+ * disabled user are decided only once the signature is verified (decideLogin), so a public key
+ * alone tells nobody which `user+target` names have a grant.
  *
- * Failed attempts are audited once per connection and (fingerprint, reason): OpenSSH probes each
- * offered key without a signature first and never signs a key the server refused, so a refused
- * probe is the only trace of an unknown user or key. maxAuthTries bounds the rows per connection.
+ * Failed attempts go to `refusals` once per connection and (fingerprint, reason): OpenSSH probes
+ * each offered key without a signature first and never signs a key the server refused, so a
+ * refused probe is the only trace of an unknown user or key. maxAuthTries bounds them per
+ * connection; AuthRefusals bounds their text and sums up repeats from one source.
  */
 export function createAuthenticator(
   deps: AuthDeps,
@@ -55,7 +60,6 @@ class Authenticator {
   private readonly audited = new Set<string>();
   /** A login whose NDA acknowledgement is due (keyboard-interactive comes next). */
   private pending: { outcome: LoginOutcome; choice: Choice } | null = null;
-  private readonly probes = new ProbeDecisions();
 
   constructor(
     private readonly deps: AuthDeps,
@@ -92,7 +96,7 @@ class Authenticator {
     }
   }
 
-  /** Audits a refused attempt once per (fingerprint, reason) and rejects it. */
+  /** Reports a refused attempt once per (fingerprint, reason) and rejects it. */
   private refuse(
     ctx: AuthContext,
     login: string,
@@ -104,19 +108,9 @@ class Authenticator {
     const key = `${fingerprint ?? ''}|${reason}`;
     if (!this.audited.has(key)) {
       this.audited.add(key);
-      const parsed = parseLogin(login);
-      const payload = {
-        login,
-        user: parsed.ok ? parsed.user : null,
-        target: parsed.ok ? parsed.target : null,
-        fingerprint,
-        reason,
-        remoteAddr: this.deps.remoteAddr,
-      };
-      this.log.info({ reason, fingerprint }, 'authentication refused');
-      void this.deps.auditor.record(
-        auditEvents.authFailure(payload),
-        parsed.ok ? actorOf(parsed.user) : 'ssh:unknown',
+      this.deps.refusals.refused(
+        { login, fingerprint, reason, remoteAddr: this.deps.remoteAddr },
+        this.log,
       );
     }
     this.fail(ctx, methods, partial);
@@ -148,19 +142,18 @@ class Authenticator {
     const fingerprint = fingerprintOfBlob(ctx.key.data);
     const login = parseLogin(ctx.username);
     if (!login.ok) return this.refuse(ctx, ctx.username, fingerprint, 'login.invalid');
-    if (ctx.signature !== undefined && !signatureValid(ctx)) {
-      return this.refuse(ctx, ctx.username, fingerprint, 'signature.invalid');
-    }
-    const now = this.deps.clock.now();
-    const probed =
-      ctx.signature === undefined ? null : this.probes.take(ctx.username, fingerprint, now);
-    const decision = probed ?? (await decideLogin(this.deps.gate, login, fingerprint, now));
-    if (!decision.ok) return this.refuse(ctx, ctx.username, fingerprint, decision.reason);
     if (ctx.signature === undefined) {
-      this.probes.remember(ctx.username, fingerprint, now, decision);
+      const owner = await decideKeyProbe(this.deps.gate, login.user, fingerprint);
+      if (!owner.ok) return this.refuse(ctx, ctx.username, fingerprint, owner.reason);
       ctx.accept(); // PK_OK only: the client must now prove it holds the key
       return;
     }
+    if (!signatureValid(ctx)) {
+      return this.refuse(ctx, ctx.username, fingerprint, 'signature.invalid');
+    }
+    const now = this.deps.clock.now();
+    const decision = await decideLogin(this.deps.gate, login, fingerprint, now);
+    if (!decision.ok) return this.refuse(ctx, ctx.username, fingerprint, decision.reason);
     const outcome: LoginOutcome = {
       login: ctx.username,
       userName: login.user,

@@ -2,18 +2,21 @@ import type { Connection } from 'ssh2';
 import type { Clock } from '../core/clock.js';
 import type { LoginOutcome } from '../core/login.js';
 import { isRefusal } from '../core/refusal.js';
+import { boundUntrusted } from '../core/untrusted-text.js';
 import { messages } from '../core/user-messages.js';
 import type { Logger } from '../logging/logger.js';
 import { ConnectionSessions, type ChainDeps } from '../session/connection-chain.js';
 import type { ConnectionHandler } from '../session/handler.js';
 import type { AccessGate } from '../session/ports.js';
 import { createAuthenticator } from './auth.js';
+import type { AuthRefusals } from './auth-refusals.js';
 import { sendAuthBanner } from './auth-banner.js';
 import { serveSessionChannel } from './session-channel.js';
 
 export interface ConnectionDeps {
   readonly chain: ChainDeps;
   readonly gate: AccessGate;
+  readonly refusals: AuthRefusals;
   readonly clock: Clock;
   readonly maxAuthTries: number;
   readonly idleTimeoutMs: number | null;
@@ -34,8 +37,9 @@ export function handleConnection(
   let log = logger;
   let handler: ConnectionHandler | null = null;
   const sessions = new ConnectionSessions(deps.chain, info.remoteAddr);
+  // The message can be the client's own text (a DISCONNECT's description).
   client.on('error', (err: Error & { level?: string }) =>
-    log.info({ err: err.message, level: err.level }, 'connection error'),
+    log.info({ err: boundUntrusted(err.message), level: err.level }, 'connection error'),
   );
 
   const idle = startIdleTimer(deps.idleTimeoutMs, () => {
@@ -50,6 +54,7 @@ export function handleConnection(
       {
         gate: deps.gate,
         auditor: deps.chain.auditor,
+        refusals: deps.refusals,
         clock: deps.clock,
         logger: log,
         maxAuthTries: deps.maxAuthTries,

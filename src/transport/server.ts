@@ -10,6 +10,7 @@ import { LiveSessions } from '../session/live-sessions.js';
 import type { AccessGate, SessionLifecycle } from '../session/ports.js';
 import type { TargetDialer } from '../targets/target-link.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
+import { AuthRefusals } from './auth-refusals.js';
 import { handleConnection, type ConnectionDeps } from './connection.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
 import { StartupLimits } from './startup-limits.js';
@@ -42,7 +43,10 @@ export interface BastionOptions {
 export interface Bastion {
   listen(host: string, port: number): Promise<{ readonly host: string; readonly port: number }>;
   readonly live: LiveSessions;
-  /** Stops accepting, tells live sessions, waits up to drainTimeoutMs, then closes everything. */
+  /**
+   * Stops accepting, tells live sessions, waits up to drainTimeoutMs, then closes everything and
+   * writes the refused logins still being counted (auth.failure.aggregate).
+   */
   drain(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export function createBastion(options: BastionOptions): Bastion {
   const sockets = new Set<Socket>();
   const pendingBySocket = new Map<string, { onConnection(client: Connection): void }>();
   const startups = new StartupLimits(() => limits);
+  const refusals = new AuthRefusals({ auditor: options.auditor, clock: options.clock, logger });
   let draining = false;
 
   installSsh2WindowFix();
@@ -112,7 +117,7 @@ export function createBastion(options: BastionOptions): Bastion {
           client,
           { remoteAddr: source },
           connLog,
-          connectionDeps(options, live, () => draining),
+          connectionDeps(options, live, refusals, () => draining),
           () => {
             clearTimeout(grace);
             release();
@@ -144,6 +149,7 @@ export function createBastion(options: BastionOptions): Bastion {
       watcher.stop();
       for (const c of clients) c.end();
       for (const s of sockets) s.destroy();
+      await refusals.flush();
       await waitFor(closed, 1000);
     },
   };
@@ -153,6 +159,7 @@ export function createBastion(options: BastionOptions): Bastion {
 function connectionDeps(
   options: BastionOptions,
   live: LiveSessions,
+  refusals: AuthRefusals,
   isDraining: () => boolean,
 ): ConnectionDeps {
   const { limits } = options;
@@ -168,6 +175,7 @@ function connectionDeps(
       isDraining,
     },
     gate: options.gate,
+    refusals,
     clock: options.clock,
     maxAuthTries: limits.maxAuthTries,
     idleTimeoutMs: limits.idleTimeoutMs,

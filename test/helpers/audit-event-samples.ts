@@ -74,6 +74,15 @@ export const sampleAuditEvents: {
     reason: 'user.unknown',
     remoteAddr,
   }),
+  'auth.failure.aggregate': auditEvents.authFailureAggregate({
+    remoteAddr,
+    count: 40,
+    firstAt: 1_800_000_000_000,
+    lastAt: 1_800_000_030_000,
+    reasons: [{ reason: 'user.unknown', count: 40 }],
+    logins: ['root', 'admin'],
+    moreLogins: true,
+  }),
   'nda.acknowledge': auditEvents.ndaAcknowledge({ grantId, ndaId, userId }),
   'session.start': auditEvents.sessionStart({
     ...session,

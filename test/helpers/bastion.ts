@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Grant, GrantMode, Nda, Target } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import { parsePublicKey } from '../../src/keys/public-key.js';
-import { createRootLogger } from '../../src/logging/logger.js';
+import { createRootLogger, type Logger } from '../../src/logging/logger.js';
 import { startGatehouse, type RunningGatehouse } from '../../src/main.js';
 import { makeUserKey, type UserKeyFiles } from './keys.js';
 import { startSshd, type SshdTarget } from './sshd.js';
@@ -58,6 +58,8 @@ export interface BastionOptions {
   /** Extra `ssh:` settings for the config file (YAML values as written), e.g. { loginGraceTime: '2s' }. */
   readonly ssh?: Readonly<Record<string, string | number>>;
   readonly sshd?: SshdTarget;
+  /** The bastion's logger (default: a root logger at GATEHOUSE_TEST_LOG, else silent). */
+  readonly logger?: Logger;
 }
 
 /** gatehouse started in-process on port 0 with a temp config, database and keys; db1 = a real sshd. */
@@ -86,7 +88,7 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
     ].join('\n'),
   );
   const config = await loadConfig(configPath, {}, dir);
-  const logger = createRootLogger({ level: config.log.level });
+  const logger = options.logger ?? createRootLogger({ level: config.log.level });
   const running = await startGatehouse(config, { port: 0, logger });
   const { store } = running;
   await sshd.authorize(await readFile(`${config.ssh.clientKeyPath}.pub`, 'utf8'));

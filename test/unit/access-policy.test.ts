@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decideAccess,
+  decideKeyOwner,
   type AccessDenialReason,
   type AccessFacts,
 } from '../../src/core/access-policy.js';
@@ -238,5 +239,20 @@ describe('decideAccess', () => {
         reason: 'nda.missing',
       });
     });
+  });
+});
+
+describe('decideKeyOwner (an unsigned key probe)', () => {
+  const revoked = grant({ revokedAt: T0 - 1 });
+  it.each<[string, Partial<AccessFacts>, ReturnType<typeof decideKeyOwner>]>([
+    ["the user's key, a live grant", {}, { ok: true }],
+    ["the user's key, no grant at all", { grants: [], ndas: [] }, { ok: true }],
+    ["the user's key, a revoked grant", { grants: [revoked] }, { ok: true }],
+    ["the user's key, an unknown target", { target: null, grants: [] }, { ok: true }],
+    ["the user's key, the user disabled", { user: user({ disabled: true }) }, { ok: true }],
+    ['an unknown user', { user: null, userKeys: [] }, { ok: false, reason: 'user.unknown' }],
+    ['a key not theirs', { keyFingerprint: 'SHA256:other' }, { ok: false, reason: 'key.unknown' }],
+  ])('%s', (_name, o, expected) => {
+    expect(decideKeyOwner(facts(o))).toEqual(expected);
   });
 });

@@ -57,6 +57,7 @@ describe('auditEventRules', () => {
     'reviewer.create': 'refuse',
     'auth.success': 'refuse',
     'auth.failure': 'log',
+    'auth.failure.aggregate': 'log',
     'nda.acknowledge': 'refuse',
     'session.start': 'refuse',
     'session.end': 'refuse',

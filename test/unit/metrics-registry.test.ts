@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { auditEvents } from '../../src/core/audit-events.js';
 import type { GrantId } from '../../src/core/model.js';
-import { denialReason } from '../../src/metrics/gatehouse-metrics.js';
+import { denialReason, GatehouseMetrics } from '../../src/metrics/gatehouse-metrics.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import { isLoopbackClient } from '../../src/web/routes-metrics.js';
 
@@ -122,5 +122,29 @@ describe('isLoopbackClient', () => {
     [undefined, false],
   ])('%s → %s', (addr, loopback) => {
     expect(isLoopbackClient(from(addr))).toBe(loopback);
+  });
+});
+
+describe('GatehouseMetrics', () => {
+  it('counts the refusals an auth.failure.aggregate sums up, by reason', () => {
+    const m = new GatehouseMetrics();
+    m.observe(
+      auditEvents.authFailureAggregate({
+        remoteAddr: '192.0.2.1',
+        count: 49,
+        firstAt: 1,
+        lastAt: 2,
+        reasons: [
+          { reason: 'user.unknown', count: 40 },
+          { reason: 'login.invalid', count: 9 },
+        ],
+        logins: ['root'],
+        moreLogins: true,
+      }),
+    );
+    const text = m.render();
+    expect(text).toContain('gatehouse_logins_total{result="failure"} 49');
+    expect(text).toContain('gatehouse_denials_total{reason="user.unknown"} 40');
+    expect(text).toContain('gatehouse_denials_total{reason="login.invalid"} 9');
   });
 });
