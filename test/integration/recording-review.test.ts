@@ -118,6 +118,8 @@ describe("gatehouse's notices", () => {
     expect(rec.session.endReason).toBe('killed');
     const markers = rec.events.filter((e) => e.kind === 'm').map((e) => e.data);
     expect(markers).toContain(KILL_NOTICE);
+    // Not the last event: asciinema-player shows only markers before the end on its timeline.
+    expect(rec.events.at(-1)?.kind).toBe('o');
     expect(markers.some((m) => m.startsWith('gatehouse: this session is recorded'))).toBe(true);
     // Output holds the user's printf (and its echo) only: no line of gatehouse's own.
     expect(rec.output).not.toMatch(/this session is recorded/);
