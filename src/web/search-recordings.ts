@@ -27,17 +27,32 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function plainText(tokens: readonly TerminalToken[]): string {
-  let out = '';
-  for (const token of tokens) {
-    if (token.type === 'text') out += escapeReserved(token.text);
-    else if (token.type === 'string') out += stringPlaceholder(token);
-    else if (token.type === 'control') {
-      if (token.char === '\n' || token.char === '\r') out += '\n';
-      else if (token.char === '\t') out += ' ';
-    }
+/** Output as searched text; CR, LF and CR LF are one line break each. */
+class PlainText {
+  readonly #tokenizer = new TerminalTokenizer();
+  #afterCr = false;
+
+  write(data: string): string {
+    return this.#text(this.#tokenizer.write(data));
   }
-  return out;
+
+  end(): string {
+    return this.#text(this.#tokenizer.end());
+  }
+
+  #text(tokens: readonly TerminalToken[]): string {
+    let out = '';
+    for (const token of tokens) {
+      const cr = token.type === 'control' && token.char === '\r';
+      if (token.type === 'text') out += escapeReserved(token.text);
+      else if (token.type === 'string') out += stringPlaceholder(token);
+      else if (cr || (token.type === 'control' && token.char === '\n' && !this.#afterCr))
+        out += '\n';
+      else if (token.type === 'control' && token.char === '\t') out += ' ';
+      this.#afterCr = cr;
+    }
+    return out;
+  }
 }
 
 const FLUSH_AT = 4096;
@@ -49,7 +64,7 @@ export async function searchCast(
   maxHits: number,
 ): Promise<SearchHit[]> {
   const pattern = new RegExp(escapeRegExp(query), 'giu');
-  const tokenizer = new TerminalTokenizer();
+  const plain = new PlainText();
   const hits: SearchHit[] = [];
   // A sliding window of recent text with the time of each UTF-16 unit; `next` is where the next
   // match may start (earlier text was searched, and is kept only as context).
@@ -96,11 +111,11 @@ export async function searchCast(
       const ev = parseEventLine(line.bytes.toString('utf8'));
       if (!ev.ok || ev.value.kind !== 'o') return true;
       lastTime = ev.value.time;
-      add(plainText(tokenizer.write(ev.value.data)), lastTime);
+      add(plain.write(ev.value.data), lastTime);
       return hits.length < maxHits;
     }),
   );
-  if (!scan.stopped) add(plainText(tokenizer.end()), lastTime);
+  if (!scan.stopped) add(plain.end(), lastTime);
   if (hits.length < maxHits) flush(true);
   return hits;
 }
