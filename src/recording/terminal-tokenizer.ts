@@ -35,7 +35,7 @@ export interface StringToken {
   readonly kind: StringKind;
   /** The first MAX_STRING_KEPT characters of the content (introducer and terminator excluded). */
   readonly payload: string;
-  /** Characters of content in all (> payload.length when it was cut). */
+  /** UTF-16 units of content in all (> payload.length when it was cut). */
   readonly length: number;
   readonly end: StringEnd;
 }
@@ -184,7 +184,7 @@ export class TerminalTokenizer {
       out.push(this.#stringToken('cancelled'));
       this.#enter('ground');
     } else {
-      this.#payloadLength += 1;
+      this.#payloadLength += ch.length; // UTF-16 units, as payload.length
       if (this.#payload.length < MAX_STRING_KEPT) this.#payload += ch;
     }
   }

@@ -43,6 +43,13 @@ describe('string sequences in review views', () => {
     expect(shown).toBe(`⟦APC: ${'y'.repeat(MAX_PLACEHOLDER_CHARS)}… (50000 characters in all)⟧`);
   });
 
+  it('says a payload of astral characters was cut', () => {
+    const [token] = new TerminalTokenizer().write(`${ESC}]2;${'😀'.repeat(3000)}\u0007`);
+    expect(stringPlaceholder(token as Extract<typeof token, { type: 'string' }>)).toMatch(
+      /… \(6002 characters in all\)⟧$/,
+    );
+  });
+
   it('decodes an OSC 52 payload cut by the bound up to its last whole base64 group', () => {
     const data = Buffer.from('z'.repeat(6000)).toString('base64');
     const [token] = new TerminalTokenizer().write(`${ESC}]52;c;${data}\u0007`);
