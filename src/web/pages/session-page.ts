@@ -101,7 +101,7 @@ function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
       data-rows="${outline.height ?? ''}"
     ></div>
     <p><a href="/sessions/${s.id}.cast" download>Download .cast</a> <span id="position"></span></p>
-    <h2>Commands and markers</h2>
+    <h2>Commands and gatehouse notices (markers)</h2>
     ${
       markers.length === 0
         ? html`<p>No markers.</p>`
