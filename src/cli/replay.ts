@@ -113,14 +113,14 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('replay')
     .description(
-      'play a session recording in this terminal (titles, clipboard and other escape sequences removed)',
+      "play a session recording in this terminal: titles, clipboard writes and other hidden sequences shown as ⟦…⟧ placeholders, gatehouse's notices as ⟦── … ──⟧ lines",
     )
     .argument('<session-id>', 'UUID from `session list`')
     .option('--speed <n>', 'playback speed: 2 plays twice as fast (default 1)')
     .option('--idle-limit <seconds>', 'shorten pauses longer than this many seconds')
     .option(
       '--text',
-      'print the final text of the session (for grep), no timing; also with --json',
+      'print the final text of the session (for grep), no timing, placeholders and notices included; also with --json',
       false,
     )
     .action(async (idText: string, opts: ReplayOptions) => {

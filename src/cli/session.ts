@@ -6,7 +6,7 @@ import { quoteForMessage } from '../core/names.js';
 import type { SessionFilter, Store } from '../core/ports.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
-import { isoTime, printJson, printLine, printTable } from './output.js';
+import { isoTime, printJson, printLine, printPairs, printTable } from './output.js';
 import { requireId, requireName, requireSessionId, requireTime, usage } from './validate.js';
 
 interface ListOptions {
@@ -88,6 +88,26 @@ async function listViews(store: Store, filter: SessionFilter, now: number): Prom
   }));
 }
 
+/** `session show`: a session's facts, one per line. */
+function sessionPairs(s: SessionView): [string, string][] {
+  return [
+    ['id', s.id],
+    ['user', s.user ?? '?'],
+    ['target', s.target ?? '?'],
+    ['grant', String(s.grantId)],
+    ['started', isoTime(s.startedAt)],
+    ['ended', s.endedAt === null ? 'live' : isoTime(s.endedAt)],
+    ['duration', formatTimeLeft(s.durationMs)],
+    ['end reason', s.endReason ?? '-'],
+    ['exit status', s.exitStatus === null ? '-' : String(s.exitStatus)],
+    ['recording', s.recordingPath ?? '-'],
+    ['recording size', formatSize(s.bytes)],
+    ['recording sha256', s.sha256 ?? '-'],
+    ['stdin bytes', s.stdin === null ? '-' : String(s.stdin.bytes)],
+    ['stdin sha256', s.stdin?.sha256 ?? '-'],
+  ];
+}
+
 export function register(program: Command, ctx: CliContext): void {
   const session = program.command('session').description('SSH sessions through the bastion');
 
@@ -110,7 +130,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
-        ['ID', 'USER', 'TARGET', 'GRANT', 'STARTED', 'DURATION', 'SIZE', 'END', 'EXIT'],
+        ['ID', 'USER', 'TARGET', 'GRANT', 'STARTED', 'DURATION', 'SIZE', 'END', 'EXIT', 'STDIN'],
         views.map((s) => [
           s.id,
           s.user ?? '?',
@@ -121,8 +141,25 @@ export function register(program: Command, ctx: CliContext): void {
           formatSize(s.bytes),
           s.endReason ?? 'live',
           s.exitStatus === null ? '-' : String(s.exitStatus),
+          s.stdin === null ? '-' : formatSize(s.stdin.bytes),
         ]),
       );
+    });
+
+  session
+    .command('show')
+    .description('one session: its row, recording and what it received on stdin without a pty')
+    .argument('<session-id>', 'UUID from `session list`')
+    .action(async (idText: string) => {
+      const id = requireSessionId('session id', idText) as SessionId;
+      const now = ctx.clock.now();
+      const view = await ctx.withStore(async (store) => {
+        const s = await store.sessions.get(id);
+        if (s === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);
+        return (await listViews(store, { grantId: s.grantId }, now)).find((v) => v.id === id)!;
+      });
+      if (ctx.options().json) return printJson(ctx, view);
+      printPairs(ctx, sessionPairs(view));
     });
 
   session

@@ -13,6 +13,7 @@ import type {
   NdaId,
   SessionEndReason,
   SessionId,
+  StdinDigest,
   TargetId,
   UserId,
 } from './model.js';
@@ -186,6 +187,12 @@ export type SessionEnd = SessionRef & {
   readonly bytesIn: number | null;
   /** Bytes relayed from the target to the user; null when not known (crash recovery). */
   readonly bytesOut: number | null;
+  /**
+   * A session without a pty: the byte count (= bytesIn) and hex sha256 of what it received on
+   * stdin, e.g. an upload piped into `tar x`. null under a pty (keystrokes: their digest would
+   * help guess a typed password) and in crash recovery.
+   */
+  readonly stdin: StdinDigest | null;
 };
 
 export type SessionKill = {

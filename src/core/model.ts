@@ -130,7 +130,15 @@ export interface Session {
   readonly recordingPath: string | null;
   readonly bytes: number | null;
   readonly sha256: string | null;
+  /** What a session without a pty received on stdin (an upload); null under a pty or unknown. */
+  readonly stdin: StdinDigest | null;
 }
+
+/** Bytes relayed from the user to the target, counted and hashed (hex sha256). */
+export type StdinDigest = {
+  readonly bytes: number;
+  readonly sha256: string;
+};
 
 export interface AuditRecord {
   readonly seq: number;

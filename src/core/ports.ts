@@ -18,6 +18,7 @@ import type {
   SessionEndReason,
   SessionId,
   SshTarget,
+  StdinDigest,
   Target,
   TargetId,
   User,
@@ -145,6 +146,8 @@ export interface SessionEnd {
   readonly exitStatus: number | null;
   readonly bytes: number | null;
   readonly sha256: string | null;
+  /** A session without a pty: what it received on stdin. Absent: null. */
+  readonly stdin?: StdinDigest | null;
 }
 
 /** Session list filters; every field optional, all given must match. Oldest first. */

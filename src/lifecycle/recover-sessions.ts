@@ -45,6 +45,7 @@ export async function recoverInterruptedSessions(deps: LifecycleDeps): Promise<n
       exitStatus: null,
       bytesIn: null,
       bytesOut: null,
+      stdin: null,
     } as const;
     const facts = await trimRecording(deps, s, subject);
     const recording = facts === null ? null : { facts, alreadySealed: sealedBefore.has(s.id) };

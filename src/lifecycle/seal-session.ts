@@ -4,7 +4,7 @@
  */
 import { auditEvents } from '../core/audit-events.js';
 import type { SessionRef } from '../core/audit-payloads.js';
-import type { SessionEndReason, SessionId } from '../core/model.js';
+import type { SessionEndReason, SessionId, StdinDigest } from '../core/model.js';
 import { readManifest, writeManifest } from '../recording/manifest.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
@@ -28,6 +28,7 @@ export interface SessionEnding {
   readonly exitStatus: number | null;
   readonly bytesIn: number | null;
   readonly bytesOut: number | null;
+  readonly stdin: StdinDigest | null;
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -107,14 +108,22 @@ export async function sealSession(
 ): Promise<void> {
   if (recording !== null)
     await sealRecording(deps, ending, recording.facts, recording.alreadySealed);
-  const { sessionId, subject, reason, exitStatus, bytesIn, bytesOut, actor } = ending;
-  const ended = auditEvents.sessionEnd({ ...subject, reason, exitStatus, bytesIn, bytesOut });
+  const { sessionId, subject, reason, exitStatus, bytesIn, bytesOut, stdin, actor } = ending;
+  const ended = auditEvents.sessionEnd({
+    ...subject,
+    reason,
+    exitStatus,
+    bytesIn,
+    bytesOut,
+    stdin,
+  });
   const row = {
     endedAt: deps.clock.now(),
     reason,
     exitStatus,
     bytes: recording?.facts.bytes ?? null,
     sha256: recording?.facts.sha256 ?? null,
+    stdin,
   };
   await deps.store.sessions.end(sessionId, row, ended, actor);
   deps.announce(ended);

@@ -82,6 +82,8 @@ class FileSessionRecorder implements SessionRecorder {
   #failure: RecordingFailure | null = null;
   #closing: Promise<RecordingSeal> | null = null;
   #lastTime = 0;
+  /** The last line written was a marker (see #close). */
+  #markerLast = false;
 
   constructor(fh: FileHandle, path: string, relativePath: string, opts: OpenRecordingOptions) {
     this.#fh = fh;
@@ -179,6 +181,7 @@ class FileSessionRecorder implements SessionRecorder {
   marker(label: string): void {
     if (!this.#accepting()) return;
     this.#event('m', label);
+    this.#markerLast = true;
   }
 
   close(): Promise<RecordingSeal> {
@@ -204,6 +207,7 @@ class FileSessionRecorder implements SessionRecorder {
 
   #push(line: Buffer | null): void {
     if (line === null) return;
+    this.#markerLast = false;
     if (this.#writer.push(line, 1) === 'overflow') {
       const stop = encodeEvent(
         this.#now(),
@@ -238,6 +242,12 @@ class FileSessionRecorder implements SessionRecorder {
       // A character cut off by the end of the session becomes U+FFFD, not nothing.
       this.#event('o', this.#encoders.stdout.end() + this.#encoders.stderr.end());
       if (this.#opts.captureInput) this.#event('i', this.#encoders.input.end());
+      // asciinema-player shows only markers before the last event: a session that ends on a
+      // notice (killed, expired) gets an empty output event just after it.
+      if (this.#markerLast) {
+        this.#lastTime = Math.max(this.#now(), this.#lastTime + 0.001);
+        this.#push(Buffer.from(encodeEvent(this.#lastTime, 'o', ''), 'utf8'));
+      }
     }
     await this.#writer.drain();
     try {

@@ -1,7 +1,8 @@
 /** Reading and replaying recordings: pure helpers for `gatehouse replay` and the web page. */
 import type { CastEvent, CastHeader } from './asciicast-encoder.js';
 import { CastLineChecker, parseHeaderLine } from './cast-format.js';
-import { TerminalSanitizer } from './terminal-sanitizer.js';
+import { noticeLine } from './review-marks.js';
+import { highlight, TerminalSanitizer } from './terminal-sanitizer.js';
 
 export { renderText } from './render-text.js';
 export { sanitizeForTerminal, TerminalSanitizer, TERMINAL_RESET } from './terminal-sanitizer.js';
@@ -44,7 +45,10 @@ export interface PlaybackOptions {
   readonly idleLimit?: number;
   readonly write: (text: string) => void;
   readonly sleep: (ms: number) => Promise<void>;
-  /** Sanitise for the reviewer's terminal (default true). */
+  /**
+   * Sanitise for the reviewer's terminal (default true): string sequences shown as placeholders,
+   * markers as highlighted lines of their own.
+   */
   readonly sanitize?: boolean;
   /** Stop early (e.g. Ctrl-C); playback resolves after the current event. */
   readonly signal?: AbortSignal;
@@ -53,7 +57,10 @@ export interface PlaybackOptions {
 /** Pauses shorter than this are carried over and slept together, as timers are not finer. */
 const MIN_SLEEP_MS = 4;
 
-/** Plays `o` events with their timing; input, resize and marker events are not shown. */
+/**
+ * Plays `o` events with their timing, and (sanitised) marker events — gatehouse's notices — as
+ * highlighted `⟦── … ──⟧` lines; input and resize events are not shown.
+ */
 export async function playback(
   events: readonly CastEvent[],
   options: PlaybackOptions,
@@ -63,12 +70,12 @@ export async function playback(
   if (!(speed > 0) || !Number.isFinite(speed))
     throw new RangeError('speed must be a positive number');
   if (!(idleLimit > 0)) throw new RangeError('idleLimit must be a positive number');
-  const sanitizer = options.sanitize === false ? null : new TerminalSanitizer();
+  const sanitizer = options.sanitize === false ? null : new TerminalSanitizer({ reveal: true });
   let previous = 0;
   let owed = 0;
   for (const event of events) {
     if (options.signal?.aborted) return;
-    if (event.kind !== 'o') continue;
+    if (event.kind !== 'o' && (event.kind !== 'm' || sanitizer === null)) continue;
     owed += (Math.min(Math.max(0, event.time - previous), idleLimit) * 1000) / speed;
     previous = event.time;
     if (owed >= MIN_SLEEP_MS) {
@@ -76,7 +83,14 @@ export async function playback(
       owed = 0;
       if (options.signal?.aborted) return;
     }
-    const text = sanitizer ? sanitizer.write(event.data) : event.data;
+    const text =
+      sanitizer === null
+        ? event.data
+        : event.kind === 'm'
+          ? `\r\n${highlight(noticeLine(event.data))}\r\n`
+          : sanitizer.write(event.data);
     if (text !== '') options.write(text);
   }
+  const rest = sanitizer?.end() ?? '';
+  if (rest !== '' && !options.signal?.aborted) options.write(rest);
 }

@@ -5,8 +5,11 @@
  * removed: OSC (titles, clipboard OSC 52, hyperlinks, palette), DCS/SOS/PM/APC strings, device
  * queries whose answers would be typed into the reviewer's shell (DSR, DA, DECRQM, window ops),
  * full reset, BEL and other controls. 8-bit C1 introducers are treated like their ESC forms and
- * allowed sequences are re-emitted in 7-bit form. Pure.
+ * allowed sequences are re-emitted in 7-bit form. With `reveal` (live replay), string sequences
+ * are shown instead as reverse-video placeholders (`⟦OSC 0: title⟧`) and the brackets reserved
+ * for gatehouse are escaped in the recorded text (review-marks.ts). Pure.
  */
+import { escapeReserved, stringPlaceholder } from './review-marks.js';
 import { TerminalTokenizer } from './terminal-tokenizer.js';
 import type { TerminalToken } from './terminal-tokenizer.js';
 
@@ -56,13 +59,35 @@ function safeCsi(params: string, intermediates: string, final: string): boolean 
   return false;
 }
 
+/** Reverse video on and off: shown by the reviewer's terminal, not by the recorded bytes. */
+export const highlight = (text: string): string => `\u001b[7m${text}\u001b[27m`;
+
 /** Stateful: feed output chunk by chunk so sequences split across events are judged whole. */
 export class TerminalSanitizer {
   readonly #tokenizer = new TerminalTokenizer();
+  readonly #reveal: boolean;
+
+  constructor(options: { readonly reveal?: boolean } = {}) {
+    this.#reveal = options.reveal ?? false;
+  }
 
   write(chunk: string): string {
+    return this.#render(this.#tokenizer.write(chunk));
+  }
+
+  /** The end of the output: a string sequence still open is shown (reveal) or dropped. */
+  end(): string {
+    return this.#render(this.#tokenizer.end());
+  }
+
+  #render(tokens: readonly TerminalToken[]): string {
     let out = '';
-    for (const token of this.#tokenizer.write(chunk)) out += keep(token);
+    for (const token of tokens) {
+      if (!this.#reveal) out += keep(token);
+      else if (token.type === 'text') out += escapeReserved(token.text);
+      else if (token.type === 'string') out += highlight(stringPlaceholder(token));
+      else out += keep(token);
+    }
     return out;
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Splits terminal output (decoded text) into text, controls and escape sequences, following the
  * shape of the DEC/ECMA-48 parser (vt100.net/emu/dec_ansi_parser) closely enough to strip or
- * keep sequences safely. Stateful: a sequence split across chunks is recognised whole. Pure.
+ * keep sequences safely. Stateful: a sequence split across chunks is recognised whole. String
+ * sequences (OSC, DCS, SOS, PM, APC) keep their payload, bounded, so review views can show what
+ * the user's terminal received without displaying it. Pure.
  */
 
 export type TerminalToken =
@@ -16,8 +18,30 @@ export type TerminalToken =
       readonly final: string;
     }
   | { readonly type: 'esc'; readonly intermediates: string; readonly final: string }
-  /** OSC, DCS, SOS, PM or APC string, content discarded. */
-  | { readonly type: 'string'; readonly kind: 'osc' | 'dcs' | 'sos' | 'pm' | 'apc' };
+  /** OSC, DCS, SOS, PM or APC string. */
+  | StringToken;
+
+export type StringKind = 'osc' | 'dcs' | 'sos' | 'pm' | 'apc';
+
+/**
+ * How a string sequence ended: `st` (ST, BEL, or an ESC starting another sequence, as xterm
+ * takes it), `cancelled` (CAN/SUB: the terminal ignored it, but the bytes reached the client),
+ * `unterminated` (the output ended inside it; from `end()`).
+ */
+export type StringEnd = 'st' | 'cancelled' | 'unterminated';
+
+export interface StringToken {
+  readonly type: 'string';
+  readonly kind: StringKind;
+  /** The first MAX_STRING_KEPT characters of the content (introducer and terminator excluded). */
+  readonly payload: string;
+  /** UTF-16 units of content in all (> payload.length when it was cut). */
+  readonly length: number;
+  readonly end: StringEnd;
+}
+
+/** Content kept per string sequence: enough to show and decode, bounded against a flood. */
+export const MAX_STRING_KEPT = 4096;
 
 type State = 'ground' | 'esc' | 'csi' | 'csiIgnore' | 'string' | 'stringEsc';
 
@@ -39,7 +63,9 @@ export class TerminalTokenizer {
   #state: State = 'ground';
   #params = '';
   #intermediates = '';
-  #stringKind: 'osc' | 'dcs' | 'sos' | 'pm' | 'apc' = 'osc';
+  #stringKind: StringKind = 'osc';
+  #payload = '';
+  #payloadLength = 0;
 
   /** Tokens completed by `chunk`; an unfinished sequence waits for the next chunk. */
   write(chunk: string): TerminalToken[] {
@@ -77,14 +103,22 @@ export class TerminalTokenizer {
     return out;
   }
 
+  /**
+   * The end of the output: a string sequence still open is returned (its bytes reached the
+   * client); an unfinished CSI or ESC sequence is dropped. The tokenizer starts afresh.
+   */
+  end(): TerminalToken[] {
+    const open = this.#state === 'string' || this.#state === 'stringEsc';
+    const out: TerminalToken[] = open ? [this.#stringToken('unterminated')] : [];
+    this.#enter('ground');
+    return out;
+  }
+
   #ground(ch: string, c: number, out: TerminalToken[]): void {
     if (c === 0x1b) return this.#enter('esc');
     if (c === 0x9b) return this.#enter('csi');
     const kind = STRING_INTRODUCERS[ch];
-    if (kind !== undefined) {
-      this.#stringKind = kind;
-      return this.#enter('string');
-    }
+    if (kind !== undefined) return this.#enterString(kind);
     if (c === 0x9c) return; // stray ST
     out.push({ type: 'control', char: ch });
   }
@@ -94,10 +128,7 @@ export class TerminalTokenizer {
     if (this.#intermediates === '') {
       if (ch === '[') return this.#enter('csi');
       const kind = STRING_INTRODUCERS[ch];
-      if (kind !== undefined && c < 0x80) {
-        this.#stringKind = kind;
-        return this.#enter('string');
-      }
+      if (kind !== undefined && c < 0x80) return this.#enterString(kind);
     }
     if (c >= 0x20 && c <= 0x2f) {
       this.#intermediates += ch;
@@ -139,17 +170,43 @@ export class TerminalTokenizer {
   #string(ch: string, c: number, out: TerminalToken[]): void {
     const terminated = c === 0x07 || c === 0x9c || (this.#state === 'stringEsc' && ch === '\\');
     if (terminated) {
-      out.push({ type: 'string', kind: this.#stringKind });
+      out.push(this.#stringToken('st'));
       return this.#enter('ground');
     }
     if (this.#state === 'stringEsc') {
       // ESC not followed by `\` ends the string (as in xterm) and starts a new sequence.
-      out.push({ type: 'string', kind: this.#stringKind });
+      out.push(this.#stringToken('st'));
       this.#enter('esc');
       return this.#esc(ch, c, out);
     }
     if (c === 0x1b) this.#state = 'stringEsc';
-    else if (c === 0x18 || c === 0x1a) this.#enter('ground');
+    else if (c === 0x18 || c === 0x1a) {
+      out.push(this.#stringToken('cancelled'));
+      this.#enter('ground');
+    } else {
+      this.#payloadLength += ch.length; // UTF-16 units, as payload.length
+      if (this.#payload.length < MAX_STRING_KEPT) this.#payload += ch;
+    }
+  }
+
+  #enterString(kind: StringKind): void {
+    this.#stringKind = kind;
+    this.#payload = '';
+    this.#payloadLength = 0;
+    this.#enter('string');
+  }
+
+  #stringToken(end: StringEnd): StringToken {
+    const token: StringToken = {
+      type: 'string',
+      kind: this.#stringKind,
+      payload: this.#payload,
+      length: this.#payloadLength,
+      end,
+    };
+    this.#payload = '';
+    this.#payloadLength = 0;
+    return token;
   }
 
   #enter(state: State): void {

@@ -9,6 +9,7 @@ import type {
   Grant,
   SessionEndReason,
   SessionId,
+  StdinDigest,
   Target,
 } from '../core/model.js';
 import type { Actor } from '../core/ports.js';
@@ -101,6 +102,8 @@ export interface SessionClosing {
   readonly exitStatus: number | null;
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** Without a pty: what the session received on stdin; null under a pty. */
+  readonly stdin: StdinDigest | null;
 }
 
 /** A session whose row and recording are open. */

@@ -59,6 +59,7 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
       reason: endCause ?? 'closed',
       exitStatus: overridden ?? exit?.code ?? null,
       ...counts,
+      stdin: output.stdin?.digest() ?? null,
     });
   try {
     const target = await plan.open(job.link, job.currentPty(), sessionId);
@@ -124,10 +125,7 @@ function registerLive(
     targetName: job.chosen.choice.target.name,
     fingerprint: ctx.outcome.fingerprint,
     warned: new Set([5, 1].filter((m) => grant.endsAt - ctx.clock.now() <= m * 60_000)),
-    notify: (line) => {
-      output.say(line);
-      job.record.marker(line);
-    },
+    notify: (line) => output.say(line),
     terminate,
     ended,
   });

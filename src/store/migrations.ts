@@ -159,6 +159,19 @@ ALTER TABLE targets ADD COLUMN env TEXT
     OR (kind = 'command' AND json_valid(env) AND json_type(env) = 'object'));
 `,
   },
+  {
+    version: 6,
+    sql: `
+-- Issue 13: what a session without a pty received on stdin (an upload such as tar x): its byte
+-- count and sha256; NULL under a pty (keystrokes) and for sessions sealed by crash recovery.
+ALTER TABLE sessions ADD COLUMN stdin_bytes INTEGER
+  CONSTRAINT sessions_stdin_bytes CHECK (stdin_bytes IS NULL OR stdin_bytes >= 0);
+ALTER TABLE sessions ADD COLUMN stdin_sha256 TEXT
+  CONSTRAINT sessions_stdin_sha256 CHECK (
+    (stdin_sha256 IS NULL) = (stdin_bytes IS NULL)
+    AND (stdin_sha256 IS NULL OR (length(stdin_sha256) = 64 AND stdin_sha256 NOT GLOB '*[^0-9a-f]*')));
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

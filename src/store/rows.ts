@@ -204,6 +204,8 @@ export interface SessionRow {
   bytes: number | null;
   sha256: string | null;
   kill_requested_at: number | null;
+  stdin_bytes: number | null;
+  stdin_sha256: string | null;
 }
 
 export const sessionFromRow = (r: SessionRow): Session => ({
@@ -219,6 +221,10 @@ export const sessionFromRow = (r: SessionRow): Session => ({
   recordingPath: r.recording_path,
   bytes: r.bytes,
   sha256: r.sha256,
+  stdin:
+    r.stdin_bytes === null || r.stdin_sha256 === null
+      ? null
+      : { bytes: r.stdin_bytes, sha256: r.stdin_sha256 },
 });
 
 export interface AuditRow {

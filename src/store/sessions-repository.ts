@@ -67,9 +67,19 @@ export class SqliteSessionRepository implements SessionRepository {
   ): Promise<Session> {
     return this.ctx.tx.write(async (db) => {
       const row = await db.get<SessionRow>(
-        `UPDATE sessions SET ended_at = ?, end_reason = ?, exit_status = ?, bytes = ?, sha256 = ?
+        `UPDATE sessions SET ended_at = ?, end_reason = ?, exit_status = ?, bytes = ?, sha256 = ?,
+           stdin_bytes = ?, stdin_sha256 = ?
          WHERE id = ? AND ended_at IS NULL RETURNING *`,
-        [end.endedAt, end.reason, end.exitStatus, end.bytes, end.sha256, id],
+        [
+          end.endedAt,
+          end.reason,
+          end.exitStatus,
+          end.bytes,
+          end.sha256,
+          end.stdin?.bytes ?? null,
+          end.stdin?.sha256 ?? null,
+          id,
+        ],
       );
       if (!row) {
         await requireLiveSession(db, id); // says why: no such session, or already ended

@@ -7,6 +7,8 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseEventLine, parseHeaderLine } from '../recording/cast-format.js';
 import { scanLines, withFile } from '../recording/cast-file-scan.js';
+import { stringPlaceholder } from '../recording/review-marks.js';
+import { TerminalTokenizer, type TerminalToken } from '../recording/terminal-tokenizer.js';
 
 /** The real path of the recording, or null when there is none or it points outside `dir`. */
 export async function castFileOf(
@@ -35,6 +37,13 @@ export interface CastMarker {
   readonly label: string;
 }
 
+/** A string sequence (title, clipboard, DCS …) the user's terminal received without showing it. */
+export interface HiddenSequence {
+  readonly time: number;
+  /** `⟦OSC 0: title⟧` (review-marks.ts): escaped and bounded. */
+  readonly placeholder: string;
+}
+
 export interface CastOutline {
   readonly width: number | null;
   readonly height: number | null;
@@ -43,11 +52,18 @@ export interface CastOutline {
   readonly duration: number;
   /** More markers than shown. */
   readonly moreMarkers: boolean;
+  readonly hidden: readonly HiddenSequence[];
+  /** More hidden sequences than listed. */
+  readonly moreHidden: boolean;
 }
 
 const MAX_MARKERS = 500;
+const MAX_HIDDEN = 500;
 
-/** Header and markers of a recording; unparsable lines (a crash's cut-off line) are skipped. */
+/**
+ * Header, markers and hidden string sequences of a recording; unparsable lines (a crash's
+ * cut-off line) are skipped.
+ */
 export async function readOutline(path: string): Promise<CastOutline> {
   let width: number | null = null;
   let height: number | null = null;
@@ -55,6 +71,16 @@ export async function readOutline(path: string): Promise<CastOutline> {
   let duration = 0;
   const markers: CastMarker[] = [];
   let moreMarkers = false;
+  const hidden: HiddenSequence[] = [];
+  let moreHidden = false;
+  const tokenizer = new TerminalTokenizer();
+  const collect = (tokens: readonly TerminalToken[], time: number): void => {
+    for (const token of tokens) {
+      if (token.type !== 'string') continue;
+      if (hidden.length < MAX_HIDDEN) hidden.push({ time, placeholder: stringPlaceholder(token) });
+      else moreHidden = true;
+    }
+  };
   await withFile(path, 'r', (fh) =>
     scanLines(fh, (line) => {
       const text = line.bytes.toString('utf8');
@@ -75,8 +101,10 @@ export async function readOutline(path: string): Promise<CastOutline> {
           markers.push({ time: ev.value.time, label: ev.value.data });
         else moreMarkers = true;
       }
+      if (ev.value.kind === 'o') collect(tokenizer.write(ev.value.data), ev.value.time);
       return true;
     }),
   );
-  return { width, height, title, markers, duration, moreMarkers };
+  collect(tokenizer.end(), duration);
+  return { width, height, title, markers, duration, moreMarkers, hidden, moreHidden };
 }

@@ -1,12 +1,17 @@
 /**
- * Full-text search over recorded output. Each file is streamed once; output events become plain
- * text (escape sequences dropped by the recording module's tokenizer, CR/LF as line breaks) and
- * the query is matched case-insensitively across event boundaries, so a word echoed one key at a
- * time is still found. A hit carries the time of the event that completed it.
+ * Full-text search over recorded output: everything printed, in arrival order, text later
+ * overwritten or erased included (the character stream, not the final screen). Each file is
+ * streamed once; output events become plain text (escape sequences dropped by the recording
+ * module's tokenizer, CR/LF as line breaks, string sequences such as window titles and OSC 52
+ * clipboard writes as their `⟦OSC 0: …⟧` placeholders) and the query is matched
+ * case-insensitively across event boundaries, so a word echoed one key at a time is still found.
+ * Marker events (gatehouse's notices) are not output and are not searched. A hit carries the time
+ * of the event that completed it.
  */
 import { parseEventLine } from '../recording/cast-format.js';
 import { scanLines, withFile } from '../recording/cast-file-scan.js';
-import { TerminalTokenizer } from '../recording/terminal-tokenizer.js';
+import { escapeReserved, stringPlaceholder } from '../recording/review-marks.js';
+import { TerminalTokenizer, type TerminalToken } from '../recording/terminal-tokenizer.js';
 
 export interface SearchHit {
   /** Seconds into the recording. */
@@ -22,15 +27,32 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function plainText(tokenizer: TerminalTokenizer, data: string): string {
-  let out = '';
-  for (const token of tokenizer.write(data)) {
-    if (token.type === 'text') out += token.text;
-    else if (token.type === 'control' && (token.char === '\n' || token.char === '\t')) {
-      out += token.char === '\n' ? '\n' : ' ';
-    }
+/** Output as searched text; CR, LF and CR LF are one line break each. */
+class PlainText {
+  readonly #tokenizer = new TerminalTokenizer();
+  #afterCr = false;
+
+  write(data: string): string {
+    return this.#text(this.#tokenizer.write(data));
   }
-  return out;
+
+  end(): string {
+    return this.#text(this.#tokenizer.end());
+  }
+
+  #text(tokens: readonly TerminalToken[]): string {
+    let out = '';
+    for (const token of tokens) {
+      const cr = token.type === 'control' && token.char === '\r';
+      if (token.type === 'text') out += escapeReserved(token.text);
+      else if (token.type === 'string') out += stringPlaceholder(token);
+      else if (cr || (token.type === 'control' && token.char === '\n' && !this.#afterCr))
+        out += '\n';
+      else if (token.type === 'control' && token.char === '\t') out += ' ';
+      this.#afterCr = cr;
+    }
+    return out;
+  }
 }
 
 const FLUSH_AT = 4096;
@@ -42,7 +64,7 @@ export async function searchCast(
   maxHits: number,
 ): Promise<SearchHit[]> {
   const pattern = new RegExp(escapeRegExp(query), 'giu');
-  const tokenizer = new TerminalTokenizer();
+  const plain = new PlainText();
   const hits: SearchHit[] = [];
   // A sliding window of recent text with the time of each UTF-16 unit; `next` is where the next
   // match may start (earlier text was searched, and is kept only as context).
@@ -77,19 +99,23 @@ export async function searchCast(
     times = times.slice(keep);
     next -= keep;
   };
-  await withFile(path, 'r', (fh) =>
+  let lastTime = 0;
+  const add = (added: string, time: number): void => {
+    text += added;
+    for (let i = 0; i < added.length; i++) times.push(time);
+    if (text.length - next > FLUSH_AT) flush(false);
+  };
+  const scan = await withFile(path, 'r', (fh) =>
     scanLines(fh, (line) => {
       if (line.number === 1) return true;
       const ev = parseEventLine(line.bytes.toString('utf8'));
       if (!ev.ok || ev.value.kind !== 'o') return true;
-      const added = plainText(tokenizer, ev.value.data);
-      if (added === '') return true;
-      text += added;
-      for (let i = 0; i < added.length; i++) times.push(ev.value.time);
-      if (text.length - next > FLUSH_AT) flush(false);
+      lastTime = ev.value.time;
+      add(plain.write(ev.value.data), lastTime);
       return hits.length < maxHits;
     }),
   );
+  if (!scan.stopped) add(plain.end(), lastTime);
   if (hits.length < maxHits) flush(true);
   return hits;
 }

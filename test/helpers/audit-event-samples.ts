@@ -97,6 +97,7 @@ export const sampleAuditEvents: {
     exitStatus: 0,
     bytesIn: 10,
     bytesOut: 20,
+    stdin: { bytes: 10, sha256: 'ab'.repeat(32) },
   }),
   'session.kill': auditEvents.sessionKill({ sessionId }),
   'session.warning': auditEvents.sessionWarning({ sessionId, grantId, minutesLeft: 5 }),

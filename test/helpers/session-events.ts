@@ -29,4 +29,5 @@ export const sessionEndEvent = (
     exitStatus: null,
     bytesIn: null,
     bytesOut: null,
+    stdin: null,
   });

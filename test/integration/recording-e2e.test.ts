@@ -111,10 +111,15 @@ describe('every relayed session is recorded', () => {
     expect(rec.header).toMatchObject({ width: 80, height: 24, title: `bob@db1: ${command}` });
     expect(rec.header.env?.TERM).toBeUndefined();
     expect(rec.events.filter((e) => e.kind === 'm').map((e) => e.data)).toContain(`$ ${command}`);
-    const lines = rec.output.split('\n');
+    // Without a pty the client's own terminal shows LF as CR LF: so does the recording.
+    const lines = rec.output.split('\r\n');
     expect(lines).toContain('out');
     expect(lines).toContain('err');
-    expect(rec.output).toMatch(/gatehouse: this session is recorded/);
+    // gatehouse's banner is a marker, not output.
+    expect(rec.output).not.toMatch(/this session is recorded/);
+    expect(rec.events.filter((e) => e.kind === 'm').map((e) => e.data)).toContainEqual(
+      expect.stringMatching(/^gatehouse: this session is recorded/),
+    );
     expect(rec.session).toMatchObject({
       exitStatus: 3,
       bytes: rec.raw.length,
@@ -136,7 +141,7 @@ describe('every relayed session is recorded', () => {
     expect(r.stdout.toString()).toBe(`${'€'.repeat(100_000)}\nA€B\n`);
 
     const rec = await recordedSession(b.store, recordings, carol.grant.id);
-    expect(rec.output).toContain(`${'€'.repeat(100_000)}\nA€B\n`);
+    expect(rec.output).toContain(`${'€'.repeat(100_000)}\r\nA€B\r\n`);
     expect(rec.output).not.toContain('\uFFFD');
     // The split really happened: 'A' and the rest of the '€' arrived in different events.
     expect(rec.events.some((e) => e.kind === 'o' && e.data.endsWith('A'))).toBe(true);
@@ -144,7 +149,7 @@ describe('every relayed session is recorded', () => {
 });
 
 describe('markers', () => {
-  it('marks an expiry warning given during the session, and an NDA acknowledged at this login', async () => {
+  it('marks the banner, an expiry warning given during the session, and an NDA acknowledged at this login', async () => {
     const erin = await b.addUser('erin');
     // Starts more than 5 minutes before the end: the 5-minute warning comes during the session.
     const grant = await b.addGrant(erin, {
@@ -166,6 +171,7 @@ describe('markers', () => {
     expect(markers).toEqual([
       '$ sleep 12; echo slept',
       expect.stringMatching(/^nda: NDA-erin \("Acme contractor NDA v3"\) acknowledged$/),
+      expect.stringMatching(new RegExp(`^gatehouse: this session is recorded; grant #${grant.id}`)),
       expect.stringMatching(new RegExp(`^gatehouse: grant #${grant.id} ends in \\d+m\\d*s?`)),
     ]);
     expect(renderText(rec.events)).toMatch(/^slept$/m);

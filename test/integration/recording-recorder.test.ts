@@ -81,9 +81,11 @@ describe('openRecording', () => {
       { time: 1.12, kind: 'o', data: 'boom\r\n' },
       { time: 1.12, kind: 'r', data: '120x40' },
       { time: 1.121, kind: 'm', data: 'exec: uptime' },
+      // after a final marker: an empty event, so the player's timeline shows the marker
+      { time: 1.122, kind: 'o', data: '' },
     ]);
     expect(text).not.toContain('hunter2');
-    expect(seal.events).toBe(4);
+    expect(seal.events).toBe(5);
   });
 
   it('records input only when captureInput is on', async () => {

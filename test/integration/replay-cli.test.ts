@@ -57,7 +57,7 @@ describe('gatehouse replay --text', () => {
     const r = await b.cli.run('replay', id, '--text');
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(
-      'ops@db1:~$ uptime\n 12:00:01 up 3 days,  load average: 0.01\nok done\nops@db1:~$\n',
+      'ops@db1:~$ uptime\n 12:00:01 up 3 days,  load average: 0.01\n⟦── uptime ──⟧\nok done\nops@db1:~$\n',
     );
 
     const json = await b.cli.json<{ sessionId: string; text: string }>('replay', id);
@@ -79,7 +79,7 @@ describe('gatehouse replay --text', () => {
 });
 
 describe('reviewer-safe playback', () => {
-  it('drops recorded titles, clipboard writes and DCS strings, keeps colours, resets the terminal', async () => {
+  it('shows recorded titles, clipboard writes and DCS strings as inert placeholders, keeps colours, resets the terminal', async () => {
     const id = await b.record({
       grant: b.grants.alice,
       steps: [
@@ -89,14 +89,19 @@ describe('reviewer-safe playback', () => {
         { at: 30, out: `lit\u0007after\r\n` },
       ],
     });
+    const hl = (text: string): string => `${ESC}[7m${text}${ESC}[27m`;
     const played = await timed('replay', id, '--speed', '1000');
-    expect(played.out).toContain(`before ${ESC}[31mRED${ESC}[0m after\r\n`);
+    expect(played.out).toContain(
+      `${hl('⟦OSC 0: pwned⟧')}before ${hl('⟦OSC 52 c: rm -rf ~⟧')}${ESC}[31mRED${ESC}[0m ` +
+        `${hl('⟦DCS: 1$r0m⟧')}${hl('⟦OSC 0: split⟧')}after\r\n`,
+    );
     expect(played.out.endsWith(TERMINAL_RESET)).toBe(true);
-    for (const bad of ['pwned', 'split', ']52', ']0;', `${ESC}P`, '\u0007'])
-      expect(played.out).not.toContain(bad);
+    for (const bad of [`${ESC}]`, `${ESC}P`, '\u0007']) expect(played.out).not.toContain(bad);
 
     const text = await b.cli.run('replay', id, '--text');
-    expect(text.stdout).toBe('before RED after\n');
+    expect(text.stdout).toBe(
+      '⟦OSC 0: pwned⟧\n⟦OSC 52 c: rm -rf ~⟧\n⟦DCS: 1$r0m⟧\n⟦OSC 0: split⟧\nbefore RED after\n',
+    );
     expect(text.stdout).not.toContain(ESC);
   });
 });

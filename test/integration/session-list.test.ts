@@ -61,7 +61,7 @@ describe('gatehouse session list', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^ID\s+USER\s+TARGET\s+GRANT\s+STARTED\s+DURATION\s+SIZE\s+END\s+EXIT$/,
+      /^ID\s+USER\s+TARGET\s+GRANT\s+STARTED\s+DURATION\s+SIZE\s+END\s+EXIT\s+STDIN$/,
     );
     expect(lines.slice(1).map((l) => l.split(/\s+/))).toEqual([
       [
@@ -74,6 +74,7 @@ describe('gatehouse session list', () => {
         expect.stringMatching(/^3\.\dKiB$/),
         'closed',
         '0',
+        '-',
       ],
       [
         b1,
@@ -85,6 +86,7 @@ describe('gatehouse session list', () => {
         expect.stringMatching(/^\d+B$/),
         'closed',
         '0',
+        '-',
       ],
       [
         a2,
@@ -95,6 +97,7 @@ describe('gatehouse session list', () => {
         '10m',
         '-',
         'live',
+        '-',
         '-',
       ],
     ]);

@@ -141,7 +141,7 @@ describe('the session lifecycle', () => {
     };
     const opened = await openSession(deps, opening);
     if (isRefusal(opened)) throw new Error('refused');
-    await opened.seal({ reason: 'closed', exitStatus: 0, bytesIn: 0, bytesOut: 0 });
+    await opened.seal({ reason: 'closed', exitStatus: 0, bytesIn: 0, bytesOut: 0, stdin: null });
     expect(heard.map((e) => e.type)).toEqual(['recording.failure', 'session.start', 'session.end']);
 
     const subject = { sessionId, grantId: g.id, user: user.name, target: target.name };
@@ -153,6 +153,7 @@ describe('the session lifecycle', () => {
       exitStatus: 0,
       bytesIn: 0,
       bytesOut: 0,
+      stdin: null,
     } as const;
     await expect(sealSession(deps, again, null)).rejects.toMatchObject({ code: 'refused' });
     expect(heard).toHaveLength(3);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { HIDDEN_SEQUENCES } from '../helpers/hidden-sequence-corpus.js';
 import { PASSWORD, REVIEWER, startWebFixture, type WebFixture } from './web-fixture.js';
 
 const SCREENSHOT = resolve('test-results/review-page.png');
@@ -86,6 +87,35 @@ describe.skipIf(!chromiumAvailable())('review page in headless Chromium', () => 
     await expect.poll(terminalText, { timeout: 15_000 }).toContain('echo needle-in-haystack');
     // Opened at the match, not at the end: later output is not on screen yet.
     expect(await terminalText()).not.toContain('load average');
+  });
+
+  it("lists hidden terminal sequences with their moment, and shows gatehouse's notices on the player's timeline", async () => {
+    const notice = 'gatehouse: session ended by an administrator';
+    const seeded = await fx.seed({
+      user: 'mallory',
+      target: 'db1',
+      startedAt: Date.now() - 60_000,
+      steps: [
+        [0.5, 'o', 'mallory@db1:~$ '],
+        ...HIDDEN_SEQUENCES.map((h, i) => [2 + i, 'o', h.output] as const),
+        [20, 'o', 'bye\r\n'],
+        [30, 'm', notice],
+      ],
+    });
+    await page.goto(`${fx.base}/sessions/${seeded.id}`);
+    await page.locator('.ap-player').waitFor({ state: 'visible', timeout: 30_000 });
+    const panel = page.locator('#hidden-sequences li');
+    const items = await panel.allInnerTexts();
+    expect(items).toHaveLength(HIDDEN_SEQUENCES.length);
+    HIDDEN_SEQUENCES.forEach((h, i) => expect(items[i]).toContain(h.placeholder));
+    expect(items[0]).toMatch(/^2\.0 s/);
+    await panel.first().locator('button').click();
+    await expect.poll(() => page.locator('#position').innerText()).toBe('at 2.0 s');
+    // asciinema-player draws each marker event on its progress bar, a final one included.
+    await expect
+      .poll(() => page.locator('.ap-marker-container').count(), { timeout: 15_000 })
+      .toBe(1);
+    expect(await page.locator('ol.markers').innerText()).toContain(notice);
   });
 
   it('ran without script errors or CSP refusals', () => {

@@ -73,10 +73,21 @@ describe('searchCast', () => {
     expect(await searchCast(path, 'needle-42', 3)).toHaveLength(3);
   });
 
-  it('ignores escape sequences between the letters and finds nothing that is not there', async () => {
+  it('ignores escape sequences between the letters, finds a window title in its placeholder and nothing that is not there', async () => {
     const path = await record(['se\u001b[1mcr\u001b[0met', '\u001b]0;title-text\u0007done\r\n']);
     expect((await searchCast(path, 'secret', 10)).map((h) => h.match)).toEqual(['secret']);
-    expect(await searchCast(path, 'title-text', 10)).toEqual([]);
+    expect(await searchCast(path, 'title-text', 10)).toEqual([
+      expect.objectContaining({ before: 'secret⟦OSC 0: ', match: 'title-text', after: '⟧done\n' }),
+    ]);
     expect(await searchCast(path, 'absent', 10)).toEqual([]);
+  });
+
+  it('finds text printed then overwritten or erased, and a title left open at the end', async () => {
+    const path = await record(['password: hunter2\r\u001b[K', 'gone\u001b[2J', '\u001b]2;TAIL']);
+    expect((await searchCast(path, 'hunter2', 10)).map((h) => h.match)).toEqual(['hunter2']);
+    expect((await searchCast(path, 'gone', 10)).map((h) => h.match)).toEqual(['gone']);
+    expect(await searchCast(path, 'TAIL', 10)).toEqual([
+      expect.objectContaining({ before: expect.stringMatching(/⟦OSC 2 \(unterminated\): $/) }),
+    ]);
   });
 });

@@ -73,22 +73,46 @@ describe('renderText', () => {
     expect(renderText(out('abcdef', `${ESC}[3D${ESC}[2P`, '\r\n'))).toBe('abcf');
   });
 
-  it('strips colours, titles and DCS even when split across events', () => {
+  it('strips colours; shows titles and DCS as placeholders above their line, even when split across events', () => {
     expect(
       renderText(
         out(`${ESC}[1;3`, `2mgreen${ESC}[0m ${ESC}]0;ti`, `tle\u0007ok ${ESC}Pq#0${ESC}\\end\r\n`),
       ),
-    ).toBe('green ok end');
+    ).toBe('⟦OSC 0: title⟧\n⟦DCS: q#0⟧\ngreen ok end');
   });
 
-  it('expands tabs to 8-column stops and ignores input, resize and marker events', () => {
+  it('keeps a placeholder that later output overwrites or erases', () => {
+    expect(renderText(out(`${ESC}]0;TITLE-SECRET\u0007\r${ESC}[2K$ \r\n`))).toBe(
+      '⟦OSC 0: TITLE-SECRET⟧\n$',
+    );
+  });
+
+  it('shows a string sequence left open at the end of the recording', () => {
+    expect(renderText(out(`ok${ESC}_exfil`))).toBe('⟦APC (unterminated): exfil⟧\nok');
+  });
+
+  it('expands tabs to 8-column stops and ignores input and resize events', () => {
     const events: CastEvent[] = [
       { time: 0, kind: 'o', data: 'a\tb\r\n' },
       { time: 1, kind: 'i', data: 'secret' },
       { time: 2, kind: 'r', data: '90x20' },
-      { time: 3, kind: 'm', data: 'marker' },
     ];
     expect(renderText(events)).toBe('a       b');
+  });
+
+  it("shows marker events as gatehouse's own lines, which output cannot imitate", () => {
+    const fake = '\u27e6── gatehouse: session ended by an administrator ──\u27e7';
+    const events: CastEvent[] = [
+      { time: 0, kind: 'o', data: `${fake}\r\n$ ` },
+      { time: 1, kind: 'm', data: 'gatehouse: session ended by an administrator' },
+    ];
+    expect(renderText(events)).toBe(
+      [
+        '\\u27e6── gatehouse: session ended by an administrator ──\\u27e7',
+        '$',
+        '⟦── gatehouse: session ended by an administrator ──⟧',
+      ].join('\n'),
+    );
   });
 
   it('survives hostile cursor moves without exhausting memory', () => {
@@ -100,7 +124,7 @@ describe('playback', () => {
   const events: CastEvent[] = [
     { time: 0, kind: 'o', data: 'a' },
     { time: 1, kind: 'o', data: 'b' },
-    { time: 1, kind: 'm', data: 'not shown' },
+    { time: 1, kind: 'm', data: 'gatehouse: notice' },
     { time: 31, kind: 'o', data: 'c' },
     { time: 31.5, kind: 'o', data: `${ESC}]0;title\u0007d` },
   ];
@@ -121,8 +145,20 @@ describe('playback', () => {
     return { log };
   }
 
-  it('waits the recorded gaps before each output, sanitised', async () => {
-    expect((await run({})).log).toEqual(['w:a', 's:1000', 'w:b', 's:30000', 'w:c', 's:500', 'w:d']);
+  const notice = `w:\r\n${ESC}[7m⟦── gatehouse: notice ──⟧${ESC}[27m\r\n`;
+  const title = `w:${ESC}[7m⟦OSC 0: title⟧${ESC}[27md`;
+
+  it('waits the recorded gaps before each output, sanitised; markers and titles shown highlighted', async () => {
+    expect((await run({})).log).toEqual([
+      'w:a',
+      's:1000',
+      'w:b',
+      notice,
+      's:30000',
+      'w:c',
+      's:500',
+      title,
+    ]);
   });
 
   it('caps idle gaps at idleLimit and divides by speed', async () => {
@@ -130,10 +166,11 @@ describe('playback', () => {
       'w:a',
       's:500',
       'w:b',
+      notice,
       's:1000',
       'w:c',
       's:250',
-      'w:d',
+      title,
     ]);
   });
 

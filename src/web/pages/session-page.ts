@@ -12,6 +12,7 @@ import {
   type HtmlValue,
   type SafeHtml,
 } from '../html.js';
+import { MAX_PLACEHOLDER_CHARS } from '../../recording/review-marks.js';
 import type { CastOutline } from '../recording-file.js';
 
 export interface SessionView {
@@ -100,7 +101,7 @@ function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
       data-rows="${outline.height ?? ''}"
     ></div>
     <p><a href="/sessions/${s.id}.cast" download>Download .cast</a> <span id="position"></span></p>
-    <h2>Commands and markers</h2>
+    <h2>Commands and gatehouse notices (markers)</h2>
     ${
       markers.length === 0
         ? html`<p>No markers.</p>`
@@ -108,7 +109,36 @@ function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
             ${markers}
           </ol>`
     }
-    ${outline.moreMarkers ? html`<p>More markers than shown.</p>` : ''}`;
+    ${outline.moreMarkers ? html`<p>More markers than shown.</p>` : ''} ${hiddenSequences(outline)}`;
+}
+
+/**
+ * Window titles, clipboard writes (OSC 52), DCS/APC/PM/SOS payloads: delivered to the user's
+ * terminal, never drawn by it (nor by the player), so listed here with their moment.
+ */
+function hiddenSequences(outline: CastOutline): SafeHtml {
+  const items = outline.hidden.map(
+    (h) =>
+      html`<li>
+        <button type="button" data-seek="${h.time.toFixed(3)}">${h.time.toFixed(1)} s</button>
+        <span class="mono">${h.placeholder}</span>
+      </li>`,
+  );
+  return html`<section id="hidden-sequences">
+    <h2>Hidden terminal sequences</h2>
+    <p>
+      Received by the user's terminal but not drawn (window titles, clipboard writes, device control
+      strings); shown escaped, at most ${MAX_PLACEHOLDER_CHARS} characters each.
+    </p>
+    ${
+      items.length === 0
+        ? html`<p>None.</p>`
+        : html`<ol class="hidden-sequences">
+            ${items}
+          </ol>`
+    }
+    ${outline.moreHidden ? html`<p>More hidden sequences than listed.</p>` : ''}
+  </section>`;
 }
 
 export function sessionPage(reviewer: string, view: SessionView, now: number): string {
@@ -140,6 +170,14 @@ export function sessionPage(reviewer: string, view: SessionView, now: number): s
         ['Exit status', s.exitStatus],
         ['Size', formatBytes(s.bytes)],
         ['Recording sha256', s.sha256 === null ? '-' : html`<code>${s.sha256}</code>`],
+        [
+          'Stdin (no pty)',
+          s.stdin === null
+            ? '-'
+            : html`<span id="stdin-digest"
+                >${s.stdin.bytes} bytes, sha256 <code>${s.stdin.sha256}</code></span
+              >`,
+        ],
       ])}
       ${recordingStatus(view.verification)} ${player(s, view.outline)}
       <div class="columns">

@@ -1,0 +1,95 @@
+/**
+ * How review views (replay, `replay --text`, web search, the review page) show what a terminal
+ * receives without displaying it, and gatehouse's own notices, in a form the recorded user's
+ * output cannot produce.
+ *
+ * The brackets ⟦ ⟧ (U+27E6, U+27E7) are reserved for gatehouse: a placeholder for a string
+ * sequence is `⟦OSC 0: title⟧`, a notice (an asciicast marker event) `⟦── gatehouse: … ──⟧`.
+ * Where recorded output contains those two characters, views show them escaped (`\u27e6`), and
+ * payloads and labels have every control character, backslash and bracket escaped, so anything
+ * between ⟦ and ⟧ in a review view was written by gatehouse. Pure.
+ */
+import type { StringKind, StringToken } from './terminal-tokenizer.js';
+
+/** Characters of (escaped) payload shown in one placeholder; the rest is counted, not shown. */
+export const MAX_PLACEHOLDER_CHARS = 1000;
+
+const RESERVED = /[\u27e6\u27e7]/g;
+const hex = (c: string, width: number): string =>
+  c.codePointAt(0)!.toString(16).padStart(width, '0');
+
+/** Recorded output as a review view shows it: the reserved brackets escaped. */
+export function escapeReserved(text: string): string {
+  return text.replace(RESERVED, (c) => `\\u${hex(c, 4)}`);
+}
+
+/** Controls (C0, DEL, C1) as `\xNN`, backslash as `\\`, the reserved brackets as `\u27e6`. */
+export function escapeUntrusted(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\\\u27e6\u27e7]/g, (c) => {
+    if (c === '\\') return '\\\\';
+    if (c === '\u27e6' || c === '\u27e7') return `\\u${hex(c, 4)}`;
+    return `\\x${hex(c, 2)}`;
+  });
+}
+
+const NAMES: Readonly<Record<StringKind, string>> = {
+  osc: 'OSC',
+  dcs: 'DCS',
+  sos: 'SOS',
+  pm: 'PM',
+  apc: 'APC',
+};
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** OSC 52 data as text when it is base64 (`?` is a request to read the clipboard). */
+function clipboardText(data: string, cut: boolean): string | null {
+  if (data === '?') return '? (asks the terminal for the clipboard)';
+  if (!BASE64.test(data) || (!cut && data.length % 4 === 1)) return null;
+  // A cut payload is decoded up to its last whole 4-character group.
+  const whole = cut ? data.slice(0, data.length - (data.length % 4)) : data;
+  return Buffer.from(whole, 'base64').toString('utf8');
+}
+
+/** `52;c;aGk=` → label `OSC 52 c`, text `hi`; `0;title` → `OSC 0`, `title`. */
+function describeOsc(payload: string, cut: boolean): { label: string; text: string } {
+  const m = /^([0-9]{1,5});/.exec(payload);
+  if (m === null) return { label: 'OSC', text: payload };
+  const number = m[1]!;
+  const rest = payload.slice(m[0].length);
+  if (number === '52') {
+    const semi = rest.indexOf(';');
+    if (semi !== -1) {
+      const targets = rest.slice(0, semi);
+      const decoded = clipboardText(rest.slice(semi + 1), cut);
+      if (decoded !== null) return { label: `OSC 52 ${targets}`, text: decoded };
+      return { label: `OSC 52 ${targets} (not base64)`, text: rest.slice(semi + 1) };
+    }
+  }
+  return { label: `OSC ${number}`, text: rest };
+}
+
+/**
+ * `⟦OSC 0: TITLE⟧`, `⟦OSC 52 c: <decoded>⟧`, `⟦DCS: …⟧`; a cancelled or unterminated string is
+ * said to be; at most MAX_PLACEHOLDER_CHARS of escaped payload, then `… (N characters in all)`.
+ */
+export function stringPlaceholder(token: StringToken): string {
+  const cut = token.length > token.payload.length;
+  const { label, text } =
+    token.kind === 'osc'
+      ? describeOsc(token.payload, cut)
+      : { label: NAMES[token.kind], text: token.payload };
+  const ending = token.end === 'st' ? '' : ` (${token.end})`;
+  const escaped = escapeUntrusted(text);
+  const shown =
+    escaped.length > MAX_PLACEHOLDER_CHARS || cut
+      ? `${escaped.slice(0, MAX_PLACEHOLDER_CHARS)}… (${token.length} characters in all)`
+      : escaped;
+  return `⟦${label}${ending}: ${shown}⟧`;
+}
+
+/** An asciicast marker (gatehouse's notice, a command, an NDA acknowledgement) as one line. */
+export function noticeLine(label: string): string {
+  return `⟦── ${escapeUntrusted(label.slice(0, MAX_PLACEHOLDER_CHARS))} ──⟧`;
+}
