@@ -179,13 +179,12 @@ export async function serveUntilSignal(
 
 async function reloadFromFile(
   running: RunningGatehouse,
-  configPath: string | null,
+  configPath: string,
   logger: Logger,
 ): Promise<void> {
   let next: Config;
   try {
-    // No file at start (embedded defaults): look again where the start looked.
-    next = await loadConfig(configPath ?? undefined, process.env, process.cwd());
+    next = await loadConfig(configPath, process.env, process.cwd());
   } catch (err) {
     const problem = isGatehouseError(err)
       ? err.userMessage
