@@ -12,7 +12,7 @@ import type { Actor } from './ports.js';
 export type AuditWriteFailure = 'refuse' | 'log';
 
 /**
- * Who writes an event (the `actor` column): `admin` (the OS user running the CLI, or --actor),
+ * Who writes an event (the `actor` column): `admin` (a CLI command, `os:…`, core/admin-actor.ts),
  * `user` (`user:<name>`, an ssh user; `ssh:unknown` before a login name parsed), `reviewer`
  * (`reviewer:<name>`, the web review page), `gatehouse` (the service itself).
  */

@@ -31,7 +31,7 @@ import type {
   ReviewSessionQuery,
 } from './reviewer.js';
 
-/** Who did it: the OS user running the CLI, `--actor`, or `user:<name>` for ssh users. */
+/** Who did it: an admin (`os:…`, core/admin-actor.ts), `user:<name>`, `reviewer:<name>`, `gatehouse`. */
 export type Actor = string;
 
 export interface NewKey {
