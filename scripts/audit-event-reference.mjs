@@ -17,7 +17,8 @@ const ACTORS = {
   admin:
     'a `gatehouse` command: `os:<person>`, `os:<person> via sudo as <account>` under sudo, `claimed:<name> by os:…` with `--actor <name>` (src/core/admin-actor.ts)',
   user: 'an ssh user, `user:<name>` (`ssh:unknown` before a login name parsed)',
-  reviewer: 'a reviewer on the web review page, `reviewer:<name>`',
+  reviewer:
+    'a reviewer on the web review page, `reviewer:<name>` (`web:unknown` before a login succeeded)',
   gatehouse: 'the service itself, `gatehouse` (grant watcher, crash recovery at start-up)',
 };
 

@@ -111,6 +111,11 @@ export async function startGatehouse(
               manifestKey: createPublicKey(signingKey),
               clock,
               logger,
+              publicUrl: config.web.publicUrl,
+              sessionTimeouts: {
+                idleMs: config.web.sessionIdleTimeoutMs,
+                maxAgeMs: config.web.sessionMaxAgeMs,
+              },
               metrics,
             });
     } catch (e) {

@@ -33,6 +33,8 @@ export interface AuditPayloads {
   'grant.revoke': P.GrantRevoke;
   /** An admin added a reviewer of the web review page. */
   'reviewer.create': P.ReviewerCreate;
+  /** An admin made a one-time login link for a reviewer (`gatehouse reviewer link`). */
+  'reviewer.link.create': P.ReviewerLinkCreate;
   /** A user logged in over ssh. */
   'auth.success': P.AuthSuccess;
   /** A login was refused (once per connection, key and reason). */
@@ -61,6 +63,12 @@ export interface AuditPayloads {
   'recording.failure': P.RecordingFailure;
   /** A reviewer (web) or an admin (`gatehouse replay`) looked at sessions or a recording. */
   'review.view': P.ReviewView;
+  /** A reviewer logged in to the review page (password or one-time link). */
+  'reviewer.login': P.ReviewerLogin;
+  /** A review page login was refused: wrong credentials, a bad link, or throttled. */
+  'reviewer.login.failure': P.ReviewerLoginFailure;
+  /** A reviewer logged out of the review page. */
+  'reviewer.logout': P.ReviewerLogout;
 }
 
 export type AuditEventType = keyof AuditPayloads;
@@ -101,6 +109,7 @@ export const auditEvents: AuditEventConstructors = {
   grantCreate: event('grant.create'),
   grantRevoke: event('grant.revoke'),
   reviewerCreate: event('reviewer.create'),
+  reviewerLinkCreate: event('reviewer.link.create'),
   authSuccess: event('auth.success'),
   authFailure: event('auth.failure'),
   ndaAcknowledge: event('nda.acknowledge'),
@@ -115,4 +124,7 @@ export const auditEvents: AuditEventConstructors = {
   recordingSealed: event('recording.sealed'),
   recordingFailure: event('recording.failure'),
   reviewView: event('review.view'),
+  reviewerLogin: event('reviewer.login'),
+  reviewerLoginFailure: event('reviewer.login.failure'),
+  reviewerLogout: event('reviewer.logout'),
 };

@@ -9,6 +9,7 @@ import { Database } from './database.js';
 import { SqliteGrantRepository } from './grants-repository.js';
 import { migrate } from './migrate.js';
 import { SqliteNdaRepository } from './ndas-repository.js';
+import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
 import { toGatehouseError } from './sqlite-errors.js';
@@ -91,6 +92,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     sessions: new SqliteSessionRepository(ctx),
     audit: new SqliteAuditRepository(ctx),
     reviewers: new SqliteReviewerRepository(ctx),
+    reviewerLogins: new SqliteReviewerLoginRepository(ctx),
     close: () => tx.close(),
   };
 }
