@@ -112,6 +112,7 @@ export async function startGatehouse(
               clock,
               logger,
               publicUrl: config.web.publicUrl,
+              trustedProxies: config.web.trustedProxies,
               sessionTimeouts: {
                 idleMs: config.web.sessionIdleTimeoutMs,
                 maxAgeMs: config.web.sessionMaxAgeMs,

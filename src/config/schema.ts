@@ -84,6 +84,7 @@ const web = z
   .object({
     listen: listen.nullable().default(null),
     publicUrl: publicUrl.nullable().default(null),
+    trustedProxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
     sessionIdleTimeout: duration.prefault('30m'),
     sessionMaxAge: duration.prefault('12h'),
   })

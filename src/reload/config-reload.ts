@@ -43,6 +43,7 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['recordings.dir', (c) => c.recordings.dir],
   ['web.listen', (c) => c.web.listen],
   ['web.publicUrl', (c) => c.web.publicUrl],
+  ['web.trustedProxies', (c) => c.web.trustedProxies],
   ['web.sessionIdleTimeout', (c) => c.web.sessionIdleTimeoutMs],
   ['web.sessionMaxAge', (c) => c.web.sessionMaxAgeMs],
 ];

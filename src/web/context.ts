@@ -24,6 +24,8 @@ export interface WebDeps {
   readonly sessions: ReviewerSessions;
   /** web.publicUrl: the origin readers reach the page at, or null. */
   readonly publicOrigin: string | null;
+  /** web.trustedProxies (web/client-address.ts). */
+  readonly trustedProxies: ReadonlySet<string>;
   readonly assets: AssetTable;
   /** null: no /metrics (404). */
   readonly metrics: MetricsSource | null;

@@ -10,6 +10,7 @@ import { checkName } from '../core/names.js';
 import { UNKNOWN_WEB_ACTOR, type Reviewer } from '../core/reviewer.js';
 import { LOGIN_THROTTLE, loginSource, typedLogin } from '../core/reviewer-login.js';
 import { isLoginTokenShape, isSameOriginPost, tokenSha256 } from './auth.js';
+import { clientAddress } from './client-address.js';
 import type { Request } from './context.js';
 import { linkPage, loginPage } from './pages/login.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
@@ -45,7 +46,7 @@ async function postedForm(r: Request): Promise<URLSearchParams | null> {
   return form;
 }
 
-const remoteAddrOf = (r: Request): string => r.req.socket.remoteAddress ?? 'unknown';
+const remoteAddrOf = (r: Request): string => clientAddress(r.req, r.deps.trustedProxies);
 
 /** reviewer.login.failure; a failed write is logged, the refusal stands either way. */
 async function auditFailure(
@@ -82,7 +83,7 @@ export async function loginPost(r: Request): Promise<void> {
   const password = form.get('password') ?? '';
   const account = checkName('reviewer', name).ok ? name : null;
   const reservation = await r.deps.store.reviewerLogins.reserveAttempt(
-    { source: loginSource(r.req.socket.remoteAddress), account },
+    { source: loginSource(remoteAddrOf(r)), account },
     r.deps.clock.now(),
     LOGIN_THROTTLE,
   );
@@ -137,7 +138,7 @@ export async function linkPost(r: Request): Promise<void> {
     : null;
   if (reviewer === null) {
     const counted = await r.deps.store.reviewerLogins.reserveAttempt(
-      { source: loginSource(r.req.socket.remoteAddress), account: null },
+      { source: loginSource(remoteAddrOf(r)), account: null },
       r.deps.clock.now(),
       LOGIN_THROTTLE,
     );

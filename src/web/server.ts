@@ -23,6 +23,8 @@ export interface WebServerOptions {
   readonly logger: Logger;
   /** web.publicUrl: the origin readers reach the page at (https: Secure cookies), or null. */
   readonly publicUrl: string | null;
+  /** web.trustedProxies: peers whose X-Forwarded-For names the client (web/client-address.ts). */
+  readonly trustedProxies: readonly string[];
   /** web.sessionIdleTimeout and web.sessionMaxAge. */
   readonly sessionTimeouts: ReviewerSessionTimeouts;
   /** Served at /metrics (loopback clients, or a logged-in reviewer). */
@@ -71,6 +73,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       secureCookie: options.publicUrl?.startsWith('https://') === true,
     }),
     publicOrigin: options.publicUrl === null ? null : new URL(options.publicUrl).origin,
+    trustedProxies: new Set(options.trustedProxies),
     assets: await loadAssets(),
     metrics: options.metrics ?? null,
   };

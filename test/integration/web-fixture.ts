@@ -52,6 +52,7 @@ export interface WebFixtureOptions {
   /** The web server's clock (default: the system clock). */
   readonly clock?: Clock;
   readonly publicUrl?: string | null;
+  readonly trustedProxies?: readonly string[];
   readonly sessionTimeouts?: ReviewerSessionTimeouts;
 }
 
@@ -220,6 +221,7 @@ export async function startWebFixture(options: WebFixtureOptions = {}): Promise<
       clock: options.clock ?? systemClock,
       logger: silentLogger(),
       publicUrl: options.publicUrl ?? null,
+      trustedProxies: options.trustedProxies ?? [],
       sessionTimeouts: options.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS,
     });
   let server = await serve(0);

@@ -134,6 +134,54 @@ describe('the password throttle', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  let fx: WebFixture;
+  beforeAll(async () => {
+    fx = await startWebFixture({ trustedProxies: ['127.0.0.1'] });
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  const viaProxy = (forwardedFor: string, password: string): Promise<RawResponse> =>
+    postForm(
+      fx.base,
+      '/login',
+      { name: REVIEWER, password },
+      { Origin: fx.base, 'X-Forwarded-For': forwardedFor },
+      '127.0.0.1',
+    );
+
+  it('counts each client by the address a trusted proxy appended, not the proxy', async () => {
+    for (let i = 0; i < perSource.failures; i++) {
+      expect((await viaProxy('198.51.100.7', `guess ${i}`)).status).toBe(401);
+    }
+    expect((await viaProxy('198.51.100.7', PASSWORD)).status).toBe(429);
+    // What the client itself put in front of the proxy's hop is not believed.
+    expect((await viaProxy('203.0.113.99, 198.51.100.7', PASSWORD)).status).toBe(429);
+    // Another client behind the same proxy logs in.
+    expect((await viaProxy('198.51.100.8', PASSWORD)).status).toBe(303);
+    const [login] = await eventsOf(fx, 'reviewer.login');
+    expect(login).toMatchObject({ reviewer: REVIEWER, remoteAddr: '198.51.100.8' });
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const source = '127.0.9.1';
+    const from = (forwardedFor: string) =>
+      postForm(
+        fx.base,
+        '/login',
+        { name: 'nobody', password: 'wrong' },
+        { Origin: fx.base, 'X-Forwarded-For': forwardedFor },
+        source,
+      );
+    for (let i = 0; i < perSource.failures; i++) {
+      expect((await from(`198.51.100.${20 + i}`)).status).toBe(401);
+    }
+    expect((await from('198.51.100.99')).status).toBe(429);
+  });
+});
+
 describe('the audit trail of reviewer logins', () => {
   let fx: WebFixture;
   beforeAll(async () => {
