@@ -20,25 +20,22 @@ import type { StoreContext } from './context.js';
 import type { Database } from './database.js';
 import { reviewerFromRow, type ReviewerRow } from './reviewers-repository.js';
 
-/** A session is live while used within the idle timeout and younger than the absolute one. */
-const LIVE = 'last_seen_at > ? AND created_at > ?';
-const liveParams = (now: EpochMs, t: ReviewerSessionTimeouts): [number, number] => [
+/**
+ * A session is live while used within the idle timeout and younger than the absolute one: the
+ * `last_seen_at > ? AND created_at > ?` of the queries below, with these two parameters.
+ */
+const liveSince = (now: EpochMs, t: ReviewerSessionTimeouts): [number, number] => [
   now - t.idleMs,
   now - t.maxAgeMs,
 ];
 
-async function countSince(
-  db: Database,
-  column: 'source' | 'account',
-  key: string,
-  since: EpochMs,
-): Promise<number> {
-  const row = await db.get<{ n: number }>(
-    `SELECT count(*) AS n FROM reviewer_login_attempts
-     WHERE ${column} = ? AND at > ? AND throttled = 0`,
-    [key, since],
-  );
-  return row?.n ?? 0;
+const COUNT_BY_SOURCE = `SELECT count(*) AS n FROM reviewer_login_attempts
+  WHERE source = ? AND at > ? AND throttled = 0`;
+const COUNT_BY_ACCOUNT = `SELECT count(*) AS n FROM reviewer_login_attempts
+  WHERE account = ? AND at > ? AND throttled = 0`;
+
+async function count(db: Database, sql: string, key: string, since: EpochMs): Promise<number> {
+  return (await db.get<{ n: number }>(sql, [key, since]))?.n ?? 0;
 }
 
 export class SqliteReviewerLoginRepository implements ReviewerLoginRepository {
@@ -53,16 +50,16 @@ export class SqliteReviewerLoginRepository implements ReviewerLoginRepository {
       await db.run('DELETE FROM reviewer_login_attempts WHERE at <= ?', [
         now - throttleHorizonMs(policy),
       ]);
-      const source = await countSince(
+      const source = await count(
         db,
-        'source',
+        COUNT_BY_SOURCE,
         attempt.source,
         now - policy.perSource.windowMs,
       );
       const account =
         attempt.account === null
           ? null
-          : await countSince(db, 'account', attempt.account, now - policy.perAccount.windowMs);
+          : await count(db, COUNT_BY_ACCOUNT, attempt.account, now - policy.perAccount.windowMs);
       const scope = throttledBy({ source, account }, policy);
       if (scope === null) {
         const row = await db.get<{ id: number }>(
@@ -98,7 +95,10 @@ export class SqliteReviewerLoginRepository implements ReviewerLoginRepository {
     timeouts: ReviewerSessionTimeouts,
   ): Promise<void> {
     return this.ctx.tx.write(async (db) => {
-      await db.run(`DELETE FROM reviewer_sessions WHERE NOT (${LIVE})`, liveParams(now, timeouts));
+      await db.run(
+        'DELETE FROM reviewer_sessions WHERE NOT (last_seen_at > ? AND created_at > ?)',
+        liveSince(now, timeouts),
+      );
       if (session.replaces !== null) {
         await db.run('DELETE FROM reviewer_sessions WHERE token_sha256 = ?', [session.replaces]);
       }
@@ -112,7 +112,7 @@ export class SqliteReviewerLoginRepository implements ReviewerLoginRepository {
         db,
         auditEvents.reviewerLogin({ reviewer: reviewer.name, method, remoteAddr }),
         reviewerActor(reviewer.name),
-        now,
+        this.ctx.clock.now(),
       );
     });
   }
@@ -125,8 +125,8 @@ export class SqliteReviewerLoginRepository implements ReviewerLoginRepository {
     return this.ctx.tx.write(async (db) => {
       const used = await db.get<{ reviewer_id: number }>(
         `UPDATE reviewer_sessions SET last_seen_at = ?
-         WHERE token_sha256 = ? AND ${LIVE} RETURNING reviewer_id`,
-        [now, tokenSha256, ...liveParams(now, timeouts)],
+         WHERE token_sha256 = ? AND last_seen_at > ? AND created_at > ? RETURNING reviewer_id`,
+        [now, tokenSha256, ...liveSince(now, timeouts)],
       );
       if (!used) {
         await db.run('DELETE FROM reviewer_sessions WHERE token_sha256 = ?', [tokenSha256]);
@@ -148,12 +148,11 @@ export class SqliteReviewerLoginRepository implements ReviewerLoginRepository {
       );
       if (!ended) return null;
       await db.run('DELETE FROM reviewer_sessions WHERE token_sha256 = ?', [tokenSha256]);
-      const now = this.ctx.clock.now();
       await appendAuditEvent(
         db,
         auditEvents.reviewerLogout({ reviewer: ended.name }),
         reviewerActor(ended.name),
-        now,
+        this.ctx.clock.now(),
       );
       return reviewerFromRow(ended);
     });
