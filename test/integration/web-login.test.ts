@@ -310,6 +310,15 @@ describe('the cookie over https', () => {
           Origin: fx.base,
         });
         expect(/; Secure(;|$)/.test(String(out.headers['set-cookie']))).toBe(secure);
+        // Through a proxy passing Host on, a post names the public origin: it is this page's.
+        const proxied = await postForm(
+          fx.base,
+          '/login',
+          { name: REVIEWER, password: PASSWORD },
+          { Origin: publicUrl, Host: 'review.example.com' },
+          '127.0.7.1',
+        );
+        expect(proxied.status).toBe(303);
       } finally {
         await fx.close();
       }

@@ -116,6 +116,26 @@ describe('loadConfig', () => {
     expect(c.profiles).toEqual({ ops: ['uptime', 'df -h'] });
   });
 
+  it('web: publicUrl is an http(s) origin, trustedProxies addresses, session timeouts durations', async () => {
+    const c = await loadConfig(
+      await configFile(
+        'web:\n  publicUrl: https://review.example.com/\n  trustedProxies: [127.0.0.1, "::1"]\n  sessionIdleTimeout: 10m\n',
+      ),
+      {},
+      '/',
+    );
+    expect(c.web.publicUrl).toBe('https://review.example.com');
+    expect(c.web.trustedProxies).toEqual(['127.0.0.1', '::1']);
+    expect(c.web.sessionIdleTimeoutMs).toBe(10 * 60_000);
+    expect(c.web.sessionMaxAgeMs).toBe(12 * 60 * 60_000);
+    expect(await loadError('web:\n  publicUrl: https://review.example.com/path\n')).toMatch(
+      /^config: web.publicUrl: must be the origin/,
+    );
+    expect(await loadError('web:\n  trustedProxies: [proxy.local]\n')).toMatch(
+      /^config: web.trustedProxies.0: /,
+    );
+  });
+
   it('an empty file means all defaults', async () => {
     const c = await loadConfig(await configFile(''), {}, '/');
     expect(c.grants.maxDurationMs).toBe(30 * DAY);
