@@ -4,11 +4,15 @@
  * logins, failures and logouts, sessions kept in the database across a restart, idle and
  * absolute timeouts, and the Secure cookie over https.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/clock.js';
 import { LOGIN_THROTTLE } from '../../src/core/reviewer-login.js';
+import { openStore } from '../../src/store/open-store.js';
 import { hashPassword } from '../../src/web/password.js';
+import { tempDir } from '../helpers/tmp.js';
+import { serveConfigText, startServe } from './metrics-serve-harness.js';
 import {
   PASSWORD,
   REVIEWER,
@@ -290,6 +294,31 @@ describe('reviewer sessions', () => {
     expect(await page(fx, cookie)).toBe(401);
     clock.reset();
     expect(await page(fx, cookie)).toBe(401);
+  });
+});
+
+describe('gatehouse serve', () => {
+  it('a reviewer stays logged in across a restart of the process', async () => {
+    const dir = await tempDir('gatehouse-web-serve-');
+    const configPath = join(dir, 'gatehouse.yaml');
+    await writeFile(configPath, serveConfigText({ web: true }));
+    const store = await openStore(join(dir, 'data', 'gatehouse.db'));
+    await store.reviewers.add(REVIEWER, await hashPassword(PASSWORD), 'admin');
+    await store.close();
+
+    const first = await startServe(configPath);
+    const before = `http://127.0.0.1:${first.webPort}`;
+    const res = await postForm(before, '/login', { name: REVIEWER, password: PASSWORD });
+    await first.stop();
+    expect(res.status).toBe(303);
+
+    const second = await startServe(configPath);
+    try {
+      const after = `http://127.0.0.1:${second.webPort}`;
+      expect((await raw(after, 'GET', '/', { Cookie: cookieOf(res)! })).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
   });
 });
 
