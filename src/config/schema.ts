@@ -78,7 +78,9 @@ const publicUrl = z
     /^https?:\/\/[A-Za-z0-9.:[\]-]+\/?$/,
     'must be the origin the page is reached at, e.g. https://review.example.com',
   )
-  .transform((url) => url.replace(/\/$/, ''));
+  .transform((url, ctx) =>
+    URL.canParse(url) ? url.replace(/\/$/, '') : refuse(ctx, url, 'is not a valid URL'),
+  );
 
 const web = z
   .object({

@@ -131,6 +131,9 @@ describe('loadConfig', () => {
     expect(await loadError('web:\n  publicUrl: https://review.example.com/path\n')).toMatch(
       /^config: web.publicUrl: must be the origin/,
     );
+    expect(await loadError('web:\n  publicUrl: https://a:b:c\n')).toBe(
+      'config: web.publicUrl: is not a valid URL',
+    );
     expect(await loadError('web:\n  trustedProxies: [proxy.local]\n')).toMatch(
       /^config: web.trustedProxies.0: /,
     );
