@@ -14,9 +14,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REFERENCE_PATH = path.join(ROOT, 'docs', 'audit-events.md');
 
 const ACTORS = {
-  admin: 'the OS user running the CLI, or `--actor`',
+  admin:
+    'a `gatehouse` command: `os:<person>`, `os:<person> via sudo as <account>` under sudo, `claimed:<name> by os:…` with `--actor <name>` (src/core/admin-actor.ts)',
   user: 'an ssh user, `user:<name>` (`ssh:unknown` before a login name parsed)',
-  reviewer: 'a reviewer on the web review page, `reviewer:<name>`',
+  reviewer:
+    'a reviewer on the web review page, `reviewer:<name>` (`web:unknown` before a login succeeded)',
   gatehouse:
     'the service itself, `gatehouse` (grant watcher, crash recovery at start-up, sums of refused logins)',
 };

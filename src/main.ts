@@ -111,6 +111,12 @@ export async function startGatehouse(
               manifestKey: createPublicKey(signingKey),
               clock,
               logger,
+              publicUrl: config.web.publicUrl,
+              trustedProxies: config.web.trustedProxies,
+              sessionTimeouts: {
+                idleMs: config.web.sessionIdleTimeoutMs,
+                maxAgeMs: config.web.sessionMaxAgeMs,
+              },
               metrics,
             });
     } catch (e) {
@@ -179,13 +185,12 @@ export async function serveUntilSignal(
 
 async function reloadFromFile(
   running: RunningGatehouse,
-  configPath: string | null,
+  configPath: string,
   logger: Logger,
 ): Promise<void> {
   let next: Config;
   try {
-    // No file at start (embedded defaults): look again where the start looked.
-    next = await loadConfig(configPath ?? undefined, process.env, process.cwd());
+    next = await loadConfig(configPath, process.env, process.cwd());
   } catch (err) {
     const problem = isGatehouseError(err)
       ? err.userMessage

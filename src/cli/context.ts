@@ -12,7 +12,7 @@ export interface CliIo {
 export interface GlobalOptions {
   readonly config?: string;
   readonly json: boolean;
-  /** Who the audit events name: `--actor`, else the OS user. */
+  /** The audit actor: the OS identity, with a claimed `--actor` beside it (core/admin-actor.ts). */
   readonly actor: string;
 }
 

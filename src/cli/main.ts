@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/load-config.js';
+import { adminActor } from '../core/admin-actor.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { GatehouseError, isGatehouseError } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
@@ -21,7 +22,7 @@ import { register as registerServe } from './serve.js';
 import { register as registerSession } from './session.js';
 import { register as registerTarget } from './target.js';
 import { register as registerUser } from './user.js';
-import { requireActor } from './validate.js';
+import { requireAccountName } from './validate.js';
 
 /*
  * Exit codes (DESIGN.md §2), one rule everywhere:
@@ -41,12 +42,24 @@ const processIo: CliIo = {
   stderr: (text) => void process.stderr.write(text),
 };
 
-function osUser(): string {
+/** The OS account this process runs as; `#<uid>` when it has no name (a container's bare uid). */
+function osAccount(): string {
   try {
     return userInfo().username;
   } catch {
-    return 'unknown';
+    return `#${process.getuid?.() ?? '?'}`;
   }
+}
+
+/** Who runs this command (core/admin-actor.ts): the OS identity, and a claimed --actor beside it. */
+function adminActorOf(claimed: string | undefined, env: NodeJS.ProcessEnv): string {
+  const sudoUser = env['SUDO_USER'];
+  return adminActor({
+    account: osAccount(),
+    sudoUser:
+      sudoUser === undefined || sudoUser === '' ? null : requireAccountName('SUDO_USER', sudoUser),
+    claimed: claimed === undefined ? null : requireAccountName('--actor', claimed),
+  });
 }
 
 /** A commander parse error, tagged with the command it happened in. */
@@ -98,7 +111,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description('SSH bastion for temporary, NDA-bound production access')
     .option('--config <file>', 'config file (else $GATEHOUSE_CONFIG, else config/gatehouse.yaml)')
     .option('--json', 'print one JSON document on stdout', false)
-    .option('--actor <name>', 'who the audit events name', osUser())
+    .option('--actor <name>', 'a name to record beside your OS identity in the audit trail')
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s) })
     .showSuggestionAfterError(true);
   registerUser(program, ctx);
@@ -154,11 +167,11 @@ export async function main(
   };
   const program = buildProgram(ctx);
   program.hook('preAction', (_program, action) => {
-    const o = action.optsWithGlobals<{ config?: string; json: boolean; actor: string }>();
+    const o = action.optsWithGlobals<{ config?: string; json: boolean; actor?: string }>();
     current = {
       ...(o.config === undefined ? {} : { config: o.config }),
       json: o.json,
-      actor: requireActor(o.actor),
+      actor: adminActorOf(o.actor, env),
     };
   });
   try {

@@ -85,8 +85,11 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const { token, sha256 } = newLoginToken();
       const expiresAt = ctx.clock.now() + ttl;
-      await ctx.withStore((store) => store.reviewers.addLoginToken(name, sha256, expiresAt));
-      const url = `http://${linkHost(listen.host)}:${listen.port}/login/link?token=${token}`;
+      await ctx.withStore((store) =>
+        store.reviewers.addLoginToken(name, sha256, expiresAt, ctx.options().actor),
+      );
+      const origin = config.web.publicUrl ?? `http://${linkHost(listen.host)}:${listen.port}`;
+      const url = `${origin}/login/link?token=${token}`;
       if (ctx.options().json) printJson(ctx, { reviewer: name, url, expiresAt });
       else printLine(ctx, url);
     });

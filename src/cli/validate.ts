@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { ACCOUNT_NAME } from '../core/admin-actor.js';
 import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { checkName, quoteForMessage, type NameKind } from '../core/names.js';
@@ -168,11 +169,11 @@ export function requirePatterns(field: string, patterns: readonly string[]): str
   return [...new Set(patterns)];
 }
 
-/** `--actor`: who the audit events name. `user:` names are reserved for ssh users. */
-export function requireActor(value: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9._@-]{0,63}$/.test(value)) {
+/** `--actor` or `SUDO_USER`: one plain word, so it cannot imitate the rest of an actor. */
+export function requireAccountName(field: string, value: string): string {
+  if (!ACCOUNT_NAME.test(value)) {
     throw usage(
-      `--actor: ${quoteForMessage(value)} must be a plain account name (letters, digits, . _ @ -)`,
+      `${field}: ${quoteForMessage(value)} must be a plain account name (letters, digits, . _ @ -)`,
     );
   }
   return value;

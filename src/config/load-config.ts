@@ -13,8 +13,8 @@ type DeepReadonly<T> = T extends readonly (infer E)[]
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
 
-/** The schema's output with absolute paths, plus where it came from (null: embedded defaults, no file). */
-export type Config = DeepReadonly<ParsedConfig & { configPath: string | null }>;
+/** The schema's output with absolute paths, plus the file it came from. */
+export type Config = DeepReadonly<ParsedConfig & { configPath: string }>;
 
 export const DEFAULT_CONFIG_PATH = path.join('config', 'gatehouse.yaml');
 
@@ -22,8 +22,9 @@ const fail = (what: string): GatehouseError => new GatehouseError('config', `con
 
 /**
  * Finds, reads and validates the config. Path choice: `explicitPath`, else $GATEHOUSE_CONFIG, else
- * `config/gatehouse.yaml` under `cwd`; only that last default may be missing (embedded defaults,
- * base folder `<cwd>/config`). Relative paths in the file resolve against the file's folder.
+ * `config/gatehouse.yaml` under `cwd`. A missing file is an error, never a fresh empty setup: run
+ * in the wrong folder, a command must not create a database there. Relative paths in the file
+ * resolve against the file's folder.
  */
 export async function loadConfig(
   explicitPath: string | undefined,
@@ -43,15 +44,16 @@ export async function loadConfig(
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (chosen === null && code === 'ENOENT')
-      return resolveConfig(parseSettings({}), null, path.join(cwd, 'config'));
     const why =
       code === 'ENOENT'
         ? 'no such file'
         : code === 'EISDIR'
           ? 'is a folder'
           : `cannot read (${code ?? 'error'})`;
-    throw fail(`${file}: ${why}${chosen ? ` (from ${chosen.from})` : ''}`);
+    const from = chosen
+      ? ` (from ${chosen.from})`
+      : '; name the config file with --config FILE or $GATEHOUSE_CONFIG';
+    throw fail(`${file}: ${why}${from}`);
   }
   return resolveConfig(parseSettings(parseYaml(text, file)), file, path.dirname(file));
 }
@@ -148,7 +150,7 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
 }
 
 /** Relative paths in the file resolve against `base`, the file's folder. */
-function resolveConfig(parsed: ParsedConfig, configPath: string | null, base: string): Config {
+function resolveConfig(parsed: ParsedConfig, configPath: string, base: string): Config {
   const abs = (p: string): string => path.resolve(base, p);
   return {
     ...parsed,

@@ -71,7 +71,31 @@ const grants = z
   .strict()
   .transform(({ maxDuration }) => ({ maxDurationMs: maxDuration }));
 
-const web = z.object({ listen: listen.nullable().default(null) }).strict();
+/** The review page as its readers reach it (behind a proxy: the proxy's origin). */
+const publicUrl = z
+  .string()
+  .regex(
+    /^https?:\/\/[A-Za-z0-9.:[\]-]+\/?$/,
+    'must be the origin the page is reached at, e.g. https://review.example.com',
+  )
+  .transform((url, ctx) =>
+    URL.canParse(url) ? url.replace(/\/$/, '') : refuse(ctx, url, 'is not a valid URL'),
+  );
+
+const web = z
+  .object({
+    listen: listen.nullable().default(null),
+    publicUrl: publicUrl.nullable().default(null),
+    trustedProxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
+    sessionIdleTimeout: duration.prefault('30m'),
+    sessionMaxAge: duration.prefault('12h'),
+  })
+  .strict()
+  .transform(({ sessionIdleTimeout, sessionMaxAge, ...rest }) => ({
+    ...rest,
+    sessionIdleTimeoutMs: sessionIdleTimeout,
+    sessionMaxAgeMs: sessionMaxAge,
+  }));
 
 const log = z
   .object({

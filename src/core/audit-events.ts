@@ -33,6 +33,8 @@ export interface AuditPayloads {
   'grant.revoke': P.GrantRevoke;
   /** An admin added a reviewer of the web review page. */
   'reviewer.create': P.ReviewerCreate;
+  /** An admin made a one-time login link for a reviewer (`gatehouse reviewer link`). */
+  'reviewer.link.create': P.ReviewerLinkCreate;
   /** A user logged in over ssh. */
   'auth.success': P.AuthSuccess;
   /** A login was refused (once per connection, key and reason; see auth.failure.aggregate). */
@@ -66,6 +68,12 @@ export interface AuditPayloads {
   'recording.failure': P.RecordingFailure;
   /** A reviewer (web) or an admin (`gatehouse replay`) looked at sessions or a recording. */
   'review.view': P.ReviewView;
+  /** A reviewer logged in to the review page (password or one-time link). */
+  'reviewer.login': P.ReviewerLogin;
+  /** A review page login was refused: wrong credentials, a bad link, or throttled. */
+  'reviewer.login.failure': P.ReviewerLoginFailure;
+  /** A reviewer logged out of the review page. */
+  'reviewer.logout': P.ReviewerLogout;
 }
 
 export type AuditEventType = keyof AuditPayloads;
@@ -106,6 +114,7 @@ export const auditEvents: AuditEventConstructors = {
   grantCreate: event('grant.create'),
   grantRevoke: event('grant.revoke'),
   reviewerCreate: event('reviewer.create'),
+  reviewerLinkCreate: event('reviewer.link.create'),
   authSuccess: event('auth.success'),
   authFailure: event('auth.failure'),
   authFailureAggregate: event('auth.failure.aggregate'),
@@ -121,4 +130,7 @@ export const auditEvents: AuditEventConstructors = {
   recordingSealed: event('recording.sealed'),
   recordingFailure: event('recording.failure'),
   reviewView: event('review.view'),
+  reviewerLogin: event('reviewer.login'),
+  reviewerLoginFailure: event('reviewer.login.failure'),
+  reviewerLogout: event('reviewer.logout'),
 };

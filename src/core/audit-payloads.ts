@@ -103,6 +103,12 @@ export type ReviewerCreate = {
   readonly password: boolean;
 };
 
+export type ReviewerLinkCreate = {
+  readonly reviewer: string;
+  /** When the one-time login link stops working. */
+  readonly expiresAt: EpochMs;
+};
+
 // --- decisions at the door ---
 
 export type AuthMethod = 'publickey' | 'publickey+keyboard-interactive';
@@ -289,6 +295,41 @@ export type RecordingFailure = SessionRef & {
   readonly mode?: 'strict' | 'best_effort';
   readonly stage: RecordingFailureStage;
   readonly problem: string;
+};
+
+// --- the review page's door ---
+
+export type ReviewerLoginMethod = 'password' | 'link';
+
+export type ReviewerLogin = {
+  readonly reviewer: string;
+  readonly method: ReviewerLoginMethod;
+  /** The client address (the per-source throttle counts its /64 for IPv6). */
+  readonly remoteAddr: string;
+};
+
+export type ReviewerLoginFailureReason =
+  | 'reviewer.unknown'
+  | 'password.wrong'
+  | 'password.none'
+  | 'link.invalid'
+  | 'throttled.source'
+  | 'throttled.account';
+
+export type ReviewerLoginFailure = {
+  /** The name as typed (unauthenticated: its first 64 characters); empty for a link. */
+  readonly login: string;
+  readonly method: ReviewerLoginMethod;
+  /**
+   * `throttled.*`: refused before any check; written once per source and window, not once per
+   * refused request.
+   */
+  readonly reason: ReviewerLoginFailureReason;
+  readonly remoteAddr: string;
+};
+
+export type ReviewerLogout = {
+  readonly reviewer: string;
 };
 
 // --- reviews ---

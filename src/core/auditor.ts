@@ -12,9 +12,10 @@ import type { Actor } from './ports.js';
 export type AuditWriteFailure = 'refuse' | 'log';
 
 /**
- * Who writes an event (the `actor` column): `admin` (the OS user running the CLI, or --actor),
+ * Who writes an event (the `actor` column): `admin` (a CLI command, `os:…`, core/admin-actor.ts),
  * `user` (`user:<name>`, an ssh user; `ssh:unknown` before a login name parsed), `reviewer`
- * (`reviewer:<name>`, the web review page), `gatehouse` (the service itself).
+ * (`reviewer:<name>`, the web review page; `web:unknown` before a login succeeded), `gatehouse`
+ * (the service itself).
  */
 export type AuditActorKind = 'admin' | 'user' | 'reviewer' | 'gatehouse';
 
@@ -44,6 +45,7 @@ export const auditEventRules = {
   'grant.create': admin,
   'grant.revoke': admin,
   'reviewer.create': admin,
+  'reviewer.link.create': admin,
   'auth.success': { actors: ['user'], onWriteFailure: 'refuse' },
   'auth.failure': { actors: ['user'], onWriteFailure: 'log' },
   'auth.failure.aggregate': { actors: ['gatehouse'], onWriteFailure: 'log' },
@@ -59,6 +61,10 @@ export const auditEventRules = {
   'recording.sealed': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
   'recording.failure': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
   'review.view': { actors: ['reviewer', 'admin'], onWriteFailure: 'refuse' },
+  // Written with the session row (login) or its deletion (logout), in one transaction.
+  'reviewer.login': { actors: ['reviewer'], onWriteFailure: 'refuse' },
+  'reviewer.login.failure': { actors: ['reviewer'], onWriteFailure: 'log' },
+  'reviewer.logout': { actors: ['reviewer'], onWriteFailure: 'refuse' },
 } as const satisfies { readonly [T in AuditEventType]: AuditEventRule };
 
 /** Every event type, in the order of the generated reference. */

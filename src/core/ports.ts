@@ -26,13 +26,17 @@ import type {
   UserKey,
 } from './model.js';
 import type {
+  LoginAttempt,
+  LoginReservation,
+  NewReviewerSession,
   Reviewer,
   ReviewerCredentials,
   ReviewSession,
   ReviewSessionQuery,
 } from './reviewer.js';
+import type { LoginThrottlePolicy, ReviewerSessionTimeouts } from './reviewer-login.js';
 
-/** Who did it: the OS user running the CLI, `--actor`, or `user:<name>` for ssh users. */
+/** Who did it: an admin (`os:…`, core/admin-actor.ts), `user:<name>`, `reviewer:<name>`, `gatehouse`. */
 export type Actor = string;
 
 export interface NewKey {
@@ -210,8 +214,11 @@ export interface ReviewerRepository {
   findByName(name: string): Promise<ReviewerCredentials | null>;
   get(id: number): Promise<Reviewer | null>;
   list(): Promise<Reviewer[]>;
-  /** Stores a one-time login token by its sha256 (the token itself is never stored). */
-  addLoginToken(name: string, tokenSha256: string, expiresAt: EpochMs): Promise<void>;
+  /**
+   * Stores a one-time login token by its sha256 (the token itself is never stored), with its
+   * reviewer.link.create event.
+   */
+  addLoginToken(name: string, tokenSha256: string, expiresAt: EpochMs, actor: Actor): Promise<void>;
   /**
    * Uses a one-time token: when it exists, is unused and not expired at `now`, marks it used in
    * the same transaction and returns its reviewer; otherwise null.
@@ -224,6 +231,36 @@ export interface ReviewerRepository {
   sessionEvents(id: SessionId, limit?: number): Promise<AuditRecord[]>;
 }
 
+/** The review page's logins: the password throttle's counts and the reviewers' sessions. */
+export interface ReviewerLoginRepository {
+  /**
+   * In one transaction: counts the source's and the account's failures within their windows and,
+   * when neither limit is reached, records this attempt as a failure until released. Called
+   * before the password is checked, so parallel attempts cannot all pass the count.
+   */
+  reserveAttempt(
+    attempt: LoginAttempt,
+    now: EpochMs,
+    policy: LoginThrottlePolicy,
+  ): Promise<LoginReservation>;
+  /** The password was right: the reserved attempt stops counting. */
+  releaseAttempt(id: number): Promise<void>;
+  /** Creates the session with its reviewer.login event (one transaction); drops expired ones. */
+  startSession(
+    session: NewReviewerSession,
+    now: EpochMs,
+    timeouts: ReviewerSessionTimeouts,
+  ): Promise<void>;
+  /** The reviewer of a live session, now marked used; an expired session is deleted (null). */
+  findSession(
+    tokenSha256: string,
+    now: EpochMs,
+    timeouts: ReviewerSessionTimeouts,
+  ): Promise<Reviewer | null>;
+  /** Deletes the session with its reviewer.logout event; null when there was none. */
+  endSession(tokenSha256: string): Promise<Reviewer | null>;
+}
+
 export interface Store {
   readonly users: UserRepository;
   readonly ndas: NdaRepository;
@@ -232,5 +269,6 @@ export interface Store {
   readonly sessions: SessionRepository;
   readonly audit: AuditRepository;
   readonly reviewers: ReviewerRepository;
+  readonly reviewerLogins: ReviewerLoginRepository;
   close(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 /** Reviewers (people who replay recordings in the web page) and the queries the review page needs. */
+import type { ReviewerLoginMethod } from './audit-payloads.js';
 import type { EpochMs, GrantId, Session } from './model.js';
+import type { ThrottleScope } from './reviewer-login.js';
 
 export interface Reviewer {
   readonly id: number;
@@ -31,3 +33,37 @@ export interface ReviewSession extends Session {
   readonly userName: string;
   readonly targetName: string;
 }
+
+/** A password check about to run, counted against its source and the account it names. */
+export interface LoginAttempt {
+  /** `loginSource` of the client address (core/reviewer-login.ts). */
+  readonly source: string;
+  /** The typed name when it could name a reviewer, else null (counted per source only). */
+  readonly account: string | null;
+}
+
+/** ok: the attempt is counted and may be checked; else refused before any check. */
+export type LoginReservation =
+  | { readonly ok: true; readonly id: number }
+  | {
+      readonly ok: false;
+      readonly scope: ThrottleScope;
+      /** The source's first throttled refusal in its window: the one that is audited. */
+      readonly firstRefusal: boolean;
+    };
+
+export interface NewReviewerSession {
+  /** sha256 of the cookie's token (the token itself is never stored). */
+  readonly tokenSha256: string;
+  readonly reviewer: Reviewer;
+  readonly method: ReviewerLoginMethod;
+  readonly remoteAddr: string;
+  /** The session the request's old cookie named, ended with this login (no logout event). */
+  readonly replaces: string | null;
+}
+
+/** The audit actor of a logged-in reviewer. */
+export const reviewerActor = (name: string): string => `reviewer:${name}`;
+
+/** The audit actor of a review page login before it succeeded (the typed name is in the payload). */
+export const UNKNOWN_WEB_ACTOR = 'web:unknown';

@@ -32,9 +32,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
       ),
     ];
   }
-  const results: CheckResult[] = [
-    pass('config', config.configPath ?? 'no file; embedded defaults'),
-  ];
+  const results: CheckResult[] = [pass('config', config.configPath)];
   results.push(
     await checkPrivateKey(
       'host key',

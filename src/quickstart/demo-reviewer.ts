@@ -39,6 +39,6 @@ export async function ensureDemoReviewer(
     );
   }
   const { token, sha256 } = newLoginToken();
-  await store.reviewers.addLoginToken(name, sha256, now + LINK_MS);
+  await store.reviewers.addLoginToken(name, sha256, now + LINK_MS, actor);
   return { name, password, linkToken: token };
 }

@@ -85,7 +85,7 @@ export async function writeManifest(
   const manifest = signManifest(fields, privateKey);
   const target = manifestPathOf(castPath);
   const tmp = `${target}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'wx', 0o640);
+  const fh = await open(tmp, 'wx', 0o600);
   try {
     await fh.writeFile(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
     await fh.sync();

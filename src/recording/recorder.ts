@@ -31,7 +31,7 @@ const errorOf = (e: unknown): Error => (e instanceof Error ? e : new Error(Strin
 const validSize = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 65535;
 
 /**
- * Creates `dir/YYYY/MM/DD/<uuid>.cast` (mode 0640, never overwriting) and writes the header
+ * Creates `dir/YYYY/MM/DD/<uuid>.cast` (mode 0600 in 0700 folders, never overwriting) and writes the header
  * before resolving. Rejects with GatehouseError('storage') when the file cannot be created or
  * written, and ('invalid') for a bad session id or size: in strict mode the caller refuses the
  * session.
@@ -47,8 +47,8 @@ export async function openRecording(options: OpenRecordingOptions): Promise<Sess
   const path = join(options.dir, ...relativePath.split('/'));
   let fh: FileHandle;
   try {
-    await mkdir(dirname(path), { recursive: true, mode: 0o750 });
-    fh = await open(path, 'wx', 0o640);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    fh = await open(path, 'wx', 0o600);
   } catch (err) {
     throw new GatehouseError('storage', `recording: cannot create ${path}: ${codeOf(err)}`, {
       cause: err,

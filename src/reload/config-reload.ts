@@ -42,6 +42,10 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['database.path', (c) => c.database.path],
   ['recordings.dir', (c) => c.recordings.dir],
   ['web.listen', (c) => c.web.listen],
+  ['web.publicUrl', (c) => c.web.publicUrl],
+  ['web.trustedProxies', (c) => c.web.trustedProxies],
+  ['web.sessionIdleTimeout', (c) => c.web.sessionIdleTimeoutMs],
+  ['web.sessionMaxAge', (c) => c.web.sessionMaxAgeMs],
 ];
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

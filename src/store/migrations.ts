@@ -172,6 +172,35 @@ ALTER TABLE sessions ADD COLUMN stdin_sha256 TEXT
     AND (stdin_sha256 IS NULL OR (length(stdin_sha256) = 64 AND stdin_sha256 NOT GLOB '*[^0-9a-f]*')));
 `,
   },
+  {
+    version: 7,
+    sql: `
+-- Review page sessions (issue 13): they survive a restart of serve and are shared by every node.
+-- Only the sha256 of the cookie's token is kept. Idle and absolute timeouts are settings, applied
+-- to created_at and last_seen_at when a session is used.
+CREATE TABLE reviewer_sessions (
+  token_sha256 TEXT PRIMARY KEY CHECK (length(token_sha256) = 64),
+  reviewer_id INTEGER NOT NULL REFERENCES reviewers(id),
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX reviewer_sessions_reviewer ON reviewer_sessions(reviewer_id);
+
+-- The review page's password throttle (core/reviewer-login.ts): one row per password check,
+-- written before the check runs and deleted when the password was right. throttled = 1 marks
+-- that a throttled refusal from that source has been audited (once per source and window).
+CREATE TABLE reviewer_login_attempts (
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  account TEXT,
+  at INTEGER NOT NULL,
+  throttled INTEGER NOT NULL DEFAULT 0 CHECK (throttled IN (0, 1))
+) STRICT;
+CREATE INDEX reviewer_login_attempts_source ON reviewer_login_attempts(source, at);
+CREATE INDEX reviewer_login_attempts_account ON reviewer_login_attempts(account, at);
+CREATE INDEX reviewer_login_attempts_at ON reviewer_login_attempts(at);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -1,5 +1,5 @@
 /** The store's only entry point for other layers: open (and migrate) a SQLite file. */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
@@ -9,6 +9,7 @@ import { Database } from './database.js';
 import { SqliteGrantRepository } from './grants-repository.js';
 import { migrate } from './migrate.js';
 import { SqliteNdaRepository } from './ndas-repository.js';
+import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
 import { toGatehouseError } from './sqlite-errors.js';
@@ -35,6 +36,31 @@ async function configure(db: Database): Promise<void> {
 }
 
 /**
+ * The database holds every user, grant and audit event: only gatehouse's account may read it,
+ * whatever the umask. A new file is created 0600 before SQLite opens it, so it is never readable
+ * by others even for a moment; SQLite gives its `-wal` and `-shm` the database file's mode. After
+ * opening, any of the three left wider (a database an older version created) is set to 0600.
+ */
+async function createPrivateFile(path: string): Promise<void> {
+  await mkdir(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+  const fh = await open(path, 'wx', 0o600).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EEXIST') return null;
+    throw e;
+  });
+  await fh?.close();
+}
+
+async function restrictModes(path: string): Promise<void> {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    const mode = await stat(file).then(
+      (s) => s.mode & 0o777,
+      () => null,
+    );
+    if (mode !== null && mode !== 0o600) await chmod(file, 0o600);
+  }
+}
+
+/**
  * Opens the database at `path` (creating it and its folder when missing), applies pending
  * migrations, and returns the repositories. Faults become GatehouseError('storage', …).
  */
@@ -42,9 +68,10 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
   const clock = options.clock ?? systemClock;
   let db: Database | undefined;
   try {
-    await mkdir(dirname(resolve(path)), { recursive: true });
+    await createPrivateFile(path);
     db = await Database.open(path);
     await configure(db);
+    await restrictModes(path);
   } catch (err) {
     await db?.close().catch(() => undefined);
     throw toGatehouseError(err, path);
@@ -65,6 +92,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     sessions: new SqliteSessionRepository(ctx),
     audit: new SqliteAuditRepository(ctx),
     reviewers: new SqliteReviewerRepository(ctx),
+    reviewerLogins: new SqliteReviewerLoginRepository(ctx),
     close: () => tx.close(),
   };
 }

@@ -15,7 +15,7 @@ import type { StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
 import { auditFromRow, sessionFromRow, type AuditRow, type SessionRow } from './rows.js';
 
-interface ReviewerRow {
+export interface ReviewerRow {
   id: number;
   name: string;
   password_hash: string | null;
@@ -25,7 +25,7 @@ interface ReviewerRow {
 
 type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
 
-const reviewerFromRow = (r: ReviewerRow): Reviewer => ({
+export const reviewerFromRow = (r: ReviewerRow): Reviewer => ({
   id: r.id,
   name: r.name,
   createdAt: r.created_at,
@@ -94,7 +94,12 @@ export class SqliteReviewerRepository implements ReviewerRepository {
     );
   }
 
-  addLoginToken(name: string, tokenSha256: string, expiresAt: EpochMs): Promise<void> {
+  addLoginToken(
+    name: string,
+    tokenSha256: string,
+    expiresAt: EpochMs,
+    actor: Actor,
+  ): Promise<void> {
     return this.ctx.tx.write(async (db) => {
       const reviewer = await db.get<{ id: number }>('SELECT id FROM reviewers WHERE name = ?', [
         name,
@@ -105,10 +110,17 @@ export class SqliteReviewerRepository implements ReviewerRepository {
           `reviewer: no reviewer named ${quoteForMessage(name)}`,
         );
       }
+      const now = this.ctx.clock.now();
       await db.run(
         `INSERT INTO reviewer_login_tokens (token_sha256, reviewer_id, created_at, expires_at)
          VALUES (?, ?, ?, ?)`,
-        [tokenSha256, reviewer.id, this.ctx.clock.now(), expiresAt],
+        [tokenSha256, reviewer.id, now, expiresAt],
+      );
+      await appendAuditEvent(
+        db,
+        auditEvents.reviewerLinkCreate({ reviewer: name, expiresAt }),
+        actor,
+        now,
       );
     });
   }

@@ -5,7 +5,8 @@ import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import type { AssetTable } from './assets.js';
-import type { LoginSessions, LoginThrottle, ReviewerLogin } from './auth.js';
+import type { Reviewer } from '../core/reviewer.js';
+import type { ReviewerSessions } from './reviewer-sessions.js';
 
 /** What /metrics serves (src/metrics/, passed in by main.ts). */
 export interface MetricsSource {
@@ -20,8 +21,11 @@ export interface WebDeps {
   readonly manifestKey: KeyObject;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly logins: LoginSessions;
-  readonly throttle: LoginThrottle;
+  readonly sessions: ReviewerSessions;
+  /** web.publicUrl: the origin readers reach the page at, or null. */
+  readonly publicOrigin: string | null;
+  /** web.trustedProxies (web/client-address.ts). */
+  readonly trustedProxies: ReadonlySet<string>;
   readonly assets: AssetTable;
   /** null: no /metrics (404). */
   readonly metrics: MetricsSource | null;
@@ -35,8 +39,7 @@ export interface Request {
 }
 
 export interface AuthedRequest extends Request {
-  readonly reviewer: ReviewerLogin;
+  readonly reviewer: Reviewer;
 }
 
-/** Audit actor for a reviewer's views. */
-export const reviewerActor = (name: string): string => `reviewer:${name}`;
+export { reviewerActor } from '../core/reviewer.js';

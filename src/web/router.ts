@@ -65,8 +65,8 @@ async function reviewerRoute(r: AuthedRequest): Promise<void> {
 
 export async function route(r: Request): Promise<void> {
   if (await publicRoute(r)) return;
-  if (r.url.pathname === '/metrics') return metricsRoute(r);
-  const current = r.deps.logins.fromRequest(r.req);
+  if (r.url.pathname === '/metrics') return await metricsRoute(r);
+  const current = await r.deps.sessions.current(r.req);
   if (current === null) {
     // Data files get a bare 401; pages get the login form with it.
     if (r.url.pathname.endsWith('.cast') || !isRead(r.req.method)) {
@@ -76,5 +76,5 @@ export async function route(r: Request): Promise<void> {
     }
     return;
   }
-  await reviewerRoute({ ...r, reviewer: current.login });
+  await reviewerRoute({ ...r, reviewer: current });
 }

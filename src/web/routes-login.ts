@@ -1,15 +1,16 @@
-/** Logging in (password or one-time link) and out. All posts are same-origin only. */
+/**
+ * Logging in (password or one-time link) and out. All posts are same-origin only. A password is
+ * checked only after its attempt is counted (core/reviewer-login.ts has the policy); logins,
+ * failures and logouts are audit events.
+ */
 import type { IncomingMessage } from 'node:http';
+import { auditEvents } from '../core/audit-events.js';
+import type { ReviewerLoginFailureReason, ReviewerLoginMethod } from '../core/audit-payloads.js';
 import { checkName } from '../core/names.js';
-import {
-  clearedCookie,
-  isLoginTokenShape,
-  isSameOriginPost,
-  readCookie,
-  COOKIE_NAME,
-  sessionCookie,
-  tokenSha256,
-} from './auth.js';
+import { UNKNOWN_WEB_ACTOR, type Reviewer } from '../core/reviewer.js';
+import { LOGIN_THROTTLE, loginSource, typedLogin } from '../core/reviewer-login.js';
+import { isLoginTokenShape, isSameOriginPost, tokenSha256 } from './auth.js';
+import { clientAddress } from './client-address.js';
 import type { Request } from './context.js';
 import { linkPage, loginPage } from './pages/login.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
@@ -32,9 +33,11 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
+const isSameOrigin = (r: Request): boolean => isSameOriginPost(r.req, r.deps.publicOrigin);
+
 /** Checks origin and reads the form; answers the request itself and returns null when refused. */
 async function postedForm(r: Request): Promise<URLSearchParams | null> {
-  if (!isSameOriginPost(r.req)) {
+  if (!isSameOrigin(r)) {
     sendText(r.req, r.res, 403, 'forbidden: cross-origin request');
     return null;
   }
@@ -43,13 +46,34 @@ async function postedForm(r: Request): Promise<URLSearchParams | null> {
   return form;
 }
 
-function startSession(r: Request, reviewerId: number, name: string): void {
-  // A fresh id at every login: a cookie planted before login is worth nothing after it.
-  const old = readCookie(r.req, COOKIE_NAME);
-  if (old !== null) r.deps.logins.destroy(old);
-  const { id } = r.deps.logins.create(reviewerId, name);
-  r.deps.logger.info({ reviewer: name }, 'reviewer logged in');
-  redirect(r.res, '/', sessionCookie(id));
+const remoteAddrOf = (r: Request): string => clientAddress(r.req, r.deps.trustedProxies);
+
+/** reviewer.login.failure; a failed write is logged, the refusal stands either way. */
+async function auditFailure(
+  r: Request,
+  login: string,
+  method: ReviewerLoginMethod,
+  reason: ReviewerLoginFailureReason,
+): Promise<void> {
+  const event = auditEvents.reviewerLoginFailure({
+    login: typedLogin(login),
+    method,
+    reason,
+    remoteAddr: remoteAddrOf(r),
+  });
+  await r.deps.store.audit.append(event, UNKNOWN_WEB_ACTOR).catch((err: unknown) => {
+    r.deps.logger.error({ err, type: event.type }, 'audit write failed');
+  });
+}
+
+async function startSession(
+  r: Request,
+  reviewer: Reviewer,
+  method: ReviewerLoginMethod,
+): Promise<void> {
+  const cookie = await r.deps.sessions.start(r.req, reviewer, method, remoteAddrOf(r));
+  r.deps.logger.info({ reviewer: reviewer.name, method }, 'reviewer logged in');
+  redirect(r.res, '/', cookie);
 }
 
 export async function loginPost(r: Request): Promise<void> {
@@ -57,24 +81,38 @@ export async function loginPost(r: Request): Promise<void> {
   if (form === null) return;
   const name = form.get('name') ?? '';
   const password = form.get('password') ?? '';
-  if (r.deps.throttle.blocked(name.slice(0, 64))) {
-    r.deps.logger.warn({ reviewer: name.slice(0, 64) }, 'reviewer login throttled');
+  const account = checkName('reviewer', name).ok ? name : null;
+  const reservation = await r.deps.store.reviewerLogins.reserveAttempt(
+    { source: loginSource(remoteAddrOf(r)), account },
+    r.deps.clock.now(),
+    LOGIN_THROTTLE,
+  );
+  if (!reservation.ok) {
+    // Audited once per source and window: a flood of refused posts is not a flood of events.
+    if (reservation.firstRefusal) {
+      await auditFailure(r, name, 'password', `throttled.${reservation.scope}`);
+    }
+    r.deps.logger.warn({ scope: reservation.scope }, 'reviewer login throttled');
     sendHtml(r.req, r.res, 429, loginPage({ error: 'Too many failed logins: try again later.' }));
     return;
   }
-  const found = checkName('reviewer', name).ok
-    ? await r.deps.store.reviewers.findByName(name)
-    : null;
+  const found = account === null ? null : await r.deps.store.reviewers.findByName(account);
   // Same work whether or not the name exists, so timing does not reveal reviewer names.
   const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
   if (!ok || found === null || found.passwordHash === null) {
-    r.deps.throttle.fail(name.slice(0, 64));
-    r.deps.logger.info({ reviewer: found?.reviewer.name ?? null }, 'reviewer login failed');
+    const reason =
+      found === null
+        ? 'reviewer.unknown'
+        : found.passwordHash === null
+          ? 'password.none'
+          : 'password.wrong';
+    await auditFailure(r, name, 'password', reason);
+    r.deps.logger.info({ reason }, 'reviewer login failed');
     sendHtml(r.req, r.res, 401, loginPage({ error: 'Wrong name or password.' }));
     return;
   }
-  r.deps.throttle.succeed(name);
-  startSession(r, found.reviewer.id, found.reviewer.name);
+  await r.deps.store.reviewerLogins.releaseAttempt(reservation.id);
+  await startSession(r, found.reviewer, 'password');
 }
 
 export function linkGet(r: Request): void {
@@ -86,6 +124,11 @@ export function linkGet(r: Request): void {
   sendHtml(r.req, r.res, 200, linkPage(token));
 }
 
+/**
+ * Links are not throttled (a token cannot be guessed; a valid link works from any source, so an
+ * admin can always let a reviewer in), but a bad one counts as a failure of its source, which
+ * bounds the failure events one source can write.
+ */
 export async function linkPost(r: Request): Promise<void> {
   const form = await postedForm(r);
   if (form === null) return;
@@ -94,6 +137,13 @@ export async function linkPost(r: Request): Promise<void> {
     ? await r.deps.store.reviewers.useLoginToken(tokenSha256(token), r.deps.clock.now())
     : null;
   if (reviewer === null) {
+    const counted = await r.deps.store.reviewerLogins.reserveAttempt(
+      { source: loginSource(remoteAddrOf(r)), account: null },
+      r.deps.clock.now(),
+      LOGIN_THROTTLE,
+    );
+    if (counted.ok) await auditFailure(r, '', 'link', 'link.invalid');
+    else if (counted.firstRefusal) await auditFailure(r, '', 'link', 'throttled.source');
     r.deps.logger.info('one-time login link refused');
     sendHtml(
       r.req,
@@ -103,15 +153,13 @@ export async function linkPost(r: Request): Promise<void> {
     );
     return;
   }
-  startSession(r, reviewer.id, reviewer.name);
+  await startSession(r, reviewer, 'link');
 }
 
 export async function logoutPost(r: Request): Promise<void> {
-  if (!isSameOriginPost(r.req)) {
+  if (!isSameOrigin(r)) {
     sendText(r.req, r.res, 403, 'forbidden: cross-origin request');
     return;
   }
-  const current = r.deps.logins.fromRequest(r.req);
-  if (current !== null) r.deps.logins.destroy(current.id);
-  redirect(r.res, '/login', clearedCookie());
+  redirect(r.res, '/login', await r.deps.sessions.end(r.req));
 }

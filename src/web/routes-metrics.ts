@@ -15,7 +15,7 @@ export function isLoopbackClient(req: IncomingMessage): boolean {
   return v4.startsWith('127.') || addr === '::1';
 }
 
-export function metricsRoute(r: Request): void {
+export async function metricsRoute(r: Request): Promise<void> {
   const metrics = r.deps.metrics;
   if (metrics === null) return sendText(r.req, r.res, 404, 'not found');
   const method = r.req.method;
@@ -23,7 +23,7 @@ export function metricsRoute(r: Request): void {
     r.res.setHeader('Allow', 'GET, HEAD');
     return sendText(r.req, r.res, 405, 'method not allowed');
   }
-  if (!isLoopbackClient(r.req) && r.deps.logins.fromRequest(r.req) === null) {
+  if (!isLoopbackClient(r.req) && (await r.deps.sessions.current(r.req)) === null) {
     return sendText(
       r.req,
       r.res,

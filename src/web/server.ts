@@ -5,11 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
+import type { ReviewerSessionTimeouts } from '../core/reviewer-login.js';
 import type { Logger } from '../logging/logger.js';
 import { loadAssets } from './assets.js';
-import { LoginSessions, LoginThrottle } from './auth.js';
 import type { MetricsSource, WebDeps } from './context.js';
 import { sendText, setSecurityHeaders } from './respond.js';
+import { ReviewerSessions } from './reviewer-sessions.js';
 import { route } from './router.js';
 
 export interface WebServerOptions {
@@ -20,6 +21,12 @@ export interface WebServerOptions {
   readonly manifestKey: KeyObject;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** web.publicUrl: the origin readers reach the page at (https: Secure cookies), or null. */
+  readonly publicUrl: string | null;
+  /** web.trustedProxies: peers whose X-Forwarded-For names the client (web/client-address.ts). */
+  readonly trustedProxies: readonly string[];
+  /** web.sessionIdleTimeout and web.sessionMaxAge. */
+  readonly sessionTimeouts: ReviewerSessionTimeouts;
   /** Served at /metrics (loopback clients, or a logged-in reviewer). */
   readonly metrics?: MetricsSource;
 }
@@ -38,12 +45,19 @@ const WILDCARD = new Set(['0.0.0.0', '::', '']);
  * Host header names this server answers to (DNS rebinding: a page on another name resolving to
  * us must not get answers). null: bound to every address, names unknown, no check.
  */
-function allowedHosts(host: string, port: number): ReadonlySet<string> | null {
+function allowedHosts(
+  host: string,
+  port: number,
+  publicUrl: string | null,
+): ReadonlySet<string> | null {
   if (WILDCARD.has(host)) return null;
   const names =
     LOOPBACK.has(host) || host.startsWith('127.') ? ['127.0.0.1', 'localhost', '[::1]'] : [];
   names.push(host.includes(':') ? `[${host}]` : host);
-  return new Set(names.map((n) => `${n}:${port}`));
+  const allowed = new Set(names.map((n) => `${n}:${port}`));
+  // Behind a proxy that passes the Host header on, requests name the public host.
+  if (publicUrl !== null) allowed.add(new URL(publicUrl).host);
+  return allowed;
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -54,8 +68,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     manifestKey: options.manifestKey,
     clock: options.clock,
     logger,
-    logins: new LoginSessions(options.clock),
-    throttle: new LoginThrottle(options.clock),
+    sessions: new ReviewerSessions(options.store, options.clock, {
+      timeouts: options.sessionTimeouts,
+      secureCookie: options.publicUrl?.startsWith('https://') === true,
+    }),
+    publicOrigin: options.publicUrl === null ? null : new URL(options.publicUrl).origin,
+    trustedProxies: new Set(options.trustedProxies),
     assets: await loadAssets(),
     metrics: options.metrics ?? null,
   };
@@ -91,7 +109,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   server.on('error', (err) => logger.error({ err }, 'web server error'));
   const address = server.address() as AddressInfo;
-  hosts = allowedHosts(options.listen.host, address.port);
+  hosts = allowedHosts(options.listen.host, address.port, options.publicUrl);
   logger.info({ host: options.listen.host, port: address.port }, 'review web page listening');
   let closing: Promise<void> | null = null;
   return {

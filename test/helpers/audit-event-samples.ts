@@ -58,6 +58,7 @@ export const sampleAuditEvents: {
   }),
   'grant.revoke': auditEvents.grantRevoke({ grantId, reason: 'done' }),
   'reviewer.create': auditEvents.reviewerCreate({ reviewer: 'vera', password: true }),
+  'reviewer.link.create': auditEvents.reviewerLinkCreate({ reviewer: 'vera', expiresAt: 3 }),
   'auth.success': auditEvents.authSuccess({
     user: 'alice',
     target: 'db1',
@@ -144,4 +145,12 @@ export const sampleAuditEvents: {
     problem: 'disk full',
   }),
   'review.view': auditEvents.reviewView({ reviewer: 'vera', view: 'session', sessionId }),
+  'reviewer.login': auditEvents.reviewerLogin({ reviewer: 'vera', method: 'password', remoteAddr }),
+  'reviewer.login.failure': auditEvents.reviewerLoginFailure({
+    login: 'vera',
+    method: 'password',
+    reason: 'password.wrong',
+    remoteAddr,
+  }),
+  'reviewer.logout': auditEvents.reviewerLogout({ reviewer: 'vera' }),
 };

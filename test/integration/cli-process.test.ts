@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,21 @@ describe('bin/gatehouse.js as a process', () => {
       (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
     );
     expect(r).toEqual({ code: 1, stderr: 'gatehouse: config: ssh.listne: unknown key\n' });
+  });
+
+  it('no config file: one line naming it and how to name one, exit 1, nothing created', async () => {
+    const dir = await tempDir();
+    const env = { ...process.env };
+    delete env['GATEHOUSE_CONFIG'];
+    const r = await run(process.execPath, [BIN, 'user', 'list'], { cwd: dir, env }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(r).toEqual({
+      code: 1,
+      stderr: `gatehouse: config: ${path.join(dir, 'config', 'gatehouse.yaml')}: no such file; name the config file with --config FILE or $GATEHOUSE_CONFIG\n`,
+    });
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 

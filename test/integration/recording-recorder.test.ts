@@ -57,7 +57,7 @@ describe('openRecording', () => {
       env: { TERM: 'xterm-256color' },
     });
     expect(events).toEqual([]);
-    expect((await stat(seal.path)).mode & 0o777).toBe(0o640);
+    expect((await stat(seal.path)).mode & 0o777).toBe(0o600);
   });
 
   it('records output, resizes and markers with times relative to the start, line by line', async () => {

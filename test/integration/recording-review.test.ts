@@ -16,7 +16,7 @@ import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { HIDDEN_SEQUENCES, printfFormat } from '../helpers/hidden-sequence-corpus.js';
 import { ptySsh, runSsh, type PtySsh } from '../helpers/ssh-client.js';
 import { hostPublicKey, recordedSession } from './recording-e2e-harness.js';
-import { login, PASSWORD, raw, REVIEWER } from './web-fixture.js';
+import { DEFAULT_SESSION_TIMEOUTS, login, PASSWORD, raw, REVIEWER } from './web-fixture.js';
 
 const KILL_NOTICE = 'gatehouse: session ended by an administrator';
 
@@ -36,6 +36,9 @@ beforeAll(async () => {
     manifestKey: await hostPublicKey(b.dir),
     clock: systemClock,
     logger: silentLogger(),
+    publicUrl: null,
+    trustedProxies: [],
+    sessionTimeouts: DEFAULT_SESSION_TIMEOUTS,
   });
   base = `http://127.0.0.1:${web.port}`;
   await b.store.reviewers.add(REVIEWER, await hashPassword(PASSWORD), 'admin');

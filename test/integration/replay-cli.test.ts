@@ -185,9 +185,10 @@ describe('replay refusals and audit', () => {
     const views = (await b.store.audit.list({ type: 'review.view' })).filter(
       (e) => e.payload['sessionId'] === id,
     );
+    const claimed = expect.stringMatching(/^claimed:rita by os:/);
     expect(views.map((e) => [e.actor, e.payload])).toEqual([
-      ['rita', { sessionId: id, via: 'cli' }],
-      ['rita', { sessionId: id, via: 'cli' }],
+      [claimed, { sessionId: id, via: 'cli' }],
+      [claimed, { sessionId: id, via: 'cli' }],
     ]);
   });
 

@@ -86,6 +86,17 @@ describe('gatehouse reviewer', () => {
     const first = await postForm(fx.base, '/login/link', { token });
     expect(first.status).toBe(303);
     expect((await postForm(fx.base, '/login/link', { token })).status).toBe(401);
+
+    // Making the link and using it are audit events; the token itself is in neither.
+    const [made] = await fx.store.audit.list({ type: 'reviewer.link.create' });
+    expect(made).toMatchObject({ actor: 'admin', payload: { reviewer: 'linky' } });
+    expect(made!.payload['expiresAt']).toBeGreaterThan(Date.now());
+    const logins = await fx.store.audit.list({ type: 'reviewer.login' });
+    expect(logins.at(-1)).toMatchObject({
+      actor: 'reviewer:linky',
+      payload: { reviewer: 'linky', method: 'link' },
+    });
+    expect(JSON.stringify([made, ...logins])).not.toContain(token);
   });
 
   it('link refuses an unknown reviewer and a lifetime over 24h', async () => {

@@ -7,9 +7,10 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { fixedClock, systemClock } from '../../src/core/clock.js';
+import { fixedClock, systemClock, type Clock } from '../../src/core/clock.js';
 import type { GrantId, SessionId } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
+import type { ReviewerSessionTimeouts } from '../../src/core/reviewer-login.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { writeManifest } from '../../src/recording/manifest.js';
 import { openRecording } from '../../src/recording/recorder.js';
@@ -31,6 +32,7 @@ export interface SeededSession {
 }
 
 export interface WebFixture {
+  /** The store, server and base URL of the current run (restart() replaces them). */
   readonly store: Store;
   readonly server: WebServer;
   readonly base: string;
@@ -41,8 +43,24 @@ export interface WebFixture {
   readonly bob: SeededSession;
   /** Records and seals one more session. */
   seed(script: SessionScript): Promise<SeededSession>;
+  /** Stops the web server and closes the store, then opens both again on the same files. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface WebFixtureOptions {
+  /** The web server's clock (default: the system clock). */
+  readonly clock?: Clock;
+  readonly publicUrl?: string | null;
+  readonly trustedProxies?: readonly string[];
+  readonly sessionTimeouts?: ReviewerSessionTimeouts;
+}
+
+/** The config defaults (src/config/schema.ts). */
+export const DEFAULT_SESSION_TIMEOUTS: ReviewerSessionTimeouts = {
+  idleMs: 30 * 60_000,
+  maxAgeMs: 12 * HOUR,
+};
 
 export interface SessionScript {
   readonly user: string;
@@ -159,10 +177,11 @@ async function seedSession(
 const typed = (start: number, text: string): [number, 'o', string][] =>
   Array.from(text, (ch, i) => [start + i * 0.1, 'o', ch] as [number, 'o', string]);
 
-export async function startWebFixture(): Promise<WebFixture> {
+export async function startWebFixture(options: WebFixtureOptions = {}): Promise<WebFixture> {
   const dir = await tempDir('gatehouse-web-');
   const recordingsDir = join(dir, 'recordings');
-  const store = await openStore(join(dir, 'gatehouse.db'));
+  const dbPath = join(dir, 'gatehouse.db');
+  let store = await openStore(dbPath);
   const keys = generateKeyPairSync('ed25519');
   const seed = (script: SessionScript): Promise<SeededSession> =>
     seedSession(store, recordingsDir, keys.privateKey, script);
@@ -193,23 +212,40 @@ export async function startWebFixture(): Promise<WebFixture> {
     steps: [[0.5, 'o', 'bob@web2:~$ ls\r\nindex.html\r\n']],
   });
   await store.reviewers.add(REVIEWER, await hashPassword(PASSWORD), 'admin');
-  const server = await startWebServer({
-    listen: { host: '127.0.0.1', port: 0 },
-    store,
-    recordingsDir,
-    manifestKey: keys.publicKey,
-    clock: systemClock,
-    logger: silentLogger(),
-  });
-  const base = `http://127.0.0.1:${server.port}`;
+  const serve = (port: number): Promise<WebServer> =>
+    startWebServer({
+      listen: { host: '127.0.0.1', port },
+      store,
+      recordingsDir,
+      manifestKey: keys.publicKey,
+      clock: options.clock ?? systemClock,
+      logger: silentLogger(),
+      publicUrl: options.publicUrl ?? null,
+      trustedProxies: options.trustedProxies ?? [],
+      sessionTimeouts: options.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS,
+    });
+  let server = await serve(0);
   return {
-    store,
-    server,
-    base,
+    get store() {
+      return store;
+    },
+    get server() {
+      return server;
+    },
+    get base() {
+      return `http://127.0.0.1:${server.port}`;
+    },
     recordingsDir,
     alice,
     bob,
     seed,
+    restart: async () => {
+      const port = server.port;
+      await server.close();
+      await store.close();
+      store = await openStore(dbPath);
+      server = await serve(port);
+    },
     close: async () => {
       await server.close();
       await store.close();
@@ -223,18 +259,29 @@ export interface RawResponse {
   readonly body: string;
 }
 
-/** A request with the path sent byte for byte (fetch would normalise `..` and `%2e`). */
+/**
+ * A request with the path sent byte for byte (fetch would normalise `..` and `%2e`), from
+ * `localAddress` when given (any 127.x.y.z: a distinct source for the login throttle).
+ */
 export function raw(
   base: string,
   method: string,
   path: string,
   headers: Readonly<Record<string, string>> = {},
   body?: string,
+  localAddress?: string,
 ): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, method, path, headers: { Host: url.host, ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: { Host: url.host, ...headers },
+        ...(localAddress === undefined ? {} : { localAddress }),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -259,6 +306,7 @@ export function postForm(
   path: string,
   form: Readonly<Record<string, string>>,
   headers: Readonly<Record<string, string>> = { Origin: base },
+  localAddress?: string,
 ): Promise<RawResponse> {
   const body = new URLSearchParams(form).toString();
   return raw(
@@ -267,6 +315,7 @@ export function postForm(
     path,
     { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
     body,
+    localAddress,
   );
 }
 

@@ -70,6 +70,10 @@ describe('auditEventRules', () => {
     'recording.sealed': 'log',
     'recording.failure': 'log',
     'review.view': 'refuse',
+    'reviewer.link.create': 'refuse',
+    'reviewer.login': 'refuse',
+    'reviewer.login.failure': 'log',
+    'reviewer.logout': 'refuse',
   };
 
   it.each(Object.entries(expected))('%s: a failed write means %s', (type, failure) => {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../src/config/load-config.js';
+import { loadConfig, parseConfigText, type Config } from '../../src/config/load-config.js';
 import { GatehouseError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -33,15 +33,22 @@ async function loadError(text: string): Promise<string> {
 const settings = (c: Config) => ({ ...c, configPath: undefined });
 
 describe('loadConfig', () => {
-  it('uses the embedded defaults with base <cwd>/config when config/gatehouse.yaml is missing', async () => {
+  it('refuses a missing config/gatehouse.yaml in one line naming the file and how to name another', async () => {
     const cwd = await tempDir();
-    const c = await loadConfig(undefined, {}, cwd);
-    expect(c.configPath).toBeNull();
-    expect(c.database.path).toBe(path.join(cwd, 'data', 'gatehouse.db'));
-    expect(c.ssh.hostKeyPath).toBe(path.join(cwd, 'data', 'keys', 'ssh_host_ed25519_key'));
-    expect(c.ssh.clientKeyPath).toBe(path.join(cwd, 'data', 'keys', 'client_ed25519_key'));
+    const file = path.join(cwd, 'config', 'gatehouse.yaml');
+    await expect(loadConfig(undefined, {}, cwd)).rejects.toThrow(
+      `config: ${file}: no such file; name the config file with --config FILE or $GATEHOUSE_CONFIG`,
+    );
+  });
+
+  it('an empty file holds the defaults, relative to the file folder', async () => {
+    const dir = await tempDir();
+    const c = parseConfigText('', path.join(dir, 'config', 'gatehouse.yaml'));
+    expect(c.database.path).toBe(path.join(dir, 'data', 'gatehouse.db'));
+    expect(c.ssh.hostKeyPath).toBe(path.join(dir, 'data', 'keys', 'ssh_host_ed25519_key'));
+    expect(c.ssh.clientKeyPath).toBe(path.join(dir, 'data', 'keys', 'client_ed25519_key'));
     expect(c.recordings).toEqual({
-      dir: path.join(cwd, 'recordings'),
+      dir: path.join(dir, 'recordings'),
       mode: 'strict',
       captureInput: false,
     });
@@ -58,12 +65,11 @@ describe('loadConfig', () => {
   it('the example config/gatehouse.yaml is valid and holds exactly the defaults', async () => {
     const example = await loadConfig(undefined, {}, repoRoot);
     expect(example.configPath).toBe(path.join(repoRoot, 'config', 'gatehouse.yaml'));
-    const defaults = await loadConfig(undefined, {}, await tempDir());
+    const dir = await tempDir();
+    const defaults = parseConfigText('', path.join(dir, 'config', 'gatehouse.yaml'));
     const rebase = (c: Config, from: string) =>
       JSON.parse(JSON.stringify(settings(c)).split(from).join('<base>')) as unknown;
-    expect(rebase(example, repoRoot)).toEqual(
-      rebase(defaults, path.dirname(path.dirname(defaults.database.path))),
-    );
+    expect(rebase(example, repoRoot)).toEqual(rebase(defaults, dir));
   });
 
   it('resolves relative paths against the config file folder, keeps absolute ones', async () => {
@@ -108,6 +114,29 @@ describe('loadConfig', () => {
     expect(c.grants.maxDurationMs).toBe(7 * DAY);
     expect(c.web.listen).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(c.profiles).toEqual({ ops: ['uptime', 'df -h'] });
+  });
+
+  it('web: publicUrl is an http(s) origin, trustedProxies addresses, session timeouts durations', async () => {
+    const c = await loadConfig(
+      await configFile(
+        'web:\n  publicUrl: https://review.example.com/\n  trustedProxies: [127.0.0.1, "::1"]\n  sessionIdleTimeout: 10m\n',
+      ),
+      {},
+      '/',
+    );
+    expect(c.web.publicUrl).toBe('https://review.example.com');
+    expect(c.web.trustedProxies).toEqual(['127.0.0.1', '::1']);
+    expect(c.web.sessionIdleTimeoutMs).toBe(10 * 60_000);
+    expect(c.web.sessionMaxAgeMs).toBe(12 * 60 * 60_000);
+    expect(await loadError('web:\n  publicUrl: https://review.example.com/path\n')).toMatch(
+      /^config: web.publicUrl: must be the origin/,
+    );
+    expect(await loadError('web:\n  publicUrl: https://a:b:c\n')).toBe(
+      'config: web.publicUrl: is not a valid URL',
+    );
+    expect(await loadError('web:\n  trustedProxies: [proxy.local]\n')).toMatch(
+      /^config: web.trustedProxies.0: /,
+    );
   });
 
   it('an empty file means all defaults', async () => {
