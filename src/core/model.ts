@@ -76,6 +76,11 @@ export interface CommandTarget extends TargetBase {
   /** argv; argv[0] is an absolute path. */
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The account of the bastion host the program runs as (issue 13); null on a target added before
+   * run-as existed: such a target is refused until an admin sets one (`target set --run-as`).
+   */
+  readonly runAs: string | null;
 }
 
 export type Target = SshTarget | CommandTarget;

@@ -159,6 +159,17 @@ ALTER TABLE targets ADD COLUMN env TEXT
     OR (kind = 'command' AND json_valid(env) AND json_type(env) = 'object'));
 `,
   },
+  {
+    version: 4,
+    sql: `
+-- The account a command target's program runs as (issue 13). Existing command targets get NULL
+-- and are refused at session start until an admin sets one (gatehouse target set --run-as).
+ALTER TABLE targets ADD COLUMN run_as TEXT
+  CONSTRAINT targets_run_as CHECK (
+    run_as IS NULL
+    OR (kind = 'command' AND length(run_as) BETWEEN 1 AND 32 AND run_as NOT GLOB '-*'));
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
