@@ -85,6 +85,9 @@ export function checkCommandTarget(
   if (!args.ok) return args;
   if (!(argv[0] ?? '').startsWith('/'))
     return refuse(`--command: program ${quoteForMessage(argv[0] ?? '')} must be an absolute path`);
+  // The program follows `env K=V…` in the confinement (targets/confinement.ts).
+  if ((argv[0] ?? '').includes('='))
+    return refuse(`--command: program ${quoteForMessage(argv[0] ?? '')} must not contain "="`);
   for (const [key, value] of Object.entries(env)) {
     const entry = checkEnvEntry(key, value);
     if (!entry.ok) return entry;

@@ -4,14 +4,20 @@
  *
  *   setpriv  drop to the account (uid, gid, initgroups), reset the environment (HOME, USER, PATH
  *            from passwd), no capabilities of any kind, no_new_privs, SIGKILL if gatehouse dies
- *   env      the outer unshare ignores HUP, QUIT, USR1 and USR2, so a forwarded or hang-up signal
- *            reaches the program, not the process that holds the namespace
- *   unshare  as the account itself: a user namespace (so no privilege is needed), a PID namespace
- *            with its own /proc; --kill-child: the namespace's init is SIGKILLed when unshare dies
- *   env      default dispositions back for the program; the target's environment (and TERM)
- *   sh       PID 1 of the namespace. The kernel does not deliver to a namespace's init the signals
- *            it has no handler for, so the program is its child, which gets Ctrl-C as usual; sh
- *            exits with the program's status (128+N when a signal N ended it).
+ *   env      the outer unshare ignores INT, TERM, HUP, QUIT, USR1 and USR2: a forwarded, typed
+ *            (Ctrl-C) or hang-up signal reaches the program, never the namespace's holder
+ *   unshare  as the account itself: a user namespace (so no privilege is needed) and a PID
+ *            namespace; --kill-child: the namespace's init is SIGKILLed when unshare dies. No
+ *            mount namespace with a /proc of its own: mounting proc is refused inside Docker's
+ *            default profiles and would need @mount under systemd (docs/architecture.md)
+ *   env      default dispositions back for the program
+ *   bash     PID 1 of the namespace. The kernel does not deliver to a namespace's init the signals
+ *            it has no handler for, so the program is its child, which gets Ctrl-C as usual; bash
+ *            exits with the program's status (128+N when a signal N ended it). bash, not dash:
+ *            dash exits 130 after any SIGINT its group got, even one the program handled (psql's
+ *            Ctrl-C); bash does so only when the program died of it. bash is Essential on Debian.
+ *   env      the target's environment (and TERM) for the program itself; argv[0] never holds
+ *            `=` (core/command-target.ts), so env cannot take it for an assignment.
  *
  * When PID 1 exits the kernel SIGKILLs every process left in the namespace, including those that
  * called setsid or double-forked; so do killing the outer process and gatehouse's own death.
@@ -21,10 +27,10 @@ import type { HostAccount } from '../core/run-as.js';
 export const SETPRIV = '/usr/bin/setpriv';
 export const UNSHARE = '/usr/bin/unshare';
 export const ENV = '/usr/bin/env';
-export const SH = '/bin/sh';
+export const BASH = '/bin/bash';
 
 /** Signals the namespace's holder ignores and the program gets back at their default. */
-const PASSED_THROUGH = 'HUP,QUIT,USR1,USR2';
+const PASSED_THROUGH = 'INT,TERM,HUP,QUIT,USR1,USR2';
 
 /** The program's argv wrapped in the confinement above; `env` is the program's whole environment beyond passwd's. */
 export function confinedArgv(
@@ -54,18 +60,19 @@ export function confinedArgv(
     '--pid',
     '--fork',
     '--kill-child',
-    '--mount',
-    '--mount-proc',
     '--',
     ENV,
     `--default-signal=${PASSED_THROUGH}`,
-    ...('TERM' in env ? [] : ['-u', 'TERM']),
     '--',
-    ...assignments,
-    SH,
+    BASH,
     '-c',
     '"$@"; exit $?',
     'gatehouse',
+    // After the init: a non-interactive bash drops PS1 from what it passes on.
+    ENV,
+    ...('TERM' in env ? [] : ['-u', 'TERM']),
+    '--',
+    ...assignments,
     ...argv,
   ];
 }

@@ -49,6 +49,13 @@ beforeAll(async () => {
     ].join('\n'),
   );
   await chmod(whoami, 0o755);
+  // Handles Ctrl-C itself and then exits 9: the status must reach the user as 9.
+  const handler = join(programs, 'handles-int.sh');
+  await writeFile(
+    handler,
+    "#!/bin/bash\ntrap 'echo caught-int; exit 9' INT\necho ready\nwhile :; do sleep 0.1; done\n",
+  );
+  await chmod(handler, 0o755);
   const env = {
     GROUP_FILE: groupFile,
     HOST_KEY: hostKeyPath,
@@ -56,6 +63,10 @@ beforeAll(async () => {
   };
   await b.store.targets.add(
     { kind: 'command', name: 'whoami', command: [whoami], env, runAs: RUN_AS },
+    ACTOR,
+  );
+  await b.store.targets.add(
+    { kind: 'command', name: 'handles-int', command: [handler], env: {}, runAs: RUN_AS },
     ACTOR,
   );
   await b.store.targets.add(
@@ -241,5 +252,18 @@ describe('signals forwarded to a command target', () => {
     }
     const refused = (await b.auditTypes('channel.denied')).filter((p) => p['user'] === 'signaller');
     expect(refused).toEqual([expect.objectContaining({ kind: 'signal', name: 'SEGV' })]);
+  });
+
+  it("Ctrl-C in the terminal reaches the program; one it handles keeps the program's exit status", async () => {
+    const user = await b.userWithGrant('ctrl-c', { target: 'handles-int' });
+    const t = ptySsh(b.login(user, 'handles-int'), { extra: ['-t'] });
+    try {
+      await t.waitFor(/ready/);
+      t.write('\x03');
+      await t.waitFor(/caught-int/);
+      expect(await t.exited).toBe(9);
+    } finally {
+      t.kill();
+    }
   });
 });
