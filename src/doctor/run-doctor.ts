@@ -1,11 +1,11 @@
 import type { Config } from '../config/load-config.js';
 import type { Clock } from '../core/clock.js';
 import { isGatehouseError } from '../core/errors.js';
+import { forbiddenIdsFor } from '../targets/host-account.js';
 import { fail, pass, type CheckResult } from './check-result.js';
 import { checkDatabase } from './database-checks.js';
 import { checkPrivateKey } from './key-check.js';
 import { checkRecordingsSpace, checkRecordingsWritable } from './recordings-check.js';
-import { forbiddenIdsFor } from '../targets/host-account.js';
 import { checkTargets } from './target-checks.js';
 
 export interface DoctorOptions {

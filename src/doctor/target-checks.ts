@@ -2,9 +2,9 @@ import type { CommandTarget, SshTarget, Target } from '../core/model.js';
 import type { ForbiddenIds } from '../core/run-as.js';
 import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey, type HostKeyScan } from '../keys/scan-host-key.js';
-import { fail, pass, type CheckResult } from './check-result.js';
 import { checkConfinement } from '../targets/confinement-probe.js';
 import { forbiddenIds, usableRunAsAccount } from '../targets/host-account.js';
+import { fail, pass, type CheckResult } from './check-result.js';
 import { checkExecutable } from './program-file.js';
 
 export const TARGET_TIMEOUT_MS = 5_000;

@@ -61,7 +61,7 @@ export class SqliteTargetRepository implements TargetRepository {
               kind: 'command',
               command: [...created.command],
               envKeys: Object.keys(created.env).sort(),
-              runAs: target.kind === 'command' ? target.runAs : '',
+              runAs: created.runAs ?? '', // set by the INSERT above
             }
           : {
               ...named,
