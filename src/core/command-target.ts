@@ -1,7 +1,8 @@
 /**
  * Rules for a command target's definition (issue 7): the program's argv and its environment.
  * No quoting language: the command line is split on single spaces, each argument printable ASCII
- * without spaces; the environment is exactly what the admin gave (plus TERM from the user's pty).
+ * without spaces; the environment is the run-as account's passwd entries (HOME, USER, PATH…),
+ * then exactly what the admin gave (plus TERM from the user's pty).
  */
 import { quoteForMessage } from './names.js';
 

@@ -68,8 +68,9 @@ export interface SshTarget extends TargetBase {
 }
 
 /**
- * A program run on the bastion host itself in a pty (issue 7): no shell, argv only, and an
- * environment made only of `env` (plus TERM from the user's pty request).
+ * A program run on the bastion host itself in a pty (issue 7), as its `runAs` account, confined
+ * (issue 13): no shell, argv only, an environment of the account's passwd entries and `env`
+ * (plus TERM from the user's pty request).
  */
 export interface CommandTarget extends TargetBase {
   readonly kind: 'command';

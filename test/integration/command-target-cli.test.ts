@@ -82,6 +82,15 @@ describe('gatehouse target add --command', () => {
     expect(r.stderr).toBe(`gatehouse: --command: ${file}: not executable\n`);
   });
 
+  it('refuses a program whose path holds "=" (the confinement passes the env through env(1))', async () => {
+    const file = path.join(cli.dir, 'a=b.sh');
+    await writeFile(file, '#!/bin/sh\n');
+    await chmod(file, 0o755);
+    const r = await cli.run('target', 'add', 'bad', '--command', file, '--run-as', RUN_AS);
+    expect(r.stderr).toBe(`gatehouse: --command: program "${file}" must not contain "="\n`);
+    expect(r.code).toBe(1);
+  });
+
   it.each([
     [
       ['--command', 'no-such-program-gatehouse'],
