@@ -42,6 +42,13 @@ async function checkCommandTarget(
   }
   const confined = await checkConfinement(account.account);
   if (!confined.ok) return fail(check, `command target: ${confined.message}; sessions are refused`);
+  // Confinement works (above), so a failure here is the account's access to the program.
+  if (!(await checkConfinement(account.account, ['/usr/bin/test', '-x', program])).ok) {
+    return fail(
+      check,
+      `command target: ${program} is not executable by run-as account ${account.account.name} (check the file's and its folders' permissions)`,
+    );
+  }
   return pass(
     check,
     `command target: ${program} is executable and runs confined as ${account.account.name}`,

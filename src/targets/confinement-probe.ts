@@ -2,7 +2,8 @@
  * Can a program run confined here as this account? Runs `/bin/true` through the same wrapper as a
  * session (./confinement.ts): it fails when gatehouse may not switch to the account (no
  * CAP_SETUID/CAP_SETGID), when setpriv/unshare are missing, or when the kernel or a seccomp
- * profile forbids user namespaces (Docker's default). Doctor and every session start ask it.
+ * profile forbids user namespaces (Docker's default). Doctor and every session start ask it;
+ * doctor also asks whether the account may execute the target's program (`test -x`).
  */
 import { spawn } from 'node:child_process';
 import type { HostAccount } from '../core/run-as.js';
@@ -14,8 +15,11 @@ const MAX_STDERR = 2_000;
 export type ConfinementCheck =
   { readonly ok: true } | { readonly ok: false; readonly message: string };
 
-export function checkConfinement(account: HostAccount): Promise<ConfinementCheck> {
-  const [file, ...args] = confinedArgv(account, {}, ['/bin/true']);
+export function checkConfinement(
+  account: HostAccount,
+  probe: readonly string[] = ['/bin/true'],
+): Promise<ConfinementCheck> {
+  const [file, ...args] = confinedArgv(account, {}, probe);
   return new Promise((resolve) => {
     let stderr = '';
     const child = spawn(file ?? '', args, {

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/store/database.js';
-import { RUN_AS, runAsAccount } from '../helpers/run-as.js';
+import { RUN_AS, runAsAccount, sharedDir } from '../helpers/run-as.js';
 import { makeCli, type Cli } from './cli-harness.js';
 import { healthySetup, lineOf, type DoctorSetup } from './doctor-harness.js';
 
@@ -276,7 +276,7 @@ describe('gatehouse doctor on a command target', () => {
   let program: string;
   beforeAll(async () => {
     s = await healthySetup();
-    program = path.join(s.cli.dir, 'client.sh');
+    program = path.join(await sharedDir('gatehouse-doctor-program-'), 'client.sh');
     await writeFile(program, '#!/bin/sh\necho hi\n');
     await chmod(program, 0o755);
     const r = await s.cli.run(
@@ -321,6 +321,21 @@ describe('gatehouse doctor on a command target', () => {
       expect(bad.code).toBe(1);
     }
     await setRunAs(RUN_AS);
+  });
+
+  it('fails a program the run-as account cannot execute (a folder of mode 0700)', async () => {
+    const hidden = path.join(s.cli.dir, 'hidden.sh'); // mkdtemp: 0700, owned by root
+    await writeFile(hidden, '#!/bin/sh\n');
+    await chmod(hidden, 0o755);
+    expect(
+      (await s.cli.run('target', 'add', 'hidden', '--command', hidden, '--run-as', RUN_AS)).code,
+    ).toBe(0);
+    const r = await s.cli.run('doctor');
+    expect(lineOf(r.stdout, 'target hidden')).toBe(
+      `FAIL target hidden: command target: ${hidden} is not executable by run-as account ${RUN_AS} (check the file's and its folders' permissions)`,
+    );
+    expect(r.code).toBe(1);
+    expect((await s.cli.run('target', 'remove', 'hidden')).code).toBe(0);
   });
 
   it('passes while the program is executable, fails once it is gone or not executable', async () => {
