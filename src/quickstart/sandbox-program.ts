@@ -8,7 +8,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 
-export const DEMO_RUN_AS = 'nobody';
+const DEMO_RUN_AS = 'nobody';
 
 export interface SandboxProgram {
   /** The sandbox shell's argv. */

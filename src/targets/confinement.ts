@@ -24,10 +24,10 @@
  */
 import type { HostAccount } from '../core/run-as.js';
 
-export const SETPRIV = '/usr/bin/setpriv';
-export const UNSHARE = '/usr/bin/unshare';
-export const ENV = '/usr/bin/env';
-export const BASH = '/bin/bash';
+const SETPRIV = '/usr/bin/setpriv';
+const UNSHARE = '/usr/bin/unshare';
+const ENV = '/usr/bin/env';
+const BASH = '/bin/bash';
 
 /** Signals the namespace's holder ignores and the program gets back at their default. */
 const PASSED_THROUGH = 'INT,TERM,HUP,QUIT,USR1,USR2';
