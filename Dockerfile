@@ -3,6 +3,9 @@
 #   docker build -t gatehouse .
 #   docker run -d --name gatehouse -p 2222:2222 -p 8080:8080 \
 #     -v gatehouse-data:/var/lib/gatehouse -v gatehouse-recordings:/var/lib/gatehouse/recordings gatehouse
+#   Command targets also need user namespaces, which Docker's default seccomp profile refuses:
+#   add --security-opt seccomp=unconfined (or a profile allowing unshare(CLONE_NEWUSER|CLONE_NEWPID)),
+#   never --security-opt no-new-privileges (it voids setpriv's capability); see the README.
 #   docker exec gatehouse gatehouse keys          # the line for the targets' authorized_keys
 # The RUN steps of the build stage are scripts/docker-build-steps.sh, which CI runs without Docker.
 # Base images are pinned to an exact Node release; pin digests too (FROM image@sha256:...) in
@@ -22,11 +25,18 @@ RUN bash scripts/docker-build-steps.sh --in-place /build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # tini as PID 1: forwards SIGTERM/SIGHUP to gatehouse and reaps the orphans of command targets.
+# Command targets run as their run-as account (README, "Command targets"): setpriv switches to it,
+# so setpriv alone gets CAP_SETUID and CAP_SETGID (a file capability; gatehouse's node process has
+# none) and only the gatehouse group may run it. A run-as account is never in that group.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get install -y --no-install-recommends tini libcap2-bin \
  && groupadd --system --gid 10001 gatehouse \
  && useradd --system --uid 10001 --gid gatehouse --home-dir /var/lib/gatehouse --shell /usr/sbin/nologin gatehouse \
+ && chgrp gatehouse /usr/bin/setpriv \
+ && chmod 0750 /usr/bin/setpriv \
+ && setcap cap_setuid,cap_setgid+ep /usr/bin/setpriv \
+ && apt-get purge -y --auto-remove libcap2-bin \
+ && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /var/lib/gatehouse/recordings /etc/gatehouse \
  && chown -R gatehouse:gatehouse /var/lib/gatehouse \
  && chmod 0700 /var/lib/gatehouse \

@@ -25,7 +25,18 @@ export const layers = {
   logging: { may: ['core'] },
   store: { may: ['core'] },
   recording: { may: ['core', 'logging'] },
-  doctor: { may: ['core', 'config', 'keys', 'store', 'recording'] },
+  // Doctor checks a command target's run-as account and confinement as a session start does.
+  doctor: {
+    may: [
+      'core',
+      'config',
+      'keys',
+      'store',
+      'recording',
+      'targets/host-account',
+      'targets/confinement-probe',
+    ],
+  },
   metrics: { may: ['core'], types: ['session'] },
   reload: { may: ['core', 'config'], types: ['adapters', 'session', 'transport'] },
   adapters: { may: ['core', 'logging', 'recording'], types: ['session', 'store'] },

@@ -87,8 +87,8 @@ export function register(program: Command, ctx: CliContext): void {
         try {
           seeded = await seedDemo(store, {
             userPublicLine: folder.userPublicLine,
-            sandbox: { command: sandbox.argv, env: sandbox.env },
-            tools: { command: sandbox.toolsArgv, env: sandbox.toolsEnv },
+            sandbox: { command: sandbox.argv, env: sandbox.env, runAs: sandbox.runsAs },
+            tools: { command: sandbox.toolsArgv, env: sandbox.toolsEnv, runAs: sandbox.runsAs },
             maxDurationMs: config.grants.maxDurationMs,
             now,
             actor,

@@ -6,8 +6,9 @@ import type { NewTarget, Store } from '../core/ports.js';
 import { resolveProgram } from '../doctor/program-file.js';
 import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey } from '../keys/scan-host-key.js';
+import { forbiddenIdsFor, usableRunAsAccount } from '../targets/host-account.js';
 import type { CliContext } from './context.js';
-import { isoTime, printJson, printLine, printResult, printTable } from './output.js';
+import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
 import {
   requireHost,
   requireKeyText,
@@ -24,6 +25,7 @@ interface AddOptions {
   readonly hostKey?: string;
   readonly command?: string;
   readonly env: string[];
+  readonly runAs?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -39,6 +41,14 @@ function targetView(t: Target) {
   };
 }
 
+/** What a list shows for a command target from before run-as existed: it is refused until set. */
+const NO_RUN_AS = 'NOT SET (refused)';
+
+const destination = (t: ReturnType<typeof targetView>): string =>
+  t.kind === 'command'
+    ? t.commandLine
+    : `${t.login}@${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+
 async function mustFind(store: Store, name: string): Promise<Target> {
   const target = await store.targets.findByName(name);
   if (target === null) throw new GatehouseError('not_found', `target: no target named ${name}`);
@@ -47,8 +57,28 @@ async function mustFind(store: Store, name: string): Promise<Target> {
 
 const SCAN_TIMEOUT_MS = 10_000;
 
+/**
+ * `--run-as`: an existing account that is neither root nor the service's (the owner of the
+ * database); the same check every session start makes.
+ */
+async function requireRunAs(ctx: CliContext, runAs: string | undefined): Promise<string> {
+  if (runAs === undefined)
+    throw usage(
+      '--run-as: required with --command (an unprivileged account of this host the program runs as)',
+    );
+  const config = await ctx.loadConfig();
+  const found = await usableRunAsAccount(runAs, await forbiddenIdsFor(config.database.path));
+  if (!found.ok) throw new GatehouseError('refused', `--run-as: ${found.message}`);
+  return found.account.name;
+}
+
 /** `--command` and `--env` → a command target; the program resolved to an absolute, executable path. */
-async function commandTarget(name: string, opts: AddOptions, command: string): Promise<NewTarget> {
+async function commandTarget(
+  ctx: CliContext,
+  name: string,
+  opts: AddOptions,
+  command: string,
+): Promise<NewTarget> {
   const clash = (['host', 'port', 'login', 'hostKey'] as const).find((k) => opts[k] !== undefined);
   if (clash !== undefined) {
     throw usage(
@@ -67,11 +97,13 @@ async function commandTarget(name: string, opts: AddOptions, command: string): P
   const [program, ...args] = split.argv;
   const resolved = await resolveProgram(program ?? '', process.env.PATH);
   if (!resolved.ok) throw new GatehouseError('invalid', `--command: ${resolved.message}`);
-  return { kind: 'command', name, command: [resolved.path, ...args], env };
+  const runAs = await requireRunAs(ctx, opts.runAs);
+  return { kind: 'command', name, command: [resolved.path, ...args], env, runAs };
 }
 
 function sshTarget(name: string, opts: AddOptions): NewTarget {
   if (opts.env.length > 0) throw usage('--env: only with --command');
+  if (opts.runAs !== undefined) throw usage('--run-as: only with --command');
   if (opts.host === undefined)
     throw usage('--host: required (or --command for a program on the bastion)');
   if (opts.login === undefined) throw usage('--login: required with --host');
@@ -110,12 +142,16 @@ export function register(program: Command, ctx: CliContext): void {
       collect,
       [],
     )
+    .option(
+      '--run-as <user>',
+      'with --command (required): the unprivileged account of this host the program runs as',
+    )
     .action(async (name: string, opts: AddOptions) => {
       requireName('target', name);
       const spec =
         opts.command === undefined
           ? sshTarget(name, opts)
-          : await commandTarget(name, opts, opts.command);
+          : await commandTarget(ctx, name, opts, opts.command);
       const created = await ctx.withStore(async (store) =>
         targetView(await store.targets.add(spec, ctx.options().actor)),
       );
@@ -132,18 +168,56 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
-        ['ID', 'NAME', 'KIND', 'DESTINATION', 'HOST KEY', 'CREATED'],
+        ['ID', 'NAME', 'KIND', 'DESTINATION', 'HOST KEY', 'RUN AS', 'CREATED'],
         views.map((t) => [
           String(t.id),
           t.name,
           t.kind,
-          t.kind === 'command'
-            ? t.commandLine
-            : `${t.login}@${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`,
+          destination(t),
           t.kind === 'command' ? '-' : (t.hostKeyFingerprint ?? 'not pinned'),
+          t.kind === 'command' ? (t.runAs ?? NO_RUN_AS) : '-',
           isoTime(t.createdAt),
         ]),
       );
+    });
+
+  target
+    .command('show')
+    .description('show one target')
+    .argument('<name>')
+    .action(async (name: string) => {
+      requireName('target', name);
+      const view = targetView(await ctx.withStore(async (store) => mustFind(store, name)));
+      if (ctx.options().json) return printJson(ctx, view);
+      const kindRows: (readonly [string, string])[] =
+        view.kind === 'command'
+          ? [
+              ['env', Object.keys(view.env).sort().join(' ') || '-'],
+              ['run as', view.runAs ?? NO_RUN_AS],
+            ]
+          : [['host key', view.hostKeyFingerprint ?? 'not pinned']];
+      printPairs(ctx, [
+        ['id', String(view.id)],
+        ['name', view.name],
+        ['kind', view.kind],
+        ['destination', destination(view)],
+        ...kindRows,
+        ['created', isoTime(view.createdAt)],
+      ]);
+    });
+
+  target
+    .command('set')
+    .description('change a command target: the account its program runs as')
+    .argument('<name>')
+    .requiredOption('--run-as <user>', 'the unprivileged account of this host the program runs as')
+    .action(async (name: string, opts: { readonly runAs: string }) => {
+      requireName('target', name);
+      const runAs = await requireRunAs(ctx, opts.runAs);
+      const updated = await ctx.withStore(async (store) =>
+        targetView(await store.targets.setRunAs(name, runAs, ctx.options().actor)),
+      );
+      printResult(ctx, updated, () => `${name} runs as ${runAs}`);
     });
 
   target

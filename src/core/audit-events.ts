@@ -27,6 +27,8 @@ export interface AuditPayloads {
   'target.remove': P.TargetRemove;
   /** An admin pinned a target's host key. */
   'target.pin': P.TargetPin;
+  /** An admin changed a target (`target set`): today a command target's run-as account. */
+  'target.set': P.TargetSet;
   /** An admin granted a user access to a target. */
   'grant.create': P.GrantCreate;
   /** An admin revoked a grant: its live sessions are closed. */
@@ -111,6 +113,7 @@ export const auditEvents: AuditEventConstructors = {
   targetCreate: event('target.create'),
   targetRemove: event('target.remove'),
   targetPin: event('target.pin'),
+  targetSet: event('target.set'),
   grantCreate: event('grant.create'),
   grantRevoke: event('grant.revoke'),
   reviewerCreate: event('reviewer.create'),

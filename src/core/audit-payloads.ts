@@ -62,6 +62,8 @@ export type CommandTargetCreate = {
   readonly command: readonly string[];
   /** The names of the program's environment variables (their values stay out of the chain). */
   readonly envKeys: readonly string[];
+  /** The account the program runs as. */
+  readonly runAs: string;
 };
 
 export type TargetCreate = SshTargetCreate | CommandTargetCreate;
@@ -69,6 +71,14 @@ export type TargetCreate = SshTargetCreate | CommandTargetCreate;
 export type TargetRemove = {
   readonly target: string;
   readonly targetId: TargetId;
+};
+
+export type TargetSet = {
+  readonly target: string;
+  readonly targetId: TargetId;
+  /** The run-as account before (null: none, a target from before run-as existed). */
+  readonly previous: string | null;
+  readonly runAs: string;
 };
 
 export type TargetPin = {
@@ -236,7 +246,12 @@ export type ExecDenied = CommandDecision & {
   readonly detail: string;
 };
 
-export type ChannelDenialReason = AccessDenialReason | 'max_sessions' | 'mode.commands';
+export type ChannelDenialReason =
+  | AccessDenialReason
+  | 'max_sessions'
+  | 'mode.commands'
+  | 'command_target.run_as'
+  | 'command_target.confinement';
 
 /** The details of a refused channel or request beyond its kind, user and address. */
 export type ChannelDenialDetails = {
@@ -250,13 +265,15 @@ export type ChannelDenialDetails = {
   /** direct-tcpip: where the client wanted to go. */
   readonly destHost?: string;
   readonly destPort?: number;
-  /** subsystem: its name. */
+  /** subsystem: its name; signal: the refused signal's name. */
   readonly name?: string;
+  /** command_target.*: why the program could not be started (one line, from gatehouse). */
+  readonly detail?: string;
 };
 
 export type ChannelDenied = {
   /**
-   * What was refused: `session`, `x11`, `auth-agent`, `subsystem`, `direct-tcpip`,
+   * What was refused: `session`, `x11`, `auth-agent`, `subsystem`, `signal`, `direct-tcpip`,
    * `direct-streamlocal`, or the name of a global request (free text from the client).
    */
   readonly kind: string;

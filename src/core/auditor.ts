@@ -42,6 +42,7 @@ export const auditEventRules = {
   'target.create': admin,
   'target.remove': admin,
   'target.pin': admin,
+  'target.set': admin,
   'grant.create': admin,
   'grant.revoke': admin,
   'reviewer.create': admin,

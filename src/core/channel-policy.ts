@@ -18,3 +18,22 @@ export function isFileTransferCommand(command: string): boolean {
   if (base === 'scp' || base === 'sftp-server' || base === 'internal-sftp') return true;
   return base === 'rsync' && /(^|\s)--server(\s|$)/.test(command);
 }
+
+/**
+ * Signals a user's ssh client may forward (RFC 4254 §6.9 names, without `SIG`): the ones a person
+ * at a terminal sends to stop, hang up or poke a program. The rest (ABRT, SEGV, ALRM, PIPE, …)
+ * make a program believe it crashed or that the kernel spoke; they are refused.
+ */
+const FORWARDABLE_SIGNALS: ReadonlySet<string> = new Set([
+  'INT',
+  'TERM',
+  'HUP',
+  'QUIT',
+  'KILL',
+  'USR1',
+  'USR2',
+]);
+
+export function isForwardableSignal(name: string): boolean {
+  return FORWARDABLE_SIGNALS.has(name);
+}

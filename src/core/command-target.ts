@@ -1,7 +1,8 @@
 /**
  * Rules for a command target's definition (issue 7): the program's argv and its environment.
  * No quoting language: the command line is split on single spaces, each argument printable ASCII
- * without spaces; the environment is exactly what the admin gave (plus TERM from the user's pty).
+ * without spaces; the environment is the run-as account's passwd entries (HOME, USER, PATH…),
+ * then exactly what the admin gave (plus TERM from the user's pty).
  */
 import { quoteForMessage } from './names.js';
 
@@ -85,6 +86,9 @@ export function checkCommandTarget(
   if (!args.ok) return args;
   if (!(argv[0] ?? '').startsWith('/'))
     return refuse(`--command: program ${quoteForMessage(argv[0] ?? '')} must be an absolute path`);
+  // The program follows `env K=V…` in the confinement (targets/confinement.ts).
+  if ((argv[0] ?? '').includes('='))
+    return refuse(`--command: program ${quoteForMessage(argv[0] ?? '')} must not contain "="`);
   for (const [key, value] of Object.entries(env)) {
     const entry = checkEnvEntry(key, value);
     if (!entry.ok) return entry;

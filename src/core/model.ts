@@ -68,14 +68,20 @@ export interface SshTarget extends TargetBase {
 }
 
 /**
- * A program run on the bastion host itself in a pty (issue 7): no shell, argv only, and an
- * environment made only of `env` (plus TERM from the user's pty request).
+ * A program run on the bastion host itself in a pty (issue 7), as its `runAs` account, confined
+ * (issue 13): no shell, argv only, an environment of the account's passwd entries and `env`
+ * (plus TERM from the user's pty request).
  */
 export interface CommandTarget extends TargetBase {
   readonly kind: 'command';
   /** argv; argv[0] is an absolute path. */
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The account of the bastion host the program runs as (issue 13); null on a target added before
+   * run-as existed: such a target is refused until an admin sets one (`target set --run-as`).
+   */
+  readonly runAs: string | null;
 }
 
 export type Target = SshTarget | CommandTarget;

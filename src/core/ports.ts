@@ -8,6 +8,7 @@
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type {
   AuditRecord,
+  CommandTarget,
   EpochMs,
   Grant,
   GrantId,
@@ -90,6 +91,8 @@ export interface NewCommandTarget {
   readonly name: string;
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** The account the program runs as (the CLI has checked it is neither root nor the service's). */
+  readonly runAs: string;
 }
 
 export type NewTarget = NewSshTarget | NewCommandTarget;
@@ -103,6 +106,8 @@ export interface TargetRepository {
   remove(name: string, actor: Actor): Promise<void>;
   /** Refused for a command target (it has no host key). */
   pinHostKey(name: string, hostKey: string, actor: Actor): Promise<SshTarget>;
+  /** A command target's run-as account; refused for an ssh target. */
+  setRunAs(name: string, runAs: string, actor: Actor): Promise<CommandTarget>;
 }
 
 export interface NewGrant {

@@ -30,6 +30,8 @@ export const messages = {
     'gatehouse: the target is not reachable right now; try again later',
   hostKeyChanged: (target: Target): string =>
     `gatehouse: the host key of ${target.name} does not match the pinned key; session refused and reported`,
+  commandTargetUnusable: (target: string): string =>
+    `gatehouse: target ${target} cannot run its program safely on this bastion; session refused and reported to the administrators`,
   commandTargetFixedProgram: (target: string): string =>
     `gatehouse: target ${target} runs a fixed program; connect without a command`,
   fileTransferRefused: (): string =>

@@ -1,6 +1,7 @@
 import type { Config } from '../config/load-config.js';
 import type { Clock } from '../core/clock.js';
 import { isGatehouseError } from '../core/errors.js';
+import { forbiddenIdsFor } from '../targets/host-account.js';
 import { fail, pass, type CheckResult } from './check-result.js';
 import { checkDatabase } from './database-checks.js';
 import { checkPrivateKey } from './key-check.js';
@@ -54,7 +55,11 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   if (writable.ok) results.push(await checkRecordingsSpace(config.recordings.dir));
   if (db.store !== null) {
     try {
-      if (!options.local) results.push(...(await checkTargets(await db.store.targets.list())));
+      if (!options.local) {
+        const forbidden = await forbiddenIdsFor(config.database.path);
+        const targets = await db.store.targets.list();
+        results.push(...(await checkTargets(targets, undefined, undefined, forbidden)));
+      }
     } finally {
       await db.store.close();
     }

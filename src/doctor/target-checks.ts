@@ -1,6 +1,9 @@
 import type { CommandTarget, SshTarget, Target } from '../core/model.js';
+import type { ForbiddenIds } from '../core/run-as.js';
 import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey, type HostKeyScan } from '../keys/scan-host-key.js';
+import { checkConfinement } from '../targets/confinement-probe.js';
+import { forbiddenIds, usableRunAsAccount } from '../targets/host-account.js';
 import { fail, pass, type CheckResult } from './check-result.js';
 import { checkExecutable } from './program-file.js';
 
@@ -13,8 +16,15 @@ export type Scanner = (host: string, port: number, timeoutMs: number) => Promise
 const address = (t: SshTarget): string =>
   t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
 
-/** A command target: its program exists and this process may execute it. */
-async function checkCommandTarget(target: CommandTarget): Promise<CheckResult> {
+/**
+ * A command target: its program exists and is executable, its run-as account exists and is
+ * neither root nor gatehouse's, and a program can be confined as that account here (what every
+ * session start checks too; a failure here means its sessions are refused).
+ */
+async function checkCommandTarget(
+  target: CommandTarget,
+  forbidden: ForbiddenIds,
+): Promise<CheckResult> {
   const check = `target ${target.name}`;
   const program = target.command[0] ?? '';
   const found = await checkExecutable(program);
@@ -23,15 +33,35 @@ async function checkCommandTarget(target: CommandTarget): Promise<CheckResult> {
       check,
       `command target: ${found.message}; install it or gatehouse target remove ${target.name}`,
     );
-  return pass(check, `command target: ${program} is executable`);
+  const account = await usableRunAsAccount(target.runAs, forbidden);
+  if (!account.ok) {
+    return fail(
+      check,
+      `command target: ${account.message}; sessions are refused until gatehouse target set ${target.name} --run-as USER names an unprivileged account`,
+    );
+  }
+  const confined = await checkConfinement(account.account);
+  if (!confined.ok) return fail(check, `command target: ${confined.message}; sessions are refused`);
+  // Confinement works (above), so a failure here is the account's access to the program.
+  if (!(await checkConfinement(account.account, ['/usr/bin/test', '-x', program])).ok) {
+    return fail(
+      check,
+      `command target: ${program} is not executable by run-as account ${account.account.name} (check the file's and its folders' permissions)`,
+    );
+  }
+  return pass(
+    check,
+    `command target: ${program} is executable and runs confined as ${account.account.name}`,
+  );
 }
 
 /** One target: reachable within the timeout and serving exactly the pinned host key (ssh), or its program runnable (command). */
 export async function checkTarget(
   target: Target,
   scan: Scanner = scanHostKey,
+  forbidden: ForbiddenIds = forbiddenIds(),
 ): Promise<CheckResult> {
-  if (target.kind === 'command') return checkCommandTarget(target);
+  if (target.kind === 'command') return checkCommandTarget(target, forbidden);
   const check = `target ${target.name}`;
   const where = address(target);
   const result = await scan(target.host, target.port, TARGET_TIMEOUT_MS);
@@ -61,6 +91,7 @@ export async function checkTargets(
   targets: readonly Target[],
   scan: Scanner = scanHostKey,
   limit = TARGET_CONCURRENCY,
+  forbidden: ForbiddenIds = forbiddenIds(),
 ): Promise<CheckResult[]> {
   if (targets.length === 0) return [pass('targets', 'none registered')];
   const results = new Array<CheckResult>(targets.length);
@@ -68,7 +99,7 @@ export async function checkTargets(
   const worker = async (): Promise<void> => {
     for (let i = next++; i < targets.length; i = next++) {
       const target = targets[i];
-      if (target !== undefined) results[i] = await checkTarget(target, scan);
+      if (target !== undefined) results[i] = await checkTarget(target, scan, forbidden);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, targets.length) }, worker));

@@ -87,6 +87,11 @@ async function ensureTarget(
   created: string[],
 ): Promise<void> {
   const existing = await store.targets.findByName(target.name);
+  if (existing?.kind === 'command' && existing.runAs === null) {
+    // A demo folder from before run-as existed: its targets would be refused.
+    await store.targets.setRunAs(target.name, target.runAs, input.actor);
+    created.push(`run-as ${target.runAs} for ${target.name}`);
+  }
   if (existing !== null) return;
   await store.targets.add(target, input.actor);
   created.push(`target ${target.name}`);

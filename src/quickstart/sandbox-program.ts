@@ -1,22 +1,25 @@
 /**
  * What the demo's command targets run: `sandbox` an interactive bash, `tools` /usr/bin/env (the
- * allowlisted command is appended to it). Both as an unprivileged user when gatehouse runs as
- * root and the system has one (setpriv, nobody/nogroup), else as the user running the demo —
- * with a note saying so.
+ * allowlisted command is appended to it). Like every command target they run as a run-as account
+ * (issue 13), here `nobody`: it exists on every Debian-like system and owns nothing, so a demo
+ * user cannot read the demo's database, keys or recordings. Switching to it needs root (or
+ * CAP_SETUID/CAP_SETGID); a demo started by another user says so, and its sessions are refused.
  */
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
+
+const DEMO_RUN_AS = 'nobody';
 
 export interface SandboxProgram {
   /** The sandbox shell's argv. */
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** The tools target's argv (`/usr/bin/env`, behind the same setpriv when there is one). */
+  /** The tools target's argv (`/usr/bin/env`). */
   readonly toolsArgv: readonly string[];
   readonly toolsEnv: Readonly<Record<string, string>>;
-  /** Who the shell runs as, for the printed instructions. */
+  /** Who both programs run as. */
   readonly runsAs: string;
-  /** A line to print when the shell is not confined to an unprivileged user (null: it is). */
+  /** A line to print when the demo cannot switch to that account (null: it can). */
   readonly note: string | null;
 }
 
@@ -32,20 +35,6 @@ async function firstExecutable(paths: readonly string[]): Promise<string | null>
   return null;
 }
 
-async function namesIn(file: string): Promise<Set<string>> {
-  try {
-    const text = await readFile(file, 'utf8');
-    return new Set(
-      text
-        .split('\n')
-        .map((l) => l.split(':')[0] ?? '')
-        .filter((n) => n !== ''),
-    );
-  } catch {
-    return new Set();
-  }
-}
-
 const PATH = '/usr/local/bin:/usr/bin:/bin';
 
 export async function chooseSandboxProgram(
@@ -54,42 +43,16 @@ export async function chooseSandboxProgram(
 ): Promise<SandboxProgram> {
   const bash = await firstExecutable(['/bin/bash', '/usr/bin/bash']);
   const shell = bash === null ? ['/bin/sh', '-i'] : [bash, '--norc', '--noprofile', '-i'];
-  const env = { PATH, HOME: '/tmp', PS1: 'sandbox$ ', LANG: 'C.UTF-8' };
-  const toolsEnv = { PATH, LANG: 'C.UTF-8' };
   const envProgram = (await firstExecutable(['/usr/bin/env', '/bin/env'])) ?? '/usr/bin/env';
-  if (uid === 0) {
-    const setpriv = await firstExecutable(['/usr/bin/setpriv', '/bin/setpriv']);
-    const users = await namesIn('/etc/passwd');
-    const groups = await namesIn('/etc/group');
-    const group = groups.has('nogroup') ? 'nogroup' : groups.has('nobody') ? 'nobody' : null;
-    if (setpriv !== null && users.has('nobody') && group !== null) {
-      const confine = [
-        setpriv,
-        '--reuid=nobody',
-        `--regid=${group}`,
-        '--clear-groups',
-        '--inh-caps=-all',
-        '--no-new-privs',
-      ];
-      return {
-        argv: [...confine, ...shell],
-        env: { ...env, USER: 'nobody' },
-        toolsArgv: [...confine, envProgram],
-        toolsEnv,
-        runsAs: 'nobody',
-        note: null,
-      };
-    }
-  }
   return {
     argv: shell,
-    env: { ...env, USER: currentUser },
+    env: { PATH, PS1: 'sandbox$ ', LANG: 'C.UTF-8' },
     toolsArgv: [envProgram],
-    toolsEnv,
-    runsAs: currentUser,
+    toolsEnv: { PATH, LANG: 'C.UTF-8' },
+    runsAs: DEMO_RUN_AS,
     note:
       uid === 0
-        ? 'note: the sandbox shell runs as root (setpriv or the nobody user was not found): a real root shell on this machine'
-        : `note: the sandbox shell runs as ${currentUser} (the user running the demo), with that user's rights on this machine`,
+        ? null
+        : `note: the demo runs as ${currentUser}, which cannot switch to ${DEMO_RUN_AS}: command target sessions will be refused (run the demo as root, or see "Command targets" in the README)`,
   };
 }

@@ -68,7 +68,7 @@ export function auditedSessionChannel(
 ): SessionChannelHandler {
   return {
     windowChange: (cols, rows, width, height) => inner.windowChange(cols, rows, width, height),
-    signal: (name) => inner.signal(name),
+    signal: (name) => audit.verdict(inner.signal(name)),
     closed: () => inner.closed(),
     pty: (pty) => audit.verdict(inner.pty(pty)),
     env: (name, value) => audit.verdict(inner.env(name, value)),

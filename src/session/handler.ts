@@ -18,7 +18,8 @@ export interface SessionChannelHandler {
   /** Requests without a handler of their own (x11, agent forwarding, subsystems such as sftp). */
   request(kind: SessionRequestKind, name: string | null): Verdict;
   windowChange(cols: number, rows: number, width: number, height: number): void;
-  signal(name: string): void;
+  /** A signal for the running program; only the ones a user would send pass the policy. */
+  signal(name: string): Verdict;
   /** A shell (command null) or an exec, run to its end; a refusal is returned, not shown. */
   start(io: UserChannel, command: string | null): Promise<Refusal | null>;
   /** The channel closed (whether or not it started). */

@@ -1,18 +1,22 @@
-import { isAllowedEnv } from '../core/channel-policy.js';
+import { isAllowedEnv, isForwardableSignal } from '../core/channel-policy.js';
 import { refuse } from '../core/refusal.js';
 import type { ConnectionHandler, SessionChannelHandler } from './handler.js';
 
 /**
  * Policy decorators (DESIGN.md §5): what no grant offers is refused here, before the handler that
  * relays sees it — x11, agent forwarding, subsystems (sftp), port forwarding, global requests,
- * environment other than LANG / LC_*, more session channels than `maxSessions`, new channels
+ * environment other than LANG / LC_*, signals other than the ones a user sends (INT, TERM, HUP,
+ * QUIT, KILL, USR1, USR2), more session channels than `maxSessions`, new channels
  * while draining.
  */
 export function policySessionChannel(inner: SessionChannelHandler): SessionChannelHandler {
   return {
     pty: (pty) => inner.pty(pty),
     windowChange: (cols, rows, width, height) => inner.windowChange(cols, rows, width, height),
-    signal: (name) => inner.signal(name),
+    signal: (name) =>
+      isForwardableSignal(name)
+        ? inner.signal(name)
+        : refuse.channel('signal', { details: { name: name.slice(0, 32) } }),
     start: (io, command) => inner.start(io, command),
     closed: () => inner.closed(),
     env: (name, value) =>

@@ -28,7 +28,10 @@ export function relayingChannel(ctx: SessionContext): SessionChannelHandler {
       if (pty !== null) pty = { ...pty, cols, rows, width, height };
       running?.resize(cols, rows, width, height);
     },
-    signal: (name) => running?.signal(name),
+    signal: (name) => {
+      running?.signal(name);
+      return ACCEPTED;
+    },
     closed: () => undefined,
     start: (io, command) =>
       startSession(ctx, {

@@ -47,7 +47,7 @@ export async function startSession(
   if (isRefusal(plan)) return plan;
   if (plan.allowed !== null) await ctx.audit(plan.allowed);
 
-  const link = await linkTarget(target, linking ?? ctx.link(target));
+  const link = await linkTarget(target, plan.grant.id, linking ?? ctx.link(target));
   if (isRefusal(link)) return link;
 
   const sessionId = randomUUID() as SessionId;

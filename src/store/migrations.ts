@@ -160,6 +160,17 @@ ALTER TABLE targets ADD COLUMN env TEXT
 `,
   },
   {
+    version: 4,
+    sql: `
+-- The account a command target's program runs as (issue 13). Existing command targets get NULL
+-- and are refused at session start until an admin sets one (gatehouse target set --run-as).
+ALTER TABLE targets ADD COLUMN run_as TEXT
+  CONSTRAINT targets_run_as CHECK (
+    run_as IS NULL
+    OR (kind = 'command' AND length(run_as) BETWEEN 1 AND 32 AND run_as NOT GLOB '-*'));
+`,
+  },
+  {
     version: 6,
     sql: `
 -- Issue 13: what a session without a pty received on stdin (an upload such as tar x): its byte

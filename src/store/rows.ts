@@ -98,6 +98,8 @@ export interface TargetRow {
   command: string | null;
   /** JSON object of string values (kind 'command'), else null. */
   env: string | null;
+  /** The command target's run-as account; null for ssh targets and command targets from before migration 4. */
+  run_as: string | null;
 }
 
 function commandArgv(r: TargetRow): string[] {
@@ -133,6 +135,7 @@ export const targetFromRow = (r: TargetRow): Target =>
         kind: 'command',
         command: commandArgv(r),
         env: commandEnv(r),
+        runAs: r.run_as,
         createdAt: r.created_at,
       }
     : sshTargetFromRow(r);

@@ -1,6 +1,7 @@
 import { GatehouseError } from '../core/errors.js';
-import type { SshTarget, Target, TargetId } from '../core/model.js';
+import type { CommandTarget, SshTarget, Target, TargetId } from '../core/model.js';
 import { checkCommandTarget } from '../core/command-target.js';
+import { checkRunAsName } from '../core/run-as.js';
 import { checkName } from '../core/names.js';
 import type { Actor, NewTarget, TargetRepository } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
@@ -24,6 +25,8 @@ export class SqliteTargetRepository implements TargetRepository {
     if (target.kind === 'command') {
       const program = checkCommandTarget(target.command, target.env);
       if (!program.ok) return Promise.reject(new GatehouseError('invalid', program.message));
+      const runAs = checkRunAsName(target.runAs);
+      if (!runAs.ok) return Promise.reject(new GatehouseError('invalid', runAs.message));
     }
     return this.ctx.tx.write(async (db) => {
       if (await targetByName(db, target.name)) {
@@ -33,9 +36,15 @@ export class SqliteTargetRepository implements TargetRepository {
       const row =
         target.kind === 'command'
           ? await db.get<TargetRow>(
-              `INSERT INTO targets (name, host, port, login, host_key, created_at, kind, command, env)
-               VALUES (?, '-', ${COMMAND_TARGET_PORT}, '-', NULL, ?, 'command', ?, ?) RETURNING *`,
-              [target.name, now, JSON.stringify(target.command), JSON.stringify(target.env)],
+              `INSERT INTO targets (name, host, port, login, host_key, created_at, kind, command, env, run_as)
+               VALUES (?, '-', ${COMMAND_TARGET_PORT}, '-', NULL, ?, 'command', ?, ?, ?) RETURNING *`,
+              [
+                target.name,
+                now,
+                JSON.stringify(target.command),
+                JSON.stringify(target.env),
+                target.runAs,
+              ],
             )
           : await db.get<TargetRow>(
               `INSERT INTO targets (name, host, port, login, host_key, created_at)
@@ -52,6 +61,7 @@ export class SqliteTargetRepository implements TargetRepository {
               kind: 'command',
               command: [...created.command],
               envKeys: Object.keys(created.env).sort(),
+              runAs: created.runAs ?? '', // set by the INSERT above
             }
           : {
               ...named,
@@ -137,6 +147,34 @@ export class SqliteTargetRepository implements TargetRepository {
         this.ctx.clock.now(),
       );
       return sshTargetFromRow(row);
+    });
+  }
+
+  setRunAs(name: string, runAs: string, actor: Actor): Promise<CommandTarget> {
+    const valid = checkRunAsName(runAs);
+    if (!valid.ok) return Promise.reject(new GatehouseError('invalid', valid.message));
+    return this.ctx.tx.write(async (db) => {
+      const target = await requireTarget(db, name);
+      if (target.kind !== 'command') {
+        throw new GatehouseError(
+          'refused',
+          `target: ${name} is an ssh target; --run-as is for command targets`,
+        );
+      }
+      const row = await db.get<TargetRow>(
+        'UPDATE targets SET run_as = ? WHERE id = ? RETURNING *',
+        [runAs, target.id],
+      );
+      if (!row) throw new Error('targets update returned no row');
+      await appendAuditEvent(
+        db,
+        auditEvents.targetSet({ target: name, targetId: target.id, previous: target.runAs, runAs }),
+        actor,
+        this.ctx.clock.now(),
+      );
+      const updated = targetFromRow(row);
+      if (updated.kind !== 'command') throw new Error('targets update changed the kind');
+      return updated;
     });
   }
 }

@@ -1,19 +1,25 @@
 /**
  * The TargetLink of a command target (issue 7): no ssh connection, each session runs the target's
- * program on the bastion host. A shell gets the program in a pty (node-pty); an exec (only ever
- * the canonical argv of an allowlisted command, see commands-grant.ts) runs the program with that
- * argv appended, without a pty. Argv only, never a shell; the environment is the target's own
- * plus TERM for a pty: nothing the user sent (their env requests are ignored here).
+ * program on the bastion host, as its run-as account, confined (./confinement.ts). A shell gets
+ * the program in a pty (node-pty); an exec (only ever the canonical argv of an allowlisted
+ * command, see commands-grant.ts) runs the program with that argv appended, without a pty. Argv
+ * only, never a user's command line; the environment is passwd's (HOME, USER, PATH…), the
+ * target's own, plus TERM for a pty: nothing the user sent (their env requests are ignored here).
  */
 import { spawn as spawnChild, type ChildProcessByStdio } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import * as nodePty from 'node-pty';
 import type { CommandTarget } from '../core/model.js';
+import type { ForbiddenIds, HostAccount } from '../core/run-as.js';
 import type { Logger } from '../logging/logger.js';
 import type { Pty, TargetChannel } from '../stream/channels.js';
 import { VirtualChannel } from '../stream/virtual-channel.js';
-import type { TargetLink } from './target-link.js';
+import { confinedArgv } from './confinement.js';
+import { checkConfinement } from './confinement-probe.js';
+import { usableRunAsAccount } from './host-account.js';
+import type { TargetLink, TargetLinkResult } from './target-link.js';
 
 /** Time a program has to end after SIGHUP before it gets SIGKILL. */
 export const KILL_GRACE_MS = 500;
@@ -42,6 +48,22 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * The foreground process group of the pty whose session `pid` leads (field 8 of /proc/PID/stat),
+ * or null. A shell in the namespace gives each job its own group: a forwarded signal goes where
+ * Ctrl-C would, as at a terminal.
+ */
+function foregroundGroup(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const tpgid = Number(fields[5]);
+    return Number.isInteger(tpgid) && tpgid > 0 ? tpgid : null;
+  } catch {
+    return null;
   }
 }
 
@@ -94,7 +116,8 @@ class PtyChannel extends VirtualChannel {
 
   override onSignal(name: string): void {
     const signal = nodeSignal(name);
-    if (signal !== null && !this.exited) killGroup(this.proc.pid, signal);
+    if (signal !== null && !this.exited)
+      killGroup(foregroundGroup(this.proc.pid) ?? this.proc.pid, signal);
   }
 }
 
@@ -167,8 +190,28 @@ export function unquoteCanonical(command: string): string[] | null {
   return argv.length > 0 ? argv : null;
 }
 
-export function commandTargetLink(target: CommandTarget, logger: Logger): TargetLink {
-  const log = logger.child({ program: target.command[0] });
+/**
+ * The link, once the target's run-as account is usable and the confinement works here; else the
+ * reason to refuse the session (fail closed: the program never runs unconfined).
+ */
+export async function openCommandTarget(
+  target: CommandTarget,
+  forbidden: ForbiddenIds,
+  logger: Logger,
+): Promise<TargetLinkResult> {
+  const account = await usableRunAsAccount(target.runAs, forbidden);
+  if (!account.ok) return { ok: false, reason: 'runas.unusable', problem: account.message };
+  const confined = await checkConfinement(account.account);
+  if (!confined.ok) return { ok: false, reason: 'confinement.failed', problem: confined.message };
+  return { ok: true, link: commandTargetLink(target, account.account, logger) };
+}
+
+function commandTargetLink(
+  target: CommandTarget,
+  account: HostAccount,
+  logger: Logger,
+): TargetLink {
+  const log = logger.child({ program: target.command[0], runAs: account.name });
   const running = new Set<VirtualChannel>();
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((res) => {
@@ -187,12 +230,16 @@ export function commandTargetLink(target: CommandTarget, logger: Logger): Target
       const term = pty !== null && SAFE_TERM.test(pty.term) ? pty.term : DEFAULT_TERM;
       const cols = pty !== null && pty.cols > 0 ? pty.cols : 80;
       const rows = pty !== null && pty.rows > 0 ? pty.rows : 24;
-      const proc = nodePty.spawn(file, args, {
+      const [wrapper, ...wrapped] = confinedArgv(account, { ...target.env, TERM: term }, [
+        file,
+        ...args,
+      ]);
+      const proc = nodePty.spawn(wrapper ?? '', wrapped, {
         name: term,
         cols,
         rows,
         cwd: WORKING_DIR,
-        env: { ...target.env, TERM: term },
+        env: { TERM: term },
       });
       log.info({ pid: proc.pid }, 'command target program started');
       return Promise.resolve(track(new PtyChannel(proc)));
@@ -201,9 +248,10 @@ export function commandTargetLink(target: CommandTarget, logger: Logger): Target
       const extra = unquoteCanonical(command);
       if (extra === null)
         return Promise.reject(new Error('command target: exec of a non-canonical command refused'));
-      const child = spawnChild(file, [...args, ...extra], {
+      const [wrapper, ...wrapped] = confinedArgv(account, target.env, [file, ...args, ...extra]);
+      const child = spawnChild(wrapper ?? '', wrapped, {
         cwd: WORKING_DIR,
-        env: { ...target.env },
+        env: {},
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true, // own process group, so a hang-up reaches what it starts
       });

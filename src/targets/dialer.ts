@@ -1,15 +1,17 @@
 import type { Target } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
-import { commandTargetLink } from './command-target-link.js';
+import { openCommandTarget } from './command-target-link.js';
+import { forbiddenIds } from './host-account.js';
 import { connectTarget } from './ssh-target-link.js';
 import type { TargetDialer, TargetLinkResult } from './target-link.js';
 
 /** The one place that knows both kinds of target. */
 export function targetDialer(clientKey: Buffer, logger: Logger): TargetDialer {
+  // A command target's program never runs as root or as gatehouse's own account.
+  const forbidden = forbiddenIds();
   return {
     dial: (target: Target): Promise<TargetLinkResult> => {
-      if (target.kind === 'command')
-        return Promise.resolve({ ok: true, link: commandTargetLink(target, logger) });
+      if (target.kind === 'command') return openCommandTarget(target, forbidden, logger);
       return connectTarget(target, clientKey, logger).catch((err: unknown) => {
         // A fault (not a refusal) while connecting: the session says "not reachable".
         logger.error({ err }, 'target connection failed with an error');

@@ -18,9 +18,13 @@ export interface TargetLink {
 
 export type LinkFailure = 'hostkey.unpinned' | 'hostkey.mismatch' | 'connect.failed';
 
+/** A command target whose program must not or cannot run confined (fail closed). */
+export type CommandLinkFailure = 'runas.unusable' | 'confinement.failed';
+
 export type TargetLinkResult =
   | { readonly ok: true; readonly link: TargetLink }
-  | { readonly ok: false; readonly reason: LinkFailure; readonly presentedKey: string | null };
+  | { readonly ok: false; readonly reason: LinkFailure; readonly presentedKey: string | null }
+  | { readonly ok: false; readonly reason: CommandLinkFailure; readonly problem: string };
 
 export interface TargetDialer {
   dial(target: Target): Promise<TargetLinkResult>;

@@ -43,10 +43,7 @@ export function serveSessionChannel(
     handler.windowChange(info.cols, info.rows, info.width, info.height);
     accept?.();
   });
-  session.on('signal', (accept, _reject, info) => {
-    handler.signal(info.name);
-    accept?.();
-  });
+  session.on('signal', (accept, reject, info) => answer(handler.signal(info.name), accept, reject));
   session.on('x11', (accept, reject) => answer(handler.request('x11', null), accept, reject));
   session.on('auth-agent', (accept, reject) =>
     answer(handler.request('auth-agent', null), accept, reject),

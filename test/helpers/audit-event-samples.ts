@@ -45,6 +45,12 @@ export const sampleAuditEvents: {
     previous: null,
     hostKey: 'ssh-ed25519 AAAA',
   }),
+  'target.set': auditEvents.targetSet({
+    target: 'psql-prod',
+    targetId,
+    previous: null,
+    runAs: 'gatehouse-psql',
+  }),
   'grant.create': auditEvents.grantCreate({
     grantId,
     user: 'alice',

@@ -2,22 +2,16 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
+import { awaitProcesses, goneWithin, RUN_AS, runAsAccount, sharedDir } from '../helpers/run-as.js';
 import { ptySsh, runSsh } from '../helpers/ssh-client.js';
 
 const ACTOR = 'test-admin';
+/** The stubborn program's sleep, unique to this file so that its processes can be found. */
+const STUBBORN_SLEEP = 'sleep 601.25';
 let b: BastionFixture;
-let pidFile: string;
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(async () => {
+  runAsAccount();
   b = await startBastion();
   await b.store.targets.add(
     {
@@ -25,23 +19,20 @@ beforeAll(async () => {
       name: 'sandbox',
       command: ['/bin/bash', '--norc', '--noprofile', '-i'],
       env: { DEMO_VAR: 'from-target', PS1: 'sandbox$ ' },
+      runAs: RUN_AS,
     },
     ACTOR,
   );
   await b.store.targets.add(
-    { kind: 'command', name: 'echo', command: ['/bin/echo'], env: {} },
+    { kind: 'command', name: 'echo', command: ['/bin/echo'], env: {}, runAs: RUN_AS },
     ACTOR,
   );
-  // Writes its pid, ignores SIGHUP (so only the SIGKILL escalation can end it), then waits.
-  pidFile = join(b.dir, 'stubborn.pid');
-  const script = join(b.dir, 'stubborn.sh');
-  await writeFile(
-    script,
-    '#!/bin/bash\necho $$ > "$PID_FILE"\ntrap "" HUP\necho ready\nexec sleep 600\n',
-  );
+  // Ignores SIGHUP (so only the SIGKILL escalation can end it), then waits.
+  const script = join(await sharedDir('gatehouse-stubborn-'), 'stubborn.sh');
+  await writeFile(script, `#!/bin/bash\ntrap "" HUP\necho ready\nexec ${STUBBORN_SLEEP}\n`);
   await chmod(script, 0o755);
   await b.store.targets.add(
-    { kind: 'command', name: 'stubborn', command: [script], env: { PID_FILE: pidFile } },
+    { kind: 'command', name: 'stubborn', command: [script], env: {}, runAs: RUN_AS },
     ACTOR,
   );
 });
@@ -67,7 +58,9 @@ describe('command target: a program on the bastion in a pty', () => {
       t.write('stty size\r');
       await t.waitFor(/40 120/, 30_000, mark);
       t.write('echo "[$DEMO_VAR][$TERM][$HOME][$LC_TIME]" && pwd\r');
-      await t.waitFor(/\[from-target\]\[xterm\]\[\]\[\]\r\n\/\r\n/);
+      await t.waitFor(
+        new RegExp(`\\[from-target\\]\\[xterm\\]\\[${runAsAccount().home}\\]\\[\\]\r\n/\r\n`),
+      );
       t.write('exit 4\r');
       expect(await t.exited).toBe(4);
     } finally {
@@ -140,8 +133,7 @@ describe('command target: a program on the bastion in a pty', () => {
     const t = ptySsh(b.login(erin, 'stubborn'), { extra: ['-t'] });
     try {
       await t.waitFor(/ready/);
-      const pid = Number((await readFile(pidFile, 'utf8')).trim());
-      expect(alive(pid)).toBe(true);
+      expect(await awaitProcesses(STUBBORN_SLEEP, 1)).toHaveLength(1);
       const revoke = await b.cli([
         'grant',
         'revoke',
@@ -152,10 +144,9 @@ describe('command target: a program on the bastion in a pty', () => {
       expect(revoke.code).toBe(0);
       const revokedAt = Date.now();
       await t.exited;
-      while (alive(pid) && Date.now() - revokedAt < 5_000)
-        await new Promise((r) => setTimeout(r, 50));
-      expect(alive(pid)).toBe(false);
-      expect(Date.now() - revokedAt).toBeLessThanOrEqual(2_000);
+      expect(await goneWithin(STUBBORN_SLEEP, 5_000)).toBeLessThanOrEqual(
+        2_000 - (Date.now() - revokedAt),
+      );
     } finally {
       t.kill();
     }

@@ -52,6 +52,7 @@ describe('auditEventRules', () => {
     'target.create': 'refuse',
     'target.remove': 'refuse',
     'target.pin': 'refuse',
+    'target.set': 'refuse',
     'grant.create': 'refuse',
     'grant.revoke': 'refuse',
     'reviewer.create': 'refuse',

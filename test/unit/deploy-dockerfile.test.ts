@@ -88,6 +88,19 @@ describe('Dockerfile', () => {
     expect(text('COPY')).toContain('config/docker.yaml /etc/gatehouse/gatehouse.yaml');
   });
 
+  it("gives only setpriv, runnable only by the gatehouse group, what switching to a command target's run-as account needs", async () => {
+    const runs = parseDockerfile(await read('Dockerfile'))
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
+    expect(runs).toMatch(/chgrp gatehouse \/usr\/bin\/setpriv/);
+    expect(runs).toMatch(/chmod 0750 \/usr\/bin\/setpriv/);
+    expect(runs).toMatch(/setcap cap_setuid,cap_setgid\+ep \/usr\/bin\/setpriv/);
+    expect(runs).not.toMatch(/setcap .*node/); // node itself holds no capability
+    // The tool that set it is gone from the runtime image again.
+    expect(runs).toMatch(/apt-get purge -y --auto-remove libcap2-bin/);
+  });
+
   it('every COPY source exists and is not excluded by .dockerignore', async () => {
     const ignore = await read('.dockerignore');
     const sources = parseDockerfile(await read('Dockerfile'))
