@@ -25,7 +25,9 @@ export const layers = {
   logging: { may: ['core'] },
   store: { may: ['core'] },
   recording: { may: ['core', 'logging'] },
-  doctor: { may: ['core', 'config', 'keys', 'store', 'recording'] },
+  doctor: { may: ['core', 'config', 'keys', 'store', 'recording', 'checkpoints'] },
+  // Signed audit checkpoints: written while serve runs, checked by audit verify and doctor.
+  checkpoints: { may: ['core', 'logging', 'keys'], types: ['config'] },
   metrics: { may: ['core'], types: ['session'] },
   reload: { may: ['core', 'config'], types: ['adapters', 'session', 'transport'] },
   adapters: { may: ['core', 'logging', 'recording'], types: ['session', 'store'] },

@@ -61,6 +61,10 @@ export interface AuditPayloads {
   'recording.failure': P.RecordingFailure;
   /** A reviewer (web) or an admin (`gatehouse replay`) looked at sessions or a recording. */
   'review.view': P.ReviewView;
+  /** A signed audit checkpoint could not be delivered to an external sink (file or webhook). */
+  'checkpoint.sink.failure': P.CheckpointSinkFailure;
+  /** An admin rotated the bastion's host key; the old public key stays in the keyring. */
+  'bastion.hostkey.rotate': P.BastionHostkeyRotate;
 }
 
 export type AuditEventType = keyof AuditPayloads;
@@ -115,4 +119,6 @@ export const auditEvents: AuditEventConstructors = {
   recordingSealed: event('recording.sealed'),
   recordingFailure: event('recording.failure'),
   reviewView: event('review.view'),
+  checkpointSinkFailure: event('checkpoint.sink.failure'),
+  bastionHostkeyRotate: event('bastion.hostkey.rotate'),
 };

@@ -58,6 +58,8 @@ export const auditEventRules = {
   'recording.sealed': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
   'recording.failure': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
   'review.view': { actors: ['reviewer', 'admin'], onWriteFailure: 'refuse' },
+  'checkpoint.sink.failure': { actors: ['gatehouse', 'admin'], onWriteFailure: 'log' },
+  'bastion.hostkey.rotate': admin,
 } as const satisfies { readonly [T in AuditEventType]: AuditEventRule };
 
 /** Every event type, in the order of the generated reference. */

@@ -4,7 +4,7 @@
  * (`<hostKeyPath>.pub`, else derived from the private key) plus every `*.pub` in
  * `<host key folder>/retired/`, where `gatehouse keys rotate-host-key` moves the old one.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GatehouseError } from '../core/errors.js';
 import { signingKeyFromOpenSsh, verifyingKeyFromLine, type VerifyingKey } from './signing-key.js';
@@ -78,4 +78,25 @@ async function retiredKeys(dir: string): Promise<VerifyingKey[]> {
 export async function loadKeyring(hostKeyPath: string): Promise<Keyring> {
   const current = await currentHostKey(hostKeyPath);
   return keyringOf([current, ...(await retiredKeys(retiredKeysDir(hostKeyPath)))]);
+}
+
+/**
+ * Keeps the current host public key in the keyring folder before the key is replaced:
+ * `retired/<key file name>.<time>.pub`, never overwriting one. Returns its path.
+ */
+export async function retireHostPublicKey(
+  hostKeyPath: string,
+  publicLine: string,
+  now: number,
+): Promise<string> {
+  const dir = retiredKeysDir(hostKeyPath);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  const file = path.join(dir, `${path.basename(hostKeyPath)}.${stamp}.pub`);
+  await writeFile(file, `${publicLine} retired ${new Date(now).toISOString()}\n`, {
+    mode: 0o644,
+    flag: 'wx',
+    flush: true,
+  });
+  return file;
 }

@@ -3,6 +3,7 @@
  * keys as verifying keys, each named by its OpenSSH fingerprint (the key id).
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import { GatehouseError } from '../core/errors.js';
 import { fingerprintOfBlob, parsePublicKey } from './public-key.js';
@@ -43,4 +44,21 @@ export function verifyingKeyFromLine(line: string): VerifyingKey | null {
   const parsed = ssh2.utils.parseKey(key.key.line);
   if (parsed instanceof Error) return null;
   return { keyId: key.key.fingerprint, publicKey: createPublicKey(parsed.getPublicPEM()) };
+}
+
+/** The host key file as a signing key, without generating one (the CLI must not make a key). */
+export async function readSigningKey(privatePath: string): Promise<SigningKey> {
+  let file: Buffer;
+  try {
+    file = await readFile(privatePath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new GatehouseError(
+      'config',
+      code === 'ENOENT'
+        ? `signing key: no host key at ${privatePath}; run gatehouse serve once to generate it`
+        : `signing key: cannot read ${privatePath} (${code})`,
+    );
+  }
+  return signingKeyFromOpenSsh(file);
 }

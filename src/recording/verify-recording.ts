@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { CastLineChecker } from './cast-format.js';
 import { scanLines, withFile } from './cast-file-scan.js';
 import { readManifest, verifyManifestSignature } from './manifest.js';
@@ -20,7 +21,8 @@ export interface VerifyRecordingInput {
     readonly bytes: number;
     readonly events: number | null;
   };
-  readonly publicKey: KeyObject;
+  /** The keyring: the current host key and retired ones (manifests carry no key id). */
+  readonly publicKeys: readonly KeyObject[];
 }
 
 export type VerifyRecordingResult =
@@ -36,10 +38,15 @@ export async function verifyRecording(input: VerifyRecordingInput): Promise<Veri
   if (castPath === null || sessionId === null)
     return fail(`path ${JSON.stringify(input.path)} is not a recording path`);
 
+  const present = await stat(castPath).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+  );
+  if (!present) return fail('recording file is missing');
   const read = await readManifest(castPath);
   if (!read.ok) return fail(read.problem);
   const m = read.manifest;
-  if (!verifyManifestSignature(m, input.publicKey)) {
+  if (!input.publicKeys.some((key) => verifyManifestSignature(m, key))) {
     return fail('manifest signature is not valid (manifest edited, or signed by another key)');
   }
   if (m.path !== input.path || m.sessionId !== sessionId)

@@ -42,6 +42,8 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['database.path', (c) => c.database.path],
   ['recordings.dir', (c) => c.recordings.dir],
   ['web.listen', (c) => c.web.listen],
+  ['audit.checkpoint', (c) => c.audit.checkpoint],
+  ['audit.checkpointSink', (c) => c.audit.checkpointSink],
 ];
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -60,6 +62,7 @@ export function planReload(current: Config, next: Config): ReloadPlan {
     database: current.database,
     recordings: { ...next.recordings, dir: current.recordings.dir },
     web: current.web,
+    audit: current.audit,
   };
   return {
     effective,

@@ -159,6 +159,22 @@ ALTER TABLE targets ADD COLUMN env TEXT
     OR (kind = 'command' AND json_valid(env) AND json_type(env) = 'object'));
 `,
   },
+  {
+    version: 5,
+    sql: `
+-- Signed checkpoints of the audit chain (core/audit-checkpoint.ts); a copy goes to the external
+-- sink. Several checkpoints may name one seq (e.g. at shutdown, then by hand).
+CREATE TABLE audit_checkpoints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER NOT NULL CHECK (seq >= 1),
+  hash TEXT NOT NULL CHECK (length(hash) = 64),
+  at INTEGER NOT NULL,
+  key_id TEXT NOT NULL,
+  signature TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_checkpoints_seq ON audit_checkpoints(seq);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

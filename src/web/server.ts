@@ -17,7 +17,8 @@ export interface WebServerOptions {
   readonly store: Store;
   readonly recordingsDir: string;
   /** The bastion's public key: checks the recordings' signed manifests. */
-  readonly manifestKey: KeyObject;
+  /** The keyring: the current host key and retired ones. */
+  readonly manifestKeys: readonly KeyObject[];
   readonly clock: Clock;
   readonly logger: Logger;
   /** Served at /metrics (loopback clients, or a logged-in reviewer). */
@@ -51,7 +52,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const deps: WebDeps = {
     store: options.store,
     recordingsDir: resolve(options.recordingsDir),
-    manifestKey: options.manifestKey,
+    manifestKeys: options.manifestKeys,
     clock: options.clock,
     logger,
     logins: new LoginSessions(options.clock),

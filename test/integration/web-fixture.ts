@@ -197,7 +197,7 @@ export async function startWebFixture(): Promise<WebFixture> {
     listen: { host: '127.0.0.1', port: 0 },
     store,
     recordingsDir,
-    manifestKey: keys.publicKey,
+    manifestKeys: [keys.publicKey],
     clock: systemClock,
     logger: silentLogger(),
   });

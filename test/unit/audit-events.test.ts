@@ -69,6 +69,8 @@ describe('auditEventRules', () => {
     'recording.sealed': 'log',
     'recording.failure': 'log',
     'review.view': 'refuse',
+    'checkpoint.sink.failure': 'log',
+    'bastion.hostkey.rotate': 'refuse',
   };
 
   it.each(Object.entries(expected))('%s: a failed write means %s', (type, failure) => {
