@@ -147,7 +147,7 @@ export function register(program: Command, ctx: CliContext): void {
           ? null
           : { path: opts.checkpoints, ...(await readCheckpointFile(opts.checkpoints)) };
       const check = await ctx.withStore(async (store, config) =>
-        verifyAuditTrail(store, await loadKeyring(config.ssh.hostKeyPath), file),
+        verifyAuditTrail(store, () => loadKeyring(config.ssh.hostKeyPath), file),
       );
       const problems = auditTrailProblems(check);
       const json = ctx.options().json;

@@ -17,7 +17,6 @@ const CHECK = 'audit checkpoints';
 export async function checkAuditCheckpoints(store: Store, config: Config): Promise<CheckResult[]> {
   const sinkFile = config.audit.checkpointSink.file;
   try {
-    const keyring = await loadKeyring(config.ssh.hostKeyPath);
     let file = null;
     if (sinkFile !== null) {
       const present = await stat(sinkFile).then(
@@ -33,7 +32,7 @@ export async function checkAuditCheckpoints(store: Store, config: Config): Promi
           ),
         ];
     }
-    const check = await verifyAuditTrail(store, keyring, file);
+    const check = await verifyAuditTrail(store, () => loadKeyring(config.ssh.hostKeyPath), file);
     const problems = checkpointProblems(check);
     if (problems.length === 0)
       return [
