@@ -49,7 +49,7 @@ export async function verifyAuditTrail(
   };
 }
 
-/** One kind of problem: its one line (no prefix) and the first bad seq it names. */
+/** One kind of problem: its one line (no prefix) and the first bad seq it names (null: none). */
 export interface TrailProblem {
   readonly seq: number | null;
   readonly text: string;

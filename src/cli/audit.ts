@@ -162,7 +162,7 @@ export function register(program: Command, ctx: CliContext): void {
             verified: checkpoints.verified,
             coveredSeq: checkpoints.coveredSeq,
           },
-          problems: problems.map((p) => p.text),
+          problems: problems.map((p) => ({ firstBadSeq: p.seq, problem: p.text })),
         });
       } else {
         for (const p of problems) printLine(ctx, `FAIL ${p.text}`);

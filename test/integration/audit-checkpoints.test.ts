@@ -124,6 +124,14 @@ describe('gatehouse audit verify against signed checkpoints', () => {
     expect(await verifyFails()).toBe(
       `FAIL chain truncated: a signed checkpoint names seq ${signed} but the chain ends at seq ${kept}; first bad seq ${kept + 1}\n`,
     );
+    const json = await b.cli.run('--json', 'audit', 'verify');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      lastSeq: kept,
+      checkpoints: { count: 1, verified: 0, coveredSeq: 0 },
+      problems: [{ firstBadSeq: kept + 1, problem: expect.stringMatching(/^chain truncated: /) }],
+    });
   });
 
   it('deleting a session with its events and re-hashing the rest is a rewritten chain, naming the first bad seq', async () => {
