@@ -22,11 +22,23 @@ export function webhookSink(url: string, options: WebhookOptions = {}): Checkpoi
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const closing = new AbortController();
+  // fetch refuses a URL with credentials: `https://user:token@host/…` becomes a Basic header.
+  const target = new URL(url);
+  const auth =
+    target.username === '' && target.password === ''
+      ? {}
+      : {
+          authorization: `Basic ${Buffer.from(
+            `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`,
+          ).toString('base64')}`,
+        };
+  target.username = '';
+  target.password = '';
 
   const post = async (body: string): Promise<void> => {
-    const res = await fetch(url, {
+    const res = await fetch(target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body,
       redirect: 'error',
       signal: AbortSignal.any([closing.signal, AbortSignal.timeout(timeoutMs)]),

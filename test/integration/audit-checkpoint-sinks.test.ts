@@ -10,12 +10,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreAuditor } from '../../src/adapters/store-auditor.js';
 import { fileSink } from '../../src/checkpoints/checkpoint-file.js';
-import { writeCheckpoint, type SinkDelivery } from '../../src/checkpoints/checkpoint-writer.js';
+import {
+  CheckpointWriter,
+  writeCheckpoint,
+  type SinkDelivery,
+} from '../../src/checkpoints/checkpoint-writer.js';
 import { webhookSink } from '../../src/checkpoints/webhook-sink.js';
 import { main } from '../../src/cli/main.js';
 import type { AuditCheckpoint } from '../../src/core/audit-checkpoint.js';
 import { auditEvents } from '../../src/core/audit-events.js';
-import { systemClock } from '../../src/core/clock.js';
+import { fixedClock, systemClock } from '../../src/core/clock.js';
 import { ensureKeyPair } from '../../src/keys/key-files.js';
 import { signingKeyFromOpenSsh } from '../../src/keys/signing-key.js';
 import { silentLogger } from '../../src/logging/logger.js';
@@ -29,6 +33,8 @@ import { serveConfigText, startServe, type ServeChild } from './metrics-serve-ha
 interface Receiver {
   readonly url: string;
   readonly bodies: unknown[];
+  /** The Authorization header of each request. */
+  readonly auth: (string | undefined)[];
   /** Status per request (in order); default 200. null: never answer. */
   answer: (n: number) => number | null;
   close(): Promise<void>;
@@ -38,6 +44,7 @@ async function receiver(): Promise<Receiver> {
   const held: ServerResponse[] = [];
   const r: Omit<Receiver, 'url' | 'close'> & { answer: Receiver['answer'] } = {
     bodies: [],
+    auth: [],
     answer: () => 200,
   };
   let n = 0;
@@ -46,6 +53,7 @@ async function receiver(): Promise<Receiver> {
     req.on('data', (d: Buffer) => (body += d.toString('utf8')));
     req.on('end', () => {
       n += 1;
+      r.auth.push(req.headers.authorization);
       const status = r.answer(n);
       if (status === null) return void held.push(res);
       if (status >= 200 && status < 300) r.bodies.push(JSON.parse(body));
@@ -68,10 +76,14 @@ async function receiver(): Promise<Receiver> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, get: () => T | undefined, ms = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  get: () => T | undefined | Promise<T | undefined>,
+  ms = 15_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = get();
+    const v = await get();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
@@ -253,6 +265,23 @@ describe('checkpoint sinks', () => {
     expect(metrics.render()).toContain('gatehouse_checkpoint_sink_failures_total{sink="file"} 1');
   });
 
+  it('a webhook URL with credentials sends them as Basic auth, and never names them in a failure', async () => {
+    const hook = await receiver();
+    cleanups.push(() => hook.close());
+    hook.answer = (n) => (n === 1 ? 401 : 200);
+    const url = hook.url.replace('http://', 'http://gatehouse:s%3Acret@');
+    const { deps } = await storeWithEvents();
+    const deliveries: Promise<SinkDelivery>[] = [];
+    await writeCheckpoint(
+      { ...deps, sinks: [webhookSink(url, { attempts: 1 })] },
+      'gatehouse',
+      (d) => deliveries.push(d),
+    );
+    const [failed] = await Promise.all(deliveries);
+    expect(failed?.problem).toBe(`POST to ${new URL(hook.url).origin} failed: HTTP 401`);
+    expect(hook.auth).toEqual([`Basic ${Buffer.from('gatehouse:s:cret').toString('base64')}`]);
+  });
+
   it('the webhook retries with backoff until the receiver takes it', async () => {
     const hook = await receiver();
     cleanups.push(() => hook.close());
@@ -266,5 +295,31 @@ describe('checkpoint sinks', () => {
     );
     expect(await Promise.all(deliveries)).toEqual([{ sink: 'webhook', problem: null }]);
     expect(hook.bodies).toEqual([cp]);
+  });
+
+  it("serve's writer signs the head when `every` has passed and the chain grew, and not otherwise", async () => {
+    const { store, deps } = await storeWithEvents();
+    const clock = fixedClock(Date.now());
+    const writer = new CheckpointWriter({
+      ...deps,
+      clock,
+      sinks: [],
+      everyEvents: 1000,
+      everyMs: 60_000,
+      pollMs: 20,
+    });
+    writer.start();
+    cleanups.push(() => writer.stop());
+    await sleep(200);
+    expect(await store.checkpoints.list()).toEqual([]); // 2 events, not a minute yet
+    clock.advance(60_000);
+    const first = await until(
+      'a checkpoint once a minute passed',
+      async () => (await store.checkpoints.latest())?.seq,
+    );
+    expect(first).toBe(2);
+    clock.advance(120_000);
+    await sleep(200);
+    expect(await store.checkpoints.list()).toHaveLength(1); // the chain did not grow
   });
 });
