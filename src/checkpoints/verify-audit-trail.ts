@@ -25,13 +25,17 @@ export interface AuditTrailCheck {
   readonly file: (CheckpointFile & { readonly path: string }) | null;
 }
 
-/** `keyring` is loaded only when there is a checkpoint to check (a chain alone needs no key). */
+/**
+ * `keyring` is loaded only when there is a checkpoint to check (a chain alone needs no key);
+ * `chain` is a walk the caller already did.
+ */
 export async function verifyAuditTrail(
   store: Pick<Store, 'audit' | 'checkpoints'>,
   keyring: () => Promise<Keyring>,
   file: (CheckpointFile & { readonly path: string }) | null = null,
+  chain: AuditVerification | undefined = undefined,
 ): Promise<AuditTrailCheck> {
-  const chain = await store.audit.verify();
+  chain ??= await store.audit.verify();
   const head = await store.audit.head();
   const stored = await store.checkpoints.list();
   const all: AuditCheckpoint[] = [...stored, ...(file?.checkpoints ?? [])];

@@ -8,13 +8,17 @@ import {
 } from '../checkpoints/verify-audit-trail.js';
 import type { Config } from '../config/load-config.js';
 import { isGatehouseError } from '../core/errors.js';
-import type { Store } from '../core/ports.js';
+import type { AuditVerification, Store } from '../core/ports.js';
 import { loadKeyring } from '../keys/keyring.js';
 import { errnoText, fail, pass, type CheckResult } from './check-result.js';
 
 const CHECK = 'audit checkpoints';
 
-export async function checkAuditCheckpoints(store: Store, config: Config): Promise<CheckResult[]> {
+export async function checkAuditCheckpoints(
+  store: Store,
+  config: Config,
+  chain: AuditVerification | undefined,
+): Promise<CheckResult[]> {
   const sinkFile = config.audit.checkpointSink.file;
   try {
     let file = null;
@@ -32,7 +36,8 @@ export async function checkAuditCheckpoints(store: Store, config: Config): Promi
           ),
         ];
     }
-    const check = await verifyAuditTrail(store, () => loadKeyring(config.ssh.hostKeyPath), file);
+    const keyring = () => loadKeyring(config.ssh.hostKeyPath);
+    const check = await verifyAuditTrail(store, keyring, file, chain);
     const problems = checkpointProblems(check);
     if (problems.length === 0)
       return [

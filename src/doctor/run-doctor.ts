@@ -52,7 +52,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   );
   const db = await checkDatabase(config.database.path, options.clock);
   results.push(...db.results);
-  if (db.store !== null) results.push(...(await checkAuditCheckpoints(db.store, config)));
+  if (db.store !== null) results.push(...(await checkAuditCheckpoints(db.store, config, db.chain)));
   const writable = await checkRecordingsWritable(config.recordings.dir);
   results.push(writable);
   if (writable.ok) results.push(await checkRecordingsSpace(config.recordings.dir));
