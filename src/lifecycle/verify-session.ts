@@ -5,11 +5,10 @@
  * review page; it reads and never writes.
  */
 import type { KeyObject } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import type { AuditRecord, Session, SessionId } from '../core/model.js';
 import type { AuditVerification, Store } from '../core/ports.js';
-import { listRecordingFiles } from '../recording/recording-files.js';
-import { resolveRecordingPath, sessionIdOfRelativePath } from '../recording/recording-path.js';
+import { listRecordingFiles, recordingFileExists } from '../recording/recording-files.js';
+import { sessionIdOfRelativePath } from '../recording/recording-path.js';
 import { verifyRecording } from '../recording/verify-recording.js';
 
 export type SessionVerification =
@@ -75,9 +74,12 @@ export async function* verifyAllSessions(deps: VerifyDeps): AsyncGenerator<Sessi
   const known = new Set(sessions.map((s) => s.recordingPath));
   for (const file of await listRecordingFiles(deps.recordingsDir)) {
     if (known.has(file.castPath)) continue;
+    const id = sessionIdOfRelativePath(file.castPath) as SessionId;
+    // A session that started after the list above has its row by now.
+    if ((await deps.store.sessions.get(id))?.recordingPath === file.castPath) continue;
     const what = file.kind === 'cast' ? 'recording file' : 'manifest';
     yield fail(
-      sessionIdOfRelativePath(file.castPath) as SessionId,
+      id,
       `${what} ${file.castPath}${file.kind === 'manifest' ? '.manifest.json' : ''} has no session row (the session was deleted from the database?)`,
     );
   }
@@ -112,17 +114,6 @@ const fail = (sessionId: SessionId, problem: string, line?: number): SessionVeri
   line: line ?? null,
 });
 
-async function exists(dir: string, relativePath: string): Promise<boolean> {
-  const file = resolveRecordingPath(dir, relativePath);
-  if (file === null) return false;
-  try {
-    await stat(file);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-}
-
 const isCount = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
@@ -135,7 +126,7 @@ async function checkSession(
 ): Promise<SessionVerification> {
   const id = s.id;
   if (s.endedAt === null) {
-    if (s.recordingPath !== null && !(await exists(dir, s.recordingPath)))
+    if (s.recordingPath !== null && !(await recordingFileExists(dir, s.recordingPath)))
       return fail(id, `live session, but its recording file ${s.recordingPath} is missing`);
     return { sessionId: id, status: 'skipped', problem: 'live session, recording not sealed yet' };
   }

@@ -1,7 +1,7 @@
 /** The recording files actually on disk, whatever the session rows say. */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { sessionIdOfRelativePath } from './recording-path.js';
+import { resolveRecordingPath, sessionIdOfRelativePath } from './recording-path.js';
 
 export interface RecordingFile {
   /** `YYYY/MM/DD/<uuid>.cast`: the recording this file is or belongs to. */
@@ -31,4 +31,14 @@ export async function listRecordingFiles(dir: string): Promise<RecordingFile[]> 
     if (sessionIdOfRelativePath(castPath) !== null) files.push({ castPath, kind });
   }
   return files;
+}
+
+/** False only when the recording is certainly not there (ENOENT or not a recording path). */
+export async function recordingFileExists(dir: string, relativePath: string): Promise<boolean> {
+  const file = resolveRecordingPath(dir, relativePath);
+  if (file === null) return false;
+  return stat(file).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+  );
 }

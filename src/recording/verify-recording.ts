@@ -4,10 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { CastLineChecker } from './cast-format.js';
 import { scanLines, withFile } from './cast-file-scan.js';
 import { readManifest, verifyManifestSignature } from './manifest.js';
+import { recordingFileExists } from './recording-files.js';
 import type { Manifest } from './manifest.js';
 import { resolveRecordingPath, sessionIdOfRelativePath } from './recording-path.js';
 
@@ -38,11 +38,7 @@ export async function verifyRecording(input: VerifyRecordingInput): Promise<Veri
   if (castPath === null || sessionId === null)
     return fail(`path ${JSON.stringify(input.path)} is not a recording path`);
 
-  const present = await stat(castPath).then(
-    () => true,
-    (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
-  );
-  if (!present) return fail('recording file is missing');
+  if (!(await recordingFileExists(input.dir, input.path))) return fail('recording file is missing');
   const read = await readManifest(castPath);
   if (!read.ok) return fail(read.problem);
   const m = read.manifest;
