@@ -33,10 +33,13 @@ export const layers = {
       'keys',
       'store',
       'recording',
+      'checkpoints',
       'targets/host-account',
       'targets/confinement-probe',
     ],
   },
+  // Signed audit checkpoints: written while serve runs, checked by audit verify and doctor.
+  checkpoints: { may: ['core', 'logging', 'keys'], types: ['config'] },
   metrics: { may: ['core'], types: ['session'] },
   reload: { may: ['core', 'config'], types: ['adapters', 'session', 'transport'] },
   adapters: { may: ['core', 'logging', 'recording'], types: ['session', 'store'] },

@@ -2,7 +2,6 @@
  * Composition root (DESIGN.md §3): config → store → key files → recorder → ssh server → web.
  * The only place that knows every layer.
  */
-import { createPublicKey } from 'node:crypto';
 import { recordingTapFactory } from './adapters/recording-taps.js';
 import { storeAccessGate } from './adapters/store-access-gate.js';
 import { StoreAuditor } from './adapters/store-auditor.js';
@@ -10,10 +9,13 @@ import { loadConfig, type Config } from './config/load-config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { isGatehouseError } from './core/errors.js';
 import type { Store } from './core/ports.js';
+import { checkpointSinks } from './checkpoints/checkpoint-sinks.js';
+import { CheckpointWriter } from './checkpoints/checkpoint-writer.js';
 import { ensureKeyPair } from './keys/key-files.js';
+import { loadKeyring } from './keys/keyring.js';
+import { signingKeyFromOpenSsh } from './keys/signing-key.js';
 import { createRootLogger, serveLogDestination, type Logger } from './logging/logger.js';
 import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
-import { ed25519KeyFromOpenSsh } from './recording/manifest.js';
 import { planReload, type ReloadPlan } from './reload/config-reload.js';
 import { LiveSettings } from './reload/live-settings.js';
 import { sessionRecords } from './lifecycle/session-lifecycle.js';
@@ -47,6 +49,8 @@ export interface StartOptions {
   /** Overrides config.web.listen's port when the web page is on (tests use 0). */
   readonly webPort?: number;
   readonly watchIntervalMs?: number;
+  /** How often the checkpoint writer looks at the chain head (default 1 s). */
+  readonly checkpointPollMs?: number;
 }
 
 export async function startGatehouse(
@@ -59,8 +63,9 @@ export async function startGatehouse(
   const metrics = new GatehouseMetrics();
   const hostKey = await ensureKeyPair(config.ssh.hostKeyPath);
   const clientKey = await ensureKeyPair(config.ssh.clientKeyPath);
-  // Recordings' manifests are signed with the bastion's host key (DESIGN.md §6).
-  const signingKey = ed25519KeyFromOpenSsh(hostKey.privateKey);
+  // Recordings' manifests and audit checkpoints are signed with the bastion's host key (DESIGN.md §6).
+  const hostSigningKey = signingKeyFromOpenSsh(hostKey.privateKey);
+  const keyring = await loadKeyring(config.ssh.hostKeyPath);
   const store = await openStore(config.database.path, { clock });
   try {
     const auditor = new StoreAuditor(store.audit, logger);
@@ -69,7 +74,7 @@ export async function startGatehouse(
       store,
       taps: settings.taps(recordingTapFactory(settings.recordings(), clock)),
       recordingsDir: config.recordings.dir,
-      signingKey,
+      signingKey: hostSigningKey.privateKey,
       clock,
       logger,
       auditor,
@@ -108,7 +113,7 @@ export async function startGatehouse(
               listen: { host: webListen.host, port: options.webPort ?? webListen.port },
               store,
               recordingsDir: config.recordings.dir,
-              manifestKey: createPublicKey(signingKey),
+              manifestKeys: keyring.keys.map((k) => k.publicKey),
               clock,
               logger,
               publicUrl: config.web.publicUrl,
@@ -123,6 +128,19 @@ export async function startGatehouse(
       await bastion.drain();
       throw e;
     }
+    const checkpoints = new CheckpointWriter({
+      store,
+      key: hostSigningKey,
+      sinks: checkpointSinks(config.audit.checkpointSink),
+      auditor,
+      clock,
+      logger,
+      everyEvents: config.audit.checkpoint.everyEvents,
+      everyMs: config.audit.checkpoint.everyMs,
+      ...(options.checkpointPollMs === undefined ? {} : { pollMs: options.checkpointPollMs }),
+    });
+    // Started once serving: a failed start leaves no timer behind.
+    checkpoints.start();
     let stopped: Promise<void> | null = null;
     return {
       host,
@@ -138,9 +156,14 @@ export async function startGatehouse(
         return plan;
       },
       stop: () => {
+        // The last checkpoint follows the drain, so it covers every session's end.
         stopped ??= Promise.all([bastion.drain(), web?.close()]).then(
-          () => store.close(),
+          async () => {
+            await checkpoints.stop();
+            await store.close();
+          },
           async (e: unknown) => {
+            await checkpoints.stop();
             await store.close();
             throw e;
           },

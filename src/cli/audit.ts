@@ -1,4 +1,16 @@
 import type { Command } from 'commander';
+import { StoreAuditor } from '../adapters/store-auditor.js';
+import { readCheckpointFile } from '../checkpoints/checkpoint-file.js';
+import { checkpointSinks } from '../checkpoints/checkpoint-sinks.js';
+import { writeCheckpoint, type SinkDelivery } from '../checkpoints/checkpoint-writer.js';
+import {
+  auditTrailProblems,
+  auditTrailSummary,
+  verifyAuditTrail,
+} from '../checkpoints/verify-audit-trail.js';
+import { loadKeyring } from '../keys/keyring.js';
+import { readSigningKey } from '../keys/signing-key.js';
+import { silentLogger } from '../logging/logger.js';
 import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
@@ -21,6 +33,9 @@ function timeOrAgo(field: string, value: string, now: number): number {
 }
 
 const sinceMs = (value: string, now: number): number => timeOrAgo('--since', value, now);
+
+/** `audit checkpoint` waits for the webhook in front of the admin: fewer, shorter retries. */
+const CLI_WEBHOOK = { attempts: 3, firstDelayMs: 500, timeoutMs: 5000 };
 
 /** Events per read while exporting: bounded memory however long the trail. */
 const EXPORT_PAGE = 1000;
@@ -119,16 +134,79 @@ export function register(program: Command, ctx: CliContext): void {
 
   audit
     .command('verify')
-    .description('walk the hash chain; exit 1 naming the first broken event')
-    .action(async () => {
-      const result = await ctx.withStore(async (store) => store.audit.verify());
-      if (ctx.options().json) printJson(ctx, result);
-      if (!result.ok) {
+    .description(
+      'walk the hash chain and check it against the signed checkpoints; exit 1 with one line per kind of problem, naming the first bad seq',
+    )
+    .option(
+      '--checkpoints <file>',
+      'also check against this copy of the checkpoints (the audit.checkpointSink.file)',
+    )
+    .action(async (opts: { readonly checkpoints?: string }) => {
+      const file =
+        opts.checkpoints === undefined
+          ? null
+          : { path: opts.checkpoints, ...(await readCheckpointFile(opts.checkpoints)) };
+      const check = await ctx.withStore(async (store, config) =>
+        verifyAuditTrail(store, () => loadKeyring(config.ssh.hostKeyPath), file),
+      );
+      const problems = auditTrailProblems(check);
+      const json = ctx.options().json;
+      if (json) {
+        const { chain, lastSeq, checkpoints } = check;
+        printJson(ctx, {
+          ...chain,
+          ok: problems.length === 0,
+          lastSeq,
+          checkpoints: {
+            count: check.checkpointCount,
+            verified: checkpoints.verified,
+            coveredSeq: checkpoints.coveredSeq,
+          },
+          problems: problems.map((p) => ({ firstBadSeq: p.seq, problem: p.text })),
+        });
+      } else {
+        for (const p of problems) printLine(ctx, `FAIL ${p.text}`);
+      }
+      const [first, ...more] = problems;
+      if (first !== undefined)
         throw new GatehouseError(
           'refused',
-          `audit: chain broken at seq ${result.seq}: ${result.problem}`,
+          `audit: ${first.text}${more.length > 0 ? ` (and ${more.length} more above)` : ''}`,
         );
-      }
-      if (!ctx.options().json) printLine(ctx, `ok ${result.count} events`);
+      if (!json) printLine(ctx, auditTrailSummary(check));
+    });
+
+  audit
+    .command('checkpoint')
+    .description(
+      "sign the chain head with the bastion's host key now, store it and send it to the configured sinks",
+    )
+    .action(async () => {
+      const deliveries: Promise<SinkDelivery>[] = [];
+      const cp = await ctx.withStore(async (store, config) => {
+        const written = await writeCheckpoint(
+          {
+            store,
+            key: await readSigningKey(config.ssh.hostKeyPath),
+            sinks: checkpointSinks(config.audit.checkpointSink, CLI_WEBHOOK),
+            auditor: new StoreAuditor(store.audit, silentLogger()),
+            clock: ctx.clock,
+            logger: silentLogger(),
+          },
+          ctx.options().actor,
+          (d) => deliveries.push(d),
+        );
+        // The store stays open until the sinks answered: a failure is audited.
+        return { written, failed: (await Promise.all(deliveries)).filter((d) => d.problem) };
+      });
+      if (cp.written === null) throw new GatehouseError('refused', 'audit: the chain is empty');
+      if (ctx.options().json) printJson(ctx, cp.written);
+      else printLine(ctx, `checkpoint seq ${cp.written.seq} ${cp.written.keyId}`);
+      const [failed] = cp.failed;
+      if (failed !== undefined)
+        throw new GatehouseError(
+          'refused',
+          `audit: checkpoint seq ${cp.written.seq} stored, but the ${failed.sink} sink failed: ${failed.problem ?? ''}`,
+        );
     });
 }

@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
-import { ensureKeyPair } from '../keys/key-files.js';
+import { StoreAuditor } from '../adapters/store-auditor.js';
+import { checkpointSinks } from '../checkpoints/checkpoint-sinks.js';
+import { writeCheckpoint } from '../checkpoints/checkpoint-writer.js';
+import { auditEvents } from '../core/audit-events.js';
+import { ensureKeyPair, generateEd25519, installKeyPair } from '../keys/key-files.js';
+import { retireHostPublicKey } from '../keys/keyring.js';
 import { parsePublicKey } from '../keys/public-key.js';
+import { readSigningKey, signingKeyFromOpenSsh } from '../keys/signing-key.js';
+import { silentLogger } from '../logging/logger.js';
 import type { CliContext } from './context.js';
 import { printJson, printLine } from './output.js';
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const keys = program
     .command('keys')
     .description(
       "print the bastion's public key line for the targets' authorized_keys (generated on first use)",
@@ -25,5 +32,55 @@ export function register(program: Command, ctx: CliContext): void {
       } else {
         printLine(ctx, `${pair.publicLine} gatehouse`);
       }
+    });
+
+  keys
+    .command('rotate-host-key')
+    .description(
+      "replace the bastion's host key; the old public key stays in the keyring (<key folder>/retired/) so old recordings and checkpoints still verify",
+    )
+    .action(async () => {
+      const rotated = await ctx.withStore(async (store, config) => {
+        const hostKeyPath = config.ssh.hostKeyPath;
+        const old = await readSigningKey(hostKeyPath);
+        const auditor = new StoreAuditor(store.audit, silentLogger());
+        const logger = silentLogger();
+        // The head as it stands, signed with the old key: the last thing that key vouches for.
+        const deliveries: Promise<unknown>[] = [];
+        await writeCheckpoint(
+          {
+            store,
+            key: old,
+            sinks: checkpointSinks(config.audit.checkpointSink),
+            auditor,
+            clock: ctx.clock,
+            logger,
+          },
+          ctx.options().actor,
+          (d) => deliveries.push(d),
+        );
+        await Promise.all(deliveries);
+        const fresh = generateEd25519();
+        const newKeyId = signingKeyFromOpenSsh(fresh).keyId;
+        const oldLine = (await ensureKeyPair(hostKeyPath)).publicLine;
+        const retired = await retireHostPublicKey(hostKeyPath, oldLine, ctx.clock.now());
+        await store.audit.append(
+          auditEvents.bastionHostkeyRotate({
+            oldKeyId: old.keyId,
+            newKeyId,
+            retiredPublicKey: retired,
+          }),
+          ctx.options().actor,
+        );
+        await installKeyPair(hostKeyPath, fresh);
+        return { oldKeyId: old.keyId, newKeyId, retiredPublicKey: retired };
+      });
+      if (ctx.options().json) return printJson(ctx, rotated);
+      printLine(ctx, `new host key ${rotated.newKeyId}`);
+      printLine(ctx, `old host key ${rotated.oldKeyId} kept in ${rotated.retiredPublicKey}`);
+      printLine(
+        ctx,
+        'restart gatehouse serve to use it; ssh clients will be warned of the new host key: publish its fingerprint first',
+      );
     });
 }

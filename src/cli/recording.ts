@@ -9,7 +9,7 @@ import {
   type SessionVerification,
   type VerifyDeps,
 } from '../lifecycle/verify-session.js';
-import { readManifestPublicKey } from '../recording/manifest-key.js';
+import { loadKeyring } from '../keys/keyring.js';
 import type { CliContext } from './context.js';
 import { printJson, printLine, safeText } from './output.js';
 import { requireSessionId, usage } from './validate.js';
@@ -49,7 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
   recording
     .command('verify')
     .description(
-      'check recordings against their signed manifest, the session row and the audit chain; exit 1 naming the first bad one',
+      'check recordings against their signed manifest, the session row and the audit chain (with --all, also files no session row names); exit 1 naming the first bad one',
     )
     .argument('[session-id]', 'UUID from `session list`')
     .option('--all', 'every ended session', false)
@@ -64,7 +64,8 @@ export function register(program: Command, ctx: CliContext): void {
         const deps: VerifyDeps = {
           store,
           recordingsDir: config.recordings.dir,
-          publicKey: () => readManifestPublicKey(config.ssh.hostKeyPath),
+          publicKeys: async () =>
+            (await loadKeyring(config.ssh.hostKeyPath)).keys.map((k) => k.publicKey),
         };
         const run =
           id === undefined

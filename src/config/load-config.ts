@@ -162,5 +162,13 @@ function resolveConfig(parsed: ParsedConfig, configPath: string, base: string): 
     },
     database: { ...parsed.database, path: abs(parsed.database.path) },
     recordings: { ...parsed.recordings, dir: abs(parsed.recordings.dir) },
+    audit: {
+      ...parsed.audit,
+      checkpointSink: {
+        ...parsed.audit.checkpointSink,
+        file:
+          parsed.audit.checkpointSink.file === null ? null : abs(parsed.audit.checkpointSink.file),
+      },
+    },
   };
 }

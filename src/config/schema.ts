@@ -97,6 +97,32 @@ const web = z
     sessionMaxAgeMs: sessionMaxAge,
   }));
 
+/** Signed checkpoints of the audit chain (docs/audit-checkpoints.md). */
+const audit = z
+  .object({
+    checkpoint: z
+      .object({
+        everyEvents: z.number().int().min(1).max(1_000_000).default(1000),
+        every: duration.prefault('5m'),
+      })
+      .strict()
+      .transform(({ every, ...rest }) => ({ ...rest, everyMs: every }))
+      .prefault({}),
+    checkpointSink: z
+      .object({
+        /** An append-only JSON-lines file, ideally on other storage. */
+        file: z.string().min(1).nullable().default(null),
+        /** Each checkpoint is POSTed here as JSON. */
+        webhook: z
+          .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 const log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -119,6 +145,7 @@ export const configSchema = z
     recordings: recordings.prefault({}),
     grants: grants.prefault({}),
     web: web.prefault({}),
+    audit: audit.prefault({}),
     log: log.prefault({}),
     /** Named allowlists usable with `grant add --profile NAME` (issue 4). */
     profiles: z.record(z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/), profilePatterns).default({}),

@@ -76,6 +76,10 @@ export interface AuditPayloads {
   'reviewer.login.failure': P.ReviewerLoginFailure;
   /** A reviewer logged out of the review page. */
   'reviewer.logout': P.ReviewerLogout;
+  /** A signed audit checkpoint could not be delivered to an external sink (file or webhook). */
+  'checkpoint.sink.failure': P.CheckpointSinkFailure;
+  /** An admin rotated the bastion's host key; the old public key stays in the keyring. */
+  'bastion.hostkey.rotate': P.BastionHostkeyRotate;
 }
 
 export type AuditEventType = keyof AuditPayloads;
@@ -136,4 +140,6 @@ export const auditEvents: AuditEventConstructors = {
   reviewerLogin: event('reviewer.login'),
   reviewerLoginFailure: event('reviewer.login.failure'),
   reviewerLogout: event('reviewer.logout'),
+  checkpointSinkFailure: event('checkpoint.sink.failure'),
+  bastionHostkeyRotate: event('bastion.hostkey.rotate'),
 };

@@ -380,3 +380,20 @@ export type ReviewView =
       readonly via: 'cli';
       readonly sessionId: SessionId;
     };
+
+// --- audit checkpoints and the bastion's key ---
+
+export type CheckpointSinkFailure = {
+  readonly sink: 'file' | 'webhook';
+  /** The checkpoint that did not arrive. */
+  readonly seq: number;
+  readonly problem: string;
+};
+
+export type BastionHostkeyRotate = {
+  /** OpenSSH fingerprints (the key ids of signed checkpoints). */
+  readonly oldKeyId: string;
+  readonly newKeyId: string;
+  /** Where the old public key was kept, in the keyring folder. */
+  readonly retiredPublicKey: string;
+};

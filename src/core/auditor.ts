@@ -66,6 +66,8 @@ export const auditEventRules = {
   'reviewer.login': { actors: ['reviewer'], onWriteFailure: 'refuse' },
   'reviewer.login.failure': { actors: ['reviewer'], onWriteFailure: 'log' },
   'reviewer.logout': { actors: ['reviewer'], onWriteFailure: 'refuse' },
+  'checkpoint.sink.failure': { actors: ['gatehouse', 'admin'], onWriteFailure: 'log' },
+  'bastion.hostkey.rotate': admin,
 } as const satisfies { readonly [T in AuditEventType]: AuditEventRule };
 
 /** Every event type, in the order of the generated reference. */

@@ -5,6 +5,7 @@
  * Every write method runs in one transaction together with its audit event, and either
  * completes or changes nothing. Refusals throw GatehouseError with a one-line message.
  */
+import type { AuditCheckpoint, ChainPoint } from './audit-checkpoint.js';
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type {
   AuditRecord,
@@ -202,6 +203,10 @@ export interface AuditRepository {
     readonly limit?: number;
   }): Promise<AuditRecord[]>;
   verify(): Promise<AuditVerification>;
+  /** The last event's (seq, hash); null when the chain is empty. */
+  head(): Promise<ChainPoint | null>;
+  /** The (seq, hash) of those of `seqs` that exist. */
+  points(seqs: readonly number[]): Promise<ChainPoint[]>;
   /**
    * Up to `limit` events with seq > `afterSeq`, oldest first, optionally only those with
    * `since` <= ts < `until`: a bounded page for streaming exports (pass the last seq back in).
@@ -211,6 +216,15 @@ export interface AuditRepository {
     limit: number,
     filter?: { readonly since?: EpochMs; readonly until?: EpochMs },
   ): Promise<AuditRecord[]>;
+}
+
+/** Signed checkpoints of the audit chain, as stored beside it (not audit events themselves). */
+export interface CheckpointRepository {
+  add(checkpoint: AuditCheckpoint): Promise<void>;
+  /** Every stored checkpoint, oldest seq first. */
+  list(): Promise<AuditCheckpoint[]>;
+  /** The checkpoint with the highest seq (the newest of those), or null. */
+  latest(): Promise<AuditCheckpoint | null>;
 }
 
 export interface ReviewerRepository {
@@ -273,6 +287,7 @@ export interface Store {
   readonly grants: GrantRepository;
   readonly sessions: SessionRepository;
   readonly audit: AuditRepository;
+  readonly checkpoints: CheckpointRepository;
   readonly reviewers: ReviewerRepository;
   readonly reviewerLogins: ReviewerLoginRepository;
   close(): Promise<void>;

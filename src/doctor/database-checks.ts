@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Clock } from '../core/clock.js';
 import { isGatehouseError } from '../core/errors.js';
-import type { Store } from '../core/ports.js';
+import type { AuditVerification, Store } from '../core/ports.js';
 import { Database } from '../store/database.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
 import { openStore } from '../store/open-store.js';
@@ -21,6 +21,8 @@ export interface DatabaseChecks {
   readonly results: CheckResult[];
   /** The opened store when the schema is current (the caller closes it), else null. */
   readonly store: Store | null;
+  /** The chain walk, when the store opened (the checkpoint check reuses it). */
+  readonly chain?: AuditVerification;
 }
 
 /**
@@ -92,8 +94,9 @@ export async function checkDatabase(dbPath: string, clock: Clock): Promise<Datab
   } catch (e) {
     return done(fail('audit chain', `not checked: the store did not open (${why(e)})`));
   }
+  let chain: AuditVerification;
   try {
-    const chain = await store.audit.verify();
+    chain = await store.audit.verify();
     results.push(
       chain.ok
         ? pass('audit chain', `${chain.count} event${chain.count === 1 ? '' : 's'} verified`)
@@ -106,5 +109,5 @@ export async function checkDatabase(dbPath: string, clock: Clock): Promise<Datab
     await store.close().catch(() => undefined);
     return done(fail('audit chain', `cannot read the audit events (${why(e)})`));
   }
-  return { results, store };
+  return { results, store, chain };
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { isGatehouseError } from '../core/errors.js';
 import { forbiddenIdsFor } from '../targets/host-account.js';
 import { fail, pass, type CheckResult } from './check-result.js';
+import { checkAuditCheckpoints } from './checkpoint-check.js';
 import { checkDatabase } from './database-checks.js';
 import { checkPrivateKey } from './key-check.js';
 import { checkRecordingsSpace, checkRecordingsWritable } from './recordings-check.js';
@@ -50,6 +51,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   );
   const db = await checkDatabase(config.database.path, options.clock);
   results.push(...db.results);
+  if (db.store !== null) results.push(...(await checkAuditCheckpoints(db.store, config, db.chain)));
   const writable = await checkRecordingsWritable(config.recordings.dir);
   results.push(writable);
   if (writable.ok) results.push(await checkRecordingsSpace(config.recordings.dir));

@@ -108,3 +108,9 @@ export async function ensureKeyPair(privatePath: string): Promise<KeyPair> {
     );
   }
 }
+
+/** Replaces the pair at `privatePath` with `privateKey` (OpenSSH text): key rotation. */
+export async function installKeyPair(privatePath: string, privateKey: string): Promise<KeyPair> {
+  await writeReplacing(privatePath, privateKey, 0o600);
+  return readPair(privatePath, true);
+}

@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditRecord, Session, SessionId } from '../core/model.js';
 import type { AuditVerification, Store } from '../core/ports.js';
+import { listRecordingFiles, recordingFileExists } from '../recording/recording-files.js';
 import { sessionIdOfRelativePath } from '../recording/recording-path.js';
 import { verifyRecording } from '../recording/verify-recording.js';
 
@@ -33,10 +34,11 @@ export interface VerifyDeps {
   /** Where the session rows' relative recording paths point into. */
   readonly recordingsDir: string;
   /**
-   * The key the manifests are signed with. A function is called at most once per verification
-   * run, and only once a file is to be checked (so a run that fails before needs no key).
+   * The keys manifests may be signed with (the keyring). A function is called at most once per
+   * verification run, and only once a file is to be checked (so a run that fails before needs
+   * no key).
    */
-  readonly publicKey: KeyObject | (() => Promise<KeyObject>);
+  readonly publicKeys: readonly KeyObject[] | (() => Promise<readonly KeyObject[]>);
 }
 
 /** What the store says, read once per run before any file is touched. */
@@ -61,9 +63,26 @@ export async function verifySession(
   throw new Error('verifySessions yielded nothing for one session');
 }
 
-/** Every session in the store, oldest first; live ones are `skipped`. */
+/**
+ * Every session in the store, oldest first (live ones are `skipped` unless their file is gone),
+ * then every recording file or manifest on disk that no session row names: what is left when a
+ * session's row was deleted.
+ */
 export async function* verifyAllSessions(deps: VerifyDeps): AsyncGenerator<SessionVerification> {
-  yield* verifySessions(deps, await deps.store.sessions.list());
+  const sessions = await deps.store.sessions.list();
+  yield* verifySessions(deps, sessions);
+  const known = new Set(sessions.map((s) => s.recordingPath));
+  for (const file of await listRecordingFiles(deps.recordingsDir)) {
+    if (known.has(file.castPath)) continue;
+    const id = sessionIdOfRelativePath(file.castPath) as SessionId;
+    // A session that started after the list above has its row by now.
+    if ((await deps.store.sessions.get(id))?.recordingPath === file.castPath) continue;
+    const what = file.kind === 'cast' ? 'recording file' : 'manifest';
+    yield fail(
+      id,
+      `${what} ${file.castPath}${file.kind === 'manifest' ? '.manifest.json' : ''} has no session row (the session was deleted from the database?)`,
+    );
+  }
 }
 
 /** Each of `sessions` in order, one result as soon as it is known. */
@@ -72,11 +91,11 @@ export async function* verifySessions(
   sessions: readonly Session[],
 ): AsyncGenerator<SessionVerification> {
   const evidence = await readEvidence(deps.store);
-  let key: Promise<KeyObject> | undefined;
-  const publicKey = deps.publicKey;
-  const getKey = (): Promise<KeyObject> =>
-    (key ??= typeof publicKey === 'function' ? publicKey() : Promise.resolve(publicKey));
-  for (const s of sessions) yield await checkSession(s, evidence, deps.recordingsDir, getKey);
+  let keys: Promise<readonly KeyObject[]> | undefined;
+  const publicKeys = deps.publicKeys;
+  const getKeys = (): Promise<readonly KeyObject[]> =>
+    (keys ??= typeof publicKeys === 'function' ? publicKeys() : Promise.resolve(publicKeys));
+  for (const s of sessions) yield await checkSession(s, evidence, deps.recordingsDir, getKeys);
 }
 
 async function readEvidence(store: VerifyDeps['store']): Promise<Evidence> {
@@ -103,11 +122,14 @@ async function checkSession(
   s: Session,
   evidence: Evidence,
   dir: string,
-  key: () => Promise<KeyObject>,
+  keys: () => Promise<readonly KeyObject[]>,
 ): Promise<SessionVerification> {
   const id = s.id;
-  if (s.endedAt === null)
+  if (s.endedAt === null) {
+    if (s.recordingPath !== null && !(await recordingFileExists(dir, s.recordingPath)))
+      return fail(id, `live session, but its recording file ${s.recordingPath} is missing`);
     return { sessionId: id, status: 'skipped', problem: 'live session, recording not sealed yet' };
+  }
   if (s.recordingPath === null || s.sha256 === null || s.bytes === null) {
     const missing = s.recordingPath === null ? 'path' : s.sha256 === null ? 'sha256' : 'size';
     return fail(
@@ -157,7 +179,7 @@ async function checkSession(
     dir,
     path: s.recordingPath,
     expected: { sha256: s.sha256, bytes: s.bytes, events: p['events'] },
-    publicKey: await key(),
+    publicKeys: await keys(),
   });
   if (!result.ok) return fail(id, result.problem, result.line);
   const m = result.manifest;

@@ -44,6 +44,7 @@ export class GatehouseMetrics {
   private readonly denials: Counter;
   private readonly bytes: Counter;
   private readonly recordingFailures: Counter;
+  private readonly checkpointSinkFailures: Counter;
   private liveSessions: () => number = () => 0;
 
   constructor() {
@@ -72,6 +73,12 @@ export class GatehouseMetrics {
       'gatehouse_recording_failures_total',
       'Recordings that could not be opened or broke mid-session.',
     );
+    this.checkpointSinkFailures = r.counter(
+      'gatehouse_checkpoint_sink_failures_total',
+      'Signed audit checkpoints an external sink did not take, by sink.',
+      ['sink'],
+      [{ sink: 'file' }, { sink: 'webhook' }],
+    );
   }
 
   /** Where the live-session gauge reads from (the bastion's live session table). */
@@ -94,6 +101,9 @@ export class GatehouseMetrics {
         break;
       case 'recording.failure':
         this.recordingFailures.inc();
+        break;
+      case 'checkpoint.sink.failure':
+        this.checkpointSinkFailures.inc({ sink: event.payload.sink });
         break;
       case 'session.end':
         this.bytes.inc({ direction: 'in' }, num(event.payload.bytesIn));

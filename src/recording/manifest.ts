@@ -3,10 +3,9 @@
  * covers canonicalJson of every other field, so neither the file's hash nor its place can be
  * changed without the bastion's private key.
  */
-import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { link, open, readFile, unlink } from 'node:fs/promises';
-import ssh2 from 'ssh2';
 import { canonicalJson } from '../core/canonical-json.js';
 import { GatehouseError } from '../core/errors.js';
 import { manifestPathOf, resolveRecordingPath, sessionIdOfRelativePath } from './recording-path.js';
@@ -152,32 +151,4 @@ function pickFields(f: ManifestFields): ManifestFields {
     events: f.events,
     sealedAt: f.sealedAt,
   };
-}
-
-/** The bastion's OpenSSH-format Ed25519 private key file (unencrypted or with `passphrase`) as a KeyObject. */
-export function ed25519KeyFromOpenSsh(
-  privateKeyFile: Buffer | string,
-  passphrase?: string,
-): KeyObject {
-  const parsed = ssh2.utils.parseKey(privateKeyFile, passphrase);
-  if (parsed instanceof Error)
-    throw new GatehouseError('config', `recording: cannot read the signing key: ${parsed.message}`);
-  if (parsed.type !== 'ssh-ed25519')
-    throw new GatehouseError(
-      'config',
-      `recording: the signing key is ${parsed.type}, not ssh-ed25519`,
-    );
-  const pem = parsed.getPrivatePEM();
-  if (!pem)
-    throw new GatehouseError('config', 'recording: the signing key file holds no private key');
-  return createPrivateKey(pem);
-}
-
-/** An `ssh-ed25519 AAAA…` public key line (e.g. the host key's .pub file) as a KeyObject. */
-export function ed25519PublicKeyFromOpenSsh(publicKeyLine: string): KeyObject {
-  const parsed = ssh2.utils.parseKey(publicKeyLine.trim());
-  if (parsed instanceof Error || parsed.type !== 'ssh-ed25519') {
-    throw new GatehouseError('config', 'recording: not an ssh-ed25519 public key line');
-  }
-  return createPublicKey(parsed.getPublicPEM());
 }

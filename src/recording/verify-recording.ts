@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { CastLineChecker } from './cast-format.js';
 import { scanLines, withFile } from './cast-file-scan.js';
 import { readManifest, verifyManifestSignature } from './manifest.js';
+import { recordingFileExists } from './recording-files.js';
 import type { Manifest } from './manifest.js';
 import { resolveRecordingPath, sessionIdOfRelativePath } from './recording-path.js';
 
@@ -20,7 +21,8 @@ export interface VerifyRecordingInput {
     readonly bytes: number;
     readonly events: number | null;
   };
-  readonly publicKey: KeyObject;
+  /** The keyring: the current host key and retired ones (manifests carry no key id). */
+  readonly publicKeys: readonly KeyObject[];
 }
 
 export type VerifyRecordingResult =
@@ -36,10 +38,11 @@ export async function verifyRecording(input: VerifyRecordingInput): Promise<Veri
   if (castPath === null || sessionId === null)
     return fail(`path ${JSON.stringify(input.path)} is not a recording path`);
 
+  if (!(await recordingFileExists(input.dir, input.path))) return fail('recording file is missing');
   const read = await readManifest(castPath);
   if (!read.ok) return fail(read.problem);
   const m = read.manifest;
-  if (!verifyManifestSignature(m, input.publicKey)) {
+  if (!input.publicKeys.some((key) => verifyManifestSignature(m, key))) {
     return fail('manifest signature is not valid (manifest edited, or signed by another key)');
   }
   if (m.path !== input.path || m.sessionId !== sessionId)

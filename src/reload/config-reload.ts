@@ -46,6 +46,8 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['web.trustedProxies', (c) => c.web.trustedProxies],
   ['web.sessionIdleTimeout', (c) => c.web.sessionIdleTimeoutMs],
   ['web.sessionMaxAge', (c) => c.web.sessionMaxAgeMs],
+  ['audit.checkpoint', (c) => c.audit.checkpoint],
+  ['audit.checkpointSink', (c) => c.audit.checkpointSink],
 ];
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -64,6 +66,7 @@ export function planReload(current: Config, next: Config): ReloadPlan {
     database: current.database,
     recordings: { ...next.recordings, dir: current.recordings.dir },
     web: current.web,
+    audit: current.audit,
   };
   return {
     effective,

@@ -1,3 +1,4 @@
+import type { ChainPoint } from '../core/audit-checkpoint.js';
 import type { AuditEvent } from '../core/audit-events.js';
 import type { AuditRecord, EpochMs } from '../core/model.js';
 import type { Actor, AuditRepository, AuditVerification } from '../core/ports.js';
@@ -7,6 +8,7 @@ import type { SqlValue } from './database.js';
 import { auditFromRow, type AuditRow } from './rows.js';
 
 const VERIFY_BATCH = 1000;
+const POINTS_BATCH = 1000;
 
 export class SqliteAuditRepository implements AuditRepository {
   constructor(private readonly ctx: StoreContext) {}
@@ -55,6 +57,32 @@ export class SqliteAuditRepository implements AuditRepository {
     params.push(Math.max(0, Math.floor(limit)));
     const sql = `SELECT * FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`;
     return this.ctx.tx.read(async (db) => (await db.all<AuditRow>(sql, params)).map(auditFromRow));
+  }
+
+  head(): Promise<ChainPoint | null> {
+    return this.ctx.tx.read(
+      async (db) =>
+        (await db.get<ChainPoint>(
+          'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+        )) ?? null,
+    );
+  }
+
+  async points(seqs: readonly number[]): Promise<ChainPoint[]> {
+    const wanted = [...new Set(seqs.filter((s) => Number.isSafeInteger(s)))];
+    const found: ChainPoint[] = [];
+    // One statement text whatever the count (the statement cache stays small), in slices.
+    for (let i = 0; i < wanted.length; i += POINTS_BATCH) {
+      const slice = JSON.stringify(wanted.slice(i, i + POINTS_BATCH));
+      const rows = await this.ctx.tx.read((db) =>
+        db.all<ChainPoint>(
+          'SELECT seq, hash FROM audit_events WHERE seq IN (SELECT value FROM json_each(?))',
+          [slice],
+        ),
+      );
+      found.push(...rows);
+    }
+    return found;
   }
 
   /** Walks the whole chain in batches; events appended meanwhile are checked too. */

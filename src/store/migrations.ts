@@ -171,6 +171,22 @@ ALTER TABLE targets ADD COLUMN run_as TEXT
 `,
   },
   {
+    version: 5,
+    sql: `
+-- Signed checkpoints of the audit chain (core/audit-checkpoint.ts); a copy goes to the external
+-- sink. Several checkpoints may name one seq (e.g. at shutdown, then by hand).
+CREATE TABLE audit_checkpoints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER NOT NULL CHECK (seq >= 1),
+  hash TEXT NOT NULL CHECK (length(hash) = 64),
+  at INTEGER NOT NULL,
+  key_id TEXT NOT NULL,
+  signature TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_checkpoints_seq ON audit_checkpoints(seq);
+`,
+  },
+  {
     version: 6,
     sql: `
 -- Issue 13: what a session without a pty received on stdin (an upload such as tar x): its byte

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import { SqliteAuditRepository } from './audit-repository.js';
+import { SqliteCheckpointRepository } from './checkpoints-repository.js';
 import type { StoreContext } from './context.js';
 import { Database } from './database.js';
 import { SqliteGrantRepository } from './grants-repository.js';
@@ -91,6 +92,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     grants: new SqliteGrantRepository(ctx),
     sessions: new SqliteSessionRepository(ctx),
     audit: new SqliteAuditRepository(ctx),
+    checkpoints: new SqliteCheckpointRepository(ctx),
     reviewers: new SqliteReviewerRepository(ctx),
     reviewerLogins: new SqliteReviewerLoginRepository(ctx),
     close: () => tx.close(),

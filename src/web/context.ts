@@ -18,7 +18,8 @@ export interface WebDeps {
   /** Absolute recordings folder: every .cast served must resolve inside it. */
   readonly recordingsDir: string;
   /** The bastion's public key: checks the recordings' signed manifests. */
-  readonly manifestKey: KeyObject;
+  /** The keyring: the current host key and retired ones. */
+  readonly manifestKeys: readonly KeyObject[];
   readonly clock: Clock;
   readonly logger: Logger;
   readonly sessions: ReviewerSessions;

@@ -108,11 +108,11 @@ export async function showSession(r: AuthedRequest, id: SessionId): Promise<void
   const nda = grant === null ? null : await store.ndas.get(grant.ndaId);
   const castPath = await castFileOf(r.deps.recordingsDir, session.recordingPath);
   const outline = castPath === null ? null : await readOutline(castPath);
-  const { recordingsDir, manifestKey } = r.deps;
+  const { recordingsDir, manifestKeys } = r.deps;
   const verification =
     session.endedAt === null
       ? null
-      : await verifySession({ store, recordingsDir, publicKey: manifestKey }, session);
+      : await verifySession({ store, recordingsDir, publicKeys: manifestKeys }, session);
   await audit(r, { view: 'session', sessionId: id });
   const events = await store.reviewers.sessionEvents(id);
   const view = { session, grant, nda, events, outline, verification };

@@ -18,7 +18,8 @@ export interface WebServerOptions {
   readonly store: Store;
   readonly recordingsDir: string;
   /** The bastion's public key: checks the recordings' signed manifests. */
-  readonly manifestKey: KeyObject;
+  /** The keyring: the current host key and retired ones. */
+  readonly manifestKeys: readonly KeyObject[];
   readonly clock: Clock;
   readonly logger: Logger;
   /** web.publicUrl: the origin readers reach the page at (https: Secure cookies), or null. */
@@ -65,7 +66,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const deps: WebDeps = {
     store: options.store,
     recordingsDir: resolve(options.recordingsDir),
-    manifestKey: options.manifestKey,
+    manifestKeys: options.manifestKeys,
     clock: options.clock,
     logger,
     sessions: new ReviewerSessions(options.store, options.clock, {

@@ -159,4 +159,14 @@ export const sampleAuditEvents: {
     remoteAddr,
   }),
   'reviewer.logout': auditEvents.reviewerLogout({ reviewer: 'vera' }),
+  'checkpoint.sink.failure': auditEvents.checkpointSinkFailure({
+    sink: 'webhook',
+    seq: 1000,
+    problem: 'HTTP 503',
+  }),
+  'bastion.hostkey.rotate': auditEvents.bastionHostkeyRotate({
+    oldKeyId: 'SHA256:old',
+    newKeyId: 'SHA256:new',
+    retiredPublicKey: '/var/lib/gatehouse/keys/retired/ssh_host_ed25519_key.1.pub',
+  }),
 };

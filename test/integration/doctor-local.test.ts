@@ -24,8 +24,8 @@ describe('gatehouse doctor: the bastion host itself', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = lines(r.stdout);
-    expect(out).toHaveLength(10);
-    expect(out.slice(0, 8)).toEqual([
+    expect(out).toHaveLength(11);
+    expect(out.slice(0, 9)).toEqual([
       `PASS config: ${s.cli.configPath}`,
       `PASS host key: ${s.hostKeyPath} (ssh-ed25519 ${fingerprintOf(s.hostKeyLine)}, mode 0600)`,
       `PASS client key: ${s.clientKeyPath} (ssh-ed25519 ${fingerprintOf(s.clientKeyLine)}, mode 0600)`,
@@ -33,10 +33,11 @@ describe('gatehouse doctor: the bastion host itself', () => {
       `PASS schema: version ${SCHEMA_VERSION} (current)`,
       'PASS integrity: PRAGMA integrity_check: ok',
       'PASS audit chain: 0 events verified',
+      'PASS audit checkpoints: no events yet',
       `PASS recordings: ${s.recordingsDir} is writable`,
     ]);
-    expect(out[8]).toMatch(SPACE);
-    expect(out[9]).toBe('PASS targets: none registered');
+    expect(out[9]).toMatch(SPACE);
+    expect(out[10]).toBe('PASS targets: none registered');
   });
 
   it('a missing key is a FAIL line saying how to generate it; the rest still runs; exit 1', async () => {
@@ -206,6 +207,7 @@ describe('gatehouse doctor: the bastion host itself', () => {
       'schema',
       'integrity',
       'audit chain',
+      'audit checkpoints',
       'recordings',
       'recordings space',
     ]);

@@ -100,7 +100,7 @@ describe('kill -9 of gatehouse serve mid-session', () => {
         dir: join(b.dir, 'recordings'),
         path: live!.recordingPath!,
         expected: { sha256: s!.sha256!, bytes: s!.bytes!, events: parsed.events.length },
-        publicKey: await hostPublicKey(b.dir),
+        publicKeys: [await hostPublicKey(b.dir)],
       });
       expect(verified).toMatchObject({ ok: true });
       expect((await b.store.audit.verify()).ok).toBe(true);

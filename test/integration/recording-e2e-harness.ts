@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { GrantId, Session } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import type { CastEvent, CastHeader } from '../../src/recording/asciicast-encoder.js';
-import { ed25519PublicKeyFromOpenSsh } from '../../src/recording/manifest.js';
+import { verifyingKeyFromLine } from '../../src/keys/signing-key.js';
 import { readCast } from '../../src/recording/replay.js';
 
 export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -54,9 +54,11 @@ export function expectedRelativePath(session: Session): string {
 }
 
 export async function hostPublicKey(configDir: string): Promise<KeyObject> {
-  return ed25519PublicKeyFromOpenSsh(
+  const key = verifyingKeyFromLine(
     await readFile(join(configDir, 'keys', 'host_ed25519.pub'), 'utf8'),
   );
+  if (key === null) throw new Error('the bastion host key .pub is not an ed25519 key');
+  return key.publicKey;
 }
 
 /** Runs a program in a pseudo-terminal (asciinema insists on one) and returns what it printed. */

@@ -88,7 +88,7 @@ describe('every relayed session is recorded', () => {
       dir: recordings,
       path: session.recordingPath!,
       expected: { sha256: session.sha256!, bytes: session.bytes!, events: rec.events.length },
-      publicKey: await hostPublicKey(b.dir),
+      publicKeys: [await hostPublicKey(b.dir)],
     });
     expect(verified).toMatchObject({ ok: true });
     expect((await b.store.audit.verify()).ok).toBe(true);

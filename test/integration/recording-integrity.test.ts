@@ -3,9 +3,8 @@ import { appendFile, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KeyObject } from 'node:crypto';
 import { fixedClock } from '../../src/core/clock.js';
+import { signingKeyFromOpenSsh } from '../../src/keys/signing-key.js';
 import {
-  ed25519KeyFromOpenSsh,
-  ed25519PublicKeyFromOpenSsh,
   readManifest,
   verifyManifestSignature,
   writeManifest,
@@ -25,8 +24,7 @@ let publicKey: KeyObject;
 beforeAll(async () => {
   // The bastion's host key is an OpenSSH-format file made by ssh-keygen.
   const key = await makeUserKey(await tempDir('gatehouse-key-'), 'bastion');
-  privateKey = ed25519KeyFromOpenSsh(await readFile(key.privatePath));
-  publicKey = ed25519PublicKeyFromOpenSsh(key.publicLine);
+  ({ privateKey, publicKey } = signingKeyFromOpenSsh(await readFile(key.privatePath)));
 });
 
 interface Sealed {
@@ -77,7 +75,7 @@ const verify = (s: Sealed, expected?: { sha256: string; bytes: number; events: n
     dir: s.dir,
     path: s.seal.relativePath,
     expected: expected ?? { sha256: s.seal.sha256, bytes: s.seal.bytes, events: s.seal.events },
-    publicKey,
+    publicKeys: [publicKey],
   });
 
 describe('manifest', () => {
@@ -119,7 +117,7 @@ describe('manifest', () => {
       dir: s.dir,
       path: s.seal.relativePath,
       expected: s.seal,
-      publicKey: other,
+      publicKeys: [other],
     });
     expect(r).toMatchObject({
       ok: false,
@@ -253,7 +251,7 @@ describe('verifyRecording finds tampering', () => {
       dir: s.dir,
       path: '../../etc/passwd',
       expected: s.seal,
-      publicKey,
+      publicKeys: [publicKey],
     });
     expect(r).toMatchObject({
       ok: false,
@@ -303,7 +301,7 @@ describe('sealInterrupted', () => {
       dir: r.dir,
       path: r.relativePath,
       expected: sealed,
-      publicKey,
+      publicKeys: [publicKey],
     });
     expect(v.ok).toBe(true);
   });

@@ -33,7 +33,7 @@ beforeAll(async () => {
     listen: { host: '127.0.0.1', port: 0 },
     store: b.store,
     recordingsDir: recordings,
-    manifestKey: await hostPublicKey(b.dir),
+    manifestKeys: [await hostPublicKey(b.dir)],
     clock: systemClock,
     logger: silentLogger(),
     publicUrl: null,

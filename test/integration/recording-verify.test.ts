@@ -1,4 +1,5 @@
 import { readFile, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionId } from '../../src/core/model.js';
 import { Database } from '../../src/store/database.js';
@@ -216,5 +217,45 @@ describe('gatehouse recording verify --all', () => {
     const other = await makeUserKey(await tempDir('gatehouse-other-key-'), 'other');
     await writeFile(`${b.config.ssh.hostKeyPath}.pub`, `${other.publicLine}\n`);
     await expectFail(id, /manifest signature is not valid/);
+  });
+
+  it('reports .cast files and manifests that no session row names, and a live session whose file is gone', async () => {
+    const kept = await sealed();
+    const orphan = await b.record({ grant: b.grants.bob, steps: STEPS, startedAt: T0 + HOUR });
+    const manifestOnly = await b.record({
+      grant: b.grants.bob,
+      steps: STEPS,
+      startedAt: T0 + 2 * HOUR,
+    });
+    const live = await b.record({
+      grant: b.grants.alice,
+      steps: STEPS,
+      live: true,
+      startedAt: T0 + 3 * HOUR,
+    });
+    const orphanCast = await b.castPath(orphan);
+    const manifestOnlyCast = await b.castPath(manifestOnly);
+    const liveCast = await b.castPath(live);
+    // Rows deleted (as a user with the database would, to hide a session); one .cast deleted too.
+    await sql('DELETE FROM sessions WHERE id IN (?, ?)', [orphan, manifestOnly]);
+    await unlink(manifestOnlyCast);
+    await unlink(liveCast);
+    const rel = (abs: string): string => path.relative(b.config.recordings.dir, abs);
+    const noRow = 'has no session row (the session was deleted from the database?)';
+    const r = await b.cli.run('recording', 'verify', '--all');
+    expect(r.code).toBe(1);
+    expect(isOneLineError(r)).toBe(true);
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(5);
+    expect(lines.find((l) => l.startsWith(`ok ${kept} `))).toBeDefined();
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `FAIL ${live}: live session, but its recording file ${rel(liveCast)} is missing`,
+        `FAIL ${orphan}: recording file ${rel(orphanCast)} ${noRow}`,
+        `FAIL ${orphan}: manifest ${rel(orphanCast)}.manifest.json ${noRow}`,
+        `FAIL ${manifestOnly}: manifest ${rel(manifestOnlyCast)}.manifest.json ${noRow}`,
+      ]),
+    );
+    expect(r.stderr).toMatch(/\(4 of 5 recordings failed\)\n$/);
   });
 });

@@ -14,7 +14,8 @@ import { fixedClock, type Clock } from '../../src/core/clock.js';
 import type { Grant, SessionId } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import { ensureKeyPair } from '../../src/keys/key-files.js';
-import { ed25519KeyFromOpenSsh, writeManifest } from '../../src/recording/manifest.js';
+import { signingKeyFromOpenSsh } from '../../src/keys/signing-key.js';
+import { writeManifest } from '../../src/recording/manifest.js';
 import { openRecording } from '../../src/recording/recorder.js';
 import { recordingRelativePath, resolveRecordingPath } from '../../src/recording/recording-path.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -104,7 +105,7 @@ export async function makeBench(): Promise<Bench> {
   const store = await openStore(config.database.path);
   const grants = await seedGrants(store, cli);
   const hostKey = await ensureKeyPair(config.ssh.hostKeyPath);
-  const signingKey: KeyObject = ed25519KeyFromOpenSsh(hostKey.privateKey);
+  const signingKey: KeyObject = signingKeyFromOpenSsh(hostKey.privateKey).privateKey;
 
   const record = async (o: RecordOptions): Promise<SessionId> => {
     const id = randomUUID() as SessionId;

@@ -65,6 +65,7 @@ describe('openStore', () => {
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     );
     expect(tables.map((t) => t.name)).toEqual([
+      'audit_checkpoints',
       'audit_events',
       'grants',
       'ndas',

@@ -217,7 +217,7 @@ export async function startWebFixture(options: WebFixtureOptions = {}): Promise<
       listen: { host: '127.0.0.1', port },
       store,
       recordingsDir,
-      manifestKey: keys.publicKey,
+      manifestKeys: [keys.publicKey],
       clock: options.clock ?? systemClock,
       logger: silentLogger(),
       publicUrl: options.publicUrl ?? null,

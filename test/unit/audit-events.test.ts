@@ -75,6 +75,8 @@ describe('auditEventRules', () => {
     'reviewer.login': 'refuse',
     'reviewer.login.failure': 'log',
     'reviewer.logout': 'refuse',
+    'checkpoint.sink.failure': 'log',
+    'bastion.hostkey.rotate': 'refuse',
   };
 
   it.each(Object.entries(expected))('%s: a failed write means %s', (type, failure) => {

@@ -139,6 +139,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the checkpoint settings: a duration, a sink file resolved like any path, a webhook', async () => {
+    const file = await configFile(
+      'audit:\n  checkpoint:\n    every: 90s\n  checkpointSink:\n    file: ../cp.jsonl\n    webhook: https://siem.example/cp\n',
+    );
+    const c = await loadConfig(file, {}, '/');
+    expect(c.audit).toEqual({
+      checkpoint: { everyEvents: 1000, everyMs: 90_000 },
+      checkpointSink: {
+        file: path.join(path.dirname(path.dirname(file)), 'cp.jsonl'),
+        webhook: 'https://siem.example/cp',
+      },
+    });
+  });
+
   it('an empty file means all defaults', async () => {
     const c = await loadConfig(await configFile(''), {}, '/');
     expect(c.grants.maxDurationMs).toBe(30 * DAY);
@@ -206,6 +220,16 @@ describe('loadConfig', () => {
       'config: FILE: line 3: Map keys must be unique',
     ],
     ['invalid YAML', 'ssh:\n  listen: [0.0.0.0\n', 'config: FILE: line'],
+    [
+      'a webhook that is not http(s)',
+      'audit:\n  checkpointSink:\n    webhook: ftp://siem.example/x\n',
+      'config: audit.checkpointSink.webhook: must be an http:// or https:// URL',
+    ],
+    [
+      'zero events between checkpoints',
+      'audit:\n  checkpoint:\n    everyEvents: 0\n',
+      'config: audit.checkpoint.everyEvents: must be at least 1',
+    ],
   ])('refuses %s with one line naming the path', async (_what, text, expected) => {
     expect(await loadError(text)).toContain(expected);
   });

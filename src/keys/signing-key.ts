@@ -1,0 +1,64 @@
+/**
+ * The bastion's host key as a signing key (recording manifests, audit checkpoints) and public
+ * keys as verifying keys, each named by its OpenSSH fingerprint (the key id).
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import ssh2 from 'ssh2';
+import { GatehouseError } from '../core/errors.js';
+import { fingerprintOfBlob, parsePublicKey } from './public-key.js';
+
+export interface SigningKey {
+  /** `SHA256:…`, the OpenSSH fingerprint of the public half. */
+  readonly keyId: string;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+}
+
+export interface VerifyingKey {
+  readonly keyId: string;
+  readonly publicKey: KeyObject;
+}
+
+/** An OpenSSH-format Ed25519 private key file as a signing key. */
+export function signingKeyFromOpenSsh(privateKeyFile: Buffer | string): SigningKey {
+  const parsed = ssh2.utils.parseKey(privateKeyFile);
+  if (parsed instanceof Error)
+    throw new GatehouseError('config', `signing key: cannot read it: ${parsed.message}`);
+  if (parsed.type !== 'ssh-ed25519')
+    throw new GatehouseError('config', `signing key: it is ${parsed.type}, not ssh-ed25519`);
+  const pem = parsed.getPrivatePEM();
+  if (!pem) throw new GatehouseError('config', 'signing key: the file holds no private key');
+  const privateKey = createPrivateKey(pem);
+  return {
+    keyId: fingerprintOfBlob(parsed.getPublicSSH()),
+    privateKey,
+    publicKey: createPublicKey(privateKey),
+  };
+}
+
+/** An `ssh-ed25519 AAAA… [comment]` line as a verifying key; null when it is not one. */
+export function verifyingKeyFromLine(line: string): VerifyingKey | null {
+  const key = parsePublicKey(line.trim());
+  if (!key.ok || key.key.algorithm !== 'ssh-ed25519') return null;
+  const parsed = ssh2.utils.parseKey(key.key.line);
+  if (parsed instanceof Error) return null;
+  return { keyId: key.key.fingerprint, publicKey: createPublicKey(parsed.getPublicPEM()) };
+}
+
+/** The host key file as a signing key, without generating one (the CLI must not make a key). */
+export async function readSigningKey(privatePath: string): Promise<SigningKey> {
+  let file: Buffer;
+  try {
+    file = await readFile(privatePath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new GatehouseError(
+      'config',
+      code === 'ENOENT'
+        ? `signing key: no host key at ${privatePath}; run gatehouse serve once to generate it`
+        : `signing key: cannot read ${privatePath} (${code})`,
+    );
+  }
+  return signingKeyFromOpenSsh(file);
+}
