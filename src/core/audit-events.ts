@@ -61,6 +61,8 @@ export interface AuditPayloads {
   'recording.failure': P.RecordingFailure;
   /** A reviewer (web) or an admin (`gatehouse replay`) looked at sessions or a recording. */
   'review.view': P.ReviewView;
+  /** An admin exported the evidence file of a grant (`gatehouse evidence export`). */
+  'evidence.export': P.EvidenceExport;
 }
 
 export type AuditEventType = keyof AuditPayloads;
@@ -115,4 +117,5 @@ export const auditEvents: AuditEventConstructors = {
   recordingSealed: event('recording.sealed'),
   recordingFailure: event('recording.failure'),
   reviewView: event('review.view'),
+  evidenceExport: event('evidence.export'),
 };

@@ -291,3 +291,18 @@ export type ReviewView =
       readonly via: 'cli';
       readonly sessionId: SessionId;
     };
+
+// --- evidence ---
+
+export type EvidenceExport = {
+  readonly grantId: GrantId;
+  /** Hex sha256 of the whole evidence file. */
+  readonly sha256: string;
+  readonly bytes: number;
+  /** The seq of the signed checkpoint the file's audit segment ends at. */
+  readonly throughSeq: number;
+  /** The grant's sessions in the file. */
+  readonly sessionCount: number;
+  /** Of those, sessions exported without their recording (`--allow-missing`). */
+  readonly missingRecordings: number;
+};

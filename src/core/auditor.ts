@@ -58,6 +58,7 @@ export const auditEventRules = {
   'recording.sealed': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
   'recording.failure': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
   'review.view': { actors: ['reviewer', 'admin'], onWriteFailure: 'refuse' },
+  'evidence.export': admin,
 } as const satisfies { readonly [T in AuditEventType]: AuditEventRule };
 
 /** Every event type, in the order of the generated reference. */

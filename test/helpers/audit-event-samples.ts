@@ -134,4 +134,12 @@ export const sampleAuditEvents: {
     problem: 'disk full',
   }),
   'review.view': auditEvents.reviewView({ reviewer: 'vera', view: 'session', sessionId }),
+  'evidence.export': auditEvents.evidenceExport({
+    grantId,
+    sha256: 'e'.repeat(64),
+    bytes: 20480,
+    throughSeq: 42,
+    sessionCount: 1,
+    missingRecordings: 0,
+  }),
 };

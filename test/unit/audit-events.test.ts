@@ -69,6 +69,7 @@ describe('auditEventRules', () => {
     'recording.sealed': 'log',
     'recording.failure': 'log',
     'review.view': 'refuse',
+    'evidence.export': 'refuse',
   };
 
   it.each(Object.entries(expected))('%s: a failed write means %s', (type, failure) => {
