@@ -1,0 +1,388 @@
+/**
+ * `gatehouse evidence export`: one tar holding what an auditor needs to check a grant offline
+ * (docs/evidence.md). The chain is walked twice through the store port: once to find the events
+ * about the grant and the head, once to copy the segment from the first of them to the signed
+ * checkpoint into a staging file beside the output. The file is written under a temporary name,
+ * checked with the same verifier an auditor runs, put on the record (`evidence.export`), and only
+ * then given its name; a failure anywhere leaves nothing behind.
+ */
+import { createHash, randomBytes, sign } from 'node:crypto';
+import { link, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import type { AuditCheckpoint, ChainPoint } from '../core/audit-checkpoint.js';
+import { auditEvents } from '../core/audit-events.js';
+import { GatehouseError } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
+import type { AuditRecord, Grant, Nda, SessionId } from '../core/model.js';
+import type { Actor, Store } from '../core/ports.js';
+import { signCheckpoint } from '../keys/checkpoint-signature.js';
+import type { Keyring } from '../keys/keyring.js';
+import type { SigningKey, VerifyingKey } from '../keys/signing-key.js';
+import { readManifest, verifyManifestSignature, type Manifest } from '../recording/manifest.js';
+import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
+import { EvidenceProblem } from './evidence-problem.js';
+import {
+  castMember,
+  CHECKPOINT_MEMBER,
+  EVENTS_MEMBER,
+  EVIDENCE_FORMAT,
+  EVIDENCE_VERSION,
+  GRANT_MEMBER,
+  INDEX_MEMBER,
+  indexSignedBytes,
+  jsonMemberText,
+  manifestMember,
+  NDA_MEMBER,
+  type EvidenceMember,
+  type EvidenceSession,
+  type UnsignedIndex,
+} from './evidence-index.js';
+import { GrantScope } from './grant-scope.js';
+import { segmentLine } from './segment-check.js';
+import { sshEd25519Line } from './ssh-key-line.js';
+import { UstarWriter } from './ustar.js';
+import { verifyEvidence, type EvidenceSummary } from './verify-evidence.js';
+
+const PAGE = 1000;
+
+/**
+ * Where the checkpoint that closes the segment comes from: it must cover `lastAboutSeq` (the last
+ * event about the grant) and be at or before `head`. Today a fresh one of the head, signed now;
+ * stored checkpoints (the checkpoint table) can answer with the first one at or after
+ * `lastAboutSeq` instead, which keeps the segment shorter.
+ */
+export type CheckpointSource = (need: {
+  readonly lastAboutSeq: number;
+  readonly head: ChainPoint;
+}) => Promise<AuditCheckpoint>;
+
+export function freshCheckpoint(key: SigningKey, clock: Clock): CheckpointSource {
+  return ({ head }) => Promise.resolve(signCheckpoint(head, clock.now(), key));
+}
+
+export interface ExportDeps {
+  readonly store: Store;
+  readonly recordingsDir: string;
+  /** Signs the index (and, through `checkpoint`, usually the checkpoint). */
+  readonly signingKey: SigningKey;
+  /** The bastion's keys, current and retired: which one signed each manifest. */
+  readonly keyring: Keyring;
+  readonly checkpoint: CheckpointSource;
+  readonly clock: Clock;
+}
+
+export interface ExportRequest {
+  readonly grantId: number;
+  readonly output: string;
+  readonly force: boolean;
+  /** Export sessions whose recording is missing, marked in the index (verify then fails). */
+  readonly allowMissing: boolean;
+  readonly actor: Actor;
+}
+
+export interface ExportResult {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly summary: EvidenceSummary;
+  /** `<session id>: <why>` for each session exported without its recording. */
+  readonly gaps: readonly string[];
+}
+
+const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'error';
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return true;
+  } catch (e) {
+    if (errno(e) === 'ENOENT') return false;
+    throw new GatehouseError('storage', `evidence: cannot check ${file} (${errno(e)})`);
+  }
+}
+
+async function* chainFrom(store: Store, afterSeq: number): AsyncGenerator<AuditRecord> {
+  for (let after = afterSeq; ;) {
+    const page = await store.audit.page(after, PAGE);
+    if (page.length === 0) return;
+    yield* page;
+    after = page.at(-1)?.seq ?? after;
+  }
+}
+
+/** Pass 1: the seqs about the grant and the head of the chain. */
+async function findAbout(
+  store: Store,
+  grant: Grant,
+): Promise<{ first: number; last: number; head: ChainPoint }> {
+  const scope = new GrantScope(grant.id, grant.ndaId);
+  let first = 0;
+  let last = 0;
+  let head: ChainPoint | null = null;
+  for await (const r of chainFrom(store, 0)) {
+    if (scope.about(r.type, r.payload)) {
+      if (first === 0) first = r.seq;
+      last = r.seq;
+    }
+    head = { seq: r.seq, hash: r.hash };
+  }
+  if (head === null || first === 0)
+    throw new GatehouseError(
+      'refused',
+      `evidence: the audit chain has no events about grant ${grant.id}`,
+    );
+  return { first, last, head };
+}
+
+interface Segment {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly aboutGrant: number[];
+  readonly sessionIds: readonly string[];
+}
+
+/** Pass 2: the rows first..checkpoint.seq into `file`, one canonical line each. */
+async function writeSegment(
+  store: Store,
+  grant: Grant,
+  first: number,
+  cp: AuditCheckpoint,
+  file: string,
+): Promise<Segment> {
+  const scope = new GrantScope(grant.id, grant.ndaId);
+  const hash = createHash('sha256');
+  const aboutGrant: number[] = [];
+  let bytes = 0;
+  let lastHash = '';
+  const fh = await open(file, 'wx', 0o600);
+  try {
+    for await (const r of chainFrom(store, first - 1)) {
+      if (r.seq > cp.seq) break;
+      const line = Buffer.from(segmentLine(r), 'utf8');
+      hash.update(line);
+      bytes += line.length;
+      await fh.write(line);
+      if (scope.about(r.type, r.payload)) aboutGrant.push(r.seq);
+      lastHash = r.hash;
+    }
+  } finally {
+    await fh.close();
+  }
+  if (lastHash !== cp.hash)
+    throw new GatehouseError(
+      'refused',
+      `evidence: the audit chain at seq ${cp.seq} is not what the checkpoint signed`,
+    );
+  return { sha256: hash.digest('hex'), bytes, aboutGrant, sessionIds: scope.sessionIds };
+}
+
+interface RecordingFiles {
+  readonly sessionId: string;
+  readonly castPath: string;
+  readonly manifestText: Buffer;
+  readonly manifest: Manifest;
+  readonly key: VerifyingKey;
+}
+
+type SessionFiles = RecordingFiles | { readonly sessionId: string; readonly gap: string };
+
+/** A session's recording and manifest, or why they cannot be exported. */
+async function sessionFiles(deps: ExportDeps, sessionId: string): Promise<SessionFiles> {
+  const gap = (why: string): SessionFiles => ({ sessionId, gap: why });
+  const session = await deps.store.sessions.get(sessionId as SessionId);
+  if (session === null) return gap('no session row');
+  if (session.endedAt === null)
+    return gap('the session is live; its recording is sealed when it ends');
+  if (session.recordingPath === null)
+    return gap('the session has no recording (it failed to open)');
+  const castPath = resolveRecordingPath(deps.recordingsDir, session.recordingPath);
+  if (castPath === null)
+    return gap(`recording path ${JSON.stringify(session.recordingPath)} is not valid`);
+  const read = await readManifest(castPath);
+  if (!read.ok) return gap(`${manifestPathOf(castPath)}: ${read.problem}`);
+  const key = deps.keyring.keys.find((k) => verifyManifestSignature(read.manifest, k.publicKey));
+  if (key === undefined) return gap(`${manifestPathOf(castPath)}: signed by no key of the bastion`);
+  try {
+    const size = (await stat(castPath)).size;
+    if (size !== read.manifest.bytes)
+      return gap(`${castPath}: ${size} bytes, its manifest says ${read.manifest.bytes}`);
+  } catch (e) {
+    return gap(`${castPath}: cannot be read (${errno(e)})`);
+  }
+  const manifestText = await readFile(manifestPathOf(castPath));
+  return { sessionId, castPath, manifestText, manifest: read.manifest, key };
+}
+
+async function loadRows(store: Store, grantId: number): Promise<{ grant: Grant; nda: Nda }> {
+  const grant = await store.grants.get(grantId as Grant['id']);
+  if (grant === null)
+    throw new GatehouseError('not_found', `evidence: no grant with id ${grantId}`);
+  const nda = await store.ndas.get(grant.ndaId);
+  if (nda === null)
+    throw new GatehouseError(
+      'not_found',
+      `evidence: grant ${grantId} names NDA ${grant.ndaId}, which does not exist`,
+    );
+  return { grant, nda };
+}
+
+/** The OpenSSH line of a bastion key; the current signing key is always in the keyring. */
+function publicKeyLine(keyring: Keyring, keyId: string): string {
+  const key = keyring.lookup(keyId);
+  if (key === undefined)
+    throw new GatehouseError('config', `evidence: the keyring has no public key ${keyId}`);
+  return sshEd25519Line(key.publicKey);
+}
+
+/** Publishes `tmp` as `output`: never over an existing file unless `force`. */
+async function publish(tmp: string, output: string, force: boolean): Promise<void> {
+  if (force) {
+    await rename(tmp, output);
+    return;
+  }
+  try {
+    await link(tmp, output); // atomic, and fails with EEXIST instead of replacing
+  } catch (e) {
+    if (errno(e) === 'EEXIST')
+      throw new GatehouseError(
+        'conflict',
+        `evidence: ${output} exists; give --force to replace it`,
+      );
+    throw new GatehouseError('storage', `evidence: cannot write ${output} (${errno(e)})`);
+  }
+  await unlink(tmp);
+}
+
+export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Promise<ExportResult> {
+  const { store } = deps;
+  const { grant, nda } = await loadRows(store, req.grantId);
+  if (!req.force && (await exists(req.output)))
+    throw new GatehouseError(
+      'conflict',
+      `evidence: ${req.output} exists; give --force to replace it`,
+    );
+  const about = await findAbout(store, grant);
+  const cp = await deps.checkpoint({ lastAboutSeq: about.last, head: about.head });
+  if (cp.seq < about.last || cp.seq > about.head.seq)
+    throw new GatehouseError(
+      'internal',
+      `evidence: checkpoint seq ${cp.seq} does not cover seq ${about.last}`,
+    );
+
+  const tmp = `${req.output}.${randomBytes(6).toString('hex')}.tmp`;
+  const staging = `${tmp}.events`;
+  try {
+    const segment = await writeSegment(store, grant, about.first, cp, staging);
+    const files = await Promise.all(segment.sessionIds.map((id) => sessionFiles(deps, id)));
+    const gaps = files.flatMap((f) => ('gap' in f ? [`${f.sessionId}: ${f.gap}`] : []));
+    if (gaps.length > 0 && !req.allowMissing)
+      throw new GatehouseError(
+        'refused',
+        `evidence: session ${gaps[0]}; give --allow-missing to export without it (verify will report the gap)`,
+      );
+
+    const text = (value: unknown): Buffer => Buffer.from(jsonMemberText(value), 'utf8');
+    const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+    const small = new Map<string, Buffer>([
+      [CHECKPOINT_MEMBER, text(cp)],
+      [NDA_MEMBER, text(nda)],
+      [GRANT_MEMBER, text(grant)],
+    ]);
+    const entry = (name: string, data: Buffer): EvidenceMember => ({
+      name,
+      sha256: sha(data),
+      bytes: data.length,
+    });
+    const recordings = files.filter((f): f is RecordingFiles => !('gap' in f));
+    const members: EvidenceMember[] = [
+      entry(CHECKPOINT_MEMBER, small.get(CHECKPOINT_MEMBER) ?? Buffer.alloc(0)),
+      { name: EVENTS_MEMBER, sha256: segment.sha256, bytes: segment.bytes },
+      entry(NDA_MEMBER, small.get(NDA_MEMBER) ?? Buffer.alloc(0)),
+      entry(GRANT_MEMBER, small.get(GRANT_MEMBER) ?? Buffer.alloc(0)),
+      ...recordings.flatMap((r) => [
+        entry(manifestMember(r.sessionId), r.manifestText),
+        { name: castMember(r.sessionId), sha256: r.manifest.sha256, bytes: r.manifest.bytes },
+      ]),
+    ];
+    const sessions: EvidenceSession[] = files.map((f) =>
+      'gap' in f
+        ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
+        : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null },
+    );
+    const keyIds = [deps.signingKey.keyId, ...recordings.map((r) => r.key.keyId)];
+    const keys = [...new Set(keyIds)].map((keyId) => ({
+      keyId,
+      publicKey: publicKeyLine(deps.keyring, keyId),
+    }));
+    const unsigned: UnsignedIndex = {
+      format: EVIDENCE_FORMAT,
+      v: EVIDENCE_VERSION,
+      createdAt: deps.clock.now(),
+      grantId: grant.id,
+      ndaId: nda.id,
+      segment: { firstSeq: about.first, lastSeq: cp.seq },
+      aboutGrant: segment.aboutGrant,
+      sessions,
+      keys,
+      members,
+    };
+    const signature = sign(null, indexSignedBytes(unsigned), deps.signingKey.privateKey).toString(
+      'base64',
+    );
+    const index = text({ ...unsigned, signature });
+
+    const whole = createHash('sha256');
+    let bytes = 0;
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      const tar = new UstarWriter(fh, Math.floor(unsigned.createdAt / 1000), (chunk) => {
+        whole.update(chunk);
+        bytes += chunk.length;
+      });
+      await tar.addBuffer(INDEX_MEMBER, index);
+      await tar.addBuffer(CHECKPOINT_MEMBER, small.get(CHECKPOINT_MEMBER) ?? Buffer.alloc(0));
+      await tar.addFile(EVENTS_MEMBER, staging, segment.bytes);
+      await tar.addBuffer(NDA_MEMBER, small.get(NDA_MEMBER) ?? Buffer.alloc(0));
+      await tar.addBuffer(GRANT_MEMBER, small.get(GRANT_MEMBER) ?? Buffer.alloc(0));
+      for (const r of recordings) {
+        await tar.addBuffer(manifestMember(r.sessionId), r.manifestText);
+        await tar.addFile(castMember(r.sessionId), r.castPath, r.manifest.bytes);
+      }
+      await tar.finish();
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+
+    // The file must pass the auditor's own check before anyone else sees it.
+    let summary: EvidenceSummary;
+    try {
+      summary = await verifyEvidence(tmp, {
+        pinnedKeyId: deps.signingKey.keyId,
+        allowGaps: req.allowMissing,
+      });
+    } catch (e) {
+      if (e instanceof EvidenceProblem)
+        throw new GatehouseError(
+          'refused',
+          `evidence: the exported file fails its own check: ${e.item}: ${e.problem}`,
+        );
+      throw e;
+    }
+    const sha256 = whole.digest('hex');
+    await store.audit.append(
+      auditEvents.evidenceExport({
+        grantId: grant.id,
+        sha256,
+        bytes,
+        throughSeq: cp.seq,
+        sessionCount: sessions.length,
+        missingRecordings: gaps.length,
+      }),
+      req.actor,
+    );
+    await publish(tmp, req.output, req.force);
+    return { sha256, bytes, summary, gaps };
+  } finally {
+    await unlink(staging).catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+  }
+}
