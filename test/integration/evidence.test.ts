@@ -2,11 +2,12 @@
  * `gatehouse evidence export` / `verify`: a real ssh session under a grant through the bastion,
  * exported into one tar and checked with nothing but the file, then tampered with byte by byte.
  */
-import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Grant, Session } from '../../src/core/model.js';
+import { UstarWriter } from '../../src/evidence/ustar.js';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { makeUserKey } from '../helpers/keys.js';
 import { runSsh } from '../helpers/ssh-client.js';
@@ -308,6 +309,55 @@ describe('gatehouse evidence verify', () => {
         copy[copy.length - 1] = 0x41;
       }),
       /^gatehouse: evidence: tar: data after the end of the archive/,
+    );
+  });
+
+  it('refuses an unexpected member, a repeated one, one of another size, and a link, naming it', async () => {
+    const parts = [...members(tar)].map(
+      ([name, m]) => [name, tar.subarray(m.start, m.start + m.size)] as [string, Buffer],
+    );
+    const rebuilt = async (list: readonly [string, Buffer][]): Promise<Run> => {
+      const dir = await tempDir('gatehouse-auditor-');
+      const file = join(dir, 'evidence.tar');
+      const fh = await open(file, 'wx');
+      try {
+        const writer = new UstarWriter(fh, 0);
+        for (const [name, data] of list) await writer.addBuffer(name, data);
+        await writer.finish();
+      } finally {
+        await fh.close();
+      }
+      return gatehouse(dir, 'evidence', 'verify', file);
+    };
+    expect((await rebuilt(parts)).code).toBe(0);
+    expectNamed(
+      await rebuilt([...parts, ['notes.txt', Buffer.from('trust me')]]),
+      /^gatehouse: evidence: tar: unexpected member notes\.txt\n$/,
+    );
+    expectNamed(
+      await rebuilt([...parts.slice(0, 3), ...parts.slice(2)]),
+      /^gatehouse: evidence: tar: audit\/events\.jsonl is out of order or repeated\n$/,
+    );
+    const nda = parts.findIndex(([name]) => name === 'nda.json');
+    const padded: [string, Buffer] = [
+      'nda.json',
+      Buffer.concat([parts[nda]?.[1] ?? Buffer.alloc(0), Buffer.from(' ')]),
+    ];
+    expectNamed(
+      await rebuilt(parts.map((p, i) => (i === nda ? padded : p))),
+      /^gatehouse: evidence: nda\.json: \d+ bytes, the index says \d+\n$/,
+    );
+    const m = members(tar).get('nda.json');
+    expectNamed(
+      await verifyEdited((copy) => {
+        const h = m?.header ?? 0;
+        copy.write('2', h + 156, 'latin1'); // a symlink…
+        copy.fill(0x20, h + 148, h + 156); // …with its checksum made good again
+        let sum = 0;
+        for (let i = 0; i < 512; i += 1) sum += copy[h + i] ?? 0;
+        copy.write(`${sum.toString(8).padStart(6, '0')}\0 `, h + 148, 'latin1');
+      }),
+      /^gatehouse: evidence: tar header at byte \d+: "nda\.json" is not a regular file \(type "2"\)/,
     );
   });
 
