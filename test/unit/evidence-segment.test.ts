@@ -105,7 +105,8 @@ describe('SegmentCheck', () => {
     expect(() => check(spaced)).toThrow(
       'evidence: audit/events.jsonl line 2: not an audit row in canonical form',
     );
-    const extra = `${canonicalJson({ ...JSON.parse(segmentLine(rows[0] as AuditRecord)), x: 1 })}\n`;
+    const row = JSON.parse(segmentLine(rows[0] as AuditRecord)) as Record<string, JsonValue>;
+    const extra = `${canonicalJson({ ...row, x: 1 })}\n`;
     expect(() => check(extra)).toThrow('line 1: not an audit row in canonical form');
     expect(() => check(text(rows).slice(0, -1))).toThrow('line 2: no final newline');
     expect(() => check('')).toThrow('evidence: audit/events.jsonl: holds no events');
