@@ -33,7 +33,6 @@ import {
   manifestMember,
   NDA_MEMBER,
   type EvidenceMember,
-  type EvidenceSession,
   type UnsignedIndex,
 } from './evidence-index.js';
 import { GrantScope } from './grant-scope.js';
@@ -251,6 +250,60 @@ async function publish(tmp: string, output: string, force: boolean): Promise<voi
   await unlink(tmp);
 }
 
+/** A member to write: bytes in memory, or a file copied as it is (its hash known beforehand). */
+type Planned =
+  | { readonly name: string; readonly data: Buffer }
+  | {
+      readonly name: string;
+      readonly file: string;
+      readonly sha256: string;
+      readonly bytes: number;
+    };
+
+const jsonBytes = (value: unknown): Buffer => Buffer.from(jsonMemberText(value), 'utf8');
+
+const listed = (p: Planned): EvidenceMember =>
+  'data' in p
+    ? {
+        name: p.name,
+        sha256: createHash('sha256').update(p.data).digest('hex'),
+        bytes: p.data.length,
+      }
+    : { name: p.name, sha256: p.sha256, bytes: p.bytes };
+
+function signedIndex(key: SigningKey, unsigned: UnsignedIndex): Buffer {
+  const signature = sign(null, indexSignedBytes(unsigned), key.privateKey).toString('base64');
+  return jsonBytes({ ...unsigned, signature });
+}
+
+/** The tar at `file` (new, 0600): the index, then the planned members; its sha256 and size. */
+async function writeTar(
+  file: string,
+  mtimeSec: number,
+  index: Buffer,
+  planned: readonly Planned[],
+): Promise<{ sha256: string; bytes: number }> {
+  const whole = createHash('sha256');
+  let bytes = 0;
+  const fh = await open(file, 'wx', 0o600);
+  try {
+    const tar = new UstarWriter(fh, mtimeSec, (chunk) => {
+      whole.update(chunk);
+      bytes += chunk.length;
+    });
+    await tar.addBuffer(INDEX_MEMBER, index);
+    for (const p of planned) {
+      if ('data' in p) await tar.addBuffer(p.name, p.data);
+      else await tar.addFile(p.name, p.file, p.bytes);
+    }
+    await tar.finish();
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return { sha256: whole.digest('hex'), bytes };
+}
+
 export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Promise<ExportResult> {
   const { store } = deps;
   const { grant, nda } = await loadRows(store, req.grantId);
@@ -279,78 +332,44 @@ export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Prom
         `evidence: session ${gaps[0]}; give --allow-missing to export without it (verify will report the gap)`,
       );
 
-    const text = (value: unknown): Buffer => Buffer.from(jsonMemberText(value), 'utf8');
-    const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
-    const small = new Map<string, Buffer>([
-      [CHECKPOINT_MEMBER, text(cp)],
-      [NDA_MEMBER, text(nda)],
-      [GRANT_MEMBER, text(grant)],
-    ]);
-    const entry = (name: string, data: Buffer): EvidenceMember => ({
-      name,
-      sha256: sha(data),
-      bytes: data.length,
-    });
     const recordings = files.filter((f): f is RecordingFiles => !('gap' in f));
-    const members: EvidenceMember[] = [
-      entry(CHECKPOINT_MEMBER, small.get(CHECKPOINT_MEMBER) ?? Buffer.alloc(0)),
-      { name: EVENTS_MEMBER, sha256: segment.sha256, bytes: segment.bytes },
-      entry(NDA_MEMBER, small.get(NDA_MEMBER) ?? Buffer.alloc(0)),
-      entry(GRANT_MEMBER, small.get(GRANT_MEMBER) ?? Buffer.alloc(0)),
-      ...recordings.flatMap((r) => [
-        entry(manifestMember(r.sessionId), r.manifestText),
-        { name: castMember(r.sessionId), sha256: r.manifest.sha256, bytes: r.manifest.bytes },
+    const planned: Planned[] = [
+      { name: CHECKPOINT_MEMBER, data: jsonBytes(cp) },
+      { name: EVENTS_MEMBER, file: staging, sha256: segment.sha256, bytes: segment.bytes },
+      { name: NDA_MEMBER, data: jsonBytes(nda) },
+      { name: GRANT_MEMBER, data: jsonBytes(grant) },
+      ...recordings.flatMap((r): Planned[] => [
+        { name: manifestMember(r.sessionId), data: r.manifestText },
+        {
+          name: castMember(r.sessionId),
+          file: r.castPath,
+          sha256: r.manifest.sha256,
+          bytes: r.manifest.bytes,
+        },
       ]),
     ];
-    const sessions: EvidenceSession[] = files.map((f) =>
-      'gap' in f
-        ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
-        : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null },
-    );
     const keyIds = [deps.signingKey.keyId, ...recordings.map((r) => r.key.keyId)];
-    const keys = [...new Set(keyIds)].map((keyId) => ({
-      keyId,
-      publicKey: publicKeyLine(deps.keyring, keyId),
-    }));
-    const unsigned: UnsignedIndex = {
+    const createdAt = deps.clock.now();
+    const index = signedIndex(deps.signingKey, {
       format: EVIDENCE_FORMAT,
       v: EVIDENCE_VERSION,
-      createdAt: deps.clock.now(),
+      createdAt,
       grantId: grant.id,
       ndaId: nda.id,
       segment: { firstSeq: about.first, lastSeq: cp.seq },
       aboutGrant: segment.aboutGrant,
-      sessions,
-      keys,
-      members,
-    };
-    const signature = sign(null, indexSignedBytes(unsigned), deps.signingKey.privateKey).toString(
-      'base64',
-    );
-    const index = text({ ...unsigned, signature });
-
-    const whole = createHash('sha256');
-    let bytes = 0;
-    const fh = await open(tmp, 'wx', 0o600);
-    try {
-      const tar = new UstarWriter(fh, Math.floor(unsigned.createdAt / 1000), (chunk) => {
-        whole.update(chunk);
-        bytes += chunk.length;
-      });
-      await tar.addBuffer(INDEX_MEMBER, index);
-      await tar.addBuffer(CHECKPOINT_MEMBER, small.get(CHECKPOINT_MEMBER) ?? Buffer.alloc(0));
-      await tar.addFile(EVENTS_MEMBER, staging, segment.bytes);
-      await tar.addBuffer(NDA_MEMBER, small.get(NDA_MEMBER) ?? Buffer.alloc(0));
-      await tar.addBuffer(GRANT_MEMBER, small.get(GRANT_MEMBER) ?? Buffer.alloc(0));
-      for (const r of recordings) {
-        await tar.addBuffer(manifestMember(r.sessionId), r.manifestText);
-        await tar.addFile(castMember(r.sessionId), r.castPath, r.manifest.bytes);
-      }
-      await tar.finish();
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+      sessions: files.map((f) =>
+        'gap' in f
+          ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
+          : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null },
+      ),
+      keys: [...new Set(keyIds)].map((keyId) => ({
+        keyId,
+        publicKey: publicKeyLine(deps.keyring, keyId),
+      })),
+      members: planned.map(listed),
+    });
+    const { sha256, bytes } = await writeTar(tmp, Math.floor(createdAt / 1000), index, planned);
 
     // The file must pass the auditor's own check before anyone else sees it.
     let summary: EvidenceSummary;
@@ -367,14 +386,13 @@ export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Prom
         );
       throw e;
     }
-    const sha256 = whole.digest('hex');
     await store.audit.append(
       auditEvents.evidenceExport({
         grantId: grant.id,
         sha256,
         bytes,
         throughSeq: cp.seq,
-        sessionCount: sessions.length,
+        sessionCount: files.length,
         missingRecordings: gaps.length,
       }),
       req.actor,
