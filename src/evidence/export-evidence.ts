@@ -7,18 +7,16 @@
  * then given its name; a failure anywhere leaves nothing behind.
  */
 import { createHash, randomBytes, sign } from 'node:crypto';
-import { link, lstat, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import type { AuditCheckpoint, ChainPoint } from '../core/audit-checkpoint.js';
 import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
-import type { AuditRecord, Grant, Nda, SessionId } from '../core/model.js';
+import type { AuditRecord, Grant, Nda } from '../core/model.js';
 import type { Actor, Store } from '../core/ports.js';
 import { signCheckpoint } from '../keys/checkpoint-signature.js';
 import type { Keyring } from '../keys/keyring.js';
-import type { SigningKey, VerifyingKey } from '../keys/signing-key.js';
-import { readManifest, verifyManifestSignature, type Manifest } from '../recording/manifest.js';
-import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
+import type { SigningKey } from '../keys/signing-key.js';
 import { EvidenceProblem } from './evidence-problem.js';
 import {
   castMember,
@@ -36,6 +34,8 @@ import {
   type UnsignedIndex,
 } from './evidence-index.js';
 import { GrantScope } from './grant-scope.js';
+import { exists, publish } from './publish-file.js';
+import { sessionFiles, type RecordingDeps, type RecordingFiles } from './session-files.js';
 import { segmentLine } from './segment-check.js';
 import { sshEd25519Line } from './ssh-key-line.js';
 import { UstarWriter } from './ustar.js';
@@ -58,13 +58,9 @@ export function freshCheckpoint(key: SigningKey, clock: Clock): CheckpointSource
   return ({ head }) => Promise.resolve(signCheckpoint(head, clock.now(), key));
 }
 
-export interface ExportDeps {
-  readonly store: Store;
-  readonly recordingsDir: string;
+export interface ExportDeps extends RecordingDeps {
   /** Signs the index (and, through `checkpoint`, usually the checkpoint). */
   readonly signingKey: SigningKey;
-  /** The bastion's keys, current and retired: which one signed each manifest. */
-  readonly keyring: Keyring;
   readonly checkpoint: CheckpointSource;
   readonly clock: Clock;
 }
@@ -84,18 +80,6 @@ export interface ExportResult {
   readonly summary: EvidenceSummary;
   /** `<session id>: <why>` for each session exported without its recording. */
   readonly gaps: readonly string[];
-}
-
-const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'error';
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await lstat(file);
-    return true;
-  } catch (e) {
-    if (errno(e) === 'ENOENT') return false;
-    throw new GatehouseError('storage', `evidence: cannot check ${file} (${errno(e)})`);
-  }
 }
 
 async function* chainFrom(store: Store, afterSeq: number): AsyncGenerator<AuditRecord> {
@@ -173,43 +157,6 @@ async function writeSegment(
   return { sha256: hash.digest('hex'), bytes, aboutGrant, sessionIds: scope.sessionIds };
 }
 
-interface RecordingFiles {
-  readonly sessionId: string;
-  readonly castPath: string;
-  readonly manifestText: Buffer;
-  readonly manifest: Manifest;
-  readonly key: VerifyingKey;
-}
-
-type SessionFiles = RecordingFiles | { readonly sessionId: string; readonly gap: string };
-
-/** A session's recording and manifest, or why they cannot be exported. */
-async function sessionFiles(deps: ExportDeps, sessionId: string): Promise<SessionFiles> {
-  const gap = (why: string): SessionFiles => ({ sessionId, gap: why });
-  const session = await deps.store.sessions.get(sessionId as SessionId);
-  if (session === null) return gap('no session row');
-  if (session.endedAt === null)
-    return gap('the session is live; its recording is sealed when it ends');
-  if (session.recordingPath === null)
-    return gap('the session has no recording (it failed to open)');
-  const castPath = resolveRecordingPath(deps.recordingsDir, session.recordingPath);
-  if (castPath === null)
-    return gap(`recording path ${JSON.stringify(session.recordingPath)} is not valid`);
-  const read = await readManifest(castPath);
-  if (!read.ok) return gap(`${manifestPathOf(castPath)}: ${read.problem}`);
-  const key = deps.keyring.keys.find((k) => verifyManifestSignature(read.manifest, k.publicKey));
-  if (key === undefined) return gap(`${manifestPathOf(castPath)}: signed by no key of the bastion`);
-  try {
-    const size = (await stat(castPath)).size;
-    if (size !== read.manifest.bytes)
-      return gap(`${castPath}: ${size} bytes, its manifest says ${read.manifest.bytes}`);
-  } catch (e) {
-    return gap(`${castPath}: cannot be read (${errno(e)})`);
-  }
-  const manifestText = await readFile(manifestPathOf(castPath));
-  return { sessionId, castPath, manifestText, manifest: read.manifest, key };
-}
-
 async function loadRows(store: Store, grantId: number): Promise<{ grant: Grant; nda: Nda }> {
   const grant = await store.grants.get(grantId as Grant['id']);
   if (grant === null)
@@ -229,25 +176,6 @@ function publicKeyLine(keyring: Keyring, keyId: string): string {
   if (key === undefined)
     throw new GatehouseError('config', `evidence: the keyring has no public key ${keyId}`);
   return sshEd25519Line(key.publicKey);
-}
-
-/** Publishes `tmp` as `output`: never over an existing file unless `force`. */
-async function publish(tmp: string, output: string, force: boolean): Promise<void> {
-  if (force) {
-    await rename(tmp, output);
-    return;
-  }
-  try {
-    await link(tmp, output); // atomic, and fails with EEXIST instead of replacing
-  } catch (e) {
-    if (errno(e) === 'EEXIST')
-      throw new GatehouseError(
-        'conflict',
-        `evidence: ${output} exists; give --force to replace it`,
-      );
-    throw new GatehouseError('storage', `evidence: cannot write ${output} (${errno(e)})`);
-  }
-  await unlink(tmp);
 }
 
 /** A member to write: bytes in memory, or a file copied as it is (its hash known beforehand). */

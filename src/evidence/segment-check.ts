@@ -6,7 +6,7 @@
  */
 import type { ChainCursor } from '../store/audit-chain.js';
 import { checkChain } from '../store/audit-chain.js';
-import { canonicalJson } from '../core/canonical-json.js';
+import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import type { AuditRecord } from '../core/model.js';
 import { EvidenceProblem } from './evidence-problem.js';
 import { EVENTS_MEMBER } from './evidence-index.js';
@@ -14,19 +14,6 @@ import type { GrantScope } from './grant-scope.js';
 
 /** A row is at most this long (audit payloads are bounded far below it). */
 export const MAX_EVENT_LINE_BYTES = 1024 * 1024;
-
-/** One audit row as its line in the segment. */
-export function segmentLine(r: AuditRecord): string {
-  return `${canonicalJson({
-    seq: r.seq,
-    ts: r.ts,
-    actor: r.actor,
-    type: r.type,
-    payload: canonicalJson(r.payload as never),
-    prevHash: r.prevHash,
-    hash: r.hash,
-  })}\n`;
-}
 
 /** An event about the grant, as the segment holds it. */
 export interface SegmentEvent {
@@ -55,6 +42,23 @@ interface LineRow {
   readonly payload: string;
   readonly prevHash: string;
   readonly hash: string;
+}
+
+/** A row's line text (without the newline): canonical JSON of exactly its seven fields. */
+const rowText = (r: LineRow): string =>
+  canonicalJson({
+    seq: r.seq,
+    ts: r.ts,
+    actor: r.actor,
+    type: r.type,
+    payload: r.payload,
+    prevHash: r.prevHash,
+    hash: r.hash,
+  });
+
+/** One audit row as its line in the segment, the payload as the canonical text its hash covers. */
+export function segmentLine(r: AuditRecord): string {
+  return `${rowText({ ...r, payload: canonicalJson(r.payload as JsonValue) })}\n`;
 }
 
 function parseRow(text: string): LineRow | null {
@@ -126,7 +130,7 @@ export class SegmentCheck {
   private line(text: string): void {
     this.lineNo += 1;
     const row = parseRow(text);
-    if (row === null || segmentLineOf(row) !== text)
+    if (row === null || rowText(row) !== text)
       throw new EvidenceProblem(
         `${EVENTS_MEMBER} line ${this.lineNo}`,
         'not an audit row in canonical form',
@@ -153,5 +157,3 @@ export class SegmentCheck {
       this.about.push({ seq: row.seq, ts: row.ts, actor: row.actor, type: row.type, payload });
   }
 }
-
-const segmentLineOf = (row: LineRow): string => `${canonicalJson({ ...row })}`;

@@ -167,7 +167,9 @@ class EvidenceCheck {
         header.name,
         `${header.size} bytes, the index says ${listed.bytes}`,
       );
-    return new HashingSink(this.contentSink(listed), (sha256) => {
+    const castOf = this.ready().sessions.find((s) => castMember(s.sessionId) === listed.name);
+    return new HashingSink(this.contentSink(listed), (sha256, bytes) => {
+      if (castOf !== undefined) this.checkCast(castOf.sessionId, sha256, bytes);
       if (sha256 !== listed.sha256)
         throw new EvidenceProblem(listed.name, 'sha256 does not match the index');
     });
@@ -235,7 +237,7 @@ class EvidenceCheck {
       (s) => member.name === manifestMember(s.sessionId) || member.name === castMember(s.sessionId),
     );
     if (session === undefined) return null; // expectedMembers() allows nothing else
-    if (member.name === castMember(session.sessionId)) return this.castSink(session.sessionId);
+    if (member.name === castMember(session.sessionId)) return null; // hashed by member()
     return new BufferSink(member.name, MAX_JSON_MEMBER_BYTES, (text) =>
       this.readManifest(member.name, session.sessionId, session.keyId, text),
     );
@@ -330,19 +332,15 @@ class EvidenceCheck {
     this.manifests.set(sessionId, m);
   }
 
-  private castSink(sessionId: string): MemberSink {
+  /** A recording against its signed manifest (read just before it). */
+  private checkCast(sessionId: string, sha256: string, bytes: number): void {
     const name = castMember(sessionId);
-    return new HashingSink(null, (sha256, bytes) => {
-      const m = this.manifests.get(sessionId);
-      if (m === undefined) throw new EvidenceProblem(name, 'comes before its manifest');
-      if (bytes !== m.bytes)
-        throw new EvidenceProblem(name, `${bytes} bytes, its signed manifest says ${m.bytes}`);
-      if (sha256 !== m.sha256)
-        throw new EvidenceProblem(
-          name,
-          'sha256 does not match its signed manifest (content edited)',
-        );
-    });
+    const m = this.manifests.get(sessionId);
+    if (m === undefined) throw new EvidenceProblem(name, 'comes before its manifest');
+    if (bytes !== m.bytes)
+      throw new EvidenceProblem(name, `${bytes} bytes, its signed manifest says ${m.bytes}`);
+    if (sha256 !== m.sha256)
+      throw new EvidenceProblem(name, 'sha256 does not match its signed manifest (content edited)');
   }
 }
 
