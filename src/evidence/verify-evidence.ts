@@ -167,7 +167,7 @@ class EvidenceCheck {
         header.name,
         `${header.size} bytes, the index says ${listed.bytes}`,
       );
-    const castOf = this.ready().sessions.find((s) => castMember(s.sessionId) === listed.name);
+    const castOf = index.sessions.find((s) => castMember(s.sessionId) === listed.name);
     return new HashingSink(this.contentSink(listed), (sha256, bytes) => {
       if (castOf !== undefined) this.checkCast(castOf.sessionId, sha256, bytes);
       if (sha256 !== listed.sha256)
@@ -233,11 +233,9 @@ class EvidenceCheck {
           checkEvidenceRows(member.name, v, this.ready(), this.segmentSummary()),
         );
     }
-    const session = this.ready().sessions.find(
-      (s) => member.name === manifestMember(s.sessionId) || member.name === castMember(s.sessionId),
-    );
-    if (session === undefined) return null; // expectedMembers() allows nothing else
-    if (member.name === castMember(session.sessionId)) return null; // hashed by member()
+    const session = this.ready().sessions.find((s) => member.name === manifestMember(s.sessionId));
+    // Recordings are hashed by member(); expectedMembers() allows nothing else.
+    if (session === undefined) return null;
     return new BufferSink(member.name, MAX_JSON_MEMBER_BYTES, (text) =>
       this.readManifest(member.name, session.sessionId, session.keyId, text),
     );
