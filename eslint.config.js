@@ -82,7 +82,7 @@ export default tseslint.config(
   ),
   layer(['src/store/**'], [{ group: ['ssh2'], message: 'store/ knows nothing of SSH.' }]),
   layer(
-    ['src/recording/**', 'src/web/**'],
+    ['src/recording/**', 'src/web/**', 'src/evidence/**'],
     [{ group: ['sqlite3'], message: 'the store is reached through ports.' }],
   ),
   {

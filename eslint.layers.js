@@ -54,6 +54,8 @@ export const layers = {
   tty: { may: ['core', 'logging', 'stream'], types: ['targets'] },
   session: { may: ['core', 'logging', 'stream', 'targets', 'tty'] },
   transport: { may: ['core', 'logging', 'keys', 'session', 'stream'], types: ['targets'] },
+  // Evidence files: written from the store port, checked offline with the audit chain's own hash.
+  evidence: { may: ['core', 'keys', 'recording', 'store/audit-chain'] },
   // The owner of a session's record: opened and sealed for session/, verified for cli/ and web/.
   lifecycle: { may: ['core', 'logging', 'recording'], types: ['session'] },
   // The composition root wires everything; the CLI calls it, so it never imports cli/.

@@ -12,6 +12,7 @@ import { register as registerAudit } from './audit.js';
 import type { CliContext, CliIo, GlobalOptions } from './context.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerDoctor } from './doctor.js';
+import { register as registerEvidence } from './evidence.js';
 import { register as registerGrant } from './grant.js';
 import { register as registerKeys } from './keys.js';
 import { register as registerNda } from './nda.js';
@@ -123,6 +124,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAudit(program, ctx);
   registerReplay(program, ctx);
   registerRecording(program, ctx);
+  registerEvidence(program, ctx);
   registerReviewer(program, ctx);
   registerServe(program, ctx);
   registerDoctor(program, ctx);

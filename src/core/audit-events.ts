@@ -80,6 +80,8 @@ export interface AuditPayloads {
   'checkpoint.sink.failure': P.CheckpointSinkFailure;
   /** An admin rotated the bastion's host key; the old public key stays in the keyring. */
   'bastion.hostkey.rotate': P.BastionHostkeyRotate;
+  /** An admin exported the evidence file of a grant (`gatehouse evidence export`). */
+  'evidence.export': P.EvidenceExport;
 }
 
 export type AuditEventType = keyof AuditPayloads;
@@ -142,4 +144,5 @@ export const auditEvents: AuditEventConstructors = {
   reviewerLogout: event('reviewer.logout'),
   checkpointSinkFailure: event('checkpoint.sink.failure'),
   bastionHostkeyRotate: event('bastion.hostkey.rotate'),
+  evidenceExport: event('evidence.export'),
 };

@@ -397,3 +397,18 @@ export type BastionHostkeyRotate = {
   /** Where the old public key was kept, in the keyring folder. */
   readonly retiredPublicKey: string;
 };
+
+// --- evidence ---
+
+export type EvidenceExport = {
+  readonly grantId: GrantId;
+  /** Hex sha256 of the whole evidence file. */
+  readonly sha256: string;
+  readonly bytes: number;
+  /** The seq of the signed checkpoint the file's audit segment ends at. */
+  readonly throughSeq: number;
+  /** The grant's sessions in the file. */
+  readonly sessionCount: number;
+  /** Of those, sessions exported without their recording (`--allow-missing`). */
+  readonly missingRecordings: number;
+};

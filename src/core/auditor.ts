@@ -68,6 +68,7 @@ export const auditEventRules = {
   'reviewer.logout': { actors: ['reviewer'], onWriteFailure: 'refuse' },
   'checkpoint.sink.failure': { actors: ['gatehouse', 'admin'], onWriteFailure: 'log' },
   'bastion.hostkey.rotate': admin,
+  'evidence.export': admin,
 } as const satisfies { readonly [T in AuditEventType]: AuditEventRule };
 
 /** Every event type, in the order of the generated reference. */

@@ -113,6 +113,11 @@ export async function readManifest(castPath: string): Promise<ManifestRead> {
       problem: `manifest cannot be read (${(err as { code?: string }).code ?? 'error'})`,
     };
   }
+  return parseManifest(text);
+}
+
+/** A manifest file's text as a manifest (field types checked, the signature not). */
+export function parseManifest(text: string): ManifestRead {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -169,4 +169,12 @@ export const sampleAuditEvents: {
     newKeyId: 'SHA256:new',
     retiredPublicKey: '/var/lib/gatehouse/keys/retired/ssh_host_ed25519_key.1.pub',
   }),
+  'evidence.export': auditEvents.evidenceExport({
+    grantId,
+    sha256: 'e'.repeat(64),
+    bytes: 20480,
+    throughSeq: 42,
+    sessionCount: 1,
+    missingRecordings: 0,
+  }),
 };

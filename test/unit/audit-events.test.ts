@@ -77,6 +77,7 @@ describe('auditEventRules', () => {
     'reviewer.logout': 'refuse',
     'checkpoint.sink.failure': 'log',
     'bastion.hostkey.rotate': 'refuse',
+    'evidence.export': 'refuse',
   };
 
   it.each(Object.entries(expected))('%s: a failed write means %s', (type, failure) => {

@@ -1,0 +1,334 @@
+/**
+ * `gatehouse evidence export`: one tar holding what an auditor needs to check a grant offline
+ * (docs/evidence.md). The chain is walked twice through the store port: once to find the events
+ * about the grant and the head, once to copy the segment from the first of them to the signed
+ * checkpoint into a staging file beside the output. The file is written under a temporary name,
+ * checked with the same verifier an auditor runs, put on the record (`evidence.export`), and only
+ * then given its name; a failure anywhere leaves nothing behind.
+ */
+import { createHash, randomBytes, sign } from 'node:crypto';
+import { open, unlink } from 'node:fs/promises';
+import type { AuditCheckpoint, ChainPoint } from '../core/audit-checkpoint.js';
+import { auditEvents } from '../core/audit-events.js';
+import { GatehouseError } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
+import type { AuditRecord, Grant, Nda } from '../core/model.js';
+import type { Actor, Store } from '../core/ports.js';
+import { signCheckpoint } from '../keys/checkpoint-signature.js';
+import type { Keyring } from '../keys/keyring.js';
+import type { SigningKey } from '../keys/signing-key.js';
+import { EvidenceProblem } from './evidence-problem.js';
+import {
+  castMember,
+  CHECKPOINT_MEMBER,
+  EVENTS_MEMBER,
+  EVIDENCE_FORMAT,
+  EVIDENCE_VERSION,
+  GRANT_MEMBER,
+  INDEX_MEMBER,
+  indexSignedBytes,
+  jsonMemberText,
+  manifestMember,
+  NDA_MEMBER,
+  type EvidenceMember,
+  type UnsignedIndex,
+} from './evidence-index.js';
+import { GrantScope } from './grant-scope.js';
+import { exists, publish } from './publish-file.js';
+import { sessionFiles, type RecordingDeps, type RecordingFiles } from './session-files.js';
+import { segmentLine } from './segment-check.js';
+import { sshEd25519Line } from './ssh-key-line.js';
+import { UstarWriter } from './ustar.js';
+import { verifyEvidence, type EvidenceSummary } from './verify-evidence.js';
+
+const PAGE = 1000;
+
+/**
+ * Where the checkpoint that closes the segment comes from: it must cover `lastAboutSeq` (the last
+ * event about the grant) and be at or before `head`. Today a fresh one of the head, signed now;
+ * stored checkpoints (the checkpoint table) can answer with the first one at or after
+ * `lastAboutSeq` instead, which keeps the segment shorter.
+ */
+export type CheckpointSource = (need: {
+  readonly lastAboutSeq: number;
+  readonly head: ChainPoint;
+}) => Promise<AuditCheckpoint>;
+
+export function freshCheckpoint(key: SigningKey, clock: Clock): CheckpointSource {
+  return ({ head }) => Promise.resolve(signCheckpoint(head, clock.now(), key));
+}
+
+export interface ExportDeps extends RecordingDeps {
+  /** Signs the index (and, through `checkpoint`, usually the checkpoint). */
+  readonly signingKey: SigningKey;
+  readonly checkpoint: CheckpointSource;
+  readonly clock: Clock;
+}
+
+export interface ExportRequest {
+  readonly grantId: number;
+  readonly output: string;
+  readonly force: boolean;
+  /** Export sessions whose recording is missing, marked in the index (verify then fails). */
+  readonly allowMissing: boolean;
+  readonly actor: Actor;
+}
+
+export interface ExportResult {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly summary: EvidenceSummary;
+  /** `<session id>: <why>` for each session exported without its recording. */
+  readonly gaps: readonly string[];
+}
+
+async function* chainFrom(store: Store, afterSeq: number): AsyncGenerator<AuditRecord> {
+  for (let after = afterSeq; ;) {
+    const page = await store.audit.page(after, PAGE);
+    if (page.length === 0) return;
+    yield* page;
+    after = page.at(-1)?.seq ?? after;
+  }
+}
+
+/** Pass 1: the seqs about the grant and the head of the chain. */
+async function findAbout(
+  store: Store,
+  grant: Grant,
+): Promise<{ first: number; last: number; head: ChainPoint }> {
+  const scope = new GrantScope(grant.id, grant.ndaId);
+  let first = 0;
+  let last = 0;
+  let head: ChainPoint | null = null;
+  for await (const r of chainFrom(store, 0)) {
+    if (scope.about(r.type, r.payload)) {
+      if (first === 0) first = r.seq;
+      last = r.seq;
+    }
+    head = { seq: r.seq, hash: r.hash };
+  }
+  if (head === null || first === 0)
+    throw new GatehouseError(
+      'refused',
+      `evidence: the audit chain has no events about grant ${grant.id}`,
+    );
+  return { first, last, head };
+}
+
+interface Segment {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly aboutGrant: number[];
+  readonly sessionIds: readonly string[];
+}
+
+/** Pass 2: the rows first..checkpoint.seq into `file`, one canonical line each. */
+async function writeSegment(
+  store: Store,
+  grant: Grant,
+  first: number,
+  cp: AuditCheckpoint,
+  file: string,
+): Promise<Segment> {
+  const scope = new GrantScope(grant.id, grant.ndaId);
+  const hash = createHash('sha256');
+  const aboutGrant: number[] = [];
+  let bytes = 0;
+  let lastHash = '';
+  const fh = await open(file, 'wx', 0o600);
+  try {
+    for await (const r of chainFrom(store, first - 1)) {
+      if (r.seq > cp.seq) break;
+      const line = Buffer.from(segmentLine(r), 'utf8');
+      hash.update(line);
+      bytes += line.length;
+      await fh.write(line);
+      if (scope.about(r.type, r.payload)) aboutGrant.push(r.seq);
+      lastHash = r.hash;
+    }
+  } finally {
+    await fh.close();
+  }
+  if (lastHash !== cp.hash)
+    throw new GatehouseError(
+      'refused',
+      `evidence: the audit chain at seq ${cp.seq} is not what the checkpoint signed`,
+    );
+  return { sha256: hash.digest('hex'), bytes, aboutGrant, sessionIds: scope.sessionIds };
+}
+
+async function loadRows(store: Store, grantId: number): Promise<{ grant: Grant; nda: Nda }> {
+  const grant = await store.grants.get(grantId as Grant['id']);
+  if (grant === null)
+    throw new GatehouseError('not_found', `evidence: no grant with id ${grantId}`);
+  const nda = await store.ndas.get(grant.ndaId);
+  if (nda === null)
+    throw new GatehouseError(
+      'not_found',
+      `evidence: grant ${grantId} names NDA ${grant.ndaId}, which does not exist`,
+    );
+  return { grant, nda };
+}
+
+/** The OpenSSH line of a bastion key; the current signing key is always in the keyring. */
+function publicKeyLine(keyring: Keyring, keyId: string): string {
+  const key = keyring.lookup(keyId);
+  if (key === undefined)
+    throw new GatehouseError('config', `evidence: the keyring has no public key ${keyId}`);
+  return sshEd25519Line(key.publicKey);
+}
+
+/** A member to write: bytes in memory, or a file copied as it is (its hash known beforehand). */
+type Planned =
+  | { readonly name: string; readonly data: Buffer }
+  | {
+      readonly name: string;
+      readonly file: string;
+      readonly sha256: string;
+      readonly bytes: number;
+    };
+
+const jsonBytes = (value: unknown): Buffer => Buffer.from(jsonMemberText(value), 'utf8');
+
+const listed = (p: Planned): EvidenceMember =>
+  'data' in p
+    ? {
+        name: p.name,
+        sha256: createHash('sha256').update(p.data).digest('hex'),
+        bytes: p.data.length,
+      }
+    : { name: p.name, sha256: p.sha256, bytes: p.bytes };
+
+function signedIndex(key: SigningKey, unsigned: UnsignedIndex): Buffer {
+  const signature = sign(null, indexSignedBytes(unsigned), key.privateKey).toString('base64');
+  return jsonBytes({ ...unsigned, signature });
+}
+
+/** The tar at `file` (new, 0600): the index, then the planned members; its sha256 and size. */
+async function writeTar(
+  file: string,
+  mtimeSec: number,
+  index: Buffer,
+  planned: readonly Planned[],
+): Promise<{ sha256: string; bytes: number }> {
+  const whole = createHash('sha256');
+  let bytes = 0;
+  const fh = await open(file, 'wx', 0o600);
+  try {
+    const tar = new UstarWriter(fh, mtimeSec, (chunk) => {
+      whole.update(chunk);
+      bytes += chunk.length;
+    });
+    await tar.addBuffer(INDEX_MEMBER, index);
+    for (const p of planned) {
+      if ('data' in p) await tar.addBuffer(p.name, p.data);
+      else await tar.addFile(p.name, p.file, p.bytes);
+    }
+    await tar.finish();
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return { sha256: whole.digest('hex'), bytes };
+}
+
+export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Promise<ExportResult> {
+  const { store } = deps;
+  const { grant, nda } = await loadRows(store, req.grantId);
+  if (!req.force && (await exists(req.output)))
+    throw new GatehouseError(
+      'conflict',
+      `evidence: ${req.output} exists; give --force to replace it`,
+    );
+  const about = await findAbout(store, grant);
+  const cp = await deps.checkpoint({ lastAboutSeq: about.last, head: about.head });
+  if (cp.seq < about.last || cp.seq > about.head.seq)
+    throw new GatehouseError(
+      'internal',
+      `evidence: checkpoint seq ${cp.seq} does not cover seq ${about.last}`,
+    );
+
+  const tmp = `${req.output}.${randomBytes(6).toString('hex')}.tmp`;
+  const staging = `${tmp}.events`;
+  try {
+    const segment = await writeSegment(store, grant, about.first, cp, staging);
+    const files = await Promise.all(segment.sessionIds.map((id) => sessionFiles(deps, id)));
+    const gaps = files.flatMap((f) => ('gap' in f ? [`${f.sessionId}: ${f.gap}`] : []));
+    if (gaps.length > 0 && !req.allowMissing)
+      throw new GatehouseError(
+        'refused',
+        `evidence: session ${gaps[0]}; give --allow-missing to export without it (verify will report the gap)`,
+      );
+
+    const recordings = files.filter((f): f is RecordingFiles => !('gap' in f));
+    const planned: Planned[] = [
+      { name: CHECKPOINT_MEMBER, data: jsonBytes(cp) },
+      { name: EVENTS_MEMBER, file: staging, sha256: segment.sha256, bytes: segment.bytes },
+      { name: NDA_MEMBER, data: jsonBytes(nda) },
+      { name: GRANT_MEMBER, data: jsonBytes(grant) },
+      ...recordings.flatMap((r): Planned[] => [
+        { name: manifestMember(r.sessionId), data: r.manifestText },
+        {
+          name: castMember(r.sessionId),
+          file: r.castPath,
+          sha256: r.manifest.sha256,
+          bytes: r.manifest.bytes,
+        },
+      ]),
+    ];
+    const keyIds = [deps.signingKey.keyId, ...recordings.map((r) => r.key.keyId)];
+    const createdAt = deps.clock.now();
+    const index = signedIndex(deps.signingKey, {
+      format: EVIDENCE_FORMAT,
+      v: EVIDENCE_VERSION,
+      createdAt,
+      grantId: grant.id,
+      ndaId: nda.id,
+      segment: { firstSeq: about.first, lastSeq: cp.seq },
+      aboutGrant: segment.aboutGrant,
+      sessions: files.map((f) =>
+        'gap' in f
+          ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
+          : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null },
+      ),
+      keys: [...new Set(keyIds)].map((keyId) => ({
+        keyId,
+        publicKey: publicKeyLine(deps.keyring, keyId),
+      })),
+      members: planned.map(listed),
+    });
+    const { sha256, bytes } = await writeTar(tmp, Math.floor(createdAt / 1000), index, planned);
+
+    // The file must pass the auditor's own check before anyone else sees it.
+    let summary: EvidenceSummary;
+    try {
+      summary = await verifyEvidence(tmp, {
+        pinnedKeyId: deps.signingKey.keyId,
+        allowGaps: req.allowMissing,
+      });
+    } catch (e) {
+      if (e instanceof EvidenceProblem)
+        throw new GatehouseError(
+          'refused',
+          `evidence: the exported file fails its own check: ${e.item}: ${e.problem}`,
+        );
+      throw e;
+    }
+    await store.audit.append(
+      auditEvents.evidenceExport({
+        grantId: grant.id,
+        sha256,
+        bytes,
+        throughSeq: cp.seq,
+        sessionCount: files.length,
+        missingRecordings: gaps.length,
+      }),
+      req.actor,
+    );
+    await publish(tmp, req.output, req.force);
+    return { sha256, bytes, summary, gaps };
+  } finally {
+    await unlink(staging).catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+  }
+}

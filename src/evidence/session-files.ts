@@ -1,0 +1,54 @@
+/** A session's recording and signed manifest as an export takes them, or why it cannot. */
+import { readFile, stat } from 'node:fs/promises';
+import type { SessionId } from '../core/model.js';
+import type { Store } from '../core/ports.js';
+import type { Keyring } from '../keys/keyring.js';
+import type { VerifyingKey } from '../keys/signing-key.js';
+import { readManifest, verifyManifestSignature, type Manifest } from '../recording/manifest.js';
+import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
+
+export interface RecordingDeps {
+  readonly store: Store;
+  readonly recordingsDir: string;
+  /** The bastion's keys, current and retired: which one signed the manifest. */
+  readonly keyring: Keyring;
+}
+
+const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'error';
+
+export interface RecordingFiles {
+  readonly sessionId: string;
+  readonly castPath: string;
+  readonly manifestText: Buffer;
+  readonly manifest: Manifest;
+  readonly key: VerifyingKey;
+}
+
+export type SessionFiles = RecordingFiles | { readonly sessionId: string; readonly gap: string };
+
+/** A session's recording and manifest, or why they cannot be exported. */
+export async function sessionFiles(deps: RecordingDeps, sessionId: string): Promise<SessionFiles> {
+  const gap = (why: string): SessionFiles => ({ sessionId, gap: why });
+  const session = await deps.store.sessions.get(sessionId as SessionId);
+  if (session === null) return gap('no session row');
+  if (session.endedAt === null)
+    return gap('the session is live; its recording is sealed when it ends');
+  if (session.recordingPath === null)
+    return gap('the session has no recording (it failed to open)');
+  const castPath = resolveRecordingPath(deps.recordingsDir, session.recordingPath);
+  if (castPath === null)
+    return gap(`recording path ${JSON.stringify(session.recordingPath)} is not valid`);
+  const read = await readManifest(castPath);
+  if (!read.ok) return gap(`${manifestPathOf(castPath)}: ${read.problem}`);
+  const key = deps.keyring.keys.find((k) => verifyManifestSignature(read.manifest, k.publicKey));
+  if (key === undefined) return gap(`${manifestPathOf(castPath)}: signed by no key of the bastion`);
+  try {
+    const size = (await stat(castPath)).size;
+    if (size !== read.manifest.bytes)
+      return gap(`${castPath}: ${size} bytes, its manifest says ${read.manifest.bytes}`);
+  } catch (e) {
+    return gap(`${castPath}: cannot be read (${errno(e)})`);
+  }
+  const manifestText = await readFile(manifestPathOf(castPath));
+  return { sessionId, castPath, manifestText, manifest: read.manifest, key };
+}
