@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { StoreAuditor } from '../adapters/store-auditor.js';
 import { readCheckpointFile } from '../checkpoints/checkpoint-file.js';
-import { checkpointSinks } from '../checkpoints/checkpoint-sinks.js';
-import { writeCheckpoint, type SinkDelivery } from '../checkpoints/checkpoint-writer.js';
 import {
   auditTrailProblems,
   auditTrailSummary,
@@ -10,7 +7,6 @@ import {
 } from '../checkpoints/verify-audit-trail.js';
 import { loadKeyring } from '../keys/keyring.js';
 import { readSigningKey } from '../keys/signing-key.js';
-import { silentLogger } from '../logging/logger.js';
 import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
@@ -20,6 +16,7 @@ import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
 import { isoTime, printJson, printLine, printTable } from './output.js';
 import { requireCount, usage } from './validate.js';
+import { writeCliCheckpoint } from './write-checkpoint.js';
 
 /** A time (2026-11-01T18:00Z) or a duration back from now (2h). */
 function timeOrAgo(field: string, value: string, now: number): number {
@@ -33,9 +30,6 @@ function timeOrAgo(field: string, value: string, now: number): number {
 }
 
 const sinceMs = (value: string, now: number): number => timeOrAgo('--since', value, now);
-
-/** `audit checkpoint` waits for the webhook in front of the admin: fewer, shorter retries. */
-const CLI_WEBHOOK = { attempts: 3, firstDelayMs: 500, timeoutMs: 5000 };
 
 /** Events per read while exporting: bounded memory however long the trail. */
 const EXPORT_PAGE = 1000;
@@ -182,23 +176,15 @@ export function register(program: Command, ctx: CliContext): void {
       "sign the chain head with the bastion's host key now, store it and send it to the configured sinks",
     )
     .action(async () => {
-      const deliveries: Promise<SinkDelivery>[] = [];
-      const cp = await ctx.withStore(async (store, config) => {
-        const written = await writeCheckpoint(
-          {
-            store,
-            key: await readSigningKey(config.ssh.hostKeyPath),
-            sinks: checkpointSinks(config.audit.checkpointSink, CLI_WEBHOOK),
-            auditor: new StoreAuditor(store.audit, silentLogger()),
-            clock: ctx.clock,
-            logger: silentLogger(),
-          },
+      const cp = await ctx.withStore(async (store, config) =>
+        writeCliCheckpoint(
+          store,
+          config,
+          await readSigningKey(config.ssh.hostKeyPath),
+          ctx.clock,
           ctx.options().actor,
-          (d) => deliveries.push(d),
-        );
-        // The store stays open until the sinks answered: a failure is audited.
-        return { written, failed: (await Promise.all(deliveries)).filter((d) => d.problem) };
-      });
+        ),
+      );
       if (cp.written === null) throw new GatehouseError('refused', 'audit: the chain is empty');
       if (ctx.options().json) printJson(ctx, cp.written);
       else printLine(ctx, `checkpoint seq ${cp.written.seq} ${cp.written.keyId}`);

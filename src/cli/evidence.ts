@@ -1,31 +1,50 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { GatehouseError } from '../core/errors.js';
-import { exportEvidence, freshCheckpoint, type ExportResult } from '../evidence/export-evidence.js';
-import { verifyEvidence, type EvidenceSummary } from '../evidence/verify-evidence.js';
-import { loadKeyring } from '../keys/keyring.js';
+import type { Config } from '../config/load-config.js';
+import type { Store } from '../core/ports.js';
 import {
-  signingKeyFromOpenSsh,
-  verifyingKeyFromLine,
-  type SigningKey,
-} from '../keys/signing-key.js';
+  exportEvidence,
+  type CheckpointSource,
+  type ExportResult,
+} from '../evidence/export-evidence.js';
+import { verifyEvidence, type EvidenceSummary } from '../evidence/verify-evidence.js';
+import { loadKeyring, type Keyring } from '../keys/keyring.js';
+import { readSigningKey, verifyingKeyFromLine, type SigningKey } from '../keys/signing-key.js';
 import type { CliContext } from './context.js';
 import { isoTime, printJson, printLine } from './output.js';
 import { requireId, usage } from './validate.js';
+import { writeCliCheckpoint } from './write-checkpoint.js';
 
-/** The host key as a signing key, never generating one (only `serve` makes the host key). */
-async function hostSigningKey(privatePath: string): Promise<SigningKey> {
-  let file: Buffer;
-  try {
-    file = await readFile(privatePath);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new GatehouseError(
-      'config',
-      `evidence: cannot read the host key ${privatePath} (${code})`,
+/**
+ * The checkpoint that closes the evidence's audit segment: the first stored one that covers the
+ * grant's last event and was signed by a key of the keyring, else a new one written as `audit
+ * checkpoint` writes it (stored and sent to the sinks), so every checkpoint an evidence file
+ * shows is also in the operator's external copy.
+ */
+function storedOrNewCheckpoint(
+  store: Store,
+  config: Config,
+  key: SigningKey,
+  keyring: Keyring,
+  ctx: CliContext,
+): CheckpointSource {
+  return async ({ lastAboutSeq, head }) => {
+    const stored = (await store.checkpoints.list()).find(
+      (cp) =>
+        cp.seq >= lastAboutSeq && cp.seq <= head.seq && keyring.lookup(cp.keyId) !== undefined,
     );
-  }
-  return signingKeyFromOpenSsh(file);
+    if (stored !== undefined) return stored;
+    const { written } = await writeCliCheckpoint(
+      store,
+      config,
+      key,
+      ctx.clock,
+      ctx.options().actor,
+    );
+    if (written === null) throw new GatehouseError('refused', 'evidence: the audit chain is empty');
+    return written;
+  };
 }
 
 /** `--key FILE.pub`: the fingerprint the auditor expects. */
@@ -78,14 +97,15 @@ export function register(program: Command, ctx: CliContext): void {
       }) => {
         const grantId = requireId('--grant', opts.grant);
         const result: ExportResult = await ctx.withStore(async (store, config) => {
-          const signingKey = await hostSigningKey(config.ssh.hostKeyPath);
+          const signingKey = await readSigningKey(config.ssh.hostKeyPath);
+          const keyring = await loadKeyring(config.ssh.hostKeyPath);
           return exportEvidence(
             {
               store,
               recordingsDir: config.recordings.dir,
               signingKey,
-              keyring: await loadKeyring(config.ssh.hostKeyPath),
-              checkpoint: freshCheckpoint(signingKey, ctx.clock),
+              keyring,
+              checkpoint: storedOrNewCheckpoint(store, config, signingKey, keyring, ctx),
               clock: ctx.clock,
             },
             {

@@ -14,7 +14,6 @@ import { GatehouseError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditRecord, Grant, Nda } from '../core/model.js';
 import type { Actor, Store } from '../core/ports.js';
-import { signCheckpoint } from '../keys/checkpoint-signature.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { SigningKey } from '../keys/signing-key.js';
 import { EvidenceProblem } from './evidence-problem.js';
@@ -45,18 +44,13 @@ const PAGE = 1000;
 
 /**
  * Where the checkpoint that closes the segment comes from: it must cover `lastAboutSeq` (the last
- * event about the grant) and be at or before `head`. Today a fresh one of the head, signed now;
- * stored checkpoints (the checkpoint table) can answer with the first one at or after
- * `lastAboutSeq` instead, which keeps the segment shorter.
+ * event about the grant) and be at or before `head`. cli/evidence.ts answers with the first stored
+ * one that does, else a new one (stored and sent to the sinks like any checkpoint).
  */
 export type CheckpointSource = (need: {
   readonly lastAboutSeq: number;
   readonly head: ChainPoint;
 }) => Promise<AuditCheckpoint>;
-
-export function freshCheckpoint(key: SigningKey, clock: Clock): CheckpointSource {
-  return ({ head }) => Promise.resolve(signCheckpoint(head, clock.now(), key));
-}
 
 export interface ExportDeps extends RecordingDeps {
   /** Signs the index (and, through `checkpoint`, usually the checkpoint). */

@@ -134,6 +134,22 @@ describe('gatehouse evidence export', () => {
     });
   });
 
+  it('closes the segment with a checkpoint that is stored (and so in the sinks), and reuses a stored one that covers the grant', async () => {
+    const m = members(tar).get('audit/checkpoint.json');
+    const inFile = JSON.parse(
+      tar.subarray(m?.start ?? 0, (m?.start ?? 0) + (m?.size ?? 0)).toString('utf8'),
+    ) as { seq: number; signature: string };
+    const stored = await b.store.checkpoints.list();
+    expect(stored.map((cp) => cp.signature)).toContain(inFile.signature);
+    // Bob's grant ended before that checkpoint: his export reuses it and stores none.
+    const bobGrant = (await b.store.grants.list()).find((g) => g.id !== grant.id);
+    const bobFile = join(b.dir, 'evidence-bob.tar');
+    const r = await admin('evidence', 'export', '--grant', String(bobGrant?.id), '-o', bobFile);
+    expect(r).toMatchObject({ code: 0 });
+    expect(await b.store.checkpoints.list()).toHaveLength(stored.length);
+    expect((await readFile(bobFile)).includes(inFile.signature)).toBe(true);
+  });
+
   it('refuses an unknown grant in one line, and an existing file unless --force', async () => {
     const unknown = await admin(
       'evidence',
