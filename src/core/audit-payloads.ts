@@ -199,7 +199,9 @@ export type ExecDenied = CommandDecision & {
   readonly detail: string;
 };
 
-export type ChannelDenialReason = AccessDenialReason | 'max_sessions' | 'mode.commands';
+/** `already_started`: a second shell or exec on a session channel that runs one already. */
+export type ChannelDenialReason =
+  AccessDenialReason | 'max_sessions' | 'mode.commands' | 'already_started';
 
 /** The details of a refused channel or request beyond its kind, user and address. */
 export type ChannelDenialDetails = {
@@ -219,8 +221,9 @@ export type ChannelDenialDetails = {
 
 export type ChannelDenied = {
   /**
-   * What was refused: `session`, `x11`, `auth-agent`, `subsystem`, `direct-tcpip`,
-   * `direct-streamlocal`, or the name of a global request (free text from the client).
+   * What was refused: `session`, `x11`, `auth-agent`, `subsystem`, `shell` or `exec` (a second
+   * one on a channel), `direct-tcpip`, `direct-streamlocal`, or the name of a global request
+   * (free text from the client).
    */
   readonly kind: string;
   /** null before authentication. */
