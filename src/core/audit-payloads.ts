@@ -175,6 +175,17 @@ export type SessionWarning = {
   readonly minutesLeft: number;
 };
 
+export type ConnectionEndReason = Extract<SessionEndReason, 'expired' | 'revoked' | 'error'>;
+
+export type ConnectionEnd = {
+  readonly user: string;
+  readonly remoteAddr: string;
+  /** `revoked` also stands for a revoked NDA or a disabled user; `error`: the store could not confirm the grant. */
+  readonly reason: ConnectionEndReason;
+  /** The grants the login could use (all of them no longer allow access). */
+  readonly grantIds: readonly GrantId[];
+};
+
 type CommandDecision = {
   readonly grantId: GrantId;
   readonly user: string;
