@@ -18,6 +18,15 @@ afterAll(async () => {
   await b.stop();
 });
 
+/** Whether the target's sshd logged the bastion's connection from `port` as logged in / ended. */
+const targetSaw = async (port: string, what: 'accepted' | 'closed'): Promise<boolean> =>
+  (
+    await eventually(
+      () => sshdConnection(b.sshd, port),
+      (c) => c[what],
+    )
+  )[what];
+
 const sleep = (ms: number): Promise<string> =>
   new Promise((r) => setTimeout(() => r(`still connected after ${ms} ms`), ms));
 
@@ -67,28 +76,14 @@ describe('a connection without a session (ssh -N)', () => {
         (p) => p.length > before.length,
       );
       const port = ports.at(-1)!;
-      expect(
-        (
-          await eventually(
-            () => sshdConnection(b.sshd, port),
-            (c) => c.accepted,
-          )
-        ).accepted,
-      ).toBe(true);
+      expect(await targetSaw(port, 'accepted')).toBe(true);
 
       await end({ grantId: u.grant.id, ndaId: u.grant.ndaId, user });
       // Closed within 2 s by the watcher; 5 s here so a loaded machine does not fail the test.
       const deadline = Math.max(Date.now(), expiresInMs === undefined ? 0 : endsAt) + 5000;
       const exited = await Promise.race<SshResult | string>([ssh, sleep(deadline - Date.now())]);
       expect(exited).toMatchObject({ code: 255 });
-      expect(
-        (
-          await eventually(
-            () => sshdConnection(b.sshd, port),
-            (c) => c.closed,
-          )
-        ).closed,
-      ).toBe(true);
+      expect(await targetSaw(port, 'closed')).toBe(true);
       const ends = await eventually(
         async () => (await b.auditTypes('connection.end')).filter((p) => p['user'] === user),
         (rows) => rows.length > 0,
