@@ -1,7 +1,8 @@
 /**
  * The restricted prompt at unit level: what the user's terminal shows while editing a line
- * longer than the width (horizontal scroll), and keys typed while a command is checked or runs
- * (typeahead). The end-to-end behaviour over ssh is in test/integration/restricted-prompt.test.ts.
+ * longer than the width (horizontal scroll), keys typed while a command is checked or runs
+ * (typeahead), and a terminal that does not read (backpressure). The end-to-end behaviour over
+ * ssh is in test/integration/restricted-prompt.test.ts and restricted-prompt-abuse.test.ts.
  */
 import fc from 'fast-check';
 import { pino } from 'pino';
