@@ -56,6 +56,12 @@ export interface AuditPayloads {
   'session.kill': P.SessionKill;
   /** A live session was warned that its grant ends soon. */
   'session.warning': P.SessionWarning;
+  /**
+   * gatehouse closed an authenticated connection whose login no longer allows access (its grants
+   * expired or were revoked, the NDA was revoked, the user disabled), with or without sessions
+   * (`ssh -N`); each of its sessions also ends with its own `session.end`.
+   */
+  'connection.end': P.ConnectionEnd;
   /** A command was allowed by a commands grant's allowlist. */
   'exec.allowed': P.ExecAllowed;
   /** A command was refused: not on the allowlist, a file transfer, or an exec on a command target. */
@@ -132,6 +138,7 @@ export const auditEvents: AuditEventConstructors = {
   sessionEnd: event('session.end'),
   sessionKill: event('session.kill'),
   sessionWarning: event('session.warning'),
+  connectionEnd: event('connection.end'),
   execAllowed: event('exec.allowed'),
   execDenied: event('exec.denied'),
   channelDenied: event('channel.denied'),

@@ -222,6 +222,17 @@ export type SessionWarning = {
   readonly minutesLeft: number;
 };
 
+export type ConnectionEndReason = Extract<SessionEndReason, 'expired' | 'revoked' | 'error'>;
+
+export type ConnectionEnd = {
+  readonly user: string;
+  readonly remoteAddr: string;
+  /** `revoked` also stands for a revoked NDA or a disabled user; `error`: the store could not confirm the grant. */
+  readonly reason: ConnectionEndReason;
+  /** The grants the login could use (all of them no longer allow access). */
+  readonly grantIds: readonly GrantId[];
+};
+
 type CommandDecision = {
   readonly grantId: GrantId;
   readonly user: string;
@@ -246,10 +257,12 @@ export type ExecDenied = CommandDecision & {
   readonly detail: string;
 };
 
+/** `already_started`: a second shell or exec on a session channel that runs one already. */
 export type ChannelDenialReason =
   | AccessDenialReason
   | 'max_sessions'
   | 'mode.commands'
+  | 'already_started'
   | 'command_target.run_as'
   | 'command_target.confinement';
 
@@ -273,8 +286,9 @@ export type ChannelDenialDetails = {
 
 export type ChannelDenied = {
   /**
-   * What was refused: `session`, `x11`, `auth-agent`, `subsystem`, `signal`, `direct-tcpip`,
-   * `direct-streamlocal`, or the name of a global request (free text from the client).
+   * What was refused: `session`, `x11`, `auth-agent`, `subsystem`, `shell` or `exec` (a second
+   * one on a channel), `signal`, `direct-tcpip`, `direct-streamlocal`, or the name of a global
+   * request (free text from the client).
    */
   readonly kind: string;
   /** null before authentication. */

@@ -55,6 +55,7 @@ export const auditEventRules = {
   'session.end': { actors: ['user', 'gatehouse'], onWriteFailure: 'refuse' },
   'session.kill': admin,
   'session.warning': { actors: ['gatehouse'], onWriteFailure: 'log' },
+  'connection.end': { actors: ['gatehouse'], onWriteFailure: 'log' },
   'exec.allowed': { actors: ['user'], onWriteFailure: 'refuse' },
   'exec.denied': { actors: ['user'], onWriteFailure: 'refuse' },
   'channel.denied': { actors: ['user'], onWriteFailure: 'log' },

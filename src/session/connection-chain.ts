@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import type { LoginOutcome } from '../core/login.js';
+import { auditEvents } from '../core/audit-events.js';
+import type { Choice, LoginOutcome } from '../core/login.js';
 import { refuse } from '../core/refusal.js';
 import type { Logger } from '../logging/logger.js';
 import { ConnectionLinks } from '../targets/connection-links.js';
@@ -24,13 +25,16 @@ export interface ChainDeps {
 }
 
 /**
- * The session side of one client connection: its target links, and the handler chain the
- * transport calls once the login is decided — audit(policy(relaying)).
+ * The session side of one client connection: its target links, the watch on the grants it
+ * logged in with, and the handler chain the transport calls once the login is decided —
+ * audit(policy(relaying)).
  */
 export class ConnectionSessions {
   private readonly links: ConnectionLinks;
   /** This connection's live sessions (for its idle timeout). */
   readonly live = new Set<LiveSession>();
+  /** Per grant the login may use: what stops the grant watcher's watch on it. */
+  private readonly watches = new Map<Choice, () => void>();
 
   constructor(
     private readonly deps: ChainDeps,
@@ -63,6 +67,7 @@ export class ConnectionSessions {
     disconnect: () => void,
   ): ConnectionHandler {
     const { deps } = this;
+    this.watchLogin(outcome, logger, disconnect);
     const audit = new SessionAudit(
       deps.auditor,
       { user: outcome.userName, remoteAddr: this.remoteAddr },
@@ -96,6 +101,42 @@ export class ConnectionSessions {
 
   /** The connection closed: its links close too. */
   close(): void {
+    for (const unwatch of this.watches.values()) unwatch();
+    this.watches.clear();
     this.links.closeAll();
+  }
+
+  /**
+   * Each grant the login may use is re-checked by the grant watcher like a session's: one that
+   * no longer allows access closes its target link; when none is left the connection is closed
+   * (after its sessions, closed by the same watcher, have ended), with `connection.end`.
+   */
+  private watchLogin(outcome: LoginOutcome, logger: Logger, disconnect: () => void): void {
+    const grantIds = outcome.choices.map((c) => c.grant.id);
+    for (const choice of outcome.choices) {
+      const unwatch = this.deps.live.watchLogin({
+        grant: choice.grant,
+        userName: outcome.userName,
+        targetName: choice.target.name,
+        fingerprint: outcome.fingerprint,
+        terminate: (cause) => {
+          if (!this.watches.delete(choice)) return;
+          unwatch();
+          this.links.close(choice.target);
+          if (this.watches.size > 0) return;
+          const reason = cause === 'expired' || cause === 'revoked' ? cause : 'error';
+          logger.info({ reason }, 'login no longer allowed; connection closed');
+          const event = auditEvents.connectionEnd({
+            user: outcome.userName,
+            remoteAddr: this.remoteAddr,
+            reason,
+            grantIds,
+          });
+          void this.deps.auditor.record(event, 'gatehouse');
+          void Promise.all([...this.live].map((s) => s.ended)).then(disconnect);
+        },
+      });
+      this.watches.set(choice, unwatch);
+    }
   }
 }

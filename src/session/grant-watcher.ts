@@ -4,7 +4,12 @@ import type { Clock } from '../core/clock.js';
 import type { Grant } from '../core/model.js';
 import { messages } from '../core/user-messages.js';
 import type { Logger } from '../logging/logger.js';
-import type { LiveSession, LiveSessions } from './live-sessions.js';
+import {
+  isLiveSession,
+  type LiveSession,
+  type LiveSessions,
+  type Watched,
+} from './live-sessions.js';
 import { recheckGrant } from './login-decision.js';
 import type { AccessGate } from './ports.js';
 
@@ -22,13 +27,14 @@ export interface GrantWatcherDeps {
   readonly intervalMs?: number;
 }
 
-/** Sessions under one grant and key: one store re-check serves them all. */
-const groupKey = (s: LiveSession): string => `${s.grant.id}|${s.fingerprint}`;
+/** Sessions and logins under one grant and key: one store re-check serves them all. */
+const groupKey = (s: Watched): string => `${s.grant.id}|${s.fingerprint}`;
 
 /**
- * Re-checks every live session's grant twice a second against fresh facts from the store
- * (revocations come from another process) and closes what is no longer allowed; ends sessions
- * an admin asked to kill; warns 5 and 1 minutes before expiry. No long timers (DESIGN.md §7).
+ * Re-checks every live session's grant, and the grants of every logged-in connection (with or
+ * without a session: `ssh -N`), twice a second against fresh facts from the store (revocations
+ * come from another process) and closes what is no longer allowed; ends sessions an admin asked
+ * to kill; warns sessions 5 and 1 minutes before expiry. No long timers (DESIGN.md §7).
  *
  * Expiry needs no store and is enforced at every tick. The store is asked one round at a time; a
  * group whose grant was not confirmed for RECHECK_FAILURE_LIMIT_MS — the store failing or not
@@ -46,7 +52,7 @@ export function startGrantWatcher(deps: GrantWatcherDeps): { stop(): void } {
     return since;
   };
   const failStale = (): void => {
-    for (const s of live.all()) {
+    for (const s of live.watched()) {
       if (clock.now() - unconfirmedSince(groupKey(s)) >= RECHECK_FAILURE_LIMIT_MS) {
         s.terminate('error', messages.closedUncheckable());
       }
@@ -54,12 +60,13 @@ export function startGrantWatcher(deps: GrantWatcherDeps): { stop(): void } {
   };
 
   const tick = (): void => {
-    if (live.size === 0) {
+    const watched = live.watched();
+    if (watched.length === 0) {
       confirmedAt.clear();
       return;
     }
     const now = clock.now();
-    for (const s of live.all()) {
+    for (const s of watched) {
       if (now >= s.grant.endsAt) s.terminate('expired', messages.closedExpired(s.grant));
     }
     if (round !== null) {
@@ -92,8 +99,8 @@ async function storeRound(
   } catch (err) {
     logger.error({ err }, 'reading kill requests failed');
   }
-  const groups = new Map<string, LiveSession[]>();
-  for (const s of live.all()) groups.set(groupKey(s), [...(groups.get(groupKey(s)) ?? []), s]);
+  const groups = new Map<string, Watched[]>();
+  for (const s of live.watched()) groups.set(groupKey(s), [...(groups.get(groupKey(s)) ?? []), s]);
   for (const key of confirmedAt.keys()) if (!groups.has(key)) confirmedAt.delete(key);
   await Promise.all(
     [...groups].map(async ([key, sessions]) => {
@@ -107,7 +114,7 @@ async function storeRound(
 }
 
 /** Re-checks one group's grant; false when the store could not answer. */
-async function checkGroup(deps: GrantWatcherDeps, sessions: LiveSession[]): Promise<boolean> {
+async function checkGroup(deps: GrantWatcherDeps, sessions: Watched[]): Promise<boolean> {
   const [first] = sessions;
   if (first === undefined) return true;
   const now = deps.clock.now();
@@ -139,13 +146,13 @@ async function checkGroup(deps: GrantWatcherDeps, sessions: LiveSession[]): Prom
     );
     return true;
   }
-  warnBeforeExpiry(deps, sessions, check.grant, check.grant.endsAt - now);
+  warnBeforeExpiry(deps, sessions.filter(isLiveSession), check.grant, check.grant.endsAt - now);
   return true;
 }
 
 function warnBeforeExpiry(
   deps: GrantWatcherDeps,
-  sessions: LiveSession[],
+  sessions: readonly LiveSession[],
   grant: Grant,
   left: number,
 ): void {

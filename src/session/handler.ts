@@ -9,13 +9,17 @@ import type { Pty, UserChannel } from '../stream/channels.js';
 export type Verdict = { readonly ok: true } | Refusal;
 export const ACCEPTED: Verdict = { ok: true };
 
-export type SessionRequestKind = 'x11' | 'auth-agent' | 'subsystem';
+/** `shell` and `exec` come here only as a second program on a channel that started one. */
+export type SessionRequestKind = 'x11' | 'auth-agent' | 'subsystem' | 'shell' | 'exec';
 
 /** One session channel: its requests, then one shell or exec. */
 export interface SessionChannelHandler {
   pty(pty: Pty): Verdict;
   env(name: string, value: string): Verdict;
-  /** Requests without a handler of their own (x11, agent forwarding, subsystems such as sftp). */
+  /**
+   * Requests without a handler of their own: x11, agent forwarding, subsystems such as sftp, and
+   * a shell or exec after the channel started its one program (RFC 4254 §6.5).
+   */
   request(kind: SessionRequestKind, name: string | null): Verdict;
   windowChange(cols: number, rows: number, width: number, height: number): void;
   /** A signal for the running program; only the ones a user would send pass the policy. */

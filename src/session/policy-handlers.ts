@@ -1,13 +1,14 @@
 import { isAllowedEnv, isForwardableSignal } from '../core/channel-policy.js';
 import { refuse } from '../core/refusal.js';
-import type { ConnectionHandler, SessionChannelHandler } from './handler.js';
+import type { ChannelDenialDetails } from '../core/audit-payloads.js';
+import type { ConnectionHandler, SessionChannelHandler, SessionRequestKind } from './handler.js';
 
 /**
  * Policy decorators (DESIGN.md §5): what no grant offers is refused here, before the handler that
- * relays sees it — x11, agent forwarding, subsystems (sftp), port forwarding, global requests,
- * environment other than LANG / LC_*, signals other than the ones a user sends (INT, TERM, HUP,
- * QUIT, KILL, USR1, USR2), more session channels than `maxSessions`, new channels
- * while draining.
+ * relays sees it — x11, agent forwarding, subsystems (sftp), a second shell or exec on a channel,
+ * port forwarding, global requests, environment other than LANG / LC_*, signals other than the
+ * ones a user sends (INT, TERM, HUP, QUIT, KILL, USR1, USR2), more session channels than
+ * `maxSessions`, new channels while draining.
  */
 export function policySessionChannel(inner: SessionChannelHandler): SessionChannelHandler {
   return {
@@ -21,12 +22,14 @@ export function policySessionChannel(inner: SessionChannelHandler): SessionChann
     closed: () => inner.closed(),
     env: (name, value) =>
       isAllowedEnv(name, value) ? inner.env(name, value) : refuse.quietly(null, 1),
-    request: (kind, name) =>
-      refuse.channel(
-        kind,
-        kind === 'subsystem' ? { details: { name: (name ?? '').slice(0, 64) } } : {},
-      ),
+    request: (kind, name) => refuse.channel(kind, { details: requestDetails(kind, name) }),
   };
+}
+
+function requestDetails(kind: SessionRequestKind, name: string | null): ChannelDenialDetails {
+  if (kind === 'subsystem') return { name: (name ?? '').slice(0, 64) };
+  if (kind === 'shell' || kind === 'exec') return { reason: 'already_started' };
+  return {};
 }
 
 export interface ConnectionLimits {

@@ -10,8 +10,18 @@ import type { TargetChannel } from './channels.js';
  * then treat it exactly like a channel to the target.
  */
 export abstract class VirtualChannel extends Duplex implements TargetChannel {
-  readonly stderr = new Readable({ read: () => this.resumeSource() });
+  readonly stderr = new Readable({
+    read: () => {
+      this.stderrFull = false;
+      this.outputRead();
+    },
+  });
   private finished = false;
+  /** A push was refused (the stream is at its high-water mark) and it has not asked for more. */
+  private stdoutFull = false;
+  private stderrFull = false;
+  /** The callback of the write being handled: held while output waits for its reader. */
+  private inputWaiting: (() => void) | null = null;
 
   constructor() {
     super({ allowHalfOpen: true });
@@ -30,6 +40,20 @@ export abstract class VirtualChannel extends Duplex implements TargetChannel {
     // nothing paused by default
   }
 
+  /**
+   * Whether the channel still holds input it took: no more is taken (the writer's write()
+   * returns false, the relay pauses the user's channel, ssh2 stops opening its window) until
+   * output is read and this turns false.
+   */
+  protected inputHeld(): boolean {
+    return false;
+  }
+
+  /** Output waits for its reader: a stream is full and has not asked for more since. */
+  protected get outputBlocked(): boolean {
+    return this.stdoutFull || this.stderrFull;
+  }
+
   onWindowChange(_cols: number, _rows: number): void {
     // ignored by default
   }
@@ -41,12 +65,16 @@ export abstract class VirtualChannel extends Duplex implements TargetChannel {
   /** Writes to the user's stdout; false when the reader is behind (pause the source). */
   protected out(data: string | Buffer): boolean {
     if (this.finished || this.destroyed) return true;
-    return this.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    this.stdoutFull = !this.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    return !this.stdoutFull;
   }
 
   protected err(data: string | Buffer): boolean {
     if (this.finished || this.destroyed) return true;
-    return this.stderr.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    this.stderrFull = !this.stderr.push(
+      typeof data === 'string' ? Buffer.from(data, 'utf8') : data,
+    );
+    return !this.stderrFull;
   }
 
   protected get isFinished(): boolean {
@@ -62,6 +90,7 @@ export abstract class VirtualChannel extends Duplex implements TargetChannel {
     this.once('end', () => this.destroy());
     this.push(null);
     this.stderr.push(null);
+    this.takeMoreInput();
   }
 
   // the TargetChannel surface
@@ -78,7 +107,8 @@ export abstract class VirtualChannel extends Duplex implements TargetChannel {
   }
 
   override _read(): void {
-    this.resumeSource();
+    this.stdoutFull = false;
+    this.outputRead();
   }
 
   override _write(
@@ -88,11 +118,26 @@ export abstract class VirtualChannel extends Duplex implements TargetChannel {
   ): void {
     if (!this.isFinished)
       this.input(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-    done();
+    this.inputWaiting = () => done();
+    this.takeMoreInput();
   }
 
   override _final(done: (err?: Error | null) => void): void {
     if (!this.isFinished) this.inputEnded();
+    done();
+  }
+
+  private outputRead(): void {
+    this.resumeSource();
+    this.takeMoreInput();
+  }
+
+  /** Completes the write being handled once the channel holds none of its input. */
+  private takeMoreInput(): void {
+    const done = this.inputWaiting;
+    if (done === null) return;
+    if (!this.isFinished && this.inputHeld()) return;
+    this.inputWaiting = null;
     done();
   }
 

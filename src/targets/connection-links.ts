@@ -16,13 +16,24 @@ export class ConnectionLinks {
     if (cached !== undefined) return cached;
     const pending = this.dialer.dial(target);
     this.links.set(target.id, pending);
+    const forget = (): void => {
+      if (this.links.get(target.id) === pending) this.links.delete(target.id);
+    };
     void pending.then((r) => {
-      if (!r.ok) this.links.delete(target.id);
+      if (!r.ok) forget();
       else if (this.closed)
         r.link.close(); // the connection went away while dialling
-      else void r.link.closed.then(() => this.links.delete(target.id));
+      else void r.link.closed.then(forget);
     });
     return pending;
+  }
+
+  /** Closes the link to `target` (once dialled) and forgets it. */
+  close(target: Target): void {
+    const pending = this.links.get(target.id);
+    if (pending === undefined) return;
+    this.links.delete(target.id);
+    void pending.then((r) => r.ok && r.link.close());
   }
 
   closeAll(): void {

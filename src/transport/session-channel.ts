@@ -2,9 +2,10 @@ import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import { isRefusal, type Refusal } from '../core/refusal.js';
 import { messages } from '../core/user-messages.js';
 import type { Logger } from '../logging/logger.js';
-import type { SessionChannelHandler, Verdict } from '../session/handler.js';
+import type { SessionChannelHandler, SessionRequestKind, Verdict } from '../session/handler.js';
 import { GATEHOUSE_EXIT } from '../session/user-exit.js';
 import type { Pty } from '../stream/channels.js';
+import { failLateRequest } from './ssh2-late-request.js';
 
 type Answer = (() => void) | undefined;
 
@@ -22,40 +23,60 @@ const ptyOf = (info: PseudoTtyInfo): Pty => ({
   modes: info.modes as Pty['modes'],
 });
 
-/** ssh2's events of one session channel, as calls on its handler chain. */
+/**
+ * ssh2's events of one session channel, as calls on its handler chain. A channel runs one
+ * program: once its shell or exec started, a request that could only apply before (another
+ * program, a pty, env, forwarding) is refused with a channel failure.
+ */
 export function serveSessionChannel(
   session: Session,
   handler: SessionChannelHandler,
   log: Logger,
 ): void {
   let hasPty = false;
+  let program: ServerChannel | null = null;
+  /** After the start: answers failure (ssh2 cannot) and says the request is done with. */
+  const late = (reject: Answer): boolean => {
+    if (program === null) return false;
+    if (reject !== undefined) failLateRequest(program);
+    return true;
+  };
+  const request = (
+    kind: SessionRequestKind,
+    name: string | null,
+    accept: Answer,
+    reject: Answer,
+  ) => {
+    const verdict = handler.request(kind, name);
+    if (!late(reject)) answer(verdict, accept, reject);
+  };
   session.on('error', (err: Error) => log.debug({ err: err.message }, 'session error'));
   session.once('close', () => handler.closed());
   session.on('pty', (accept, reject, info) => {
+    if (late(reject)) return;
     const verdict = handler.pty(ptyOf(info));
     hasPty ||= !isRefusal(verdict);
     answer(verdict, accept, reject);
   });
-  session.on('env', (accept, reject, info) =>
-    answer(handler.env(info.key, info.val), accept, reject),
-  );
+  session.on('env', (accept, reject, info) => {
+    if (!late(reject)) answer(handler.env(info.key, info.val), accept, reject);
+  });
   session.on('window-change', (accept, _reject, info) => {
     handler.windowChange(info.cols, info.rows, info.width, info.height);
     accept?.();
   });
   session.on('signal', (accept, reject, info) => answer(handler.signal(info.name), accept, reject));
-  session.on('x11', (accept, reject) => answer(handler.request('x11', null), accept, reject));
-  session.on('auth-agent', (accept, reject) =>
-    answer(handler.request('auth-agent', null), accept, reject),
-  );
-  session.on('sftp', (_accept, reject) =>
-    answer(handler.request('subsystem', 'sftp'), undefined, reject),
-  );
+  session.on('x11', (accept, reject) => request('x11', null, accept, reject));
+  session.on('auth-agent', (accept, reject) => request('auth-agent', null, accept, reject));
+  session.on('sftp', (_accept, reject) => request('subsystem', 'sftp', undefined, reject));
   session.on('subsystem', (_accept, reject, info) =>
-    answer(handler.request('subsystem', info.name), undefined, reject),
+    request('subsystem', info.name, undefined, reject),
   );
 
-  const start = (channel: ServerChannel, command: string | null): void => {
+  const start = (accept: () => ServerChannel | undefined, command: string | null): void => {
+    const channel = accept();
+    if (channel === undefined) return; // the client is closing the channel
+    program = channel;
     channel.on('error', (err: Error) => log.debug({ err: err.message }, 'channel error'));
     channel.stderr.on('error', (err: Error) =>
       log.debug({ err: err.message }, 'channel stderr error'),
@@ -76,6 +97,12 @@ export function serveSessionChannel(
       },
     );
   };
-  session.on('shell', (accept) => start(accept(), null));
-  session.on('exec', (accept, _reject, info) => start(accept(), info.command));
+  session.on('shell', (accept, reject) => {
+    if (program === null) start(accept, null);
+    else request('shell', null, undefined, reject);
+  });
+  session.on('exec', (accept, reject, info) => {
+    if (program === null) start(accept, info.command);
+    else request('exec', null, undefined, reject);
+  });
 }

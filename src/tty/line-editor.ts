@@ -58,44 +58,53 @@ const CONTROL_KEYS: Readonly<Record<number, KeyName>> = {
 };
 
 /**
+ * The key that starts at `text[i]` and where the next one starts; null at the end of `text` or
+ * when an escape sequence is cut off there (more input will complete it). `\r\n` (a pasted line)
+ * counts as one Enter.
+ */
+export function nextKey(
+  text: string,
+  i: number,
+): { readonly key: Key; readonly next: number } | null {
+  const ch = text[i];
+  if (ch === undefined) return null;
+  const code = ch.charCodeAt(0);
+  if (ch === '\x1b') {
+    const next = text[i + 1];
+    if (next === undefined) return null;
+    if (next === '[' || next === 'O') {
+      const m = /^[0-9;]*[\x40-\x7e]/.exec(text.slice(i + 2));
+      if (m === null) {
+        if (/^[0-9;]*$/.test(text.slice(i + 2)) && text.length - i < 16) return null;
+        return { key: { kind: 'ignored' }, next: i + 2 };
+      }
+      const seq = m[0];
+      const final = seq.slice(-1);
+      const params = seq.slice(0, -1).split(';')[0] ?? '';
+      const kind = CSI_KEYS[final === '~' ? `${params}~` : final] ?? 'ignored';
+      return { key: { kind }, next: i + 2 + seq.length };
+    }
+    return { key: { kind: 'ignored' }, next: i + 2 }; // Alt-<key>
+  }
+  const end = ch === '\r' && text[i + 1] === '\n' ? i + 2 : i + 1;
+  const control = CONTROL_KEYS[code];
+  if (control !== undefined) return { key: { kind: control }, next: end };
+  if (code >= 0x20 && code < 0x7f) return { key: { kind: 'char', ch }, next: end };
+  return { key: { kind: 'ignored' }, next: end };
+}
+
+/**
  * Splits terminal input into keys. An escape sequence cut off at the end of `text` is returned
- * as `rest`, to be prefixed to the next chunk. `\r\n` (a pasted line) counts as one Enter.
+ * as `rest`, to be prefixed to the next chunk.
  */
 export function decodeKeys(text: string): { readonly keys: Key[]; readonly rest: string } {
   const keys: Key[] = [];
   let i = 0;
   while (i < text.length) {
-    const ch = text[i] ?? '';
-    const code = ch.charCodeAt(0);
-    if (ch === '\x1b') {
-      const next = text[i + 1];
-      if (next === undefined) return { keys, rest: text.slice(i) };
-      if (next === '[' || next === 'O') {
-        const m = /^[0-9;]*[\x40-\x7e]/.exec(text.slice(i + 2));
-        if (m === null) {
-          if (/^[0-9;]*$/.test(text.slice(i + 2)) && text.length - i < 16)
-            return { keys, rest: text.slice(i) };
-          keys.push({ kind: 'ignored' });
-          i += 2;
-          continue;
-        }
-        const seq = m[0];
-        const final = seq.slice(-1);
-        const params = seq.slice(0, -1).split(';')[0] ?? '';
-        keys.push({ kind: CSI_KEYS[final === '~' ? `${params}~` : final] ?? 'ignored' });
-        i += 2 + seq.length;
-        continue;
-      }
-      keys.push({ kind: 'ignored' }); // Alt-<key>
-      i += 2;
-      continue;
-    }
-    if (ch === '\r' && text[i + 1] === '\n') i++;
-    const control = CONTROL_KEYS[code];
-    if (control !== undefined) keys.push({ kind: control });
-    else if (code >= 0x20 && code < 0x7f) keys.push({ kind: 'char', ch });
-    else keys.push({ kind: 'ignored' });
-    i++;
+    const k = nextKey(text, i);
+    if (k === null) return { keys, rest: text.slice(i) };
+    keys.push(k.key);
+    i = k.next;
   }
   return { keys, rest: '' };
 }

@@ -18,13 +18,17 @@ export interface PromptLineOptions {
 export class PromptLine {
   private cols: number;
   private scroll = 0;
+  /** The terminal changed width since the line was drawn: the next move redraws it. */
+  private resized = false;
 
   constructor(private readonly opts: PromptLineOptions) {
     this.cols = opts.cols;
   }
 
   resize(cols: number): void {
-    if (cols > 0) this.cols = cols;
+    if (cols <= 0 || cols === this.cols) return;
+    this.cols = cols;
+    this.resized = true;
   }
 
   /** A new or cleared line starts unscrolled. */
@@ -37,16 +41,36 @@ export class PromptLine {
     return cursor === line.length && this.scroll === 0 && line.length + 1 < this.available();
   }
 
+  /**
+   * The cursor moved from `from` to `to` in an unchanged `line`: only a cursor movement when
+   * the visible part stays the same (a redraw per key of a long line was kilobytes per byte
+   * typed), else the whole line redrawn.
+   */
+  moveCursor(line: string, from: number, to: number): string {
+    if (this.resized || this.scrollFor(line, to) !== this.scroll) return this.render(line, to);
+    if (to < from) return `\x1b[${from - to}D`;
+    if (to > from) return `\x1b[${to - from}C`;
+    return '';
+  }
+
   /** Redraws the whole prompt line and puts the cursor back where it is in `line`. */
   render(line: string, cursor: number): string {
     const prompt = this.promptText();
     const avail = this.available();
-    if (line.length <= avail) this.scroll = 0;
-    else if (cursor < this.scroll) this.scroll = cursor;
-    else if (cursor > this.scroll + avail) this.scroll = cursor - avail;
+    this.scroll = this.scrollFor(line, cursor);
+    this.resized = false;
     const visible = line.slice(this.scroll, this.scroll + avail);
     const back = this.scroll + visible.length - cursor;
     return `\r${prompt}${visible}\x1b[K${back > 0 ? `\x1b[${back}D` : ''}`;
+  }
+
+  /** The first character shown: the window moves only as far as needed to show the cursor. */
+  private scrollFor(line: string, cursor: number): number {
+    const avail = this.available();
+    if (line.length <= avail) return 0;
+    if (cursor < this.scroll) return cursor;
+    if (cursor > this.scroll + avail) return cursor - avail;
+    return this.scroll;
   }
 
   private promptText(): string {

@@ -11,7 +11,7 @@ import { parsePattern, type CommandPattern } from '../core/command-policy.js';
 import type { Grant } from '../core/model.js';
 import type { Logger } from '../logging/logger.js';
 import { completeCommand } from './command-completion.js';
-import { decodeKeys, LineEditor, type Key } from './line-editor.js';
+import { LineEditor, nextKey, type Key } from './line-editor.js';
 import { messages } from '../core/user-messages.js';
 import { PromptCommand } from './prompt-command.js';
 import { helpText } from './prompt-help.js';
@@ -50,7 +50,14 @@ export class RestrictedPrompt extends VirtualChannel {
   private readonly promptLine: PromptLine;
   private readonly patterns: readonly CommandPattern[];
   private state: State = 'editing';
-  private pendingEscape = '';
+  /**
+   * Input taken but not handled yet, from `typedAt` on (latin1, decoded a key at a time): a key
+   * may draw a whole line, so keys wait while the user's terminal does not read.
+   */
+  private typed = '';
+  private typedAt = 0;
+  /** Keys typed while a command ran, handled before `typed` once the prompt is back. */
+  private typedAhead: Key[] = [];
   private queued: Key[] = [];
   private running: PromptCommand | null = null;
   private interrupted = false;
@@ -83,9 +90,16 @@ export class RestrictedPrompt extends VirtualChannel {
   }
 
   protected input(data: Buffer): void {
-    const { keys, rest } = decodeKeys(this.pendingEscape + data.toString('latin1'));
-    this.pendingEscape = rest;
-    this.processKeys(keys);
+    this.typed = this.typed.slice(this.typedAt) + data.toString('latin1');
+    this.typedAt = 0;
+    this.handleTyped();
+  }
+
+  /** A cut-off escape sequence at the end is not held: it waits for the next input. */
+  protected override inputHeld(): boolean {
+    return (
+      this.outputBlocked || this.typedAhead.length > 0 || nextKey(this.typed, this.typedAt) !== null
+    );
   }
 
   protected inputEnded(): void {
@@ -100,24 +114,40 @@ export class RestrictedPrompt extends VirtualChannel {
   }
 
   protected override resumeSource(): void {
+    this.handleTyped();
     this.running?.resume();
   }
 
-  private processKeys(keys: readonly Key[]): void {
-    for (const key of keys) {
-      if (this.isFinished) return;
-      if (this.state !== 'editing') {
-        if (key.kind === 'interrupt') this.interrupt();
-        else if (this.queued.length < TYPEAHEAD_LIMIT) this.queued.push(key);
+  /** Handles the keys taken, in order, while the user's terminal keeps up with what they draw. */
+  private handleTyped(): void {
+    while (!this.isFinished && !this.outputBlocked) {
+      const ahead = this.typedAhead.shift();
+      if (ahead !== undefined) {
+        this.handleKey(ahead);
         continue;
       }
-      this.editKey(key);
+      const next = nextKey(this.typed, this.typedAt);
+      if (next === null) break;
+      this.typedAt = next.next;
+      this.handleKey(next.key);
     }
+  }
+
+  private handleKey(key: Key): void {
+    if (this.state === 'editing') this.editKey(key);
+    else if (key.kind === 'interrupt') this.interrupt();
+    else if (this.queued.length < TYPEAHEAD_LIMIT) this.queued.push(key);
   }
 
   private editKey(key: Key): void {
     const e = this.editor;
-    if (e.edit(key)) return this.render();
+    const { line, cursor } = e;
+    if (e.edit(key)) {
+      if (e.line !== line) return this.render();
+      const move = this.promptLine.moveCursor(line, cursor, e.cursor);
+      if (move !== '') this.out(move);
+      return;
+    }
     switch (key.kind) {
       case 'char':
         if (this.promptLine.canEcho(e.line, e.cursor)) {
@@ -236,8 +266,8 @@ export class RestrictedPrompt extends VirtualChannel {
     this.state = 'editing';
     this.interrupted = false;
     this.render();
-    const queued = this.queued;
+    this.typedAhead = this.queued;
     this.queued = [];
-    this.processKeys(queued);
+    this.handleTyped();
   }
 }

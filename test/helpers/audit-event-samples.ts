@@ -108,6 +108,12 @@ export const sampleAuditEvents: {
   }),
   'session.kill': auditEvents.sessionKill({ sessionId }),
   'session.warning': auditEvents.sessionWarning({ sessionId, grantId, minutesLeft: 5 }),
+  'connection.end': auditEvents.connectionEnd({
+    user: 'alice',
+    remoteAddr,
+    reason: 'revoked',
+    grantIds: [grantId],
+  }),
   'exec.allowed': auditEvents.execAllowed({
     grantId,
     user: 'alice',

@@ -61,3 +61,40 @@ export function ssh2Exec(
     );
   });
 }
+
+/** A shell, exec or subsystem request on a channel that may have started one already. */
+export type ProgramRequest =
+  | { readonly type: 'shell' }
+  | { readonly type: 'exec'; readonly command: string }
+  | { readonly type: 'subsystem'; readonly name: string };
+
+interface ClientChannelInternals {
+  readonly outgoing: { readonly id: number };
+  readonly _callbacks: ((failed: boolean) => void)[];
+  readonly _client: {
+    readonly _protocol: {
+      shell(id: number, wantReply: boolean): void;
+      exec(id: number, command: string, wantReply: boolean): void;
+      subsystem(id: number, name: string, wantReply: boolean): void;
+    };
+  };
+}
+
+/**
+ * Sends `request` (want-reply) on an open channel, as ssh2 does for its first one; resolves
+ * true on success, false on failure. ssh2's API (and OpenSSH) never send a second one: this
+ * reaches into ssh2 the way its own client.exec() does.
+ */
+export function ssh2ChannelRequest(
+  channel: ssh2.ClientChannel,
+  request: ProgramRequest,
+): Promise<boolean> {
+  const ch = channel as unknown as ClientChannelInternals;
+  const protocol = ch._client._protocol;
+  return new Promise((resolve) => {
+    ch._callbacks.push((failed) => resolve(!failed));
+    if (request.type === 'shell') protocol.shell(ch.outgoing.id, true);
+    else if (request.type === 'exec') protocol.exec(ch.outgoing.id, request.command, true);
+    else protocol.subsystem(ch.outgoing.id, request.name, true);
+  });
+}

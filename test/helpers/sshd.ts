@@ -24,6 +24,33 @@ export interface SshdTarget {
 
 const SSHD = '/usr/sbin/sshd';
 
+/** What the target's sshd logged (LogLevel VERBOSE). */
+export const sshdLog = (sshd: SshdTarget): Promise<string> =>
+  readFile(join(sshd.dir, 'sshd.log'), 'utf8').catch(() => '');
+
+/** The client port of each TCP connection the sshd accepted, in order ("Connection from … port N"). */
+export async function sshdConnectionPorts(sshd: SshdTarget): Promise<string[]> {
+  return [...(await sshdLog(sshd)).matchAll(/^Connection from 127\.0\.0\.1 port (\d+)/gm)].map(
+    (m) => m[1]!,
+  );
+}
+
+/** Whether the sshd logged that the connection from client port `port` logged in, or ended. */
+export async function sshdConnection(
+  sshd: SshdTarget,
+  port: string,
+): Promise<{ readonly accepted: boolean; readonly closed: boolean }> {
+  const log = await sshdLog(sshd);
+  return {
+    accepted: new RegExp(`Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port ${port}\\b`).test(
+      log,
+    ),
+    closed: new RegExp(
+      `(Disconnected from user \\S+|Connection closed by) 127\\.0\\.0\\.1 port ${port}\\b`,
+    ).test(log),
+  };
+}
+
 /** A port on 127.0.0.1 that was free a moment ago (bound, then released). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
+import type { GrantMode } from '../../src/core/model.js';
 import { ensureKeyPair } from '../../src/keys/key-files.js';
 import { parsePublicKey } from '../../src/keys/public-key.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -46,11 +47,18 @@ export function serveConfigText(c: ServeConfig = {}): string {
   ].join('\n');
 }
 
+/** alice's grant on db1 (default: a shell grant). */
+export interface SeedGrant {
+  readonly mode?: GrantMode;
+  readonly allowlist?: readonly string[];
+}
+
 /** Writes the config, authorizes the bastion's client key on the sshd, seeds db1 and alice. */
 export async function seedServeDir(
   dir: string,
   sshd: SshdTarget,
   config: ServeConfig = {},
+  seed: SeedGrant = {},
 ): Promise<{ configPath: string; alice: SshLogin & { readonly keyPath: string } }> {
   const configPath = join(dir, 'gatehouse.yaml');
   await writeFile(configPath, serveConfigText(config));
@@ -93,8 +101,8 @@ export async function seedServeDir(
         ndaId: nda.id,
         startsAt: now - 60_000,
         endsAt: now + HOUR,
-        mode: 'shell',
-        allowlist: [],
+        mode: seed.mode ?? 'shell',
+        allowlist: seed.allowlist ?? [],
         reason: 'test',
       },
       30 * 24 * HOUR,
@@ -109,6 +117,7 @@ export async function seedServeDir(
 }
 
 export interface ServeChild {
+  readonly pid: number;
   readonly sshPort: number;
   readonly webPort: number | null;
   /** Everything written to stdout so far (the listening lines and the JSON log lines). */
@@ -158,6 +167,7 @@ export async function startServe(configPath: string): Promise<ServeChild> {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   return {
+    pid: proc.pid ?? 0,
     sshPort,
     webPort: web === undefined ? null : Number(web),
     stdout: () => out,

@@ -64,6 +64,7 @@ describe('auditEventRules', () => {
     'session.end': 'refuse',
     'session.kill': 'refuse',
     'session.warning': 'log',
+    'connection.end': 'log',
     'exec.allowed': 'refuse',
     'exec.denied': 'refuse',
     'channel.denied': 'log',

@@ -366,3 +366,46 @@ describe('startGrantWatcher: expiry warnings', () => {
     expect(s1.notices).toEqual([]);
   });
 });
+
+describe('startGrantWatcher: logins without a session', () => {
+  /** A connection's watch on one of its grants (what ConnectionSessions registers). */
+  const login = (g: Grant) => {
+    const closes: CloseCause[] = [];
+    return {
+      closes,
+      watched: {
+        grant: g,
+        userName: 'alice',
+        targetName: 'db1',
+        fingerprint: FINGERPRINT,
+        terminate: (cause: CloseCause) => closes.push(cause),
+      },
+    };
+  };
+
+  it('re-checks a login with no session, with the sessions of its grant, and ends it when revoked', async () => {
+    const { g, gate, live, s1, tick } = watcher({ grant: { endsAt: T0 + 4 * MINUTE } });
+    const l = login(g);
+    live.watchLogin(l.watched);
+    await tick();
+    // One store read for the session and the login (same grant and key); no warning to a login.
+    expect(gate.loads).toBe(1);
+    expect(l.closes).toEqual([]);
+    expect(s1.notices).toHaveLength(1);
+    gate.changeGrant({ revokedAt: T0 });
+    await tick();
+    expect(l.closes).toEqual(['revoked']);
+  });
+
+  it('ends a login at the end of its grant, and not after the watch stopped', async () => {
+    const { g, live, tick } = watcher({ sessions: 0, grant: { endsAt: T0 + 2000 } });
+    const kept = login(g);
+    const dropped = login(g);
+    live.watchLogin(kept.watched);
+    live.watchLogin(dropped.watched)();
+    await tick(T0 + 2000);
+    // (The store round may report the expiry again: terminate must be idempotent.)
+    expect([...new Set(kept.closes)]).toEqual(['expired']);
+    expect(dropped.closes).toEqual([]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The restricted prompt at unit level: what the user's terminal shows while editing a line
- * longer than the width (horizontal scroll), and keys typed while a command is checked or runs
- * (typeahead). The end-to-end behaviour over ssh is in test/integration/restricted-prompt.test.ts.
+ * longer than the width (horizontal scroll), keys typed while a command is checked or runs
+ * (typeahead), and a terminal that does not read (backpressure). The end-to-end behaviour over
+ * ssh is in test/integration/restricted-prompt.test.ts and restricted-prompt-abuse.test.ts.
  */
 import fc from 'fast-check';
 import { pino } from 'pino';
@@ -10,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { LineEditor, decodeKeys } from '../../src/tty/line-editor.js';
 import { RestrictedPrompt, type LineCheck } from '../../src/tty/restricted-prompt.js';
-import { FakeTargetChannel, settle } from '../helpers/fake-channel.js';
+import { startRelay, type RelayTap } from '../../src/stream/relay.js';
+import { FakeTargetChannel, FakeUserChannel, settle } from '../helpers/fake-channel.js';
 import { grant, HOUR_MS, T0 } from './core-fixtures.js';
 
 const PROMPT = 'db1 [alice, 1h left]> ';
@@ -18,7 +20,8 @@ const ESC = '\x1b';
 
 /**
  * One terminal line as the user sees it: enough of a VT100 for what the prompt draws (\r, \n,
- * printable text, ESC[K, ESC[nD, clear screen, bell). Records any write past the last column.
+ * printable text, ESC[K, ESC[nD, ESC[nC, clear screen, bell). Records any write past the last
+ * column.
  */
 class TerminalLine {
   private cells: string[] = [];
@@ -37,6 +40,8 @@ class TerminalLine {
         const [seq, n, final] = m;
         if (final === 'K') this.cells.length = this.col;
         else if (final === 'D') this.col = Math.max(0, this.col - Number(n === '' ? 1 : n));
+        else if (final === 'C')
+          this.col = Math.min(this.cols - 1, this.col + Number(n === '' ? 1 : n));
         else if (final === 'J' || final === 'H') {
           this.cells = [];
           this.col = 0;
@@ -59,8 +64,13 @@ class TerminalLine {
   }
 }
 
-/** The one place the prompt is built: a commands grant, a terminal of `cols`, fake exec channels. */
-async function prompt(o: { cols?: number; check?: (line: string) => Promise<LineCheck> } = {}) {
+/**
+ * The one place the prompt is built: a commands grant, a terminal of `cols`, fake exec channels.
+ * Its output is read as it comes unless `unread` (the test connects a reader itself).
+ */
+async function prompt(
+  o: { cols?: number; check?: (line: string) => Promise<LineCheck>; unread?: boolean } = {},
+) {
   const cols = o.cols ?? 40;
   const execs: { command: string; channel: FakeTargetChannel }[] = [];
   const checked: string[] = [];
@@ -93,8 +103,10 @@ async function prompt(o: { cols?: number; check?: (line: string) => Promise<Line
     shown += text;
     term.feed(text);
   };
-  p.on('data', show);
-  p.stderr.on('data', show);
+  if (o.unread !== true) {
+    p.on('data', show);
+    p.stderr.on('data', show);
+  }
   const type = async (...chunks: string[]): Promise<void> => {
     for (const c of chunks) p.write(c);
     await settle();
@@ -263,5 +275,54 @@ describe('RestrictedPrompt: typeahead', () => {
     execs[0]!.channel.finish(2);
     await settle();
     expect(shown()).toContain(`oops\r\n[exit 2]\r\n\r${PROMPT}`);
+  });
+});
+
+describe('RestrictedPrompt: a user whose terminal does not read', () => {
+  const tap: RelayTap = { output: () => true, input: () => true, onDrain: () => undefined };
+  const KiB = 1024;
+
+  it('takes no more input while its output waits, and catches up once it is read', async () => {
+    const cols = 2000;
+    const { p } = await prompt({ cols, unread: true });
+    const user = new FakeUserChannel().block();
+    user.stderr.block();
+    startRelay(user, p, tap, () => undefined);
+    // A line of 1800 characters, Ctrl-A/Ctrl-E pairs, characters inserted at its start (each
+    // redraws the whole line), then more Ctrl-A than the prompt's input buffer holds (16 KiB);
+    // sent in ssh-packet-sized chunks.
+    const typed = `${'a'.repeat(1800)}${'\x01\x05'.repeat(2000)}\x01${'x'.repeat(400)}${'\x01'.repeat(12_000)}`;
+    for (let i = 0; i < typed.length; i += 32 * KiB) user.type(typed.slice(i, i + 32 * KiB));
+    await settle(10);
+
+    // The prompt stopped taking keys: its writer was told to wait, the relay paused the user.
+    expect(p.writableNeedDrain).toBe(true);
+    expect(user.isPaused()).toBe(true);
+    // What waits for the user's terminal stays within the streams' buffers (16 KiB each) and a
+    // line or two; it used to be every redraw of every key (some 8 MB here).
+    const waiting =
+      p.readableLength + p.stderr.readableLength + user.writableLength + user.stderr.writableLength;
+    expect(waiting).toBeLessThan(64 * KiB);
+
+    user.drain();
+    user.stderr.drain();
+    for (let i = 0; i < 500 && (user.readableLength > 0 || p.writableLength > 0); i++)
+      await settle();
+    await settle();
+    const term = new TerminalLine(cols);
+    for (const chunk of user.chunks) term.feed(chunk.toString('utf8'));
+    // The line limit (2048) let 248 x's in before the a's; 1977 columns show its start.
+    const line = `${'x'.repeat(248)}${'a'.repeat(1800)}`;
+    expect(term.text).toBe(PROMPT + line.slice(0, cols - PROMPT.length - 1));
+    expect(term.col).toBe(PROMPT.length); // the last Ctrl-A
+  });
+
+  it('moves the cursor without redrawing the line when nothing scrolls', async () => {
+    const { type, shown } = await prompt({ cols: 2000 });
+    await type('a'.repeat(1800));
+    const before = shown().length;
+    await type('\x01\x05'.repeat(100));
+    // 200 cursor movements of a few bytes each, not 200 redraws of 1800 characters.
+    expect(shown().length - before).toBeLessThan(200 * 10);
   });
 });
