@@ -1,6 +1,6 @@
 import type { UserChannel } from '../stream/channels.js';
 import type { OutputStream, RelayTap } from '../stream/relay.js';
-import { toCrlf } from '../stream/virtual-channel.js';
+import { toCrlf } from '../stream/crlf.js';
 import type { SessionTap } from './ports.js';
 import { StdinTally } from './stdin-digest.js';
 

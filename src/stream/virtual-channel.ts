@@ -1,6 +1,7 @@
 import { Duplex, Readable } from 'node:stream';
 import { onChannelExit } from './channel-exit.js';
 import type { TargetChannel } from './channels.js';
+import { toCrlf } from './crlf.js';
 
 /**
  * A target channel that gatehouse plays itself (the restricted prompt, an exec re-framed for the
@@ -147,20 +148,6 @@ export abstract class VirtualChannel extends Duplex implements TargetChannel {
     if (!this.stderr.destroyed) this.stderr.destroy();
     done(err);
   }
-}
-
-/** `\n` → `\r\n` for a terminal in raw mode (the target has no pty to do it). */
-export function toCrlf(data: Buffer): Buffer {
-  if (!data.includes(0x0a)) return data;
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (let i = data.indexOf(0x0a); i !== -1; i = data.indexOf(0x0a, i + 1)) {
-    if (i > 0 && data[i - 1] === 0x0d) continue;
-    parts.push(data.subarray(from, i), Buffer.from('\r'));
-    from = i;
-  }
-  parts.push(data.subarray(from));
-  return Buffer.concat(parts);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { TargetChannel } from '../stream/channels.js';
 import { onChannelExit } from '../stream/channel-exit.js';
-import { toCrlf } from '../stream/virtual-channel.js';
+import { toCrlf } from '../stream/crlf.js';
 
 export interface CommandExit {
   readonly code: number | null;

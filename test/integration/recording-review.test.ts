@@ -52,7 +52,8 @@ afterAll(async () => {
 async function shellReady(t: PtySsh): Promise<void> {
   await t.waitFor(/this session is recorded/);
   t.write('echo ready-$((6*7))\r');
-  await t.waitFor(/ready-42/);
+  // Up to the next prompt: a line typed before it is echoed twice (the tty, then readline).
+  await t.waitFor(/ready-42\r\n[\s\S]*[#$] $/);
 }
 
 const sessionOf = async (grantId: GrantId): Promise<SessionId> =>
