@@ -16,3 +16,7 @@ export class GatehouseError extends Error {
 }
 
 export const isGatehouseError = (e: unknown): e is GatehouseError => e instanceof GatehouseError;
+
+/** The errno code of a failed file-system call (`ENOENT`, `EACCES` …), or `error` when it has none. */
+export const errnoCode = (e: unknown): string =>
+  (e as NodeJS.ErrnoException | null)?.code ?? 'error';

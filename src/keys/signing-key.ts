@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
-import { GatehouseError } from '../core/errors.js';
+import { errnoCode, GatehouseError } from '../core/errors.js';
 import { fingerprintOfBlob, parsePublicKey } from './public-key.js';
 
 export interface SigningKey {
@@ -52,7 +52,7 @@ export async function readSigningKey(privatePath: string): Promise<SigningKey> {
   try {
     file = await readFile(privatePath);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const code = errnoCode(e);
     throw new GatehouseError(
       'config',
       code === 'ENOENT'

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { errnoCode } from '../../src/core/errors.js';
+
+describe('errnoCode', () => {
+  it('is the code of a failed file-system call', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const failure = await readFile('/nonexistent/gatehouse').catch((e: unknown) => e);
+    expect(errnoCode(failure)).toBe('ENOENT');
+  });
+
+  it('is `error` for anything without a code', () => {
+    expect(errnoCode(new Error('boom'))).toBe('error');
+    expect(errnoCode('text')).toBe('error');
+    expect(errnoCode(null)).toBe('error');
+    expect(errnoCode(undefined)).toBe('error');
+  });
+});
