@@ -44,8 +44,7 @@ export function register(program: Command, ctx: CliContext): void {
         await writeCliCheckpoint(store, config, old, ctx.clock, ctx.options().actor);
         const fresh = generateEd25519();
         const newKeyId = signingKeyFromOpenSsh(fresh).keyId;
-        const oldLine = (await ensureKeyPair(hostKeyPath)).publicLine;
-        const retired = await retireHostPublicKey(hostKeyPath, oldLine, ctx.clock.now());
+        const retired = await retireHostPublicKey(hostKeyPath, old.publicLine, ctx.clock.now());
         await store.audit.append(
           auditEvents.bastionHostkeyRotate({
             oldKeyId: old.keyId,

@@ -36,7 +36,6 @@ import { GrantScope } from './grant-scope.js';
 import { exists, publish } from './publish-file.js';
 import { sessionFiles, type RecordingDeps, type RecordingFiles } from './session-files.js';
 import { segmentLine } from './segment-check.js';
-import { sshEd25519Line } from './ssh-key-line.js';
 import { UstarWriter } from './ustar.js';
 import { verifyEvidence, type EvidenceSummary } from './verify-evidence.js';
 
@@ -169,7 +168,7 @@ function publicKeyLine(keyring: Keyring, keyId: string): string {
   const key = keyring.lookup(keyId);
   if (key === undefined)
     throw new GatehouseError('config', `evidence: the keyring has no public key ${keyId}`);
-  return sshEd25519Line(key.publicKey);
+  return key.publicLine;
 }
 
 /** A member to write: bytes in memory, or a file copied as it is (its hash known beforehand). */

@@ -46,8 +46,8 @@ async function currentHostKey(hostKeyPath: string): Promise<VerifyingKey> {
       `keyring: no bastion host key to check signatures with (${pubPath} and ${hostKeyPath}: ${errnoCode(e)})`,
     );
   }
-  const { keyId, publicKey } = signingKeyFromOpenSsh(privateFile);
-  return { keyId, publicKey };
+  const { keyId, publicKey, publicLine } = signingKeyFromOpenSsh(privateFile);
+  return { keyId, publicKey, publicLine };
 }
 
 async function retiredKeys(dir: string): Promise<VerifyingKey[]> {

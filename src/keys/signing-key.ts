@@ -8,16 +8,16 @@ import ssh2 from 'ssh2';
 import { errnoCode, GatehouseError } from '../core/errors.js';
 import { fingerprintOfBlob, parsePublicKey } from './public-key.js';
 
-export interface SigningKey {
-  /** `SHA256:…`, the OpenSSH fingerprint of the public half. */
+export interface VerifyingKey {
+  /** `SHA256:…`, the OpenSSH fingerprint of the public key. */
   readonly keyId: string;
-  readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
+  /** `ssh-ed25519 AAAA…`, without a comment: the form auditors compare. */
+  readonly publicLine: string;
 }
 
-export interface VerifyingKey {
-  readonly keyId: string;
-  readonly publicKey: KeyObject;
+export interface SigningKey extends VerifyingKey {
+  readonly privateKey: KeyObject;
 }
 
 /** An OpenSSH-format Ed25519 private key file as a signing key. */
@@ -30,10 +30,12 @@ export function signingKeyFromOpenSsh(privateKeyFile: Buffer | string): SigningK
   const pem = parsed.getPrivatePEM();
   if (!pem) throw new GatehouseError('config', 'signing key: the file holds no private key');
   const privateKey = createPrivateKey(pem);
+  const blob = parsed.getPublicSSH();
   return {
-    keyId: fingerprintOfBlob(parsed.getPublicSSH()),
+    keyId: fingerprintOfBlob(blob),
     privateKey,
     publicKey: createPublicKey(privateKey),
+    publicLine: `ssh-ed25519 ${blob.toString('base64')}`,
   };
 }
 
@@ -43,7 +45,11 @@ export function verifyingKeyFromLine(line: string): VerifyingKey | null {
   if (!key.ok || key.key.algorithm !== 'ssh-ed25519') return null;
   const parsed = ssh2.utils.parseKey(key.key.line);
   if (parsed instanceof Error) return null;
-  return { keyId: key.key.fingerprint, publicKey: createPublicKey(parsed.getPublicPEM()) };
+  return {
+    keyId: key.key.fingerprint,
+    publicKey: createPublicKey(parsed.getPublicPEM()),
+    publicLine: key.key.line,
+  };
 }
 
 /** The host key file as a signing key, without generating one (the CLI must not make a key). */
