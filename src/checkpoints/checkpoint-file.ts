@@ -11,7 +11,7 @@ import { parseCheckpoint, type AuditCheckpoint } from '../core/audit-checkpoint.
 import { errnoCode, GatehouseError } from '../core/errors.js';
 import { checkpointJson, type CheckpointSink } from './checkpoint-sink.js';
 
-export async function appendCheckpointLine(file: string, cp: AuditCheckpoint): Promise<void> {
+async function appendCheckpointLine(file: string, cp: AuditCheckpoint): Promise<void> {
   // 'a' = O_WRONLY | O_CREAT | O_APPEND: every line lands at the end, whoever else appends.
   const fh = await open(file, 'a', 0o640);
   try {

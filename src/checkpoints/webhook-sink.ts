@@ -14,7 +14,7 @@ export interface WebhookOptions {
 }
 
 /** The URL without credentials, path or query: safe for logs and audit rows. */
-export const webhookOrigin = (url: string): string => new URL(url).origin;
+const webhookOrigin = (url: string): string => new URL(url).origin;
 
 export function webhookSink(url: string, options: WebhookOptions = {}): CheckpointSink {
   const attempts = options.attempts ?? 6;

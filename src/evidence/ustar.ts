@@ -12,7 +12,7 @@ import { EvidenceProblem } from './evidence-problem.js';
 const BLOCK = 512;
 const CHUNK = 64 * 1024;
 /** 11 octal digits. */
-export const MAX_MEMBER_BYTES = 8 ** 11 - 1;
+const MAX_MEMBER_BYTES = 8 ** 11 - 1;
 
 const octal = (n: number, width: number): string => n.toString(8).padStart(width - 1, '0') + '\0';
 
