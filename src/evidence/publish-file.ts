@@ -2,6 +2,10 @@
 import { link, lstat, rename, unlink } from 'node:fs/promises';
 import { errnoCode, GatehouseError } from '../core/errors.js';
 
+/** The refusal when the output file is already there (checked early, and again atomically). */
+export const outputExists = (output: string): GatehouseError =>
+  new GatehouseError('conflict', `evidence: ${output} exists; give --force to replace it`);
+
 export async function exists(file: string): Promise<boolean> {
   try {
     await lstat(file);
@@ -21,11 +25,7 @@ export async function publish(tmp: string, output: string, force: boolean): Prom
   try {
     await link(tmp, output); // atomic, and fails with EEXIST instead of replacing
   } catch (e) {
-    if (errnoCode(e) === 'EEXIST')
-      throw new GatehouseError(
-        'conflict',
-        `evidence: ${output} exists; give --force to replace it`,
-      );
+    if (errnoCode(e) === 'EEXIST') throw outputExists(output);
     throw new GatehouseError('storage', `evidence: cannot write ${output} (${errnoCode(e)})`);
   }
   await unlink(tmp);
