@@ -9,6 +9,7 @@ import type { AuditCheckpoint } from '../core/audit-checkpoint.js';
 import { auditEvents } from '../core/audit-events.js';
 import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
 import { signCheckpoint } from '../keys/checkpoint-signature.js';
 import type { SigningKey } from '../keys/signing-key.js';
@@ -30,8 +31,7 @@ export interface CheckpointWriterDeps {
   readonly stopWaitMs?: number;
 }
 
-const oneLine = (e: unknown): string =>
-  (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 300);
+const oneLine = (e: unknown): string => errorMessage(e).replace(/\s+/g, ' ').slice(0, 300);
 
 /** How one sink's delivery ended: problem null when it arrived. */
 export interface SinkDelivery {

@@ -2,6 +2,7 @@
  * The webhook sink (`audit.checkpointSink.webhook`): each checkpoint is POSTed as JSON; any 2xx
  * counts. A failed attempt is retried with doubling backoff; the caller never waits for it.
  */
+import { errorMessage } from '../core/errors.js';
 import type { CheckpointSink } from './checkpoint-sink.js';
 import { checkpointJson } from './checkpoint-sink.js';
 
@@ -71,7 +72,7 @@ export function webhookSink(url: string, options: WebhookOptions = {}): Checkpoi
           const cause = (e as { cause?: { code?: string } }).cause?.code;
           problem = closing.signal.aborted
             ? 'gatehouse stopped before it was delivered'
-            : (cause ?? (e instanceof Error ? e.message : String(e)));
+            : (cause ?? errorMessage(e));
         }
         if (closing.signal.aborted || attempt === attempts) break;
         await pause(Math.min(maxDelayMs, firstDelayMs * 2 ** (attempt - 1)));

@@ -20,3 +20,6 @@ export const isGatehouseError = (e: unknown): e is GatehouseError => e instanceo
 /** The errno code of a failed file-system call (`ENOENT`, `EACCES` …), or `error` when it has none. */
 export const errnoCode = (e: unknown): string =>
   (e as NodeJS.ErrnoException | null)?.code ?? 'error';
+
+/** What went wrong, as text: an Error's message, anything else as a string. */
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

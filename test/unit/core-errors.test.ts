@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errnoCode } from '../../src/core/errors.js';
+import { errnoCode, errorMessage } from '../../src/core/errors.js';
 
 describe('errnoCode', () => {
   it('is the code of a failed file-system call', async () => {
@@ -13,5 +13,14 @@ describe('errnoCode', () => {
     expect(errnoCode('text')).toBe('error');
     expect(errnoCode(null)).toBe('error');
     expect(errnoCode(undefined)).toBe('error');
+  });
+});
+
+describe('errorMessage', () => {
+  it("is an Error's message, and anything else as a string", () => {
+    expect(errorMessage(new TypeError('bad input'))).toBe('bad input');
+    expect(errorMessage('plain text')).toBe('plain text');
+    expect(errorMessage(42)).toBe('42');
+    expect(errorMessage(null)).toBe('null');
   });
 });
