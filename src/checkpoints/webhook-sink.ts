@@ -17,24 +17,29 @@ export interface WebhookOptions {
 /** The URL without credentials, path or query: safe for logs and audit rows. */
 const webhookOrigin = (url: string): string => new URL(url).origin;
 
+/**
+ * fetch refuses a URL with credentials: `https://user:token@host/…` becomes the URL without them
+ * and a Basic authorization header.
+ */
+function withoutCredentials(url: string): {
+  readonly target: URL;
+  readonly auth: { readonly authorization?: string };
+} {
+  const target = new URL(url);
+  if (target.username === '' && target.password === '') return { target, auth: {} };
+  const user = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+  target.username = '';
+  target.password = '';
+  return { target, auth: { authorization: `Basic ${Buffer.from(user).toString('base64')}` } };
+}
+
 export function webhookSink(url: string, options: WebhookOptions = {}): CheckpointSink {
   const attempts = options.attempts ?? 6;
   const firstDelayMs = options.firstDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const closing = new AbortController();
-  // fetch refuses a URL with credentials: `https://user:token@host/…` becomes a Basic header.
-  const target = new URL(url);
-  const auth =
-    target.username === '' && target.password === ''
-      ? {}
-      : {
-          authorization: `Basic ${Buffer.from(
-            `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`,
-          ).toString('base64')}`,
-        };
-  target.username = '';
-  target.password = '';
+  const { target, auth } = withoutCredentials(url);
 
   const post = async (body: string): Promise<void> => {
     const res = await fetch(target, {
