@@ -6,7 +6,7 @@
  * checked with the same verifier an auditor runs, put on the record (`evidence.export`), and only
  * then given its name; a failure anywhere leaves nothing behind.
  */
-import { createHash, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { AuditCheckpoint, ChainPoint } from '../core/audit-checkpoint.js';
 import { auditEvents } from '../core/audit-events.js';
@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock.js';
 import type { AuditRecord, Grant, Nda } from '../core/model.js';
 import type { Actor, Store } from '../core/ports.js';
 import type { Keyring } from '../keys/keyring.js';
-import type { SigningKey } from '../keys/signing-key.js';
+import { signBase64, type SigningKey } from '../keys/signing-key.js';
 import { EvidenceProblem } from './evidence-problem.js';
 import {
   castMember,
@@ -214,7 +214,7 @@ const listed = (p: Planned): EvidenceMember =>
     : { name: p.name, sha256: p.sha256, bytes: p.bytes };
 
 function signedIndex(key: SigningKey, unsigned: UnsignedIndex): Buffer {
-  const signature = sign(null, indexSignedBytes(unsigned), key.privateKey).toString('base64');
+  const signature = signBase64(key, indexSignedBytes(unsigned));
   return jsonBytes({ ...unsigned, signature });
 }
 

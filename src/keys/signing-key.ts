@@ -2,7 +2,7 @@
  * The bastion's host key as a signing key (recording manifests, audit checkpoints) and public
  * keys as verifying keys, each named by its OpenSSH fingerprint (the key id).
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import { errnoCode, GatehouseError } from '../core/errors.js';
@@ -18,6 +18,20 @@ export interface VerifyingKey {
 
 export interface SigningKey extends VerifyingKey {
   readonly privateKey: KeyObject;
+}
+
+/** The base64 Ed25519 signature of `bytes`. */
+export function signBase64(key: SigningKey, bytes: Uint8Array): string {
+  return sign(null, bytes, key.privateKey).toString('base64');
+}
+
+/** Whether `signature` (base64) is the key's signature of `bytes`; false for a malformed one. */
+export function verifiesBase64(key: VerifyingKey, bytes: Uint8Array, signature: string): boolean {
+  try {
+    return verify(null, bytes, key.publicKey, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
 }
 
 /** An OpenSSH-format Ed25519 private key file as a signing key. */
