@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errnoCode, errorMessage } from '../../src/core/errors.js';
+import { errnoCode, errorMessage, oneLine } from '../../src/core/errors.js';
 
 describe('errnoCode', () => {
   it('is the code of a failed file-system call', async () => {
@@ -22,5 +22,17 @@ describe('errorMessage', () => {
     expect(errorMessage('plain text')).toBe('plain text');
     expect(errorMessage(42)).toBe('42');
     expect(errorMessage(null)).toBe('null');
+  });
+});
+
+describe('oneLine', () => {
+  it('joins lines with one space and trims', () => {
+    expect(oneLine('  first line\r\n   second\n\nthird  ')).toBe('first line second third');
+  });
+
+  it('cuts past max with ..., and leaves a short line alone', () => {
+    expect(oneLine('abcdef', 4)).toBe('abcd...');
+    expect(oneLine('abcd', 4)).toBe('abcd');
+    expect(oneLine('x'.repeat(10_000))).toHaveLength(10_000);
   });
 });
