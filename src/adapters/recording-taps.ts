@@ -3,6 +3,7 @@
  * asciicast file per session channel (its manifest is signed by the session lifecycle's seal).
  */
 import type { Clock } from '../core/clock.js';
+import { errorMessage } from '../core/errors.js';
 import { openRecording, type SessionRecorder } from '../recording/recorder.js';
 import type { SessionTap, SessionTapFactory, TapSeal } from '../session/ports.js';
 
@@ -18,8 +19,6 @@ export interface TapFactoryOptions {
   /** Recorder queue bound (default: the recorder's, 8 MiB). */
   readonly maxQueueBytes?: number;
 }
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export function recordingTapFactory(
   settings: RecordingSettings,
@@ -45,7 +44,7 @@ export function recordingTapFactory(
           ...(options.maxQueueBytes === undefined ? {} : { maxQueueBytes: options.maxQueueBytes }),
         });
       } catch (err) {
-        return { ok: false, problem: messageOf(err) };
+        return { ok: false, problem: errorMessage(err) };
       }
       const seal = async (): Promise<TapSeal> => {
         const { relativePath, sha256, bytes, events } = await recorder.close();

@@ -8,12 +8,10 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseCheckpoint, type AuditCheckpoint } from '../core/audit-checkpoint.js';
-import { GatehouseError } from '../core/errors.js';
+import { errnoCode, GatehouseError } from '../core/errors.js';
 import { checkpointJson, type CheckpointSink } from './checkpoint-sink.js';
 
-const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'error';
-
-export async function appendCheckpointLine(file: string, cp: AuditCheckpoint): Promise<void> {
+async function appendCheckpointLine(file: string, cp: AuditCheckpoint): Promise<void> {
   // 'a' = O_WRONLY | O_CREAT | O_APPEND: every line lands at the end, whoever else appends.
   const fh = await open(file, 'a', 0o640);
   try {
@@ -32,7 +30,7 @@ export function fileSink(file: string): CheckpointSink {
       // One append at a time, so lines from this process never interleave.
       const done = queue.then(() =>
         appendCheckpointLine(file, cp).catch((e: unknown) => {
-          throw new Error(`cannot append to ${file} (${errno(e)})`);
+          throw new Error(`cannot append to ${file} (${errnoCode(e)})`);
         }),
       );
       queue = done.catch(() => undefined);
@@ -74,7 +72,7 @@ export async function readCheckpointFile(file: string): Promise<CheckpointFile> 
       else checkpoints.push(cp);
     }
   } catch (e) {
-    throw new GatehouseError('invalid', `audit: cannot read ${file} (${errno(e)})`);
+    throw new GatehouseError('invalid', `audit: cannot read ${file} (${errnoCode(e)})`);
   } finally {
     stream.destroy();
   }

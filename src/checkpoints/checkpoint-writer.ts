@@ -9,6 +9,7 @@ import type { AuditCheckpoint } from '../core/audit-checkpoint.js';
 import { auditEvents } from '../core/audit-events.js';
 import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
+import { errorMessage, oneLine } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
 import { signCheckpoint } from '../keys/checkpoint-signature.js';
 import type { SigningKey } from '../keys/signing-key.js';
@@ -30,8 +31,8 @@ export interface CheckpointWriterDeps {
   readonly stopWaitMs?: number;
 }
 
-const oneLine = (e: unknown): string =>
-  (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 300);
+/** A failure as a log field and a checkpoint.sink.failure problem: one bounded line. */
+const problemOf = (e: unknown): string => oneLine(errorMessage(e), 300);
 
 /** How one sink's delivery ended: problem null when it arrived. */
 export interface SinkDelivery {
@@ -57,7 +58,7 @@ export async function writeCheckpoint(
       sink.deliver(cp).then(
         () => ({ sink: sink.name, problem: null }),
         async (e: unknown) => {
-          const problem = oneLine(e);
+          const problem = problemOf(e);
           deps.logger.error({ sink: sink.name, seq: cp.seq, problem }, 'checkpoint sink failed');
           await deps.auditor
             .record(
@@ -127,7 +128,7 @@ export class CheckpointWriter {
       const due = atShutdown || head.seq - covered >= everyEvents || clock.now() - since >= everyMs;
       if (due) await writeCheckpoint(this.#deps, 'gatehouse', (d) => this.#track(d));
     } catch (e) {
-      logger.error({ problem: oneLine(e) }, 'audit checkpoint not written');
+      logger.error({ problem: problemOf(e) }, 'audit checkpoint not written');
     }
   }
 

@@ -2,6 +2,7 @@
  * The webhook sink (`audit.checkpointSink.webhook`): each checkpoint is POSTed as JSON; any 2xx
  * counts. A failed attempt is retried with doubling backoff; the caller never waits for it.
  */
+import { errorMessage } from '../core/errors.js';
 import type { CheckpointSink } from './checkpoint-sink.js';
 import { checkpointJson } from './checkpoint-sink.js';
 
@@ -14,7 +15,23 @@ export interface WebhookOptions {
 }
 
 /** The URL without credentials, path or query: safe for logs and audit rows. */
-export const webhookOrigin = (url: string): string => new URL(url).origin;
+const webhookOrigin = (url: string): string => new URL(url).origin;
+
+/**
+ * fetch refuses a URL with credentials: `https://user:token@host/…` becomes the URL without them
+ * and a Basic authorization header.
+ */
+function withoutCredentials(url: string): {
+  readonly target: URL;
+  readonly auth: { readonly authorization?: string };
+} {
+  const target = new URL(url);
+  if (target.username === '' && target.password === '') return { target, auth: {} };
+  const user = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
+  target.username = '';
+  target.password = '';
+  return { target, auth: { authorization: `Basic ${Buffer.from(user).toString('base64')}` } };
+}
 
 export function webhookSink(url: string, options: WebhookOptions = {}): CheckpointSink {
   const attempts = options.attempts ?? 6;
@@ -22,18 +39,7 @@ export function webhookSink(url: string, options: WebhookOptions = {}): Checkpoi
   const maxDelayMs = options.maxDelayMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const closing = new AbortController();
-  // fetch refuses a URL with credentials: `https://user:token@host/…` becomes a Basic header.
-  const target = new URL(url);
-  const auth =
-    target.username === '' && target.password === ''
-      ? {}
-      : {
-          authorization: `Basic ${Buffer.from(
-            `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`,
-          ).toString('base64')}`,
-        };
-  target.username = '';
-  target.password = '';
+  const { target, auth } = withoutCredentials(url);
 
   const post = async (body: string): Promise<void> => {
     const res = await fetch(target, {
@@ -71,7 +77,7 @@ export function webhookSink(url: string, options: WebhookOptions = {}): Checkpoi
           const cause = (e as { cause?: { code?: string } }).cause?.code;
           problem = closing.signal.aborted
             ? 'gatehouse stopped before it was delivered'
-            : (cause ?? (e instanceof Error ? e.message : String(e)));
+            : (cause ?? errorMessage(e));
         }
         if (closing.signal.aborted || attempt === attempts) break;
         await pause(Math.min(maxDelayMs, firstDelayMs * 2 ** (attempt - 1)));

@@ -4,6 +4,8 @@ import {
   auditTrailProblems,
   auditTrailSummary,
   verifyAuditTrail,
+  type AuditTrailCheck,
+  type TrailProblem,
 } from '../checkpoints/verify-audit-trail.js';
 import { loadKeyring } from '../keys/keyring.js';
 import { readSigningKey } from '../keys/signing-key.js';
@@ -53,6 +55,22 @@ function jsonLine(record: AuditRecord): string {
     /[\u007f-\u009f\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
+}
+
+/** `audit verify --json`: the chain walk, the checkpoints' coverage, each problem's first bad seq. */
+function verifyJson(check: AuditTrailCheck, problems: readonly TrailProblem[]) {
+  const { chain, lastSeq, checkpoints } = check;
+  return {
+    ...chain,
+    ok: problems.length === 0,
+    lastSeq,
+    checkpoints: {
+      count: check.checkpointCount,
+      verified: checkpoints.verified,
+      coveredSeq: checkpoints.coveredSeq,
+    },
+    problems: problems.map((p) => ({ firstBadSeq: p.seq, problem: p.text })),
+  };
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -145,22 +163,8 @@ export function register(program: Command, ctx: CliContext): void {
       );
       const problems = auditTrailProblems(check);
       const json = ctx.options().json;
-      if (json) {
-        const { chain, lastSeq, checkpoints } = check;
-        printJson(ctx, {
-          ...chain,
-          ok: problems.length === 0,
-          lastSeq,
-          checkpoints: {
-            count: check.checkpointCount,
-            verified: checkpoints.verified,
-            coveredSeq: checkpoints.coveredSeq,
-          },
-          problems: problems.map((p) => ({ firstBadSeq: p.seq, problem: p.text })),
-        });
-      } else {
-        for (const p of problems) printLine(ctx, `FAIL ${p.text}`);
-      }
+      if (json) printJson(ctx, verifyJson(check, problems));
+      else for (const p of problems) printLine(ctx, `FAIL ${p.text}`);
       const [first, ...more] = problems;
       if (first !== undefined)
         throw new GatehouseError(

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { GatehouseError } from '../core/errors.js';
+import { errnoCode, GatehouseError } from '../core/errors.js';
 import type { Config } from '../config/load-config.js';
 import type { Store } from '../core/ports.js';
 import {
@@ -53,7 +53,7 @@ async function pinnedKeyId(file: string): Promise<string> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw usage(`--key: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw usage(`--key: cannot read ${file} (${errnoCode(e)})`);
   }
   const key = verifyingKeyFromLine(text);
   if (key === null) throw usage(`--key: ${file} is not an ssh-ed25519 public key`);

@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { StoreAuditor } from '../adapters/store-auditor.js';
-import { checkpointSinks } from '../checkpoints/checkpoint-sinks.js';
-import { writeCheckpoint } from '../checkpoints/checkpoint-writer.js';
 import { auditEvents } from '../core/audit-events.js';
 import { ensureKeyPair, generateEd25519, installKeyPair } from '../keys/key-files.js';
 import { retireHostPublicKey } from '../keys/keyring.js';
 import { parsePublicKey } from '../keys/public-key.js';
 import { readSigningKey, signingKeyFromOpenSsh } from '../keys/signing-key.js';
-import { silentLogger } from '../logging/logger.js';
 import type { CliContext } from './context.js';
 import { printJson, printLine } from './output.js';
+import { writeCliCheckpoint } from './write-checkpoint.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const keys = program
@@ -43,27 +40,11 @@ export function register(program: Command, ctx: CliContext): void {
       const rotated = await ctx.withStore(async (store, config) => {
         const hostKeyPath = config.ssh.hostKeyPath;
         const old = await readSigningKey(hostKeyPath);
-        const auditor = new StoreAuditor(store.audit, silentLogger());
-        const logger = silentLogger();
         // The head as it stands, signed with the old key: the last thing that key vouches for.
-        const deliveries: Promise<unknown>[] = [];
-        await writeCheckpoint(
-          {
-            store,
-            key: old,
-            sinks: checkpointSinks(config.audit.checkpointSink),
-            auditor,
-            clock: ctx.clock,
-            logger,
-          },
-          ctx.options().actor,
-          (d) => deliveries.push(d),
-        );
-        await Promise.all(deliveries);
+        await writeCliCheckpoint(store, config, old, ctx.clock, ctx.options().actor);
         const fresh = generateEd25519();
         const newKeyId = signingKeyFromOpenSsh(fresh).keyId;
-        const oldLine = (await ensureKeyPair(hostKeyPath)).publicLine;
-        const retired = await retireHostPublicKey(hostKeyPath, oldLine, ctx.clock.now());
+        const retired = await retireHostPublicKey(hostKeyPath, old.publicLine, ctx.clock.now());
         await store.audit.append(
           auditEvents.bastionHostkeyRotate({
             oldKeyId: old.keyId,

@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/load-config.js';
 import { adminActor } from '../core/admin-actor.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { GatehouseError, isGatehouseError } from '../core/errors.js';
+import { errorMessage, GatehouseError, isGatehouseError, oneLine } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
 import { openStore } from '../store/open-store.js';
 import { register as registerAudit } from './audit.js';
@@ -93,11 +93,8 @@ function commanderLine(err: CommandLineError): string {
   return `${prefix}${text}`;
 }
 
-/** One line, whatever the error: never a stack, never a multi-line dump. */
-function oneLine(text: string): string {
-  const line = text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-  return line.length > 400 ? `${line.slice(0, 400)}...` : line;
-}
+/** What stderr shows of one error at most. */
+const MAX_ERROR_LINE = 400;
 
 function installOverrides(cmd: Command): void {
   cmd.exitOverride((err) => {
@@ -195,8 +192,13 @@ async function openDatabase(dbPath: string, clock: Clock): Promise<Store> {
     return await openStore(dbPath, { clock });
   } catch (e) {
     if (isGatehouseError(e)) throw e;
-    const why = e instanceof Error ? e.message : String(e);
-    throw new GatehouseError('storage', `database: ${dbPath}: ${oneLine(why)}`, { cause: e });
+    throw new GatehouseError(
+      'storage',
+      `database: ${dbPath}: ${oneLine(errorMessage(e), MAX_ERROR_LINE)}`,
+      {
+        cause: e,
+      },
+    );
   }
 }
 
@@ -204,14 +206,13 @@ function report(io: CliIo, e: unknown): number {
   if (e instanceof CommandLineError) {
     const code = e.commanderError.code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
-    io.stderr(`gatehouse: ${oneLine(commanderLine(e))}\n`);
+    io.stderr(`gatehouse: ${oneLine(commanderLine(e), MAX_ERROR_LINE)}\n`);
     return 2;
   }
   if (isGatehouseError(e)) {
-    io.stderr(`gatehouse: ${oneLine(e.userMessage)}\n`);
+    io.stderr(`gatehouse: ${oneLine(e.userMessage, MAX_ERROR_LINE)}\n`);
     return e.code === 'usage' ? 2 : 1;
   }
-  const why = e instanceof Error ? e.message : String(e);
-  io.stderr(`gatehouse: internal error: ${oneLine(why)}\n`);
+  io.stderr(`gatehouse: internal error: ${oneLine(errorMessage(e), MAX_ERROR_LINE)}\n`);
   return 1;
 }

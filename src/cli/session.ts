@@ -88,6 +88,12 @@ async function listViews(store: Store, filter: SessionFilter, now: number): Prom
   }));
 }
 
+async function mustFindSession(store: Store, id: SessionId): Promise<Session> {
+  const session = await store.sessions.get(id);
+  if (session === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);
+  return session;
+}
+
 /** `session show`: a session's facts, one per line. */
 function sessionPairs(s: SessionView): [string, string][] {
   return [
@@ -154,8 +160,7 @@ export function register(program: Command, ctx: CliContext): void {
       const id = requireSessionId('session id', idText) as SessionId;
       const now = ctx.clock.now();
       const view = await ctx.withStore(async (store) => {
-        const s = await store.sessions.get(id);
-        if (s === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);
+        const s = await mustFindSession(store, id);
         return (await listViews(store, { grantId: s.grantId }, now)).find((v) => v.id === id)!;
       });
       if (ctx.options().json) return printJson(ctx, view);
@@ -169,8 +174,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (idText: string) => {
       const id = requireSessionId('session id', idText) as SessionId;
       await ctx.withStore(async (store) => {
-        const s = await store.sessions.get(id);
-        if (s === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);
+        const s = await mustFindSession(store, id);
         if (s.endedAt !== null)
           throw new GatehouseError(
             'conflict',

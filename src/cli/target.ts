@@ -49,6 +49,25 @@ const destination = (t: ReturnType<typeof targetView>): string =>
     ? t.commandLine
     : `${t.login}@${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
 
+/** `target show`: a target's facts, one per line. */
+function targetPairs(view: ReturnType<typeof targetView>): (readonly [string, string])[] {
+  const kindRows: (readonly [string, string])[] =
+    view.kind === 'command'
+      ? [
+          ['env', Object.keys(view.env).sort().join(' ') || '-'],
+          ['run as', view.runAs ?? NO_RUN_AS],
+        ]
+      : [['host key', view.hostKeyFingerprint ?? 'not pinned']];
+  return [
+    ['id', String(view.id)],
+    ['name', view.name],
+    ['kind', view.kind],
+    ['destination', destination(view)],
+    ...kindRows,
+    ['created', isoTime(view.createdAt)],
+  ];
+}
+
 async function mustFind(store: Store, name: string): Promise<Target> {
   const target = await store.targets.findByName(name);
   if (target === null) throw new GatehouseError('not_found', `target: no target named ${name}`);
@@ -189,21 +208,7 @@ export function register(program: Command, ctx: CliContext): void {
       requireName('target', name);
       const view = targetView(await ctx.withStore(async (store) => mustFind(store, name)));
       if (ctx.options().json) return printJson(ctx, view);
-      const kindRows: (readonly [string, string])[] =
-        view.kind === 'command'
-          ? [
-              ['env', Object.keys(view.env).sort().join(' ') || '-'],
-              ['run as', view.runAs ?? NO_RUN_AS],
-            ]
-          : [['host key', view.hostKeyFingerprint ?? 'not pinned']];
-      printPairs(ctx, [
-        ['id', String(view.id)],
-        ['name', view.name],
-        ['kind', view.kind],
-        ['destination', destination(view)],
-        ...kindRows,
-        ['created', isoTime(view.createdAt)],
-      ]);
+      printPairs(ctx, targetPairs(view));
     });
 
   target

@@ -1,4 +1,7 @@
-/** A checkpoint written from the CLI: signed now, stored, and sent to the configured sinks. */
+/**
+ * A checkpoint written from the CLI (`audit checkpoint`, `evidence export`, `keys rotate-host-key`):
+ * signed now, stored, and sent to the configured sinks.
+ */
 import { StoreAuditor } from '../adapters/store-auditor.js';
 import { checkpointSinks } from '../checkpoints/checkpoint-sinks.js';
 import { writeCheckpoint, type SinkDelivery } from '../checkpoints/checkpoint-writer.js';

@@ -7,8 +7,8 @@
  */
 import { canonicalJson } from './canonical-json.js';
 
-export const CHECKPOINT_KIND = 'gatehouse-audit-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_KIND = 'gatehouse-audit-checkpoint';
+const CHECKPOINT_VERSION = 1;
 
 export interface AuditCheckpoint {
   readonly seq: number;

@@ -73,7 +73,7 @@ export function loginSource(remoteAddress: string | undefined): string {
   return `${prefix.join(':')}::/64`;
 }
 
-export const MAX_TYPED_LOGIN = 64;
+const MAX_TYPED_LOGIN = 64;
 
 /** What a client typed as a name, bounded for logs and the audit chain (whole code points). */
 export function typedLogin(name: string): string {

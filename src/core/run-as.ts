@@ -7,7 +7,7 @@
 import { quoteForMessage } from './names.js';
 
 /** A login name as useradd accepts it; never starts with `-` (it becomes a setpriv argument). */
-const ACCOUNT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+const RUN_AS_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 
 /** An account as the host's passwd and group databases describe it. */
 export interface HostAccount {
@@ -28,11 +28,11 @@ export interface ForbiddenIds {
 export type RunAsCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 export function checkRunAsName(name: string): RunAsCheck {
-  return ACCOUNT_NAME.test(name)
+  return RUN_AS_NAME.test(name)
     ? { ok: true }
     : {
         ok: false,
-        message: `--run-as: ${quoteForMessage(name)} is not an account name (^[A-Za-z_][A-Za-z0-9_.-]{0,31}$)`,
+        message: `--run-as: ${quoteForMessage(name)} is not an account name (${RUN_AS_NAME.source})`,
       };
 }
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Clock } from '../core/clock.js';
-import { isGatehouseError } from '../core/errors.js';
+import { errorMessage, isGatehouseError, oneLine } from '../core/errors.js';
 import type { AuditVerification, Store } from '../core/ports.js';
 import { Database } from '../store/database.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
@@ -10,11 +10,9 @@ import { errnoText, fail, pass, type CheckResult } from './check-result.js';
 /** Integrity problems shown at most; SQLite can list thousands. */
 const MAX_PROBLEMS = 3;
 
-const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-
 function why(e: unknown): string {
   if (isGatehouseError(e)) return oneLine(e.userMessage);
-  return oneLine(e instanceof Error ? e.message : String(e));
+  return oneLine(errorMessage(e));
 }
 
 export interface DatabaseChecks {

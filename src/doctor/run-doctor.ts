@@ -60,7 +60,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
       if (!options.local) {
         const forbidden = await forbiddenIdsFor(config.database.path);
         const targets = await db.store.targets.list();
-        results.push(...(await checkTargets(targets, undefined, undefined, forbidden)));
+        results.push(...(await checkTargets(targets, { forbidden })));
       }
     } finally {
       await db.store.close();

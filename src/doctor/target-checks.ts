@@ -56,7 +56,7 @@ async function checkCommandTarget(
 }
 
 /** One target: reachable within the timeout and serving exactly the pinned host key (ssh), or its program runnable (command). */
-export async function checkTarget(
+async function checkTarget(
   target: Target,
   scan: Scanner = scanHostKey,
   forbidden: ForbiddenIds = forbiddenIds(),
@@ -86,13 +86,20 @@ export async function checkTarget(
   return pass(check, `${where} reachable, host key ${result.key.fingerprint} matches the pin`);
 }
 
+export interface TargetCheckOptions {
+  readonly scan?: Scanner;
+  /** Targets checked at once. */
+  readonly limit?: number;
+  /** Ids a run-as account must not hold (default: root's and this process's). */
+  readonly forbidden?: ForbiddenIds;
+}
+
 /** Checks every target, at most `limit` at once; results in the order of `targets`. */
 export async function checkTargets(
   targets: readonly Target[],
-  scan: Scanner = scanHostKey,
-  limit = TARGET_CONCURRENCY,
-  forbidden: ForbiddenIds = forbiddenIds(),
+  options: TargetCheckOptions = {},
 ): Promise<CheckResult[]> {
+  const { scan = scanHostKey, limit = TARGET_CONCURRENCY, forbidden = forbiddenIds() } = options;
   if (targets.length === 0) return [pass('targets', 'none registered')];
   const results = new Array<CheckResult>(targets.length);
   let next = 0;

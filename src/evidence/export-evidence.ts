@@ -6,7 +6,7 @@
  * checked with the same verifier an auditor runs, put on the record (`evidence.export`), and only
  * then given its name; a failure anywhere leaves nothing behind.
  */
-import { createHash, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { AuditCheckpoint, ChainPoint } from '../core/audit-checkpoint.js';
 import { auditEvents } from '../core/audit-events.js';
@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock.js';
 import type { AuditRecord, Grant, Nda } from '../core/model.js';
 import type { Actor, Store } from '../core/ports.js';
 import type { Keyring } from '../keys/keyring.js';
-import type { SigningKey } from '../keys/signing-key.js';
+import { signBase64, type SigningKey } from '../keys/signing-key.js';
 import { EvidenceProblem } from './evidence-problem.js';
 import {
   castMember,
@@ -33,10 +33,14 @@ import {
   type UnsignedIndex,
 } from './evidence-index.js';
 import { GrantScope } from './grant-scope.js';
-import { exists, publish } from './publish-file.js';
-import { sessionFiles, type RecordingDeps, type RecordingFiles } from './session-files.js';
+import { exists, outputExists, publish } from './publish-file.js';
+import {
+  sessionFiles,
+  type RecordingDeps,
+  type RecordingFiles,
+  type SessionFiles,
+} from './session-files.js';
 import { segmentLine } from './segment-check.js';
-import { sshEd25519Line } from './ssh-key-line.js';
 import { UstarWriter } from './ustar.js';
 import { verifyEvidence, type EvidenceSummary } from './verify-evidence.js';
 
@@ -110,6 +114,9 @@ async function findAbout(
 }
 
 interface Segment {
+  /** The seqs it runs over: the grant's first event to the checkpoint's. */
+  readonly firstSeq: number;
+  readonly lastSeq: number;
   readonly sha256: string;
   readonly bytes: number;
   readonly aboutGrant: number[];
@@ -148,10 +155,23 @@ async function writeSegment(
       'refused',
       `evidence: the audit chain at seq ${cp.seq} is not what the checkpoint signed`,
     );
-  return { sha256: hash.digest('hex'), bytes, aboutGrant, sessionIds: scope.sessionIds };
+  return {
+    firstSeq: first,
+    lastSeq: cp.seq,
+    sha256: hash.digest('hex'),
+    bytes,
+    aboutGrant,
+    sessionIds: scope.sessionIds,
+  };
 }
 
-async function loadRows(store: Store, grantId: number): Promise<{ grant: Grant; nda: Nda }> {
+/** The database rows the file carries as nda.json and grant.json. */
+interface Rows {
+  readonly grant: Grant;
+  readonly nda: Nda;
+}
+
+async function loadRows(store: Store, grantId: number): Promise<Rows> {
   const grant = await store.grants.get(grantId as Grant['id']);
   if (grant === null)
     throw new GatehouseError('not_found', `evidence: no grant with id ${grantId}`);
@@ -169,7 +189,7 @@ function publicKeyLine(keyring: Keyring, keyId: string): string {
   const key = keyring.lookup(keyId);
   if (key === undefined)
     throw new GatehouseError('config', `evidence: the keyring has no public key ${keyId}`);
-  return sshEd25519Line(key.publicKey);
+  return key.publicLine;
 }
 
 /** A member to write: bytes in memory, or a file copied as it is (its hash known beforehand). */
@@ -194,7 +214,7 @@ const listed = (p: Planned): EvidenceMember =>
     : { name: p.name, sha256: p.sha256, bytes: p.bytes };
 
 function signedIndex(key: SigningKey, unsigned: UnsignedIndex): Buffer {
-  const signature = sign(null, indexSignedBytes(unsigned), key.privateKey).toString('base64');
+  const signature = signBase64(key, indexSignedBytes(unsigned));
   return jsonBytes({ ...unsigned, signature });
 }
 
@@ -226,14 +246,91 @@ async function writeTar(
   return { sha256: whole.digest('hex'), bytes };
 }
 
+/** The members after the index, in the order the index lists them (evidence-index.ts). */
+function planMembers(
+  cp: AuditCheckpoint,
+  segment: Segment,
+  staging: string,
+  rows: Rows,
+  recordings: readonly RecordingFiles[],
+): Planned[] {
+  return [
+    { name: CHECKPOINT_MEMBER, data: jsonBytes(cp) },
+    { name: EVENTS_MEMBER, file: staging, sha256: segment.sha256, bytes: segment.bytes },
+    { name: NDA_MEMBER, data: jsonBytes(rows.nda) },
+    { name: GRANT_MEMBER, data: jsonBytes(rows.grant) },
+    ...recordings.flatMap((r): Planned[] => [
+      { name: manifestMember(r.sessionId), data: r.manifestText },
+      {
+        name: castMember(r.sessionId),
+        file: r.castPath,
+        sha256: r.manifest.sha256,
+        bytes: r.manifest.bytes,
+      },
+    ]),
+  ];
+}
+
+/** The index before its signature: the signer's key first, then each manifest's. */
+function unsignedIndex(
+  deps: ExportDeps,
+  createdAt: number,
+  rows: Rows,
+  segment: Segment,
+  files: readonly SessionFiles[],
+  planned: readonly Planned[],
+): UnsignedIndex {
+  const keyIds = [
+    deps.signingKey.keyId,
+    ...files.flatMap((f) => ('gap' in f ? [] : [f.key.keyId])),
+  ];
+  return {
+    format: EVIDENCE_FORMAT,
+    v: EVIDENCE_VERSION,
+    createdAt,
+    grantId: rows.grant.id,
+    ndaId: rows.nda.id,
+    segment: { firstSeq: segment.firstSeq, lastSeq: segment.lastSeq },
+    aboutGrant: segment.aboutGrant,
+    sessions: files.map((f) =>
+      'gap' in f
+        ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
+        : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null },
+    ),
+    keys: [...new Set(keyIds)].map((keyId) => ({
+      keyId,
+      publicKey: publicKeyLine(deps.keyring, keyId),
+    })),
+    members: planned.map(listed),
+  };
+}
+
+/** The written file must pass the auditor's own check before anyone else sees it. */
+async function auditorsCheck(
+  file: string,
+  deps: ExportDeps,
+  allowMissing: boolean,
+): Promise<EvidenceSummary> {
+  try {
+    return await verifyEvidence(file, {
+      pinnedKeyId: deps.signingKey.keyId,
+      allowGaps: allowMissing,
+    });
+  } catch (e) {
+    if (e instanceof EvidenceProblem)
+      throw new GatehouseError(
+        'refused',
+        `evidence: the exported file fails its own check: ${e.item}: ${e.problem}`,
+      );
+    throw e;
+  }
+}
+
 export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Promise<ExportResult> {
   const { store } = deps;
-  const { grant, nda } = await loadRows(store, req.grantId);
-  if (!req.force && (await exists(req.output)))
-    throw new GatehouseError(
-      'conflict',
-      `evidence: ${req.output} exists; give --force to replace it`,
-    );
+  const rows = await loadRows(store, req.grantId);
+  const { grant } = rows;
+  if (!req.force && (await exists(req.output))) throw outputExists(req.output);
   const about = await findAbout(store, grant);
   const cp = await deps.checkpoint({ lastAboutSeq: about.last, head: about.head });
   if (cp.seq < about.last || cp.seq > about.head.seq)
@@ -255,59 +352,14 @@ export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Prom
       );
 
     const recordings = files.filter((f): f is RecordingFiles => !('gap' in f));
-    const planned: Planned[] = [
-      { name: CHECKPOINT_MEMBER, data: jsonBytes(cp) },
-      { name: EVENTS_MEMBER, file: staging, sha256: segment.sha256, bytes: segment.bytes },
-      { name: NDA_MEMBER, data: jsonBytes(nda) },
-      { name: GRANT_MEMBER, data: jsonBytes(grant) },
-      ...recordings.flatMap((r): Planned[] => [
-        { name: manifestMember(r.sessionId), data: r.manifestText },
-        {
-          name: castMember(r.sessionId),
-          file: r.castPath,
-          sha256: r.manifest.sha256,
-          bytes: r.manifest.bytes,
-        },
-      ]),
-    ];
-    const keyIds = [deps.signingKey.keyId, ...recordings.map((r) => r.key.keyId)];
+    const planned = planMembers(cp, segment, staging, rows, recordings);
     const createdAt = deps.clock.now();
-    const index = signedIndex(deps.signingKey, {
-      format: EVIDENCE_FORMAT,
-      v: EVIDENCE_VERSION,
-      createdAt,
-      grantId: grant.id,
-      ndaId: nda.id,
-      segment: { firstSeq: about.first, lastSeq: cp.seq },
-      aboutGrant: segment.aboutGrant,
-      sessions: files.map((f) =>
-        'gap' in f
-          ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
-          : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null },
-      ),
-      keys: [...new Set(keyIds)].map((keyId) => ({
-        keyId,
-        publicKey: publicKeyLine(deps.keyring, keyId),
-      })),
-      members: planned.map(listed),
-    });
+    const index = signedIndex(
+      deps.signingKey,
+      unsignedIndex(deps, createdAt, rows, segment, files, planned),
+    );
     const { sha256, bytes } = await writeTar(tmp, Math.floor(createdAt / 1000), index, planned);
-
-    // The file must pass the auditor's own check before anyone else sees it.
-    let summary: EvidenceSummary;
-    try {
-      summary = await verifyEvidence(tmp, {
-        pinnedKeyId: deps.signingKey.keyId,
-        allowGaps: req.allowMissing,
-      });
-    } catch (e) {
-      if (e instanceof EvidenceProblem)
-        throw new GatehouseError(
-          'refused',
-          `evidence: the exported file fails its own check: ${e.item}: ${e.problem}`,
-        );
-      throw e;
-    }
+    const summary = await auditorsCheck(tmp, deps, req.allowMissing);
     await store.audit.append(
       auditEvents.evidenceExport({
         grantId: grant.id,

@@ -1,16 +1,18 @@
 /** Giving a finished temporary file its name: atomically, never over another file unless asked. */
 import { link, lstat, rename, unlink } from 'node:fs/promises';
-import { GatehouseError } from '../core/errors.js';
+import { errnoCode, GatehouseError } from '../core/errors.js';
 
-const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'error';
+/** The refusal when the output file is already there (checked early, and again atomically). */
+export const outputExists = (output: string): GatehouseError =>
+  new GatehouseError('conflict', `evidence: ${output} exists; give --force to replace it`);
 
 export async function exists(file: string): Promise<boolean> {
   try {
     await lstat(file);
     return true;
   } catch (e) {
-    if (errno(e) === 'ENOENT') return false;
-    throw new GatehouseError('storage', `evidence: cannot check ${file} (${errno(e)})`);
+    if (errnoCode(e) === 'ENOENT') return false;
+    throw new GatehouseError('storage', `evidence: cannot check ${file} (${errnoCode(e)})`);
   }
 }
 
@@ -23,12 +25,8 @@ export async function publish(tmp: string, output: string, force: boolean): Prom
   try {
     await link(tmp, output); // atomic, and fails with EEXIST instead of replacing
   } catch (e) {
-    if (errno(e) === 'EEXIST')
-      throw new GatehouseError(
-        'conflict',
-        `evidence: ${output} exists; give --force to replace it`,
-      );
-    throw new GatehouseError('storage', `evidence: cannot write ${output} (${errno(e)})`);
+    if (errnoCode(e) === 'EEXIST') throw outputExists(output);
+    throw new GatehouseError('storage', `evidence: cannot write ${output} (${errnoCode(e)})`);
   }
   await unlink(tmp);
 }

@@ -1,5 +1,6 @@
 /** A session's recording and signed manifest as an export takes them, or why it cannot. */
 import { readFile, stat } from 'node:fs/promises';
+import { errnoCode } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import type { Keyring } from '../keys/keyring.js';
@@ -13,8 +14,6 @@ export interface RecordingDeps {
   /** The bastion's keys, current and retired: which one signed the manifest. */
   readonly keyring: Keyring;
 }
-
-const errno = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? 'error';
 
 export interface RecordingFiles {
   readonly sessionId: string;
@@ -47,7 +46,7 @@ export async function sessionFiles(deps: RecordingDeps, sessionId: string): Prom
     if (size !== read.manifest.bytes)
       return gap(`${castPath}: ${size} bytes, its manifest says ${read.manifest.bytes}`);
   } catch (e) {
-    return gap(`${castPath}: cannot be read (${errno(e)})`);
+    return gap(`${castPath}: cannot be read (${errnoCode(e)})`);
   }
   const manifestText = await readFile(manifestPathOf(castPath));
   return { sessionId, castPath, manifestText, manifest: read.manifest, key };

@@ -6,12 +6,13 @@
  * hash without ever extracting to disk. Any tar tool can still list and extract the file.
  */
 import { open, type FileHandle } from 'node:fs/promises';
+import { errnoCode } from '../core/errors.js';
 import { EvidenceProblem } from './evidence-problem.js';
 
 const BLOCK = 512;
 const CHUNK = 64 * 1024;
 /** 11 octal digits. */
-export const MAX_MEMBER_BYTES = 8 ** 11 - 1;
+const MAX_MEMBER_BYTES = 8 ** 11 - 1;
 
 const octal = (n: number, width: number): string => n.toString(8).padStart(width - 1, '0') + '\0';
 
@@ -170,8 +171,7 @@ export async function walkUstar(
   try {
     fh = await open(filePath, 'r');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new EvidenceProblem(filePath, `cannot read it (${code})`);
+    throw new EvidenceProblem(filePath, `cannot read it (${errnoCode(e)})`);
   }
   try {
     const { size: fileSize } = await fh.stat();

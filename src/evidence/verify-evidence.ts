@@ -7,11 +7,11 @@
  * and recording (sha256 and size against the manifest), and every member's sha256 against the
  * index. The first problem is thrown as an EvidenceProblem naming the item.
  */
-import { createHash, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { parseCheckpoint, type AuditCheckpoint } from '../core/audit-checkpoint.js';
 import { checkpointSignatureCheck } from '../keys/checkpoint-signature.js';
 import { keyringOf, type Keyring } from '../keys/keyring.js';
-import { verifyingKeyFromLine } from '../keys/signing-key.js';
+import { verifiesBase64, verifyingKeyFromLine } from '../keys/signing-key.js';
 import { parseManifest, verifyManifestSignature, type Manifest } from '../recording/manifest.js';
 import { checkEvidenceRows } from './evidence-rows.js';
 import { EvidenceProblem } from './evidence-problem.js';
@@ -113,18 +113,7 @@ function checkIndex(index: EvidenceIndex, options: VerifyOptions): Keyring {
       'key',
       `the file is signed by ${signer.keyId}, not by the pinned key ${options.pinnedKeyId}`,
     );
-  let valid = false;
-  try {
-    valid = verify(
-      null,
-      indexSignedBytes(index),
-      signer.publicKey,
-      Buffer.from(index.signature, 'base64'),
-    );
-  } catch {
-    valid = false;
-  }
-  if (!valid)
+  if (!verifiesBase64(signer, indexSignedBytes(index), index.signature))
     throw new EvidenceProblem(INDEX_MEMBER, `signature does not verify with ${signer.keyId}`);
   const names = index.members.map((m) => m.name);
   const expected = expectedMembers(index.sessions);

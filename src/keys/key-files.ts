@@ -4,7 +4,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 
 const { utils } = ssh2;
-import { GatehouseError } from '../core/errors.js';
+import { errnoCode, GatehouseError } from '../core/errors.js';
 
 export interface KeyPair {
   /** The private key file's content (OpenSSH format). */
@@ -15,8 +15,6 @@ export interface KeyPair {
   readonly created: boolean;
 }
 
-const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
-
 /** Writes `data` to a temp file beside `file`, then links it into place: never a half-written key. */
 async function writeNew(file: string, data: string, mode: number): Promise<boolean> {
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
@@ -25,7 +23,7 @@ async function writeNew(file: string, data: string, mode: number): Promise<boole
     await link(tmp, file);
     return true;
   } catch (e) {
-    if (errno(e) === 'EEXIST') return false; // another process won the race: use its key
+    if (errnoCode(e) === 'EEXIST') return false; // another process won the race: use its key
     throw e;
   } finally {
     await unlink(tmp);
@@ -86,13 +84,11 @@ export async function ensureKeyPair(privatePath: string): Promise<KeyPair> {
   try {
     return await readPair(privatePath, false);
   } catch (e) {
-    if (errno(e) !== 'ENOENT') {
+    if (errnoCode(e) !== 'ENOENT') {
       if (e instanceof GatehouseError) throw e;
-      throw new GatehouseError(
-        'config',
-        `key ${privatePath}: cannot read (${errno(e) ?? 'error'})`,
-        { cause: e },
-      );
+      throw new GatehouseError('config', `key ${privatePath}: cannot read (${errnoCode(e)})`, {
+        cause: e,
+      });
     }
   }
   try {
@@ -101,11 +97,9 @@ export async function ensureKeyPair(privatePath: string): Promise<KeyPair> {
     return await readPair(privatePath, created);
   } catch (e) {
     if (e instanceof GatehouseError) throw e;
-    throw new GatehouseError(
-      'config',
-      `key ${privatePath}: cannot create (${errno(e) ?? 'error'})`,
-      { cause: e },
-    );
+    throw new GatehouseError('config', `key ${privatePath}: cannot create (${errnoCode(e)})`, {
+      cause: e,
+    });
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GatehouseError } from '../core/errors.js';
+import { errnoCode, GatehouseError } from '../core/errors.js';
 import { signingKeyFromOpenSsh, verifyingKeyFromLine, type VerifyingKey } from './signing-key.js';
 
 export interface Keyring {
@@ -17,8 +17,6 @@ export interface Keyring {
 
 export const retiredKeysDir = (hostKeyPath: string): string =>
   path.join(path.dirname(hostKeyPath), 'retired');
-
-const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
 
 export function keyringOf(keys: readonly VerifyingKey[]): Keyring {
   const byId = new Map<string, VerifyingKey>();
@@ -34,12 +32,9 @@ async function currentHostKey(hostKeyPath: string): Promise<VerifyingKey> {
       throw new GatehouseError('config', `keyring: ${pubPath} is not an ssh-ed25519 public key`);
     return key;
   } catch (e) {
-    if (errno(e) !== 'ENOENT') {
+    if (errnoCode(e) !== 'ENOENT') {
       if (e instanceof GatehouseError) throw e;
-      throw new GatehouseError(
-        'config',
-        `keyring: cannot read ${pubPath} (${errno(e) ?? 'error'})`,
-      );
+      throw new GatehouseError('config', `keyring: cannot read ${pubPath} (${errnoCode(e)})`);
     }
   }
   let privateFile: Buffer;
@@ -48,11 +43,11 @@ async function currentHostKey(hostKeyPath: string): Promise<VerifyingKey> {
   } catch (e) {
     throw new GatehouseError(
       'config',
-      `keyring: no bastion host key to check signatures with (${pubPath} and ${hostKeyPath}: ${errno(e) ?? 'error'})`,
+      `keyring: no bastion host key to check signatures with (${pubPath} and ${hostKeyPath}: ${errnoCode(e)})`,
     );
   }
-  const { keyId, publicKey } = signingKeyFromOpenSsh(privateFile);
-  return { keyId, publicKey };
+  const { keyId, publicKey, publicLine } = signingKeyFromOpenSsh(privateFile);
+  return { keyId, publicKey, publicLine };
 }
 
 async function retiredKeys(dir: string): Promise<VerifyingKey[]> {
@@ -60,8 +55,8 @@ async function retiredKeys(dir: string): Promise<VerifyingKey[]> {
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.pub')).sort();
   } catch (e) {
-    if (errno(e) === 'ENOENT') return [];
-    throw new GatehouseError('config', `keyring: cannot read ${dir} (${errno(e) ?? 'error'})`);
+    if (errnoCode(e) === 'ENOENT') return [];
+    throw new GatehouseError('config', `keyring: cannot read ${dir} (${errnoCode(e)})`);
   }
   const keys: VerifyingKey[] = [];
   for (const name of names) {

@@ -8,6 +8,7 @@
  * event; the existing manifest must match).
  */
 import type { SessionRef } from '../core/audit-payloads.js';
+import { errorMessage } from '../core/errors.js';
 import type { Session } from '../core/model.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
 import { sealInterrupted } from '../recording/seal-interrupted.js';
@@ -15,8 +16,6 @@ import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
 import { sealSession, type RecordingFacts } from './seal-session.js';
 
 const ACTOR = 'gatehouse';
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
 export async function recoverInterruptedSessions(deps: LifecycleDeps): Promise<number> {
   const { store, logger } = deps;
   const open = await store.sessions.list({ live: true });
@@ -79,6 +78,6 @@ async function trimRecording(
     const { sha256, bytes, events, trimmedBytes } = await sealInterrupted(castPath);
     return { path: s.recordingPath, sha256, bytes, events, trimmedBytes };
   } catch (err) {
-    return failure(`cannot trim ${castPath}: ${messageOf(err)}`);
+    return failure(`cannot trim ${castPath}: ${errorMessage(err)}`);
   }
 }

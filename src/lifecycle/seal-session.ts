@@ -4,6 +4,7 @@
  */
 import { auditEvents } from '../core/audit-events.js';
 import type { SessionRef } from '../core/audit-payloads.js';
+import { errorMessage } from '../core/errors.js';
 import type { SessionEndReason, SessionId, StdinDigest } from '../core/model.js';
 import { readManifest, writeManifest } from '../recording/manifest.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
@@ -30,8 +31,6 @@ export interface SessionEnding {
   readonly bytesOut: number | null;
   readonly stdin: StdinDigest | null;
 }
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
  * Signs the manifest (or, after a crash, keeps one that matches), appends `recording.sealed`
@@ -96,7 +95,7 @@ async function signManifest(
     );
     return null;
   } catch (err) {
-    return `cannot write the manifest: ${messageOf(err)}`;
+    return `cannot write the manifest: ${errorMessage(err)}`;
   }
 }
 

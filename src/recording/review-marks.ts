@@ -23,8 +23,8 @@ export function escapeReserved(text: string): string {
   return text.replace(RESERVED, (c) => `\\u${hex(c, 4)}`);
 }
 
-/** Controls (C0, DEL, C1) as `\xNN`, backslash as `\\`, the reserved brackets as `\u27e6`. */
-export function escapeUntrusted(text: string): string {
+/** A placeholder's payload or a notice: controls (C0, DEL, C1) as `\xNN`, backslash as `\\`, the reserved brackets as `\u27e6`. */
+function escapeLabel(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\\\u27e6\u27e7]/g, (c) => {
     if (c === '\\') return '\\\\';
@@ -81,7 +81,7 @@ export function stringPlaceholder(token: StringToken): string {
       ? describeOsc(token.payload, cut)
       : { label: NAMES[token.kind], text: token.payload };
   const ending = token.end === 'st' ? '' : ` (${token.end})`;
-  const escaped = escapeUntrusted(text);
+  const escaped = escapeLabel(text);
   const shown =
     escaped.length > MAX_PLACEHOLDER_CHARS || cut
       ? `${escaped.slice(0, MAX_PLACEHOLDER_CHARS)}… (${token.length} characters in all)`
@@ -91,5 +91,5 @@ export function stringPlaceholder(token: StringToken): string {
 
 /** An asciicast marker (gatehouse's notice, a command, an NDA acknowledgement) as one line. */
 export function noticeLine(label: string): string {
-  return `⟦── ${escapeUntrusted(label.slice(0, MAX_PLACEHOLDER_CHARS))} ──⟧`;
+  return `⟦── ${escapeLabel(label.slice(0, MAX_PLACEHOLDER_CHARS))} ──⟧`;
 }

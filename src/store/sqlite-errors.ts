@@ -1,7 +1,7 @@
 /** Turns raw sqlite3 errors into one-line GatehouseErrors that never carry SQL text. */
 import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
-import { GatehouseError, isGatehouseError } from '../core/errors.js';
+import { errorMessage, GatehouseError, isGatehouseError } from '../core/errors.js';
 
 /** The `SQLITE_…` code of a sqlite3 (or fs) error, or null. */
 export function sqliteCode(err: unknown): string | null {
@@ -14,8 +14,6 @@ export const isBusy = (err: unknown): boolean => {
   const code = sqliteCode(err);
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 };
-
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Named CHECK constraints (migrations.ts) → what was wrong, in domain words. */
 const CHECK_MESSAGES: Readonly<Record<string, string>> = {

@@ -17,8 +17,7 @@ export interface WebDeps {
   readonly store: Store;
   /** Absolute recordings folder: every .cast served must resolve inside it. */
   readonly recordingsDir: string;
-  /** The bastion's public key: checks the recordings' signed manifests. */
-  /** The keyring: the current host key and retired ones. */
+  /** The keyring's public keys (current and retired host keys): check the signed manifests. */
   readonly manifestKeys: readonly KeyObject[];
   readonly clock: Clock;
   readonly logger: Logger;
@@ -42,5 +41,3 @@ export interface Request {
 export interface AuthedRequest extends Request {
   readonly reviewer: Reviewer;
 }
-
-export { reviewerActor } from '../core/reviewer.js';

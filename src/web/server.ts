@@ -17,8 +17,7 @@ export interface WebServerOptions {
   readonly listen: { readonly host: string; readonly port: number };
   readonly store: Store;
   readonly recordingsDir: string;
-  /** The bastion's public key: checks the recordings' signed manifests. */
-  /** The keyring: the current host key and retired ones. */
+  /** The keyring's public keys (current and retired host keys): check the signed manifests. */
   readonly manifestKeys: readonly KeyObject[];
   readonly clock: Clock;
   readonly logger: Logger;

@@ -26,7 +26,7 @@ describe('checkTargets', () => {
       return { ok: false, message: 'no answer' };
     };
     const targets = Array.from({ length: 30 }, (_, i) => target(i + 1));
-    const results = await checkTargets(targets, scan, 4);
+    const results = await checkTargets(targets, { scan, limit: 4 });
     expect(peak).toBe(4);
     expect([...timeouts]).toEqual([TARGET_TIMEOUT_MS]);
     expect(TARGET_TIMEOUT_MS).toBe(5000);
