@@ -16,7 +16,7 @@ export class StartupLimits {
     },
   ) {}
 
-  /** Counts a new connection from `source`; null when it is over a limit (refuse it). */
+  /** Counts a new connection from `address`; null when it is over a limit (refuse it). */
   admit(
     address: string,
   ): { readonly total: number; readonly perSource: number; release(): void } | null {
