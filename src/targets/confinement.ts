@@ -33,9 +33,15 @@ const UNSHARE = '/usr/bin/unshare';
 const ENV = '/usr/bin/env';
 const BASH = '/bin/bash';
 
-/** Closes every descriptor above 2 (the glob's own is gone by the loop), then runs its arguments. */
-const CLOSE_INHERITED =
-  'for fd in /proc/self/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && exec {fd}>&-; done; exec "$@"';
+/**
+ * Closes every descriptor above 2 (the glob's own is gone by the loop), then runs its arguments;
+ * exit 126 without running them when /proc/self/fd cannot be listed (fail closed).
+ */
+const CLOSE_INHERITED = [
+  'for fd in /proc/self/fd/*; do fd=${fd##*/};',
+  "case $fd in ''|*[!0-9]*) exit 126;; esac;",
+  '[ "$fd" -gt 2 ] && exec {fd}>&-; done; exec "$@"',
+].join(' ');
 
 /** Signals the namespace's holder ignores and the program gets back at their default. */
 const PASSED_THROUGH = 'INT,TERM,HUP,QUIT,USR1,USR2';
