@@ -5,7 +5,7 @@
  * attacker with the database alone cannot rewrite.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseCheckpoint, type AuditCheckpoint } from '../core/audit-checkpoint.js';
 import { errnoCode, GatehouseError } from '../core/errors.js';
@@ -77,4 +77,14 @@ export async function readCheckpointFile(file: string): Promise<CheckpointFile> 
     stream.destroy();
   }
   return { checkpoints, badLines };
+}
+
+/** The configured sink file when it exists (null: none configured, or not there). */
+export async function presentSinkFile(file: string | null): Promise<string | null> {
+  if (file === null) return null;
+  const present = await stat(file).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+  );
+  return present ? file : null;
 }

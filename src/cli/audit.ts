@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readCheckpointFile } from '../checkpoints/checkpoint-file.js';
+import { presentSinkFile, readCheckpointFile } from '../checkpoints/checkpoint-file.js';
 import {
   auditTrailProblems,
   auditTrailSummary,
@@ -151,16 +151,15 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option(
       '--checkpoints <file>',
-      'also check against this copy of the checkpoints (the audit.checkpointSink.file)',
+      'check against this copy of the checkpoints (default: the audit.checkpointSink.file, when it exists)',
     )
     .action(async (opts: { readonly checkpoints?: string }) => {
-      const file =
-        opts.checkpoints === undefined
-          ? null
-          : { path: opts.checkpoints, ...(await readCheckpointFile(opts.checkpoints)) };
-      const check = await ctx.withStore(async (store, config) =>
-        verifyAuditTrail(store, () => loadKeyring(config.ssh.hostKeyPath), file),
-      );
+      const check = await ctx.withStore(async (store, config) => {
+        // The external copy is the one an insider with the database cannot rewrite: use it.
+        const path = opts.checkpoints ?? (await presentSinkFile(config.audit.checkpointSink.file));
+        const file = path === null ? null : { path, ...(await readCheckpointFile(path)) };
+        return verifyAuditTrail(store, () => loadKeyring(config.ssh.hostKeyPath), file);
+      });
       const problems = auditTrailProblems(check);
       const json = ctx.options().json;
       if (json) printJson(ctx, verifyJson(check, problems));

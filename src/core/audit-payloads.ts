@@ -157,6 +157,7 @@ export type AuthFailureReasonCount = {
 };
 
 export type AuthFailureAggregate = {
+  /** The source: an IPv4 address or an IPv6 /64 (`2001:db8:1:2::/64`). */
   readonly remoteAddr: string;
   /** Refused attempts summed up here; none of them has an auth.failure row of its own. */
   readonly count: number;

@@ -1,8 +1,10 @@
 import type { AuthFailureAggregate, AuthFailureReason } from './audit-payloads.js';
 import type { EpochMs } from './model.js';
+import { loginSource } from './reviewer-login.js';
 
 /**
- * Which refused logins are written one by one and which are summed up, per source address.
+ * Which refused logins are written one by one and which are summed up, per source: an IPv4
+ * address or an IPv6 /64 (loginSource), since one host usually holds a whole /64.
  *
  * A source's window opens at its first refusal and lasts `windowMs`. Its first
  * `writtenPerWindow` refusals are written as auth.failure, as they happen: a person behind a
@@ -65,7 +67,7 @@ export class RefusalWindows {
     now: EpochMs,
   ): { readonly write: boolean; readonly closed: AuthFailureAggregate[] } {
     const closed: AuthFailureAggregate[] = [];
-    const source = refusal.remoteAddr;
+    const source = loginSource(refusal.remoteAddr);
     let w = this.windows.get(source);
     if (w !== undefined && this.expired(w, now)) {
       pushAggregate(closed, source, w);

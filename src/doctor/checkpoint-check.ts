@@ -1,6 +1,5 @@
 /** doctor: the signed audit checkpoints, in the database and in the sink file, match the chain. */
-import { stat } from 'node:fs/promises';
-import { readCheckpointFile } from '../checkpoints/checkpoint-file.js';
+import { presentSinkFile, readCheckpointFile } from '../checkpoints/checkpoint-file.js';
 import {
   auditTrailSummary,
   checkpointProblems,
@@ -23,11 +22,8 @@ export async function checkAuditCheckpoints(
   try {
     let file = null;
     if (sinkFile !== null) {
-      const present = await stat(sinkFile).then(
-        () => true,
-        (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
-      );
-      if (present) file = { path: sinkFile, ...(await readCheckpointFile(sinkFile)) };
+      if ((await presentSinkFile(sinkFile)) !== null)
+        file = { path: sinkFile, ...(await readCheckpointFile(sinkFile)) };
       else if ((await store.checkpoints.latest()) !== null)
         return [
           fail(

@@ -21,7 +21,7 @@ const ESC_FINALS = new Set([...'78DEM=>']);
 const CHARSETS = new Set([...'0AB']);
 
 /** Write this after a replay (also when interrupted) to leave the reviewer's terminal usable. */
-export const TERMINAL_RESET = '\u001b[0m\u001b[?25h\u001b[?1049l';
+export const TERMINAL_RESET = '\u001b[0m\u001b(B\u001b[?25h\u001b[?1049l';
 
 function keep(token: TerminalToken): string {
   switch (token.type) {
@@ -59,8 +59,12 @@ function safeCsi(params: string, intermediates: string, final: string): boolean 
   return false;
 }
 
-/** Reverse video on and off: shown by the reviewer's terminal, not by the recorded bytes. */
-export const highlight = (text: string): string => `\u001b[7m${text}\u001b[27m`;
+/**
+ * Reverse video on and off: shown by the reviewer's terminal, not by the recorded bytes. Drawn
+ * from a clean state (attributes off, ASCII in G0): recorded output may have left concealed
+ * text (SGR 8), equal colours or DEC line drawing on, which would hide or garble it.
+ */
+export const highlight = (text: string): string => `\u001b[0m\u001b(B\u001b[7m${text}\u001b[27m`;
 
 /** Stateful: feed output chunk by chunk so sequences split across events are judged whole. */
 export class TerminalSanitizer {

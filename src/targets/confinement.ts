@@ -4,6 +4,10 @@
  *
  *   setpriv  drop to the account (uid, gid, initgroups), reset the environment (HOME, USER, PATH
  *            from passwd), no capabilities of any kind, no_new_privs, SIGKILL if gatehouse dies
+ *   bash     closes every descriptor but 0, 1 and 2: gatehouse's own are not all close-on-exec
+ *            (node-pty's masters of other sessions' ptys, whatever gatehouse inherited), and one
+ *            of another session's pty master would let this program read that session's output
+ *            and type into it
  *   env      the outer unshare ignores INT, TERM, HUP, QUIT, USR1 and USR2: a forwarded, typed
  *            (Ctrl-C) or hang-up signal reaches the program, never the namespace's holder
  *   unshare  as the account itself: a user namespace (so no privilege is needed) and a PID
@@ -29,6 +33,16 @@ const UNSHARE = '/usr/bin/unshare';
 const ENV = '/usr/bin/env';
 const BASH = '/bin/bash';
 
+/**
+ * Closes every descriptor above 2 (the glob's own is gone by the loop), then runs its arguments;
+ * exit 126 without running them when /proc/self/fd cannot be listed (fail closed).
+ */
+const CLOSE_INHERITED = [
+  'for fd in /proc/self/fd/*; do fd=${fd##*/};',
+  "case $fd in ''|*[!0-9]*) exit 126;; esac;",
+  '[ "$fd" -gt 2 ] && exec {fd}>&-; done; exec "$@"',
+].join(' ');
+
 /** Signals the namespace's holder ignores and the program gets back at their default. */
 const PASSED_THROUGH = 'INT,TERM,HUP,QUIT,USR1,USR2';
 
@@ -51,6 +65,10 @@ export function confinedArgv(
     '--no-new-privs',
     '--pdeathsig=SIGKILL',
     '--',
+    BASH,
+    '-c',
+    CLOSE_INHERITED,
+    'gatehouse',
     ENV,
     `--ignore-signal=${PASSED_THROUGH}`,
     '--',

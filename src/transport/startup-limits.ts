@@ -1,7 +1,10 @@
 /**
  * MaxStartups for gatehouse: how many connections may be unauthenticated at once, in total and per
- * source address. A connection counts from accept until it authenticates or closes.
+ * source (an IPv4 address or an IPv6 /64: loginSource). A connection counts from accept until it
+ * authenticates or closes.
  */
+import { loginSource } from '../core/reviewer-login.js';
+
 export class StartupLimits {
   private total = 0;
   private readonly bySource = new Map<string, number>();
@@ -13,10 +16,11 @@ export class StartupLimits {
     },
   ) {}
 
-  /** Counts a new connection from `source`; null when it is over a limit (refuse it). */
+  /** Counts a new connection from `address`; null when it is over a limit (refuse it). */
   admit(
-    source: string,
+    address: string,
   ): { readonly total: number; readonly perSource: number; release(): void } | null {
+    const source = loginSource(address);
     const perSource = this.bySource.get(source) ?? 0;
     const { maxStartups, maxStartupsPerSource } = this.limits();
     if (this.total >= maxStartups || perSource >= maxStartupsPerSource) return null;
@@ -38,7 +42,7 @@ export class StartupLimits {
   }
 
   /** For the refusal log line. */
-  counts(source: string): { readonly unauthTotal: number; readonly perSource: number } {
-    return { unauthTotal: this.total, perSource: this.bySource.get(source) ?? 0 };
+  counts(address: string): { readonly unauthTotal: number; readonly perSource: number } {
+    return { unauthTotal: this.total, perSource: this.bySource.get(loginSource(address)) ?? 0 };
   }
 }

@@ -1,18 +1,23 @@
 /**
  * GET /metrics: Prometheus text format. The counters hold no secrets but describe the bastion's
  * traffic, so they are not public: a client on the loopback interface (a local Prometheus or
- * agent) reads them without logging in; anyone else needs a reviewer login, else 401.
+ * agent) reads them without logging in; anyone else needs a reviewer login, else 401. Behind a
+ * listed reverse proxy on the host, the client is the one it forwards (client-address.ts), not
+ * the loopback peer.
  */
 import type { IncomingMessage } from 'node:http';
+import { clientAddress } from './client-address.js';
 import type { Request } from './context.js';
 import { sendText } from './respond.js';
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-export function isLoopbackClient(req: IncomingMessage): boolean {
-  const addr = req.socket.remoteAddress ?? '';
-  const v4 = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
-  return v4.startsWith('127.') || addr === '::1';
+export function isLoopbackClient(
+  req: IncomingMessage,
+  trustedProxies: ReadonlySet<string> = new Set(),
+): boolean {
+  const addr = clientAddress(req, trustedProxies);
+  return addr.startsWith('127.') || addr === '::1';
 }
 
 export async function metricsRoute(r: Request): Promise<void> {
@@ -23,7 +28,10 @@ export async function metricsRoute(r: Request): Promise<void> {
     r.res.setHeader('Allow', 'GET, HEAD');
     return sendText(r.req, r.res, 405, 'method not allowed');
   }
-  if (!isLoopbackClient(r.req) && (await r.deps.sessions.current(r.req)) === null) {
+  if (
+    !isLoopbackClient(r.req, r.deps.trustedProxies) &&
+    (await r.deps.sessions.current(r.req)) === null
+  ) {
     return sendText(
       r.req,
       r.res,

@@ -65,6 +65,14 @@ beforeAll(async () => {
     { kind: 'command', name: 'whoami', command: [whoami], env, runAs: RUN_AS },
     ACTOR,
   );
+  // What the program inherited: ls's descriptors but the directory it reads.
+  const fds = join(programs, 'fds.sh');
+  await writeFile(fds, '#!/bin/sh\nexec ls -l /proc/self/fd\n');
+  await chmod(fds, 0o755);
+  await b.store.targets.add(
+    { kind: 'command', name: 'fds', command: [fds], env: {}, runAs: RUN_AS },
+    ACTOR,
+  );
   await b.store.targets.add(
     { kind: 'command', name: 'handles-int', command: [handler], env: {}, runAs: RUN_AS },
     ACTOR,
@@ -116,6 +124,29 @@ describe('a command target runs as its run-as account', () => {
     for (const cap of ['CapInh', 'CapPrm', 'CapEff', 'CapAmb'])
       expect(out).toMatch(new RegExp(`${cap}:\\s+0000000000000000`));
     expect(r.code).toBe(0);
+  });
+});
+
+describe("a command target holds none of gatehouse's descriptors", () => {
+  it("only its terminal (0, 1, 2), not another session's pty master, while that session runs", async () => {
+    const bob = await b.userWithGrant('fd-victim', { target: 'shell' });
+    const victim = ptySsh(b.login(bob, 'shell'), { extra: ['-t'] });
+    try {
+      await victim.waitFor(/confined\$ /);
+      const alice = await b.userWithGrant('fd-lister', { target: 'fds' });
+      const r = await runSsh(b.login(alice, 'fds'), { extra: ['-tt'] });
+      const open = [...r.stdout.toString().matchAll(/ (\d+) -> (\S+)/g)]
+        .map((m) => `${m[1]} -> ${m[2]}`)
+        .filter((fd) => !/ -> \/proc\/\d+\/fd$/.test(fd)); // ls reading the folder
+      expect(open.map((fd) => fd.replace(/pts\/\d+$/, 'pts/N'))).toEqual([
+        '0 -> /dev/pts/N',
+        '1 -> /dev/pts/N',
+        '2 -> /dev/pts/N',
+      ]);
+      expect(r.code).toBe(0);
+    } finally {
+      victim.kill();
+    }
   });
 });
 

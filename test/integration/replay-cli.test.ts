@@ -1,9 +1,12 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { TERMINAL_RESET } from '../../src/recording/replay.js';
 import { Database } from '../../src/store/database.js';
+import { tempDir } from '../helpers/tmp.js';
 import { BIN, isOneLineError } from './cli-harness.js';
 import { makeBench, type Bench } from './replay-fixture.js';
 
@@ -89,7 +92,7 @@ describe('reviewer-safe playback', () => {
         { at: 30, out: `lit\u0007after\r\n` },
       ],
     });
-    const hl = (text: string): string => `${ESC}[7m${text}${ESC}[27m`;
+    const hl = (text: string): string => `${ESC}[0m${ESC}(B${ESC}[7m${text}${ESC}[27m`;
     const played = await timed('replay', id, '--speed', '1000');
     expect(played.out).toContain(
       `${hl('⟦OSC 0: pwned⟧')}before ${hl('⟦OSC 52 c: rm -rf ~⟧')}${ESC}[31mRED${ESC}[0m ` +
@@ -103,6 +106,50 @@ describe('reviewer-safe playback', () => {
       '⟦OSC 0: pwned⟧\n⟦OSC 52 c: rm -rf ~⟧\n⟦DCS: 1$r0m⟧\n⟦OSC 0: split⟧\nbefore RED after\n',
     );
     expect(text.stdout).not.toContain(ESC);
+  });
+});
+
+/**
+ * `text` drawn by a real terminal (tmux, 100x20): each screen line with its attributes as tmux
+ * re-emits them (`capture-pane -e`: SGR, and SO/SI around characters drawn in the DEC graphics set).
+ */
+async function drawnByTerminal(text: string): Promise<string> {
+  const dir = await tempDir('gatehouse-replay-tmux-');
+  const file = join(dir, 'out');
+  await writeFile(file, text);
+  const tmux = (...args: string[]): string =>
+    execFileSync('tmux', ['-L', `gh-replay-${process.pid}`, ...args], { encoding: 'utf8' });
+  tmux('new-session', '-d', '-x', '100', '-y', '20', `cat '${file}'; sleep 30`);
+  try {
+    const started = Date.now();
+    let screen = '';
+    while (!screen.includes('end-of-replay') && Date.now() - started < 5_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      screen = tmux('capture-pane', '-p', '-e', '-t', '0');
+    }
+    return screen;
+  } finally {
+    tmux('kill-server');
+  }
+}
+
+describe("a recorded user cannot hide what replay shows in the reviewer's terminal", () => {
+  it('placeholders and notices are drawn visible (not concealed) and in ASCII (not DEC line drawing)', async () => {
+    const id = await b.record({
+      grant: b.grants.alice,
+      steps: [
+        // DEC special graphics for G0, then concealed text (SGR 8), then a title.
+        { at: 0, out: `${ESC}(0${ESC}[8m${ESC}]0;secret-title\u0007` },
+        { at: 10, marker: 'gatehouse: session ended by an administrator' },
+      ],
+    });
+    const played = await timed('replay', id, '--speed', '1000');
+    const screen = await drawnByTerminal(`${played.out}end-of-replay`);
+    // Contiguous: tmux puts SO/SI around characters it drew as line drawing.
+    expect(screen).toContain('⟦OSC 0: secret-title⟧');
+    expect(screen).toContain('⟦── gatehouse: session ended by an administrator ──⟧');
+    const concealed = new RegExp(`${ESC}\\[(?:[0-9;]*;)?8(?:;[0-9;]*)?m`);
+    expect(screen).not.toMatch(concealed);
   });
 });
 

@@ -19,6 +19,7 @@ import { hashPassword } from '../../src/web/password.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
+import { GatehouseMetrics } from '../../src/metrics/gatehouse-metrics.js';
 
 export const REVIEWER = 'rita';
 export const PASSWORD = 'correct horse battery staple';
@@ -54,6 +55,8 @@ export interface WebFixtureOptions {
   readonly publicUrl?: string | null;
   readonly trustedProxies?: readonly string[];
   readonly sessionTimeouts?: ReviewerSessionTimeouts;
+  /** Serve /metrics (the real counters, at zero). */
+  readonly metrics?: boolean;
 }
 
 /** The config defaults (src/config/schema.ts). */
@@ -223,6 +226,7 @@ export async function startWebFixture(options: WebFixtureOptions = {}): Promise<
       publicUrl: options.publicUrl ?? null,
       trustedProxies: options.trustedProxies ?? [],
       sessionTimeouts: options.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS,
+      ...(options.metrics === true ? { metrics: new GatehouseMetrics() } : {}),
     });
   let server = await serve(0);
   return {

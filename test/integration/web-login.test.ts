@@ -141,7 +141,7 @@ describe('the password throttle', () => {
 describe('behind a reverse proxy', () => {
   let fx: WebFixture;
   beforeAll(async () => {
-    fx = await startWebFixture({ trustedProxies: ['127.0.0.1'] });
+    fx = await startWebFixture({ trustedProxies: ['127.0.0.1'], metrics: true });
   });
   afterAll(async () => {
     await fx.close();
@@ -167,6 +167,20 @@ describe('behind a reverse proxy', () => {
     expect((await viaProxy('198.51.100.8', PASSWORD)).status).toBe(303);
     const [login] = await eventsOf(fx, 'reviewer.login');
     expect(login).toMatchObject({ reviewer: REVIEWER, remoteAddr: '198.51.100.8' });
+  });
+
+  it('serves /metrics without a login to the host itself, not to a client the proxy forwards', async () => {
+    expect((await raw(fx.base, 'GET', '/metrics', {}, undefined, '127.0.0.1')).status).toBe(200);
+    const forwarded = await raw(
+      fx.base,
+      'GET',
+      '/metrics',
+      { 'X-Forwarded-For': '198.51.100.7' },
+      undefined,
+      '127.0.0.1',
+    );
+    expect(forwarded.status).toBe(401);
+    expect(forwarded.body).not.toContain('gatehouse_');
   });
 
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {

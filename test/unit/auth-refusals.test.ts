@@ -45,6 +45,17 @@ describe('AuthRefusals', () => {
     });
   });
 
+  it('counts every address of one IPv6 /64 as one source (one host holds the whole /64)', async () => {
+    const { written, refuse, refusals } = setUp();
+    for (let i = 1; i <= 50; i++) refuse('root', `2001:db8:1:2::${i.toString(16)}`);
+    expect(written.map((w) => w.event.type)).toEqual(Array(10).fill('auth.failure'));
+    await refusals.flush();
+    expect(written.at(-1)?.event).toMatchObject({
+      type: 'auth.failure.aggregate',
+      payload: { remoteAddr: '2001:db8:1:2::/64', count: 40 },
+    });
+  });
+
   it('writes the windows still open at shutdown', async () => {
     const { written, refuse, refusals } = setUp();
     for (let i = 0; i < 12; i++) refuse('root');

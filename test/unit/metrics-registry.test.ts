@@ -109,8 +109,11 @@ describe('denialReason', () => {
 });
 
 describe('isLoopbackClient', () => {
-  const from = (remoteAddress: string | undefined): IncomingMessage =>
-    ({ socket: { remoteAddress } }) as unknown as IncomingMessage;
+  const from = (remoteAddress: string | undefined, forwardedFor?: string): IncomingMessage =>
+    ({
+      socket: { remoteAddress },
+      headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+    }) as unknown as IncomingMessage;
   it.each([
     ['127.0.0.1', true],
     ['127.1.2.3', true],
@@ -122,6 +125,12 @@ describe('isLoopbackClient', () => {
     [undefined, false],
   ])('%s → %s', (addr, loopback) => {
     expect(isLoopbackClient(from(addr))).toBe(loopback);
+  });
+  it('behind a listed proxy on the host, judges the client it forwards', () => {
+    const proxies = new Set(['127.0.0.1']);
+    expect(isLoopbackClient(from('127.0.0.1', '198.51.100.7'), proxies)).toBe(false);
+    expect(isLoopbackClient(from('127.0.0.1'), proxies)).toBe(true);
+    expect(isLoopbackClient(from('127.0.0.1', '198.51.100.7'))).toBe(true); // proxy not listed
   });
 });
 

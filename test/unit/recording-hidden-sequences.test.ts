@@ -78,8 +78,8 @@ describe('string sequences in review views', () => {
   it('live replay (reveal) highlights placeholders and escapes the reserved brackets in output', () => {
     const s = new TerminalSanitizer({ reveal: true });
     expect(s.write(`⟦x⟧${ESC}]0;t`)).toBe('\\u27e6x\\u27e7');
-    expect(s.write(`\u0007ok${ESC}_open`)).toBe(`${ESC}[7m⟦OSC 0: t⟧${ESC}[27mok`);
-    expect(s.end()).toBe(`${ESC}[7m⟦APC (unterminated): open⟧${ESC}[27m`);
+    expect(s.write(`\u0007ok${ESC}_open`)).toBe(`${ESC}[0m${ESC}(B${ESC}[7m⟦OSC 0: t⟧${ESC}[27mok`);
+    expect(s.end()).toBe(`${ESC}[0m${ESC}(B${ESC}[7m⟦APC (unterminated): open⟧${ESC}[27m`);
   });
 
   it('the default sanitizer (after renderText, and for raw safety) still drops strings', () => {

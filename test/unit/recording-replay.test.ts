@@ -145,8 +145,8 @@ describe('playback', () => {
     return { log };
   }
 
-  const notice = `w:\r\n${ESC}[7m⟦── gatehouse: notice ──⟧${ESC}[27m\r\n`;
-  const title = `w:${ESC}[7m⟦OSC 0: title⟧${ESC}[27md`;
+  const notice = `w:\r\n${ESC}[0m${ESC}(B${ESC}[7m⟦── gatehouse: notice ──⟧${ESC}[27m\r\n`;
+  const title = `w:${ESC}[0m${ESC}(B${ESC}[7m⟦OSC 0: title⟧${ESC}[27md`;
 
   it('waits the recorded gaps before each output, sanitised; markers and titles shown highlighted', async () => {
     expect((await run({})).log).toEqual([
