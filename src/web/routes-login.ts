@@ -48,7 +48,7 @@ async function postedForm(r: Request): Promise<URLSearchParams | null> {
 
 const remoteAddrOf = (r: Request): string => clientAddress(r.req, r.deps.trustedProxies);
 
-/** reviewer.login.failure; a failed write is logged, the refusal stands either way. */
+/** reviewer.login.failure (the Auditor logs a failed write; the refusal stands either way). */
 async function auditFailure(
   r: Request,
   login: string,
@@ -61,9 +61,7 @@ async function auditFailure(
     reason,
     remoteAddr: remoteAddrOf(r),
   });
-  await r.deps.store.audit.append(event, actor).catch((err: unknown) => {
-    r.deps.logger.error({ err, type: event.type }, 'audit write failed');
-  });
+  await r.deps.auditor.record(event, actor);
 }
 
 async function startSession(

@@ -263,6 +263,26 @@ describe('the audit trail of reviewer logins', () => {
   });
 });
 
+describe('the review page writes its audit events through the Auditor', () => {
+  let fx: WebFixture;
+  beforeAll(async () => {
+    fx = await startWebFixture({ metrics: true });
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it("a refused reviewer login reaches the Auditor's listeners: /metrics counts it", async () => {
+    expect((await loginFrom(fx, '127.0.8.1', REVIEWER, 'not the password')).status).toBe(401);
+    expect((await loginFrom(fx, '127.0.8.1', 'nobody', 'whatever')).status).toBe(401);
+    const metrics = await raw(fx.base, 'GET', '/metrics', {}, undefined, '127.0.0.1');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('gatehouse_denials_total{reason="review.password.wrong"} 1');
+    expect(metrics.body).toContain('gatehouse_denials_total{reason="review.reviewer.unknown"} 1');
+    expect(await eventsOf(fx, 'reviewer.login.failure')).toHaveLength(2);
+  });
+});
+
 describe('reviewer sessions', () => {
   const clock = travellingClock();
   let fx: WebFixture;
