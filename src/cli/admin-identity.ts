@@ -23,7 +23,7 @@ function osAccount(): string {
   }
 }
 
-/** The name of `uid` in the passwd database (getent: NSS sources such as LDAP count), else `#<uid>`. */
+/** `uid`'s name in the passwd database (getent: NSS sources such as LDAP count), or `#<uid>`. */
 function accountOfUid(uid: number): Promise<string> {
   return new Promise((resolve) => {
     execFile('getent', ['passwd', String(uid)], { timeout: LOOKUP_TIMEOUT_MS }, (err, stdout) => {

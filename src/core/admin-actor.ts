@@ -43,7 +43,7 @@ export function parseLoginUid(text: string): number | null {
   return uid >= UNSET_LOGIN_UID ? null : uid;
 }
 
-/** The `os:` part: what is certain, and what sudo reports when the login uid does not confirm it. */
+/** The `os:` part: what is certain, and what sudo reports when the login uid does not agree. */
 function osIdentity({ account, loginUser, sudoUser }: AdminIdentity): string {
   if (sudoUser !== null && sudoUser === loginUser) return `os:${loginUser} via sudo as ${account}`;
   const certain =

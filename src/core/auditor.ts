@@ -1,6 +1,7 @@
 /**
  * The Auditor port: how the ssh side and the review page write audit events, and what a failed
- * write means for the action it records. src/adapters/store-auditor.ts implements it on the Store port.
+ * write means for the action it records. src/adapters/store-auditor.ts implements it on the Store
+ * port.
  */
 import type { AuditEvent, AuditEventType } from './audit-events.js';
 import type { Actor } from './ports.js';

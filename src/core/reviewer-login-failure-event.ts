@@ -6,7 +6,7 @@ import { boundUntrusted } from './untrusted-text.js';
 
 /** One failed review page login, as the client sent it (nothing bounded yet). */
 export interface ReviewerLoginRefusal {
-  /** The name typed in the form: unauthenticated, any length (up to the form's cap), any characters. */
+  /** The name typed in the form: unauthenticated, any characters, up to the form's size cap. */
   readonly login: string;
   readonly method: ReviewerLoginMethod;
   readonly reason: ReviewerLoginFailureReason;
