@@ -15,10 +15,11 @@ export const REFERENCE_PATH = path.join(ROOT, 'docs', 'audit-events.md');
 
 const ACTORS = {
   admin:
-    'a `gatehouse` command: `os:<person>`, `os:<person> via sudo as <account>` under sudo, `claimed:<name> by os:…` with `--actor <name>` (src/core/admin-actor.ts)',
+    'a `gatehouse` command: `os:<account>`, `os:<person> via sudo as <account>` when the audit login uid confirms `SUDO_USER`, `os:<person> as <account>` (login uid, no sudo), `os:<account> (sudo reports <name>)` when nothing confirms `SUDO_USER` (only the `os:` part is certain), `claimed:<name> by os:…` with `--actor <name>` (src/core/admin-actor.ts)',
   user: 'an ssh user, `user:<name>` (`ssh:unknown` before a login name parsed)',
-  reviewer:
-    'a reviewer on the web review page, `reviewer:<name>` (`web:unknown` before a login succeeded)',
+  reviewer: 'a reviewer logged in to the web review page, `reviewer:<name>`',
+  visitor:
+    'a client of the web review page that has not logged in, `web:unknown` (what it typed is in the payload, escaped and bounded)',
   gatehouse:
     'the service itself, `gatehouse` (grant watcher, crash recovery at start-up, sums of refused logins)',
 };

@@ -112,6 +112,7 @@ export async function startGatehouse(
           : await startWebServer({
               listen: { host: webListen.host, port: options.webPort ?? webListen.port },
               store,
+              auditor,
               recordingsDir: config.recordings.dir,
               manifestKeys: keyring.keys.map((k) => k.publicKey),
               clock,

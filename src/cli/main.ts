@@ -1,13 +1,12 @@
 import { mkdir } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/load-config.js';
-import { adminActor } from '../core/admin-actor.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage, GatehouseError, isGatehouseError, oneLine } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
 import { openStore } from '../store/open-store.js';
+import { adminActorOf, LOGIN_UID_PATH } from './admin-identity.js';
 import { register as registerAudit } from './audit.js';
 import type { CliContext, CliIo, GlobalOptions } from './context.js';
 import { register as registerDemo } from './demo.js';
@@ -23,7 +22,6 @@ import { register as registerServe } from './serve.js';
 import { register as registerSession } from './session.js';
 import { register as registerTarget } from './target.js';
 import { register as registerUser } from './user.js';
-import { requireAccountName } from './validate.js';
 
 /*
  * Exit codes (DESIGN.md §2), one rule everywhere:
@@ -42,26 +40,6 @@ const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
 };
-
-/** The OS account this process runs as; `#<uid>` when it has no name (a container's bare uid). */
-function osAccount(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return `#${process.getuid?.() ?? '?'}`;
-  }
-}
-
-/** Who runs this command (core/admin-actor.ts): the OS identity, and a claimed --actor beside it. */
-function adminActorOf(claimed: string | undefined, env: NodeJS.ProcessEnv): string {
-  const sudoUser = env['SUDO_USER'];
-  return adminActor({
-    account: osAccount(),
-    sudoUser:
-      sudoUser === undefined || sudoUser === '' ? null : requireAccountName('SUDO_USER', sudoUser),
-    claimed: claimed === undefined ? null : requireAccountName('--actor', claimed),
-  });
-}
 
 /** A commander parse error, tagged with the command it happened in. */
 class CommandLineError extends Error {
@@ -134,6 +112,8 @@ export interface MainOptions {
   readonly clock?: Clock;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** Where the audit login uid is read (default /proc/self/loginuid; tests pass a file). */
+  readonly loginUidPath?: string;
 }
 
 export async function main(
@@ -165,12 +145,12 @@ export async function main(
     },
   };
   const program = buildProgram(ctx);
-  program.hook('preAction', (_program, action) => {
+  program.hook('preAction', async (_program, action) => {
     const o = action.optsWithGlobals<{ config?: string; json: boolean; actor?: string }>();
     current = {
       ...(o.config === undefined ? {} : { config: o.config }),
       json: o.json,
-      actor: adminActorOf(o.actor, env),
+      actor: await adminActorOf(o.actor, env, mainOptions.loginUidPath ?? LOGIN_UID_PATH),
     };
   });
   try {

@@ -349,7 +349,10 @@ export type ReviewerLoginFailureReason =
   | 'throttled.account';
 
 export type ReviewerLoginFailure = {
-  /** The name as typed (unauthenticated: its first 64 characters); empty for a link. */
+  /**
+   * The name as typed (empty for a link), escaped and cut to 129 characters with a `…(+N chars)`
+   * marker (src/core/untrusted-text.ts), as auth.failure's login.
+   */
   readonly login: string;
   readonly method: ReviewerLoginMethod;
   /**

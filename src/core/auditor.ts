@@ -1,6 +1,7 @@
 /**
- * The Auditor port: how the ssh side writes audit events, and what a failed write means for the
- * action it records. src/adapters/store-auditor.ts implements it on the Store port.
+ * The Auditor port: how the ssh side and the review page write audit events, and what a failed
+ * write means for the action it records. src/adapters/store-auditor.ts implements it on the Store
+ * port.
  */
 import type { AuditEvent, AuditEventType } from './audit-events.js';
 import type { Actor } from './ports.js';
@@ -14,10 +15,11 @@ export type AuditWriteFailure = 'refuse' | 'log';
 /**
  * Who writes an event (the `actor` column): `admin` (a CLI command, `os:…`, core/admin-actor.ts),
  * `user` (`user:<name>`, an ssh user; `ssh:unknown` before a login name parsed), `reviewer`
- * (`reviewer:<name>`, the web review page; `web:unknown` before a login succeeded), `gatehouse`
- * (the service itself).
+ * (`reviewer:<name>`, a reviewer logged in to the web review page), `visitor` (`web:unknown`, a
+ * client of the review page that has not logged in: what it typed is in the payload, bounded),
+ * `gatehouse` (the service itself).
  */
-export type AuditActorKind = 'admin' | 'user' | 'reviewer' | 'gatehouse';
+export type AuditActorKind = 'admin' | 'user' | 'reviewer' | 'visitor' | 'gatehouse';
 
 export interface AuditEventRule {
   readonly actors: readonly AuditActorKind[];
@@ -65,7 +67,7 @@ export const auditEventRules = {
   'review.view': { actors: ['reviewer', 'admin'], onWriteFailure: 'refuse' },
   // Written with the session row (login) or its deletion (logout), in one transaction.
   'reviewer.login': { actors: ['reviewer'], onWriteFailure: 'refuse' },
-  'reviewer.login.failure': { actors: ['reviewer'], onWriteFailure: 'log' },
+  'reviewer.login.failure': { actors: ['visitor'], onWriteFailure: 'log' },
   'reviewer.logout': { actors: ['reviewer'], onWriteFailure: 'refuse' },
   'checkpoint.sink.failure': { actors: ['gatehouse', 'admin'], onWriteFailure: 'log' },
   'bastion.hostkey.rotate': admin,

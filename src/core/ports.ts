@@ -38,7 +38,10 @@ import type {
 } from './reviewer.js';
 import type { LoginThrottlePolicy, ReviewerSessionTimeouts } from './reviewer-login.js';
 
-/** Who did it: an admin (`os:…`, core/admin-actor.ts), `user:<name>`, `reviewer:<name>`, `gatehouse`. */
+/**
+ * Who did it: an admin (`os:…`, core/admin-actor.ts), `user:<name>`, `reviewer:<name>`,
+ * `gatehouse`, or a client not logged in (`ssh:unknown`, `web:unknown`); see core/auditor.ts.
+ */
 export type Actor = string;
 
 export interface NewKey {

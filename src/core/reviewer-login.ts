@@ -1,6 +1,6 @@
 /**
- * Reviewer login on the review page: the password-guessing brake, the source address it counts
- * by, and the bound on what an unauthenticated client typed.
+ * Reviewer login on the review page: the password-guessing brake and the source address it counts
+ * by (what an unauthenticated client typed is bounded in core/reviewer-login-failure-event.ts).
  *
  * Every password check is reserved before it runs (one store transaction counts the recent
  * failures and records the attempt), so parallel guesses cannot all pass the check before one is
@@ -71,14 +71,6 @@ export function loginSource(remoteAddress: string | undefined): string {
     .slice(0, 4)
     .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''));
   return `${prefix.join(':')}::/64`;
-}
-
-const MAX_TYPED_LOGIN = 64;
-
-/** What a client typed as a name, bounded for logs and the audit chain (whole code points). */
-export function typedLogin(name: string): string {
-  const points = Array.from(name);
-  return points.length <= MAX_TYPED_LOGIN ? name : points.slice(0, MAX_TYPED_LOGIN).join('');
 }
 
 export interface ReviewerSessionTimeouts {

@@ -18,7 +18,8 @@ const tame = (text: string): string =>
 /**
  * The `reason` label of gatehouse_denials_total for an audit event, or null when it is not a
  * denial. Login refusals keep their reason (`user.unknown`, `grant.expired`, …); the others are
- * prefixed with what was refused (`exec.no_match`, `session.grant.revoked`, `channel.direct-tcpip`).
+ * prefixed with what was refused (`exec.no_match`, `session.grant.revoked`, `channel.direct-tcpip`,
+ * `review.password.wrong` for the review page's login).
  */
 export function denialReason(event: AuditEvent): string | null {
   switch (event.type) {
@@ -33,6 +34,8 @@ export function denialReason(event: AuditEvent): string | null {
     }
     case 'hostkey.mismatch':
       return 'hostkey.mismatch';
+    case 'reviewer.login.failure':
+      return `review.${event.payload.reason}`;
     default:
       return null;
   }
@@ -60,7 +63,7 @@ export class GatehouseMetrics {
     );
     this.denials = r.counter(
       'gatehouse_denials_total',
-      'Refused logins, sessions, commands and channels, by reason.',
+      'Refused logins (ssh and review page), sessions, commands and channels, by reason.',
       ['reason'],
     );
     this.bytes = r.counter(

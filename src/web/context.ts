@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.js';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import type { AssetTable } from './assets.js';
@@ -15,6 +16,8 @@ export interface MetricsSource {
 
 export interface WebDeps {
   readonly store: Store;
+  /** Writes the page's own audit events (a failed write refuses or is logged, per event type). */
+  readonly auditor: Auditor;
   /** Absolute recordings folder: every .cast served must resolve inside it. */
   readonly recordingsDir: string;
   /** The keyring's public keys (current and retired host keys): check the signed manifests. */

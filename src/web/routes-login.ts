@@ -4,11 +4,11 @@
  * failures and logouts are audit events.
  */
 import type { IncomingMessage } from 'node:http';
-import { auditEvents } from '../core/audit-events.js';
 import type { ReviewerLoginFailureReason, ReviewerLoginMethod } from '../core/audit-payloads.js';
 import { checkName } from '../core/names.js';
-import { UNKNOWN_WEB_ACTOR, type Reviewer } from '../core/reviewer.js';
-import { LOGIN_THROTTLE, loginSource, typedLogin } from '../core/reviewer-login.js';
+import type { Reviewer } from '../core/reviewer.js';
+import { LOGIN_THROTTLE, loginSource } from '../core/reviewer-login.js';
+import { reviewerLoginFailureEvent } from '../core/reviewer-login-failure-event.js';
 import { isLoginTokenShape, isSameOriginPost, tokenSha256 } from './auth.js';
 import { clientAddress } from './client-address.js';
 import type { Request } from './context.js';
@@ -48,22 +48,20 @@ async function postedForm(r: Request): Promise<URLSearchParams | null> {
 
 const remoteAddrOf = (r: Request): string => clientAddress(r.req, r.deps.trustedProxies);
 
-/** reviewer.login.failure; a failed write is logged, the refusal stands either way. */
+/** reviewer.login.failure (the Auditor logs a failed write; the refusal stands either way). */
 async function auditFailure(
   r: Request,
   login: string,
   method: ReviewerLoginMethod,
   reason: ReviewerLoginFailureReason,
 ): Promise<void> {
-  const event = auditEvents.reviewerLoginFailure({
-    login: typedLogin(login),
+  const { event, actor } = reviewerLoginFailureEvent({
+    login,
     method,
     reason,
     remoteAddr: remoteAddrOf(r),
   });
-  await r.deps.store.audit.append(event, UNKNOWN_WEB_ACTOR).catch((err: unknown) => {
-    r.deps.logger.error({ err, type: event.type }, 'audit write failed');
-  });
+  await r.deps.auditor.record(event, actor);
 }
 
 async function startSession(

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import type { ReviewerSessionTimeouts } from '../core/reviewer-login.js';
@@ -16,6 +17,8 @@ import { route } from './router.js';
 export interface WebServerOptions {
   readonly listen: { readonly host: string; readonly port: number };
   readonly store: Store;
+  /** The service's Auditor (main.ts): its listeners, the metrics, hear the page's events too. */
+  readonly auditor: Auditor;
   readonly recordingsDir: string;
   /** The keyring's public keys (current and retired host keys): check the signed manifests. */
   readonly manifestKeys: readonly KeyObject[];
@@ -64,6 +67,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const logger = options.logger.child({ component: 'web' });
   const deps: WebDeps = {
     store: options.store,
+    auditor: options.auditor,
     recordingsDir: resolve(options.recordingsDir),
     manifestKeys: options.manifestKeys,
     clock: options.clock,

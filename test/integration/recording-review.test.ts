@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreAuditor } from '../../src/adapters/store-auditor.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { GrantId, SessionId } from '../../src/core/model.js';
 import { silentLogger } from '../../src/logging/logger.js';
@@ -32,6 +33,7 @@ beforeAll(async () => {
   web = await startWebServer({
     listen: { host: '127.0.0.1', port: 0 },
     store: b.store,
+    auditor: new StoreAuditor(b.store.audit, silentLogger()),
     recordingsDir: recordings,
     manifestKeys: [await hostPublicKey(b.dir)],
     clock: systemClock,

@@ -11,6 +11,7 @@ import { fixedClock, systemClock, type Clock } from '../../src/core/clock.js';
 import type { GrantId, SessionId } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import type { ReviewerSessionTimeouts } from '../../src/core/reviewer-login.js';
+import { StoreAuditor } from '../../src/adapters/store-auditor.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { writeManifest } from '../../src/recording/manifest.js';
 import { openRecording } from '../../src/recording/recorder.js';
@@ -215,10 +216,18 @@ export async function startWebFixture(options: WebFixtureOptions = {}): Promise<
     steps: [[0.5, 'o', 'bob@web2:~$ ls\r\nindex.html\r\n']],
   });
   await store.reviewers.add(REVIEWER, await hashPassword(PASSWORD), 'admin');
+  const metrics = options.metrics === true ? new GatehouseMetrics() : null;
+  // As main.ts wires them: the page writes through the Auditor, whose listener is the metrics.
+  const auditorOf = (s: Store): StoreAuditor => {
+    const auditor = new StoreAuditor(s.audit, silentLogger());
+    if (metrics !== null) auditor.subscribe((event) => metrics.observe(event));
+    return auditor;
+  };
   const serve = (port: number): Promise<WebServer> =>
     startWebServer({
       listen: { host: '127.0.0.1', port },
       store,
+      auditor: auditorOf(store),
       recordingsDir,
       manifestKeys: [keys.publicKey],
       clock: options.clock ?? systemClock,
@@ -226,7 +235,7 @@ export async function startWebFixture(options: WebFixtureOptions = {}): Promise<
       publicUrl: options.publicUrl ?? null,
       trustedProxies: options.trustedProxies ?? [],
       sessionTimeouts: options.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS,
-      ...(options.metrics === true ? { metrics: new GatehouseMetrics() } : {}),
+      ...(metrics === null ? {} : { metrics }),
     });
   let server = await serve(0);
   return {

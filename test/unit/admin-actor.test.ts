@@ -1,16 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_NAME, adminActor } from '../../src/core/admin-actor.js';
+import { ACCOUNT_NAME, adminActor, parseLoginUid } from '../../src/core/admin-actor.js';
 
 describe('adminActor', () => {
+  const gatehouse = { account: 'gatehouse', claimed: null };
   it.each([
-    [{ account: 'alice', sudoUser: null, claimed: null }, 'os:alice'],
-    [{ account: 'gatehouse', sudoUser: 'alice', claimed: null }, 'os:alice via sudo as gatehouse'],
-    [{ account: 'root', sudoUser: 'alice', claimed: null }, 'os:alice via sudo as root'],
+    [{ account: 'alice', loginUser: null, sudoUser: null, claimed: null }, 'os:alice'],
+    [{ account: 'alice', loginUser: 'alice', sudoUser: null, claimed: null }, 'os:alice'],
+    // The login uid confirms SUDO_USER: the person, via sudo.
+    [{ ...gatehouse, loginUser: 'alice', sudoUser: 'alice' }, 'os:alice via sudo as gatehouse'],
     [
-      { account: 'gatehouse', sudoUser: 'alice', claimed: 'bob' },
+      { account: 'root', loginUser: 'alice', sudoUser: 'alice', claimed: null },
+      'os:alice via sudo as root',
+    ],
+    // The login uid alone: su, runuser, or sudo with SUDO_USER removed.
+    [{ ...gatehouse, loginUser: 'alice', sudoUser: null }, 'os:alice as gatehouse'],
+    // SUDO_USER without a login uid that agrees: only reported.
+    [{ ...gatehouse, loginUser: null, sudoUser: 'alice' }, 'os:gatehouse (sudo reports alice)'],
+    [
+      { ...gatehouse, loginUser: 'gatehouse', sudoUser: 'alice' },
+      'os:gatehouse (sudo reports alice)',
+    ],
+    [
+      { ...gatehouse, loginUser: 'carol', sudoUser: 'alice' },
+      'os:carol as gatehouse (sudo reports alice)',
+    ],
+    [
+      { account: 'gatehouse', loginUser: 'alice', sudoUser: 'alice', claimed: 'bob' },
       'claimed:bob by os:alice via sudo as gatehouse',
     ],
-    [{ account: 'gatehouse', sudoUser: null, claimed: 'bob' }, 'claimed:bob by os:gatehouse'],
+    [
+      { account: 'gatehouse', loginUser: null, sudoUser: 'alice', claimed: 'bob' },
+      'claimed:bob by os:gatehouse (sudo reports alice)',
+    ],
+    [
+      { account: 'gatehouse', loginUser: null, sudoUser: null, claimed: 'bob' },
+      'claimed:bob by os:gatehouse',
+    ],
   ])('%o → %s', (identity, actor) => {
     expect(adminActor(identity)).toBe(actor);
   });
@@ -19,6 +44,8 @@ describe('adminActor', () => {
     for (const bad of [
       'os:alice',
       'alice via sudo as root',
+      'alice (sudo reports bob)',
+      'alice)',
       'user:alice',
       'reviewer:rita',
       '',
@@ -27,5 +54,20 @@ describe('adminActor', () => {
       expect(ACCOUNT_NAME.test(bad), bad).toBe(false);
     for (const good of ['alice', 'svc_ops', 'a.b-c', 'alice@corp'])
       expect(ACCOUNT_NAME.test(good)).toBe(true);
+  });
+});
+
+describe('parseLoginUid', () => {
+  it.each([
+    ['1000\n', 1000],
+    ['0', 0],
+    ['4294967294', 4294967294],
+    ['4294967295', null], // unset: no login session started this process
+    ['-1', null],
+    ['', null],
+    ['1000 1001', null],
+    ['99999999999', null],
+  ])('%j → %s', (text, uid) => {
+    expect(parseLoginUid(text)).toBe(uid);
   });
 });

@@ -90,5 +90,7 @@ describe('auditEventRules', () => {
       expect(auditEventRules[type].actors.length, type).toBeGreaterThan(0);
     expect(auditEventRules['session.warning'].actors).toEqual(['gatehouse']);
     expect(auditEventRules['review.view'].actors).toEqual(['reviewer', 'admin']);
+    // `web:unknown`: nobody has logged in yet.
+    expect(auditEventRules['reviewer.login.failure'].actors).toEqual(['visitor']);
   });
 });

@@ -94,6 +94,15 @@ describe('denialReason', () => {
       'hostkey.mismatch',
     ],
     [
+      auditEvents.reviewerLoginFailure({
+        login: 'rita',
+        method: 'password',
+        reason: 'password.wrong',
+        remoteAddr: '192.0.2.1',
+      }),
+      'review.password.wrong',
+    ],
+    [
       auditEvents.authSuccess({
         ...who,
         target: null,

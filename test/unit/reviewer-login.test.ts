@@ -4,7 +4,6 @@ import {
   loginSource,
   throttledBy,
   throttleHorizonMs,
-  typedLogin,
 } from '../../src/core/reviewer-login.js';
 
 describe('throttledBy', () => {
@@ -47,15 +46,5 @@ describe('loginSource', () => {
     ['', 'unknown'],
   ])('%s → %s', (addr, source) => {
     expect(loginSource(addr)).toBe(source);
-  });
-});
-
-describe('typedLogin', () => {
-  it('keeps a name of up to 64 characters, and the first 64 whole code points of a longer one', () => {
-    expect(typedLogin('rita')).toBe('rita');
-    expect(typedLogin('a'.repeat(64))).toBe('a'.repeat(64));
-    expect(typedLogin('a'.repeat(30_000))).toBe('a'.repeat(64));
-    const emoji = '😀'.repeat(100);
-    expect(typedLogin(emoji)).toBe('😀'.repeat(64));
   });
 });
