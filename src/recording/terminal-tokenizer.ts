@@ -3,14 +3,16 @@
  * shape of the DEC/ECMA-48 parser (vt100.net/emu/dec_ansi_parser) closely enough to strip or
  * keep sequences safely. Stateful: a sequence split across chunks is recognised whole. String
  * sequences (OSC, DCS, SOS, PM, APC) keep their payload, bounded, so review views can show what
- * the user's terminal received without displaying it. Pure.
+ * the user's terminal received without displaying it. A CSI is a `csi` token (which views drop)
+ * only when well-formed and 7-bit; any other CSI is a `shown-csi` token holding what it consumed,
+ * so no text can vanish inside one (docs/recording-review.md). Pure.
  */
 
 export type TerminalToken =
   | { readonly type: 'text'; readonly text: string }
   /** C0 control (and DEL), or a C1 control that opens no sequence. */
   | { readonly type: 'control'; readonly char: string }
-  /** CSI (7-bit `ESC [` or 8-bit U+009B): params include a private prefix such as `?`. */
+  /** A well-formed 7-bit CSI (`ESC [`): params include a private prefix such as `?`. */
   | {
       readonly type: 'csi';
       readonly params: string;
@@ -19,7 +21,26 @@ export type TerminalToken =
     }
   | { readonly type: 'esc'; readonly intermediates: string; readonly final: string }
   /** OSC, DCS, SOS, PM or APC string. */
-  | StringToken;
+  | StringToken
+  | ShownCsiToken;
+
+/**
+ * How a CSI that views show ended: `final` (a final byte; only an 8-bit CSI is shown then),
+ * `malformed` (cut off by a character that cannot continue it: that character follows as text,
+ * control or sequence), `too-long` (more than MAX_CSI characters; the first MAX_CSI are kept, the rest is text),
+ * `cancelled` (CAN/SUB), `unterminated` (open at the end of the output).
+ */
+export type CsiEnd = 'final' | 'malformed' | 'too-long' | 'cancelled' | 'unterminated';
+
+/** A CSI other than a well-formed 7-bit one: views show it rather than drop it. */
+export interface ShownCsiToken {
+  readonly type: 'shown-csi';
+  /** U+009B rather than `ESC [`: some terminals obey it, others print what follows. */
+  readonly eightBit: boolean;
+  /** What followed the introducer, the final byte included: at most MAX_CSI + 1 characters. */
+  readonly content: string;
+  readonly end: CsiEnd;
+}
 
 export type StringKind = 'osc' | 'dcs' | 'sos' | 'pm' | 'apc';
 
@@ -43,7 +64,7 @@ export interface StringToken {
 /** Content kept per string sequence: enough to show and decode, bounded against a flood. */
 export const MAX_STRING_KEPT = 4096;
 
-type State = 'ground' | 'esc' | 'csi' | 'csiIgnore' | 'string' | 'stringEsc';
+type State = 'ground' | 'esc' | 'csi' | 'string' | 'stringEsc';
 
 const STRING_INTRODUCERS: Readonly<Record<string, 'osc' | 'dcs' | 'sos' | 'pm' | 'apc'>> = {
   ']': 'osc',
@@ -57,12 +78,17 @@ const STRING_INTRODUCERS: Readonly<Record<string, 'osc' | 'dcs' | 'sos' | 'pm' |
   '\u009e': 'pm',
   '\u009f': 'apc',
 };
-const MAX_CSI = 256;
+/** Characters a CSI or ESC sequence may consume (parameters and intermediates) before it is shown. */
+export const MAX_CSI = 256;
+
+/** Printed as text in ground state: not C0, DEL or C1. */
+const isText = (c: number): boolean => c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f);
 
 export class TerminalTokenizer {
   #state: State = 'ground';
   #params = '';
   #intermediates = '';
+  #eightBit = false;
   #stringKind: StringKind = 'osc';
   #payload = '';
   #payloadLength = 0;
@@ -79,7 +105,7 @@ export class TerminalTokenizer {
       const c = ch.codePointAt(0)!;
       switch (this.#state) {
         case 'ground':
-          if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) {
+          if (isText(c)) {
             text += ch;
             break;
           }
@@ -90,8 +116,10 @@ export class TerminalTokenizer {
           this.#esc(ch, c, out);
           break;
         case 'csi':
-        case 'csiIgnore':
-          this.#csi(ch, c, out);
+          if (!this.#csi(ch, c, out)) break;
+          // The character cut the CSI off: it is handled as in ground state.
+          if (isText(c)) text += ch;
+          else this.#ground(ch, c, out);
           break;
         case 'string':
         case 'stringEsc':
@@ -104,19 +132,21 @@ export class TerminalTokenizer {
   }
 
   /**
-   * The end of the output: a string sequence still open is returned (its bytes reached the
-   * client); an unfinished CSI or ESC sequence is dropped. The tokenizer starts afresh.
+   * The end of the output: a string sequence or CSI still open is returned (its bytes reached
+   * the client); an unfinished ESC sequence is dropped. The tokenizer starts afresh.
    */
   end(): TerminalToken[] {
-    const open = this.#state === 'string' || this.#state === 'stringEsc';
-    const out: TerminalToken[] = open ? [this.#stringToken('unterminated')] : [];
+    const out: TerminalToken[] = [];
+    if (this.#state === 'string' || this.#state === 'stringEsc')
+      out.push(this.#stringToken('unterminated'));
+    if (this.#state === 'csi') out.push(this.#shownCsi('', 'unterminated'));
     this.#enter('ground');
     return out;
   }
 
   #ground(ch: string, c: number, out: TerminalToken[]): void {
     if (c === 0x1b) return this.#enter('esc');
-    if (c === 0x9b) return this.#enter('csi');
+    if (c === 0x9b) return this.#enterCsi(true);
     const kind = STRING_INTRODUCERS[ch];
     if (kind !== undefined) return this.#enterString(kind);
     if (c === 0x9c) return; // stray ST
@@ -126,13 +156,18 @@ export class TerminalTokenizer {
   #esc(ch: string, c: number, out: TerminalToken[]): void {
     if (c === 0x1b) return this.#enter('esc');
     if (this.#intermediates === '') {
-      if (ch === '[') return this.#enter('csi');
+      if (ch === '[') return this.#enterCsi(false);
       const kind = STRING_INTRODUCERS[ch];
       if (kind !== undefined && c < 0x80) return this.#enterString(kind);
     }
-    if (c >= 0x20 && c <= 0x2f) {
+    if (c >= 0x20 && c <= 0x2f && this.#intermediates.length < MAX_CSI) {
       this.#intermediates += ch;
       return;
+    }
+    if (c >= 0x20 && c <= 0x2f) {
+      // Too long to be a sequence: its intermediates (printable ASCII) are shown as text.
+      out.push({ type: 'text', text: this.#intermediates + ch });
+      return this.#enter('ground');
     }
     if (c >= 0x30 && c <= 0x7e) {
       out.push({ type: 'esc', intermediates: this.#intermediates, final: ch });
@@ -145,26 +180,56 @@ export class TerminalTokenizer {
     else this.#ground(ch, c, out);
   }
 
-  #csi(ch: string, c: number, out: TerminalToken[]): void {
+  /**
+   * One character inside a CSI. True when it cannot continue the CSI: the CSI, cut off, was
+   * returned for views to show, and the caller handles the character as in ground state.
+   */
+  #csi(ch: string, c: number, out: TerminalToken[]): boolean {
     if (c >= 0x40 && c <= 0x7e) {
-      if (this.#state === 'csi') {
+      if (this.#eightBit) out.push(this.#shownCsi(ch, 'final'));
+      else
         out.push({
           type: 'csi',
           params: this.#params,
           intermediates: this.#intermediates,
           final: ch,
         });
-      }
-      return this.#enter('ground');
+      this.#enter('ground');
+      return false;
     }
-    if (c >= 0x30 && c <= 0x3f && this.#intermediates === '') this.#params += ch;
-    else if (c >= 0x20 && c <= 0x2f) this.#intermediates += ch;
-    else if (c === 0x1b) return this.#enter('esc');
-    else if (c === 0x18 || c === 0x1a) return this.#enter('ground');
-    else if (c < 0x20)
-      out.push({ type: 'control', char: ch }); // executed mid-sequence, as VTs do
-    else this.#state = 'csiIgnore'; // malformed: swallow up to the final byte
-    if (this.#params.length + this.#intermediates.length > MAX_CSI) this.#state = 'csiIgnore';
+    if (c === 0x18 || c === 0x1a) {
+      out.push(this.#shownCsi('', 'cancelled'));
+      this.#enter('ground');
+      return false;
+    }
+    const parameter = c >= 0x30 && c <= 0x3f && this.#intermediates === '';
+    const intermediate = c >= 0x20 && c <= 0x2f;
+    if (!parameter && !intermediate) {
+      // A control, ESC, DEL, C1, non-ASCII text, or a parameter after an intermediate. DEC
+      // terminals execute a C0 control and go on; views end the CSI so that no line break,
+      // text or later sequence can be swallowed by one.
+      out.push(this.#shownCsi('', 'malformed'));
+      this.#enter('ground');
+      return true;
+    }
+    if (this.#params.length + this.#intermediates.length === MAX_CSI) {
+      out.push(this.#shownCsi('', 'too-long'));
+      this.#enter('ground');
+      return true;
+    }
+    if (parameter) this.#params += ch;
+    else this.#intermediates += ch;
+    return false;
+  }
+
+  #enterCsi(eightBit: boolean): void {
+    this.#enter('csi');
+    this.#eightBit = eightBit;
+  }
+
+  #shownCsi(final: string, end: CsiEnd): ShownCsiToken {
+    const content = this.#params + this.#intermediates + final;
+    return { type: 'shown-csi', eightBit: this.#eightBit, content, end };
   }
 
   #string(ch: string, c: number, out: TerminalToken[]): void {
@@ -213,5 +278,6 @@ export class TerminalTokenizer {
     this.#state = state;
     this.#params = '';
     this.#intermediates = '';
+    this.#eightBit = false;
   }
 }

@@ -7,7 +7,7 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseEventLine, parseHeaderLine } from '../recording/cast-format.js';
 import { scanLines, withFile } from '../recording/cast-file-scan.js';
-import { stringPlaceholder } from '../recording/review-marks.js';
+import { placeholderOf } from '../recording/review-marks.js';
 import { TerminalTokenizer, type TerminalToken } from '../recording/terminal-tokenizer.js';
 
 /** The real path of the recording, or null when there is none or it points outside `dir`. */
@@ -76,8 +76,9 @@ export async function readOutline(path: string): Promise<CastOutline> {
   const tokenizer = new TerminalTokenizer();
   const collect = (tokens: readonly TerminalToken[], time: number): void => {
     for (const token of tokens) {
-      if (token.type !== 'string') continue;
-      if (hidden.length < MAX_HIDDEN) hidden.push({ time, placeholder: stringPlaceholder(token) });
+      const placeholder = placeholderOf(token);
+      if (placeholder === null) continue;
+      if (hidden.length < MAX_HIDDEN) hidden.push({ time, placeholder });
       else moreHidden = true;
     }
   };

@@ -45,6 +45,16 @@ export const HIDDEN_SEQUENCES: readonly HiddenSequence[] = [
     output: `${ESC}]0;CAN-SECRET\u0018`,
     placeholder: '⟦OSC 0 (cancelled): CAN-SECRET⟧',
   },
+  {
+    name: '8-bit CSI (U+009B): terminals disagree, so never dropped',
+    output: '\u009b31;42m',
+    placeholder: '⟦8-bit CSI: 31;42m⟧',
+  },
+  {
+    name: 'CSI cut off by a control (executed, as the terminal does)',
+    output: `${ESC}[12;3${BEL}`,
+    placeholder: '⟦CSI (malformed): 12;3⟧',
+  },
 ];
 
 /** A printf(1) format that prints `text` exactly: every byte but letters and digits in octal. */

@@ -90,4 +90,14 @@ describe('searchCast', () => {
       expect.objectContaining({ before: expect.stringMatching(/⟦OSC 2 \(unterminated\): $/) }),
     ]);
   });
+
+  it('finds text after an 8-bit or malformed CSI, which used to swallow it', async () => {
+    const path = await record(['\u009b1234 ;secret-text\n', '\u001b[12αβγ μυστικό\r\n']);
+    expect(await searchCast(path, 'secret-text', 10)).toEqual([
+      expect.objectContaining({ before: '⟦8-bit CSI (malformed): 1234 ⟧;', match: 'secret-text' }),
+    ]);
+    expect((await searchCast(path, 'αβγ μυστικό', 10)).map((h) => h.before)).toEqual([
+      expect.stringMatching(/⟦CSI \(malformed\): 12⟧$/),
+    ]);
+  });
 });
