@@ -3,8 +3,9 @@
  * Handles text, \n, \r, \b, \t (8-column stops) and, on the current line, CSI C/D/G (cursor
  * left/right/column), K (erase in line), P (delete chars), @ (insert blanks), X (erase chars) —
  * enough for shells and readline editing. String sequences (OSC, DCS, SOS, PM, APC) and CSIs
- * that are not well-formed are shown as placeholders (`⟦OSC 0: title⟧`, review-marks.ts) on a line of their own above the line where
- * they arrived — never on it, so later output cannot overwrite or erase them — and marker events
+ * that are not well-formed are shown as placeholders (`⟦OSC 0: title⟧`, review-marks.ts) on a
+ * line of their own above the line where they arrived — never on it, so later output cannot
+ * overwrite or erase them — and marker events
  * (gatehouse's notices, commands) as lines of their own where the cursor was
  * (`⟦── gatehouse: … ──⟧`); every other sequence is dropped. Limits: no cursor up/down or
  * absolute positioning and no screen clearing, so full-screen programs (vim, top, less) come out

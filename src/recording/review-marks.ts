@@ -4,7 +4,8 @@
  * output cannot produce.
  *
  * The brackets ⟦ ⟧ (U+27E6, U+27E7) are reserved for gatehouse: a placeholder for a string
- * sequence is `⟦OSC 0: title⟧`, for a CSI that is not well-formed `⟦CSI (malformed): 12⟧`, a notice (an asciicast marker event) `⟦── gatehouse: … ──⟧`.
+ * sequence is `⟦OSC 0: title⟧`, for a CSI that is not well-formed `⟦CSI (malformed): 12⟧`, a
+ * notice (an asciicast marker event) `⟦── gatehouse: … ──⟧`.
  * Where recorded output contains those two characters, views show them escaped (`\u27e6`), and
  * payloads and labels have every control character, backslash and bracket escaped, so anything
  * between ⟦ and ⟧ in a review view was written by gatehouse. Pure.

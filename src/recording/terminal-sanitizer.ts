@@ -6,8 +6,9 @@
  * queries whose answers would be typed into the reviewer's shell (DSR, DA, DECRQM, window ops),
  * full reset, BEL and other controls. 8-bit C1 string introducers are treated like their ESC
  * forms; an 8-bit CSI, like a malformed one, is never obeyed. With `reveal` (live replay), string
- * sequences and CSIs that are not well-formed are shown instead as reverse-video placeholders (`⟦OSC 0: title⟧`) and the brackets reserved
- * for gatehouse are escaped in the recorded text (review-marks.ts). Pure.
+ * sequences and CSIs that are not well-formed are shown instead as reverse-video placeholders
+ * (`⟦OSC 0: title⟧`) and the brackets reserved for gatehouse are escaped in the recorded text
+ * (review-marks.ts). Pure.
  */
 import { escapeReserved, placeholderOf } from './review-marks.js';
 import { TerminalTokenizer } from './terminal-tokenizer.js';

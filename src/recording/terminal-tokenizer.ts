@@ -27,8 +27,8 @@ export type TerminalToken =
 /**
  * How a CSI that views show ended: `final` (a final byte; only an 8-bit CSI is shown then),
  * `malformed` (cut off by a character that cannot continue it: that character follows as text,
- * control or sequence), `too-long` (more than MAX_CSI characters; the first MAX_CSI are kept, the rest is text),
- * `cancelled` (CAN/SUB), `unterminated` (open at the end of the output).
+ * control or sequence), `too-long` (more than MAX_CSI characters: the first MAX_CSI are kept,
+ * the rest is text), `cancelled` (CAN/SUB), `unterminated` (open at the end of the output).
  */
 export type CsiEnd = 'final' | 'malformed' | 'too-long' | 'cancelled' | 'unterminated';
 
@@ -78,7 +78,7 @@ const STRING_INTRODUCERS: Readonly<Record<string, 'osc' | 'dcs' | 'sos' | 'pm' |
   '\u009e': 'pm',
   '\u009f': 'apc',
 };
-/** Characters a CSI or ESC sequence may consume (parameters and intermediates) before it is shown. */
+/** Characters (parameters, intermediates) a CSI or ESC sequence may consume before it is shown. */
 export const MAX_CSI = 256;
 
 /** Printed as text in ground state: not C0, DEL or C1. */

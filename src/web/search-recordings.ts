@@ -3,10 +3,10 @@
  * overwritten or erased included (the character stream, not the final screen). Each file is
  * streamed once; output events become plain text (escape sequences dropped by the recording
  * module's tokenizer, CR/LF as line breaks, string sequences such as window titles and OSC 52
- * clipboard writes and CSIs that are not well-formed as their `⟦OSC 0: …⟧` placeholders) and the query is matched
- * case-insensitively across event boundaries, so a word echoed one key at a time is still found.
- * Marker events (gatehouse's notices) are not output and are not searched. A hit carries the time
- * of the event that completed it.
+ * clipboard writes and CSIs that are not well-formed as their `⟦OSC 0: …⟧` placeholders) and the
+ * query is matched case-insensitively across event boundaries, so a word echoed one key at a time
+ * is still found. Marker events (gatehouse's notices) are not output and are not searched. A hit
+ * carries the time of the event that completed it.
  */
 import { parseEventLine } from '../recording/cast-format.js';
 import { scanLines, withFile } from '../recording/cast-file-scan.js';

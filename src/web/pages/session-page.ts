@@ -128,7 +128,8 @@ function hiddenItem(h: HiddenSequence): SafeHtml {
 /**
  * Window titles, clipboard writes (OSC 52), DCS/APC/PM/SOS payloads, CSIs that are not
  * well-formed: delivered to the user's terminal, never drawn by it (nor by the player), so listed
- * here with their moment; repeats counted, the first and the most recent kept (hidden-sequence-list.ts).
+ * here with their moment; repeats counted, the first and the most recent kept
+ * (hidden-sequence-list.ts).
  */
 function hiddenSequences(outline: CastOutline): SafeHtml {
   const { first, omitted, last } = outline.hidden;
