@@ -103,26 +103,29 @@ function bracketed(label: string, text: string, length: number | null): string {
 }
 
 const CSI_ENDS: Readonly<Record<CsiEnd, string>> = {
-  final: '',
   malformed: ' (malformed)',
   'too-long': ` (over ${MAX_CSI} characters)`,
   cancelled: ' (cancelled)',
   unterminated: ' (unterminated)',
 };
 
-/** `⟦8-bit CSI: 31m⟧`, `⟦CSI (malformed): 12⟧`, `⟦CSI (over 256 characters): 777…⟧`. */
+/** `⟦CSI (malformed): 12⟧`, `⟦CSI (over 256 characters): 777…⟧`. */
 export function csiPlaceholder(token: ShownCsiToken): string {
-  return bracketed(
-    `${token.eightBit ? '8-bit CSI' : 'CSI'}${CSI_ENDS[token.end]}`,
-    token.content,
-    null,
-  );
+  return bracketed(`CSI${CSI_ENDS[token.end]}`, token.content, null);
 }
+
+/**
+ * U+009B (CSI as a UTF-8 character): tmux ignores it and prints what follows, terminals that
+ * honour C1 controls in UTF-8 take what follows as a control sequence. Views obey nothing, show
+ * what follows as text, and mark the spot.
+ */
+export const EIGHT_BIT_CSI = '⟦8-bit CSI: not obeyed; what follows is shown as text⟧';
 
 /** The placeholder a review view shows for `token`, or null when it shows none. */
 export function placeholderOf(token: TerminalToken): string | null {
   if (token.type === 'string') return stringPlaceholder(token);
   if (token.type === 'shown-csi') return csiPlaceholder(token);
+  if (token.type === 'control' && token.char === '\u009b') return EIGHT_BIT_CSI;
   return null;
 }
 

@@ -5,7 +5,7 @@
  * removed: OSC (titles, clipboard OSC 52, hyperlinks, palette), DCS/SOS/PM/APC strings, device
  * queries whose answers would be typed into the reviewer's shell (DSR, DA, DECRQM, window ops),
  * full reset, BEL and other controls. 8-bit C1 string introducers are treated like their ESC
- * forms; an 8-bit CSI, like a malformed one, is never obeyed. With `reveal` (live replay), string
+ * forms; an 8-bit CSI, like a malformed one, is never obeyed (what follows it is text). With `reveal` (live replay), string
  * sequences and CSIs that are not well-formed are shown instead as reverse-video placeholders
  * (`⟦OSC 0: title⟧`) and the brackets reserved for gatehouse are escaped in the recorded text
  * (review-marks.ts). Pure.

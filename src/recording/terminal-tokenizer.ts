@@ -4,15 +4,16 @@
  * keep sequences safely. Stateful: a sequence split across chunks is recognised whole. String
  * sequences (OSC, DCS, SOS, PM, APC) keep their payload, bounded, so review views can show what
  * the user's terminal received without displaying it. A CSI is a `csi` token (which views drop)
- * only when well-formed and 7-bit; any other CSI is a `shown-csi` token holding what it consumed,
- * so no text can vanish inside one (docs/recording-review.md). Pure.
+ * only when well-formed; any other is a `shown-csi` token holding what it consumed, so no text
+ * can vanish inside one. An 8-bit CSI (U+009B) opens nothing: terminals disagree on it, so it is a
+ * `control` token and what follows is text (docs/recording-review.md). Pure.
  */
 
 export type TerminalToken =
   | { readonly type: 'text'; readonly text: string }
   /** C0 control (and DEL), or a C1 control that opens no sequence. */
   | { readonly type: 'control'; readonly char: string }
-  /** A well-formed 7-bit CSI (`ESC [`): params include a private prefix such as `?`. */
+  /** A well-formed CSI (`ESC [`): params include a private prefix such as `?`. */
   | {
       readonly type: 'csi';
       readonly params: string;
@@ -25,19 +26,16 @@ export type TerminalToken =
   | ShownCsiToken;
 
 /**
- * How a CSI that views show ended: `final` (a final byte; only an 8-bit CSI is shown then),
- * `malformed` (cut off by a character that cannot continue it: that character follows as text,
+ * How a CSI that views show ended: `malformed` (cut off by a character that cannot continue it: that character follows as text,
  * control or sequence), `too-long` (more than MAX_CSI characters: the first MAX_CSI are kept,
  * the rest is text), `cancelled` (CAN/SUB), `unterminated` (open at the end of the output).
  */
-export type CsiEnd = 'final' | 'malformed' | 'too-long' | 'cancelled' | 'unterminated';
+export type CsiEnd = 'malformed' | 'too-long' | 'cancelled' | 'unterminated';
 
-/** A CSI other than a well-formed 7-bit one: views show it rather than drop it. */
+/** A CSI that is not well-formed: views show it rather than drop it. */
 export interface ShownCsiToken {
   readonly type: 'shown-csi';
-  /** U+009B rather than `ESC [`: some terminals obey it, others print what follows. */
-  readonly eightBit: boolean;
-  /** What followed the introducer, the final byte included: at most MAX_CSI + 1 characters. */
+  /** What followed `ESC [` up to where it ended: at most MAX_CSI characters. */
   readonly content: string;
   readonly end: CsiEnd;
 }
@@ -88,7 +86,6 @@ export class TerminalTokenizer {
   #state: State = 'ground';
   #params = '';
   #intermediates = '';
-  #eightBit = false;
   #stringKind: StringKind = 'osc';
   #payload = '';
   #payloadLength = 0;
@@ -139,14 +136,13 @@ export class TerminalTokenizer {
     const out: TerminalToken[] = [];
     if (this.#state === 'string' || this.#state === 'stringEsc')
       out.push(this.#stringToken('unterminated'));
-    if (this.#state === 'csi') out.push(this.#shownCsi('', 'unterminated'));
+    if (this.#state === 'csi') out.push(this.#shownCsi('unterminated'));
     this.#enter('ground');
     return out;
   }
 
   #ground(ch: string, c: number, out: TerminalToken[]): void {
     if (c === 0x1b) return this.#enter('esc');
-    if (c === 0x9b) return this.#enterCsi(true);
     const kind = STRING_INTRODUCERS[ch];
     if (kind !== undefined) return this.#enterString(kind);
     if (c === 0x9c) return; // stray ST
@@ -156,7 +152,7 @@ export class TerminalTokenizer {
   #esc(ch: string, c: number, out: TerminalToken[]): void {
     if (c === 0x1b) return this.#enter('esc');
     if (this.#intermediates === '') {
-      if (ch === '[') return this.#enterCsi(false);
+      if (ch === '[') return this.#enter('csi');
       const kind = STRING_INTRODUCERS[ch];
       if (kind !== undefined && c < 0x80) return this.#enterString(kind);
     }
@@ -186,19 +182,17 @@ export class TerminalTokenizer {
    */
   #csi(ch: string, c: number, out: TerminalToken[]): boolean {
     if (c >= 0x40 && c <= 0x7e) {
-      if (this.#eightBit) out.push(this.#shownCsi(ch, 'final'));
-      else
-        out.push({
-          type: 'csi',
-          params: this.#params,
-          intermediates: this.#intermediates,
-          final: ch,
-        });
+      out.push({
+        type: 'csi',
+        params: this.#params,
+        intermediates: this.#intermediates,
+        final: ch,
+      });
       this.#enter('ground');
       return false;
     }
     if (c === 0x18 || c === 0x1a) {
-      out.push(this.#shownCsi('', 'cancelled'));
+      out.push(this.#shownCsi('cancelled'));
       this.#enter('ground');
       return false;
     }
@@ -208,12 +202,12 @@ export class TerminalTokenizer {
       // A control, ESC, DEL, C1, non-ASCII text, or a parameter after an intermediate. DEC
       // terminals execute a C0 control and go on; views end the CSI so that no line break,
       // text or later sequence can be swallowed by one.
-      out.push(this.#shownCsi('', 'malformed'));
+      out.push(this.#shownCsi('malformed'));
       this.#enter('ground');
       return true;
     }
     if (this.#params.length + this.#intermediates.length === MAX_CSI) {
-      out.push(this.#shownCsi('', 'too-long'));
+      out.push(this.#shownCsi('too-long'));
       this.#enter('ground');
       return true;
     }
@@ -222,14 +216,8 @@ export class TerminalTokenizer {
     return false;
   }
 
-  #enterCsi(eightBit: boolean): void {
-    this.#enter('csi');
-    this.#eightBit = eightBit;
-  }
-
-  #shownCsi(final: string, end: CsiEnd): ShownCsiToken {
-    const content = this.#params + this.#intermediates + final;
-    return { type: 'shown-csi', eightBit: this.#eightBit, content, end };
+  #shownCsi(end: CsiEnd): ShownCsiToken {
+    return { type: 'shown-csi', content: this.#params + this.#intermediates, end };
   }
 
   #string(ch: string, c: number, out: TerminalToken[]): void {
@@ -278,6 +266,5 @@ export class TerminalTokenizer {
     this.#state = state;
     this.#params = '';
     this.#intermediates = '';
-    this.#eightBit = false;
   }
 }

@@ -46,9 +46,9 @@ export const HIDDEN_SEQUENCES: readonly HiddenSequence[] = [
     placeholder: '⟦OSC 0 (cancelled): CAN-SECRET⟧',
   },
   {
-    name: '8-bit CSI (U+009B): terminals disagree, so never dropped',
-    output: '\u009b31;42m',
-    placeholder: '⟦8-bit CSI: 31;42m⟧',
+    name: '8-bit CSI (U+009B): terminals disagree, so marked and never obeyed',
+    output: '\u009b',
+    placeholder: '⟦8-bit CSI: not obeyed; what follows is shown as text⟧',
   },
   {
     name: 'CSI cut off by a control (executed, as the terminal does)',
