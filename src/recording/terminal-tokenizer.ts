@@ -26,9 +26,10 @@ export type TerminalToken =
   | ShownCsiToken;
 
 /**
- * How a CSI that views show ended: `malformed` (cut off by a character that cannot continue it: that character follows as text,
- * control or sequence), `too-long` (more than MAX_CSI characters: the first MAX_CSI are kept,
- * the rest is text), `cancelled` (CAN/SUB), `unterminated` (open at the end of the output).
+ * How a CSI that views show ended: `malformed` (cut off by a character that cannot continue it:
+ * that character follows as text, control or sequence), `too-long` (more than MAX_CSI
+ * characters: the first MAX_CSI are kept, the rest is text), `cancelled` (CAN/SUB),
+ * `unterminated` (open at the end of the output).
  */
 export type CsiEnd = 'malformed' | 'too-long' | 'cancelled' | 'unterminated';
 
@@ -172,7 +173,7 @@ export class TerminalTokenizer {
     // Anything else aborts the sequence; the character is handled as in ground state.
     this.#enter('ground');
     if (c === 0x18 || c === 0x1a) return; // CAN / SUB only cancel
-    if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) out.push({ type: 'text', text: ch });
+    if (isText(c)) out.push({ type: 'text', text: ch });
     else this.#ground(ch, c, out);
   }
 
