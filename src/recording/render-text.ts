@@ -2,9 +2,10 @@
  * The final text of a recording, for grep: output replayed through a minimal line model.
  * Handles text, \n, \r, \b, \t (8-column stops) and, on the current line, CSI C/D/G (cursor
  * left/right/column), K (erase in line), P (delete chars), @ (insert blanks), X (erase chars) —
- * enough for shells and readline editing. String sequences (OSC, DCS, SOS, PM, APC) are shown as
- * placeholders (`⟦OSC 0: title⟧`, review-marks.ts) on a line of their own above the line where
- * they arrived — never on it, so later output cannot overwrite or erase them — and marker events
+ * enough for shells and readline editing. String sequences (OSC, DCS, SOS, PM, APC) and CSIs
+ * that are not well-formed are shown as placeholders (`⟦OSC 0: title⟧`, review-marks.ts) on a
+ * line of their own above the line where they arrived — never on it, so later output cannot
+ * overwrite or erase them — and marker events
  * (gatehouse's notices, commands) as lines of their own where the cursor was
  * (`⟦── gatehouse: … ──⟧`); every other sequence is dropped. Limits: no cursor up/down or
  * absolute positioning and no screen clearing, so full-screen programs (vim, top, less) come out
@@ -12,7 +13,7 @@
  * doubled); trailing spaces are trimmed. Pure.
  */
 import type { CastEvent } from './asciicast-encoder.js';
-import { escapeReserved, noticeLine, stringPlaceholder } from './review-marks.js';
+import { escapeReserved, noticeLine, placeholderOf } from './review-marks.js';
 import { TerminalTokenizer, type TerminalToken } from './terminal-tokenizer.js';
 
 /** Cursor moves are clamped so a hostile `CSI 999999999 C` cannot exhaust memory. */
@@ -89,8 +90,9 @@ class LineModel {
 }
 
 function apply(model: LineModel, token: TerminalToken): void {
-  if (token.type === 'text') for (const ch of escapeReserved(token.text)) model.put(ch);
-  else if (token.type === 'string') model.above(stringPlaceholder(token));
+  const placeholder = placeholderOf(token);
+  if (placeholder !== null) model.above(placeholder);
+  else if (token.type === 'text') for (const ch of escapeReserved(token.text)) model.put(ch);
   else if (token.type === 'csi' && token.intermediates === '') model.csi(token.params, token.final);
   else if (token.type === 'control') {
     if (token.char === '\n') model.newline();

@@ -4,12 +4,20 @@
  * output cannot produce.
  *
  * The brackets ⟦ ⟧ (U+27E6, U+27E7) are reserved for gatehouse: a placeholder for a string
- * sequence is `⟦OSC 0: title⟧`, a notice (an asciicast marker event) `⟦── gatehouse: … ──⟧`.
+ * sequence is `⟦OSC 0: title⟧`, for a CSI that is not well-formed `⟦CSI (malformed): 12⟧`, a
+ * notice (an asciicast marker event) `⟦── gatehouse: … ──⟧`.
  * Where recorded output contains those two characters, views show them escaped (`\u27e6`), and
  * payloads and labels have every control character, backslash and bracket escaped, so anything
  * between ⟦ and ⟧ in a review view was written by gatehouse. Pure.
  */
-import type { StringKind, StringToken } from './terminal-tokenizer.js';
+import { MAX_CSI } from './terminal-tokenizer.js';
+import type {
+  CsiEnd,
+  ShownCsiToken,
+  StringKind,
+  StringToken,
+  TerminalToken,
+} from './terminal-tokenizer.js';
 
 /** Characters of (escaped) payload shown in one placeholder; the rest is counted, not shown. */
 export const MAX_PLACEHOLDER_CHARS = 1000;
@@ -81,12 +89,44 @@ export function stringPlaceholder(token: StringToken): string {
       ? describeOsc(token.payload, cut)
       : { label: NAMES[token.kind], text: token.payload };
   const ending = token.end === 'st' ? '' : ` (${token.end})`;
+  return bracketed(`${label}${ending}`, text, cut ? token.length : null);
+}
+
+/** `⟦label: text⟧`, text escaped and bounded; `length`: the whole payload's, when `text` was cut. */
+function bracketed(label: string, text: string, length: number | null): string {
   const escaped = escapeLabel(text);
   const shown =
-    escaped.length > MAX_PLACEHOLDER_CHARS || cut
-      ? `${escaped.slice(0, MAX_PLACEHOLDER_CHARS)}… (${token.length} characters in all)`
+    escaped.length > MAX_PLACEHOLDER_CHARS || length !== null
+      ? `${escaped.slice(0, MAX_PLACEHOLDER_CHARS)}… (${length ?? text.length} characters in all)`
       : escaped;
-  return `⟦${label}${ending}: ${shown}⟧`;
+  return `⟦${label}: ${shown}⟧`;
+}
+
+const CSI_ENDS: Readonly<Record<CsiEnd, string>> = {
+  malformed: ' (malformed)',
+  'too-long': ` (over ${MAX_CSI} characters)`,
+  cancelled: ' (cancelled)',
+  unterminated: ' (unterminated)',
+};
+
+/** `⟦CSI (malformed): 12⟧`, `⟦CSI (over 256 characters): 777…⟧`. */
+export function csiPlaceholder(token: ShownCsiToken): string {
+  return bracketed(`CSI${CSI_ENDS[token.end]}`, token.content, null);
+}
+
+/**
+ * U+009B (CSI as a UTF-8 character): tmux ignores it and prints what follows, terminals that
+ * honour C1 controls in UTF-8 take what follows as a control sequence. Views obey nothing, show
+ * what follows as text, and mark the spot.
+ */
+export const EIGHT_BIT_CSI = '⟦8-bit CSI: not obeyed; what follows is shown as text⟧';
+
+/** The placeholder a review view shows for `token`, or null when it shows none. */
+export function placeholderOf(token: TerminalToken): string | null {
+  if (token.type === 'string') return stringPlaceholder(token);
+  if (token.type === 'shown-csi') return csiPlaceholder(token);
+  if (token.type === 'control' && token.char === '\u009b') return EIGHT_BIT_CSI;
+  return null;
 }
 
 /** An asciicast marker (gatehouse's notice, a command, an NDA acknowledgement) as one line. */

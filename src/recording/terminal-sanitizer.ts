@@ -4,12 +4,13 @@
  * scroll region, alternate screen and cursor visibility, charset designation. Everything else is
  * removed: OSC (titles, clipboard OSC 52, hyperlinks, palette), DCS/SOS/PM/APC strings, device
  * queries whose answers would be typed into the reviewer's shell (DSR, DA, DECRQM, window ops),
- * full reset, BEL and other controls. 8-bit C1 introducers are treated like their ESC forms and
- * allowed sequences are re-emitted in 7-bit form. With `reveal` (live replay), string sequences
- * are shown instead as reverse-video placeholders (`⟦OSC 0: title⟧`) and the brackets reserved
- * for gatehouse are escaped in the recorded text (review-marks.ts). Pure.
+ * full reset, BEL and other controls. 8-bit C1 string introducers are treated like their ESC
+ * forms; an 8-bit CSI, like a malformed one, is never obeyed (what follows it is text). With `reveal` (live replay), string
+ * sequences and CSIs that are not well-formed are shown instead as reverse-video placeholders
+ * (`⟦OSC 0: title⟧`) and the brackets reserved for gatehouse are escaped in the recorded text
+ * (review-marks.ts). Pure.
  */
-import { escapeReserved, stringPlaceholder } from './review-marks.js';
+import { escapeReserved, placeholderOf } from './review-marks.js';
 import { TerminalTokenizer } from './terminal-tokenizer.js';
 import type { TerminalToken } from './terminal-tokenizer.js';
 
@@ -43,6 +44,7 @@ function keep(token: TerminalToken): string {
       }
       return '';
     case 'string':
+    case 'shown-csi':
       return '';
   }
 }
@@ -87,9 +89,9 @@ export class TerminalSanitizer {
   #render(tokens: readonly TerminalToken[]): string {
     let out = '';
     for (const token of tokens) {
-      if (!this.#reveal) out += keep(token);
-      else if (token.type === 'text') out += escapeReserved(token.text);
-      else if (token.type === 'string') out += highlight(stringPlaceholder(token));
+      const placeholder = this.#reveal ? placeholderOf(token) : null;
+      if (placeholder !== null) out += highlight(placeholder);
+      else if (this.#reveal && token.type === 'text') out += escapeReserved(token.text);
       else out += keep(token);
     }
     return out;

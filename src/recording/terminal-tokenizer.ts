@@ -3,14 +3,17 @@
  * shape of the DEC/ECMA-48 parser (vt100.net/emu/dec_ansi_parser) closely enough to strip or
  * keep sequences safely. Stateful: a sequence split across chunks is recognised whole. String
  * sequences (OSC, DCS, SOS, PM, APC) keep their payload, bounded, so review views can show what
- * the user's terminal received without displaying it. Pure.
+ * the user's terminal received without displaying it. A CSI is a `csi` token (which views drop)
+ * only when well-formed; any other is a `shown-csi` token holding what it consumed, so no text
+ * can vanish inside one. An 8-bit CSI (U+009B) opens nothing: terminals disagree on it, so it is a
+ * `control` token and what follows is text (docs/recording-review.md). Pure.
  */
 
 export type TerminalToken =
   | { readonly type: 'text'; readonly text: string }
   /** C0 control (and DEL), or a C1 control that opens no sequence. */
   | { readonly type: 'control'; readonly char: string }
-  /** CSI (7-bit `ESC [` or 8-bit U+009B): params include a private prefix such as `?`. */
+  /** A well-formed CSI (`ESC [`): params include a private prefix such as `?`. */
   | {
       readonly type: 'csi';
       readonly params: string;
@@ -19,7 +22,24 @@ export type TerminalToken =
     }
   | { readonly type: 'esc'; readonly intermediates: string; readonly final: string }
   /** OSC, DCS, SOS, PM or APC string. */
-  | StringToken;
+  | StringToken
+  | ShownCsiToken;
+
+/**
+ * How a CSI that views show ended: `malformed` (cut off by a character that cannot continue it:
+ * that character follows as text, control or sequence), `too-long` (more than MAX_CSI
+ * characters: the first MAX_CSI are kept, the rest is text), `cancelled` (CAN/SUB),
+ * `unterminated` (open at the end of the output).
+ */
+export type CsiEnd = 'malformed' | 'too-long' | 'cancelled' | 'unterminated';
+
+/** A CSI that is not well-formed: views show it rather than drop it. */
+export interface ShownCsiToken {
+  readonly type: 'shown-csi';
+  /** What followed `ESC [` up to where it ended: at most MAX_CSI characters. */
+  readonly content: string;
+  readonly end: CsiEnd;
+}
 
 export type StringKind = 'osc' | 'dcs' | 'sos' | 'pm' | 'apc';
 
@@ -43,7 +63,7 @@ export interface StringToken {
 /** Content kept per string sequence: enough to show and decode, bounded against a flood. */
 export const MAX_STRING_KEPT = 4096;
 
-type State = 'ground' | 'esc' | 'csi' | 'csiIgnore' | 'string' | 'stringEsc';
+type State = 'ground' | 'esc' | 'csi' | 'string' | 'stringEsc';
 
 const STRING_INTRODUCERS: Readonly<Record<string, 'osc' | 'dcs' | 'sos' | 'pm' | 'apc'>> = {
   ']': 'osc',
@@ -57,7 +77,11 @@ const STRING_INTRODUCERS: Readonly<Record<string, 'osc' | 'dcs' | 'sos' | 'pm' |
   '\u009e': 'pm',
   '\u009f': 'apc',
 };
-const MAX_CSI = 256;
+/** Characters (parameters, intermediates) a CSI or ESC sequence may consume before it is shown. */
+export const MAX_CSI = 256;
+
+/** Printed as text in ground state: not C0, DEL or C1. */
+const isText = (c: number): boolean => c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f);
 
 export class TerminalTokenizer {
   #state: State = 'ground';
@@ -79,7 +103,7 @@ export class TerminalTokenizer {
       const c = ch.codePointAt(0)!;
       switch (this.#state) {
         case 'ground':
-          if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) {
+          if (isText(c)) {
             text += ch;
             break;
           }
@@ -90,8 +114,10 @@ export class TerminalTokenizer {
           this.#esc(ch, c, out);
           break;
         case 'csi':
-        case 'csiIgnore':
-          this.#csi(ch, c, out);
+          if (!this.#csi(ch, c, out)) break;
+          // The character cut the CSI off: it is handled as in ground state.
+          if (isText(c)) text += ch;
+          else this.#ground(ch, c, out);
           break;
         case 'string':
         case 'stringEsc':
@@ -104,19 +130,20 @@ export class TerminalTokenizer {
   }
 
   /**
-   * The end of the output: a string sequence still open is returned (its bytes reached the
-   * client); an unfinished CSI or ESC sequence is dropped. The tokenizer starts afresh.
+   * The end of the output: a string sequence or CSI still open is returned (its bytes reached
+   * the client); an unfinished ESC sequence is dropped. The tokenizer starts afresh.
    */
   end(): TerminalToken[] {
-    const open = this.#state === 'string' || this.#state === 'stringEsc';
-    const out: TerminalToken[] = open ? [this.#stringToken('unterminated')] : [];
+    const out: TerminalToken[] = [];
+    if (this.#state === 'string' || this.#state === 'stringEsc')
+      out.push(this.#stringToken('unterminated'));
+    if (this.#state === 'csi') out.push(this.#shownCsi('unterminated'));
     this.#enter('ground');
     return out;
   }
 
   #ground(ch: string, c: number, out: TerminalToken[]): void {
     if (c === 0x1b) return this.#enter('esc');
-    if (c === 0x9b) return this.#enter('csi');
     const kind = STRING_INTRODUCERS[ch];
     if (kind !== undefined) return this.#enterString(kind);
     if (c === 0x9c) return; // stray ST
@@ -130,9 +157,14 @@ export class TerminalTokenizer {
       const kind = STRING_INTRODUCERS[ch];
       if (kind !== undefined && c < 0x80) return this.#enterString(kind);
     }
-    if (c >= 0x20 && c <= 0x2f) {
+    if (c >= 0x20 && c <= 0x2f && this.#intermediates.length < MAX_CSI) {
       this.#intermediates += ch;
       return;
+    }
+    if (c >= 0x20 && c <= 0x2f) {
+      // Too long to be a sequence: its intermediates (printable ASCII) are shown as text.
+      out.push({ type: 'text', text: this.#intermediates + ch });
+      return this.#enter('ground');
     }
     if (c >= 0x30 && c <= 0x7e) {
       out.push({ type: 'esc', intermediates: this.#intermediates, final: ch });
@@ -141,30 +173,52 @@ export class TerminalTokenizer {
     // Anything else aborts the sequence; the character is handled as in ground state.
     this.#enter('ground');
     if (c === 0x18 || c === 0x1a) return; // CAN / SUB only cancel
-    if (c >= 0x20 && c !== 0x7f && (c < 0x80 || c > 0x9f)) out.push({ type: 'text', text: ch });
+    if (isText(c)) out.push({ type: 'text', text: ch });
     else this.#ground(ch, c, out);
   }
 
-  #csi(ch: string, c: number, out: TerminalToken[]): void {
+  /**
+   * One character inside a CSI. True when it cannot continue the CSI: the CSI, cut off, was
+   * returned for views to show, and the caller handles the character as in ground state.
+   */
+  #csi(ch: string, c: number, out: TerminalToken[]): boolean {
     if (c >= 0x40 && c <= 0x7e) {
-      if (this.#state === 'csi') {
-        out.push({
-          type: 'csi',
-          params: this.#params,
-          intermediates: this.#intermediates,
-          final: ch,
-        });
-      }
-      return this.#enter('ground');
+      out.push({
+        type: 'csi',
+        params: this.#params,
+        intermediates: this.#intermediates,
+        final: ch,
+      });
+      this.#enter('ground');
+      return false;
     }
-    if (c >= 0x30 && c <= 0x3f && this.#intermediates === '') this.#params += ch;
-    else if (c >= 0x20 && c <= 0x2f) this.#intermediates += ch;
-    else if (c === 0x1b) return this.#enter('esc');
-    else if (c === 0x18 || c === 0x1a) return this.#enter('ground');
-    else if (c < 0x20)
-      out.push({ type: 'control', char: ch }); // executed mid-sequence, as VTs do
-    else this.#state = 'csiIgnore'; // malformed: swallow up to the final byte
-    if (this.#params.length + this.#intermediates.length > MAX_CSI) this.#state = 'csiIgnore';
+    if (c === 0x18 || c === 0x1a) {
+      out.push(this.#shownCsi('cancelled'));
+      this.#enter('ground');
+      return false;
+    }
+    const parameter = c >= 0x30 && c <= 0x3f && this.#intermediates === '';
+    const intermediate = c >= 0x20 && c <= 0x2f;
+    if (!parameter && !intermediate) {
+      // A control, ESC, DEL, C1, non-ASCII text, or a parameter after an intermediate. DEC
+      // terminals execute a C0 control and go on; views end the CSI so that no line break,
+      // text or later sequence can be swallowed by one.
+      out.push(this.#shownCsi('malformed'));
+      this.#enter('ground');
+      return true;
+    }
+    if (this.#params.length + this.#intermediates.length === MAX_CSI) {
+      out.push(this.#shownCsi('too-long'));
+      this.#enter('ground');
+      return true;
+    }
+    if (parameter) this.#params += ch;
+    else this.#intermediates += ch;
+    return false;
+  }
+
+  #shownCsi(end: CsiEnd): ShownCsiToken {
+    return { type: 'shown-csi', content: this.#params + this.#intermediates, end };
   }
 
   #string(ch: string, c: number, out: TerminalToken[]): void {

@@ -7,8 +7,9 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseEventLine, parseHeaderLine } from '../recording/cast-format.js';
 import { scanLines, withFile } from '../recording/cast-file-scan.js';
-import { stringPlaceholder } from '../recording/review-marks.js';
+import { placeholderOf } from '../recording/review-marks.js';
 import { TerminalTokenizer, type TerminalToken } from '../recording/terminal-tokenizer.js';
+import { HiddenSequenceList, type HiddenSequences } from './hidden-sequence-list.js';
 
 /** The real path of the recording, or null when there is none or it points outside `dir`. */
 export async function castFileOf(
@@ -37,13 +38,6 @@ export interface CastMarker {
   readonly label: string;
 }
 
-/** A string sequence (title, clipboard, DCS …) the user's terminal received without showing it. */
-export interface HiddenSequence {
-  readonly time: number;
-  /** `⟦OSC 0: title⟧` (review-marks.ts): escaped and bounded. */
-  readonly placeholder: string;
-}
-
 export interface CastOutline {
   readonly width: number | null;
   readonly height: number | null;
@@ -52,13 +46,11 @@ export interface CastOutline {
   readonly duration: number;
   /** More markers than shown. */
   readonly moreMarkers: boolean;
-  readonly hidden: readonly HiddenSequence[];
-  /** More hidden sequences than listed. */
-  readonly moreHidden: boolean;
+  /** String sequences (title, clipboard, DCS …) and shown CSIs the terminal received unseen. */
+  readonly hidden: HiddenSequences;
 }
 
 const MAX_MARKERS = 500;
-const MAX_HIDDEN = 500;
 
 /**
  * Header, markers and hidden string sequences of a recording; unparsable lines (a crash's
@@ -71,14 +63,12 @@ export async function readOutline(path: string): Promise<CastOutline> {
   let duration = 0;
   const markers: CastMarker[] = [];
   let moreMarkers = false;
-  const hidden: HiddenSequence[] = [];
-  let moreHidden = false;
+  const hidden = new HiddenSequenceList();
   const tokenizer = new TerminalTokenizer();
   const collect = (tokens: readonly TerminalToken[], time: number): void => {
     for (const token of tokens) {
-      if (token.type !== 'string') continue;
-      if (hidden.length < MAX_HIDDEN) hidden.push({ time, placeholder: stringPlaceholder(token) });
-      else moreHidden = true;
+      const placeholder = placeholderOf(token);
+      if (placeholder !== null) hidden.add(placeholder, time);
     }
   };
   await withFile(path, 'r', (fh) =>
@@ -106,5 +96,5 @@ export async function readOutline(path: string): Promise<CastOutline> {
     }),
   );
   collect(tokenizer.end(), duration);
-  return { width, height, title, markers, duration, moreMarkers, hidden, moreHidden };
+  return { width, height, title, markers, duration, moreMarkers, hidden: hidden.list() };
 }

@@ -3,14 +3,14 @@
  * overwritten or erased included (the character stream, not the final screen). Each file is
  * streamed once; output events become plain text (escape sequences dropped by the recording
  * module's tokenizer, CR/LF as line breaks, string sequences such as window titles and OSC 52
- * clipboard writes as their `⟦OSC 0: …⟧` placeholders) and the query is matched
- * case-insensitively across event boundaries, so a word echoed one key at a time is still found.
- * Marker events (gatehouse's notices) are not output and are not searched. A hit carries the time
- * of the event that completed it.
+ * clipboard writes and CSIs that are not well-formed as their `⟦OSC 0: …⟧` placeholders) and the
+ * query is matched case-insensitively across event boundaries, so a word echoed one key at a time
+ * is still found. Marker events (gatehouse's notices) are not output and are not searched. A hit
+ * carries the time of the event that completed it.
  */
 import { parseEventLine } from '../recording/cast-format.js';
 import { scanLines, withFile } from '../recording/cast-file-scan.js';
-import { escapeReserved, stringPlaceholder } from '../recording/review-marks.js';
+import { escapeReserved, placeholderOf } from '../recording/review-marks.js';
 import { TerminalTokenizer, type TerminalToken } from '../recording/terminal-tokenizer.js';
 
 export interface SearchHit {
@@ -44,8 +44,9 @@ class PlainText {
     let out = '';
     for (const token of tokens) {
       const cr = token.type === 'control' && token.char === '\r';
-      if (token.type === 'text') out += escapeReserved(token.text);
-      else if (token.type === 'string') out += stringPlaceholder(token);
+      const placeholder = placeholderOf(token);
+      if (placeholder !== null) out += placeholder;
+      else if (token.type === 'text') out += escapeReserved(token.text);
       else if (cr || (token.type === 'control' && token.char === '\n' && !this.#afterCr))
         out += '\n';
       else if (token.type === 'control' && token.char === '\t') out += ' ';

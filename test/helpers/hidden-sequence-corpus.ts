@@ -45,6 +45,16 @@ export const HIDDEN_SEQUENCES: readonly HiddenSequence[] = [
     output: `${ESC}]0;CAN-SECRET\u0018`,
     placeholder: '⟦OSC 0 (cancelled): CAN-SECRET⟧',
   },
+  {
+    name: '8-bit CSI (U+009B): terminals disagree, so marked and never obeyed',
+    output: '\u009b',
+    placeholder: '⟦8-bit CSI: not obeyed; what follows is shown as text⟧',
+  },
+  {
+    name: 'CSI cut off by a control (executed, as the terminal does)',
+    output: `${ESC}[12;3${BEL}`,
+    placeholder: '⟦CSI (malformed): 12;3⟧',
+  },
 ];
 
 /** A printf(1) format that prints `text` exactly: every byte but letters and digits in octal. */

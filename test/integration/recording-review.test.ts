@@ -104,6 +104,34 @@ describe('string sequences and erased text', () => {
   });
 });
 
+describe('the hidden-sequence panel', () => {
+  it('counts a prompt title set 1000 times on one entry and still lists a late exfiltration', async () => {
+    const frank = await b.userWithGrant('frank');
+    const t = ptySsh(b.login(frank));
+    try {
+      await shellReady(t);
+      const prompt = printfFormat('\u001b]0;frank@db1: ~\u0007');
+      const secret = printfFormat('\u001b]2;EXFIL-SECRET\u0007');
+      t.write(
+        `for i in $(seq 1000); do printf '${prompt}'; [ $i = 990 ] && printf '${secret}'; done; echo done-$((6*7))\r`,
+      );
+      await t.waitFor(/done-42/);
+      t.write('exit\r');
+      await t.exited;
+    } finally {
+      t.kill();
+    }
+    const page = await get(`/sessions/${await sessionOf(frank.grant.id)}`);
+    expect(page.status).toBe(200);
+    const panel = /<section id="hidden-sequences">[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '';
+    const items = panel.split('<li>').slice(1);
+    expect(items).toHaveLength(2);
+    expect(items[0]).toContain('⟦OSC 0: frank@db1: ~⟧');
+    expect(items[0]).toMatch(/1000 times, the last at <button type="button" data-seek="[0-9.]+">/);
+    expect(items[1]).toContain('⟦OSC 2: EXFIL-SECRET⟧');
+  });
+});
+
 describe("gatehouse's notices", () => {
   it('a real kill is a marker event; the same words printed by the user stay output', async () => {
     const carol = await b.userWithGrant('carol');

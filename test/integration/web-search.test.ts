@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { openRecording } from '../../src/recording/recorder.js';
+import { EIGHT_BIT_CSI } from '../../src/recording/review-marks.js';
 import { searchCast } from '../../src/web/search-recordings.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -88,6 +89,16 @@ describe('searchCast', () => {
     expect((await searchCast(path, 'gone', 10)).map((h) => h.match)).toEqual(['gone']);
     expect(await searchCast(path, 'TAIL', 10)).toEqual([
       expect.objectContaining({ before: expect.stringMatching(/⟦OSC 2 \(unterminated\): $/) }),
+    ]);
+  });
+
+  it('finds text after an 8-bit or malformed CSI, which used to swallow it', async () => {
+    const path = await record(['\u009b1234 ;secret-text\n', '\u001b[12αβγ μυστικό\r\n']);
+    expect(await searchCast(path, 'secret-text', 10)).toEqual([
+      expect.objectContaining({ before: `${EIGHT_BIT_CSI}1234 ;`, match: 'secret-text' }),
+    ]);
+    expect((await searchCast(path, 'αβγ μυστικό', 10)).map((h) => h.before)).toEqual([
+      expect.stringMatching(/⟦CSI \(malformed\): 12⟧$/),
     ]);
   });
 });

@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { CastEvent } from '../../src/recording/asciicast-encoder.js';
 import { renderText, TerminalSanitizer } from '../../src/recording/replay.js';
 import {
+  EIGHT_BIT_CSI,
   escapeReserved,
   MAX_PLACEHOLDER_CHARS,
   noticeLine,
   stringPlaceholder,
 } from '../../src/recording/review-marks.js';
-import { MAX_STRING_KEPT, TerminalTokenizer } from '../../src/recording/terminal-tokenizer.js';
+import {
+  MAX_CSI,
+  MAX_STRING_KEPT,
+  TerminalTokenizer,
+} from '../../src/recording/terminal-tokenizer.js';
 import { HIDDEN_SEQUENCES } from '../helpers/hidden-sequence-corpus.js';
 
 const ESC = '\u001b';
@@ -98,5 +103,62 @@ describe('string sequences in review views', () => {
   it('a marker label is escaped and bounded', () => {
     expect(noticeLine(`$ evil\r\n⟧`)).toBe('⟦── $ evil\\x0d\\x0a\\u27e7 ──⟧');
     expect(noticeLine('m'.repeat(5000)).length).toBeLessThan(MAX_PLACEHOLDER_CHARS + 10);
+  });
+});
+
+describe('control sequences never hide text (CSI)', () => {
+  it('an 8-bit CSI followed by text: the text stays, as tmux showed it, the spot is marked', () => {
+    // tmux ignores U+009B and showed `1234 ;secret-text`; the views used to show `ecret-text`.
+    expect(renderText(out('\u009b1234 ;secret-text\n'))).toBe(
+      `${EIGHT_BIT_CSI}\n1234 ;secret-text`,
+    );
+    expect(renderText(out('\u009b12\n34m'))).toBe(`${EIGHT_BIT_CSI}\n12\n34m`);
+  });
+
+  it('a line break ends a CSI: it is executed and what follows is text', () => {
+    expect(renderText(out(`${ESC}[12\n34 secret\r\n`))).toBe('⟦CSI (malformed): 12⟧\n\n34 secret');
+    expect(renderText(out(`${ESC}[7\r\nafter\r\n`))).toBe('⟦CSI (malformed): 7⟧\n\nafter');
+  });
+
+  it('non-ASCII text ends a CSI and is shown, whole or split byte by byte', () => {
+    const data = `${ESC}[12αβγ secret μυστικό\r\n`;
+    expect(renderText(out(data))).toBe('⟦CSI (malformed): 12⟧\nαβγ secret μυστικό');
+    expect(renderText(out(...data))).toBe('⟦CSI (malformed): 12⟧\nαβγ secret μυστικό');
+  });
+
+  it('a CSI may swallow at most MAX_CSI characters; the rest is text', () => {
+    const digits = '7'.repeat(MAX_CSI + 40);
+    const text = renderText(out(`${ESC}[${digits}m\r\n`));
+    expect(text).toBe(
+      `⟦CSI (over ${MAX_CSI} characters): ${'7'.repeat(MAX_CSI)}⟧\n${'7'.repeat(40)}m`,
+    );
+    // Within the limit, a well-formed CSI is still dropped.
+    expect(renderText(out(`${ESC}[${'1;'.repeat(MAX_CSI / 2 - 1)}1mok\r\n`))).toBe('ok');
+  });
+
+  it('an ESC sequence may swallow at most MAX_CSI intermediates; they are then text', () => {
+    const hashes = '#'.repeat(MAX_CSI + 40);
+    expect(renderText(out(`${ESC}${hashes}8x\r\n`))).toBe(`${hashes}8x`);
+    expect(renderText(out(`${ESC}#8x\r\n`))).toBe('x');
+  });
+
+  it('a CSI cut by ESC, cancelled, or open at the end is shown', () => {
+    expect(renderText(out(`${ESC}[12${ESC}[1mx\r\n`))).toBe('⟦CSI (malformed): 12⟧\nx');
+    expect(renderText(out(`${ESC}[34\u0018x\r\n`))).toBe('⟦CSI (cancelled): 34⟧\nx');
+    expect(renderText(out(`x${ESC}[56`))).toBe('⟦CSI (unterminated): 56⟧\nx');
+  });
+
+  it('well-formed 7-bit CSIs (colours, private modes, intermediates) are still dropped', () => {
+    expect(renderText(out(`${ESC}[1;38:2::1:2:3mA${ESC}[?1049h${ESC}[2 qB${ESC}[>4;1mC\r\n`))).toBe(
+      'ABC',
+    );
+  });
+
+  it('search text and live replay show the same placeholders', () => {
+    const s = new TerminalSanitizer({ reveal: true });
+    expect(s.write(`\u009b1234 ;s${ESC}[12αβ`)).toBe(
+      `${ESC}[0m${ESC}(B${ESC}[7m${EIGHT_BIT_CSI}${ESC}[27m1234 ;s` +
+        `${ESC}[0m${ESC}(B${ESC}[7m⟦CSI (malformed): 12⟧${ESC}[27mαβ`,
+    );
   });
 });

@@ -52,8 +52,10 @@ describe('sanitizeForTerminal', () => {
     expect(sanitizeForTerminal(input)).toBe(input);
   });
 
-  it('re-emits an allowed 8-bit CSI in 7-bit form', () => {
-    expect(sanitizeForTerminal('\u009b31mred')).toBe(`${ESC}[31mred`);
+  it('never obeys an 8-bit CSI (terminals disagree on it) nor lets a malformed CSI swallow text', () => {
+    expect(sanitizeForTerminal('\u009b31mred')).toBe('31mred');
+    expect(sanitizeForTerminal(`${ESC}[12αβγ\r\n`)).toBe('αβγ\r\n');
+    expect(sanitizeForTerminal(`${ESC}[1\nsecret`)).toBe('\nsecret');
   });
 
   it('an ESC inside an OSC ends it and the following sequence is judged on its own', () => {

@@ -13,6 +13,7 @@ import {
   type SafeHtml,
 } from '../html.js';
 import { MAX_PLACEHOLDER_CHARS } from '../../recording/review-marks.js';
+import type { HiddenSequence } from '../hidden-sequence-list.js';
 import type { CastOutline } from '../recording-file.js';
 
 export interface SessionView {
@@ -85,12 +86,16 @@ function recordingStatus(v: SessionVerification | null): SafeHtml {
   </p>`;
 }
 
+/** A button that moves the player to `time` (seconds). */
+const seek = (time: number): SafeHtml =>
+  html`<button type="button" data-seek="${time.toFixed(3)}">${time.toFixed(1)} s</button>`;
+
 function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
   if (outline === null) return html`<p>No recording is available for this session.</p>`;
   const markers = outline.markers.map(
     (m) =>
       html`<li>
-        <button type="button" data-seek="${m.time.toFixed(3)}">${m.time.toFixed(1)} s</button>
+        ${seek(m.time)}
         <span class="mono">${m.label}</span>
       </li>`,
   );
@@ -112,32 +117,43 @@ function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
     ${outline.moreMarkers ? html`<p>More markers than shown.</p>` : ''} ${hiddenSequences(outline)}`;
 }
 
+function hiddenItem(h: HiddenSequence): SafeHtml {
+  const repeats =
+    h.count > 1
+      ? html` <span class="repeats">${h.count} times, the last at ${seek(h.lastTime)}</span>`
+      : '';
+  return html`<li>${seek(h.time)} <span class="mono">${h.placeholder}</span>${repeats}</li>`;
+}
+
 /**
- * Window titles, clipboard writes (OSC 52), DCS/APC/PM/SOS payloads: delivered to the user's
- * terminal, never drawn by it (nor by the player), so listed here with their moment.
+ * Window titles, clipboard writes (OSC 52), DCS/APC/PM/SOS payloads, CSIs that are not
+ * well-formed: delivered to the user's terminal, never drawn by it (nor by the player), so listed
+ * here with their moment; repeats counted, the first and the most recent kept
+ * (hidden-sequence-list.ts).
  */
 function hiddenSequences(outline: CastOutline): SafeHtml {
-  const items = outline.hidden.map(
-    (h) =>
-      html`<li>
-        <button type="button" data-seek="${h.time.toFixed(3)}">${h.time.toFixed(1)} s</button>
-        <span class="mono">${h.placeholder}</span>
-      </li>`,
-  );
+  const { first, omitted, last } = outline.hidden;
+  const list = (entries: readonly HiddenSequence[]): SafeHtml =>
+    html`<ol class="hidden-sequences">
+      ${entries.map(hiddenItem)}
+    </ol>`;
   return html`<section id="hidden-sequences">
     <h2>Hidden terminal sequences</h2>
     <p>
       Received by the user's terminal but not drawn (window titles, clipboard writes, device control
-      strings); shown escaped, at most ${MAX_PLACEHOLDER_CHARS} characters each.
+      strings, malformed or 8-bit control sequences); shown escaped, at most
+      ${MAX_PLACEHOLDER_CHARS} characters each. Repeats are counted on the first.
     </p>
+    ${first.length === 0 ? html`<p>None.</p>` : list(first)}
     ${
-      items.length === 0
-        ? html`<p>None.</p>`
-        : html`<ol class="hidden-sequences">
-            ${items}
-          </ol>`
+      omitted.occurrences > 0
+        ? html`<p class="omitted">
+            ${omitted.occurrences} more (${omitted.distinct} different) not listed; the most recent
+            follow.
+          </p>`
+        : ''
     }
-    ${outline.moreHidden ? html`<p>More hidden sequences than listed.</p>` : ''}
+    ${last.length === 0 ? '' : list(last)}
   </section>`;
 }
 
