@@ -86,7 +86,11 @@ export async function startGatehouse(
       limits: settings.limits(),
       gate: storeAccessGate(store),
       lifecycle: records,
-      dialer: targetDialer(clientKey.privateKey, logger),
+      dialer: targetDialer(
+        clientKey.privateKey,
+        () => settings.config.commandTargets.limits,
+        logger,
+      ),
       auditor,
       clock,
       logger,
