@@ -69,6 +69,11 @@ const recordings = z
     dir: z.string().min(1).default('../recordings'),
     mode: z.enum(['strict', 'best_effort']).default('strict'),
     captureInput: z.boolean().default(false),
+    /** A recording that would grow past this ends its session, in either mode. */
+    maxBytesPerSession: byteSize
+      .refine((bytes) => bytes >= 64 * 1024, 'must be at least 64KiB')
+      .nullable()
+      .prefault('1GiB'),
   })
   .strict();
 

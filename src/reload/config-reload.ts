@@ -28,6 +28,7 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   ['ssh.drainTimeout', (c) => c.ssh.drainTimeoutMs],
   ['recordings.mode', (c) => c.recordings.mode],
   ['recordings.captureInput', (c) => c.recordings.captureInput],
+  ['recordings.maxBytesPerSession', (c) => c.recordings.maxBytesPerSession],
   ['commandTargets.limits', (c) => c.commandTargets.limits],
 ];
 

@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       dir: path.join(dir, 'recordings'),
       mode: 'strict',
       captureInput: false,
+      maxBytesPerSession: 1024 ** 3,
     });
     expect(c.ssh.listen).toEqual({ host: '0.0.0.0', port: 2222 });
     expect(c.ssh.loginGraceTimeMs).toBe(60_000);
@@ -250,6 +251,11 @@ describe('loadConfig', () => {
       'zero events between checkpoints',
       'audit:\n  checkpoint:\n    everyEvents: 0\n',
       'config: audit.checkpoint.everyEvents: must be at least 1',
+    ],
+    [
+      'a recording limit too small for a session',
+      'recordings:\n  maxBytesPerSession: 1KiB\n',
+      'config: recordings.maxBytesPerSession: must be at least 64KiB',
     ],
     [
       'no process limit',
