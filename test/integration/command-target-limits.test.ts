@@ -6,6 +6,7 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { goneWithin, processesWith, RUN_AS, sharedDir } from '../helpers/run-as.js';
 import { ptySsh, runSsh } from '../helpers/ssh-client.js';
@@ -27,7 +28,7 @@ beforeAll(async () => {
     limits,
     [
       '#!/bin/bash',
-      'echo "core=$(ulimit -c) hard-core=$(ulimit -Hc) nproc=$(ulimit -Hu) nofile=$(ulimit -Hn)"',
+      'echo "core=$(ulimit -c) hard-core=$(ulimit -Hc) nproc=$(ulimit -Hu) nofile=$(ulimit -Hn) as=$(ulimit -Hv) cpu=$(ulimit -Ht)"',
       'ulimit -u 100000 2>/dev/null && echo raised-nproc || echo kept-nproc',
       'ulimit -c unlimited 2>/dev/null && echo raised-core || echo kept-core',
       '',
@@ -73,9 +74,26 @@ describe('a command target runs under commandTargets.limits', () => {
     const user = await b.userWithGrant('limited', { target: 'limits' });
     const r = await runSsh(b.login(user, 'limits'), { extra: ['-tt'] });
     const out = r.stdout.toString();
-    expect(out).toContain(`core=0 hard-core=0 nproc=${PROCESSES} nofile=64\r\n`);
+    // memory: the default 4GiB, in KiB; cpuTime: none by default.
+    expect(out).toContain(
+      `core=0 hard-core=0 nproc=${PROCESSES} nofile=64 as=4194304 cpu=unlimited\r\n`,
+    );
     expect(out).toContain('kept-nproc\r\n');
     expect(out).toContain('kept-core\r\n');
     expect(r.code).toBe(0);
+  });
+
+  it('a reload (SIGHUP) reaches the next session', async () => {
+    const config = await loadConfig(b.configPath, {}, b.dir);
+    const plan = b.running.reload({
+      ...config,
+      commandTargets: {
+        limits: { ...config.commandTargets.limits, openFiles: 48, cpuSeconds: 90 },
+      },
+    });
+    expect(plan.applied).toEqual(['commandTargets.limits']);
+    const user = await b.userWithGrant('reloaded', { target: 'limits' });
+    const r = await runSsh(b.login(user, 'limits'), { extra: ['-tt'] });
+    expect(r.stdout.toString()).toContain(`nofile=48 as=4194304 cpu=90\r\n`);
   });
 });
