@@ -13,7 +13,7 @@ import { checkpointSinks } from './checkpoints/checkpoint-sinks.js';
 import { CheckpointWriter } from './checkpoints/checkpoint-writer.js';
 import { ensureKeyPair } from './keys/key-files.js';
 import { loadKeyring } from './keys/keyring.js';
-import { signingKeyFromOpenSsh } from './keys/signing-key.js';
+import { readSigningKey, signingKeyFromOpenSsh } from './keys/signing-key.js';
 import { createRootLogger, serveLogDestination, type Logger } from './logging/logger.js';
 import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
 import { planReload, type ReloadPlan } from './reload/config-reload.js';
@@ -86,7 +86,11 @@ export async function startGatehouse(
       limits: settings.limits(),
       gate: storeAccessGate(store),
       lifecycle: records,
-      dialer: targetDialer(clientKey.privateKey, logger),
+      dialer: targetDialer(
+        clientKey.privateKey,
+        () => settings.config.commandTargets.limits,
+        logger,
+      ),
       auditor,
       clock,
       logger,
@@ -131,7 +135,7 @@ export async function startGatehouse(
     }
     const checkpoints = new CheckpointWriter({
       store,
-      key: hostSigningKey,
+      currentKey: () => readSigningKey(config.ssh.hostKeyPath),
       sinks: checkpointSinks(config.audit.checkpointSink),
       auditor,
       clock,

@@ -11,6 +11,8 @@ export interface RecordingSettings {
   readonly dir: string;
   readonly mode: 'strict' | 'best_effort';
   readonly captureInput: boolean;
+  /** A recording's size limit in bytes (null: none). */
+  readonly maxBytesPerSession: number | null;
 }
 
 export interface TapFactoryOptions {
@@ -40,6 +42,7 @@ export function recordingTapFactory(
           ...(info.term === null ? {} : { term: info.term }),
           captureInput: settings.captureInput,
           mode: settings.mode,
+          maxBytes: settings.maxBytesPerSession,
           clock,
           ...(options.maxQueueBytes === undefined ? {} : { maxQueueBytes: options.maxQueueBytes }),
         });
@@ -65,7 +68,7 @@ function tapOn(
   stallMs: number,
 ): SessionTap {
   const drainListeners: (() => void)[] = [];
-  const failureListeners: ((reason: string) => void)[] = [];
+  const failureListeners: ((reason: string, limitReached: boolean) => void)[] = [];
   let broken = false;
   let stall: NodeJS.Timeout | null = null;
   let sealing: Promise<TapSeal> | null = null;
@@ -75,10 +78,10 @@ function tapOn(
     stall = null;
     for (const listener of drainListeners) listener();
   };
-  const fail = (reason: string): void => {
+  const fail = (reason: string, limitReached = false): void => {
     if (broken) return;
     broken = true;
-    for (const listener of failureListeners) listener(reason);
+    for (const listener of failureListeners) listener(reason, limitReached);
     drained(); // whoever was paused for the recorder goes on
   };
   const pressure = (more: boolean): boolean => {
@@ -92,7 +95,11 @@ function tapOn(
     return false;
   };
   recorder.on('drain', drained);
-  recorder.on('failure', (f) => fail(`recording ${f.reason} failure: ${f.error.message}`));
+  recorder.on('failure', (f) =>
+    f.reason === 'limit'
+      ? fail(f.error.message, true)
+      : fail(`recording ${f.reason} failure: ${f.error.message}`),
+  );
 
   return {
     relativePath: recorder.relativePath,

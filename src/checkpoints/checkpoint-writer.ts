@@ -18,7 +18,11 @@ import type { CheckpointSink } from './checkpoint-sink.js';
 
 export interface CheckpointWriterDeps {
   readonly store: Pick<Store, 'audit' | 'checkpoints'>;
-  readonly key: SigningKey;
+  /**
+   * The host key as it is now, read for each checkpoint: after `keys rotate-host-key` a running
+   * serve signs with the new key, since the retired one vouches for nothing dated after it.
+   */
+  readonly currentKey: () => Promise<SigningKey>;
   readonly sinks: readonly CheckpointSink[];
   readonly auditor: Auditor;
   readonly clock: Clock;
@@ -45,7 +49,9 @@ export interface SinkDelivery {
  * delivery, which never rejects) and stores it. Null when the chain is empty.
  */
 export async function writeCheckpoint(
-  deps: Pick<CheckpointWriterDeps, 'store' | 'key' | 'sinks' | 'auditor' | 'clock' | 'logger'>,
+  deps: Pick<CheckpointWriterDeps, 'store' | 'sinks' | 'auditor' | 'clock' | 'logger'> & {
+    readonly key: SigningKey;
+  },
   actor: string,
   track: (delivery: Promise<SinkDelivery>) => void = () => undefined,
 ): Promise<AuditCheckpoint | null> {
@@ -126,7 +132,9 @@ export class CheckpointWriter {
       if (head === null || head.seq <= covered) return;
       const since = last?.at ?? this.#startedAt;
       const due = atShutdown || head.seq - covered >= everyEvents || clock.now() - since >= everyMs;
-      if (due) await writeCheckpoint(this.#deps, 'gatehouse', (d) => this.#track(d));
+      if (!due) return;
+      const key = await this.#deps.currentKey();
+      await writeCheckpoint({ ...this.#deps, key }, 'gatehouse', (d) => this.#track(d));
     } catch (e) {
       logger.error({ problem: problemOf(e) }, 'audit checkpoint not written');
     }

@@ -65,7 +65,9 @@ function problemOf(p: CheckpointProblem): TrailProblem {
       const why =
         p.check === 'unknown_key'
           ? `signed by a key not in the keyring (${p.keyId})`
-          : 'bad signature';
+          : p.check === 'signed_after_retirement'
+            ? `dated after its key ${p.keyId} was retired`
+            : 'bad signature';
       return {
         seq: p.seq,
         text: `checkpoint at seq ${p.seq} cannot be verified: ${why}; first bad seq ${p.seq}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { validatePatterns } from '../core/command-policy.js';
+import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
 
 /**
@@ -35,6 +36,11 @@ const listen = z
 
 const count = z.number().int().min(1).max(100_000);
 
+const byteSize = z.string().transform((text, ctx) => {
+  const parsed = parseByteSize(text);
+  return parsed.ok ? parsed.bytes : refuse(ctx, text, parsed.message);
+});
+
 const ssh = z
   .object({
     listen: listen.prefault('0.0.0.0:2222'),
@@ -63,6 +69,11 @@ const recordings = z
     dir: z.string().min(1).default('../recordings'),
     mode: z.enum(['strict', 'best_effort']).default('strict'),
     captureInput: z.boolean().default(false),
+    /** A recording that would grow past this ends its session, in either mode. */
+    maxBytesPerSession: byteSize
+      .refine((bytes) => bytes >= 64 * 1024, 'must be at least 64KiB')
+      .nullable()
+      .prefault('1GiB'),
   })
   .strict();
 
@@ -123,6 +134,29 @@ const audit = z
   })
   .strict();
 
+/** setrlimit on every command target's program (docs/architecture.md, README "command targets"). */
+const commandTargets = z
+  .object({
+    limits: z
+      .object({
+        processes: count.default(256),
+        openFiles: z.number().int().min(16).max(1_048_576).default(1024),
+        memory: byteSize
+          .refine((bytes) => bytes >= 64 * 1024 ** 2, 'must be at least 64MiB')
+          .nullable()
+          .prefault('4GiB'),
+        cpuTime: duration.nullable().default(null),
+      })
+      .strict()
+      .transform(({ memory, cpuTime, ...rest }) => ({
+        ...rest,
+        memoryBytes: memory,
+        cpuSeconds: cpuTime === null ? null : Math.ceil(cpuTime / 1000),
+      }))
+      .prefault({}),
+  })
+  .strict();
+
 const log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -146,6 +180,7 @@ export const configSchema = z
     grants: grants.prefault({}),
     web: web.prefault({}),
     audit: audit.prefault({}),
+    commandTargets: commandTargets.prefault({}),
     log: log.prefault({}),
     /** Named allowlists usable with `grant add --profile NAME` (issue 4). */
     profiles: z.record(z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/), profilePatterns).default({}),

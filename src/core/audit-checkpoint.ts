@@ -47,7 +47,7 @@ export interface ChainPoint {
 }
 
 /** What a keyring says about a checkpoint's signature. */
-export type SignatureCheck = 'valid' | 'unknown_key' | 'bad_signature';
+export type SignatureCheck = 'valid' | 'unknown_key' | 'bad_signature' | 'signed_after_retirement';
 
 export type CheckpointProblem =
   | {

@@ -320,7 +320,8 @@ export type RecordingSealed = SessionRef & {
   readonly trimmedBytes?: number;
 };
 
-export type RecordingFailureStage = 'open' | 'write' | 'manifest' | 'recovery';
+/** `limit`: the recording reached `recordings.maxBytesPerSession` (the session is ended in any mode). */
+export type RecordingFailureStage = 'open' | 'write' | 'limit' | 'manifest' | 'recovery';
 
 export type RecordingFailure = SessionRef & {
   /** recordings.mode when the session ran (absent in crash recovery). */

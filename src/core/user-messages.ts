@@ -26,6 +26,8 @@ export const messages = {
   recordingRefused: (): string =>
     'gatehouse: this session cannot be recorded right now; access refused',
   recordingFailed: (): string => 'gatehouse: the session recording failed; session closed',
+  recordingLimitReached: (): string =>
+    'gatehouse: the session recording reached its size limit; session closed',
   targetUnavailable: (): string =>
     'gatehouse: the target is not reachable right now; try again later',
   hostKeyChanged: (target: Target): string =>

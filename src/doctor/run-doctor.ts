@@ -60,7 +60,12 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
       if (!options.local) {
         const forbidden = await forbiddenIdsFor(config.database.path);
         const targets = await db.store.targets.list();
-        results.push(...(await checkTargets(targets, { forbidden })));
+        results.push(
+          ...(await checkTargets(targets, {
+            forbidden,
+            programLimits: config.commandTargets.limits,
+          })),
+        );
       }
     } finally {
       await db.store.close();

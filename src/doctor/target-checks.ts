@@ -1,4 +1,5 @@
 import type { CommandTarget, SshTarget, Target } from '../core/model.js';
+import type { ProgramLimits } from '../core/program-limits.js';
 import type { ForbiddenIds } from '../core/run-as.js';
 import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey, type HostKeyScan } from '../keys/scan-host-key.js';
@@ -24,6 +25,7 @@ const address = (t: SshTarget): string =>
 async function checkCommandTarget(
   target: CommandTarget,
   forbidden: ForbiddenIds,
+  limits: ProgramLimits,
 ): Promise<CheckResult> {
   const check = `target ${target.name}`;
   const program = target.command[0] ?? '';
@@ -40,10 +42,10 @@ async function checkCommandTarget(
       `command target: ${account.message}; sessions are refused until gatehouse target set ${target.name} --run-as USER names an unprivileged account`,
     );
   }
-  const confined = await checkConfinement(account.account);
+  const confined = await checkConfinement(account.account, limits);
   if (!confined.ok) return fail(check, `command target: ${confined.message}; sessions are refused`);
   // Confinement works (above), so a failure here is the account's access to the program.
-  if (!(await checkConfinement(account.account, ['/usr/bin/test', '-x', program])).ok) {
+  if (!(await checkConfinement(account.account, limits, ['/usr/bin/test', '-x', program])).ok) {
     return fail(
       check,
       `command target: ${program} is not executable by run-as account ${account.account.name} (check the file's and its folders' permissions)`,
@@ -58,10 +60,10 @@ async function checkCommandTarget(
 /** One target: reachable within the timeout and serving exactly the pinned host key (ssh), or its program runnable (command). */
 async function checkTarget(
   target: Target,
-  scan: Scanner = scanHostKey,
-  forbidden: ForbiddenIds = forbiddenIds(),
+  options: Required<TargetCheckOptions>,
 ): Promise<CheckResult> {
-  if (target.kind === 'command') return checkCommandTarget(target, forbidden);
+  const { scan, forbidden, programLimits } = options;
+  if (target.kind === 'command') return checkCommandTarget(target, forbidden, programLimits);
   const check = `target ${target.name}`;
   const where = address(target);
   const result = await scan(target.host, target.port, TARGET_TIMEOUT_MS);
@@ -92,23 +94,30 @@ export interface TargetCheckOptions {
   readonly limit?: number;
   /** Ids a run-as account must not hold (default: root's and this process's). */
   readonly forbidden?: ForbiddenIds;
+  /** The config's `commandTargets.limits`, applied as a session would. */
+  readonly programLimits: ProgramLimits;
 }
 
 /** Checks every target, at most `limit` at once; results in the order of `targets`. */
 export async function checkTargets(
   targets: readonly Target[],
-  options: TargetCheckOptions = {},
+  options: TargetCheckOptions,
 ): Promise<CheckResult[]> {
-  const { scan = scanHostKey, limit = TARGET_CONCURRENCY, forbidden = forbiddenIds() } = options;
+  const all: Required<TargetCheckOptions> = {
+    scan: scanHostKey,
+    limit: TARGET_CONCURRENCY,
+    ...options,
+    forbidden: options.forbidden ?? forbiddenIds(),
+  };
   if (targets.length === 0) return [pass('targets', 'none registered')];
   const results = new Array<CheckResult>(targets.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < targets.length; i = next++) {
       const target = targets[i];
-      if (target !== undefined) results[i] = await checkTarget(target, scan, forbidden);
+      if (target !== undefined) results[i] = await checkTarget(target, all);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, targets.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(all.limit, targets.length) }, worker));
   return results;
 }

@@ -20,6 +20,8 @@ export function checkpointSignatureCheck(
   return (cp) => {
     const key = keyring.lookup(cp.keyId);
     if (key === undefined) return 'unknown_key';
-    return verifiesBase64(key, checkpointSignedBytes(cp), cp.signature) ? 'valid' : 'bad_signature';
+    if (!verifiesBase64(key, checkpointSignedBytes(cp), cp.signature)) return 'bad_signature';
+    // A retired key vouches only for heads it signed before it was retired (keyring.ts).
+    return key.retiredAt !== null && cp.at > key.retiredAt ? 'signed_after_retirement' : 'valid';
   };
 }

@@ -3,24 +3,35 @@
  * checkpoints signed before a host key rotation still verify. It is the current host key
  * (`<hostKeyPath>.pub`, else derived from the private key) plus every `*.pub` in
  * `<host key folder>/retired/`, where `gatehouse keys rotate-host-key` moves the old one.
+ *
+ * A retired key vouches only for what it signed before its retirement: rotation writes the time
+ * into the file's comment (`retired 2026-12-01T16:40:00.000Z`), and a checkpoint dated after it is
+ * refused (keys/checkpoint-signature.ts), so a stolen retired key cannot sign a new head. A file
+ * without that comment (placed by hand) has no known retirement and is trusted at any date.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode, GatehouseError } from '../core/errors.js';
 import { signingKeyFromOpenSsh, verifyingKeyFromLine, type VerifyingKey } from './signing-key.js';
 
+/** A keyring entry: null retiredAt for the current key and a retired one of unknown date. */
+export type RingKey = VerifyingKey & { readonly retiredAt: number | null };
+
 export interface Keyring {
   /** The current host key first, then retired ones. */
-  readonly keys: readonly VerifyingKey[];
-  lookup(keyId: string): VerifyingKey | undefined;
+  readonly keys: readonly RingKey[];
+  lookup(keyId: string): RingKey | undefined;
 }
 
 export const retiredKeysDir = (hostKeyPath: string): string =>
   path.join(path.dirname(hostKeyPath), 'retired');
 
-export function keyringOf(keys: readonly VerifyingKey[]): Keyring {
-  const byId = new Map<string, VerifyingKey>();
-  for (const k of keys) if (!byId.has(k.keyId)) byId.set(k.keyId, k);
+export function keyringOf(
+  keys: readonly (VerifyingKey & { readonly retiredAt?: number | null })[],
+): Keyring {
+  const byId = new Map<string, RingKey>();
+  for (const k of keys)
+    if (!byId.has(k.keyId)) byId.set(k.keyId, { ...k, retiredAt: k.retiredAt ?? null });
   return { keys: [...byId.values()], lookup: (keyId) => byId.get(keyId) };
 }
 
@@ -50,7 +61,16 @@ async function currentHostKey(hostKeyPath: string): Promise<VerifyingKey> {
   return { keyId, publicKey, publicLine };
 }
 
-async function retiredKeys(dir: string): Promise<VerifyingKey[]> {
+const RETIRED_COMMENT = /\sretired (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s*$/;
+
+/** The time in a retired key file's `retired <ISO time>` comment; null when it has none. */
+export function retiredAtOf(line: string): number | null {
+  const m = RETIRED_COMMENT.exec(line);
+  const at = m?.[1] === undefined ? NaN : Date.parse(m[1]);
+  return Number.isNaN(at) ? null : at;
+}
+
+async function retiredKeys(dir: string): Promise<RingKey[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.pub')).sort();
@@ -58,13 +78,14 @@ async function retiredKeys(dir: string): Promise<VerifyingKey[]> {
     if (errnoCode(e) === 'ENOENT') return [];
     throw new GatehouseError('config', `keyring: cannot read ${dir} (${errnoCode(e)})`);
   }
-  const keys: VerifyingKey[] = [];
+  const keys: RingKey[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    const key = verifyingKeyFromLine(await readFile(file, 'utf8'));
+    const line = await readFile(file, 'utf8');
+    const key = verifyingKeyFromLine(line);
     if (key === null)
       throw new GatehouseError('config', `keyring: ${file} is not an ssh-ed25519 public key`);
-    keys.push(key);
+    keys.push({ ...key, retiredAt: retiredAtOf(line) });
   }
   return keys;
 }
@@ -72,6 +93,8 @@ async function retiredKeys(dir: string): Promise<VerifyingKey[]> {
 /** The current host key and the retired ones beside it. */
 export async function loadKeyring(hostKeyPath: string): Promise<Keyring> {
   const current = await currentHostKey(hostKeyPath);
+  // The current key first: one also found in retired/ (a rotation that stopped before installing
+  // the new key) is still in use, so it has no retirement.
   return keyringOf([current, ...(await retiredKeys(retiredKeysDir(hostKeyPath)))]);
 }
 

@@ -82,7 +82,7 @@ async function openTap(
   return mode === 'strict' ? refuse.quietly(messages.recordingRefused(), GATEHOUSE_EXIT) : null;
 }
 
-/** The open session: its recording's door, strict-mode failure, and the seal (once). */
+/** The open session: its recording's door, a failure that ends it, and the seal (once). */
 function openRecord(
   deps: LifecycleDeps,
   subject: SessionRef,
@@ -91,23 +91,25 @@ function openRecord(
 ): OpenSession {
   const { mode } = deps.taps;
   const log = deps.logger.child({ sessionId: subject.sessionId });
-  let failure: string | null = null;
+  // The line to end the session with, once a failure calls for it.
+  let ending: string | null = null;
   let endSession: ((line: string) => void) | null = null;
-  tap?.onFailure((problem) => {
-    failure = problem;
+  tap?.onFailure((problem, limitReached) => {
     log.error({ problem, mode }, 'recording failed');
-    void recordingFailure(deps, { ...subject, mode }, 'write', problem, actor);
-    if (mode === 'strict') endSession?.(messages.recordingFailed());
+    const stage = limitReached ? 'limit' : 'write';
+    void recordingFailure(deps, { ...subject, mode }, stage, problem, actor);
+    if (!limitReached && mode !== 'strict') return;
+    ending = limitReached ? messages.recordingLimitReached() : messages.recordingFailed();
+    endSession?.(ending);
   });
   let sealed: Promise<void> | null = null;
   return {
     tap,
     marker: (text) => tap?.marker(text),
     resize: (cols, rows) => tap?.resize(cols, rows),
-    onStrictFailure: (end) => {
-      if (mode !== 'strict') return;
+    onEndingFailure: (end) => {
       endSession = end;
-      if (failure !== null) end(messages.recordingFailed());
+      if (ending !== null) end(ending);
     },
     seal: (closing: SessionClosing) =>
       (sealed ??= (async () => {

@@ -84,6 +84,8 @@ class FileSessionRecorder implements SessionRecorder {
   #lastTime = 0;
   /** The last line written was a marker (see #close). */
   #markerLast = false;
+  /** Bytes handed to the writer (header included): what `maxBytes` bounds. */
+  #pushedBytes = 0;
 
   constructor(fh: FileHandle, path: string, relativePath: string, opts: OpenRecordingOptions) {
     this.#fh = fh;
@@ -111,6 +113,7 @@ class FileSessionRecorder implements SessionRecorder {
       ...(o.term !== undefined ? { term: o.term } : {}),
       ...(o.shell !== undefined ? { shell: o.shell } : {}),
     });
+    this.#pushedBytes += Buffer.byteLength(header);
     this.#writer.push(Buffer.from(header, 'utf8'), 0, true);
     await this.#writer.drain();
     if (this.#failure) {
@@ -208,18 +211,29 @@ class FileSessionRecorder implements SessionRecorder {
   #push(line: Buffer | null): void {
     if (line === null) return;
     this.#markerLast = false;
-    if (this.#writer.push(line, 1) === 'overflow') {
-      const stop = encodeEvent(
-        this.#now(),
-        'm',
-        'gatehouse: recording stopped: writer could not keep up',
+    const maxBytes = this.#opts.maxBytes ?? null;
+    if (maxBytes !== null && this.#pushedBytes + line.length > maxBytes) {
+      this.#stop(
+        'limit',
+        `size limit of ${maxBytes} bytes reached`,
+        `recording size limit of ${maxBytes} bytes reached`,
       );
-      this.#writer.push(Buffer.from(stop, 'utf8'), 1, true);
-      this.#fail(
-        'overflow',
-        new Error('recording queue overflow: the file system could not keep up'),
-      );
+      return;
     }
+    this.#pushedBytes += line.length;
+    if (this.#writer.push(line, 1) === 'overflow')
+      this.#stop(
+        'overflow',
+        'writer could not keep up',
+        'recording queue overflow: the file system could not keep up',
+      );
+  }
+
+  /** The file's last line, a marker saying why it stops (past the bounds), then the failure. */
+  #stop(reason: 'limit' | 'overflow', why: string, problem: string): void {
+    const stop = encodeEvent(this.#now(), 'm', `gatehouse: recording stopped: ${why}`);
+    this.#writer.push(Buffer.from(stop, 'utf8'), 1, true);
+    this.#fail(reason, new Error(problem));
   }
 
   #fail(reason: RecordingFailure['reason'], err: unknown): void {

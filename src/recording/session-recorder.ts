@@ -8,8 +8,11 @@ export type RecordingMode = 'strict' | 'best_effort';
 export type OutputStream = 'stdout' | 'stderr';
 
 export interface RecordingFailure {
-  /** `overflow`: the writer could not keep up (queue bound hit); `write`: the file system failed. */
-  readonly reason: 'overflow' | 'write';
+  /**
+   * `overflow`: the writer could not keep up (queue bound hit); `write`: the file system failed;
+   * `limit`: the file reached `maxBytes`.
+   */
+  readonly reason: 'overflow' | 'write' | 'limit';
   readonly mode: RecordingMode;
   readonly error: Error;
 }
@@ -64,6 +67,8 @@ export interface OpenRecordingOptions {
   readonly mode: RecordingMode;
   readonly clock: Clock;
   readonly onFailure?: (failure: RecordingFailure) => void;
+  /** The file's size limit: the event that would pass it is dropped, a marker says so, `limit` failure. Default: none. */
+  readonly maxBytes?: number | null;
   /** Defaults: 250 ms, 64 KiB, 8 MiB. */
   readonly flushIntervalMs?: number;
   readonly flushThresholdBytes?: number;

@@ -7,7 +7,7 @@ import type { Config } from '../config/load-config.js';
 export interface ReloadPlan {
   /** The config to run with from now on: the new file, except the keys that need a restart. */
   readonly effective: Config;
-  /** Changed keys now in effect (log level at once; limits and recording settings for new connections and sessions). */
+  /** Changed keys now in effect (log level at once; limits, recording and command-target settings for new connections and sessions). */
   readonly applied: readonly string[];
   /** Changed keys that only the CLI reads (nothing to do in serve). */
   readonly cliOnly: readonly string[];
@@ -28,6 +28,8 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   ['ssh.drainTimeout', (c) => c.ssh.drainTimeoutMs],
   ['recordings.mode', (c) => c.recordings.mode],
   ['recordings.captureInput', (c) => c.recordings.captureInput],
+  ['recordings.maxBytesPerSession', (c) => c.recordings.maxBytesPerSession],
+  ['commandTargets.limits', (c) => c.commandTargets.limits],
 ];
 
 const CLI_ONLY: ReadonlyArray<readonly [string, Pick]> = [

@@ -63,6 +63,9 @@ export class LiveSettings {
       get captureInput() {
         return cur().recordings.captureInput;
       },
+      get maxBytesPerSession() {
+        return cur().recordings.maxBytesPerSession;
+      },
     };
   }
 

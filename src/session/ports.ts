@@ -60,8 +60,11 @@ export interface SessionTap {
   resize(cols: number, rows: number): void;
   marker(text: string): void;
   onDrain(listener: () => void): void;
-  /** Once, when the recording breaks mid-session (`reason` is one line, for audit and logs). */
-  onFailure(listener: (reason: string) => void): void;
+  /**
+   * Once, when the recording breaks mid-session (`reason` is one line, for audit and logs);
+   * `limitReached`: it reached its size limit, which ends the session in any mode.
+   */
+  onFailure(listener: (reason: string, limitReached: boolean) => void): void;
   /** Flushes and closes. Resolves with what reached the file; idempotent. */
   close(): Promise<TapSeal>;
 }
@@ -112,8 +115,11 @@ export interface OpenSession {
   readonly tap: SessionTap | null;
   marker(text: string): void;
   resize(cols: number, rows: number): void;
-  /** strict mode: `end` is called once, with a one-line reason, when the recording breaks. */
-  onStrictFailure(end: (line: string) => void): void;
+  /**
+   * `end` is called once, with the one line to show, when the recording breaks in strict mode or
+   * reaches its size limit in any mode.
+   */
+  onEndingFailure(end: (line: string) => void): void;
   /** Seals the recording (manifest, recording.sealed), then ends the row (session.end); once. */
   seal(closing: SessionClosing): Promise<void>;
 }

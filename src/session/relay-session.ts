@@ -87,7 +87,7 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
       relay.stop();
       output.sayClosing(line);
     };
-    record.onStrictFailure((line) => terminate('error', line));
+    record.onEndingFailure((line) => terminate('error', line));
     const ended = registerLive(ctx, job, output, terminate);
     log.info('session started');
     try {

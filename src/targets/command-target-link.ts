@@ -12,6 +12,7 @@ import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import * as nodePty from 'node-pty';
 import type { CommandTarget } from '../core/model.js';
+import type { ProgramLimits } from '../core/program-limits.js';
 import type { ForbiddenIds, HostAccount } from '../core/run-as.js';
 import type { Logger } from '../logging/logger.js';
 import type { Pty, TargetChannel } from '../stream/channels.js';
@@ -197,18 +198,20 @@ export function unquoteCanonical(command: string): string[] | null {
 export async function openCommandTarget(
   target: CommandTarget,
   forbidden: ForbiddenIds,
+  limits: ProgramLimits,
   logger: Logger,
 ): Promise<TargetLinkResult> {
   const account = await usableRunAsAccount(target.runAs, forbidden);
   if (!account.ok) return { ok: false, reason: 'runas.unusable', problem: account.message };
-  const confined = await checkConfinement(account.account);
+  const confined = await checkConfinement(account.account, limits);
   if (!confined.ok) return { ok: false, reason: 'confinement.failed', problem: confined.message };
-  return { ok: true, link: commandTargetLink(target, account.account, logger) };
+  return { ok: true, link: commandTargetLink(target, account.account, limits, logger) };
 }
 
 function commandTargetLink(
   target: CommandTarget,
   account: HostAccount,
+  limits: ProgramLimits,
   logger: Logger,
 ): TargetLink {
   const log = logger.child({ program: target.command[0], runAs: account.name });
@@ -230,7 +233,7 @@ function commandTargetLink(
       const term = pty !== null && SAFE_TERM.test(pty.term) ? pty.term : DEFAULT_TERM;
       const cols = pty !== null && pty.cols > 0 ? pty.cols : 80;
       const rows = pty !== null && pty.rows > 0 ? pty.rows : 24;
-      const [wrapper, ...wrapped] = confinedArgv(account, { ...target.env, TERM: term }, [
+      const [wrapper, ...wrapped] = confinedArgv(account, limits, { ...target.env, TERM: term }, [
         file,
         ...args,
       ]);
@@ -248,7 +251,11 @@ function commandTargetLink(
       const extra = unquoteCanonical(command);
       if (extra === null)
         return Promise.reject(new Error('command target: exec of a non-canonical command refused'));
-      const [wrapper, ...wrapped] = confinedArgv(account, target.env, [file, ...args, ...extra]);
+      const [wrapper, ...wrapped] = confinedArgv(account, limits, target.env, [
+        file,
+        ...args,
+        ...extra,
+      ]);
       const child = spawnChild(wrapper ?? '', wrapped, {
         cwd: WORKING_DIR,
         env: {},

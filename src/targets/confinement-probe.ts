@@ -1,11 +1,13 @@
 /**
  * Can a program run confined here as this account? Runs `/bin/true` through the same wrapper as a
  * session (./confinement.ts): it fails when gatehouse may not switch to the account (no
- * CAP_SETUID/CAP_SETGID), when setpriv/unshare are missing, or when the kernel or a seccomp
- * profile forbids user namespaces (Docker's default). Doctor and every session start ask it;
+ * CAP_SETUID/CAP_SETGID), when setpriv/unshare are missing, when the kernel or a seccomp
+ * profile forbids user namespaces (Docker's default), or when the account already runs as many
+ * processes as `commandTargets.limits.processes` allows. Doctor and every session start ask it;
  * doctor also asks whether the account may execute the target's program (`test -x`).
  */
 import { spawn } from 'node:child_process';
+import type { ProgramLimits } from '../core/program-limits.js';
 import type { HostAccount } from '../core/run-as.js';
 import { confinedArgv } from './confinement.js';
 
@@ -17,9 +19,10 @@ export type ConfinementCheck =
 
 export function checkConfinement(
   account: HostAccount,
+  limits: ProgramLimits,
   probe: readonly string[] = ['/bin/true'],
 ): Promise<ConfinementCheck> {
-  const [file, ...args] = confinedArgv(account, {}, probe);
+  const [file, ...args] = confinedArgv(account, limits, {}, probe);
   return new Promise((resolve) => {
     let stderr = '';
     const child = spawn(file ?? '', args, {

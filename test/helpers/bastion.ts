@@ -57,10 +57,14 @@ export interface BastionFixture {
 export interface BastionOptions {
   /** Extra `ssh:` settings for the config file (YAML values as written), e.g. { loginGraceTime: '2s' }. */
   readonly ssh?: Readonly<Record<string, string | number>>;
+  /** `commandTargets.limits:` settings (YAML values as written), e.g. { processes: 20 }. */
+  readonly commandTargetLimits?: Readonly<Record<string, string | number>>;
   readonly sshd?: SshdTarget;
   /** The bastion's logger (default: a root logger at GATEHOUSE_TEST_LOG, else silent). */
   readonly logger?: Logger;
 }
+
+const yamlValue = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v}'`);
 
 /** gatehouse started in-process on port 0 with a temp config, database and keys; db1 = a real sshd. */
 export async function startBastion(options: BastionOptions = {}): Promise<BastionFixture> {
@@ -71,7 +75,10 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
     hostKeyPath: 'keys/host_ed25519',
     clientKeyPath: 'keys/client_ed25519',
     ...options.ssh,
-  }).map(([k, v]) => `  ${k}: ${typeof v === 'number' ? v : `'${v}'`}`);
+  }).map(([k, v]) => `  ${k}: ${yamlValue(v)}`);
+  const limitLines = Object.entries(options.commandTargetLimits ?? {}).map(
+    ([k, v]) => `    ${k}: ${yamlValue(v)}`,
+  );
   const configPath = join(dir, 'gatehouse.yaml');
   await writeFile(
     configPath,
@@ -84,6 +91,7 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
       '  dir: recordings',
       'log:',
       `  level: ${process.env['GATEHOUSE_TEST_LOG'] ?? 'silent'}`,
+      ...(limitLines.length > 0 ? ['commandTargets:', '  limits:', ...limitLines] : []),
       '',
     ].join('\n'),
   );

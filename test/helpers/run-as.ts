@@ -5,9 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
+import { configSchema } from '../../src/config/schema.js';
+import type { ProgramLimits } from '../../src/core/program-limits.js';
 import { tempDir } from './tmp.js';
 
 export const RUN_AS = 'gatehouse-runas';
+/** `commandTargets.limits` of a config that does not set them. */
+export const DEFAULT_PROGRAM_LIMITS: ProgramLimits = configSchema.parse({}).commandTargets.limits;
 /** Its supplementary group. */
 export const RUN_AS_GROUP = 'gatehouse-runas-extra';
 

@@ -165,6 +165,52 @@ describe('checkpoints while gatehouse serve runs', () => {
   });
 });
 
+describe('a host key rotation while gatehouse serve runs', () => {
+  it('serve signs its next checkpoint with the new key, so audit verify still passes', async () => {
+    const dir = await tempDir('gatehouse-checkpoint-rotate-');
+    const configPath = path.join(dir, 'gatehouse.yaml');
+    const sink = path.join(dir, 'gatehouse-checkpoints.jsonl');
+    await writeFile(
+      configPath,
+      serveConfigText({
+        extra: [
+          'audit:',
+          '  checkpoint:',
+          '    everyEvents: 2',
+          '    every: 1h',
+          '  checkpointSink:',
+          `    file: ${sink}`,
+          '',
+        ].join('\n'),
+      }),
+    );
+    const cli = async (...args: string[]): Promise<string> => {
+      let out = '';
+      let err = '';
+      const code = await main(['--config', configPath, ...args], {
+        stdout: (t) => void (out += t),
+        stderr: (t) => void (err += t),
+      });
+      if (code !== 0) throw new Error(`gatehouse ${args.join(' ')}: ${err}`);
+      return out;
+    };
+    const serve: ServeChild = await startServe(configPath);
+    cleanups.push(async () => void (await serve.stop()));
+    const rotated = JSON.parse(await cli('--json', 'keys', 'rotate-host-key')) as {
+      newKeyId: string;
+    };
+    for (const name of ['alice', 'bob'])
+      await cli('user', 'add', name, '--key', (await makeUserKey(dir, name)).publicLine);
+    const byServe = await until('the checkpoint serve writes after the rotation', async () => {
+      const lines = (await readFile(sink, 'utf8').catch(() => '')).trim().split('\n');
+      const last = JSON.parse(lines.at(-1) || '{}') as AuditCheckpoint;
+      return last.seq >= 2 ? last : undefined;
+    });
+    expect(byServe.keyId).toBe(rotated.newKeyId);
+    expect(await cli('audit', 'verify', '--checkpoints', sink)).toMatch(/^ok \d+ events; /);
+  });
+});
+
 describe('checkpoint sinks', () => {
   async function storeWithEvents() {
     const dir = await tempDir('gatehouse-checkpoint-sinks-');
@@ -302,6 +348,7 @@ describe('checkpoint sinks', () => {
     const clock = fixedClock(Date.now());
     const writer = new CheckpointWriter({
       ...deps,
+      currentKey: () => Promise.resolve(deps.key),
       clock,
       sinks: [],
       everyEvents: 1000,

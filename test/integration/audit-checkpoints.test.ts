@@ -9,7 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../src/core/canonical-json.js';
 import type { SessionId } from '../../src/core/model.js';
 import { ensureKeyPair } from '../../src/keys/key-files.js';
-import { retiredKeysDir } from '../../src/keys/keyring.js';
+import { signCheckpoint } from '../../src/keys/checkpoint-signature.js';
+import { retiredAtOf, retiredKeysDir } from '../../src/keys/keyring.js';
+import { signingKeyFromOpenSsh } from '../../src/keys/signing-key.js';
 import { manifestPathOf } from '../../src/recording/recording-path.js';
 import { chainHash, GENESIS_HASH } from '../../src/store/audit-chain.js';
 import { Database } from '../../src/store/database.js';
@@ -278,5 +280,38 @@ describe('host key rotation keeps old signatures verifiable', () => {
       new RegExp(`^ok \\d+ events; 3 signed checkpoints match, the last at seq ${after}\n$`),
     );
     expect((await b.cli.run('recording', 'verify', '--all')).code).toBe(0);
+  });
+
+  it('a retired key signs only before its retirement: a checkpoint it signs dated later is reported', async () => {
+    await session(1);
+    await checkpoint();
+    const hostKey = b.config.ssh.hostKeyPath;
+    const oldKey = signingKeyFromOpenSsh(await readFile(hostKey)); // as a thief kept it
+    const rotated = await b.cli.json<{ retiredPublicKey: string }>('keys', 'rotate-host-key');
+    const retiredAt = retiredAtOf(await readFile(rotated.retiredPublicKey, 'utf8'));
+    expect(retiredAt).not.toBeNull();
+    const head = await b.store.audit.head();
+    if (head === null || retiredAt === null) throw new Error('no head');
+    const forged = signCheckpoint(head, retiredAt + 60_000, oldKey);
+    await b.store.checkpoints.add(forged);
+    expect(await verifyFails()).toBe(
+      `FAIL checkpoint at seq ${head.seq} cannot be verified: dated after its key ${oldKey.keyId} was retired; first bad seq ${head.seq}\n`,
+    );
+  });
+
+  it('a retired key file without a retirement time (placed by hand) keeps verifying at any date', async () => {
+    await session(1);
+    const hostKey = b.config.ssh.hostKeyPath;
+    const oldKey = signingKeyFromOpenSsh(await readFile(hostKey));
+    await mkdir(retiredKeysDir(hostKey));
+    await rename(`${hostKey}.pub`, path.join(retiredKeysDir(hostKey), 'old.pub'));
+    await rm(hostKey);
+    await ensureKeyPair(hostKey);
+    const head = await b.store.audit.head();
+    if (head === null) throw new Error('no head');
+    await b.store.checkpoints.add(signCheckpoint(head, Date.now(), oldKey));
+    expect((await b.cli.run('audit', 'verify')).stdout).toContain(
+      `1 signed checkpoint match, the last at seq ${head.seq}`,
+    );
   });
 });

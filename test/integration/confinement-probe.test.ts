@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkConfinement } from '../../src/targets/confinement-probe.js';
-import { RUN_AS, runAsAccount } from '../helpers/run-as.js';
+import { DEFAULT_PROGRAM_LIMITS, RUN_AS, runAsAccount } from '../helpers/run-as.js';
 
 const run = promisify(execFile);
 const PROBE = path.resolve(import.meta.dirname, '../../dist/targets/confinement-probe.js');
@@ -18,20 +18,23 @@ describe('checkConfinement', () => {
   it('passes where gatehouse may switch to the account and create its namespaces', async () => {
     const account = runAsAccount();
     expect(
-      await checkConfinement({
-        name: RUN_AS,
-        uid: account.uid,
-        gid: account.gid,
-        groups: [account.gid, account.groupGid],
-        home: account.home,
-      }),
+      await checkConfinement(
+        {
+          name: RUN_AS,
+          uid: account.uid,
+          gid: account.gid,
+          groups: [account.gid, account.groupGid],
+          home: account.home,
+        },
+        DEFAULT_PROGRAM_LIMITS,
+      ),
     ).toEqual({ ok: true });
   });
 
   it('fails, saying why, in a gatehouse without CAP_SETUID/CAP_SETGID', async () => {
     const account = runAsAccount();
     const script = `const { checkConfinement } = await import(${JSON.stringify(PROBE)});
-      process.stdout.write(JSON.stringify(await checkConfinement(${JSON.stringify(nobody)})));`;
+      process.stdout.write(JSON.stringify(await checkConfinement(${JSON.stringify(nobody)}, ${JSON.stringify(DEFAULT_PROGRAM_LIMITS)})));`;
     const { stdout } = await run('setpriv', [
       `--reuid=${account.uid}`,
       `--regid=${account.gid}`,

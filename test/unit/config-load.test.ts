@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       dir: path.join(dir, 'recordings'),
       mode: 'strict',
       captureInput: false,
+      maxBytesPerSession: 1024 ** 3,
     });
     expect(c.ssh.listen).toEqual({ host: '0.0.0.0', port: 2222 });
     expect(c.ssh.loginGraceTimeMs).toBe(60_000);
@@ -153,6 +154,27 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the command-target limits: a count, a size in bytes, a duration in seconds', async () => {
+    const defaults = await loadConfig(await configFile(''), {}, '/');
+    expect(defaults.commandTargets.limits).toEqual({
+      processes: 256,
+      openFiles: 1024,
+      memoryBytes: 4 * 1024 ** 3,
+      cpuSeconds: null,
+    });
+    const file = await configFile(
+      'commandTargets:\n  limits:\n    processes: 20\n    openFiles: 64\n    memory: 512MiB\n    cpuTime: 10m\n',
+    );
+    expect((await loadConfig(file, {}, '/')).commandTargets.limits).toEqual({
+      processes: 20,
+      openFiles: 64,
+      memoryBytes: 512 * 1024 ** 2,
+      cpuSeconds: 600,
+    });
+    const unlimited = await configFile('commandTargets:\n  limits:\n    memory: null\n');
+    expect((await loadConfig(unlimited, {}, '/')).commandTargets.limits.memoryBytes).toBeNull();
+  });
+
   it('an empty file means all defaults', async () => {
     const c = await loadConfig(await configFile(''), {}, '/');
     expect(c.grants.maxDurationMs).toBe(30 * DAY);
@@ -229,6 +251,31 @@ describe('loadConfig', () => {
       'zero events between checkpoints',
       'audit:\n  checkpoint:\n    everyEvents: 0\n',
       'config: audit.checkpoint.everyEvents: must be at least 1',
+    ],
+    [
+      'a recording limit too small for a session',
+      'recordings:\n  maxBytesPerSession: 1KiB\n',
+      'config: recordings.maxBytesPerSession: must be at least 64KiB',
+    ],
+    [
+      'no process limit',
+      'commandTargets:\n  limits:\n    processes: 0\n',
+      'config: commandTargets.limits.processes: must be at least 1',
+    ],
+    [
+      'a size without a unit',
+      'commandTargets:\n  limits:\n    memory: "2G"\n',
+      'config: commandTargets.limits.memory: "2G" is not a size: unknown unit "G"; use B, KiB, MiB, GiB or TiB',
+    ],
+    [
+      'too little memory to start a program',
+      'commandTargets:\n  limits:\n    memory: 1MiB\n',
+      'config: commandTargets.limits.memory: must be at least 64MiB',
+    ],
+    [
+      'too few open files',
+      'commandTargets:\n  limits:\n    openFiles: 3\n',
+      'config: commandTargets.limits.openFiles: must be at least 16',
     ],
   ])('refuses %s with one line naming the path', async (_what, text, expected) => {
     expect(await loadError(text)).toContain(expected);

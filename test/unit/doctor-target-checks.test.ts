@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Target, TargetId } from '../../src/core/model.js';
+import { DEFAULT_PROGRAM_LIMITS } from '../helpers/run-as.js';
 import { checkTargets, TARGET_TIMEOUT_MS, type Scanner } from '../../src/doctor/target-checks.js';
 
 const target = (i: number): Target => ({
@@ -26,7 +27,11 @@ describe('checkTargets', () => {
       return { ok: false, message: 'no answer' };
     };
     const targets = Array.from({ length: 30 }, (_, i) => target(i + 1));
-    const results = await checkTargets(targets, { scan, limit: 4 });
+    const results = await checkTargets(targets, {
+      scan,
+      limit: 4,
+      programLimits: DEFAULT_PROGRAM_LIMITS,
+    });
     expect(peak).toBe(4);
     expect([...timeouts]).toEqual([TARGET_TIMEOUT_MS]);
     expect(TARGET_TIMEOUT_MS).toBe(5000);
@@ -35,7 +40,7 @@ describe('checkTargets', () => {
   });
 
   it('says so when there are no targets', async () => {
-    expect(await checkTargets([])).toEqual([
+    expect(await checkTargets([], { programLimits: DEFAULT_PROGRAM_LIMITS })).toEqual([
       { check: 'targets', ok: true, detail: 'none registered' },
     ]);
   });

@@ -5,7 +5,12 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkpointSignatureCheck, signCheckpoint } from '../../src/keys/checkpoint-signature.js';
 import { ensureKeyPair } from '../../src/keys/key-files.js';
-import { loadKeyring, retiredKeysDir } from '../../src/keys/keyring.js';
+import {
+  loadKeyring,
+  retiredAtOf,
+  retiredKeysDir,
+  retireHostPublicKey,
+} from '../../src/keys/keyring.js';
 import { signingKeyFromOpenSsh } from '../../src/keys/signing-key.js';
 import { fingerprintOfLine } from '../helpers/keys.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -44,6 +49,30 @@ describe('checkpoint signatures', () => {
     const keyring = await loadKeyring(keyPath);
     expect(keyring.keys.map((k) => k.keyId)).toEqual([fresh.keyId, old.keyId]);
     expect(checkpointSignatureCheck(keyring)(cp)).toBe('valid');
+  });
+
+  it('a retired key verifies only what is dated up to its retirement; one without a date, anything', async () => {
+    const dir = await tempDir();
+    const keyPath = path.join(dir, 'keys', 'ssh_host_ed25519_key');
+    const old = signingKeyFromOpenSsh((await ensureKeyPair(keyPath)).privateKey);
+    const retiredAt = Date.parse('2026-12-01T16:40:00.000Z');
+    const file = await retireHostPublicKey(keyPath, old.publicLine, retiredAt);
+    expect(retiredAtOf(await readFile(file, 'utf8'))).toBe(retiredAt);
+    const late = signCheckpoint(head, retiredAt + 1, old);
+    // Still the current key too (a rotation that stopped before installing the new one): in use.
+    expect(checkpointSignatureCheck(await loadKeyring(keyPath))(late)).toBe('valid');
+
+    await rename(keyPath, `${keyPath}.gone`);
+    await rename(`${keyPath}.pub`, `${keyPath}.pub.gone`);
+    await ensureKeyPair(keyPath);
+    const check = checkpointSignatureCheck(await loadKeyring(keyPath));
+    expect(check(signCheckpoint(head, retiredAt, old))).toBe('valid');
+    expect(check(late)).toBe('signed_after_retirement');
+    expect(check({ ...late, signature: 'AAAA' })).toBe('bad_signature');
+
+    await writeFile(file, `${old.publicLine} old key\n`);
+    expect(retiredAtOf(`${old.publicLine} old key\n`)).toBeNull();
+    expect(checkpointSignatureCheck(await loadKeyring(keyPath))(late)).toBe('valid');
   });
 
   it('refuses a retired file that is not an ed25519 public key, naming it', async () => {
