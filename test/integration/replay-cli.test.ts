@@ -107,6 +107,19 @@ describe('reviewer-safe playback', () => {
     );
     expect(text.stdout).not.toContain(ESC);
   });
+
+  it('shows bidi overrides and zero-width characters escaped, in text and in placeholders', async () => {
+    // On a bidi terminal or web page U+202E would draw `cat /etc/shadow` as `cat /etc/wodahs`
+    // reversed and the title as something else; U+200B would split `secret` unseen.
+    const id = await b.record({
+      grant: b.grants.alice,
+      steps: [
+        { at: 0, out: `${ESC}]0;ok\u202etxt.exe\u0007cat \u202e/etc/shadow se\u200bcret\r\n` },
+      ],
+    });
+    const text = await b.cli.run('replay', id, '--text');
+    expect(text.stdout).toBe('⟦OSC 0: ok\\u202etxt.exe⟧\ncat \\u202e/etc/shadow se\\u200bcret\n');
+  });
 });
 
 /**
