@@ -39,8 +39,8 @@ function requirePositive(field: string, value: string, max: number): number {
 }
 
 /**
- * The session's recording (header and events), read from the path stored on its row (never from input). A live session's
- * recording is read up to its last complete line.
+ * The session's recording (header and events), read from the path stored on its row (never from
+ * input). A live session's recording is read up to its last complete line.
  */
 async function loadCast(
   dir: string,
