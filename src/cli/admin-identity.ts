@@ -13,6 +13,8 @@ import { requireAccountName } from './validate.js';
 export const LOGIN_UID_PATH = '/proc/self/loginuid';
 
 const LOOKUP_TIMEOUT_MS = 5_000;
+/** By its path: a bare name would be looked up on the caller's PATH, a `getent` of their own. */
+const GETENT = '/usr/bin/getent';
 
 /** The OS account this process runs as; `#<uid>` when it has no name (a container's bare uid). */
 function osAccount(): string {
@@ -26,7 +28,7 @@ function osAccount(): string {
 /** `uid`'s name in the passwd database (getent: NSS sources such as LDAP count), or `#<uid>`. */
 function accountOfUid(uid: number): Promise<string> {
   return new Promise((resolve) => {
-    execFile('getent', ['passwd', String(uid)], { timeout: LOOKUP_TIMEOUT_MS }, (err, stdout) => {
+    execFile(GETENT, ['passwd', String(uid)], { timeout: LOOKUP_TIMEOUT_MS }, (err, stdout) => {
       const fields = err === null ? stdout.trim().split(':') : [];
       const name = fields[0] ?? '';
       resolve(fields[2] === String(uid) && ACCOUNT_NAME.test(name) ? name : `#${uid}`);

@@ -5,7 +5,7 @@ import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
-import type { CastEvent } from '../recording/asciicast-encoder.js';
+import type { CastEvent, CastHeader } from '../recording/asciicast-encoder.js';
 import { resolveRecordingPath, sessionIdOfRelativePath } from '../recording/recording-path.js';
 import {
   CastFormatError,
@@ -39,15 +39,15 @@ function requirePositive(field: string, value: string, max: number): number {
 }
 
 /**
- * The session's events, read from the path stored on its row (never from input). A live session's
- * recording is read up to its last complete line.
+ * The session's recording (header and events), read from the path stored on its row (never from
+ * input). A live session's recording is read up to its last complete line.
  */
-async function loadEvents(
+async function loadCast(
   dir: string,
   id: SessionId,
   stored: string | null,
   live: boolean,
-): Promise<CastEvent[]> {
+): Promise<{ header: CastHeader; events: CastEvent[] }> {
   if (stored === null)
     throw new GatehouseError('not_found', `replay: session ${id} has no recording`);
   const castPath = resolveRecordingPath(dir, stored);
@@ -71,7 +71,7 @@ async function loadEvents(
   }
   if (live) text = text.slice(0, text.lastIndexOf('\n') + 1);
   try {
-    return readCast(text).events;
+    return readCast(text);
   } catch (e) {
     if (e instanceof CastFormatError) {
       throw new GatehouseError(
@@ -136,11 +136,11 @@ export function register(program: Command, ctx: CliContext): void {
           ? undefined
           : requirePositive('--idle-limit', opts.idleLimit, MAX_IDLE_LIMIT);
 
-      const events = await ctx.withStore(async (store, config) => {
+      const { header, events } = await ctx.withStore(async (store, config) => {
         const session = await store.sessions.get(id);
         if (session === null)
           throw new GatehouseError('not_found', `replay: no session with id ${id}`);
-        const loaded = await loadEvents(
+        const loaded = await loadCast(
           config.recordings.dir,
           id,
           session.recordingPath,
@@ -155,7 +155,7 @@ export function register(program: Command, ctx: CliContext): void {
       });
 
       if (textOnly) {
-        const text = sanitizeForTerminal(renderText(events));
+        const text = sanitizeForTerminal(renderText(events, header.width));
         if (ctx.options().json) printJson(ctx, { sessionId: id, text });
         else if (text !== '') ctx.io.stdout(`${text}\n`);
         return;

@@ -22,23 +22,30 @@ import type {
 /** Characters of (escaped) payload shown in one placeholder; the rest is counted, not shown. */
 export const MAX_PLACEHOLDER_CHARS = 1000;
 
-const RESERVED = /[\u27e6\u27e7]/g;
+/**
+ * Shown as `\uXXXX` in every view: the reserved brackets, and the invisible format characters a
+ * terminal draws as nothing but a browser or a bidi terminal obeys — bidi overrides, embeddings,
+ * isolates and marks (U+202E would show a line's tail reversed on the review page and in a VTE
+ * terminal) and zero-width characters (one inside a word hides it from search while the word
+ * looks whole: the view shows where it is).
+ */
+const RESERVED = /[\u27e6\u27e7\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const hex = (c: string, width: number): string =>
   c.codePointAt(0)!.toString(16).padStart(width, '0');
 
-/** Recorded output as a review view shows it: the reserved brackets escaped. */
+/** Recorded output as a review view shows it: the reserved and invisible characters escaped. */
 export function escapeReserved(text: string): string {
   return text.replace(RESERVED, (c) => `\\u${hex(c, 4)}`);
 }
 
-/** A placeholder's payload or a notice: controls (C0, DEL, C1) as `\xNN`, backslash as `\\`, the reserved brackets as `\u27e6`. */
+/** A placeholder's payload or a notice: controls (C0, DEL, C1) as `\xNN`, backslash as `\\`, reserved and invisible characters as `\u27e6`. */
 function escapeLabel(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\\\u27e6\u27e7]/g, (c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '\u27e6' || c === '\u27e7') return `\\u${hex(c, 4)}`;
-    return `\\x${hex(c, 2)}`;
-  });
+  return escapeReserved(
+    // eslint-disable-next-line no-control-regex
+    text.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (c) =>
+      c === '\\' ? '\\\\' : `\\x${hex(c, 2)}`,
+    ),
+  );
 }
 
 const NAMES: Readonly<Record<StringKind, string>> = {

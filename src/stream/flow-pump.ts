@@ -10,7 +10,10 @@ import type { Readable, Writable } from 'node:stream';
 export interface FlowPump {
   hold(reason: 'tap'): void;
   release(reason: 'tap'): void;
-  /** Stops passing data on (the source is left flowing so ssh2 can drain and close it). */
+  /**
+   * Stops passing data on (the source is left flowing so ssh2 can drain and close it); called
+   * from onChunk, the chunk onChunk saw is not passed on either.
+   */
   stop(): void;
 }
 
@@ -38,7 +41,8 @@ export function startPump(
   const onData = (data: Buffer): void => {
     if (stopped) return;
     onChunk(data);
-    if (dst.writableEnded || dst.destroyed) return;
+    // onChunk may have stopped it: the recording that refused this chunk ended the session.
+    if (stopped || dst.writableEnded || dst.destroyed) return;
     if (!dst.write(data)) set('dst', true);
   };
   const onEnd = (): void => {

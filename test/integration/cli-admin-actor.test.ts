@@ -5,7 +5,7 @@
  * The login uid is read from a file the test writes (this host's own is unset); uid 65534 is the
  * `nobody` account, looked up in the real passwd database.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,30 @@ describe('the admin in the audit trail', () => {
     const table = await gatehouse(cli, UNSET, baseEnv(), 'audit', 'list');
     expect(table.stdout).toContain(`os:${account} (sudo reports alice)`);
     expect(table.stdout).not.toContain('os:alice');
+  });
+
+  it('looks the login uid up with the system getent, not one the caller put first on PATH', async () => {
+    const cli = await makeCli();
+    const fake = path.join(cli.dir, 'fake-bin');
+    await mkdir(fake);
+    await writeFile(
+      path.join(fake, 'getent'),
+      `#!/bin/sh\necho alice:x:${NOBODY.uid}:1::/:/bin/sh\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const env = { ...baseEnv(), SUDO_USER: 'alice', PATH: `${fake}:${process.env['PATH']}` };
+    const saved = process.env['PATH'];
+    process.env['PATH'] = env.PATH; // what execFile resolves a bare name with
+    try {
+      expect((await gatehouse(cli, NOBODY.uid, env, 'reviewer', 'add', 'vera')).code).toBe(0);
+    } finally {
+      process.env['PATH'] = saved;
+    }
+    expect(await actorsOfReviewers(cli)).toEqual([
+      ['vera', `os:${NOBODY.name} as ${account} (sudo reports alice)`],
+    ]);
   });
 
   it('names the person the login uid names, via sudo when SUDO_USER agrees, and a claimed --actor apart', async () => {

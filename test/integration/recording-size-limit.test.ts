@@ -75,3 +75,36 @@ describe('recordings.maxBytesPerSession', () => {
     },
   );
 });
+
+describe('recordings.maxBytesPerSession: the chunk that passes the limit', () => {
+  it('is not delivered: the user gets no output the recording lacks', async () => {
+    const config = await loadConfig(b.configPath, {}, b.dir);
+    b.running.reload({
+      ...config,
+      recordings: { ...config.recordings, mode: 'best_effort', maxBytesPerSession: LIMIT },
+    });
+    const user = await b.userWithGrant('big-one-chunk');
+    // Fill the recording to just under the limit, then send 8000 bytes in one write.
+    const r = await runSsh(b.login(user), {
+      command: [
+        `head -c 60000 /dev/zero | tr "\\0" a; sleep 1; head -c 8000 /dev/zero | tr "\\0" S; sleep 2`,
+      ],
+      timeoutMs: 60_000,
+    });
+    expect(r.code).toBe(255);
+    expect(r.stderr.split(/\r?\n/)).toContain(LIMIT_LINE);
+    const session = await endedSession(user.grant.id);
+    const file = await readFile(join(b.dir, 'recordings', ...session.recordingPath!.split('/')));
+    const recorded = file
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => JSON.parse(line) as [number, string, string])
+      .filter(([, kind]) => kind === 'o')
+      .map(([, , data]) => data)
+      .join('');
+    const count = (text: string): number => text.split('S').length - 1;
+    expect(count(r.stdout.toString())).toBeLessThanOrEqual(count(recorded));
+  });
+});

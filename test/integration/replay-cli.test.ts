@@ -107,6 +107,37 @@ describe('reviewer-safe playback', () => {
     );
     expect(text.stdout).not.toContain(ESC);
   });
+
+  it('never drops text a real terminal still shows (wide characters, a wrapped line, cursor up)', async () => {
+    // The fixture records an 80-column terminal: SECRET2's line wraps there.
+    const hostile = [
+      '中中中中中中SECRET1\r\u001b[7GXXXXXX\r\n',
+      `SECRET2${'a'.repeat(73)}${'b'.repeat(10)}\rXXXXXXX\r\n`,
+      'junk\r\nSECRET3\r\u001b[1AXXXXXXX\u001b[1B\r\n',
+    ];
+    const id = await b.record({
+      grant: b.grants.alice,
+      steps: hostile.map((out, i) => ({ at: i * 10, out })),
+    });
+    const text = await b.cli.run('replay', id, '--text');
+    // tmux (100 columns) shows the two that do not depend on the width.
+    const screen = await drawnByTerminal(`${hostile[0]}${hostile[2]}end-of-replay`);
+    for (const secret of ['SECRET1', 'SECRET3']) expect(screen).toContain(secret);
+    for (const secret of ['SECRET1', 'SECRET2', 'SECRET3']) expect(text.stdout).toContain(secret);
+  });
+
+  it('shows bidi overrides and zero-width characters escaped, in text and in placeholders', async () => {
+    // On a bidi terminal or web page U+202E would draw `cat /etc/shadow` as `cat /etc/wodahs`
+    // reversed and the title as something else; U+200B would split `secret` unseen.
+    const id = await b.record({
+      grant: b.grants.alice,
+      steps: [
+        { at: 0, out: `${ESC}]0;ok\u202etxt.exe\u0007cat \u202e/etc/shadow se\u200bcret\r\n` },
+      ],
+    });
+    const text = await b.cli.run('replay', id, '--text');
+    expect(text.stdout).toBe('⟦OSC 0: ok\\u202etxt.exe⟧\ncat \\u202e/etc/shadow se\\u200bcret\n');
+  });
 });
 
 /**

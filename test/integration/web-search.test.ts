@@ -101,4 +101,14 @@ describe('searchCast', () => {
       expect.stringMatching(/⟦CSI \(malformed\): 12⟧$/),
     ]);
   });
+
+  it('shows a bidi override or zero-width character in a hit escaped, so the page cannot reverse or hide it', async () => {
+    const path = await record(['cat \u202e/etc/shadow\r\nhunt\u200ber2\r\n']);
+    expect(await searchCast(path, 'shadow', 10)).toEqual([
+      expect.objectContaining({ before: 'cat \\u202e/etc/', match: 'shadow' }),
+    ]);
+    expect(await searchCast(path, 'hunt', 10)).toEqual([
+      expect.objectContaining({ match: 'hunt', after: '\\u200ber2\n' }),
+    ]);
+  });
 });

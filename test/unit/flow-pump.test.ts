@@ -149,6 +149,18 @@ describe('startPump', () => {
     expect(src.isPaused()).toBe(false);
   });
 
+  it('does not pass on the chunk whose onChunk stopped it (a recording that refused it)', async () => {
+    let stop: () => void = () => undefined;
+    const { src, dst, seen, pump: p } = pump({ onChunk: (d) => d.toString() === 'over' && stop() });
+    stop = () => p.stop();
+    src.send('under');
+    await settle();
+    src.send('over');
+    await settle();
+    expect(seen).toEqual(['under', 'over']);
+    expect(dst.text).toBe('under');
+  });
+
   it('releases the destination hold when the destination closes, so the source can end', async () => {
     const { src, dst, seen } = pump({ highWaterMark: 1, endDst: true });
     dst.block();

@@ -115,6 +115,31 @@ describe('renderText', () => {
     );
   });
 
+  // Each output hides SECRET from a model that trusts its cursor; a terminal still shows it.
+  it.each([
+    ['wide characters', '中中中中中中SECRET\r\u001b[7GXXXXXX'],
+    ['a zero-width character (shown escaped)', '\u200bSECRET\r\u001b[7GXXXXXX'],
+    ['combining marks', 'e\u0301\u0301\u0301\u0301\u0301\u0301SECRET\r\u001b[7GXXXXXX'],
+    ['cursor up', 'junk\r\nSECRET\r\u001b[1AXXXXXX'],
+    ['a vertical tab', 'SECRET\r\u000bXXXXXX'],
+    ['a bare LF off column 0', 'abc\nSECRET\rXXX'],
+    ['insert mode', 'SECRET\r\u001b[4hXXXXXX'],
+  ])('keeps what an overwrite would hide where the cursor is unsure: %s', (_, data) => {
+    expect(renderText(out(data))).toContain('SECRET');
+  });
+
+  it('keeps text on a line the terminal wrapped (its width from the header or a resize)', () => {
+    const wrapped = `SECRET${'a'.repeat(74)}${'b'.repeat(20)}\rXXXXXX`;
+    expect(renderText(out(wrapped), 80)).toContain('SECRET');
+    const events: CastEvent[] = [
+      { time: 0, kind: 'r', data: '40x20' },
+      { time: 1, kind: 'o', data: `SECRET${'a'.repeat(40)}\rXXXXXX` },
+    ];
+    expect(renderText(events, 80)).toContain('SECRET');
+    // Within the width, on plain text, an overwrite still overwrites.
+    expect(renderText(out(`SECRET${'a'.repeat(70)}\rXXXXXX`), 80)).toBe(`XXXXXX${'a'.repeat(70)}`);
+  });
+
   it('survives hostile cursor moves without exhausting memory', () => {
     expect(renderText(out(`x${ESC}[999999999Cy`)).length).toBeLessThanOrEqual(4100);
   });
