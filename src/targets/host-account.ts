@@ -13,6 +13,9 @@ import {
 } from '../core/run-as.js';
 
 const LOOKUP_TIMEOUT_MS = 5_000;
+/** Absolute paths: never whatever comes first on the PATH gatehouse was started with. */
+const GETENT = '/usr/bin/getent';
+const ID = '/usr/bin/id';
 
 export type AccountLookup =
   | { readonly ok: true; readonly account: HostAccount }
@@ -29,8 +32,8 @@ function run(file: string, args: readonly string[]): Promise<string | null> {
 /** `name:x:uid:gid:gecos:home:shell` and the account's group ids, or null when there is no such account. */
 async function lookup(name: string): Promise<HostAccount | null> {
   const [passwd, groups] = await Promise.all([
-    run('getent', ['passwd', '--', name]),
-    run('id', ['-G', '--', name]),
+    run(GETENT, ['passwd', '--', name]),
+    run(ID, ['-G', '--', name]),
   ]);
   const fields = (passwd ?? '').trim().split(':');
   const uid = Number(fields[2]);
