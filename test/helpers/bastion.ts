@@ -41,6 +41,8 @@ export interface BastionFixture {
   readonly target: Target;
   readonly running: RunningGatehouse;
   addUser(name: string): Promise<TestUser>;
+  /** Another ssh target on the same sshd as db1 (e.g. db2), host key pinned. */
+  addSshTarget(name: string): Promise<Target>;
   addNda(user: TestUser, extra?: { readonly expiresAt?: number | null }): Promise<Nda>;
   addGrant(user: TestUser, spec?: GrantSpec): Promise<Grant>;
   /** A user with one active, acknowledged shell grant on db1 (1 hour). */
@@ -100,10 +102,12 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
   const running = await startGatehouse(config, { port: 0, logger });
   const { store } = running;
   await sshd.authorize(await readFile(`${config.ssh.clientKeyPath}.pub`, 'utf8'));
-  const target = await store.targets.add(
-    { name: 'db1', host: sshd.host, port: sshd.port, login: sshd.login, hostKey: sshd.hostKeyLine },
-    ACTOR,
-  );
+  const addSshTarget = (name: string): Promise<Target> =>
+    store.targets.add(
+      { name, host: sshd.host, port: sshd.port, login: sshd.login, hostKey: sshd.hostKeyLine },
+      ACTOR,
+    );
+  const target = await addSshTarget('db1');
 
   const fixture: BastionFixture = {
     port: running.port,
@@ -113,6 +117,7 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
     sshd,
     target,
     running,
+    addSshTarget,
     async addUser(name) {
       const key = await makeUserKey(dir, name);
       const parsed = parsePublicKey(key.publicLine);

@@ -97,6 +97,20 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** `gatehouse --config FILE …` in-process; its stdout, or an error with its stderr. */
+const cliWith =
+  (configPath: string) =>
+  async (...args: string[]): Promise<string> => {
+    let out = '';
+    let err = '';
+    const code = await main(['--config', configPath, ...args], {
+      stdout: (t) => void (out += t),
+      stderr: (t) => void (err += t),
+    });
+    if (code !== 0) throw new Error(`gatehouse ${args.join(' ')}: ${err}`);
+    return out;
+  };
+
 describe('checkpoints while gatehouse serve runs', () => {
   it('writes one after N events and one at SIGTERM, to the database, the file and the webhook', async () => {
     const hook = await receiver();
@@ -120,16 +134,7 @@ describe('checkpoints while gatehouse serve runs', () => {
         ].join('\n'),
       }),
     );
-    const cli = async (...args: string[]): Promise<string> => {
-      let out = '';
-      let err = '';
-      const code = await main(['--config', configPath, ...args], {
-        stdout: (t) => void (out += t),
-        stderr: (t) => void (err += t),
-      });
-      if (code !== 0) throw new Error(`gatehouse ${args.join(' ')}: ${err}`);
-      return out;
-    };
+    const cli = cliWith(configPath);
     const addUser = async (name: string): Promise<void> => {
       await cli('user', 'add', name, '--key', (await makeUserKey(dir, name)).publicLine);
     };
@@ -184,16 +189,7 @@ describe('a host key rotation while gatehouse serve runs', () => {
         ].join('\n'),
       }),
     );
-    const cli = async (...args: string[]): Promise<string> => {
-      let out = '';
-      let err = '';
-      const code = await main(['--config', configPath, ...args], {
-        stdout: (t) => void (out += t),
-        stderr: (t) => void (err += t),
-      });
-      if (code !== 0) throw new Error(`gatehouse ${args.join(' ')}: ${err}`);
-      return out;
-    };
+    const cli = cliWith(configPath);
     const serve: ServeChild = await startServe(configPath);
     cleanups.push(async () => void (await serve.stop()));
     const rotated = JSON.parse(await cli('--json', 'keys', 'rotate-host-key')) as {

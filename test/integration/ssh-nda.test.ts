@@ -5,16 +5,7 @@ import { ptySsh, runSsh } from '../helpers/ssh-client.js';
 let b: BastionFixture;
 beforeAll(async () => {
   b = await startBastion();
-  await b.store.targets.add(
-    {
-      name: 'db2',
-      host: b.sshd.host,
-      port: b.sshd.port,
-      login: b.sshd.login,
-      hostKey: b.sshd.hostKeyLine,
-    },
-    't',
-  );
+  await b.addSshTarget('db2');
 });
 afterAll(async () => {
   await b.stop();
