@@ -8,6 +8,7 @@ import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey } from '../keys/scan-host-key.js';
 import { forbiddenIdsFor, usableRunAsAccount } from '../targets/host-account.js';
 import type { CliContext } from './context.js';
+import { destination, NO_RUN_AS, targetPairs, targetView } from './target-view.js';
 import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
 import {
   requireHost,
@@ -29,44 +30,6 @@ interface AddOptions {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-/** A target as shown: the domain object plus, for ssh, the pinned key's fingerprint. */
-function targetView(t: Target) {
-  if (t.kind === 'command') return { ...t, commandLine: t.command.join(' ') };
-  const parsed = t.hostKey === null ? null : parsePublicKey(t.hostKey);
-  return {
-    ...t,
-    kind: 'ssh' as const,
-    hostKeyFingerprint: parsed?.ok ? parsed.key.fingerprint : null,
-  };
-}
-
-/** What a list shows for a command target from before run-as existed: it is refused until set. */
-const NO_RUN_AS = 'NOT SET (refused)';
-
-const destination = (t: ReturnType<typeof targetView>): string =>
-  t.kind === 'command'
-    ? t.commandLine
-    : `${t.login}@${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
-
-/** `target show`: a target's facts, one per line. */
-function targetPairs(view: ReturnType<typeof targetView>): (readonly [string, string])[] {
-  const kindRows: (readonly [string, string])[] =
-    view.kind === 'command'
-      ? [
-          ['env', Object.keys(view.env).sort().join(' ') || '-'],
-          ['run as', view.runAs ?? NO_RUN_AS],
-        ]
-      : [['host key', view.hostKeyFingerprint ?? 'not pinned']];
-  return [
-    ['id', String(view.id)],
-    ['name', view.name],
-    ['kind', view.kind],
-    ['destination', destination(view)],
-    ...kindRows,
-    ['created', isoTime(view.createdAt)],
-  ];
-}
 
 async function mustFind(store: Store, name: string): Promise<Target> {
   const target = await store.targets.findByName(name);

@@ -1,6 +1,6 @@
 /**
  * `gatehouse evidence export`: one tar holding what an auditor needs to check a grant offline
- * (docs/evidence.md). The chain is walked twice through the store port: once to find the events
+ * (docs/evidence.md). The chain is walked twice (audit-segment.ts): once to find the events
  * about the grant and the head, once to copy the segment from the first of them to the signed
  * checkpoint into a staging file beside the output. The file is written under a temporary name,
  * checked with the same verifier an auditor runs, put on the record (`evidence.export`), and only
@@ -12,7 +12,7 @@ import type { AuditCheckpoint, ChainPoint } from '../core/audit-checkpoint.js';
 import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
-import type { AuditRecord, Grant, Nda } from '../core/model.js';
+import type { Grant, Nda } from '../core/model.js';
 import type { Actor, Store } from '../core/ports.js';
 import type { Keyring } from '../keys/keyring.js';
 import { signBase64, type SigningKey } from '../keys/signing-key.js';
@@ -32,7 +32,6 @@ import {
   type EvidenceMember,
   type UnsignedIndex,
 } from './evidence-index.js';
-import { GrantScope } from './grant-scope.js';
 import { exists, outputExists, publish } from './publish-file.js';
 import {
   sessionFiles,
@@ -40,11 +39,9 @@ import {
   type RecordingFiles,
   type SessionFiles,
 } from './session-files.js';
-import { segmentLine } from './segment-check.js';
 import { UstarWriter } from './ustar.js';
+import { findAbout, writeSegment, type Segment } from './audit-segment.js';
 import { verifyEvidence, type EvidenceSummary } from './verify-evidence.js';
-
-const PAGE = 1000;
 
 /**
  * Where the checkpoint that closes the segment comes from: it must cover `lastAboutSeq` (the last
@@ -78,91 +75,6 @@ export interface ExportResult {
   readonly summary: EvidenceSummary;
   /** `<session id>: <why>` for each session exported without its recording. */
   readonly gaps: readonly string[];
-}
-
-async function* chainFrom(store: Store, afterSeq: number): AsyncGenerator<AuditRecord> {
-  for (let after = afterSeq; ;) {
-    const page = await store.audit.page(after, PAGE);
-    if (page.length === 0) return;
-    yield* page;
-    after = page.at(-1)?.seq ?? after;
-  }
-}
-
-/** Pass 1: the seqs about the grant and the head of the chain. */
-async function findAbout(
-  store: Store,
-  grant: Grant,
-): Promise<{ first: number; last: number; head: ChainPoint }> {
-  const scope = new GrantScope(grant.id, grant.ndaId);
-  let first = 0;
-  let last = 0;
-  let head: ChainPoint | null = null;
-  for await (const r of chainFrom(store, 0)) {
-    if (scope.about(r.type, r.payload)) {
-      if (first === 0) first = r.seq;
-      last = r.seq;
-    }
-    head = { seq: r.seq, hash: r.hash };
-  }
-  if (head === null || first === 0)
-    throw new GatehouseError(
-      'refused',
-      `evidence: the audit chain has no events about grant ${grant.id}`,
-    );
-  return { first, last, head };
-}
-
-interface Segment {
-  /** The seqs it runs over: the grant's first event to the checkpoint's. */
-  readonly firstSeq: number;
-  readonly lastSeq: number;
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly aboutGrant: number[];
-  readonly sessionIds: readonly string[];
-}
-
-/** Pass 2: the rows first..checkpoint.seq into `file`, one canonical line each. */
-async function writeSegment(
-  store: Store,
-  grant: Grant,
-  first: number,
-  cp: AuditCheckpoint,
-  file: string,
-): Promise<Segment> {
-  const scope = new GrantScope(grant.id, grant.ndaId);
-  const hash = createHash('sha256');
-  const aboutGrant: number[] = [];
-  let bytes = 0;
-  let lastHash = '';
-  const fh = await open(file, 'wx', 0o600);
-  try {
-    for await (const r of chainFrom(store, first - 1)) {
-      if (r.seq > cp.seq) break;
-      const line = Buffer.from(segmentLine(r), 'utf8');
-      hash.update(line);
-      bytes += line.length;
-      await fh.write(line);
-      if (scope.about(r.type, r.payload)) aboutGrant.push(r.seq);
-      lastHash = r.hash;
-    }
-  } finally {
-    await fh.close();
-  }
-  if (lastHash !== cp.hash)
-    throw new GatehouseError(
-      'refused',
-      `evidence: the audit chain at seq ${cp.seq} is not what the checkpoint signed`,
-    );
-  return {
-    firstSeq: first,
-    lastSeq: cp.seq,
-    sha256: hash.digest('hex'),
-    bytes,
-    aboutGrant,
-    sessionIds: scope.sessionIds,
-  };
 }
 
 /** The database rows the file carries as nda.json and grant.json. */

@@ -7,7 +7,6 @@
  * and recording (sha256 and size against the manifest), and every member's sha256 against the
  * index. The first problem is thrown as an EvidenceProblem naming the item.
  */
-import { createHash } from 'node:crypto';
 import { parseCheckpoint, type AuditCheckpoint } from '../core/audit-checkpoint.js';
 import { checkpointSignatureCheck } from '../keys/checkpoint-signature.js';
 import { keyringOf, type Keyring } from '../keys/keyring.js';
@@ -31,6 +30,7 @@ import {
   type EvidenceMember,
 } from './evidence-index.js';
 import { GrantScope } from './grant-scope.js';
+import { BufferSink, HashingSink } from './member-sinks.js';
 import { SegmentCheck, type SegmentSummary } from './segment-check.js';
 import { walkUstar, type MemberHeader, type MemberSink } from './ustar.js';
 
@@ -52,51 +52,6 @@ export interface VerifyOptions {
   readonly pinnedKeyId?: string;
   /** Accept sessions exported without their recording (the export's own check with --allow-missing). */
   readonly allowGaps?: boolean;
-}
-
-/** Collects a member's bytes in memory, refusing more than `limit`. */
-class BufferSink implements MemberSink {
-  private readonly chunks: Buffer[] = [];
-  private bytes = 0;
-
-  constructor(
-    private readonly name: string,
-    private readonly limit: number,
-    private readonly done: (text: string) => void,
-  ) {}
-
-  write(chunk: Buffer): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit)
-      throw new EvidenceProblem(this.name, `larger than ${this.limit} bytes`);
-    this.chunks.push(chunk);
-  }
-
-  end(): void {
-    this.done(Buffer.concat(this.chunks).toString('utf8'));
-  }
-}
-
-/** sha256 and size of a member, with its own check run at the end before the index's. */
-class HashingSink implements MemberSink {
-  private readonly hash = createHash('sha256');
-  private bytes = 0;
-
-  constructor(
-    private readonly inner: MemberSink | null,
-    private readonly done: (sha256: string, bytes: number) => void,
-  ) {}
-
-  write(chunk: Buffer): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    this.inner?.write(chunk);
-  }
-
-  end(): void {
-    this.inner?.end();
-    this.done(this.hash.digest('hex'), this.bytes);
-  }
 }
 
 function checkIndex(index: EvidenceIndex, options: VerifyOptions): Keyring {
