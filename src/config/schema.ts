@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validatePatterns } from '../core/command-policy.js';
 import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
+import { checkRequestRules, groupsSchema, requestsSchema } from './requests-schema.js';
 
 /**
  * The configuration schema: the single source of the settings, their defaults and the Config
@@ -184,8 +185,16 @@ export const configSchema = z
     log: log.prefault({}),
     /** Named allowlists usable with `grant add --profile NAME` (issue 4). */
     profiles: z.record(z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/), profilePatterns).default({}),
+    /** Named lists of users or approvers, referred to as `@name` in `requests.rules`. */
+    groups: groupsSchema,
+    /** Who may request access to what, and who approves (issue 14). */
+    requests: requestsSchema(duration).prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const issue of checkRequestRules(config))
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  });
 
 /** The settings as parsed: durations in milliseconds, listen addresses split, paths as written. */
 export type ParsedConfig = z.output<typeof configSchema>;

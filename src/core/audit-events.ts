@@ -33,6 +33,18 @@ export interface AuditPayloads {
   'grant.create': P.GrantCreate;
   /** An admin revoked a grant: its live sessions are closed. */
   'grant.revoke': P.GrantRevoke;
+  /** A grant's end moved later: an admin's `grant extend`, or an approved extension request. */
+  'grant.extend': P.GrantExtend;
+  /** A user asked for a grant, or for more time on one (`ssh USER@bastion request …`). */
+  'request.created': P.RequestCreated;
+  /** An approver (or an auto-approving rule) approved a request; the last approval makes the grant. */
+  'request.approved': P.RequestApproved;
+  /** An approver denied a request. */
+  'request.denied': P.RequestDenied;
+  /** The requester cancelled their pending request. */
+  'request.cancelled': P.RequestCancelled;
+  /** A pending request reached its deadline undecided. */
+  'request.expired': P.RequestExpired;
   /** An admin added a reviewer of the web review page. */
   'reviewer.create': P.ReviewerCreate;
   /** An admin made a one-time login link for a reviewer (`gatehouse reviewer link`). */
@@ -128,6 +140,12 @@ export const auditEvents: AuditEventConstructors = {
   targetSet: event('target.set'),
   grantCreate: event('grant.create'),
   grantRevoke: event('grant.revoke'),
+  grantExtend: event('grant.extend'),
+  requestCreated: event('request.created'),
+  requestApproved: event('request.approved'),
+  requestDenied: event('request.denied'),
+  requestCancelled: event('request.cancelled'),
+  requestExpired: event('request.expired'),
   reviewerCreate: event('reviewer.create'),
   reviewerLinkCreate: event('reviewer.link.create'),
   authSuccess: event('auth.success'),

@@ -6,9 +6,19 @@
  * events about one session live in session-payloads.ts, re-exported here.
  */
 import type { AccessDenialReason } from './access-policy.js';
-import type { EpochMs, GrantId, GrantMode, NdaId, SessionId, TargetId, UserId } from './model.js';
+import type {
+  EpochMs,
+  GrantId,
+  GrantMode,
+  NdaId,
+  RequestId,
+  SessionId,
+  TargetId,
+  UserId,
+} from './model.js';
 
 export * from './session-payloads.js';
+export * from './request-payloads.js';
 
 // --- admin actions (written by the store, in the transaction of the change) ---
 
@@ -92,6 +102,9 @@ export type GrantCreate = {
   /** Command patterns (empty for a shell grant). */
   readonly allowlist: readonly string[];
   readonly reason: string;
+  /** The request whose approval created it, and who approved (absent: an admin's grant). */
+  readonly requestId?: RequestId;
+  readonly approvers?: readonly string[];
 };
 
 export type GrantRevoke = {

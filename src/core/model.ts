@@ -8,6 +8,7 @@ export type UserKeyId = Brand<number, 'UserKeyId'>;
 export type NdaId = Brand<number, 'NdaId'>;
 export type TargetId = Brand<number, 'TargetId'>;
 export type GrantId = Brand<number, 'GrantId'>;
+export type RequestId = Brand<number, 'RequestId'>;
 /** A session id is a UUID string. */
 export type SessionId = Brand<string, 'SessionId'>;
 
@@ -108,6 +109,8 @@ export interface Grant {
   readonly revokeReason: string | null;
   /** When the user typed `I agree` to the grant's NDA; null until then. */
   readonly ndaAcknowledgedAt: EpochMs | null;
+  /** The access request whose approval created it (issue 14); null for an admin's grant. */
+  readonly requestId: RequestId | null;
 }
 
 /** What an allowed login may do: the outcome of decideAccess. */

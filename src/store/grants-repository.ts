@@ -1,15 +1,14 @@
 import { GatehouseError } from '../core/errors.js';
-import { checkGrantRules } from '../core/grant-rules.js';
 import type { EpochMs, Grant, GrantId, TargetId, UserId } from '../core/model.js';
 import type { Actor, GrantRepository, NewGrant } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
-import { requireTarget, requireUser, type StoreContext } from './context.js';
+import type { StoreContext } from './context.js';
 import type { Database, SqlValue } from './database.js';
-import { ndaById } from './ndas-repository.js';
+import { insertGrant } from './grant-insert.js';
 import { grantFromRow, type GrantRow } from './rows.js';
 
-async function requireGrant(db: Database, id: GrantId): Promise<Grant> {
+export async function requireGrant(db: Database, id: GrantId): Promise<Grant> {
   const row = await db.get<GrantRow>('SELECT * FROM grants WHERE id = ?', [id]);
   if (!row) throw new GatehouseError('not_found', `grant: no grant with id ${id}`);
   return grantFromRow(row);
@@ -19,66 +18,9 @@ export class SqliteGrantRepository implements GrantRepository {
   constructor(private readonly ctx: StoreContext) {}
 
   add(grant: NewGrant, maxDurationMs: number, now: EpochMs, actor: Actor): Promise<Grant> {
-    return this.ctx.tx.write(async (db) => {
-      const user = await requireUser(db, grant.userName);
-      const target = await requireTarget(db, grant.targetName);
-      const nda = await ndaById(db, grant.ndaId);
-      const verdict = checkGrantRules({
-        user,
-        target,
-        nda,
-        startsAt: grant.startsAt,
-        endsAt: grant.endsAt,
-        mode: grant.mode,
-        allowlist: grant.allowlist,
-        maxDurationMs,
-        now,
-      });
-      if (!verdict.ok) {
-        const message = verdict.message.startsWith(verdict.field)
-          ? verdict.message
-          : `${verdict.field}: ${verdict.message}`;
-        throw new GatehouseError('refused', message);
-      }
-      if (!nda) throw new GatehouseError('not_found', `nda: no NDA with id ${grant.ndaId}`);
-      const allowlist = grant.mode === 'shell' ? [] : [...grant.allowlist];
-      const row = await db.get<GrantRow>(
-        `INSERT INTO grants (user_id, target_id, nda_id, starts_at, ends_at, mode, allowlist,
-                             reason, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-        [
-          user.id,
-          target.id,
-          nda.id,
-          grant.startsAt,
-          grant.endsAt,
-          grant.mode,
-          JSON.stringify(allowlist),
-          grant.reason,
-          actor,
-          now,
-        ],
-      );
-      if (!row) throw new Error('grants insert returned no row');
-      const created = grantFromRow(row);
-      await appendAuditEvent(
-        db,
-        auditEvents.grantCreate({
-          grantId: created.id,
-          user: user.name,
-          target: target.name,
-          ndaId: nda.id,
-          startsAt: created.startsAt,
-          endsAt: created.endsAt,
-          mode: created.mode,
-          allowlist,
-          reason: created.reason,
-        }),
-        actor,
-        this.ctx.clock.now(),
-      );
-      return created;
-    });
+    return this.ctx.tx.write((db) =>
+      insertGrant(db, grant, { maxDurationMs, now, actor, ts: this.ctx.clock.now() }),
+    );
   }
 
   get(id: GrantId): Promise<Grant | null> {

@@ -228,6 +228,55 @@ CREATE INDEX reviewer_login_attempts_account ON reviewer_login_attempts(account,
 CREATE INDEX reviewer_login_attempts_at ON reviewer_login_attempts(at);
 `,
   },
+  {
+    version: 8,
+    sql: `
+-- Access requests (issue 14): a user asks, approvers decide, an approval makes (or extends) a
+-- grant. mode 'profile' keeps the profile's name and the patterns it had when filed.
+CREATE TABLE requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CONSTRAINT requests_kind CHECK (kind IN ('grant', 'extend')),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  nda_id INTEGER NOT NULL REFERENCES ndas(id),
+  mode TEXT NOT NULL CONSTRAINT requests_mode CHECK (mode IN ('shell', 'allowlist', 'profile')),
+  profile TEXT CHECK ((mode = 'profile') = (profile IS NOT NULL)),
+  allowlist TEXT NOT NULL DEFAULT '[]'
+    CHECK (json_valid(allowlist) AND json_type(allowlist) = 'array'),
+  duration_ms INTEGER NOT NULL CHECK (duration_ms > 0),
+  reason TEXT NOT NULL CHECK (length(reason) > 0),
+  rule TEXT NOT NULL,
+  approvals_required INTEGER NOT NULL CHECK (approvals_required >= 1),
+  status TEXT NOT NULL CONSTRAINT requests_status
+    CHECK (status IN ('pending', 'approved', 'denied', 'cancelled', 'expired')),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  decided_at INTEGER,
+  decided_by TEXT,
+  decision_note TEXT,
+  grant_id INTEGER REFERENCES grants(id),
+  CHECK ((status = 'pending') = (decided_at IS NULL)),
+  CHECK (kind = 'grant' OR grant_id IS NOT NULL)
+) STRICT;
+CREATE INDEX requests_user ON requests(user_id, id);
+CREATE INDEX requests_pending ON requests(expires_at) WHERE status = 'pending';
+
+-- One row per approver and request: N approvals are N distinct approvers by construction.
+CREATE TABLE request_approvals (
+  request_id INTEGER NOT NULL REFERENCES requests(id),
+  approver TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  note TEXT NOT NULL,
+  for_ms INTEGER CHECK (for_ms IS NULL OR for_ms > 0),
+  confirmations TEXT NOT NULL DEFAULT '{}'
+    CHECK (json_valid(confirmations) AND json_type(confirmations) = 'object'),
+  at INTEGER NOT NULL,
+  PRIMARY KEY (request_id, approver)
+) STRICT;
+
+ALTER TABLE grants ADD COLUMN request_id INTEGER REFERENCES requests(id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

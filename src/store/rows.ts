@@ -4,6 +4,7 @@ import type {
   Grant,
   GrantId,
   GrantMode,
+  RequestId,
   Nda,
   NdaId,
   Session,
@@ -166,6 +167,7 @@ export interface GrantRow {
   revoked_at: number | null;
   revoke_reason: string | null;
   nda_acknowledged_at: number | null;
+  request_id: number | null;
 }
 
 function parseAllowlist(text: string): readonly string[] {
@@ -192,6 +194,7 @@ export const grantFromRow = (r: GrantRow): Grant => ({
   revokedAt: r.revoked_at,
   revokeReason: r.revoke_reason,
   ndaAcknowledgedAt: r.nda_acknowledged_at,
+  requestId: r.request_id === null ? null : (r.request_id as RequestId),
 });
 
 export interface SessionRow {

@@ -1,11 +1,12 @@
 /** One event of every type, built by its constructor: input for table-driven audit tests. */
 import { auditEvents, type AuditEvent, type AuditEventType } from '../../src/core/audit-events.js';
-import type { GrantId, NdaId, SessionId, TargetId, UserId } from '../../src/core/model.js';
+import type { GrantId, NdaId, RequestId, SessionId, TargetId, UserId } from '../../src/core/model.js';
 
 const userId = 3 as UserId;
 const targetId = 4 as TargetId;
 const ndaId = 5 as NdaId;
 const grantId = 6 as GrantId;
+const requestId = 12 as RequestId;
 const sessionId = 'f47ac10b-58cc-4372-a567-0e02b2c3d479' as SessionId;
 const session = { sessionId, grantId, user: 'alice', target: 'db1' };
 const remoteAddr = '192.0.2.7';
@@ -63,6 +64,41 @@ export const sampleAuditEvents: {
     reason: 'INC-1',
   }),
   'grant.revoke': auditEvents.grantRevoke({ grantId, reason: 'done' }),
+  'grant.extend': auditEvents.grantExtend({
+    grantId,
+    previousEndsAt: 2,
+    endsAt: 3,
+    reason: 'still running',
+    requestId,
+  }),
+  'request.created': auditEvents.requestCreated({
+    requestId,
+    kind: 'grant',
+    user: 'alice',
+    target: 'db1',
+    ndaId,
+    mode: 'shell',
+    profile: null,
+    allowlist: [],
+    durationMs: 7_200_000,
+    reason: 'INC-4211',
+    rule: 'db-shell',
+    approvalsRequired: 1,
+    expiresAt: 4,
+    grantId: null,
+  }),
+  'request.approved': auditEvents.requestApproved({
+    requestId,
+    approver: 'carol',
+    note: 'ok',
+    durationMs: null,
+    confirmations: { 'backup verified': 'snapshot 2026-12-01' },
+    approvals: 1,
+    approvalsRequired: 1,
+  }),
+  'request.denied': auditEvents.requestDenied({ requestId, approver: 'carol', reason: 'no' }),
+  'request.cancelled': auditEvents.requestCancelled({ requestId, user: 'alice' }),
+  'request.expired': auditEvents.requestExpired({ requestId, user: 'alice', target: 'db1' }),
   'reviewer.create': auditEvents.reviewerCreate({ reviewer: 'vera', password: true }),
   'reviewer.link.create': auditEvents.reviewerLinkCreate({ reviewer: 'vera', expiresAt: 3 }),
   'auth.success': auditEvents.authSuccess({

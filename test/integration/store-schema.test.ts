@@ -69,6 +69,8 @@ describe('openStore', () => {
       'audit_events',
       'grants',
       'ndas',
+      'request_approvals',
+      'requests',
       'reviewer_login_attempts',
       'reviewer_login_tokens',
       'reviewer_sessions',

@@ -75,6 +75,7 @@ export const grant = (o: Partial<Grant> = {}): Grant => ({
   revokedAt: null,
   revokeReason: null,
   ndaAcknowledgedAt: null,
+  requestId: null,
   ...o,
 });
 

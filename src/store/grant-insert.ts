@@ -1,0 +1,94 @@
+import { auditEvents } from '../core/audit-events.js';
+import { GatehouseError } from '../core/errors.js';
+import { checkGrantRules } from '../core/grant-rules.js';
+import type { EpochMs, Grant, RequestId } from '../core/model.js';
+import type { Actor, NewGrant } from '../core/ports.js';
+import { appendAuditEvent } from './audit-chain.js';
+import { requireTarget, requireUser } from './context.js';
+import type { Database } from './database.js';
+import { ndaById } from './ndas-repository.js';
+import { grantFromRow, type GrantRow } from './rows.js';
+
+export interface GrantInsertOptions {
+  readonly maxDurationMs: number;
+  /** The time the rules are checked against. */
+  readonly now: EpochMs;
+  readonly actor: Actor;
+  /** The audit event's time. */
+  readonly ts: EpochMs;
+  /** The approved request the grant comes from, and its approvers. */
+  readonly fromRequest?: { readonly requestId: RequestId; readonly approvers: readonly string[] };
+}
+
+/**
+ * The one way a grant is made, inside the caller's write transaction: an admin's `grant add` and
+ * an approved request alike. Validates the grant rules (DESIGN.md §2, core/grant-rules.ts) in the
+ * transaction, so a concurrent NDA revocation cannot slip between check and insert.
+ */
+export async function insertGrant(
+  db: Database,
+  grant: NewGrant,
+  options: GrantInsertOptions,
+): Promise<Grant> {
+  const user = await requireUser(db, grant.userName);
+  const target = await requireTarget(db, grant.targetName);
+  const nda = await ndaById(db, grant.ndaId);
+  const verdict = checkGrantRules({
+    user,
+    target,
+    nda,
+    startsAt: grant.startsAt,
+    endsAt: grant.endsAt,
+    mode: grant.mode,
+    allowlist: grant.allowlist,
+    maxDurationMs: options.maxDurationMs,
+    now: options.now,
+  });
+  if (!verdict.ok) {
+    const message = verdict.message.startsWith(verdict.field)
+      ? verdict.message
+      : `${verdict.field}: ${verdict.message}`;
+    throw new GatehouseError('refused', message);
+  }
+  if (!nda) throw new GatehouseError('not_found', `nda: no NDA with id ${grant.ndaId}`);
+  const allowlist = grant.mode === 'shell' ? [] : [...grant.allowlist];
+  const from = options.fromRequest;
+  const row = await db.get<GrantRow>(
+    `INSERT INTO grants (user_id, target_id, nda_id, starts_at, ends_at, mode, allowlist,
+                         reason, created_by, created_at, request_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    [
+      user.id,
+      target.id,
+      nda.id,
+      grant.startsAt,
+      grant.endsAt,
+      grant.mode,
+      JSON.stringify(allowlist),
+      grant.reason,
+      options.actor,
+      options.now,
+      from?.requestId ?? null,
+    ],
+  );
+  if (!row) throw new Error('grants insert returned no row');
+  const created = grantFromRow(row);
+  await appendAuditEvent(
+    db,
+    auditEvents.grantCreate({
+      grantId: created.id,
+      user: user.name,
+      target: target.name,
+      ndaId: nda.id,
+      startsAt: created.startsAt,
+      endsAt: created.endsAt,
+      mode: created.mode,
+      allowlist,
+      reason: created.reason,
+      ...(from === undefined ? {} : { requestId: from.requestId, approvers: from.approvers }),
+    }),
+    options.actor,
+    options.ts,
+  );
+  return created;
+}
