@@ -72,7 +72,7 @@ export function ndaText(scope: SignoffScope): string {
     ...mode,
     `  Window:    ${formatTimestamp(scope.startsAt)} to ${formatTimestamp(scope.endsAt)} (${formatDuration(scope.endsAt - scope.startsAt)})`,
     `  Reason:    ${shown(scope.reason)}`,
-    `  ${scope.fromRequest ? 'Approved:' : 'Granted:'}  by ${scope.approvers.map(shown).join(', ') || '-'}`,
+    `  ${(scope.fromRequest ? 'Approved:' : 'Granted:').padEnd(11)}by ${scope.approvers.map(shown).join(', ') || '-'}`,
     'Type  I agree  to acknowledge both (this is recorded).',
   ].join('\n');
 }

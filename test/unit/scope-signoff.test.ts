@@ -83,7 +83,7 @@ describe('ndaText', () => {
     expect(text).toContain(
       '  Mode:      only these commands:\n    tail -n {int} /var/log/app.log\n    uptime\n',
     );
-    expect(text).toContain('  Granted:  by os:alice via sudo as gatehouse\n');
+    expect(text).toContain('  Granted:   by os:alice via sudo as gatehouse\n');
   });
 
   it("escapes control and bidi characters of a requester's reason", () => {
