@@ -233,7 +233,8 @@ export interface RequestFilter {
 export interface RequestRepository {
   /**
    * Files a request with its request.created event. With `autoApproval` (an auto-approving rule)
-   * the same transaction approves it as `gatehouse` and makes the grant.
+   * the same transaction approves it as `gatehouse` and makes the grant, except for a target with
+   * a checklist (core/checklist.ts): its items need a person to confirm them, so it stays pending.
    */
   create(
     request: NewRequest,
