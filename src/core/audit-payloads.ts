@@ -212,8 +212,8 @@ export type NdaAcknowledge = {
   readonly endsAt: EpochMs;
   readonly approvers: readonly string[];
   /**
-   * Not typed here but carried over: the grant where the user typed `I agree` to the same NDA
-   * and scope (same scopeSha256). null: typed for this grant.
+   * When carried over rather than typed: the grant where the user typed `I agree` to the same
+   * NDA and scope (same scopeSha256); null when typed for this grant.
    */
   readonly carriedFrom: GrantId | null;
 };

@@ -19,7 +19,7 @@ export interface GrantRequestFacts {
   readonly confirmations: readonly Confirmation[];
 }
 
-/** `field` is the domain field at fault: user | target | nda | window | mode | allowlist | checklist. */
+/** `field` is the domain field at fault (GrantField). */
 export type GrantRuleResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly field: GrantField; readonly message: string };

@@ -110,11 +110,14 @@ export interface Grant {
   readonly createdAt: EpochMs;
   readonly revokedAt: EpochMs | null;
   readonly revokeReason: string | null;
-  /** When the user typed `I agree` to the grant's NDA and scope (or it was carried over); null until then. */
+  /**
+   * When the user typed `I agree` to the grant's NDA and scope (or an earlier agreement was
+   * carried over); null until then.
+   */
   readonly ndaAcknowledgedAt: EpochMs | null;
-  /** Hex sha256 of the NDA and scope agreed to (core/scope-signoff.ts); null before, or before issue 14. */
+  /** Hex sha256 of the NDA and scope agreed to (core/scope-signoff.ts); null until then. */
   readonly ndaScopeSha256: string | null;
-  /** The grant where `I agree` was typed for the same NDA and scope, when carried over; else null. */
+  /** When carried over: the grant where `I agree` was typed for the same NDA and scope. */
   readonly ndaCarriedFrom: GrantId | null;
   /** The access request whose approval created it (issue 14); null for an admin's grant. */
   readonly requestId: RequestId | null;
