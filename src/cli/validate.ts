@@ -186,3 +186,27 @@ export function requireSessionId(field: string, value: string): string {
   }
   return value;
 }
+
+/**
+ * `--confirm 'ITEM=note or link'` (repeatable): checklist items confirmed, item → note. Split at
+ * the first `=`; an item given twice is a usage error. Whether the items are the target's is the
+ * store's check, when the grant is made.
+ */
+export function requireConfirmations(
+  field: string,
+  values: readonly string[],
+): Record<string, string> {
+  const confirmations = new Map<string, string>();
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at < 0) throw usage(`${field}: ${quoteForMessage(value)} is not ITEM=note (no "=")`);
+    const item = requireText(`${field} item`, value.slice(0, at).trim(), 64);
+    const note = requireText(
+      `${field} ${quoteForMessage(item)}: the note`,
+      value.slice(at + 1).trim(),
+    );
+    if (confirmations.has(item)) throw usage(`${field}: ${quoteForMessage(item)} given twice`);
+    confirmations.set(item, note);
+  }
+  return Object.fromEntries(confirmations);
+}

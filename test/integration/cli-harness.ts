@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { main } from '../../src/cli/main.js';
+import { main, type MainOptions } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const execFileP = promisify(execFile);
@@ -20,6 +20,11 @@ export interface Cli {
   readonly dbPath: string;
   /** `gatehouse --config <temp> ...args`, in-process. */
   run(...args: string[]): Promise<Run>;
+  /**
+   * Like run, by `person` through sudo where no audit login uid is set (a container): SUDO_USER
+   * names them, so they are the approver and the actor reports them.
+   */
+  runAs(person: string, ...args: string[]): Promise<Run>;
   /** Like run, with --json, expecting exit 0; returns the parsed document. */
   json<T = unknown>(...args: string[]): Promise<T>;
   /** The real bin/gatehouse.js in a child process. */
@@ -35,20 +40,26 @@ export async function makeCli(extraConfig = ''): Promise<Cli> {
     configPath,
     `database:\n  path: data/gatehouse.db\nssh:\n  clientKeyPath: data/keys/client_ed25519_key\n  hostKeyPath: data/keys/host\n${extraConfig}`,
   );
-  const run = async (...args: string[]): Promise<Run> => {
+  const unsetLoginUid = path.join(dir, 'loginuid-unset');
+  await writeFile(unsetLoginUid, '4294967295');
+  const runWith = async (options: MainOptions, args: string[]): Promise<Run> => {
     let stdout = '';
     let stderr = '';
-    const code = await main(['--config', configPath, ...args], {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-    });
+    const code = await main(
+      ['--config', configPath, ...args],
+      { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
+      options,
+    );
     return { code, stdout, stderr };
   };
+  const run = (...args: string[]): Promise<Run> => runWith({}, args);
   const cli: Cli = {
     dir,
     configPath,
     dbPath: path.join(dir, 'data', 'gatehouse.db'),
     run,
+    runAs: (person, ...args) =>
+      runWith({ env: { ...process.env, SUDO_USER: person }, loginUidPath: unsetLoginUid }, args),
     json: async <T>(...args: string[]): Promise<T> => {
       const r = await run('--json', ...args);
       if (r.code !== 0)
