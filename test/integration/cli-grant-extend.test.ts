@@ -2,27 +2,12 @@
  * `gatehouse grant extend ID --for … --reason …`: an admin moves a live grant's end later,
  * capped at its NDA's expiry; refused for revoked or ended grants and past grants.maxDuration.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NdaId } from '../../src/core/model.js';
-import type { Store } from '../../src/core/ports.js';
-import { openStore } from '../../src/store/open-store.js';
-import { isOneLineError, makeCli, type Cli } from './cli-harness.js';
-import { seed } from './store-fixtures.js';
+import { expectRefusal, makeCli, type Cli } from './cli-harness.js';
+import { HOUR, seed, withStoreAt } from './store-fixtures.js';
 
-const HOUR = 3_600_000;
 const MAX = 4 * HOUR;
-
-async function withStore<T>(cli: Cli, fn: (store: Store) => Promise<T>): Promise<T> {
-  await mkdir(path.dirname(cli.dbPath), { recursive: true });
-  const store = await openStore(cli.dbPath);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -32,7 +17,7 @@ describe('gatehouse grant extend', () => {
 
   beforeEach(async () => {
     cli = await makeCli('grants:\n  maxDuration: 4h\n');
-    ndas = await withStore(cli, async (store) => {
+    ndas = await withStoreAt(cli.dbPath, async (store) => {
       const { ndaA, ndaB } = await seed(store);
       return { alice: ndaA.id, bob: ndaB.id };
     });
@@ -40,7 +25,7 @@ describe('gatehouse grant extend', () => {
 
   /** A grant of `user` on db1 from `startsAt` to `endsAt`. */
   const grant = (startsAt: number, endsAt: number, user: 'alice' | 'bob' = 'alice') =>
-    withStore(cli, (store) =>
+    withStoreAt(cli.dbPath, (store) =>
       store.grants.add(
         {
           userName: user,
@@ -58,15 +43,8 @@ describe('gatehouse grant extend', () => {
       ),
     );
 
-  async function expectRefused(args: string[], code: 1 | 2, message: string): Promise<void> {
-    const before = await cli.auditCount();
-    const r = await cli.run('grant', 'extend', ...args);
-    expect(r.code, r.stderr).toBe(code);
-    expect(isOneLineError(r), r.stderr).toBe(true);
-    expect(r.stderr).toContain(message);
-    expect(r.stdout).toBe('');
-    expect(await cli.auditCount()).toBe(before);
-  }
+  const expectRefused = (args: string[], code: 1 | 2, message: string) =>
+    expectRefusal(cli, () => cli.run('grant', 'extend', ...args), code, message);
 
   it('moves the end later, prints it and writes grant.extend', async () => {
     const now = Date.now();
@@ -85,7 +63,7 @@ describe('gatehouse grant extend', () => {
       stdout: `grant ${g.id} now ends ${iso(g.endsAt + HOUR)}\n`,
       stderr: '',
     });
-    const [event] = await withStore(cli, (s) => s.audit.list({ type: 'grant.extend' }));
+    const [event] = await withStoreAt(cli.dbPath, (s) => s.audit.list({ type: 'grant.extend' }));
     expect(event?.payload).toEqual({
       grantId: g.id,
       previousEndsAt: g.endsAt,
@@ -108,7 +86,7 @@ describe('gatehouse grant extend', () => {
 
   it("stops at the NDA's expiry", async () => {
     const now = Date.now();
-    const nda = await withStore(cli, (store) =>
+    const nda = await withStoreAt(cli.dbPath, (store) =>
       store.ndas.add(
         {
           userName: 'bob',
@@ -162,6 +140,6 @@ describe('gatehouse grant extend', () => {
     await expectRefused([String(live.id), '--for', '1.5h', '--reason', 'x'], 2, '--for:');
     await expectRefused([String(live.id), '--for', '1h'], 2, "required option '--reason");
     await expectRefused(['seven', '--for', '1h', '--reason', 'x'], 2, 'grant id:');
-    expect((await withStore(cli, (s) => s.grants.get(live.id)))?.endsAt).toBe(live.endsAt);
+    expect((await withStoreAt(cli.dbPath, (s) => s.grants.get(live.id)))?.endsAt).toBe(live.endsAt);
   });
 });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 import { main, type MainOptions } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -92,4 +93,20 @@ export async function makeCli(extraConfig = ''): Promise<Cli> {
 /** Asserts the shape every error must have: exactly one line starting `gatehouse: `. */
 export function isOneLineError(r: Run): boolean {
   return /^gatehouse: [^\n]+\n$/.test(r.stderr) && r.stderr.length < 400;
+}
+
+/** A refused command: exit `code`, one line containing `message`, no output, no audit event. */
+export async function expectRefusal(
+  cli: Cli,
+  run: () => Promise<Run>,
+  code: 1 | 2,
+  message: string,
+): Promise<void> {
+  const before = await cli.auditCount();
+  const r = await run();
+  expect(r.code, r.stderr).toBe(code);
+  expect(isOneLineError(r), r.stderr).toBe(true);
+  expect(r.stderr).toContain(message);
+  expect(r.stdout).toBe('');
+  expect(await cli.auditCount()).toBe(before);
 }

@@ -1,108 +1,24 @@
 /**
- * The approver's CLI (issue 14): `gatehouse request list|show|approve|deny` run as the person
- * SUDO_USER names, against requests filed through the store (the ssh side files them in
- * production), with the rules of a real config file.
+ * The approver's CLI (issue 14): `gatehouse request approve|deny` run as the person SUDO_USER
+ * names, against requests filed through the store, under the rules of a real config file.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AuditRecord, NdaId } from '../../src/core/model.js';
-import type { NewRequest, Store } from '../../src/core/ports.js';
-import { main } from '../../src/cli/main.js';
-import { openStore } from '../../src/store/open-store.js';
-import { isOneLineError, makeCli, type Cli, type Run } from './cli-harness.js';
-import { HOST_KEY, seed } from './store-fixtures.js';
-
-const HOUR = 3_600_000;
-
-const RULES = `
-groups:
-  leads: [carol, dave]
-requests:
-  rules:
-    - name: db-shell
-      users: [alice]
-      targets: ['db*']
-      maxDuration: 4h
-      modes: [shell, allowlist]
-      approvers: ['@leads', alice]
-    - name: prod-two-keys
-      users: [alice]
-      targets: ['prod*']
-      maxDuration: 4h
-      modes: [shell]
-      approvals: 2
-      approvers: ['@leads']
-`;
-
-async function withStore<T>(cli: Cli, fn: (store: Store) => Promise<T>): Promise<T> {
-  await mkdir(path.dirname(cli.dbPath), { recursive: true });
-  const store = await openStore(cli.dbPath);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-/** What alice files over ssh: a shell on `target` for two hours, pending for an hour. */
-function fileRequest(cli: Cli, ndaId: NdaId, over: Partial<NewRequest> = {}) {
-  const now = Date.now();
-  return withStore(cli, (store) =>
-    store.requests.create(
-      {
-        kind: 'grant',
-        userName: 'alice',
-        targetName: 'db1',
-        grantId: null,
-        ndaId,
-        mode: { kind: 'shell' },
-        durationMs: 2 * HOUR,
-        reason: 'INC-4211 slow queries',
-        rule: 'db-shell',
-        approvalsRequired: 1,
-        expiresAt: now + HOUR,
-        ...over,
-      },
-      null,
-      now,
-      'user:alice',
-    ),
-  );
-}
-
-const eventsOf = (cli: Cli, requestId: number) =>
-  withStore(cli, (store) => store.audit.list({ requestId: requestId as never }));
-
-/** A refusal: exit 1, one line naming the problem, nothing written. */
-async function expectRefused(cli: Cli, run: () => Promise<Run>, message: string): Promise<void> {
-  const before = await cli.auditCount();
-  const r = await run();
-  expect(r.code, r.stdout).toBe(1);
-  expect(isOneLineError(r), r.stderr).toBe(true);
-  expect(r.stderr).toContain(message);
-  expect(r.stdout).toBe('');
-  expect(await cli.auditCount()).toBe(before);
-}
+import type { AuditRecord } from '../../src/core/model.js';
+import { expectRefusal, type Cli } from './cli-harness.js';
+import { HOUR } from './store-fixtures.js';
+import { makeRequestCli, TWO_KEYS, type RequestCli } from './request-cli-fixture.js';
 
 describe('gatehouse request: the approver', () => {
+  let fx: RequestCli;
   let cli: Cli;
-  let ndaId: NdaId;
 
   beforeEach(async () => {
-    cli = await makeCli(RULES);
-    ndaId = await withStore(cli, async (store) => {
-      const { ndaA } = await seed(store);
-      await store.targets.add(
-        { name: 'prod1', host: '10.0.0.6', port: 22, login: 'ops', hostKey: HOST_KEY },
-        'root',
-      );
-      return ndaA.id;
-    });
+    fx = await makeRequestCli();
+    cli = fx.cli;
   });
 
   it('approve makes the grant linked to the request: request.created → request.approved → grant.create', async () => {
-    const request = await fileRequest(cli, ndaId);
+    const request = await fx.file();
     const r = await cli.runAs('carol', 'request', 'approve', String(request.id), '--note', 'go');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(
@@ -111,7 +27,7 @@ describe('gatehouse request: the approver', () => {
       ),
     );
 
-    const events = await eventsOf(cli, request.id);
+    const events = await fx.events(request.id);
     expect(events.map((e) => e.type)).toEqual([
       'request.created',
       'request.approved',
@@ -143,11 +59,7 @@ describe('gatehouse request: the approver', () => {
   });
 
   it('two approvals: the first leaves it pending, the same person cannot count twice, a second person completes it', async () => {
-    const request = await fileRequest(cli, ndaId, {
-      targetName: 'prod1',
-      rule: 'prod-two-keys',
-      approvalsRequired: 2,
-    });
+    const request = await fx.file(TWO_KEYS);
     const id = String(request.id);
     const first = await cli.runAs('carol', 'request', 'approve', id);
     expect(first).toMatchObject({ code: 0, stdout: `request ${id}: approval 1 of 2 recorded\n` });
@@ -157,9 +69,10 @@ describe('gatehouse request: the approver', () => {
     });
     expect(await cli.json('grant', 'list')).toEqual([]);
 
-    await expectRefused(
+    await expectRefusal(
       cli,
       () => cli.runAs('carol', 'request', 'approve', id),
+      1,
       `gatehouse: request: carol has already approved request ${id}`,
     );
 
@@ -176,7 +89,7 @@ describe('gatehouse request: the approver', () => {
     // The shortest window an approver allowed.
     expect(Date.parse(done.grant.endsAt) - Date.parse(done.grant.startsAt)).toBe(HOUR);
     expect(done.grant.requestId).toBe(request.id);
-    const types = (await eventsOf(cli, request.id)).map((e) => e.type);
+    const types = (await fx.events(request.id)).map((e) => e.type);
     expect(types).toEqual([
       'request.created',
       'request.approved',
@@ -186,32 +99,37 @@ describe('gatehouse request: the approver', () => {
   });
 
   it('refuses the requester approving their own request and an approver the rule does not name; nothing changes', async () => {
-    const request = await fileRequest(cli, ndaId);
+    const request = await fx.file();
     const id = String(request.id);
     // alice is named as an approver of the rule, and still cannot decide her own request.
-    await expectRefused(
+    await expectRefusal(
       cli,
       () => cli.runAs('alice', 'request', 'approve', id),
+      1,
       'gatehouse: request: alice cannot decide their own request',
     );
-    await expectRefused(
+    await expectRefusal(
       cli,
       () => cli.runAs('alice', 'request', 'deny', id, '--reason', 'no'),
+      1,
       'gatehouse: request: alice cannot decide their own request',
     );
-    await expectRefused(
+    await expectRefusal(
       cli,
       () => cli.runAs('mallory', 'request', 'approve', id),
+      1,
       'gatehouse: request: mallory is not an approver for rule db-shell',
     );
-    await expectRefused(
+    await expectRefusal(
       cli,
       () => cli.runAs('gatehouse', 'request', 'approve', id),
+      1,
       'gatehouse: request: approvals need a person, not the gatehouse account',
     );
-    await expectRefused(
+    await expectRefusal(
       cli,
       () => cli.runAs('carol', 'request', 'approve', '999'),
+      1,
       'gatehouse: request: no request with id 999',
     );
     expect(await cli.json('request', 'show', id)).toMatchObject({
@@ -222,11 +140,11 @@ describe('gatehouse request: the approver', () => {
   });
 
   it('deny records the reason; a decided request cannot be approved', async () => {
-    const request = await fileRequest(cli, ndaId);
+    const request = await fx.file();
     const id = String(request.id);
     const r = await cli.runAs('dave', 'request', 'deny', id, '--reason', 'use the replica');
     expect(r).toEqual({ code: 0, stdout: `request ${id} denied by dave\n`, stderr: '' });
-    const events = await eventsOf(cli, request.id);
+    const events = await fx.events(request.id);
     expect(events.map((e) => e.type)).toEqual(['request.created', 'request.denied']);
     expect(events[1]?.payload).toEqual({
       requestId: request.id,
@@ -238,136 +156,11 @@ describe('gatehouse request: the approver', () => {
       decidedBy: 'dave',
       decisionNote: 'use the replica',
     });
-    await expectRefused(
+    await expectRefusal(
       cli,
       () => cli.runAs('carol', 'request', 'approve', id),
+      1,
       `gatehouse: request: ${id} is already denied`,
     );
-  });
-
-  it('list: newest first, --pending leaves out decided requests and those past their deadline', async () => {
-    const old = await fileRequest(cli, ndaId, { reason: 'first' });
-    const overdue = await fileRequest(cli, ndaId, { reason: 'overdue', expiresAt: Date.now() - 1 });
-    const denied = await fileRequest(cli, ndaId, { reason: 'denied' });
-    const fresh = await fileRequest(cli, ndaId, {
-      reason: 'tail logs',
-      mode: { kind: 'allowlist', patterns: ['tail -n {int} /var/log/app.log'] },
-    });
-    expect(
-      (await cli.runAs('carol', 'request', 'deny', String(denied.id), '--reason', 'x')).code,
-    ).toBe(0);
-
-    const pending = await cli.json<
-      { id: number; status: string; user: string; createdAt: string }[]
-    >('request', 'list', '--pending');
-    expect(pending.map((p) => [p.id, p.status])).toEqual([
-      [fresh.id, 'pending'],
-      [old.id, 'pending'],
-    ]);
-    expect(pending[0]).toMatchObject({ user: 'alice', target: 'db1', kind: 'grant' });
-    expect(pending[0]?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
-
-    const all = await cli.json<{ id: number; status: string }[]>('request', 'list');
-    expect(all.map((p) => [p.id, p.status])).toEqual([
-      [fresh.id, 'pending'],
-      [denied.id, 'denied'],
-      [overdue.id, 'expired'],
-      [old.id, 'pending'],
-    ]);
-    expect(await cli.json('request', 'list', '--limit', '1')).toHaveLength(1);
-
-    const table = await cli.run('request', 'list', '--user', 'alice');
-    const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(
-      /^ID +STATUS +USER +TARGET +MODE +FOR +APPROVALS +AGE +REASON +GRANT$/,
-    );
-    expect(lines[1]).toMatch(
-      new RegExp(`^${fresh.id} +pending +alice +db1 +allowlist +2h +0/1 +\\S+ +tail logs +-$`),
-    );
-    expect(lines).toHaveLength(5);
-    expect(await cli.json('request', 'list', '--user', 'bob')).toEqual([]);
-    const unknown = await cli.run('request', 'list', '--user', 'zed');
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('gatehouse: --user: no user named zed\n');
-  });
-
-  it('--confirm items go with the approval into the chain; bad syntax is a usage error', async () => {
-    // Two approvals needed: the first is recorded without making a grant (whose checklist check
-    // is insertGrant's).
-    const request = await fileRequest(cli, ndaId, {
-      targetName: 'prod1',
-      rule: 'prod-two-keys',
-      approvalsRequired: 2,
-    });
-    const id = String(request.id);
-    for (const [bad, message] of [
-      ['backup verified', '--confirm: "backup verified" is not ITEM=note (no "=")'],
-      ['backup verified=', '--confirm "backup verified": the note: must not be empty'],
-      ['=snapshot 7', '--confirm item: must not be empty'],
-    ] as const) {
-      const before = await cli.auditCount();
-      const r = await cli.runAs('carol', 'request', 'approve', id, '--confirm', bad);
-      expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toBe(`gatehouse: ${message}\n`);
-      expect(await cli.auditCount()).toBe(before);
-    }
-    const twice = await cli.runAs(
-      'carol',
-      'request',
-      'approve',
-      id,
-      '--confirm',
-      'a=1',
-      '--confirm',
-      'a=2',
-    );
-    expect(twice).toMatchObject({ code: 2, stderr: 'gatehouse: --confirm: "a" given twice\n' });
-    for (const args of [
-      ['request', 'approve', 'x1'],
-      ['request', 'approve', id, '--for', '90'],
-      ['request', 'deny', id],
-      ['request', 'list', '--limit', '0'],
-    ]) {
-      const r = await cli.runAs('carol', ...args);
-      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
-      expect(isOneLineError(r)).toBe(true);
-    }
-
-    const ok = await cli.runAs(
-      'carol',
-      'request',
-      'approve',
-      id,
-      '--confirm',
-      'backup verified = snapshot 2026-12-01',
-    );
-    expect(ok.code, ok.stderr).toBe(0);
-    const approved = (await eventsOf(cli, request.id)).find((e) => e.type === 'request.approved');
-    expect(approved?.payload).toMatchObject({
-      confirmations: { 'backup verified': 'snapshot 2026-12-01' },
-    });
-    const show = await cli.run('request', 'show', id);
-    expect(show.stdout).toMatch(/^confirmed +backup verified = snapshot 2026-12-01 \(carol\)$/m);
-  });
-});
-
-describe('gatehouse request: who the approver is', () => {
-  it('a login uid beats SUDO_USER: someone logged in as nobody cannot approve as carol by setting it', async () => {
-    const cli = await makeCli(RULES);
-    const ndaId = await withStore(cli, async (store) => (await seed(store)).ndaA.id);
-    const request = await fileRequest(cli, ndaId);
-    const loginUidPath = path.join(cli.dir, 'loginuid-nobody');
-    await writeFile(loginUidPath, '65534');
-    let stderr = '';
-    const code = await main(
-      ['--config', cli.configPath, 'request', 'approve', String(request.id)],
-      { stdout: () => undefined, stderr: (t) => void (stderr += t) },
-      { env: { ...process.env, SUDO_USER: 'carol' }, loginUidPath },
-    );
-    expect(code).toBe(1);
-    expect(stderr).toBe('gatehouse: request: nobody is not an approver for rule db-shell\n');
-    expect(await cli.json('request', 'show', String(request.id))).toMatchObject({
-      status: 'pending',
-    });
   });
 });

@@ -6,28 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { AccessRequest } from '../../src/core/access-request.js';
 import type { AuditRecord } from '../../src/core/model.js';
-import type { Store } from '../../src/core/ports.js';
-import { openStore } from '../../src/store/open-store.js';
 import { runSsh } from '../helpers/ssh-client.js';
 import { startSshd, type SshdTarget } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/tmp.js';
 import { seedServeDir, startServe, type ServeChild } from './metrics-serve-harness.js';
-
-const HOUR = 3_600_000;
+import { HOUR, withStoreAt } from './store-fixtures.js';
 
 let sshd: SshdTarget;
 let serve: ServeChild;
 let aliceKey: string;
 let dbPath: string;
 
-async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(dbPath);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = <T>(fn: Parameters<typeof withStoreAt<T>>[1]): Promise<T> =>
+  withStoreAt(dbPath, fn);
 
 /** alice asks for db1, pending until `expiresAt`. */
 const fileRequest = (expiresAt: number): Promise<AccessRequest> =>
