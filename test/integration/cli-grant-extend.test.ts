@@ -4,12 +4,11 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NdaId } from '../../src/core/model.js';
+import { isoTime } from '../../src/core/timestamp.js';
 import { expectRefusal, makeCli, type Cli } from './cli-harness.js';
 import { HOUR, seed, withStoreAt } from './store-fixtures.js';
 
 const MAX = 4 * HOUR;
-
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('gatehouse grant extend', () => {
   let cli: Cli;
@@ -60,7 +59,7 @@ describe('gatehouse grant extend', () => {
     );
     expect(r).toEqual({
       code: 0,
-      stdout: `grant ${g.id} now ends ${iso(g.endsAt + HOUR)}\n`,
+      stdout: `grant ${g.id} now ends ${isoTime(g.endsAt + HOUR)}\n`,
       stderr: '',
     });
     const [event] = await withStoreAt(cli.dbPath, (s) => s.audit.list({ type: 'grant.extend' }));
@@ -103,7 +102,7 @@ describe('gatehouse grant extend', () => {
     const g = await grant(now - 60_000, now + HOUR, 'bob');
     const r = await cli.run('grant', 'extend', String(g.id), '--for', '2h', '--reason', 'more');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe(`grant ${g.id} now ends ${iso(now + 2 * HOUR)}\n`);
+    expect(r.stdout).toBe(`grant ${g.id} now ends ${isoTime(now + 2 * HOUR)}\n`);
     await expectRefused(
       [String(g.id), '--for', '1h', '--reason', 'more'],
       1,

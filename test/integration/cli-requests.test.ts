@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/core/model.js';
+import { isoTime } from '../../src/core/timestamp.js';
 import { expectRefusal, type Cli } from './cli-harness.js';
 import { HOUR } from './store-fixtures.js';
 import { makeRequestCli, TWO_KEYS, type RequestCli } from './request-cli-fixture.js';
@@ -96,6 +97,33 @@ describe('gatehouse request: the approver', () => {
       'request.approved',
       'grant.create',
     ]);
+  });
+
+  it('an extension request, once approved, moves the grant end: request.approved → grant.extend', async () => {
+    const grant = await fx.grant(HOUR);
+    const request = await fx.file({ kind: 'extend', grantId: grant.id, durationMs: HOUR });
+    const r = await cli.runAs('dave', 'request', 'approve', String(request.id));
+    expect(r).toEqual({
+      code: 0,
+      stdout: `request ${request.id} approved by dave: grant ${grant.id} now ends ${isoTime(grant.endsAt + HOUR)}\n`,
+      stderr: '',
+    });
+    const events = await fx.events(request.id);
+    expect(events.map((e) => e.type)).toEqual([
+      'request.created',
+      'request.approved',
+      'grant.extend',
+    ]);
+    expect(events[2]?.payload).toMatchObject({
+      grantId: grant.id,
+      previousEndsAt: grant.endsAt,
+      endsAt: grant.endsAt + HOUR,
+      requestId: request.id,
+    });
+    const list = await cli.run('request', 'list');
+    expect(list.stdout).toMatch(
+      new RegExp(`^${request.id} +approved +alice +db1 +extend +1h +1/1 .* ${grant.id}$`, 'm'),
+    );
   });
 
   it('refuses the requester approving their own request and an approver the rule does not name; nothing changes', async () => {

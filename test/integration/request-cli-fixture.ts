@@ -3,7 +3,7 @@
  * (as the ssh side files them): shared by the approver's CLI tests.
  */
 import type { AccessRequest } from '../../src/core/access-request.js';
-import type { AuditRecord, NdaId, RequestId } from '../../src/core/model.js';
+import type { AuditRecord, Grant, NdaId, RequestId } from '../../src/core/model.js';
 import type { NewRequest } from '../../src/core/ports.js';
 import { makeCli, type Cli } from './cli-harness.js';
 import { HOST_KEY, HOUR, seed, withStoreAt } from './store-fixtures.js';
@@ -42,6 +42,8 @@ export interface RequestCli {
   file(over?: Partial<NewRequest>): Promise<AccessRequest>;
   /** The audit events naming the request, oldest first. */
   events(id: RequestId): Promise<AuditRecord[]>;
+  /** An admin's shell grant for alice on db1, from a minute ago, for `ms`. */
+  grant(ms: number): Promise<Grant>;
 }
 
 /** alice (the requester) and bob with NDAs, targets db1 and prod1. */
@@ -77,5 +79,25 @@ export async function makeRequestCli(): Promise<RequestCli> {
       return withStore((store) => store.requests.create(filed, null, now, 'user:alice'));
     },
     events: (id) => withStore((store) => store.audit.list({ requestId: id })),
+    grant: (ms) => {
+      const startsAt = Date.now() - 60_000;
+      return withStore((store) =>
+        store.grants.add(
+          {
+            userName: 'alice',
+            targetName: 'db1',
+            ndaId,
+            startsAt,
+            endsAt: startsAt + ms,
+            mode: 'shell',
+            allowlist: [],
+            reason: 'INC-4211',
+          },
+          30 * 24 * HOUR,
+          startsAt,
+          'root',
+        ),
+      );
+    },
   };
 }
