@@ -187,6 +187,9 @@ export function requireSessionId(field: string, value: string): string {
   return value;
 }
 
+/** A target requires at most this many checklist items. */
+const MAX_CONFIRMATIONS = 16;
+
 /**
  * `--confirm 'ITEM=note or link'` (repeatable): checklist items confirmed, item → note. Split at
  * the first `=`; an item given twice is a usage error. Whether the items are the target's is the
@@ -196,6 +199,8 @@ export function requireConfirmations(
   field: string,
   values: readonly string[],
 ): Record<string, string> {
+  if (values.length > MAX_CONFIRMATIONS)
+    throw usage(`${field}: at most ${MAX_CONFIRMATIONS} items, one for each the target requires`);
   const confirmations = new Map<string, string>();
   for (const value of values) {
     const at = value.indexOf('=');

@@ -78,6 +78,10 @@ describe('gatehouse request list, show, --confirm, and who approves', () => {
       [['--confirm', '=snapshot 7'], '--confirm item: must not be empty'],
       [['--confirm', 'a=1', '--confirm', 'a=2'], '--confirm: "a" given twice'],
       [['--for', '90'], '--for: "90" is not a duration'],
+      [
+        Array.from({ length: 17 }, (_, i) => ['--confirm', `item ${i}=ok`]).flat(),
+        '--confirm: at most 16 items',
+      ],
     ];
     for (const [args, message] of usageErrors)
       await expectRefusal(
