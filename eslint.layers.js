@@ -41,6 +41,8 @@ export const layers = {
   // Signed audit checkpoints: written while serve runs, checked by audit verify and doctor.
   checkpoints: { may: ['core', 'logging', 'keys'], types: ['config'] },
   metrics: { may: ['core'], types: ['session'] },
+  // serve's sweep of pending access requests past their deadline.
+  requests: { may: ['core'], types: ['logging'] },
   reload: { may: ['core', 'config'], types: ['adapters', 'session', 'transport'] },
   adapters: { may: ['core', 'logging', 'recording'], types: ['session', 'store'] },
   web: { may: ['core', 'logging', 'recording', 'metrics', 'lifecycle/verify-session'] },

@@ -19,6 +19,7 @@ import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
 import { planReload, type ReloadPlan } from './reload/config-reload.js';
 import { LiveSettings } from './reload/live-settings.js';
 import { sessionRecords } from './lifecycle/session-lifecycle.js';
+import { RequestExpiry } from './requests/request-expiry.js';
 import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
 import { openStore } from './store/open-store.js';
@@ -144,8 +145,10 @@ export async function startGatehouse(
       everyMs: config.audit.checkpoint.everyMs,
       ...(options.checkpointPollMs === undefined ? {} : { pollMs: options.checkpointPollMs }),
     });
+    const requestExpiry = new RequestExpiry({ requests: store.requests, clock, logger });
     // Started once serving: a failed start leaves no timer behind.
     checkpoints.start();
+    requestExpiry.start();
     let stopped: Promise<void> | null = null;
     return {
       host,
@@ -162,7 +165,7 @@ export async function startGatehouse(
       },
       stop: () => {
         // The last checkpoint follows the drain, so it covers every session's end.
-        stopped ??= Promise.all([bastion.drain(), web?.close()]).then(
+        stopped ??= Promise.all([bastion.drain(), web?.close(), requestExpiry.stop()]).then(
           async () => {
             await checkpoints.stop();
             await store.close();

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { ACCOUNT_NAME, adminActor, parseLoginUid } from '../core/admin-actor.js';
+import { ACCOUNT_NAME, adminActor, adminPerson, parseLoginUid } from '../core/admin-actor.js';
 import { requireAccountName } from './validate.js';
 
 /** Set by pam_loginuid when a person logs in; inherited by everything they start. */
@@ -44,18 +44,22 @@ async function loginUser(loginUidPath: string): Promise<string | null> {
   return uid === process.geteuid?.() ? osAccount() : accountOfUid(uid);
 }
 
-/** The audit actor of this command (a malformed SUDO_USER or --actor is a usage error). */
-export async function adminActorOf(
+/**
+ * The audit actor of this command and the person it names first (an approver's name), from one
+ * identity. A malformed SUDO_USER or --actor is a usage error.
+ */
+export async function adminOf(
   claimed: string | undefined,
   env: NodeJS.ProcessEnv,
   loginUidPath: string,
-): Promise<string> {
+): Promise<{ readonly actor: string; readonly person: string }> {
   const sudoUser = env['SUDO_USER'];
-  return adminActor({
+  const identity = {
     account: osAccount(),
     loginUser: await loginUser(loginUidPath),
     sudoUser:
       sudoUser === undefined || sudoUser === '' ? null : requireAccountName('SUDO_USER', sudoUser),
     claimed: claimed === undefined ? null : requireAccountName('--actor', claimed),
-  });
+  };
+  return { actor: adminActor(identity), person: adminPerson(identity) };
 }

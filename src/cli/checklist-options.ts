@@ -3,7 +3,12 @@
  * set), `--confirm 'ITEM=note or link'` (grant add), and how targets and grants show it.
  */
 import type { Command } from 'commander';
-import { checkChecklist, parseConfirmation, type Confirmation } from '../core/checklist.js';
+import {
+  checkChecklist,
+  MAX_CHECKLIST_ITEMS,
+  parseConfirmation,
+  type Confirmation,
+} from '../core/checklist.js';
 import { quoteForMessage } from '../core/names.js';
 import { usage } from './validate.js';
 
@@ -44,6 +49,10 @@ export function checklistOption(
 
 /** `--confirm` values, each `ITEM=note or link`, as confirmations by `actor`; an item once. */
 export function requireConfirmations(values: readonly string[], actor: string): Confirmation[] {
+  if (values.length > MAX_CHECKLIST_ITEMS)
+    throw usage(
+      `--confirm: at most ${MAX_CHECKLIST_ITEMS} items, one for each the target requires`,
+    );
   const out: Confirmation[] = [];
   for (const value of values) {
     const parsed = parseConfirmation(value);
@@ -66,3 +75,7 @@ export const confirmationRows = (
   confirmations.length === 0
     ? [['confirmed', '-']]
     : confirmations.map((c) => ['confirmed', `${c.item}: ${c.note} (${c.by})`] as const);
+
+/** `--confirm` values as an approval carries them: item → note. */
+export const confirmationMap = (values: readonly string[], actor: string): Record<string, string> =>
+  Object.fromEntries(requireConfirmations(values, actor).map((c) => [c.item, c.note]));

@@ -14,6 +14,8 @@ export interface GlobalOptions {
   readonly json: boolean;
   /** The audit actor: the OS identity, with a claimed `--actor` beside it (core/admin-actor.ts). */
   readonly actor: string;
+  /** The person the actor names first (core/admin-actor.ts adminPerson): who approves. */
+  readonly person: string;
 }
 
 export interface CliContext {

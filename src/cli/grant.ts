@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { validatePatterns } from '../core/command-policy.js';
-import { formatDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
-import type { Grant, GrantId, NdaId } from '../core/model.js';
-import type { Store } from '../core/ports.js';
-import { confirmationRows, requireConfirmations } from './checklist-options.js';
+import type { GrantId, NdaId } from '../core/model.js';
+import { requireConfirmations } from './checklist-options.js';
 import type { CliContext } from './context.js';
+import { grantPairs, grantViews } from './grant-view.js';
 import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
 import {
   requireDuration,
@@ -31,32 +30,7 @@ interface AddOptions {
   readonly confirm: string[];
 }
 
-export function grantState(g: Grant, now: number): 'revoked' | 'expired' | 'pending' | 'active' {
-  if (g.revokedAt !== null) return 'revoked';
-  if (g.endsAt <= now) return 'expired';
-  if (g.startsAt > now) return 'pending';
-  return 'active';
-}
-
-/** A grant as shown: the domain object plus user/target names and its state now. */
-async function grantViews(store: Store, grants: readonly Grant[], now: number) {
-  const users = new Map((await store.users.list()).map((u) => [u.id as number, u.name]));
-  const targets = new Map((await store.targets.list()).map((t) => [t.id as number, t.name]));
-  return grants.map((g) => ({
-    ...g,
-    user: users.get(g.userId) ?? null,
-    target: targets.get(g.targetId) ?? null,
-    state: grantState(g, now),
-  }));
-}
-
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-const acknowledgedText = (g: Grant): string =>
-  g.ndaAcknowledgedAt === null
-    ? '-'
-    : `${isoTime(g.ndaAcknowledgedAt)}` +
-      (g.ndaCarriedFrom === null ? '' : ` (carried over from grant ${g.ndaCarriedFrom})`);
 
 export function register(program: Command, ctx: CliContext): void {
   const grant = program.command('grant').description('time-limited access of a user to a target');
@@ -214,31 +188,33 @@ export function register(program: Command, ctx: CliContext): void {
       });
       if (view === undefined) throw new GatehouseError('internal', 'grant: not returned');
       if (ctx.options().json) return printJson(ctx, view);
-      const rows: (readonly [string, string])[] = [
-        ['id', String(view.id)],
-        ['user', view.user ?? '?'],
-        ['target', view.target ?? '?'],
-        ['nda', String(view.ndaId)],
-        ['state', view.state],
-        ['starts', isoTime(view.startsAt)],
-        ['ends', isoTime(view.endsAt)],
-        ['length', formatDuration(view.endsAt - view.startsAt)],
-        ['mode', view.mode],
-        ...view.allowlist.map((p): [string, string] => ['allow', p]),
-        ['reason', view.reason],
-        ...confirmationRows(view.confirmations),
-        ['created', `${isoTime(view.createdAt)} by ${view.createdBy}`],
-        ['nda acknowledged', acknowledgedText(view)],
-        ...(view.revokedAt === null
-          ? []
-          : [
-              ['revoked', `${isoTime(view.revokedAt)}: ${view.revokeReason ?? ''}`] as [
-                string,
-                string,
-              ],
-            ]),
-      ];
-      printPairs(ctx, rows);
+      printPairs(ctx, grantPairs(view));
+    });
+
+  grant
+    .command('extend')
+    .description("move a live grant's end later (capped at its NDA's expiry); prints the new end")
+    .argument('<id>', 'grant id')
+    .requiredOption('--for <duration>', 'how much longer: 30m, 1h')
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .action(async (idText: string, opts: { readonly for: string; readonly reason: string }) => {
+      const id = requireId('grant id', idText) as GrantId;
+      const byMs = requireDuration('--for', opts.for);
+      const reason = requireText('--reason', opts.reason);
+      const now = ctx.clock.now();
+      const [view] = await ctx.withStore(async (store, cfg) => {
+        const extended = await store.grants.extend(
+          id,
+          byMs,
+          reason,
+          cfg.grants.maxDurationMs,
+          now,
+          ctx.options().actor,
+        );
+        return grantViews(store, [extended], now);
+      });
+      if (view === undefined) throw new GatehouseError('internal', 'grant: not returned');
+      printResult(ctx, view, () => `grant ${id} now ends ${isoTime(view.endsAt)}`);
     });
 
   grant

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage, GatehouseError, isGatehouseError, oneLine } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
 import { openStore } from '../store/open-store.js';
-import { adminActorOf, LOGIN_UID_PATH } from './admin-identity.js';
+import { adminOf, LOGIN_UID_PATH } from './admin-identity.js';
 import { register as registerAudit } from './audit.js';
 import type { CliContext, CliIo, GlobalOptions } from './context.js';
 import { register as registerDemo } from './demo.js';
@@ -17,6 +17,7 @@ import { register as registerKeys } from './keys.js';
 import { register as registerNda } from './nda.js';
 import { register as registerRecording } from './recording.js';
 import { register as registerReplay } from './replay.js';
+import { register as registerRequest } from './request.js';
 import { register as registerReviewer } from './reviewer.js';
 import { register as registerServe } from './serve.js';
 import { register as registerSession } from './session.js';
@@ -95,6 +96,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTarget(program, ctx);
   registerKeys(program, ctx);
   registerGrant(program, ctx);
+  registerRequest(program, ctx);
   registerSession(program, ctx);
   registerAudit(program, ctx);
   registerReplay(program, ctx);
@@ -150,7 +152,7 @@ export async function main(
     current = {
       ...(o.config === undefined ? {} : { config: o.config }),
       json: o.json,
-      actor: await adminActorOf(o.actor, env, mainOptions.loginUidPath ?? LOGIN_UID_PATH),
+      ...(await adminOf(o.actor, env, mainOptions.loginUidPath ?? LOGIN_UID_PATH)),
     };
   });
   try {

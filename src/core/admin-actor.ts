@@ -55,3 +55,12 @@ export function adminActor(identity: AdminIdentity): string {
   const os = osIdentity(identity);
   return identity.claimed === null ? os : `claimed:${identity.claimed} by ${os}`;
 }
+
+/**
+ * The person the actor names first, by name (what an approval is recorded under): the login
+ * uid's account when the kernel knows it (SUDO_USER then agrees or is only a report beside it),
+ * else SUDO_USER (a host without pam_loginuid, where the actor shows it as reported), else the OS
+ * account. A claimed `--actor` never counts.
+ */
+export const adminPerson = ({ account, loginUser, sudoUser }: AdminIdentity): string =>
+  loginUser ?? sudoUser ?? account;

@@ -331,6 +331,8 @@ export interface AuditRepository {
   list(filter?: {
     readonly since?: EpochMs;
     readonly type?: string;
+    /** Only events whose payload names this request (`requestId`): a request's history. */
+    readonly requestId?: RequestId;
     readonly limit?: number;
   }): Promise<AuditRecord[]>;
   verify(): Promise<AuditVerification>;

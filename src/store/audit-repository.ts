@@ -1,6 +1,6 @@
 import type { ChainPoint } from '../core/audit-checkpoint.js';
 import type { AuditEvent } from '../core/audit-events.js';
-import type { AuditRecord, EpochMs } from '../core/model.js';
+import type { AuditRecord, EpochMs, RequestId } from '../core/model.js';
 import type { Actor, AuditRepository, AuditVerification } from '../core/ports.js';
 import { appendAuditEvent, CHAIN_START, checkChain, type ChainCursor } from './audit-chain.js';
 import type { StoreContext } from './context.js';
@@ -19,7 +19,12 @@ export class SqliteAuditRepository implements AuditRepository {
 
   /** Oldest first; with `limit`, the newest `limit` matching events (still oldest first). */
   list(
-    filter: { readonly since?: EpochMs; readonly type?: string; readonly limit?: number } = {},
+    filter: {
+      readonly since?: EpochMs;
+      readonly type?: string;
+      readonly requestId?: RequestId;
+      readonly limit?: number;
+    } = {},
   ): Promise<AuditRecord[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
@@ -30,6 +35,10 @@ export class SqliteAuditRepository implements AuditRepository {
     if (filter.type !== undefined) {
       where.push('type = ?');
       params.push(filter.type);
+    }
+    if (filter.requestId !== undefined) {
+      where.push("json_extract(payload, '$.requestId') = ?");
+      params.push(filter.requestId);
     }
     const limit = filter.limit === undefined ? -1 : Math.max(0, Math.floor(filter.limit));
     params.push(limit);

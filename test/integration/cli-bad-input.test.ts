@@ -521,7 +521,7 @@ const cases: Case[] = [
     'missing subcommand',
     () => ['grant'],
     2,
-    /^gatehouse: grant: missing command; one of: add, list, show, revoke$/,
+    /^gatehouse: grant: missing command; one of: add, list, show, extend, revoke$/,
   ],
 ];
 

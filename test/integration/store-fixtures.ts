@@ -1,7 +1,8 @@
 /** Shared set-up for the store integration tests: a fresh SQLite file per test, seeded data. */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import type { AuditRecord, NdaId } from '../../src/core/model.js';
@@ -79,6 +80,20 @@ export function useTempStore(): TempStore {
       return event;
     },
   };
+}
+
+/**
+ * Opens the database at `dbPath` (its folder made first) beside a CLI or a serve using it, runs
+ * `fn` and closes it: how CLI and serve tests seed rows and read what a command wrote.
+ */
+export async function withStoreAt<T>(dbPath: string, fn: (store: Store) => Promise<T>): Promise<T> {
+  await mkdir(dirname(dbPath), { recursive: true });
+  const store = await openStore(dbPath);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }
 
 /** alice and bob, each with an NDA (alice's expires in 60 days), target db1 with a pinned key. */

@@ -25,7 +25,7 @@ async function reviewerCli(
   const config = { web: { listen: { host: '127.0.0.1', port: fx.server.port } } } as Config;
   const ctx: CliContext = {
     io: { stdout: (t) => void (stdout += t), stderr: () => undefined },
-    options: () => ({ json, actor: 'admin' }),
+    options: () => ({ json, actor: 'admin', person: 'admin' }),
     loadConfig: async () => config,
     withStore: (fn) => fn(fx.store, config),
     clock: systemClock,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_NAME, adminActor, parseLoginUid } from '../../src/core/admin-actor.js';
+import {
+  ACCOUNT_NAME,
+  adminActor,
+  adminPerson,
+  parseLoginUid,
+} from '../../src/core/admin-actor.js';
 
 describe('adminActor', () => {
   const gatehouse = { account: 'gatehouse', claimed: null };
@@ -54,6 +59,24 @@ describe('adminActor', () => {
       expect(ACCOUNT_NAME.test(bad), bad).toBe(false);
     for (const good of ['alice', 'svc_ops', 'a.b-c', 'alice@corp'])
       expect(ACCOUNT_NAME.test(good)).toBe(true);
+  });
+});
+
+describe('adminPerson: who approves, the person the actor names first', () => {
+  const gatehouse = { account: 'gatehouse', claimed: null };
+  it.each([
+    [{ ...gatehouse, loginUser: 'alice', sudoUser: 'alice' }, 'alice'],
+    [{ ...gatehouse, loginUser: 'alice', sudoUser: null }, 'alice'],
+    // The kernel's login uid wins over a SUDO_USER that disagrees: carol cannot approve as alice.
+    [{ ...gatehouse, loginUser: 'carol', sudoUser: 'alice' }, 'carol'],
+    // No login uid (a container): SUDO_USER, which the actor shows as reported.
+    [{ ...gatehouse, loginUser: null, sudoUser: 'alice' }, 'alice'],
+    [{ ...gatehouse, loginUser: null, sudoUser: null }, 'gatehouse'],
+    // A claimed --actor is never the approver.
+    [{ account: 'gatehouse', loginUser: null, sudoUser: 'alice', claimed: 'bob' }, 'alice'],
+    [{ account: 'gatehouse', loginUser: null, sudoUser: null, claimed: 'bob' }, 'gatehouse'],
+  ])('%o → %s', (identity, person) => {
+    expect(adminPerson(identity)).toBe(person);
   });
 });
 

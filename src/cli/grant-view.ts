@@ -1,0 +1,65 @@
+/** How `grant` commands (and `request show`, for the grant a request made) present a grant. */
+import { formatDuration } from '../core/duration.js';
+import type { Grant } from '../core/model.js';
+import type { Store } from '../core/ports.js';
+import { confirmationRows } from './checklist-options.js';
+import { isoTime } from './output.js';
+
+export function grantState(g: Grant, now: number): 'revoked' | 'expired' | 'pending' | 'active' {
+  if (g.revokedAt !== null) return 'revoked';
+  if (g.endsAt <= now) return 'expired';
+  if (g.startsAt > now) return 'pending';
+  return 'active';
+}
+
+export type GrantView = Grant & {
+  readonly user: string | null;
+  readonly target: string | null;
+  readonly state: ReturnType<typeof grantState>;
+};
+
+/** A grant as shown: the domain object plus user/target names and its state now. */
+export async function grantViews(
+  store: Store,
+  grants: readonly Grant[],
+  now: number,
+): Promise<GrantView[]> {
+  const users = new Map((await store.users.list()).map((u) => [u.id as number, u.name]));
+  const targets = new Map((await store.targets.list()).map((t) => [t.id as number, t.name]));
+  return grants.map((g) => ({
+    ...g,
+    user: users.get(g.userId) ?? null,
+    target: targets.get(g.targetId) ?? null,
+    state: grantState(g, now),
+  }));
+}
+
+const acknowledgedText = (g: Grant): string =>
+  g.ndaAcknowledgedAt === null
+    ? '-'
+    : `${isoTime(g.ndaAcknowledgedAt)}` +
+      (g.ndaCarriedFrom === null ? '' : ` (carried over from grant ${g.ndaCarriedFrom})`);
+
+/** `grant show`: a grant's facts, one per line. */
+export function grantPairs(view: GrantView): (readonly [string, string])[] {
+  return [
+    ['id', String(view.id)],
+    ['user', view.user ?? '?'],
+    ['target', view.target ?? '?'],
+    ['nda', String(view.ndaId)],
+    ['state', view.state],
+    ['starts', isoTime(view.startsAt)],
+    ['ends', isoTime(view.endsAt)],
+    ['length', formatDuration(view.endsAt - view.startsAt)],
+    ['mode', view.mode],
+    ...view.allowlist.map((p) => ['allow', p] as const),
+    ['reason', view.reason],
+    ...confirmationRows(view.confirmations),
+    ['created', `${isoTime(view.createdAt)} by ${view.createdBy}`],
+    ...(view.requestId === null ? [] : [['request', String(view.requestId)] as const]),
+    ['nda acknowledged', acknowledgedText(view)],
+    ...(view.revokedAt === null
+      ? []
+      : [['revoked', `${isoTime(view.revokedAt)}: ${view.revokeReason ?? ''}`] as const]),
+  ];
+}
