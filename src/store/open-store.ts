@@ -10,6 +10,7 @@ import { Database } from './database.js';
 import { SqliteGrantRepository } from './grants-repository.js';
 import { migrate } from './migrate.js';
 import { SqliteNdaRepository } from './ndas-repository.js';
+import { SqliteNotificationRepository } from './notifications-repository.js';
 import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
@@ -95,6 +96,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     checkpoints: new SqliteCheckpointRepository(ctx),
     reviewers: new SqliteReviewerRepository(ctx),
     reviewerLogins: new SqliteReviewerLoginRepository(ctx),
+    notifications: new SqliteNotificationRepository(ctx),
     close: () => tx.close(),
   };
 }
