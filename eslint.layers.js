@@ -41,6 +41,8 @@ export const layers = {
   // Signed audit checkpoints: written while serve runs, checked by audit verify and doctor.
   checkpoints: { may: ['core', 'logging', 'keys'], types: ['config'] },
   metrics: { may: ['core'], types: ['session'] },
+  // Webhook notifications: serve's outbox worker (docs/notifications.md).
+  notify: { may: ['core', 'logging'] },
   reload: { may: ['core', 'config'], types: ['adapters', 'session', 'transport'] },
   adapters: { may: ['core', 'logging', 'recording'], types: ['session', 'store'] },
   web: { may: ['core', 'logging', 'recording', 'metrics', 'lifecycle/verify-session'] },

@@ -19,6 +19,7 @@ import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
 import { planReload, type ReloadPlan } from './reload/config-reload.js';
 import { LiveSettings } from './reload/live-settings.js';
 import { sessionRecords } from './lifecycle/session-lifecycle.js';
+import { Notifier, type NotifierDeps } from './notify/notifier.js';
 import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
 import { openStore } from './store/open-store.js';
@@ -51,6 +52,8 @@ export interface StartOptions {
   readonly watchIntervalMs?: number;
   /** How often the checkpoint writer looks at the chain head (default 1 s). */
   readonly checkpointPollMs?: number;
+  /** The notifier's poll, retry policy, timeout and concurrency (tests shorten them). */
+  readonly notify?: Pick<NotifierDeps, 'pollMs' | 'retry' | 'timeoutMs' | 'concurrency'>;
 }
 
 export async function startGatehouse(
@@ -144,8 +147,19 @@ export async function startGatehouse(
       everyMs: config.audit.checkpoint.everyMs,
       ...(options.checkpointPollMs === undefined ? {} : { pollMs: options.checkpointPollMs }),
     });
+    const notifier = new Notifier({
+      store,
+      webhooks: () => settings.config.notify.webhooks,
+      publicUrl: config.web.publicUrl,
+      clock,
+      logger,
+      onResult: (result) => metrics.countNotification(result),
+      ...options.notify,
+    });
+    metrics.readPendingNotificationsFrom(() => notifier.pending);
     // Started once serving: a failed start leaves no timer behind.
     checkpoints.start();
+    notifier.start();
     let stopped: Promise<void> | null = null;
     return {
       host,
@@ -162,7 +176,7 @@ export async function startGatehouse(
       },
       stop: () => {
         // The last checkpoint follows the drain, so it covers every session's end.
-        stopped ??= Promise.all([bastion.drain(), web?.close()]).then(
+        stopped ??= Promise.all([bastion.drain(), web?.close(), notifier.stop()]).then(
           async () => {
             await checkpoints.stop();
             await store.close();
