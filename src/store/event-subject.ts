@@ -17,6 +17,9 @@ interface SubjectRow {
 const idIn = (p: Readonly<Record<string, unknown>>, key: string): number | null =>
   typeof p[key] === 'number' && Number.isSafeInteger(p[key]) ? p[key] : null;
 
+const textIn = (p: Readonly<Record<string, unknown>>, key: string): string | null =>
+  typeof p[key] === 'string' ? p[key] : null;
+
 const NONE: EventSubject = {
   user: null,
   target: null,
@@ -52,7 +55,14 @@ export async function eventSubject(db: Database, record: AuditRecord): Promise<E
   if (record.type.startsWith('request.')) {
     const requestId = idIn(p, 'requestId');
     if (requestId === null) return NONE;
-    return { ...(await lookup(db, BY_REQUEST, requestId)), requestId: requestId as RequestId };
+    const found = await lookup(db, BY_REQUEST, requestId);
+    return {
+      ...found,
+      // request.created and request.expired name them too.
+      user: found.user ?? textIn(p, 'user'),
+      target: found.target ?? textIn(p, 'target'),
+      requestId: requestId as RequestId,
+    };
   }
   if (record.type.startsWith('grant.')) {
     const grantId = idIn(p, 'grantId');
