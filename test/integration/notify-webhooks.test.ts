@@ -1,0 +1,264 @@
+/**
+ * Webhook notifications (issue 14) from gatehouse serve to real local HTTP receivers: signed
+ * JSON, Slack text with the review page's link, retries with backoff, the outbox across a
+ * restart, events the CLI writes, a receiver that never answers (logins go on; counted as failed).
+ */
+import { createHmac } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { silentLogger } from '../../src/logging/logger.js';
+import { startGatehouse, type StartOptions } from '../../src/main.js';
+import { sampleAuditEvents } from '../helpers/audit-event-samples.js';
+import { startBastion, type BastionFixture } from '../helpers/bastion.js';
+import { eventually } from '../helpers/eventually.js';
+import { runSsh } from '../helpers/ssh-client.js';
+import { startSshd, type SshdTarget } from '../helpers/sshd.js';
+import { startReceiver, type ReceivedRequest, type Receiver } from '../helpers/webhook-receiver.js';
+
+const SECRET = 'test-secret-0123456789';
+
+/** Short enough for a test: a poll every 100 ms, retries after 0.2–0.4 s, three attempts. */
+const FAST: NonNullable<StartOptions['notify']> = {
+  pollMs: 100,
+  retry: { firstDelayMs: 400, maxDelayMs: 800, maxAttempts: 3, maxAgeMs: 60_000 },
+  timeoutMs: 5000,
+};
+
+interface Hook {
+  readonly url: string;
+  readonly format: 'slack' | 'json';
+  readonly events?: readonly string[];
+}
+
+function notifyYaml(hooks: readonly Hook[], publicUrl: string | null = null): string {
+  return [
+    'web:',
+    '  listen: 127.0.0.1:0',
+    ...(publicUrl === null ? [] : [`  publicUrl: ${publicUrl}`]),
+    'notify:',
+    '  webhooks:',
+    ...hooks.flatMap((h) => [
+      `    - url: ${h.url}`,
+      `      format: ${h.format}`,
+      `      secret: ${SECRET}`,
+      ...(h.events === undefined ? [] : [`      events: [${h.events.join(', ')}]`]),
+    ]),
+  ].join('\n');
+}
+
+let sshd: SshdTarget;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  sshd = await startSshd();
+});
+afterAll(async () => {
+  await sshd?.stop();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function receiver(): Promise<Receiver> {
+  const r = await startReceiver('/hooks/gatehouse');
+  cleanups.push(() => r.close());
+  return r;
+}
+
+async function bastion(extraConfig: string, notify = FAST): Promise<BastionFixture> {
+  const b = await startBastion({ sshd, extraConfig, start: { notify } });
+  cleanups.push(() => b.stop());
+  return b;
+}
+
+const header = (r: ReceivedRequest, name: string): string => String(r.headers[name] ?? '');
+const events = (rs: readonly ReceivedRequest[]): string[] =>
+  rs.map((r) => header(r, 'x-gatehouse-event'));
+
+/** Waits until the receiver holds at least `n` requests that `match`. */
+async function received(
+  hook: Receiver,
+  n: number,
+  match: (r: ReceivedRequest) => boolean = () => true,
+  ms = 15_000,
+): Promise<ReceivedRequest[]> {
+  const found = await eventually(
+    async () => hook.requests.filter(match),
+    (rs) => rs.length >= n,
+    ms,
+  );
+  expect(found.length, `requests received: ${JSON.stringify(events(hook.requests))}`).toBe(n);
+  return found;
+}
+
+const delivered = (r: ReceivedRequest): boolean => r.status !== null && r.status < 300;
+
+/** One sample of /metrics on the review listener, e.g. `gatehouse_notifications_total{result="failed"}`. */
+async function metric(b: BastionFixture, series: string): Promise<number | null> {
+  const text = await (await fetch(`http://127.0.0.1:${b.running.web?.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? null : Number(line.slice(series.length + 1));
+}
+
+describe('webhook notifications from gatehouse serve', () => {
+  it('a JSON message arrives signed: HMAC-SHA256 of "<timestamp>.<body>" with the shared secret', async () => {
+    const hook = await receiver();
+    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
+    const alice = await b.userWithGrant('alice');
+
+    const [got] = await received(hook, 1, delivered);
+    if (got === undefined) throw new Error('unreachable');
+    const timestamp = header(got, 'x-gatehouse-timestamp');
+    const expected = createHmac('sha256', SECRET).update(`${timestamp}.${got.body}`).digest('hex');
+    expect(header(got, 'x-gatehouse-signature')).toBe(`sha256=${expected}`);
+    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(300);
+    expect(header(got, 'content-type')).toBe('application/json');
+    expect(header(got, 'x-gatehouse-event')).toBe('grant.create');
+    const [written] = await b.store.audit.list({ type: 'grant.create' });
+    expect(JSON.parse(got.body)).toEqual({
+      id: header(got, 'x-gatehouse-delivery'),
+      event: 'grant.create',
+      seq: written?.seq,
+      ts: new Date(written?.ts ?? 0).toISOString().replace('.000Z', 'Z'),
+      actor: 'test-admin',
+      payload: written?.payload,
+      link: null,
+    });
+    expect(JSON.parse(got.body)).toMatchObject({
+      payload: { grantId: alice.grant.id, user: 'alice' },
+    });
+    // Only notifiable events: the user, NDA and acknowledgement before it were not sent.
+    expect(events(hook.requests)).toEqual(['grant.create']);
+  });
+
+  it('a Slack message is one line linking to the request on the review page; only the events asked for', async () => {
+    const hook = await receiver();
+    const b = await bastion(
+      notifyYaml(
+        [{ url: hook.url, format: 'slack', events: ['request.created'] }],
+        'https://review.example.com',
+      ),
+    );
+    await b.userWithGrant('alice'); // grant.create: not asked for
+    await b.store.audit.append(sampleAuditEvents['request.created'], 'user:alice');
+
+    const [got] = await received(hook, 1, delivered);
+    expect(JSON.parse(got?.body ?? '')).toEqual({
+      text: 'request 12 (alice on db1): shell for 2h, reason “INC-4211” <https://review.example.com/requests/12|open the request>',
+    });
+    expect(events(hook.requests)).toEqual(['request.created']);
+  });
+
+  it('a receiver answering 500 gets the same message again after a backoff, and takes it', async () => {
+    const hook = await receiver();
+    hook.answer = (n) => (n === 1 ? 500 : 200);
+    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
+    await b.userWithGrant('alice');
+
+    await received(hook, 1, delivered);
+    const [first, second] = hook.requests;
+    expect([first?.status, second?.status]).toEqual([500, 200]);
+    expect(header(second!, 'x-gatehouse-delivery')).toBe(header(first!, 'x-gatehouse-delivery'));
+    expect(second?.body).toBe(first?.body);
+    expect(await metric(b, 'gatehouse_notifications_total{result="retried"}')).toBe(1);
+    expect(await metric(b, 'gatehouse_notifications_total{result="delivered"}')).toBe(1);
+    expect(await metric(b, 'gatehouse_notifications_pending')).toBe(0);
+  });
+
+  it('an event the CLI writes while serve runs is delivered', async () => {
+    const hook = await receiver();
+    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
+    const alice = await b.userWithGrant('alice');
+    await received(hook, 1, delivered);
+
+    const revoke = await b.cli([
+      'grant',
+      'revoke',
+      String(alice.grant.id),
+      '--reason',
+      'work done',
+    ]);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    const [got] = await received(hook, 1, (r) => header(r, 'x-gatehouse-event') === 'grant.revoke');
+    expect(JSON.parse(got?.body ?? '')).toMatchObject({
+      event: 'grant.revoke',
+      actor: expect.stringMatching(/^os:/) as unknown,
+      payload: { grantId: alice.grant.id, reason: 'work done' },
+    });
+  });
+
+  it('the outbox survives a restart: queued messages and events written while serve was down are sent', async () => {
+    const hook = await receiver();
+    hook.answer = () => 503;
+    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]), {
+      ...FAST,
+      retry: { ...FAST.retry!, firstDelayMs: 60_000, maxDelayMs: 60_000 },
+    });
+    const alice = await b.userWithGrant('alice');
+    const [failed] = await received(hook, 1); // one attempt, refused; the next is a minute away
+    await b.running.stop();
+
+    const revoke = await b.cli(['grant', 'revoke', String(alice.grant.id), '--reason', 'offline']);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    hook.answer = () => 200;
+    // A retry is due at its time, not at once: start with a clock a minute ahead.
+    const config = await loadConfig(b.configPath, {}, b.dir);
+    const later = { now: () => Date.now() + 61_000 };
+    const again = await startGatehouse(config, {
+      port: 0,
+      logger: silentLogger(),
+      notify: FAST,
+      clock: later,
+    });
+    cleanups.push(() => again.stop());
+
+    const sent = await received(hook, 2, delivered);
+    expect(events(sent).sort()).toEqual(['grant.create', 'grant.revoke']);
+    const create = sent.find((r) => header(r, 'x-gatehouse-event') === 'grant.create');
+    expect(header(create!, 'x-gatehouse-delivery')).toBe(header(failed!, 'x-gatehouse-delivery'));
+    expect(create?.body).toBe(failed?.body);
+  });
+
+  it('a receiver that never answers holds up no login, and is counted as failed in /metrics', async () => {
+    const hook = await receiver();
+    hook.answer = () => null;
+    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]), {
+      ...FAST,
+      retry: { ...FAST.retry!, maxAttempts: 2 },
+      timeoutMs: 6000,
+    });
+    const alice = await b.userWithGrant('alice');
+    await eventually(
+      async () => hook.held(),
+      (n) => n > 0,
+    );
+
+    const ssh = await runSsh(b.login(alice), { command: ['echo', 'reached'] });
+    expect(ssh.code, ssh.stderr).toBe(0);
+    expect(ssh.stdout.toString()).toBe('reached\n');
+    expect(hook.held()).toBe(1); // the login went through while the delivery was still waiting
+
+    const failed = await eventually(
+      () => metric(b, 'gatehouse_notifications_total{result="failed"}'),
+      (v) => v === 1,
+      30_000,
+    );
+    expect(failed).toBe(1);
+    expect(await metric(b, 'gatehouse_notifications_total{result="retried"}')).toBe(1);
+    expect(await metric(b, 'gatehouse_notifications_pending')).toBe(0);
+    expect(hook.requests.every((r) => r.status === null)).toBe(true);
+  });
+
+  it('webhooks added by a SIGHUP reload get the events written after it', async () => {
+    const hook = await receiver();
+    const b = await bastion('');
+    await appendFile(b.configPath, `\n${notifyYaml([{ url: hook.url, format: 'json' }])}\n`);
+    const plan = b.running.reload(await loadConfig(b.configPath, {}, b.dir));
+    expect(plan.applied).toContain('notify.webhooks');
+
+    await b.userWithGrant('alice');
+    const [got] = await received(hook, 1, delivered);
+    expect(header(got!, 'x-gatehouse-event')).toBe('grant.create');
+  });
+});
