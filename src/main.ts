@@ -161,6 +161,17 @@ export async function startGatehouse(
     checkpoints.start();
     notifier.start();
     let stopped: Promise<void> | null = null;
+    // The last checkpoint follows the drain, so it covers every session's end.
+    const stopAll = async (): Promise<void> => {
+      const notifierStopped = notifier.stop();
+      try {
+        await Promise.all([bastion.drain(), web?.close()]);
+      } finally {
+        await notifierStopped;
+        await checkpoints.stop();
+        await store.close();
+      }
+    };
     return {
       host,
       port,
@@ -175,18 +186,7 @@ export async function startGatehouse(
         return plan;
       },
       stop: () => {
-        // The last checkpoint follows the drain, so it covers every session's end.
-        stopped ??= Promise.all([bastion.drain(), web?.close(), notifier.stop()]).then(
-          async () => {
-            await checkpoints.stop();
-            await store.close();
-          },
-          async (e: unknown) => {
-            await checkpoints.stop();
-            await store.close();
-            throw e;
-          },
-        );
+        stopped ??= stopAll();
         return stopped;
       },
     };

@@ -17,8 +17,7 @@ const slackEscape = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Text a person typed: escaped, bounded and in quotes. */
-export const quoted = (text: string): string =>
-  `“${slackEscape(boundUntrusted(text, QUOTED_MAX))}”`;
+const quoted = (text: string): string => `“${slackEscape(boundUntrusted(text, QUOTED_MAX))}”`;
 
 /** Gatehouse's own text that may still hold a character Slack reads as markup (an actor). */
 const plain = (text: string): string => slackEscape(boundUntrusted(text, QUOTED_MAX));

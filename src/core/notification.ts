@@ -56,7 +56,7 @@ export interface NotifiedEvent {
 export interface NewNotification {
   /** Sent as `X-Gatehouse-Delivery` (and `id` in JSON): the same on every retry. */
   readonly deliveryId: string;
-  /** Which configured webhook (notify/webhook-key.ts); not the URL, which may hold a token. */
+  /** Which configured webhook (notify/signature.ts webhookKey); not the URL, which may hold a token. */
   readonly webhook: string;
   readonly event: NotifiableEvent;
   readonly seq: number;

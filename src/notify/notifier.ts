@@ -63,6 +63,8 @@ export class Notifier {
   readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | null = null;
   #turn: Promise<void> = Promise.resolve();
+  /** A poll is waiting for its turn: another request for one adds nothing. */
+  #pollQueued = false;
   #pending = 0;
   #prunedAt = 0;
 
@@ -95,8 +97,12 @@ export class Notifier {
 
   /** One poll at a time, in order. */
   #poll(): void {
-    if (this.#stopping.signal.aborted) return;
-    this.#turn = this.#turn.then(() => this.#once());
+    if (this.#stopping.signal.aborted || this.#pollQueued) return;
+    this.#pollQueued = true;
+    this.#turn = this.#turn.then(() => {
+      this.#pollQueued = false;
+      return this.#once();
+    });
   }
 
   async #once(): Promise<void> {
