@@ -5,106 +5,31 @@
  */
 import { createHmac } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { startGatehouse, type StartOptions } from '../../src/main.js';
+import { startGatehouse } from '../../src/main.js';
 import { sampleAuditEvents } from '../helpers/audit-event-samples.js';
-import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { eventually } from '../helpers/eventually.js';
 import { runSsh } from '../helpers/ssh-client.js';
-import { startSshd, type SshdTarget } from '../helpers/sshd.js';
-import { startReceiver, type ReceivedRequest, type Receiver } from '../helpers/webhook-receiver.js';
+import {
+  delivered,
+  events,
+  FAST,
+  header,
+  metric,
+  notifyYaml,
+  received,
+  SECRET,
+  useNotifyFixture,
+} from './notify-fixture.js';
 
-const SECRET = 'test-secret-0123456789';
-
-/** Short enough for a test: a poll every 100 ms, retries after 0.2–0.4 s, three attempts. */
-const FAST: NonNullable<StartOptions['notify']> = {
-  pollMs: 100,
-  retry: { firstDelayMs: 400, maxDelayMs: 800, maxAttempts: 3, maxAgeMs: 60_000 },
-  timeoutMs: 5000,
-};
-
-interface Hook {
-  readonly url: string;
-  readonly format: 'slack' | 'json';
-  readonly events?: readonly string[];
-}
-
-function notifyYaml(hooks: readonly Hook[], publicUrl: string | null = null): string {
-  return [
-    'web:',
-    '  listen: 127.0.0.1:0',
-    ...(publicUrl === null ? [] : [`  publicUrl: ${publicUrl}`]),
-    'notify:',
-    '  webhooks:',
-    ...hooks.flatMap((h) => [
-      `    - url: ${h.url}`,
-      `      format: ${h.format}`,
-      `      secret: ${SECRET}`,
-      ...(h.events === undefined ? [] : [`      events: [${h.events.join(', ')}]`]),
-    ]),
-  ].join('\n');
-}
-
-let sshd: SshdTarget;
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  sshd = await startSshd();
-});
-afterAll(async () => {
-  await sshd?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function receiver(): Promise<Receiver> {
-  const r = await startReceiver('/hooks/gatehouse');
-  cleanups.push(() => r.close());
-  return r;
-}
-
-async function bastion(extraConfig: string, notify = FAST): Promise<BastionFixture> {
-  const b = await startBastion({ sshd, extraConfig, start: { notify } });
-  cleanups.push(() => b.stop());
-  return b;
-}
-
-const header = (r: ReceivedRequest, name: string): string => String(r.headers[name] ?? '');
-const events = (rs: readonly ReceivedRequest[]): string[] =>
-  rs.map((r) => header(r, 'x-gatehouse-event'));
-
-/** Waits until the receiver holds at least `n` requests that `match`. */
-async function received(
-  hook: Receiver,
-  n: number,
-  match: (r: ReceivedRequest) => boolean = () => true,
-  ms = 15_000,
-): Promise<ReceivedRequest[]> {
-  const found = await eventually(
-    async () => hook.requests.filter(match),
-    (rs) => rs.length >= n,
-    ms,
-  );
-  expect(found.length, `requests received: ${JSON.stringify(events(hook.requests))}`).toBe(n);
-  return found;
-}
-
-const delivered = (r: ReceivedRequest): boolean => r.status !== null && r.status < 300;
-
-/** One sample of /metrics on the review listener, e.g. `gatehouse_notifications_total{result="failed"}`. */
-async function metric(b: BastionFixture, series: string): Promise<number | null> {
-  const text = await (await fetch(`http://127.0.0.1:${b.running.web?.port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? null : Number(line.slice(series.length + 1));
-}
+const notify = useNotifyFixture();
 
 describe('webhook notifications from gatehouse serve', () => {
   it('a JSON message arrives signed: HMAC-SHA256 of "<timestamp>.<body>" with the shared secret', async () => {
-    const hook = await receiver();
-    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
+    const hook = await notify.receiver();
+    const b = await notify.bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
     const alice = await b.userWithGrant('alice');
 
     const [got] = await received(hook, 1, delivered);
@@ -133,8 +58,8 @@ describe('webhook notifications from gatehouse serve', () => {
   });
 
   it('a Slack message is one line linking to the request on the review page; only the events asked for', async () => {
-    const hook = await receiver();
-    const b = await bastion(
+    const hook = await notify.receiver();
+    const b = await notify.bastion(
       notifyYaml(
         [{ url: hook.url, format: 'slack', events: ['request.created'] }],
         'https://review.example.com',
@@ -151,9 +76,9 @@ describe('webhook notifications from gatehouse serve', () => {
   });
 
   it('a receiver answering 500 gets the same message again after a backoff, and takes it', async () => {
-    const hook = await receiver();
+    const hook = await notify.receiver();
     hook.answer = (n) => (n === 1 ? 500 : 200);
-    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
+    const b = await notify.bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
     await b.userWithGrant('alice');
 
     await received(hook, 1, delivered);
@@ -167,8 +92,8 @@ describe('webhook notifications from gatehouse serve', () => {
   });
 
   it('an event the CLI writes while serve runs is delivered', async () => {
-    const hook = await receiver();
-    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
+    const hook = await notify.receiver();
+    const b = await notify.bastion(notifyYaml([{ url: hook.url, format: 'json' }]));
     const alice = await b.userWithGrant('alice');
     await received(hook, 1, delivered);
 
@@ -189,9 +114,9 @@ describe('webhook notifications from gatehouse serve', () => {
   });
 
   it('the outbox survives a restart: queued messages and events written while serve was down are sent', async () => {
-    const hook = await receiver();
+    const hook = await notify.receiver();
     hook.answer = () => 503;
-    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]), {
+    const b = await notify.bastion(notifyYaml([{ url: hook.url, format: 'json' }]), {
       ...FAST,
       retry: { ...FAST.retry!, firstDelayMs: 60_000, maxDelayMs: 60_000 },
     });
@@ -211,7 +136,7 @@ describe('webhook notifications from gatehouse serve', () => {
       notify: FAST,
       clock: later,
     });
-    cleanups.push(() => again.stop());
+    notify.after(() => again.stop());
 
     const sent = await received(hook, 2, delivered);
     expect(events(sent).sort()).toEqual(['grant.create', 'grant.revoke']);
@@ -221,9 +146,9 @@ describe('webhook notifications from gatehouse serve', () => {
   });
 
   it('a receiver that never answers holds up no login, and is counted as failed in /metrics', async () => {
-    const hook = await receiver();
+    const hook = await notify.receiver();
     hook.answer = () => null;
-    const b = await bastion(notifyYaml([{ url: hook.url, format: 'json' }]), {
+    const b = await notify.bastion(notifyYaml([{ url: hook.url, format: 'json' }]), {
       ...FAST,
       retry: { ...FAST.retry!, maxAttempts: 2 },
       timeoutMs: 6000,
@@ -251,8 +176,8 @@ describe('webhook notifications from gatehouse serve', () => {
   });
 
   it('webhooks added by a SIGHUP reload get the events written after it', async () => {
-    const hook = await receiver();
-    const b = await bastion('');
+    const hook = await notify.receiver();
+    const b = await notify.bastion('');
     await appendFile(b.configPath, `\n${notifyYaml([{ url: hook.url, format: 'json' }])}\n`);
     const plan = b.running.reload(await loadConfig(b.configPath, {}, b.dir));
     expect(plan.applied).toContain('notify.webhooks');
