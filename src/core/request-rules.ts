@@ -36,8 +36,10 @@ export type RuleChoice =
 export interface RequestShape {
   readonly user: string;
   readonly target: string;
-  readonly mode: RequestedMode;
-  readonly durationMs: number;
+  /** null: any mode (an extension keeps the grant's). */
+  readonly mode: RequestedMode | null;
+  /** null: any duration (a decision caps the window at the rule's maximum instead). */
+  readonly durationMs: number | null;
 }
 
 /** Whether `name` is in a principal list (names and `@group`s). */
@@ -76,11 +78,10 @@ export function globMatches(glob: string, name: string): boolean {
   return at(0, 0);
 }
 
-const modeName = (mode: RequestedMode): string =>
-  mode.kind === 'profile' ? mode.name : mode.kind;
+const modeName = (mode: RequestedMode): string => (mode.kind === 'profile' ? mode.name : mode.kind);
 
-const offers = (rule: RequestRule, mode: RequestedMode): boolean =>
-  rule.modes.includes(modeName(mode));
+const offers = (rule: RequestRule, mode: RequestedMode | null): boolean =>
+  mode === null || rule.modes.includes(modeName(mode));
 
 /** The message for a target the user has no rule for: the same whether the target exists. */
 export const noRuleMessage = (target: string): string =>
@@ -98,12 +99,14 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
       rule.targets.some((glob) => globMatches(glob, shape.target)),
   );
   const fits = candidates.find(
-    (rule) => offers(rule, shape.mode) && shape.durationMs <= rule.maxDurationMs,
+    (rule) =>
+      offers(rule, shape.mode) &&
+      (shape.durationMs === null || shape.durationMs <= rule.maxDurationMs),
   );
   if (fits !== undefined) return { ok: true, rule: fits };
   const [first] = candidates;
   if (first === undefined) return { ok: false, message: noRuleMessage(shape.target) };
-  if (!offers(first, shape.mode)) {
+  if (shape.mode !== null && !offers(first, shape.mode)) {
     return {
       ok: false,
       message:
@@ -114,13 +117,12 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
   return {
     ok: false,
     message:
-      `request: ${formatDuration(shape.durationMs)} is longer than the maximum of ` +
+      `request: ${formatDuration(shape.durationMs ?? 0)} is longer than the maximum of ` +
       `${formatDuration(first.maxDurationMs)} for ${shape.target} (rule ${first.name})`,
   };
 }
 
-export type DeciderCheck =
-  { readonly ok: true } | { readonly ok: false; readonly message: string };
+export type DeciderCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 /**
  * May `approver` approve or deny a request of `requester` under `rule`? Never their own request;

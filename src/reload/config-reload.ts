@@ -31,6 +31,9 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   ['recordings.maxBytesPerSession', (c) => c.recordings.maxBytesPerSession],
   ['commandTargets.limits', (c) => c.commandTargets.limits],
   ['notify.webhooks', (c) => c.notify.webhooks],
+  // Read at each request decision (ssh self-service commands, the review page, the expiry sweep).
+  ['groups', (c) => c.groups],
+  ['requests', (c) => c.requests],
 ];
 
 const CLI_ONLY: ReadonlyArray<readonly [string, Pick]> = [

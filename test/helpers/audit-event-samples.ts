@@ -1,6 +1,13 @@
 /** One event of every type, built by its constructor: input for table-driven audit tests. */
 import { auditEvents, type AuditEvent, type AuditEventType } from '../../src/core/audit-events.js';
-import type { GrantId, NdaId, RequestId, SessionId, TargetId, UserId } from '../../src/core/model.js';
+import type {
+  GrantId,
+  NdaId,
+  RequestId,
+  SessionId,
+  TargetId,
+  UserId,
+} from '../../src/core/model.js';
 
 const userId = 3 as UserId;
 const targetId = 4 as TargetId;
