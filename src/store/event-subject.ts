@@ -1,7 +1,8 @@
 /**
  * What a notified event is about (core/notification.ts EventSubject), looked up inside the
  * queueing transaction: the payloads of request.approved, grant.revoke or session.kill name only
- * an id. The names and links never change once written, so looking them up at queue time is exact.
+ * an id. Names and the request a grant came from never change; a request's grant is the one it
+ * has when the event is queued.
  */
 import type { AuditRecord, GrantId, RequestId, SessionId } from '../core/model.js';
 import type { EventSubject } from '../core/notification.js';

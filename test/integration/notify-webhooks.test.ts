@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { startGatehouse } from '../../src/main.js';
-import { sampleAuditEvents } from '../helpers/audit-event-samples.js';
+import type { GrantId } from '../../src/core/model.js';
+import { approverJudge } from '../../src/core/request-decision.js';
+import { isoTime } from '../../src/core/timestamp.js';
+import type { RequestPolicy } from '../../src/core/request-rules.js';
+import { HOUR } from '../helpers/bastion.js';
 import { eventually } from '../helpers/eventually.js';
 import { runSsh } from '../helpers/ssh-client.js';
 import {
@@ -25,6 +29,24 @@ import {
 } from './notify-fixture.js';
 
 const notify = useNotifyFixture();
+
+/** carol approves alice's shell requests on db1. */
+const RULES: RequestPolicy = {
+  groups: {},
+  rules: [
+    {
+      name: 'db-shell',
+      users: ['alice'],
+      targets: ['db1'],
+      maxDurationMs: 4 * HOUR,
+      modes: ['shell'],
+      approvals: 1,
+      approvers: ['carol'],
+      autoApprove: false,
+      pendingTtlMs: HOUR,
+    },
+  ],
+};
 
 describe('webhook notifications from gatehouse serve', () => {
   it('a JSON message arrives signed: HMAC-SHA256 of "<timestamp>.<body>" with the shared secret', async () => {
@@ -57,22 +79,63 @@ describe('webhook notifications from gatehouse serve', () => {
     expect(events(hook.requests)).toEqual(['grant.create']);
   });
 
-  it('a Slack message is one line linking to the request on the review page; only the events asked for', async () => {
-    const hook = await notify.receiver();
+  it('Slack messages follow a request from filing to grant, each one line linking to the request', async () => {
+    const all = await notify.receiver('/all');
+    const approvals = await notify.receiver('/approvals');
     const b = await notify.bastion(
       notifyYaml(
-        [{ url: hook.url, format: 'slack', events: ['request.created'] }],
+        [
+          { url: all.url, format: 'slack' },
+          { url: approvals.url, format: 'slack', events: ['request.approved'] },
+        ],
         'https://review.example.com',
       ),
     );
-    await b.userWithGrant('alice'); // grant.create: not asked for
-    await b.store.audit.append(sampleAuditEvents['request.created'], 'user:alice');
+    const alice = await b.addUser('alice');
+    const nda = await b.addNda(alice);
+    const now = Date.now();
+    const request = await b.store.requests.create(
+      {
+        kind: 'grant',
+        userName: 'alice',
+        targetName: 'db1',
+        grantId: null,
+        ndaId: nda.id,
+        mode: { kind: 'shell' },
+        durationMs: 2 * HOUR,
+        reason: 'INC-4211 slow queries',
+        rule: 'db-shell',
+        approvalsRequired: 1,
+        expiresAt: now + HOUR,
+      },
+      null,
+      now,
+      'user:alice',
+    );
+    const approved = await b.store.requests.approve(
+      request.id,
+      { approver: 'carol', note: 'go ahead', durationMs: null, confirmations: {} },
+      approverJudge(RULES, 'carol', 30 * 24 * HOUR),
+      Date.now(),
+      'reviewer:carol',
+    );
 
-    const [got] = await received(hook, 1, delivered);
-    expect(JSON.parse(got?.body ?? '')).toEqual({
-      text: 'request 12 (alice on db1): shell for 2h, reason “INC-4211” <https://review.example.com/requests/12|open the request>',
-    });
-    expect(events(hook.requests)).toEqual(['request.created']);
+    const grant = await b.store.grants.get(approved.grantId ?? (0 as GrantId));
+    const link = `<https://review.example.com/requests/${request.id}|open the request>`;
+    const texts = (await received(all, 3, delivered)).map(
+      (r) => (JSON.parse(r.body) as { text: string }).text,
+    );
+    // Sent side by side: compared in any order.
+    expect(texts.sort()).toEqual(
+      [
+        `request ${request.id} (alice on db1): shell for 2h, reason “INC-4211 slow queries” ${link}`,
+        `request ${request.id} (alice on db1) approved by carol (1 of 1), note “go ahead” ${link}`,
+        `grant ${grant?.id} (alice on db1) created by reviewer:carol: shell until ${isoTime(grant?.endsAt)}, from request ${request.id}, reason “INC-4211 slow queries” ${link}`,
+      ].sort(),
+    );
+    // The second webhook asked for approvals only.
+    await received(approvals, 1, delivered);
+    expect(events(approvals.requests)).toEqual(['request.approved']);
   });
 
   it('a receiver answering 500 gets the same message again after a backoff, and takes it', async () => {

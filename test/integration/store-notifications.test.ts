@@ -9,7 +9,7 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { sampleAuditEvents } from '../helpers/audit-event-samples.js';
 import { tempDir } from '../helpers/tmp.js';
-import { grantFor, MAX, seed, T0, useTempStore } from './store-fixtures.js';
+import { grantFor, HOUR, MAX, seed, T0, useTempStore } from './store-fixtures.js';
 
 /** One row per webhook named, for every event handed over; `seen` records what was handed over. */
 function planFor(webhooks: readonly string[], seen: NotifiedEvent[] = []) {
@@ -87,6 +87,50 @@ describe('NotificationRepository', () => {
       sessionId: null,
     });
     expect(await t.store.notifications.pending()).toBe(6);
+  });
+
+  it('says whose request an approval and its grant are about, though their payloads name only ids', async () => {
+    const { ndaA } = await seed(t.store);
+    const request = await t.store.requests.create(
+      {
+        kind: 'grant',
+        userName: 'alice',
+        targetName: 'db1',
+        grantId: null,
+        ndaId: ndaA.id,
+        mode: { kind: 'shell' },
+        durationMs: HOUR,
+        reason: 'INC-4211',
+        rule: 'db-shell',
+        approvalsRequired: 1,
+        expiresAt: T0 + HOUR,
+      },
+      null,
+      T0,
+      'user:alice',
+    );
+    const approved = await t.store.requests.approve(
+      request.id,
+      { approver: 'carol', note: 'ok', durationMs: null, confirmations: {} },
+      () => ({ ok: true, approvalsRequired: 1, ruleMaxMs: HOUR, maxDurationMs: MAX }),
+      T0,
+      'reviewer:carol',
+    );
+    const seen: NotifiedEvent[] = [];
+    await t.store.notifications.enqueue(10, planFor(['a'], seen));
+    // Looked up when queued: by then the request has its grant.
+    const subject = {
+      user: 'alice',
+      target: 'db1',
+      requestId: request.id,
+      grantId: approved.grantId,
+      sessionId: null,
+    };
+    expect(seen.map((e) => [e.record.type, e.subject])).toEqual([
+      ['request.created', subject],
+      ['request.approved', subject],
+      ['grant.create', subject],
+    ]);
   });
 
   it('claims due rows with a lease, and finishes them delivered or failed; prune drops finished ones', async () => {
