@@ -161,17 +161,6 @@ export async function startGatehouse(
     checkpoints.start();
     notifier.start();
     let stopped: Promise<void> | null = null;
-    // The last checkpoint follows the drain, so it covers every session's end.
-    const stopAll = async (): Promise<void> => {
-      const notifierStopped = notifier.stop();
-      try {
-        await Promise.all([bastion.drain(), web?.close()]);
-      } finally {
-        await notifierStopped;
-        await checkpoints.stop();
-        await store.close();
-      }
-    };
     return {
       host,
       port,
@@ -186,7 +175,19 @@ export async function startGatehouse(
         return plan;
       },
       stop: () => {
-        stopped ??= stopAll();
+        // The last checkpoint follows the drain, so it covers every session's end.
+        stopped ??= Promise.all([bastion.drain(), web?.close(), notifier.stop()]).then(
+          async () => {
+            await checkpoints.stop();
+            await store.close();
+          },
+          async (e: unknown) => {
+            await notifier.stop(); // the drain failed first: the store closes after the notifier
+            await checkpoints.stop();
+            await store.close();
+            throw e;
+          },
+        );
         return stopped;
       },
     };

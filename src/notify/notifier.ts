@@ -86,7 +86,7 @@ export class Notifier {
     this.#poll();
   }
 
-  /** Aborts the deliveries under way (they stay queued, due at once) and waits for them. */
+  /** Aborts the deliveries under way (they stay queued, due at once) and waits for them; again: waits. */
   async stop(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
