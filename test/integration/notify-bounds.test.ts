@@ -1,11 +1,14 @@
 /**
  * Webhook notifications stay bounded and keep their secrets: at most `concurrency` POSTs at
- * once, and log lines name a webhook by its origin only (a Slack URL's path is its token).
+ * once, log lines name a webhook by its origin only (a Slack URL's path is its token), and a
+ * webhook removed from the config gets nothing more.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
 import { createRootLogger } from '../../src/logging/logger.js';
 import { eventually } from '../helpers/eventually.js';
-import { FAST, notifyYaml, SECRET, useNotifyFixture } from './notify-fixture.js';
+import { FAST, metric, notifyYaml, SECRET, useNotifyFixture } from './notify-fixture.js';
 
 const notify = useNotifyFixture();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -58,5 +61,32 @@ describe('webhook delivery bounds', () => {
     const all = lines.join('\n');
     for (const secret of ['path-token-4711', 'query-token-0815', SECRET])
       expect(all).not.toContain(secret);
+  });
+
+  it('a webhook removed by a reload gets nothing more: its queued message is dropped as failed', async () => {
+    const hook = await notify.receiver();
+    hook.answer = () => 503;
+    const b = await notify.bastion(notifyYaml([{ url: hook.url, format: 'json' }]), {
+      ...FAST,
+      retry: { ...FAST.retry!, firstDelayMs: 4000, maxDelayMs: 4000 },
+    });
+    await b.userWithGrant('alice');
+    await eventually(
+      async () => hook.requests.length,
+      (n) => n > 0,
+    );
+    await writeFile(
+      b.configPath,
+      (await readFile(b.configPath, 'utf8')).replace(/notify:[^]*$/, ''),
+    );
+    b.running.reload(await loadConfig(b.configPath, {}, b.dir));
+
+    const failed = await eventually(
+      () => metric(b, 'gatehouse_notifications_total{result="failed"}'),
+      (v) => v === 1,
+    );
+    expect(failed).toBe(1);
+    expect(await metric(b, 'gatehouse_notifications_pending')).toBe(0);
+    expect(hook.requests).toHaveLength(1);
   });
 });
