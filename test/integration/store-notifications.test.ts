@@ -30,8 +30,9 @@ describe('migration 10', () => {
     const path = join(await tempDir('gh-notify-migration-'), 'gatehouse.db');
     const db = await Database.open(path);
     try {
-      for (const m of MIGRATIONS.filter((m) => m.version < 10)) await db.exec(m.sql);
-      await db.run('PRAGMA user_version = 8');
+      const before = MIGRATIONS.filter((m) => m.version < 10);
+      for (const m of before) await db.exec(m.sql);
+      await db.run(`PRAGMA user_version = ${Math.max(...before.map((m) => m.version))}`);
       await db.run(
         `INSERT INTO audit_events (seq, ts, actor, type, payload, prev_hash, hash)
          VALUES (1, 1, 'os:root', 'grant.revoke', '{"grantId":1,"reason":"old"}', ?, ?)`,
