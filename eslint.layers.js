@@ -43,6 +43,8 @@ export const layers = {
   metrics: { may: ['core'], types: ['session'] },
   // serve's sweep of pending access requests past their deadline.
   requests: { may: ['core'], types: ['logging'] },
+  // Webhook notifications: serve's outbox worker (docs/notifications.md).
+  notify: { may: ['core', 'logging'] },
   reload: { may: ['core', 'config'], types: ['adapters', 'session', 'transport'] },
   adapters: { may: ['core', 'logging', 'recording'], types: ['session', 'store'] },
   web: { may: ['core', 'logging', 'recording', 'metrics', 'lifecycle/verify-session'] },

@@ -20,6 +20,7 @@ import { planReload, type ReloadPlan } from './reload/config-reload.js';
 import { LiveSettings } from './reload/live-settings.js';
 import { sessionRecords } from './lifecycle/session-lifecycle.js';
 import { RequestExpiry } from './requests/request-expiry.js';
+import { Notifier, type NotifierDeps } from './notify/notifier.js';
 import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
 import { openStore } from './store/open-store.js';
@@ -52,6 +53,8 @@ export interface StartOptions {
   readonly watchIntervalMs?: number;
   /** How often the checkpoint writer looks at the chain head (default 1 s). */
   readonly checkpointPollMs?: number;
+  /** The notifier's poll, retry policy, timeout and concurrency (tests shorten them). */
+  readonly notify?: Pick<NotifierDeps, 'pollMs' | 'retry' | 'timeoutMs' | 'concurrency'>;
 }
 
 export async function startGatehouse(
@@ -146,9 +149,20 @@ export async function startGatehouse(
       ...(options.checkpointPollMs === undefined ? {} : { pollMs: options.checkpointPollMs }),
     });
     const requestExpiry = new RequestExpiry({ requests: store.requests, clock, logger });
+    const notifier = new Notifier({
+      store,
+      webhooks: () => settings.config.notify.webhooks,
+      publicUrl: config.web.publicUrl,
+      clock,
+      logger,
+      onResult: (result) => metrics.countNotification(result),
+      ...options.notify,
+    });
+    metrics.readPendingNotificationsFrom(() => notifier.pending);
     // Started once serving: a failed start leaves no timer behind.
     checkpoints.start();
     requestExpiry.start();
+    notifier.start();
     let stopped: Promise<void> | null = null;
     return {
       host,
@@ -165,12 +179,19 @@ export async function startGatehouse(
       },
       stop: () => {
         // The last checkpoint follows the drain, so it covers every session's end.
-        stopped ??= Promise.all([bastion.drain(), web?.close(), requestExpiry.stop()]).then(
+        stopped ??= Promise.all([
+          bastion.drain(),
+          web?.close(),
+          requestExpiry.stop(),
+          notifier.stop(),
+        ]).then(
           async () => {
             await checkpoints.stop();
             await store.close();
           },
           async (e: unknown) => {
+            // The drain failed first: the store closes after the background workers.
+            await Promise.all([notifier.stop(), requestExpiry.stop()]);
             await checkpoints.stop();
             await store.close();
             throw e;

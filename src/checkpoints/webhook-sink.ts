@@ -3,6 +3,7 @@
  * counts. A failed attempt is retried with doubling backoff; the caller never waits for it.
  */
 import { errorMessage } from '../core/errors.js';
+import { webhookOrigin, withoutCredentials } from '../core/webhook-url.js';
 import type { CheckpointSink } from './checkpoint-sink.js';
 import { checkpointJson } from './checkpoint-sink.js';
 
@@ -12,25 +13,6 @@ export interface WebhookOptions {
   readonly firstDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly timeoutMs?: number;
-}
-
-/** The URL without credentials, path or query: safe for logs and audit rows. */
-const webhookOrigin = (url: string): string => new URL(url).origin;
-
-/**
- * fetch refuses a URL with credentials: `https://user:token@host/…` becomes the URL without them
- * and a Basic authorization header.
- */
-function withoutCredentials(url: string): {
-  readonly target: URL;
-  readonly auth: { readonly authorization?: string };
-} {
-  const target = new URL(url);
-  if (target.username === '' && target.password === '') return { target, auth: {} };
-  const user = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`;
-  target.username = '';
-  target.password = '';
-  return { target, auth: { authorization: `Basic ${Buffer.from(user).toString('base64')}` } };
 }
 
 export function webhookSink(url: string, options: WebhookOptions = {}): CheckpointSink {

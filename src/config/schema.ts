@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { validatePatterns } from '../core/command-policy.js';
 import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
+import { notifySchema } from './notify-schema.js';
 import { checkRequestRules, groupsSchema, requestsSchema } from './requests-schema.js';
 
 /**
@@ -189,6 +190,8 @@ export const configSchema = z
     groups: groupsSchema,
     /** Who may request access to what, and who approves (issue 14). */
     requests: requestsSchema(duration).prefault({}),
+    /** Webhooks told about requests, grants and killed sessions (issue 14). */
+    notify: notifySchema.prefault({}),
   })
   .strict()
   .superRefine((config, ctx) => {

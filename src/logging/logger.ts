@@ -5,10 +5,11 @@ export type { Logger };
 
 /**
  * Field names never written to logs, at the top level or one level down (DESIGN.md §7): keys,
- * signatures, passwords, keyboard-interactive answers.
+ * signatures, passwords, keyboard-interactive answers, webhook secrets.
  */
 const SECRET_FIELDS = [
   'signature',
+  'secret',
   'privateKey',
   'key',
   'password',

@@ -48,7 +48,9 @@ export class GatehouseMetrics {
   private readonly bytes: Counter;
   private readonly recordingFailures: Counter;
   private readonly checkpointSinkFailures: Counter;
+  private readonly notifications: Counter;
   private liveSessions: () => number = () => 0;
+  private pendingNotifications: () => number = () => 0;
 
   constructor() {
     const r = this.registry;
@@ -82,6 +84,27 @@ export class GatehouseMetrics {
       ['sink'],
       [{ sink: 'file' }, { sink: 'webhook' }],
     );
+    this.notifications = r.counter(
+      'gatehouse_notifications_total',
+      'Webhook notification attempts by result (failed: given up, no more retries).',
+      ['result'],
+      [{ result: 'delivered' }, { result: 'retried' }, { result: 'failed' }],
+    );
+    r.gauge(
+      'gatehouse_notifications_pending',
+      'Webhook notifications queued and not yet delivered or given up.',
+      () => this.pendingNotifications(),
+    );
+  }
+
+  /** Counts one notification attempt's outcome (notify/notifier.ts). */
+  countNotification(result: 'delivered' | 'retried' | 'failed'): void {
+    this.notifications.inc({ result });
+  }
+
+  /** Where the pending-notifications gauge reads from. */
+  readPendingNotificationsFrom(read: () => number): void {
+    this.pendingNotifications = read;
   }
 
   /** Where the live-session gauge reads from (the bastion's live session table). */

@@ -7,7 +7,7 @@ import type { Config } from '../config/load-config.js';
 export interface ReloadPlan {
   /** The config to run with from now on: the new file, except the keys that need a restart. */
   readonly effective: Config;
-  /** Changed keys now in effect (log level at once; limits, recording and command-target settings for new connections and sessions). */
+  /** Changed keys now in effect (log level at once; limits, recording and command-target settings for new connections and sessions; webhooks for events queued from now on). */
   readonly applied: readonly string[];
   /** Changed keys that only the CLI reads (nothing to do in serve). */
   readonly cliOnly: readonly string[];
@@ -30,6 +30,7 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   ['recordings.captureInput', (c) => c.recordings.captureInput],
   ['recordings.maxBytesPerSession', (c) => c.recordings.maxBytesPerSession],
   ['commandTargets.limits', (c) => c.commandTargets.limits],
+  ['notify.webhooks', (c) => c.notify.webhooks],
   // Read at each request decision (ssh self-service commands, the review page, the expiry sweep).
   ['groups', (c) => c.groups],
   ['requests', (c) => c.requests],

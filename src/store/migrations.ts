@@ -295,6 +295,41 @@ CREATE INDEX grants_nda_scope ON grants(nda_id, nda_scope_sha256)
   WHERE nda_scope_sha256 IS NOT NULL;
 `,
   },
+  {
+    version: 10,
+    sql: `
+-- Notifications (issue 14): serve reads the audit chain after notify_cursor.seq, queues one
+-- notify_outbox row per event and webhook and moves the cursor, in one transaction. The cursor
+-- starts at the head of the chain as migrated: history is not notified.
+CREATE TABLE notify_cursor (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL CHECK (seq >= 0)
+) STRICT;
+INSERT INTO notify_cursor (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM audit_events;
+
+-- webhook: a hash naming the configured webhook (its URL may hold a token); body: the bytes
+-- every attempt sends. A pending row is due at next_at (also the end of a claim's lease).
+CREATE TABLE notify_outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id TEXT NOT NULL UNIQUE CHECK (length(delivery_id) BETWEEN 1 AND 64),
+  webhook TEXT NOT NULL CHECK (length(webhook) BETWEEN 1 AND 64),
+  seq INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL CONSTRAINT notify_outbox_status
+    CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  created_at INTEGER NOT NULL,
+  next_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  problem TEXT,
+  CHECK ((status = 'pending') = (finished_at IS NULL)),
+  UNIQUE (webhook, seq)
+) STRICT;
+CREATE INDEX notify_outbox_due ON notify_outbox(next_at) WHERE status = 'pending';
+CREATE INDEX notify_outbox_finished ON notify_outbox(finished_at) WHERE status <> 'pending';
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

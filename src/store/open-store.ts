@@ -10,6 +10,7 @@ import { Database } from './database.js';
 import { SqliteGrantRepository } from './grants-repository.js';
 import { migrate } from './migrate.js';
 import { SqliteNdaRepository } from './ndas-repository.js';
+import { SqliteNotificationRepository } from './notifications-repository.js';
 import { SqliteRequestRepository } from './requests-repository.js';
 import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
@@ -97,6 +98,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     checkpoints: new SqliteCheckpointRepository(ctx),
     reviewers: new SqliteReviewerRepository(ctx),
     reviewerLogins: new SqliteReviewerLoginRepository(ctx),
+    notifications: new SqliteNotificationRepository(ctx),
     close: () => tx.close(),
   };
 }

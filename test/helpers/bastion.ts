@@ -6,7 +6,7 @@ import type { Grant, GrantMode, Nda, Target } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import { parsePublicKey } from '../../src/keys/public-key.js';
 import { createRootLogger, type Logger } from '../../src/logging/logger.js';
-import { startGatehouse, type RunningGatehouse } from '../../src/main.js';
+import { startGatehouse, type RunningGatehouse, type StartOptions } from '../../src/main.js';
 import { makeUserKey, type UserKeyFiles } from './keys.js';
 import { startSshd, type SshdTarget } from './sshd.js';
 import type { SshLogin } from './ssh-client.js';
@@ -65,6 +65,10 @@ export interface BastionOptions {
   readonly sshd?: SshdTarget;
   /** The bastion's logger (default: a root logger at GATEHOUSE_TEST_LOG, else silent). */
   readonly logger?: Logger;
+  /** More top-level sections for the config file, as YAML (e.g. `notify:`, `web:`). */
+  readonly extraConfig?: string;
+  /** Passed on to startGatehouse (e.g. the notifier's shorter timings). */
+  readonly start?: Pick<StartOptions, 'notify'>;
 }
 
 const yamlValue = (v: string | number): string => (typeof v === 'number' ? String(v) : `'${v}'`);
@@ -95,12 +99,13 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
       'log:',
       `  level: ${process.env['GATEHOUSE_TEST_LOG'] ?? 'silent'}`,
       ...(limitLines.length > 0 ? ['commandTargets:', '  limits:', ...limitLines] : []),
+      options.extraConfig ?? '',
       '',
     ].join('\n'),
   );
   const config = await loadConfig(configPath, {}, dir);
   const logger = options.logger ?? createRootLogger({ level: config.log.level });
-  const running = await startGatehouse(config, { port: 0, logger });
+  const running = await startGatehouse(config, { ...options.start, port: 0, logger });
   const { store } = running;
   await sshd.authorize(await readFile(`${config.ssh.clientKeyPath}.pub`, 'utf8'));
   const addSshTarget = (name: string): Promise<Target> =>

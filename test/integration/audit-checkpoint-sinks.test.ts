@@ -2,10 +2,7 @@
  * Checkpoints written while `gatehouse serve` runs (every N events and at SIGTERM), delivered to
  * a real local webhook and an append-only file; a failing or hanging sink never holds up the chain.
  */
-import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreAuditor } from '../../src/adapters/store-auditor.js';
@@ -27,52 +24,8 @@ import { GatehouseMetrics } from '../../src/metrics/gatehouse-metrics.js';
 import { openStore } from '../../src/store/open-store.js';
 import { makeUserKey } from '../helpers/keys.js';
 import { tempDir } from '../helpers/tmp.js';
+import { startReceiver } from '../helpers/webhook-receiver.js';
 import { serveConfigText, startServe, type ServeChild } from './metrics-serve-harness.js';
-
-/** A real HTTP endpoint that records what it is sent; `answer` decides each response. */
-interface Receiver {
-  readonly url: string;
-  readonly bodies: unknown[];
-  /** The Authorization header of each request. */
-  readonly auth: (string | undefined)[];
-  /** Status per request (in order); default 200. null: never answer. */
-  answer: (n: number) => number | null;
-  close(): Promise<void>;
-}
-
-async function receiver(): Promise<Receiver> {
-  const held: ServerResponse[] = [];
-  const r: Omit<Receiver, 'url' | 'close'> & { answer: Receiver['answer'] } = {
-    bodies: [],
-    auth: [],
-    answer: () => 200,
-  };
-  let n = 0;
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString('utf8')));
-    req.on('end', () => {
-      n += 1;
-      r.auth.push(req.headers.authorization);
-      const status = r.answer(n);
-      if (status === null) return void held.push(res);
-      if (status >= 200 && status < 300) r.bodies.push(JSON.parse(body));
-      res.writeHead(status).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(r, {
-    url: `http://127.0.0.1:${port}/gatehouse/checkpoints`,
-    close: async () => {
-      for (const res of held) res.destroy();
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -113,7 +66,7 @@ const cliWith =
 
 describe('checkpoints while gatehouse serve runs', () => {
   it('writes one after N events and one at SIGTERM, to the database, the file and the webhook', async () => {
-    const hook = await receiver();
+    const hook = await startReceiver('/gatehouse/checkpoints');
     cleanups.push(() => hook.close());
     hook.answer = (n) => (n === 1 ? 503 : 200); // the first POST fails: retried
     const dir = await tempDir('gatehouse-checkpoint-serve-');
@@ -237,7 +190,7 @@ describe('checkpoint sinks', () => {
   }
 
   it('a hanging webhook holds up neither the checkpoint nor the next audit event', async () => {
-    const hook = await receiver();
+    const hook = await startReceiver('/gatehouse/checkpoints');
     cleanups.push(() => hook.close());
     hook.answer = () => null;
     const { store, deps } = await storeWithEvents();
@@ -261,7 +214,7 @@ describe('checkpoint sinks', () => {
   });
 
   it('a sink that fails is audited and counted, after its retries', async () => {
-    const hook = await receiver();
+    const hook = await startReceiver('/gatehouse/checkpoints');
     cleanups.push(() => hook.close());
     hook.answer = () => 503;
     const { dir, store, metrics, deps } = await storeWithEvents();
@@ -308,7 +261,7 @@ describe('checkpoint sinks', () => {
   });
 
   it('a webhook URL with credentials sends them as Basic auth, and never names them in a failure', async () => {
-    const hook = await receiver();
+    const hook = await startReceiver('/gatehouse/checkpoints');
     cleanups.push(() => hook.close());
     hook.answer = (n) => (n === 1 ? 401 : 200);
     const url = hook.url.replace('http://', 'http://gatehouse:s%3Acret@');
@@ -325,7 +278,7 @@ describe('checkpoint sinks', () => {
   });
 
   it('the webhook retries with backoff until the receiver takes it', async () => {
-    const hook = await receiver();
+    const hook = await startReceiver('/gatehouse/checkpoints');
     cleanups.push(() => hook.close());
     hook.answer = (n) => (n < 3 ? 500 : 204);
     const { deps } = await storeWithEvents();

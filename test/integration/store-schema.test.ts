@@ -69,6 +69,8 @@ describe('openStore', () => {
       'audit_events',
       'grants',
       'ndas',
+      'notify_cursor',
+      'notify_outbox',
       'request_approvals',
       'requests',
       'reviewer_login_attempts',

@@ -1,0 +1,70 @@
+/**
+ * The short human line of a notification (the Slack format's `text`). Names and ids are
+ * gatehouse's own; what a person typed (a reason, a note) is quoted, escaped and cut, so it
+ * cannot pass for gatehouse's words, break the line, or become a Slack link or mention.
+ */
+import { formatDuration } from './duration.js';
+import type { AuditRecord } from './model.js';
+import type { EventSubject, NotifiableEvent } from './notification.js';
+import { isoTime } from './timestamp.js';
+import { boundUntrusted } from './untrusted-text.js';
+
+/** How much of a reason or note a line shows. */
+const QUOTED_MAX = 200;
+
+/** Slack's three control characters in message text (`<…>` links and mentions, `&` entities). */
+const slackEscape = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Text a person typed: escaped, bounded and in quotes. */
+const quoted = (text: string): string => `“${slackEscape(boundUntrusted(text, QUOTED_MAX))}”`;
+
+/** Gatehouse's own text that may still hold a character Slack reads as markup (an actor). */
+const plain = (text: string): string => slackEscape(boundUntrusted(text, QUOTED_MAX));
+
+const field = (p: Readonly<Record<string, unknown>>, key: string): string =>
+  typeof p[key] === 'string' || typeof p[key] === 'number' ? String(p[key]) : '?';
+
+const time = (p: Readonly<Record<string, unknown>>, key: string): string =>
+  typeof p[key] === 'number' && Number.isFinite(p[key]) ? isoTime(p[key]) : '?';
+
+/** `alice on db1`, or what is known of it. */
+function who(s: EventSubject): string {
+  return `${plain(s.user ?? '?')} on ${plain(s.target ?? '?')}`;
+}
+
+/** One line saying what happened, who did it and to what. */
+export function notificationLine(
+  type: NotifiableEvent,
+  record: AuditRecord,
+  subject: EventSubject,
+): string {
+  const p = record.payload;
+  const actor = plain(record.actor);
+  const request = `request ${subject.requestId ?? field(p, 'requestId')} (${who(subject)})`;
+  const grant = `grant ${subject.grantId ?? field(p, 'grantId')} (${who(subject)})`;
+  const fromRequest = subject.requestId === null ? '' : `, from request ${subject.requestId}`;
+  switch (type) {
+    case 'request.created': {
+      const mode = p['mode'] === 'profile' ? `profile ${field(p, 'profile')}` : field(p, 'mode');
+      const length = typeof p['durationMs'] === 'number' ? formatDuration(p['durationMs']) : '?';
+      return `${request}: ${mode} for ${length}, reason ${quoted(field(p, 'reason'))}`;
+    }
+    case 'request.approved':
+      return `${request} approved by ${plain(field(p, 'approver'))} (${field(p, 'approvals')} of ${field(p, 'approvalsRequired')}), note ${quoted(field(p, 'note'))}`;
+    case 'request.denied':
+      return `${request} denied by ${plain(field(p, 'approver'))}, reason ${quoted(field(p, 'reason'))}`;
+    case 'request.cancelled':
+      return `${request} cancelled by ${actor}`;
+    case 'request.expired':
+      return `${request} expired undecided`;
+    case 'grant.create':
+      return `${grant} created by ${actor}: ${field(p, 'mode')} until ${time(p, 'endsAt')}${fromRequest}, reason ${quoted(field(p, 'reason'))}`;
+    case 'grant.extend':
+      return `${grant} extended by ${actor} until ${time(p, 'endsAt')}, reason ${quoted(field(p, 'reason'))}`;
+    case 'grant.revoke':
+      return `${grant} revoked by ${actor}, reason ${quoted(field(p, 'reason'))}`;
+    case 'session.kill':
+      return `session ${subject.sessionId ?? field(p, 'sessionId')} (${who(subject)}) killed by ${actor}`;
+  }
+}
