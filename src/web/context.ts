@@ -6,6 +6,7 @@ import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import type { AssetTable } from './assets.js';
+import type { Viewer } from './html.js';
 import type { Reviewer } from '../core/reviewer.js';
 import type { ReviewerSessions } from './reviewer-sessions.js';
 
@@ -43,4 +44,6 @@ export interface Request {
 
 export interface AuthedRequest extends Request {
   readonly reviewer: Reviewer;
+  /** The account as its pages show it, with its form token. */
+  readonly viewer: Viewer;
 }

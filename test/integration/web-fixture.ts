@@ -340,9 +340,30 @@ export function cookieOf(res: RawResponse): string | null {
   return m?.[1] ?? null;
 }
 
-export async function login(base: string): Promise<string> {
-  const res = await postForm(base, '/login', { name: REVIEWER, password: PASSWORD });
+export async function login(base: string, name = REVIEWER): Promise<string> {
+  const res = await postForm(base, '/login', { name, password: PASSWORD });
   const cookie = cookieOf(res);
   if (res.status !== 303 || cookie === null) throw new Error(`login failed: ${res.status}`);
   return cookie;
+}
+
+/** The form token of the session `cookie` names, as its home page's forms carry it. */
+export async function formToken(base: string, cookie: string): Promise<string> {
+  let res = await raw(base, 'GET', '/', { Cookie: cookie });
+  if (res.status === 303)
+    res = await raw(base, 'GET', String(res.headers.location), { Cookie: cookie });
+  const token = /name="csrf" value="([A-Za-z0-9_-]{43})"/.exec(res.body)?.[1];
+  if (token === undefined) throw new Error(`no form token on the home page (${res.status})`);
+  return token;
+}
+
+/** POSTs a form as the logged-in page does: same Origin, the cookie, the form token. */
+export async function postAs(
+  base: string,
+  cookie: string,
+  path: string,
+  form: Readonly<Record<string, string>> = {},
+): Promise<RawResponse> {
+  const csrf = await formToken(base, cookie);
+  return postForm(base, path, { ...form, csrf }, { Origin: base, Cookie: cookie });
 }

@@ -11,6 +11,7 @@ import {
   page,
   type HtmlValue,
   type SafeHtml,
+  type Viewer,
 } from '../html.js';
 import { MAX_PLACEHOLDER_CHARS } from '../../recording/review-marks.js';
 import type { HiddenSequence } from '../hidden-sequence-list.js';
@@ -157,7 +158,7 @@ function hiddenSequences(outline: CastOutline): SafeHtml {
   </section>`;
 }
 
-export function sessionPage(reviewer: string, view: SessionView, now: number): string {
+export function sessionPage(reviewer: Viewer, view: SessionView, now: number): string {
   const s = view.session;
   const events = view.events.map(
     (e) =>
