@@ -34,6 +34,8 @@ export interface Approval {
   readonly actor: string;
   readonly note: string;
   readonly at: EpochMs;
+  /** A shorter window than requested, when the approver gave one. */
+  readonly durationMs: number | null;
   readonly confirmations: Readonly<Record<string, string>>;
 }
 

@@ -6,6 +6,7 @@
  * completes or changes nothing. Refusals throw GatehouseError with a one-line message.
  */
 import type { AuditCheckpoint, ChainPoint } from './audit-checkpoint.js';
+import type { AccessRequest, RequestKind, RequestStatus, RequestedMode } from './access-request.js';
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type {
   AuditRecord,
@@ -16,6 +17,7 @@ import type {
   GrantMode,
   Nda,
   NdaId,
+  RequestId,
   Session,
   SessionEndReason,
   SessionId,
@@ -142,7 +144,105 @@ export interface GrantRepository {
   forUserAndTarget(userId: UserId, targetId: TargetId): Promise<Grant[]>;
   forUser(userId: UserId): Promise<Grant[]>;
   revoke(id: GrantId, reason: string, now: EpochMs, actor: Actor): Promise<Grant>;
+  /**
+   * Moves a live grant's end `byMs` later (grant.extend), capped at its NDA's expiry; refused for
+   * a revoked or ended grant, or when the whole window would pass `maxDurationMs`.
+   */
+  extend(
+    id: GrantId,
+    byMs: number,
+    reason: string,
+    maxDurationMs: number,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<Grant>;
   acknowledgeNda(id: GrantId, now: EpochMs, actor: Actor): Promise<Grant>;
+}
+
+/** What a user files (`ssh USER@bastion request …`), after the rules chose `rule`. */
+export interface NewRequest {
+  readonly kind: RequestKind;
+  readonly userName: string;
+  /** `grant`: the target asked for. */
+  readonly targetName: string;
+  /** `extend`: the requester's grant to extend (its target and NDA are the request's). */
+  readonly grantId: GrantId | null;
+  readonly ndaId: NdaId;
+  readonly mode: RequestedMode;
+  readonly durationMs: number;
+  readonly reason: string;
+  readonly rule: string;
+  readonly approvalsRequired: number;
+  readonly expiresAt: EpochMs;
+}
+
+/** One approver's decision as given (CLI, review page, or an auto-approving rule). */
+export interface ApprovalInput {
+  /** The approver's name: a review page account, an admin's login name, or `gatehouse`. */
+  readonly approver: string;
+  readonly note: string;
+  /** A shorter window than requested. */
+  readonly durationMs: number | null;
+  /** Checklist items confirmed: item → note or link. */
+  readonly confirmations: Readonly<Record<string, string>>;
+}
+
+/**
+ * Run inside the decision's transaction on the request as it is then: the current rules say
+ * whether this approver may decide it and how many approvals it needs (core/request-decision.ts).
+ */
+export type RequestJudge = (
+  request: AccessRequest,
+) =>
+  | { readonly ok: true; readonly approvalsRequired: number; readonly maxDurationMs: number }
+  | { readonly ok: false; readonly message: string };
+
+export interface RequestFilter {
+  readonly userName?: string;
+  readonly status?: RequestStatus;
+  /** Newest first, at most this many (default 100). */
+  readonly limit?: number;
+}
+
+export interface RequestRepository {
+  /**
+   * Files a request with its request.created event. With `autoApproval` (an auto-approving rule)
+   * the same transaction approves it as `gatehouse` and makes the grant.
+   */
+  create(
+    request: NewRequest,
+    autoApproval: { readonly input: ApprovalInput; readonly judge: RequestJudge } | null,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<AccessRequest>;
+  get(id: RequestId): Promise<AccessRequest | null>;
+  /** Newest first. */
+  list(filter?: RequestFilter): Promise<AccessRequest[]>;
+  /**
+   * One approval (request.approved). The approval that reaches the number the judge says makes
+   * the grant (grant.create) or extends it (grant.extend) in the same transaction. Refused when
+   * the request is not pending, past its deadline, the judge refuses, or the approver already
+   * approved it: two approvers at once on a one-approval request make exactly one grant.
+   */
+  approve(
+    id: RequestId,
+    input: ApprovalInput,
+    judge: RequestJudge,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<AccessRequest>;
+  deny(
+    id: RequestId,
+    approver: string,
+    reason: string,
+    judge: RequestJudge,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<AccessRequest>;
+  /** The requester withdraws their pending request (request.cancelled). */
+  cancel(id: RequestId, userName: string, now: EpochMs, actor: Actor): Promise<AccessRequest>;
+  /** Marks pending requests past their deadline expired (request.expired each); at most `limit`. */
+  expireDue(now: EpochMs, limit: number): Promise<AccessRequest[]>;
 }
 
 export interface NewSession {
@@ -302,6 +402,7 @@ export interface Store {
   readonly ndas: NdaRepository;
   readonly targets: TargetRepository;
   readonly grants: GrantRepository;
+  readonly requests: RequestRepository;
   readonly sessions: SessionRepository;
   readonly audit: AuditRepository;
   readonly checkpoints: CheckpointRepository;

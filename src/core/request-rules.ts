@@ -36,7 +36,8 @@ export type RuleChoice =
 export interface RequestShape {
   readonly user: string;
   readonly target: string;
-  readonly mode: RequestedMode;
+  /** null: any mode (an extension keeps the grant's). */
+  readonly mode: RequestedMode | null;
   readonly durationMs: number;
 }
 
@@ -76,11 +77,10 @@ export function globMatches(glob: string, name: string): boolean {
   return at(0, 0);
 }
 
-const modeName = (mode: RequestedMode): string =>
-  mode.kind === 'profile' ? mode.name : mode.kind;
+const modeName = (mode: RequestedMode): string => (mode.kind === 'profile' ? mode.name : mode.kind);
 
-const offers = (rule: RequestRule, mode: RequestedMode): boolean =>
-  rule.modes.includes(modeName(mode));
+const offers = (rule: RequestRule, mode: RequestedMode | null): boolean =>
+  mode === null || rule.modes.includes(modeName(mode));
 
 /** The message for a target the user has no rule for: the same whether the target exists. */
 export const noRuleMessage = (target: string): string =>
@@ -103,7 +103,7 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
   if (fits !== undefined) return { ok: true, rule: fits };
   const [first] = candidates;
   if (first === undefined) return { ok: false, message: noRuleMessage(shape.target) };
-  if (!offers(first, shape.mode)) {
+  if (shape.mode !== null && !offers(first, shape.mode)) {
     return {
       ok: false,
       message:
@@ -119,8 +119,7 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
   };
 }
 
-export type DeciderCheck =
-  { readonly ok: true } | { readonly ok: false; readonly message: string };
+export type DeciderCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 /**
  * May `approver` approve or deny a request of `requester` under `rule`? Never their own request;

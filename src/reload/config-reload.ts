@@ -30,6 +30,9 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   ['recordings.captureInput', (c) => c.recordings.captureInput],
   ['recordings.maxBytesPerSession', (c) => c.recordings.maxBytesPerSession],
   ['commandTargets.limits', (c) => c.commandTargets.limits],
+  // Read at each request decision (ssh self-service commands, the review page, the expiry sweep).
+  ['groups', (c) => c.groups],
+  ['requests', (c) => c.requests],
 ];
 
 const CLI_ONLY: ReadonlyArray<readonly [string, Pick]> = [

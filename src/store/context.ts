@@ -2,9 +2,16 @@
 import type { Clock } from '../core/clock.js';
 import { GatehouseError } from '../core/errors.js';
 import { quoteForMessage } from '../core/names.js';
-import type { Target, User } from '../core/model.js';
+import type { Grant, GrantId, Target, User } from '../core/model.js';
 import type { Database } from './database.js';
-import { targetFromRow, userFromRow, type TargetRow, type UserRow } from './rows.js';
+import {
+  grantFromRow,
+  targetFromRow,
+  userFromRow,
+  type GrantRow,
+  type TargetRow,
+  type UserRow,
+} from './rows.js';
 import type { Transactions } from './transaction.js';
 
 export interface StoreContext {
@@ -38,4 +45,10 @@ export async function requireTarget(db: Database, name: string): Promise<Target>
     throw new GatehouseError('not_found', `target: no target named ${quoteForMessage(name)}`);
   }
   return target;
+}
+
+export async function requireGrant(db: Database, id: GrantId): Promise<Grant> {
+  const row = await db.get<GrantRow>('SELECT * FROM grants WHERE id = ?', [id]);
+  if (!row) throw new GatehouseError('not_found', `grant: no grant with id ${id}`);
+  return grantFromRow(row);
 }

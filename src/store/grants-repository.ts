@@ -3,16 +3,11 @@ import type { EpochMs, Grant, GrantId, TargetId, UserId } from '../core/model.js
 import type { Actor, GrantRepository, NewGrant } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
-import type { StoreContext } from './context.js';
-import type { Database, SqlValue } from './database.js';
+import { requireGrant, type StoreContext } from './context.js';
+import type { SqlValue } from './database.js';
+import { extendGrant } from './grant-extend.js';
 import { insertGrant } from './grant-insert.js';
 import { grantFromRow, type GrantRow } from './rows.js';
-
-export async function requireGrant(db: Database, id: GrantId): Promise<Grant> {
-  const row = await db.get<GrantRow>('SELECT * FROM grants WHERE id = ?', [id]);
-  if (!row) throw new GatehouseError('not_found', `grant: no grant with id ${id}`);
-  return grantFromRow(row);
-}
 
 export class SqliteGrantRepository implements GrantRepository {
   constructor(private readonly ctx: StoreContext) {}
@@ -20,6 +15,25 @@ export class SqliteGrantRepository implements GrantRepository {
   add(grant: NewGrant, maxDurationMs: number, now: EpochMs, actor: Actor): Promise<Grant> {
     return this.ctx.tx.write((db) =>
       insertGrant(db, grant, { maxDurationMs, now, actor, ts: this.ctx.clock.now() }),
+    );
+  }
+
+  extend(
+    id: GrantId,
+    byMs: number,
+    reason: string,
+    maxDurationMs: number,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<Grant> {
+    return this.ctx.tx.write((db) =>
+      extendGrant(
+        db,
+        { grantId: id, byMs, reason, maxDurationMs, requestId: null },
+        now,
+        actor,
+        this.ctx.clock.now(),
+      ),
     );
   }
 

@@ -10,6 +10,7 @@ import { Database } from './database.js';
 import { SqliteGrantRepository } from './grants-repository.js';
 import { migrate } from './migrate.js';
 import { SqliteNdaRepository } from './ndas-repository.js';
+import { SqliteRequestRepository } from './requests-repository.js';
 import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
@@ -90,6 +91,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     ndas: new SqliteNdaRepository(ctx),
     targets: new SqliteTargetRepository(ctx),
     grants: new SqliteGrantRepository(ctx),
+    requests: new SqliteRequestRepository(ctx),
     sessions: new SqliteSessionRepository(ctx),
     audit: new SqliteAuditRepository(ctx),
     checkpoints: new SqliteCheckpointRepository(ctx),

@@ -175,6 +175,43 @@ describe('loadConfig', () => {
     expect((await loadConfig(unlimited, {}, '/')).commandTargets.limits.memoryBytes).toBeNull();
   });
 
+  it('reads request rules: durations in ms, the pending deadline defaulting to requests.pendingTtl', async () => {
+    const c = await loadConfig(
+      await configFile(
+        [
+          'groups:',
+          '  leads: [carol, dave]',
+          'requests:',
+          '  pendingTtl: 2h',
+          '  rules:',
+          '    - name: db',
+          '      users: [alice]',
+          '      targets: [db*]',
+          '      maxDuration: 4h',
+          '      modes: [shell, allowlist]',
+          '      approvals: 2',
+          '      approvers: ["@leads"]',
+          '    - name: web',
+          '      users: [alice]',
+          '      targets: [web1]',
+          '      maxDuration: 1h',
+          '      modes: [shell]',
+          '      autoApprove: true',
+          '      pendingTtl: 10m',
+        ].join('\n'),
+      ),
+      {},
+      '/',
+    );
+    expect(
+      c.requests.rules.map((r) => [r.name, r.maxDurationMs, r.pendingTtlMs, r.approvals]),
+    ).toEqual([
+      ['db', 4 * 3_600_000, 2 * 3_600_000, 2],
+      ['web', 3_600_000, 10 * 60_000, 1],
+    ]);
+    expect(c.groups).toEqual({ leads: ['carol', 'dave'] });
+  });
+
   it('an empty file means all defaults', async () => {
     const c = await loadConfig(await configFile(''), {}, '/');
     expect(c.grants.maxDurationMs).toBe(30 * DAY);
@@ -271,6 +308,32 @@ describe('loadConfig', () => {
       'too little memory to start a program',
       'commandTargets:\n  limits:\n    memory: 1MiB\n',
       'config: commandTargets.limits.memory: must be at least 64MiB',
+    ],
+    [
+      'a request rule naming an undefined group',
+      'requests:\n  rules:\n    - name: db\n      users: [alice]\n      targets: [db*]\n      maxDuration: 4h\n      modes: [shell]\n      approvers: ["@leads"]\n',
+      'config: requests.rules.0.approvers.0: no group leads in groups',
+    ],
+    [
+      'a request rule that needs more approvers than it names',
+      'groups:\n  leads: [carol]\nrequests:\n  rules:\n    - name: db\n      users: [alice]\n      targets: [db*]\n      maxDuration: 4h\n      modes: [shell]\n      approvals: 2\n      approvers: ["@leads", carol]\n',
+      'config: requests.rules.0.approvers: names 1 approver(s); the rule needs 2 distinct approvals',
+    ],
+    [
+      'a request rule offering an unknown profile',
+      'requests:\n  rules:\n    - name: db\n      users: [alice]\n      targets: [db*]\n      maxDuration: 4h\n      modes: [shell]\n      approvers: [carol]\n'.replace(
+        '[shell]',
+        '[shell, readonly]',
+      ),
+      'config: requests.rules.0.modes.1: must be shell, allowlist or a name in profiles',
+    ],
+    [
+      'a target glob with a character no name has',
+      'requests:\n  rules:\n    - name: db\n      users: [alice]\n      targets: [db*]\n      maxDuration: 4h\n      modes: [shell]\n      approvers: [carol]\n'.replace(
+        '[db*]',
+        '[DB/*]',
+      ),
+      'config: requests.rules.0.targets.0: must be a target name or a glob with * and ?, e.g. db*',
     ],
     [
       'too few open files',

@@ -1,0 +1,79 @@
+/**
+ * Deciding requests under the current rules (issue 14): filing (which rule, when it expires,
+ * whether it is approved at once) and the judge a decision runs inside its transaction.
+ */
+import type { AccessRequest, RequestKind, RequestedMode } from './access-request.js';
+import type { EpochMs } from './model.js';
+import type { RequestJudge } from './ports.js';
+import { checkDecider, chooseRule, type RequestPolicy, type RequestRule } from './request-rules.js';
+
+/** The name an auto-approving rule approves as. */
+export const AUTO_APPROVER = 'gatehouse';
+
+const shapeOf = (request: AccessRequest) => ({
+  user: request.userName,
+  target: request.targetName,
+  mode: request.kind === 'extend' ? null : request.mode,
+  durationMs: request.durationMs,
+});
+
+/**
+ * The judge for one approver: the rule that allows the request now (it may have changed since
+ * it was filed) must name the approver, who is never the requester.
+ */
+export function approverJudge(
+  policy: RequestPolicy,
+  approver: string,
+  maxGrantMs: number,
+): RequestJudge {
+  return (request) => {
+    const choice = chooseRule(policy, shapeOf(request));
+    if (!choice.ok)
+      return {
+        ok: false,
+        message: `request: the rules no longer allow request ${request.id} (${choice.message.replace(/^request: /, '')})`,
+      };
+    const decider = checkDecider(policy, choice.rule, approver, request.userName);
+    if (!decider.ok) return decider;
+    return { ok: true, approvalsRequired: choice.rule.approvals, maxDurationMs: maxGrantMs };
+  };
+}
+
+/** An auto-approving rule's one approval. */
+export const autoJudge =
+  (maxGrantMs: number): RequestJudge =>
+  () => ({ ok: true, approvalsRequired: 1, maxDurationMs: maxGrantMs });
+
+export interface FilingShape {
+  readonly kind: RequestKind;
+  readonly user: string;
+  readonly target: string;
+  readonly mode: RequestedMode | null;
+  readonly durationMs: number;
+}
+
+export type Filing =
+  | {
+      readonly ok: true;
+      readonly rule: RequestRule;
+      readonly expiresAt: EpochMs;
+      /** The rule approves at once (the caller still checks the target has no checklist). */
+      readonly autoApprove: boolean;
+    }
+  | { readonly ok: false; readonly message: string };
+
+export function planFiling(policy: RequestPolicy, shape: FilingShape, now: EpochMs): Filing {
+  const choice = chooseRule(policy, {
+    user: shape.user,
+    target: shape.target,
+    mode: shape.kind === 'extend' ? null : shape.mode,
+    durationMs: shape.durationMs,
+  });
+  if (!choice.ok) return choice;
+  return {
+    ok: true,
+    rule: choice.rule,
+    expiresAt: now + choice.rule.pendingTtlMs,
+    autoApprove: choice.rule.autoApprove,
+  };
+}

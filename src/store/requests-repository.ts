@@ -1,0 +1,325 @@
+import type { AccessRequest } from '../core/access-request.js';
+import { allowlistOf } from '../core/access-request.js';
+import { auditEvents } from '../core/audit-events.js';
+import { GatehouseError } from '../core/errors.js';
+import type { EpochMs, RequestId } from '../core/model.js';
+import type {
+  Actor,
+  ApprovalInput,
+  NewRequest,
+  RequestFilter,
+  RequestJudge,
+  RequestRepository,
+} from '../core/ports.js';
+import { appendAuditEvent } from './audit-chain.js';
+import { requireGrant, requireTarget, requireUser, type StoreContext } from './context.js';
+import type { Database, SqlValue } from './database.js';
+import { requireValidNda } from './request-nda.js';
+import { completeRequest } from './request-completion.js';
+import {
+  approvalFromRow,
+  REQUEST_SELECT,
+  requestFromRow,
+  type ApprovalRow,
+  type RequestRow,
+} from './request-rows.js';
+import { formatTimestamp as iso } from '../core/timestamp.js';
+
+const refused = (message: string): GatehouseError => new GatehouseError('refused', message);
+const missing = (id: RequestId): GatehouseError =>
+  new GatehouseError('not_found', `request: no request with id ${id}`);
+
+async function loadRequests(
+  db: Database,
+  where: string,
+  params: SqlValue[],
+  tail = '',
+): Promise<AccessRequest[]> {
+  const rows = await db.all<RequestRow>(`${REQUEST_SELECT} ${where} ${tail}`, params);
+  if (rows.length === 0) return [];
+  const approvals = await db.all<ApprovalRow>(
+    `SELECT * FROM request_approvals WHERE request_id IN (${rows.map(() => '?').join(',')})
+     ORDER BY at, approver`,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) =>
+    requestFromRow(r, approvals.filter((a) => a.request_id === r.id).map(approvalFromRow)),
+  );
+}
+
+export async function loadRequest(db: Database, id: RequestId): Promise<AccessRequest> {
+  const [request] = await loadRequests(db, 'WHERE r.id = ?', [id]);
+  if (request === undefined) throw missing(id);
+  return request;
+}
+
+/** Refused unless the request can still be decided at `now`. */
+function requirePending(request: AccessRequest, now: EpochMs): void {
+  if (request.status !== 'pending')
+    throw refused(`request: ${request.id} is already ${request.status}`);
+  if (now >= request.expiresAt)
+    throw refused(`request: ${request.id} expired ${iso(request.expiresAt)} undecided`);
+}
+
+function judged(request: AccessRequest, judge: RequestJudge) {
+  const verdict = judge(request);
+  if (!verdict.ok) throw refused(verdict.message);
+  return verdict;
+}
+
+export class SqliteRequestRepository implements RequestRepository {
+  constructor(private readonly ctx: StoreContext) {}
+
+  create(
+    request: NewRequest,
+    autoApproval: { readonly input: ApprovalInput; readonly judge: RequestJudge } | null,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<AccessRequest> {
+    return this.ctx.tx.write(async (db) => {
+      const user = await requireUser(db, request.userName);
+      let targetId: number;
+      let targetName: string;
+      if (request.kind === 'extend') {
+        if (request.grantId === null) throw new Error('an extension request names its grant');
+        const grant = await requireGrant(db, request.grantId).catch(() => null);
+        // Another user's grant reads like a missing one.
+        if (grant === null || grant.userId !== user.id)
+          throw new GatehouseError('not_found', `grant: you have no grant ${request.grantId}`);
+        targetId = grant.targetId;
+        const row = await db.get<{ name: string }>('SELECT name FROM targets WHERE id = ?', [
+          targetId,
+        ]);
+        targetName = row?.name ?? request.targetName;
+      } else {
+        const target = await requireTarget(db, request.targetName);
+        targetId = target.id;
+        targetName = target.name;
+      }
+      const nda = await requireValidNda(db, request.ndaId, user.id, now);
+      const { mode } = request;
+      const row = await db.get<{ id: number }>(
+        `INSERT INTO requests (kind, user_id, target_id, nda_id, mode, profile, allowlist,
+           duration_ms, reason, rule, approvals_required, status, created_at, expires_at, grant_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`,
+        [
+          request.kind,
+          user.id,
+          targetId,
+          nda.id,
+          mode.kind,
+          mode.kind === 'profile' ? mode.name : null,
+          JSON.stringify(allowlistOf(mode)),
+          request.durationMs,
+          request.reason,
+          request.rule,
+          request.approvalsRequired,
+          now,
+          request.expiresAt,
+          request.grantId,
+        ],
+      );
+      if (!row) throw new Error('requests insert returned no row');
+      const id = row.id as RequestId;
+      await appendAuditEvent(
+        db,
+        auditEvents.requestCreated({
+          requestId: id,
+          kind: request.kind,
+          user: user.name,
+          target: targetName,
+          ndaId: nda.id,
+          mode: mode.kind,
+          profile: mode.kind === 'profile' ? mode.name : null,
+          allowlist: allowlistOf(mode),
+          durationMs: request.durationMs,
+          reason: request.reason,
+          rule: request.rule,
+          approvalsRequired: request.approvalsRequired,
+          expiresAt: request.expiresAt,
+          grantId: request.grantId,
+        }),
+        actor,
+        this.ctx.clock.now(),
+      );
+      if (autoApproval !== null)
+        await this.approveIn(db, id, autoApproval.input, autoApproval.judge, now, 'gatehouse');
+      return loadRequest(db, id);
+    });
+  }
+
+  get(id: RequestId): Promise<AccessRequest | null> {
+    return this.ctx.tx.read(async (db) => {
+      const [request] = await loadRequests(db, 'WHERE r.id = ?', [id]);
+      return request ?? null;
+    });
+  }
+
+  list(filter: RequestFilter = {}): Promise<AccessRequest[]> {
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.userName !== undefined) {
+      where.push('u.name = ?');
+      params.push(filter.userName);
+    }
+    if (filter.status !== undefined) {
+      where.push('r.status = ?');
+      params.push(filter.status);
+    }
+    const limit = Math.max(1, Math.min(filter.limit ?? 100, 10_000));
+    return this.ctx.tx.read((db) =>
+      loadRequests(
+        db,
+        where.length > 0 ? `WHERE ${where.join(' AND ')}` : '',
+        params,
+        `ORDER BY r.id DESC LIMIT ${limit}`,
+      ),
+    );
+  }
+
+  approve(
+    id: RequestId,
+    input: ApprovalInput,
+    judge: RequestJudge,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<AccessRequest> {
+    return this.ctx.tx.write(async (db) => {
+      await this.approveIn(db, id, input, judge, now, actor);
+      return loadRequest(db, id);
+    });
+  }
+
+  deny(
+    id: RequestId,
+    approver: string,
+    reason: string,
+    judge: RequestJudge,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<AccessRequest> {
+    return this.ctx.tx.write(async (db) => {
+      const request = await loadRequest(db, id);
+      requirePending(request, now);
+      judged(request, judge);
+      await this.decide(db, id, 'denied', approver, reason, now);
+      await appendAuditEvent(
+        db,
+        auditEvents.requestDenied({ requestId: id, approver, reason }),
+        actor,
+        this.ctx.clock.now(),
+      );
+      return loadRequest(db, id);
+    });
+  }
+
+  cancel(id: RequestId, userName: string, now: EpochMs, actor: Actor): Promise<AccessRequest> {
+    return this.ctx.tx.write(async (db) => {
+      const request = await loadRequest(db, id);
+      // Someone else's request reads like a missing one.
+      if (request.userName !== userName) throw missing(id);
+      requirePending(request, now);
+      await this.decide(db, id, 'cancelled', userName, null, now);
+      await appendAuditEvent(
+        db,
+        auditEvents.requestCancelled({ requestId: id, user: userName }),
+        actor,
+        this.ctx.clock.now(),
+      );
+      return loadRequest(db, id);
+    });
+  }
+
+  expireDue(now: EpochMs, limit: number): Promise<AccessRequest[]> {
+    return this.ctx.tx.write(async (db) => {
+      const due = await loadRequests(
+        db,
+        "WHERE r.status = 'pending' AND r.expires_at <= ?",
+        [now],
+        `ORDER BY r.expires_at LIMIT ${Math.max(1, Math.floor(limit))}`,
+      );
+      for (const request of due) {
+        await this.decide(db, request.id, 'expired', 'gatehouse', null, now);
+        await appendAuditEvent(
+          db,
+          auditEvents.requestExpired({
+            requestId: request.id,
+            user: request.userName,
+            target: request.targetName,
+          }),
+          'gatehouse',
+          this.ctx.clock.now(),
+        );
+      }
+      return Promise.all(due.map((r) => loadRequest(db, r.id)));
+    });
+  }
+
+  private async decide(
+    db: Database,
+    id: RequestId,
+    status: 'denied' | 'cancelled' | 'expired',
+    by: string,
+    note: string | null,
+    now: EpochMs,
+  ): Promise<void> {
+    await db.run(
+      `UPDATE requests SET status = ?, decided_at = ?, decided_by = ?, decision_note = ?
+       WHERE id = ? AND status = 'pending'`,
+      [status, now, by, note, id],
+    );
+  }
+
+  /** One approval inside the caller's transaction; the last one needed completes the request. */
+  private async approveIn(
+    db: Database,
+    id: RequestId,
+    input: ApprovalInput,
+    judge: RequestJudge,
+    now: EpochMs,
+    actor: Actor,
+  ): Promise<void> {
+    const request = await loadRequest(db, id);
+    requirePending(request, now);
+    const verdict = judged(request, judge);
+    if (request.approvals.some((a) => a.approver === input.approver))
+      throw refused(`request: ${input.approver} has already approved request ${id}`);
+    if (input.durationMs !== null && input.durationMs > request.durationMs)
+      throw refused(`request: the approved window must not be longer than the one requested`);
+    await db.run(
+      `INSERT INTO request_approvals (request_id, approver, actor, note, for_ms, confirmations, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        input.approver,
+        actor,
+        input.note,
+        input.durationMs,
+        JSON.stringify(input.confirmations),
+        now,
+      ],
+    );
+    const approvals = request.approvals.length + 1;
+    await appendAuditEvent(
+      db,
+      auditEvents.requestApproved({
+        requestId: id,
+        approver: input.approver,
+        note: input.note,
+        durationMs: input.durationMs,
+        confirmations: input.confirmations,
+        approvals,
+        approvalsRequired: verdict.approvalsRequired,
+      }),
+      actor,
+      this.ctx.clock.now(),
+    );
+    if (approvals < verdict.approvalsRequired) return;
+    await completeRequest(
+      db,
+      await loadRequest(db, id),
+      { maxDurationMs: verdict.maxDurationMs, now, actor, ts: this.ctx.clock.now() },
+      input,
+    );
+  }
+}
