@@ -111,6 +111,16 @@ export function page(options: PageOptions, body: SafeHtml): string {
   return doc.value;
 }
 
+/** A definition list of label → value (`-` for none). */
+export const facts = (rows: readonly (readonly [string, HtmlValue])[]): SafeHtml =>
+  html`<dl class="facts">
+    ${rows.map(
+      ([k, v]) =>
+        html`<dt>${k}</dt>
+          <dd>${v === null || v === undefined ? '-' : v}</dd>`,
+    )}
+  </dl>`;
+
 /** ISO UTC to the second; `-` for none. */
 export function isoTime(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

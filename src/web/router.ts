@@ -4,7 +4,7 @@
  * each route needs its role (core/reviewer-role.ts): the sessions, replays and search need
  * `reviewer`, the access requests `approver`; without it, 403.
  */
-import type { SessionId } from '../core/model.js';
+import type { RequestId, SessionId } from '../core/model.js';
 import { hasRole } from '../core/reviewer.js';
 import type { ReviewerRole } from '../core/reviewer-role.js';
 import type { AuthedRequest, Request } from './context.js';
@@ -14,10 +14,13 @@ import { redirect, sendAsset, sendHtml, sendText } from './respond.js';
 import { formTokenOf } from './reviewer-sessions.js';
 import { linkGet, linkPost, loginPost, logoutPost } from './routes-login.js';
 import { metricsRoute } from './routes-metrics.js';
+import { decideRequest, listRequests, showRequest, type Decision } from './routes-requests.js';
 import { downloadCast, listSessions, search, showSession } from './routes-review.js';
 
 const SESSION_PATH =
   /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.cast)?$/;
+
+const REQUEST_PATH = /^\/requests\/([1-9][0-9]{0,14})(?:\/(approve|deny))?$/;
 
 const isRead = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD';
 
@@ -75,12 +78,33 @@ async function reviewerRoute(r: AuthedRequest): Promise<boolean> {
   return true;
 }
 
+/** Paths of the `approver` role: the request list, a request, its approve and deny posts. */
+async function approverRoute(r: AuthedRequest): Promise<boolean> {
+  const path = r.url.pathname;
+  const m = REQUEST_PATH.exec(path);
+  if (path !== '/requests' && m === null) return false;
+  if (!hasRole(r.reviewer, 'approver')) forbidden(r, 'approver');
+  else if (path === '/requests') {
+    if (isRead(r.req.method)) await listRequests(r);
+    else methodNotAllowed(r, 'GET, HEAD');
+  } else {
+    const id = Number(m?.[1]) as RequestId;
+    const decision = m?.[2] as Decision | undefined;
+    if (decision === undefined) {
+      if (isRead(r.req.method)) await showRequest(r, id);
+      else methodNotAllowed(r, 'GET, HEAD');
+    } else if (r.req.method === 'POST') await decideRequest(r, id, decision);
+    else methodNotAllowed(r, 'POST');
+  }
+  return true;
+}
+
 function forbidden(r: AuthedRequest, role: ReviewerRole): void {
   sendHtml(r.req, r.res, 403, forbiddenPage(r.viewer, role));
 }
 
 async function accountRoute(r: AuthedRequest): Promise<void> {
-  if (await reviewerRoute(r)) return;
+  if ((await reviewerRoute(r)) || (await approverRoute(r))) return;
   sendText(r.req, r.res, 404, 'not found');
 }
 

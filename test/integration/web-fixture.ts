@@ -17,6 +17,7 @@ import { writeManifest } from '../../src/recording/manifest.js';
 import { openRecording } from '../../src/recording/recorder.js';
 import { openStore } from '../../src/store/open-store.js';
 import { hashPassword } from '../../src/web/password.js';
+import type { RequestRules } from '../../src/web/context.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
@@ -58,7 +59,14 @@ export interface WebFixtureOptions {
   readonly sessionTimeouts?: ReviewerSessionTimeouts;
   /** Serve /metrics (the real counters, at zero). */
   readonly metrics?: boolean;
+  /** The request rules the page judges decisions by, read at each decision (default: none). */
+  readonly requestRules?: () => RequestRules;
 }
+
+export const NO_REQUEST_RULES: RequestRules = {
+  policy: { rules: [], groups: {} },
+  maxGrantMs: 30 * 24 * HOUR,
+};
 
 /** The config defaults (src/config/schema.ts). */
 export const DEFAULT_SESSION_TIMEOUTS: ReviewerSessionTimeouts = {
@@ -235,6 +243,7 @@ export async function startWebFixture(options: WebFixtureOptions = {}): Promise<
       publicUrl: options.publicUrl ?? null,
       trustedProxies: options.trustedProxies ?? [],
       sessionTimeouts: options.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS,
+      requestRules: options.requestRules ?? (() => NO_REQUEST_RULES),
       ...(metrics === null ? {} : { metrics }),
     });
   let server = await serve(0);
