@@ -4,12 +4,12 @@ import type { ReviewSession } from '../../core/reviewer.js';
 import { problemText, type SessionVerification } from '../../lifecycle/verify-session.js';
 import { PLAYER_CSS, PLAYER_JS, REVIEW_SCRIPT } from '../assets.js';
 import {
+  facts,
   formatBytes,
   formatDuration,
   html,
   isoTime,
   page,
-  type HtmlValue,
   type SafeHtml,
   type Viewer,
 } from '../html.js';
@@ -27,15 +27,6 @@ export interface SessionView {
   /** null: the session is live, its recording not sealed yet. */
   readonly verification: SessionVerification | null;
 }
-
-const facts = (rows: readonly (readonly [string, HtmlValue])[]): SafeHtml =>
-  html`<dl class="facts">
-    ${rows.map(
-      ([k, v]) =>
-        html`<dt>${k}</dt>
-          <dd>${v === null || v === undefined ? '-' : v}</dd>`,
-    )}
-  </dl>`;
 
 function grantFacts(grant: Grant | null): SafeHtml {
   if (grant === null) return html`<p>Grant not found.</p>`;
