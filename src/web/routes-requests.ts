@@ -21,14 +21,8 @@ import { redirect, sendHtml, sendText } from './respond.js';
 const PENDING_SHOWN = 200;
 const RECENT_SHOWN = 100;
 
-/**
- * The target's checklist items (issue 14 `target set --require`), when targets have them. Read
- * structurally so the page works before and after targets carry `requires`.
- */
-function checklistOf(target: Target | null): readonly string[] {
-  const items = target === null ? undefined : (target as { readonly requires?: unknown }).requires;
-  return Array.isArray(items) ? items.filter((x): x is string => typeof x === 'string') : [];
-}
+/** The target's checklist items: each approval may confirm them; the store checks they all are. */
+const checklistOf = (target: Target | null): readonly string[] => target?.requires ?? [];
 
 export async function listRequests(r: AuthedRequest): Promise<void> {
   const now = r.deps.clock.now();
@@ -110,7 +104,6 @@ async function actionOf(
       confirmations: confirmationsOf(form),
     },
     approver,
-    request,
     checklistOf(await targets.get(request.targetId)),
   );
   if (!approval.ok) return approval;

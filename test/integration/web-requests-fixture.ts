@@ -48,6 +48,15 @@ export async function addAccounts(store: Store): Promise<void> {
     await store.reviewers.add(name, hash, 'admin', roles);
 }
 
+/** An ssh target of that name (host key pinned), added when new. */
+export async function ensureTarget(store: Store, name: string): Promise<void> {
+  if ((await store.targets.findByName(name)) === null)
+    await store.targets.add(
+      { name, host: '10.0.0.9', port: 22, login: 'ops', hostKey: HOST_KEY },
+      'admin',
+    );
+}
+
 /** A pending request of `user` (default alice, for 2h of shell on db1) under their NDA; the target is added when new. */
 export async function fileRequest(
   store: Store,
@@ -56,12 +65,7 @@ export async function fileRequest(
   const user = over.userName ?? 'alice';
   const [nda] = await store.ndas.list({ userName: user });
   if (nda === undefined) throw new Error(`no NDA for ${user}`);
-  const target = over.targetName ?? 'db1';
-  if ((await store.targets.findByName(target)) === null)
-    await store.targets.add(
-      { name: target, host: '10.0.0.9', port: 22, login: 'ops', hostKey: HOST_KEY },
-      'admin',
-    );
+  await ensureTarget(store, over.targetName ?? 'db1');
   const now = Date.now();
   return store.requests.create(
     {

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRules } from '../../src/web/context.js';
-import { ACCOUNTS, REQUEST_RULES, addAccounts, fileRequest } from './web-requests-fixture.js';
+import {
+  ACCOUNTS,
+  REQUEST_RULES,
+  addAccounts,
+  ensureTarget,
+  fileRequest,
+} from './web-requests-fixture.js';
 import {
   REVIEWER,
   formToken,
@@ -190,7 +196,12 @@ describe('deciding', () => {
     const cases: [string, Record<string, string>, number, string][] = [
       ['alice', {}, 409, 'request: alice cannot decide their own request'],
       ['vic', {}, 409, 'request: vic is not an approver for rule contractors'],
-      ['ann', { for: '3h' }, 400, 'for: 3h is longer than the 2h requested'],
+      [
+        'ann',
+        { for: '3h' },
+        409,
+        'request: the approved window must not be longer than the one requested',
+      ],
       ['ann', { for: 'soon' }, 400, 'for: &quot;soon&quot; is not a duration'],
     ];
     for (const [as, form, status, line] of cases) {
@@ -238,6 +249,41 @@ describe('deciding', () => {
     expect((await get('ann', `/requests/${r.id}`)).body).toContain(
       '<span id="status">expired</span>',
     );
+  });
+});
+
+describe('a target with a checklist', () => {
+  it('shows its items as inputs; an approval missing one is refused naming it; confirmed, the grant carries them', async () => {
+    await ensureTarget(fx.store, 'db9');
+    await fx.store.targets.setRequires('db9', ['backup verified', 'rollback plan'], 'admin');
+    const r = await fileRequest(fx.store, { targetName: 'db9' });
+    const page = await get('ann', `/requests/${r.id}`);
+    expect(page.body).toContain('name="confirm[backup verified]"');
+    expect(page.body).toContain('name="confirm[rollback plan]"');
+
+    const before = await head();
+    const missing = await postAs(fx.base, cookies['ann']!, `/requests/${r.id}/approve`, {
+      'confirm[backup verified]': 'snapshot 2026-11-30 02:00',
+    });
+    expect(missing.status).toBe(409);
+    expect(missing.body).toContain(
+      'checklist: db9 requires confirming &quot;rollback plan&quot; before access',
+    );
+    expect(await head()).toBe(before);
+    expect((await fx.store.requests.get(r.id))?.status).toBe('pending');
+
+    const done = await postAs(fx.base, cookies['ann']!, `/requests/${r.id}/approve`, {
+      'confirm[backup verified]': 'snapshot 2026-11-30 02:00',
+      'confirm[rollback plan]': 'https://wiki.example/rollback/db9',
+    });
+    expect(done.status).toBe(303);
+    const grantId = (await fx.store.requests.get(r.id))?.grantId;
+    expect((await fx.store.grants.get(grantId!))?.confirmations).toEqual([
+      { item: 'backup verified', note: 'snapshot 2026-11-30 02:00', by: 'reviewer:ann' },
+      { item: 'rollback plan', note: 'https://wiki.example/rollback/db9', by: 'reviewer:ann' },
+    ]);
+    const history = (await get('ann', `/requests/${r.id}`)).body;
+    expect(history).toContain('rollback plan: https://wiki.example/rollback/db9');
   });
 });
 

@@ -1,36 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessRequest } from '../../src/core/access-request.js';
 import {
   DECISION_TEXT_MAX,
   checkApproval,
   checkDecisionText,
   checkDenial,
 } from '../../src/core/decision-input.js';
-import type { NdaId, RequestId, TargetId, UserId } from '../../src/core/model.js';
-import { HOUR_MS, T0 } from './core-fixtures.js';
-
-const request: AccessRequest = {
-  id: 7 as RequestId,
-  kind: 'grant',
-  userId: 1 as UserId,
-  userName: 'alice',
-  targetId: 2 as TargetId,
-  targetName: 'db1',
-  ndaId: 3 as NdaId,
-  mode: { kind: 'shell' },
-  durationMs: 2 * HOUR_MS,
-  reason: 'INC-4211',
-  rule: 'contractors',
-  approvalsRequired: 1,
-  status: 'pending',
-  createdAt: T0,
-  expiresAt: T0 + HOUR_MS,
-  decidedAt: null,
-  decidedBy: null,
-  decisionNote: null,
-  grantId: null,
-  approvals: [],
-};
+import { HOUR_MS } from './core-fixtures.js';
 
 const form = (over: Partial<Parameters<typeof checkApproval>[0]> = {}) => ({
   note: '',
@@ -62,30 +37,27 @@ describe('checkDecisionText', () => {
     ['a bidi override', 'ok \u202egnp.exe'],
     ['a bidi isolate', 'ok \u2066x\u2069'],
     ['a line separator', 'ok\u2028x'],
+    ['a zero-width space', 'o\u200bk'],
   ])('refuses %s', (_what, text) => {
     expect(checkDecisionText('note', text, false)).toEqual({
       ok: false,
-      message: 'note: contains control characters',
+      message: 'note: contains unprintable characters (control, bidi or zero-width)',
     });
   });
 });
 
 describe('checkApproval', () => {
   it('takes a note, no window, no confirmations', () => {
-    expect(checkApproval(form({ note: ' fine ' }), 'ann', request, [])).toEqual({
+    expect(checkApproval(form({ note: ' fine ' }), 'ann', [])).toEqual({
       ok: true,
       value: { approver: 'ann', note: 'fine', durationMs: null, confirmations: {} },
     });
   });
 
-  it('takes a shorter window or the same, never a longer one', () => {
-    const at = (text: string) => checkApproval(form({ for: text }), 'ann', request, []);
-    expect(at('45m')).toMatchObject({ ok: true, value: { durationMs: 45 * 60_000 } });
+  it('takes a window as a duration (the store refuses one longer than requested)', () => {
+    const at = (text: string) => checkApproval(form({ for: text }), 'ann', []);
+    expect(at(' 45m ')).toMatchObject({ ok: true, value: { durationMs: 45 * 60_000 } });
     expect(at('2h')).toMatchObject({ ok: true, value: { durationMs: 2 * HOUR_MS } });
-    expect(at('121m')).toEqual({
-      ok: false,
-      message: 'for: 121m is longer than the 2h requested',
-    });
     expect(at('1.5h')).toMatchObject({
       ok: false,
       message: expect.stringMatching(/^for: "1\.5h" is not a duration/),
@@ -102,7 +74,6 @@ describe('checkApproval', () => {
         },
       }),
       'ann',
-      request,
       ['backup verified', 'rollback plan'],
     );
     expect(checked).toMatchObject({
@@ -112,14 +83,17 @@ describe('checkApproval', () => {
   });
 
   it('reads only confirmations posted for an item, never inherited properties', () => {
-    const checked = checkApproval(form(), 'ann', request, ['constructor', 'toString']);
+    const checked = checkApproval(form(), 'ann', ['constructor', 'toString']);
     expect(checked).toMatchObject({ ok: true, value: { confirmations: {} } });
   });
 
   it('refuses a confirmation with control characters, naming the item', () => {
-    expect(
-      checkApproval(form({ confirmations: { backup: 'ok\nno' } }), 'ann', request, ['backup']),
-    ).toEqual({ ok: false, message: 'confirm "backup": contains control characters' });
+    expect(checkApproval(form({ confirmations: { backup: 'ok\nno' } }), 'ann', ['backup'])).toEqual(
+      {
+        ok: false,
+        message: 'confirm "backup": contains unprintable characters (control, bidi or zero-width)',
+      },
+    );
   });
 });
 
