@@ -132,6 +132,10 @@ export async function startGatehouse(
                 maxAgeMs: config.web.sessionMaxAgeMs,
               },
               metrics,
+              requestRules: () => ({
+                policy: { rules: settings.config.requests.rules, groups: settings.config.groups },
+                maxGrantMs: settings.config.grants.maxDurationMs,
+              }),
             });
     } catch (e) {
       await bastion.drain();

@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { GatehouseError } from '../core/errors.js';
+import { quoteForMessage } from '../core/names.js';
+import {
+  canonicalRoles,
+  isReviewerRole,
+  REVIEWER_ROLES,
+  type ReviewerRole,
+} from '../core/reviewer-role.js';
 import { newLoginToken } from '../web/auth.js';
 import { checkPasswordStrength, generatePassword, hashPassword } from '../web/password.js';
 import type { CliContext } from './context.js';
-import { isoTime, printJson, printLine, printTable } from './output.js';
+import { isoTime, printJson, printLine, printResult, printTable } from './output.js';
 import { requireDuration, requireName, usage } from './validate.js';
 
 const MAX_LINK_MS = 24 * 60 * 60 * 1000;
@@ -26,6 +33,17 @@ async function passwordFromStdin(): Promise<string> {
   return password;
 }
 
+/** `--role`, repeatable: each value checked as it is read. */
+function collectRole(value: string, previous: ReviewerRole[]): ReviewerRole[] {
+  if (!isReviewerRole(value)) {
+    throw usage(`--role: ${quoteForMessage(value)} is not a role (${REVIEWER_ROLES.join(' or ')})`);
+  }
+  return canonicalRoles([...previous, value]);
+}
+
+const ROLE_HELP =
+  'reviewer (sessions, replay, search) or approver (access requests); repeat for both';
+
 function linkHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -42,10 +60,15 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<name>', 'reviewer name: ^[a-z][a-z0-9._-]{0,63}$')
     .option('--password-stdin', 'read the password (12+ characters) from the first line of stdin')
     .option('--no-password', 'no password: the reviewer logs in with one-time links only')
+    .option('--role <role>', `${ROLE_HELP} (default: reviewer)`, collectRole, [])
     .action(
       async (
         name: string,
-        opts: { readonly passwordStdin?: boolean; readonly password: boolean },
+        opts: {
+          readonly passwordStdin?: boolean;
+          readonly password: boolean;
+          readonly role: ReviewerRole[];
+        },
       ) => {
         requireName('reviewer', name);
         if (opts.passwordStdin === true && !opts.password) {
@@ -55,7 +78,12 @@ export function register(program: Command, ctx: CliContext): void {
         const password = opts.passwordStdin === true ? await passwordFromStdin() : generated;
         const hash = password === null ? null : await hashPassword(password);
         const created = await ctx.withStore((store) =>
-          store.reviewers.add(name, hash, ctx.options().actor),
+          store.reviewers.add(
+            name,
+            hash,
+            ctx.options().actor,
+            opts.role.length === 0 ? ['reviewer'] : opts.role,
+          ),
         );
         if (ctx.options().json) {
           printJson(ctx, { ...created, ...(generated === null ? {} : { password: generated }) });
@@ -95,15 +123,35 @@ export function register(program: Command, ctx: CliContext): void {
     });
 
   reviewer
+    .command('set')
+    .description("replace an account's roles (its open sessions follow at their next request)")
+    .argument('<name>', 'reviewer name')
+    .option('--role <role>', ROLE_HELP, collectRole, [])
+    .action(async (name: string, opts: { readonly role: ReviewerRole[] }) => {
+      requireName('reviewer', name);
+      if (opts.role.length === 0) throw usage('--role: give at least one role');
+      const updated = await ctx.withStore((store) =>
+        store.reviewers.setRoles(name, opts.role, ctx.options().actor),
+      );
+      printResult(ctx, updated, () => `${name}: ${updated.roles.join(', ')}`);
+    });
+
+  reviewer
     .command('list')
-    .description('list reviewers')
+    .description('list review page accounts and their roles')
     .action(async () => {
       const list = await ctx.withStore((store) => store.reviewers.list());
       if (ctx.options().json) return printJson(ctx, list);
       printTable(
         ctx,
-        ['ID', 'NAME', 'CREATED', 'CREATED BY'],
-        list.map((r) => [String(r.id), r.name, isoTime(r.createdAt), r.createdBy]),
+        ['ID', 'NAME', 'ROLES', 'CREATED', 'CREATED BY'],
+        list.map((r) => [
+          String(r.id),
+          r.name,
+          r.roles.join(','),
+          isoTime(r.createdAt),
+          r.createdBy,
+        ]),
       );
     });
 }

@@ -51,6 +51,8 @@ export interface AuditPayloads {
   'reviewer.create': P.ReviewerCreate;
   /** An admin made a one-time login link for a reviewer (`gatehouse reviewer link`). */
   'reviewer.link.create': P.ReviewerLinkCreate;
+  /** An admin changed what a review page account may use (`gatehouse reviewer set --role`). */
+  'reviewer.set': P.ReviewerSet;
   /** A user logged in over ssh. */
   'auth.success': P.AuthSuccess;
   /** A login was refused (once per connection, key and reason; see auth.failure.aggregate). */
@@ -154,6 +156,7 @@ export const auditEvents: AuditEventConstructors = {
   requestExpired: event('request.expired'),
   reviewerCreate: event('reviewer.create'),
   reviewerLinkCreate: event('reviewer.link.create'),
+  reviewerSet: event('reviewer.set'),
   authSuccess: event('auth.success'),
   authFailure: event('auth.failure'),
   authFailureAggregate: event('auth.failure.aggregate'),

@@ -17,6 +17,7 @@ import type {
   TargetId,
   UserId,
 } from './model.js';
+import type { ReviewerRole } from './reviewer-role.js';
 
 export * from './session-payloads.js';
 export * from './request-payloads.js';
@@ -135,6 +136,14 @@ export type ReviewerCreate = {
   readonly reviewer: string;
   /** Whether the reviewer has a password (else only one-time login links). */
   readonly password: boolean;
+  /** What the account may use (absent in events written before roles existed: reviewer). */
+  readonly roles?: readonly ReviewerRole[];
+};
+
+export type ReviewerSet = {
+  readonly reviewer: string;
+  readonly roles: readonly ReviewerRole[];
+  readonly previousRoles: readonly ReviewerRole[];
 };
 
 export type ReviewerLinkCreate = {

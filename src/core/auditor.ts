@@ -57,6 +57,7 @@ export const auditEventRules = {
   'request.expired': { actors: ['gatehouse'], onWriteFailure: 'refuse' },
   'reviewer.create': admin,
   'reviewer.link.create': admin,
+  'reviewer.set': admin,
   'auth.success': { actors: ['user'], onWriteFailure: 'refuse' },
   'auth.failure': { actors: ['user'], onWriteFailure: 'log' },
   'auth.failure.aggregate': { actors: ['gatehouse'], onWriteFailure: 'log' },

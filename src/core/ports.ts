@@ -42,6 +42,7 @@ import type {
   ReviewSessionQuery,
 } from './reviewer.js';
 import type { LoginThrottlePolicy, ReviewerSessionTimeouts } from './reviewer-login.js';
+import type { ReviewerRole } from './reviewer-role.js';
 
 /**
  * Who did it: an admin (`os:…`, core/admin-actor.ts), `user:<name>`, `reviewer:<name>`,
@@ -362,8 +363,21 @@ export interface CheckpointRepository {
 }
 
 export interface ReviewerRepository {
-  /** Creates a reviewer (audit reviewer.create). Conflict when the name exists. */
-  add(name: string, passwordHash: string | null, actor: Actor): Promise<Reviewer>;
+  /**
+   * Creates a review page account (audit reviewer.create) with its roles (default: reviewer).
+   * Conflict when the name exists; invalid with no role.
+   */
+  add(
+    name: string,
+    passwordHash: string | null,
+    actor: Actor,
+    roles?: readonly ReviewerRole[],
+  ): Promise<Reviewer>;
+  /**
+   * Replaces an account's roles (audit reviewer.set; nothing written when they are unchanged).
+   * Its sessions keep going and are checked against the new roles at their next request.
+   */
+  setRoles(name: string, roles: readonly ReviewerRole[], actor: Actor): Promise<Reviewer>;
   findByName(name: string): Promise<ReviewerCredentials | null>;
   get(id: number): Promise<Reviewer | null>;
   list(): Promise<Reviewer[]>;
@@ -382,6 +396,11 @@ export interface ReviewerRepository {
   session(id: SessionId): Promise<ReviewSession | null>;
   /** Audit events whose payload names the session (`sessionId` or `session`), oldest first. */
   sessionEvents(id: SessionId, limit?: number): Promise<AuditRecord[]>;
+  /**
+   * Audit events whose payload names the request (`requestId`: its filing, approvals, denial,
+   * cancellation, expiry, the grant it made or extended), oldest first.
+   */
+  requestEvents(id: RequestId, limit?: number): Promise<AuditRecord[]>;
 }
 
 /** The review page's logins: the password throttle's counts and the reviewers' sessions. */

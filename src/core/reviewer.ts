@@ -2,13 +2,19 @@
 import type { ReviewerLoginMethod } from './audit-payloads.js';
 import type { EpochMs, GrantId, Session } from './model.js';
 import type { ThrottleScope } from './reviewer-login.js';
+import type { ReviewerRole } from './reviewer-role.js';
 
 export interface Reviewer {
   readonly id: number;
   readonly name: string;
+  /** At least one; canonical order (canonicalRoles). */
+  readonly roles: readonly ReviewerRole[];
   readonly createdAt: EpochMs;
   readonly createdBy: string;
 }
+
+export const hasRole = (reviewer: Reviewer, role: ReviewerRole): boolean =>
+  reviewer.roles.includes(role);
 
 /** A reviewer with the stored password hash (null: the reviewer logs in with one-time links only). */
 export interface ReviewerCredentials {

@@ -30,7 +30,8 @@ export async function ensureDemoReviewer(
   let password: string | null;
   if ((await store.reviewers.findByName(name)) === null) {
     password = generatePassword();
-    await store.reviewers.add(name, await hashPassword(password), actor);
+    // Both roles: the demo shows the recordings and the access requests.
+    await store.reviewers.add(name, await hashPassword(password), actor, ['reviewer', 'approver']);
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   } else {
     password = await readFile(passwordFile, 'utf8').then(

@@ -330,6 +330,17 @@ CREATE INDEX notify_outbox_due ON notify_outbox(next_at) WHERE status = 'pending
 CREATE INDEX notify_outbox_finished ON notify_outbox(finished_at) WHERE status <> 'pending';
 `,
   },
+  {
+    version: 11,
+    sql: `
+-- Review page accounts get roles (issue 14): 'reviewer' (sessions, replay, search) and
+-- 'approver' (access requests), a JSON array of at least one, in the order of
+-- core/reviewer-role.ts. Existing accounts keep what they could do: reviewer.
+ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT '["reviewer"]'
+  CONSTRAINT reviewers_roles CHECK (json_valid(roles) AND json_type(roles) = 'array'
+    AND json_array_length(roles) >= 1);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

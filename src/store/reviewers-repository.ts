@@ -1,8 +1,9 @@
 /** Reviewer accounts, one-time login tokens, and the read-only queries of the review page. */
 import { GatehouseError } from '../core/errors.js';
-import type { AuditRecord, EpochMs, SessionId } from '../core/model.js';
+import type { AuditRecord, EpochMs, RequestId, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { Actor, ReviewerRepository } from '../core/ports.js';
+import { canonicalRoles, isReviewerRole, type ReviewerRole } from '../core/reviewer-role.js';
 import type {
   Reviewer,
   ReviewerCredentials,
@@ -19,8 +20,26 @@ export interface ReviewerRow {
   id: number;
   name: string;
   password_hash: string | null;
+  roles: string;
   created_by: string;
   created_at: number;
+}
+
+/** The stored roles; anything unknown grants nothing (fail closed). */
+function rolesFromColumn(text: string): ReviewerRole[] {
+  const parsed: unknown = JSON.parse(text);
+  const listed = Array.isArray(parsed)
+    ? parsed.filter((x): x is string => typeof x === 'string')
+    : [];
+  return canonicalRoles(listed.filter(isReviewerRole));
+}
+
+const rolesColumn = (roles: readonly ReviewerRole[]): string =>
+  JSON.stringify(canonicalRoles(roles));
+
+function requireRoles(roles: readonly ReviewerRole[]): void {
+  if (roles.length === 0)
+    throw new GatehouseError('invalid', 'reviewer: an account needs at least one role');
 }
 
 type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
@@ -28,6 +47,7 @@ type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
 export const reviewerFromRow = (r: ReviewerRow): Reviewer => ({
   id: r.id,
   name: r.name,
+  roles: rolesFromColumn(r.roles),
   createdAt: r.created_at,
   createdBy: r.created_by,
 });
@@ -46,8 +66,14 @@ const DEFAULT_LIMIT = 200;
 export class SqliteReviewerRepository implements ReviewerRepository {
   constructor(private readonly ctx: StoreContext) {}
 
-  add(name: string, passwordHash: string | null, actor: Actor): Promise<Reviewer> {
+  add(
+    name: string,
+    passwordHash: string | null,
+    actor: Actor,
+    roles: readonly ReviewerRole[] = ['reviewer'],
+  ): Promise<Reviewer> {
     return this.ctx.tx.write(async (db) => {
+      requireRoles(roles);
       const exists = await db.get<{ id: number }>('SELECT id FROM reviewers WHERE name = ?', [
         name,
       ]);
@@ -59,18 +85,51 @@ export class SqliteReviewerRepository implements ReviewerRepository {
       }
       const now = this.ctx.clock.now();
       const row = await db.get<ReviewerRow>(
-        `INSERT INTO reviewers (name, password_hash, created_by, created_at)
-         VALUES (?, ?, ?, ?) RETURNING *`,
-        [name, passwordHash, actor, now],
+        `INSERT INTO reviewers (name, password_hash, roles, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING *`,
+        [name, passwordHash, rolesColumn(roles), actor, now],
       );
       if (!row) throw new Error('reviewers insert returned no row');
+      const created = reviewerFromRow(row);
       await appendAuditEvent(
         db,
-        auditEvents.reviewerCreate({ reviewer: name, password: passwordHash !== null }),
+        auditEvents.reviewerCreate({
+          reviewer: name,
+          password: passwordHash !== null,
+          roles: created.roles,
+        }),
         actor,
         now,
       );
-      return reviewerFromRow(row);
+      return created;
+    });
+  }
+
+  setRoles(name: string, roles: readonly ReviewerRole[], actor: Actor): Promise<Reviewer> {
+    return this.ctx.tx.write(async (db) => {
+      requireRoles(roles);
+      const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE name = ?', [name]);
+      if (!row) {
+        throw new GatehouseError(
+          'not_found',
+          `reviewer: no reviewer named ${quoteForMessage(name)}`,
+        );
+      }
+      const before = reviewerFromRow(row);
+      const after = canonicalRoles(roles);
+      if (after.join(',') === before.roles.join(',')) return before;
+      const updated = await db.get<ReviewerRow>(
+        'UPDATE reviewers SET roles = ? WHERE id = ? RETURNING *',
+        [rolesColumn(after), row.id],
+      );
+      if (!updated) throw new Error('reviewers update returned no row');
+      await appendAuditEvent(
+        db,
+        auditEvents.reviewerSet({ reviewer: name, roles: after, previousRoles: before.roles }),
+        actor,
+        this.ctx.clock.now(),
+      );
+      return reviewerFromRow(updated);
     });
   }
 
@@ -176,6 +235,20 @@ export class SqliteReviewerRepository implements ReviewerRepository {
            WHERE ? IN (
              CASE WHEN json_valid(payload) THEN json_extract(payload, '$.sessionId') END,
              CASE WHEN json_valid(payload) THEN json_extract(payload, '$.session') END)
+           ORDER BY seq LIMIT ?`,
+          [id, Math.max(1, Math.floor(limit))],
+        )
+      ).map(auditFromRow),
+    );
+  }
+
+  /** A scan of the audit table, as sessionEvents. */
+  requestEvents(id: RequestId, limit = 1000): Promise<AuditRecord[]> {
+    return this.ctx.tx.read(async (db) =>
+      (
+        await db.all<AuditRow>(
+          `SELECT * FROM audit_events
+           WHERE CASE WHEN json_valid(payload) THEN json_extract(payload, '$.requestId') END = ?
            ORDER BY seq LIMIT ?`,
           [id, Math.max(1, Math.floor(limit))],
         )

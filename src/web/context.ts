@@ -5,13 +5,24 @@ import type { Logger } from '../logging/logger.js';
 import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
+import type { RequestPolicy } from '../core/request-rules.js';
 import type { AssetTable } from './assets.js';
+import type { Viewer } from './html.js';
 import type { Reviewer } from '../core/reviewer.js';
 import type { ReviewerSessions } from './reviewer-sessions.js';
 
 /** What /metrics serves (src/metrics/, passed in by main.ts). */
 export interface MetricsSource {
   render(): string;
+}
+
+/**
+ * The request rules as they are at this moment (config `requests` and `groups`; `grants.maxDuration`
+ * caps a grant): read at each decision, so a SIGHUP reload applies to the next one.
+ */
+export interface RequestRules {
+  readonly policy: RequestPolicy;
+  readonly maxGrantMs: number;
 }
 
 export interface WebDeps {
@@ -32,6 +43,7 @@ export interface WebDeps {
   readonly assets: AssetTable;
   /** null: no /metrics (404). */
   readonly metrics: MetricsSource | null;
+  readonly requestRules: () => RequestRules;
 }
 
 export interface Request {
@@ -43,4 +55,6 @@ export interface Request {
 
 export interface AuthedRequest extends Request {
   readonly reviewer: Reviewer;
+  /** The account as its pages show it, with its form token. */
+  readonly viewer: Viewer;
 }

@@ -2,6 +2,8 @@
  * HTML output: every interpolated value is escaped unless it is already SafeHtml (built by this
  * same template), so user data (names, titles, terminal text) can never become markup.
  */
+import type { ReviewerRole } from '../core/reviewer-role.js';
+import { CSRF_FIELD } from './csrf.js';
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -42,10 +44,47 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
   return new SafeHtml(out);
 }
 
+/** The logged-in account a page is for. */
+export interface Viewer {
+  readonly name: string;
+  readonly roles: readonly ReviewerRole[];
+  /** Its session's form token (web/csrf.ts), in every form that changes something. */
+  readonly csrfToken: string;
+}
+
+/** The hidden field that carries the viewer's form token. */
+export const csrfField = (viewer: Viewer): SafeHtml =>
+  html`<input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrfToken}" />`;
+
+/** The nav shows only what the account may use. */
+function nav(viewer: Viewer): SafeHtml {
+  const reviews = viewer.roles.includes('reviewer');
+  return html`<nav>
+    ${reviews ? html`<a href="/">Sessions</a>` : ''}
+    ${viewer.roles.includes('approver') ? html`<a href="/requests">Requests</a>` : ''}
+    ${
+      reviews
+        ? html`<form class="search" method="get" action="/search">
+            <input
+              type="search"
+              name="q"
+              placeholder="Search output"
+              aria-label="Search recorded output"
+            />
+          </form>`
+        : ''
+    }
+    <span class="who">${viewer.name}</span>
+    <form method="post" action="/logout">
+      ${csrfField(viewer)}<button type="submit">Log out</button>
+    </form>
+  </nav>`;
+}
+
 export interface PageOptions {
   readonly title: string;
-  /** Logged-in reviewer name: shows the logout button. */
-  readonly reviewer?: string | null;
+  /** The logged-in account: shows the nav and the logout button. */
+  readonly reviewer?: Viewer | null;
   /** Extra stylesheet / script paths (fixed strings from this code, never input). */
   readonly styles?: readonly string[];
   readonly scripts?: readonly string[];
@@ -53,22 +92,7 @@ export interface PageOptions {
 
 export function page(options: PageOptions, body: SafeHtml): string {
   const styles = ['/assets/review.css', ...(options.styles ?? [])];
-  const nav =
-    options.reviewer === undefined || options.reviewer === null
-      ? ''
-      : html`<nav>
-          <a href="/">Sessions</a>
-          <form class="search" method="get" action="/search">
-            <input
-              type="search"
-              name="q"
-              placeholder="Search output"
-              aria-label="Search recorded output"
-            />
-          </form>
-          <span class="who">${options.reviewer}</span>
-          <form method="post" action="/logout"><button type="submit">Log out</button></form>
-        </nav>`;
+  const viewer = options.reviewer ?? null;
   const doc = html`<!doctype html>
     <html lang="en">
       <head>
@@ -79,13 +103,23 @@ export function page(options: PageOptions, body: SafeHtml): string {
         ${styles.map((s) => html`<link rel="stylesheet" href="${s}" />`)}
       </head>
       <body>
-        <header><strong>gatehouse review</strong>${nav}</header>
+        <header><strong>gatehouse review</strong>${viewer === null ? '' : nav(viewer)}</header>
         <main>${body}</main>
         ${(options.scripts ?? []).map((s) => html`<script src="${s}"></script>`)}
       </body>
     </html> `;
   return doc.value;
 }
+
+/** A definition list of label → value (`-` for none). */
+export const facts = (rows: readonly (readonly [string, HtmlValue])[]): SafeHtml =>
+  html`<dl class="facts">
+    ${rows.map(
+      ([k, v]) =>
+        html`<dt>${k}</dt>
+          <dd>${v === null || v === undefined ? '-' : v}</dd>`,
+    )}
+  </dl>`;
 
 /** ISO UTC to the second; `-` for none. */
 export function isoTime(ms: number | null): string {

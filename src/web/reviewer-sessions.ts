@@ -17,6 +17,7 @@ import {
   sessionCookie,
   tokenSha256,
 } from './auth.js';
+import { csrfTokenOf, isCsrfToken } from './csrf.js';
 
 export interface ReviewerSessionSettings {
   readonly timeouts: ReviewerSessionTimeouts;
@@ -27,6 +28,18 @@ export interface ReviewerSessionSettings {
 const cookieHash = (req: IncomingMessage): string | null => {
   const token = readCookie(req, COOKIE_NAME);
   return token === null ? null : tokenSha256(token);
+};
+
+/** The form token of the request's session cookie (web/csrf.ts); null without a cookie. */
+export const formTokenOf = (req: IncomingMessage): string | null => {
+  const token = readCookie(req, COOKIE_NAME);
+  return token === null ? null : csrfTokenOf(token);
+};
+
+/** Whether `presented` is the form token of the request's session cookie. */
+export const isFormTokenOf = (req: IncomingMessage, presented: string | null): boolean => {
+  const token = readCookie(req, COOKIE_NAME);
+  return token !== null && isCsrfToken(token, presented);
 };
 
 export class ReviewerSessions {

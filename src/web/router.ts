@@ -1,17 +1,26 @@
 /**
- * Dispatch by exact paths and one fixed pattern. Only the login routes and static assets are
- * public; every other path (unknown ones too) answers 401 until a reviewer is logged in.
+ * Dispatch by exact paths and fixed patterns. Only the login routes and static assets are
+ * public; every other path (unknown ones too) answers 401 until an account is logged in. Then
+ * each route needs its role (core/reviewer-role.ts): the sessions, replays and search need
+ * `reviewer`, the access requests `approver`; without it, 403.
  */
-import type { SessionId } from '../core/model.js';
+import type { RequestId, SessionId } from '../core/model.js';
+import { hasRole } from '../core/reviewer.js';
+import type { ReviewerRole } from '../core/reviewer-role.js';
 import type { AuthedRequest, Request } from './context.js';
+import { forbiddenPage } from './pages/forbidden.js';
 import { loginPage } from './pages/login.js';
-import { sendAsset, sendHtml, sendText } from './respond.js';
+import { redirect, sendAsset, sendHtml, sendText } from './respond.js';
+import { formTokenOf } from './reviewer-sessions.js';
 import { linkGet, linkPost, loginPost, logoutPost } from './routes-login.js';
 import { metricsRoute } from './routes-metrics.js';
+import { decideRequest, listRequests, showRequest, type Decision } from './routes-requests.js';
 import { downloadCast, listSessions, search, showSession } from './routes-review.js';
 
 const SESSION_PATH =
   /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.cast)?$/;
+
+const REQUEST_PATH = /^\/requests\/([1-9][0-9]{0,14})(?:\/(approve|deny))?$/;
 
 const isRead = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD';
 
@@ -50,17 +59,53 @@ async function publicRoute(r: Request): Promise<boolean> {
   return false;
 }
 
-async function reviewerRoute(r: AuthedRequest): Promise<void> {
+/** Paths of the `reviewer` role: the session list, search, a session and its recording. */
+async function reviewerRoute(r: AuthedRequest): Promise<boolean> {
   const path = r.url.pathname;
-  if (path === '/' || path === '/search') {
-    if (!isRead(r.req.method)) return methodNotAllowed(r, 'GET, HEAD');
-    return path === '/' ? listSessions(r) : search(r);
-  }
   const m = SESSION_PATH.exec(path);
-  if (m?.[1] === undefined) return sendText(r.req, r.res, 404, 'not found');
-  if (!isRead(r.req.method)) return methodNotAllowed(r, 'GET, HEAD');
-  const id = m[1] as SessionId;
-  return m[2] === undefined ? showSession(r, id) : downloadCast(r, id);
+  if (path !== '/' && path !== '/search' && m === null) return false;
+  if (!hasRole(r.reviewer, 'reviewer')) {
+    // An approver's home is the request list.
+    if (path === '/' && hasRole(r.reviewer, 'approver')) redirect(r.res, '/requests');
+    else forbidden(r, 'reviewer');
+    return true;
+  }
+  if (!isRead(r.req.method)) methodNotAllowed(r, 'GET, HEAD');
+  else if (path === '/') await listSessions(r);
+  else if (path === '/search') await search(r);
+  else if (m?.[2] === undefined) await showSession(r, m?.[1] as SessionId);
+  else await downloadCast(r, m[1] as SessionId);
+  return true;
+}
+
+/** Paths of the `approver` role: the request list, a request, its approve and deny posts. */
+async function approverRoute(r: AuthedRequest): Promise<boolean> {
+  const path = r.url.pathname;
+  const m = REQUEST_PATH.exec(path);
+  if (path !== '/requests' && m === null) return false;
+  if (!hasRole(r.reviewer, 'approver')) forbidden(r, 'approver');
+  else if (path === '/requests') {
+    if (isRead(r.req.method)) await listRequests(r);
+    else methodNotAllowed(r, 'GET, HEAD');
+  } else {
+    const id = Number(m?.[1]) as RequestId;
+    const decision = m?.[2] as Decision | undefined;
+    if (decision === undefined) {
+      if (isRead(r.req.method)) await showRequest(r, id);
+      else methodNotAllowed(r, 'GET, HEAD');
+    } else if (r.req.method === 'POST') await decideRequest(r, id, decision);
+    else methodNotAllowed(r, 'POST');
+  }
+  return true;
+}
+
+function forbidden(r: AuthedRequest, role: ReviewerRole): void {
+  sendHtml(r.req, r.res, 403, forbiddenPage(r.viewer, role));
+}
+
+async function accountRoute(r: AuthedRequest): Promise<void> {
+  if ((await reviewerRoute(r)) || (await approverRoute(r))) return;
+  sendText(r.req, r.res, 404, 'not found');
 }
 
 export async function route(r: Request): Promise<void> {
@@ -76,5 +121,10 @@ export async function route(r: Request): Promise<void> {
     }
     return;
   }
-  await reviewerRoute({ ...r, reviewer: current });
+  const viewer = {
+    name: current.name,
+    roles: current.roles,
+    csrfToken: formTokenOf(r.req) ?? '',
+  };
+  await accountRoute({ ...r, reviewer: current, viewer });
 }

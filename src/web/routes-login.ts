@@ -3,48 +3,18 @@
  * checked only after its attempt is counted (core/reviewer-login.ts has the policy); logins,
  * failures and logouts are audit events.
  */
-import type { IncomingMessage } from 'node:http';
 import type { ReviewerLoginFailureReason, ReviewerLoginMethod } from '../core/audit-payloads.js';
 import { checkName } from '../core/names.js';
 import type { Reviewer } from '../core/reviewer.js';
 import { LOGIN_THROTTLE, loginSource } from '../core/reviewer-login.js';
 import { reviewerLoginFailureEvent } from '../core/reviewer-login-failure-event.js';
-import { isLoginTokenShape, isSameOriginPost, tokenSha256 } from './auth.js';
+import { isLoginTokenShape, tokenSha256 } from './auth.js';
 import { clientAddress } from './client-address.js';
 import type { Request } from './context.js';
+import { isSameOrigin, postedForm, sessionForm } from './forms.js';
 import { linkPage, loginPage } from './pages/login.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
 import { redirect, sendHtml, sendText } from './respond.js';
-
-const MAX_FORM_BYTES = 8 * 1024;
-
-/** The url-encoded form of a POST, or null when it is not one or is too large. */
-async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_FORM_BYTES) return null;
-    chunks.push(buf);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-}
-
-const isSameOrigin = (r: Request): boolean => isSameOriginPost(r.req, r.deps.publicOrigin);
-
-/** Checks origin and reads the form; answers the request itself and returns null when refused. */
-async function postedForm(r: Request): Promise<URLSearchParams | null> {
-  if (!isSameOrigin(r)) {
-    sendText(r.req, r.res, 403, 'forbidden: cross-origin request');
-    return null;
-  }
-  const form = await readForm(r.req);
-  if (form === null) sendText(r.req, r.res, 400, 'bad request: expected a small url-encoded form');
-  return form;
-}
 
 const remoteAddrOf = (r: Request): string => clientAddress(r.req, r.deps.trustedProxies);
 
@@ -154,8 +124,12 @@ export async function linkPost(r: Request): Promise<void> {
   await startSession(r, reviewer, 'link');
 }
 
+/** Ending a live session is a change like any other: it needs the session's form token. */
 export async function logoutPost(r: Request): Promise<void> {
-  if (!isSameOrigin(r)) {
+  if ((await r.deps.sessions.current(r.req)) !== null) {
+    if ((await sessionForm(r)) === null) return;
+  } else if (!isSameOrigin(r)) {
+    // No live session, nothing to end: the cookie is cleared, for this origin only.
     sendText(r.req, r.res, 403, 'forbidden: cross-origin request');
     return;
   }

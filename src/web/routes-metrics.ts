@@ -1,11 +1,12 @@
 /**
  * GET /metrics: Prometheus text format. The counters hold no secrets but describe the bastion's
  * traffic, so they are not public: a client on the loopback interface (a local Prometheus or
- * agent) reads them without logging in; anyone else needs a reviewer login, else 401. Behind a
- * listed reverse proxy on the host, the client is the one it forwards (client-address.ts), not
- * the loopback peer.
+ * agent) reads them without logging in; anyone else needs a login with the reviewer role (else
+ * 401, or 403 for an approver-only account). Behind a listed reverse proxy on the host, the
+ * client is the one it forwards (client-address.ts), not the loopback peer.
  */
 import type { IncomingMessage } from 'node:http';
+import { hasRole } from '../core/reviewer.js';
 import { clientAddress } from './client-address.js';
 import type { Request } from './context.js';
 import { sendText } from './respond.js';
@@ -28,16 +29,19 @@ export async function metricsRoute(r: Request): Promise<void> {
     r.res.setHeader('Allow', 'GET, HEAD');
     return sendText(r.req, r.res, 405, 'method not allowed');
   }
-  if (
-    !isLoopbackClient(r.req, r.deps.trustedProxies) &&
-    (await r.deps.sessions.current(r.req)) === null
-  ) {
-    return sendText(
-      r.req,
-      r.res,
-      401,
-      'unauthorized: /metrics is served to loopback clients and logged-in reviewers',
-    );
+  if (!isLoopbackClient(r.req, r.deps.trustedProxies)) {
+    const account = await r.deps.sessions.current(r.req);
+    if (account === null) {
+      return sendText(
+        r.req,
+        r.res,
+        401,
+        'unauthorized: /metrics is served to loopback clients and logged-in reviewers',
+      );
+    }
+    if (!hasRole(account, 'reviewer')) {
+      return sendText(r.req, r.res, 403, 'forbidden: /metrics needs the reviewer role');
+    }
   }
   const body = Buffer.from(metrics.render(), 'utf8');
   r.res.writeHead(200, {

@@ -93,7 +93,7 @@ export async function listSessions(r: AuthedRequest): Promise<void> {
     r.req,
     r.res,
     200,
-    sessionListPage(r.reviewer.name, filters, sessions, error, r.deps.clock.now()),
+    sessionListPage(r.viewer, filters, sessions, error, r.deps.clock.now()),
   );
 }
 
@@ -116,7 +116,7 @@ export async function showSession(r: AuthedRequest, id: SessionId): Promise<void
   await audit(r, { view: 'session', sessionId: id });
   const events = await store.reviewers.sessionEvents(id);
   const view = { session, grant, nda, events, outline, verification };
-  sendHtml(r.req, r.res, 200, sessionPage(r.reviewer.name, view, r.deps.clock.now()));
+  sendHtml(r.req, r.res, 200, sessionPage(r.viewer, view, r.deps.clock.now()));
 }
 
 export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {
@@ -147,7 +147,7 @@ export async function search(r: AuthedRequest): Promise<void> {
   const query = (r.url.searchParams.get('q') ?? '').trim();
   if (query === '' || query.length > 200) {
     const note = query === '' ? null : 'The search text must be at most 200 characters.';
-    sendHtml(r.req, r.res, query === '' ? 200 : 400, searchPage(r.reviewer.name, query, [], note));
+    sendHtml(r.req, r.res, query === '' ? 200 : 400, searchPage(r.viewer, query, [], note));
     return;
   }
   const sessions = await r.deps.store.reviewers.sessions({ limit: SEARCH_SESSIONS });
@@ -167,5 +167,5 @@ export async function search(r: AuthedRequest): Promise<void> {
     sessions.length >= SEARCH_SESSIONS
       ? `Searched the ${SEARCH_SESSIONS} most recent sessions.`
       : null;
-  sendHtml(r.req, r.res, 200, searchPage(r.reviewer.name, query, results, note));
+  sendHtml(r.req, r.res, 200, searchPage(r.viewer, query, results, note));
 }

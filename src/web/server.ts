@@ -9,7 +9,7 @@ import type { Store } from '../core/ports.js';
 import type { ReviewerSessionTimeouts } from '../core/reviewer-login.js';
 import type { Logger } from '../logging/logger.js';
 import { loadAssets } from './assets.js';
-import type { MetricsSource, WebDeps } from './context.js';
+import type { MetricsSource, RequestRules, WebDeps } from './context.js';
 import { sendText, setSecurityHeaders } from './respond.js';
 import { ReviewerSessions } from './reviewer-sessions.js';
 import { route } from './router.js';
@@ -32,6 +32,8 @@ export interface WebServerOptions {
   readonly sessionTimeouts: ReviewerSessionTimeouts;
   /** Served at /metrics (loopback clients, or a logged-in reviewer). */
   readonly metrics?: MetricsSource;
+  /** The current request rules, for approvals and denials on the page. */
+  readonly requestRules: () => RequestRules;
 }
 
 export interface WebServer {
@@ -80,6 +82,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     trustedProxies: new Set(options.trustedProxies),
     assets: await loadAssets(),
     metrics: options.metrics ?? null,
+    requestRules: options.requestRules,
   };
   let hosts: ReadonlySet<string> | null = null;
 

@@ -114,8 +114,17 @@ export const sampleAuditEvents: {
   'request.denied': auditEvents.requestDenied({ requestId, approver: 'carol', reason: 'no' }),
   'request.cancelled': auditEvents.requestCancelled({ requestId, user: 'alice' }),
   'request.expired': auditEvents.requestExpired({ requestId, user: 'alice', target: 'db1' }),
-  'reviewer.create': auditEvents.reviewerCreate({ reviewer: 'vera', password: true }),
+  'reviewer.create': auditEvents.reviewerCreate({
+    reviewer: 'vera',
+    password: true,
+    roles: ['reviewer', 'approver'],
+  }),
   'reviewer.link.create': auditEvents.reviewerLinkCreate({ reviewer: 'vera', expiresAt: 3 }),
+  'reviewer.set': auditEvents.reviewerSet({
+    reviewer: 'vera',
+    roles: ['approver'],
+    previousRoles: ['reviewer'],
+  }),
   'auth.success': auditEvents.authSuccess({
     user: 'alice',
     target: 'db1',

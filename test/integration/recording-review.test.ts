@@ -17,7 +17,14 @@ import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { HIDDEN_SEQUENCES, printfFormat } from '../helpers/hidden-sequence-corpus.js';
 import { ptySsh, runSsh, type PtySsh } from '../helpers/ssh-client.js';
 import { hostPublicKey, recordedSession } from './recording-e2e-harness.js';
-import { DEFAULT_SESSION_TIMEOUTS, login, PASSWORD, raw, REVIEWER } from './web-fixture.js';
+import {
+  DEFAULT_SESSION_TIMEOUTS,
+  NO_REQUEST_RULES,
+  login,
+  PASSWORD,
+  raw,
+  REVIEWER,
+} from './web-fixture.js';
 
 const KILL_NOTICE = 'gatehouse: session ended by an administrator';
 
@@ -41,6 +48,7 @@ beforeAll(async () => {
     publicUrl: null,
     trustedProxies: [],
     sessionTimeouts: DEFAULT_SESSION_TIMEOUTS,
+    requestRules: () => NO_REQUEST_RULES,
   });
   base = `http://127.0.0.1:${web.port}`;
   await b.store.reviewers.add(REVIEWER, await hashPassword(PASSWORD), 'admin');

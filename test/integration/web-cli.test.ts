@@ -99,6 +99,56 @@ describe('gatehouse reviewer', () => {
     expect(JSON.stringify([made, ...logins])).not.toContain(token);
   });
 
+  it('add --role gives roles; set replaces them (audited, the open session follows); list shows them', async () => {
+    const added = await reviewerCli(['reviewer', 'add', 'ann', '--role', 'approver'], true);
+    expect(JSON.parse(added.stdout)).toMatchObject({ name: 'ann', roles: ['approver'] });
+    const both = await reviewerCli(
+      ['reviewer', 'add', 'bo', '--role', 'approver', '--role', 'reviewer', '--no-password'],
+      true,
+    );
+    expect(JSON.parse(both.stdout)).toMatchObject({ roles: ['reviewer', 'approver'] });
+
+    const password = JSON.parse(added.stdout).password as string;
+    const login = await postForm(fx.base, '/login', { name: 'ann', password });
+    const cookie = cookieOf(login)!;
+    expect((await raw(fx.base, 'GET', '/search?q=x', { Cookie: cookie })).status).toBe(403);
+    const set = await reviewerCli(['reviewer', 'set', 'ann', '--role', 'reviewer']);
+    expect(set).toEqual({ stdout: 'ann: reviewer\n', error: null });
+    expect((await raw(fx.base, 'GET', '/search?q=x', { Cookie: cookie })).status).toBe(200);
+    const [event] = await fx.store.audit.list({ type: 'reviewer.set' });
+    expect(event).toMatchObject({
+      actor: 'admin',
+      payload: { reviewer: 'ann', roles: ['reviewer'], previousRoles: ['approver'] },
+    });
+
+    const list = await reviewerCli(['reviewer', 'list'], true);
+    const roles = Object.fromEntries(
+      (JSON.parse(list.stdout) as { name: string; roles: string[] }[]).map((r) => [
+        r.name,
+        r.roles,
+      ]),
+    );
+    expect(roles).toMatchObject({ ann: ['reviewer'], bo: ['reviewer', 'approver'] });
+    const text = (await reviewerCli(['reviewer', 'list'])).stdout.split('\n');
+    expect(text[0]).toMatch(/^ID\s+NAME\s+ROLES\s+CREATED\s+CREATED BY$/);
+    expect(text.find((l) => /\bbo\b/.test(l))).toMatch(/\sreviewer,approver\s/);
+  });
+
+  it('refuses an unknown role, set without a role, and set on an unknown account, changing nothing', async () => {
+    const before = await fx.store.audit.list();
+    expect((await reviewerCli(['reviewer', 'add', 'cy', '--role', 'admin'])).error).toBe(
+      'usage: --role: "admin" is not a role (reviewer or approver)',
+    );
+    expect(await fx.store.reviewers.findByName('cy')).toBeNull();
+    expect((await reviewerCli(['reviewer', 'set', 'bo'])).error).toBe(
+      'usage: --role: give at least one role',
+    );
+    expect((await reviewerCli(['reviewer', 'set', 'ghost', '--role', 'reviewer'])).error).toBe(
+      'not_found: reviewer: no reviewer named "ghost"',
+    );
+    expect(await fx.store.audit.list()).toEqual(before);
+  });
+
   it('link refuses an unknown reviewer and a lifetime over 24h', async () => {
     expect((await reviewerCli(['reviewer', 'link', 'ghost'])).error).toMatch(/^not_found: /);
     expect((await reviewerCli(['reviewer', 'link', 'vera', '--for', '2d'])).error).toMatch(

@@ -18,6 +18,7 @@ import { writeManifest } from '../../src/recording/manifest.js';
 import { openRecording } from '../../src/recording/recorder.js';
 import { openStore } from '../../src/store/open-store.js';
 import { hashPassword } from '../../src/web/password.js';
+import type { RequestRules } from '../../src/web/context.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { tempDir } from '../helpers/tmp.js';
 import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
@@ -59,7 +60,14 @@ export interface WebFixtureOptions {
   readonly sessionTimeouts?: ReviewerSessionTimeouts;
   /** Serve /metrics (the real counters, at zero). */
   readonly metrics?: boolean;
+  /** The request rules the page judges decisions by, read at each decision (default: none). */
+  readonly requestRules?: () => RequestRules;
 }
+
+export const NO_REQUEST_RULES: RequestRules = {
+  policy: { rules: [], groups: {} },
+  maxGrantMs: 30 * 24 * HOUR,
+};
 
 /** The config defaults (src/config/schema.ts). */
 export const DEFAULT_SESSION_TIMEOUTS: ReviewerSessionTimeouts = {
@@ -239,6 +247,7 @@ export async function startWebFixture(options: WebFixtureOptions = {}): Promise<
       publicUrl: options.publicUrl ?? null,
       trustedProxies: options.trustedProxies ?? [],
       sessionTimeouts: options.sessionTimeouts ?? DEFAULT_SESSION_TIMEOUTS,
+      requestRules: options.requestRules ?? (() => NO_REQUEST_RULES),
       ...(metrics === null ? {} : { metrics }),
     });
   let server = await serve(0);
@@ -344,9 +353,30 @@ export function cookieOf(res: RawResponse): string | null {
   return m?.[1] ?? null;
 }
 
-export async function login(base: string): Promise<string> {
-  const res = await postForm(base, '/login', { name: REVIEWER, password: PASSWORD });
+export async function login(base: string, name = REVIEWER): Promise<string> {
+  const res = await postForm(base, '/login', { name, password: PASSWORD });
   const cookie = cookieOf(res);
   if (res.status !== 303 || cookie === null) throw new Error(`login failed: ${res.status}`);
   return cookie;
+}
+
+/** The form token of the session `cookie` names, as its home page's forms carry it. */
+export async function formToken(base: string, cookie: string): Promise<string> {
+  let res = await raw(base, 'GET', '/', { Cookie: cookie });
+  if (res.status === 303)
+    res = await raw(base, 'GET', String(res.headers.location), { Cookie: cookie });
+  const token = /name="csrf" value="([A-Za-z0-9_-]{43})"/.exec(res.body)?.[1];
+  if (token === undefined) throw new Error(`no form token on the home page (${res.status})`);
+  return token;
+}
+
+/** POSTs a form as the logged-in page does: same Origin, the cookie, the form token. */
+export async function postAs(
+  base: string,
+  cookie: string,
+  path: string,
+  form: Readonly<Record<string, string>> = {},
+): Promise<RawResponse> {
+  const csrf = await formToken(base, cookie);
+  return postForm(base, path, { ...form, csrf }, { Origin: base, Cookie: cookie });
 }

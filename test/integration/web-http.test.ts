@@ -11,6 +11,7 @@ import {
   REVIEWER,
   cookieOf,
   login,
+  postAs,
   postForm,
   raw,
   startWebFixture,
@@ -123,7 +124,13 @@ describe('password login', () => {
     expect(set).not.toMatch(/Secure/); // served over http (web.publicUrl not https)
     const mine = cookieOf(res)!;
     expect((await raw(fx.base, 'GET', '/', { Cookie: mine })).status).toBe(200);
-    const out = await raw(fx.base, 'POST', '/logout', { Cookie: mine, Origin: fx.base });
+    // Logging out changes something: the session's form token is needed, as for any post.
+    for (const form of [{}, { csrf: 'x'.repeat(43) }]) {
+      const refused = await postForm(fx.base, '/logout', form, { Cookie: mine, Origin: fx.base });
+      expect(refused.status).toBe(403);
+      expect((await raw(fx.base, 'GET', '/', { Cookie: mine })).status).toBe(200);
+    }
+    const out = await postAs(fx.base, mine, '/logout');
     expect(out.status).toBe(303);
     expect((await raw(fx.base, 'GET', '/', { Cookie: mine })).status).toBe(401);
   });

@@ -80,6 +80,7 @@ describe('auditEventRules', () => {
     'recording.failure': 'log',
     'review.view': 'refuse',
     'reviewer.link.create': 'refuse',
+    'reviewer.set': 'refuse',
     'reviewer.login': 'refuse',
     'reviewer.login.failure': 'log',
     'reviewer.logout': 'refuse',

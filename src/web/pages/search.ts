@@ -1,6 +1,6 @@
 /** `/search?q=`: where a text appears in recorded output, each hit linking to its moment. */
 import type { ReviewSession } from '../../core/reviewer.js';
-import { html, isoTime, page } from '../html.js';
+import { html, isoTime, page, type Viewer } from '../html.js';
 import type { SearchHit } from '../search-recordings.js';
 
 export interface SessionHits {
@@ -9,7 +9,7 @@ export interface SessionHits {
 }
 
 export function searchPage(
-  reviewer: string,
+  reviewer: Viewer,
   query: string,
   results: readonly SessionHits[],
   note: string | null,

@@ -1,6 +1,6 @@
 /** `/`: the session list with its filter form. */
 import type { ReviewSession } from '../../core/reviewer.js';
-import { formatBytes, formatDuration, html, isoTime, page } from '../html.js';
+import { formatBytes, formatDuration, html, isoTime, page, type Viewer } from '../html.js';
 
 export interface ListFilters {
   readonly user: string;
@@ -11,7 +11,7 @@ export interface ListFilters {
 }
 
 export function sessionListPage(
-  reviewer: string,
+  reviewer: Viewer,
   filters: ListFilters,
   sessions: readonly ReviewSession[],
   error: string | null,

@@ -4,13 +4,14 @@ import type { ReviewSession } from '../../core/reviewer.js';
 import { problemText, type SessionVerification } from '../../lifecycle/verify-session.js';
 import { PLAYER_CSS, PLAYER_JS, REVIEW_SCRIPT } from '../assets.js';
 import {
+  facts,
   formatBytes,
   formatDuration,
   html,
   isoTime,
   page,
-  type HtmlValue,
   type SafeHtml,
+  type Viewer,
 } from '../html.js';
 import { MAX_PLACEHOLDER_CHARS } from '../../recording/review-marks.js';
 import type { HiddenSequence } from '../hidden-sequence-list.js';
@@ -26,15 +27,6 @@ export interface SessionView {
   /** null: the session is live, its recording not sealed yet. */
   readonly verification: SessionVerification | null;
 }
-
-const facts = (rows: readonly (readonly [string, HtmlValue])[]): SafeHtml =>
-  html`<dl class="facts">
-    ${rows.map(
-      ([k, v]) =>
-        html`<dt>${k}</dt>
-          <dd>${v === null || v === undefined ? '-' : v}</dd>`,
-    )}
-  </dl>`;
 
 function grantFacts(grant: Grant | null): SafeHtml {
   if (grant === null) return html`<p>Grant not found.</p>`;
@@ -184,7 +176,7 @@ function hiddenSequences(outline: CastOutline): SafeHtml {
   </section>`;
 }
 
-export function sessionPage(reviewer: string, view: SessionView, now: number): string {
+export function sessionPage(reviewer: Viewer, view: SessionView, now: number): string {
   const s = view.session;
   const events = view.events.map(
     (e) =>

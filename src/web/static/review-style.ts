@@ -33,4 +33,10 @@ ol.markers { padding-left: 1.2rem; }
 ol.markers button { background: none; border: 0; color: var(--accent); cursor: pointer; padding: 0; text-align: left; }
 mark { background: #ffe58f; }
 .snippet { white-space: pre-wrap; }
+form.decision { background: #fff; padding: .8rem 1rem; border: 1px solid var(--line); }
+form.decision h2 { margin-top: 0; }
+form.decision label { display: block; margin-bottom: .6rem; }
+form.decision input { width: 100%; }
+fieldset.checklist { border: 1px solid var(--line); margin: 0 0 .6rem; }
+ul.patterns, ul.confirmations { margin: .2rem 0; padding-left: 1.1rem; }
 `;

@@ -1,0 +1,29 @@
+/** What the request list and a request's page both show: its mode and the text a user sent. */
+import type { AccessRequest } from '../../core/access-request.js';
+import { describeMode } from '../../core/access-request.js';
+import { escapeLabel } from '../../recording/review-marks.js';
+import { html, type SafeHtml } from '../html.js';
+
+/**
+ * Text a user or approver typed (a reason, a note, a pattern), as a review view shows it: control,
+ * bidi and zero-width characters escaped, so what the page says is what was sent.
+ */
+export const sent = (text: string): string => escapeLabel(text);
+
+/** `shell`, `profile NAME` or `allowlist`, with the patterns the grant would allow. */
+export function modeOf(request: AccessRequest): SafeHtml {
+  const { mode } = request;
+  if (request.kind === 'extend') return html`more time on grant ${request.grantId}`;
+  if (mode.kind === 'shell') return html`shell`;
+  return html`${describeMode(mode)}
+    <ul class="patterns">
+      ${mode.patterns.map((p) => html`<li><code>${sent(p)}</code></li>`)}
+    </ul>`;
+}
+
+/** `1 of 2` and who. */
+export const approvalsOf = (request: AccessRequest): string =>
+  `${request.approvals.length} of ${request.approvalsRequired}` +
+  (request.approvals.length === 0
+    ? ''
+    : ` (${request.approvals.map((a) => a.approver).join(', ')})`);
