@@ -1,6 +1,13 @@
 /** One event of every type, built by its constructor: input for table-driven audit tests. */
 import { auditEvents, type AuditEvent, type AuditEventType } from '../../src/core/audit-events.js';
-import type { GrantId, NdaId, RequestId, SessionId, TargetId, UserId } from '../../src/core/model.js';
+import type {
+  GrantId,
+  NdaId,
+  RequestId,
+  SessionId,
+  TargetId,
+  UserId,
+} from '../../src/core/model.js';
 
 const userId = 3 as UserId;
 const targetId = 4 as TargetId;
@@ -99,6 +106,13 @@ export const sampleAuditEvents: {
   'request.denied': auditEvents.requestDenied({ requestId, approver: 'carol', reason: 'no' }),
   'request.cancelled': auditEvents.requestCancelled({ requestId, user: 'alice' }),
   'request.expired': auditEvents.requestExpired({ requestId, user: 'alice', target: 'db1' }),
+  'request.refused': auditEvents.requestRefused({
+    user: 'alice',
+    kind: 'grant',
+    target: 'db9',
+    grantId: null,
+    detail: 'request: no request rule lets you ask for "db9"',
+  }),
   'reviewer.create': auditEvents.reviewerCreate({ reviewer: 'vera', password: true }),
   'reviewer.link.create': auditEvents.reviewerLinkCreate({ reviewer: 'vera', expiresAt: 3 }),
   'auth.success': auditEvents.authSuccess({
