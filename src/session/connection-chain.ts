@@ -12,6 +12,8 @@ import type { LiveSession, LiveSessions } from './live-sessions.js';
 import { policyConnection, policySessionChannel } from './policy-handlers.js';
 import type { AccessGate, SessionLifecycle } from './ports.js';
 import { relayingChannel } from './relaying-channel.js';
+import { commandsOrRelay } from './self-service/commands-channel.js';
+import type { RequestDesk, SelfServiceSettings } from './self-service/request-desk.js';
 
 export interface ChainDeps {
   readonly gate: AccessGate;
@@ -22,12 +24,19 @@ export interface ChainDeps {
   readonly live: LiveSessions;
   readonly maxSessions: number;
   isDraining(): boolean;
+  /** How users reach the bastion, for hints like `ssh alice+db1@HOST`. */
+  readonly hostLabel: string;
+  /** gatehouse's own commands (plain `user` logins): requests through the store. */
+  readonly desk: RequestDesk;
+  /** The current config's request rules, profiles and grant maximum. */
+  requestSettings(): SelfServiceSettings;
 }
 
 /**
  * The session side of one client connection: its target links, the watch on the grants it
  * logged in with, and the handler chain the transport calls once the login is decided —
- * audit(policy(relaying)).
+ * audit(policy(relaying)), and for a plain `user` login audit(policy(commands-or-relaying)):
+ * an exec there is one of gatehouse's own commands.
  */
 export class ConnectionSessions {
   private readonly links: ConnectionLinks;
@@ -81,6 +90,7 @@ export class ConnectionSessions {
       clock: deps.clock,
       logger,
       remoteAddr: this.remoteAddr,
+      hostLabel: deps.hostLabel,
       link: (target: Parameters<ConnectionLinks['get']>[0]) => this.links.get(target),
       addLive: (s: LiveSession) => {
         this.live.add(s);
@@ -90,8 +100,19 @@ export class ConnectionSessions {
       touch,
       audit: (decision: Parameters<SessionAudit['decision']>[0]) => audit.decision(decision),
     };
+    const commands = {
+      desk: deps.desk,
+      settings: () => deps.requestSettings(),
+      gate: deps.gate,
+      clock: deps.clock,
+      hostLabel: deps.hostLabel,
+    };
+    const channel = () =>
+      outcome.requestedTarget === null
+        ? commandsOrRelay(relayingChannel(ctx), commands, outcome, logger)
+        : relayingChannel(ctx);
     const relaying: ConnectionHandler = {
-      sessionChannel: () => policySessionChannel(relayingChannel(ctx)),
+      sessionChannel: () => policySessionChannel(channel()),
       otherChannel: () => refuse.quietly(null, 1),
       globalRequest: () => refuse.quietly(null, 1),
       closed: () => undefined,
