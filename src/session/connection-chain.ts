@@ -11,6 +11,7 @@ import type { ConnectionHandler } from './handler.js';
 import type { LiveSession, LiveSessions } from './live-sessions.js';
 import { policyConnection, policySessionChannel } from './policy-handlers.js';
 import type { AccessGate, SessionLifecycle } from './ports.js';
+import { recheckUser } from './login-decision.js';
 import { relayingChannel } from './relaying-channel.js';
 import { commandsOrRelay } from './self-service/commands-channel.js';
 import type { RequestDesk, SelfServiceSettings } from './self-service/request-desk.js';
@@ -130,7 +131,9 @@ export class ConnectionSessions {
   /**
    * Each grant the login may use is re-checked by the grant watcher like a session's: one that
    * no longer allows access closes its target link; when none is left the connection is closed
-   * (after its sessions, closed by the same watcher, have ended), with `connection.end`.
+   * (after its sessions, closed by the same watcher, have ended), with `connection.end`. A plain
+   * `user` login needs no grant (gatehouse's own commands): it is closed only when the user and
+   * key no longer allow a login (disabled, key removed), not while `request extend --wait` runs.
    */
   private watchLogin(outcome: LoginOutcome, logger: Logger, disconnect: () => void): void {
     const grantIds = outcome.choices.map((c) => c.grant.id);
@@ -146,15 +149,23 @@ export class ConnectionSessions {
           this.links.close(choice.target);
           if (this.watches.size > 0) return;
           const reason = cause === 'expired' || cause === 'revoked' ? cause : 'error';
-          logger.info({ reason }, 'login no longer allowed; connection closed');
-          const event = auditEvents.connectionEnd({
-            user: outcome.userName,
-            remoteAddr: this.remoteAddr,
-            reason,
-            grantIds,
-          });
-          void this.deps.auditor.record(event, 'gatehouse');
-          void Promise.all([...this.live].map((s) => s.ended)).then(disconnect);
+          const end = (): void => {
+            logger.info({ reason }, 'login no longer allowed; connection closed');
+            const event = auditEvents.connectionEnd({
+              user: outcome.userName,
+              remoteAddr: this.remoteAddr,
+              reason,
+              grantIds,
+            });
+            void this.deps.auditor.record(event, 'gatehouse');
+            void Promise.all([...this.live].map((s) => s.ended)).then(disconnect);
+          };
+          if (outcome.requestedTarget !== null) return end();
+          const { gate, clock } = this.deps;
+          recheckUser(gate, outcome.userName, outcome.fingerprint, clock.now()).then(
+            (denied) => (denied === null ? undefined : end()),
+            end, // fail closed
+          );
         },
       });
       this.watches.set(choice, unwatch);

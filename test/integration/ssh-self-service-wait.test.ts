@@ -122,6 +122,34 @@ describe('the handler chain around the commands', () => {
     expect(failures.map((p) => p['reason'])).toContain('user.disabled');
   });
 
+  it('a plain login outlives its last grant (a command can still run), not its user', async () => {
+    const fay = await b.userWithGrant('fay');
+    const client = await ssh2Connect(b.login(fay, null));
+    // The same grant's USER+TARGET login: once the watcher has closed it, it has seen the revocation.
+    const direct = await ssh2Connect(b.login(fay, 'db1'));
+    let closed = false;
+    client.on('error', () => undefined);
+    client.once('close', () => (closed = true));
+    direct.on('error', () => undefined);
+    const directGone = new Promise<void>((res) => direct.once('close', () => res()));
+    try {
+      await b.store.grants.revoke(fay.grant.id, 'done', Date.now(), 'test');
+      await directGone;
+      expect(closed).toBe(false);
+      expect((await ssh2Exec(client, 'grants')).stdout).toMatch(/^no active grants/);
+    } finally {
+      client.end();
+    }
+    const gil = await b.userWithGrant('gil');
+    const other = await ssh2Connect(b.login(gil, null));
+    other.on('error', () => undefined);
+    const gone = new Promise<void>((res) => other.once('close', () => res()));
+    await b.store.users.setDisabled('gil', true, 'test');
+    await gone;
+    const ends = (await b.auditTypes('connection.end')).filter((p) => p['user'] === 'gil');
+    expect(ends).toHaveLength(1);
+  });
+
   it('reads the rules at each command: a reload applies to the next one', async () => {
     const erik = await b.addUser('erik');
     await b.addNda(erik);
