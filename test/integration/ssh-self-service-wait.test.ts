@@ -2,8 +2,9 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBastion, type BastionFixture, type TestUser } from '../helpers/bastion.js';
 import { eventually } from '../helpers/eventually.js';
+import { ptySsh } from '../helpers/ssh-client.js';
 import { ssh2ChannelRequest, ssh2Connect, ssh2Exec } from '../helpers/ssh2-client.js';
-import { applyRules, approve, deny, gatehouse, RULES_YAML } from './self-service-fixture.js';
+import { applyRules, approve, deny, gatehouse, QUIET, RULES_YAML } from './self-service-fixture.js';
 
 let b: BastionFixture;
 let baseConfig: string;
@@ -69,6 +70,25 @@ describe('request --wait', () => {
       decidedBy: 'carol',
       decisionNote: 'not during the freeze',
     });
+  });
+
+  it('in a terminal, Ctrl-C stops waiting and leaves the request pending', async () => {
+    const ivy = await b.addUser('ivy');
+    await b.addNda(ivy);
+    const t = ptySsh(b.login(ivy, null), {
+      extra: ['-t', ...QUIET],
+      command: ['request', 'db1', '--for', '1h', '--reason', 'x', '--wait'],
+    });
+    try {
+      await t.waitFor(/waiting for a decision\r\n/);
+      t.write('\u0003');
+      await t.waitFor(/stopped waiting; request \d+ is still pending/);
+      expect(await t.exited).toBe(1);
+    } finally {
+      t.kill();
+    }
+    const [request] = await b.store.requests.list({ userName: 'ivy' });
+    expect(request?.status).toBe('pending');
   });
 });
 
