@@ -190,10 +190,15 @@ export interface ApprovalInput {
  * Run inside the decision's transaction on the request as it is then: the current rules say
  * whether this approver may decide it and how many approvals it needs (core/request-decision.ts).
  */
-export type RequestJudge = (
-  request: AccessRequest,
-) =>
-  | { readonly ok: true; readonly approvalsRequired: number; readonly maxDurationMs: number }
+export type RequestJudge = (request: AccessRequest) =>
+  | {
+      readonly ok: true;
+      readonly approvalsRequired: number;
+      /** The longest window the rule allows now: the grant (or extension) is capped at it. */
+      readonly ruleMaxMs: number;
+      /** grants.maxDuration: the grant rules' limit on a whole window. */
+      readonly maxDurationMs: number;
+    }
   | { readonly ok: false; readonly message: string };
 
 export interface RequestFilter {

@@ -10,11 +10,12 @@ import { checkDecider, chooseRule, type RequestPolicy, type RequestRule } from '
 /** The name an auto-approving rule approves as. */
 export const AUTO_APPROVER = 'gatehouse';
 
+/** Any duration: a rule whose maximum shrank since filing caps the window, it does not refuse. */
 const shapeOf = (request: AccessRequest) => ({
   user: request.userName,
   target: request.targetName,
   mode: request.kind === 'extend' ? null : request.mode,
-  durationMs: request.durationMs,
+  durationMs: null,
 });
 
 /**
@@ -35,14 +36,24 @@ export function approverJudge(
       };
     const decider = checkDecider(policy, choice.rule, approver, request.userName);
     if (!decider.ok) return decider;
-    return { ok: true, approvalsRequired: choice.rule.approvals, maxDurationMs: maxGrantMs };
+    return {
+      ok: true,
+      approvalsRequired: choice.rule.approvals,
+      ruleMaxMs: choice.rule.maxDurationMs,
+      maxDurationMs: maxGrantMs,
+    };
   };
 }
 
-/** An auto-approving rule's one approval. */
+/** An auto-approving rule's one approval, made as the request is filed under `rule`. */
 export const autoJudge =
-  (maxGrantMs: number): RequestJudge =>
-  () => ({ ok: true, approvalsRequired: 1, maxDurationMs: maxGrantMs });
+  (rule: RequestRule, maxGrantMs: number): RequestJudge =>
+  () => ({
+    ok: true,
+    approvalsRequired: 1,
+    ruleMaxMs: rule.maxDurationMs,
+    maxDurationMs: maxGrantMs,
+  });
 
 export interface FilingShape {
   readonly kind: RequestKind;

@@ -38,7 +38,8 @@ export interface RequestShape {
   readonly target: string;
   /** null: any mode (an extension keeps the grant's). */
   readonly mode: RequestedMode | null;
-  readonly durationMs: number;
+  /** null: any duration (a decision caps the window at the rule's maximum instead). */
+  readonly durationMs: number | null;
 }
 
 /** Whether `name` is in a principal list (names and `@group`s). */
@@ -98,7 +99,9 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
       rule.targets.some((glob) => globMatches(glob, shape.target)),
   );
   const fits = candidates.find(
-    (rule) => offers(rule, shape.mode) && shape.durationMs <= rule.maxDurationMs,
+    (rule) =>
+      offers(rule, shape.mode) &&
+      (shape.durationMs === null || shape.durationMs <= rule.maxDurationMs),
   );
   if (fits !== undefined) return { ok: true, rule: fits };
   const [first] = candidates;
@@ -114,7 +117,7 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
   return {
     ok: false,
     message:
-      `request: ${formatDuration(shape.durationMs)} is longer than the maximum of ` +
+      `request: ${formatDuration(shape.durationMs ?? 0)} is longer than the maximum of ` +
       `${formatDuration(first.maxDurationMs)} for ${shape.target} (rule ${first.name})`,
   };
 }

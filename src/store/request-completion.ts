@@ -7,6 +7,7 @@ import { insertGrant } from './grant-insert.js';
 import { ndaById } from './ndas-repository.js';
 
 export interface Completion {
+  readonly ruleMaxMs: number;
   readonly maxDurationMs: number;
   readonly now: EpochMs;
   readonly actor: Actor;
@@ -14,8 +15,8 @@ export interface Completion {
 }
 
 /**
- * The approval that completes a request makes its grant, starting now, for the shortest window
- * any approver allowed and capped at the NDA's expiry (or extends the grant by it), then marks
+ * The approval that completes a request makes its grant, starting now, for the shortest of the
+ * window asked for, any approver's and the rule's maximum now, capped at the NDA's expiry (or extends the grant by it), then marks
  * the request approved, all in the caller's transaction: if the grant rules refuse, the
  * approval is undone with it.
  */
@@ -27,7 +28,7 @@ export async function completeRequest(
 ): Promise<void> {
   const { now, actor, ts, maxDurationMs } = completion;
   const windows = request.approvals.flatMap((a) => (a.durationMs === null ? [] : [a.durationMs]));
-  const durationMs = Math.min(request.durationMs, ...windows);
+  const durationMs = Math.min(request.durationMs, completion.ruleMaxMs, ...windows);
   const approvers = request.approvals.map((a) => a.approver);
   let grantId = request.grantId;
   if (request.kind === 'extend') {

@@ -318,7 +318,13 @@ export class SqliteRequestRepository implements RequestRepository {
     await completeRequest(
       db,
       await loadRequest(db, id),
-      { maxDurationMs: verdict.maxDurationMs, now, actor, ts: this.ctx.clock.now() },
+      {
+        ruleMaxMs: verdict.ruleMaxMs,
+        maxDurationMs: verdict.maxDurationMs,
+        now,
+        actor,
+        ts: this.ctx.clock.now(),
+      },
       input,
     );
   }

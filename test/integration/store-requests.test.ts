@@ -155,6 +155,23 @@ describe('access requests in the store', () => {
     expect((await t.store.audit.list({ type: 'request.approved' })).length).toBe(1);
   });
 
+  it('a rule whose maximum shrank since filing caps the grant at the new maximum', async () => {
+    const { ndaA } = await seed(t.store);
+    const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
+    const tightened: RequestPolicy = {
+      ...policy(),
+      rules: [{ ...policy().rules[0]!, maxDurationMs: HOUR / 2 }],
+    };
+    const done = await t.store.requests.approve(
+      r.id,
+      yes('carol'),
+      approverJudge(tightened, 'carol', MAX),
+      T0,
+      'x',
+    );
+    expect((await t.store.grants.get(done.grantId!))?.endsAt).toBe(T0 + HOUR / 2);
+  });
+
   it('a pending request past its deadline cannot be approved; expireDue marks it expired once', async () => {
     const { ndaA } = await seed(t.store);
     const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
@@ -210,7 +227,7 @@ describe('access requests in the store', () => {
       filed(ndaA.id),
       {
         input: yes('gatehouse', { note: 'auto-approved by rule db-shell' }),
-        judge: autoJudge(MAX),
+        judge: autoJudge(policy().rules[0]!, MAX),
       },
       T0,
       'user:alice',

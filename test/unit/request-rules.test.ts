@@ -76,7 +76,7 @@ describe('chooseRule', () => {
     ).toEqual({
       ok: false,
       message:
-        "request: mode \"admin\" is not offered for db1 (rule db-ro offers readonly-ops, allowlist)",
+        'request: mode "admin" is not offered for db1 (rule db-ro offers readonly-ops, allowlist)',
     });
     expect(
       chooseRule(policy, {
@@ -147,13 +147,20 @@ describe('filing and judging', () => {
     expect(approverJudge(policy, 'carol', 10 * HOUR)(request)).toEqual({
       ok: true,
       approvalsRequired: 2,
+      ruleMaxMs: 4 * HOUR,
       maxDurationMs: 10 * HOUR,
     });
+    // A rule whose maximum shrank caps the window (ruleMaxMs); one that no longer matches refuses.
     const tightened: RequestPolicy = { ...policy, rules: [rule({ maxDurationMs: HOUR / 2 })] };
-    expect(approverJudge(tightened, 'carol', 10 * HOUR)(request)).toEqual({
+    expect(approverJudge(tightened, 'carol', 10 * HOUR)(request)).toMatchObject({
+      ok: true,
+      ruleMaxMs: HOUR / 2,
+    });
+    const gone: RequestPolicy = { ...policy, rules: [rule({ targets: ['web*'] })] };
+    expect(approverJudge(gone, 'carol', 10 * HOUR)(request)).toEqual({
       ok: false,
       message:
-        'request: the rules no longer allow request 7 (1h is longer than the maximum of 30m for db1 (rule r))',
+        'request: the rules no longer allow request 7 (no request rule lets you ask for "db1")',
     });
   });
 
