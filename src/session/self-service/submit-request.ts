@@ -58,7 +58,7 @@ export async function submitRequest(
           durationMs: null,
           confirmations: {},
         },
-        judge: autoJudge(ctx.settings.maxGrantMs),
+        judge: autoJudge(plan.rule, ctx.settings.maxGrantMs),
       }
     : null;
   const filed = await ctx.desk.file(
