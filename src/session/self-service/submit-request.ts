@@ -4,6 +4,7 @@
  * auto-approving rule), then reported, or waited for with `--wait`.
  */
 import { statusAt, type AccessRequest } from '../../core/access-request.js';
+import type { GrantId } from '../../core/model.js';
 import type { NewRequest } from '../../core/ports.js';
 import { refuse, type Refusal } from '../../core/refusal.js';
 import {
@@ -13,8 +14,6 @@ import {
   type Filing,
   type FilingShape,
 } from '../../core/request-decision.js';
-import type { RequestKind } from '../../core/access-request.js';
-import type { GrantId } from '../../core/model.js';
 import { refused, reply, replyJson, type CommandContext, type Reply } from './command-context.js';
 import { requestJson, requestLine } from './format.js';
 import { isDeskRefusal } from './request-desk.js';
@@ -34,16 +33,13 @@ export function planRequest(
     ctx.clock.now(),
   );
   if (plan.ok) return plan;
-  const asked: { kind: RequestKind; target: string; grantId: GrantId | null } = {
-    kind: shape.kind,
-    target: shape.target,
-    grantId,
-  };
+  const asked = { kind: shape.kind, target: shape.target, grantId };
   return refuse.request(asked, plan.message, `gatehouse: ${plan.message}`);
 }
 
 export type Filed = Omit<NewRequest, 'rule' | 'approvalsRequired' | 'expiresAt'>;
 
+/** Files the request under `plan`'s rule; the reply is where it stands (decided with `--wait`). */
 export async function submitRequest(
   ctx: CommandContext,
   request: Filed,
@@ -78,11 +74,14 @@ export async function submitRequest(
     ctx.note(`gatehouse: ${requestLine(filed, ctx.clock.now(), ctx.to)}; waiting for a decision`);
   const decided = await waitForDecision(ctx, filed);
   if (decided === null)
-    return refused(`stopped waiting; request ${filed.id} is still pending (see: requests)`);
+    return refused(
+      `stopped waiting; request ${filed.id} is still pending (ssh ${ctx.to.userName}@${ctx.to.hostLabel} requests)`,
+    );
   const approved = statusAt(decided, ctx.clock.now()) === 'approved';
   return report(ctx, decided, options.json, approved ? 0 : 1);
 }
 
+/** A request as printed: one line, or one JSON document. */
 export function report(
   ctx: CommandContext,
   request: AccessRequest,
