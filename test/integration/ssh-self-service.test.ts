@@ -275,6 +275,28 @@ describe('ssh USER@bastion: gatehouse’s own commands', () => {
       expect(text).toContain(example);
   });
 
+  it('a plain login is still refused for an unknown user, another user’s key and a disabled user', async () => {
+    const kim = await b.addUser('kim');
+    const lou = await b.addUser('lou');
+    await b.store.users.setDisabled('lou', true, 'test');
+    const cases = [
+      { login: { ...b.login(kim, null), login: 'nobody' }, user: 'nobody', reason: 'user.unknown' },
+      {
+        login: { ...b.login(kim, null), keyPath: lou.key.privatePath },
+        user: 'kim',
+        reason: 'key.unknown',
+      },
+      { login: b.login(lou, null), user: 'lou', reason: 'user.disabled' },
+    ];
+    for (const c of cases) {
+      const r = await runSsh(c.login, { command: ['requests'], extra: QUIET });
+      expect(r.code, c.reason).toBe(255);
+      expect(r.stderr).toMatch(/Permission denied \(publickey\)/);
+      const reasons = (await b.auditTypes('auth.failure')).filter((p) => p['user'] === c.user);
+      expect(reasons.map((p) => p['reason'])).toContain(c.reason);
+    }
+  });
+
   it('a plain login without a command and without a grant says how to ask, and exits 1', async () => {
     const jo = await b.addUser('jo');
     const r = await runSsh(b.login(jo, null), { extra: QUIET });
