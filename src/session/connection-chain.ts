@@ -107,6 +107,7 @@ export class ConnectionSessions {
       gate: deps.gate,
       clock: deps.clock,
       hostLabel: deps.hostLabel,
+      touch,
     };
     const channel = () =>
       outcome.requestedTarget === null

@@ -25,6 +25,8 @@ export interface SelfServiceDeps {
   readonly gate: AccessGate;
   readonly clock: Clock;
   readonly hostLabel: string;
+  /** Resets the connection's idle timer: a command is activity (a `--wait` is not). */
+  touch(): void;
 }
 
 const CTRL_C = 0x03;
@@ -71,6 +73,7 @@ async function serveCommand(
     if (hasPty && (data.includes(CTRL_C) || data.includes(CTRL_D))) stop.abort();
   });
   const to = { userName: outcome.userName, hostLabel: deps.hostLabel };
+  deps.touch();
   try {
     const denied = await recheckUser(deps.gate, to.userName, outcome.fingerprint, deps.clock.now());
     if (denied !== null) return refuse.quietly(messages.accessDenied(), 1);
