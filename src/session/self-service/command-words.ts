@@ -20,7 +20,7 @@ export type WordsParse =
   | { readonly ok: false; readonly message: string };
 
 /** Control, format (bidi, zero-width) and line/paragraph separator characters. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+export const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 export function splitWords(line: string): WordsParse {
   if (line.length > MAX_COMMAND_CHARS)
