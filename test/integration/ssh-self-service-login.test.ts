@@ -2,7 +2,7 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBastion, type BastionFixture, type TestUser } from '../helpers/bastion.js';
 import { eventually } from '../helpers/eventually.js';
-import { ptySsh } from '../helpers/ssh-client.js';
+import { ptySsh, runSsh } from '../helpers/ssh-client.js';
 import { ssh2ChannelRequest, ssh2Connect, ssh2Exec } from '../helpers/ssh2-client.js';
 import { applyRules, approve, deny, gatehouse, QUIET, RULES_YAML } from './self-service-fixture.js';
 
@@ -180,5 +180,38 @@ describe('the handler chain around the commands', () => {
     const r = await gatehouse(b, erik, ...asked);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/3h is longer than the maximum of 2h for db1/);
+  });
+});
+
+describe('plain logins', () => {
+  it('a plain login is still refused for an unknown user, another user’s key and a disabled user', async () => {
+    const kim = await b.addUser('kim');
+    const lou = await b.addUser('lou');
+    await b.store.users.setDisabled('lou', true, 'test');
+    const cases = [
+      { login: { ...b.login(kim, null), login: 'nobody' }, user: 'nobody', reason: 'user.unknown' },
+      {
+        login: { ...b.login(kim, null), keyPath: lou.key.privatePath },
+        user: 'kim',
+        reason: 'key.unknown',
+      },
+      { login: b.login(lou, null), user: 'lou', reason: 'user.disabled' },
+    ];
+    for (const c of cases) {
+      const r = await runSsh(c.login, { command: ['requests'], extra: QUIET });
+      expect(r.code, c.reason).toBe(255);
+      expect(r.stderr).toMatch(/Permission denied \(publickey\)/);
+      const reasons = (await b.auditTypes('auth.failure')).filter((p) => p['user'] === c.user);
+      expect(reasons.map((p) => p['reason'])).toContain(c.reason);
+    }
+  });
+
+  it('a plain login without a command and without a grant says how to ask, and exits 1', async () => {
+    const jo = await b.addUser('jo');
+    const r = await runSsh(b.login(jo, null), { extra: QUIET });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'gatehouse: you have no active grant; ask for one with  ssh jo@127.0.0.1 request TARGET --for 2h --reason "…"  (see  ssh jo@127.0.0.1 help)\n',
+    );
   });
 });
