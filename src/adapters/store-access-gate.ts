@@ -57,6 +57,12 @@ export function storeAccessGate(store: Store): AccessGate {
       return { base, perTarget: facts };
     },
 
+    async prepareNdaSignoff(grantId, now, actor) {
+      const carried = await store.grants.carryOverNdaAcknowledgement(grantId, now, actor);
+      if (carried !== null) return { carried: true };
+      return { carried: false, scope: await store.grants.signoffScope(grantId) };
+    },
+
     async acknowledgeNda(grantId, now, actor) {
       await store.grants.acknowledgeNda(grantId, now, actor);
     },

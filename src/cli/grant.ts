@@ -4,6 +4,7 @@ import { formatDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import type { Grant, GrantId, NdaId } from '../core/model.js';
 import type { Store } from '../core/ports.js';
+import { confirmationRows, requireConfirmations } from './checklist-options.js';
 import type { CliContext } from './context.js';
 import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
 import {
@@ -27,6 +28,7 @@ interface AddOptions {
   readonly allow: string[];
   readonly profile?: string;
   readonly reason: string;
+  readonly confirm: string[];
 }
 
 export function grantState(g: Grant, now: number): 'revoked' | 'expired' | 'pending' | 'active' {
@@ -50,6 +52,12 @@ async function grantViews(store: Store, grants: readonly Grant[], now: number) {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+const acknowledgedText = (g: Grant): string =>
+  g.ndaAcknowledgedAt === null
+    ? '-'
+    : `${isoTime(g.ndaAcknowledgedAt)}` +
+      (g.ndaCarriedFrom === null ? '' : ` (carried over from grant ${g.ndaCarriedFrom})`);
+
 export function register(program: Command, ctx: CliContext): void {
   const grant = program.command('grant').description('time-limited access of a user to a target');
 
@@ -66,6 +74,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--allow <pattern>', 'an allowed command pattern (repeat for more)', collect, [])
     .option('--profile <name>', 'a named allowlist from the config (profiles)')
     .requiredOption('--reason <text>', 'why (ticket, incident)')
+    .option(
+      '--confirm <item=note>',
+      "confirm an item of the target's checklist with a note or link (repeat for each item)",
+      collect,
+      [],
+    )
     .action(async (opts: AddOptions) => {
       const userName = requireName('user', opts.user, '--user');
       const targetName = requireName('target', opts.target, '--target');
@@ -90,6 +104,7 @@ export function register(program: Command, ctx: CliContext): void {
         throw usage(
           '--shell or --allow: say what the grant allows (a shell, or an allowlist of commands)',
         );
+      const confirmations = requireConfirmations(opts.confirm, ctx.options().actor);
       const config = await ctx.loadConfig();
       let allowlist: string[] = [];
       if (listed) {
@@ -121,6 +136,7 @@ export function register(program: Command, ctx: CliContext): void {
             mode: opts.shell ? 'shell' : 'commands',
             allowlist,
             reason,
+            confirmations,
           },
           cfg.grants.maxDurationMs,
           now,
@@ -198,7 +214,7 @@ export function register(program: Command, ctx: CliContext): void {
       });
       if (view === undefined) throw new GatehouseError('internal', 'grant: not returned');
       if (ctx.options().json) return printJson(ctx, view);
-      const rows: [string, string][] = [
+      const rows: (readonly [string, string])[] = [
         ['id', String(view.id)],
         ['user', view.user ?? '?'],
         ['target', view.target ?? '?'],
@@ -210,8 +226,9 @@ export function register(program: Command, ctx: CliContext): void {
         ['mode', view.mode],
         ...view.allowlist.map((p): [string, string] => ['allow', p]),
         ['reason', view.reason],
+        ...confirmationRows(view.confirmations),
         ['created', `${isoTime(view.createdAt)} by ${view.createdBy}`],
-        ['nda acknowledged', isoTime(view.ndaAcknowledgedAt)],
+        ['nda acknowledged', acknowledgedText(view)],
         ...(view.revokedAt === null
           ? []
           : [

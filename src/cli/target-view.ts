@@ -37,6 +37,9 @@ export function targetPairs(view: ReturnType<typeof targetView>): (readonly [str
     ['kind', view.kind],
     ['destination', destination(view)],
     ...kindRows,
+    ...(view.requires.length === 0
+      ? [['requires', '-'] as const]
+      : view.requires.map((item) => ['requires', item] as const)),
     ['created', isoTime(view.createdAt)],
   ];
 }

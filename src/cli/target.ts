@@ -8,6 +8,7 @@ import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey } from '../keys/scan-host-key.js';
 import { forbiddenIdsFor, usableRunAsAccount } from '../targets/host-account.js';
 import type { CliContext } from './context.js';
+import { checklistOption, requiresText } from './checklist-options.js';
 import { destination, NO_RUN_AS, targetPairs, targetView } from './target-view.js';
 import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
 import {
@@ -27,6 +28,7 @@ interface AddOptions {
   readonly command?: string;
   readonly env: string[];
   readonly runAs?: string;
+  readonly require?: string[] | false;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -103,7 +105,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('target')
     .description('hosts reachable through the bastion, or programs run on it');
 
-  target
+  const add = target
     .command('add')
     .description('register a target (--host … or --command …); prints its id')
     .argument('<name>', 'target name: ^[a-z][a-z0-9._-]{0,63}$')
@@ -127,18 +129,21 @@ export function register(program: Command, ctx: CliContext): void {
     .option(
       '--run-as <user>',
       'with --command (required): the unprivileged account of this host the program runs as',
-    )
-    .action(async (name: string, opts: AddOptions) => {
-      requireName('target', name);
-      const spec =
-        opts.command === undefined
-          ? sshTarget(name, opts)
-          : await commandTarget(ctx, name, opts, opts.command);
-      const created = await ctx.withStore(async (store) =>
-        targetView(await store.targets.add(spec, ctx.options().actor)),
-      );
-      printResult(ctx, created, () => String(created.id));
-    });
+    );
+  const addRequires = checklistOption(add, false);
+  add.action(async (name: string, opts: AddOptions) => {
+    requireName('target', name);
+    const requires = addRequires(opts) ?? [];
+    const kind =
+      opts.command === undefined
+        ? sshTarget(name, opts)
+        : await commandTarget(ctx, name, opts, opts.command);
+    const spec = { ...kind, requires };
+    const created = await ctx.withStore(async (store) =>
+      targetView(await store.targets.add(spec, ctx.options().actor)),
+    );
+    printResult(ctx, created, () => String(created.id));
+  });
 
   target
     .command('list')
@@ -150,7 +155,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
-        ['ID', 'NAME', 'KIND', 'DESTINATION', 'HOST KEY', 'RUN AS', 'CREATED'],
+        ['ID', 'NAME', 'KIND', 'DESTINATION', 'HOST KEY', 'RUN AS', 'CREATED', 'REQUIRES'],
         views.map((t) => [
           String(t.id),
           t.name,
@@ -159,6 +164,7 @@ export function register(program: Command, ctx: CliContext): void {
           t.kind === 'command' ? '-' : (t.hostKeyFingerprint ?? 'not pinned'),
           t.kind === 'command' ? (t.runAs ?? NO_RUN_AS) : '-',
           isoTime(t.createdAt),
+          requiresText(t.requires),
         ]),
       );
     });
@@ -174,19 +180,39 @@ export function register(program: Command, ctx: CliContext): void {
       printPairs(ctx, targetPairs(view));
     });
 
-  target
+  const set = target
     .command('set')
-    .description('change a command target: the account its program runs as')
+    .description(
+      "change a target: a command target's run-as account, or the checklist grants to it confirm",
+    )
     .argument('<name>')
-    .requiredOption('--run-as <user>', 'the unprivileged account of this host the program runs as')
-    .action(async (name: string, opts: { readonly runAs: string }) => {
+    .option('--run-as <user>', 'the unprivileged account of this host the program runs as');
+  const setRequires = checklistOption(set, true);
+  set.action(
+    async (name: string, opts: { readonly runAs?: string; require?: string[] | false }) => {
       requireName('target', name);
+      const requires = setRequires(opts);
+      if (requires !== undefined && opts.runAs !== undefined)
+        throw usage('--run-as, --require: change one thing at a time');
+      if (requires !== undefined) {
+        const updated = await ctx.withStore(async (store) =>
+          targetView(await store.targets.setRequires(name, requires, ctx.options().actor)),
+        );
+        return printResult(ctx, updated, () =>
+          requires.length === 0
+            ? `${name} requires no checklist`
+            : `${name} requires ${requiresText(requires)}`,
+        );
+      }
+      if (opts.runAs === undefined)
+        throw usage('--run-as, --require or --no-require: say what to change');
       const runAs = await requireRunAs(ctx, opts.runAs);
       const updated = await ctx.withStore(async (store) =>
         targetView(await store.targets.setRunAs(name, runAs, ctx.options().actor)),
       );
       printResult(ctx, updated, () => `${name} runs as ${runAs}`);
-    });
+    },
+  );
 
   target
     .command('remove')

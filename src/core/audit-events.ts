@@ -29,6 +29,8 @@ export interface AuditPayloads {
   'target.pin': P.TargetPin;
   /** An admin changed a target (`target set`): today a command target's run-as account. */
   'target.set': P.TargetSet;
+  /** An admin changed the checklist grants to a target must confirm (`target set --require`). */
+  'target.checklist': P.TargetChecklist;
   /** An admin granted a user access to a target. */
   'grant.create': P.GrantCreate;
   /** An admin revoked a grant: its live sessions are closed. */
@@ -60,7 +62,10 @@ export interface AuditPayloads {
    * the window closed (or at shutdown) instead of one auth.failure each.
    */
   'auth.failure.aggregate': P.AuthFailureAggregate;
-  /** A user typed `I agree` to the NDA of a grant. */
+  /**
+   * A user typed `I agree` to the NDA and scope of a grant, or an earlier agreement to the same NDA
+   * and scope was carried over to it (`carriedFrom`).
+   */
   'nda.acknowledge': P.NdaAcknowledge;
   /** A session channel started relaying (after its recording was opened). */
   'session.start': P.SessionStart;
@@ -140,6 +145,7 @@ export const auditEvents: AuditEventConstructors = {
   targetRemove: event('target.remove'),
   targetPin: event('target.pin'),
   targetSet: event('target.set'),
+  targetChecklist: event('target.checklist'),
   grantCreate: event('grant.create'),
   grantRevoke: event('grant.revoke'),
   grantExtend: event('grant.extend'),

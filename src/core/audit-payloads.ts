@@ -6,6 +6,7 @@
  * events about one session live in session-payloads.ts, re-exported here.
  */
 import type { AccessDenialReason } from './access-policy.js';
+import type { Confirmation } from './checklist.js';
 import type {
   EpochMs,
   GrantId,
@@ -55,6 +56,8 @@ export type SshTargetCreate = {
   readonly port: number;
   readonly login: string;
   readonly hostKey: string | null;
+  /** Checklist items every grant to it must confirm (empty: none). */
+  readonly requires: readonly string[];
 };
 
 export type CommandTargetCreate = {
@@ -66,6 +69,8 @@ export type CommandTargetCreate = {
   readonly envKeys: readonly string[];
   /** The account the program runs as. */
   readonly runAs: string;
+  /** Checklist items every grant to it must confirm (empty: none). */
+  readonly requires: readonly string[];
 };
 
 export type TargetCreate = SshTargetCreate | CommandTargetCreate;
@@ -81,6 +86,15 @@ export type TargetSet = {
   /** The run-as account before (null: none, a target from before run-as existed). */
   readonly previous: string | null;
   readonly runAs: string;
+};
+
+export type TargetChecklist = {
+  readonly target: string;
+  readonly targetId: TargetId;
+  /** The items required before (empty: none). */
+  readonly previous: readonly string[];
+  /** The items grants made from now on must confirm (empty: none). */
+  readonly requires: readonly string[];
 };
 
 export type TargetPin = {
@@ -105,6 +119,11 @@ export type GrantCreate = {
   /** The request whose approval created it, and who approved (absent: an admin's grant). */
   readonly requestId?: RequestId;
   readonly approvers?: readonly string[];
+  /**
+   * The target's checklist items confirmed: item, note or link, and who confirmed (an actor).
+   * Empty when the target required none; absent in events written before issue 14.
+   */
+  readonly confirmations: readonly Confirmation[];
 };
 
 export type GrantRevoke = {
@@ -185,6 +204,21 @@ export type NdaAcknowledge = {
   readonly grantId: GrantId;
   readonly ndaId: NdaId;
   readonly userId: UserId;
+  /**
+   * Hex sha256 of what the user agreed to: the NDA's identity and the grant's scope (target, mode,
+   * allowlist, reason) as canonical JSON (src/core/scope-signoff.ts `scopeHashInput`). This and
+   * the fields below are absent in events written before issue 14.
+   */
+  readonly scopeSha256: string;
+  /** The window and the approvers shown with it (not part of the hash). */
+  readonly startsAt: EpochMs;
+  readonly endsAt: EpochMs;
+  readonly approvers: readonly string[];
+  /**
+   * When carried over rather than typed: the grant where the user typed `I agree` to the same
+   * NDA and scope (same scopeSha256); null when typed for this grant.
+   */
+  readonly carriedFrom: GrantId | null;
 };
 
 // --- the review page's door ---

@@ -45,6 +45,7 @@ export const auditEventRules = {
   'target.remove': admin,
   'target.pin': admin,
   'target.set': admin,
+  'target.checklist': admin,
   // An approval on the review page or by an auto-approving rule creates or extends grants too.
   'grant.create': { actors: ['admin', 'reviewer', 'gatehouse'], onWriteFailure: 'refuse' },
   'grant.revoke': admin,

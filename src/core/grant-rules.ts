@@ -1,3 +1,4 @@
+import { checkConfirmations, type Confirmation } from './checklist.js';
 import { formatDuration } from './duration.js';
 import type { EpochMs, GrantMode, Nda, Target, User } from './model.js';
 import { formatTimestamp as iso } from './timestamp.js';
@@ -14,14 +15,16 @@ export interface GrantRequestFacts {
   readonly allowlist: readonly string[];
   readonly maxDurationMs: number;
   readonly now: EpochMs;
+  /** The target's checklist items confirmed (core/checklist.ts). */
+  readonly confirmations: readonly Confirmation[];
 }
 
-/** `field` is the domain field at fault: user | target | nda | window | mode | allowlist. */
+/** `field` is the domain field at fault (GrantField). */
 export type GrantRuleResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly field: GrantField; readonly message: string };
 
-export type GrantField = 'user' | 'target' | 'nda' | 'window' | 'mode' | 'allowlist';
+export type GrantField = 'user' | 'target' | 'nda' | 'window' | 'mode' | 'allowlist' | 'checklist';
 
 const refuse = (field: GrantField, detail: string): GrantRuleResult => ({
   ok: false,
@@ -31,7 +34,8 @@ const refuse = (field: GrantField, detail: string): GrantRuleResult => ({
 
 /**
  * The first broken rule, in the order an admin would fix them: who (user), under which NDA,
- * when (window, then whether the NDA covers it), where (target), what (mode).
+ * when (window, then whether the NDA covers it), where (target), what (mode), and last the
+ * target's checklist (its items confirmed, each with a note).
  * Messages are one line, start with the field, and name the offending value.
  */
 export function checkGrantRules(facts: GrantRequestFacts): GrantRuleResult {
@@ -86,5 +90,7 @@ export function checkGrantRules(facts: GrantRequestFacts): GrantRuleResult {
   if (facts.mode === 'commands' && facts.allowlist.length === 0) {
     return refuse('mode', 'give --shell or at least one --allow');
   }
+  const checklist = checkConfirmations(target.name, target.requires, facts.confirmations);
+  if (!checklist.ok) return { ok: false, field: 'checklist', message: checklist.message };
   return { ok: true };
 }

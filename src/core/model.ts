@@ -1,4 +1,5 @@
 /** Domain types shared by every layer. Ids are branded so a GrantId cannot be passed as a UserId. */
+import type { Confirmation } from './checklist.js';
 
 declare const brand: unique symbol;
 export type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -53,6 +54,8 @@ interface TargetBase {
   readonly id: TargetId;
   readonly name: string;
   readonly createdAt: EpochMs;
+  /** Checklist items every grant to it must confirm (core/checklist.ts); empty: none. */
+  readonly requires: readonly string[];
 }
 
 /**
@@ -107,10 +110,19 @@ export interface Grant {
   readonly createdAt: EpochMs;
   readonly revokedAt: EpochMs | null;
   readonly revokeReason: string | null;
-  /** When the user typed `I agree` to the grant's NDA; null until then. */
+  /**
+   * When the user typed `I agree` to the grant's NDA and scope (or an earlier agreement was
+   * carried over); null until then.
+   */
   readonly ndaAcknowledgedAt: EpochMs | null;
+  /** Hex sha256 of the NDA and scope agreed to (core/scope-signoff.ts); null until then. */
+  readonly ndaScopeSha256: string | null;
+  /** When carried over: the grant where `I agree` was typed for the same NDA and scope. */
+  readonly ndaCarriedFrom: GrantId | null;
   /** The access request whose approval created it (issue 14); null for an admin's grant. */
   readonly requestId: RequestId | null;
+  /** The target's checklist items as confirmed when the grant was made (empty: none required). */
+  readonly confirmations: readonly Confirmation[];
 }
 
 /** What an allowed login may do: the outcome of decideAccess. */

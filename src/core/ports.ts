@@ -8,6 +8,8 @@
 import type { AuditCheckpoint, ChainPoint } from './audit-checkpoint.js';
 import type { AccessRequest, RequestKind, RequestStatus, RequestedMode } from './access-request.js';
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
+import type { Confirmation } from './checklist.js';
+import type { SignoffScope } from './scope-signoff.js';
 import type {
   AuditRecord,
   CommandTarget,
@@ -85,6 +87,8 @@ export interface NdaRepository {
 export interface NewSshTarget {
   readonly kind?: 'ssh';
   readonly name: string;
+  /** Checklist items (core/checklist.ts); absent: none. */
+  readonly requires?: readonly string[];
   readonly host: string;
   readonly port: number;
   readonly login: string;
@@ -95,6 +99,8 @@ export interface NewSshTarget {
 export interface NewCommandTarget {
   readonly kind: 'command';
   readonly name: string;
+  /** Checklist items (core/checklist.ts); absent: none. */
+  readonly requires?: readonly string[];
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /** The account the program runs as (the CLI has checked it is neither root nor the service's). */
@@ -114,6 +120,8 @@ export interface TargetRepository {
   pinHostKey(name: string, hostKey: string, actor: Actor): Promise<SshTarget>;
   /** A command target's run-as account; refused for an ssh target. */
   setRunAs(name: string, runAs: string, actor: Actor): Promise<CommandTarget>;
+  /** Replaces the checklist grants to the target must confirm (empty: none); later grants only. */
+  setRequires(name: string, requires: readonly string[], actor: Actor): Promise<Target>;
 }
 
 export interface NewGrant {
@@ -125,6 +133,11 @@ export interface NewGrant {
   readonly mode: GrantMode;
   readonly allowlist: readonly string[];
   readonly reason: string;
+  /**
+   * The target's checklist items confirmed, each by its actor (an admin's `--confirm`, or an
+   * approver's; core/checklist.ts `confirmationsOfApprovals`). Absent: none given.
+   */
+  readonly confirmations?: readonly Confirmation[];
 }
 
 export interface GrantRepository {
@@ -155,7 +168,16 @@ export interface GrantRepository {
     now: EpochMs,
     actor: Actor,
   ): Promise<Grant>;
+  /** `I agree` typed: the NDA and scope acknowledged with the scope's hash (nda.acknowledge). */
   acknowledgeNda(id: GrantId, now: EpochMs, actor: Actor): Promise<Grant>;
+  /**
+   * When another grant under the same NDA was acknowledged with the same scope hash
+   * (core/scope-signoff.ts), marks this one acknowledged too (nda.acknowledge with `carriedFrom`)
+   * and returns it; null when the user must be asked. An acknowledged grant is returned as is.
+   */
+  carryOverNdaAcknowledgement(id: GrantId, now: EpochMs, actor: Actor): Promise<Grant | null>;
+  /** What the user is asked to agree to for this grant: its NDA and scope. */
+  signoffScope(id: GrantId): Promise<SignoffScope>;
 }
 
 /** What a user files (`ssh USER@bastion request …`), after the rules chose `rule`. */
@@ -211,7 +233,8 @@ export interface RequestFilter {
 export interface RequestRepository {
   /**
    * Files a request with its request.created event. With `autoApproval` (an auto-approving rule)
-   * the same transaction approves it as `gatehouse` and makes the grant.
+   * the same transaction approves it as `gatehouse` and makes the grant, except for a target with
+   * a checklist (core/checklist.ts): its items need a person to confirm them, so it stays pending.
    */
   create(
     request: NewRequest,

@@ -1,5 +1,8 @@
-import { formatTimeLeft } from './duration.js';
+import { formatDuration, formatTimeLeft } from './duration.js';
 import type { EpochMs, Grant, Nda, Target } from './model.js';
+import type { SignoffScope } from './scope-signoff.js';
+import { formatTimestamp } from './timestamp.js';
+import { escapeChar } from './untrusted-text.js';
 
 /** Everything gatehouse says to an ssh user, in one place. Each message is one line. */
 
@@ -50,15 +53,33 @@ export const messages = {
     `gatehouse: this grant's NDA must be acknowledged before first use; without a terminal, run  ssh -t ${login}@${host}  once and type I agree`,
 };
 
-/** Multi-line NDA text for the keyboard-interactive instructions or the in-session prompt. */
-export function ndaText(nda: Nda, target: Target, grant: Grant): string {
+// A reason or pattern may come from a user's request: shown, never able to drive a terminal.
+const shown = (text: string): string =>
+  text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => escapeChar(c));
+
+/**
+ * Multi-line NDA and scope text for the keyboard-interactive instructions or the in-session
+ * prompt: what the user signs off (core/scope-signoff.ts).
+ */
+export function ndaText(scope: SignoffScope): string {
+  const { nda } = scope;
+  const mode =
+    scope.mode === 'shell'
+      ? ['  Mode:      shell (any command)']
+      : ['  Mode:      only these commands:', ...scope.allowlist.map((p) => `    ${shown(p)}`)];
   return [
-    `Access to ${target.name} under grant #${grant.id} is bound to this NDA:`,
-    `  Title:     ${nda.title}`,
-    `  Reference: ${nda.ref}`,
+    `Access to ${scope.target.name} under grant #${scope.grantId} is bound to this NDA:`,
+    `  Title:     ${shown(nda.title)}`,
+    `  Reference: ${shown(nda.ref)}`,
     `  Signed:    ${date(nda.signedAt)}`,
     `  Document:  sha256 ${nda.documentSha256 ?? '(none on file)'}`,
-    'Type  I agree  to acknowledge it (this is recorded).',
+    'and limited to this scope:',
+    `  Target:    ${scope.target.name}`,
+    ...mode,
+    `  Window:    ${formatTimestamp(scope.startsAt)} to ${formatTimestamp(scope.endsAt)} (${formatDuration(scope.endsAt - scope.startsAt)})`,
+    `  Reason:    ${shown(scope.reason)}`,
+    `  ${(scope.fromRequest ? 'Approved:' : 'Granted:').padEnd(11)}by ${scope.approvers.map(shown).join(', ') || '-'}`,
+    'Type  I agree  to acknowledge both (this is recorded).',
   ].join('\n');
 }
 

@@ -89,6 +89,8 @@ function checkGrant(row: Row, index: EvidenceIndex, segment: SegmentSummary): vo
     ['allowlist', p['allowlist']],
     ['reason', p['reason']],
     ['createdBy', created.actor],
+    // Events from before the checklist (issue 14) have none; their rows have [].
+    ['confirmations', p['confirmations'] ?? []],
   ]);
   if (p['ndaId'] !== index.ndaId)
     throw new EvidenceProblem(m, `its NDA is ${String(p['ndaId'])}, the index says ${index.ndaId}`);
@@ -97,6 +99,11 @@ function checkGrant(row: Row, index: EvidenceIndex, segment: SegmentSummary): vo
   if (revoked !== undefined) agree(m, row, revoked, [['revokeReason', revoked.payload['reason']]]);
   const acknowledged = eventOf(m, segment, 'nda.acknowledge', ofGrant);
   presence(m, 'ndaAcknowledgedAt', row, acknowledged, 'nda.acknowledge');
+  if (acknowledged !== undefined)
+    agree(m, row, acknowledged, [
+      ['ndaScopeSha256', acknowledged.payload['scopeSha256'] ?? null],
+      ['ndaCarriedFrom', acknowledged.payload['carriedFrom'] ?? null],
+    ]);
 }
 
 export function checkEvidenceRows(

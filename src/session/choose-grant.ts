@@ -36,9 +36,11 @@ export async function chooseGrant(
       1,
     );
   }
-  const picked = await chooseFromMenu(io, outcome.choices, clock.now(), (c) =>
-    gate.acknowledgeNda(c.grant.id, clock.now(), actorOf(outcome.userName)),
-  );
+  const actor = actorOf(outcome.userName);
+  const picked = await chooseFromMenu(io, outcome.choices, clock.now(), {
+    prepare: (c) => gate.prepareNdaSignoff(c.grant.id, clock.now(), actor),
+    acknowledge: (c) => gate.acknowledgeNda(c.grant.id, clock.now(), actor),
+  });
   if (picked === null) return refuse.quietly('gatehouse: no target chosen', 1);
   return { choice: picked.choice, ndaAcknowledged: picked.acknowledged };
 }

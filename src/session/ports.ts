@@ -14,6 +14,7 @@ import type {
 } from '../core/model.js';
 import type { Actor } from '../core/ports.js';
 import type { Refusal } from '../core/refusal.js';
+import type { NdaSignoff } from '../core/scope-signoff.js';
 import type { Pty } from '../stream/channels.js';
 
 export interface AllTargetFacts {
@@ -31,7 +32,13 @@ export interface AccessGate {
    * `perTarget` one entry per target the user has grants for (any state).
    */
   loadFactsForAllTargets(userName: string, keyFingerprint: string): Promise<AllTargetFacts>;
-  /** Records `I agree` (the store writes the nda.acknowledge audit event). */
+  /**
+   * Before asking for `I agree` to a grant's NDA and scope: an earlier agreement to the same NDA
+   * and scope is carried over (the store writes nda.acknowledge with `carriedFrom`); else the
+   * scope to show.
+   */
+  prepareNdaSignoff(grantId: GrantId, now: EpochMs, actor: Actor): Promise<NdaSignoff>;
+  /** Records `I agree` (the store writes the nda.acknowledge audit event with the scope's hash). */
   acknowledgeNda(grantId: GrantId, now: EpochMs, actor: Actor): Promise<void>;
   /** Ids of live sessions an admin asked to end (`gatehouse session kill`). */
   killRequested(): Promise<SessionId[]>;

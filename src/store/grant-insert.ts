@@ -23,7 +23,8 @@ export interface GrantInsertOptions {
 /**
  * The one way a grant is made, inside the caller's write transaction: an admin's `grant add` and
  * an approved request alike. Validates the grant rules (DESIGN.md §2, core/grant-rules.ts) in the
- * transaction, so a concurrent NDA revocation cannot slip between check and insert.
+ * transaction, so a concurrent NDA revocation cannot slip between check and insert; among them
+ * the target's checklist: `grant.confirmations` must confirm each item it requires now.
  */
 export async function insertGrant(
   db: Database,
@@ -33,6 +34,11 @@ export async function insertGrant(
   const user = await requireUser(db, grant.userName);
   const target = await requireTarget(db, grant.targetName);
   const nda = await ndaById(db, grant.ndaId);
+  const confirmations = (grant.confirmations ?? []).map(({ item, note, by }) => ({
+    item,
+    note,
+    by,
+  }));
   const verdict = checkGrantRules({
     user,
     target,
@@ -43,6 +49,7 @@ export async function insertGrant(
     allowlist: grant.allowlist,
     maxDurationMs: options.maxDurationMs,
     now: options.now,
+    confirmations,
   });
   if (!verdict.ok) {
     const message = verdict.message.startsWith(verdict.field)
@@ -55,8 +62,8 @@ export async function insertGrant(
   const from = options.fromRequest;
   const row = await db.get<GrantRow>(
     `INSERT INTO grants (user_id, target_id, nda_id, starts_at, ends_at, mode, allowlist,
-                         reason, created_by, created_at, request_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+                         reason, created_by, created_at, request_id, confirmations)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     [
       user.id,
       target.id,
@@ -69,6 +76,7 @@ export async function insertGrant(
       options.actor,
       options.now,
       from?.requestId ?? null,
+      JSON.stringify(confirmations),
     ],
   );
   if (!row) throw new Error('grants insert returned no row');
@@ -85,6 +93,7 @@ export async function insertGrant(
       mode: created.mode,
       allowlist,
       reason: created.reason,
+      confirmations,
       ...(from === undefined ? {} : { requestId: from.requestId, approvers: from.approvers }),
     }),
     options.actor,

@@ -1,12 +1,14 @@
 import { GatehouseError } from '../core/errors.js';
 import type { EpochMs, Grant, GrantId, TargetId, UserId } from '../core/model.js';
 import type { Actor, GrantRepository, NewGrant } from '../core/ports.js';
+import type { SignoffScope } from '../core/scope-signoff.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireGrant, type StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
 import { extendGrant } from './grant-extend.js';
 import { insertGrant } from './grant-insert.js';
+import { earlierAgreement, recordAgreement, scopeSha256, signoffScopeOf } from './nda-signoff.js';
 import { grantFromRow, type GrantRow } from './rows.js';
 
 export class SqliteGrantRepository implements GrantRepository {
@@ -110,23 +112,34 @@ export class SqliteGrantRepository implements GrantRepository {
     });
   }
 
-  /** Records the first `I agree`; later calls return the grant unchanged and add no event. */
+  /**
+   * Records the first `I agree` to the grant's NDA and scope, with the scope's hash; later calls
+   * return the grant unchanged and add no event.
+   */
   acknowledgeNda(id: GrantId, now: EpochMs, actor: Actor): Promise<Grant> {
     return this.ctx.tx.write(async (db) => {
       const grant = await requireGrant(db, id);
       if (grant.ndaAcknowledgedAt !== null) return grant;
-      const row = await db.get<GrantRow>(
-        'UPDATE grants SET nda_acknowledged_at = ? WHERE id = ? RETURNING *',
-        [now, id],
-      );
-      if (!row) throw new Error('grants update returned no row');
-      await appendAuditEvent(
-        db,
-        auditEvents.ndaAcknowledge({ grantId: id, ndaId: grant.ndaId, userId: grant.userId }),
-        actor,
-        this.ctx.clock.now(),
-      );
-      return grantFromRow(row);
+      const scope = await signoffScopeOf(db, grant);
+      const agreement = { scope, sha256: scopeSha256(scope), carriedFrom: null };
+      return recordAgreement(db, grant, agreement, { now, ts: this.ctx.clock.now(), actor });
     });
+  }
+
+  carryOverNdaAcknowledgement(id: GrantId, now: EpochMs, actor: Actor): Promise<Grant | null> {
+    return this.ctx.tx.write(async (db) => {
+      const grant = await requireGrant(db, id);
+      if (grant.ndaAcknowledgedAt !== null) return grant;
+      const scope = await signoffScopeOf(db, grant);
+      const sha256 = scopeSha256(scope);
+      const carriedFrom = await earlierAgreement(db, grant, sha256);
+      if (carriedFrom === null) return null;
+      const agreement = { scope, sha256, carriedFrom };
+      return recordAgreement(db, grant, agreement, { now, ts: this.ctx.clock.now(), actor });
+    });
+  }
+
+  signoffScope(id: GrantId): Promise<SignoffScope> {
+    return this.ctx.tx.read(async (db) => signoffScopeOf(db, await requireGrant(db, id)));
   }
 }

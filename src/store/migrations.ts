@@ -277,6 +277,24 @@ CREATE TABLE request_approvals (
 ALTER TABLE grants ADD COLUMN request_id INTEGER REFERENCES requests(id);
 `,
   },
+  {
+    version: 9,
+    sql: `
+-- The pre-access checklist (issue 14): the items a target requires, and each grant's
+-- confirmations [{item, note, by}] as made.
+ALTER TABLE targets ADD COLUMN requires TEXT NOT NULL DEFAULT '[]'
+  CHECK (json_valid(requires) AND json_type(requires) = 'array');
+ALTER TABLE grants ADD COLUMN confirmations TEXT NOT NULL DEFAULT '[]'
+  CHECK (json_valid(confirmations) AND json_type(confirmations) = 'array');
+
+-- Scope sign-off: the sha256 of the NDA and scope the user agreed to (core/scope-signoff.ts), and
+-- the grant where they typed it when it was carried over to this one.
+ALTER TABLE grants ADD COLUMN nda_scope_sha256 TEXT;
+ALTER TABLE grants ADD COLUMN nda_carried_from INTEGER REFERENCES grants(id);
+CREATE INDEX grants_nda_scope ON grants(nda_id, nda_scope_sha256)
+  WHERE nda_scope_sha256 IS NOT NULL;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

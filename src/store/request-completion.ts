@@ -1,4 +1,5 @@
 import { allowlistOf, grantModeOf, type AccessRequest } from '../core/access-request.js';
+import { confirmationsOfApprovals } from '../core/checklist.js';
 import type { EpochMs } from '../core/model.js';
 import type { Actor, ApprovalInput } from '../core/ports.js';
 import type { Database } from './database.js';
@@ -55,6 +56,7 @@ export async function completeRequest(
         mode: grantModeOf(request.mode),
         allowlist: allowlistOf(request.mode),
         reason: request.reason,
+        confirmations: confirmationsOfApprovals(request.approvals),
       },
       { maxDurationMs, now, actor, ts, fromRequest: { requestId: request.id, approvers } },
     );

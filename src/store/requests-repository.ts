@@ -80,6 +80,7 @@ export class SqliteRequestRepository implements RequestRepository {
       const user = await requireUser(db, request.userName);
       let targetId: number;
       let targetName: string;
+      let checklist: readonly string[] = [];
       if (request.kind === 'extend') {
         if (request.grantId === null) throw new Error('an extension request names its grant');
         const grant = await requireGrant(db, request.grantId).catch(() => null);
@@ -95,6 +96,7 @@ export class SqliteRequestRepository implements RequestRepository {
         const target = await requireTarget(db, request.targetName);
         targetId = target.id;
         targetName = target.name;
+        checklist = target.requires;
       }
       const nda = await requireValidNda(db, request.ndaId, user.id, now);
       const { mode } = request;
@@ -142,7 +144,8 @@ export class SqliteRequestRepository implements RequestRepository {
         actor,
         this.ctx.clock.now(),
       );
-      if (autoApproval !== null)
+      // A checklist needs a person to confirm its items: such a request waits for its approvers.
+      if (autoApproval !== null && checklist.length === 0)
         await this.approveIn(db, id, autoApproval.input, autoApproval.judge, now, 'gatehouse');
       return loadRequest(db, id);
     });

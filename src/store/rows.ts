@@ -1,4 +1,5 @@
 /** Row shapes as SQLite returns them, and the one place each becomes a core type. */
+import type { Confirmation } from '../core/checklist.js';
 import type {
   AuditRecord,
   Grant,
@@ -101,6 +102,8 @@ export interface TargetRow {
   env: string | null;
   /** The command target's run-as account; null for ssh targets and command targets from before migration 4. */
   run_as: string | null;
+  /** JSON array of checklist item names. */
+  requires: string;
 }
 
 function commandArgv(r: TargetRow): string[] {
@@ -138,6 +141,7 @@ export const targetFromRow = (r: TargetRow): Target =>
         env: commandEnv(r),
         runAs: r.run_as,
         createdAt: r.created_at,
+        requires: parseStrings(r.requires, 'targets.requires'),
       }
     : sshTargetFromRow(r);
 
@@ -150,6 +154,7 @@ export const sshTargetFromRow = (r: TargetRow): SshTarget => ({
   login: r.login,
   hostKey: r.host_key,
   createdAt: r.created_at,
+  requires: parseStrings(r.requires, 'targets.requires'),
 });
 
 export interface GrantRow {
@@ -168,14 +173,31 @@ export interface GrantRow {
   revoke_reason: string | null;
   nda_acknowledged_at: number | null;
   request_id: number | null;
+  /** JSON array of {item, note, by}. */
+  confirmations: string;
+  nda_scope_sha256: string | null;
+  nda_carried_from: number | null;
 }
 
-function parseAllowlist(text: string): readonly string[] {
+function parseStrings(text: string, column: string): readonly string[] {
   const value: unknown = JSON.parse(text);
   if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) {
-    throw new Error('grants.allowlist is not a JSON array of strings');
+    throw new Error(`${column} is not a JSON array of strings`);
   }
   return value;
+}
+
+const isConfirmation = (v: unknown): v is Confirmation =>
+  typeof v === 'object' &&
+  v !== null &&
+  ['item', 'note', 'by'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string');
+
+function parseConfirmations(text: string): readonly Confirmation[] {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value) || !value.every(isConfirmation)) {
+    throw new Error('grants.confirmations is not a JSON array of {item, note, by}');
+  }
+  return value.map(({ item, note, by }) => ({ item, note, by }));
 }
 
 export const grantFromRow = (r: GrantRow): Grant => ({
@@ -187,7 +209,7 @@ export const grantFromRow = (r: GrantRow): Grant => ({
   endsAt: r.ends_at,
   // The CHECK constraint guarantees one of the two.
   mode: r.mode as GrantMode,
-  allowlist: parseAllowlist(r.allowlist),
+  allowlist: parseStrings(r.allowlist, 'grants.allowlist'),
   reason: r.reason,
   createdBy: r.created_by,
   createdAt: r.created_at,
@@ -195,6 +217,9 @@ export const grantFromRow = (r: GrantRow): Grant => ({
   revokeReason: r.revoke_reason,
   ndaAcknowledgedAt: r.nda_acknowledged_at,
   requestId: r.request_id === null ? null : (r.request_id as RequestId),
+  confirmations: parseConfirmations(r.confirmations),
+  ndaScopeSha256: r.nda_scope_sha256,
+  ndaCarriedFrom: r.nda_carried_from === null ? null : asGrantId(r.nda_carried_from),
 });
 
 export interface SessionRow {

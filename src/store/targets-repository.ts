@@ -3,6 +3,7 @@ import type { CommandTarget, SshTarget, Target, TargetId } from '../core/model.j
 import { checkCommandTarget } from '../core/command-target.js';
 import { checkRunAsName } from '../core/run-as.js';
 import { checkName } from '../core/names.js';
+import { checkChecklist } from '../core/checklist.js';
 import type { Actor, NewTarget, TargetRepository } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
@@ -22,6 +23,9 @@ export class SqliteTargetRepository implements TargetRepository {
   add(target: NewTarget, actor: Actor): Promise<Target> {
     const valid = checkName('target', target.name);
     if (!valid.ok) return Promise.reject(new GatehouseError('invalid', valid.message));
+    const requires = [...(target.requires ?? [])];
+    const checklist = checkChecklist(requires);
+    if (!checklist.ok) return Promise.reject(new GatehouseError('invalid', checklist.message));
     if (target.kind === 'command') {
       const program = checkCommandTarget(target.command, target.env);
       if (!program.ok) return Promise.reject(new GatehouseError('invalid', program.message));
@@ -36,24 +40,33 @@ export class SqliteTargetRepository implements TargetRepository {
       const row =
         target.kind === 'command'
           ? await db.get<TargetRow>(
-              `INSERT INTO targets (name, host, port, login, host_key, created_at, kind, command, env, run_as)
-               VALUES (?, '-', ${COMMAND_TARGET_PORT}, '-', NULL, ?, 'command', ?, ?, ?) RETURNING *`,
+              `INSERT INTO targets (name, host, port, login, host_key, created_at, kind, command, env, run_as, requires)
+               VALUES (?, '-', ${COMMAND_TARGET_PORT}, '-', NULL, ?, 'command', ?, ?, ?, ?) RETURNING *`,
               [
                 target.name,
                 now,
                 JSON.stringify(target.command),
                 JSON.stringify(target.env),
                 target.runAs,
+                JSON.stringify(requires),
               ],
             )
           : await db.get<TargetRow>(
-              `INSERT INTO targets (name, host, port, login, host_key, created_at)
-               VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
-              [target.name, target.host, target.port, target.login, target.hostKey, now],
+              `INSERT INTO targets (name, host, port, login, host_key, created_at, requires)
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+              [
+                target.name,
+                target.host,
+                target.port,
+                target.login,
+                target.hostKey,
+                now,
+                JSON.stringify(requires),
+              ],
             );
       if (!row) throw new Error('targets insert returned no row');
       const created = targetFromRow(row);
-      const named = { target: created.name, targetId: created.id };
+      const named = { target: created.name, targetId: created.id, requires: [...created.requires] };
       const event = auditEvents.targetCreate(
         created.kind === 'command'
           ? {
@@ -175,6 +188,31 @@ export class SqliteTargetRepository implements TargetRepository {
       const updated = targetFromRow(row);
       if (updated.kind !== 'command') throw new Error('targets update changed the kind');
       return updated;
+    });
+  }
+
+  setRequires(name: string, requires: readonly string[], actor: Actor): Promise<Target> {
+    const valid = checkChecklist(requires);
+    if (!valid.ok) return Promise.reject(new GatehouseError('invalid', valid.message));
+    return this.ctx.tx.write(async (db) => {
+      const target = await requireTarget(db, name);
+      const row = await db.get<TargetRow>(
+        'UPDATE targets SET requires = ? WHERE id = ? RETURNING *',
+        [JSON.stringify(requires), target.id],
+      );
+      if (!row) throw new Error('targets update returned no row');
+      await appendAuditEvent(
+        db,
+        auditEvents.targetChecklist({
+          target: name,
+          targetId: target.id,
+          previous: [...target.requires],
+          requires: [...requires],
+        }),
+        actor,
+        this.ctx.clock.now(),
+      );
+      return targetFromRow(row);
     });
   }
 }

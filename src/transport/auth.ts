@@ -10,6 +10,7 @@ import { decideKeyProbe, decideLogin, type LoginDenialReason } from '../session/
 import { NDA_AGREEMENT, NDA_PROMPT, messages, ndaText } from '../core/user-messages.js';
 import type { AccessGate } from '../session/ports.js';
 import type { AuthRefusals } from './auth-refusals.js';
+import type { SignoffScope } from '../core/scope-signoff.js';
 import { verifyUserSignature } from './user-signature.js';
 
 export interface AuthDeps {
@@ -58,8 +59,8 @@ type FailureReason = LoginDenialReason | 'nda.not_acknowledged';
 class Authenticator {
   private failures = 0;
   private readonly audited = new Set<string>();
-  /** A login whose NDA acknowledgement is due (keyboard-interactive comes next). */
-  private pending: { outcome: LoginOutcome; choice: Choice } | null = null;
+  /** A login whose NDA and scope acknowledgement is due (keyboard-interactive comes next). */
+  private pending: { outcome: LoginOutcome; choice: Choice; scope: SignoffScope } | null = null;
 
   constructor(
     private readonly deps: AuthDeps,
@@ -168,11 +169,19 @@ class Authenticator {
       only !== undefined &&
       only.grant.ndaAcknowledgedAt === null
     ) {
-      this.pending = { outcome, choice: only };
-      this.deps.sendBanner(messages.ndaRequiredBatch(ctx.username, this.deps.hostLabel));
-      this.log.info({ grantId: only.grant.id }, 'nda acknowledgement due');
-      ctx.reject(['keyboard-interactive'], true);
-      return;
+      const signoff = await this.deps.gate.prepareNdaSignoff(
+        only.grant.id,
+        now,
+        actorOf(login.user),
+      );
+      if (!signoff.carried) {
+        this.pending = { outcome, choice: only, scope: signoff.scope };
+        this.deps.sendBanner(messages.ndaRequiredBatch(ctx.username, this.deps.hostLabel));
+        this.log.info({ grantId: only.grant.id }, 'nda acknowledgement due');
+        ctx.reject(['keyboard-interactive'], true);
+        return;
+      }
+      this.log.info({ grantId: only.grant.id }, 'nda acknowledgement carried over');
     }
     this.succeed(ctx, outcome, 'publickey');
   }
@@ -184,7 +193,7 @@ class Authenticator {
       return;
     }
     const { choice, outcome } = due;
-    const instructions = ndaText(choice.nda, choice.target, choice.grant);
+    const instructions = ndaText(due.scope);
     const prompts = [{ prompt: NDA_PROMPT, echo: true }];
     ctx.prompt(prompts, 'NDA acknowledgement', instructions, (answers: string[] | Error) => {
       if (answers instanceof Error) return;

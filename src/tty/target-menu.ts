@@ -3,6 +3,7 @@ import { formatTimeLeft } from '../core/duration.js';
 import type { EpochMs } from '../core/model.js';
 import { readLine } from './line-reader.js';
 import type { Choice } from '../core/login.js';
+import type { NdaSignoff } from '../core/scope-signoff.js';
 import { NDA_AGREEMENT, NDA_PROMPT, ndaText } from '../core/user-messages.js';
 
 const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
@@ -17,15 +18,23 @@ export function describeChoices(choices: readonly Choice[], now: EpochMs): strin
   );
 }
 
+/** How the menu gets a grant's NDA and scope signed off (the AccessGate's two steps). */
+export interface MenuSignoff {
+  /** An earlier agreement to the same NDA and scope carried over, or the scope to show. */
+  prepare(choice: Choice): Promise<NdaSignoff>;
+  acknowledge(choice: Choice): Promise<void>;
+}
+
 /**
  * The numbered menu for a plain `user` login with several active grants (pty only). A grant
- * whose NDA is not yet acknowledged asks for `I agree` here, through `acknowledge`.
+ * whose NDA is not yet acknowledged asks for `I agree` to its NDA and scope here, unless an
+ * earlier agreement to the same ones is carried over.
  */
 export async function chooseFromMenu(
   channel: UserChannel,
   choices: readonly Choice[],
   now: EpochMs,
-  acknowledge: (choice: Choice) => Promise<void>,
+  signoff: MenuSignoff,
 ): Promise<{ readonly choice: Choice; readonly acknowledged: boolean } | null> {
   channel.write(
     crlf(
@@ -44,10 +53,12 @@ export async function chooseFromMenu(
       continue;
     }
     if (choice.grant.ndaAcknowledgedAt !== null) return { choice, acknowledged: false };
-    channel.write(crlf(`${ndaText(choice.nda, choice.target, choice.grant)}\n`));
+    const step = await signoff.prepare(choice);
+    if (step.carried) return { choice, acknowledged: false };
+    channel.write(crlf(`${ndaText(step.scope)}\n`));
     const agreed = await readLine(channel, NDA_PROMPT, 40);
     if (agreed !== NDA_AGREEMENT) return null;
-    await acknowledge(choice);
+    await signoff.acknowledge(choice);
     return { choice, acknowledged: true };
   }
   return null;

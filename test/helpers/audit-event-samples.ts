@@ -45,6 +45,7 @@ export const sampleAuditEvents: {
     port: 22,
     login: 'ops',
     hostKey: null,
+    requires: ['backup verified'],
   }),
   'target.remove': auditEvents.targetRemove({ target: 'db1', targetId }),
   'target.pin': auditEvents.targetPin({
@@ -59,6 +60,12 @@ export const sampleAuditEvents: {
     previous: null,
     runAs: 'gatehouse-psql',
   }),
+  'target.checklist': auditEvents.targetChecklist({
+    target: 'db1',
+    targetId,
+    previous: [],
+    requires: ['backup verified', 'rollback plan'],
+  }),
   'grant.create': auditEvents.grantCreate({
     grantId,
     user: 'alice',
@@ -69,6 +76,7 @@ export const sampleAuditEvents: {
     mode: 'commands',
     allowlist: ['uptime'],
     reason: 'INC-1',
+    confirmations: [{ item: 'backup verified', note: 'snapshot s3://b/1', by: 'os:root' }],
   }),
   'grant.revoke': auditEvents.grantRevoke({ grantId, reason: 'done' }),
   'grant.extend': auditEvents.grantExtend({
@@ -140,7 +148,16 @@ export const sampleAuditEvents: {
     logins: ['root', 'admin'],
     moreLogins: true,
   }),
-  'nda.acknowledge': auditEvents.ndaAcknowledge({ grantId, ndaId, userId }),
+  'nda.acknowledge': auditEvents.ndaAcknowledge({
+    grantId,
+    ndaId,
+    userId,
+    scopeSha256: 'c'.repeat(64),
+    startsAt: 1,
+    endsAt: 2,
+    approvers: ['os:root'],
+    carriedFrom: null,
+  }),
   'session.start': auditEvents.sessionStart({
     ...session,
     kind: 'exec',

@@ -27,6 +27,7 @@ export interface GrantSpec {
   readonly endsAt?: number;
   readonly mode?: GrantMode;
   readonly allowlist?: readonly string[];
+  readonly reason?: string;
   /** Acknowledge the NDA right away (default true: most tests are not about the NDA). */
   readonly acknowledged?: boolean;
   readonly nda?: Nda;
@@ -150,7 +151,7 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
           endsAt: spec.endsAt ?? now + HOUR,
           mode: spec.mode ?? 'shell',
           allowlist: spec.allowlist ?? [],
-          reason: 'test',
+          reason: spec.reason ?? 'test',
         },
         30 * DAY,
         Math.min(now, startsAt),

@@ -309,6 +309,18 @@ describe('gatehouse evidence verify', () => {
       await verifyEdited(editMember('grant.json', '"reason": "', '"reason":  ')),
       /^gatehouse: evidence: grant\.json: /,
     );
+    expectNamed(
+      await verifyEdited(editMember('grant.json', '"confirmations": []', '"confirmations": {}')),
+      /^gatehouse: evidence: grant\.json: confirmations differs from the grant\.create event \(seq \d+\)\n$/,
+    );
+    const scope = grant.ndaScopeSha256 ?? '';
+    const other = `${scope.startsWith('a') ? 'b' : 'a'}${scope.slice(1)}`;
+    expectNamed(
+      await verifyEdited(
+        editMember('grant.json', `"ndaScopeSha256": "${scope}"`, `"ndaScopeSha256": "${other}"`),
+      ),
+      /^gatehouse: evidence: grant\.json: ndaScopeSha256 differs from the nda\.acknowledge event \(seq \d+\)\n$/,
+    );
   });
 
   it('names a tar header whose byte was flipped, and refuses trailing data', async () => {

@@ -8,6 +8,7 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fixedClock, systemClock, type Clock } from '../../src/core/clock.js';
+import type { Confirmation } from '../../src/core/checklist.js';
 import type { GrantId, SessionId } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import type { ReviewerSessionTimeouts } from '../../src/core/reviewer-login.js';
@@ -72,6 +73,8 @@ export interface SessionScript {
   readonly startedAt: number;
   /** [seconds after start, kind, data] */
   readonly steps: readonly (readonly [number, 'o' | 'm', string])[];
+  /** The grant's checklist confirmations (the target must require exactly these items). */
+  readonly confirmations?: readonly Confirmation[];
 }
 
 async function seedSession(
@@ -119,6 +122,7 @@ async function seedSession(
       mode: 'shell',
       allowlist: [],
       reason: 'INC-4211',
+      ...(script.confirmations === undefined ? {} : { confirmations: script.confirmations }),
     },
     30 * 24 * HOUR,
     now,

@@ -53,6 +53,7 @@ describe('auditEventRules', () => {
     'target.remove': 'refuse',
     'target.pin': 'refuse',
     'target.set': 'refuse',
+    'target.checklist': 'refuse',
     'grant.create': 'refuse',
     'grant.revoke': 'refuse',
     'grant.extend': 'refuse',

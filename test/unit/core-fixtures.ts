@@ -44,6 +44,7 @@ export const target = (o: Partial<SshTarget> = {}): SshTarget => ({
   login: 'ops',
   hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB',
   createdAt: T0 - 30 * DAY_MS,
+  requires: [],
   ...o,
 });
 
@@ -76,6 +77,9 @@ export const grant = (o: Partial<Grant> = {}): Grant => ({
   revokeReason: null,
   ndaAcknowledgedAt: null,
   requestId: null,
+  confirmations: [],
+  ndaScopeSha256: null,
+  ndaCarriedFrom: null,
   ...o,
 });
 

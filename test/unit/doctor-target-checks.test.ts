@@ -11,6 +11,7 @@ const target = (i: number): Target => ({
   login: 'ops',
   hostKey: null,
   createdAt: 0,
+  requires: [],
 });
 
 describe('checkTargets', () => {

@@ -16,6 +16,7 @@ const facts = (o: Partial<GrantRequestFacts> = {}): GrantRequestFacts => ({
   allowlist: [],
   maxDurationMs: MAX,
   now: T0,
+  confirmations: [],
   ...o,
 });
 
@@ -32,6 +33,13 @@ describe('checkGrantRules', () => {
       { startsAt: T0 - HOUR_MS, endsAt: T0 + 1 },
     ],
     ['a window starting in the future', { startsAt: T0 + DAY_MS, endsAt: T0 + 2 * DAY_MS }],
+    [
+      "the target's checklist confirmed",
+      {
+        target: target({ requires: ['backup verified'] }),
+        confirmations: [{ item: 'backup verified', note: 'snap-1', by: 'os:root' }],
+      },
+    ],
   ])('allows %s', (_label, o) => {
     expect(checkGrantRules(facts(o))).toEqual({ ok: true });
   });
@@ -117,6 +125,12 @@ describe('checkGrantRules', () => {
       'mode',
       'mode: give --shell or at least one --allow',
     ],
+    [
+      'a required checklist item not confirmed',
+      { target: target({ requires: ['backup verified'] }) },
+      'checklist',
+      'checklist: db1 requires confirming "backup verified" before access',
+    ],
   ])('refuses %s', (_label, o, field, message) => {
     const r = checkGrantRules(facts(o));
     expect(r.ok).toBe(false);
@@ -143,5 +157,10 @@ describe('checkGrantRules', () => {
     expect(
       checkGrantRules({ ...everythingWrong, user: user(), nda: nda(), endsAt: T0 + HOUR_MS }),
     ).toMatchObject({ field: 'target' });
+    const onlyChecklist = { ...facts(), target: target({ requires: ['rollback plan'] }) };
+    expect(checkGrantRules({ ...onlyChecklist, mode: 'commands' })).toMatchObject({
+      field: 'mode',
+    });
+    expect(checkGrantRules(onlyChecklist)).toMatchObject({ field: 'checklist' });
   });
 });

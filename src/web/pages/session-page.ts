@@ -54,8 +54,35 @@ function grantFacts(grant: Grant | null): SafeHtml {
       'Revoked',
       grant.revokedAt === null ? 'no' : `${isoTime(grant.revokedAt)}: ${grant.revokeReason ?? ''}`,
     ],
-    ['NDA acknowledged', isoTime(grant.ndaAcknowledgedAt)],
+    [
+      'NDA and scope acknowledged',
+      grant.ndaCarriedFrom === null
+        ? isoTime(grant.ndaAcknowledgedAt)
+        : `${isoTime(grant.ndaAcknowledgedAt)}, carried over from grant ${grant.ndaCarriedFrom}`,
+    ],
+    [
+      'Scope sha256',
+      grant.ndaScopeSha256 === null ? '-' : html`<code>${grant.ndaScopeSha256}</code>`,
+    ],
   ]);
+}
+
+/** The target's checklist items as confirmed when the grant was made (issue 14). */
+function checklist(grant: Grant | null): SafeHtml | '' {
+  if (grant === null) return '';
+  const items = grant.confirmations.map(
+    (c) => html`<li><strong>${c.item}</strong>: ${c.note} <span class="by">(${c.by})</span></li>`,
+  );
+  return html`<section id="checklist">
+    <h2>Checklist confirmed</h2>
+    ${
+      items.length === 0
+        ? html`<p>None required.</p>`
+        : html`<ul>
+            ${items}
+          </ul>`
+    }
+  </section>`;
 }
 
 function ndaFacts(nda: Nda | null): SafeHtml {
@@ -199,7 +226,7 @@ export function sessionPage(reviewer: string, view: SessionView, now: number): s
       <div class="columns">
         <section>
           <h2>Grant</h2>
-          ${grantFacts(view.grant)}
+          ${grantFacts(view.grant)} ${checklist(view.grant)}
         </section>
         <section>
           <h2>NDA</h2>
