@@ -223,6 +223,15 @@ describe('ssh USER@bastion: gatehouse’s own commands', () => {
       (await gatehouse(b, hal, 'grants', '--json')).stdout.toString(),
     ) as unknown[];
     expect(json).toEqual([expect.objectContaining({ id: grantId, target: 'db2', mode: 'shell' })]);
+
+    // A checklist needs a person to confirm it: the same rule then leaves the request pending.
+    await b.store.targets.setRequires('db2', ['backup verified'], 'test');
+    const held = await gatehouse(b, hal, 'request', 'db2', '--for', '30m', '--reason', 'again');
+    await b.store.targets.setRequires('db2', [], 'test');
+    expect(held.code).toBe(0);
+    expect(held.stdout.toString()).toMatch(
+      /^request \d+ pending: db2 shell for 30m \(needs 1 approval;/,
+    );
   });
 
   it('extends a live grant through the same approval path; another user’s grant reads as missing', async () => {
