@@ -4,6 +4,7 @@
  */
 import { recordingTapFactory } from './adapters/recording-taps.js';
 import { storeAccessGate } from './adapters/store-access-gate.js';
+import { storeRequestDesk } from './adapters/store-request-desk.js';
 import { StoreAuditor } from './adapters/store-auditor.js';
 import { loadConfig, type Config } from './config/load-config.js';
 import { systemClock, type Clock } from './core/clock.js';
@@ -102,6 +103,8 @@ export async function startGatehouse(
         config.ssh.listen.host === '0.0.0.0' || config.ssh.listen.host === '::'
           ? 'BASTION'
           : config.ssh.listen.host,
+      desk: storeRequestDesk(store),
+      requestSettings: () => settings.requestSettings(),
       ...(options.watchIntervalMs === undefined
         ? {}
         : { watchIntervalMs: options.watchIntervalMs }),
@@ -257,10 +260,7 @@ async function reloadFromFile(
     return;
   }
   const plan = running.reload(next);
-  logger.info(
-    { configPath: next.configPath, applied: plan.applied, cliOnly: plan.cliOnly },
-    'config reloaded',
-  );
+  logger.info({ configPath: next.configPath, applied: plan.applied }, 'config reloaded');
   if (plan.needRestart.length > 0)
     logger.warn(
       { needRestart: plan.needRestart },

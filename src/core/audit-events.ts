@@ -47,6 +47,8 @@ export interface AuditPayloads {
   'request.cancelled': P.RequestCancelled;
   /** A pending request reached its deadline undecided. */
   'request.expired': P.RequestExpired;
+  /** A user asked for something no request rule allows; nothing was filed. */
+  'request.refused': P.RequestRefused;
   /** An admin added a reviewer of the web review page. */
   'reviewer.create': P.ReviewerCreate;
   /** An admin made a one-time login link for a reviewer (`gatehouse reviewer link`). */
@@ -154,6 +156,7 @@ export const auditEvents: AuditEventConstructors = {
   requestDenied: event('request.denied'),
   requestCancelled: event('request.cancelled'),
   requestExpired: event('request.expired'),
+  requestRefused: event('request.refused'),
   reviewerCreate: event('reviewer.create'),
   reviewerLinkCreate: event('reviewer.link.create'),
   reviewerSet: event('reviewer.set'),

@@ -162,7 +162,10 @@ export type AuthSuccess = {
   readonly target: string | null;
   readonly fingerprint: string;
   readonly method: AuthMethod;
-  /** The grants the login may use. */
+  /**
+   * The grants the login may use; empty for a plain `user` login without one (it may run
+   * gatehouse's own commands, e.g. ask for access).
+   */
   readonly grantIds: readonly GrantId[];
   readonly remoteAddr: string;
 };

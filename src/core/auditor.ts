@@ -55,6 +55,8 @@ export const auditEventRules = {
   'request.denied': { actors: ['admin', 'reviewer'], onWriteFailure: 'refuse' },
   'request.cancelled': { actors: ['user'], onWriteFailure: 'refuse' },
   'request.expired': { actors: ['gatehouse'], onWriteFailure: 'refuse' },
+  // Like a refused channel: the refusal stands whether or not the store can write it.
+  'request.refused': { actors: ['user'], onWriteFailure: 'log' },
   'reviewer.create': admin,
   'reviewer.link.create': admin,
   'reviewer.set': admin,

@@ -1,5 +1,9 @@
 import { auditEvents, type AuditEvent } from './audit-events.js';
 import type { Denial } from './refusal.js';
+import { boundUntrusted } from './untrusted-text.js';
+
+/** A refused request's detail is the line its user was told: bounded like other peer text. */
+const DETAIL_MAX = 300;
 
 /** Who was refused: the ssh user (null before a login was decided) and where from. */
 export interface Refused {
@@ -34,6 +38,14 @@ export function refusalEvent(denial: Denial, who: Refused): AuditEvent | null {
         ...denial.target,
         presented: denial.presented,
         user: who.user ?? '',
+      });
+    case 'request':
+      return auditEvents.requestRefused({
+        user: who.user ?? '',
+        kind: denial.kind,
+        target: boundUntrusted(denial.target),
+        grantId: denial.grantId,
+        detail: boundUntrusted(denial.detail, DETAIL_MAX),
       });
     case 'none':
       return null;

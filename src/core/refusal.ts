@@ -4,6 +4,7 @@
  * Handlers return refusals; they never write audit events or user messages for them.
  */
 import type { ChannelDenialDetails, ExecDenialReason, HostkeyMismatch } from './audit-payloads.js';
+import type { RequestKind } from './access-request.js';
 import type { GrantId, SessionId } from './model.js';
 
 /** Where the refused thing sits, when it is known (after a grant was chosen). */
@@ -28,6 +29,14 @@ export type Denial =
       readonly on: 'hostkey';
       readonly target: Omit<HostkeyMismatch, 'user' | 'presented'>;
       readonly presented: string | null;
+    }
+  /** A self-service request no rule allows (nothing was filed). */
+  | {
+      readonly on: 'request';
+      readonly kind: RequestKind;
+      readonly target: string;
+      readonly grantId: GrantId | null;
+      readonly detail: string;
     }
   /**
    * Nothing (more) worth a record: no usable choice, the target is down, or the cause is on the
@@ -84,6 +93,15 @@ export const refuse = {
     line: string,
     exitStatus: number,
   ): Refusal => refusal({ on: 'hostkey', target, presented }, line, exitStatus),
+  request: (
+    asked: {
+      readonly kind: RequestKind;
+      readonly target: string;
+      readonly grantId: GrantId | null;
+    },
+    detail: string,
+    line: string,
+  ): Refusal => refusal({ on: 'request', ...asked, detail }, line, 1),
   quietly: (line: string | null, exitStatus: number): Refusal =>
     refusal({ on: 'none' }, line, exitStatus),
 };

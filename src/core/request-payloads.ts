@@ -58,6 +58,21 @@ export type RequestExpired = {
   readonly target: string;
 };
 
+/**
+ * A user's request that no rule allows (`ssh USER@bastion request …`), refused before anything was
+ * filed: the rules' reason, so probing for targets shows in the chain.
+ */
+export type RequestRefused = {
+  readonly user: string;
+  readonly kind: RequestKind;
+  /** The target asked for (a valid name), or the target of the grant to extend. */
+  readonly target: string;
+  /** `extend`: the grant. */
+  readonly grantId: GrantId | null;
+  /** What the user was told, bounded. */
+  readonly detail: string;
+};
+
 export type GrantExtend = {
   readonly grantId: GrantId;
   readonly previousEndsAt: EpochMs;

@@ -6,6 +6,10 @@ import { escapeChar } from './untrusted-text.js';
 
 /** Everything gatehouse says to an ssh user, in one place. Each message is one line. */
 
+/** How a user asks for access (gatehouse's own commands, issue 14). */
+export const askForAccess = (user: string, host: string): string =>
+  `ssh ${user}@${host} request TARGET --for 2h --reason "…"`;
+
 const date = (t: EpochMs): string => new Date(t).toISOString().slice(0, 10);
 
 export const messages = {
@@ -43,6 +47,8 @@ export const messages = {
     'gatehouse: file transfer (scp, sftp, rsync) is not offered by this bastion',
   noPtyChoice: (): string =>
     'gatehouse: several grants are active; name the target as USER+TARGET, or log in with a terminal (ssh -t) to choose',
+  noActiveGrant: (user: string, host: string): string =>
+    `gatehouse: you have no active grant; ask for one with  ${askForAccess(user, host)}  (see  ssh ${user}@${host} help)`,
   ndaRequiredBatch: (login: string, host: string): string =>
     `gatehouse: this grant's NDA must be acknowledged before first use; without a terminal, run  ssh -t ${login}@${host}  once and type I agree`,
 };

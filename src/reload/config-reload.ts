@@ -9,8 +9,6 @@ export interface ReloadPlan {
   readonly effective: Config;
   /** Changed keys now in effect (log level at once; limits, recording and command-target settings for new connections and sessions; webhooks for events queued from now on). */
   readonly applied: readonly string[];
-  /** Changed keys that only the CLI reads (nothing to do in serve). */
-  readonly cliOnly: readonly string[];
   /** Changed keys that keep their old value until gatehouse is restarted. */
   readonly needRestart: readonly string[];
 }
@@ -34,9 +32,7 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   // Read at each request decision (ssh self-service commands, the review page, the expiry sweep).
   ['groups', (c) => c.groups],
   ['requests', (c) => c.requests],
-];
-
-const CLI_ONLY: ReadonlyArray<readonly [string, Pick]> = [
+  // Also read by the CLI: serve reads them at each self-service request.
   ['grants.maxDuration', (c) => c.grants.maxDurationMs],
   ['profiles', (c) => c.profiles],
 ];
@@ -77,7 +73,6 @@ export function planReload(current: Config, next: Config): ReloadPlan {
   return {
     effective,
     applied: changed(LIVE, current, next),
-    cliOnly: changed(CLI_ONLY, current, next),
     needRestart: changed(RESTART, current, next),
   };
 }

@@ -7,6 +7,7 @@ import type { RecordingSettings } from '../adapters/recording-taps.js';
 import type { Config } from '../config/load-config.js';
 import type { BastionLimits } from '../transport/server.js';
 import type { SessionTapFactory } from '../session/ports.js';
+import type { SelfServiceSettings } from '../session/self-service/request-desk.js';
 
 export class LiveSettings {
   private current: Config;
@@ -66,6 +67,16 @@ export class LiveSettings {
       get maxBytesPerSession() {
         return cur().recordings.maxBytesPerSession;
       },
+    };
+  }
+
+  /** What gatehouse's own ssh commands read at each command: request rules, profiles, grant maximum. */
+  requestSettings(): SelfServiceSettings {
+    const { requests, groups, profiles, grants } = this.current;
+    return {
+      policy: { rules: requests.rules, groups },
+      profiles,
+      maxGrantMs: grants.maxDurationMs,
     };
   }
 

@@ -32,8 +32,10 @@ export class SessionAudit {
     const event = refusalEvent(decision.denial, this.who);
     if (event === null) return;
     // Protocol requests cost a client nothing to repeat; refused commands are evidence and each
-    // needs a channel or a prompt line, so only the former are capped.
-    if (decision.denial.on === 'channel' && ++this.refusals > MAX_REFUSALS_PER_CONNECTION) {
+    // needs a channel or a prompt line, so only the former are capped. A refused self-service
+    // request needs no grant at all, so it counts with them.
+    const capped = decision.denial.on === 'channel' || decision.denial.on === 'request';
+    if (capped && ++this.refusals > MAX_REFUSALS_PER_CONNECTION) {
       if (this.refusals === MAX_REFUSALS_PER_CONNECTION + 1) {
         this.logger.warn(
           { limit: MAX_REFUSALS_PER_CONNECTION },

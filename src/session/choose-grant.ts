@@ -11,7 +11,10 @@ export interface Chosen {
   readonly ndaAcknowledged: boolean;
 }
 
-/** Which grant: the only one, else the menu (pty, shell), else a list and a refusal. */
+/**
+ * Which grant: the only one, else the menu (pty, shell), else a list and a refusal; none (a plain
+ * login may have none) is a refusal saying how to ask for one.
+ */
 export async function chooseGrant(
   io: UserChannel,
   ctx: SessionContext,
@@ -21,13 +24,15 @@ export async function chooseGrant(
 ): Promise<Chosen | Refusal> {
   const { outcome, clock, gate } = ctx;
   const [only] = outcome.choices;
-  if (outcome.choices.length === 1 && only !== undefined)
+  if (only === undefined)
+    return refuse.quietly(messages.noActiveGrant(outcome.userName, ctx.hostLabel), 1);
+  if (outcome.choices.length === 1)
     return { choice: only, ndaAcknowledged: outcome.ndaJustAcknowledged };
   if (command !== null || !hasPty) {
     say(messages.noPtyChoice());
     for (const line of describeChoices(outcome.choices, clock.now())) say(line);
     return refuse.quietly(
-      `gatehouse: for example  ssh ${outcome.userName}+${only?.target.name ?? 'TARGET'}@…`,
+      `gatehouse: for example  ssh ${outcome.userName}+${only.target.name}@…`,
       1,
     );
   }

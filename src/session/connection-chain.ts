@@ -11,7 +11,10 @@ import type { ConnectionHandler } from './handler.js';
 import type { LiveSession, LiveSessions } from './live-sessions.js';
 import { policyConnection, policySessionChannel } from './policy-handlers.js';
 import type { AccessGate, SessionLifecycle } from './ports.js';
+import { recheckUser } from './login-decision.js';
 import { relayingChannel } from './relaying-channel.js';
+import { commandsOrRelay } from './self-service/commands-channel.js';
+import type { RequestDesk, SelfServiceSettings } from './self-service/request-desk.js';
 
 export interface ChainDeps {
   readonly gate: AccessGate;
@@ -22,12 +25,19 @@ export interface ChainDeps {
   readonly live: LiveSessions;
   readonly maxSessions: number;
   isDraining(): boolean;
+  /** How users reach the bastion, for hints like `ssh alice+db1@HOST`. */
+  readonly hostLabel: string;
+  /** gatehouse's own commands (plain `user` logins): requests through the store. */
+  readonly desk: RequestDesk;
+  /** The current config's request rules, profiles and grant maximum. */
+  requestSettings(): SelfServiceSettings;
 }
 
 /**
  * The session side of one client connection: its target links, the watch on the grants it
  * logged in with, and the handler chain the transport calls once the login is decided —
- * audit(policy(relaying)).
+ * audit(policy(relaying)), and for a plain `user` login audit(policy(commands-or-relaying)):
+ * an exec there is one of gatehouse's own commands.
  */
 export class ConnectionSessions {
   private readonly links: ConnectionLinks;
@@ -81,6 +91,7 @@ export class ConnectionSessions {
       clock: deps.clock,
       logger,
       remoteAddr: this.remoteAddr,
+      hostLabel: deps.hostLabel,
       link: (target: Parameters<ConnectionLinks['get']>[0]) => this.links.get(target),
       addLive: (s: LiveSession) => {
         this.live.add(s);
@@ -90,8 +101,20 @@ export class ConnectionSessions {
       touch,
       audit: (decision: Parameters<SessionAudit['decision']>[0]) => audit.decision(decision),
     };
+    const commands = {
+      desk: deps.desk,
+      settings: () => deps.requestSettings(),
+      gate: deps.gate,
+      clock: deps.clock,
+      hostLabel: deps.hostLabel,
+      touch,
+    };
+    const channel = () =>
+      outcome.requestedTarget === null
+        ? commandsOrRelay(relayingChannel(ctx), commands, outcome, logger)
+        : relayingChannel(ctx);
     const relaying: ConnectionHandler = {
-      sessionChannel: () => policySessionChannel(relayingChannel(ctx)),
+      sessionChannel: () => policySessionChannel(channel()),
       otherChannel: () => refuse.quietly(null, 1),
       globalRequest: () => refuse.quietly(null, 1),
       closed: () => undefined,
@@ -109,7 +132,9 @@ export class ConnectionSessions {
   /**
    * Each grant the login may use is re-checked by the grant watcher like a session's: one that
    * no longer allows access closes its target link; when none is left the connection is closed
-   * (after its sessions, closed by the same watcher, have ended), with `connection.end`.
+   * (after its sessions, closed by the same watcher, have ended), with `connection.end`. A plain
+   * `user` login needs no grant (gatehouse's own commands): it is closed only when the user and
+   * key no longer allow a login (disabled, key removed), not while `request extend --wait` runs.
    */
   private watchLogin(outcome: LoginOutcome, logger: Logger, disconnect: () => void): void {
     const grantIds = outcome.choices.map((c) => c.grant.id);
@@ -125,15 +150,23 @@ export class ConnectionSessions {
           this.links.close(choice.target);
           if (this.watches.size > 0) return;
           const reason = cause === 'expired' || cause === 'revoked' ? cause : 'error';
-          logger.info({ reason }, 'login no longer allowed; connection closed');
-          const event = auditEvents.connectionEnd({
-            user: outcome.userName,
-            remoteAddr: this.remoteAddr,
-            reason,
-            grantIds,
-          });
-          void this.deps.auditor.record(event, 'gatehouse');
-          void Promise.all([...this.live].map((s) => s.ended)).then(disconnect);
+          const end = (): void => {
+            logger.info({ reason }, 'login no longer allowed; connection closed');
+            const event = auditEvents.connectionEnd({
+              user: outcome.userName,
+              remoteAddr: this.remoteAddr,
+              reason,
+              grantIds,
+            });
+            void this.deps.auditor.record(event, 'gatehouse');
+            void Promise.all([...this.live].map((s) => s.ended)).then(disconnect);
+          };
+          if (outcome.requestedTarget !== null) return end();
+          const { gate, clock } = this.deps;
+          recheckUser(gate, outcome.userName, outcome.fingerprint, clock.now()).then(
+            (denied) => (denied === null ? undefined : end()),
+            end, // fail closed
+          );
         },
       });
       this.watches.set(choice, unwatch);

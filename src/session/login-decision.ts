@@ -37,7 +37,9 @@ export async function decideKeyProbe(
 
 /**
  * After the signature: decideAccess for `user+target` (one choice) or plain `user` (every target
- * with an allowed grant). The first denial reason is reported when nothing is allowed.
+ * with an allowed grant). A plain login of a known, enabled user with their key succeeds even
+ * without a usable grant, so they can ask for one (gatehouse's own commands); its choices are
+ * then empty.
  */
 export async function decideLogin(
   gate: AccessGate,
@@ -53,20 +55,36 @@ export async function decideLogin(
   }
   const all = await gate.loadFactsForAllTargets(login.user, fingerprint);
   const choices: Choice[] = [];
-  let firstDenial: AccessDenialReason | null = null;
   for (const facts of all.perTarget) {
     const c = choiceOf(facts, now);
-    if (typeof c === 'string') firstDenial ??= c;
-    else choices.push(c);
+    if (typeof c !== 'string') choices.push(c);
   }
-  if (choices.length > 0 && all.base.user !== null) {
-    choices.sort((a, b) => a.target.name.localeCompare(b.target.name));
-    return { ok: true, user: all.base.user, choices };
-  }
-  const base = decideAccess(all.base, now);
-  // With the user and key fine, a plain login without usable grants is "no grant".
-  const baseReason = base.ok || base.reason === 'target.unknown' ? null : base.reason;
-  return { ok: false, reason: baseReason ?? firstDenial ?? 'grant.none' };
+  const refused = userDenial(all.base, now);
+  if (refused !== null || all.base.user === null)
+    return { ok: false, reason: refused ?? 'user.unknown' };
+  choices.sort((a, b) => a.target.name.localeCompare(b.target.name));
+  return { ok: true, user: all.base.user, choices };
+}
+
+/** Why the user and key alone do not allow a login (unknown, disabled, not their key), or null. */
+function userDenial(base: AccessFacts, now: EpochMs): AccessDenialReason | null {
+  const d = decideAccess(base, now);
+  // `base` names no target: a user and key that pass stop at "target unknown".
+  return d.ok || d.reason === 'target.unknown' ? null : d.reason;
+}
+
+/**
+ * Re-checks the user and key of a logged-in connection before one of gatehouse's own commands: a
+ * user disabled (or a key removed) since the login is refused, as a new login would be.
+ */
+export async function recheckUser(
+  gate: AccessGate,
+  userName: string,
+  fingerprint: string,
+  now: EpochMs,
+): Promise<AccessDenialReason | null> {
+  const facts = await gate.loadKeyFacts(userName, fingerprint);
+  return facts.user === null ? 'user.unknown' : userDenial(facts, now);
 }
 
 /** Re-check one grant (the watcher, and each new channel): only that grant counts. */

@@ -16,6 +16,8 @@ export interface SessionContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly remoteAddr: string;
+  /** How users reach the bastion, for hints like `ssh alice+db1@HOST`. */
+  readonly hostLabel: string;
   /** The connection's link to a target (dialled once, shared by its channels). */
   link(target: Target): Promise<TargetLinkResult>;
   /** Registers a relayed session with the watcher and the drain. */

@@ -8,6 +8,7 @@ import type { Auditor } from '../core/auditor.js';
 import { startGrantWatcher } from '../session/grant-watcher.js';
 import { LiveSessions } from '../session/live-sessions.js';
 import type { AccessGate, SessionLifecycle } from '../session/ports.js';
+import type { RequestDesk, SelfServiceSettings } from '../session/self-service/request-desk.js';
 import type { TargetDialer } from '../targets/target-link.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
 import { AuthRefusals } from './auth-refusals.js';
@@ -37,6 +38,10 @@ export interface BastionOptions {
   readonly logger: Logger;
   /** How users reach the bastion, for hints like `ssh -t alice+db1@HOST`. */
   readonly hostLabel: string;
+  /** gatehouse's own commands on plain `user` logins (`ssh alice@bastion request …`). */
+  readonly desk: RequestDesk;
+  /** Read at each command: the current config's request rules, profiles and grant maximum. */
+  requestSettings(): SelfServiceSettings;
   readonly watchIntervalMs?: number;
 }
 
@@ -173,6 +178,9 @@ function connectionDeps(
       live,
       maxSessions: limits.maxSessions,
       isDraining,
+      hostLabel: options.hostLabel,
+      desk: options.desk,
+      requestSettings: () => options.requestSettings(),
     },
     gate: options.gate,
     refusals,

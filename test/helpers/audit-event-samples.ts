@@ -119,6 +119,13 @@ export const sampleAuditEvents: {
     password: true,
     roles: ['reviewer', 'approver'],
   }),
+  'request.refused': auditEvents.requestRefused({
+    user: 'alice',
+    kind: 'grant',
+    target: 'db9',
+    grantId: null,
+    detail: 'request: no request rule lets you ask for "db9"',
+  }),
   'reviewer.link.create': auditEvents.reviewerLinkCreate({ reviewer: 'vera', expiresAt: 3 }),
   'reviewer.set': auditEvents.reviewerSet({
     reviewer: 'vera',

@@ -130,16 +130,24 @@ describe('authentication at the bastion', () => {
     expect(await b.sshd.commands()).not.toContain('echo via-db3');
   });
 
-  it('plain USER: one grant goes straight there; several list the choices and exit 1 without a pty', async () => {
+  it('plain USER without a command: one grant goes straight there; several list the choices and exit 1 without a pty', async () => {
     const frank = await b.userWithGrant('frank');
-    const one = await runSsh(b.login(frank, null), { command: ['echo', 'straight'] });
+    const one = await runSsh(b.login(frank, null), { extra: ['-T'], stdin: 'echo straight\n' });
     expect(one.stdout.toString()).toBe('straight\n');
     await b.addGrant(frank, { target: 'db2' });
-    const many = await runSsh(b.login(frank, null), { command: ['echo', 'which'] });
+    const many = await runSsh(b.login(frank, null), { extra: ['-T'], stdin: 'echo which\n' });
     expect(many.code).toBe(1);
     expect(many.stderr).toMatch(/several grants are active/);
     expect(many.stderr).toMatch(/1\) db1 .*left/);
     expect(many.stderr).toMatch(/2\) db2 .*left/);
     expect(many.stdout.toString()).toBe('');
+  });
+
+  it('plain USER with a command runs one of gatehouse’s own commands, never the target', async () => {
+    const gwen = await b.userWithGrant('gwen');
+    const r = await runSsh(b.login(gwen, null), { command: ['echo', 'not-relayed'] });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/gatehouse: unknown command "echo": the commands are request/);
+    expect(await b.sshd.commands()).not.toContain('echo not-relayed');
   });
 });

@@ -62,6 +62,7 @@ describe('auditEventRules', () => {
     'request.denied': 'refuse',
     'request.cancelled': 'refuse',
     'request.expired': 'refuse',
+    'request.refused': 'log',
     'reviewer.create': 'refuse',
     'auth.success': 'refuse',
     'auth.failure': 'log',
