@@ -71,10 +71,7 @@ describe('gatehouse request list, show, --confirm, and who approves', () => {
     const id = String(request.id);
     const usageErrors: [string[], string][] = [
       [['--confirm', 'backup verified'], '--confirm: "backup verified" is not ITEM=note (no "=")'],
-      [
-        ['--confirm', 'backup verified='],
-        '--confirm: the note for "backup verified" is empty',
-      ],
+      [['--confirm', 'backup verified='], '--confirm: the note for "backup verified" is empty'],
       [['--confirm', '=snapshot 7'], '--confirm: checklist item must not be empty'],
       [['--confirm', 'a=1', '--confirm', 'a=2'], '--confirm: "a" given twice'],
       [['--for', '90'], '--for: "90" is not a duration'],
