@@ -10,11 +10,15 @@ import { checkDecider, chooseRule, type RequestPolicy, type RequestRule } from '
 /** The name an auto-approving rule approves as. */
 export const AUTO_APPROVER = 'gatehouse';
 
-/** Any duration: a rule whose maximum shrank since filing caps the window, it does not refuse. */
+/**
+ * Any duration: a rule whose maximum shrank since filing caps the window, it does not refuse.
+ * An extension's mode is its grant's, so only a rule offering that mode (and its approvers)
+ * decides it: more time on a shell grant is never a low-risk profile rule's to give.
+ */
 const shapeOf = (request: AccessRequest) => ({
   user: request.userName,
   target: request.targetName,
-  mode: request.kind === 'extend' ? null : request.mode,
+  mode: request.mode,
   durationMs: null,
 });
 
@@ -59,7 +63,7 @@ export interface FilingShape {
   readonly kind: RequestKind;
   readonly user: string;
   readonly target: string;
-  readonly mode: RequestedMode | null;
+  readonly mode: RequestedMode;
   readonly durationMs: number;
 }
 
@@ -77,7 +81,7 @@ export function planFiling(policy: RequestPolicy, shape: FilingShape, now: Epoch
   const choice = chooseRule(policy, {
     user: shape.user,
     target: shape.target,
-    mode: shape.kind === 'extend' ? null : shape.mode,
+    mode: shape.mode,
     durationMs: shape.durationMs,
   });
   if (!choice.ok) return choice;

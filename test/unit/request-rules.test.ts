@@ -164,6 +164,21 @@ describe('filing and judging', () => {
     });
   });
 
+  it('files and judges an extension under a rule that offers the grant’s own mode', () => {
+    // db-ro (first, one approval) offers no shell: more time on a shell grant is db-shell's (two).
+    const extension = { kind: 'extend', target: 'db1', mode: shell, durationMs: HOUR } as const;
+    const filed = planFiling(policy, { ...extension, user: 'alice' }, T);
+    expect(filed).toMatchObject({ ok: true, rule: { name: 'db-shell', approvals: 2 } });
+    const pending = { ...request, kind: 'extend', grantId: 3 } as AccessRequest;
+    expect(approverJudge(policy, 'carol', 10 * HOUR)(pending)).toMatchObject({
+      ok: true,
+      approvalsRequired: 2,
+    });
+    const roOnly: RequestPolicy = { ...policy, rules: [policy.rules[0]!] };
+    expect(planFiling(roOnly, { ...extension, user: 'alice' }, T)).toMatchObject({ ok: false });
+    expect(approverJudge(roOnly, 'carol', 10 * HOUR)(pending)).toMatchObject({ ok: false });
+  });
+
   it('reads a pending request past its deadline as expired', () => {
     expect(statusAt(request, T)).toBe('pending');
     expect(statusAt(request, T + HOUR)).toBe('expired');
