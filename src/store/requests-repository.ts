@@ -15,6 +15,7 @@ import { appendAuditEvent } from './audit-chain.js';
 import { requireGrant, requireTarget, requireUser, type StoreContext } from './context.js';
 import type { Database, SqlValue } from './database.js';
 import { requireValidNda } from './request-nda.js';
+import { requireFilingQuota } from './request-quota.js';
 import { completeRequest } from './request-completion.js';
 import {
   approvalFromRow,
@@ -78,6 +79,7 @@ export class SqliteRequestRepository implements RequestRepository {
   ): Promise<AccessRequest> {
     return this.ctx.tx.write(async (db) => {
       const user = await requireUser(db, request.userName);
+      await requireFilingQuota(db, user.id, now);
       let targetId: number;
       let targetName: string;
       let checklist: readonly string[] = [];

@@ -8,7 +8,7 @@ import { applyRules, approve, filedId, gatehouse } from './self-service-fixture.
  */
 const RULES = `
 groups:
-  contractors: [alice, bob]
+  contractors: [alice, bob, cy]
   leads: [carol, dave]
 profiles:
   readonly-ops: ['uptime', 'df -h']
@@ -64,5 +64,36 @@ describe('ssh USER@bastion request: asking for more than the rules give', () => 
     expect(r.stderr).toBe('');
     expect(r.stdout.toString()).toMatch(/^request \d+ approved/);
     expect((await b.store.grants.get(bob.grant.id))?.endsAt).toBe(bob.grant.endsAt + HOUR / 2);
+  });
+
+  it('a user with 10 requests pending is refused the 11th in one line, and nothing is filed', async () => {
+    const cy = await b.addUser('cy');
+    const nda = await b.addNda(cy);
+    for (let i = 0; i < 10; i += 1)
+      await b.store.requests.create(
+        {
+          kind: 'grant',
+          userName: 'cy',
+          targetName: 'db1',
+          grantId: null,
+          ndaId: nda.id,
+          mode: { kind: 'shell' },
+          durationMs: HOUR,
+          reason: `flood ${i}`,
+          rule: 'db1-shell',
+          approvalsRequired: 2,
+          expiresAt: Date.now() + HOUR,
+        },
+        null,
+        Date.now(),
+        'user:cy',
+      );
+    const r = await gatehouse(b, cy, 'request', 'db1', '--for', '1h', '--reason', 'one more');
+    expect(r.code).toBe(1);
+    expect(r.stdout.toString()).toBe('');
+    expect(r.stderr).toBe(
+      'gatehouse: request: you have 10 requests pending, the most allowed; cancel one or wait for a decision\n',
+    );
+    expect(await b.store.requests.list({ userName: 'cy' })).toHaveLength(10);
   });
 });

@@ -294,6 +294,36 @@ describe('access requests in the store', () => {
     expect(await head(t.store)).toBe(before);
   });
 
+  it('bounds what one user files: 10 pending at once, 30 an hour (file-and-cancel too), writing nothing when refused', async () => {
+    const { ndaA, ndaB } = await seed(t.store);
+    const file = (at: number, ndaId = ndaA.id, userName = 'alice') =>
+      t.store.requests.create(
+        filed(ndaId, { userName, expiresAt: at + 2 * HOUR }),
+        null,
+        at,
+        `user:${userName}`,
+      );
+    const pending: RequestId[] = [];
+    for (let i = 0; i < 10; i += 1) pending.push((await file(T0)).id);
+    const before = await head(t.store);
+    await expect(file(T0)).rejects.toThrow(
+      'request: you have 10 requests pending, the most allowed; cancel one or wait for a decision',
+    );
+    expect(await head(t.store)).toBe(before);
+    // Another user is not held up by alice's.
+    await expect(file(T0, ndaB.id, 'bob')).resolves.toMatchObject({ userName: 'bob' });
+    // Filing and cancelling in a loop: 30 in the hour, then refused until it has passed.
+    for (const id of pending) await t.store.requests.cancel(id, 'alice', T0, 'user:alice');
+    for (let i = 0; i < 20; i += 1) {
+      const r = await file(T0 + 60_000);
+      await t.store.requests.cancel(r.id, 'alice', T0 + 60_000, 'user:alice');
+    }
+    await expect(file(T0 + 60_000)).rejects.toThrow(
+      'request: you filed 30 requests in the last hour, the most allowed; try again later',
+    );
+    await expect(file(T0 + HOUR + 60_001)).resolves.toMatchObject({ status: 'pending' });
+  });
+
   it('lists newest first, by user and status', async () => {
     const { ndaA } = await seed(t.store);
     const ids: RequestId[] = [];
