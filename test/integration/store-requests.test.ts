@@ -277,6 +277,31 @@ describe('access requests in the store', () => {
     expect(capped.endsAt).toBe(T0 + 60 * DAY);
   });
 
+  it('an approval after the requester was disabled makes no grant and no extension, writing nothing', async () => {
+    const { ndaA } = await seed(t.store);
+    const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
+    const approved = await t.store.requests.approve(r.id, yes('carol'), judgeAs('carol'), T0, 'x');
+    const grantId = approved.grantId!;
+    const ext = await t.store.requests.create(
+      filed(ndaA.id, { kind: 'extend', grantId, durationMs: HOUR }),
+      null,
+      T0,
+      'user:alice',
+    );
+    const again = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
+    await t.store.users.setDisabled('alice', true, 'root');
+    const before = await head(t.store);
+    for (const id of [ext.id, again.id])
+      await expect(
+        t.store.requests.approve(id, yes('carol'), judgeAs('carol'), T0, 'x'),
+      ).rejects.toThrow('user: alice is disabled');
+    await expect(t.store.grants.extend(grantId, HOUR, 'x', MAX, T0, 'root')).rejects.toThrow(
+      'user: alice is disabled',
+    );
+    expect(await head(t.store)).toBe(before);
+    expect((await t.store.grants.get(grantId))?.endsAt).toBe(T0 + 2 * HOUR);
+  });
+
   it("refuses a request under someone else's NDA or for someone else's grant, writing nothing", async () => {
     const { ndaB } = await seed(t.store);
     const before = await head(t.store);
