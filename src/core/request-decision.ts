@@ -24,7 +24,8 @@ const shapeOf = (request: AccessRequest) => ({
 
 /**
  * The judge for one approver: the rule that allows the request now (it may have changed since
- * it was filed) must name the approver, who is never the requester.
+ * it was filed) must name the approver, who is never the requester; earlier approvals count only
+ * when that rule still names their approvers.
  */
 export function approverJudge(
   policy: RequestPolicy,
@@ -45,6 +46,8 @@ export function approverJudge(
       approvalsRequired: choice.rule.approvals,
       ruleMaxMs: choice.rule.maxDurationMs,
       maxDurationMs: maxGrantMs,
+      // An approver dropped from the rule since approving no longer counts toward the N.
+      counts: (earlier) => checkDecider(policy, choice.rule, earlier, request.userName).ok,
     };
   };
 }

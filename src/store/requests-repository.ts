@@ -304,7 +304,8 @@ export class SqliteRequestRepository implements RequestRepository {
         now,
       ],
     );
-    const approvals = request.approvals.length + 1;
+    const counts = verdict.counts ?? (() => true);
+    const approvals = request.approvals.filter((a) => counts(a.approver)).length + 1;
     await appendAuditEvent(
       db,
       auditEvents.requestApproved({

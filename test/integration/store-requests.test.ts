@@ -122,6 +122,30 @@ describe('access requests in the store', () => {
     expect(grant?.endsAt).toBe(T0 + HOUR);
   });
 
+  it('an approval by someone the rules no longer name as an approver does not count toward completing', async () => {
+    const { ndaA } = await seed(t.store);
+    const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
+    await t.store.requests.approve(r.id, yes('carol'), judgeAs('carol', 2), T0, 'x');
+    // A SIGHUP drops carol from the leads: dave's approval is the only one that still counts.
+    const base = policy(2);
+    const reloaded: RequestPolicy = { ...base, groups: { leads: ['dave', 'erin'] } };
+    const asDave = approverJudge(reloaded, 'dave', 30 * DAY);
+    const second = await t.store.requests.approve(r.id, yes('dave'), asDave, T0, 'x');
+    expect(second.status).toBe('pending');
+    expect((await t.store.grants.list()).length).toBe(0);
+    const approved = (await t.store.audit.list({ type: 'request.approved' })).find(
+      (e) => e.payload['approver'] === 'dave',
+    );
+    expect(approved?.payload).toMatchObject({
+      approver: 'dave',
+      approvals: 1,
+      approvalsRequired: 2,
+    });
+    const asErin = approverJudge(reloaded, 'erin', 30 * DAY);
+    const third = await t.store.requests.approve(r.id, yes('erin'), asErin, T0, 'x');
+    expect(third.status).toBe('approved');
+  });
+
   it('refuses the requester approving their own request and an approver the rule does not name', async () => {
     const { ndaA } = await seed(t.store);
     const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');

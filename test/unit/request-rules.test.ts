@@ -144,12 +144,16 @@ describe('filing and judging', () => {
   } as unknown as AccessRequest;
 
   it('judges with the rules as they are now', () => {
-    expect(approverJudge(policy, 'carol', 10 * HOUR)(request)).toEqual({
+    const verdict = approverJudge(policy, 'carol', 10 * HOUR)(request);
+    expect(verdict).toMatchObject({
       ok: true,
       approvalsRequired: 2,
       ruleMaxMs: 4 * HOUR,
       maxDurationMs: 10 * HOUR,
     });
+    // Earlier approvals count only by approvers the rule names now, never the requester's.
+    const counts = verdict.ok ? verdict.counts : undefined;
+    expect(['dave', 'mallory', 'alice'].map((a) => counts?.(a))).toEqual([true, false, false]);
     // A rule whose maximum shrank caps the window (ruleMaxMs); one that no longer matches refuses.
     const tightened: RequestPolicy = { ...policy, rules: [rule({ maxDurationMs: HOUR / 2 })] };
     expect(approverJudge(tightened, 'carol', 10 * HOUR)(request)).toMatchObject({
