@@ -20,12 +20,14 @@ const shapeOf = (request: AccessRequest) => ({
   target: request.targetName,
   mode: request.mode,
   durationMs: null,
+  // With the duration ignored, an earlier rule (shorter maximum, other approvers) may match too.
+  preferred: request.rule,
 });
 
 /**
- * The judge for one approver: the rule that allows the request now (it may have changed since
- * it was filed) must name the approver, who is never the requester; earlier approvals count only
- * when that rule still names their approvers.
+ * The judge for one approver: the rule that allows the request now (the one it was filed under
+ * while that still covers it; the rules may have changed since) must name the approver, who is
+ * never the requester; earlier approvals count only when that rule still names their approvers.
  */
 export function approverJudge(
   policy: RequestPolicy,

@@ -183,6 +183,38 @@ describe('filing and judging', () => {
     expect(approverJudge(roOnly, 'carol', 10 * HOUR)(pending)).toMatchObject({ ok: false });
   });
 
+  it('judges a request by the rule it was filed under while that rule still covers it', () => {
+    // A short one-approval rule first, a long two-approval rule after: 3h was filed under db-long.
+    const tiered: RequestPolicy = {
+      groups: policy.groups,
+      rules: [
+        rule({ name: 'db-short', maxDurationMs: HOUR, approvers: ['carol'] }),
+        rule({
+          name: 'db-long',
+          maxDurationMs: 8 * HOUR,
+          approvals: 2,
+          approvers: ['dave', 'erin'],
+        }),
+      ],
+    };
+    const long = { ...request, durationMs: 3 * HOUR, rule: 'db-long' } as AccessRequest;
+    expect(approverJudge(tiered, 'dave', 10 * HOUR)(long)).toMatchObject({
+      ok: true,
+      approvalsRequired: 2,
+      ruleMaxMs: 8 * HOUR,
+    });
+    expect(approverJudge(tiered, 'carol', 10 * HOUR)(long)).toEqual({
+      ok: false,
+      message: 'request: carol is not an approver for rule db-long',
+    });
+    // Once db-long is gone, the first rule that covers it now decides (capping the window).
+    const shortOnly: RequestPolicy = { ...tiered, rules: [tiered.rules[0]!] };
+    expect(approverJudge(shortOnly, 'carol', 10 * HOUR)(long)).toMatchObject({
+      ok: true,
+      ruleMaxMs: HOUR,
+    });
+  });
+
   it('reads a pending request past its deadline as expired', () => {
     expect(statusAt(request, T)).toBe('pending');
     expect(statusAt(request, T + HOUR)).toBe('expired');
