@@ -36,8 +36,8 @@ export type RuleChoice =
 export interface RequestShape {
   readonly user: string;
   readonly target: string;
-  /** null: any mode (an extension keeps the grant's). */
-  readonly mode: RequestedMode | null;
+  /** An extension's is its grant's. */
+  readonly mode: RequestedMode;
   /** null: any duration (a decision caps the window at the rule's maximum instead). */
   readonly durationMs: number | null;
   /** The rule to choose when it fits (a decision: the rule the request was filed under). */
@@ -82,8 +82,8 @@ export function globMatches(glob: string, name: string): boolean {
 
 const modeName = (mode: RequestedMode): string => (mode.kind === 'profile' ? mode.name : mode.kind);
 
-const offers = (rule: RequestRule, mode: RequestedMode | null): boolean =>
-  mode === null || rule.modes.includes(modeName(mode));
+const offers = (rule: RequestRule, mode: RequestedMode): boolean =>
+  rule.modes.includes(modeName(mode));
 
 /** The message for a target the user has no rule for: the same whether the target exists. */
 export const noRuleMessage = (target: string): string =>
@@ -110,7 +110,7 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
   if (fits !== undefined) return { ok: true, rule: fits };
   const [first] = candidates;
   if (first === undefined) return { ok: false, message: noRuleMessage(shape.target) };
-  if (shape.mode !== null && !offers(first, shape.mode)) {
+  if (!offers(first, shape.mode)) {
     return {
       ok: false,
       message:
