@@ -321,9 +321,11 @@ export class SqliteRequestRepository implements RequestRepository {
       this.ctx.clock.now(),
     );
     if (approvals < verdict.approvalsRequired) return;
+    // The grant carries what counted: its approvers, their windows and checklist confirmations.
+    const approved = await loadRequest(db, id);
     await completeRequest(
       db,
-      await loadRequest(db, id),
+      { ...approved, approvals: approved.approvals.filter((a) => counts(a.approver)) },
       {
         ruleMaxMs: verdict.ruleMaxMs,
         maxDurationMs: verdict.maxDurationMs,
