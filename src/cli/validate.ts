@@ -25,9 +25,12 @@ export function requireName(kind: NameKind, value: string, field?: string): stri
 /** Free text (title, reference, reason): one printable line, bounded. */
 export function requireText(field: string, value: string, max = 500): string {
   if (value.trim() === '') throw usage(`${field}: must not be empty`);
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
-    throw usage(`${field}: ${quoteForMessage(value)} contains control characters`);
+  // Control, format (bidi, zero-width) and line separators, as the review page's forms refuse:
+  // what is stored reads as typed wherever it is shown.
+  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value)) {
+    throw usage(
+      `${field}: ${quoteForMessage(value)} contains control, bidi or zero-width characters`,
+    );
   }
   if (Array.from(value).length > max) throw usage(`${field}: longer than ${max} characters`);
   return value;

@@ -15,6 +15,7 @@ import { appendAuditEvent } from './audit-chain.js';
 import { requireGrant, requireTarget, requireUser, type StoreContext } from './context.js';
 import type { Database, SqlValue } from './database.js';
 import { requireValidNda } from './request-nda.js';
+import { requireFilingQuota } from './request-quota.js';
 import { completeRequest } from './request-completion.js';
 import {
   approvalFromRow,
@@ -78,6 +79,7 @@ export class SqliteRequestRepository implements RequestRepository {
   ): Promise<AccessRequest> {
     return this.ctx.tx.write(async (db) => {
       const user = await requireUser(db, request.userName);
+      await requireFilingQuota(db, user.id, now);
       let targetId: number;
       let targetName: string;
       let checklist: readonly string[] = [];
@@ -302,7 +304,8 @@ export class SqliteRequestRepository implements RequestRepository {
         now,
       ],
     );
-    const approvals = request.approvals.length + 1;
+    const counts = verdict.counts ?? (() => true);
+    const approvals = request.approvals.filter((a) => counts(a.approver)).length + 1;
     await appendAuditEvent(
       db,
       auditEvents.requestApproved({
@@ -318,9 +321,11 @@ export class SqliteRequestRepository implements RequestRepository {
       this.ctx.clock.now(),
     );
     if (approvals < verdict.approvalsRequired) return;
+    // The grant carries what counted: its approvers, their windows and checklist confirmations.
+    const approved = await loadRequest(db, id);
     await completeRequest(
       db,
-      await loadRequest(db, id),
+      { ...approved, approvals: approved.approvals.filter((a) => counts(a.approver)) },
       {
         ruleMaxMs: verdict.ruleMaxMs,
         maxDurationMs: verdict.maxDurationMs,

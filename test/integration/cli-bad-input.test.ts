@@ -319,7 +319,7 @@ const cases: Case[] = [
       '2026-01-01',
     ],
     2,
-    /^gatehouse: --title: "a\\u001b\[2Jb" contains control characters$/,
+    /^gatehouse: --title: "a\\u001b\[2Jb" contains control, bidi or zero-width characters$/,
   ],
   [
     'bad --actor',

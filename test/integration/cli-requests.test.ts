@@ -167,6 +167,23 @@ describe('gatehouse request: the approver', () => {
     expect(await cli.json('grant', 'list')).toEqual([]);
   });
 
+  it('refuses a note or reason with bidi or zero-width characters (usage), as the review page does; nothing changes', async () => {
+    const request = await fx.file();
+    const id = String(request.id);
+    for (const [verb, option] of [
+      ['approve', '--note'],
+      ['deny', '--reason'],
+    ] as const)
+      for (const text of ['ok\u202egnp.exe', 'se\u200bcret'])
+        await expectRefusal(
+          cli,
+          () => cli.runAs('carol', 'request', verb, id, option, text),
+          2,
+          `gatehouse: ${option}: `,
+        );
+    expect(await cli.json('request', 'show', id)).toMatchObject({ status: 'pending' });
+  });
+
   it('deny records the reason; a decided request cannot be approved', async () => {
     const request = await fx.file();
     const id = String(request.id);
