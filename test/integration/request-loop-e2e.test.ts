@@ -13,7 +13,7 @@ import { chromiumAvailable, launchBrowser, type TestBrowser } from '../helpers/b
 import { eventually } from '../helpers/eventually.js';
 import { ptySsh } from '../helpers/ssh-client.js';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
-import { FAST, SECRET } from './notify-fixture.js';
+import { FAST, SECRET, events as eventsOf, header } from './notify-fixture.js';
 import { applyRules, filedId, gatehouse } from './self-service-fixture.js';
 
 const PUBLIC_URL = 'https://review.example.test';
@@ -63,8 +63,6 @@ afterAll(async () => {
 });
 
 const webBase = (): string => `http://127.0.0.1:${b.running.web?.port ?? 0}`;
-const header = (r: { headers: Record<string, unknown> }, name: string): string =>
-  String(r.headers[name] ?? '');
 
 describe.skipIf(!chromiumAvailable())('the request loop: ssh → review page → webhook → ssh', () => {
   it('a request filed over ssh, approved in Chromium, is notified signed and lets alice in', async () => {
@@ -110,7 +108,7 @@ describe.skipIf(!chromiumAvailable())('the request loop: ssh → review page →
     // The JSON receiver: each message signed with HMAC-SHA256 over "<timestamp>.<body>".
     const wanted = ['request.created', 'request.approved', 'grant.create'];
     const events = await eventually(
-      async () => json.requests.map((r) => header(r, 'x-gatehouse-event')),
+      async () => eventsOf(json.requests),
       (got) => wanted.every((w) => got.includes(w)),
     );
     expect(events).toEqual(expect.arrayContaining(wanted));
