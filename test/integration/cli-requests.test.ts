@@ -167,6 +167,33 @@ describe('gatehouse request: the approver', () => {
     expect(await cli.json('grant', 'list')).toEqual([]);
   });
 
+  it('a note or reason the review page would refuse (bidi, control, empty reason) is a usage error; nothing changes', async () => {
+    const request = await fx.file();
+    const id = String(request.id);
+    await expectRefusal(
+      cli,
+      () => cli.runAs('carol', 'request', 'approve', id, '--note', 'ok \u202egnp.exe'),
+      2,
+      'gatehouse: --note: contains unprintable characters (control, bidi or zero-width)',
+    );
+    await expectRefusal(
+      cli,
+      () => cli.runAs('carol', 'request', 'deny', id, '--reason', 'no\u0007'),
+      2,
+      'gatehouse: --reason: contains unprintable characters (control, bidi or zero-width)',
+    );
+    await expectRefusal(
+      cli,
+      () => cli.runAs('carol', 'request', 'deny', id, '--reason', '  '),
+      2,
+      'gatehouse: --reason: must not be empty',
+    );
+    expect(await cli.json('request', 'show', id)).toMatchObject({
+      status: 'pending',
+      approvals: [],
+    });
+  });
+
   it('deny records the reason; a decided request cannot be approved', async () => {
     const request = await fx.file();
     const id = String(request.id);

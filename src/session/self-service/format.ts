@@ -7,9 +7,8 @@ import { describeMode, statusAt, type AccessRequest } from '../../core/access-re
 import { formatDuration, formatTimeLeft } from '../../core/duration.js';
 import type { EpochMs } from '../../core/model.js';
 import { isoTime } from '../../core/timestamp.js';
-import { escapeChar } from '../../core/untrusted-text.js';
+import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { askForAccess } from '../../core/user-messages.js';
-import { INVISIBLE } from './command-words.js';
 import type { OwnGrant } from './request-desk.js';
 
 /** Where the user is and how they reach the bastion: for `ssh alice+db1@HOST` hints. */
@@ -18,10 +17,8 @@ export interface Audience {
   readonly hostLabel: string;
 }
 
-const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
-
 /** Stored text as one safe line: what splitWords refuses is shown escaped. */
-export const shown = (text: string): string => text.replace(INVISIBLE_ALL, (c) => escapeChar(c));
+export const shown = escapeUnprintable;
 
 export const connectHint = (to: Audience, target: string): string =>
   `ssh ${to.userName}+${target}@${to.hostLabel}`;
