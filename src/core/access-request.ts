@@ -79,6 +79,10 @@ export const allowlistOf = (mode: RequestedMode): readonly string[] =>
 export const describeMode = (mode: RequestedMode): string =>
   mode.kind === 'profile' ? `profile ${mode.name}` : mode.kind;
 
+/** A list's MODE column: `extend` for more time on a grant, else the mode asked for. */
+export const describeRequestMode = (request: Pick<AccessRequest, 'kind' | 'mode'>): string =>
+  request.kind === 'extend' ? 'extend' : describeMode(request.mode);
+
 /** The status as of `now`: a pending request past its deadline reads as expired. */
 export const statusAt = (request: AccessRequest, now: EpochMs): RequestStatus =>
   request.status === 'pending' && now >= request.expiresAt ? 'expired' : request.status;

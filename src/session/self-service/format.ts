@@ -3,7 +3,12 @@
  * document with times as ISO 8601 UTC strings. Text an approver or an admin typed (a denial
  * reason, a note) is shown with control and invisible characters escaped.
  */
-import { describeMode, statusAt, type AccessRequest } from '../../core/access-request.js';
+import {
+  describeMode,
+  describeRequestMode,
+  statusAt,
+  type AccessRequest,
+} from '../../core/access-request.js';
 import { formatDuration, formatTimeLeft } from '../../core/duration.js';
 import type { EpochMs } from '../../core/model.js';
 import { isoTime } from '../../core/timestamp.js';
@@ -106,7 +111,7 @@ export function requestsTable(requests: readonly AccessRequest[], now: EpochMs):
       String(r.id),
       statusAt(r, now),
       r.targetName,
-      r.kind === 'extend' ? 'extend' : describeMode(r.mode),
+      describeRequestMode(r),
       formatDuration(r.durationMs),
       cut(shown(r.reason), REASON_COLUMN),
       r.grantId === null ? '-' : String(r.grantId),
