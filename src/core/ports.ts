@@ -396,11 +396,6 @@ export interface ReviewerRepository {
   session(id: SessionId): Promise<ReviewSession | null>;
   /** Audit events whose payload names the session (`sessionId` or `session`), oldest first. */
   sessionEvents(id: SessionId, limit?: number): Promise<AuditRecord[]>;
-  /**
-   * Audit events whose payload names the request (`requestId`: its filing, approvals, denial,
-   * cancellation, expiry, the grant it made or extended), oldest first.
-   */
-  requestEvents(id: RequestId, limit?: number): Promise<AuditRecord[]>;
 }
 
 /** The review page's logins: the password throttle's counts and the reviewers' sessions. */

@@ -20,6 +20,8 @@ import { redirect, sendHtml, sendText } from './respond.js';
 
 const PENDING_SHOWN = 200;
 const RECENT_SHOWN = 100;
+/** A request's history has a handful of events. */
+const HISTORY_SHOWN = 1000;
 
 /** The target's checklist items: each approval may confirm them; the store checks they all are. */
 const checklistOf = (target: Target | null): readonly string[] => target?.requires ?? [];
@@ -46,7 +48,7 @@ async function sendRequestPage(
 ): Promise<void> {
   const { store, publicOrigin } = r.deps;
   const [events, target] = await Promise.all([
-    store.reviewers.requestEvents(request.id),
+    store.audit.list({ requestId: request.id, since: request.createdAt, limit: HISTORY_SHOWN }),
     store.targets.get(request.targetId),
   ]);
   const view = {
