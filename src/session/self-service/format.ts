@@ -119,10 +119,6 @@ export function requestsTable(requests: readonly AccessRequest[], now: EpochMs):
   );
 }
 
-/** Active now: started, not ended, not revoked. */
-export const isActive = (g: OwnGrant['grant'], now: EpochMs): boolean =>
-  g.revokedAt === null && g.startsAt <= now && now < g.endsAt;
-
 const modeOf = (g: OwnGrant['grant']): string =>
   g.mode === 'shell' ? 'shell' : plural(g.allowlist.length, 'command');
 
