@@ -11,14 +11,6 @@ export type RequestKind = 'grant' | 'extend';
 
 export type RequestStatus = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
 
-export const REQUEST_STATUSES: readonly RequestStatus[] = [
-  'pending',
-  'approved',
-  'denied',
-  'cancelled',
-  'expired',
-];
-
 /**
  * What the grant may do: a shell, free allowlist patterns, or a named profile (config
  * `profiles`, resolved to its patterns when the request is filed).
