@@ -13,6 +13,7 @@ import type { RequestId } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { AUTO_APPROVER, approverJudge } from '../core/request-decision.js';
 import type { Config } from '../config/load-config.js';
+import { requestSettingsOf } from '../reload/live-settings.js';
 import { confirmationMap } from './checklist-options.js';
 import type { CliContext } from './context.js';
 import { grantViews } from './grant-view.js';
@@ -43,12 +44,10 @@ function decisionText(option: string, text: string | undefined, required: boolea
   return checked.value;
 }
 
-const judgeOf = (config: Config, approver: string) =>
-  approverJudge(
-    { rules: config.requests.rules, groups: config.groups },
-    approver,
-    config.grants.maxDurationMs,
-  );
+function judgeOf(config: Config, approver: string) {
+  const { policy, maxGrantMs } = requestSettingsOf(config);
+  return approverJudge(policy, approver, maxGrantMs);
+}
 
 async function grantOf(store: Store, request: AccessRequest, now: number) {
   if (request.grantId === null) return null;
