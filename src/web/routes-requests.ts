@@ -11,6 +11,7 @@ import { isGatehouseError } from '../core/errors.js';
 import type { EpochMs, RequestId, Target } from '../core/model.js';
 import type { RequestJudge } from '../core/ports.js';
 import { approverJudge } from '../core/request-decision.js';
+import { requestPageUrl } from '../core/review-links.js';
 import { reviewerActor } from '../core/reviewer.js';
 import type { AuthedRequest } from './context.js';
 import { sessionForm } from './forms.js';
@@ -55,7 +56,7 @@ async function sendRequestPage(
     request,
     events,
     checklist: checklistOf(target),
-    permalink: publicOrigin === null ? null : `${publicOrigin}/requests/${request.id}`,
+    permalink: requestPageUrl(publicOrigin, request.id),
     refusal,
   };
   sendHtml(r.req, r.res, status, requestPage(r.viewer, view, r.deps.clock.now()));
