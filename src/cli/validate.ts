@@ -6,6 +6,7 @@ import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { checkName, quoteForMessage, type NameKind } from '../core/names.js';
 import { parseTimestamp } from '../core/timestamp.js';
+import { UNPRINTABLE } from '../core/untrusted-text.js';
 import { parsePublicKey, type PublicKey } from '../keys/public-key.js';
 
 /**
@@ -25,9 +26,10 @@ export function requireName(kind: NameKind, value: string, field?: string): stri
 /** Free text (title, reference, reason): one printable line, bounded. */
 export function requireText(field: string, value: string, max = 500): string {
   if (value.trim() === '') throw usage(`${field}: must not be empty`);
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
-    throw usage(`${field}: ${quoteForMessage(value)} contains control characters`);
+  if (UNPRINTABLE.test(value)) {
+    throw usage(
+      `${field}: ${quoteForMessage(value)} contains unprintable characters (control, bidi or zero-width)`,
+    );
   }
   if (Array.from(value).length > max) throw usage(`${field}: longer than ${max} characters`);
   return value;
