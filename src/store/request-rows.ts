@@ -126,10 +126,12 @@ export async function loadRequests(
   );
 }
 
+export const requestNotFound = (id: RequestId): GatehouseError =>
+  new GatehouseError('not_found', `request: no request with id ${id}`);
+
 /** The request with `id`, or not_found. */
 export async function loadRequest(db: Database, id: RequestId): Promise<AccessRequest> {
   const [request] = await loadRequests(db, 'WHERE r.id = ?', [id]);
-  if (request === undefined)
-    throw new GatehouseError('not_found', `request: no request with id ${id}`);
+  if (request === undefined) throw requestNotFound(id);
   return request;
 }

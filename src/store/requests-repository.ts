@@ -22,12 +22,10 @@ import {
 import type { Database, SqlValue } from './database.js';
 import { requireValidNda } from './request-nda.js';
 import { completeRequest } from './request-completion.js';
-import { loadRequest, loadRequests } from './request-rows.js';
+import { loadRequest, loadRequests, requestNotFound } from './request-rows.js';
 import { formatTimestamp as iso } from '../core/timestamp.js';
 
 const refused = (message: string): GatehouseError => new GatehouseError('refused', message);
-const missing = (id: RequestId): GatehouseError =>
-  new GatehouseError('not_found', `request: no request with id ${id}`);
 
 /** Refused unless the request can still be decided at `now`. */
 function requirePending(request: AccessRequest, now: EpochMs): void {
@@ -203,7 +201,7 @@ export class SqliteRequestRepository implements RequestRepository {
     return this.ctx.tx.write(async (db) => {
       const request = await loadRequest(db, id);
       // Someone else's request reads like a missing one.
-      if (request.userName !== userName) throw missing(id);
+      if (request.userName !== userName) throw requestNotFound(id);
       requirePending(request, now);
       await this.decide(db, id, 'cancelled', userName, null, now);
       await appendAuditEvent(
