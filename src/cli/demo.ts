@@ -127,6 +127,7 @@ export function register(program: Command, ctx: CliContext): void {
               },
               reused: !folder.created,
               created: seeded.created,
+              requests: config.requests.rules.length > 0,
             };
             if (ctx.options().json) printJson(ctx, { ...info });
             else ctx.io.stdout(demoInstructions(info));

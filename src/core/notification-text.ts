@@ -48,7 +48,11 @@ export function notificationLine(
     case 'request.created': {
       const mode = p['mode'] === 'profile' ? `profile ${field(p, 'profile')}` : field(p, 'mode');
       const length = typeof p['durationMs'] === 'number' ? formatDuration(p['durationMs']) : '?';
-      return `${request}: ${mode} for ${length}, reason ${quoted(field(p, 'reason'))}`;
+      const asked =
+        p['kind'] === 'extend'
+          ? `${length} more on grant ${field(p, 'grantId')} (${mode})`
+          : `${mode} for ${length}`;
+      return `${request}: ${asked}, reason ${quoted(field(p, 'reason'))}`;
     }
     case 'request.approved':
       return `${request} approved by ${plain(field(p, 'approver'))} (${field(p, 'approvals')} of ${field(p, 'approvalsRequired')}), note ${quoted(field(p, 'note'))}`;

@@ -10,17 +10,24 @@ import { checkDecider, chooseRule, type RequestPolicy, type RequestRule } from '
 /** The name an auto-approving rule approves as. */
 export const AUTO_APPROVER = 'gatehouse';
 
-/** Any duration: a rule whose maximum shrank since filing caps the window, it does not refuse. */
+/**
+ * Any duration: a rule whose maximum shrank since filing caps the window, it does not refuse.
+ * An extension's mode is its grant's, so only a rule offering that mode (and its approvers)
+ * decides it: more time on a shell grant is never a low-risk profile rule's to give.
+ */
 const shapeOf = (request: AccessRequest) => ({
   user: request.userName,
   target: request.targetName,
-  mode: request.kind === 'extend' ? null : request.mode,
+  mode: request.mode,
   durationMs: null,
+  // With the duration ignored, an earlier rule (shorter maximum, other approvers) may match too.
+  preferred: request.rule,
 });
 
 /**
- * The judge for one approver: the rule that allows the request now (it may have changed since
- * it was filed) must name the approver, who is never the requester.
+ * The judge for one approver: the rule that allows the request now (the one it was filed under
+ * while that still covers it; the rules may have changed since) must name the approver, who is
+ * never the requester; earlier approvals count only when that rule still names their approvers.
  */
 export function approverJudge(
   policy: RequestPolicy,
@@ -41,6 +48,8 @@ export function approverJudge(
       approvalsRequired: choice.rule.approvals,
       ruleMaxMs: choice.rule.maxDurationMs,
       maxDurationMs: maxGrantMs,
+      // An approver dropped from the rule since approving no longer counts toward the N.
+      counts: (earlier) => checkDecider(policy, choice.rule, earlier, request.userName).ok,
     };
   };
 }
@@ -59,7 +68,7 @@ export interface FilingShape {
   readonly kind: RequestKind;
   readonly user: string;
   readonly target: string;
-  readonly mode: RequestedMode | null;
+  readonly mode: RequestedMode;
   readonly durationMs: number;
 }
 
@@ -77,7 +86,7 @@ export function planFiling(policy: RequestPolicy, shape: FilingShape, now: Epoch
   const choice = chooseRule(policy, {
     user: shape.user,
     target: shape.target,
-    mode: shape.kind === 'extend' ? null : shape.mode,
+    mode: shape.mode,
     durationMs: shape.durationMs,
   });
   if (!choice.ok) return choice;

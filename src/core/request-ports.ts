@@ -45,6 +45,8 @@ export type RequestJudge = (request: AccessRequest) =>
       readonly ruleMaxMs: number;
       /** grants.maxDuration: the grant rules' limit on a whole window. */
       readonly maxDurationMs: number;
+      /** Whether an earlier approval by this approver still counts under the rules now (default: yes). */
+      readonly counts?: (approver: string) => boolean;
     }
   | { readonly ok: false; readonly message: string };
 

@@ -36,10 +36,12 @@ export type RuleChoice =
 export interface RequestShape {
   readonly user: string;
   readonly target: string;
-  /** null: any mode (an extension keeps the grant's). */
-  readonly mode: RequestedMode | null;
+  /** An extension's is its grant's. */
+  readonly mode: RequestedMode;
   /** null: any duration (a decision caps the window at the rule's maximum instead). */
   readonly durationMs: number | null;
+  /** The rule to choose when it fits (a decision: the rule the request was filed under). */
+  readonly preferred?: string;
 }
 
 /** Whether `name` is in a principal list (names and `@group`s). */
@@ -80,8 +82,8 @@ export function globMatches(glob: string, name: string): boolean {
 
 const modeName = (mode: RequestedMode): string => (mode.kind === 'profile' ? mode.name : mode.kind);
 
-const offers = (rule: RequestRule, mode: RequestedMode | null): boolean =>
-  mode === null || rule.modes.includes(modeName(mode));
+const offers = (rule: RequestRule, mode: RequestedMode): boolean =>
+  rule.modes.includes(modeName(mode));
 
 /** The message for a target the user has no rule for: the same whether the target exists. */
 export const noRuleMessage = (target: string): string =>
@@ -89,8 +91,9 @@ export const noRuleMessage = (target: string): string =>
 
 /**
  * The first rule (in config order) for this user and target that offers the mode and allows the
- * duration. When rules match the user and target but none allows the request, the reason comes
- * from the first of them: the mode it does not offer, or its maximum duration.
+ * duration, or the `preferred` one when it is among them. When rules match the user and target
+ * but none allows the request, the reason comes from the first of them: the mode it does not
+ * offer, or its maximum duration.
  */
 export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoice {
   const candidates = policy.rules.filter(
@@ -98,15 +101,16 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
       listsPrincipal(rule.users, shape.user, policy.groups) &&
       rule.targets.some((glob) => globMatches(glob, shape.target)),
   );
-  const fits = candidates.find(
+  const fitting = candidates.filter(
     (rule) =>
       offers(rule, shape.mode) &&
       (shape.durationMs === null || shape.durationMs <= rule.maxDurationMs),
   );
+  const fits = fitting.find((rule) => rule.name === shape.preferred) ?? fitting[0];
   if (fits !== undefined) return { ok: true, rule: fits };
   const [first] = candidates;
   if (first === undefined) return { ok: false, message: noRuleMessage(shape.target) };
-  if (shape.mode !== null && !offers(first, shape.mode)) {
+  if (!offers(first, shape.mode)) {
     return {
       ok: false,
       message:

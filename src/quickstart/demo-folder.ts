@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ensureKeyPair } from '../keys/key-files.js';
+import { DEMO_REVIEWER, DEMO_USER, SANDBOX, TOOLS } from './demo-seed.js';
 
 const run = promisify(execFile);
 
@@ -38,6 +39,18 @@ web:
   listen: 127.0.0.1:${webPort}
 log:
   level: info
+# Access requests: the demo user asks (ssh … demo@127.0.0.1 request tools --for 3h --reason …),
+# the review page's demo account approves.
+groups:
+  approvers: [${DEMO_REVIEWER}]
+requests:
+  rules:
+    - name: demo
+      users: [${DEMO_USER}]
+      targets: [${SANDBOX}, ${TOOLS}]
+      maxDuration: 4h
+      modes: [shell, allowlist]
+      approvers: ['@approvers']
 `;
 }
 

@@ -23,6 +23,8 @@ export interface DemoInfo {
   };
   readonly reused: boolean;
   readonly created: readonly string[];
+  /** The config has request rules (a demo folder from before them has none). */
+  readonly requests: boolean;
 }
 
 export function sshLine(
@@ -76,5 +78,17 @@ export function demoInstructions(info: DemoInfo): string {
     `     ${cfg} audit list`,
     '',
   );
+  if (info.requests && info.webUrl !== null) {
+    const plain = `ssh -i ${info.keyPath} -p ${info.sshPort} ${DEMO_USER}@${info.sshHost}`;
+    lines.push(
+      `4. Ask for more access yourself (a shell on "${TOOLS}"); ${info.reviewer.name} approves it on the review page`,
+      `   (Requests), then the shell works:`,
+      '',
+      `     ${plain} request ${TOOLS} --for 3h --reason 'try the request loop'`,
+      `     ${plain} requests`,
+      `     ${sshLine(info, TOOLS)}`,
+      '',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -23,7 +23,7 @@ const refused = (message: string): GatehouseError => new GatehouseError('refused
 /**
  * Moves a live grant's end later inside the caller's transaction (an admin's `grant extend`, or
  * the last approval of an extension request): capped at the NDA's expiry, refused for a revoked
- * or ended grant, for an NDA that is no longer valid, and past the maximum window.
+ * or ended grant, a disabled user, an NDA that is no longer valid, and past the maximum window.
  */
 export async function extendGrant(
   db: Database,
@@ -35,6 +35,13 @@ export async function extendGrant(
   const grant = await requireGrant(db, ext.grantId);
   const id = grant.id;
   if (grant.revokedAt !== null) throw refused(`grant: ${id} is revoked`);
+  const user = await db.get<{ name: string; disabled: number }>(
+    'SELECT name, disabled FROM users WHERE id = ?',
+    [grant.userId],
+  );
+  // As `grant add` (core/grant-rules.ts): a disabled user gets no more time either.
+  if (user === undefined || user.disabled === 1)
+    throw refused(`user: ${user?.name ?? grant.userId} is disabled`);
   if (grant.endsAt <= now)
     throw refused(`grant: ${id} ended ${iso(grant.endsAt)}; ask for a new one`);
   const nda = await ndaById(db, grant.ndaId);

@@ -21,6 +21,7 @@ import {
 } from './context.js';
 import type { Database, SqlValue } from './database.js';
 import { requireValidNda } from './request-nda.js';
+import { requireFilingQuota } from './request-quota.js';
 import { completeRequest } from './request-completion.js';
 import { loadRequest, loadRequests, requestNotFound } from './request-rows.js';
 import { formatTimestamp as iso } from '../core/timestamp.js';
@@ -78,6 +79,7 @@ export class SqliteRequestRepository implements RequestRepository {
   ): Promise<AccessRequest> {
     return this.ctx.tx.write(async (db) => {
       const user = await requireUser(db, request.userName);
+      await requireFilingQuota(db, user.id, now);
       const target = await targetOfRequest(db, request, user.id);
       const nda = await requireValidNda(db, request.ndaId, user.id, now);
       const { mode } = request;
@@ -283,7 +285,8 @@ export class SqliteRequestRepository implements RequestRepository {
         now,
       ],
     );
-    const approvals = request.approvals.length + 1;
+    const counts = verdict.counts ?? (() => true);
+    const approvals = request.approvals.filter((a) => counts(a.approver)).length + 1;
     await appendAuditEvent(
       db,
       auditEvents.requestApproved({
@@ -299,9 +302,11 @@ export class SqliteRequestRepository implements RequestRepository {
       this.ctx.clock.now(),
     );
     if (approvals < verdict.approvalsRequired) return;
+    // The grant carries what counted: its approvers, their windows and checklist confirmations.
+    const approved = await loadRequest(db, id);
     await completeRequest(
       db,
-      await loadRequest(db, id),
+      { ...approved, approvals: approved.approvals.filter((a) => counts(a.approver)) },
       {
         ruleMaxMs: verdict.ruleMaxMs,
         maxDurationMs: verdict.maxDurationMs,

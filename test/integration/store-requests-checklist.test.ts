@@ -142,4 +142,39 @@ describe('access requests to a target with a checklist', () => {
       t.store.requests.approve(r.id, approval('dave', {}), judgeAs('dave'), T0, 'reviewer:dave'),
     ).rejects.toThrow('checklist: db1 has no item "load test" (it requires "backup verified")');
   });
+
+  it('an approver the rules no longer name confirms nothing: the completing approval must, and the grant names only counted approvers', async () => {
+    const { ndaA } = await checklisted();
+    const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
+    const both = { 'backup verified': 'snapshot s3://b/db1', 'rollback plan': 'runbook RB-7' };
+    await t.store.requests.approve(r.id, approval('carol', both), judgeAs('carol'), T0, 'x');
+    // A reload replaces carol with erin: carol's approval and confirmations no longer count.
+    const reloaded: RequestPolicy = {
+      groups: {},
+      rules: [{ ...RULE, approvers: ['dave', 'erin'] }],
+    };
+    const as = (name: string) => approverJudge(reloaded, name, 30 * DAY);
+    expect(
+      (await t.store.requests.approve(r.id, approval('dave', {}), as('dave'), T0, 'x')).status,
+    ).toBe('pending');
+    await expect(
+      t.store.requests.approve(r.id, approval('erin', {}), as('erin'), T0, 'reviewer:erin'),
+    ).rejects.toThrow(
+      'checklist: db1 requires confirming "backup verified", "rollback plan" before access',
+    );
+    const done = await t.store.requests.approve(
+      r.id,
+      approval('erin', both),
+      as('erin'),
+      T0,
+      'reviewer:erin',
+    );
+    expect(done.status).toBe('approved');
+    const [create] = await t.store.audit.list({ type: 'grant.create' });
+    expect(create?.payload).toMatchObject({ approvers: ['dave', 'erin'] });
+    expect((create?.payload['confirmations'] as { by: string }[]).map((c) => c.by)).toEqual([
+      'reviewer:erin',
+      'reviewer:erin',
+    ]);
+  });
 });

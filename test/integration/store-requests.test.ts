@@ -122,6 +122,30 @@ describe('access requests in the store', () => {
     expect(grant?.endsAt).toBe(T0 + HOUR);
   });
 
+  it('an approval by someone the rules no longer name as an approver does not count toward completing', async () => {
+    const { ndaA } = await seed(t.store);
+    const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
+    await t.store.requests.approve(r.id, yes('carol'), judgeAs('carol', 2), T0, 'x');
+    // A SIGHUP drops carol from the leads: dave's approval is the only one that still counts.
+    const base = policy(2);
+    const reloaded: RequestPolicy = { ...base, groups: { leads: ['dave', 'erin'] } };
+    const asDave = approverJudge(reloaded, 'dave', 30 * DAY);
+    const second = await t.store.requests.approve(r.id, yes('dave'), asDave, T0, 'x');
+    expect(second.status).toBe('pending');
+    expect((await t.store.grants.list()).length).toBe(0);
+    const approved = (await t.store.audit.list({ type: 'request.approved' })).find(
+      (e) => e.payload['approver'] === 'dave',
+    );
+    expect(approved?.payload).toMatchObject({
+      approver: 'dave',
+      approvals: 1,
+      approvalsRequired: 2,
+    });
+    const asErin = approverJudge(reloaded, 'erin', 30 * DAY);
+    const third = await t.store.requests.approve(r.id, yes('erin'), asErin, T0, 'x');
+    expect(third.status).toBe('approved');
+  });
+
   it('refuses the requester approving their own request and an approver the rule does not name', async () => {
     const { ndaA } = await seed(t.store);
     const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
@@ -277,6 +301,31 @@ describe('access requests in the store', () => {
     expect(capped.endsAt).toBe(T0 + 60 * DAY);
   });
 
+  it('an approval after the requester was disabled makes no grant and no extension, writing nothing', async () => {
+    const { ndaA } = await seed(t.store);
+    const r = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
+    const approved = await t.store.requests.approve(r.id, yes('carol'), judgeAs('carol'), T0, 'x');
+    const grantId = approved.grantId!;
+    const ext = await t.store.requests.create(
+      filed(ndaA.id, { kind: 'extend', grantId, durationMs: HOUR }),
+      null,
+      T0,
+      'user:alice',
+    );
+    const again = await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice');
+    await t.store.users.setDisabled('alice', true, 'root');
+    const before = await head(t.store);
+    for (const id of [ext.id, again.id])
+      await expect(
+        t.store.requests.approve(id, yes('carol'), judgeAs('carol'), T0, 'x'),
+      ).rejects.toThrow('user: alice is disabled');
+    await expect(t.store.grants.extend(grantId, HOUR, 'x', MAX, T0, 'root')).rejects.toThrow(
+      'user: alice is disabled',
+    );
+    expect(await head(t.store)).toBe(before);
+    expect((await t.store.grants.get(grantId))?.endsAt).toBe(T0 + 2 * HOUR);
+  });
+
   it("refuses a request under someone else's NDA or for someone else's grant, writing nothing", async () => {
     const { ndaB } = await seed(t.store);
     const before = await head(t.store);
@@ -292,6 +341,36 @@ describe('access requests in the store', () => {
       ),
     ).rejects.toThrow('grant: you have no grant 99');
     expect(await head(t.store)).toBe(before);
+  });
+
+  it('bounds what one user files: 10 pending at once, 30 an hour (file-and-cancel too), writing nothing when refused', async () => {
+    const { ndaA, ndaB } = await seed(t.store);
+    const file = (at: number, ndaId = ndaA.id, userName = 'alice') =>
+      t.store.requests.create(
+        filed(ndaId, { userName, expiresAt: at + 2 * HOUR }),
+        null,
+        at,
+        `user:${userName}`,
+      );
+    const pending: RequestId[] = [];
+    for (let i = 0; i < 10; i += 1) pending.push((await file(T0)).id);
+    const before = await head(t.store);
+    await expect(file(T0)).rejects.toThrow(
+      'request: you have 10 requests pending, the most allowed; cancel one or wait for a decision',
+    );
+    expect(await head(t.store)).toBe(before);
+    // Another user is not held up by alice's.
+    await expect(file(T0, ndaB.id, 'bob')).resolves.toMatchObject({ userName: 'bob' });
+    // Filing and cancelling in a loop: 30 in the hour, then refused until it has passed.
+    for (const id of pending) await t.store.requests.cancel(id, 'alice', T0, 'user:alice');
+    for (let i = 0; i < 20; i += 1) {
+      const r = await file(T0 + 60_000);
+      await t.store.requests.cancel(r.id, 'alice', T0 + 60_000, 'user:alice');
+    }
+    await expect(file(T0 + 60_000)).rejects.toThrow(
+      'request: you filed 30 requests in the last hour, the most allowed; try again later',
+    );
+    await expect(file(T0 + HOUR + 60_001)).resolves.toMatchObject({ status: 'pending' });
   });
 
   it('lists newest first, by user and status', async () => {

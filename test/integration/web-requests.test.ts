@@ -328,6 +328,39 @@ describe('the pages', () => {
     expect(page.body).not.toMatch(/[\u202a-\u202e\u200b]/);
   });
 
+  it('shows an extension request with the grant’s mode and patterns: what the approver extends', async () => {
+    const [nda] = await fx.store.ndas.list({ userName: 'alice' });
+    await ensureTarget(fx.store, 'db7');
+    const now = Date.now();
+    const grant = await fx.store.grants.add(
+      {
+        userName: 'alice',
+        targetName: 'db7',
+        ndaId: nda!.id,
+        startsAt: now - 60_000,
+        endsAt: now + 3_600_000,
+        mode: 'commands',
+        allowlist: ['systemctl restart {word}'],
+        reason: 'CHG-9',
+      },
+      30 * 24 * 3_600_000,
+      now,
+      'admin',
+    );
+    const r = await fileRequest(fx.store, {
+      kind: 'extend',
+      targetName: 'db7',
+      grantId: grant.id,
+      mode: { kind: 'allowlist', patterns: grant.allowlist },
+      durationMs: 3_600_000,
+    });
+    for (const path of [`/requests/${r.id}`, '/requests']) {
+      const page = await get('ann', path);
+      expect(page.body).toContain(`more time on grant ${grant.id}: allowlist`);
+      expect(page.body).toContain('<code>systemctl restart {word}</code>');
+    }
+  });
+
   it('answers 404 for an unknown request and 405 for a GET of a decision', async () => {
     expect((await get('ann', '/requests/999999')).status).toBe(404);
     expect((await get('ann', '/requests/1/approve')).status).toBe(405);

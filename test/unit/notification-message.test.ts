@@ -62,6 +62,24 @@ describe('slack messages', () => {
     );
   });
 
+  it('say an extension request is more time on a grant, not a new request', () => {
+    const extension = record(
+      'request.created',
+      {
+        requestId: 13,
+        kind: 'extend',
+        grantId: 7,
+        mode: 'shell',
+        durationMs: 3_600_000,
+        reason: 'more',
+      },
+      'user:alice',
+    );
+    expect(
+      slackText('request.created', extension, subject({ requestId: 13 as RequestId }), null),
+    ).toBe('request 13 (alice on db1): 1h more on grant 7 (shell), reason “more”');
+  });
+
   it('link a grant made from a request to that request, a killed session to the session', () => {
     const revoke = record('grant.revoke', { grantId: 7, reason: 'done' });
     expect(slackText('grant.revoke', revoke, subject({ grantId: 7 as GrantId }))).toBe(

@@ -144,12 +144,16 @@ describe('filing and judging', () => {
   } as unknown as AccessRequest;
 
   it('judges with the rules as they are now', () => {
-    expect(approverJudge(policy, 'carol', 10 * HOUR)(request)).toEqual({
+    const verdict = approverJudge(policy, 'carol', 10 * HOUR)(request);
+    expect(verdict).toMatchObject({
       ok: true,
       approvalsRequired: 2,
       ruleMaxMs: 4 * HOUR,
       maxDurationMs: 10 * HOUR,
     });
+    // Earlier approvals count only by approvers the rule names now, never the requester's.
+    const counts = verdict.ok ? verdict.counts : undefined;
+    expect(['dave', 'mallory', 'alice'].map((a) => counts?.(a))).toEqual([true, false, false]);
     // A rule whose maximum shrank caps the window (ruleMaxMs); one that no longer matches refuses.
     const tightened: RequestPolicy = { ...policy, rules: [rule({ maxDurationMs: HOUR / 2 })] };
     expect(approverJudge(tightened, 'carol', 10 * HOUR)(request)).toMatchObject({
@@ -161,6 +165,53 @@ describe('filing and judging', () => {
       ok: false,
       message:
         'request: the rules no longer allow request 7 (no request rule lets you ask for "db1")',
+    });
+  });
+
+  it('files and judges an extension under a rule that offers the grant’s own mode', () => {
+    // db-ro (first, one approval) offers no shell: more time on a shell grant is db-shell's (two).
+    const extension = { kind: 'extend', target: 'db1', mode: shell, durationMs: HOUR } as const;
+    const filed = planFiling(policy, { ...extension, user: 'alice' }, T);
+    expect(filed).toMatchObject({ ok: true, rule: { name: 'db-shell', approvals: 2 } });
+    const pending = { ...request, kind: 'extend', grantId: 3 } as AccessRequest;
+    expect(approverJudge(policy, 'carol', 10 * HOUR)(pending)).toMatchObject({
+      ok: true,
+      approvalsRequired: 2,
+    });
+    const roOnly: RequestPolicy = { ...policy, rules: [policy.rules[0]!] };
+    expect(planFiling(roOnly, { ...extension, user: 'alice' }, T)).toMatchObject({ ok: false });
+    expect(approverJudge(roOnly, 'carol', 10 * HOUR)(pending)).toMatchObject({ ok: false });
+  });
+
+  it('judges a request by the rule it was filed under while that rule still covers it', () => {
+    // A short one-approval rule first, a long two-approval rule after: 3h was filed under db-long.
+    const tiered: RequestPolicy = {
+      groups: policy.groups,
+      rules: [
+        rule({ name: 'db-short', maxDurationMs: HOUR, approvers: ['carol'] }),
+        rule({
+          name: 'db-long',
+          maxDurationMs: 8 * HOUR,
+          approvals: 2,
+          approvers: ['dave', 'erin'],
+        }),
+      ],
+    };
+    const long = { ...request, durationMs: 3 * HOUR, rule: 'db-long' } as AccessRequest;
+    expect(approverJudge(tiered, 'dave', 10 * HOUR)(long)).toMatchObject({
+      ok: true,
+      approvalsRequired: 2,
+      ruleMaxMs: 8 * HOUR,
+    });
+    expect(approverJudge(tiered, 'carol', 10 * HOUR)(long)).toEqual({
+      ok: false,
+      message: 'request: carol is not an approver for rule db-long',
+    });
+    // Once db-long is gone, the first rule that covers it now decides (capping the window).
+    const shortOnly: RequestPolicy = { ...tiered, rules: [tiered.rules[0]!] };
+    expect(approverJudge(shortOnly, 'carol', 10 * HOUR)(long)).toMatchObject({
+      ok: true,
+      ruleMaxMs: HOUR,
     });
   });
 

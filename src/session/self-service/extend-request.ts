@@ -1,4 +1,6 @@
+import type { RequestedMode } from '../../core/access-request.js';
 import { grantState } from '../../core/grant-state.js';
+import type { Grant } from '../../core/model.js';
 import { formatTimestamp as iso } from '../../core/timestamp.js';
 import { isRefusal, type Refusal } from '../../core/refusal.js';
 import { refused, type CommandContext, type Reply } from './command-context.js';
@@ -8,8 +10,26 @@ import { planRequest, submitRequest } from './submit-request.js';
 type ExtendCommand = Extract<SelfServiceCommand, { kind: 'extend' }>;
 
 /**
+ * The grant's mode as a request names it: a shell, or its patterns, read as a profile when they
+ * are exactly one profile's (so a rule offering that profile, and not free patterns, may extend it).
+ */
+function grantModeAsRequested(
+  grant: Grant,
+  profiles: Readonly<Record<string, readonly string[]>>,
+): RequestedMode {
+  if (grant.mode === 'shell') return { kind: 'shell' };
+  const same = (patterns: readonly string[]) =>
+    patterns.length === grant.allowlist.length &&
+    patterns.every((p, i) => p === grant.allowlist[i]);
+  const profile = Object.entries(profiles).find(([, patterns]) => same(patterns));
+  return profile === undefined
+    ? { kind: 'allowlist', patterns: grant.allowlist }
+    : { kind: 'profile', name: profile[0], patterns: profile[1] };
+}
+
+/**
  * `request extend GRANT --for D --reason …`: more time on one of the user's live grants, under
- * the rule for its target (whatever its mode), through the same approval path.
+ * the first rule for its target that offers the grant's mode, through the same approval path.
  */
 export async function extendRequest(
   ctx: CommandContext,
@@ -29,9 +49,10 @@ export async function extendRequest(
           : `ended ${iso(grant.endsAt)}`;
     return refused(`grant: grant ${grant.id} ${why}; only a live grant can be extended`);
   }
+  const mode = grantModeAsRequested(grant, ctx.settings.profiles);
   const plan = planRequest(
     ctx,
-    { kind: 'extend', target: targetName, mode: null, durationMs: cmd.durationMs },
+    { kind: 'extend', target: targetName, mode, durationMs: cmd.durationMs },
     grant.id,
   );
   if (isRefusal(plan)) return plan;
@@ -43,10 +64,7 @@ export async function extendRequest(
       targetName,
       grantId: grant.id,
       ndaId: grant.ndaId,
-      mode:
-        grant.mode === 'shell'
-          ? { kind: 'shell' }
-          : { kind: 'allowlist', patterns: grant.allowlist },
+      mode,
       durationMs: cmd.durationMs,
       reason: cmd.reason,
     },

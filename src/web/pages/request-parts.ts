@@ -10,10 +10,14 @@ import { html, type SafeHtml } from '../html.js';
  */
 export const sent = escapeUnprintable;
 
-/** `shell`, `profile NAME` or `allowlist`, with the patterns the grant would allow. */
+/**
+ * `shell`, `profile NAME` or `allowlist`, with the patterns the grant would allow; an extension
+ * names its grant, with that grant's mode (what the approver gives more time to).
+ */
 export function modeOf(request: AccessRequest): SafeHtml {
   const { mode } = request;
-  if (request.kind === 'extend') return html`more time on grant ${request.grantId}`;
+  if (request.kind === 'extend')
+    return html`more time on grant ${request.grantId}: ${modeOf({ ...request, kind: 'grant' })}`;
   if (mode.kind === 'shell') return html`shell`;
   return html`${describeMode(mode)}
     <ul class="patterns">
