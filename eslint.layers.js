@@ -62,6 +62,11 @@ export const layers = {
   evidence: { may: ['core', 'keys', 'recording', 'store/audit-chain'] },
   // The owner of a session's record: opened and sealed for session/, verified for cli/ and web/.
   lifecycle: { may: ['core', 'logging', 'recording'], types: ['session'] },
+  // serve's timers, wired by main: checkpoints, the request expiry sweep, the notifier.
+  'background-workers': {
+    may: ['core', 'keys', 'checkpoints', 'requests', 'notify'],
+    types: ['config', 'logging', 'metrics'],
+  },
   // The composition root wires everything; the CLI calls it, so it never imports cli/.
   main: { may: allBut('cli') },
 };

@@ -1,27 +1,26 @@
 /**
- * Composition root (DESIGN.md §3): config → store → key files → recorder → ssh server → web.
+ * Composition root (DESIGN.md §3): config → store → key files → recorder → ssh server → web →
+ * background workers (checkpoints, request expiry, notifications).
  * The only place that knows every layer.
  */
 import { recordingTapFactory } from './adapters/recording-taps.js';
 import { storeAccessGate } from './adapters/store-access-gate.js';
 import { storeRequestDesk } from './adapters/store-request-desk.js';
 import { StoreAuditor } from './adapters/store-auditor.js';
+import { startBackgroundWorkers } from './background-workers.js';
 import { loadConfig, type Config } from './config/load-config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { isGatehouseError } from './core/errors.js';
 import type { Store } from './core/ports.js';
-import { checkpointSinks } from './checkpoints/checkpoint-sinks.js';
-import { CheckpointWriter } from './checkpoints/checkpoint-writer.js';
 import { ensureKeyPair } from './keys/key-files.js';
 import { loadKeyring } from './keys/keyring.js';
-import { readSigningKey, signingKeyFromOpenSsh } from './keys/signing-key.js';
+import { signingKeyFromOpenSsh } from './keys/signing-key.js';
 import { createRootLogger, serveLogDestination, type Logger } from './logging/logger.js';
 import { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
 import { planReload, type ReloadPlan } from './reload/config-reload.js';
 import { LiveSettings } from './reload/live-settings.js';
 import { sessionRecords } from './lifecycle/session-lifecycle.js';
-import { RequestExpiry } from './requests/request-expiry.js';
-import { Notifier, type NotifierDeps } from './notify/notifier.js';
+import type { NotifierDeps } from './notify/notifier.js';
 import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
 import { openStore } from './store/open-store.js';
@@ -135,41 +134,25 @@ export async function startGatehouse(
                 maxAgeMs: config.web.sessionMaxAgeMs,
               },
               metrics,
-              requestRules: () => ({
-                policy: { rules: settings.config.requests.rules, groups: settings.config.groups },
-                maxGrantMs: settings.config.grants.maxDurationMs,
-              }),
+              requestRules: () => settings.requestSettings(),
             });
     } catch (e) {
       await bastion.drain();
       throw e;
     }
-    const checkpoints = new CheckpointWriter({
-      store,
-      currentKey: () => readSigningKey(config.ssh.hostKeyPath),
-      sinks: checkpointSinks(config.audit.checkpointSink),
-      auditor,
-      clock,
-      logger,
-      everyEvents: config.audit.checkpoint.everyEvents,
-      everyMs: config.audit.checkpoint.everyMs,
-      ...(options.checkpointPollMs === undefined ? {} : { pollMs: options.checkpointPollMs }),
-    });
-    const requestExpiry = new RequestExpiry({ requests: store.requests, clock, logger });
-    const notifier = new Notifier({
-      store,
+    const workers = startBackgroundWorkers({
+      config,
       webhooks: () => settings.config.notify.webhooks,
-      publicUrl: config.web.publicUrl,
+      store,
+      auditor,
+      metrics,
       clock,
       logger,
-      onResult: (result) => metrics.countNotification(result),
-      ...options.notify,
+      ...(options.checkpointPollMs === undefined
+        ? {}
+        : { checkpointPollMs: options.checkpointPollMs }),
+      ...(options.notify === undefined ? {} : { notify: options.notify }),
     });
-    metrics.readPendingNotificationsFrom(() => notifier.pending);
-    // Started once serving: a failed start leaves no timer behind.
-    checkpoints.start();
-    requestExpiry.start();
-    notifier.start();
     let stopped: Promise<void> | null = null;
     return {
       host,
@@ -185,25 +168,17 @@ export async function startGatehouse(
         return plan;
       },
       stop: () => {
-        // The last checkpoint follows the drain, so it covers every session's end.
-        stopped ??= Promise.all([
+        // The last checkpoint follows the drain; the store closes after every worker.
+        stopped ??= Promise.allSettled([
           bastion.drain(),
           web?.close(),
-          requestExpiry.stop(),
-          notifier.stop(),
-        ]).then(
-          async () => {
-            await checkpoints.stop();
-            await store.close();
-          },
-          async (e: unknown) => {
-            // The drain failed first: the store closes after the background workers.
-            await Promise.all([notifier.stop(), requestExpiry.stop()]);
-            await checkpoints.stop();
-            await store.close();
-            throw e;
-          },
-        );
+          workers.stopRequestWork(),
+        ]).then(async (ended) => {
+          await workers.stopCheckpoints();
+          await store.close();
+          const failed = ended.find((e) => e.status === 'rejected');
+          if (failed !== undefined) throw failed.reason;
+        });
         return stopped;
       },
     };

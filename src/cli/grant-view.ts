@@ -1,21 +1,15 @@
 /** How `grant` commands (and `request show`, for the grant a request made) present a grant. */
 import { formatDuration } from '../core/duration.js';
+import { grantState, type GrantState } from '../core/grant-state.js';
 import type { Grant } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { confirmationRows } from './checklist-options.js';
 import { isoTime } from './output.js';
 
-export function grantState(g: Grant, now: number): 'revoked' | 'expired' | 'pending' | 'active' {
-  if (g.revokedAt !== null) return 'revoked';
-  if (g.endsAt <= now) return 'expired';
-  if (g.startsAt > now) return 'pending';
-  return 'active';
-}
-
 export type GrantView = Grant & {
   readonly user: string | null;
   readonly target: string | null;
-  readonly state: ReturnType<typeof grantState>;
+  readonly state: GrantState;
 };
 
 /** A grant as shown: the domain object plus user/target names and its state now. */

@@ -1,5 +1,11 @@
 /** How `request list` and `request show` present an access request. */
-import { allowlistOf, describeMode, statusAt, type AccessRequest } from '../core/access-request.js';
+import {
+  allowlistOf,
+  describeMode,
+  describeRequestMode,
+  statusAt,
+  type AccessRequest,
+} from '../core/access-request.js';
 import { formatDuration, formatTimeLeft } from '../core/duration.js';
 import type { AuditRecord, EpochMs } from '../core/model.js';
 import type { GrantView } from './grant-view.js';
@@ -41,7 +47,7 @@ export function requestRow(view: RequestView, now: EpochMs): string[] {
     view.status,
     view.user,
     view.target,
-    view.kind === 'extend' ? 'extend' : describeMode(view.mode),
+    describeRequestMode(view),
     formatDuration(view.durationMs),
     `${view.approvals.length}/${view.approvalsRequired}`,
     formatTimeLeft(now - view.createdAt),

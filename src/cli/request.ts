@@ -7,17 +7,19 @@
  */
 import type { Command } from 'commander';
 import { statusAt, type AccessRequest } from '../core/access-request.js';
+import { checkDecisionText } from '../core/decision-input.js';
 import { GatehouseError } from '../core/errors.js';
 import type { RequestId } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import { AUTO_APPROVER, approverJudge } from '../core/request-decision.js';
 import type { Config } from '../config/load-config.js';
+import { requestSettingsOf } from '../reload/live-settings.js';
 import { confirmationMap } from './checklist-options.js';
 import type { CliContext } from './context.js';
 import { grantViews } from './grant-view.js';
 import { isoTime, printJson, printPairs, printResult, printTable } from './output.js';
 import { REQUEST_COLUMNS, requestPairs, requestRow, requestView } from './request-view.js';
-import { requireCount, requireDuration, requireId, requireName, requireText } from './validate.js';
+import { requireCount, requireDuration, requireId, requireName, usage } from './validate.js';
 
 /** How many history events `request show` reads (a request has a handful). */
 const HISTORY_LIMIT = 1000;
@@ -35,12 +37,17 @@ function approverName(ctx: CliContext): string {
   return person;
 }
 
-const judgeOf = (config: Config, approver: string) =>
-  approverJudge(
-    { rules: config.requests.rules, groups: config.groups },
-    approver,
-    config.grants.maxDurationMs,
-  );
+/** A note or reason taken as the review page's forms take it: one printable line, trimmed. */
+function decisionText(option: string, text: string | undefined, required: boolean): string {
+  const checked = checkDecisionText(option, text ?? '', required);
+  if (!checked.ok) throw usage(checked.message);
+  return checked.value;
+}
+
+function judgeOf(config: Config, approver: string) {
+  const { policy, maxGrantMs } = requestSettingsOf(config);
+  return approverJudge(policy, approver, maxGrantMs);
+}
 
 async function grantOf(store: Store, request: AccessRequest, now: number) {
   if (request.grantId === null) return null;
@@ -133,7 +140,7 @@ export function register(program: Command, ctx: CliContext): void {
       ) => {
         const id = requireId('request id', idText) as RequestId;
         const durationMs = opts.for === undefined ? null : requireDuration('--for', opts.for);
-        const note = opts.note === undefined ? '' : requireText('--note', opts.note);
+        const note = decisionText('--note', opts.note, false);
         const confirmations = confirmationMap(opts.confirm, ctx.options().actor);
         const approver = approverName(ctx);
         const now = ctx.clock.now();
@@ -165,7 +172,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--reason <text>', 'why (the requester sees it; kept in the audit trail)')
     .action(async (idText: string, opts: { readonly reason: string }) => {
       const id = requireId('request id', idText) as RequestId;
-      const reason = requireText('--reason', opts.reason);
+      const reason = decisionText('--reason', opts.reason, true);
       const approver = approverName(ctx);
       const now = ctx.clock.now();
       const denied = await ctx.withStore((store, config) =>

@@ -6,6 +6,7 @@ import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { checkName, quoteForMessage, type NameKind } from '../core/names.js';
 import { parseTimestamp } from '../core/timestamp.js';
+import { UNPRINTABLE } from '../core/untrusted-text.js';
 import { parsePublicKey, type PublicKey } from '../keys/public-key.js';
 
 /**
@@ -25,11 +26,9 @@ export function requireName(kind: NameKind, value: string, field?: string): stri
 /** Free text (title, reference, reason): one printable line, bounded. */
 export function requireText(field: string, value: string, max = 500): string {
   if (value.trim() === '') throw usage(`${field}: must not be empty`);
-  // Control, format (bidi, zero-width) and line separators, as the review page's forms refuse:
-  // what is stored reads as typed wherever it is shown.
-  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(value)) {
+  if (UNPRINTABLE.test(value)) {
     throw usage(
-      `${field}: ${quoteForMessage(value)} contains control, bidi or zero-width characters`,
+      `${field}: ${quoteForMessage(value)} contains unprintable characters (control, bidi or zero-width)`,
     );
   }
   if (Array.from(value).length > max) throw usage(`${field}: longer than ${max} characters`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { principalsOf } from '../core/request-rules.js';
+import { principalsOf, type RequestRule } from '../core/request-rules.js';
 
 /**
  * Config `groups` and `requests` (issue 14): who may request access to what and who approves
@@ -58,14 +58,10 @@ export function checkRequestRules(config: {
   readonly groups: Readonly<Record<string, readonly string[]>>;
   readonly profiles: Readonly<Record<string, unknown>>;
   readonly requests: {
-    readonly rules: readonly {
-      readonly name: string;
-      readonly users: readonly string[];
-      readonly modes: readonly string[];
-      readonly approvals: number;
-      readonly approvers: readonly string[];
-      readonly autoApprove: boolean;
-    }[];
+    readonly rules: readonly Pick<
+      RequestRule,
+      'name' | 'users' | 'modes' | 'approvals' | 'approvers' | 'autoApprove'
+    >[];
   };
 }): Issue[] {
   const issues: Issue[] = [];

@@ -11,14 +11,6 @@ export type RequestKind = 'grant' | 'extend';
 
 export type RequestStatus = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
 
-export const REQUEST_STATUSES: readonly RequestStatus[] = [
-  'pending',
-  'approved',
-  'denied',
-  'cancelled',
-  'expired',
-];
-
 /**
  * What the grant may do: a shell, free allowlist patterns, or a named profile (config
  * `profiles`, resolved to its patterns when the request is filed).
@@ -78,6 +70,10 @@ export const allowlistOf = (mode: RequestedMode): readonly string[] =>
 /** `shell`, `allowlist`, or `profile NAME`: how lists and messages name a mode. */
 export const describeMode = (mode: RequestedMode): string =>
   mode.kind === 'profile' ? `profile ${mode.name}` : mode.kind;
+
+/** A list's MODE column: `extend` for more time on a grant, else the mode asked for. */
+export const describeRequestMode = (request: Pick<AccessRequest, 'kind' | 'mode'>): string =>
+  request.kind === 'extend' ? 'extend' : describeMode(request.mode);
 
 /** The status as of `now`: a pending request past its deadline reads as expired. */
 export const statusAt = (request: AccessRequest, now: EpochMs): RequestStatus =>

@@ -4,6 +4,7 @@
  * keeps the item names; the grant keeps each confirmation with who gave it.
  */
 import { quoteForMessage } from './names.js';
+import { UNPRINTABLE } from './untrusted-text.js';
 
 /** One required item confirmed: its name, the note or link given, and who gave it (an actor). */
 export type Confirmation = {
@@ -21,10 +22,6 @@ export type ChecklistCheck =
 
 const fail = (message: string): ChecklistCheck => ({ ok: false, message });
 const OK: ChecklistCheck = { ok: true };
-
-// Control, format (bidi, zero-width) and line/paragraph separator characters: text that prints
-// as something other than what it is.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 function checkPrintable(what: string, value: string, max: number): ChecklistCheck {
   if (value.trim() === '') return fail(`${what} must not be empty`);

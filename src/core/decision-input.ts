@@ -8,6 +8,7 @@ import { MAX_NOTE_CHARS } from './checklist.js';
 import { parseDuration } from './duration.js';
 import { quoteForMessage } from './names.js';
 import type { ApprovalInput } from './ports.js';
+import { UNPRINTABLE } from './untrusted-text.js';
 
 /** As long as a checklist confirmation's note may be. */
 export const DECISION_TEXT_MAX = MAX_NOTE_CHARS;
@@ -16,10 +17,6 @@ export type Checked<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
 const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
-
-// Control, format (bidi, zero-width) and line/paragraph separator characters, as core/checklist.ts:
-// a note is one line that reads as typed.
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /** One printable line of at most DECISION_TEXT_MAX characters, trimmed; empty allowed unless required. */
 export function checkDecisionText(field: string, text: string, required: boolean): Checked<string> {

@@ -170,3 +170,9 @@ export interface AuditRecord {
   readonly prevHash: string;
   readonly hash: string;
 }
+
+/**
+ * Who did it: an admin (`os:…`, core/admin-actor.ts), `user:<name>`, `reviewer:<name>`,
+ * `gatehouse`, or a client not logged in (`ssh:unknown`, `web:unknown`); see core/auditor.ts.
+ */
+export type Actor = string;

@@ -5,6 +5,7 @@
  */
 import type { NotifiedEvent, NotifiableEvent, NotifyFormat, EventSubject } from './notification.js';
 import { notificationLine } from './notification-text.js';
+import { requestPageUrl, sessionPageUrl } from './review-links.js';
 import { formatTimestamp } from './timestamp.js';
 
 /** No body is larger; a JSON event that would be is sent without its payload (`truncated`). */
@@ -21,10 +22,9 @@ export function notificationLink(
   type: NotifiableEvent,
   subject: EventSubject,
 ): string | null {
-  if (publicUrl === null) return null;
   if (type === 'session.kill')
-    return subject.sessionId === null ? null : `${publicUrl}/sessions/${subject.sessionId}`;
-  return subject.requestId === null ? null : `${publicUrl}/requests/${subject.requestId}`;
+    return subject.sessionId === null ? null : sessionPageUrl(publicUrl, subject.sessionId);
+  return subject.requestId === null ? null : requestPageUrl(publicUrl, subject.requestId);
 }
 
 export interface MessageOptions {

@@ -6,11 +6,11 @@
  * completes or changes nothing. Refusals throw GatehouseError with a one-line message.
  */
 import type { AuditCheckpoint, ChainPoint } from './audit-checkpoint.js';
-import type { AccessRequest, RequestKind, RequestStatus, RequestedMode } from './access-request.js';
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type { Confirmation } from './checklist.js';
 import type { SignoffScope } from './scope-signoff.js';
 import type {
+  Actor,
   AuditRecord,
   CommandTarget,
   EpochMs,
@@ -31,7 +31,8 @@ import type {
   UserId,
   UserKey,
 } from './model.js';
-import type { NewNotification, Notification, NotifiedEvent } from './notification.js';
+import type { NotificationRepository } from './notification-ports.js';
+import type { RequestRepository } from './request-ports.js';
 import type {
   LoginAttempt,
   LoginReservation,
@@ -44,11 +45,15 @@ import type {
 import type { LoginThrottlePolicy, ReviewerSessionTimeouts } from './reviewer-login.js';
 import type { ReviewerRole } from './reviewer-role.js';
 
-/**
- * Who did it: an admin (`os:…`, core/admin-actor.ts), `user:<name>`, `reviewer:<name>`,
- * `gatehouse`, or a client not logged in (`ssh:unknown`, `web:unknown`); see core/auditor.ts.
- */
-export type Actor = string;
+export type { Actor };
+export type { NotificationRepository } from './notification-ports.js';
+export type {
+  ApprovalInput,
+  NewRequest,
+  RequestFilter,
+  RequestJudge,
+  RequestRepository,
+} from './request-ports.js';
 
 export interface NewKey {
   readonly algorithm: string;
@@ -182,100 +187,6 @@ export interface GrantRepository {
   signoffScope(id: GrantId): Promise<SignoffScope>;
 }
 
-/** What a user files (`ssh USER@bastion request …`), after the rules chose `rule`. */
-export interface NewRequest {
-  readonly kind: RequestKind;
-  readonly userName: string;
-  /** `grant`: the target asked for. */
-  readonly targetName: string;
-  /** `extend`: the requester's grant to extend (its target and NDA are the request's). */
-  readonly grantId: GrantId | null;
-  readonly ndaId: NdaId;
-  readonly mode: RequestedMode;
-  readonly durationMs: number;
-  readonly reason: string;
-  readonly rule: string;
-  readonly approvalsRequired: number;
-  readonly expiresAt: EpochMs;
-}
-
-/** One approver's decision as given (CLI, review page, or an auto-approving rule). */
-export interface ApprovalInput {
-  /** The approver's name: a review page account, an admin's login name, or `gatehouse`. */
-  readonly approver: string;
-  readonly note: string;
-  /** A shorter window than requested. */
-  readonly durationMs: number | null;
-  /** Checklist items confirmed: item → note or link. */
-  readonly confirmations: Readonly<Record<string, string>>;
-}
-
-/**
- * Run inside the decision's transaction on the request as it is then: the current rules say
- * whether this approver may decide it and how many approvals it needs (core/request-decision.ts).
- */
-export type RequestJudge = (request: AccessRequest) =>
-  | {
-      readonly ok: true;
-      readonly approvalsRequired: number;
-      /** The longest window the rule allows now: the grant (or extension) is capped at it. */
-      readonly ruleMaxMs: number;
-      /** grants.maxDuration: the grant rules' limit on a whole window. */
-      readonly maxDurationMs: number;
-      /** Whether an earlier approval by this approver still counts under the rules now (default: yes). */
-      readonly counts?: (approver: string) => boolean;
-    }
-  | { readonly ok: false; readonly message: string };
-
-export interface RequestFilter {
-  readonly userName?: string;
-  readonly status?: RequestStatus;
-  /** Newest first, at most this many (default 100). */
-  readonly limit?: number;
-}
-
-export interface RequestRepository {
-  /**
-   * Files a request with its request.created event. With `autoApproval` (an auto-approving rule)
-   * the same transaction approves it as `gatehouse` and makes the grant, except for a target with
-   * a checklist (core/checklist.ts): its items need a person to confirm them, so it stays pending.
-   */
-  create(
-    request: NewRequest,
-    autoApproval: { readonly input: ApprovalInput; readonly judge: RequestJudge } | null,
-    now: EpochMs,
-    actor: Actor,
-  ): Promise<AccessRequest>;
-  get(id: RequestId): Promise<AccessRequest | null>;
-  /** Newest first. */
-  list(filter?: RequestFilter): Promise<AccessRequest[]>;
-  /**
-   * One approval (request.approved). The approval that reaches the number the judge says makes
-   * the grant (grant.create) or extends it (grant.extend) in the same transaction. Refused when
-   * the request is not pending, past its deadline, the judge refuses, or the approver already
-   * approved it: two approvers at once on a one-approval request make exactly one grant.
-   */
-  approve(
-    id: RequestId,
-    input: ApprovalInput,
-    judge: RequestJudge,
-    now: EpochMs,
-    actor: Actor,
-  ): Promise<AccessRequest>;
-  deny(
-    id: RequestId,
-    approver: string,
-    reason: string,
-    judge: RequestJudge,
-    now: EpochMs,
-    actor: Actor,
-  ): Promise<AccessRequest>;
-  /** The requester withdraws their pending request (request.cancelled). */
-  cancel(id: RequestId, userName: string, now: EpochMs, actor: Actor): Promise<AccessRequest>;
-  /** Marks pending requests past their deadline expired (request.expired each); at most `limit`. */
-  expireDue(now: EpochMs, limit: number): Promise<AccessRequest[]>;
-}
-
 export interface NewSession {
   readonly id: SessionId;
   readonly grantId: GrantId;
@@ -398,11 +309,6 @@ export interface ReviewerRepository {
   session(id: SessionId): Promise<ReviewSession | null>;
   /** Audit events whose payload names the session (`sessionId` or `session`), oldest first. */
   sessionEvents(id: SessionId, limit?: number): Promise<AuditRecord[]>;
-  /**
-   * Audit events whose payload names the request (`requestId`: its filing, approvals, denial,
-   * cancellation, expiry, the grant it made or extended), oldest first.
-   */
-  requestEvents(id: RequestId, limit?: number): Promise<AuditRecord[]>;
 }
 
 /** The review page's logins: the password throttle's counts and the reviewers' sessions. */
@@ -433,32 +339,6 @@ export interface ReviewerLoginRepository {
   ): Promise<Reviewer | null>;
   /** Deletes the session with its reviewer.logout event; null when there was none. */
   endSession(tokenSha256: string): Promise<Reviewer | null>;
-}
-
-/** The notification outbox (issue 14) and its cursor on the audit chain. */
-export interface NotificationRepository {
-  /**
-   * In one transaction: up to `limit` notifiable events after the cursor, each turned into
-   * outbox rows by `plan` (called inside the transaction: pure and quick), and the cursor moved
-   * past them (to the chain head when fewer were found). `more`: a full page, look again.
-   */
-  enqueue(
-    limit: number,
-    plan: (event: NotifiedEvent) => readonly NewNotification[],
-  ): Promise<{ readonly queued: number; readonly more: boolean }>;
-  /**
-   * In one transaction: up to `limit` pending rows due at `now`, oldest first, each with one more
-   * attempt counted and leased until `leaseUntil` (then due again, should this process die).
-   */
-  claim(now: EpochMs, limit: number, leaseUntil: EpochMs): Promise<Notification[]>;
-  delivered(id: number, now: EpochMs): Promise<void>;
-  /** Due again at `at`; `problem` is one bounded line without the URL's secrets. */
-  retryAt(id: number, at: EpochMs, problem: string): Promise<void>;
-  failed(id: number, now: EpochMs, problem: string): Promise<void>;
-  /** Rows not yet delivered nor failed. */
-  pending(): Promise<number>;
-  /** Deletes delivered and failed rows finished before `before`. */
-  prune(before: EpochMs): Promise<void>;
 }
 
 export interface Store {

@@ -1,7 +1,9 @@
 /**
- * Text an unauthenticated peer sent (a login name, a key algorithm, a version string), made safe
- * to keep: in an audit payload, a log line or memory it is at most UNTRUSTED_TEXT_MAX characters
- * of one printable ASCII line.
+ * Text gatehouse did not write, made safe to keep or show. What an unauthenticated peer sent (a
+ * login name, a key algorithm, a version string) is kept in an audit payload, a log line or memory
+ * as at most UNTRUSTED_TEXT_MAX characters of one printable ASCII line (boundUntrusted). What a
+ * person typed (a reason, a note, a checklist item) is refused where it is typed when it holds an
+ * UNPRINTABLE character, and shown with those escaped (escapeUnprintable).
  */
 
 /**
@@ -60,3 +62,15 @@ function countCodePoints(value: string, from: number): number {
   }
   return n;
 }
+
+/**
+ * Control, format (bidi, zero-width) and line/paragraph separator characters: text that prints as
+ * something other than what it is.
+ */
+export const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'gu');
+
+/** Stored text a person typed as one line that reads as sent: UNPRINTABLE characters escaped. */
+export const escapeUnprintable = (text: string): string =>
+  text.replace(UNPRINTABLE_ALL, (c) => escapeChar(c));

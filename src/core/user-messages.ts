@@ -2,7 +2,7 @@ import { formatDuration, formatTimeLeft } from './duration.js';
 import type { EpochMs, Grant, Nda, Target } from './model.js';
 import type { SignoffScope } from './scope-signoff.js';
 import { formatTimestamp } from './timestamp.js';
-import { escapeChar } from './untrusted-text.js';
+import { escapeUnprintable as shown } from './untrusted-text.js';
 
 /** Everything gatehouse says to an ssh user, in one place. Each message is one line. */
 
@@ -53,13 +53,10 @@ export const messages = {
     `gatehouse: this grant's NDA must be acknowledged before first use; without a terminal, run  ssh -t ${login}@${host}  once and type I agree`,
 };
 
-// A reason or pattern may come from a user's request: shown, never able to drive a terminal.
-const shown = (text: string): string =>
-  text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => escapeChar(c));
-
 /**
  * Multi-line NDA and scope text for the keyboard-interactive instructions or the in-session
- * prompt: what the user signs off (core/scope-signoff.ts).
+ * prompt: what the user signs off (core/scope-signoff.ts). A reason or pattern may come from a
+ * user's request: shown escaped, never able to drive a terminal.
  */
 export function ndaText(scope: SignoffScope): string {
   const { nda } = scope;

@@ -39,7 +39,7 @@ export function escapeReserved(text: string): string {
 }
 
 /** A placeholder's payload or a notice: controls (C0, DEL, C1) as `\xNN`, backslash as `\\`, reserved and invisible characters as `\u27e6`. */
-export function escapeLabel(text: string): string {
+function escapeLabel(text: string): string {
   return escapeReserved(
     // eslint-disable-next-line no-control-regex
     text.replace(/[\u0000-\u001f\u007f-\u009f\\]/g, (c) =>

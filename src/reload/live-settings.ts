@@ -9,6 +9,16 @@ import type { BastionLimits } from '../transport/server.js';
 import type { SessionTapFactory } from '../session/ports.js';
 import type { SelfServiceSettings } from '../session/self-service/request-desk.js';
 
+/** What filing and deciding access requests read from a config: rules, profiles, grant maximum. */
+export function requestSettingsOf(config: Config): SelfServiceSettings {
+  const { requests, groups, profiles, grants } = config;
+  return {
+    policy: { rules: requests.rules, groups },
+    profiles,
+    maxGrantMs: grants.maxDurationMs,
+  };
+}
+
 export class LiveSettings {
   private current: Config;
 
@@ -70,14 +80,9 @@ export class LiveSettings {
     };
   }
 
-  /** What gatehouse's own ssh commands read at each command: request rules, profiles, grant maximum. */
+  /** What the ssh commands and the review page read at each request or decision. */
   requestSettings(): SelfServiceSettings {
-    const { requests, groups, profiles, grants } = this.current;
-    return {
-      policy: { rules: requests.rules, groups },
-      profiles,
-      maxGrantMs: grants.maxDurationMs,
-    };
+    return requestSettingsOf(this.current);
   }
 
   /** `factory` with its `mode` read from the current config (the factory reads the rest per open()). */

@@ -2,7 +2,7 @@
 import type { Clock } from '../core/clock.js';
 import { GatehouseError } from '../core/errors.js';
 import { quoteForMessage } from '../core/names.js';
-import type { Grant, GrantId, Target, User } from '../core/model.js';
+import type { Grant, GrantId, Target, TargetId, User } from '../core/model.js';
 import type { Database } from './database.js';
 import {
   grantFromRow,
@@ -36,6 +36,12 @@ export async function targetByName(db: Database, name: string): Promise<Target |
     'SELECT * FROM targets WHERE name = ? AND removed_at IS NULL',
     [name],
   );
+  return row ? targetFromRow(row) : null;
+}
+
+/** A target by id, removed or not: a removed target still names the grants made to it. */
+export async function targetById(db: Database, id: TargetId): Promise<Target | null> {
+  const row = await db.get<TargetRow>('SELECT * FROM targets WHERE id = ?', [id]);
   return row ? targetFromRow(row) : null;
 }
 

@@ -11,7 +11,8 @@ import { ndaIdentity, scopeHashInput, type SignoffScope } from '../core/scope-si
 import { appendAuditEvent } from './audit-chain.js';
 import type { Database } from './database.js';
 import { ndaById } from './ndas-repository.js';
-import { grantFromRow, targetFromRow, type GrantRow, type TargetRow } from './rows.js';
+import { targetById } from './context.js';
+import { grantFromRow, type GrantRow } from './rows.js';
 
 export const scopeSha256 = (scope: SignoffScope): string =>
   createHash('sha256').update(scopeHashInput(scope)).digest('hex');
@@ -28,10 +29,9 @@ async function approversOf(db: Database, grant: Grant): Promise<string[]> {
 
 export async function signoffScopeOf(db: Database, grant: Grant): Promise<SignoffScope> {
   const nda = await ndaById(db, grant.ndaId);
-  // By id: a removed target still names the grants made to it.
-  const targetRow = await db.get<TargetRow>('SELECT * FROM targets WHERE id = ?', [grant.targetId]);
-  if (nda === null || !targetRow) throw new Error(`grant ${grant.id}: its NDA or target is gone`);
-  const target = targetFromRow(targetRow);
+  const target = await targetById(db, grant.targetId);
+  if (nda === null || target === null)
+    throw new Error(`grant ${grant.id}: its NDA or target is gone`);
   return {
     grantId: grant.id,
     nda: ndaIdentity(nda),

@@ -1,3 +1,4 @@
+/** The `requests` and `request_approvals` rows, and how access requests are read from them. */
 import type {
   AccessRequest,
   Approval,
@@ -5,7 +6,9 @@ import type {
   RequestStatus,
   RequestedMode,
 } from '../core/access-request.js';
+import { GatehouseError } from '../core/errors.js';
 import type { GrantId, NdaId, RequestId, TargetId, UserId } from '../core/model.js';
+import type { Database, SqlValue } from './database.js';
 
 /** A `requests` row joined with the requester's and target's names. */
 export interface RequestRow {
@@ -42,7 +45,7 @@ export interface ApprovalRow {
   at: number;
 }
 
-export const REQUEST_SELECT = `SELECT r.*, u.name AS user_name, t.name AS target_name
+const REQUEST_SELECT = `SELECT r.*, u.name AS user_name, t.name AS target_name
   FROM requests r JOIN users u ON u.id = r.user_id JOIN targets t ON t.id = r.target_id`;
 
 const strings = (text: string): string[] => {
@@ -69,7 +72,7 @@ function modeOf(r: RequestRow): RequestedMode {
     : { kind: 'allowlist', patterns };
 }
 
-export const approvalFromRow = (a: ApprovalRow): Approval => ({
+const approvalFromRow = (a: ApprovalRow): Approval => ({
   approver: a.approver,
   actor: a.actor,
   note: a.note,
@@ -78,7 +81,7 @@ export const approvalFromRow = (a: ApprovalRow): Approval => ({
   durationMs: a.for_ms,
 });
 
-export const requestFromRow = (r: RequestRow, approvals: readonly Approval[]): AccessRequest => ({
+const requestFromRow = (r: RequestRow, approvals: readonly Approval[]): AccessRequest => ({
   id: r.id as RequestId,
   kind: r.kind as RequestKind,
   userId: r.user_id as UserId,
@@ -100,3 +103,35 @@ export const requestFromRow = (r: RequestRow, approvals: readonly Approval[]): A
   grantId: r.grant_id === null ? null : (r.grant_id as GrantId),
   approvals,
 });
+
+/**
+ * The requests matching `where` (on `r`, the requests row; `u` and `t`, its user and target), each
+ * with its approvals.
+ */
+export async function loadRequests(
+  db: Database,
+  where: string,
+  params: SqlValue[],
+  tail = '',
+): Promise<AccessRequest[]> {
+  const rows = await db.all<RequestRow>(`${REQUEST_SELECT} ${where} ${tail}`, params);
+  if (rows.length === 0) return [];
+  const approvals = await db.all<ApprovalRow>(
+    `SELECT * FROM request_approvals WHERE request_id IN (${rows.map(() => '?').join(',')})
+     ORDER BY at, approver`,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) =>
+    requestFromRow(r, approvals.filter((a) => a.request_id === r.id).map(approvalFromRow)),
+  );
+}
+
+export const requestNotFound = (id: RequestId): GatehouseError =>
+  new GatehouseError('not_found', `request: no request with id ${id}`);
+
+/** The request with `id`, or not_found. */
+export async function loadRequest(db: Database, id: RequestId): Promise<AccessRequest> {
+  const [request] = await loadRequests(db, 'WHERE r.id = ?', [id]);
+  if (request === undefined) throw requestNotFound(id);
+  return request;
+}

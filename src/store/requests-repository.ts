@@ -2,7 +2,7 @@ import type { AccessRequest } from '../core/access-request.js';
 import { allowlistOf } from '../core/access-request.js';
 import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
-import type { EpochMs, RequestId } from '../core/model.js';
+import type { EpochMs, RequestId, TargetId, UserId } from '../core/model.js';
 import type {
   Actor,
   ApprovalInput,
@@ -12,47 +12,21 @@ import type {
   RequestRepository,
 } from '../core/ports.js';
 import { appendAuditEvent } from './audit-chain.js';
-import { requireGrant, requireTarget, requireUser, type StoreContext } from './context.js';
+import {
+  requireGrant,
+  requireTarget,
+  requireUser,
+  targetById,
+  type StoreContext,
+} from './context.js';
 import type { Database, SqlValue } from './database.js';
 import { requireValidNda } from './request-nda.js';
 import { requireFilingQuota } from './request-quota.js';
 import { completeRequest } from './request-completion.js';
-import {
-  approvalFromRow,
-  REQUEST_SELECT,
-  requestFromRow,
-  type ApprovalRow,
-  type RequestRow,
-} from './request-rows.js';
+import { loadRequest, loadRequests, requestNotFound } from './request-rows.js';
 import { formatTimestamp as iso } from '../core/timestamp.js';
 
 const refused = (message: string): GatehouseError => new GatehouseError('refused', message);
-const missing = (id: RequestId): GatehouseError =>
-  new GatehouseError('not_found', `request: no request with id ${id}`);
-
-async function loadRequests(
-  db: Database,
-  where: string,
-  params: SqlValue[],
-  tail = '',
-): Promise<AccessRequest[]> {
-  const rows = await db.all<RequestRow>(`${REQUEST_SELECT} ${where} ${tail}`, params);
-  if (rows.length === 0) return [];
-  const approvals = await db.all<ApprovalRow>(
-    `SELECT * FROM request_approvals WHERE request_id IN (${rows.map(() => '?').join(',')})
-     ORDER BY at, approver`,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) =>
-    requestFromRow(r, approvals.filter((a) => a.request_id === r.id).map(approvalFromRow)),
-  );
-}
-
-export async function loadRequest(db: Database, id: RequestId): Promise<AccessRequest> {
-  const [request] = await loadRequests(db, 'WHERE r.id = ?', [id]);
-  if (request === undefined) throw missing(id);
-  return request;
-}
 
 /** Refused unless the request can still be decided at `now`. */
 function requirePending(request: AccessRequest, now: EpochMs): void {
@@ -68,6 +42,32 @@ function judged(request: AccessRequest, judge: RequestJudge) {
   return verdict;
 }
 
+/**
+ * The target a new request is for, with the checklist its approvals must confirm: an extension's
+ * is its grant's (the requester's own), whose checklist was confirmed when the grant was made.
+ */
+async function targetOfRequest(
+  db: Database,
+  request: NewRequest,
+  userId: UserId,
+): Promise<{
+  readonly id: TargetId;
+  readonly name: string;
+  readonly checklist: readonly string[];
+}> {
+  if (request.kind !== 'extend') {
+    const target = await requireTarget(db, request.targetName);
+    return { id: target.id, name: target.name, checklist: target.requires };
+  }
+  if (request.grantId === null) throw new Error('an extension request names its grant');
+  const grant = await requireGrant(db, request.grantId).catch(() => null);
+  // Another user's grant reads like a missing one.
+  if (grant === null || grant.userId !== userId)
+    throw new GatehouseError('not_found', `grant: you have no grant ${request.grantId}`);
+  const target = await targetById(db, grant.targetId);
+  return { id: grant.targetId, name: target?.name ?? request.targetName, checklist: [] };
+}
+
 export class SqliteRequestRepository implements RequestRepository {
   constructor(private readonly ctx: StoreContext) {}
 
@@ -80,26 +80,7 @@ export class SqliteRequestRepository implements RequestRepository {
     return this.ctx.tx.write(async (db) => {
       const user = await requireUser(db, request.userName);
       await requireFilingQuota(db, user.id, now);
-      let targetId: number;
-      let targetName: string;
-      let checklist: readonly string[] = [];
-      if (request.kind === 'extend') {
-        if (request.grantId === null) throw new Error('an extension request names its grant');
-        const grant = await requireGrant(db, request.grantId).catch(() => null);
-        // Another user's grant reads like a missing one.
-        if (grant === null || grant.userId !== user.id)
-          throw new GatehouseError('not_found', `grant: you have no grant ${request.grantId}`);
-        targetId = grant.targetId;
-        const row = await db.get<{ name: string }>('SELECT name FROM targets WHERE id = ?', [
-          targetId,
-        ]);
-        targetName = row?.name ?? request.targetName;
-      } else {
-        const target = await requireTarget(db, request.targetName);
-        targetId = target.id;
-        targetName = target.name;
-        checklist = target.requires;
-      }
+      const target = await targetOfRequest(db, request, user.id);
       const nda = await requireValidNda(db, request.ndaId, user.id, now);
       const { mode } = request;
       const row = await db.get<{ id: number }>(
@@ -109,7 +90,7 @@ export class SqliteRequestRepository implements RequestRepository {
         [
           request.kind,
           user.id,
-          targetId,
+          target.id,
           nda.id,
           mode.kind,
           mode.kind === 'profile' ? mode.name : null,
@@ -131,7 +112,7 @@ export class SqliteRequestRepository implements RequestRepository {
           requestId: id,
           kind: request.kind,
           user: user.name,
-          target: targetName,
+          target: target.name,
           ndaId: nda.id,
           mode: mode.kind,
           profile: mode.kind === 'profile' ? mode.name : null,
@@ -147,7 +128,7 @@ export class SqliteRequestRepository implements RequestRepository {
         this.ctx.clock.now(),
       );
       // A checklist needs a person to confirm its items: such a request waits for its approvers.
-      if (autoApproval !== null && checklist.length === 0)
+      if (autoApproval !== null && target.checklist.length === 0)
         await this.approveIn(db, id, autoApproval.input, autoApproval.judge, now, 'gatehouse');
       return loadRequest(db, id);
     });
@@ -222,7 +203,7 @@ export class SqliteRequestRepository implements RequestRepository {
     return this.ctx.tx.write(async (db) => {
       const request = await loadRequest(db, id);
       // Someone else's request reads like a missing one.
-      if (request.userName !== userName) throw missing(id);
+      if (request.userName !== userName) throw requestNotFound(id);
       requirePending(request, now);
       await this.decide(db, id, 'cancelled', userName, null, now);
       await appendAuditEvent(

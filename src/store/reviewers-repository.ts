@@ -1,6 +1,6 @@
 /** Reviewer accounts, one-time login tokens, and the read-only queries of the review page. */
 import { GatehouseError } from '../core/errors.js';
-import type { AuditRecord, EpochMs, RequestId, SessionId } from '../core/model.js';
+import type { AuditRecord, EpochMs, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { Actor, ReviewerRepository } from '../core/ports.js';
 import { canonicalRoles, isReviewerRole, type ReviewerRole } from '../core/reviewer-role.js';
@@ -235,20 +235,6 @@ export class SqliteReviewerRepository implements ReviewerRepository {
            WHERE ? IN (
              CASE WHEN json_valid(payload) THEN json_extract(payload, '$.sessionId') END,
              CASE WHEN json_valid(payload) THEN json_extract(payload, '$.session') END)
-           ORDER BY seq LIMIT ?`,
-          [id, Math.max(1, Math.floor(limit))],
-        )
-      ).map(auditFromRow),
-    );
-  }
-
-  /** A scan of the audit table, as sessionEvents. */
-  requestEvents(id: RequestId, limit = 1000): Promise<AuditRecord[]> {
-    return this.ctx.tx.read(async (db) =>
-      (
-        await db.all<AuditRow>(
-          `SELECT * FROM audit_events
-           WHERE CASE WHEN json_valid(payload) THEN json_extract(payload, '$.requestId') END = ?
            ORDER BY seq LIMIT ?`,
           [id, Math.max(1, Math.floor(limit))],
         )

@@ -7,7 +7,7 @@ import { checkChecklist } from '../core/checklist.js';
 import type { Actor, NewTarget, TargetRepository } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
-import { requireTarget, targetByName, type StoreContext } from './context.js';
+import { requireTarget, targetById, targetByName, type StoreContext } from './context.js';
 import { sshTargetFromRow, targetFromRow, type TargetRow } from './rows.js';
 
 /** Stored for command targets, whose host/port/login are meaningless (the columns are NOT NULL). */
@@ -91,10 +91,7 @@ export class SqliteTargetRepository implements TargetRepository {
   }
 
   get(id: TargetId): Promise<Target | null> {
-    return this.ctx.tx.read(async (db) => {
-      const row = await db.get<TargetRow>('SELECT * FROM targets WHERE id = ?', [id]);
-      return row ? targetFromRow(row) : null;
-    });
+    return this.ctx.tx.read((db) => targetById(db, id));
   }
 
   findByName(name: string): Promise<Target | null> {

@@ -121,10 +121,7 @@ export const facts = (rows: readonly (readonly [string, HtmlValue])[]): SafeHtml
     )}
   </dl>`;
 
-/** ISO UTC to the second; `-` for none. */
-export function isoTime(ms: number | null): string {
-  return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { isoTime } from '../core/timestamp.js';
 
 export function formatDuration(ms: number | null): string {
   if (ms === null || ms < 0) return '-';

@@ -11,6 +11,7 @@ import { isGatehouseError } from '../core/errors.js';
 import type { EpochMs, RequestId, Target } from '../core/model.js';
 import type { RequestJudge } from '../core/ports.js';
 import { approverJudge } from '../core/request-decision.js';
+import { requestPageUrl } from '../core/review-links.js';
 import { reviewerActor } from '../core/reviewer.js';
 import type { AuthedRequest } from './context.js';
 import { sessionForm } from './forms.js';
@@ -20,6 +21,8 @@ import { redirect, sendHtml, sendText } from './respond.js';
 
 const PENDING_SHOWN = 200;
 const RECENT_SHOWN = 100;
+/** A request's history has a handful of events. */
+const HISTORY_SHOWN = 1000;
 
 /** The target's checklist items: each approval may confirm them; the store checks they all are. */
 const checklistOf = (target: Target | null): readonly string[] => target?.requires ?? [];
@@ -46,14 +49,14 @@ async function sendRequestPage(
 ): Promise<void> {
   const { store, publicOrigin } = r.deps;
   const [events, target] = await Promise.all([
-    store.reviewers.requestEvents(request.id),
+    store.audit.list({ requestId: request.id, since: request.createdAt, limit: HISTORY_SHOWN }),
     store.targets.get(request.targetId),
   ]);
   const view = {
     request,
     events,
     checklist: checklistOf(target),
-    permalink: publicOrigin === null ? null : `${publicOrigin}/requests/${request.id}`,
+    permalink: requestPageUrl(publicOrigin, request.id),
     refusal,
   };
   sendHtml(r.req, r.res, status, requestPage(r.viewer, view, r.deps.clock.now()));

@@ -319,7 +319,13 @@ const cases: Case[] = [
       '2026-01-01',
     ],
     2,
-    /^gatehouse: --title: "a\\u001b\[2Jb" contains control, bidi or zero-width characters$/,
+    /^gatehouse: --title: "a\\u001b\[2Jb" contains unprintable characters \(control, bidi or zero-width\)$/,
+  ],
+  [
+    'a bidi override in a reason',
+    () => withMode('--reason', 'INC-1 \u202egnp.exe'),
+    2,
+    /^gatehouse: --reason: "INC-1 \\u202egnp.exe" contains unprintable characters/,
   ],
   [
     'bad --actor',

@@ -181,6 +181,12 @@ describe('gatehouse request: the approver', () => {
           2,
           `gatehouse: ${option}: `,
         );
+    await expectRefusal(
+      cli,
+      () => cli.runAs('carol', 'request', 'deny', id, '--reason', '  '),
+      2,
+      'gatehouse: --reason: must not be empty',
+    );
     expect(await cli.json('request', 'show', id)).toMatchObject({ status: 'pending' });
   });
 

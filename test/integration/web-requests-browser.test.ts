@@ -74,7 +74,7 @@ describe.skipIf(!chromiumAvailable())('access requests in headless Chromium', ()
       userId: filed.userId,
       createdBy: 'reviewer:ann',
     });
-    const chain = await fx.store.reviewers.requestEvents(filed.id);
+    const chain = await fx.store.audit.list({ requestId: filed.id });
     expect(chain.map((e) => [e.type, e.actor])).toEqual([
       ['request.created', 'user:alice'],
       ['request.approved', 'reviewer:ann'],

@@ -147,7 +147,7 @@ describe('deciding', () => {
     const grant = await fx.store.grants.get(done!.grantId!);
     expect(grant).toMatchObject({ requestId: r.id, createdBy: 'reviewer:ann', mode: 'shell' });
     expect(grant!.endsAt - grant!.startsAt).toBe(45 * 60_000);
-    const events = await fx.store.reviewers.requestEvents(r.id);
+    const events = await fx.store.audit.list({ requestId: r.id });
     expect(events.map((e) => [e.type, e.actor])).toEqual([
       ['request.created', 'user:alice'],
       ['request.approved', 'reviewer:ann'],

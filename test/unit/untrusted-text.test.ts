@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundUntrusted, UNTRUSTED_TEXT_MAX } from '../../src/core/untrusted-text.js';
+import {
+  boundUntrusted,
+  escapeUnprintable,
+  UNPRINTABLE,
+  UNTRUSTED_TEXT_MAX,
+} from '../../src/core/untrusted-text.js';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const MARKER = /…\(\+(\d+) chars\)$/;
@@ -43,6 +48,27 @@ describe('boundUntrusted', () => {
         expect(body.length).toBeLessThanOrEqual(max);
         if (m === null) expect(Array.from(value).length).toBeLessThanOrEqual(max);
         else expect(Number(m[1])).toBeGreaterThan(0);
+      }),
+    );
+  });
+});
+
+describe('escapeUnprintable', () => {
+  it.each([
+    ['fix the index', 'fix the index'],
+    ['fix \u202egnp.exe\u202c now\u200b', 'fix \\u202egnp.exe\\u202c now\\u200b'],
+    ['a\nb\tc\u0007', 'a\\nb\\tc\\u0007'],
+    ['line\u2028sep', 'line\\u2028sep'],
+    // Printable non-ASCII and quotes stay as typed: only what prints as something else is escaped.
+    ['Zoë "quoted" \\ ü', 'Zoë "quoted" \\ ü'],
+  ])('%j reads as %j', (text, shown) => {
+    expect(escapeUnprintable(text)).toBe(shown);
+  });
+
+  it('leaves nothing UNPRINTABLE', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(UNPRINTABLE.test(escapeUnprintable(text))).toBe(false);
       }),
     );
   });

@@ -4,7 +4,7 @@
  * a POSIX shell would (`'…'` literal, `"…"` with `\"` and `\\`, `\` outside quotes escapes the next
  * character), so `ssh alice@bastion "request db1 --reason 'a b'"` keeps `a b` as one word.
  */
-import { escapeChar } from '../../core/untrusted-text.js';
+import { escapeChar, UNPRINTABLE } from '../../core/untrusted-text.js';
 
 /** Longer lines are refused before they are looked at (the reason alone is at most 500). */
 export const MAX_COMMAND_CHARS = 4096;
@@ -19,13 +19,10 @@ export type WordsParse =
   | { readonly ok: true; readonly words: readonly Word[] }
   | { readonly ok: false; readonly message: string };
 
-/** Control, format (bidi, zero-width) and line/paragraph separator characters. */
-export const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-
 export function splitWords(line: string): WordsParse {
   if (line.length > MAX_COMMAND_CHARS)
     return { ok: false, message: `the command is longer than ${MAX_COMMAND_CHARS} characters` };
-  const bad = INVISIBLE.exec(line);
+  const bad = UNPRINTABLE.exec(line);
   if (bad !== null)
     return {
       ok: false,

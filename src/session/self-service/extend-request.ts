@@ -1,9 +1,9 @@
 import type { RequestedMode } from '../../core/access-request.js';
+import { grantState } from '../../core/grant-state.js';
 import type { Grant } from '../../core/model.js';
 import { formatTimestamp as iso } from '../../core/timestamp.js';
 import { isRefusal, type Refusal } from '../../core/refusal.js';
 import { refused, type CommandContext, type Reply } from './command-context.js';
-import { isActive } from './format.js';
 import type { SelfServiceCommand } from './parse-command.js';
 import { planRequest, submitRequest } from './submit-request.js';
 
@@ -39,14 +39,15 @@ export async function extendRequest(
   const own = (await ctx.desk.grants(ctx.to.userName)).find((g) => g.grant.id === cmd.grantId);
   if (own === undefined) return refused(`grant: you have no grant ${cmd.grantId}`);
   const { grant, targetName } = own;
-  if (!isActive(grant, now)) {
-    const state =
-      grant.revokedAt !== null
+  const state = grantState(grant, now);
+  if (state !== 'active') {
+    const why =
+      state === 'revoked'
         ? 'was revoked'
-        : now < grant.startsAt
+        : state === 'pending'
           ? `starts ${iso(grant.startsAt)}`
           : `ended ${iso(grant.endsAt)}`;
-    return refused(`grant: grant ${grant.id} ${state}; only a live grant can be extended`);
+    return refused(`grant: grant ${grant.id} ${why}; only a live grant can be extended`);
   }
   const mode = grantModeAsRequested(grant, ctx.settings.profiles);
   const plan = planRequest(

@@ -3,13 +3,17 @@
  * document with times as ISO 8601 UTC strings. Text an approver or an admin typed (a denial
  * reason, a note) is shown with control and invisible characters escaped.
  */
-import { describeMode, statusAt, type AccessRequest } from '../../core/access-request.js';
+import {
+  describeMode,
+  describeRequestMode,
+  statusAt,
+  type AccessRequest,
+} from '../../core/access-request.js';
 import { formatDuration, formatTimeLeft } from '../../core/duration.js';
 import type { EpochMs } from '../../core/model.js';
 import { isoTime } from '../../core/timestamp.js';
-import { escapeChar } from '../../core/untrusted-text.js';
+import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { askForAccess } from '../../core/user-messages.js';
-import { INVISIBLE } from './command-words.js';
 import type { OwnGrant } from './request-desk.js';
 
 /** Where the user is and how they reach the bastion: for `ssh alice+db1@HOST` hints. */
@@ -18,10 +22,8 @@ export interface Audience {
   readonly hostLabel: string;
 }
 
-const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
-
 /** Stored text as one safe line: what splitWords refuses is shown escaped. */
-export const shown = (text: string): string => text.replace(INVISIBLE_ALL, (c) => escapeChar(c));
+export const shown = escapeUnprintable;
 
 export const connectHint = (to: Audience, target: string): string =>
   `ssh ${to.userName}+${target}@${to.hostLabel}`;
@@ -109,17 +111,13 @@ export function requestsTable(requests: readonly AccessRequest[], now: EpochMs):
       String(r.id),
       statusAt(r, now),
       r.targetName,
-      r.kind === 'extend' ? 'extend' : describeMode(r.mode),
+      describeRequestMode(r),
       formatDuration(r.durationMs),
       cut(shown(r.reason), REASON_COLUMN),
       r.grantId === null ? '-' : String(r.grantId),
     ]),
   );
 }
-
-/** Active now: started, not ended, not revoked. */
-export const isActive = (g: OwnGrant['grant'], now: EpochMs): boolean =>
-  g.revokedAt === null && g.startsAt <= now && now < g.endsAt;
 
 const modeOf = (g: OwnGrant['grant']): string =>
   g.mode === 'shell' ? 'shell' : plural(g.allowlist.length, 'command');

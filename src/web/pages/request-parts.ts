@@ -1,14 +1,14 @@
 /** What the request list and a request's page both show: its mode and the text a user sent. */
 import type { AccessRequest } from '../../core/access-request.js';
 import { describeMode } from '../../core/access-request.js';
-import { escapeLabel } from '../../recording/review-marks.js';
+import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { html, type SafeHtml } from '../html.js';
 
 /**
  * Text a user or approver typed (a reason, a note, a pattern), as a review view shows it: control,
  * bidi and zero-width characters escaped, so what the page says is what was sent.
  */
-export const sent = (text: string): string => escapeLabel(text);
+export const sent = escapeUnprintable;
 
 /**
  * `shell`, `profile NAME` or `allowlist`, with the patterns the grant would allow; an extension
