@@ -35,6 +35,9 @@ export function approverJudge(
   maxGrantMs: number,
 ): RequestJudge {
   return (request) => {
+    // Whatever a rule says: an approval under this name would read as an automatic one.
+    if (approver === AUTO_APPROVER)
+      return { ok: false, message: `request: ${AUTO_APPROVER} approves only automatically` };
     const choice = chooseRule(policy, shapeOf(request));
     if (!choice.ok)
       return {

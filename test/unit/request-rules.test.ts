@@ -215,6 +215,14 @@ describe('filing and judging', () => {
     });
   });
 
+  it("never lets a person approve under the automatic approvals' name, even a rule naming it", () => {
+    const naming: RequestPolicy = { ...policy, rules: [rule({ approvers: ['gatehouse'] })] };
+    expect(approverJudge(naming, 'gatehouse', 10 * HOUR)(request)).toEqual({
+      ok: false,
+      message: 'request: gatehouse approves only automatically',
+    });
+  });
+
   it('reads a pending request past its deadline as expired', () => {
     expect(statusAt(request, T)).toBe('pending');
     expect(statusAt(request, T + HOUR)).toBe('expired');
