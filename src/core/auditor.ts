@@ -66,7 +66,7 @@ export const auditEventRules = {
   'nda.acknowledge': { actors: ['user'], onWriteFailure: 'refuse' },
   'session.start': { actors: ['user'], onWriteFailure: 'refuse' },
   'session.end': { actors: ['user', 'gatehouse'], onWriteFailure: 'refuse' },
-  'session.kill': admin,
+  'session.kill': { actors: ['admin', 'reviewer'], onWriteFailure: 'refuse' },
   'session.warning': { actors: ['gatehouse'], onWriteFailure: 'log' },
   'connection.end': { actors: ['gatehouse'], onWriteFailure: 'log' },
   'exec.allowed': { actors: ['user'], onWriteFailure: 'refuse' },

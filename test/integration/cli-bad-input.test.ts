@@ -239,7 +239,7 @@ const cases: Case[] = [
   ],
   [
     'unknown session kill',
-    () => ['session', 'kill', '00000000-0000-4000-8000-000000000000'],
+    () => ['session', 'kill', '00000000-0000-4000-8000-000000000000', '--reason', 'done'],
     1,
     /no session/,
   ],
