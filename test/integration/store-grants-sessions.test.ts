@@ -166,10 +166,12 @@ describe('sessions', () => {
     expect((await t.store.sessions.list({ live: false })).map((x) => x.id)).toEqual([SID]);
 
     const before = await t.counts();
-    await expect(t.store.sessions.requestKill(SID, T0 + 40, 'root', 'again')).rejects.toMatchObject({
-      code: 'refused',
-      userMessage: `session: ${SID} has already ended`,
-    });
+    await expect(t.store.sessions.requestKill(SID, T0 + 40, 'root', 'again')).rejects.toMatchObject(
+      {
+        code: 'refused',
+        userMessage: `session: ${SID} has already ended`,
+      },
+    );
     await expect(
       t.store.sessions.requestKill(
         '00000000-0000-4000-8000-000000000000' as SessionId,
