@@ -7,6 +7,7 @@ import { quoteForMessage } from '../core/names.js';
 import type { SessionFilter, Store } from '../core/ports.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
+import { registerWatch } from './session-watch.js';
 import { isoTime, printJson, printLine, printPairs, printTable } from './output.js';
 import { requireId, requireName, requireSessionId, requireTime, usage } from './validate.js';
 
@@ -191,4 +192,6 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.options().json) printJson(ctx, { sessionId: id, killRequested: true });
       else printLine(ctx, `kill requested for ${id}`);
     });
+
+  registerWatch(session, ctx);
 }
