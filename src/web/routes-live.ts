@@ -31,6 +31,9 @@ async function send(res: ServerResponse, text: string): Promise<void> {
   });
 }
 
+/** Tells the player the stream has ended (it closes the EventSource, no reconnect). */
+const DONE = 'event: done\ndata: {}\n\n';
+
 const message = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
 
 export async function liveStream(r: AuthedRequest, id: SessionId): Promise<void> {
@@ -66,17 +69,19 @@ export async function liveStream(r: AuthedRequest, id: SessionId): Promise<void>
     if (r.req.method === 'HEAD') return;
     const end = await followCast(castPath, {
       ended: async () => (await store.sessions.get(id))?.endedAt != null,
-      onHeader: (h) =>
-        send(
-          r.res,
-          `retry: 3000\n${message({ cols: h.width, rows: h.height, time: Math.max(0, (clock.now() - session.startedAt) / 1000) })}`,
-        ),
+      onHeader: (h) => {
+        // The player's reset: the terminal size and the session's clock so far (seconds).
+        const time = Math.max(0, (clock.now() - session.startedAt) / 1000);
+        return send(r.res, `retry: 3000\n${message({ cols: h.width, rows: h.height, time })}`);
+      },
       onEvent: (e) => (e.kind === 'o' ? send(r.res, message([e.time, e.kind, e.data])) : undefined),
       signal: left.signal,
     });
-    if (end === 'ended') await send(r.res, 'event: done\ndata: {}\n\n');
+    if (end === 'ended') await send(r.res, DONE);
   } catch (err) {
     logger.warn({ err, sessionId: id }, 'live view ended early');
+    // A recording that cannot be followed would fail the same way at each reconnect.
+    if (r.res.headersSent) await send(r.res, DONE);
   } finally {
     clearInterval(heartbeat);
     slot.signal.removeEventListener('abort', stop);
