@@ -299,6 +299,7 @@ export type ReviewView =
       /** `gatehouse replay`, or `gatehouse session watch` (`watch`); the actor is the admin. */
       readonly via: 'cli';
       readonly sessionId: SessionId;
+      /** Present when followed live (`session watch`). */
       readonly watch?: true;
     };
 

@@ -19,11 +19,9 @@ import { liveStream } from './routes-live.js';
 import { downloadCast, listSessions, search, showSession } from './routes-review.js';
 import { endSession } from './routes-session-end.js';
 
-const SESSION_PATH =
-  /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.cast|\/live)?$/;
-
-const SESSION_END_PATH =
-  /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/end$/;
+const SESSION_ID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
+const SESSION_PATH = new RegExp(`^/sessions/${SESSION_ID}(\\.cast|/live)?$`);
+const SESSION_END_PATH = new RegExp(`^/sessions/${SESSION_ID}/end$`);
 
 const REQUEST_PATH = /^\/requests\/([1-9][0-9]{0,14})(?:\/(approve|deny))?$/;
 

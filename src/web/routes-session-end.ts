@@ -1,7 +1,8 @@
 /**
  * `POST /sessions/<id>/end` (approver role, CSRF-checked through forms.ts): the end-session form
  * of a live session's page. The reason is checked (core/kill-reason.ts), then the store marks the
- * session and writes `session.kill` with the approver as actor; the bastion's grant watcher
+ * session (refusing an ended one) and writes `session.kill` with the approver as actor; a second
+ * request for the same session changes nothing; the bastion's grant watcher
  * closes the session within a second, showing its user the reason. A refusal is one line.
  */
 import { isGatehouseError } from '../core/errors.js';
@@ -13,7 +14,7 @@ import { sessionForm } from './forms.js';
 import { html, page } from './html.js';
 import { redirect, sendHtml, sendText } from './respond.js';
 
-const REFUSALS: ReadonlySet<string> = new Set(['not_found', 'conflict', 'refused', 'invalid']);
+const REFUSALS: ReadonlySet<string> = new Set(['conflict', 'refused', 'invalid']);
 
 function refused(r: AuthedRequest, id: SessionId, status: number, problem: string): void {
   const body = html`<h1>The session was not ended</h1>
@@ -26,14 +27,13 @@ export async function endSession(r: AuthedRequest, id: SessionId): Promise<void>
   const form = await sessionForm(r);
   if (form === null) return;
   const { store, clock, logger } = r.deps;
-  const session = await store.sessions.get(id);
-  if (session === null) return sendText(r.req, r.res, 404, 'not found');
   const reason = checkKillReason('reason', form.get('reason') ?? '');
   if (!reason.ok) return refused(r, id, 400, reason.message);
-  if (session.endedAt !== null) return refused(r, id, 409, 'session: it has already ended');
   try {
     await store.sessions.requestKill(id, clock.now(), reviewerActor(r.reviewer.name), reason.value);
   } catch (e) {
+    if (isGatehouseError(e) && e.code === 'not_found')
+      return sendText(r.req, r.res, 404, 'not found');
     if (!isGatehouseError(e) || !REFUSALS.has(e.code)) throw e;
     return refused(r, id, 409, e.userMessage);
   }

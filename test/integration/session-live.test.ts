@@ -222,6 +222,13 @@ describe('the live stream and the end form over HTTP', () => {
       .join('');
     expect(output).toContain('ready-42');
     expect(res.body.endsWith('event: done\ndata: {}\n\n')).toBe(true);
+    // Ending it now is refused with one line, and writes nothing.
+    const late = await postAs(webBase(), await login(webBase(), 'vera'), `/sessions/${id}/end`, {
+      reason: 'too late',
+    });
+    expect(late.status).toBe(409);
+    expect(late.body).toContain(`session: ${id} has already ended`);
+    expect(await killsOf(id)).toEqual([]);
   });
 
   it('needs the reviewer role to watch and the approver role to end; logged out, a bare 401', async () => {
