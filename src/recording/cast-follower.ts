@@ -73,7 +73,7 @@ export async function followCast(path: string, options: CastFollowerOptions): Pr
       // Nothing new. Once the session is known to have ended, one more read finds its last lines.
       if (endSeen) return 'ended';
       idle += 1;
-      if (idle % endCheckEvery === 1 || endCheckEvery === 1) endSeen = await options.ended();
+      if ((idle - 1) % endCheckEvery === 0) endSeen = await options.ended();
       if (!endSeen) await sleep(pollMs, undefined, { signal: options.signal }).catch(() => {});
     }
   } finally {
