@@ -13,7 +13,7 @@ import { resolveRecordingPath, sessionIdOfRelativePath } from '../recording/reco
 import { reviewText, TerminalSanitizer, TERMINAL_RESET } from '../recording/replay.js';
 import type { CliContext } from './context.js';
 import { isoTime } from './output.js';
-import { requireSessionId } from './validate.js';
+import { requireSessionId, usage } from './validate.js';
 
 export function registerWatch(session: Command, ctx: CliContext): void {
   session
@@ -24,6 +24,8 @@ export function registerWatch(session: Command, ctx: CliContext): void {
     .argument('<session-id>', 'UUID from `session list --live`')
     .action(async (idText: string) => {
       const id = requireSessionId('session id', idText) as SessionId;
+      if (ctx.options().json)
+        throw usage('--json: session watch prints the terminal as it happens; use `replay --json`');
       await ctx.withStore(async (store, config) => {
         const s = await store.sessions.get(id);
         if (s === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);

@@ -96,7 +96,7 @@ describe('gatehouse session watch', () => {
     });
   });
 
-  it('refuses an ended session with one line, exit 1', async () => {
+  it('refuses an ended session with one line, exit 1; --json is a usage error', async () => {
     const { t, id } = await liveShell('bob');
     t.write('exit\r');
     await t.exited;
@@ -104,6 +104,11 @@ describe('gatehouse session watch', () => {
       async () => (await b.store.sessions.get(id))?.endedAt ?? null,
       (endedAt) => endedAt !== null,
     );
+    const json = await b.cli(['--json', 'session', 'watch', id]);
+    expect([json.code, json.stderr]).toEqual([
+      2,
+      'gatehouse: --json: session watch prints the terminal as it happens; use `replay --json`\n',
+    ]);
     const w = watch(id);
     expect(await w.code).toBe(1);
     expect(w.stderr()).toMatch(
