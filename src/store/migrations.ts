@@ -341,6 +341,13 @@ ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT '["reviewer"]'
     AND json_array_length(roles) >= 1);
 `,
   },
+  {
+    version: 12,
+    sql: `
+-- A review page account can be disabled (issue 15): no login by password or link while set.
+ALTER TABLE reviewers ADD COLUMN disabled_at INTEGER;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

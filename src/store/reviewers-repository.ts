@@ -6,12 +6,18 @@ import type { Actor, ReviewerRepository } from '../core/ports.js';
 import { canonicalRoles, isReviewerRole, type ReviewerRole } from '../core/reviewer-role.js';
 import type {
   Reviewer,
+  ReviewerAccountChange,
   ReviewerCredentials,
   ReviewSession,
   ReviewSessionQuery,
 } from '../core/reviewer.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
+import {
+  removeReviewer,
+  resetReviewerPassword,
+  setReviewerDisabled,
+} from './reviewer-account-changes.js';
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
 import { auditFromRow, sessionFromRow, type AuditRow, type SessionRow } from './rows.js';
@@ -23,6 +29,7 @@ export interface ReviewerRow {
   roles: string;
   created_by: string;
   created_at: number;
+  disabled_at: number | null;
 }
 
 /** The stored roles; anything unknown grants nothing (fail closed). */
@@ -50,6 +57,7 @@ export const reviewerFromRow = (r: ReviewerRow): Reviewer => ({
   roles: rolesFromColumn(r.roles),
   createdAt: r.created_at,
   createdBy: r.created_by,
+  disabledAt: r.disabled_at,
 });
 
 const reviewSessionFromRow = (r: ReviewSessionRow): ReviewSession => ({
@@ -133,6 +141,22 @@ export class SqliteReviewerRepository implements ReviewerRepository {
     });
   }
 
+  setDisabled(name: string, disabled: boolean, actor: Actor): Promise<ReviewerAccountChange> {
+    return this.ctx.tx.write((db) =>
+      setReviewerDisabled(db, name, disabled, actor, this.ctx.clock.now()),
+    );
+  }
+
+  resetPassword(name: string, passwordHash: string, actor: Actor): Promise<ReviewerAccountChange> {
+    return this.ctx.tx.write((db) =>
+      resetReviewerPassword(db, name, passwordHash, actor, this.ctx.clock.now()),
+    );
+  }
+
+  remove(name: string, actor: Actor): Promise<ReviewerAccountChange> {
+    return this.ctx.tx.write((db) => removeReviewer(db, name, actor, this.ctx.clock.now()));
+  }
+
   findByName(name: string): Promise<ReviewerCredentials | null> {
     return this.ctx.tx.read(async (db) => {
       const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE name = ?', [name]);
@@ -160,13 +184,20 @@ export class SqliteReviewerRepository implements ReviewerRepository {
     actor: Actor,
   ): Promise<void> {
     return this.ctx.tx.write(async (db) => {
-      const reviewer = await db.get<{ id: number }>('SELECT id FROM reviewers WHERE name = ?', [
-        name,
-      ]);
+      const reviewer = await db.get<{ id: number; disabled_at: number | null }>(
+        'SELECT id, disabled_at FROM reviewers WHERE name = ?',
+        [name],
+      );
       if (!reviewer) {
         throw new GatehouseError(
           'not_found',
           `reviewer: no reviewer named ${quoteForMessage(name)}`,
+        );
+      }
+      if (reviewer.disabled_at !== null) {
+        throw new GatehouseError(
+          'invalid',
+          `reviewer: ${quoteForMessage(name)} is disabled; enable it first`,
         );
       }
       const now = this.ctx.clock.now();
@@ -192,9 +223,10 @@ export class SqliteReviewerRepository implements ReviewerRepository {
         [now, tokenSha256, now],
       );
       if (!used) return null;
-      const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE id = ?', [
-        used.reviewer_id,
-      ]);
+      const row = await db.get<ReviewerRow>(
+        'SELECT * FROM reviewers WHERE id = ? AND disabled_at IS NULL',
+        [used.reviewer_id],
+      );
       return row ? reviewerFromRow(row) : null;
     });
   }
