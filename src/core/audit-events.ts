@@ -56,13 +56,13 @@ export interface AuditPayloads {
   /** An admin changed what a review page account may use (`gatehouse reviewer set --role`). */
   'reviewer.set': P.ReviewerSet;
   /** An admin disabled a review page account: its web sessions and unused links end at once. */
-  'reviewer.disable': P.ReviewerAccountChange;
+  'reviewer.disable': P.ReviewerAccount;
   /** An admin enabled a disabled review page account again. */
-  'reviewer.enable': P.ReviewerAccountChange;
+  'reviewer.enable': P.ReviewerAccount;
   /** An admin gave a review page account a new password: its web sessions end at once. */
-  'reviewer.password.reset': P.ReviewerAccountChange;
+  'reviewer.password.reset': P.ReviewerAccount;
   /** An admin removed a review page account, its web sessions and its unused links. */
-  'reviewer.remove': P.ReviewerAccountChange;
+  'reviewer.remove': P.ReviewerAccount;
   /** A user logged in over ssh. */
   'auth.success': P.AuthSuccess;
   /** A login was refused (once per connection, key and reason; see auth.failure.aggregate). */

@@ -147,9 +147,9 @@ export type ReviewerSet = {
 };
 
 /** disable, enable, password reset, remove: the account and the web sessions the change ended. */
-export type ReviewerAccountChange = {
+export type ReviewerAccount = {
   readonly reviewer: string;
-  /** Live review page sessions of the account ended by this change (0 for enable). */
+  /** The account's review page logins this change ended (0 for enable). */
   readonly sessionsEnded: number;
 };
 

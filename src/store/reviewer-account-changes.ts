@@ -7,10 +7,10 @@ import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import { quoteForMessage } from '../core/names.js';
 import type { Actor } from '../core/ports.js';
-import type { ReviewerAccountChange } from '../core/reviewer.js';
+import type { Reviewer, ReviewerAccountChange } from '../core/reviewer.js';
 import { appendAuditEvent } from './audit-chain.js';
 import type { Database } from './database.js';
-import { reviewerFromRow, type ReviewerRow } from './reviewers-repository.js';
+import { reviewerFromRow, type ReviewerRow } from './reviewer-rows.js';
 
 async function requireRow(db: Database, name: string): Promise<ReviewerRow> {
   const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE name = ?', [name]);
@@ -33,7 +33,7 @@ async function dropUnusedLinks(db: Database, reviewerId: number): Promise<void> 
   ]);
 }
 
-async function reread(db: Database, id: number): Promise<ReviewerAccountChange['reviewer']> {
+async function reread(db: Database, id: number): Promise<Reviewer> {
   const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE id = ?', [id]);
   if (!row) throw new Error('reviewers row vanished inside its transaction');
   return reviewerFromRow(row);

@@ -18,7 +18,7 @@ import {
 import { appendAuditEvent } from './audit-chain.js';
 import type { StoreContext } from './context.js';
 import type { Database } from './database.js';
-import { reviewerFromRow, type ReviewerRow } from './reviewers-repository.js';
+import { reviewerFromRow, type ReviewerRow } from './reviewer-rows.js';
 
 /**
  * A session is live while used within the idle timeout and younger than the absolute one: the

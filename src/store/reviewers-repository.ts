@@ -3,7 +3,7 @@ import { GatehouseError } from '../core/errors.js';
 import type { AuditRecord, EpochMs, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { Actor, ReviewerRepository } from '../core/ports.js';
-import { canonicalRoles, isReviewerRole, type ReviewerRole } from '../core/reviewer-role.js';
+import { canonicalRoles, type ReviewerRole } from '../core/reviewer-role.js';
 import type {
   Reviewer,
   ReviewerAccountChange,
@@ -20,26 +20,8 @@ import {
 } from './reviewer-account-changes.js';
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
+import { reviewerFromRow, type ReviewerRow } from './reviewer-rows.js';
 import { auditFromRow, sessionFromRow, type AuditRow, type SessionRow } from './rows.js';
-
-export interface ReviewerRow {
-  id: number;
-  name: string;
-  password_hash: string | null;
-  roles: string;
-  created_by: string;
-  created_at: number;
-  disabled_at: number | null;
-}
-
-/** The stored roles; anything unknown grants nothing (fail closed). */
-function rolesFromColumn(text: string): ReviewerRole[] {
-  const parsed: unknown = JSON.parse(text);
-  const listed = Array.isArray(parsed)
-    ? parsed.filter((x): x is string => typeof x === 'string')
-    : [];
-  return canonicalRoles(listed.filter(isReviewerRole));
-}
 
 const rolesColumn = (roles: readonly ReviewerRole[]): string =>
   JSON.stringify(canonicalRoles(roles));
@@ -50,15 +32,6 @@ function requireRoles(roles: readonly ReviewerRole[]): void {
 }
 
 type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
-
-export const reviewerFromRow = (r: ReviewerRow): Reviewer => ({
-  id: r.id,
-  name: r.name,
-  roles: rolesFromColumn(r.roles),
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  disabledAt: r.disabled_at,
-});
 
 const reviewSessionFromRow = (r: ReviewSessionRow): ReviewSession => ({
   ...sessionFromRow(r),
