@@ -146,6 +146,13 @@ export type ReviewerSet = {
   readonly previousRoles: readonly ReviewerRole[];
 };
 
+/** disable, enable, password reset, remove: the account and the web sessions the change ended. */
+export type ReviewerAccount = {
+  readonly reviewer: string;
+  /** The account's review page logins this change ended (0 for enable). */
+  readonly sessionsEnded: number;
+};
+
 export type ReviewerLinkCreate = {
   readonly reviewer: string;
   /** When the one-time login link stops working. */
@@ -245,6 +252,7 @@ export type ReviewerLoginFailureReason =
   | 'reviewer.unknown'
   | 'password.wrong'
   | 'password.none'
+  | 'reviewer.disabled'
   | 'link.invalid'
   | 'throttled.source'
   | 'throttled.account';

@@ -342,6 +342,13 @@ ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT '["reviewer"]'
 `,
   },
   {
+    version: 12,
+    sql: `
+-- A review page account can be disabled (issue 15): no login by password or link while set.
+ALTER TABLE reviewers ADD COLUMN disabled_at INTEGER;
+`,
+  },
+  {
     version: 14,
     sql: `
 -- Why a live session was ended (issue 15): shown to its user, kept with the kill request.

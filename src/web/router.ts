@@ -43,7 +43,8 @@ async function publicRoute(r: Request): Promise<boolean> {
     return true;
   }
   if (path === '/login') {
-    if (isRead(method)) sendHtml(r.req, r.res, 200, loginPage());
+    if (isRead(method))
+      sendHtml(r.req, r.res, 200, loginPage({ next: r.url.searchParams.get('next') }));
     else if (method === 'POST') await loginPost(r);
     else methodNotAllowed(r, 'GET, HEAD, POST');
     return true;
@@ -131,7 +132,9 @@ export async function route(r: Request): Promise<void> {
     if (/\.cast$|\/live$/.test(r.url.pathname) || !isRead(r.req.method)) {
       sendText(r.req, r.res, 401, 'unauthorized: log in as a reviewer');
     } else {
-      sendHtml(r.req, r.res, 401, loginPage({ notice: 'Log in to see recordings.' }));
+      // The form comes back here after login (its `next`).
+      const next = `${r.url.pathname}${r.url.search}`;
+      sendHtml(r.req, r.res, 401, loginPage({ notice: 'Log in to see recordings.', next }));
     }
     return;
   }

@@ -132,6 +132,13 @@ export const sampleAuditEvents: {
     roles: ['approver'],
     previousRoles: ['reviewer'],
   }),
+  'reviewer.disable': auditEvents.reviewerDisable({ reviewer: 'vera', sessionsEnded: 2 }),
+  'reviewer.enable': auditEvents.reviewerEnable({ reviewer: 'vera', sessionsEnded: 0 }),
+  'reviewer.password.reset': auditEvents.reviewerPasswordReset({
+    reviewer: 'vera',
+    sessionsEnded: 1,
+  }),
+  'reviewer.remove': auditEvents.reviewerRemove({ reviewer: 'vera', sessionsEnded: 0 }),
   'auth.success': auditEvents.authSuccess({
     user: 'alice',
     target: 'db1',
