@@ -70,5 +70,9 @@ export function notificationLine(
       return `${grant} revoked by ${actor}, reason ${quoted(field(p, 'reason'))}`;
     case 'session.kill':
       return `session ${subject.sessionId ?? field(p, 'sessionId')} (${who(subject)}) killed by ${actor}`;
+    case 'session.flagged': {
+      const ended = p['action'] === 'end' ? '; session ended' : '';
+      return `session ${subject.sessionId ?? field(p, 'sessionId')} (${who(subject)}) flagged by alert rule ${plain(field(p, 'rule'))} on ${plain(field(p, 'on'))} ${quoted(field(p, 'excerpt'))}${ended}`;
+    }
   }
 }

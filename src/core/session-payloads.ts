@@ -49,7 +49,9 @@ export type SessionWarning = {
 export type SessionFlagged = SessionRef & {
   /** The config `alerts` rule's name. */
   readonly rule: string;
+  /** What matched: a command before it ran, a line of output, a line of typed input. */
   readonly on: AlertSource;
+  /** The rule's action: `flag`, `notify` (also sent to webhooks), `end` (the session was ended). */
   readonly action: AlertAction;
   /** The matched command or line, escaped, at most 200 characters (core/alert-rules.ts). */
   readonly excerpt: string;

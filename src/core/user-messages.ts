@@ -24,6 +24,11 @@ export const messages = {
   closedRevoked: (grant: Grant): string =>
     `gatehouse: grant #${grant.id} is no longer valid; session closed`,
   closedKilled: (): string => 'gatehouse: session ended by an administrator',
+  /** `rule` is a config `alerts` rule's name (the operator's words, a checked name). */
+  commandRefusedByAlert: (rule: string): string =>
+    `gatehouse: this command is not allowed (alert rule ${rule}); session closed and reported`,
+  closedByAlert: (rule: string): string =>
+    `gatehouse: session closed by alert rule ${rule}; reported`,
   closedUncheckable: (): string => 'gatehouse: the grant could not be re-checked; session closed',
   closedShutdown: (): string => 'gatehouse: the bastion is shutting down; session closed',
   drainNotice: (seconds: number): string =>

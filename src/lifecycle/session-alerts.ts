@@ -1,0 +1,139 @@
+/**
+ * Config `alerts` in a session (issue 15): the recorder side of the session's one door for bytes.
+ * Output (and typed input, where recorded) is matched line by line after the recorder took it,
+ * with escape sequences removed (core/terminal-lines.ts); a command is matched before it runs. A
+ * match is a marker in the recording and `session.flagged` (the notifier sends those of `notify`
+ * and `end` rules); an `end` rule ends the session with a line that names the rule.
+ */
+import { auditEvents } from '../core/audit-events.js';
+import type { SessionRef } from '../core/audit-payloads.js';
+import {
+  alertExcerpt,
+  matchingAlertRules,
+  type AlertRule,
+  type AlertSource,
+} from '../core/alert-rules.js';
+import type { EpochMs } from '../core/model.js';
+import { TerminalLines } from '../core/terminal-lines.js';
+import { messages } from '../core/user-messages.js';
+import type { SessionTap } from '../session/ports.js';
+import type { LifecycleDeps } from './lifecycle-deps.js';
+
+export interface SessionAlerts {
+  /**
+   * A command about to run: each matching rule flagged; the line to refuse it and end the session
+   * with when one of them says `end` (also passed to onEnd), else null.
+   */
+  command(text: string): string | null;
+  /** Where a match of an `end` rule on output or input goes (once); before it is set, kept. */
+  onEnd(end: (line: string) => void): void;
+  /** The recording's door with output and input matched (the tap itself when no rule reads it). */
+  readonly tap: SessionTap | null;
+}
+
+export function sessionAlerts(
+  deps: LifecycleDeps,
+  subject: SessionRef,
+  startedAt: EpochMs,
+  tap: SessionTap | null,
+): SessionAlerts {
+  const rules = deps.alertRules?.() ?? [];
+  let ending: string | null = null;
+  let endSession: ((line: string) => void) | null = null;
+
+  const flag = (rule: AlertRule, line: string): void => {
+    const excerpt = alertExcerpt(line);
+    tap?.marker(`gatehouse: alert ${rule.name} (${rule.on}): ${excerpt}`);
+    const offset = tap === null ? null : Math.max(0, deps.clock.now() - startedAt) / 1000;
+    const { name, on, action } = rule;
+    const event = auditEvents.sessionFlagged({
+      ...subject,
+      rule: name,
+      on,
+      action,
+      excerpt,
+      offset,
+    });
+    void deps.auditor.record(event, 'gatehouse');
+  };
+  const matched = (on: AlertSource, line: string): AlertRule | null => {
+    let ender: AlertRule | null = null;
+    for (const rule of matchingAlertRules(rules, on, line)) {
+      flag(rule, line);
+      if (rule.action === 'end') ender ??= rule;
+    }
+    return ender;
+  };
+  const end = (line: string): string => {
+    ending ??= line;
+    endSession?.(line);
+    return line;
+  };
+  const watchLine = (on: AlertSource) => (line: string) => {
+    if (ending !== null) return;
+    const ender = matched(on, line);
+    if (ender !== null) end(messages.closedByAlert(ender.name));
+  };
+
+  return {
+    command(text) {
+      const ender = matched('command', text);
+      return ender === null ? null : end(messages.commandRefusedByAlert(ender.name));
+    },
+    onEnd(end) {
+      endSession = end;
+      if (ending !== null) end(ending);
+    },
+    tap: tap === null ? null : scanningTap(tap, rules, watchLine('output'), watchLine('input')),
+  };
+}
+
+/** `tap` with what it records also matched, per stream, when a rule reads that stream. */
+function scanningTap(
+  tap: SessionTap,
+  rules: readonly AlertRule[],
+  onOutputLine: (line: string) => void,
+  onInputLine: (line: string) => void,
+): SessionTap {
+  const output = rules.some((r) => r.on === 'output') ? lineScanner(onOutputLine) : null;
+  const input = rules.some((r) => r.on === 'input') ? lineScanner(onInputLine) : null;
+  if (output === null && input === null) return tap;
+  return {
+    relativePath: tap.relativePath,
+    resize: (cols, rows) => tap.resize(cols, rows),
+    marker: (text) => tap.marker(text),
+    onDrain: (listener) => tap.onDrain(listener),
+    onFailure: (listener) => tap.onFailure(listener),
+    output(data, stream) {
+      const more = tap.output(data, stream);
+      output?.feed(data);
+      return more;
+    },
+    input(data) {
+      const more = tap.input(data);
+      input?.feed(data);
+      return more;
+    },
+    close() {
+      output?.flush();
+      input?.flush();
+      return tap.close();
+    },
+  };
+}
+
+/** UTF-8 decoded across chunks, then cut into lines. */
+function lineScanner(onLine: (line: string) => void): {
+  feed(data: Buffer): void;
+  flush(): void;
+} {
+  const decoder = new TextDecoder('utf-8');
+  const lines = new TerminalLines();
+  return {
+    feed: (data) => lines.feed(decoder.decode(data, { stream: true }), onLine),
+    flush: () => {
+      lines.feed(decoder.decode(), onLine);
+      lines.flush(onLine);
+    },
+  };
+}
