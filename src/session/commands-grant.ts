@@ -124,7 +124,7 @@ export function planCommandsGrant(
         const decided = decideCommand(scope, line, sessionId);
         await ctx.audit(decided.ok ? decided.event : decided);
         // An `end` rule also ends the session (OpenSession.onAlertEnd).
-        return decided.ok && checkAlerts(decided.command) === null ? decided : { ok: false };
+        return decided.ok && checkAlerts(line) === null ? decided : { ok: false };
       },
       onCommand,
       deniedLine: commandMessages.notAllowed(grant),

@@ -61,7 +61,7 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
       ...counts,
       stdin: output.stdin?.digest() ?? null,
     });
-  const refusedByAlert = plan.command === null ? null : record.checkCommand(plan.command);
+  const refusedByAlert = plan.sent === null ? null : record.checkCommand(plan.sent);
   if (refusedByAlert !== null) {
     // The command never reaches the target: gatehouse ends the session, as on an admin's kill.
     endCause = 'killed';

@@ -18,6 +18,7 @@ alerts:
   - { name: shadow, match: "/etc/shadow", on: command, action: end }
   - { name: token, match: "SECRET-TOKEN", on: output, action: flag }
   - { name: page-me, match: "^page-me-*$", on: output, action: notify }
+  - { name: no-drop, match: "^echo drop*", on: command, action: end }
   - { name: boom, match: "BOOM-2", on: output, action: end }
 `;
 
@@ -148,5 +149,40 @@ describe('alert rules in ssh sessions', () => {
     expect(session.endReason).toBe('killed');
     const flags = await flagsOf(session);
     expect(flags.map((f) => [f['rule'], f['excerpt']])).toEqual([['boom', 'BOOM-2']]);
+  });
+
+  it('a restricted-prompt line is matched before it runs: an end rule refuses it and ends the session', async () => {
+    const erin = await b.userWithGrant('erin', { mode: 'commands', allowlist: ['echo {word}'] });
+    const prompt = /db1 \[erin, (59m\d+s|1h) left\]> /;
+    const ssh = ptySsh(b.login(erin), { cols: 120, rows: 30 });
+    try {
+      await ssh.waitFor(prompt, 15_000);
+      let mark = ssh.output().length;
+      ssh.write('echo hello\r');
+      await ssh.waitFor(/\r\nhello\r\n/, 15_000, mark);
+      await ssh.waitFor(prompt, 15_000, mark);
+      mark = ssh.output().length;
+      ssh.write('echo dropdb\r');
+      await ssh.waitFor(
+        /this command is not allowed \(alert rule no-drop\); session closed and reported/,
+        15_000,
+        mark,
+      );
+      expect(await ssh.exited).toBe(255);
+    } finally {
+      ssh.kill();
+    }
+    const commands = await b.sshd.commands();
+    expect(commands).toContain("'echo' 'hello'");
+    expect(commands).not.toContain("'echo' 'dropdb'");
+    const session = await onlySession(erin);
+    expect(session.endReason).toBe('killed');
+    const flags = await eventually(
+      () => flagsOf(session),
+      (f) => f.length > 0,
+    );
+    expect(flags.map((f) => [f['rule'], f['on'], f['excerpt']])).toEqual([
+      ['no-drop', 'command', 'echo dropdb'],
+    ]);
   });
 });
