@@ -5,6 +5,7 @@
  * match is a marker in the recording and `session.flagged` (the notifier sends those of `notify`
  * and `end` rules); an `end` rule ends the session with a line that names the rule.
  */
+import { isAscii } from 'node:buffer';
 import { auditEvents } from '../core/audit-events.js';
 import type { SessionRef } from '../core/audit-payloads.js';
 import {
@@ -16,6 +17,7 @@ import {
 import type { EpochMs } from '../core/model.js';
 import { TerminalLines } from '../core/terminal-lines.js';
 import { messages } from '../core/user-messages.js';
+import { Utf8StreamDecoder } from '../recording/asciicast-encoder.js';
 import type { SessionTap } from '../session/ports.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 
@@ -95,8 +97,8 @@ function scanningTap(
   onOutputLine: (line: string) => void,
   onInputLine: (line: string) => void,
 ): SessionTap {
-  const output = rules.some((r) => r.on === 'output') ? lineScanner(onOutputLine) : null;
-  const input = rules.some((r) => r.on === 'input') ? lineScanner(onInputLine) : null;
+  const output = scannerFor(rules, 'output', onOutputLine);
+  const input = scannerFor(rules, 'input', onInputLine);
   if (output === null && input === null) return tap;
   return {
     relativePath: tap.relativePath,
@@ -122,18 +124,36 @@ function scanningTap(
   };
 }
 
-/** UTF-8 decoded across chunks, then cut into lines. */
-function lineScanner(onLine: (line: string) => void): {
+interface LineScanner {
   feed(data: Buffer): void;
   flush(): void;
-} {
-  const decoder = new TextDecoder('utf-8');
-  const lines = new TerminalLines();
+}
+
+/**
+ * The stream `on` decoded (ASCII at memcpy speed, as the recorder does) and cut into lines, or
+ * null when no rule reads it. Only text holding some rule's longest literal piece is cut into
+ * lines and matched: one search per rule over a chunk instead of one per rule and line.
+ */
+function scannerFor(
+  rules: readonly AlertRule[],
+  on: AlertSource,
+  onLine: (line: string) => void,
+): LineScanner | null {
+  const pieces = rules.filter((r) => r.on === on).map((r) => longestPiece(r.pattern.segments));
+  if (pieces.length === 0) return null;
+  const decoder = new Utf8StreamDecoder();
+  const lines = new TerminalLines((text) => pieces.some((piece) => text.includes(piece)));
   return {
-    feed: (data) => lines.feed(decoder.decode(data, { stream: true }), onLine),
+    feed: (data) => {
+      const ascii = !decoder.maybeHoldingBytes && isAscii(data);
+      lines.feed(ascii ? data.toString('latin1') : decoder.write(data), onLine);
+    },
     flush: () => {
-      lines.feed(decoder.decode(), onLine);
+      lines.feed(decoder.end(), onLine);
       lines.flush(onLine);
     },
   };
 }
+
+const longestPiece = (segments: readonly string[]): string =>
+  segments.reduce((longest, s) => (s.length > longest.length ? s : longest), '');

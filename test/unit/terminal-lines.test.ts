@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL_LINE_MAX, TerminalLines } from '../../src/core/terminal-lines.js';
 
@@ -39,5 +40,54 @@ describe('TerminalLines', () => {
     for (let i = 0; i < 100; i++) scanner.feed('y'.repeat(10_000), (l) => out.push(l));
     scanner.feed('\x07done\n', (l) => out.push(l));
     expect(out).toEqual(['done']);
+  });
+});
+
+describe('TerminalLines with a mayHold test', () => {
+  const KEY = 'shadow';
+  const withKey = (scanner: TerminalLines, chunks: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (const chunk of chunks) scanner.feed(chunk, (l) => out.push(l));
+    scanner.flush((l) => out.push(l));
+    return out.filter((l) => l.includes(KEY));
+  };
+  const filtered = (): TerminalLines => new TerminalLines((text) => text.includes(KEY));
+
+  it.each([
+    [
+      'the key early in a long unfinished line, its end in a later chunk',
+      [`x${KEY}${'y'.repeat(600)}`, 'z', '\n'],
+    ],
+    ['the key across two chunks', ['cat /etc/sha', 'dow\n']],
+    ['the key across a colour change', ['sha\x1b[0m', 'dow\n']],
+    ['the key after a skipped chunk', ['a'.repeat(5000), `\n${KEY}\n`]],
+  ])('passes on every line the key is in: %s', (_name, chunks) => {
+    expect(withKey(filtered(), chunks)).toEqual(withKey(new TerminalLines(), chunks));
+    expect(withKey(filtered(), chunks)).toHaveLength(1);
+  });
+
+  it('passes on the same lines holding the key as without the test, however the stream is cut', () => {
+    const piece = fc.constantFrom(
+      'a',
+      'sh',
+      'ad',
+      'ow',
+      KEY,
+      '\n',
+      '\r',
+      '\x1b[1m',
+      'x'.repeat(700),
+    );
+    const stream = fc.array(
+      fc.array(piece, { maxLength: 12 }).map((p) => p.join('')),
+      {
+        maxLength: 12,
+      },
+    );
+    fc.assert(
+      fc.property(stream, (chunks) => {
+        expect(withKey(filtered(), chunks)).toEqual(withKey(new TerminalLines(), chunks));
+      }),
+    );
   });
 });
