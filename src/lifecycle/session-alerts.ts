@@ -33,6 +33,13 @@ export interface SessionAlerts {
   readonly tap: SessionTap | null;
 }
 
+/**
+ * A session that prints a matching line over and over must not grow the audit chain, the
+ * recording and the outbox without bound: the first 100 matches are flagged, later ones are not
+ * (an `end` rule still ends the session).
+ */
+export const MAX_FLAGS_PER_SESSION = 100;
+
 export function sessionAlerts(
   deps: LifecycleDeps,
   subject: SessionRef,
@@ -43,7 +50,12 @@ export function sessionAlerts(
   let ending: string | null = null;
   let endSession: ((line: string) => void) | null = null;
 
+  let flags = 0;
   const flag = (rule: AlertRule, line: string): void => {
+    if (flags === MAX_FLAGS_PER_SESSION) return;
+    flags++;
+    if (flags === MAX_FLAGS_PER_SESSION)
+      tap?.marker(`gatehouse: ${MAX_FLAGS_PER_SESSION} alerts flagged; further matches are not`);
     const excerpt = alertExcerpt(line);
     tap?.marker(`gatehouse: alert ${rule.name} (${rule.on}): ${excerpt}`);
     const offset = tap === null ? null : Math.max(0, deps.clock.now() - startedAt) / 1000;

@@ -115,6 +115,26 @@ describe('alert rules in ssh sessions', () => {
     expect(offset).toBeGreaterThanOrEqual(events[printed]![0]);
   });
 
+  it('flags at most 100 matches per session, saying so in the recording', async () => {
+    const frank = await b.userWithGrant('frank');
+    const r = await runSsh(b.login(frank), {
+      command: ['for i in $(seq 1 150); do echo "SECRET-TOKEN $i"; done'],
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString().split('\n')).toContain('SECRET-TOKEN 150');
+    const session = await onlySession(frank);
+    const flags = await eventually(
+      () => flagsOf(session),
+      (f) => f.length >= 100,
+    );
+    expect(flags).toHaveLength(100);
+    expect(flags.at(-1)?.['excerpt']).toBe('SECRET-TOKEN 100');
+    const markers = (await castEvents(session)).filter(([, kind]) => kind === 'm');
+    expect(markers.map(([, , data]) => data)).toContain(
+      'gatehouse: 100 alerts flagged; further matches are not',
+    );
+  });
+
   it('a notify rule queues a notification; a flag rule does not', async () => {
     const carol = await b.userWithGrant('carol');
     const r = await runSsh(b.login(carol), {
