@@ -41,7 +41,7 @@ export interface SessionAlerts {
 export const MAX_FLAGS_PER_SESSION = 100;
 
 export function sessionAlerts(
-  deps: LifecycleDeps,
+  deps: Pick<LifecycleDeps, 'alertRules' | 'clock' | 'auditor'>,
   subject: SessionRef,
   startedAt: EpochMs,
   tap: SessionTap | null,
