@@ -15,7 +15,8 @@ const byteLength = (text: string): number => new TextEncoder().encode(text).leng
 
 /**
  * The review page's view of what the event is about: the request (request events, and grant
- * events of a grant made from a request) or the session (session.kill, session.flagged); null without a public URL.
+ * events of a grant made from a request) or the session (session.kill, session.flagged); null
+ * without a public URL.
  */
 export function notificationLink(
   publicUrl: string | null,

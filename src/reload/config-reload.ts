@@ -36,7 +36,7 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   ['grants.maxDuration', (c) => c.grants.maxDurationMs],
   ['profiles', (c) => c.profiles],
   // Read when a session opens (its recording's rules stay those it started with).
-  ['alerts', (c) => c.alerts.map(({ name, match, on, action }) => ({ name, match, on, action }))],
+  ['alerts', (c) => c.alerts],
 ];
 
 const RESTART: ReadonlyArray<readonly [string, Pick]> = [
