@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { formatTimeLeft, parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
+import { checkKillReason } from '../core/kill-reason.js';
 import type { GrantId, Session, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { SessionFilter, Store } from '../core/ports.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
+import { registerWatch } from './session-watch.js';
 import { isoTime, printJson, printLine, printPairs, printTable } from './output.js';
 import { requireId, requireName, requireSessionId, requireTime, usage } from './validate.js';
 
@@ -169,10 +171,15 @@ export function register(program: Command, ctx: CliContext): void {
 
   session
     .command('kill')
-    .description('close a live session (the serving bastion closes it within seconds)')
+    .description(
+      'close a live session (the serving bastion closes it within seconds, showing the user the reason)',
+    )
     .argument('<session-id>', 'UUID from `session list`')
-    .action(async (idText: string) => {
+    .requiredOption('--reason <text>', 'one line shown to the user (kept in the audit trail)')
+    .action(async (idText: string, opts: { readonly reason: string }) => {
       const id = requireSessionId('session id', idText) as SessionId;
+      const reason = checkKillReason('--reason', opts.reason);
+      if (!reason.ok) throw usage(reason.message);
       await ctx.withStore(async (store) => {
         const s = await mustFindSession(store, id);
         if (s.endedAt !== null)
@@ -180,9 +187,11 @@ export function register(program: Command, ctx: CliContext): void {
             'conflict',
             `session: ${id} already ended at ${isoTime(s.endedAt)}`,
           );
-        await store.sessions.requestKill(id, ctx.clock.now(), ctx.options().actor);
+        await store.sessions.requestKill(id, ctx.clock.now(), ctx.options().actor, reason.value);
       });
       if (ctx.options().json) printJson(ctx, { sessionId: id, killRequested: true });
       else printLine(ctx, `kill requested for ${id}`);
     });
+
+  registerWatch(session, ctx);
 }

@@ -73,7 +73,7 @@ export interface AuditPayloads {
   'session.start': P.SessionStart;
   /** A session channel ended. */
   'session.end': P.SessionEnd;
-  /** An admin asked to end a live session (`gatehouse session kill`). */
+  /** An admin (`gatehouse session kill`) or an approver on the review page asked to end a live session, with a reason. */
   'session.kill': P.SessionKill;
   /** A live session was warned that its grant ends soon. */
   'session.warning': P.SessionWarning;

@@ -284,7 +284,8 @@ export type ReviewView =
     }
   | {
       readonly reviewer: string;
-      readonly view: 'session' | 'cast';
+      /** `live`: the session followed as it happens (`/sessions/<id>/live`). */
+      readonly view: 'session' | 'cast' | 'live';
       readonly sessionId: SessionId;
     }
   | {
@@ -295,9 +296,11 @@ export type ReviewView =
       readonly sessionIds: readonly SessionId[];
     }
   | {
-      /** `gatehouse replay` (the actor is the admin). */
+      /** `gatehouse replay`, or `gatehouse session watch` (`watch`); the actor is the admin. */
       readonly via: 'cli';
       readonly sessionId: SessionId;
+      /** Present when followed live (`session watch`). */
+      readonly watch?: true;
     };
 
 // --- audit checkpoints and the bastion's key ---

@@ -66,7 +66,7 @@ export const auditEventRules = {
   'nda.acknowledge': { actors: ['user'], onWriteFailure: 'refuse' },
   'session.start': { actors: ['user'], onWriteFailure: 'refuse' },
   'session.end': { actors: ['user', 'gatehouse'], onWriteFailure: 'refuse' },
-  'session.kill': admin,
+  'session.kill': { actors: ['admin', 'reviewer'], onWriteFailure: 'refuse' },
   'session.warning': { actors: ['gatehouse'], onWriteFailure: 'log' },
   // The marker in the recording stands, and a refused command stays refused, whether written or not.
   'session.flagged': { actors: ['gatehouse'], onWriteFailure: 'log' },

@@ -230,10 +230,19 @@ export interface SessionRepository {
   ): Promise<Session>;
   get(id: SessionId): Promise<Session | null>;
   list(filter?: SessionFilter): Promise<Session[]>;
-  /** Marks a live session for termination; the serving process polls and closes it. */
-  requestKill(id: SessionId, now: EpochMs, actor: Actor): Promise<void>;
-  /** Ids of live sessions whose kill was requested. */
-  killRequested(): Promise<SessionId[]>;
+  /**
+   * Marks a live session for termination with a reason (core/kill-reason.ts, checked by the
+   * caller); the serving process polls and closes it, showing the user the reason.
+   */
+  requestKill(id: SessionId, now: EpochMs, actor: Actor, reason: string): Promise<void>;
+  /** Live sessions whose kill was requested. */
+  killRequested(): Promise<KillRequest[]>;
+}
+
+export interface KillRequest {
+  readonly sessionId: SessionId;
+  /** null: requested before reasons were kept (migration 14). */
+  readonly reason: string | null;
 }
 
 export type AuditVerification =

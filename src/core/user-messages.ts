@@ -23,7 +23,11 @@ export const messages = {
     `gatehouse: grant #${grant.id} has expired; session closed`,
   closedRevoked: (grant: Grant): string =>
     `gatehouse: grant #${grant.id} is no longer valid; session closed`,
-  closedKilled: (): string => 'gatehouse: session ended by an administrator',
+  /** The reason was checked as one printable line when it was given (core/kill-reason.ts). */
+  closedKilled: (reason: string | null): string =>
+    reason === null
+      ? 'gatehouse: session ended by an administrator'
+      : `gatehouse: session ended by an administrator: "${reason}"`,
   /** `rule` is a config `alerts` rule's name (the operator's words, a checked name). */
   commandRefusedByAlert: (rule: string): string =>
     `gatehouse: this command is not allowed (alert rule ${rule}); session closed and reported`,

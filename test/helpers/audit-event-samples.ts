@@ -182,7 +182,7 @@ export const sampleAuditEvents: {
     bytesOut: 20,
     stdin: { bytes: 10, sha256: 'ab'.repeat(32) },
   }),
-  'session.kill': auditEvents.sessionKill({ sessionId }),
+  'session.kill': auditEvents.sessionKill({ sessionId, reason: 'INC-7 contained' }),
   'session.warning': auditEvents.sessionWarning({ sessionId, grantId, minutesLeft: 5 }),
   'session.flagged': auditEvents.sessionFlagged({
     ...session,
@@ -240,7 +240,7 @@ export const sampleAuditEvents: {
     stage: 'open',
     problem: 'disk full',
   }),
-  'review.view': auditEvents.reviewView({ reviewer: 'vera', view: 'session', sessionId }),
+  'review.view': auditEvents.reviewView({ reviewer: 'vera', view: 'live', sessionId }),
   'reviewer.login': auditEvents.reviewerLogin({ reviewer: 'vera', method: 'password', remoteAddr }),
   'reviewer.login.failure': auditEvents.reviewerLoginFailure({
     login: 'vera',

@@ -100,6 +100,8 @@ describe('auditEventRules', () => {
       expect(auditEventRules[type].actors.length, type).toBeGreaterThan(0);
     expect(auditEventRules['session.warning'].actors).toEqual(['gatehouse']);
     expect(auditEventRules['review.view'].actors).toEqual(['reviewer', 'admin']);
+    // An admin on the CLI, or an approver on the session's page.
+    expect(auditEventRules['session.kill'].actors).toEqual(['admin', 'reviewer']);
     // `web:unknown`: nobody has logged in yet.
     expect(auditEventRules['reviewer.login.failure'].actors).toEqual(['visitor']);
   });

@@ -16,6 +16,7 @@ import {
 import { MAX_PLACEHOLDER_CHARS } from '../../recording/review-marks.js';
 import type { HiddenSequence } from '../hidden-sequence-list.js';
 import type { CastOutline } from '../recording-file.js';
+import { endSessionForm } from './session-end-form.js';
 
 export interface SessionView {
   readonly session: ReviewSession;
@@ -121,6 +122,7 @@ function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
   return html`<div
       id="player"
       data-cast="/sessions/${s.id}.cast"
+      data-live="${s.endedAt === null ? `/sessions/${s.id}/live` : ''}"
       data-cols="${outline.width ?? ''}"
       data-rows="${outline.height ?? ''}"
     ></div>
@@ -214,7 +216,8 @@ export function sessionPage(reviewer: Viewer, view: SessionView, now: number): s
               >`,
         ],
       ])}
-      ${recordingStatus(view.verification)} ${player(s, view.outline)}
+      ${recordingStatus(view.verification)} ${endSessionForm(reviewer, s)}
+      ${player(s, view.outline)}
       <div class="columns">
         <section>
           <h2>Grant</h2>

@@ -20,7 +20,17 @@ export const REVIEW_JS = `(function () {
   if (rows > 0) options.rows = rows;
   var start = timeFromHash();
   if (start !== null) options.startAt = start;
-  var player = window.AsciinemaPlayer.create(el.getAttribute('data-cast'), el, options);
+  // A live session streams from its first output on (routes-live.ts), with no added delay.
+  var live = el.getAttribute('data-live');
+  var source = el.getAttribute('data-cast');
+  if (live) {
+    source = { url: live, driver: 'eventsource', bufferTime: 0 };
+    options.autoPlay = true;
+    delete options.preload;
+    start = null;
+    delete options.startAt;
+  }
+  var player = window.AsciinemaPlayer.create(source, el, options);
 
   function seek(t) {
     var done = player.seek(t);
