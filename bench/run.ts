@@ -7,6 +7,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alertDownloads, type AlertDownloads } from './lib/alert-rules.js';
 import { benchLogin } from './lib/bench-account.js';
 import { loadCryptoFacts, negotiatedCipher } from './lib/environment.js';
 import { writePrintableFile } from './lib/data-file.js';
@@ -121,6 +122,28 @@ async function main(): Promise<void> {
       `gatehouse pid ${gh.pid} on ${setup.port}; target sshd ${target.port} as ${login}; jump sshd ${jump.port}; ciphers ${JSON.stringify(crypto.clientCipher)}`,
     );
 
+    /** Download MiB/s through gatehouse with ten alert rules, and its ratio to none (same runs). */
+    const measureAlerts = async (): Promise<{ rate: number; ratio: number }> => {
+      log(`download with and without ten alert rules: ${opts.transferRounds * 2} rounds`);
+      const runs: AlertDownloads = await alertDownloads(
+        paths,
+        gh,
+        setup,
+        dataFile,
+        bytes,
+        opts.transferRounds * 2,
+      );
+      const mibPerS = (r: TimedRun[]): number => bytes / MiB / (median(r.map((x) => x.ms)) / 1000);
+      return { rate: mibPerS(runs.withTen), ratio: mibPerS(runs.withTen) / mibPerS(runs.without) };
+    };
+    if (opts.onlyAlerts) {
+      const { rate, ratio } = await measureAlerts();
+      console.log(
+        `download incl. connect, 10 alert rules: ${rate.toFixed(1)} MiB/s, ${ratio.toFixed(2)} x without (goal >= 0.9)`,
+      );
+      return;
+    }
+
     log(`connect: ${opts.connectRounds} rounds`);
     await alternate(1, (p) => connectOnce(paths, p)); // warm-up (page cache, first fork)
     const connect = await alternate(opts.connectRounds, (p) => connectOnce(paths, p));
@@ -132,6 +155,7 @@ async function main(): Promise<void> {
     );
     log(`upload: ${opts.transferRounds} rounds of ${opts.transferMiB} MiB`);
     const up = await alternate(opts.transferRounds, (p) => upload(paths, p, dataFile, gh.pid));
+    const alerts = await measureAlerts();
     /** MB/s over the transfer itself: the median wall time minus the path's median connect time. */
     // (NaN when the connect time is not small against the transfer: too little data, or a loaded machine.)
     const rate = (runs: Record<PathName, TimedRun[]>): PerPath =>
@@ -229,6 +253,12 @@ async function main(): Promise<void> {
         values: grossRate(down),
         higherIsBetter: true,
       },
+      {
+        metric: 'download incl. connect, 10 alert rules',
+        unit: 'MiB/s',
+        values: { direct: Number.NaN, jump: Number.NaN, gatehouse: alerts.rate },
+        higherIsBetter: true,
+      },
       { metric: 'upload', unit: 'MiB/s', values: rate(up), higherIsBetter: true },
       {
         metric: 'upload incl. connect',
@@ -282,6 +312,11 @@ async function main(): Promise<void> {
         goal: 'upload >= 1.0 x jump',
         measured: `${(v('upload').gatehouse / v('upload').jump).toFixed(2)} x`,
         met: v('upload').gatehouse >= v('upload').jump,
+      },
+      {
+        goal: 'download with 10 alert rules >= 0.9 x without',
+        measured: `${alerts.ratio.toFixed(2)} x`,
+        met: alerts.ratio >= 0.9,
       },
       {
         goal: 'connect <= 0.8 x jump',

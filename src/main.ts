@@ -83,6 +83,7 @@ export async function startGatehouse(
       logger,
       auditor,
       announce: (event) => auditor.announce(event),
+      alertRules: () => settings.alertRules(),
     });
     await records.recover();
     const bastion = createBastion({

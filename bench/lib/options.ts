@@ -4,6 +4,8 @@ export interface BenchOptions {
   /** Force one cipher on every leg (client `Ciphers`, target and jump sshd `Ciphers`). */
   readonly cipher: string | null;
   readonly profile: boolean;
+  /** `--only-alerts`: only the download with and without ten alert rules (issue 15). */
+  readonly onlyAlerts: boolean;
   /** false (`--account-shell`): the target runs commands through the account's own shell and dotfiles. */
   readonly cleanShell: boolean;
   /** A gatehouse checkout with bin/ and a built dist/ (default: this repository), for A/B runs. */
@@ -33,6 +35,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     gatehouseRoot,
     cleanShell: !argv.includes('--account-shell'),
     profile: !argv.includes('--no-profile'),
+    onlyAlerts: argv.includes('--only-alerts'),
     loginParallel: 10,
   };
   return quick

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsSchema } from './alerts-schema.js';
 import { validatePatterns } from '../core/command-policy.js';
 import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
@@ -192,6 +193,8 @@ export const configSchema = z
     requests: requestsSchema(duration).prefault({}),
     /** Webhooks told about requests, grants and killed sessions (issue 14). */
     notify: notifySchema.prefault({}),
+    /** Rules that flag, notify about or end sessions by what they run or print (issue 15). */
+    alerts: alertsSchema,
   })
   .strict()
   .superRefine((config, ctx) => {

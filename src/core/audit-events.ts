@@ -85,6 +85,8 @@ export interface AuditPayloads {
   'session.kill': P.SessionKill;
   /** A live session was warned that its grant ends soon. */
   'session.warning': P.SessionWarning;
+  /** A config `alerts` rule matched a command, an output line or an input line of a session. */
+  'session.flagged': P.SessionFlagged;
   /**
    * gatehouse closed an authenticated connection whose login no longer allows access (its grants
    * expired or were revoked, the NDA was revoked, the user disabled), with or without sessions
@@ -180,6 +182,7 @@ export const auditEvents: AuditEventConstructors = {
   sessionEnd: event('session.end'),
   sessionKill: event('session.kill'),
   sessionWarning: event('session.warning'),
+  sessionFlagged: event('session.flagged'),
   connectionEnd: event('connection.end'),
   execAllowed: event('exec.allowed'),
   execDenied: event('exec.denied'),

@@ -72,6 +72,8 @@ export const auditEventRules = {
   'session.end': { actors: ['user', 'gatehouse'], onWriteFailure: 'refuse' },
   'session.kill': { actors: ['admin', 'reviewer'], onWriteFailure: 'refuse' },
   'session.warning': { actors: ['gatehouse'], onWriteFailure: 'log' },
+  // The marker in the recording stands, and a refused command stays refused, whether written or not.
+  'session.flagged': { actors: ['gatehouse'], onWriteFailure: 'log' },
   'connection.end': { actors: ['gatehouse'], onWriteFailure: 'log' },
   'exec.allowed': { actors: ['user'], onWriteFailure: 'refuse' },
   'exec.denied': { actors: ['user'], onWriteFailure: 'refuse' },

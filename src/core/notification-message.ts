@@ -15,14 +15,15 @@ const byteLength = (text: string): number => new TextEncoder().encode(text).leng
 
 /**
  * The review page's view of what the event is about: the request (request events, and grant
- * events of a grant made from a request) or the session (session.kill); null without a public URL.
+ * events of a grant made from a request) or the session (session.kill, session.flagged); null
+ * without a public URL.
  */
 export function notificationLink(
   publicUrl: string | null,
   type: NotifiableEvent,
   subject: EventSubject,
 ): string | null {
-  if (type === 'session.kill')
+  if (type === 'session.kill' || type === 'session.flagged')
     return subject.sessionId === null ? null : sessionPageUrl(publicUrl, subject.sessionId);
   return subject.requestId === null ? null : requestPageUrl(publicUrl, subject.requestId);
 }
@@ -42,7 +43,7 @@ export function notificationBody(
   const link = notificationLink(options.publicUrl, type, subject);
   if (options.format === 'slack') {
     const line = notificationLine(type, record, subject);
-    const label = type === 'session.kill' ? 'open the session' : 'open the request';
+    const label = type.startsWith('session.') ? 'open the session' : 'open the request';
     return JSON.stringify({ text: link === null ? line : `${line} <${link}|${label}>` });
   }
   const message = {

@@ -72,5 +72,9 @@ export function notificationLine(
       return `session ${subject.sessionId ?? field(p, 'sessionId')} (${who(subject)}) killed by ${actor}${
         typeof p['reason'] === 'string' ? `, reason ${quoted(p['reason'])}` : ''
       }`;
+    case 'session.flagged': {
+      const ended = p['action'] === 'end' ? '; session ended' : '';
+      return `session ${subject.sessionId ?? field(p, 'sessionId')} (${who(subject)}) flagged by alert rule ${plain(field(p, 'rule'))} on ${plain(field(p, 'on'))} ${quoted(field(p, 'excerpt'))}${ended}`;
+    }
   }
 }

@@ -16,12 +16,18 @@ export const NOTIFIABLE_EVENTS = [
   'grant.extend',
   'grant.revoke',
   'session.kill',
+  'session.flagged',
 ] as const;
 
 export type NotifiableEvent = (typeof NOTIFIABLE_EVENTS)[number];
 
 export const isNotifiableEvent = (type: string): type is NotifiableEvent =>
   (NOTIFIABLE_EVENTS as readonly string[]).includes(type);
+
+/** A `flag` rule's `session.flagged` is kept for review, not sent; `notify` and `end` rules' are. */
+export const isSentAsNotification = (record: AuditRecord): boolean =>
+  isNotifiableEvent(record.type) &&
+  !(record.type === 'session.flagged' && record.payload['action'] === 'flag');
 
 export type NotifyFormat = 'slack' | 'json';
 

@@ -1,4 +1,5 @@
 /** The payloads of audit events about one session channel and its recording (see audit-payloads.ts). */
+import type { AlertAction, AlertSource } from './alert-rules.js';
 import type { AccessDenialReason } from './access-policy.js';
 import type { CommandDenialReason } from './command-match.js';
 import type { GrantId, SessionEndReason, SessionId, StdinDigest } from './model.js';
@@ -45,6 +46,19 @@ export type SessionWarning = {
   readonly grantId: GrantId;
   /** Minutes left until the grant ends (5 or 1). */
   readonly minutesLeft: number;
+};
+
+export type SessionFlagged = SessionRef & {
+  /** The config `alerts` rule's name. */
+  readonly rule: string;
+  /** What matched: a command before it ran, a line of output, a line of typed input. */
+  readonly on: AlertSource;
+  /** The rule's action: `flag`, `notify` (also sent to webhooks), `end` (the session was ended). */
+  readonly action: AlertAction;
+  /** The matched command or line, escaped, at most 200 characters (core/alert-rules.ts). */
+  readonly excerpt: string;
+  /** Seconds from the recording's start (its marker's time in the cast); null without a recording. */
+  readonly offset: number | null;
 };
 
 export type ConnectionEndReason = Extract<SessionEndReason, 'expired' | 'revoked' | 'error'>;

@@ -28,6 +28,11 @@ export const messages = {
     reason === null
       ? 'gatehouse: session ended by an administrator'
       : `gatehouse: session ended by an administrator: "${reason}"`,
+  /** `rule` is a config `alerts` rule's name (the operator's words, a checked name). */
+  commandRefusedByAlert: (rule: string): string =>
+    `gatehouse: this command is not allowed (alert rule ${rule}); session closed and reported`,
+  closedByAlert: (rule: string): string =>
+    `gatehouse: session closed by alert rule ${rule}; reported`,
   closedUncheckable: (): string => 'gatehouse: the grant could not be re-checked; session closed',
   closedShutdown: (): string => 'gatehouse: the bastion is shutting down; session closed',
   drainNotice: (seconds: number): string =>

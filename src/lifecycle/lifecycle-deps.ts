@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { auditEvents, type AuditEvent } from '../core/audit-events.js';
 import type { RecordingFailureStage, SessionRef } from '../core/audit-payloads.js';
+import type { AlertRule } from '../core/alert-rules.js';
 import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
@@ -17,6 +18,8 @@ export interface LifecycleDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly auditor: Auditor;
+  /** Config `alerts` rules as they are now (read per session; none when absent). */
+  alertRules?(): readonly AlertRule[];
   /** Tells the auditor's listeners (the metrics) of an event written with a session row. */
   announce(event: AuditEvent): void;
 }

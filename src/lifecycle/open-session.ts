@@ -10,6 +10,7 @@ import { messages } from '../core/user-messages.js';
 import type { OpenSession, SessionClosing, SessionOpening, SessionTap } from '../session/ports.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
 import { sealSession } from './seal-session.js';
+import { sessionAlerts, type SessionAlerts } from './session-alerts.js';
 
 const GATEHOUSE_EXIT = 255;
 const validSize = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 65535;
@@ -51,7 +52,7 @@ export async function openSession(
     throw err;
   });
   deps.announce(started);
-  return openRecord(deps, subject, actor, tap);
+  return openRecord(deps, subject, actor, sessionAlerts(deps, subject, opening.startedAt, tap));
 }
 
 /** The recording, before anything is relayed: a tap, none (best_effort), or a refusal (strict). */
@@ -87,8 +88,9 @@ function openRecord(
   deps: LifecycleDeps,
   subject: SessionRef,
   actor: string,
-  tap: SessionTap | null,
+  alerts: SessionAlerts,
 ): OpenSession {
+  const { tap } = alerts;
   const { mode } = deps.taps;
   const log = deps.logger.child({ sessionId: subject.sessionId });
   // The line to end the session with, once a failure calls for it.
@@ -111,6 +113,8 @@ function openRecord(
       endSession = end;
       if (ending !== null) end(ending);
     },
+    checkCommand: (command) => alerts.command(command),
+    onAlertEnd: (end) => alerts.onEnd(end),
     seal: (closing: SessionClosing) =>
       (sealed ??= (async () => {
         const facts = tap === null ? null : await tap.close();

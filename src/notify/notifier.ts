@@ -14,7 +14,7 @@ import type {
   NotifiedEvent,
   NotifyWebhook,
 } from '../core/notification.js';
-import { isNotifiableEvent } from '../core/notification.js';
+import { isNotifiableEvent, isSentAsNotification } from '../core/notification.js';
 import { notificationBody } from '../core/notification-message.js';
 import {
   afterFailure,
@@ -133,7 +133,7 @@ export class Notifier {
   /** The outbox rows of one event: one per webhook that asked for its type. */
   #plan(hooks: readonly NotifyWebhook[], event: NotifiedEvent): NewNotification[] {
     const type = event.record.type;
-    if (!isNotifiableEvent(type)) return [];
+    if (!isNotifiableEvent(type) || !isSentAsNotification(event.record)) return [];
     return hooks
       .filter((hook) => hook.events.includes(type))
       .map((hook) => {

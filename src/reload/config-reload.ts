@@ -35,6 +35,8 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   // Also read by the CLI: serve reads them at each self-service request.
   ['grants.maxDuration', (c) => c.grants.maxDurationMs],
   ['profiles', (c) => c.profiles],
+  // Read when a session opens (its recording's rules stay those it started with).
+  ['alerts', (c) => c.alerts],
 ];
 
 const RESTART: ReadonlyArray<readonly [string, Pick]> = [

@@ -5,6 +5,7 @@
  */
 import type { RecordingSettings } from '../adapters/recording-taps.js';
 import type { Config } from '../config/load-config.js';
+import type { AlertRule } from '../core/alert-rules.js';
 import type { BastionLimits } from '../transport/server.js';
 import type { SessionTapFactory } from '../session/ports.js';
 import type { SelfServiceSettings } from '../session/self-service/request-desk.js';
@@ -83,6 +84,15 @@ export class LiveSettings {
   /** What the ssh commands and the review page read at each request or decision. */
   requestSettings(): SelfServiceSettings {
     return requestSettingsOf(this.current);
+  }
+
+  /**
+   * Config `alerts` for a session opening now; `input` rules only while typed input is recorded
+   * (`recordings.captureInput`): what is not in the recording is not matched either.
+   */
+  alertRules(): readonly AlertRule[] {
+    const { alerts, recordings } = this.current;
+    return recordings.captureInput ? alerts : alerts.filter((rule) => rule.on !== 'input');
   }
 
   /** `factory` with its `mode` read from the current config (the factory reads the rest per open()). */

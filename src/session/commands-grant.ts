@@ -28,6 +28,8 @@ export type OpenTarget = (
   link: TargetLink,
   pty: Pty | null,
   sessionId: SessionId,
+  /** Config `alerts` on a restricted-prompt line about to run (OpenSession.checkCommand). */
+  checkAlerts: (command: string) => string | null,
 ) => Promise<TargetChannel>;
 
 export interface CommandScope {
@@ -109,7 +111,7 @@ export function planCommandsGrant(
       line,
     });
   }
-  const open: OpenTarget = async (link, current, sessionId) =>
+  const open: OpenTarget = async (link, current, sessionId, checkAlerts) =>
     new RestrictedPrompt({
       grant,
       targetName: target.name,
@@ -121,7 +123,8 @@ export function planCommandsGrant(
       check: async (line) => {
         const decided = decideCommand(scope, line, sessionId);
         await ctx.audit(decided.ok ? decided.event : decided);
-        return decided.ok ? decided : { ok: false };
+        // An `end` rule also ends the session (OpenSession.onAlertEnd).
+        return decided.ok && checkAlerts(line) === null ? decided : { ok: false };
       },
       onCommand,
       deniedLine: commandMessages.notAllowed(grant),

@@ -127,6 +127,13 @@ export interface OpenSession {
    * reaches its size limit in any mode.
    */
   onEndingFailure(end: (line: string) => void): void;
+  /**
+   * Config `alerts` on a command about to run (an exec, a restricted-prompt line): matching rules
+   * flagged; the one line to refuse it with, ending the session, when one says `end`; else null.
+   */
+  checkCommand(command: string): string | null;
+  /** `end` is called once, with the line to show, when an `end` alert rule matches output or input. */
+  onAlertEnd(end: (line: string) => void): void;
   /** Seals the recording (manifest, recording.sealed), then ends the row (session.end); once. */
   seal(closing: SessionClosing): Promise<void>;
 }

@@ -61,8 +61,20 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
       ...counts,
       stdin: output.stdin?.digest() ?? null,
     });
+  const refusedByAlert = plan.sent === null ? null : record.checkCommand(plan.sent);
+  if (refusedByAlert !== null) {
+    // The command never reaches the target: gatehouse ends the session, as on an admin's kill.
+    endCause = 'killed';
+    output.sayClosing(refusedByAlert);
+    await within(seal(), SEAL_BEFORE_EXIT_MS, userClosed);
+    endUserChannel(io, GATEHOUSE_EXIT, null);
+    await seal();
+    return;
+  }
   try {
-    const target = await plan.open(job.link, job.currentPty(), sessionId);
+    const target = await plan.open(job.link, job.currentPty(), sessionId, (command) =>
+      record.checkCommand(command),
+    );
     onChannelExit(target, (e) => {
       exit = e;
     });
@@ -88,6 +100,7 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
       output.sayClosing(line);
     };
     record.onEndingFailure((line) => terminate('error', line));
+    record.onAlertEnd((line) => terminate('killed', line));
     const ended = registerLive(ctx, job, output, terminate);
     log.info('session started');
     try {

@@ -15,6 +15,8 @@ export interface SessionPlan {
   readonly grant: Grant;
   /** What runs: the user's command (shell grant), the canonical argv (allowlist), or null. */
   readonly command: string | null;
+  /** The exec command as the client sent it (what `alerts` command rules read); null without one. */
+  readonly sent: string | null;
   readonly open: OpenTarget;
   /** An allowed command's event, audited before the session starts. */
   readonly allowed: AuditEventOf<'exec.allowed'> | null;
@@ -62,6 +64,7 @@ export async function decideSession(
   let plan: SessionPlan = {
     grant,
     command,
+    sent: command,
     open: (link, p) => (command === null ? link.shell(p, env) : link.exec(command, p, env)),
     allowed: null,
   };
@@ -74,7 +77,7 @@ export async function decideSession(
       onCommand,
     );
     if ('ok' in commands) return commands;
-    plan = { grant, ...commands };
+    plan = { grant, sent: command, ...commands };
   }
   if (plan.command !== null && isFileTransferCommand(plan.command)) {
     return refuse.exec(

@@ -78,7 +78,8 @@ export async function eventSubject(db: Database, record: AuditRecord): Promise<E
       requestId: named === null ? found.requestId : (named as RequestId),
     };
   }
-  if (record.type === 'session.kill' && typeof p['sessionId'] === 'string') {
+  const aboutSession = record.type === 'session.kill' || record.type === 'session.flagged';
+  if (aboutSession && typeof p['sessionId'] === 'string') {
     const sessionId = p['sessionId'] as SessionId;
     return { ...(await lookup(db, BY_SESSION, sessionId)), sessionId };
   }

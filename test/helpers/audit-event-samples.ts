@@ -191,6 +191,14 @@ export const sampleAuditEvents: {
   }),
   'session.kill': auditEvents.sessionKill({ sessionId, reason: 'INC-7 contained' }),
   'session.warning': auditEvents.sessionWarning({ sessionId, grantId, minutesLeft: 5 }),
+  'session.flagged': auditEvents.sessionFlagged({
+    ...session,
+    rule: 'shadow',
+    on: 'output',
+    action: 'notify',
+    excerpt: 'root:x:0:0:root:/root:/bin/bash',
+    offset: 1.25,
+  }),
   'connection.end': auditEvents.connectionEnd({
     user: 'alice',
     remoteAddr,

@@ -119,6 +119,32 @@ describe('SIGHUP', () => {
     expect(await silentConnectionLifetime(serve.sshPort, 5000)).toBeLessThan(2500);
   });
 
+  it('takes new alert rules for new sessions, and refuses a catastrophic pattern naming its rule', async () => {
+    const rule = (match: string): string =>
+      `alerts:\n  - { name: hup, match: "${match}", on: output, action: end }\n`;
+    let from = await hangUp({ level: 'debug', loginGraceTime: '1s', extra: rule('still-*ing') });
+    const reloaded = await serve.waitForLog((l) => l['msg'] === 'config reloaded', from);
+    expect(reloaded['applied']).toEqual(['alerts']);
+    const ended = async (): Promise<void> => {
+      const r = await runSsh(
+        { ...alice, port: serve.sshPort },
+        { command: ['echo still-serving'] },
+      );
+      expect(r.stderr).toContain('gatehouse: session closed by alert rule hup; reported');
+      expect(r.code).toBe(255);
+    };
+    await ended();
+
+    from = await hangUp({ level: 'debug', loginGraceTime: '1s', extra: rule('(a+)+$') });
+    const refused = await serve.waitForLog(
+      (l) => l['msg'] === 'config reload refused; keeping the running config',
+      from,
+    );
+    expect(String(refused['problem'])).toContain('alert rule "hup": match "(a+)+$" uses "("');
+    expect(serve.alive()).toBe(true);
+    await ended(); // the rule loaded before still holds
+  });
+
   it('still stops cleanly on SIGTERM', async () => {
     expect(await serve.stop()).toBe(0);
   });

@@ -72,6 +72,7 @@ describe('auditEventRules', () => {
     'session.end': 'refuse',
     'session.kill': 'refuse',
     'session.warning': 'log',
+    'session.flagged': 'log',
     'connection.end': 'log',
     'exec.allowed': 'refuse',
     'exec.denied': 'refuse',

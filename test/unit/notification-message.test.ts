@@ -96,6 +96,17 @@ describe('slack messages', () => {
     );
   });
 
+  it('say which alert rule flagged a session, the excerpt quoted, and link to the session', () => {
+    const flagged = record(
+      'session.flagged',
+      { sessionId: SESSION, rule: 'shadow', on: 'output', action: 'end', excerpt: '<!here> *x*' },
+      'gatehouse',
+    );
+    expect(slackText('session.flagged', flagged, subject({ sessionId: SESSION }))).toBe(
+      `session ${SESSION} (alice on db1) flagged by alert rule shadow on output “&lt;!here&gt; *x*”; session ended <https://review.example.com/sessions/${SESSION}|open the session>`,
+    );
+  });
+
   it('have no link without web.publicUrl, nor for an admin grant made without a request', () => {
     expect(slackText('request.created', created, subject(), null)).not.toContain('<');
     const grant = record('grant.create', {

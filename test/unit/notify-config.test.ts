@@ -68,7 +68,7 @@ describe('config notify.webhooks', () => {
     [
       'an event type that is not notifiable',
       '    - url: https://chat.example/hook\n      format: slack\n      events: [auth.success]\n',
-      'config: notify.webhooks.0.events.0: must be one of request.created, request.approved, request.denied, request.expired, request.cancelled, grant.create, grant.extend, grant.revoke, session.kill',
+      'config: notify.webhooks.0.events.0: must be one of request.created, request.approved, request.denied, request.expired, request.cancelled, grant.create, grant.extend, grant.revoke, session.kill, session.flagged',
     ],
     [
       'an unknown format',

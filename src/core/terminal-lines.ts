@@ -1,0 +1,126 @@
+/**
+ * Lines of a terminal stream as text to match (issue 15 alerts): escape sequences (CSI, OSC, DCS
+ * and the like, split across chunks or not) and other control characters removed, a line ended by
+ * LF or CR. Memory is bounded: a line longer than TERMINAL_LINE_MAX is passed on in pieces of that
+ * length, and a string sequence is skipped however long it is.
+ */
+
+export const TERMINAL_LINE_MAX = 4096;
+/** The longest text a `mayHold` test looks for (an alert pattern has at most 200 characters). */
+export const MAY_HOLD_MAX = 256;
+
+type State = 'ground' | 'escape' | 'csi' | 'string' | 'stringEscape';
+
+const ESC = '\x1b';
+/** C0 controls but tab, LF and CR, and DEL: dropped where no sequence is open. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
+const CONTROL_CHARS = [
+  ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c)),
+  '\x7f',
+].filter((c) => c !== '\t' && c !== '\n' && c !== '\r' && c !== ESC);
+/** One search per character: several times faster than a character class on long output. */
+const hasControl = (text: string): boolean => CONTROL_CHARS.some((c) => text.includes(c));
+const LINE_BREAK = /\r\n?|\n/;
+
+export class TerminalLines {
+  #state: State = 'ground';
+  #line = '';
+  /** Whether mayHold may say yes of #line. */
+  #lineMayHold = false;
+
+  /**
+   * `mayHold`: a cheap test of text with its escapes removed, true when what it looks for (each
+   * at most MAY_HOLD_MAX characters) occurs in it; lines of text where it finds nothing (alone,
+   * with the unfinished line, or across their join) are not passed on: none of them can match.
+   */
+  constructor(private readonly mayHold: (text: string) => boolean = () => true) {}
+
+  /** Feeds text; calls `onLine` with each non-empty line it completes (without its line break). */
+  feed(text: string, onLine: (line: string) => void): void {
+    const clean =
+      this.#state === 'ground' && !text.includes(ESC)
+        ? hasControl(text)
+          ? text.replace(CONTROLS, '')
+          : text
+        : this.#strip(text);
+    const join = this.#line.slice(-MAY_HOLD_MAX) + clean.slice(0, MAY_HOLD_MAX);
+    if (!this.#lineMayHold && !this.mayHold(clean) && !this.mayHold(join)) {
+      this.#skip(clean);
+      return;
+    }
+    const parts = clean.split(LINE_BREAK);
+    const rest = parts.pop() ?? '';
+    parts.forEach((part, i) => this.#emit(i === 0 ? this.#line + part : part, onLine));
+    if (parts.length > 0) this.#line = '';
+    this.#append(rest, onLine);
+    this.#lineMayHold = this.mayHold(this.#line);
+  }
+
+  /** What an unfinished line holds after `clean`, no line passed on (pieces as in #append). */
+  #skip(clean: string): void {
+    const end = Math.max(clean.lastIndexOf('\n'), clean.lastIndexOf('\r'));
+    const rest = end < 0 ? this.#line + clean : clean.slice(end + 1);
+    this.#line = rest.slice(rest.length - (rest.length % TERMINAL_LINE_MAX));
+  }
+
+  /** Passes on what is left of an unfinished line (at the session's end). */
+  flush(onLine: (line: string) => void): void {
+    this.#emit(this.#line, onLine);
+    this.#line = '';
+    this.#lineMayHold = false;
+  }
+
+  #append(text: string, onLine: (line: string) => void): void {
+    let line = this.#line + text;
+    while (line.length >= TERMINAL_LINE_MAX) {
+      onLine(line.slice(0, TERMINAL_LINE_MAX));
+      line = line.slice(TERMINAL_LINE_MAX);
+    }
+    this.#line = line;
+  }
+
+  #emit(line: string, onLine: (line: string) => void): void {
+    for (let at = 0; at < line.length; at += TERMINAL_LINE_MAX)
+      onLine(line.slice(at, at + TERMINAL_LINE_MAX));
+  }
+
+  /** The slow path: a sequence is open or starts in `text`. */
+  #strip(text: string): string {
+    let out = '';
+    let state = this.#state;
+    for (const ch of text) {
+      const code = ch.charCodeAt(0);
+      switch (state) {
+        case 'ground':
+          if (ch === ESC) state = 'escape';
+          else if (ch === '\n' || ch === '\r' || ch === '\t' || (code >= 0x20 && code !== 0x7f))
+            out += ch;
+          break;
+        case 'escape':
+          if (ch === '[') state = 'csi';
+          else if (ch === ']' || ch === 'P' || ch === 'X' || ch === '^' || ch === '_')
+            state = 'string';
+          else if (code >= 0x20 && code <= 0x2f)
+            state = 'escape'; // intermediate: ESC ( B
+          else state = 'ground';
+          break;
+        case 'csi':
+          if (code >= 0x40 && code <= 0x7e) state = 'ground';
+          else if (code < 0x20 && ch !== ESC)
+            state = 'csi'; // controls inside a CSI are executed
+          else if (ch === ESC) state = 'escape';
+          break;
+        case 'string':
+          if (code === 0x07) state = 'ground';
+          else if (ch === ESC) state = 'stringEscape';
+          break;
+        case 'stringEscape':
+          state = ch === '\\' ? 'ground' : ch === ESC ? 'stringEscape' : 'string';
+          break;
+      }
+    }
+    this.#state = state;
+    return out;
+  }
+}
