@@ -16,8 +16,10 @@ import type { AuditRecord } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
 import { isoTime, printJson, printLine, printTable } from './output.js';
-import { requireCount, usage } from './validate.js';
+import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
+import { usage } from './validate.js';
 import { writeCliCheckpoint } from './write-checkpoint.js';
 
 /** A time (2026-11-01T18:00Z) or a duration back from now (2h). */
@@ -78,10 +80,17 @@ export function register(program: Command, ctx: CliContext): void {
 
   audit
     .command('list')
-    .description('list audit events, oldest first')
+    .description('list audit events, newest first, times in ISO 8601 UTC')
+    .addHelpText(
+      'after',
+      examples(
+        'gatehouse audit list --since 24h',
+        'gatehouse audit list --type grant.create --limit 10',
+      ),
+    )
     .option('--since <time|duration>', 'from this time, or this long ago (2h)')
     .option('--type <type>', 'only this event type, e.g. grant.create')
-    .option('--limit <n>', 'at most this many events')
+    .option('--limit <n>', LIMIT_HELP)
     .action(
       async (opts: {
         readonly since?: string;
@@ -94,15 +103,17 @@ export function register(program: Command, ctx: CliContext): void {
             `--type: ${quoteForMessage(opts.type)} is not an event type (e.g. grant.create)`,
           );
         }
-        const limit =
-          opts.limit === undefined ? undefined : requireCount('--limit', opts.limit, 1_000_000);
-        const records = await ctx.withStore(async (store) =>
+        const limit = requireLimit(opts.limit);
+        const fetched = await ctx.withStore(async (store) =>
           store.audit.list({
             ...(since === undefined ? {} : { since }),
             ...(opts.type === undefined ? {} : { type: opts.type }),
-            ...(limit === undefined ? {} : { limit }),
+            limit: fetchCount(limit),
           }),
         );
+        // The store gives the newest events in chain order.
+        const { rows: records, more } = newest(fetched.reverse(), limit);
+        noteOlder(ctx, more, limit, 'events');
         if (ctx.options().json) return printJson(ctx, records);
         printTable(
           ctx,

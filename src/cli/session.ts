@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
 import { formatTimeLeft, parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
-import type { GrantId, Session, SessionId } from '../core/model.js';
+import type { GrantId, Session } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { SessionFilter, Store } from '../core/ports.js';
 import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
+import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
+import { findSession, requireSessionRef } from './session-ref.js';
 import { isoTime, printJson, printLine, printPairs, printTable } from './output.js';
-import { requireId, requireName, requireSessionId, requireTime, usage } from './validate.js';
+import { requireId, requireName, requireTime, usage } from './validate.js';
 
 interface ListOptions {
+  readonly limit?: string;
   readonly live: boolean;
   readonly user?: string;
   readonly target?: string;
@@ -88,12 +92,6 @@ async function listViews(store: Store, filter: SessionFilter, now: number): Prom
   }));
 }
 
-async function mustFindSession(store: Store, id: SessionId): Promise<Session> {
-  const session = await store.sessions.get(id);
-  if (session === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);
-  return session;
-}
-
 /** `session show`: a session's facts, one per line. */
 function sessionPairs(s: SessionView): [string, string][] {
   return [
@@ -119,7 +117,15 @@ export function register(program: Command, ctx: CliContext): void {
 
   session
     .command('list')
-    .description('list sessions, oldest first; all given filters must match')
+    .description('list sessions, newest first; all given filters must match')
+    .addHelpText(
+      'after',
+      examples(
+        'gatehouse session list --live',
+        'gatehouse session list --user alice --since 7d --limit 200',
+      ),
+    )
+    .option('--limit <n>', LIMIT_HELP)
     .option('--live', 'only sessions still open', false)
     .option('--user <name>', 'only sessions of this user')
     .option('--target <name>', 'only sessions on this target')
@@ -131,8 +137,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--until <time>', 'only sessions started before this time')
     .action(async (opts: ListOptions) => {
       const now = ctx.clock.now();
-      const filter = filterOf(opts, now);
-      const views = await ctx.withStore((store) => listViews(store, filter, now));
+      const limit = requireLimit(opts.limit);
+      const filter = { ...filterOf(opts, now), latest: fetchCount(limit) };
+      const fetched = await ctx.withStore((store) => listViews(store, filter, now));
+      const { rows: views, more } = newest(fetched, limit);
+      noteOlder(ctx, more, limit, 'sessions');
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
@@ -155,13 +164,14 @@ export function register(program: Command, ctx: CliContext): void {
   session
     .command('show')
     .description('one session: its row, recording and what it received on stdin without a pty')
-    .argument('<session-id>', 'UUID from `session list`')
+    .addHelpText('after', examples('gatehouse session show 3f2a9c1e'))
+    .argument('<session-id>', 'UUID from `session list`, or its first 8 or more characters')
     .action(async (idText: string) => {
-      const id = requireSessionId('session id', idText) as SessionId;
+      const ref = requireSessionRef('session id', idText);
       const now = ctx.clock.now();
       const view = await ctx.withStore(async (store) => {
-        const s = await mustFindSession(store, id);
-        return (await listViews(store, { grantId: s.grantId }, now)).find((v) => v.id === id)!;
+        const s = await findSession(store, ref, 'session');
+        return (await listViews(store, { grantId: s.grantId }, now)).find((v) => v.id === s.id)!;
       });
       if (ctx.options().json) return printJson(ctx, view);
       printPairs(ctx, sessionPairs(view));
@@ -170,17 +180,19 @@ export function register(program: Command, ctx: CliContext): void {
   session
     .command('kill')
     .description('close a live session (the serving bastion closes it within seconds)')
-    .argument('<session-id>', 'UUID from `session list`')
+    .addHelpText('after', examples('gatehouse session kill 3f2a9c1e'))
+    .argument('<session-id>', 'UUID from `session list`, or its first 8 or more characters')
     .action(async (idText: string) => {
-      const id = requireSessionId('session id', idText) as SessionId;
-      await ctx.withStore(async (store) => {
-        const s = await mustFindSession(store, id);
+      const ref = requireSessionRef('session id', idText);
+      const id = await ctx.withStore(async (store) => {
+        const s = await findSession(store, ref, 'session');
         if (s.endedAt !== null)
           throw new GatehouseError(
             'conflict',
-            `session: ${id} already ended at ${isoTime(s.endedAt)}`,
+            `session: ${s.id} already ended at ${isoTime(s.endedAt)}`,
           );
-        await store.sessions.requestKill(id, ctx.clock.now(), ctx.options().actor);
+        await store.sessions.requestKill(s.id, ctx.clock.now(), ctx.options().actor);
+        return s.id;
       });
       if (ctx.options().json) printJson(ctx, { sessionId: id, killRequested: true });
       else printLine(ctx, `kill requested for ${id}`);

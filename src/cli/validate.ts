@@ -180,11 +180,3 @@ export function requireAccountName(field: string, value: string): string {
   }
   return value;
 }
-
-/** Session ids are UUIDs. */
-export function requireSessionId(field: string, value: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) {
-    throw usage(`${field}: ${quoteForMessage(value)} is not a session id (a UUID)`);
-  }
-  return value;
-}

@@ -489,7 +489,13 @@ const cases: Case[] = [
     2,
     /^gatehouse: grant id: "1; DROP" is not an id/,
   ],
-  ['bad session id', () => ['session', 'kill', 'abc'], 2, /is not a session id/],
+  ['bad session id', () => ['session', 'kill', 'abc-defg'], 2, /is not a session id/],
+  [
+    'session id prefix too short',
+    () => ['session', 'kill', 'abc'],
+    2,
+    /^gatehouse: session id: "abc" is too short: give at least 8 characters/,
+  ],
   [
     'bad --since',
     () => ['audit', 'list', '--since', 'last week'],
