@@ -6,7 +6,8 @@ import { usage } from './validate.js';
 
 /**
  * A session id as typed: the whole UUID or its first 8 or more characters (what `session list`
- * shows is long; the first block is usually enough), checked before the store is opened.
+ * shows is long; the first block is usually enough), lower case as gatehouse writes them, checked
+ * before the store is opened.
  */
 export type SessionRef = string & { readonly __sessionRef: unique symbol };
 
@@ -18,18 +19,17 @@ const fitsShape = (text: string): boolean =>
   Array.from(text).every((c, i) => (UUID_SHAPE[i] === '-' ? c === '-' : /[0-9a-f]/.test(c)));
 
 export function requireSessionRef(field: string, value: string): SessionRef {
-  const text = value.toLowerCase();
-  if (!fitsShape(text)) {
+  if (!fitsShape(value)) {
     throw usage(
       `${field}: ${quoteForMessage(value)} is not a session id (a UUID, or its first ${MIN_PREFIX} or more characters)`,
     );
   }
-  if (text.length < MIN_PREFIX) {
+  if (value.length < MIN_PREFIX) {
     throw usage(
       `${field}: ${quoteForMessage(value)} is too short: give at least ${MIN_PREFIX} characters of the session id`,
     );
   }
-  return text as SessionRef;
+  return value as SessionRef;
 }
 
 /** The one session `ref` names; refused when none or more than one id starts with it. */
