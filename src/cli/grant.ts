@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--user <name>', 'who')
     .requiredOption('--target <name>', 'to which target')
     .requiredOption('--nda <id>', "the user's NDA that covers the whole grant")
-    .option('--for <duration>', 'how long: 90s, 45m, 2h, 7d')
+    .option('--for <duration>', 'how long: 90s, 45m, 2h, 7d, 1h30m')
     .option('--until <time>', 'or until when (ISO 8601, e.g. 2026-11-30T18:00Z)')
     .option('--from <time>', 'start later than now (ISO 8601)')
     .option('--shell', 'full shell and any command', false)

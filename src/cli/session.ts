@@ -1,16 +1,14 @@
 import type { Command } from 'commander';
-import { formatTimeLeft, parseDuration } from '../core/duration.js';
+import { formatTimeLeft } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import type { GrantId, Session } from '../core/model.js';
-import { quoteForMessage } from '../core/names.js';
 import type { SessionFilter, Store } from '../core/ports.js';
-import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
 import { examples } from './help-text.js';
 import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
 import { findSession, requireSessionRef } from './session-ref.js';
 import { isoTime, printJson, printLine, printPairs, printTable } from './output.js';
-import { requireId, requireName, requireTime, usage } from './validate.js';
+import { requireId, requireName, requireTime, requireTimeOrAgo, usage } from './validate.js';
 
 interface ListOptions {
   readonly limit?: string;
@@ -22,20 +20,9 @@ interface ListOptions {
   readonly until?: string;
 }
 
-/** `--since`: a time (2026-11-01T18:00Z) or a duration back from now (2h). */
-function sinceMs(value: string, now: number): number {
-  const d = parseDuration(value);
-  if (d.ok) return now - d.ms;
-  const t = parseTimestamp(value);
-  if (t.ok) return t.ms;
-  throw usage(
-    `--since: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)`,
-  );
-}
-
 /** Checks every option before the store is opened (usage errors exit 2). */
 function filterOf(opts: ListOptions, now: number): SessionFilter {
-  const since = opts.since === undefined ? undefined : sinceMs(opts.since, now);
+  const since = opts.since === undefined ? undefined : requireTimeOrAgo('--since', opts.since, now);
   const until = opts.until === undefined ? undefined : requireTime('--until', opts.until);
   if (since !== undefined && until !== undefined && since >= until) {
     throw usage('--since, --until: --since must be before --until');

@@ -83,6 +83,17 @@ export function requireDuration(field: string, value: string): number {
   return parsed.ms;
 }
 
+/** A time (2026-11-01T18:00Z) or a duration back from `now` (2h, 1h30m): `--since`, `--until`. */
+export function requireTimeOrAgo(field: string, value: string, now: number): number {
+  const d = parseDuration(value);
+  if (d.ok) return now - d.ms;
+  const t = parseTimestamp(value);
+  if (t.ok) return t.ms;
+  throw usage(
+    `${field}: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d, 1h30m)`,
+  );
+}
+
 export function requireTime(field: string, value: string): number {
   const parsed = parseTimestamp(value);
   if (!parsed.ok) throw usage(`${field}: ${parsed.message}`);
