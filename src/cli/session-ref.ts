@@ -12,7 +12,7 @@ import { usage } from './validate.js';
 export type SessionRef = string & { readonly __sessionRef: unique symbol };
 
 const UUID_SHAPE = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
-export const MIN_PREFIX = 8;
+const MIN_PREFIX = 8;
 
 const fitsShape = (text: string): boolean =>
   text.length <= UUID_SHAPE.length &&
