@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
+import { loginLinkUrl, reviewPageOrigin } from '../core/review-links.js';
 import { ensureKeyPair } from '../keys/key-files.js';
 import { parsePublicKey } from '../keys/public-key.js';
 import { serveUntilSignal } from '../main.js';
@@ -106,8 +107,9 @@ export function register(program: Command, ctx: CliContext): void {
         await serveUntilSignal(
           config,
           (running) => {
-            const webUrl =
-              running.web === null ? null : `http://${running.web.host}:${running.web.port}/`;
+            const origin =
+              running.web === null ? null : reviewPageOrigin(config.web.publicUrl, running.web);
+            const webUrl = origin === null ? null : `${origin}/`;
             const info: DemoInfo = {
               folder: typed(dir, cwd),
               keyPath: typed(folder.userKeyPath, cwd),
@@ -123,7 +125,7 @@ export function register(program: Command, ctx: CliContext): void {
               reviewer: {
                 name: reviewer.name,
                 password: reviewer.password,
-                linkUrl: webUrl === null ? null : `${webUrl}login/link?token=${reviewer.linkToken}`,
+                linkUrl: origin === null ? null : loginLinkUrl(origin, reviewer.linkToken),
               },
               reused: !folder.created,
               created: seeded.created,

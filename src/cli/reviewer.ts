@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { GatehouseError } from '../core/errors.js';
 import { quoteForMessage } from '../core/names.js';
+import { loginLinkUrl, reviewPageOrigin } from '../core/review-links.js';
 import {
   canonicalRoles,
   isReviewerRole,
@@ -8,30 +9,14 @@ import {
   type ReviewerRole,
 } from '../core/reviewer-role.js';
 import { newLoginToken } from '../web/auth.js';
-import { checkPasswordStrength, generatePassword, hashPassword } from '../web/password.js';
+import { generatePassword, hashPassword } from '../web/password.js';
 import type { CliContext } from './context.js';
 import { isoTime, printJson, printLine, printResult, printTable } from './output.js';
+import { PASSWORD_STDIN_HELP, passwordFromStdin } from './password-input.js';
+import { registerAccountCommands } from './reviewer-account.js';
 import { requireDuration, requireName, usage } from './validate.js';
 
 const MAX_LINK_MS = 24 * 60 * 60 * 1000;
-const MAX_STDIN_BYTES = 4096;
-
-/** The password piped on stdin: its first line, without the line break. */
-async function passwordFromStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw usage('--password-stdin: stdin is a terminal; pipe the password');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_STDIN_BYTES) throw usage('--password-stdin: more than 4096 bytes on stdin');
-    chunks.push(buf);
-  }
-  const password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
-  const strength = checkPasswordStrength(password);
-  if (!strength.ok) throw usage(`--password-stdin: ${strength.reason}`);
-  return password;
-}
 
 /** `--role`, repeatable: each value checked as it is read. */
 function collectRole(value: string, previous: ReviewerRole[]): ReviewerRole[] {
@@ -44,11 +29,6 @@ function collectRole(value: string, previous: ReviewerRole[]): ReviewerRole[] {
 const ROLE_HELP =
   'reviewer (sessions, replay, search) or approver (access requests); repeat for both';
 
-function linkHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 export function register(program: Command, ctx: CliContext): void {
   const reviewer = program
     .command('reviewer')
@@ -58,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('add')
     .description('create a reviewer; prints the id (and a generated password unless given one)')
     .argument('<name>', 'reviewer name: ^[a-z][a-z0-9._-]{0,63}$')
-    .option('--password-stdin', 'read the password (12+ characters) from the first line of stdin')
+    .option('--password-stdin', PASSWORD_STDIN_HELP)
     .option('--no-password', 'no password: the reviewer logs in with one-time links only')
     .option('--role <role>', `${ROLE_HELP} (default: reviewer)`, collectRole, [])
     .action(
@@ -116,8 +96,7 @@ export function register(program: Command, ctx: CliContext): void {
       await ctx.withStore((store) =>
         store.reviewers.addLoginToken(name, sha256, expiresAt, ctx.options().actor),
       );
-      const origin = config.web.publicUrl ?? `http://${linkHost(listen.host)}:${listen.port}`;
-      const url = `${origin}/login/link?token=${token}`;
+      const url = loginLinkUrl(reviewPageOrigin(config.web.publicUrl, listen), token);
       if (ctx.options().json) printJson(ctx, { reviewer: name, url, expiresAt });
       else printLine(ctx, url);
     });
@@ -144,14 +123,17 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.options().json) return printJson(ctx, list);
       printTable(
         ctx,
-        ['ID', 'NAME', 'ROLES', 'CREATED', 'CREATED BY'],
+        ['ID', 'NAME', 'ROLES', 'CREATED', 'CREATED BY', 'DISABLED'],
         list.map((r) => [
           String(r.id),
           r.name,
           r.roles.join(','),
           isoTime(r.createdAt),
           r.createdBy,
+          r.disabledAt === null ? '-' : isoTime(r.disabledAt),
         ]),
       );
     });
+
+  registerAccountCommands(reviewer, ctx);
 }

@@ -16,14 +16,22 @@ export function register(program: Command, ctx: CliContext): void {
         const web =
           running.web === null ? null : { host: running.web.host, port: running.web.port };
         if (ctx.options().json) {
+          const publicUrl = config.web.publicUrl;
           printLine(
             ctx,
-            JSON.stringify({ listening: { host: running.host, port: running.port }, web }),
+            JSON.stringify({
+              listening: { host: running.host, port: running.port },
+              web,
+              publicUrl,
+            }),
           );
           return;
         }
         printLine(ctx, `listening on ${running.host}:${running.port}`);
-        if (web !== null) printLine(ctx, `review page on http://${web.host}:${web.port}/`);
+        if (web === null) return;
+        // Where it listens, and the address readers are given (web.publicUrl) when they differ.
+        const readers = config.web.publicUrl === null ? '' : ` (readers: ${config.web.publicUrl}/)`;
+        printLine(ctx, `review page on http://${web.host}:${web.port}/${readers}`);
       });
     });
 }

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { formatTimeLeft } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
+import { checkKillReason } from '../core/kill-reason.js';
 import type { GrantId, Session } from '../core/model.js';
 import type { SessionFilter, Store } from '../core/ports.js';
 import type { CliContext } from './context.js';
 import { examples } from './help-text.js';
 import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
 import { findSession, requireSessionRef } from './session-ref.js';
+import { registerWatch } from './session-watch.js';
 import { isoTime, printJson, printLine, printPairs, printTable } from './output.js';
 import { requireId, requireName, requireTime, requireTimeOrAgo, usage } from './validate.js';
 
@@ -166,11 +168,19 @@ export function register(program: Command, ctx: CliContext): void {
 
   session
     .command('kill')
-    .description('close a live session (the serving bastion closes it within seconds)')
-    .addHelpText('after', examples('gatehouse session kill 3f2a9c1e'))
+    .description(
+      'close a live session (the serving bastion closes it within seconds, showing the user the reason)',
+    )
+    .addHelpText(
+      'after',
+      examples("gatehouse session kill 3f2a9c1e --reason 'ran an unapproved migration'"),
+    )
     .argument('<session-id>', 'UUID from `session list`, or its first 8 or more characters')
-    .action(async (idText: string) => {
+    .requiredOption('--reason <text>', 'one line shown to the user (kept in the audit trail)')
+    .action(async (idText: string, opts: { readonly reason: string }) => {
       const ref = requireSessionRef('session id', idText);
+      const reason = checkKillReason('--reason', opts.reason);
+      if (!reason.ok) throw usage(reason.message);
       const id = await ctx.withStore(async (store) => {
         const s = await findSession(store, ref, 'session');
         if (s.endedAt !== null)
@@ -178,10 +188,12 @@ export function register(program: Command, ctx: CliContext): void {
             'conflict',
             `session: ${s.id} already ended at ${isoTime(s.endedAt)}`,
           );
-        await store.sessions.requestKill(s.id, ctx.clock.now(), ctx.options().actor);
+        await store.sessions.requestKill(s.id, ctx.clock.now(), ctx.options().actor, reason.value);
         return s.id;
       });
       if (ctx.options().json) printJson(ctx, { sessionId: id, killRequested: true });
       else printLine(ctx, `kill requested for ${id}`);
     });
+
+  registerWatch(session, ctx);
 }

@@ -55,6 +55,14 @@ export interface AuditPayloads {
   'reviewer.link.create': P.ReviewerLinkCreate;
   /** An admin changed what a review page account may use (`gatehouse reviewer set --role`). */
   'reviewer.set': P.ReviewerSet;
+  /** An admin disabled a review page account: its web sessions and unused links end at once. */
+  'reviewer.disable': P.ReviewerAccount;
+  /** An admin enabled a disabled review page account again. */
+  'reviewer.enable': P.ReviewerAccount;
+  /** An admin gave a review page account a new password: its web sessions end at once. */
+  'reviewer.password.reset': P.ReviewerAccount;
+  /** An admin removed a review page account, its web sessions and its unused links. */
+  'reviewer.remove': P.ReviewerAccount;
   /** A user logged in over ssh. */
   'auth.success': P.AuthSuccess;
   /** A login was refused (once per connection, key and reason; see auth.failure.aggregate). */
@@ -73,7 +81,7 @@ export interface AuditPayloads {
   'session.start': P.SessionStart;
   /** A session channel ended. */
   'session.end': P.SessionEnd;
-  /** An admin asked to end a live session (`gatehouse session kill`). */
+  /** An admin (`gatehouse session kill`) or an approver on the review page asked to end a live session, with a reason. */
   'session.kill': P.SessionKill;
   /** A live session was warned that its grant ends soon. */
   'session.warning': P.SessionWarning;
@@ -160,6 +168,10 @@ export const auditEvents: AuditEventConstructors = {
   reviewerCreate: event('reviewer.create'),
   reviewerLinkCreate: event('reviewer.link.create'),
   reviewerSet: event('reviewer.set'),
+  reviewerDisable: event('reviewer.disable'),
+  reviewerEnable: event('reviewer.enable'),
+  reviewerPasswordReset: event('reviewer.password.reset'),
+  reviewerRemove: event('reviewer.remove'),
   authSuccess: event('auth.success'),
   authFailure: event('auth.failure'),
   authFailureAggregate: event('auth.failure.aggregate'),

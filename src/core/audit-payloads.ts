@@ -146,6 +146,13 @@ export type ReviewerSet = {
   readonly previousRoles: readonly ReviewerRole[];
 };
 
+/** disable, enable, password reset, remove: the account and the web sessions the change ended. */
+export type ReviewerAccount = {
+  readonly reviewer: string;
+  /** The account's review page logins this change ended (0 for enable). */
+  readonly sessionsEnded: number;
+};
+
 export type ReviewerLinkCreate = {
   readonly reviewer: string;
   /** When the one-time login link stops working. */
@@ -245,6 +252,7 @@ export type ReviewerLoginFailureReason =
   | 'reviewer.unknown'
   | 'password.wrong'
   | 'password.none'
+  | 'reviewer.disabled'
   | 'link.invalid'
   | 'throttled.source'
   | 'throttled.account';
@@ -284,7 +292,8 @@ export type ReviewView =
     }
   | {
       readonly reviewer: string;
-      readonly view: 'session' | 'cast';
+      /** `live`: the session followed as it happens (`/sessions/<id>/live`). */
+      readonly view: 'session' | 'cast' | 'live';
       readonly sessionId: SessionId;
     }
   | {
@@ -295,9 +304,11 @@ export type ReviewView =
       readonly sessionIds: readonly SessionId[];
     }
   | {
-      /** `gatehouse replay` (the actor is the admin). */
+      /** `gatehouse replay`, or `gatehouse session watch` (`watch`); the actor is the admin. */
       readonly via: 'cli';
       readonly sessionId: SessionId;
+      /** Present when followed live (`session watch`). */
+      readonly watch?: true;
     };
 
 // --- audit checkpoints and the bastion's key ---

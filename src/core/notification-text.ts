@@ -69,6 +69,8 @@ export function notificationLine(
     case 'grant.revoke':
       return `${grant} revoked by ${actor}, reason ${quoted(field(p, 'reason'))}`;
     case 'session.kill':
-      return `session ${subject.sessionId ?? field(p, 'sessionId')} (${who(subject)}) killed by ${actor}`;
+      return `session ${subject.sessionId ?? field(p, 'sessionId')} (${who(subject)}) killed by ${actor}${
+        typeof p['reason'] === 'string' ? `, reason ${quoted(p['reason'])}` : ''
+      }`;
   }
 }

@@ -38,6 +38,7 @@ import type {
   LoginReservation,
   NewReviewerSession,
   Reviewer,
+  ReviewerAccountChange,
   ReviewerCredentials,
   ReviewSession,
   ReviewSessionQuery,
@@ -236,10 +237,19 @@ export interface SessionRepository {
   /** Up to `limit` ids that start with `prefix`, in id order (a short id typed on the CLI). */
   idsStartingWith(prefix: string, limit: number): Promise<SessionId[]>;
   list(filter?: SessionFilter): Promise<Session[]>;
-  /** Marks a live session for termination; the serving process polls and closes it. */
-  requestKill(id: SessionId, now: EpochMs, actor: Actor): Promise<void>;
-  /** Ids of live sessions whose kill was requested. */
-  killRequested(): Promise<SessionId[]>;
+  /**
+   * Marks a live session for termination with a reason (core/kill-reason.ts, checked by the
+   * caller); the serving process polls and closes it, showing the user the reason.
+   */
+  requestKill(id: SessionId, now: EpochMs, actor: Actor, reason: string): Promise<void>;
+  /** Live sessions whose kill was requested. */
+  killRequested(): Promise<KillRequest[]>;
+}
+
+export interface KillRequest {
+  readonly sessionId: SessionId;
+  /** null: requested before reasons were kept (migration 14). */
+  readonly reason: string | null;
 }
 
 export type AuditVerification =
@@ -297,17 +307,26 @@ export interface ReviewerRepository {
    * Its sessions keep going and are checked against the new roles at their next request.
    */
   setRoles(name: string, roles: readonly ReviewerRole[], actor: Actor): Promise<Reviewer>;
+  /**
+   * Disables or enables an account (audit reviewer.disable / reviewer.enable; nothing written when
+   * it already is so). Disabling deletes its web sessions and unused links in the same transaction.
+   */
+  setDisabled(name: string, disabled: boolean, actor: Actor): Promise<ReviewerAccountChange>;
+  /** Replaces the password hash and deletes the account's web sessions (reviewer.password.reset). */
+  resetPassword(name: string, passwordHash: string, actor: Actor): Promise<ReviewerAccountChange>;
+  /** Deletes the account, its web sessions and links (reviewer.remove). */
+  remove(name: string, actor: Actor): Promise<ReviewerAccountChange>;
   findByName(name: string): Promise<ReviewerCredentials | null>;
   get(id: number): Promise<Reviewer | null>;
   list(): Promise<Reviewer[]>;
   /**
    * Stores a one-time login token by its sha256 (the token itself is never stored), with its
-   * reviewer.link.create event.
+   * reviewer.link.create event. Refused (invalid) for a disabled account.
    */
   addLoginToken(name: string, tokenSha256: string, expiresAt: EpochMs, actor: Actor): Promise<void>;
   /**
-   * Uses a one-time token: when it exists, is unused and not expired at `now`, marks it used in
-   * the same transaction and returns its reviewer; otherwise null.
+   * Uses a one-time token: when it exists, is unused and not expired at `now` and its account is
+   * not disabled, marks it used in the same transaction and returns its reviewer; otherwise null.
    */
   useLoginToken(tokenSha256: string, now: EpochMs): Promise<Reviewer | null>;
   /** Sessions with user and target names, newest first. */

@@ -11,6 +11,18 @@ export interface Reviewer {
   readonly roles: readonly ReviewerRole[];
   readonly createdAt: EpochMs;
   readonly createdBy: string;
+  /** When an admin disabled the account (no login by password or link), or null. */
+  readonly disabledAt: EpochMs | null;
+}
+
+/** What an admin's change to an account did (reviewer disable, enable, reset-password, remove). */
+export interface ReviewerAccountChange {
+  /** The account after the change (as it was, for remove). */
+  readonly reviewer: Reviewer;
+  /** Its stored review page sessions deleted by the change: logged out at once. */
+  readonly sessionsEnded: number;
+  /** false: nothing to do (already disabled or enabled); nothing was written. */
+  readonly changed: boolean;
 }
 
 export const hasRole = (reviewer: Reviewer, role: ReviewerRole): boolean =>

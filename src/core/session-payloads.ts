@@ -36,6 +36,8 @@ export type SessionEnd = SessionRef & {
 
 export type SessionKill = {
   readonly sessionId: SessionId;
+  /** Shown to the user as the session closes (absent in events from before issue 15). */
+  readonly reason?: string;
 };
 
 export type SessionWarning = {

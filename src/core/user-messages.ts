@@ -23,7 +23,11 @@ export const messages = {
     `gatehouse: grant #${grant.id} has expired; session closed`,
   closedRevoked: (grant: Grant): string =>
     `gatehouse: grant #${grant.id} is no longer valid; session closed`,
-  closedKilled: (): string => 'gatehouse: session ended by an administrator',
+  /** The reason was checked as one printable line when it was given (core/kill-reason.ts). */
+  closedKilled: (reason: string | null): string =>
+    reason === null
+      ? 'gatehouse: session ended by an administrator'
+      : `gatehouse: session ended by an administrator: "${reason}"`,
   closedUncheckable: (): string => 'gatehouse: the grant could not be re-checked; session closed',
   closedShutdown: (): string => 'gatehouse: the bastion is shutting down; session closed',
   drainNotice: (seconds: number): string =>

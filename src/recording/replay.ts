@@ -54,6 +54,16 @@ export interface PlaybackOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * What a reviewer's terminal is sent for one event: output sanitised, a marker (gatehouse's
+ * notice) as a highlighted `⟦── … ──⟧` line, input and resizes nothing.
+ */
+export function reviewText(sanitizer: TerminalSanitizer, event: CastEvent): string {
+  if (event.kind === 'o') return sanitizer.write(event.data);
+  if (event.kind === 'm') return `\r\n${highlight(noticeLine(event.data))}\r\n`;
+  return '';
+}
+
 /** Pauses shorter than this are carried over and slept together, as timers are not finer. */
 const MIN_SLEEP_MS = 4;
 
@@ -83,12 +93,7 @@ export async function playback(
       owed = 0;
       if (options.signal?.aborted) return;
     }
-    const text =
-      sanitizer === null
-        ? event.data
-        : event.kind === 'm'
-          ? `\r\n${highlight(noticeLine(event.data))}\r\n`
-          : sanitizer.write(event.data);
+    const text = sanitizer === null ? event.data : reviewText(sanitizer, event);
     if (text !== '') options.write(text);
   }
   const rest = sanitizer?.end() ?? '';

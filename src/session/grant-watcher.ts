@@ -93,8 +93,8 @@ async function storeRound(
 ): Promise<void> {
   const { live, gate, logger } = deps;
   try {
-    for (const id of await gate.killRequested()) {
-      live.get(id)?.terminate('killed', messages.closedKilled());
+    for (const { sessionId, reason } of await gate.killRequested()) {
+      live.get(sessionId)?.terminate('killed', messages.closedKilled(reason));
     }
   } catch (err) {
     logger.error({ err }, 'reading kill requests failed');

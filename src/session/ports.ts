@@ -12,7 +12,7 @@ import type {
   StdinDigest,
   Target,
 } from '../core/model.js';
-import type { Actor } from '../core/ports.js';
+import type { Actor, KillRequest } from '../core/ports.js';
 import type { Refusal } from '../core/refusal.js';
 import type { NdaSignoff } from '../core/scope-signoff.js';
 import type { Pty } from '../stream/channels.js';
@@ -40,8 +40,8 @@ export interface AccessGate {
   prepareNdaSignoff(grantId: GrantId, now: EpochMs, actor: Actor): Promise<NdaSignoff>;
   /** Records `I agree` (the store writes the nda.acknowledge audit event with the scope's hash). */
   acknowledgeNda(grantId: GrantId, now: EpochMs, actor: Actor): Promise<void>;
-  /** Ids of live sessions an admin asked to end (`gatehouse session kill`). */
-  killRequested(): Promise<SessionId[]>;
+  /** Live sessions an admin or approver asked to end, with the reason to show the user. */
+  killRequested(): Promise<KillRequest[]>;
 }
 
 export type TapStream = 'stdout' | 'stderr';

@@ -341,6 +341,21 @@ ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT '["reviewer"]'
     AND json_array_length(roles) >= 1);
 `,
   },
+  {
+    version: 12,
+    sql: `
+-- A review page account can be disabled (issue 15): no login by password or link while set.
+ALTER TABLE reviewers ADD COLUMN disabled_at INTEGER;
+`,
+  },
+  {
+    version: 14,
+    sql: `
+-- Why a live session was ended (issue 15): shown to its user, kept with the kill request.
+ALTER TABLE sessions ADD COLUMN kill_reason TEXT
+  CONSTRAINT sessions_kill_reason CHECK (kill_reason IS NULL OR length(kill_reason) BETWEEN 1 AND 200);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

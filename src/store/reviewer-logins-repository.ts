@@ -18,7 +18,7 @@ import {
 import { appendAuditEvent } from './audit-chain.js';
 import type { StoreContext } from './context.js';
 import type { Database } from './database.js';
-import { reviewerFromRow, type ReviewerRow } from './reviewers-repository.js';
+import { reviewerFromRow, type ReviewerRow } from './reviewer-rows.js';
 
 /**
  * A session is live while used within the idle timeout and younger than the absolute one: the
@@ -132,10 +132,16 @@ export class SqliteReviewerLoginRepository implements ReviewerLoginRepository {
         await db.run('DELETE FROM reviewer_sessions WHERE token_sha256 = ?', [tokenSha256]);
         return null;
       }
-      const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE id = ?', [
-        used.reviewer_id,
-      ]);
-      return row ? reviewerFromRow(row) : null;
+      const row = await db.get<ReviewerRow>(
+        'SELECT * FROM reviewers WHERE id = ? AND disabled_at IS NULL',
+        [used.reviewer_id],
+      );
+      if (!row) {
+        // Disabling deletes the sessions; this holds should one outlive it (fail closed).
+        await db.run('DELETE FROM reviewer_sessions WHERE token_sha256 = ?', [tokenSha256]);
+        return null;
+      }
+      return reviewerFromRow(row);
     });
   }
 

@@ -3,36 +3,25 @@ import { GatehouseError } from '../core/errors.js';
 import type { AuditRecord, EpochMs, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { Actor, ReviewerRepository } from '../core/ports.js';
-import { canonicalRoles, isReviewerRole, type ReviewerRole } from '../core/reviewer-role.js';
+import { canonicalRoles, type ReviewerRole } from '../core/reviewer-role.js';
 import type {
   Reviewer,
+  ReviewerAccountChange,
   ReviewerCredentials,
   ReviewSession,
   ReviewSessionQuery,
 } from '../core/reviewer.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
+import {
+  removeReviewer,
+  resetReviewerPassword,
+  setReviewerDisabled,
+} from './reviewer-account-changes.js';
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
+import { reviewerFromRow, type ReviewerRow } from './reviewer-rows.js';
 import { auditFromRow, sessionFromRow, type AuditRow, type SessionRow } from './rows.js';
-
-export interface ReviewerRow {
-  id: number;
-  name: string;
-  password_hash: string | null;
-  roles: string;
-  created_by: string;
-  created_at: number;
-}
-
-/** The stored roles; anything unknown grants nothing (fail closed). */
-function rolesFromColumn(text: string): ReviewerRole[] {
-  const parsed: unknown = JSON.parse(text);
-  const listed = Array.isArray(parsed)
-    ? parsed.filter((x): x is string => typeof x === 'string')
-    : [];
-  return canonicalRoles(listed.filter(isReviewerRole));
-}
 
 const rolesColumn = (roles: readonly ReviewerRole[]): string =>
   JSON.stringify(canonicalRoles(roles));
@@ -43,14 +32,6 @@ function requireRoles(roles: readonly ReviewerRole[]): void {
 }
 
 type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
-
-export const reviewerFromRow = (r: ReviewerRow): Reviewer => ({
-  id: r.id,
-  name: r.name,
-  roles: rolesFromColumn(r.roles),
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-});
 
 const reviewSessionFromRow = (r: ReviewSessionRow): ReviewSession => ({
   ...sessionFromRow(r),
@@ -133,6 +114,22 @@ export class SqliteReviewerRepository implements ReviewerRepository {
     });
   }
 
+  setDisabled(name: string, disabled: boolean, actor: Actor): Promise<ReviewerAccountChange> {
+    return this.ctx.tx.write((db) =>
+      setReviewerDisabled(db, name, disabled, actor, this.ctx.clock.now()),
+    );
+  }
+
+  resetPassword(name: string, passwordHash: string, actor: Actor): Promise<ReviewerAccountChange> {
+    return this.ctx.tx.write((db) =>
+      resetReviewerPassword(db, name, passwordHash, actor, this.ctx.clock.now()),
+    );
+  }
+
+  remove(name: string, actor: Actor): Promise<ReviewerAccountChange> {
+    return this.ctx.tx.write((db) => removeReviewer(db, name, actor, this.ctx.clock.now()));
+  }
+
   findByName(name: string): Promise<ReviewerCredentials | null> {
     return this.ctx.tx.read(async (db) => {
       const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE name = ?', [name]);
@@ -160,13 +157,20 @@ export class SqliteReviewerRepository implements ReviewerRepository {
     actor: Actor,
   ): Promise<void> {
     return this.ctx.tx.write(async (db) => {
-      const reviewer = await db.get<{ id: number }>('SELECT id FROM reviewers WHERE name = ?', [
-        name,
-      ]);
+      const reviewer = await db.get<{ id: number; disabled_at: number | null }>(
+        'SELECT id, disabled_at FROM reviewers WHERE name = ?',
+        [name],
+      );
       if (!reviewer) {
         throw new GatehouseError(
           'not_found',
           `reviewer: no reviewer named ${quoteForMessage(name)}`,
+        );
+      }
+      if (reviewer.disabled_at !== null) {
+        throw new GatehouseError(
+          'invalid',
+          `reviewer: ${quoteForMessage(name)} is disabled; enable it first`,
         );
       }
       const now = this.ctx.clock.now();
@@ -192,9 +196,10 @@ export class SqliteReviewerRepository implements ReviewerRepository {
         [now, tokenSha256, now],
       );
       if (!used) return null;
-      const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE id = ?', [
-        used.reviewer_id,
-      ]);
+      const row = await db.get<ReviewerRow>(
+        'SELECT * FROM reviewers WHERE id = ? AND disabled_at IS NULL',
+        [used.reviewer_id],
+      );
       return row ? reviewerFromRow(row) : null;
     });
   }

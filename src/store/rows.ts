@@ -235,6 +235,7 @@ export interface SessionRow {
   bytes: number | null;
   sha256: string | null;
   kill_requested_at: number | null;
+  kill_reason: string | null;
   stdin_bytes: number | null;
   stdin_sha256: string | null;
 }

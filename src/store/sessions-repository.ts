@@ -4,6 +4,7 @@ import type { EpochMs, Session, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type {
   Actor,
+  KillRequest,
   NewSession,
   SessionEnd,
   SessionFilter,
@@ -150,31 +151,32 @@ export class SqliteSessionRepository implements SessionRepository {
   }
 
   /** A second request for the same session changes nothing and adds no event. */
-  requestKill(id: SessionId, now: EpochMs, actor: Actor): Promise<void> {
+  requestKill(id: SessionId, now: EpochMs, actor: Actor, reason: string): Promise<void> {
     return this.ctx.tx.write(async (db) => {
       await requireLiveSession(db, id);
       const result = await db.run(
-        'UPDATE sessions SET kill_requested_at = ? WHERE id = ? AND kill_requested_at IS NULL',
-        [now, id],
+        `UPDATE sessions SET kill_requested_at = ?, kill_reason = ?
+         WHERE id = ? AND kill_requested_at IS NULL`,
+        [now, reason, id],
       );
       if (result.changes === 0) return;
       await appendAuditEvent(
         db,
-        auditEvents.sessionKill({ sessionId: id }),
+        auditEvents.sessionKill({ sessionId: id, reason }),
         actor,
         this.ctx.clock.now(),
       );
     });
   }
 
-  killRequested(): Promise<SessionId[]> {
+  killRequested(): Promise<KillRequest[]> {
     return this.ctx.tx.read(async (db) =>
       (
-        await db.all<{ id: string }>(
-          `SELECT id FROM sessions WHERE ended_at IS NULL AND kill_requested_at IS NOT NULL
-           ORDER BY started_at`,
+        await db.all<{ id: string; kill_reason: string | null }>(
+          `SELECT id, kill_reason FROM sessions
+           WHERE ended_at IS NULL AND kill_requested_at IS NOT NULL ORDER BY started_at`,
         )
-      ).map((r) => asSessionId(r.id)),
+      ).map((r) => ({ sessionId: asSessionId(r.id), reason: r.kill_reason })),
     );
   }
 }

@@ -8,6 +8,7 @@ import type { Store } from '../core/ports.js';
 import type { RequestPolicy } from '../core/request-rules.js';
 import type { AssetTable } from './assets.js';
 import type { Viewer } from './html.js';
+import type { LiveWatchers } from './live-watchers.js';
 import type { Reviewer } from '../core/reviewer.js';
 import type { ReviewerSessions } from './reviewer-sessions.js';
 
@@ -44,6 +45,8 @@ export interface WebDeps {
   /** null: no /metrics (404). */
   readonly metrics: MetricsSource | null;
   readonly requestRules: () => RequestRules;
+  /** The live views open (capped; ended at shutdown). */
+  readonly liveWatchers: LiveWatchers;
 }
 
 export interface Request {

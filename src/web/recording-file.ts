@@ -48,9 +48,18 @@ export interface CastOutline {
   readonly moreMarkers: boolean;
   /** String sequences (title, clipboard, DCS …) and shown CSIs the terminal received unseen. */
   readonly hidden: HiddenSequences;
+  /**
+   * Pauses of at least MIN_IDLE_GAP between events (and before the first), `[start, length]` in
+   * seconds: the page maps recording times to the player's when it skips idle time. null: more
+   * than MAX_IDLE_GAPS, so the page does not skip idle time (its times would be wrong).
+   */
+  readonly idleGaps: readonly (readonly [number, number])[] | null;
 }
 
 const MAX_MARKERS = 500;
+/** The shortest idle-time limit the page offers (seconds). */
+export const MIN_IDLE_GAP = 2;
+const MAX_IDLE_GAPS = 2000;
 
 /**
  * Header, markers and hidden string sequences of a recording; unparsable lines (a crash's
@@ -63,6 +72,8 @@ export async function readOutline(path: string): Promise<CastOutline> {
   let duration = 0;
   const markers: CastMarker[] = [];
   let moreMarkers = false;
+  let idleGaps: [number, number][] | null = [];
+  let previous = 0;
   const hidden = new HiddenSequenceList();
   const tokenizer = new TerminalTokenizer();
   const collect = (tokens: readonly TerminalToken[], time: number): void => {
@@ -86,6 +97,11 @@ export async function readOutline(path: string): Promise<CastOutline> {
       const ev = parseEventLine(text);
       if (!ev.ok) return true;
       duration = Math.max(duration, ev.value.time);
+      if (idleGaps !== null && ev.value.time - previous >= MIN_IDLE_GAP) {
+        if (idleGaps.length >= MAX_IDLE_GAPS) idleGaps = null;
+        else idleGaps.push([previous, ev.value.time - previous]);
+      }
+      previous = ev.value.time;
       if (ev.value.kind === 'm') {
         if (markers.length < MAX_MARKERS)
           markers.push({ time: ev.value.time, label: ev.value.data });
@@ -96,5 +112,14 @@ export async function readOutline(path: string): Promise<CastOutline> {
     }),
   );
   collect(tokenizer.end(), duration);
-  return { width, height, title, markers, duration, moreMarkers, hidden: hidden.list() };
+  return {
+    width,
+    height,
+    title,
+    markers,
+    duration,
+    moreMarkers,
+    hidden: hidden.list(),
+    idleGaps,
+  };
 }

@@ -2,7 +2,7 @@
  * Dispatch by exact paths and fixed patterns. Only the login routes and static assets are
  * public; every other path (unknown ones too) answers 401 until an account is logged in. Then
  * each route needs its role (core/reviewer-role.ts): the sessions, replays and search need
- * `reviewer`, the access requests `approver`; without it, 403.
+ * `reviewer`, the access requests and ending a live session `approver`; without it, 403.
  */
 import type { RequestId, SessionId } from '../core/model.js';
 import { hasRole } from '../core/reviewer.js';
@@ -15,10 +15,13 @@ import { formTokenOf } from './reviewer-sessions.js';
 import { linkGet, linkPost, loginPost, logoutPost } from './routes-login.js';
 import { metricsRoute } from './routes-metrics.js';
 import { decideRequest, listRequests, showRequest, type Decision } from './routes-requests.js';
+import { liveStream } from './routes-live.js';
 import { downloadCast, listSessions, search, showSession } from './routes-review.js';
+import { endSession } from './routes-session-end.js';
 
-const SESSION_PATH =
-  /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\.cast)?$/;
+const SESSION_ID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
+const SESSION_PATH = new RegExp(`^/sessions/${SESSION_ID}(\\.cast|/live)?$`);
+const SESSION_END_PATH = new RegExp(`^/sessions/${SESSION_ID}/end$`);
 
 const REQUEST_PATH = /^\/requests\/([1-9][0-9]{0,14})(?:\/(approve|deny))?$/;
 
@@ -40,7 +43,8 @@ async function publicRoute(r: Request): Promise<boolean> {
     return true;
   }
   if (path === '/login') {
-    if (isRead(method)) sendHtml(r.req, r.res, 200, loginPage());
+    if (isRead(method))
+      sendHtml(r.req, r.res, 200, loginPage({ next: r.url.searchParams.get('next') }));
     else if (method === 'POST') await loginPost(r);
     else methodNotAllowed(r, 'GET, HEAD, POST');
     return true;
@@ -74,6 +78,7 @@ async function reviewerRoute(r: AuthedRequest): Promise<boolean> {
   else if (path === '/') await listSessions(r);
   else if (path === '/search') await search(r);
   else if (m?.[2] === undefined) await showSession(r, m?.[1] as SessionId);
+  else if (m[2] === '/live') await liveStream(r, m[1] as SessionId);
   else await downloadCast(r, m[1] as SessionId);
   return true;
 }
@@ -99,12 +104,22 @@ async function approverRoute(r: AuthedRequest): Promise<boolean> {
   return true;
 }
 
+/** `POST /sessions/<id>/end`: an approver ends a live session with a reason. */
+async function sessionEndRoute(r: AuthedRequest): Promise<boolean> {
+  const m = SESSION_END_PATH.exec(r.url.pathname);
+  if (m === null) return false;
+  if (!hasRole(r.reviewer, 'approver')) forbidden(r, 'approver');
+  else if (r.req.method === 'POST') await endSession(r, m[1] as SessionId);
+  else methodNotAllowed(r, 'POST');
+  return true;
+}
+
 function forbidden(r: AuthedRequest, role: ReviewerRole): void {
   sendHtml(r.req, r.res, 403, forbiddenPage(r.viewer, role));
 }
 
 async function accountRoute(r: AuthedRequest): Promise<void> {
-  if ((await reviewerRoute(r)) || (await approverRoute(r))) return;
+  if ((await reviewerRoute(r)) || (await approverRoute(r)) || (await sessionEndRoute(r))) return;
   sendText(r.req, r.res, 404, 'not found');
 }
 
@@ -114,10 +129,12 @@ export async function route(r: Request): Promise<void> {
   const current = await r.deps.sessions.current(r.req);
   if (current === null) {
     // Data files get a bare 401; pages get the login form with it.
-    if (r.url.pathname.endsWith('.cast') || !isRead(r.req.method)) {
+    if (/\.cast$|\/live$/.test(r.url.pathname) || !isRead(r.req.method)) {
       sendText(r.req, r.res, 401, 'unauthorized: log in as a reviewer');
     } else {
-      sendHtml(r.req, r.res, 401, loginPage({ notice: 'Log in to see recordings.' }));
+      // The form comes back here after login (its `next`).
+      const next = `${r.url.pathname}${r.url.search}`;
+      sendHtml(r.req, r.res, 401, loginPage({ notice: 'Log in to see recordings.', next }));
     }
     return;
   }

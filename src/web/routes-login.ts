@@ -4,6 +4,7 @@
  * failures and logouts are audit events.
  */
 import type { ReviewerLoginFailureReason, ReviewerLoginMethod } from '../core/audit-payloads.js';
+import { afterLoginPath } from '../core/login-next.js';
 import { checkName } from '../core/names.js';
 import type { Reviewer } from '../core/reviewer.js';
 import { LOGIN_THROTTLE, loginSource } from '../core/reviewer-login.js';
@@ -34,14 +35,16 @@ async function auditFailure(
   await r.deps.auditor.record(event, actor);
 }
 
+/** Logs in and goes back to the page that was asked for (`next`: same-site paths only). */
 async function startSession(
   r: Request,
   reviewer: Reviewer,
   method: ReviewerLoginMethod,
+  next: string | null,
 ): Promise<void> {
   const cookie = await r.deps.sessions.start(r.req, reviewer, method, remoteAddrOf(r));
   r.deps.logger.info({ reviewer: reviewer.name, method }, 'reviewer logged in');
-  redirect(r.res, '/', cookie);
+  redirect(r.res, afterLoginPath(next), cookie);
 }
 
 export async function loginPost(r: Request): Promise<void> {
@@ -49,6 +52,7 @@ export async function loginPost(r: Request): Promise<void> {
   if (form === null) return;
   const name = form.get('name') ?? '';
   const password = form.get('password') ?? '';
+  const next = form.get('next') ?? null;
   const account = checkName('reviewer', name).ok ? name : null;
   const reservation = await r.deps.store.reviewerLogins.reserveAttempt(
     { source: loginSource(remoteAddrOf(r)), account },
@@ -61,7 +65,12 @@ export async function loginPost(r: Request): Promise<void> {
       await auditFailure(r, name, 'password', `throttled.${reservation.scope}`);
     }
     r.deps.logger.warn({ scope: reservation.scope }, 'reviewer login throttled');
-    sendHtml(r.req, r.res, 429, loginPage({ error: 'Too many failed logins: try again later.' }));
+    sendHtml(
+      r.req,
+      r.res,
+      429,
+      loginPage({ error: 'Too many failed logins: try again later.', next }),
+    );
     return;
   }
   const found = account === null ? null : await r.deps.store.reviewers.findByName(account);
@@ -76,11 +85,18 @@ export async function loginPost(r: Request): Promise<void> {
           : 'password.wrong';
     await auditFailure(r, name, 'password', reason);
     r.deps.logger.info({ reason }, 'reviewer login failed');
-    sendHtml(r.req, r.res, 401, loginPage({ error: 'Wrong name or password.' }));
+    sendHtml(r.req, r.res, 401, loginPage({ error: 'Wrong name or password.', next }));
+    return;
+  }
+  if (found.reviewer.disabledAt !== null) {
+    // Said only to whoever knows the password; the attempt keeps counting as a failure.
+    await auditFailure(r, name, 'password', 'reviewer.disabled');
+    r.deps.logger.info({ reason: 'reviewer.disabled' }, 'reviewer login failed');
+    sendHtml(r.req, r.res, 403, loginPage({ error: 'This account is disabled.', next }));
     return;
   }
   await r.deps.store.reviewerLogins.releaseAttempt(reservation.id);
-  await startSession(r, found.reviewer, 'password');
+  await startSession(r, found.reviewer, 'password', next);
 }
 
 export function linkGet(r: Request): void {
@@ -89,7 +105,7 @@ export function linkGet(r: Request): void {
     sendHtml(r.req, r.res, 401, loginPage({ error: 'That login link is not valid.' }));
     return;
   }
-  sendHtml(r.req, r.res, 200, linkPage(token));
+  sendHtml(r.req, r.res, 200, linkPage(token, r.url.searchParams.get('next')));
 }
 
 /**
@@ -121,7 +137,7 @@ export async function linkPost(r: Request): Promise<void> {
     );
     return;
   }
-  await startSession(r, reviewer, 'link');
+  await startSession(r, reviewer, 'link', form.get('next') ?? null);
 }
 
 /** Ending a live session is a change like any other: it needs the session's form token. */

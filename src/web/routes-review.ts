@@ -25,7 +25,10 @@ const MAX_HITS = 100;
 type WebView = Extract<ReviewView, { readonly reviewer: string }>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-async function audit(r: AuthedRequest, view: DistributiveOmit<WebView, 'reviewer'>): Promise<void> {
+export async function audit(
+  r: AuthedRequest,
+  view: DistributiveOmit<WebView, 'reviewer'>,
+): Promise<void> {
   await r.deps.auditor.record(
     auditEvents.reviewView({ reviewer: r.reviewer.name, ...view }),
     reviewerActor(r.reviewer.name),

@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import { loadAssets } from './assets.js';
 import type { MetricsSource, RequestRules, WebDeps } from './context.js';
 import { sendText, setSecurityHeaders } from './respond.js';
+import { LiveWatchers } from './live-watchers.js';
 import { ReviewerSessions } from './reviewer-sessions.js';
 import { route } from './router.js';
 
@@ -83,6 +84,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     assets: await loadAssets(),
     metrics: options.metrics ?? null,
     requestRules: options.requestRules,
+    liveWatchers: new LiveWatchers(),
   };
   let hosts: ReadonlySet<string> | null = null;
 
@@ -125,6 +127,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     close: () => {
       closing ??= new Promise<void>((done) => {
         server.close(() => done());
+        deps.liveWatchers.close();
         server.closeIdleConnections();
         // A download still running after a grace period is cut off rather than hold up shutdown.
         setTimeout(() => server.closeAllConnections(), 5000).unref();

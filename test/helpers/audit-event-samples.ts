@@ -132,6 +132,13 @@ export const sampleAuditEvents: {
     roles: ['approver'],
     previousRoles: ['reviewer'],
   }),
+  'reviewer.disable': auditEvents.reviewerDisable({ reviewer: 'vera', sessionsEnded: 2 }),
+  'reviewer.enable': auditEvents.reviewerEnable({ reviewer: 'vera', sessionsEnded: 0 }),
+  'reviewer.password.reset': auditEvents.reviewerPasswordReset({
+    reviewer: 'vera',
+    sessionsEnded: 1,
+  }),
+  'reviewer.remove': auditEvents.reviewerRemove({ reviewer: 'vera', sessionsEnded: 0 }),
   'auth.success': auditEvents.authSuccess({
     user: 'alice',
     target: 'db1',
@@ -182,7 +189,7 @@ export const sampleAuditEvents: {
     bytesOut: 20,
     stdin: { bytes: 10, sha256: 'ab'.repeat(32) },
   }),
-  'session.kill': auditEvents.sessionKill({ sessionId }),
+  'session.kill': auditEvents.sessionKill({ sessionId, reason: 'INC-7 contained' }),
   'session.warning': auditEvents.sessionWarning({ sessionId, grantId, minutesLeft: 5 }),
   'connection.end': auditEvents.connectionEnd({
     user: 'alice',
@@ -232,7 +239,7 @@ export const sampleAuditEvents: {
     stage: 'open',
     problem: 'disk full',
   }),
-  'review.view': auditEvents.reviewView({ reviewer: 'vera', view: 'session', sessionId }),
+  'review.view': auditEvents.reviewView({ reviewer: 'vera', view: 'live', sessionId }),
   'reviewer.login': auditEvents.reviewerLogin({ reviewer: 'vera', method: 'password', remoteAddr }),
   'reviewer.login.failure': auditEvents.reviewerLoginFailure({
     login: 'vera',

@@ -144,7 +144,7 @@ describe('session ids by a unique prefix of 8 or more characters', () => {
   });
 
   it('session kill takes a prefix and names the whole id', async () => {
-    expect(await b.cli.spawn('session', 'kill', 'eeeeeeee')).toEqual({
+    expect(await b.cli.spawn('session', 'kill', 'eeeeeeee', '--reason', 'done')).toEqual({
       code: 0,
       stdout: `kill requested for ${LIVE}\n`,
       stderr: '',
@@ -169,7 +169,7 @@ describe('session ids by a unique prefix of 8 or more characters', () => {
     ],
     [['recording', 'verify', 'b0b0'], 2, 'is too short'],
     [
-      ['session', 'kill', '00000000'],
+      ['session', 'kill', '00000000', '--reason', 'done'],
       1,
       'gatehouse: session: no session whose id starts with 00000000',
     ],

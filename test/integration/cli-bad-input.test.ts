@@ -239,7 +239,7 @@ const cases: Case[] = [
   ],
   [
     'unknown session kill',
-    () => ['session', 'kill', '00000000-0000-4000-8000-000000000000'],
+    () => ['session', 'kill', '00000000-0000-4000-8000-000000000000', '--reason', 'done'],
     1,
     /no session/,
   ],
@@ -489,12 +489,29 @@ const cases: Case[] = [
     2,
     /^gatehouse: grant id: "1; DROP" is not an id/,
   ],
-  ['bad session id', () => ['session', 'kill', 'abc-defg'], 2, /is not a session id/],
+  [
+    'bad session id',
+    () => ['session', 'kill', 'abc-defg', '--reason', 'done'],
+    2,
+    /is not a session id/,
+  ],
   [
     'session id prefix too short',
-    () => ['session', 'kill', 'abc'],
+    () => ['session', 'kill', 'abc', '--reason', 'done'],
     2,
     /^gatehouse: session id: "abc" is too short: give at least 8 characters/,
+  ],
+  [
+    'kill reason with an escape',
+    () => ['session', 'kill', '00000000-0000-4000-8000-000000000000', '--reason', 'a\u001b[2Jb'],
+    2,
+    /--reason: contains unprintable characters/,
+  ],
+  [
+    'kill without a reason',
+    () => ['session', 'kill', '00000000-0000-4000-8000-000000000000'],
+    2,
+    /required option '--reason/,
   ],
   [
     'bad --since',

@@ -362,7 +362,13 @@ describe('gatehouse CLI: the admin flow end to end', () => {
     expect(again.created).toBe(false);
 
     expect(await cli.json('session', 'list')).toEqual([]);
-    const kill = await cli.run('session', 'kill', '00000000-0000-4000-8000-000000000000');
+    const kill = await cli.run(
+      'session',
+      'kill',
+      '00000000-0000-4000-8000-000000000000',
+      '--reason',
+      'done',
+    );
     expect(kill.code).toBe(1);
     expect(isOneLineError(kill)).toBe(true);
   });

@@ -234,7 +234,7 @@ describe('nothing a command-target session started outlives it', () => {
         (s) => s.grantId === user.grant.id && s.endedAt === null,
       );
       expect(live).toHaveLength(1);
-      const r = await b.cli(['session', 'kill', live[0]?.id ?? '?']);
+      const r = await b.cli(['session', 'kill', live[0]?.id ?? '?', '--reason', 'done']);
       expect(r.code).toBe(0);
       const killed = Date.now();
       await t.exited;

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -205,5 +205,30 @@ describe('gatehouse demo', () => {
     expect((await store2.reviewers.list()).map((r) => r.name)).toEqual(['reviewer']);
     expect((await store2.grants.list({ activeAt: Date.now() })).length).toBe(2);
     await store2.close();
+  });
+
+  it('prints its review page and login link under web.publicUrl when the config sets one', async () => {
+    const cwd = await tempDir('gatehouse-demo-');
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: cwd };
+    const ports = { ssh: await freePort(), web: await freePort() };
+    const first = startDemo(cwd, env, ports);
+    await first.waitFor(/log in as \S+ \/ \S+$/m);
+    expect(await first.stop()).toBe(0);
+
+    const configPath = join(cwd, 'demo', 'gatehouse.yaml');
+    const config = await readFile(configPath, 'utf8');
+    await writeFile(
+      configPath,
+      config.replace(/^web:\n/m, 'web:\n  publicUrl: https://review.example.com\n'),
+    );
+    const second = startDemo(cwd, env, ports);
+    await second.waitFor(/one-time login link .*$/m);
+    expect(second.output()).toContain('review page on https://review.example.com/.');
+    expect(second.output()).toMatch(/^ {5}https:\/\/review\.example\.com\/ — log in as /m);
+    expect(second.output()).toMatch(
+      /login link \(valid 1 hour\): https:\/\/review\.example\.com\/login\/link\?token=[\w-]+$/m,
+    );
+    expect(second.output()).not.toContain(`127.0.0.1:${ports.web}`);
+    expect(await second.stop()).toBe(0);
   });
 });

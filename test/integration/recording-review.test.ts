@@ -26,7 +26,7 @@ import {
   REVIEWER,
 } from './web-fixture.js';
 
-const KILL_NOTICE = 'gatehouse: session ended by an administrator';
+const KILL_NOTICE = 'gatehouse: session ended by an administrator: "done"';
 
 let b: BastionFixture;
 let recordings: string;
@@ -148,7 +148,13 @@ describe("gatehouse's notices", () => {
       await shellReady(t);
       t.write(`printf '%s\\n' '${KILL_NOTICE}'\r`);
       await t.waitFor(new RegExp(`^${KILL_NOTICE}\\r?$`, 'm'));
-      const kill = await b.cli(['session', 'kill', await sessionOf(carol.grant.id)]);
+      const kill = await b.cli([
+        'session',
+        'kill',
+        await sessionOf(carol.grant.id),
+        '--reason',
+        'done',
+      ]);
       expect(kill.code).toBe(0);
       await t.exited;
       // The user's terminal got the real notice, as before (after the echo and printf's line).

@@ -66,7 +66,7 @@ describe('grants are enforced on live sessions', () => {
     expect(s?.endReason).toBe('expired');
   });
 
-  it('`gatehouse session kill` ends a live session within 2 s', async () => {
+  it('`gatehouse session kill --reason` ends a live session within 2 s, showing the reason', async () => {
     const carol = await b.userWithGrant('carol');
     const t = ptySsh(b.login(carol));
     try {
@@ -77,12 +77,14 @@ describe('grants are enforced on live sessions', () => {
       expect(live).toHaveLength(1);
       const listed = await b.cli(['session', 'list', '--live']);
       expect(listed.stdout).toContain(live[0]!.id);
-      const kill = await b.cli(['session', 'kill', live[0]!.id]);
+      const kill = await b.cli(['session', 'kill', live[0]!.id, '--reason', 'INC-9 done']);
       expect(kill.code).toBe(0);
       const killedAt = Date.now();
-      await t.exited;
+      expect(await t.exited).toBe(255);
       expect(Date.now() - killedAt).toBeLessThanOrEqual(2000);
-      expect(t.output()).toMatch(/session ended by an administrator/);
+      expect(t.output()).toContain('gatehouse: session ended by an administrator: "INC-9 done"');
+      const [killed] = await b.auditTypes('session.kill');
+      expect(killed).toEqual({ sessionId: live[0]!.id, reason: 'INC-9 done' });
     } finally {
       t.kill();
     }

@@ -145,12 +145,14 @@ describe('sessions', () => {
     expect((await t.store.sessions.list({ live: true })).map((x) => x.id)).toEqual([SID]);
     expect(await t.store.sessions.killRequested()).toEqual([]);
 
-    await t.store.sessions.requestKill(SID, T0 + 20, 'root');
+    await t.store.sessions.requestKill(SID, T0 + 20, 'root', 'INC-7 contained');
     expect(await t.lastAudit()).toMatchObject({
       type: 'session.kill',
-      payload: { sessionId: SID },
+      payload: { sessionId: SID, reason: 'INC-7 contained' },
     });
-    expect(await t.store.sessions.killRequested()).toEqual([SID]);
+    expect(await t.store.sessions.killRequested()).toEqual([
+      { sessionId: SID, reason: 'INC-7 contained' },
+    ]);
 
     const ended = await t.store.sessions.end(
       SID,
@@ -164,12 +166,19 @@ describe('sessions', () => {
     expect((await t.store.sessions.list({ live: false })).map((x) => x.id)).toEqual([SID]);
 
     const before = await t.counts();
-    await expect(t.store.sessions.requestKill(SID, T0 + 40, 'root')).rejects.toMatchObject({
-      code: 'refused',
-      userMessage: `session: ${SID} has already ended`,
-    });
+    await expect(t.store.sessions.requestKill(SID, T0 + 40, 'root', 'again')).rejects.toMatchObject(
+      {
+        code: 'refused',
+        userMessage: `session: ${SID} has already ended`,
+      },
+    );
     await expect(
-      t.store.sessions.requestKill('00000000-0000-4000-8000-000000000000' as SessionId, T0, 'root'),
+      t.store.sessions.requestKill(
+        '00000000-0000-4000-8000-000000000000' as SessionId,
+        T0,
+        'root',
+        'none',
+      ),
     ).rejects.toMatchObject({ code: 'not_found' });
     await expect(
       t.store.sessions.end(

@@ -1,10 +1,5 @@
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/context.js';
-import { register } from '../../src/cli/reviewer.js';
-import type { Config } from '../../src/config/load-config.js';
-import { systemClock } from '../../src/core/clock.js';
-import { isGatehouseError } from '../../src/core/errors.js';
+import { reviewerCli } from './reviewer-cli.js';
 import { cookieOf, postForm, raw, startWebFixture, type WebFixture } from './web-fixture.js';
 
 let fx: WebFixture;
@@ -16,38 +11,12 @@ afterAll(async () => {
   await fx.close();
 });
 
-/** Runs `gatehouse reviewer …` against the fixture's store, as cli/main.ts will once registered. */
-async function reviewerCli(
-  args: readonly string[],
-  json = false,
-): Promise<{ stdout: string; error: string | null }> {
-  let stdout = '';
-  const config = { web: { listen: { host: '127.0.0.1', port: fx.server.port } } } as Config;
-  const ctx: CliContext = {
-    io: { stdout: (t) => void (stdout += t), stderr: () => undefined },
-    options: () => ({ json, actor: 'admin', person: 'admin' }),
-    loadConfig: async () => config,
-    withStore: (fn) => fn(fx.store, config),
-    clock: systemClock,
-  };
-  const program = new Command('gatehouse').exitOverride();
-  register(program, ctx);
-  for (const sub of program.commands) {
-    sub.exitOverride();
-    for (const leaf of sub.commands)
-      leaf.exitOverride().configureOutput({ writeErr: () => undefined });
-  }
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-    return { stdout, error: null };
-  } catch (e) {
-    return { stdout, error: isGatehouseError(e) ? `${e.code}: ${e.userMessage}` : String(e) };
-  }
-}
+const cli = (args: readonly string[], json = false): ReturnType<typeof reviewerCli> =>
+  reviewerCli(fx, args, { json });
 
 describe('gatehouse reviewer', () => {
   it('add prints the id and a generated password that logs in; the account is audited', async () => {
-    const added = await reviewerCli(['reviewer', 'add', 'vera']);
+    const added = await cli(['reviewer', 'add', 'vera']);
     expect(added.error).toBeNull();
     const [id, passwordLine] = added.stdout.trimEnd().split('\n');
     expect(id).toMatch(/^[1-9][0-9]*$/);
@@ -64,19 +33,19 @@ describe('gatehouse reviewer', () => {
   });
 
   it('refuses a taken name and a name that is not canonical', async () => {
-    expect((await reviewerCli(['reviewer', 'add', 'vera'])).error).toMatch(/^conflict: /);
-    expect((await reviewerCli(['reviewer', 'add', 'Vera'])).error).toMatch(/^usage: reviewer name/);
-    expect((await reviewerCli(['reviewer', 'add', 'v\u0435ra'])).error).toMatch(/^usage: /);
+    expect((await cli(['reviewer', 'add', 'vera'])).error).toMatch(/^conflict: /);
+    expect((await cli(['reviewer', 'add', 'Vera'])).error).toMatch(/^usage: reviewer name/);
+    expect((await cli(['reviewer', 'add', 'v\u0435ra'])).error).toMatch(/^usage: /);
   });
 
   it('--no-password makes an account that only one-time links open', async () => {
-    const added = await reviewerCli(['reviewer', 'add', 'linky', '--no-password'], true);
+    const added = await cli(['reviewer', 'add', 'linky', '--no-password'], true);
     expect(JSON.parse(added.stdout)).toMatchObject({ name: 'linky' });
     expect(JSON.parse(added.stdout)).not.toHaveProperty('password');
     for (const password of ['', 'anything at all']) {
       expect((await postForm(fx.base, '/login', { name: 'linky', password })).status).toBe(401);
     }
-    const link = await reviewerCli(['reviewer', 'link', 'linky']);
+    const link = await cli(['reviewer', 'link', 'linky']);
     expect(link.error).toBeNull();
     const url = new URL(link.stdout.trim());
     expect(`${url.protocol}//${url.host}`).toBe(fx.base);
@@ -100,9 +69,9 @@ describe('gatehouse reviewer', () => {
   });
 
   it('add --role gives roles; set replaces them (audited, the open session follows); list shows them', async () => {
-    const added = await reviewerCli(['reviewer', 'add', 'ann', '--role', 'approver'], true);
+    const added = await cli(['reviewer', 'add', 'ann', '--role', 'approver'], true);
     expect(JSON.parse(added.stdout)).toMatchObject({ name: 'ann', roles: ['approver'] });
-    const both = await reviewerCli(
+    const both = await cli(
       ['reviewer', 'add', 'bo', '--role', 'approver', '--role', 'reviewer', '--no-password'],
       true,
     );
@@ -112,7 +81,7 @@ describe('gatehouse reviewer', () => {
     const login = await postForm(fx.base, '/login', { name: 'ann', password });
     const cookie = cookieOf(login)!;
     expect((await raw(fx.base, 'GET', '/search?q=x', { Cookie: cookie })).status).toBe(403);
-    const set = await reviewerCli(['reviewer', 'set', 'ann', '--role', 'reviewer']);
+    const set = await cli(['reviewer', 'set', 'ann', '--role', 'reviewer']);
     expect(set).toEqual({ stdout: 'ann: reviewer\n', error: null });
     expect((await raw(fx.base, 'GET', '/search?q=x', { Cookie: cookie })).status).toBe(200);
     const [event] = await fx.store.audit.list({ type: 'reviewer.set' });
@@ -121,7 +90,7 @@ describe('gatehouse reviewer', () => {
       payload: { reviewer: 'ann', roles: ['reviewer'], previousRoles: ['approver'] },
     });
 
-    const list = await reviewerCli(['reviewer', 'list'], true);
+    const list = await cli(['reviewer', 'list'], true);
     const roles = Object.fromEntries(
       (JSON.parse(list.stdout) as { name: string; roles: string[] }[]).map((r) => [
         r.name,
@@ -129,30 +98,28 @@ describe('gatehouse reviewer', () => {
       ]),
     );
     expect(roles).toMatchObject({ ann: ['reviewer'], bo: ['reviewer', 'approver'] });
-    const text = (await reviewerCli(['reviewer', 'list'])).stdout.split('\n');
-    expect(text[0]).toMatch(/^ID\s+NAME\s+ROLES\s+CREATED\s+CREATED BY$/);
+    const text = (await cli(['reviewer', 'list'])).stdout.split('\n');
+    expect(text[0]).toMatch(/^ID\s+NAME\s+ROLES\s+CREATED\s+CREATED BY\s+DISABLED$/);
     expect(text.find((l) => /\bbo\b/.test(l))).toMatch(/\sreviewer,approver\s/);
   });
 
   it('refuses an unknown role, set without a role, and set on an unknown account, changing nothing', async () => {
     const before = await fx.store.audit.list();
-    expect((await reviewerCli(['reviewer', 'add', 'cy', '--role', 'admin'])).error).toBe(
+    expect((await cli(['reviewer', 'add', 'cy', '--role', 'admin'])).error).toBe(
       'usage: --role: "admin" is not a role (reviewer or approver)',
     );
     expect(await fx.store.reviewers.findByName('cy')).toBeNull();
-    expect((await reviewerCli(['reviewer', 'set', 'bo'])).error).toBe(
+    expect((await cli(['reviewer', 'set', 'bo'])).error).toBe(
       'usage: --role: give at least one role',
     );
-    expect((await reviewerCli(['reviewer', 'set', 'ghost', '--role', 'reviewer'])).error).toBe(
+    expect((await cli(['reviewer', 'set', 'ghost', '--role', 'reviewer'])).error).toBe(
       'not_found: reviewer: no reviewer named "ghost"',
     );
     expect(await fx.store.audit.list()).toEqual(before);
   });
 
   it('link refuses an unknown reviewer and a lifetime over 24h', async () => {
-    expect((await reviewerCli(['reviewer', 'link', 'ghost'])).error).toMatch(/^not_found: /);
-    expect((await reviewerCli(['reviewer', 'link', 'vera', '--for', '2d'])).error).toMatch(
-      /^usage: --for/,
-    );
+    expect((await cli(['reviewer', 'link', 'ghost'])).error).toMatch(/^not_found: /);
+    expect((await cli(['reviewer', 'link', 'vera', '--for', '2d'])).error).toMatch(/^usage: --for/);
   });
 });

@@ -82,6 +82,10 @@ describe('auditEventRules', () => {
     'review.view': 'refuse',
     'reviewer.link.create': 'refuse',
     'reviewer.set': 'refuse',
+    'reviewer.disable': 'refuse',
+    'reviewer.enable': 'refuse',
+    'reviewer.password.reset': 'refuse',
+    'reviewer.remove': 'refuse',
     'reviewer.login': 'refuse',
     'reviewer.login.failure': 'log',
     'reviewer.logout': 'refuse',
@@ -99,6 +103,8 @@ describe('auditEventRules', () => {
       expect(auditEventRules[type].actors.length, type).toBeGreaterThan(0);
     expect(auditEventRules['session.warning'].actors).toEqual(['gatehouse']);
     expect(auditEventRules['review.view'].actors).toEqual(['reviewer', 'admin']);
+    // An admin on the CLI, or an approver on the session's page.
+    expect(auditEventRules['session.kill'].actors).toEqual(['admin', 'reviewer']);
     // `web:unknown`: nobody has logged in yet.
     expect(auditEventRules['reviewer.login.failure'].actors).toEqual(['visitor']);
   });

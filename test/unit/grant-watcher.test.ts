@@ -4,6 +4,7 @@ import type { AccessFacts } from '../../src/core/access-policy.js';
 import type { AuditEvent } from '../../src/core/audit-events.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { EpochMs, Grant, SessionId } from '../../src/core/model.js';
+import type { KillRequest } from '../../src/core/ports.js';
 import { startGrantWatcher } from '../../src/session/grant-watcher.js';
 import {
   LiveSessions,
@@ -26,7 +27,7 @@ class FakeGate {
   facts: AccessFacts;
   /** 'fail': every call rejects; 'hang': every call never answers. */
   store: 'ok' | 'fail' | 'hang' = 'ok';
-  kills: SessionId[] = [];
+  kills: KillRequest[] = [];
   readonly audits: { event: AuditEvent; actor: string }[] = [];
   auditFails = false;
   loads = 0;
@@ -58,7 +59,7 @@ class FakeGate {
     }));
   }
 
-  killRequested(): Promise<SessionId[]> {
+  killRequested(): Promise<KillRequest[]> {
     return this.answer(() => this.kills.splice(0));
   }
 
@@ -214,12 +215,20 @@ describe('startGrantWatcher: re-check against the store', () => {
     expect(s1.closes.map((c) => c.cause)).toEqual(['revoked']);
   });
 
-  it('ends the sessions an admin asked to kill, and no others', async () => {
+  it('ends the sessions an admin asked to kill, and no others, with the reason', async () => {
     const { gate, sessions, tick } = watcher({ sessions: 2 });
-    gate.kills = ['s2' as SessionId, 'gone' as SessionId];
+    gate.kills = [
+      { sessionId: 's2' as SessionId, reason: 'INC-7 contained' },
+      { sessionId: 'gone' as SessionId, reason: null },
+    ];
     await tick();
     expect(sessions[0]!.closes).toEqual([]);
-    expect(sessions[1]!.closes).toEqual([{ cause: 'killed', line: messages.closedKilled() }]);
+    expect(sessions[1]!.closes).toEqual([
+      {
+        cause: 'killed',
+        line: 'gatehouse: session ended by an administrator: "INC-7 contained"',
+      },
+    ]);
   });
 
   it('still re-checks grants when reading kill requests fails', async () => {

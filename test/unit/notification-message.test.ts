@@ -85,8 +85,13 @@ describe('slack messages', () => {
     expect(slackText('grant.revoke', revoke, subject({ grantId: 7 as GrantId }))).toBe(
       'grant 7 (alice on db1) revoked by os:bob, reason “done” <https://review.example.com/requests/12|open the request>',
     );
-    const kill = record('session.kill', { sessionId: SESSION });
+    const kill = record('session.kill', { sessionId: SESSION, reason: 'INC-7 <b>' });
     expect(slackText('session.kill', kill, subject({ sessionId: SESSION }))).toBe(
+      `session ${SESSION} (alice on db1) killed by os:bob, reason “INC-7 &lt;b&gt;” <https://review.example.com/sessions/${SESSION}|open the session>`,
+    );
+    // Kills from before reasons were kept.
+    const old = record('session.kill', { sessionId: SESSION });
+    expect(slackText('session.kill', old, subject({ sessionId: SESSION }))).toBe(
       `session ${SESSION} (alice on db1) killed by os:bob <https://review.example.com/sessions/${SESSION}|open the session>`,
     );
   });

@@ -15,7 +15,9 @@ import {
 } from '../html.js';
 import { MAX_PLACEHOLDER_CHARS } from '../../recording/review-marks.js';
 import type { HiddenSequence } from '../hidden-sequence-list.js';
-import type { CastOutline } from '../recording-file.js';
+import { MIN_IDLE_GAP, type CastOutline } from '../recording-file.js';
+import { auditEventList } from './audit-event-fields.js';
+import { endSessionForm } from './session-end-form.js';
 
 export interface SessionView {
   readonly session: ReviewSession;
@@ -109,8 +111,48 @@ function recordingStatus(v: SessionVerification | null): SafeHtml {
 const seek = (time: number): SafeHtml =>
   html`<button type="button" data-seek="${time.toFixed(3)}">${time.toFixed(1)} s</button>`;
 
+/** Speed and idle-time limit: the player cannot change them itself (static/review-script.ts). */
+const playerSettings = html`<div class="player-settings">
+  <label
+    >Speed
+    <select id="player-speed">
+      <option value="0.5">0.5×</option>
+      <option value="1" selected>1×</option>
+      <option value="2">2×</option>
+      <option value="4">4×</option>
+      <option value="8">8×</option>
+    </select></label
+  >
+  <label
+    >Skip idle time over
+    <select id="player-idle">
+      <option value="${MIN_IDLE_GAP}" selected>${MIN_IDLE_GAP} s</option>
+      <option value="5">5 s</option>
+      <option value="off">never</option>
+    </select></label
+  >
+</div>`;
+
+/** The player first, so its controls are in view when the page opens. */
 function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
   if (outline === null) return html`<p>No recording is available for this session.</p>`;
+  return html`<div
+      id="player"
+      data-cast="/sessions/${s.id}.cast"
+      data-live="${s.endedAt === null ? `/sessions/${s.id}/live` : ''}"
+      data-cols="${outline.width ?? ''}"
+      data-rows="${outline.height ?? ''}"
+      data-idle-gaps="${outline.idleGaps === null ? 'null' : JSON.stringify(outline.idleGaps)}"
+    ></div>
+    ${playerSettings}
+    <p>
+      <a href="/sessions/${s.id}.cast" download>Download .cast</a> <span id="position"></span>
+    </p>`;
+}
+
+/** The cast's markers (commands, gatehouse's notices): on the player's bar and listed here. */
+function markerList(outline: CastOutline | null): SafeHtml | '' {
+  if (outline === null) return '';
   const markers = outline.markers.map(
     (m) =>
       html`<li>
@@ -118,14 +160,7 @@ function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
         <span class="mono">${m.label}</span>
       </li>`,
   );
-  return html`<div
-      id="player"
-      data-cast="/sessions/${s.id}.cast"
-      data-cols="${outline.width ?? ''}"
-      data-rows="${outline.height ?? ''}"
-    ></div>
-    <p><a href="/sessions/${s.id}.cast" download>Download .cast</a> <span id="position"></span></p>
-    <h2>Commands and gatehouse notices (markers)</h2>
+  return html`<h2>Commands and gatehouse notices (markers)</h2>
     ${
       markers.length === 0
         ? html`<p>No markers.</p>`
@@ -178,16 +213,6 @@ function hiddenSequences(outline: CastOutline): SafeHtml {
 
 export function sessionPage(reviewer: Viewer, view: SessionView, now: number): string {
   const s = view.session;
-  const events = view.events.map(
-    (e) =>
-      html`<tr>
-        <td class="num">${e.seq}</td>
-        <td>${isoTime(e.ts)}</td>
-        <td>${e.actor}</td>
-        <td>${e.type}</td>
-        <td class="mono">${JSON.stringify(e.payload)}</td>
-      </tr>`,
-  );
   return page(
     {
       title: `Session ${s.id}`,
@@ -196,6 +221,7 @@ export function sessionPage(reviewer: Viewer, view: SessionView, now: number): s
       scripts: [PLAYER_JS, REVIEW_SCRIPT],
     },
     html`<h1>${s.userName}@${s.targetName} · ${isoTime(s.startedAt)}</h1>
+      ${player(s, view.outline)}
       ${facts([
         ['Session', html`<code>${s.id}</code>`],
         ['Started', isoTime(s.startedAt)],
@@ -214,7 +240,8 @@ export function sessionPage(reviewer: Viewer, view: SessionView, now: number): s
               >`,
         ],
       ])}
-      ${recordingStatus(view.verification)} ${player(s, view.outline)}
+      ${recordingStatus(view.verification)} ${endSessionForm(reviewer, s)}
+      ${markerList(view.outline)}
       <div class="columns">
         <section>
           <h2>Grant</h2>
@@ -226,25 +253,6 @@ export function sessionPage(reviewer: Viewer, view: SessionView, now: number): s
         </section>
       </div>
       <h2>Audit events</h2>
-      <table id="events">
-        <thead>
-          <tr>
-            <th>Seq</th>
-            <th>Time (UTC)</th>
-            <th>Actor</th>
-            <th>Type</th>
-            <th>Payload</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            events.length === 0
-              ? html`<tr>
-                  <td colspan="5">None.</td>
-                </tr>`
-              : events
-          }
-        </tbody>
-      </table>`,
+      ${auditEventList(view.events)}`,
   );
 }

@@ -5,7 +5,7 @@ export const REVIEW_CSS = `
 body { margin: 0; font: 14px/1.45 system-ui, sans-serif; color: var(--fg); background: #f6f8fa; }
 header { display: flex; gap: 1rem; align-items: center; padding: .6rem 1.2rem; background: #fff;
   border-bottom: 1px solid var(--line); }
-header nav { display: flex; gap: 1rem; align-items: center; flex: 1; }
+header nav { display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: center; flex: 1; min-width: 0; }
 header nav .who { margin-left: auto; color: var(--muted); }
 header form { margin: 0; }
 main { padding: 1rem 1.2rem; max-width: 1200px; }
@@ -28,7 +28,25 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1re
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; }
-#player { background: #121314; min-height: 200px; }
+#player { background: #121314; min-height: 200px; height: min(60vh, 48vw); }
+#player .ap-wrapper { height: 100%; }
+.player-settings { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; margin: .5rem 0; }
+.player-settings label { display: flex; gap: .4rem; align-items: center; }
+ol.events { list-style: none; padding: 0; margin: 0; }
+ol.events li { background: #fff; border: 1px solid var(--line); padding: .5rem .8rem; margin-bottom: .5rem; }
+ol.events h3 { font-size: .95rem; margin: 0 0 .3rem; }
+ol.events .seq { color: var(--muted); font-weight: normal; }
+h1, code, .mono, ol.markers, ol.hidden-sequences, #recording-status { overflow-wrap: anywhere; }
+@media (max-width: 600px) {
+  header { flex-wrap: wrap; padding: .5rem .8rem; gap: .4rem; }
+  header nav form.search { order: 5; flex-basis: 100%; }
+  header nav form.search input { width: 100%; }
+  main { padding: .8rem; }
+  .columns { grid-template-columns: 1fr; }
+  dl.facts { grid-template-columns: minmax(0, 1fr); }
+  dl.facts dt { margin-top: .3rem; }
+  #player { height: 62vw; }
+}
 ol.markers { padding-left: 1.2rem; }
 ol.markers button { background: none; border: 0; color: var(--accent); cursor: pointer; padding: 0; text-align: left; }
 mark { background: #ffe58f; }
