@@ -163,6 +163,12 @@ describe('session ids by a unique prefix of 8 or more characters', () => {
       'gatehouse: replay: 5e551011-aaaa matches more than one session',
     ],
     [
+      ['session', 'watch', '5e551011'],
+      1,
+      'gatehouse: session: 5e551011 matches more than one session',
+    ],
+    [['session', 'watch', 'b0b0b0b0'], 1, `gatehouse: session: ${LONE} already ended at `],
+    [
       ['session', 'show', '5e55101'],
       2,
       'gatehouse: session id: "5e55101" is too short: give at least 8 characters of the session id',
