@@ -7,7 +7,7 @@ import { requireCount } from './validate.js';
  * array) for the rows alone.
  */
 
-export const DEFAULT_LIMIT = 50;
+const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1_000_000;
 
 export const LIMIT_HELP = `at most this many, newest first (default ${DEFAULT_LIMIT})`;

@@ -11,7 +11,7 @@ import {
 } from '../lifecycle/verify-session.js';
 import { loadKeyring } from '../keys/keyring.js';
 import type { CliContext } from './context.js';
-import { findSession, requireSessionRef, type SessionRef } from './session-ref.js';
+import { findSession, requireSessionRef, type SessionIdOrPrefix } from './session-ref.js';
 import { printJson, printLine, safeText } from './output.js';
 import { usage } from './validate.js';
 
@@ -33,7 +33,7 @@ function jsonOf(c: SessionVerification) {
 }
 
 /** The one session asked for, refused when it is unknown, ambiguous or still live. */
-async function endedSession(store: Store, ref: SessionRef): Promise<Session> {
+async function endedSession(store: Store, ref: SessionIdOrPrefix): Promise<Session> {
   const s = await findSession(store, ref, 'recording');
   if (s.endedAt === null)
     throw new GatehouseError(

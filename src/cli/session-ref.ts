@@ -9,7 +9,7 @@ import { usage } from './validate.js';
  * shows is long; the first block is usually enough), lower case as gatehouse writes them, checked
  * before the store is opened.
  */
-export type SessionRef = string & { readonly __sessionRef: unique symbol };
+export type SessionIdOrPrefix = string & { readonly __sessionIdOrPrefix: unique symbol };
 
 const UUID_SHAPE = 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx';
 const MIN_PREFIX = 8;
@@ -18,7 +18,7 @@ const fitsShape = (text: string): boolean =>
   text.length <= UUID_SHAPE.length &&
   Array.from(text).every((c, i) => (UUID_SHAPE[i] === '-' ? c === '-' : /[0-9a-f]/.test(c)));
 
-export function requireSessionRef(field: string, value: string): SessionRef {
+export function requireSessionRef(field: string, value: string): SessionIdOrPrefix {
   if (!fitsShape(value)) {
     throw usage(
       `${field}: ${quoteForMessage(value)} is not a session id (a UUID, or its first ${MIN_PREFIX} or more characters)`,
@@ -29,11 +29,15 @@ export function requireSessionRef(field: string, value: string): SessionRef {
       `${field}: ${quoteForMessage(value)} is too short: give at least ${MIN_PREFIX} characters of the session id`,
     );
   }
-  return value as SessionRef;
+  return value as SessionIdOrPrefix;
 }
 
 /** The one session `ref` names; refused when none or more than one id starts with it. */
-export async function findSession(store: Store, ref: SessionRef, noun: string): Promise<Session> {
+export async function findSession(
+  store: Store,
+  ref: SessionIdOrPrefix,
+  noun: string,
+): Promise<Session> {
   const [first, second] = await store.sessions.idsStartingWith(ref, 2);
   if (first === undefined) {
     const what = ref.length === UUID_SHAPE.length ? 'with id' : 'whose id starts with';
