@@ -11,6 +11,7 @@ import { startBackgroundWorkers } from './background-workers.js';
 import { loadConfig, type Config } from './config/load-config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { isGatehouseError } from './core/errors.js';
+import { listenFailure } from './core/listen-failure.js';
 import type { Store } from './core/ports.js';
 import { ensureKeyPair } from './keys/key-files.js';
 import { loadKeyring } from './keys/keyring.js';
@@ -110,10 +111,10 @@ export async function startGatehouse(
         : { watchIntervalMs: options.watchIntervalMs }),
     });
     metrics.readLiveSessionsFrom(() => bastion.live.size);
-    const { host, port } = await bastion.listen(
-      config.ssh.listen.host,
-      options.port ?? config.ssh.listen.port,
-    );
+    const sshPort = options.port ?? config.ssh.listen.port;
+    const { host, port } = await bastion.listen(config.ssh.listen.host, sshPort).catch((e) => {
+      throw listenFailure('ssh.listen', config.ssh.listen.host, sshPort, e);
+    });
     const webListen = config.web.listen;
     let web: WebServer | null = null;
     try {
@@ -139,7 +140,9 @@ export async function startGatehouse(
             });
     } catch (e) {
       await bastion.drain();
-      throw e;
+      throw webListen === null
+        ? e
+        : listenFailure('web.listen', webListen.host, options.webPort ?? webListen.port, e);
     }
     const workers = startBackgroundWorkers({
       config,

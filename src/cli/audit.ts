@@ -10,28 +10,15 @@ import {
 import { loadKeyring } from '../keys/keyring.js';
 import { readSigningKey } from '../keys/signing-key.js';
 import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
-import { parseDuration } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import type { AuditRecord } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
-import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
 import { isoTime, printJson, printLine, printTable } from './output.js';
-import { requireCount, usage } from './validate.js';
+import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
+import { requireTimeOrAgo, usage } from './validate.js';
 import { writeCliCheckpoint } from './write-checkpoint.js';
-
-/** A time (2026-11-01T18:00Z) or a duration back from now (2h). */
-function timeOrAgo(field: string, value: string, now: number): number {
-  const d = parseDuration(value);
-  if (d.ok) return now - d.ms;
-  const t = parseTimestamp(value);
-  if (t.ok) return t.ms;
-  throw usage(
-    `${field}: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)`,
-  );
-}
-
-const sinceMs = (value: string, now: number): number => timeOrAgo('--since', value, now);
 
 /** Events per read while exporting: bounded memory however long the trail. */
 const EXPORT_PAGE = 1000;
@@ -78,31 +65,43 @@ export function register(program: Command, ctx: CliContext): void {
 
   audit
     .command('list')
-    .description('list audit events, oldest first')
+    .description('list audit events, newest first, times in ISO 8601 UTC')
+    .addHelpText(
+      'after',
+      examples(
+        'gatehouse audit list --since 24h',
+        'gatehouse audit list --type grant.create --limit 10',
+      ),
+    )
     .option('--since <time|duration>', 'from this time, or this long ago (2h)')
     .option('--type <type>', 'only this event type, e.g. grant.create')
-    .option('--limit <n>', 'at most this many events')
+    .option('--limit <n>', LIMIT_HELP)
     .action(
       async (opts: {
         readonly since?: string;
         readonly type?: string;
         readonly limit?: string;
       }) => {
-        const since = opts.since === undefined ? undefined : sinceMs(opts.since, ctx.clock.now());
+        const since =
+          opts.since === undefined
+            ? undefined
+            : requireTimeOrAgo('--since', opts.since, ctx.clock.now());
         if (opts.type !== undefined && !/^[a-z]+(?:\.[a-z]+){0,3}$/.test(opts.type)) {
           throw usage(
             `--type: ${quoteForMessage(opts.type)} is not an event type (e.g. grant.create)`,
           );
         }
-        const limit =
-          opts.limit === undefined ? undefined : requireCount('--limit', opts.limit, 1_000_000);
-        const records = await ctx.withStore(async (store) =>
+        const limit = requireLimit(opts.limit);
+        const fetched = await ctx.withStore(async (store) =>
           store.audit.list({
             ...(since === undefined ? {} : { since }),
             ...(opts.type === undefined ? {} : { type: opts.type }),
-            ...(limit === undefined ? {} : { limit }),
+            limit: fetchCount(limit),
           }),
         );
+        // The store gives the newest events in chain order.
+        const { rows: records, more } = newest(fetched.reverse(), limit);
+        noteOlder(ctx, more, limit, 'events');
         if (ctx.options().json) return printJson(ctx, records);
         printTable(
           ctx,
@@ -125,8 +124,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--until <time|duration>', 'up to this time (exclusive), or this long ago')
     .action(async (opts: { readonly since?: string; readonly until?: string }) => {
       const now = ctx.clock.now();
-      const since = opts.since === undefined ? undefined : sinceMs(opts.since, now);
-      const until = opts.until === undefined ? undefined : timeOrAgo('--until', opts.until, now);
+      const since =
+        opts.since === undefined ? undefined : requireTimeOrAgo('--since', opts.since, now);
+      const until =
+        opts.until === undefined ? undefined : requireTimeOrAgo('--until', opts.until, now);
       if (since !== undefined && until !== undefined && until <= since) {
         throw usage(`--until: ${isoTime(until)} is not after --since ${isoTime(since)}`);
       }

@@ -4,6 +4,8 @@ import { GatehouseError } from '../core/errors.js';
 import type { GrantId, NdaId } from '../core/model.js';
 import { requireConfirmations } from './checklist-options.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
+import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
 import { grantPairs, grantViews } from './grant-view.js';
 import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
 import {
@@ -38,10 +40,17 @@ export function register(program: Command, ctx: CliContext): void {
   grant
     .command('add')
     .description('grant access; prints the grant id')
+    .addHelpText(
+      'after',
+      examples(
+        'gatehouse grant add --user alice --target db1 --nda 3 --for 1h30m --shell --reason INC-42',
+        "gatehouse grant add --user bob --target web1 --nda 4 --until 2026-11-30T18:00Z --allow 'systemctl status *' --reason CHG-7",
+      ),
+    )
     .requiredOption('--user <name>', 'who')
     .requiredOption('--target <name>', 'to which target')
     .requiredOption('--nda <id>', "the user's NDA that covers the whole grant")
-    .option('--for <duration>', 'how long: 90s, 45m, 2h, 7d')
+    .option('--for <duration>', 'how long: 90s, 45m, 2h, 7d, 1h30m')
     .option('--until <time>', 'or until when (ISO 8601, e.g. 2026-11-30T18:00Z)')
     .option('--from <time>', 'start later than now (ISO 8601)')
     .option('--shell', 'full shell and any command', false)
@@ -126,22 +135,34 @@ export function register(program: Command, ctx: CliContext): void {
 
   grant
     .command('list')
-    .description('list grants')
-    .option('--active', 'only grants valid now', false)
+    .description(
+      'list grants valid now, newest first (--all: also ended, revoked and upcoming ones)',
+    )
+    .addHelpText(
+      'after',
+      examples('gatehouse grant list --user alice', 'gatehouse grant list --all --limit 500'),
+    )
+    .option('--all', 'every grant, not only those valid now', false)
+    .option('--active', 'only grants valid now (the default)', false)
     .option('--user <name>', 'only this user')
     .option('--target <name>', 'only this target')
+    .option('--limit <n>', LIMIT_HELP)
     .action(
       async (opts: {
+        readonly all: boolean;
         readonly active: boolean;
         readonly user?: string;
         readonly target?: string;
+        readonly limit?: string;
       }) => {
+        if (opts.all && opts.active) throw usage('--all, --active: give only one of them');
+        const limit = requireLimit(opts.limit);
         const userName =
           opts.user === undefined ? undefined : requireName('user', opts.user, '--user');
         const targetName =
           opts.target === undefined ? undefined : requireName('target', opts.target, '--target');
         const now = ctx.clock.now();
-        const views = await ctx.withStore(async (store) => {
+        const fetched = await ctx.withStore(async (store) => {
           if (userName !== undefined && (await store.users.findByName(userName)) === null) {
             throw new GatehouseError('not_found', `--user: no user named ${userName}`);
           }
@@ -149,12 +170,15 @@ export function register(program: Command, ctx: CliContext): void {
             throw new GatehouseError('not_found', `--target: no target named ${targetName}`);
           }
           const list = await store.grants.list({
-            ...(opts.active ? { activeAt: now } : {}),
+            ...(opts.all ? {} : { activeAt: now }),
             ...(userName === undefined ? {} : { userName }),
             ...(targetName === undefined ? {} : { targetName }),
+            latest: fetchCount(limit),
           });
           return grantViews(store, list, now);
         });
+        const { rows: views, more } = newest(fetched, limit);
+        noteOlder(ctx, more, limit, opts.all ? 'grants' : 'grants valid now');
         if (ctx.options().json) return printJson(ctx, views);
         printTable(
           ctx,
@@ -194,6 +218,10 @@ export function register(program: Command, ctx: CliContext): void {
   grant
     .command('extend')
     .description("move a live grant's end later (capped at its NDA's expiry); prints the new end")
+    .addHelpText(
+      'after',
+      examples("gatehouse grant extend 12 --for 30m --reason 'migration overran'"),
+    )
     .argument('<id>', 'grant id')
     .requiredOption('--for <duration>', 'how much longer: 30m, 1h')
     .requiredOption('--reason <text>', 'why (kept in the audit trail)')

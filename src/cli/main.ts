@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -13,8 +14,10 @@ import { register as registerDemo } from './demo.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerEvidence } from './evidence.js';
 import { register as registerGrant } from './grant.js';
+import { markRequiredOptions } from './help-text.js';
 import { register as registerKeys } from './keys.js';
 import { register as registerNda } from './nda.js';
+import { processIo } from './process-io.js';
 import { register as registerRecording } from './recording.js';
 import { register as registerReplay } from './replay.js';
 import { register as registerRequest } from './request.js';
@@ -36,11 +39,6 @@ import { register as registerUser } from './user.js';
  *      errors (corrupt, read-only, busy), network errors (target scan), a broken audit chain.
  * Every error is one line on stderr starting `gatehouse: `; nothing else is printed on error.
  */
-
-const processIo: CliIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
 
 /** A commander parse error, tagged with the command it happened in. */
 class CommandLineError extends Error {
@@ -76,6 +74,7 @@ function commanderLine(err: CommandLineError): string {
 const MAX_ERROR_LINE = 400;
 
 function installOverrides(cmd: Command): void {
+  markRequiredOptions(cmd);
   cmd.exitOverride((err) => {
     throw new CommandLineError(cmd, err);
   });
@@ -83,9 +82,16 @@ function installOverrides(cmd: Command): void {
   for (const sub of cmd.commands) installOverrides(sub);
 }
 
+/** The version in package.json (beside dist/ and src/ alike). */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('gatehouse')
     .description('SSH bastion for temporary, NDA-bound production access')
+    .version(packageVersion(), '-V, --version', 'print the version of gatehouse')
     .option('--config <file>', 'config file (else $GATEHOUSE_CONFIG, else config/gatehouse.yaml)')
     .option('--json', 'print one JSON document on stdout', false)
     .option('--actor <name>', 'a name to record beside your OS identity in the audit trail')
@@ -120,7 +126,7 @@ export interface MainOptions {
 
 export async function main(
   argv: string[],
-  io: CliIo = processIo,
+  io: CliIo = processIo(),
   mainOptions: MainOptions = {},
 ): Promise<number> {
   const env = mainOptions.env ?? process.env;
@@ -159,8 +165,24 @@ export async function main(
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
+    if (isBareProgram(e)) {
+      io.stdout(program.helpInformation());
+      return 0;
+    }
     return report(io, e);
   }
+}
+
+/**
+ * Bare `gatehouse` is someone asking what it does: the help on stdout, exit 0, as `--help`.
+ * A noun without its verb (`gatehouse grant`) stays a usage error naming the verbs (exit 2).
+ */
+function isBareProgram(e: unknown): e is CommandLineError {
+  return (
+    e instanceof CommandLineError &&
+    e.commanderError.code === 'commander.help' &&
+    e.command.parent === null
+  );
 }
 
 async function openDatabase(dbPath: string, clock: Clock): Promise<Store> {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { GatehouseError } from '../core/errors.js';
 import type { Nda, NdaId, User } from '../core/model.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
 import { isoTime, printJson, printResult, printTable } from './output.js';
 import { fileSha256, requireId, requireName, requireText, requireTime, usage } from './validate.js';
 
@@ -33,6 +34,12 @@ export function register(program: Command, ctx: CliContext): void {
   nda
     .command('add')
     .description('record a signed NDA; prints its id')
+    .addHelpText(
+      'after',
+      examples(
+        "gatehouse nda add --user alice --title 'Acme contractor NDA v3' --ref NDA-2026-014 --signed 2026-11-01",
+      ),
+    )
     .requiredOption('--user <name>', 'whose NDA it is')
     .requiredOption('--title <text>', 'e.g. "Acme contractor NDA v3"')
     .requiredOption('--ref <text>', 'your reference, e.g. NDA-2026-014')

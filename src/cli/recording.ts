@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { GatehouseError } from '../core/errors.js';
-import type { Session, SessionId } from '../core/model.js';
+import type { Session } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import {
   problemText,
@@ -11,8 +11,9 @@ import {
 } from '../lifecycle/verify-session.js';
 import { loadKeyring } from '../keys/keyring.js';
 import type { CliContext } from './context.js';
+import { findSession, requireSessionRef, type SessionIdOrPrefix } from './session-ref.js';
 import { printJson, printLine, safeText } from './output.js';
-import { requireSessionId, usage } from './validate.js';
+import { usage } from './validate.js';
 
 function textOf(c: SessionVerification): string {
   switch (c.status) {
@@ -31,14 +32,13 @@ function jsonOf(c: SessionVerification) {
   return { sessionId: c.sessionId, status: c.status, events: c.events, bytes: c.bytes };
 }
 
-/** The one session asked for, refused when it is unknown or still live. */
-async function endedSession(store: Store, id: SessionId): Promise<Session> {
-  const s = await store.sessions.get(id);
-  if (s === null) throw new GatehouseError('not_found', `recording: no session with id ${id}`);
+/** The one session asked for, refused when it is unknown, ambiguous or still live. */
+async function endedSession(store: Store, ref: SessionIdOrPrefix): Promise<Session> {
+  const s = await findSession(store, ref, 'recording');
   if (s.endedAt === null)
     throw new GatehouseError(
       'refused',
-      `recording: session ${id} is live; its recording is sealed when it ends`,
+      `recording: session ${s.id} is live; its recording is sealed when it ends`,
     );
   return s;
 }
@@ -51,13 +51,12 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'check recordings against their signed manifest, the session row and the audit chain (with --all, also files no session row names); exit 1 naming the first bad one',
     )
-    .argument('[session-id]', 'UUID from `session list`')
+    .argument('[session-id]', 'UUID from `session list`, or its first 8 or more characters')
     .option('--all', 'every ended session', false)
     .action(async (idText: string | undefined, opts: { readonly all: boolean }) => {
       if ((idText === undefined) === !opts.all)
         throw usage('recording verify: give a session id or --all (one of them)');
-      const id =
-        idText === undefined ? undefined : (requireSessionId('session id', idText) as SessionId);
+      const id = idText === undefined ? undefined : requireSessionRef('session id', idText);
       const json = ctx.options().json;
       const checks: SessionVerification[] = [];
       await ctx.withStore(async (store, config) => {

@@ -16,8 +16,9 @@ import {
   TERMINAL_RESET,
 } from '../recording/replay.js';
 import type { CliContext } from './context.js';
+import { findSession, requireSessionRef } from './session-ref.js';
 import { printJson } from './output.js';
-import { requireSessionId, usage } from './validate.js';
+import { usage } from './validate.js';
 
 interface ReplayOptions {
   readonly speed?: string;
@@ -115,7 +116,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "play a session recording in this terminal: titles, clipboard writes and other hidden sequences shown as ⟦…⟧ placeholders, gatehouse's notices as ⟦── … ──⟧ lines",
     )
-    .argument('<session-id>', 'UUID from `session list`')
+    .argument('<session-id>', 'UUID from `session list`, or its first 8 or more characters')
     .option('--speed <n>', 'playback speed: 2 plays twice as fast (default 1)')
     .option('--idle-limit <seconds>', 'shorten pauses longer than this many seconds')
     .option(
@@ -124,7 +125,7 @@ export function register(program: Command, ctx: CliContext): void {
       false,
     )
     .action(async (idText: string, opts: ReplayOptions) => {
-      const id = requireSessionId('session id', idText) as SessionId;
+      const ref = requireSessionRef('session id', idText);
       const textOnly = opts.text || ctx.options().json;
       if (textOnly && (opts.speed !== undefined || opts.idleLimit !== undefined)) {
         throw usage('--text: --speed and --idle-limit apply only to timed playback');
@@ -136,22 +137,20 @@ export function register(program: Command, ctx: CliContext): void {
           ? undefined
           : requirePositive('--idle-limit', opts.idleLimit, MAX_IDLE_LIMIT);
 
-      const { header, events } = await ctx.withStore(async (store, config) => {
-        const session = await store.sessions.get(id);
-        if (session === null)
-          throw new GatehouseError('not_found', `replay: no session with id ${id}`);
+      const { id, header, events } = await ctx.withStore(async (store, config) => {
+        const session = await findSession(store, ref, 'replay');
         const loaded = await loadCast(
           config.recordings.dir,
-          id,
+          session.id,
           session.recordingPath,
           session.endedAt === null,
         );
         // Every view is on the record, before anything is shown.
         await store.audit.append(
-          auditEvents.reviewView({ sessionId: id, via: 'cli' }),
+          auditEvents.reviewView({ sessionId: session.id, via: 'cli' }),
           ctx.options().actor,
         );
-        return loaded;
+        return { id: session.id, ...loaded };
       });
 
       if (textOnly) {

@@ -16,10 +16,12 @@ import type { Config } from '../config/load-config.js';
 import { requestSettingsOf } from '../reload/live-settings.js';
 import { confirmationMap } from './checklist-options.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
+import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
 import { grantViews } from './grant-view.js';
 import { isoTime, printJson, printPairs, printResult, printTable } from './output.js';
 import { REQUEST_COLUMNS, requestPairs, requestRow, requestView } from './request-view.js';
-import { requireCount, requireDuration, requireId, requireName, usage } from './validate.js';
+import { requireDuration, requireId, requireName, usage } from './validate.js';
 
 /** How many history events `request show` reads (a request has a handful). */
 const HISTORY_LIMIT = 1000;
@@ -55,6 +57,9 @@ async function grantOf(store: Store, request: AccessRequest, now: number) {
   return grant === null ? null : ((await grantViews(store, [grant], now))[0] ?? null);
 }
 
+/** What the request store reads at most per list. */
+const REQUESTS_READ_AT_MOST = 10_000;
+
 export function register(program: Command, ctx: CliContext): void {
   const request = program
     .command('request')
@@ -63,9 +68,13 @@ export function register(program: Command, ctx: CliContext): void {
   request
     .command('list')
     .description('list requests, newest first')
+    .addHelpText(
+      'after',
+      examples('gatehouse request list --pending', 'gatehouse request list --user alice'),
+    )
     .option('--pending', 'only requests waiting for a decision', false)
     .option('--user <name>', "only this user's requests")
-    .option('--limit <n>', 'at most this many (default 100)')
+    .option('--limit <n>', LIMIT_HELP)
     .action(
       async (opts: {
         readonly pending: boolean;
@@ -74,18 +83,20 @@ export function register(program: Command, ctx: CliContext): void {
       }) => {
         const userName =
           opts.user === undefined ? undefined : requireName('user', opts.user, '--user');
-        const limit = opts.limit === undefined ? 100 : requireCount('--limit', opts.limit, 10_000);
+        const limit = requireLimit(opts.limit, REQUESTS_READ_AT_MOST - 1);
         const now = ctx.clock.now();
         const requests = await ctx.withStore(async (store) => {
           if (userName !== undefined && (await store.users.findByName(userName)) === null)
             throw new GatehouseError('not_found', `--user: no user named ${userName}`);
           return store.requests.list({
-            limit,
+            limit: fetchCount(limit),
             ...(opts.pending ? { status: 'pending' as const } : {}),
             ...(userName === undefined ? {} : { userName }),
           });
         });
-        const views = requests
+        const { rows, more } = newest(requests, limit);
+        noteOlder(ctx, more, limit, 'requests');
+        const views = rows
           .filter((r) => !opts.pending || statusAt(r, now) === 'pending')
           .map((r) => requestView(r, now));
         if (ctx.options().json) return printJson(ctx, views);
@@ -124,6 +135,13 @@ export function register(program: Command, ctx: CliContext): void {
   request
     .command('approve')
     .description('approve a pending request; the last approval needed makes the grant')
+    .addHelpText(
+      'after',
+      examples(
+        "gatehouse request approve 7 --note 'ok for the migration'",
+        'gatehouse request approve 7 --for 45m',
+      ),
+    )
     .argument('<id>', 'request id')
     .option('--for <duration>', 'a shorter window than requested: 45m')
     .option('--note <text>', 'why (kept in the audit trail)')

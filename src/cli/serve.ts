@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { serveUntilSignal } from '../main.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
 import { printLine } from './output.js';
 
 /** `gatehouse serve`: the ssh listener until SIGTERM (drains live sessions, exits 0). */
@@ -8,6 +9,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('run the SSH bastion (and the review web page when web.listen is set)')
+    .addHelpText('after', examples('gatehouse --config /etc/gatehouse/gatehouse.yaml serve'))
     .action(async () => {
       const config = await ctx.loadConfig();
       await serveUntilSignal(config, (running) => {

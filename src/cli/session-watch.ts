@@ -7,13 +7,13 @@
 import type { Command } from 'commander';
 import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
-import type { SessionId } from '../core/model.js';
 import { CastFollowError, followCast } from '../recording/cast-follower.js';
 import { resolveRecordingPath, sessionIdOfRelativePath } from '../recording/recording-path.js';
 import { reviewText, TerminalSanitizer, TERMINAL_RESET } from '../recording/replay.js';
 import type { CliContext } from './context.js';
 import { isoTime } from './output.js';
-import { requireSessionId, usage } from './validate.js';
+import { findSession, requireSessionRef } from './session-ref.js';
+import { usage } from './validate.js';
 
 export function registerWatch(session: Command, ctx: CliContext): void {
   session
@@ -21,14 +21,14 @@ export function registerWatch(session: Command, ctx: CliContext): void {
     .description(
       "follow a live session in this terminal until it ends (hidden sequences shown as ⟦…⟧ placeholders, gatehouse's notices as ⟦── … ──⟧ lines); Ctrl-C stops watching",
     )
-    .argument('<session-id>', 'UUID from `session list --live`')
+    .argument('<session-id>', 'UUID from `session list --live`, or its first 8 or more characters')
     .action(async (idText: string) => {
-      const id = requireSessionId('session id', idText) as SessionId;
+      const ref = requireSessionRef('session id', idText);
       if (ctx.options().json)
         throw usage('--json: session watch prints the terminal as it happens; use `replay --json`');
       await ctx.withStore(async (store, config) => {
-        const s = await store.sessions.get(id);
-        if (s === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);
+        const s = await findSession(store, ref, 'session');
+        const id = s.id;
         if (s.endedAt !== null)
           throw new GatehouseError(
             'conflict',

@@ -1,17 +1,19 @@
 import type { Command } from 'commander';
-import { formatTimeLeft, parseDuration } from '../core/duration.js';
+import { formatTimeLeft } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { checkKillReason } from '../core/kill-reason.js';
-import type { GrantId, Session, SessionId } from '../core/model.js';
-import { quoteForMessage } from '../core/names.js';
+import type { GrantId, Session } from '../core/model.js';
 import type { SessionFilter, Store } from '../core/ports.js';
-import { parseTimestamp } from '../core/timestamp.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
+import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
+import { findSession, requireSessionRef } from './session-ref.js';
 import { registerWatch } from './session-watch.js';
 import { isoTime, printJson, printLine, printPairs, printTable } from './output.js';
-import { requireId, requireName, requireSessionId, requireTime, usage } from './validate.js';
+import { requireId, requireName, requireTime, requireTimeOrAgo, usage } from './validate.js';
 
 interface ListOptions {
+  readonly limit?: string;
   readonly live: boolean;
   readonly user?: string;
   readonly target?: string;
@@ -20,20 +22,9 @@ interface ListOptions {
   readonly until?: string;
 }
 
-/** `--since`: a time (2026-11-01T18:00Z) or a duration back from now (2h). */
-function sinceMs(value: string, now: number): number {
-  const d = parseDuration(value);
-  if (d.ok) return now - d.ms;
-  const t = parseTimestamp(value);
-  if (t.ok) return t.ms;
-  throw usage(
-    `--since: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)`,
-  );
-}
-
 /** Checks every option before the store is opened (usage errors exit 2). */
 function filterOf(opts: ListOptions, now: number): SessionFilter {
-  const since = opts.since === undefined ? undefined : sinceMs(opts.since, now);
+  const since = opts.since === undefined ? undefined : requireTimeOrAgo('--since', opts.since, now);
   const until = opts.until === undefined ? undefined : requireTime('--until', opts.until);
   if (since !== undefined && until !== undefined && since >= until) {
     throw usage('--since, --until: --since must be before --until');
@@ -90,12 +81,6 @@ async function listViews(store: Store, filter: SessionFilter, now: number): Prom
   }));
 }
 
-async function mustFindSession(store: Store, id: SessionId): Promise<Session> {
-  const session = await store.sessions.get(id);
-  if (session === null) throw new GatehouseError('not_found', `session: no session with id ${id}`);
-  return session;
-}
-
 /** `session show`: a session's facts, one per line. */
 function sessionPairs(s: SessionView): [string, string][] {
   return [
@@ -121,7 +106,15 @@ export function register(program: Command, ctx: CliContext): void {
 
   session
     .command('list')
-    .description('list sessions, oldest first; all given filters must match')
+    .description('list sessions, newest first; all given filters must match')
+    .addHelpText(
+      'after',
+      examples(
+        'gatehouse session list --live',
+        'gatehouse session list --user alice --since 7d --limit 200',
+      ),
+    )
+    .option('--limit <n>', LIMIT_HELP)
     .option('--live', 'only sessions still open', false)
     .option('--user <name>', 'only sessions of this user')
     .option('--target <name>', 'only sessions on this target')
@@ -133,8 +126,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--until <time>', 'only sessions started before this time')
     .action(async (opts: ListOptions) => {
       const now = ctx.clock.now();
-      const filter = filterOf(opts, now);
-      const views = await ctx.withStore((store) => listViews(store, filter, now));
+      const limit = requireLimit(opts.limit);
+      const filter = { ...filterOf(opts, now), latest: fetchCount(limit) };
+      const fetched = await ctx.withStore((store) => listViews(store, filter, now));
+      const { rows: views, more } = newest(fetched, limit);
+      noteOlder(ctx, more, limit, 'sessions');
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
@@ -157,13 +153,14 @@ export function register(program: Command, ctx: CliContext): void {
   session
     .command('show')
     .description('one session: its row, recording and what it received on stdin without a pty')
-    .argument('<session-id>', 'UUID from `session list`')
+    .addHelpText('after', examples('gatehouse session show 3f2a9c1e'))
+    .argument('<session-id>', 'UUID from `session list`, or its first 8 or more characters')
     .action(async (idText: string) => {
-      const id = requireSessionId('session id', idText) as SessionId;
+      const ref = requireSessionRef('session id', idText);
       const now = ctx.clock.now();
       const view = await ctx.withStore(async (store) => {
-        const s = await mustFindSession(store, id);
-        return (await listViews(store, { grantId: s.grantId }, now)).find((v) => v.id === id)!;
+        const s = await findSession(store, ref, 'session');
+        return (await listViews(store, { grantId: s.grantId }, now)).find((v) => v.id === s.id)!;
       });
       if (ctx.options().json) return printJson(ctx, view);
       printPairs(ctx, sessionPairs(view));
@@ -174,20 +171,25 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       'close a live session (the serving bastion closes it within seconds, showing the user the reason)',
     )
-    .argument('<session-id>', 'UUID from `session list`')
+    .addHelpText(
+      'after',
+      examples("gatehouse session kill 3f2a9c1e --reason 'ran an unapproved migration'"),
+    )
+    .argument('<session-id>', 'UUID from `session list`, or its first 8 or more characters')
     .requiredOption('--reason <text>', 'one line shown to the user (kept in the audit trail)')
     .action(async (idText: string, opts: { readonly reason: string }) => {
-      const id = requireSessionId('session id', idText) as SessionId;
+      const ref = requireSessionRef('session id', idText);
       const reason = checkKillReason('--reason', opts.reason);
       if (!reason.ok) throw usage(reason.message);
-      await ctx.withStore(async (store) => {
-        const s = await mustFindSession(store, id);
+      const id = await ctx.withStore(async (store) => {
+        const s = await findSession(store, ref, 'session');
         if (s.endedAt !== null)
           throw new GatehouseError(
             'conflict',
-            `session: ${id} already ended at ${isoTime(s.endedAt)}`,
+            `session: ${s.id} already ended at ${isoTime(s.endedAt)}`,
           );
-        await store.sessions.requestKill(id, ctx.clock.now(), ctx.options().actor, reason.value);
+        await store.sessions.requestKill(s.id, ctx.clock.now(), ctx.options().actor, reason.value);
+        return s.id;
       });
       if (ctx.options().json) printJson(ctx, { sessionId: id, killRequested: true });
       else printLine(ctx, `kill requested for ${id}`);

@@ -8,6 +8,7 @@ import { parsePublicKey } from '../keys/public-key.js';
 import { scanHostKey } from '../keys/scan-host-key.js';
 import { forbiddenIdsFor, usableRunAsAccount } from '../targets/host-account.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
 import { checklistOption, requiresText } from './checklist-options.js';
 import { destination, NO_RUN_AS, targetPairs, targetView } from './target-view.js';
 import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
@@ -108,6 +109,13 @@ export function register(program: Command, ctx: CliContext): void {
   const add = target
     .command('add')
     .description('register a target (--host … or --command …); prints its id')
+    .addHelpText(
+      'after',
+      examples(
+        'gatehouse target add db1 --host 10.0.0.5 --login ops',
+        "gatehouse target add psql-prod --command 'psql -h db1 app'",
+      ),
+    )
     .argument('<name>', 'target name: ^[a-z][a-z0-9._-]{0,63}$')
     .option('--host <host>', 'host name or IP address')
     .option('--port <port>', 'SSH port (default 22)')

@@ -4,6 +4,7 @@ import type { User, UserKey } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import type { PublicKey } from '../keys/public-key.js';
 import type { CliContext } from './context.js';
+import { examples } from './help-text.js';
 import { isoTime, printJson, printLine, printResult, printTable } from './output.js';
 import { keyFromOptions, requireFingerprint, requireName } from './validate.js';
 
@@ -45,6 +46,7 @@ export function register(program: Command, ctx: CliContext): void {
   user
     .command('add')
     .description('create a user with their first public key')
+    .addHelpText('after', examples('gatehouse user add alice --key-file alice.pub'))
     .argument('<name>', 'user name: ^[a-z][a-z0-9._-]{0,63}$')
     .option('--key <line>', "public key line, e.g. 'ssh-ed25519 AAAA... comment'")
     .option('--key-file <file>', 'file holding the public key (the .pub file)')

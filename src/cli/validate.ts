@@ -83,6 +83,17 @@ export function requireDuration(field: string, value: string): number {
   return parsed.ms;
 }
 
+/** A time (2026-11-01T18:00Z) or a duration back from `now` (2h, 1h30m): `--since`, `--until`. */
+export function requireTimeOrAgo(field: string, value: string, now: number): number {
+  const d = parseDuration(value);
+  if (d.ok) return now - d.ms;
+  const t = parseTimestamp(value);
+  if (t.ok) return t.ms;
+  throw usage(
+    `${field}: ${quoteForMessage(value)} is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d, 1h30m)`,
+  );
+}
+
 export function requireTime(field: string, value: string): number {
   const parsed = parseTimestamp(value);
   if (!parsed.ok) throw usage(`${field}: ${parsed.message}`);
@@ -177,14 +188,6 @@ export function requireAccountName(field: string, value: string): string {
     throw usage(
       `${field}: ${quoteForMessage(value)} must be a plain account name (letters, digits, . _ @ -)`,
     );
-  }
-  return value;
-}
-
-/** Session ids are UUIDs. */
-export function requireSessionId(field: string, value: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) {
-    throw usage(`${field}: ${quoteForMessage(value)} is not a session id (a UUID)`);
   }
   return value;
 }

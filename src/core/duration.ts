@@ -1,6 +1,10 @@
 import { quoteForMessage as shown } from './names.js';
 
-/** Durations as typed by admins (`90s`, `45m`, `2h`, `7d`) and as shown to users. */
+/**
+ * Durations as typed by admins and users (`90s`, `45m`, `2h`, `7d`, `1h30m`, `2d12h`) and as shown
+ * to users. A compound duration names its units largest first, each once, so `30m1h` or `1h1h`
+ * (likely typos) are refused rather than summed.
+ */
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -9,16 +13,38 @@ export const DAY = 24 * HOUR;
 /** Nothing longer is accepted: a typo like `7000d` should not become a grant. */
 export const MAX_DURATION_MS = 3650 * DAY;
 
-const UNITS: ReadonlyMap<string, number> = new Map([
-  ['s', SECOND],
-  ['m', MINUTE],
-  ['h', HOUR],
+/** Largest first: the order a compound duration must follow. */
+const UNITS: readonly (readonly [string, number])[] = [
   ['d', DAY],
-]);
-const EXAMPLES = 'a whole number and a unit: 90s, 45m, 2h, 7d';
+  ['h', HOUR],
+  ['m', MINUTE],
+  ['s', SECOND],
+];
+const EXAMPLES = 'whole numbers with units: 90s, 45m, 2h, 7d, 1h30m';
 
 export type DurationParse =
   { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly message: string };
+
+/** One `<digits><unit>` part, or why it is not one. */
+type PartParse =
+  | { readonly ok: true; readonly n: number; readonly unit: number; readonly rest: string }
+  | { readonly ok: false; readonly why: string };
+
+function parsePart(text: string): PartParse {
+  const m = /^(\d*)([.,]\d*)?(\D*)/s.exec(text);
+  const digits = m?.[1] ?? '';
+  const unitText = m?.[3] ?? '';
+  if (digits === '') return { ok: false, why: `missing number; use ${EXAMPLES}` };
+  if (m?.[2] !== undefined) {
+    return { ok: false, why: 'no decimals; use a smaller unit (90m, not 1.5h)' };
+  }
+  if (unitText === '') return { ok: false, why: 'missing unit (s, m, h or d)' };
+  const unit = UNITS.find(([name]) => name === unitText);
+  if (unit === undefined) {
+    return { ok: false, why: `unknown unit ${shown(unitText)}; use s, m, h or d` };
+  }
+  return { ok: true, n: Number(digits), unit: unit[1], rest: text.slice(m?.[0].length ?? 0) };
+}
 
 export function parseDuration(text: string): DurationParse {
   const bad = (why: string): DurationParse => ({
@@ -28,19 +54,20 @@ export function parseDuration(text: string): DurationParse {
   if (text.length === 0) return bad(`empty; use ${EXAMPLES}`);
   if (/\s/.test(text)) return bad(`no spaces allowed; use ${EXAMPLES}`);
   if (text.startsWith('-')) return bad('must be positive');
-  const m = /^(\d*)([.,]\d*)?(.*)$/s.exec(text);
-  const digits = m?.[1] ?? '';
-  const fraction = m?.[2];
-  const unitText = m?.[3] ?? '';
-  if (digits === '') return bad(`missing number; use ${EXAMPLES}`);
-  if (fraction !== undefined) return bad('no decimals; use a smaller unit (90m, not 1.5h)');
-  if (unitText === '') return bad('missing unit (s, m, h or d)');
-  const unit = UNITS.get(unitText);
-  if (unit === undefined) return bad(`unknown unit ${shown(unitText)}; use s, m, h or d`);
-  const n = Number(digits);
-  if (n === 0) return bad('must be more than zero');
-  const ms = n * unit;
-  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(ms) || ms > MAX_DURATION_MS) {
+  let ms = 0;
+  let previousUnit = Infinity;
+  for (let rest = text; rest !== '';) {
+    const part = parsePart(rest);
+    if (!part.ok) return bad(part.why);
+    if (part.unit >= previousUnit)
+      return bad('units must go from largest to smallest, each once (1h30m)');
+    if (!Number.isSafeInteger(part.n)) return bad('longer than the maximum of 10 years (3650d)');
+    ms += part.n * part.unit;
+    previousUnit = part.unit;
+    rest = part.rest;
+  }
+  if (ms === 0) return bad('must be more than zero');
+  if (!Number.isSafeInteger(ms) || ms > MAX_DURATION_MS) {
     return bad('longer than the maximum of 10 years (3650d)');
   }
   return { ok: true, ms };
@@ -50,12 +77,7 @@ export function parseDuration(text: string): DurationParse {
 export function formatDuration(ms: number): string {
   if (ms < 0) return `-${formatDuration(-ms)}`;
   if (ms === 0) return '0s';
-  for (const [name, size] of [
-    ['d', DAY],
-    ['h', HOUR],
-    ['m', MINUTE],
-    ['s', SECOND],
-  ] as const) {
+  for (const [name, size] of UNITS) {
     if (ms % size === 0) return `${ms / size}${name}`;
   }
   return `${ms}ms`;

@@ -155,10 +155,12 @@ export interface GrantRepository {
    */
   add(grant: NewGrant, maxDurationMs: number, now: EpochMs, actor: Actor): Promise<Grant>;
   get(id: GrantId): Promise<Grant | null>;
+  /** Oldest first; with `latest`, only the newest that many, newest first. */
   list(filter?: {
     readonly activeAt?: EpochMs;
     readonly userName?: string;
     readonly targetName?: string;
+    readonly latest?: number;
   }): Promise<Grant[]>;
   /** All grants of a user for a target (any state): input for decideAccess. */
   forUserAndTarget(userId: UserId, targetId: TargetId): Promise<Grant[]>;
@@ -209,6 +211,8 @@ export interface SessionEnd {
 
 /** Session list filters; every field optional, all given must match. Oldest first. */
 export interface SessionFilter {
+  /** Only the newest this many, newest first (`session list --limit`). */
+  readonly latest?: number;
   /** true: only open sessions; false: only ended ones. */
   readonly live?: boolean;
   readonly userName?: string;
@@ -230,6 +234,8 @@ export interface SessionRepository {
     actor: Actor,
   ): Promise<Session>;
   get(id: SessionId): Promise<Session | null>;
+  /** Up to `limit` ids that start with `prefix`, in id order (a short id typed on the CLI). */
+  idsStartingWith(prefix: string, limit: number): Promise<SessionId[]>;
   list(filter?: SessionFilter): Promise<Session[]>;
   /**
    * Marks a live session for termination with a reason (core/kill-reason.ts, checked by the

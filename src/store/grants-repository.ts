@@ -51,6 +51,7 @@ export class SqliteGrantRepository implements GrantRepository {
       readonly activeAt?: EpochMs;
       readonly userName?: string;
       readonly targetName?: string;
+      readonly latest?: number;
     } = {},
   ): Promise<Grant[]> {
     // Fixed SQL fragments; every value is a bound parameter.
@@ -68,7 +69,9 @@ export class SqliteGrantRepository implements GrantRepository {
       where.push('g.target_id IN (SELECT id FROM targets WHERE name = ? AND removed_at IS NULL)');
       params.push(filter.targetName);
     }
-    const sql = `SELECT g.* FROM grants g ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY g.id`;
+    const order = filter.latest === undefined ? 'ORDER BY g.id' : 'ORDER BY g.id DESC LIMIT ?';
+    if (filter.latest !== undefined) params.push(filter.latest);
+    const sql = `SELECT g.* FROM grants g ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${order}`;
     return this.ctx.tx.read(async (db) => (await db.all<GrantRow>(sql, params)).map(grantFromRow));
   }
 

@@ -98,7 +98,20 @@ export class SqliteSessionRepository implements SessionRepository {
     });
   }
 
-  /** All given filters must match; oldest first (see SessionFilter). */
+  idsStartingWith(prefix: string, limit: number): Promise<SessionId[]> {
+    // A range on the primary key (ids are ASCII; U+FFFF sorts after any of their characters)
+    // reads only the matching rows, and leaves no LIKE wildcard to escape.
+    return this.ctx.tx.read(async (db) =>
+      (
+        await db.all<{ id: string }>(
+          'SELECT id FROM sessions WHERE id >= ? AND id < ? ORDER BY id LIMIT ?',
+          [prefix, `${prefix}\uffff`, limit],
+        )
+      ).map((r) => asSessionId(r.id)),
+    );
+  }
+
+  /** All given filters must match; oldest first, or the `latest` newest first (SessionFilter). */
   list(filter: SessionFilter = {}): Promise<Session[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
@@ -124,9 +137,14 @@ export class SqliteSessionRepository implements SessionRepository {
       where.push('s.started_at < ?');
       params.push(filter.until);
     }
+    const order =
+      filter.latest === undefined
+        ? 'ORDER BY s.started_at, s.id'
+        : 'ORDER BY s.started_at DESC, s.id DESC LIMIT ?';
+    if (filter.latest !== undefined) params.push(filter.latest);
     const sql = `SELECT s.* FROM sessions s ${
       where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    } ORDER BY s.started_at, s.id`;
+    } ${order}`;
     return this.ctx.tx.read(async (db) =>
       (await db.all<SessionRow>(sql, params)).map(sessionFromRow),
     );

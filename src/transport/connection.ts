@@ -65,7 +65,8 @@ export function handleConnection(
         },
         disconnect: () => client.end(),
         onDecided: (o) => {
-          log = logger.child({ user: o.userName, target: o.requestedTarget });
+          // What the login asked for; the session's logger names the target it opened (`target`).
+          log = logger.child({ user: o.userName, requestedTarget: o.requestedTarget });
           sessions.warm(o);
         },
       },

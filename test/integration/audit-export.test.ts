@@ -163,7 +163,7 @@ describe('gatehouse audit export', () => {
       code: 2,
       stdout: '',
       stderr:
-        'gatehouse: --since: "yesterday" is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d)\n',
+        'gatehouse: --since: "yesterday" is neither a time (2026-11-01, 2026-11-01T18:00Z) nor a duration (90s, 45m, 2h, 7d, 1h30m)\n',
     });
     expect(await run(T0, '--since', '2026-03-02', '--until', '2026-03-01')).toEqual({
       code: 2,

@@ -48,7 +48,8 @@ async function actorsOfReviewers(cli: Cli): Promise<[string, string][]> {
     '--type',
     'reviewer.create',
   );
-  return events.map((e) => [e.payload.reviewer, e.actor]);
+  // Newest first: read in the order they were added.
+  return events.reverse().map((e) => [e.payload.reviewer, e.actor]);
 }
 
 describe('the admin in the audit trail', () => {

@@ -491,9 +491,15 @@ const cases: Case[] = [
   ],
   [
     'bad session id',
-    () => ['session', 'kill', 'abc', '--reason', 'done'],
+    () => ['session', 'kill', 'abc-defg', '--reason', 'done'],
     2,
     /is not a session id/,
+  ],
+  [
+    'session id prefix too short',
+    () => ['session', 'kill', 'abc', '--reason', 'done'],
+    2,
+    /^gatehouse: session id: "abc" is too short: give at least 8 characters/,
   ],
   [
     'kill reason with an escape',

@@ -208,18 +208,19 @@ describe('gatehouse CLI: the admin flow end to end', () => {
 
     const grants = await cli.json<GrantJson[]>('grant', 'list');
     expect(grants.map((g) => [g.id, g.user, g.mode, g.state])).toEqual([
-      [1, 'alice', 'shell', 'active'],
       [2, 'bob', 'commands', 'active'],
+      [1, 'alice', 'shell', 'active'],
     ]);
-    const g1 = grants[0]!;
+    const g1 = grants[1]!;
     expect(Date.parse(g1.endsAt) - Date.parse(g1.startsAt)).toBe(2 * 3600_000);
 
     const revoke = await cli.run('grant', 'revoke', '1', '--reason', 'contract ended');
     expect(revoke).toEqual({ code: 0, stdout: 'revoked grant 1\n', stderr: '' });
     const shown = await cli.json<GrantJson>('grant', 'show', '1');
     expect(shown).toMatchObject({ state: 'revoked', revokeReason: 'contract ended' });
-    expect((await cli.json<GrantJson[]>('grant', 'list', '--active')).map((g) => g.id)).toEqual([
-      2,
+    expect((await cli.json<GrantJson[]>('grant', 'list')).map((g) => g.id)).toEqual([2]);
+    expect((await cli.json<GrantJson[]>('grant', 'list', '--all')).map((g) => g.id)).toEqual([
+      2, 1,
     ]);
     const text = await cli.run('grant', 'list');
     expect(text.stdout.split('\n')[0]).toMatch(
@@ -235,15 +236,15 @@ describe('gatehouse CLI: the admin flow end to end', () => {
       stderr: '',
     });
     expect(events.map((e) => e.type)).toEqual([
-      'user.create',
-      'user.create',
-      'nda.create',
-      'nda.create',
-      'target.create',
-      'target.pin',
-      'grant.create',
-      'grant.create',
       'grant.revoke',
+      'grant.create',
+      'grant.create',
+      'target.pin',
+      'target.create',
+      'nda.create',
+      'nda.create',
+      'user.create',
+      'user.create',
     ]);
     expect(await cli.json('audit', 'verify')).toMatchObject({ ok: true, count: events.length });
 

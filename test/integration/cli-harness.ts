@@ -85,7 +85,8 @@ export async function makeCli(extraConfig = ''): Promise<Cli> {
         };
       }
     },
-    auditCount: async () => (await cli.json<unknown[]>('audit', 'list')).length,
+    auditCount: async () =>
+      (await cli.json<unknown[]>('audit', 'list', '--limit', '1000000')).length,
   };
   return cli;
 }

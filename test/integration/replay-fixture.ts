@@ -33,6 +33,8 @@ export type Step =
 
 export interface RecordOptions {
   readonly grant: Grant;
+  /** Default: a random UUID. */
+  readonly id?: SessionId;
   readonly startedAt?: number;
   readonly steps: readonly Step[];
   /** Default: end 1 s after the last step, reason closed, exit status 0. */
@@ -108,7 +110,7 @@ export async function makeBench(): Promise<Bench> {
   const signingKey: KeyObject = signingKeyFromOpenSsh(hostKey.privateKey).privateKey;
 
   const record = async (o: RecordOptions): Promise<SessionId> => {
-    const id = randomUUID() as SessionId;
+    const id = o.id ?? (randomUUID() as SessionId);
     const startedAt = o.startedAt ?? T0;
     const relativePath = recordingRelativePath(id, startedAt);
     await store.sessions.start(

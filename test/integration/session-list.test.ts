@@ -65,15 +65,15 @@ describe('gatehouse session list', () => {
     );
     expect(lines.slice(1).map((l) => l.split(/\s+/))).toEqual([
       [
-        a1,
+        a2,
         'alice',
         'db1',
         String(b.grants.alice.id),
-        '2026-11-24T12:00:00Z',
+        '2026-11-24T14:00:00Z',
         '10m',
-        expect.stringMatching(/^3\.\dKiB$/),
-        'closed',
-        '0',
+        '-',
+        'live',
+        '-',
         '-',
       ],
       [
@@ -89,22 +89,22 @@ describe('gatehouse session list', () => {
         '-',
       ],
       [
-        a2,
+        a1,
         'alice',
         'db1',
         String(b.grants.alice.id),
-        '2026-11-24T14:00:00Z',
+        '2026-11-24T12:00:00Z',
         '10m',
-        '-',
-        'live',
-        '-',
+        expect.stringMatching(/^3\.\dKiB$/),
+        'closed',
+        '0',
         '-',
       ],
     ]);
 
     const json = await b.runAt(NOW, '--json', 'session', 'list');
     const rows = JSON.parse(json.stdout) as Row[];
-    expect(rows[0]).toMatchObject({
+    expect(rows[2]).toMatchObject({
       id: a1,
       user: 'alice',
       target: 'db1',
@@ -115,8 +115,8 @@ describe('gatehouse session list', () => {
       endReason: 'closed',
       exitStatus: 0,
     });
-    expect(rows[0]?.bytes).toBeGreaterThan(3000);
-    expect(rows[2]).toMatchObject({
+    expect(rows[2]?.bytes).toBeGreaterThan(3000);
+    expect(rows[0]).toMatchObject({
       id: a2,
       endedAt: null,
       endReason: null,
@@ -127,12 +127,12 @@ describe('gatehouse session list', () => {
 
   it.each([
     ['--live', [['--live'], () => [a2]]],
-    ['--user', [['--user', 'alice'], () => [a1, a2]]],
+    ['--user', [['--user', 'alice'], () => [a2, a1]]],
     ['--user with no sessions', [['--user', 'carol'], () => []]],
     ['--target', [['--target', 'web1'], () => [b1]]],
     ['--grant', [['--grant', 'BOB'], () => [b1]]],
     ['--since a duration (sessions open in the last 30 minutes)', [['--since', '30m'], () => [a2]]],
-    ['--since a time (b1 ended after it)', [['--since', '2026-11-24T13:00:02Z'], () => [b1, a2]]],
+    ['--since a time (b1 ended after it)', [['--since', '2026-11-24T13:00:02Z'], () => [a2, b1]]],
     ['--until a time (started before it)', [['--until', '2026-11-24T13:00Z'], () => [a1]]],
     [
       'a time range',

@@ -239,12 +239,12 @@ describe('loadConfig', () => {
     [
       'bad duration',
       'grants:\n  maxDuration: 2x\n',
-      'config: grants.maxDuration: must be a duration like 90s, 45m, 2h or 7d',
+      'config: grants.maxDuration: must be a duration like 90s, 45m, 2h, 7d or 1h30m',
     ],
     [
       'zero duration',
       'grants:\n  maxDuration: 0h\n',
-      'config: grants.maxDuration: must be a duration like 90s, 45m, 2h or 7d',
+      'config: grants.maxDuration: "0h" is not a duration: must be more than zero',
     ],
     [
       'huge duration',
