@@ -16,7 +16,7 @@ export function helpLines(to: Audience): string[] {
     '  grants [--json]             your active grants, time left, how to connect',
     `      ${ssh} grants`,
     '  help',
-    'Durations: 90s, 45m, 2h, 7d. --wait blocks until the request is decided (Ctrl-C stops waiting).',
+    'Durations: 90s, 45m, 2h, 1h30m, 7d. --wait blocks until the request is decided (Ctrl-C stops waiting).',
     `Once approved:  ssh ${to.userName}+TARGET@${to.hostLabel}`,
   ];
 }
