@@ -9,6 +9,7 @@ import type { AuditCheckpoint, ChainPoint } from './audit-checkpoint.js';
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type { Confirmation } from './checklist.js';
 import type { SignoffScope } from './scope-signoff.js';
+import type { SessionKind } from './session-summary.js';
 import type {
   Actor,
   AuditRecord,
@@ -41,6 +42,8 @@ import type {
   ReviewerCredentials,
   ReviewSession,
   ReviewSessionQuery,
+  SessionListPage,
+  SessionListQuery,
 } from './reviewer.js';
 import type { LoginThrottlePolicy, ReviewerSessionTimeouts } from './reviewer-login.js';
 import type { ReviewerRole } from './reviewer-role.js';
@@ -194,6 +197,10 @@ export interface NewSession {
   readonly targetId: TargetId;
   readonly startedAt: EpochMs;
   readonly recordingPath: string | null;
+  /** For the session list; absent: unknown (shown as '-'). */
+  readonly kind?: SessionKind;
+  /** The exec's command; the store keeps it bounded (core/session-summary.ts listedCommand). */
+  readonly command?: string | null;
 }
 
 export interface SessionEnd {
@@ -306,6 +313,8 @@ export interface ReviewerRepository {
   useLoginToken(tokenSha256: string, now: EpochMs): Promise<Reviewer | null>;
   /** Sessions with user and target names, newest first. */
   sessions(query: ReviewSessionQuery): Promise<ReviewSession[]>;
+  /** The review page's session list: one page and the total, on indexed columns only. */
+  sessionPage(query: SessionListQuery): Promise<SessionListPage>;
   session(id: SessionId): Promise<ReviewSession | null>;
   /** Audit events whose payload names the session (`sessionId` or `session`), oldest first. */
   sessionEvents(id: SessionId, limit?: number): Promise<AuditRecord[]>;

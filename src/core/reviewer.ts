@@ -35,6 +35,32 @@ export interface ReviewSessionQuery {
   readonly limit?: number;
 }
 
+/**
+ * One page of the review page's session list: live sessions first, then the rest, each newest
+ * first. Every field but offset and limit optional; all given must match.
+ */
+export interface SessionListQuery {
+  readonly userName?: string;
+  readonly targetName?: string;
+  readonly grantId?: GrantId;
+  /** Sessions started at or after this time. */
+  readonly from?: EpochMs;
+  /** Sessions started before this time. */
+  readonly to?: EpochMs;
+  /** Only sessions an alert rule flagged. */
+  readonly flagged?: boolean;
+  /** Only live sessions. */
+  readonly live?: boolean;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface SessionListPage {
+  readonly sessions: readonly ReviewSession[];
+  /** Every session the filters match, on all pages. */
+  readonly total: number;
+}
+
 export interface ReviewSession extends Session {
   readonly userName: string;
   readonly targetName: string;

@@ -341,6 +341,41 @@ ALTER TABLE reviewers ADD COLUMN roles TEXT NOT NULL DEFAULT '["reviewer"]'
     AND json_array_length(roles) >= 1);
 `,
   },
+  {
+    version: 13,
+    sql: `
+-- The review page's session list at scale (issue 15): what a row shows, read from the row itself
+-- (never from the audit table), and an index for each filter, newest first. kind: 'prompt' is
+-- the restricted prompt of a commands grant; command: the exec's command line, bounded
+-- (core/session-summary.ts); flag_count: how many times an alert rule flagged the session.
+ALTER TABLE sessions ADD COLUMN kind TEXT
+  CONSTRAINT sessions_kind CHECK (kind IS NULL OR kind IN ('shell', 'exec', 'prompt'));
+ALTER TABLE sessions ADD COLUMN command TEXT
+  CONSTRAINT sessions_command CHECK (command IS NULL OR length(command) <= 1024);
+ALTER TABLE sessions ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0
+  CONSTRAINT sessions_flag_count CHECK (flag_count >= 0);
+
+-- Sessions from before this migration: kind and command from their session.start event.
+UPDATE sessions SET
+  kind = CASE WHEN b.kind = 'shell'
+      AND (SELECT mode FROM grants WHERE id = sessions.grant_id) = 'commands'
+    THEN 'prompt' ELSE b.kind END,
+  command = CASE WHEN length(b.command) > 1024 THEN substr(b.command, 1, 1023) || '…'
+    ELSE b.command END
+FROM (
+  SELECT json_extract(payload, '$.sessionId') AS id, json_extract(payload, '$.kind') AS kind,
+    json_extract(payload, '$.command') AS command
+  FROM audit_events WHERE type = 'session.start' AND json_valid(payload)
+) AS b
+WHERE sessions.id = b.id AND b.kind IN ('shell', 'exec')
+  AND (b.command IS NULL OR typeof(b.command) = 'text');
+
+CREATE INDEX sessions_started ON sessions(started_at);
+CREATE INDEX sessions_user_started ON sessions(user_id, started_at);
+CREATE INDEX sessions_target_started ON sessions(target_id, started_at);
+CREATE INDEX sessions_flagged ON sessions(started_at) WHERE flag_count > 0;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -9,12 +9,19 @@ import type {
   ReviewerCredentials,
   ReviewSession,
   ReviewSessionQuery,
+  SessionListPage,
+  SessionListQuery,
 } from '../core/reviewer.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
-import { auditFromRow, sessionFromRow, type AuditRow, type SessionRow } from './rows.js';
+import { auditFromRow, type AuditRow } from './rows.js';
+import {
+  reviewSessionFromRow,
+  sessionListPage,
+  type ReviewSessionRow,
+} from './session-list-page.js';
 
 export interface ReviewerRow {
   id: number;
@@ -42,20 +49,12 @@ function requireRoles(roles: readonly ReviewerRole[]): void {
     throw new GatehouseError('invalid', 'reviewer: an account needs at least one role');
 }
 
-type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
-
 export const reviewerFromRow = (r: ReviewerRow): Reviewer => ({
   id: r.id,
   name: r.name,
   roles: rolesFromColumn(r.roles),
   createdAt: r.created_at,
   createdBy: r.created_by,
-});
-
-const reviewSessionFromRow = (r: ReviewSessionRow): ReviewSession => ({
-  ...sessionFromRow(r),
-  userName: r.user_name,
-  targetName: r.target_name,
 });
 
 const SESSION_SELECT = `SELECT s.*, u.name AS user_name, t.name AS target_name
@@ -217,6 +216,10 @@ export class SqliteReviewerRepository implements ReviewerRepository {
     return this.ctx.tx.read(async (db) =>
       (await db.all<ReviewSessionRow>(sql, params)).map(reviewSessionFromRow),
     );
+  }
+
+  sessionPage(query: SessionListQuery): Promise<SessionListPage> {
+    return this.ctx.tx.read((db) => sessionListPage(db, query));
   }
 
   session(id: SessionId): Promise<ReviewSession | null> {
