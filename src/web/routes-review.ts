@@ -3,15 +3,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { auditEvents } from '../core/audit-events.js';
-import type { ReviewFilters, ReviewView } from '../core/audit-payloads.js';
-import type { GrantId, SessionId } from '../core/model.js';
-import { checkName } from '../core/names.js';
-import { reviewerActor, type ReviewSession, type ReviewSessionQuery } from '../core/reviewer.js';
-import { parseTimestamp } from '../core/timestamp.js';
+import type { ReviewView } from '../core/audit-payloads.js';
+import type { SessionId } from '../core/model.js';
+import { reviewerActor } from '../core/reviewer.js';
 import { verifySession } from '../lifecycle/verify-session.js';
 import type { AuthedRequest } from './context.js';
 import { searchPage, type SessionHits } from './pages/search.js';
-import { sessionListPage, type ListFilters } from './pages/session-list.js';
+import { sessionListPage } from './pages/session-list.js';
+import { parseListFilters, shownFilters } from './session-list-filters.js';
 import { sessionPage } from './pages/session-page.js';
 import { castFileOf, readOutline } from './recording-file.js';
 import { sendHtml, sendText } from './respond.js';
@@ -32,69 +31,28 @@ async function audit(r: AuthedRequest, view: DistributiveOmit<WebView, 'reviewer
   );
 }
 
-/** Filters from the query string; the first bad one is reported and no sessions are listed. */
-function parseFilters(url: URL): {
-  filters: ListFilters;
-  query: ReviewSessionQuery;
-  error: string | null;
-} {
-  const get = (k: string): string => (url.searchParams.get(k) ?? '').slice(0, 100);
-  const filters = {
-    user: get('user'),
-    target: get('target'),
-    grant: get('grant'),
-    from: get('from'),
-    to: get('to'),
-  };
-  const query: { -readonly [K in keyof ReviewSessionQuery]: ReviewSessionQuery[K] } = {};
-  const fail = (
-    error: string,
-  ): { filters: ListFilters; query: ReviewSessionQuery; error: string } => ({
-    filters,
-    query,
-    error,
-  });
-  if (filters.user !== '') {
-    const c = checkName('user', filters.user);
-    if (!c.ok) return fail(c.message);
-    query.userName = filters.user;
-  }
-  if (filters.target !== '') {
-    const c = checkName('target', filters.target);
-    if (!c.ok) return fail(c.message);
-    query.targetName = filters.target;
-  }
-  if (filters.grant !== '') {
-    if (!/^[1-9][0-9]{0,14}$/.test(filters.grant))
-      return fail('grant: must be a grant id (a positive whole number)');
-    query.grantId = Number(filters.grant) as GrantId;
-  }
-  for (const key of ['from', 'to'] as const) {
-    const text = filters[key];
-    if (text === '') continue;
-    const t = parseTimestamp(text);
-    if (!t.ok) return fail(`${key}: ${t.message}`);
-    // A date alone in "to" includes that whole day.
-    query[key] = key === 'to' && /^\d{4}-\d{2}-\d{2}$/.test(text) ? t.ms + 86_400_000 : t.ms;
-  }
-  return { filters, query, error: null };
-}
-
 export async function listSessions(r: AuthedRequest): Promise<void> {
-  const { filters, query, error } = parseFilters(r.url);
-  const sessions: readonly ReviewSession[] =
-    error === null ? await r.deps.store.reviewers.sessions(query) : [];
-  const shown: { -readonly [K in keyof ReviewFilters]: ReviewFilters[K] } = {};
-  for (const k of ['user', 'target', 'grant', 'from', 'to'] as const) {
-    if (filters[k] !== '') shown[k] = filters[k];
-  }
-  await audit(r, { view: 'list', filters: shown, count: sessions.length });
-  sendHtml(
-    r.req,
-    r.res,
-    200,
-    sessionListPage(r.viewer, filters, sessions, error, r.deps.clock.now()),
-  );
+  const { store, clock } = r.deps;
+  const now = clock.now();
+  const parsed = parseListFilters(r.url, now);
+  const found = parsed.error === null ? await store.reviewers.sessionPage(parsed.query) : null;
+  const [users, targets] = await Promise.all([store.users.list(), store.targets.list()]);
+  await audit(r, {
+    view: 'list',
+    filters: shownFilters(parsed),
+    count: found?.sessions.length ?? 0,
+  });
+  const view = {
+    filters: parsed.filters,
+    page: parsed.page,
+    sessions: found?.sessions ?? [],
+    total: found?.total ?? 0,
+    userNames: users.map((u) => u.name),
+    targetNames: [...new Set(targets.map((t) => t.name))],
+    error: parsed.error,
+    now,
+  };
+  sendHtml(r.req, r.res, 200, sessionListPage(r.viewer, view));
 }
 
 export async function showSession(r: AuthedRequest, id: SessionId): Promise<void> {

@@ -3,30 +3,37 @@
  * each: far too slow for 10,000), following one rule per session number so a test can work out
  * what any page or filter should hold. Session 1 is the newest.
  */
+import type { GrantId, SessionId, TargetId, UserId } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import { Database } from '../../src/store/database.js';
 import { grantFor, seed, HOST_KEY, MAX, T0 } from './store-fixtures.js';
 
 const MIN = 60_000;
 
+/** Whose sessions the odd or even numbers are: a grant with its user and target. */
+export interface SessionOwner {
+  readonly user: string;
+  readonly target: string;
+  readonly grantId: GrantId;
+  readonly userId: UserId;
+  readonly targetId: TargetId;
+}
+
 export interface SeededRow {
-  readonly n: number;
   readonly id: string;
-  readonly user: 'alice' | 'bob';
-  readonly target: 'db1' | 'web1';
+  readonly user: string;
+  readonly target: string;
   readonly startedAt: number;
   readonly live: boolean;
   readonly flagged: boolean;
 }
 
-/** Session `n`: a minute older than n-1; every 1000th live, every 100th flagged, odd: alice. */
-export function seededRow(n: number, now: number): SeededRow {
-  const alice = n % 2 === 1;
+/** Session `n`: a minute older than n-1; every 1000th live, every 100th flagged (n % 100 = 7). */
+function seededRow(n: number, now: number, owner: SessionOwner): SeededRow {
   return {
-    n,
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    user: alice ? 'alice' : 'bob',
-    target: alice ? 'db1' : 'web1',
+    user: owner.user,
+    target: owner.target,
     startedAt: now - n * MIN,
     live: n % 1000 === 0,
     flagged: n % 100 === 7,
@@ -35,10 +42,55 @@ export function seededRow(n: number, now: number): SeededRow {
 
 /** In list order: live sessions first, then the rest, each newest first. */
 export function listOrder(rows: readonly SeededRow[]): SeededRow[] {
-  return [...rows.filter((r) => r.live), ...rows.filter((r) => !r.live)];
+  const newest = [...rows].sort((a, b) => b.startedAt - a.startedAt);
+  return [...newest.filter((r) => r.live), ...newest.filter((r) => !r.live)];
 }
 
-/** alice on db1 and bob on web1, then `count` sessions started before `now`. */
+/** `count` sessions started before `now`: odd numbers `odd`'s, even numbers `even`'s. */
+export async function insertManySessions(
+  dbPath: string,
+  owners: { readonly odd: SessionOwner; readonly even: SessionOwner },
+  count: number,
+  now: number,
+): Promise<SeededRow[]> {
+  const { odd, even } = owners;
+  const db = await Database.open(dbPath);
+  try {
+    await db.run('BEGIN IMMEDIATE');
+    await db.run(
+      `WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ?)
+       INSERT INTO sessions (id, grant_id, user_id, target_id, started_at, ended_at, end_reason,
+         exit_status, bytes, kind, command, flag_count)
+       SELECT printf('00000000-0000-4000-8000-%012d', n),
+         CASE n % 2 WHEN 1 THEN ? ELSE ? END, CASE n % 2 WHEN 1 THEN ? ELSE ? END,
+         CASE n % 2 WHEN 1 THEN ? ELSE ? END, ? - n * ${MIN},
+         CASE WHEN n % 1000 = 0 THEN NULL ELSE ? - n * ${MIN} + 30000 END,
+         CASE WHEN n % 1000 = 0 THEN NULL ELSE 'closed' END,
+         CASE WHEN n % 1000 = 0 THEN NULL ELSE n % 3 END, n * 10,
+         CASE n % 3 WHEN 0 THEN 'exec' ELSE 'shell' END,
+         CASE n % 3 WHEN 0 THEN 'uptime' END,
+         CASE n % 100 WHEN 7 THEN 2 ELSE 0 END
+       FROM k`,
+      [
+        count,
+        odd.grantId,
+        even.grantId,
+        odd.userId,
+        even.userId,
+        odd.targetId,
+        even.targetId,
+      ].concat([now, now]),
+    );
+    await db.run('COMMIT');
+  } finally {
+    await db.close();
+  }
+  return Array.from({ length: count }, (_, i) =>
+    seededRow(i + 1, now, (i + 1) % 2 === 1 ? odd : even),
+  );
+}
+
+/** The store tests' alice on db1 (odd) and bob on web1 (even), then `count` sessions. */
 export async function seedManySessions(
   store: Store,
   dbPath: string,
@@ -58,28 +110,21 @@ export async function seedManySessions(
     T0,
     'root',
   );
-  const db = await Database.open(dbPath);
-  try {
-    await db.run('BEGIN IMMEDIATE');
-    await db.run(
-      `WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ?)
-       INSERT INTO sessions (id, grant_id, user_id, target_id, started_at, ended_at, end_reason,
-         exit_status, bytes, kind, command, flag_count)
-       SELECT printf('00000000-0000-4000-8000-%012d', n),
-         CASE n % 2 WHEN 1 THEN ? ELSE ? END, CASE n % 2 WHEN 1 THEN ? ELSE ? END,
-         CASE n % 2 WHEN 1 THEN ? ELSE ? END, ? - n * ${MIN},
-         CASE WHEN n % 1000 = 0 THEN NULL ELSE ? - n * ${MIN} + 30000 END,
-         CASE WHEN n % 1000 = 0 THEN NULL ELSE 'closed' END,
-         CASE WHEN n % 1000 = 0 THEN NULL ELSE n % 3 END, n * 10,
-         CASE n % 3 WHEN 0 THEN 'exec' ELSE 'shell' END,
-         CASE n % 3 WHEN 0 THEN 'uptime' END,
-         CASE n % 100 WHEN 7 THEN 2 ELSE 0 END
-       FROM k`,
-      [count, a.id, b.id, a.userId, b.userId, a.targetId, b.targetId, now, now],
-    );
-    await db.run('COMMIT');
-  } finally {
-    await db.close();
-  }
-  return Array.from({ length: count }, (_, i) => seededRow(i + 1, now));
+  const owner = (user: string, target: string, g: typeof a): SessionOwner => ({
+    user,
+    target,
+    grantId: g.id,
+    userId: g.userId,
+    targetId: g.targetId,
+  });
+  return insertManySessions(
+    dbPath,
+    { odd: owner('alice', 'db1', a), even: owner('bob', 'web1', b) },
+    count,
+    now,
+  );
 }
+
+/** The ids of rows, for comparing pages. */
+export const idsOf = (rows: readonly { readonly id: string | SessionId }[]): string[] =>
+  rows.map((r) => r.id);

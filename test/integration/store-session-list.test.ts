@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { SessionListQuery } from '../../src/core/reviewer.js';
 import { Database } from '../../src/store/database.js';
 import { listConditions, pageStatements } from '../../src/store/session-list-page.js';
-import { listOrder, seedManySessions, type SeededRow } from './many-sessions-fixture.js';
+import {
+  idsOf as ids,
+  listOrder,
+  seedManySessions,
+  type SeededRow,
+} from './many-sessions-fixture.js';
 import { HOUR, T0, useTempStore } from './store-fixtures.js';
 
 const COUNT = 10_234;
@@ -16,8 +21,6 @@ const page = async (q: Omit<SessionListQuery, 'offset' | 'limit'>, offset = 0, l
   const p = await ts.store.reviewers.sessionPage({ ...q, offset, limit });
   return { ids: p.sessions.map((s) => s.id), total: p.total };
 };
-
-const ids = (rows: readonly SeededRow[]): string[] => rows.map((r) => r.id);
 
 describe('the review page session list over 10,234 sessions', () => {
   it('pages live sessions first, then the rest newest first, with the total', async () => {
