@@ -28,7 +28,7 @@ export interface SeededRow {
   readonly flagged: boolean;
 }
 
-/** Session `n`: a minute older than n-1; every 1000th live, every 100th flagged (n % 100 = 7). */
+/** Session `n`: a minute older than n-1; every 1000th live, n % 100 = 7 or 42 flagged. */
 function seededRow(n: number, now: number, owner: SessionOwner): SeededRow {
   return {
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -36,7 +36,7 @@ function seededRow(n: number, now: number, owner: SessionOwner): SeededRow {
     target: owner.target,
     startedAt: now - n * MIN,
     live: n % 1000 === 0,
-    flagged: n % 100 === 7,
+    flagged: n % 100 === 7 || n % 100 === 42,
   };
 }
 
@@ -69,7 +69,7 @@ export async function insertManySessions(
          CASE WHEN n % 1000 = 0 THEN NULL ELSE n % 3 END, n * 10,
          CASE n % 3 WHEN 0 THEN 'exec' ELSE 'shell' END,
          CASE n % 3 WHEN 0 THEN 'uptime' END,
-         CASE n % 100 WHEN 7 THEN 2 ELSE 0 END
+         CASE WHEN n % 100 IN (7, 42) THEN 2 ELSE 0 END
        FROM k`,
       [
         count,

@@ -1,5 +1,7 @@
-/** The review page's session list over 10,000+ sessions: pages, total, filters, over HTTP. */
-import { dirname, join } from 'node:path';
+/** The review page's session list over 10,000+ sessions: pages, total, filters; HTTP, Chromium. */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import {
@@ -9,7 +11,8 @@ import {
   type SeededRow,
   type SessionOwner,
 } from './many-sessions-fixture.js';
-import { login, raw, startWebFixture, type WebFixture } from './web-fixture.js';
+import { chromiumAvailable, launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { login, PASSWORD, raw, REVIEWER, startWebFixture, type WebFixture } from './web-fixture.js';
 
 const HOUR = 3_600_000;
 const COUNT = 10_234;
@@ -73,7 +76,7 @@ async function show(path: string): Promise<ShownPage> {
   return {
     status: res.status,
     ids: [...table.matchAll(/href="\/sessions\/([0-9a-f-]{36})"/g)].map((m) => m[1] ?? ''),
-    range: /<span class="range">([^<]*)<\/span>/.exec(res.body)?.[1] ?? null,
+    range: /<span class="range"\s*>([^<]*)<\/span/.exec(res.body)?.[1] ?? null,
     next: attr('next'),
     prev: attr('prev'),
     error: /<p class="error" role="alert">([^<]*)<\/p>/.exec(res.body)?.[1] ?? null,
@@ -103,6 +106,11 @@ describe('the session list over 10,236 sessions', () => {
     const lastPage = Math.ceil(rows.length / 50);
     const last = await show(`/?page=${lastPage}`);
     expect(last).toMatchObject({ ids: idsOf(want.slice((lastPage - 1) * 50)), next: null });
+    expect(await show(`/?page=${lastPage + 1}`)).toMatchObject({
+      ids: [],
+      range: `no sessions on this page (${count(rows.length)} in all)`,
+    });
+    expect(await show('/?user=nobody')).toMatchObject({ ids: [], range: 'no sessions' });
     const body = (await raw(fx.base, 'GET', '/', { Cookie: cookie })).body;
     expect(body).toContain('<span class="badge live">live</span>');
     expect(body).toContain(
@@ -119,7 +127,7 @@ describe('the session list over 10,236 sessions', () => {
         status: 200,
         error: null,
         ids: idsOf(want.slice(0, 50)),
-        range: `${want.length === 0 ? 0 : 1}–${Math.min(50, want.length)} of ${count(want.length)}`,
+        range: `1–${Math.min(50, want.length)} of ${count(want.length)}`,
       });
       if (want.length > 50) {
         expect(shown.next, query).toMatch(/^\/\?.*&page=2$/);
@@ -164,5 +172,93 @@ describe('the session list over 10,236 sessions', () => {
       view: 'list',
       filters: { user: 'alice', range: '24h', flagged: 'on', page: '2' },
     });
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('the session list in headless Chromium', () => {
+  let browser: TestBrowser;
+  let page: Page;
+  const problems: string[] = [];
+  const rowIds = async (): Promise<string[]> =>
+    (
+      await page
+        .locator('#sessions tbody a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))
+    ).map((href) => href.replace('/sessions/', ''));
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+    });
+    // The viewer is in Tokyo (UTC+9 all year).
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Asia/Tokyo' });
+    await page.goto(`${fx.base}/login`);
+    await page.fill('input[name="name"]', REVIEWER);
+    await page.fill('input[name="password"]', PASSWORD);
+    await Promise.all([page.waitForURL(`${fx.base}/`), page.click('button[type="submit"]')]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("pages through the list and shows times in the viewer's zone, UTC on hover", async () => {
+    const want = listOrder(rows);
+    expect(await rowIds()).toEqual(idsOf(want.slice(0, 50)));
+    expect(await page.locator('.pager .range').first().innerText()).toBe(
+      `1–50 of ${count(rows.length)}`,
+    );
+    const time = page.locator('#sessions tbody tr:first-child time');
+    const started = want[0]!.startedAt;
+    const tokyo = new Date(started + 9 * HOUR).toISOString().slice(0, 19).replace('T', ' ');
+    await expect
+      .poll(() => time.innerText())
+      .toMatch(new RegExp(`^${tokyo} UTC\\+09:00 · \\d+ (s|min|h|d) ago$`));
+    const utc = new Date(started).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expect(await time.getAttribute('title')).toBe(`${utc} (UTC)`);
+    expect(await page.locator('#sessions tbody tr.live .badge.live').count()).toBe(
+      want.filter((r) => r.live).length,
+    );
+
+    await Promise.all([
+      page.waitForURL(/\?page=2$/),
+      page.locator('a[rel="next"]').first().click(),
+    ]);
+    expect(await rowIds()).toEqual(idsOf(want.slice(50, 100)));
+    await Promise.all([
+      page.waitForURL(`${fx.base}/`),
+      page.locator('a[rel="prev"]').first().click(),
+    ]);
+    expect(await rowIds()).toEqual(idsOf(want.slice(0, 50)));
+  });
+
+  it('filters by a chosen user and flagged, then a quick range', async () => {
+    await page.selectOption('select[name="user"]', 'bob');
+    await page.check('input[name="flagged"]');
+    await Promise.all([
+      page.waitForURL(/flagged=on/),
+      page.click('form.filters button[type="submit"]'),
+    ]);
+    const bobFlagged = listOrder(rows.filter((r) => r.user === 'bob' && r.flagged));
+    expect(await rowIds()).toEqual(idsOf(bobFlagged.slice(0, 50)));
+    expect(await page.locator('.pager .range').first().innerText()).toBe(
+      `1–${Math.min(50, bobFlagged.length)} of ${count(bobFlagged.length)}`,
+    );
+    await Promise.all([page.waitForURL(/range=24h/), page.click('.quick a:has-text("24 h")')]);
+    const recent = listOrder(
+      rows.filter((r) => r.user === 'bob' && r.flagged && r.startedAt >= NOW - 24 * HOUR),
+    );
+    expect(await rowIds()).toEqual(idsOf(recent));
+    expect(await page.locator('select[name="user"]').inputValue()).toBe('bob');
+    expect(await page.locator('input[name="flagged"]').isChecked()).toBe(true);
+    await mkdir(resolve('test-results'), { recursive: true });
+    await page.screenshot({ path: resolve('test-results/session-list.png'), fullPage: true });
+  });
+
+  it('ran without script errors or CSP refusals', () => {
+    expect(problems).toEqual([]);
   });
 });

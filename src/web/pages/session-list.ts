@@ -71,11 +71,17 @@ function row(s: ReviewSession, now: number): SafeHtml {
 
 /** "1–50 of 10,234" with previous and next. */
 function pager(v: SessionListView): SafeHtml {
-  const first = v.total === 0 ? 0 : (v.page - 1) * PAGE_SIZE + 1;
+  const first = (v.page - 1) * PAGE_SIZE + 1;
   const last = Math.min(v.total, (v.page - 1) * PAGE_SIZE + v.sessions.length);
   const to = (p: number): string => listHref(v.filters, { page: p === 1 ? '' : String(p) });
   return html`<nav class="pager" aria-label="Pages">
-    <span class="range">${count(first)}–${count(last)} of ${count(v.total)}</span>
+    <span class="range"
+      >${
+        v.sessions.length === 0
+          ? `no sessions${v.total === 0 ? '' : ` on this page (${count(v.total)} in all)`}`
+          : `${count(first)}–${count(last)} of ${count(v.total)}`
+      }</span
+    >
     ${v.page > 1 ? html`<a rel="prev" href="${to(v.page - 1)}">Previous</a>` : ''}
     ${last < v.total ? html`<a rel="next" href="${to(v.page + 1)}">Next</a>` : ''}
   </nav>`;
