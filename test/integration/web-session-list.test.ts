@@ -179,12 +179,11 @@ describe.skipIf(!chromiumAvailable())('the session list in headless Chromium', (
   let browser: TestBrowser;
   let page: Page;
   const problems: string[] = [];
-  const rowIds = async (): Promise<string[]> =>
-    (
-      await page
-        .locator('#sessions tbody a')
-        .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))
-    ).map((href) => href.replace('/sessions/', ''));
+  const rowIds = async (): Promise<string[]> => {
+    const links = await page.locator('#sessions tbody a').all();
+    const hrefs = await Promise.all(links.map((a) => a.getAttribute('href')));
+    return hrefs.map((href) => (href ?? '').replace('/sessions/', ''));
+  };
 
   beforeAll(async () => {
     browser = await launchBrowser();
