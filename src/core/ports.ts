@@ -33,6 +33,7 @@ import type {
   UserKey,
 } from './model.js';
 import type { NotificationRepository } from './notification-ports.js';
+import type { RecordingTextRepository } from './recording-search.js';
 import type { RequestRepository } from './request-ports.js';
 import type {
   LoginAttempt,
@@ -362,5 +363,7 @@ export interface Store {
   readonly reviewers: ReviewerRepository;
   readonly reviewerLogins: ReviewerLoginRepository;
   readonly notifications: NotificationRepository;
+  /** The search index of recorded output (core/recording-search.ts). */
+  readonly recordingText: RecordingTextRepository;
   close(): Promise<void>;
 }

@@ -374,6 +374,36 @@ CREATE INDEX sessions_started ON sessions(started_at);
 CREATE INDEX sessions_user_started ON sessions(user_id, started_at);
 CREATE INDEX sessions_target_started ON sessions(target_id, started_at);
 CREATE INDEX sessions_flagged ON sessions(started_at) WHERE flag_count > 0;
+
+-- Search over recorded output: each sealed recording's printed text (recording/searchable-text.ts)
+-- in chunks, bounded per session, indexed by an FTS5 trigram index (substring matches, any case).
+-- A chunk starts with the previous chunk's last own_from characters, so a match across the cut
+-- is whole in one chunk; times: JSON [[offset, ms], …], when the text at offset was printed.
+CREATE TABLE recording_text (
+  id INTEGER PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  chunk INTEGER NOT NULL CHECK (chunk >= 0),
+  own_from INTEGER NOT NULL CHECK (own_from >= 0),
+  times TEXT NOT NULL CHECK (json_valid(times)),
+  body TEXT NOT NULL,
+  UNIQUE (session_id, chunk)
+) STRICT;
+CREATE VIRTUAL TABLE recording_text_index USING fts5(
+  body, content = 'recording_text', content_rowid = 'id', tokenize = 'trigram');
+CREATE TRIGGER recording_text_insert AFTER INSERT ON recording_text BEGIN
+  INSERT INTO recording_text_index (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER recording_text_delete AFTER DELETE ON recording_text BEGIN
+  INSERT INTO recording_text_index (recording_text_index, rowid, body)
+    VALUES ('delete', old.id, old.body);
+END;
+-- Which sessions' recordings are indexed; complete = 0 when the bound cut the text.
+CREATE TABLE recording_indexed (
+  session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+  indexed_at INTEGER NOT NULL,
+  chars INTEGER NOT NULL CHECK (chars >= 0),
+  complete INTEGER NOT NULL CHECK (complete IN (0, 1))
+) STRICT;
 `,
   },
 ];

@@ -17,7 +17,7 @@ export const reviewSessionFromRow = (r: ReviewSessionRow): ReviewSession => ({
 });
 
 /** The names by primary key per row, so the planner keeps sessions as the outer loop. */
-const PAGE_SELECT = `SELECT s.*,
+export const REVIEW_SESSION_SELECT = `SELECT s.*,
   (SELECT name FROM users WHERE id = s.user_id) AS user_name,
   (SELECT name FROM targets WHERE id = s.target_id) AS target_name
   FROM sessions s`;
@@ -84,8 +84,8 @@ export function pageStatements(c: Conditions): {
   return {
     countAll: `SELECT COUNT(*) AS n FROM sessions s ${whereSql(c.where)}`,
     countLive: `SELECT COUNT(*) AS n FROM sessions s ${whereSql(live)}`,
-    live: `${PAGE_SELECT} ${whereSql(live)} ${NEWEST_FIRST} LIMIT ? OFFSET ?`,
-    ended: `${PAGE_SELECT} ${whereSql(ended)} ${NEWEST_FIRST} LIMIT ? OFFSET ?`,
+    live: `${REVIEW_SESSION_SELECT} ${whereSql(live)} ${NEWEST_FIRST} LIMIT ? OFFSET ?`,
+    ended: `${REVIEW_SESSION_SELECT} ${whereSql(ended)} ${NEWEST_FIRST} LIMIT ? OFFSET ?`,
   };
 }
 

@@ -5,20 +5,21 @@ import { pipeline } from 'node:stream/promises';
 import { auditEvents } from '../core/audit-events.js';
 import type { ReviewView } from '../core/audit-payloads.js';
 import type { SessionId } from '../core/model.js';
+import { MAX_QUERY, MIN_QUERY } from '../core/recording-search.js';
+import { MAX_INDEXED_CHARS } from '../recording/searchable-text.js';
 import { reviewerActor } from '../core/reviewer.js';
 import { verifySession } from '../lifecycle/verify-session.js';
 import type { AuthedRequest } from './context.js';
-import { searchPage, type SessionHits } from './pages/search.js';
+import { searchPage } from './pages/search.js';
 import { sessionListPage } from './pages/session-list.js';
 import { parseListFilters, shownFilters } from './session-list-filters.js';
 import { sessionPage } from './pages/session-page.js';
 import { castFileOf, readOutline } from './recording-file.js';
 import { sendHtml, sendText } from './respond.js';
-import { searchCast } from './search-recordings.js';
+import { searchRecordings } from './search-recordings.js';
 
-const SEARCH_SESSIONS = 500;
-const HITS_PER_SESSION = 5;
-const MAX_HITS = 100;
+/** recording/searchable-text.ts MAX_INDEXED_CHARS, as the search page says it. */
+const MAX_INDEXED_MB = MAX_INDEXED_CHARS / 1_000_000;
 
 /** What a reviewer looked at (the web page's kinds of review.view). */
 type WebView = Extract<ReviewView, { readonly reviewer: string }>;
@@ -103,27 +104,17 @@ export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<voi
 
 export async function search(r: AuthedRequest): Promise<void> {
   const query = (r.url.searchParams.get('q') ?? '').trim();
-  if (query === '' || query.length > 200) {
-    const note = query === '' ? null : 'The search text must be at most 200 characters.';
+  if (query.length < MIN_QUERY || query.length > MAX_QUERY) {
+    const note =
+      query === '' ? null : `The search text must be ${MIN_QUERY} to ${MAX_QUERY} characters long.`;
     sendHtml(r.req, r.res, query === '' ? 200 : 400, searchPage(r.viewer, query, [], note));
     return;
   }
-  const sessions = await r.deps.store.reviewers.sessions({ limit: SEARCH_SESSIONS });
-  const results: SessionHits[] = [];
-  let total = 0;
-  for (const session of sessions) {
-    if (total >= MAX_HITS) break;
-    const castPath = await castFileOf(r.deps.recordingsDir, session.recordingPath);
-    if (castPath === null) continue;
-    const hits = await searchCast(castPath, query, Math.min(HITS_PER_SESSION, MAX_HITS - total));
-    if (hits.length === 0) continue;
-    results.push({ session, hits });
-    total += hits.length;
-  }
+  const { results, incomplete } = await searchRecordings(r.deps.store, query);
   await audit(r, { view: 'search', query, sessionIds: results.map((x) => x.session.id) });
   const note =
-    sessions.length >= SEARCH_SESSIONS
-      ? `Searched the ${SEARCH_SESSIONS} most recent sessions.`
-      : null;
+    incomplete === 0
+      ? null
+      : `The output of ${incomplete} session(s) is searched only in part: the first ${MAX_INDEXED_MB} MB of text of each recording is indexed.`;
   sendHtml(r.req, r.res, 200, searchPage(r.viewer, query, results, note));
 }
