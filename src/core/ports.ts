@@ -42,7 +42,6 @@ import type {
   Reviewer,
   ReviewerCredentials,
   ReviewSession,
-  ReviewSessionQuery,
   SessionListPage,
   SessionListQuery,
 } from './reviewer.js';
@@ -313,7 +312,6 @@ export interface ReviewerRepository {
    */
   useLoginToken(tokenSha256: string, now: EpochMs): Promise<Reviewer | null>;
   /** Sessions with user and target names, newest first. */
-  sessions(query: ReviewSessionQuery): Promise<ReviewSession[]>;
   /** The review page's session list: one page and the total, on indexed columns only. */
   sessionPage(query: SessionListQuery): Promise<SessionListPage>;
   session(id: SessionId): Promise<ReviewSession | null>;

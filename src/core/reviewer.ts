@@ -22,19 +22,6 @@ export interface ReviewerCredentials {
   readonly passwordHash: string | null;
 }
 
-/** Filters of the review page's session list; every field optional, all must match. */
-export interface ReviewSessionQuery {
-  readonly userName?: string;
-  readonly targetName?: string;
-  readonly grantId?: GrantId;
-  /** Sessions started at or after this time. */
-  readonly from?: EpochMs;
-  /** Sessions started before this time. */
-  readonly to?: EpochMs;
-  /** Newest first; default 200. */
-  readonly limit?: number;
-}
-
 /**
  * One page of the review page's session list: live sessions first, then the rest, each newest
  * first. Every field but offset and limit optional; all given must match.
