@@ -311,7 +311,6 @@ export interface ReviewerRepository {
    * the same transaction and returns its reviewer; otherwise null.
    */
   useLoginToken(tokenSha256: string, now: EpochMs): Promise<Reviewer | null>;
-  /** Sessions with user and target names, newest first. */
   /** The review page's session list: one page and the total, on indexed columns only. */
   sessionPage(query: SessionListQuery): Promise<SessionListPage>;
   session(id: SessionId): Promise<ReviewSession | null>;

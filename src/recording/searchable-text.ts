@@ -51,7 +51,7 @@ const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xd
 const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
 
 /** Text in, chunks out; never splits a surrogate pair. */
-export class Chunker {
+class Chunker {
   readonly chunks: TextChunk[] = [];
   #body = '';
   #ownFrom = 0;
@@ -105,11 +105,8 @@ export class Chunker {
   }
 
   finish(): IndexedText {
-    if (this.#body.length > this.#ownFrom) {
+    if (this.#body.length > this.#ownFrom)
       this.chunks.push({ ownFrom: this.#ownFrom, times: this.#times, body: this.#body });
-      this.#body = this.#body.slice(this.#body.length);
-      this.#ownFrom = 0;
-    }
     return { chunks: this.chunks, chars: this.#chars, complete: this.#complete };
   }
 }

@@ -21,6 +21,8 @@ interface ChunkRow {
   body: string;
 }
 
+const CHUNKS_PER_WRITE = 32;
+
 /** The query as one FTS5 phrase: with the trigram tokenizer, a substring in any case. */
 const phrase = (query: string): string => `"${query.replace(/"/g, '""')}"`;
 
@@ -38,16 +40,28 @@ function chunkFromRow(r: ChunkRow): TextChunk {
 export class SqliteRecordingTextRepository implements RecordingTextRepository {
   constructor(private readonly ctx: StoreContext) {}
 
-  index(sessionId: SessionId, text: IndexedText, now: EpochMs): Promise<void> {
-    return this.ctx.tx.write(async (db) => {
+  /**
+   * In transactions of CHUNKS_PER_WRITE chunks, so a long recording does not hold the database's
+   * write lock (session starts and ends wait for it) for the whole of its text. Marked indexed
+   * last: one cut short is indexed again at the next start.
+   */
+  async index(sessionId: SessionId, text: IndexedText, now: EpochMs): Promise<void> {
+    await this.ctx.tx.write(async (db) => {
+      await db.run('DELETE FROM recording_indexed WHERE session_id = ?', [sessionId]);
       await db.run('DELETE FROM recording_text WHERE session_id = ?', [sessionId]);
-      for (const [i, c] of text.chunks.entries()) {
-        await db.run(
-          `INSERT INTO recording_text (session_id, chunk, own_from, times, body)
-           VALUES (?, ?, ?, ?, ?)`,
-          [sessionId, i, c.ownFrom, JSON.stringify(c.times), c.body],
-        );
-      }
+    });
+    for (let from = 0; from < text.chunks.length; from += CHUNKS_PER_WRITE) {
+      await this.ctx.tx.write(async (db) => {
+        for (const [i, c] of text.chunks.slice(from, from + CHUNKS_PER_WRITE).entries()) {
+          await db.run(
+            `INSERT INTO recording_text (session_id, chunk, own_from, times, body)
+             VALUES (?, ?, ?, ?, ?)`,
+            [sessionId, from + i, c.ownFrom, JSON.stringify(c.times), c.body],
+          );
+        }
+      });
+    }
+    await this.ctx.tx.write(async (db) => {
       await db.run(
         `INSERT INTO recording_indexed (session_id, indexed_at, chars, complete)
          VALUES (?, ?, ?, ?)

@@ -76,3 +76,24 @@ describe('indexing recordings the index lacks', () => {
     expect(await indexUnindexed(deps, 2)).toBe(0);
   });
 });
+
+describe('the index of one recording', () => {
+  it('holds a long text in several writes, and indexing again replaces it', async () => {
+    const { ndaA } = await seed(ts.store);
+    const grant = await ts.store.grants.add(grantFor(ndaA.id), MAX, T0, 'root');
+    const { id } = await recorded(await tempDir('gh-index-'), grant.id, 1, 'short');
+    const chunk = (body: string) => ({ ownFrom: 0, times: [[0, 100]] as const, body });
+    const chunks = Array.from({ length: 70 }, (_, i) => chunk(i === 65 ? 'late-word' : `c${i}`));
+    await ts.store.recordingText.index(id, { chunks, chars: 9, complete: true }, T0);
+    const late = await ts.store.recordingText.candidates('late-word', 5, 10);
+    expect(late.map((c) => [c.session.id, c.body])).toEqual([[id, 'late-word']]);
+    await ts.store.recordingText.index(
+      id,
+      { chunks: [chunk('new-word')], chars: 8, complete: true },
+      T0,
+    );
+    expect(await ts.store.recordingText.candidates('late-word', 5, 10)).toEqual([]);
+    expect(await ts.store.recordingText.candidates('new-word', 5, 10)).toHaveLength(1);
+    expect(await ts.store.recordingText.unindexed(10)).toEqual([]);
+  });
+});
