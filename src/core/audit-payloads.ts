@@ -279,7 +279,9 @@ export type ReviewerLogout = {
 // --- reviews ---
 
 export type ReviewFilters = {
-  readonly [K in 'user' | 'target' | 'grant' | 'from' | 'to']?: string;
+  readonly [
+    K in 'user' | 'target' | 'grant' | 'from' | 'to' | 'range' | 'flagged' | 'live' | 'page'
+  ]?: string;
 };
 
 export type ReviewView =

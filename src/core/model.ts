@@ -1,5 +1,6 @@
 /** Domain types shared by every layer. Ids are branded so a GrantId cannot be passed as a UserId. */
 import type { Confirmation } from './checklist.js';
+import type { SessionKind } from './session-summary.js';
 
 declare const brand: unique symbol;
 export type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -153,6 +154,12 @@ export interface Session {
   readonly sha256: string | null;
   /** What a session without a pty received on stdin (an upload); null under a pty or unknown. */
   readonly stdin: StdinDigest | null;
+  /** Null for sessions from before migration 13 whose session.start could not be read. */
+  readonly kind: SessionKind | null;
+  /** The exec's command, bounded (core/session-summary.ts); null for a shell or prompt. */
+  readonly command: string | null;
+  /** Times an alert rule flagged the session. */
+  readonly flagCount: number;
 }
 
 /** Bytes relayed from the user to the target, counted and hashed (hex sha256). */

@@ -9,6 +9,7 @@ import type { AuditCheckpoint, ChainPoint } from './audit-checkpoint.js';
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type { Confirmation } from './checklist.js';
 import type { SignoffScope } from './scope-signoff.js';
+import type { SessionKind } from './session-summary.js';
 import type {
   Actor,
   AuditRecord,
@@ -32,6 +33,7 @@ import type {
   UserKey,
 } from './model.js';
 import type { NotificationRepository } from './notification-ports.js';
+import type { RecordingTextRepository } from './recording-search.js';
 import type { RequestRepository } from './request-ports.js';
 import type {
   LoginAttempt,
@@ -41,7 +43,8 @@ import type {
   ReviewerAccountChange,
   ReviewerCredentials,
   ReviewSession,
-  ReviewSessionQuery,
+  SessionListPage,
+  SessionListQuery,
 } from './reviewer.js';
 import type { LoginThrottlePolicy, ReviewerSessionTimeouts } from './reviewer-login.js';
 import type { ReviewerRole } from './reviewer-role.js';
@@ -197,6 +200,10 @@ export interface NewSession {
   readonly targetId: TargetId;
   readonly startedAt: EpochMs;
   readonly recordingPath: string | null;
+  /** For the session list; absent: unknown (shown as '-'). */
+  readonly kind?: SessionKind;
+  /** The exec's command; the store keeps it bounded (core/session-summary.ts listedCommand). */
+  readonly command?: string | null;
 }
 
 export interface SessionEnd {
@@ -329,8 +336,8 @@ export interface ReviewerRepository {
    * not disabled, marks it used in the same transaction and returns its reviewer; otherwise null.
    */
   useLoginToken(tokenSha256: string, now: EpochMs): Promise<Reviewer | null>;
-  /** Sessions with user and target names, newest first. */
-  sessions(query: ReviewSessionQuery): Promise<ReviewSession[]>;
+  /** The review page's session list: one page and the total, on indexed columns only. */
+  sessionPage(query: SessionListQuery): Promise<SessionListPage>;
   session(id: SessionId): Promise<ReviewSession | null>;
   /** Audit events whose payload names the session (`sessionId` or `session`), oldest first. */
   sessionEvents(id: SessionId, limit?: number): Promise<AuditRecord[]>;
@@ -378,5 +385,7 @@ export interface Store {
   readonly reviewers: ReviewerRepository;
   readonly reviewerLogins: ReviewerLoginRepository;
   readonly notifications: NotificationRepository;
+  /** The search index of recorded output (core/recording-search.ts). */
+  readonly recordingText: RecordingTextRepository;
   close(): Promise<void>;
 }

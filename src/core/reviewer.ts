@@ -34,8 +34,11 @@ export interface ReviewerCredentials {
   readonly passwordHash: string | null;
 }
 
-/** Filters of the review page's session list; every field optional, all must match. */
-export interface ReviewSessionQuery {
+/**
+ * One page of the review page's session list: live sessions first, then the rest, each newest
+ * first. Every field but offset and limit optional; all given must match.
+ */
+export interface SessionListQuery {
   readonly userName?: string;
   readonly targetName?: string;
   readonly grantId?: GrantId;
@@ -43,8 +46,18 @@ export interface ReviewSessionQuery {
   readonly from?: EpochMs;
   /** Sessions started before this time. */
   readonly to?: EpochMs;
-  /** Newest first; default 200. */
-  readonly limit?: number;
+  /** Only sessions an alert rule flagged. */
+  readonly flagged?: boolean;
+  /** Only live sessions. */
+  readonly live?: boolean;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface SessionListPage {
+  readonly sessions: readonly ReviewSession[];
+  /** Every session the filters match, on all pages. */
+  readonly total: number;
 }
 
 export interface ReviewSession extends Session {

@@ -6,6 +6,7 @@ import { auditEvents } from '../core/audit-events.js';
 import type { SessionRef } from '../core/audit-payloads.js';
 import { isRefusal, refuse, type Refusal } from '../core/refusal.js';
 import { actorOf } from '../core/login.js';
+import { sessionKind } from '../core/session-summary.js';
 import { messages } from '../core/user-messages.js';
 import type { OpenSession, SessionClosing, SessionOpening, SessionTap } from '../session/ports.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
@@ -46,6 +47,8 @@ export async function openSession(
     targetId: target.id,
     startedAt: opening.startedAt,
     recordingPath: tap?.relativePath ?? null,
+    kind: sessionKind(command, grant.mode),
+    command,
   };
   await deps.store.sessions.start(row, started, actor).catch(async (err: unknown) => {
     await tap?.close().catch(() => undefined);

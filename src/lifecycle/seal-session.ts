@@ -8,6 +8,7 @@ import { errorMessage } from '../core/errors.js';
 import type { SessionEndReason, SessionId, StdinDigest } from '../core/model.js';
 import { readManifest, writeManifest } from '../recording/manifest.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
+import { indexInBackground } from './index-recording.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
 
 /** What reached a recording's file, as the row, the manifest and the chain hold it. */
@@ -126,4 +127,5 @@ export async function sealSession(
   };
   await deps.store.sessions.end(sessionId, row, ended, actor);
   deps.announce(ended);
+  if (recording !== null) indexInBackground(deps, sessionId, recording.facts.path);
 }

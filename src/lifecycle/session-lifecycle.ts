@@ -1,11 +1,14 @@
+import { errorMessage } from '../core/errors.js';
 import type { SessionLifecycle } from '../session/ports.js';
+import { indexAllUnindexed } from './index-recording.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 import { openSession } from './open-session.js';
 import { recoverInterruptedSessions } from './recover-sessions.js';
 
 /**
  * The one owner of a session's record: `open` (recording, row, session.start) and its seal for
- * live sessions, `recover` for those a crash left open (same seal). Verification of what was
+ * live sessions, `recover` for those a crash left open (same seal; then, in the background, the
+ * search index catches up on recordings it lacks). Verification of what was
  * sealed is ./verify-session.ts.
  */
 export interface SessionRecords extends SessionLifecycle {
@@ -15,6 +18,13 @@ export interface SessionRecords extends SessionLifecycle {
 export function sessionRecords(deps: LifecycleDeps): SessionRecords {
   return {
     open: (opening) => openSession(deps, opening),
-    recover: () => recoverInterruptedSessions(deps),
+    recover: async () => {
+      const recovered = await recoverInterruptedSessions(deps);
+      // Crash-sealed recordings were indexed by their seal; this catches up on the rest.
+      indexAllUnindexed(deps).catch((err: unknown) => {
+        deps.logger.warn({ problem: errorMessage(err) }, 'recordings not indexed at start');
+      });
+      return recovered;
+    },
   };
 }

@@ -349,6 +349,71 @@ ALTER TABLE reviewers ADD COLUMN disabled_at INTEGER;
 `,
   },
   {
+    version: 13,
+    sql: `
+-- The review page's session list at scale (issue 15): what a row shows, read from the row itself
+-- (never from the audit table), and an index for each filter, newest first. kind: 'prompt' is
+-- the restricted prompt of a commands grant; command: the exec's command line, bounded
+-- (core/session-summary.ts); flag_count: how many times an alert rule flagged the session.
+ALTER TABLE sessions ADD COLUMN kind TEXT
+  CONSTRAINT sessions_kind CHECK (kind IS NULL OR kind IN ('shell', 'exec', 'prompt'));
+ALTER TABLE sessions ADD COLUMN command TEXT
+  CONSTRAINT sessions_command CHECK (command IS NULL OR length(command) <= 1024);
+ALTER TABLE sessions ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0
+  CONSTRAINT sessions_flag_count CHECK (flag_count >= 0);
+
+-- Sessions from before this migration: kind and command from their session.start event.
+UPDATE sessions SET
+  kind = CASE WHEN b.kind = 'shell'
+      AND (SELECT mode FROM grants WHERE id = sessions.grant_id) = 'commands'
+    THEN 'prompt' ELSE b.kind END,
+  command = CASE WHEN length(b.command) > 1024 THEN substr(b.command, 1, 1023) || '…'
+    ELSE b.command END
+FROM (
+  SELECT json_extract(payload, '$.sessionId') AS id, json_extract(payload, '$.kind') AS kind,
+    json_extract(payload, '$.command') AS command
+  FROM audit_events WHERE type = 'session.start' AND json_valid(payload)
+) AS b
+WHERE sessions.id = b.id AND b.kind IN ('shell', 'exec')
+  AND (b.command IS NULL OR typeof(b.command) = 'text');
+
+CREATE INDEX sessions_started ON sessions(started_at);
+CREATE INDEX sessions_user_started ON sessions(user_id, started_at);
+CREATE INDEX sessions_target_started ON sessions(target_id, started_at);
+CREATE INDEX sessions_flagged ON sessions(started_at) WHERE flag_count > 0;
+
+-- Search over recorded output: each sealed recording's printed text (recording/searchable-text.ts)
+-- in chunks, bounded per session, indexed by an FTS5 trigram index (substring matches, any case).
+-- A chunk starts with the previous chunk's last own_from characters, so a match across the cut
+-- is whole in one chunk; times: JSON [[offset, ms], …], when the text at offset was printed.
+CREATE TABLE recording_text (
+  id INTEGER PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  chunk INTEGER NOT NULL CHECK (chunk >= 0),
+  own_from INTEGER NOT NULL CHECK (own_from >= 0),
+  times TEXT NOT NULL CHECK (json_valid(times)),
+  body TEXT NOT NULL,
+  UNIQUE (session_id, chunk)
+) STRICT;
+CREATE VIRTUAL TABLE recording_text_index USING fts5(
+  body, content = 'recording_text', content_rowid = 'id', tokenize = 'trigram');
+CREATE TRIGGER recording_text_insert AFTER INSERT ON recording_text BEGIN
+  INSERT INTO recording_text_index (rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER recording_text_delete AFTER DELETE ON recording_text BEGIN
+  INSERT INTO recording_text_index (recording_text_index, rowid, body)
+    VALUES ('delete', old.id, old.body);
+END;
+-- Which sessions' recordings are indexed; complete = 0 when the bound cut the text.
+CREATE TABLE recording_indexed (
+  session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+  indexed_at INTEGER NOT NULL,
+  chars INTEGER NOT NULL CHECK (chars >= 0),
+  complete INTEGER NOT NULL CHECK (complete IN (0, 1))
+) STRICT;
+`,
+  },
+  {
     version: 14,
     sql: `
 -- Why a live session was ended (issue 15): shown to its user, kept with the kill request.

@@ -13,6 +13,7 @@ import { SqliteNdaRepository } from './ndas-repository.js';
 import { SqliteNotificationRepository } from './notifications-repository.js';
 import { SqliteRequestRepository } from './requests-repository.js';
 import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
+import { SqliteRecordingTextRepository } from './recording-text-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
 import { toGatehouseError } from './sqlite-errors.js';
@@ -99,6 +100,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     reviewers: new SqliteReviewerRepository(ctx),
     reviewerLogins: new SqliteReviewerLoginRepository(ctx),
     notifications: new SqliteNotificationRepository(ctx),
+    recordingText: new SqliteRecordingTextRepository(ctx),
     close: () => tx.close(),
   };
 }

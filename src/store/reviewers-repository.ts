@@ -9,7 +9,8 @@ import type {
   ReviewerAccountChange,
   ReviewerCredentials,
   ReviewSession,
-  ReviewSessionQuery,
+  SessionListPage,
+  SessionListQuery,
 } from '../core/reviewer.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
@@ -19,9 +20,14 @@ import {
   setReviewerDisabled,
 } from './reviewer-account-changes.js';
 import type { StoreContext } from './context.js';
-import type { SqlValue } from './database.js';
 import { reviewerFromRow, type ReviewerRow } from './reviewer-rows.js';
-import { auditFromRow, sessionFromRow, type AuditRow, type SessionRow } from './rows.js';
+import { auditFromRow, type AuditRow } from './rows.js';
+import {
+  REVIEW_SESSION_SELECT,
+  reviewSessionFromRow,
+  sessionListPage,
+  type ReviewSessionRow,
+} from './session-list-page.js';
 
 const rolesColumn = (roles: readonly ReviewerRole[]): string =>
   JSON.stringify(canonicalRoles(roles));
@@ -30,19 +36,6 @@ function requireRoles(roles: readonly ReviewerRole[]): void {
   if (roles.length === 0)
     throw new GatehouseError('invalid', 'reviewer: an account needs at least one role');
 }
-
-type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
-
-const reviewSessionFromRow = (r: ReviewSessionRow): ReviewSession => ({
-  ...sessionFromRow(r),
-  userName: r.user_name,
-  targetName: r.target_name,
-});
-
-const SESSION_SELECT = `SELECT s.*, u.name AS user_name, t.name AS target_name
-  FROM sessions s JOIN users u ON u.id = s.user_id JOIN targets t ON t.id = s.target_id`;
-
-const DEFAULT_LIMIT = 200;
 
 export class SqliteReviewerRepository implements ReviewerRepository {
   constructor(private readonly ctx: StoreContext) {}
@@ -204,29 +197,13 @@ export class SqliteReviewerRepository implements ReviewerRepository {
     });
   }
 
-  sessions(query: ReviewSessionQuery): Promise<ReviewSession[]> {
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    const add = (clause: string, value: SqlValue): void => {
-      where.push(clause);
-      params.push(value);
-    };
-    if (query.userName !== undefined) add('u.name = ?', query.userName);
-    if (query.targetName !== undefined) add('t.name = ?', query.targetName);
-    if (query.grantId !== undefined) add('s.grant_id = ?', query.grantId);
-    if (query.from !== undefined) add('s.started_at >= ?', query.from);
-    if (query.to !== undefined) add('s.started_at < ?', query.to);
-    params.push(Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)));
-    const sql = `${SESSION_SELECT} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY s.started_at DESC, s.id LIMIT ?`;
-    return this.ctx.tx.read(async (db) =>
-      (await db.all<ReviewSessionRow>(sql, params)).map(reviewSessionFromRow),
-    );
+  sessionPage(query: SessionListQuery): Promise<SessionListPage> {
+    return this.ctx.tx.read((db) => sessionListPage(db, query));
   }
 
   session(id: SessionId): Promise<ReviewSession | null> {
     return this.ctx.tx.read(async (db) => {
-      const row = await db.get<ReviewSessionRow>(`${SESSION_SELECT} WHERE s.id = ?`, [id]);
+      const row = await db.get<ReviewSessionRow>(`${REVIEW_SESSION_SELECT} WHERE s.id = ?`, [id]);
       return row ? reviewSessionFromRow(row) : null;
     });
   }

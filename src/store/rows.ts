@@ -1,5 +1,6 @@
 /** Row shapes as SQLite returns them, and the one place each becomes a core type. */
 import type { Confirmation } from '../core/checklist.js';
+import type { SessionKind } from '../core/session-summary.js';
 import type {
   AuditRecord,
   Grant,
@@ -238,6 +239,9 @@ export interface SessionRow {
   kill_reason: string | null;
   stdin_bytes: number | null;
   stdin_sha256: string | null;
+  kind: SessionKind | null;
+  command: string | null;
+  flag_count: number;
 }
 
 export const sessionFromRow = (r: SessionRow): Session => ({
@@ -257,6 +261,10 @@ export const sessionFromRow = (r: SessionRow): Session => ({
     r.stdin_bytes === null || r.stdin_sha256 === null
       ? null
       : { bytes: r.stdin_bytes, sha256: r.stdin_sha256 },
+  // The CHECK constraint guarantees a known kind or null.
+  kind: r.kind,
+  command: r.command,
+  flagCount: r.flag_count,
 });
 
 export interface AuditRow {

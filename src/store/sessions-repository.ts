@@ -2,6 +2,7 @@ import { auditEvents, type AuditEventOf } from '../core/audit-events.js';
 import { GatehouseError, isGatehouseError } from '../core/errors.js';
 import type { EpochMs, Session, SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
+import { listedCommand } from '../core/session-summary.js';
 import type {
   Actor,
   KillRequest,
@@ -35,8 +36,9 @@ export class SqliteSessionRepository implements SessionRepository {
     try {
       return await this.ctx.tx.write(async (db) => {
         const row = await db.get<SessionRow>(
-          `INSERT INTO sessions (id, grant_id, user_id, target_id, started_at, recording_path)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+          `INSERT INTO sessions (id, grant_id, user_id, target_id, started_at, recording_path,
+             kind, command)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
           [
             session.id,
             session.grantId,
@@ -44,6 +46,8 @@ export class SqliteSessionRepository implements SessionRepository {
             session.targetId,
             session.startedAt,
             session.recordingPath,
+            session.kind ?? null,
+            listedCommand(session.command ?? null),
           ],
         );
         if (!row) throw new Error('sessions insert returned no row');

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { REVIEW_JS } from './static/review-script.js';
 import { REVIEW_CSS } from './static/review-style.js';
+import { LIST_CSS, LIST_JS } from './static/session-list-assets.js';
 
 export interface Asset {
   readonly body: Buffer;
@@ -21,6 +22,8 @@ export const PLAYER_JS = '/assets/asciinema-player.min.js';
 export const PLAYER_CSS = '/assets/asciinema-player.css';
 export const REVIEW_SCRIPT = '/assets/review.js';
 export const REVIEW_STYLE = '/assets/review.css';
+export const LIST_SCRIPT = '/assets/list.js';
+export const LIST_STYLE = '/assets/list.css';
 
 const JS = 'text/javascript; charset=utf-8';
 const CSS = 'text/css; charset=utf-8';
@@ -39,5 +42,7 @@ export async function loadAssets(): Promise<AssetTable> {
     [PLAYER_CSS, asset(await readFile(playerCss), CSS)],
     [REVIEW_SCRIPT, asset(Buffer.from(REVIEW_JS, 'utf8'), JS)],
     [REVIEW_STYLE, asset(Buffer.from(REVIEW_CSS, 'utf8'), CSS)],
+    [LIST_SCRIPT, asset(Buffer.from(LIST_JS, 'utf8'), JS)],
+    [LIST_STYLE, asset(Buffer.from(LIST_CSS, 'utf8'), CSS)],
   ]);
 }

@@ -3,23 +3,23 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { auditEvents } from '../core/audit-events.js';
-import type { ReviewFilters, ReviewView } from '../core/audit-payloads.js';
-import type { GrantId, SessionId } from '../core/model.js';
-import { checkName } from '../core/names.js';
-import { reviewerActor, type ReviewSession, type ReviewSessionQuery } from '../core/reviewer.js';
-import { parseTimestamp } from '../core/timestamp.js';
+import type { ReviewView } from '../core/audit-payloads.js';
+import type { SessionId } from '../core/model.js';
+import { MAX_QUERY, MIN_QUERY } from '../core/recording-search.js';
+import { MAX_INDEXED_CHARS } from '../recording/searchable-text.js';
+import { reviewerActor } from '../core/reviewer.js';
 import { verifySession } from '../lifecycle/verify-session.js';
 import type { AuthedRequest } from './context.js';
-import { searchPage, type SessionHits } from './pages/search.js';
-import { sessionListPage, type ListFilters } from './pages/session-list.js';
+import { searchPage } from './pages/search.js';
+import { sessionListPage } from './pages/session-list.js';
+import { parseListFilters, shownFilters } from './session-list-filters.js';
 import { sessionPage } from './pages/session-page.js';
 import { castFileOf, readOutline } from './recording-file.js';
 import { sendHtml, sendText } from './respond.js';
-import { searchCast } from './search-recordings.js';
+import { searchRecordings } from './search-recordings.js';
 
-const SEARCH_SESSIONS = 500;
-const HITS_PER_SESSION = 5;
-const MAX_HITS = 100;
+/** recording/searchable-text.ts MAX_INDEXED_CHARS, as the search page says it. */
+const MAX_INDEXED_MB = MAX_INDEXED_CHARS / 1_000_000;
 
 /** What a reviewer looked at (the web page's kinds of review.view). */
 type WebView = Extract<ReviewView, { readonly reviewer: string }>;
@@ -35,69 +35,28 @@ export async function audit(
   );
 }
 
-/** Filters from the query string; the first bad one is reported and no sessions are listed. */
-function parseFilters(url: URL): {
-  filters: ListFilters;
-  query: ReviewSessionQuery;
-  error: string | null;
-} {
-  const get = (k: string): string => (url.searchParams.get(k) ?? '').slice(0, 100);
-  const filters = {
-    user: get('user'),
-    target: get('target'),
-    grant: get('grant'),
-    from: get('from'),
-    to: get('to'),
-  };
-  const query: { -readonly [K in keyof ReviewSessionQuery]: ReviewSessionQuery[K] } = {};
-  const fail = (
-    error: string,
-  ): { filters: ListFilters; query: ReviewSessionQuery; error: string } => ({
-    filters,
-    query,
-    error,
-  });
-  if (filters.user !== '') {
-    const c = checkName('user', filters.user);
-    if (!c.ok) return fail(c.message);
-    query.userName = filters.user;
-  }
-  if (filters.target !== '') {
-    const c = checkName('target', filters.target);
-    if (!c.ok) return fail(c.message);
-    query.targetName = filters.target;
-  }
-  if (filters.grant !== '') {
-    if (!/^[1-9][0-9]{0,14}$/.test(filters.grant))
-      return fail('grant: must be a grant id (a positive whole number)');
-    query.grantId = Number(filters.grant) as GrantId;
-  }
-  for (const key of ['from', 'to'] as const) {
-    const text = filters[key];
-    if (text === '') continue;
-    const t = parseTimestamp(text);
-    if (!t.ok) return fail(`${key}: ${t.message}`);
-    // A date alone in "to" includes that whole day.
-    query[key] = key === 'to' && /^\d{4}-\d{2}-\d{2}$/.test(text) ? t.ms + 86_400_000 : t.ms;
-  }
-  return { filters, query, error: null };
-}
-
 export async function listSessions(r: AuthedRequest): Promise<void> {
-  const { filters, query, error } = parseFilters(r.url);
-  const sessions: readonly ReviewSession[] =
-    error === null ? await r.deps.store.reviewers.sessions(query) : [];
-  const shown: { -readonly [K in keyof ReviewFilters]: ReviewFilters[K] } = {};
-  for (const k of ['user', 'target', 'grant', 'from', 'to'] as const) {
-    if (filters[k] !== '') shown[k] = filters[k];
-  }
-  await audit(r, { view: 'list', filters: shown, count: sessions.length });
-  sendHtml(
-    r.req,
-    r.res,
-    200,
-    sessionListPage(r.viewer, filters, sessions, error, r.deps.clock.now()),
-  );
+  const { store, clock } = r.deps;
+  const now = clock.now();
+  const parsed = parseListFilters(r.url, now);
+  const found = parsed.error === null ? await store.reviewers.sessionPage(parsed.query) : null;
+  const [users, targets] = await Promise.all([store.users.list(), store.targets.list()]);
+  await audit(r, {
+    view: 'list',
+    filters: shownFilters(parsed),
+    count: found?.sessions.length ?? 0,
+  });
+  const view = {
+    filters: parsed.filters,
+    page: parsed.page,
+    sessions: found?.sessions ?? [],
+    total: found?.total ?? 0,
+    userNames: users.map((u) => u.name),
+    targetNames: [...new Set(targets.map((t) => t.name))],
+    error: parsed.error,
+    now,
+  };
+  sendHtml(r.req, r.res, 200, sessionListPage(r.viewer, view));
 }
 
 export async function showSession(r: AuthedRequest, id: SessionId): Promise<void> {
@@ -148,27 +107,17 @@ export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<voi
 
 export async function search(r: AuthedRequest): Promise<void> {
   const query = (r.url.searchParams.get('q') ?? '').trim();
-  if (query === '' || query.length > 200) {
-    const note = query === '' ? null : 'The search text must be at most 200 characters.';
+  if (query.length < MIN_QUERY || query.length > MAX_QUERY) {
+    const note =
+      query === '' ? null : `The search text must be ${MIN_QUERY} to ${MAX_QUERY} characters long.`;
     sendHtml(r.req, r.res, query === '' ? 200 : 400, searchPage(r.viewer, query, [], note));
     return;
   }
-  const sessions = await r.deps.store.reviewers.sessions({ limit: SEARCH_SESSIONS });
-  const results: SessionHits[] = [];
-  let total = 0;
-  for (const session of sessions) {
-    if (total >= MAX_HITS) break;
-    const castPath = await castFileOf(r.deps.recordingsDir, session.recordingPath);
-    if (castPath === null) continue;
-    const hits = await searchCast(castPath, query, Math.min(HITS_PER_SESSION, MAX_HITS - total));
-    if (hits.length === 0) continue;
-    results.push({ session, hits });
-    total += hits.length;
-  }
+  const { results, incomplete } = await searchRecordings(r.deps.store, query);
   await audit(r, { view: 'search', query, sessionIds: results.map((x) => x.session.id) });
   const note =
-    sessions.length >= SEARCH_SESSIONS
-      ? `Searched the ${SEARCH_SESSIONS} most recent sessions.`
-      : null;
+    incomplete === 0
+      ? null
+      : `The output of ${incomplete} session(s) is searched only in part: the first ${MAX_INDEXED_MB} MB of text of each recording is indexed.`;
   sendHtml(r.req, r.res, 200, searchPage(r.viewer, query, results, note));
 }

@@ -1,122 +1,39 @@
 /**
- * Full-text search over recorded output: everything printed, in arrival order, text later
- * overwritten or erased included (the character stream, not the final screen). Each file is
- * streamed once; output events become plain text (escape sequences dropped by the recording
- * module's tokenizer, CR/LF as line breaks, string sequences such as window titles and OSC 52
- * clipboard writes and CSIs that are not well-formed as their `⟦OSC 0: …⟧` placeholders) and the
- * query is matched case-insensitively across event boundaries, so a word echoed one key at a time
- * is still found. Marker events (gatehouse's notices) are not output and are not searched. A hit
- * carries the time of the event that completed it.
+ * Search over recorded output through the index built when each recording was sealed
+ * (core/recording-search.ts, recording/searchable-text.ts): no recording file is read per query.
+ * The index finds the chunks that may hold the text; each hit is then found in its chunk, any
+ * case, with its context and the moment it was printed.
  */
-import { parseEventLine } from '../recording/cast-format.js';
-import { scanLines, withFile } from '../recording/cast-file-scan.js';
-import { escapeReserved, placeholderOf } from '../recording/review-marks.js';
-import { TerminalTokenizer, type TerminalToken } from '../recording/terminal-tokenizer.js';
+import type { Store } from '../core/ports.js';
+import { findHits } from '../core/recording-search.js';
+import type { SessionHits } from './pages/search.js';
 
-export interface SearchHit {
-  /** Seconds into the recording. */
-  readonly time: number;
-  readonly before: string;
-  readonly match: string;
-  readonly after: string;
+const HITS_PER_SESSION = 5;
+const MAX_HITS = 100;
+/** Chunks read from the index per query: enough for MAX_HITS, bounded. */
+const MAX_CHUNKS = 400;
+
+export interface SearchResults {
+  readonly results: SessionHits[];
+  /** Indexed sessions whose text the per-session bound cut (or that could not be read). */
+  readonly incomplete: number;
 }
 
-const CONTEXT = 60;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Output as searched text; CR, LF and CR LF are one line break each. */
-class PlainText {
-  readonly #tokenizer = new TerminalTokenizer();
-  #afterCr = false;
-
-  write(data: string): string {
-    return this.#text(this.#tokenizer.write(data));
+export async function searchRecordings(store: Store, query: string): Promise<SearchResults> {
+  const chunks = await store.recordingText.candidates(query, HITS_PER_SESSION, MAX_CHUNKS);
+  const results: SessionHits[] = [];
+  let total = 0;
+  for (const chunk of chunks) {
+    if (total >= MAX_HITS) break;
+    let entry = results.at(-1);
+    if (entry?.session.id !== chunk.session.id) entry = undefined;
+    const room = Math.min(HITS_PER_SESSION - (entry?.hits.length ?? 0), MAX_HITS - total);
+    if (room <= 0) continue;
+    const hits = findHits(chunk, query, room);
+    if (hits.length === 0) continue;
+    if (entry === undefined) results.push({ session: chunk.session, hits });
+    else results[results.length - 1] = { session: entry.session, hits: [...entry.hits, ...hits] };
+    total += hits.length;
   }
-
-  end(): string {
-    return this.#text(this.#tokenizer.end());
-  }
-
-  #text(tokens: readonly TerminalToken[]): string {
-    let out = '';
-    for (const token of tokens) {
-      const cr = token.type === 'control' && token.char === '\r';
-      const placeholder = placeholderOf(token);
-      if (placeholder !== null) out += placeholder;
-      else if (token.type === 'text') out += escapeReserved(token.text);
-      else if (cr || (token.type === 'control' && token.char === '\n' && !this.#afterCr))
-        out += '\n';
-      else if (token.type === 'control' && token.char === '\t') out += ' ';
-      this.#afterCr = cr;
-    }
-    return out;
-  }
-}
-
-const FLUSH_AT = 4096;
-
-/** Up to `maxHits` hits in one recording, in time order. */
-export async function searchCast(
-  path: string,
-  query: string,
-  maxHits: number,
-): Promise<SearchHit[]> {
-  const pattern = new RegExp(escapeRegExp(query), 'giu');
-  const plain = new PlainText();
-  const hits: SearchHit[] = [];
-  // A sliding window of recent text with the time of each UTF-16 unit; `next` is where the next
-  // match may start (earlier text was searched, and is kept only as context).
-  let text = '';
-  let times: number[] = [];
-  let next = 0;
-  const flush = (final: boolean): void => {
-    pattern.lastIndex = next;
-    let waiting = false;
-    for (let m = pattern.exec(text); m !== null && hits.length < maxHits; m = pattern.exec(text)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      // Wait for the text after a match near the end: it is the match's context.
-      if (!final && end + CONTEXT > text.length) {
-        next = start;
-        waiting = true;
-        break;
-      }
-      hits.push({
-        time: times[end - 1] ?? 0,
-        before: text.slice(Math.max(0, start - CONTEXT), start),
-        match: m[0],
-        after: text.slice(end, end + CONTEXT),
-      });
-      next = end;
-    }
-    if (final) return;
-    // Every match in the window was seen: one not found yet must end in text still to come.
-    if (!waiting) next = Math.max(next, text.length - query.length);
-    const keep = Math.max(0, next - CONTEXT);
-    text = text.slice(keep);
-    times = times.slice(keep);
-    next -= keep;
-  };
-  let lastTime = 0;
-  const add = (added: string, time: number): void => {
-    text += added;
-    for (let i = 0; i < added.length; i++) times.push(time);
-    if (text.length - next > FLUSH_AT) flush(false);
-  };
-  const scan = await withFile(path, 'r', (fh) =>
-    scanLines(fh, (line) => {
-      if (line.number === 1) return true;
-      const ev = parseEventLine(line.bytes.toString('utf8'));
-      if (!ev.ok || ev.value.kind !== 'o') return true;
-      lastTime = ev.value.time;
-      add(plain.write(ev.value.data), lastTime);
-      return hits.length < maxHits;
-    }),
-  );
-  if (!scan.stopped) add(plain.end(), lastTime);
-  if (hits.length < maxHits) flush(true);
-  return hits;
+  return { results, incomplete: await store.recordingText.incomplete() };
 }

@@ -4,6 +4,7 @@
  * output), line ends of an exec without a pty, and what an upload sent on stdin.
  */
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreAuditor } from '../../src/adapters/store-auditor.js';
@@ -14,6 +15,7 @@ import { renderText } from '../../src/recording/replay.js';
 import { hashPassword } from '../../src/web/password.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
+import { eventually } from '../helpers/eventually.js';
 import { HIDDEN_SEQUENCES, printfFormat } from '../helpers/hidden-sequence-corpus.js';
 import { ptySsh, runSsh, type PtySsh } from '../helpers/ssh-client.js';
 import { hostPublicKey, recordedSession } from './recording-e2e-harness.js';
@@ -236,5 +238,46 @@ describe('exec without a pty', () => {
     expect((await b.store.sessions.get(id))?.stdin).toBeNull();
     const ended = (await b.auditTypes('session.end')).find((p) => p['sessionId'] === id);
     expect(ended).toMatchObject({ stdin: null });
+  });
+});
+
+describe('search over the index of sealed recordings', () => {
+  it('finds output of a real ssh session once sealed, without its .cast file, and lists its kind and command', async () => {
+    const grace = await b.userWithGrant('grace');
+    const t = ptySsh(b.login(grace));
+    try {
+      await shellReady(t);
+      t.write('echo indexed-$((6*7))-word\r');
+      await t.waitFor(/indexed-42-word/);
+      t.write('exit\r');
+      await t.exited;
+    } finally {
+      t.kill();
+    }
+    const id = await sessionOf(grace.grant.id);
+    const { path } = await recordedSession(b.store, recordings, grace.grant.id);
+    // Indexed in the background once sealed.
+    const hits = await eventually(
+      () => b.store.recordingText.candidates('indexed-42-word', 5, 10),
+      (found) => found.length > 0,
+    );
+    expect(hits.map((c) => c.session.id)).toEqual([id]);
+    await rm(path);
+    const found = await get('/search?q=INDEXED-42-word');
+    expect(found.status).toBe(200);
+    expect(found.body).toContain('<mark>indexed-42-word</mark>');
+    expect(found.body).toMatch(new RegExp(`/sessions/${id}#t=\\d+\\.\\d{3}`));
+    expect((await get('/search?q=indexed-43-word')).body).toContain('No matches.');
+    expect((await get('/search?q=ab')).status).toBe(400);
+
+    const henry = await b.userWithGrant('henry');
+    const r = await runSsh(b.login(henry), { command: ['echo', 'exec-word'] });
+    expect(r.stdout.toString()).toContain('exec-word');
+    const list = await get('/?user=henry');
+    expect(list.body).toMatch(
+      /<td>exec<\/td>\s*<td class="command mono" title="echo exec-word">echo exec-word<\/td>/,
+    );
+    const shell = await get('/?user=grace');
+    expect(shell.body).toMatch(/<td>shell<\/td>\s*<td class="command mono" title="-">-<\/td>/);
   });
 });

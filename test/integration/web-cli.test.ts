@@ -83,7 +83,7 @@ describe('gatehouse reviewer', () => {
     expect((await raw(fx.base, 'GET', '/search?q=x', { Cookie: cookie })).status).toBe(403);
     const set = await cli(['reviewer', 'set', 'ann', '--role', 'reviewer']);
     expect(set).toEqual({ stdout: 'ann: reviewer\n', error: null });
-    expect((await raw(fx.base, 'GET', '/search?q=x', { Cookie: cookie })).status).toBe(200);
+    expect((await raw(fx.base, 'GET', '/search?q=xyz', { Cookie: cookie })).status).toBe(200);
     const [event] = await fx.store.audit.list({ type: 'reviewer.set' });
     expect(event).toMatchObject({
       actor: 'admin',

@@ -13,6 +13,7 @@ import type { GrantId, SessionId } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import type { ReviewerSessionTimeouts } from '../../src/core/reviewer-login.js';
 import { StoreAuditor } from '../../src/adapters/store-auditor.js';
+import { indexRecording } from '../../src/lifecycle/index-recording.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { writeManifest } from '../../src/recording/manifest.js';
 import { openRecording } from '../../src/recording/recorder.js';
@@ -186,6 +187,12 @@ async function seedSession(
     { endedAt, reason: 'closed', exitStatus: 0, bytes: seal.bytes, sha256: seal.sha256 },
     sessionEndEvent(base),
     `user:${script.user}`,
+  );
+  // As the seal does: the search index gets the recording.
+  await indexRecording(
+    { store, recordingsDir: dir, clock: systemClock, logger: silentLogger() },
+    id,
+    seal.relativePath,
   );
   return { id, grantId: grant.id, startedAt: script.startedAt };
 }

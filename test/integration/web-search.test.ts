@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { openRecording } from '../../src/recording/recorder.js';
 import { EIGHT_BIT_CSI } from '../../src/recording/review-marks.js';
-import { searchCast } from '../../src/web/search-recordings.js';
+import { findHits, type SearchHit } from '../../src/core/recording-search.js';
+import { CHUNK_CHARS, searchableText } from '../../src/recording/searchable-text.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Writes `chunks` as output events 10 ms apart; returns the file and each chunk's time. */
@@ -28,6 +29,14 @@ async function record(chunks: readonly string[]): Promise<string> {
   return (await rec.close()).path;
 }
 
+/** The recording's indexed text searched as the review page searches the index. */
+async function searchCast(path: string, query: string, maxHits: number): Promise<SearchHit[]> {
+  const hits: SearchHit[] = [];
+  for (const chunk of (await searchableText(path)).chunks)
+    hits.push(...findHits(chunk, query, maxHits - hits.length));
+  return hits;
+}
+
 /** Deterministic pseudo-random numbers (the test must not be flaky). */
 function rng(seed: number): () => number {
   let s = seed;
@@ -37,8 +46,8 @@ function rng(seed: number): () => number {
   };
 }
 
-describe('searchCast', () => {
-  it('finds every occurrence in a long recording, split across events, with the completing time', async () => {
+describe('the indexed text of a recording, searched', () => {
+  it('finds every occurrence in a long recording, split across events and chunks, with the completing time', async () => {
     const rand = rng(7);
     const needle = 'Needle-42';
     let text = '';
@@ -58,9 +67,11 @@ describe('searchCast', () => {
     const ends = chunks.map((c) => (offset += c.length));
     for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + 1)) {
       const last = i + needle.length - 1;
-      expected.push(ends.findIndex((end) => end > last) * 0.01);
+      // Event k is printed at k × 10 ms; the index keeps times rounded up to 0.1 s.
+      expected.push(Math.ceil(ends.findIndex((end) => end > last) / 10) / 10);
     }
     expect(expected.length).toBeGreaterThan(20);
+    expect(text.length).toBeGreaterThan(4 * CHUNK_CHARS);
     const path = await record(chunks);
     const hits = await searchCast(path, 'needle-42', 1000);
     expect(hits.map((h) => Number(h.time.toFixed(3)))).toEqual(

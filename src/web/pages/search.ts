@@ -1,7 +1,7 @@
 /** `/search?q=`: where a text appears in recorded output, each hit linking to its moment. */
 import type { ReviewSession } from '../../core/reviewer.js';
 import { html, isoTime, page, type Viewer } from '../html.js';
-import type { SearchHit } from '../search-recordings.js';
+import type { SearchHit } from '../../core/recording-search.js';
 
 export interface SessionHits {
   readonly session: ReviewSession;
@@ -38,7 +38,9 @@ export function searchPage(
     { title: 'Search', reviewer },
     html`<h1>Search recorded output</h1>
       <form class="filters" method="get" action="/search">
-        <label>Text <input name="q" value="${query}" maxlength="200" required /></label>
+        <label
+          >Text <input name="q" value="${query}" minlength="3" maxlength="200" required
+        /></label>
         <button type="submit">Search</button>
       </form>
       ${note === null ? '' : html`<p>${note}</p>`}

@@ -1,0 +1,64 @@
+/**
+ * The search index of recorded output is fed here: each recording once sealed (in the background,
+ * so indexing never holds up the user's exit status), and at start the ended sessions with
+ * nothing indexed (crash-sealed, made before the index, or missed at shutdown), newest first.
+ */
+import { errorMessage } from '../core/errors.js';
+import type { SessionId } from '../core/model.js';
+import { resolveRecordingPath } from '../recording/recording-path.js';
+import { searchableText } from '../recording/searchable-text.js';
+import type { LifecycleDeps } from './lifecycle-deps.js';
+
+/** How many unindexed sessions are read at a time. */
+export const INDEX_BATCH = 200;
+
+type IndexDeps = Pick<LifecycleDeps, 'store' | 'recordingsDir' | 'clock' | 'logger'>;
+
+/**
+ * Indexes one recording. One that cannot be read is indexed as empty and incomplete (logged),
+ * so it is not tried again at every start.
+ */
+export async function indexRecording(
+  deps: IndexDeps,
+  sessionId: SessionId,
+  relativePath: string,
+): Promise<void> {
+  const path = resolveRecordingPath(deps.recordingsDir, relativePath);
+  const text = await (
+    path === null
+      ? Promise.reject(new Error(`${JSON.stringify(relativePath)} is not a recording path`))
+      : searchableText(path)
+  ).catch((err: unknown) => {
+    deps.logger.warn({ sessionId, problem: errorMessage(err) }, 'recording not indexed');
+    return { chunks: [], chars: 0, complete: false };
+  });
+  await deps.store.recordingText.index(sessionId, text, deps.clock.now());
+}
+
+/** In the background: a failure (the store closing at shutdown) is logged, never thrown. */
+export function indexInBackground(
+  deps: IndexDeps,
+  sessionId: SessionId,
+  relativePath: string,
+): void {
+  indexRecording(deps, sessionId, relativePath).catch((err: unknown) => {
+    deps.logger.warn({ sessionId, problem: errorMessage(err) }, 'recording not indexed');
+  });
+}
+
+/** Indexes up to `limit` ended sessions with nothing indexed; returns how many. */
+export async function indexUnindexed(deps: IndexDeps, limit: number): Promise<number> {
+  const pending = await deps.store.recordingText.unindexed(limit);
+  for (const s of pending) await indexRecording(deps, s.id, s.recordingPath);
+  return pending.length;
+}
+
+/** Batch after batch until none is left (each recording indexed once, even an unreadable one). */
+export async function indexAllUnindexed(deps: IndexDeps): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await indexUnindexed(deps, INDEX_BATCH);
+    total += n;
+    if (n < INDEX_BATCH) return total;
+  }
+}
