@@ -14,7 +14,15 @@ export class SqliteAuditRepository implements AuditRepository {
   constructor(private readonly ctx: StoreContext) {}
 
   append(event: AuditEvent, actor: Actor): Promise<AuditRecord> {
-    return this.ctx.tx.write((db) => appendAuditEvent(db, event, actor, this.ctx.clock.now()));
+    return this.ctx.tx.write(async (db) => {
+      const record = await appendAuditEvent(db, event, actor, this.ctx.clock.now());
+      // The review list's flag count moves with the event, in its transaction (migration 13).
+      if (event.type === 'session.flagged')
+        await db.run('UPDATE sessions SET flag_count = flag_count + 1 WHERE id = ?', [
+          event.payload.sessionId,
+        ]);
+      return record;
+    });
   }
 
   /** Oldest first; with `limit`, the newest `limit` matching events (still oldest first). */

@@ -113,6 +113,8 @@ describe('alert rules in ssh sessions', () => {
     expect(printed).toBeGreaterThanOrEqual(0);
     expect(marker).toBeGreaterThan(printed);
     expect(offset).toBeGreaterThanOrEqual(events[printed]![0]);
+    // The review list's flagged filter reads the row's count.
+    expect((await b.store.sessions.get(session.id))?.flagCount).toBe(1);
   });
 
   it('flags at most 100 matches per session, saying so in the recording', async () => {
