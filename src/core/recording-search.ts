@@ -17,7 +17,7 @@ export function searchTextProblem(query: string): string | null {
   if (query.length < MIN_QUERY || query.length > MAX_QUERY) {
     return `The search text must be ${MIN_QUERY} to ${MAX_QUERY} characters long.`;
   }
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\u0000-\u001f\u007f-\u009f]/.test(query)) {
     return 'The search text must not contain control characters.';
   }
