@@ -9,6 +9,21 @@ import type { ReviewSession } from './reviewer.js';
 export const MAX_QUERY = 200;
 /** The shortest search text the trigram index can look up. */
 export const MIN_QUERY = 3;
+/**
+ * Why a search text cannot be looked up, or null. The index holds printed text, where no control
+ * character is left, and FTS5 fails on a NUL even inside a quoted phrase.
+ */
+export function searchTextProblem(query: string): string | null {
+  if (query.length < MIN_QUERY || query.length > MAX_QUERY) {
+    return `The search text must be ${MIN_QUERY} to ${MAX_QUERY} characters long.`;
+  }
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(query)) {
+    return 'The search text must not contain control characters.';
+  }
+  return null;
+}
+
 /** Characters of text shown either side of a hit. */
 export const CONTEXT = 60;
 

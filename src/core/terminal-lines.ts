@@ -12,13 +12,17 @@ export const MAY_HOLD_MAX = 256;
 type State = 'ground' | 'escape' | 'csi' | 'string' | 'stringEscape';
 
 const ESC = '\x1b';
-/** C0 controls but tab, LF and CR, and DEL: dropped where no sequence is open. */
+/**
+ * BS and DEL take back the character before them: a typed erase, and the BS-space-BS a shell
+ * echoes for it, so that `sudo sx<erase>u` is seen as the `sudo su` it runs.
+ */
+const hasErase = (text: string): boolean => text.includes('\b') || text.includes('\x7f');
+/** C0 controls but tab, LF, CR and BS: dropped where no sequence is open. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
-const CONTROL_CHARS = [
-  ...Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c)),
-  '\x7f',
-].filter((c) => c !== '\t' && c !== '\n' && c !== '\r' && c !== ESC);
+const CONTROLS = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f]/g;
+const CONTROL_CHARS = Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c)).filter(
+  (c) => c !== '\t' && c !== '\n' && c !== '\r' && c !== '\b' && c !== ESC,
+);
 /** One search per character: several times faster than a character class on long output. */
 const hasControl = (text: string): boolean => CONTROL_CHARS.some((c) => text.includes(c));
 const LINE_BREAK = /\r\n?|\n/;
@@ -38,12 +42,13 @@ export class TerminalLines {
 
   /** Feeds text; calls `onLine` with each non-empty line it completes (without its line break). */
   feed(text: string, onLine: (line: string) => void): void {
-    const clean =
+    const stripped =
       this.#state === 'ground' && !text.includes(ESC)
         ? hasControl(text)
           ? text.replace(CONTROLS, '')
           : text
         : this.#strip(text);
+    const clean = hasErase(stripped) ? this.#erase(stripped) : stripped;
     const join = this.#line.slice(-MAY_HOLD_MAX) + clean.slice(0, MAY_HOLD_MAX);
     if (!this.#lineMayHold && !this.mayHold(clean) && !this.mayHold(join)) {
       this.#skip(clean);
@@ -62,6 +67,18 @@ export class TerminalLines {
     const end = Math.max(clean.lastIndexOf('\n'), clean.lastIndexOf('\r'));
     const rest = end < 0 ? this.#line + clean : clean.slice(end + 1);
     this.#line = rest.slice(rest.length - (rest.length % TERMINAL_LINE_MAX));
+  }
+
+  /** `text` with each erase applied; one at its start takes from the unfinished line. */
+  #erase(text: string): string {
+    let out = '';
+    for (const ch of text) {
+      if (ch !== '\b' && ch !== '\x7f') out += ch;
+      else if (out === '') this.#line = this.#line.slice(0, -1);
+      // At the start of a line the cursor goes no further left.
+      else if (!out.endsWith('\n') && !out.endsWith('\r')) out = out.slice(0, -1);
+    }
+    return out;
   }
 
   /** Passes on what is left of an unfinished line (at the session's end). */
@@ -94,7 +111,7 @@ export class TerminalLines {
       switch (state) {
         case 'ground':
           if (ch === ESC) state = 'escape';
-          else if (ch === '\n' || ch === '\r' || ch === '\t' || (code >= 0x20 && code !== 0x7f))
+          else if (ch === '\n' || ch === '\r' || ch === '\t' || ch === '\b' || code >= 0x20)
             out += ch;
           break;
         case 'escape':

@@ -7,6 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { SessionId } from '../core/model.js';
+import { hasRole } from '../core/reviewer.js';
 import { followCast } from '../recording/cast-follower.js';
 import type { AuthedRequest } from './context.js';
 import { castFileOf } from './recording-file.js';
@@ -15,6 +16,13 @@ import { audit } from './routes-review.js';
 
 /** Keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
+
+/**
+ * How often an open stream asks whether its login still holds: `reviewer disable`, `remove` and
+ * `reset-password` run in another process and end the account's web sessions in the store, and a
+ * logout in another tab ends this one; the stream then stops within this time.
+ */
+const LOGIN_CHECK_MS = 2_000;
 
 /** Writes one chunk, waiting for the socket to drain first when it is full. */
 async function send(res: ServerResponse, text: string): Promise<void> {
@@ -35,6 +43,12 @@ async function send(res: ServerResponse, text: string): Promise<void> {
 const DONE = 'event: done\ndata: {}\n\n';
 
 const message = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
+
+/** Whether the request's login is still this account's, with the role to watch (fail closed). */
+async function stillSignedIn(r: AuthedRequest): Promise<boolean> {
+  const now = await r.deps.sessions.current(r.req);
+  return now !== null && now.name === r.reviewer.name && hasRole(now, 'reviewer');
+}
 
 export async function liveStream(r: AuthedRequest, id: SessionId): Promise<void> {
   const { store, recordingsDir, clock, logger } = r.deps;
@@ -60,6 +74,15 @@ export async function liveStream(r: AuthedRequest, id: SessionId): Promise<void>
   slot.signal.addEventListener('abort', stop);
   r.res.on('close', stop);
   const heartbeat = setInterval(() => void send(r.res, ': still here\n\n'), HEARTBEAT_MS);
+  const loginCheck = setInterval(() => {
+    void stillSignedIn(r).then(
+      (ok) => ok || stop(),
+      (err: unknown) => {
+        logger.warn({ err, sessionId: id }, 'live view: login check failed');
+        stop();
+      },
+    );
+  }, LOGIN_CHECK_MS);
   try {
     r.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -84,6 +107,7 @@ export async function liveStream(r: AuthedRequest, id: SessionId): Promise<void>
     if (r.res.headersSent) await send(r.res, DONE);
   } finally {
     clearInterval(heartbeat);
+    clearInterval(loginCheck);
     slot.signal.removeEventListener('abort', stop);
     slot.release();
     r.res.end();

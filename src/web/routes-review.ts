@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { auditEvents } from '../core/audit-events.js';
 import type { ReviewView } from '../core/audit-payloads.js';
 import type { SessionId } from '../core/model.js';
-import { MAX_QUERY, MIN_QUERY } from '../core/recording-search.js';
+import { searchTextProblem } from '../core/recording-search.js';
 import { MAX_INDEXED_CHARS } from '../recording/searchable-text.js';
 import { reviewerActor } from '../core/reviewer.js';
 import { verifySession } from '../lifecycle/verify-session.js';
@@ -107,10 +107,9 @@ export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<voi
 
 export async function search(r: AuthedRequest): Promise<void> {
   const query = (r.url.searchParams.get('q') ?? '').trim();
-  if (query.length < MIN_QUERY || query.length > MAX_QUERY) {
-    const note =
-      query === '' ? null : `The search text must be ${MIN_QUERY} to ${MAX_QUERY} characters long.`;
-    sendHtml(r.req, r.res, query === '' ? 200 : 400, searchPage(r.viewer, query, [], note));
+  const problem = query === '' ? null : searchTextProblem(query);
+  if (query === '' || problem !== null) {
+    sendHtml(r.req, r.res, query === '' ? 200 : 400, searchPage(r.viewer, query, [], problem));
     return;
   }
   const { results, incomplete } = await searchRecordings(r.deps.store, query);

@@ -288,6 +288,40 @@ describe('the live stream and the end form over HTTP', () => {
     }
   });
 
+  it('ends an open live stream when its account is disabled, or its login ended elsewhere', async () => {
+    const hash = await hashPassword(PASSWORD);
+    await b.store.reviewers.add('dora', hash, 'test-admin', ['reviewer']);
+    await b.store.reviewers.add('lou', hash, 'test-admin', ['reviewer']);
+    const { t, id } = await liveShell('ivy');
+    const open: IncomingMessage[] = [];
+    try {
+      const dora = await openLive(id, await login(webBase(), 'dora'));
+      const louCookie = await login(webBase(), 'lou');
+      const lou = await openLive(id, louCookie);
+      open.push(dora, lou);
+      let doraText = '';
+      dora.on('data', (d: Buffer) => (doraText += d.toString('utf8')));
+      const doraClosed = new Promise<void>((done) => dora.on('end', done));
+      const louClosed = new Promise<void>((done) => lou.on('end', done));
+      lou.resume();
+      await eventually(
+        async () => doraText,
+        (text) => text.includes('ready-42'),
+      );
+      await b.store.reviewers.setDisabled('dora', true, 'test-admin');
+      await doraClosed;
+      // Logging out in another tab ends the same login's stream too.
+      expect((await postAs(webBase(), louCookie, '/logout', {})).status).toBe(303);
+      await louClosed;
+      t.write('echo after-$((6*7))-disable\r');
+      await t.waitFor(/after-42-disable/);
+      expect(doraText).not.toContain('after-42-disable');
+    } finally {
+      for (const r of open) r.destroy();
+      t.kill();
+    }
+  });
+
   it('caps the live views one account has open at once', async () => {
     const { t, id } = await liveShell('hal');
     const cookie = await login(webBase(), 'rita');

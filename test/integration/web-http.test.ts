@@ -292,6 +292,19 @@ describe('as a reviewer', () => {
     expect((await get('/search?q=no-such-words-here')).body).toContain('No matches.');
   });
 
+  it('takes FTS5 query syntax as plain text and refuses a control character with a 400, never a 500', async () => {
+    for (const q of ['"needle-in', 'NEAR(needle in)', 'body:needle', 'needle*', '^needle', '"""']) {
+      const res = await get(`/search?q=${encodeURIComponent(q)}`);
+      expect([q, res.status]).toEqual([q, 200]);
+      expect(res.body).toContain('No matches.');
+    }
+    for (const q of ['%00needle-in', 'needle%00-in', 'needle%1B-in']) {
+      const res = await get(`/search?q=${q}`);
+      expect([q, res.status]).toEqual([q, 400]);
+      expect(res.body).toContain('The search text must not contain control characters.');
+    }
+  });
+
   it('writes a review.view audit event for each list, page, download and search', async () => {
     const before = (await reviewViews()).length;
     await get('/?user=alice');

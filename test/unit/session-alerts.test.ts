@@ -66,6 +66,17 @@ describe('sessionAlerts', () => {
     expect(markers).toEqual(['gatehouse: alert su (input): sudo su -']);
   });
 
+  it('sees typed input and its echo as edited: a letter typed then erased does not hide a match', () => {
+    const { alerts, events } = setup(rules);
+    for (const ch of 'sudo sx\x7fu -\r') alerts.tap?.input(Buffer.from(ch));
+    // What a shell echoes for that erase: BS, space, BS.
+    alerts.tap?.output(Buffer.from('-----BEGIN RSA PRIVATE KEX\b \bY-----\r\n'), 'stdout');
+    expect(events.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ rule: 'su', excerpt: 'sudo su -' }),
+      expect.objectContaining({ rule: 'key', excerpt: '-----BEGIN RSA PRIVATE KEY-----' }),
+    ]);
+  });
+
   it('leaves input alone when it is not recorded (recordings.captureInput off)', () => {
     const { alerts, events } = setup(rules, false);
     alerts.tap?.input(Buffer.from('sudo su -\r'));

@@ -20,7 +20,16 @@ describe('TerminalLines', () => {
     ['a CSI split across chunks', ['/etc/\x1b[', '0', 'mshadow\n'], ['/etc/shadow']],
     ['a title (OSC) removed, BEL-ended', ['\x1b]0;title\x07$ ls\n'], ['$ ls']],
     ['an OSC ended by ST across chunks', ['a\x1b]0;ti', 'tle\x1b', '\\b\n'], ['ab']],
-    ['other controls removed', ['a\x00b\x08c\x7fd\n'], ['abcd']],
+    ['other controls removed', ['a\x00b\x01c\x1fd\n'], ['abcd']],
+    ['a typed erase (DEL) or BS takes back the character before it', ['sux\x7f\x08do\n'], ['sdo']],
+    ['the echo of an erase (BS space BS)', ['rm -rX\b \bf /\r\n'], ['rm -rf /']],
+    ['an erase in the next chunk', ['sudo sx', '\x7f', 'u -\r'], ['sudo su -']],
+    [
+      'an erase at the start of a line takes nothing from the line before',
+      ['ab\n\x7fc\n'],
+      ['ab', 'c'],
+    ],
+    ['an erase after a colour change', ['shx\x1b[0m\x7fadow\n'], ['shadow']],
     ['CR alone ends a line', ['progress 10%\rprogress 100%\n'], ['progress 10%', 'progress 100%']],
     ['empty lines skipped', ['\n\n\r\n'], []],
     ['a charset designation removed', ['\x1b(Bok\n'], ['ok']],
@@ -61,6 +70,7 @@ describe('TerminalLines with a mayHold test', () => {
     ['the key across two chunks', ['cat /etc/sha', 'dow\n']],
     ['the key across a colour change', ['sha\x1b[0m', 'dow\n']],
     ['the key after a skipped chunk', ['a'.repeat(5000), `\n${KEY}\n`]],
+    ['the key completed by an erase in a later chunk', ['shax', '\x7fdow\n']],
   ])('passes on every line the key is in: %s', (_name, chunks) => {
     expect(withKey(filtered(), chunks)).toEqual(withKey(new TerminalLines(), chunks));
     expect(withKey(filtered(), chunks)).toHaveLength(1);
@@ -76,6 +86,7 @@ describe('TerminalLines with a mayHold test', () => {
       '\n',
       '\r',
       '\x1b[1m',
+      '\x7f',
       'x'.repeat(700),
     );
     const stream = fc.array(
