@@ -6,7 +6,7 @@ import { GatehouseError } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { CastEvent, CastHeader } from '../recording/asciicast-encoder.js';
-import { resolveRecordingPath, sessionIdOfRelativePath } from '../recording/recording-path.js';
+import { sessionRecordingPath } from '../recording/recording-path.js';
 import {
   CastFormatError,
   playback,
@@ -51,8 +51,8 @@ async function loadCast(
 ): Promise<{ header: CastHeader; events: CastEvent[] }> {
   if (stored === null)
     throw new GatehouseError('not_found', `replay: session ${id} has no recording`);
-  const castPath = resolveRecordingPath(dir, stored);
-  if (castPath === null || sessionIdOfRelativePath(stored) !== id) {
+  const castPath = sessionRecordingPath(dir, id, stored);
+  if (castPath === null) {
     throw new GatehouseError(
       'refused',
       `replay: session ${id}: its stored recording path is not this session's recording`,

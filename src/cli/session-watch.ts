@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import { CastFollowError, followCast } from '../recording/cast-follower.js';
-import { resolveRecordingPath, sessionIdOfRelativePath } from '../recording/recording-path.js';
+import { sessionRecordingPath } from '../recording/recording-path.js';
 import { reviewText, TerminalSanitizer, TERMINAL_RESET } from '../recording/replay.js';
 import type { CliContext } from './context.js';
 import { isoTime } from './output.js';
@@ -34,10 +34,7 @@ export function registerWatch(session: Command, ctx: CliContext): void {
             'conflict',
             `session: ${id} already ended at ${isoTime(s.endedAt)}; use \`gatehouse replay ${id}\``,
           );
-        const castPath =
-          s.recordingPath === null || sessionIdOfRelativePath(s.recordingPath) !== id
-            ? null
-            : resolveRecordingPath(config.recordings.dir, s.recordingPath);
+        const castPath = sessionRecordingPath(config.recordings.dir, id, s.recordingPath);
         if (castPath === null)
           throw new GatehouseError('not_found', `session: ${id} has no recording to follow`);
         // Every view is on the record, before anything is shown.

@@ -14,7 +14,7 @@
  * the input.
  */
 
-export const ALERT_PATTERN_MAX = 200;
+const ALERT_PATTERN_MAX = 200;
 
 export interface AlertPattern {
   readonly source: string;

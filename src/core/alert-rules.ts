@@ -52,7 +52,7 @@ export const matchingAlertRules = (
 ): AlertRule[] => rules.filter((r) => r.on === on && matchesAlertPattern(r.pattern, line));
 
 /** The longest excerpt kept in `session.flagged`, its `…(+N chars)` mark included. */
-export const ALERT_EXCERPT_MAX = 200;
+const ALERT_EXCERPT_MAX = 200;
 
 /**
  * The line as kept in the audit trail: escaped (what a session printed is not gatehouse's words)

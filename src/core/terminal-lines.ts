@@ -7,7 +7,7 @@
 
 export const TERMINAL_LINE_MAX = 4096;
 /** The longest text a `mayHold` test looks for (an alert pattern has at most 200 characters). */
-export const MAY_HOLD_MAX = 256;
+const MAY_HOLD_MAX = 256;
 
 type State = 'ground' | 'escape' | 'csi' | 'string' | 'stringEscape';
 

@@ -10,7 +10,7 @@ import { searchableText } from '../recording/searchable-text.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 
 /** How many unindexed sessions are read at a time. */
-export const INDEX_BATCH = 200;
+const INDEX_BATCH = 200;
 
 type IndexDeps = Pick<LifecycleDeps, 'store' | 'recordingsDir' | 'clock' | 'logger'>;
 

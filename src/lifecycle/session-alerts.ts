@@ -38,7 +38,7 @@ export interface SessionAlerts {
  * recording and the outbox without bound: the first 100 matches are flagged, later ones are not
  * (an `end` rule still ends the session).
  */
-export const MAX_FLAGS_PER_SESSION = 100;
+const MAX_FLAGS_PER_SESSION = 100;
 
 export function sessionAlerts(
   deps: Pick<LifecycleDeps, 'alertRules' | 'clock' | 'auditor'>,

@@ -35,4 +35,14 @@ export function resolveRecordingPath(dir: string, relativePath: string): string 
   return join(dir, ...relativePath.split('/'));
 }
 
+/** The session's own recording file: null when the stored path is not that session's recording. */
+export function sessionRecordingPath(
+  dir: string,
+  sessionId: string,
+  relativePath: string | null,
+): string | null {
+  if (relativePath === null || sessionIdOfRelativePath(relativePath) !== sessionId) return null;
+  return resolveRecordingPath(dir, relativePath);
+}
+
 export const manifestPathOf = (castPath: string): string => `${castPath}.manifest.json`;

@@ -6,6 +6,7 @@ import { appendAuditEvent, CHAIN_START, checkChain, type ChainCursor } from './a
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
 import { auditFromRow, type AuditRow } from './rows.js';
+import { whereSql } from './sql-where.js';
 
 const VERIFY_BATCH = 1000;
 const POINTS_BATCH = 1000;
@@ -50,9 +51,8 @@ export class SqliteAuditRepository implements AuditRepository {
     }
     const limit = filter.limit === undefined ? -1 : Math.max(0, Math.floor(filter.limit));
     params.push(limit);
-    const sql = `SELECT * FROM (SELECT * FROM audit_events ${
-      where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    } ORDER BY seq DESC LIMIT ?) ORDER BY seq`;
+    const sql = `SELECT * FROM (SELECT * FROM audit_events ${whereSql(where)}
+      ORDER BY seq DESC LIMIT ?) ORDER BY seq`;
     return this.ctx.tx.read(async (db) => (await db.all<AuditRow>(sql, params)).map(auditFromRow));
   }
 

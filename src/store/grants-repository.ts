@@ -10,6 +10,7 @@ import { extendGrant } from './grant-extend.js';
 import { insertGrant } from './grant-insert.js';
 import { earlierAgreement, recordAgreement, scopeSha256, signoffScopeOf } from './nda-signoff.js';
 import { grantFromRow, type GrantRow } from './rows.js';
+import { whereSql } from './sql-where.js';
 
 export class SqliteGrantRepository implements GrantRepository {
   constructor(private readonly ctx: StoreContext) {}
@@ -71,7 +72,7 @@ export class SqliteGrantRepository implements GrantRepository {
     }
     const order = filter.latest === undefined ? 'ORDER BY g.id' : 'ORDER BY g.id DESC LIMIT ?';
     if (filter.latest !== undefined) params.push(filter.latest);
-    const sql = `SELECT g.* FROM grants g ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${order}`;
+    const sql = `SELECT g.* FROM grants g ${whereSql(where)} ${order}`;
     return this.ctx.tx.read(async (db) => (await db.all<GrantRow>(sql, params)).map(grantFromRow));
   }
 

@@ -25,6 +25,7 @@ import { requireFilingQuota } from './request-quota.js';
 import { completeRequest } from './request-completion.js';
 import { loadRequest, loadRequests, requestNotFound } from './request-rows.js';
 import { formatTimestamp as iso } from '../core/timestamp.js';
+import { whereSql } from './sql-where.js';
 
 const refused = (message: string): GatehouseError => new GatehouseError('refused', message);
 
@@ -154,12 +155,7 @@ export class SqliteRequestRepository implements RequestRepository {
     }
     const limit = Math.max(1, Math.min(filter.limit ?? 100, 10_000));
     return this.ctx.tx.read((db) =>
-      loadRequests(
-        db,
-        where.length > 0 ? `WHERE ${where.join(' AND ')}` : '',
-        params,
-        `ORDER BY r.id DESC LIMIT ${limit}`,
-      ),
+      loadRequests(db, whereSql(where), params, `ORDER BY r.id DESC LIMIT ${limit}`),
     );
   }
 

@@ -7,6 +7,7 @@
 import type { ReviewSession, SessionListPage, SessionListQuery } from '../core/reviewer.js';
 import type { Database, SqlValue } from './database.js';
 import { sessionFromRow, type SessionRow } from './rows.js';
+import { whereSql } from './sql-where.js';
 
 export type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
 
@@ -68,9 +69,6 @@ export async function listConditions(
   if (q.live === true) where.push('s.ended_at IS NULL');
   return { where, params };
 }
-
-const whereSql = (where: readonly string[]): string =>
-  where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
 
 /** The statements of one page, for the page itself and for the query plan test. */
 export function pageStatements(c: Conditions): {

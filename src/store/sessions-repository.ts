@@ -16,6 +16,7 @@ import type { StoreContext } from './context.js';
 import type { Database, SqlValue } from './database.js';
 import { asSessionId, sessionFromRow, type SessionRow } from './rows.js';
 import { sqliteCode } from './sqlite-errors.js';
+import { whereSql } from './sql-where.js';
 
 async function requireLiveSession(db: Database, id: SessionId): Promise<Session> {
   const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
@@ -146,9 +147,7 @@ export class SqliteSessionRepository implements SessionRepository {
         ? 'ORDER BY s.started_at, s.id'
         : 'ORDER BY s.started_at DESC, s.id DESC LIMIT ?';
     if (filter.latest !== undefined) params.push(filter.latest);
-    const sql = `SELECT s.* FROM sessions s ${
-      where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    } ${order}`;
+    const sql = `SELECT s.* FROM sessions s ${whereSql(where)} ${order}`;
     return this.ctx.tx.read(async (db) =>
       (await db.all<SessionRow>(sql, params)).map(sessionFromRow),
     );

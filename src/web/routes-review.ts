@@ -18,8 +18,8 @@ import { castFileOf, readOutline } from './recording-file.js';
 import { sendHtml, sendText } from './respond.js';
 import { searchRecordings } from './search-recordings.js';
 
-/** recording/searchable-text.ts MAX_INDEXED_CHARS, as the search page says it. */
-const MAX_INDEXED_MB = MAX_INDEXED_CHARS / 1_000_000;
+/** recording/searchable-text.ts MAX_INDEXED_CHARS, as the search page says it (characters). */
+const MAX_INDEXED_MILLIONS = MAX_INDEXED_CHARS / 1_000_000;
 
 /** What a reviewer looked at (the web page's kinds of review.view). */
 type WebView = Extract<ReviewView, { readonly reviewer: string }>;
@@ -117,6 +117,6 @@ export async function search(r: AuthedRequest): Promise<void> {
   const note =
     incomplete === 0
       ? null
-      : `The output of ${incomplete} session(s) is searched only in part: the first ${MAX_INDEXED_MB} MB of text of each recording is indexed.`;
+      : `The output of ${incomplete} session(s) is searched only in part: the first ${MAX_INDEXED_MILLIONS} million characters of each recording's text are indexed.`;
   sendHtml(r.req, r.res, 200, searchPage(r.viewer, query, results, note));
 }
