@@ -22,26 +22,9 @@ import {
 import type { Database, SqlValue } from './database.js';
 import { requireValidNda } from './request-nda.js';
 import { requireFilingQuota } from './request-quota.js';
-import { completeRequest } from './request-completion.js';
+import { approveRequest, judged, requirePending } from './request-approval.js';
 import { loadRequest, loadRequests, requestNotFound } from './request-rows.js';
-import { formatTimestamp as iso } from '../core/timestamp.js';
 import { whereSql } from './sql-where.js';
-
-const refused = (message: string): GatehouseError => new GatehouseError('refused', message);
-
-/** Refused unless the request can still be decided at `now`. */
-function requirePending(request: AccessRequest, now: EpochMs): void {
-  if (request.status !== 'pending')
-    throw refused(`request: ${request.id} is already ${request.status}`);
-  if (now >= request.expiresAt)
-    throw refused(`request: ${request.id} expired ${iso(request.expiresAt)} undecided`);
-}
-
-function judged(request: AccessRequest, judge: RequestJudge) {
-  const verdict = judge(request);
-  if (!verdict.ok) throw refused(verdict.message);
-  return verdict;
-}
 
 /**
  * The target a new request is for, with the checklist its approvals must confirm: an extension's
@@ -130,7 +113,15 @@ export class SqliteRequestRepository implements RequestRepository {
       );
       // A checklist needs a person to confirm its items: such a request waits for its approvers.
       if (autoApproval !== null && target.checklist.length === 0)
-        await this.approveIn(db, id, autoApproval.input, autoApproval.judge, now, 'gatehouse');
+        await approveRequest(
+          db,
+          id,
+          autoApproval.input,
+          autoApproval.judge,
+          now,
+          'gatehouse',
+          this.ctx.clock.now(),
+        );
       return loadRequest(db, id);
     });
   }
@@ -167,7 +158,7 @@ export class SqliteRequestRepository implements RequestRepository {
     actor: Actor,
   ): Promise<AccessRequest> {
     return this.ctx.tx.write(async (db) => {
-      await this.approveIn(db, id, input, judge, now, actor);
+      await approveRequest(db, id, input, judge, now, actor, this.ctx.clock.now());
       return loadRequest(db, id);
     });
   }
@@ -249,68 +240,6 @@ export class SqliteRequestRepository implements RequestRepository {
       `UPDATE requests SET status = ?, decided_at = ?, decided_by = ?, decision_note = ?
        WHERE id = ? AND status = 'pending'`,
       [status, now, by, note, id],
-    );
-  }
-
-  /** One approval inside the caller's transaction; the last one needed completes the request. */
-  private async approveIn(
-    db: Database,
-    id: RequestId,
-    input: ApprovalInput,
-    judge: RequestJudge,
-    now: EpochMs,
-    actor: Actor,
-  ): Promise<void> {
-    const request = await loadRequest(db, id);
-    requirePending(request, now);
-    const verdict = judged(request, judge);
-    if (request.approvals.some((a) => a.approver === input.approver))
-      throw refused(`request: ${input.approver} has already approved request ${id}`);
-    if (input.durationMs !== null && input.durationMs > request.durationMs)
-      throw refused(`request: the approved window must not be longer than the one requested`);
-    await db.run(
-      `INSERT INTO request_approvals (request_id, approver, actor, note, for_ms, confirmations, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [
-        id,
-        input.approver,
-        actor,
-        input.note,
-        input.durationMs,
-        JSON.stringify(input.confirmations),
-        now,
-      ],
-    );
-    const counts = verdict.counts ?? (() => true);
-    const approvals = request.approvals.filter((a) => counts(a.approver)).length + 1;
-    await appendAuditEvent(
-      db,
-      auditEvents.requestApproved({
-        requestId: id,
-        approver: input.approver,
-        note: input.note,
-        durationMs: input.durationMs,
-        confirmations: input.confirmations,
-        approvals,
-        approvalsRequired: verdict.approvalsRequired,
-      }),
-      actor,
-      this.ctx.clock.now(),
-    );
-    if (approvals < verdict.approvalsRequired) return;
-    // The grant carries what counted: its approvers, their windows and checklist confirmations.
-    const approved = await loadRequest(db, id);
-    await completeRequest(
-      db,
-      { ...approved, approvals: approved.approvals.filter((a) => counts(a.approver)) },
-      {
-        ruleMaxMs: verdict.ruleMaxMs,
-        maxDurationMs: verdict.maxDurationMs,
-        now,
-        actor,
-        ts: this.ctx.clock.now(),
-      },
-      input,
     );
   }
 }
