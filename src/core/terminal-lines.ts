@@ -64,9 +64,15 @@ export class TerminalLines {
 
   /** What an unfinished line holds after `clean`, no line passed on (pieces as in #append). */
   #skip(clean: string): void {
-    const end = Math.max(clean.lastIndexOf('\n'), clean.lastIndexOf('\r'));
-    const rest = end < 0 ? this.#line + clean : clean.slice(end + 1);
-    this.#line = rest.slice(rest.length - (rest.length % TERMINAL_LINE_MAX));
+    // `includes` first: it finds a character by memchr, `lastIndexOf` walks the whole text.
+    const breaks = clean.includes('\n') || clean.includes('\r');
+    const end = breaks ? Math.max(clean.lastIndexOf('\n'), clean.lastIndexOf('\r')) : -1;
+    const before = end < 0 ? this.#line.length : 0;
+    const kept = (before + clean.length - end - 1) % TERMINAL_LINE_MAX;
+    this.#line =
+      kept <= clean.length - end - 1
+        ? clean.slice(clean.length - kept)
+        : this.#line.slice(before - (kept - clean.length)) + clean;
   }
 
   /** `text` with each erase applied; one at its start takes from the unfinished line. */

@@ -14,6 +14,7 @@ import {
   type AlertRule,
   type AlertSource,
 } from '../core/alert-rules.js';
+import { anyLiteralIn } from '../core/any-literal.js';
 import type { EpochMs } from '../core/model.js';
 import { TerminalLines } from '../core/terminal-lines.js';
 import { messages } from '../core/user-messages.js';
@@ -144,7 +145,7 @@ interface LineScanner {
 /**
  * The stream `on` decoded (ASCII at memcpy speed, as the recorder does) and cut into lines, or
  * null when no rule reads it. Only text holding some rule's longest literal piece is cut into
- * lines and matched: one search per rule over a chunk instead of one per rule and line.
+ * lines and matched: one search for all rules over a chunk instead of one per rule and line.
  */
 function scannerFor(
   rules: readonly AlertRule[],
@@ -154,7 +155,7 @@ function scannerFor(
   const pieces = rules.filter((r) => r.on === on).map((r) => longestPiece(r.pattern.segments));
   if (pieces.length === 0) return null;
   const decoder = new Utf8StreamDecoder();
-  const lines = new TerminalLines((text) => pieces.some((piece) => text.includes(piece)));
+  const lines = new TerminalLines(anyLiteralIn(pieces));
   return {
     feed: (data) => {
       const ascii = !decoder.maybeHoldingBytes && isAscii(data);

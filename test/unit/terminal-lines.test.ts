@@ -88,6 +88,7 @@ describe('TerminalLines with a mayHold test', () => {
       '\x1b[1m',
       '\x7f',
       'x'.repeat(700),
+      'x'.repeat(4000),
     );
     const stream = fc.array(
       fc.array(piece, { maxLength: 12 }).map((p) => p.join('')),
