@@ -87,6 +87,12 @@ export interface AuditPayloads {
   'session.warning': P.SessionWarning;
   /** A config `alerts` rule matched a command, an output line or an input line of a session. */
   'session.flagged': P.SessionFlagged;
+  /** A file was closed after bytes moved through SFTP: path, direction, bytes and their sha256. */
+  'transfer.file': P.TransferFile;
+  /** An SFTP request changed the target: remove, rename, mkdir, rmdir, setstat, symlink, link. */
+  'transfer.change': P.TransferChange;
+  /** An SFTP request (or the sftp subsystem itself) was refused by the grant's transfer rights. */
+  'transfer.denied': P.TransferDenied;
   /**
    * gatehouse closed an authenticated connection whose login no longer allows access (its grants
    * expired or were revoked, the NDA was revoked, the user disabled), with or without sessions
@@ -183,6 +189,9 @@ export const auditEvents: AuditEventConstructors = {
   sessionKill: event('session.kill'),
   sessionWarning: event('session.warning'),
   sessionFlagged: event('session.flagged'),
+  transferFile: event('transfer.file'),
+  transferChange: event('transfer.change'),
+  transferDenied: event('transfer.denied'),
   connectionEnd: event('connection.end'),
   execAllowed: event('exec.allowed'),
   execDenied: event('exec.denied'),

@@ -21,6 +21,7 @@ import type { ReviewerRole } from './reviewer-role.js';
 
 export * from './session-payloads.js';
 export * from './request-payloads.js';
+export * from './transfer-payloads.js';
 
 // --- admin actions (written by the store, in the transaction of the change) ---
 

@@ -74,6 +74,11 @@ export const auditEventRules = {
   'session.warning': { actors: ['gatehouse'], onWriteFailure: 'log' },
   // The marker in the recording stands, and a refused command stays refused, whether written or not.
   'session.flagged': { actors: ['gatehouse'], onWriteFailure: 'log' },
+  // Written at close, after the bytes moved; the session's transfer log holds it as well.
+  'transfer.file': { actors: ['user'], onWriteFailure: 'log' },
+  // Written before the request goes to the target: not written, not done.
+  'transfer.change': { actors: ['user'], onWriteFailure: 'refuse' },
+  'transfer.denied': { actors: ['user'], onWriteFailure: 'log' },
   'connection.end': { actors: ['gatehouse'], onWriteFailure: 'log' },
   'exec.allowed': { actors: ['user'], onWriteFailure: 'refuse' },
   'exec.denied': { actors: ['user'], onWriteFailure: 'refuse' },

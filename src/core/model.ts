@@ -1,6 +1,7 @@
 /** Domain types shared by every layer. Ids are branded so a GrantId cannot be passed as a UserId. */
 import type { Confirmation } from './checklist.js';
 import type { SessionKind } from './session-summary.js';
+import type { TransferRights } from './transfer-rights.js';
 
 declare const brand: unique symbol;
 export type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -124,6 +125,8 @@ export interface Grant {
   readonly requestId: RequestId | null;
   /** The target's checklist items as confirmed when the grant was made (empty: none required). */
   readonly confirmations: readonly Confirmation[];
+  /** What it lets its user move through SFTP (issue 16): `none` unless granted. */
+  readonly transfer: TransferRights;
 }
 
 /** What an allowed login may do: the outcome of decideAccess. */

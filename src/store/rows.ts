@@ -1,6 +1,7 @@
 /** Row shapes as SQLite returns them, and the one place each becomes a core type. */
 import type { Confirmation } from '../core/checklist.js';
 import type { SessionKind } from '../core/session-summary.js';
+import { NO_TRANSFER } from '../core/transfer-rights.js';
 import type {
   AuditRecord,
   Grant,
@@ -221,6 +222,8 @@ export const grantFromRow = (r: GrantRow): Grant => ({
   confirmations: parseConfirmations(r.confirmations),
   ndaScopeSha256: r.nda_scope_sha256,
   ndaCarriedFrom: r.nda_carried_from === null ? null : asGrantId(r.nda_carried_from),
+  // Transfer rights are stored from migration 15 (issue 16); until then none.
+  transfer: NO_TRANSFER,
 });
 
 export interface SessionRow {

@@ -199,6 +199,25 @@ export const sampleAuditEvents: {
     excerpt: 'root:x:0:0:root:/root:/bin/bash',
     offset: 1.25,
   }),
+  'transfer.file': auditEvents.transferFile({
+    ...session,
+    path: '/var/log/syslog',
+    direction: 'download',
+    bytes: 1048576,
+    sha256: 'cd'.repeat(32),
+  }),
+  'transfer.change': auditEvents.transferChange({
+    ...session,
+    op: 'rename',
+    path: '/tmp/patch.tar.part',
+    to: '/tmp/patch.tar',
+  }),
+  'transfer.denied': auditEvents.transferDenied({
+    ...session,
+    op: 'open',
+    path: '/etc/shadow',
+    why: '/etc/shadow is outside the paths this grant allows',
+  }),
   'connection.end': auditEvents.connectionEnd({
     user: 'alice',
     remoteAddr,

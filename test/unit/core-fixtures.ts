@@ -1,4 +1,5 @@
 /** Builders for core domain objects in unit tests: valid by default, override what the case is about. */
+import { NO_TRANSFER } from '../../src/core/transfer-rights.js';
 import type {
   Grant,
   GrantId,
@@ -80,6 +81,7 @@ export const grant = (o: Partial<Grant> = {}): Grant => ({
   confirmations: [],
   ndaScopeSha256: null,
   ndaCarriedFrom: null,
+  transfer: NO_TRANSFER,
   ...o,
 });
 

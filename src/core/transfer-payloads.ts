@@ -1,0 +1,44 @@
+/** The payloads of the events about files moved through SFTP (issue 16), re-exported by audit-payloads.ts. */
+import type { SessionRef } from './session-payloads.js';
+
+export type TransferFileDirection = 'download' | 'upload';
+
+export type TransferFile = SessionRef & {
+  /** The file's absolute path on the target, as gatehouse resolved it. */
+  readonly path: string;
+  readonly direction: TransferFileDirection;
+  /** Bytes that moved through this open file (read for a download, written for an upload). */
+  readonly bytes: number;
+  /**
+   * Hex sha256 of those bytes in file order when they formed one run from offset 0 (a whole-file
+   * get or put); null when they did not (random access, a resumed or partial transfer).
+   */
+  readonly sha256: string | null;
+};
+
+export const TRANSFER_CHANGE_OPS = [
+  'remove',
+  'rename',
+  'mkdir',
+  'rmdir',
+  'setstat',
+  'symlink',
+  'link',
+] as const;
+export type TransferChangeOp = (typeof TRANSFER_CHANGE_OPS)[number];
+
+export type TransferChange = SessionRef & {
+  readonly op: TransferChangeOp;
+  readonly path: string;
+  /** The new path of a rename, the link's target of a symlink or link; else null. */
+  readonly to: string | null;
+};
+
+export type TransferDenied = SessionRef & {
+  /** The SFTP request refused (`open`, `remove`, `rename`…) or `subsystem` for the whole channel. */
+  readonly op: string;
+  /** The path it named, as resolved; null when none. */
+  readonly path: string | null;
+  /** Why, as the user was told in the SFTP status message. */
+  readonly why: string;
+};

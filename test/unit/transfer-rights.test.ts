@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  NO_TRANSFER,
+  normaliseTransferPath,
+  pathGlobMatches,
+  transferAllowed,
+  transferGlobProblem,
+  type TransferRights,
+} from '../../src/core/transfer-rights.js';
+
+const rights = (over: Partial<TransferRights>): TransferRights => ({ ...NO_TRANSFER, ...over });
+
+describe('transferAllowed', () => {
+  it('refuses everything without a direction', () => {
+    for (const access of ['read', 'write', 'look'] as const)
+      expect(transferAllowed(NO_TRANSFER, access, '/tmp/x')).toEqual({
+        ok: false,
+        why: 'this grant allows no file transfer',
+      });
+  });
+
+  it.each([
+    ['download', 'read', true],
+    ['download', 'write', false],
+    ['download', 'look', true],
+    ['upload', 'read', false],
+    ['upload', 'write', true],
+    ['upload', 'look', true],
+    ['both', 'read', true],
+    ['both', 'write', true],
+  ] as const)('%s allows %s: %s', (direction, access, ok) => {
+    expect(transferAllowed(rights({ direction }), access, '/etc/hosts').ok).toBe(ok);
+  });
+
+  it('limits to the paths, and lets a client look at the directories on the way', () => {
+    const logs = rights({ direction: 'both', paths: ['/var/log/**', '/srv/*.tar'] });
+    expect(transferAllowed(logs, 'read', '/var/log/syslog').ok).toBe(true);
+    expect(transferAllowed(logs, 'read', '/var/log/nginx/access.log').ok).toBe(true);
+    expect(transferAllowed(logs, 'write', '/srv/patch.tar').ok).toBe(true);
+    expect(transferAllowed(logs, 'read', '/etc/shadow')).toEqual({
+      ok: false,
+      why: '/etc/shadow is outside the paths this grant allows',
+    });
+    expect(transferAllowed(logs, 'read', '/srv/a/patch.tar').ok).toBe(false);
+    expect(transferAllowed(logs, 'look', '/var').ok).toBe(true);
+    expect(transferAllowed(logs, 'look', '/').ok).toBe(true);
+    expect(transferAllowed(logs, 'read', '/var').ok).toBe(false);
+    expect(transferAllowed(logs, 'look', '/var/lib').ok).toBe(false);
+  });
+});
+
+describe('pathGlobMatches', () => {
+  it.each([
+    ['/var/log/**', '/var/log', true],
+    ['/var/log/**', '/var/log/a/b/c', true],
+    ['/var/log/**', '/var/logs/a', false],
+    ['/var/*/app.log', '/var/x/app.log', true],
+    ['/var/*/app.log', '/var/x/y/app.log', false],
+    ['/tmp/file?.txt', '/tmp/file1.txt', true],
+    ['/tmp/file?.txt', '/tmp/file12.txt', false],
+    ['/a/**/z', '/a/z', true],
+    ['/a/**/z', '/a/b/c/z', true],
+    ['/a/**/z', '/a/b/c/y', false],
+  ])('%s against %s: %s', (glob, path, ok) => {
+    expect(pathGlobMatches(glob, path)).toBe(ok);
+  });
+
+  it('stays fast on patterns made to backtrack', () => {
+    const glob = `/${'*a'.repeat(30)}b`;
+    const path = `/${'a'.repeat(200)}`;
+    expect(pathGlobMatches(glob, path)).toBe(false);
+    const deep = `/${Array.from({ length: 40 }, () => '**').join('/')}/z`;
+    expect(pathGlobMatches(deep, `/${Array.from({ length: 200 }, () => 'q').join('/')}`)).toBe(
+      false,
+    );
+  });
+});
+
+describe('normaliseTransferPath', () => {
+  it.each([
+    ['/home/alice', 'notes.txt', '/home/alice/notes.txt'],
+    ['/home/alice', '../../etc/shadow', '/etc/shadow'],
+    ['/home/alice', '/var//log/./syslog', '/var/log/syslog'],
+    ['/', '../..', '/'],
+    ['/home/alice', '.', '/home/alice'],
+  ])('in %s, %s is %s', (cwd, path, out) => {
+    expect(normaliseTransferPath(cwd, path)).toBe(out);
+  });
+});
+
+describe('transferGlobProblem', () => {
+  it.each([
+    ['var/log/**', 'path limit "var/log/**" is not an absolute path'],
+    ['/var/../etc', 'path limit "/var/../etc" holds . or ..'],
+    ['/var/\nlog', 'a path limit holds a control character'],
+  ])('refuses %j', (glob, problem) => {
+    expect(transferGlobProblem(glob)).toBe(problem);
+  });
+  it('accepts an absolute glob', () => expect(transferGlobProblem('/var/log/**')).toBeNull());
+});
