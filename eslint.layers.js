@@ -56,7 +56,9 @@ export const layers = {
   stream: { may: ['core'] },
   targets: { may: ['core', 'logging', 'stream', 'transport/algorithms'] },
   tty: { may: ['core', 'logging', 'stream'], types: ['targets'] },
-  session: { may: ['core', 'logging', 'stream', 'targets', 'tty'] },
+  // The SFTP relay (issue 16): protocol and rights checks over two byte streams.
+  sftp: { may: ['core', 'logging', 'stream'] },
+  session: { may: ['core', 'logging', 'stream', 'targets', 'tty', 'sftp'] },
   transport: { may: ['core', 'logging', 'keys', 'session', 'stream'], types: ['targets'] },
   // Evidence files: written from the store port, checked offline with the audit chain's own hash.
   evidence: { may: ['core', 'keys', 'recording', 'store/audit-chain'] },

@@ -42,6 +42,11 @@ export interface AccessGate {
   acknowledgeNda(grantId: GrantId, now: EpochMs, actor: Actor): Promise<void>;
   /** Live sessions an admin or approver asked to end, with the reason to show the user. */
   killRequested(): Promise<KillRequest[]>;
+  /**
+   * Takes up to `bytes` from a grant's transfer budget in one transaction (all its sessions share
+   * it); resolves to what it got, 0 once spent (issue 16).
+   */
+  takeTransferBudget(grantId: GrantId, bytes: number): Promise<number>;
 }
 
 export type TapStream = 'stdout' | 'stderr';
