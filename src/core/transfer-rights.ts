@@ -7,6 +7,7 @@
  * `**` as a whole segment any number of segments (none too); everything else is literal. A path
  * is allowed when some glob matches it.
  */
+import { UNPRINTABLE } from './untrusted-text.js';
 
 export const TRANSFER_DIRECTIONS = ['none', 'download', 'upload', 'both'] as const;
 export type TransferDirection = (typeof TRANSFER_DIRECTIONS)[number];
@@ -89,6 +90,9 @@ export function transferGlobProblem(glob: string): string | null {
   if (glob.length > 1024) return 'a path limit is longer than 1024 characters';
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\x00-\x1f\x7f]/.test(glob)) return 'a path limit holds a control character';
+  // Bidi, zero-width and C1 characters: a limit a user asked for must read as what it is.
+  if (UNPRINTABLE.test(glob))
+    return 'a path limit holds an unprintable character (control, bidi or zero-width)';
   if (glob.split('/').some((s) => s === '.' || s === '..'))
     return `path limit ${JSON.stringify(glob)} holds . or ..`;
   return null;

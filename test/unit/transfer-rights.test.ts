@@ -131,6 +131,14 @@ describe('transferRightsProblem', () => {
       { direction: 'upload', paths: Array.from({ length: 33 }, (_, i) => `/p${i}`) },
       'at most 32 transfer path limits',
     ],
+    [
+      { direction: 'upload', paths: ['/srv/\u202Egol.txt'] },
+      'a path limit holds an unprintable character (control, bidi or zero-width)',
+    ],
+    [
+      { direction: 'upload', paths: ['/srv/\u009B2J'] },
+      'a path limit holds an unprintable character (control, bidi or zero-width)',
+    ],
   ] as const)('names the problem of %j', (over, message) => {
     expect(transferRightsProblem(rights(over as Partial<TransferRights>))).toBe(message);
   });
