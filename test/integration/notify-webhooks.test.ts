@@ -6,7 +6,6 @@
 import { createHmac } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/eventually.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { startGatehouse } from '../../src/main.js';
