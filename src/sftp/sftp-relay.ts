@@ -28,6 +28,8 @@ type Outstanding = Pending | { readonly kind: 'own'; readonly answer: (reply: Bu
  * replies are read for what moved and passed back unchanged (but VERSION, whose extensions are
  * filtered). Requests are decided in order; one that waits (a canonical path, a recorded change,
  * an empty budget) holds the ones after it, so the target sees them in the user's order.
+ * Packets are views of the chunks the streams emitted (a stream never reuses a chunk's memory),
+ * so a packet within one chunk is passed on without a copy.
  */
 export const relaySftp: RelaySftp = (user, target, rules) =>
   new Promise<void>((resolve) => new SftpRelay(user, target, rules, resolve).start());
@@ -90,8 +92,6 @@ class SftpRelay {
       const step = this.request(packet);
       if (step instanceof Promise) {
         this.deciding = true;
-        // Those waiting keep their bytes: the chunk they view may be reused once we return.
-        for (let i = 0; i < this.queue.length; i++) this.queue[i] = Buffer.from(this.queue[i]!);
         step.then(
           () => {
             this.deciding = false;
@@ -149,7 +149,7 @@ class SftpRelay {
     // Not something asked through this relay: never the user's to see.
     if (pending === undefined) return;
     this.outstanding.delete(id);
-    if (pending.kind === 'own') return pending.answer(Buffer.from(packet));
+    if (pending.kind === 'own') return pending.answer(packet);
     this.toUser(this.answered(pending, packet));
     if (this.outstanding.size === MAX_OUTSTANDING - 1) this.decideQueued();
   }
