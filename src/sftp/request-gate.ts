@@ -17,6 +17,8 @@ export interface OpenFile {
   readonly canWrite: boolean;
   readonly download: FileRun;
   readonly upload: FileRun | null;
+  /** Opened with TRUNC: the file is exactly what the upload wrote (an empty one included). */
+  readonly truncates: boolean;
   /** Whether a READ was answered (an empty file's download is still a download). */
   readSeen: boolean;
 }
@@ -160,6 +162,7 @@ export class RequestGate {
       canWrite,
       download: new FileRun(),
       upload: canWrite ? new FileRun() : null,
+      truncates: (flags & OPEN_FLAGS.TRUNC) !== 0,
       readSeen: false,
     };
     return { ok: true, pending: { kind: 'open', file } };

@@ -191,25 +191,24 @@ class SftpRelay {
       : dataPacket(packet.readUInt32BE(ID_AT), data.subarray(0, passed));
   }
 
+  /**
+   * A download is reported once a READ was answered (an empty file's too); an upload always (an
+   * open for writing changes the target), without a sha256 when nothing was written over a file
+   * not truncated (nothing of it moved).
+   */
   private report(file: OpenFile): void {
     const { observer } = this.rules;
-    if (file.readSeen) {
-      const { bytes } = file.download;
+    const { path, download, upload } = file;
+    if (file.readSeen)
       observer.fileMoved({
-        path: file.path,
+        path,
         direction: 'download',
-        bytes,
-        sha256: file.download.digest(),
+        bytes: download.bytes,
+        sha256: download.digest(),
       });
-    }
-    if (file.upload) {
-      const { bytes } = file.upload;
-      observer.fileMoved({
-        path: file.path,
-        direction: 'upload',
-        bytes,
-        sha256: file.upload.digest(),
-      });
+    if (upload) {
+      const sha256 = upload.bytes === 0 && !file.truncates ? null : upload.digest();
+      observer.fileMoved({ path, direction: 'upload', bytes: upload.bytes, sha256 });
     }
   }
 
