@@ -63,7 +63,10 @@ class SftpRelay {
   }
 
   start(): void {
-    this.user.on('data', (chunk: Buffer) => this.guard(() => this.fromUserChunk(chunk)));
+    // Once either side ended nothing more is forwarded to the target; its replies still reach the user.
+    this.user.on('data', (chunk: Buffer) => {
+      if (!this.done) this.guard(() => this.fromUserChunk(chunk));
+    });
     this.target.on('data', (chunk: Buffer) =>
       this.guard(() => this.fromTarget.push(chunk, (p) => this.reply(p))),
     );
@@ -244,8 +247,11 @@ class SftpRelay {
   private sideEnded(side: Duplex): void {
     this.ended += 1;
     if (this.ended === 1) this.finish();
-    // Each side's end is passed on, so the other's peer (the client, the target's server) ends too.
-    (side === this.user ? this.target : this.user).end();
+    // Each side's end is passed on, so the other's peer (the client, the target's server) ends
+    // too; the other is no longer held, so it reaches its own end.
+    const other = side === this.user ? this.target : this.user;
+    (other === this.user ? this.userHolds : this.targetHolds).releaseAll();
+    other.end();
     if (this.ended === 2) this.resolve();
   }
 

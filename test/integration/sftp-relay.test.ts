@@ -366,6 +366,31 @@ describe('budgets and partial transfers', () => {
   });
 });
 
+describe('bounds', () => {
+  it('answers every request of a client that sends far more than the 1024 allowed in flight', async () => {
+    const h = await start({});
+    const client = await h.raw();
+    const stats = Array.from({ length: 3000 }, (_, id) => request(FXP.STAT, id, str('.')));
+
+    const replies = await client.sendAll(stats, 3000);
+    client.close();
+
+    expect(replies.map((r) => r.readUInt32BE(5))).toEqual(stats.map((_, id) => id));
+    expect(replies.every((r) => r[4] === FXP.ATTRS)).toBe(true);
+  });
+
+  it('ends the subsystem on a packet longer than OpenSSH allows', async () => {
+    const h = await start({});
+    const client = await h.raw();
+
+    client.write(u32(1024 * 1024));
+    client.write(Buffer.alloc(64 * 1024));
+
+    await client.ended;
+    expect(h.events).toEqual([]);
+  });
+});
+
 const u32 = (n: number): Buffer => {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n);
