@@ -44,4 +44,18 @@ describe('BudgetPool', () => {
     const pool = new BudgetPool(() => Promise.reject(new Error('store down')));
     expect(await pool.claim(10)).toBe(0);
   });
+
+  it('refuses a claim it cannot cover only once the reads out gave back what they did not use', async () => {
+    const pool = new BudgetPool(grant(10_000).take);
+    expect(await pool.claimAtLeast(8000, 1)).toBe(8000);
+    pool.claimOut();
+    let answer: number | null = null;
+    void Promise.resolve(pool.claimAtLeast(5000, 5000)).then((got) => (answer = got));
+    await Promise.resolve();
+    expect(answer).toBeNull();
+    pool.claimBack(6000);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(answer).toBe(5000);
+    expect(pool.claimAtLeast(5000, 5000)).toBe(0);
+  });
 });
