@@ -133,21 +133,22 @@ export class RequestGate {
         raw,
         '~ paths cannot be checked against path limits',
       );
-    const path = this.resolve(raw);
-    if (path === null) return noCwd(op);
+    const path = this.resolve(raw)?.path;
+    if (path === undefined) return noCwd(op);
     const verdict = transferAllowed(this.rules.rights, 'look', path);
     return verdict.ok ? PLAIN : refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
   }
 
   private async open(raw: string, flags: number): Promise<Decision> {
-    const path = this.resolve(raw);
-    if (path === null) return noCwd('open');
+    const named = this.resolve(raw);
+    if (named === null) return noCwd('open');
+    const { path } = named;
     const canWrite = (flags & WRITE_FLAGS) !== 0;
     const canRead = (flags & OPEN_FLAGS.READ) !== 0 || !canWrite;
     const accesses: TransferAccess[] = [];
     if (canRead) accesses.push('read');
     if (canWrite) accesses.push('write');
-    const why = await this.checkPaths('open', accesses, [path]);
+    const why = await this.checkPaths('open', accesses, [named]);
     if (why) return why;
     if (this.handles.size + this.opening >= MAX_OPEN_FILES)
       return refusal(FX.FAILURE, 'open', path, `more than ${MAX_OPEN_FILES} files open at once`);
@@ -165,19 +166,19 @@ export class RequestGate {
   }
 
   private async change(req: Extract<SftpRequest, { kind: 'change' }>): Promise<Decision> {
-    const path = this.resolve(req.path);
-    if (path === null) return noCwd(req.op);
+    const named = this.resolve(req.path);
+    if (named === null) return noCwd(req.op);
     // A symlink's relative target is relative to the link's directory, not the session's.
     const to =
       req.to !== null
         ? this.resolve(req.to)
         : req.linkTo !== null
-          ? normaliseTransferPath(posix.dirname(path), req.linkTo)
+          ? namedFrom(posix.dirname(named.asSent), req.linkTo)
           : null;
     if ((req.to !== null || req.linkTo !== null) && to === null) return noCwd(req.op);
-    const why = await this.checkPaths(req.op, ['write'], to === null ? [path] : [path, to]);
+    const why = await this.checkPaths(req.op, ['write'], to === null ? [named] : [named, to]);
     if (why) return why;
-    return this.recorded(req.op, { op: req.change, path, to });
+    return this.recorded(req.op, { op: req.change, path: named.path, to: to?.path ?? null });
   }
 
   private read(handle: string, offset: number, length: number): Decision | Promise<Decision> {
@@ -243,16 +244,17 @@ export class RequestGate {
   }
 
   /** A refusal for the first path or access the grant does not allow, checking the target's canonical paths too. */
-  private async checkPaths(op: string, accesses: TransferAccess[], paths: string[]) {
-    for (const path of paths) {
+  private async checkPaths(op: string, accesses: TransferAccess[], paths: NamedPath[]) {
+    for (const { path } of paths) {
       for (const access of accesses) {
         const verdict = transferAllowed(this.rules.rights, access, path);
         if (!verdict.ok) return refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
       }
     }
     if (!this.limited) return null;
-    for (const path of paths) {
-      const canonical = await this.target.canonical(path);
+    for (const { path, asSent } of paths) {
+      // The target resolves the path as sent: `..` after a symlink is the link target's parent.
+      const canonical = await this.target.canonical(asSent);
       if (canonical === null)
         return refusal(FX.PERMISSION_DENIED, op, path, `${path} cannot be resolved on the target`);
       for (const access of accesses) {
@@ -269,12 +271,26 @@ export class RequestGate {
     return null;
   }
 
-  private resolve(raw: string): string | null {
-    if (raw.startsWith('/')) return normaliseTransferPath('/', raw);
+  private resolve(raw: string): NamedPath | null {
+    if (raw.startsWith('/')) return namedFrom('/', raw);
     const cwd = this.target.cwd();
-    return cwd === null ? null : normaliseTransferPath(cwd, raw);
+    return cwd === null ? null : namedFrom(cwd, raw);
   }
 }
+
+/**
+ * A path a request names: normalised (what the grant's globs and the audit see) and absolute as
+ * sent (what the target resolves, symlinks first: `link/..` is not the link's folder there).
+ */
+interface NamedPath {
+  readonly path: string;
+  readonly asSent: string;
+}
+
+const namedFrom = (dir: string, raw: string): NamedPath => ({
+  path: normaliseTransferPath(dir, raw),
+  asSent: raw.startsWith('/') ? raw : `${dir.replace(/\/$/, '')}/${raw}`,
+});
 
 function refusal(code: number, op: string, path: string | null, why: string): Decision {
   return { ok: false, code, op, path, why };
