@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import { PacketFramer } from './sftp-framer.js';
 import {
@@ -229,7 +230,9 @@ class SftpRelay {
         answer: (reply) => {
           if (reply[TYPE_AT] !== FXP.NAME) return answer(null);
           const r = new PacketReader(reply, FIELDS_AT);
-          answer(r.u32() >= 1 ? r.text() : null);
+          const name = r.u32() >= 1 ? r.bytes() : null;
+          // A canonical name that is not UTF-8 cannot be matched against the limits as it is.
+          answer(name !== null && isUtf8(name) ? name.toString('utf8') : null);
         },
       });
       this.toTarget(requestPacket(FXP.REALPATH, id, path));

@@ -61,4 +61,18 @@ describe('escaping the path limits', () => {
       }),
     );
   });
+
+  it('refuses a path that is not UTF-8 (what was checked must be what the target opens)', async () => {
+    const h = await contractor();
+    // A name of one byte 0xff, read as U+FFFD it is a name inside allowed/ the target lacks.
+    await symlink('../secret/s.txt', Buffer.from(`${h.remote}/allowed/\xff`, 'latin1'));
+    const client = await h.raw();
+
+    const reply = await client.send(
+      open(4, Buffer.concat([Buffer.from('allowed/'), Buffer.from([0xff])])),
+    );
+    client.close();
+
+    expect(status(reply)).toMatchObject({ id: 4, code: FX.BAD_MESSAGE });
+  });
 });
