@@ -123,7 +123,7 @@ export class RequestGate {
     return passed;
   }
 
-  private look(op: string, raw: string): Decision {
+  private look(op: string, raw: string): Decision | Promise<Decision> {
     // The client learns where it starts before it can do anything else.
     if (op === 'realpath' && (raw === '.' || raw === '')) return PLAIN;
     if (op === 'expand-path@openssh.com' && raw.startsWith('~') && this.limited)
@@ -133,10 +133,12 @@ export class RequestGate {
         raw,
         '~ paths cannot be checked against path limits',
       );
-    const path = this.resolve(raw)?.path;
-    if (path === undefined) return noCwd(op);
-    const verdict = transferAllowed(this.rules.rights, 'look', path);
-    return verdict.ok ? PLAIN : refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
+    const named = this.resolve(raw);
+    if (named === null) return noCwd(op);
+    // Path limits: a listing or stat through a symlink that leads out would show what is there.
+    if (this.limited) return this.checkPaths(op, ['look'], [named]).then((why) => why ?? PLAIN);
+    const verdict = transferAllowed(this.rules.rights, 'look', named.path);
+    return verdict.ok ? PLAIN : refusal(FX.PERMISSION_DENIED, op, named.path, verdict.why);
   }
 
   private async open(raw: string, flags: number): Promise<Decision> {

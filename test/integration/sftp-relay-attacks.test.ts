@@ -75,4 +75,23 @@ describe('escaping the path limits', () => {
 
     expect(status(reply)).toMatchObject({ id: 4, code: FX.BAD_MESSAGE });
   });
+
+  it('refuses listing or looking through a symlink that leads out', async () => {
+    const h = await contractor();
+    const client = await h.raw();
+
+    const replies = await client.sendAll(
+      [
+        request(FXP.OPENDIR, 5, str('allowed/escape')),
+        request(FXP.STAT, 6, str('allowed/escape/s.txt')),
+        request(FXP.STAT, 7, str('allowed/ok.txt')),
+      ],
+      3,
+    );
+    client.close();
+
+    expect(status(replies[0]!)).toMatchObject({ id: 5, code: FX.PERMISSION_DENIED });
+    expect(status(replies[1]!)).toMatchObject({ id: 6, code: FX.PERMISSION_DENIED });
+    expect(replies[2]![4]).toBe(FXP.ATTRS);
+  });
 });
