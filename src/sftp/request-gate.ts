@@ -33,7 +33,7 @@ export type Pending =
       readonly offset: number;
       readonly claimed: number;
     }
-  | { readonly kind: 'close'; readonly handle: string };
+  | { readonly kind: 'close'; readonly file: OpenFile | null };
 
 export type Decision =
   | { readonly ok: true; readonly pending: Pending }
@@ -210,7 +210,12 @@ export class RequestGate {
 
   private byHandle(op: string, handle: string): Decision | Promise<Decision> {
     const file = this.handles.get(handle);
-    if (op === 'close') return { ok: true, pending: { kind: 'close', handle } };
+    if (op === 'close') {
+      // Gone once its CLOSE is sent: the target may give the handle to the next open before it
+      // sees a request still naming the closed file, whose bytes would be counted as this one's.
+      this.handles.delete(handle);
+      return { ok: true, pending: { kind: 'close', file: file ?? null } };
+    }
     // Directory handles are not tracked (listing is a look, checked at OPENDIR).
     if (op === 'readdir') return PLAIN;
     if (!file) return badHandle(op, file, 'this');

@@ -170,12 +170,9 @@ class SftpRelay {
         return packet;
       case 'read':
         return this.dataAnswered(pending, packet);
-      case 'close': {
-        const file = this.gate.handles.get(pending.handle);
-        this.gate.handles.delete(pending.handle);
-        if (file) this.report(file);
+      case 'close':
+        if (pending.file) this.report(pending.file);
         return packet;
-      }
       case 'plain':
         return packet;
     }
@@ -264,6 +261,12 @@ class SftpRelay {
     this.done = true;
     for (const file of this.gate.handles.values()) this.report(file);
     this.gate.handles.clear();
+    // A CLOSE sent and not yet answered: its file is reported now, and not again at the reply.
+    for (const [id, pending] of this.outstanding)
+      if (pending.kind === 'close' && pending.file) {
+        this.report(pending.file);
+        this.outstanding.set(id, { kind: 'plain' });
+      }
   }
 
   private guard(step: () => void): void {

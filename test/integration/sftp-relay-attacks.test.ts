@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FX, FXP, OPEN_FLAGS } from '../../src/sftp/sftp-protocol.js';
+import { FX, FXP, OPEN_FLAGS, PacketReader } from '../../src/sftp/sftp-protocol.js';
 import {
   request,
   startSftpRelay,
@@ -43,6 +43,14 @@ async function contractor() {
 
 const open = (id: number, path: string | Buffer) =>
   request(FXP.OPEN, id, str(path), u32(OPEN_FLAGS.READ), u32(0));
+const read = (id: number, handle: Buffer) =>
+  request(FXP.READ, id, str(handle), u32(0), u32(0), u32(1024));
+const close = (id: number, handle: Buffer) => request(FXP.CLOSE, id, str(handle));
+const handleOf = (reply: Buffer): Buffer => {
+  expect(reply[4], 'a HANDLE reply').toBe(FXP.HANDLE);
+  return new PacketReader(reply, 9).bytes();
+};
+
 describe('escaping the path limits', () => {
   it('refuses `..` after a symlink that leads out (the target resolves it from the link)', async () => {
     const h = await contractor();
@@ -93,5 +101,33 @@ describe('escaping the path limits', () => {
     expect(status(replies[0]!)).toMatchObject({ id: 5, code: FX.PERMISSION_DENIED });
     expect(status(replies[1]!)).toMatchObject({ id: 6, code: FX.PERMISSION_DENIED });
     expect(replies[2]![4]).toBe(FXP.ATTRS);
+  });
+});
+
+describe('making the record lie', () => {
+  it('a handle is gone once its CLOSE is sent: a read on it cannot take the next file unrecorded', async () => {
+    const h = await startSftpRelay({
+      rights: () => ({ direction: 'download', paths: [], budgetBytes: null }),
+    });
+    harness = h;
+    await writeFile(join(h.remote, 'first.txt'), 'first\n');
+    await writeFile(join(h.remote, 'second.txt'), 'second\n');
+    const client = await h.raw();
+    const first = handleOf(await client.send(open(1, 'first.txt')));
+
+    // The target reuses the closed handle for second.txt before it sees the READ.
+    const replies = await client.sendAll(
+      [close(2, first), open(3, 'second.txt'), read(4, first)],
+      3,
+    );
+    // The relay's own refusal may come before the target's replies.
+    const [closed, opened, data] = replies.sort((a, b) => a.readUInt32BE(5) - b.readUInt32BE(5));
+    expect(status(closed!)).toMatchObject({ id: 2, code: FX.OK });
+    expect(status(data!)).toEqual({ id: 4, code: FX.FAILURE, message: 'no such open file' });
+    await client.send(close(5, handleOf(opened!)));
+    client.close();
+    await client.ended;
+
+    expect(h.events.filter((e) => e.event === 'fileMoved')).toEqual([]);
   });
 });
