@@ -68,6 +68,7 @@ class SftpRelay {
     this.user.on('data', (chunk: Buffer) => {
       if (!this.done) this.guard(() => this.fromUserChunk(chunk));
     });
+    this.user.on('drain', () => this.guard(() => this.decideQueued()));
     this.target.on('data', (chunk: Buffer) =>
       this.guard(() => this.fromTarget.push(chunk, (p) => this.reply(p))),
     );
@@ -91,7 +92,13 @@ class SftpRelay {
 
   /** Decides the user's requests in order until one has to wait. */
   private decideQueued(): void {
-    while (!this.deciding && this.queue.length > 0 && this.outstanding.size < MAX_OUTSTANDING) {
+    while (
+      !this.deciding &&
+      this.queue.length > 0 &&
+      this.outstanding.size < MAX_OUTSTANDING &&
+      // A user who does not read the answers (the relay's refusals too) is not read either.
+      !this.user.writableNeedDrain
+    ) {
       const packet = this.queue.shift()!;
       const step = this.request(packet);
       if (step instanceof Promise) {
