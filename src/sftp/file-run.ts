@@ -31,6 +31,11 @@ export class FileRun {
     }
   }
 
+  /** A piece written where the target puts it, whatever offset it names (a file opened with APPEND). */
+  append(data: Buffer): void {
+    this.add(this.next, data);
+  }
+
   /** Hex sha256 of the whole run, or null when the bytes were not one run from 0. */
   digest(): string | null {
     if (this.hash === null || this.early.size > 0) return null;

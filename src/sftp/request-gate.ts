@@ -19,6 +19,8 @@ export interface OpenFile {
   readonly upload: FileRun | null;
   /** Opened with TRUNC: the file is exactly what the upload wrote (an empty one included). */
   readonly truncates: boolean;
+  /** Opened with APPEND: the target writes each WRITE at the file's end, whatever its offset. */
+  readonly appends: boolean;
   /** Whether a READ was answered (an empty file's download is still a download). */
   readSeen: boolean;
 }
@@ -162,6 +164,7 @@ export class RequestGate {
       download: new FileRun(),
       upload: canWrite ? new FileRun() : null,
       truncates: (flags & OPEN_FLAGS.TRUNC) !== 0,
+      appends: (flags & OPEN_FLAGS.APPEND) !== 0,
       readSeen: false,
     };
     return { ok: true, pending: { kind: 'open', file } };
@@ -201,7 +204,8 @@ export class RequestGate {
     const upload = file.upload;
     // Counted and hashed when forwarded: the bytes are on their way to the target then.
     const granted = (): Decision => {
-      upload.add(offset, data);
+      if (file.appends) upload.append(data);
+      else upload.add(offset, data);
       return PLAIN;
     };
     if (this.budget === null) return granted();

@@ -1,4 +1,5 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FX, FXP, OPEN_FLAGS, PacketReader } from '../../src/sftp/sftp-protocol.js';
@@ -129,5 +130,35 @@ describe('making the record lie', () => {
     await client.ended;
 
     expect(h.events.filter((e) => e.event === 'fileMoved')).toEqual([]);
+  });
+
+  it('an append lands where the target puts it: the sha256 is of the bytes in that order', async () => {
+    const h = await startSftpRelay({
+      rights: () => ({ direction: 'both', paths: [], budgetBytes: null }),
+    });
+    harness = h;
+    const client = await h.raw();
+    const flags = OPEN_FLAGS.WRITE | OPEN_FLAGS.APPEND | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC;
+    const handle = handleOf(
+      await client.send(request(FXP.OPEN, 1, str('log'), u32(flags), u32(0))),
+    );
+    const write = (id: number, offset: number, data: string) =>
+      request(FXP.WRITE, id, str(handle), u32(0), u32(offset), str(data));
+
+    // Offsets say HELLOWORLD; with APPEND the target writes them as they come.
+    await client.sendAll([write(2, 5, 'WORLD'), write(3, 0, 'HELLO')], 2);
+    await client.send(close(4, handle));
+    client.close();
+    await client.ended;
+
+    const landed = await readFile(join(h.remote, 'log'));
+    expect(landed.toString()).toBe('WORLDHELLO');
+    expect(h.events).toContainEqual({
+      event: 'fileMoved',
+      path: join(h.remote, 'log'),
+      direction: 'upload',
+      bytes: 10,
+      sha256: createHash('sha256').update(landed).digest('hex'),
+    });
   });
 });
