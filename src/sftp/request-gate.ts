@@ -192,17 +192,22 @@ export class RequestGate {
     return this.budget === null ? granted(want) : this.claimed('read', file.path, want, 1, granted);
   }
 
-  private write(handle: string, offset: number, data: Buffer): Decision | Promise<Decision> {
+  private write(
+    handle: string,
+    offset: number,
+    data: readonly Buffer[],
+  ): Decision | Promise<Decision> {
     const file = this.handles.get(handle);
     if (!file?.canWrite || !file.upload) return badHandle('write', file, 'writing');
     const upload = file.upload;
     // Counted and hashed when forwarded: the bytes are on their way to the target then.
     const granted = (): Decision => {
-      upload.add(offset, data);
+      upload.addPieces(offset, data);
       return PLAIN;
     };
     if (this.budget === null) return granted();
-    return this.claimed('write', file.path, data.length, data.length, granted);
+    const length = data.reduce((n, piece) => n + piece.length, 0);
+    return this.claimed('write', file.path, length, length, granted);
   }
 
   private byHandle(op: string, handle: string): Decision | Promise<Decision> {

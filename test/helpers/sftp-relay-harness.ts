@@ -144,8 +144,8 @@ export class RawSftpClient {
   constructor(private readonly socket: Socket) {
     const framer = new PacketFramer();
     socket.on('data', (chunk: Buffer) =>
-      framer.push(chunk, (packet) => {
-        this.replies.push(Buffer.from(packet));
+      framer.push(chunk, (head, rest) => {
+        this.replies.push(Buffer.concat([head, ...rest]));
         this.wake?.();
       }),
     );

@@ -96,7 +96,7 @@ describe('RequestGate', () => {
     const opened = await decide(g, { kind: 'open', path: 'f', flags: OPEN_FLAGS.READ });
     if (!opened.ok || opened.pending.kind !== 'open') throw new Error('open refused');
     g.opened(opened.pending.file, 'h1');
-    const write = { kind: 'write', handle: 'h1', offset: 0, data: Buffer.from('x') } as const;
+    const write = { kind: 'write', handle: 'h1', offset: 0, data: [Buffer.from('x')] } as const;
     expect(await decide(g, write)).toMatchObject({
       ok: false,
       why: '/home/alice/f was not opened for writing',
