@@ -123,7 +123,7 @@ export class RequestGate {
     return passed;
   }
 
-  private look(op: string, raw: string): Decision {
+  private look(op: string, raw: string): Decision | Promise<Decision> {
     // The client learns where it starts before it can do anything else.
     if (op === 'realpath' && (raw === '.' || raw === '')) return PLAIN;
     if (op === 'expand-path@openssh.com' && raw.startsWith('~') && this.limited)
@@ -136,7 +136,11 @@ export class RequestGate {
     const path = this.resolve(raw);
     if (path === null) return noCwd(op);
     const verdict = transferAllowed(this.rules.rights, 'look', path);
-    return verdict.ok ? PLAIN : refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
+    if (!verdict.ok) return refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
+    // REALPATH only names where a path leads; the others would look through a symlink.
+    if (!this.limited || op === 'realpath') return PLAIN;
+    const follow = op !== 'lstat' && op !== 'readlink';
+    return this.checkPaths(op, ['look'], [{ path, follow }]).then((why) => why ?? PLAIN);
   }
 
   private async open(raw: string, flags: number): Promise<Decision> {
@@ -147,7 +151,7 @@ export class RequestGate {
     const accesses: TransferAccess[] = [];
     if (canRead) accesses.push('read');
     if (canWrite) accesses.push('write');
-    const why = await this.checkPaths('open', accesses, [path]);
+    const why = await this.checkPaths('open', accesses, [{ path, follow: true }]);
     if (why) return why;
     if (this.handles.size + this.opening >= MAX_OPEN_FILES)
       return refusal(FX.FAILURE, 'open', path, `more than ${MAX_OPEN_FILES} files open at once`);
@@ -175,7 +179,11 @@ export class RequestGate {
           ? normaliseTransferPath(posix.dirname(path), req.linkTo)
           : null;
     if ((req.to !== null || req.linkTo !== null) && to === null) return noCwd(req.op);
-    const why = await this.checkPaths(req.op, ['write'], to === null ? [path] : [path, to]);
+    // Only SETSTAT acts on where its path leads, and a symlink's target is where it leads;
+    // removing, renaming, linking or making a name acts on the name itself.
+    const paths = [{ path, follow: req.op === 'setstat' }];
+    if (to !== null) paths.push({ path: to, follow: req.linkTo !== null });
+    const why = await this.checkPaths(req.op, ['write'], paths);
     if (why) return why;
     return this.recorded(req.op, { op: req.change, path, to });
   }
@@ -247,31 +255,43 @@ export class RequestGate {
     return refusal(FX.PERMISSION_DENIED, op, change.path, 'the change could not be recorded');
   }
 
-  /** A refusal for the first path or access the grant does not allow, checking the target's canonical paths too. */
-  private async checkPaths(op: string, accesses: TransferAccess[], paths: string[]) {
-    for (const path of paths) {
+  /**
+   * A refusal for the first path or access the grant does not allow; with path limits the
+   * target's canonical form of each path is checked too. A path whose request acts on its last
+   * name itself (`follow` false: lstat, remove, rename…) has only its folder canonicalised, so
+   * a symlink there is judged where it is, not where it leads.
+   */
+  private async checkPaths(
+    op: string,
+    accesses: readonly TransferAccess[],
+    paths: readonly { readonly path: string; readonly follow: boolean }[],
+  ): Promise<Decision | null> {
+    for (const { path } of paths) {
       for (const access of accesses) {
         const verdict = transferAllowed(this.rules.rights, access, path);
         if (!verdict.ok) return refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
       }
     }
     if (!this.limited) return null;
-    for (const path of paths) {
-      const canonical = await this.target.canonical(path);
+    for (const { path, follow } of paths) {
+      const canonical = await this.canonicalOf(path, follow);
       if (canonical === null)
         return refusal(FX.PERMISSION_DENIED, op, path, `${path} cannot be resolved on the target`);
       for (const access of accesses) {
         const verdict = transferAllowed(this.rules.rights, access, canonical);
-        if (!verdict.ok)
-          return refusal(
-            FX.PERMISSION_DENIED,
-            op,
-            path,
-            `${path} leads to ${canonical}: ${verdict.why}`,
-          );
+        if (!verdict.ok) {
+          const why = `${path} leads to ${canonical}: ${verdict.why}`;
+          return refusal(FX.PERMISSION_DENIED, op, path, why);
+        }
       }
     }
     return null;
+  }
+
+  private async canonicalOf(path: string, follow: boolean): Promise<string | null> {
+    if (follow || path === '/') return this.target.canonical(path);
+    const folder = await this.target.canonical(posix.dirname(path));
+    return folder === null ? null : posix.join(folder, posix.basename(path));
   }
 
   private resolve(raw: string): string | null {

@@ -28,8 +28,7 @@ type Outstanding = Pending | { readonly kind: 'own'; readonly answer: (reply: Bu
  * replies are read for what moved and passed back unchanged (but VERSION, whose extensions are
  * filtered). Requests are decided in order; one that waits (a canonical path, a recorded change,
  * an empty budget) holds the ones after it, so the target sees them in the user's order.
- * Packets are views of the chunks the streams emitted (a stream never reuses a chunk's memory),
- * so a packet within one chunk is passed on without a copy.
+ * Packets are views of the chunks the streams emitted, bulk payloads never copied (PacketFramer).
  */
 export const relaySftp: RelaySftp = (user, target, rules) =>
   new Promise<void>((resolve) => new SftpRelay(user, target, rules, resolve).start());
@@ -79,7 +78,7 @@ class SftpRelay {
       };
       side.once('end', end);
       side.once('close', end);
-      side.once('error', end);
+      side.on('error', end);
     }
   }
 
