@@ -99,7 +99,7 @@ class SftpRelay {
             this.deciding = false;
             this.guard(() => this.decideQueued());
           },
-          (err: unknown) => this.fail(err),
+          () => this.fail(),
         );
         break;
       }
@@ -274,13 +274,13 @@ class SftpRelay {
   private guard(step: () => void): void {
     try {
       step();
-    } catch (err) {
-      this.fail(err);
+    } catch {
+      this.fail();
     }
   }
 
   /** A broken protocol ends both sides: nothing unchecked passes. */
-  private fail(_err: unknown): void {
+  private fail(): void {
     this.finish();
     this.user.destroy();
     this.target.destroy();
