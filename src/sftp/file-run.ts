@@ -31,9 +31,16 @@ export class FileRun {
     }
   }
 
-  /** A piece written where the target puts it, whatever offset it names (a file opened with APPEND). */
-  append(data: Buffer): void {
-    this.add(this.next, data);
+  /**
+   * A payload as the pieces it arrived in, from `offset` on; null for where the target puts it
+   * whatever offset it names (the end of a file opened with APPEND).
+   */
+  addPieces(offset: number | null, pieces: readonly Buffer[]): void {
+    let at = offset ?? this.next;
+    for (const piece of pieces) {
+      this.add(at, piece);
+      at += piece.length;
+    }
   }
 
   /** Hex sha256 of the whole run, or null when the bytes were not one run from 0. */

@@ -1,11 +1,8 @@
 import { posix } from 'node:path';
-import {
-  normaliseTransferPath,
-  transferAllowed,
-  type TransferAccess,
-} from '../core/transfer-rights.js';
+import { normaliseTransferPath, type TransferAccess } from '../core/transfer-rights.js';
 import { BudgetPool } from './budget-pool.js';
 import { FileRun } from './file-run.js';
+import { PathChecks, type NamedPath, type PathRefusal, type TargetPaths } from './path-checks.js';
 import { FX, MAX_PACKET_BODY, OPEN_FLAGS } from './sftp-protocol.js';
 import type { SftpSessionRules } from './sftp-ports.js';
 import type { SftpRequest } from './sftp-request.js';
@@ -47,14 +44,6 @@ export type Decision =
       readonly why: string;
     };
 
-/** What the gate asks of the target through the relay. */
-export interface TargetPaths {
-  /** The session's starting directory (REALPATH of `.`), or null when the target did not say. */
-  cwd(): string | null;
-  /** The target's canonical form of an absolute path (symlinks resolved), or null when it has none. */
-  canonical(path: string): Promise<string | null>;
-}
-
 /** Open files held by one session at most (each may keep a bounded reorder buffer). */
 export const MAX_OPEN_FILES = 64;
 
@@ -63,22 +52,22 @@ const WRITE_FLAGS = OPEN_FLAGS.WRITE | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC | OPE
 
 /**
  * Decides each request against the grant's transfer rights: synchronously where it can (the
- * READ/WRITE stream), asynchronously for opens and changes of a path-limited grant (the target
+ * READ/WRITE stream), asynchronously for opens (and a path-limited grant's looks: the target
  * canonicalises the paths first), changes (the observer records them first) and an empty budget.
  */
 export class RequestGate {
   readonly handles = new Map<string, OpenFile>();
   private opening = 0;
   private readonly budget: BudgetPool | null;
-  private readonly limited: boolean;
+  private readonly paths: PathChecks;
 
   constructor(
     private readonly rules: SftpSessionRules,
-    private readonly target: TargetPaths,
+    target: TargetPaths,
   ) {
     this.budget =
       rules.rights.budgetBytes === null ? null : new BudgetPool((bytes) => rules.takeBudget(bytes));
-    this.limited = rules.rights.paths.length > 0;
+    this.paths = new PathChecks(rules.rights, target);
   }
 
   decide(req: SftpRequest): Decision | Promise<Decision> {
@@ -128,32 +117,36 @@ export class RequestGate {
   private look(op: string, raw: string): Decision | Promise<Decision> {
     // The client learns where it starts before it can do anything else.
     if (op === 'realpath' && (raw === '.' || raw === '')) return PLAIN;
-    if (op === 'expand-path@openssh.com' && raw.startsWith('~') && this.limited)
+    if (op === 'expand-path@openssh.com' && raw.startsWith('~') && this.paths.limited)
       return refusal(
         FX.PERMISSION_DENIED,
         op,
         raw,
         '~ paths cannot be checked against path limits',
       );
-    const named = this.resolve(raw);
-    if (named === null) return noCwd(op);
-    // Path limits: a listing or stat through a symlink that leads out would show what is there.
-    if (this.limited) return this.checkPaths(op, ['look'], [named]).then((why) => why ?? PLAIN);
-    const verdict = transferAllowed(this.rules.rights, 'look', named.path);
-    return verdict.ok ? PLAIN : refusal(FX.PERMISSION_DENIED, op, named.path, verdict.why);
+    const path = this.paths.resolve(raw);
+    if (path === null) return noCwd(op);
+    const no = refusedFor(op, this.paths.allowed('look', path));
+    if (no) return no;
+    // REALPATH only names where a path leads; the others would look through a symlink.
+    if (!this.paths.limited || op === 'realpath') return PLAIN;
+    const follow = op !== 'lstat' && op !== 'readlink';
+    return this.paths
+      .check(['look'], [{ path, follow, asSent: this.paths.sent(raw) ?? path }])
+      .then((no) => refusedFor(op, no) ?? PLAIN);
   }
 
   private async open(raw: string, flags: number): Promise<Decision> {
-    const named = this.resolve(raw);
-    if (named === null) return noCwd('open');
-    const { path } = named;
+    const path = this.paths.resolve(raw);
+    if (path === null) return noCwd('open');
     const canWrite = (flags & WRITE_FLAGS) !== 0;
     const canRead = (flags & OPEN_FLAGS.READ) !== 0 || !canWrite;
     const accesses: TransferAccess[] = [];
     if (canRead) accesses.push('read');
     if (canWrite) accesses.push('write');
-    const why = await this.checkPaths('open', accesses, [named]);
-    if (why) return why;
+    const named = { path, follow: true, asSent: this.paths.sent(raw) ?? path };
+    const no = refusedFor('open', await this.paths.check(accesses, [named]));
+    if (no) return no;
     if (this.handles.size + this.opening >= MAX_OPEN_FILES)
       return refusal(FX.FAILURE, 'open', path, `more than ${MAX_OPEN_FILES} files open at once`);
     this.opening += 1;
@@ -171,19 +164,31 @@ export class RequestGate {
   }
 
   private async change(req: Extract<SftpRequest, { kind: 'change' }>): Promise<Decision> {
-    const named = this.resolve(req.path);
-    if (named === null) return noCwd(req.op);
+    const path = this.paths.resolve(req.path);
+    if (path === null) return noCwd(req.op);
     // A symlink's relative target is relative to the link's directory, not the session's.
     const to =
       req.to !== null
-        ? this.resolve(req.to)
+        ? this.paths.resolve(req.to)
         : req.linkTo !== null
-          ? namedFrom(posix.dirname(named.asSent), req.linkTo)
+          ? normaliseTransferPath(posix.dirname(path), req.linkTo)
           : null;
     if ((req.to !== null || req.linkTo !== null) && to === null) return noCwd(req.op);
-    const why = await this.checkPaths(req.op, ['write'], to === null ? [named] : [named, to]);
-    if (why) return why;
-    return this.recorded(req.op, { op: req.change, path: named.path, to: to?.path ?? null });
+    // Only SETSTAT acts on where its path leads, and a symlink's target is where it leads;
+    // removing, renaming, linking or making a name acts on the name itself.
+    const asSent = this.paths.sent(req.path) ?? path;
+    const paths: NamedPath[] = [{ path, follow: req.op === 'setstat', asSent }];
+    if (req.to !== null && to !== null)
+      paths.push({ path: to, follow: false, asSent: this.paths.sent(req.to) ?? to });
+    if (req.linkTo !== null && to !== null) {
+      const linkTo = req.linkTo.startsWith('/')
+        ? req.linkTo
+        : `${posix.dirname(asSent)}/${req.linkTo}`;
+      paths.push({ path: to, follow: true, asSent: linkTo });
+    }
+    const no = refusedFor(req.op, await this.paths.check(['write'], paths));
+    if (no) return no;
+    return this.recorded(req.op, { op: req.change, path, to });
   }
 
   private read(handle: string, offset: number, length: number): Decision | Promise<Decision> {
@@ -198,18 +203,22 @@ export class RequestGate {
     return this.budget === null ? granted(want) : this.claimed('read', file.path, want, 1, granted);
   }
 
-  private write(handle: string, offset: number, data: Buffer): Decision | Promise<Decision> {
+  private write(
+    handle: string,
+    offset: number,
+    data: readonly Buffer[],
+  ): Decision | Promise<Decision> {
     const file = this.handles.get(handle);
     if (!file?.canWrite || !file.upload) return badHandle('write', file, 'writing');
     const upload = file.upload;
     // Counted and hashed when forwarded: the bytes are on their way to the target then.
     const granted = (): Decision => {
-      if (file.appends) upload.append(data);
-      else upload.add(offset, data);
+      upload.addPieces(file.appends ? null : offset, data);
       return PLAIN;
     };
     if (this.budget === null) return granted();
-    return this.claimed('write', file.path, data.length, data.length, granted);
+    const length = data.reduce((n, piece) => n + piece.length, 0);
+    return this.claimed('write', file.path, length, length, granted);
   }
 
   private byHandle(op: string, handle: string): Decision | Promise<Decision> {
@@ -253,55 +262,10 @@ export class RequestGate {
     if (ok) return PLAIN;
     return refusal(FX.PERMISSION_DENIED, op, change.path, 'the change could not be recorded');
   }
-
-  /** A refusal for the first path or access the grant does not allow, checking the target's canonical paths too. */
-  private async checkPaths(op: string, accesses: TransferAccess[], paths: NamedPath[]) {
-    for (const { path } of paths) {
-      for (const access of accesses) {
-        const verdict = transferAllowed(this.rules.rights, access, path);
-        if (!verdict.ok) return refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
-      }
-    }
-    if (!this.limited) return null;
-    for (const { path, asSent } of paths) {
-      // The target resolves the path as sent: `..` after a symlink is the link target's parent.
-      const canonical = await this.target.canonical(asSent);
-      if (canonical === null)
-        return refusal(FX.PERMISSION_DENIED, op, path, `${path} cannot be resolved on the target`);
-      for (const access of accesses) {
-        const verdict = transferAllowed(this.rules.rights, access, canonical);
-        if (!verdict.ok)
-          return refusal(
-            FX.PERMISSION_DENIED,
-            op,
-            path,
-            `${path} leads to ${canonical}: ${verdict.why}`,
-          );
-      }
-    }
-    return null;
-  }
-
-  private resolve(raw: string): NamedPath | null {
-    if (raw.startsWith('/')) return namedFrom('/', raw);
-    const cwd = this.target.cwd();
-    return cwd === null ? null : namedFrom(cwd, raw);
-  }
 }
 
-/**
- * A path a request names: normalised (what the grant's globs and the audit see) and absolute as
- * sent (what the target resolves, symlinks first: `link/..` is not the link's folder there).
- */
-interface NamedPath {
-  readonly path: string;
-  readonly asSent: string;
-}
-
-const namedFrom = (dir: string, raw: string): NamedPath => ({
-  path: normaliseTransferPath(dir, raw),
-  asSent: raw.startsWith('/') ? raw : `${dir.replace(/\/$/, '')}/${raw}`,
-});
+const refusedFor = (op: string, no: PathRefusal | null): Decision | null =>
+  no && refusal(FX.PERMISSION_DENIED, op, no.path, no.why);
 
 function refusal(code: number, op: string, path: string | null, why: string): Decision {
   return { ok: false, code, op, path, why };
