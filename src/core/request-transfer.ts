@@ -12,7 +12,7 @@ import { NO_TRANSFER, type TransferDirection, type TransferRights } from './tran
 export interface TransferLimit {
   /** The widest direction: `both` allows either or both; `none` no transfer at all. */
   readonly direction: TransferDirection;
-  /** The path limits a request may carry; empty: any (or none, for any path). */
+  /** The path limits a request may carry; empty: any limits, or none at all (any path). */
   readonly paths: readonly string[];
   /** The largest budget, also the budget of a request that names none; null: no maximum. */
   readonly maxBudgetBytes: number | null;
