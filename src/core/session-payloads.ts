@@ -13,7 +13,8 @@ export type SessionRef = {
 };
 
 export type SessionStart = SessionRef & {
-  readonly kind: 'shell' | 'exec';
+  /** `sftp`: the sftp subsystem (issue 16), whose recording holds its transfer log. */
+  readonly kind: 'shell' | 'exec' | 'sftp';
   /** The exec command (canonical argv, re-quoted, under a commands grant); null for a shell. */
   readonly command: string | null;
   readonly pty: boolean;
