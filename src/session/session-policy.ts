@@ -24,7 +24,8 @@ export interface SessionPlan {
 
 /**
  * The policy stage: the grant must still allow access now; a command target runs only its own
- * program; an allowlist grant decides its command (or the prompt); no file transfer.
+ * program; an allowlist grant decides its command (or the prompt); no legacy scp or rsync
+ * (file transfer is the sftp subsystem: ./start-transfer.ts).
  */
 export async function decideSession(
   ctx: SessionContext,
@@ -83,8 +84,8 @@ export async function decideSession(
     return refuse.exec(
       scope,
       'file_transfer',
-      'file transfer is not offered',
-      messages.fileTransferRefused(),
+      'legacy scp and rsync are not relayed',
+      messages.legacyTransferRefused(),
       1,
     );
   }
