@@ -76,12 +76,14 @@ export function auditedSessionChannel(
     pty: (pty) => audit.verdict(inner.pty(pty)),
     env: (name, value) => audit.verdict(inner.env(name, value)),
     request: (kind, name) => audit.verdict(inner.request(kind, name)),
-    start: async (io, command) => {
-      const refused = await inner.start(io, command);
-      if (refused !== null) await audit.decision(refused);
-      return refused;
-    },
+    start: async (io, command) => audited(await inner.start(io, command), audit),
+    subsystem: async (io, name) => audited(await inner.subsystem(io, name), audit),
   };
+}
+
+async function audited(refused: Refusal | null, audit: SessionAudit): Promise<Refusal | null> {
+  if (refused !== null) await audit.decision(refused);
+  return refused;
 }
 
 export function auditedConnection(
