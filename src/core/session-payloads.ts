@@ -24,9 +24,12 @@ export type SessionStart = SessionRef & {
 export type SessionEnd = SessionRef & {
   readonly reason: SessionEndReason;
   readonly exitStatus: number | null;
-  /** Bytes relayed from the user to the target; null when not known (crash recovery). */
+  /**
+   * Bytes relayed from the user to the target (an sftp session: the bytes of the files uploaded);
+   * null when not known (crash recovery).
+   */
   readonly bytesIn: number | null;
-  /** Bytes relayed from the target to the user; null when not known (crash recovery). */
+  /** Bytes relayed from the target to the user (sftp: of the files downloaded); null when not known. */
   readonly bytesOut: number | null;
   /**
    * A session without a pty: the byte count (= bytesIn) and hex sha256 of what it received on
