@@ -29,7 +29,7 @@ export type SessionEnd = SessionRef & {
    * null when not known (crash recovery).
    */
   readonly bytesIn: number | null;
-  /** Bytes relayed from the target to the user (sftp: of the files downloaded); null when not known. */
+  /** Bytes relayed from the target to the user (sftp: the files downloaded); null if not known. */
   readonly bytesOut: number | null;
   /**
    * A session without a pty: the byte count (= bytesIn) and hex sha256 of what it received on

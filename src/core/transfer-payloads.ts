@@ -45,7 +45,7 @@ export type TransferChange = SessionRef & {
 };
 
 export type TransferDenied = Omit<SessionRef, 'sessionId'> & {
-  /** The session it happened in; absent when the sftp subsystem itself was refused (no session). */
+  /** The session it happened in; absent when the sftp subsystem itself was refused. */
   readonly sessionId?: SessionRef['sessionId'];
   /** The SFTP request refused (`open`, `remove`, `rename`…) or `subsystem` for the whole channel. */
   readonly op: string;

@@ -5,9 +5,9 @@ import type { ConnectionHandler, SessionChannelHandler, SessionRequestKind } fro
 
 /**
  * Policy decorators (DESIGN.md §5): what no grant offers is refused here, before the handler that
- * relays sees it — x11, agent forwarding, subsystems other than sftp, a second shell or exec on a channel,
- * port forwarding, global requests, environment other than LANG / LC_*, signals other than the
- * ones a user sends (INT, TERM, HUP, QUIT, KILL, USR1, USR2), more session channels than
+ * relays sees it — x11, agent forwarding, subsystems other than sftp, a second shell or exec on a
+ * channel, port forwarding, global requests, environment other than LANG / LC_*, signals other
+ * than the ones a user sends (INT, TERM, HUP, QUIT, KILL, USR1, USR2), more session channels than
  * `maxSessions`, new channels while draining.
  */
 export function policySessionChannel(inner: SessionChannelHandler): SessionChannelHandler {

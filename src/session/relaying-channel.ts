@@ -23,7 +23,7 @@ export function relayingChannel(ctx: SessionContext): SessionChannelHandler {
       env[name] = value;
       return ACCEPTED;
     },
-    // Nothing here serves x11, agent forwarding or another subsystem: refused even without the policy.
+    // Nothing here serves x11, agent forwarding or another subsystem: refused even without policy.
     request: () => refuse.quietly(null, 1),
     windowChange: (cols, rows, width, height) => {
       if (pty !== null) pty = { ...pty, cols, rows, width, height };
