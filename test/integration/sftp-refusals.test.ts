@@ -54,7 +54,10 @@ describe('file transfer refused', () => {
   });
 
   it('legacy scp -O and rsync are refused with a line naming the alternative, on any grant', async () => {
-    const erin = await b.userWithGrant('erin');
+    // Even a grant that allows transfer in both directions: they would pass unchecked.
+    const erin = await b.userWithGrant('erin', {
+      transfer: { direction: 'both', paths: [], budgetBytes: null },
+    });
     const scp = await runScp(b.login(erin), ':/etc/hostname', join(b.dir, 'erin-copy'), ['-O']);
     expect(scp.code).not.toBe(0);
     expect(scp.stderr).toContain(LEGACY);

@@ -75,6 +75,12 @@ describe('sftp through gatehouse', () => {
     expect(recorded.output).toContain(
       `download ${remote}/logs/report.bin 293.0 KiB sha256 ${sha256(report)}`,
     );
+    // The search index, fed from the recording at seal, finds the file by name.
+    const found = await eventually(
+      () => b.store.recordingText.candidates(`${remote}/logs/report.bin`, 5, 50),
+      (c) => c.some((x) => x.session.id === recorded.session.id),
+    );
+    expect(found.map((c) => c.session.id)).toContain(recorded.session.id);
     const [start] = (await b.auditTypes('session.start')).filter((s) => s['user'] === 'ann');
     expect(start).toEqual(expect.objectContaining({ kind: 'sftp', command: null, pty: false }));
     const [end] = (await b.auditTypes('session.end')).filter((s) => s['user'] === 'ann');
