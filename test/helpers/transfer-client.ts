@@ -61,14 +61,17 @@ function run(
 }
 
 /** `sftp -b -` left open: commands are written to `stdin` until it is ended. */
-export function openSftp(to: SshLogin): {
+export function openSftp(
+  to: SshLogin,
+  flags: readonly string[] = [],
+): {
   readonly stdin: Writable;
   readonly done: Promise<ClientResult>;
 } {
   let stdin: Writable | null = null;
   const done = run(
     'sftp',
-    [...clientOptions(to), '-b', '-', `${to.login}@127.0.0.1`],
+    [...flags, ...clientOptions(to), '-b', '-', `${to.login}@127.0.0.1`],
     null,
     (w) => {
       stdin = w;

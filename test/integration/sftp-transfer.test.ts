@@ -229,6 +229,45 @@ describe('live enforcement', () => {
     );
   });
 
+  it('a revoke in the middle of a download ends it there: the file stops short, its row says so', async () => {
+    const big = randomBytes(16 * 1024 * 1024);
+    await writeFile(join(remote, 'logs', 'big.bin'), big);
+    const ivy = await userWith('ivy', rights('download'));
+    // -l: sftp takes at most 8 Mbit/s, so the 16 MiB take about 16 s; ssh's window holds ~2 MiB.
+    const sftp = openSftp(b.login(ivy), ['-l', '8192']);
+    const to = join(local, 'ivy-big.bin');
+    sftp.stdin.end(`get ${remote}/logs/big.bin ${to}\n`);
+    const live = await eventually(
+      () => b.store.sessions.list({ userName: 'ivy', live: true }),
+      (s) => s.length === 1,
+    );
+    expect(live).toHaveLength(1);
+    await eventually(
+      async () => (existsSync(to) ? (await readFile(to)).length : 0),
+      (n) => n > 0,
+    );
+    await b.store.grants.revoke(ivy.grant.id, 'stop', Date.now(), 'test-admin');
+    const r = await sftp.done;
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(
+      `gatehouse: grant #${ivy.grant.id} is no longer valid; session closed`,
+    );
+    expect((await readFile(to)).length).toBeLessThan(big.length);
+    const ended = await eventually(
+      () => b.store.sessions.get(live[0]!.id),
+      (s) => s?.endReason !== null,
+    );
+    expect(ended?.endReason).toBe('revoked');
+    const moved = await eventually(
+      async () => (await b.auditTypes('transfer.file')).filter((f) => f['user'] === 'ivy'),
+      (f) => f.length > 0,
+    );
+    expect(moved).toEqual([
+      expect.objectContaining({ path: `${remote}/logs/big.bin`, direction: 'download' }),
+    ]);
+    expect(moved[0]?.['bytes']).toBeLessThan(big.length);
+  });
+
   it('an administrator ends a running sftp session with a reason', async () => {
     const opened = await openSession('hal');
     await b.store.sessions.requestKill(opened.sessionId, Date.now(), 'test-admin', 'INC-7 done');
