@@ -174,7 +174,10 @@ describe('scp through gatehouse (SFTP protocol)', () => {
     const up = await runScp(b.login(fred), down, `:${remote}/fred-copy.bin`);
     expect(up.code).toBe(0);
     expect(await readFile(join(remote, 'fred-copy.bin'))).toEqual(report);
-    const files = (await b.auditTypes('transfer.file')).filter((f) => f['user'] === 'fred');
+    // transfer.file is written when the file is closed, alongside the reply that lets scp end.
+    const fredsFiles = async () =>
+      (await b.auditTypes('transfer.file')).filter((f) => f['user'] === 'fred');
+    const files = await eventually(fredsFiles, (f) => f.length === 2);
     expect(files.map((f) => [f['direction'], f['path'], f['sha256']])).toEqual([
       ['download', `${remote}/logs/report.bin`, sha256(report)],
       ['upload', `${remote}/fred-copy.bin`, sha256(report)],
