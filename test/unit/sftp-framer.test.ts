@@ -108,4 +108,21 @@ describe('PacketFramer', () => {
     }
     expect(copied).toBeLessThanOrEqual(2 * big.length);
   });
+
+  it('gathers a payload that trickles in a byte at a time into a few pieces, not one per byte', () => {
+    const write = packet(6, 64 * 1024, 0x77);
+    const framer = new PacketFramer();
+    const pieces: number[] = [];
+    const out: Buffer[] = [];
+    for (const b of write)
+      framer.push(Buffer.from([b]), (head, rest) => {
+        pieces.push(rest.length);
+        out.push(Buffer.concat([head, ...rest]));
+      });
+
+    expect(out).toEqual([write]);
+    // Each piece handed on is a Buffer held until the write: one per byte is megabytes of them.
+    expect(pieces[0]).toBeLessThanOrEqual(16);
+  });
 });
+
