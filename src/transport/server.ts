@@ -1,3 +1,4 @@
+import { coalesceWritesPerTick } from './coalesced-writes.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2, { type Connection } from 'ssh2';
@@ -130,6 +131,7 @@ export function createBastion(options: BastionOptions): Bastion {
         );
       },
     });
+    coalesceWritesPerTick(socket);
     ssh.injectSocket(socket);
   });
   net.on('error', (err: Error) => logger.error({ err: err.message }, 'listener error'));
