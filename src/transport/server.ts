@@ -14,6 +14,7 @@ import type { TargetDialer } from '../targets/target-link.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
 import { AuthRefusals } from './auth-refusals.js';
 import { handleConnection, type ConnectionDeps } from './connection.js';
+import { installSsh2PooledPadding } from './ssh2-pooled-padding.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
 import { StartupLimits } from './startup-limits.js';
 
@@ -72,6 +73,7 @@ export function createBastion(options: BastionOptions): Bastion {
   let draining = false;
 
   installSsh2WindowFix();
+  installSsh2PooledPadding();
   const ssh = new ssh2.Server({
     hostKeys: [options.hostKey],
     algorithms: MODERN_ALGORITHMS,
