@@ -1,4 +1,3 @@
-import { coalesceWritesPerTick } from './coalesced-writes.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import ssh2, { type Connection } from 'ssh2';
@@ -13,6 +12,7 @@ import type { RequestDesk, SelfServiceSettings } from '../session/self-service/r
 import type { TargetDialer } from '../targets/target-link.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
 import { AuthRefusals } from './auth-refusals.js';
+import { coalesceWritesPerTick } from './coalesced-writes.js';
 import { handleConnection, type ConnectionDeps } from './connection.js';
 import { installSsh2PooledPadding } from './ssh2-pooled-padding.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
