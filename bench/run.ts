@@ -144,6 +144,65 @@ async function main(): Promise<void> {
       return;
     }
 
+    /** Restarts gatehouse under --cpu-prof for one download; its summary and the saved file. */
+    const profileDownload = async (): Promise<{
+      profile: ProfileSummary | null;
+      profilePath: string | null;
+    }> => {
+      log('profile: gatehouse --cpu-prof during one download');
+      ghRunning = false;
+      await gh.stop();
+      const profDir = join(base, 'cpuprof');
+      gh = await startGatehouse(
+        ghRoot,
+        setup,
+        ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+        'gatehouse-profile.log',
+      );
+      ghRunning = true;
+      await download(paths, 'gatehouse', dataFile, bytes, gh.pid);
+      ghRunning = false;
+      await gh.stop();
+      const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
+      if (file === undefined) return { profile: null, profilePath: null };
+      await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
+      const savedAs = join(repoRoot, 'bench/results/download.cpuprofile');
+      await copyFile(join(profDir, file), savedAs);
+      return { profile: await summariseProfileFile(join(profDir, file), 25), profilePath: savedAs };
+    };
+    /** MiB/s per path over the transfer itself: the median wall time minus the path's median connect time. */
+    // (NaN when the connect time is not small against the transfer: too little data, or a loaded machine.)
+    const transferRates = (down: Record<PathName, TimedRun[]>, connectMs: PerPath): PerPath =>
+      perPath((p) => {
+        const wall = median(down[p].map((r) => r.ms));
+        return wall - connectMs[p] > 0.2 * wall
+          ? bytes / MiB / ((wall - connectMs[p]) / 1000)
+          : Number.NaN;
+      });
+    if (opts.onlyDownload) {
+      await alternate(1, (p) => connectOnce(paths, p));
+      const connect = await alternate(opts.connectRounds, (p) => connectOnce(paths, p));
+      const connectMs = perPath((p) => median(connect[p].map((r) => r.ms)));
+      log(`download: ${opts.transferRounds} rounds of ${opts.transferMiB} MiB`);
+      const down = await alternate(opts.transferRounds, (p) =>
+        download(paths, p, dataFile, bytes, gh.pid),
+      );
+      const rates = transferRates(down, connectMs);
+      const cpu = median(down.gatehouse.map((r) => ((r.gatehouseCpuS ?? 0) * 1000) / r.ms)) * 100;
+      // CPU time per MiB depends less on the machine's load than the rates do.
+      const cpuMsPerMiB = median(
+        down.gatehouse.map((r) => ((r.gatehouseCpuS ?? 0) * 1000 * MiB) / bytes),
+      );
+      const { profile } = opts.profile ? await profileDownload() : { profile: null };
+      console.log(
+        [
+          `download MiB/s (load average ${loadAtStart} at start, ${await loadAverage()} at end): ${PATHS.map((p) => `${p} ${rates[p].toFixed(1)}`).join(', ')}; gatehouse ${(rates.gatehouse / rates.jump).toFixed(2)} x jump (goal >= 1.0); gatehouse ${cpu.toFixed(0)}% of a core, ${cpuMsPerMiB.toFixed(2)} ms CPU per MiB`,
+          ...(profile === null ? [] : [formatProfile(profile)]),
+        ].join('\n'),
+      );
+      return;
+    }
+
     log(`connect: ${opts.connectRounds} rounds`);
     await alternate(1, (p) => connectOnce(paths, p)); // warm-up (page cache, first fork)
     const connect = await alternate(opts.connectRounds, (p) => connectOnce(paths, p));
@@ -156,15 +215,7 @@ async function main(): Promise<void> {
     log(`upload: ${opts.transferRounds} rounds of ${opts.transferMiB} MiB`);
     const up = await alternate(opts.transferRounds, (p) => upload(paths, p, dataFile, gh.pid));
     const alerts = await measureAlerts();
-    /** MB/s over the transfer itself: the median wall time minus the path's median connect time. */
-    // (NaN when the connect time is not small against the transfer: too little data, or a loaded machine.)
-    const rate = (runs: Record<PathName, TimedRun[]>): PerPath =>
-      perPath((p) => {
-        const wall = median(runs[p].map((r) => r.ms));
-        return wall - connectMs[p] > 0.2 * wall
-          ? bytes / MiB / ((wall - connectMs[p]) / 1000)
-          : Number.NaN;
-      });
+    const rate = (runs: Record<PathName, TimedRun[]>): PerPath => transferRates(runs, connectMs);
     const grossRate = (runs: Record<PathName, TimedRun[]>): PerPath =>
       perPath((p) => bytes / MiB / (median(runs[p].map((r) => r.ms)) / 1000));
     const ghCpu = (runs: Record<PathName, TimedRun[]>): number =>
@@ -221,29 +272,7 @@ async function main(): Promise<void> {
 
     let profile: ProfileSummary | null = null;
     let profilePath: string | null = null;
-    if (opts.profile) {
-      log('profile: gatehouse --cpu-prof during one download');
-      ghRunning = false;
-      await gh.stop();
-      const profDir = join(base, 'cpuprof');
-      gh = await startGatehouse(
-        ghRoot,
-        setup,
-        ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
-        'gatehouse-profile.log',
-      );
-      ghRunning = true;
-      await download(paths, 'gatehouse', dataFile, bytes, gh.pid);
-      ghRunning = false;
-      await gh.stop();
-      const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
-      if (file !== undefined) {
-        profile = await summariseProfileFile(join(profDir, file), 25);
-        await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
-        profilePath = join(repoRoot, 'bench/results/download.cpuprofile');
-        await copyFile(join(profDir, file), profilePath);
-      }
-    }
+    if (opts.profile) ({ profile, profilePath } = await profileDownload());
 
     const rows: Row[] = [
       { metric: 'download', unit: 'MiB/s', values: rate(down), higherIsBetter: true },

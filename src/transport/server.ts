@@ -13,7 +13,9 @@ import type { RequestDesk, SelfServiceSettings } from '../session/self-service/r
 import type { TargetDialer } from '../targets/target-link.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
 import { AuthRefusals } from './auth-refusals.js';
+import { coalesceWritesPerTick } from './coalesced-writes.js';
 import { handleConnection, type ConnectionDeps } from './connection.js';
+import { installSsh2PooledPadding } from './ssh2-pooled-padding.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
 import { StartupLimits } from './startup-limits.js';
 
@@ -74,6 +76,7 @@ export function createBastion(options: BastionOptions): Bastion {
   let draining = false;
 
   installSsh2WindowFix();
+  installSsh2PooledPadding();
   const ssh = new ssh2.Server({
     hostKeys: [options.hostKey],
     algorithms: MODERN_ALGORITHMS,
@@ -133,6 +136,7 @@ export function createBastion(options: BastionOptions): Bastion {
         );
       },
     });
+    coalesceWritesPerTick(socket);
     ssh.injectSocket(socket);
   });
   net.on('error', (err: Error) => logger.error({ err: err.message }, 'listener error'));
