@@ -19,11 +19,10 @@ import {
   type GatehouseProcess,
 } from './lib/gatehouse.js';
 import {
-  ECHO_KINDS,
   keystrokeGoals,
   keystrokeRows,
-  measureKeystrokes,
-  type EchoKind,
+  measureBothKinds,
+  type Keystrokes,
 } from './lib/keystroke.js';
 import { parseOptions } from './lib/options.js';
 import { loadAverage, median, percentile, procStats } from './lib/proc.js';
@@ -124,21 +123,8 @@ async function main(): Promise<void> {
     };
     const grossRate = (runs: Record<PathName, TimedRun[]>): PerPath =>
       perPath((p) => bytes / MiB / (median(runs[p].map((r) => r.ms)) / 1000));
-    /** Both keystroke cases (one and two writes per key), each over the three paths. */
-    const measureKeys = async (): Promise<Record<EchoKind, Record<PathName, number[]>>> => {
-      const out: Partial<Record<EchoKind, Record<PathName, number[]>>> = {};
-      for (const kind of ECHO_KINDS) {
-        log(`keystrokes, ${kind}: ${opts.keystrokes} per path in blocks of ${opts.keystrokeBlock}`);
-        out[kind] = await measureKeystrokes(paths, kind, opts.keystrokes, opts.keystrokeBlock);
-      }
-      return out as Record<EchoKind, Record<PathName, number[]>>;
-    };
-    const keyRowsAndGoals = (
-      keys: Record<EchoKind, Record<PathName, number[]>>,
-    ): { rows: Row[]; goals: Goal[] } => ({
-      rows: ECHO_KINDS.flatMap((k) => keystrokeRows(k, keys[k])),
-      goals: ECHO_KINDS.flatMap((k) => keystrokeGoals(k, keys[k])),
-    });
+    const measureKeys = (): Promise<Keystrokes> =>
+      measureBothKinds(paths, opts.keystrokes, opts.keystrokeBlock, log);
     const sftpBatches = await writeSftpBatches(base, dataFile);
     const runSftp = (): Promise<SftpRuns> => {
       log(`sftp get and put: ${opts.transferRounds} rounds each of ${opts.transferMiB} MiB`);
@@ -157,8 +143,8 @@ async function main(): Promise<void> {
       );
     };
     if (opts.onlyKeys) {
-      const { rows, goals } = keyRowsAndGoals(await measureKeys());
-      await printPartial(rows, goals);
+      const keys = await measureKeys();
+      await printPartial(keystrokeRows(keys), keystrokeGoals(keys));
       return;
     }
     if (opts.onlyTransfers) {
@@ -221,7 +207,6 @@ async function main(): Promise<void> {
     const sftp = await runSftp();
     const sftpPart = sftpRows(sftp, bytes);
     const keys = await measureKeys();
-    const keyParts = keyRowsAndGoals(keys);
 
     const logins = perPath<LoginRate | null>(() => null);
     /** gatehouse's own CPU per login (10 ms per tick): its ceiling is 1000 / this per core. */
@@ -322,7 +307,7 @@ async function main(): Promise<void> {
         higherIsBetter: false,
       },
       ...sftpPart,
-      ...keyParts.rows,
+      ...keystrokeRows(keys),
       {
         metric: 'logins/s (10 parallel)',
         unit: '1/s',
@@ -354,7 +339,7 @@ async function main(): Promise<void> {
         measured: `${(connectMs.gatehouse / connectMs.jump).toFixed(2)} x`,
         met: connectMs.gatehouse <= 0.8 * connectMs.jump,
       },
-      ...keyParts.goals,
+      ...keystrokeGoals(keys),
       ...sftpGoals(sftpPart, sftp.refused),
       {
         goal: `idle session <= 256 kB RSS at ${last?.sessions ?? 0}`,

@@ -12,7 +12,7 @@ import { alternate, PATHS, perPath, type PathName, type SshPaths } from './ssh-p
  */
 export type EchoKind = 'one-write' | 'two-writes';
 
-export const ECHO_KINDS: readonly EchoKind[] = ['one-write', 'two-writes'];
+const ECHO_KINDS: readonly EchoKind[] = ['one-write', 'two-writes'];
 
 const ECHO_SETUP: Record<EchoKind, { readonly stty: string; readonly copies: number }> = {
   'one-write': { stty: 'stty raw -echo', copies: 1 },
@@ -96,7 +96,7 @@ export async function openEchoSession(
 }
 
 /** Round trips per path (ms, sorted): `count` keys in blocks of `block`, the paths alternating. */
-export async function measureKeystrokes(
+async function measureKeystrokes(
   paths: SshPaths,
   kind: EchoKind,
   count: number,
@@ -112,9 +112,32 @@ export async function measureKeystrokes(
   }
 }
 
+export type Keystrokes = Record<EchoKind, Record<PathName, number[]>>;
+
+/** Both cases, one after the other, each over the three paths. */
+export async function measureBothKinds(
+  paths: SshPaths,
+  count: number,
+  block: number,
+  log: (line: string) => void,
+): Promise<Keystrokes> {
+  const out: Partial<Keystrokes> = {};
+  for (const kind of ECHO_KINDS) {
+    log(`keystrokes, ${kind}: ${count} per path in blocks of ${block}`);
+    out[kind] = await measureKeystrokes(paths, kind, count, block);
+  }
+  return out as Keystrokes;
+}
+
 const label = (kind: EchoKind): string => (kind === 'one-write' ? '' : ', two writes');
 
-export function keystrokeRows(kind: EchoKind, sorted: Record<PathName, number[]>): Row[] {
+export const keystrokeRows = (keys: Keystrokes): Row[] =>
+  ECHO_KINDS.flatMap((kind) => rowsOf(kind, keys[kind]));
+
+export const keystrokeGoals = (keys: Keystrokes): Goal[] =>
+  ECHO_KINDS.flatMap((kind) => goalsOf(kind, keys[kind]));
+
+function rowsOf(kind: EchoKind, sorted: Record<PathName, number[]>): Row[] {
   return [50, 99].map((q) => ({
     metric: `keystroke p${q}${label(kind)}`,
     unit: 'ms',
@@ -124,7 +147,7 @@ export function keystrokeRows(kind: EchoKind, sorted: Record<PathName, number[]>
 }
 
 /** Issue 6: one write per key, +1 ms p50 and +3 ms p99 over direct; issue 16: +3 ms p99 with two. */
-export function keystrokeGoals(kind: EchoKind, sorted: Record<PathName, number[]>): Goal[] {
+function goalsOf(kind: EchoKind, sorted: Record<PathName, number[]>): Goal[] {
   const added = (q: number): number =>
     percentile(sorted.gatehouse, q) - percentile(sorted.direct, q);
   const goal = (q: number, limit: number): Goal => ({
