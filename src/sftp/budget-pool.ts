@@ -10,6 +10,9 @@ export class BudgetPool {
   private available = 0;
   private taking: Promise<void> | null = null;
   private spent = false;
+  /** Claims of forwarded READs not yet answered: what they do not use comes back. */
+  private out = 0;
+  private readonly allBack: (() => void)[] = [];
 
   constructor(private readonly take: (bytes: number) => Promise<number>) {}
 
@@ -25,9 +28,37 @@ export class BudgetPool {
     return got;
   }
 
-  /** Bytes claimed and not used (a short read): back into this session's pool. */
+  /** Bytes claimed and not used: back into this session's pool. */
   refund(bytes: number): void {
     this.available += bytes;
+  }
+
+  /**
+   * Up to `want` bytes, at least `least`, else 0: decided once the claims still out came back
+   * (reads past a file's end claim what they never move).
+   */
+  claimAtLeast(want: number, least: number): number | Promise<number> {
+    const settle = (got: number): number | Promise<number> => {
+      if (got >= least) return got;
+      this.refund(got);
+      if (this.out === 0) return 0;
+      return new Promise<void>((back) => this.allBack.push(back)).then(() =>
+        this.claimAtLeast(want, least),
+      );
+    };
+    const got = this.claim(want);
+    return got instanceof Promise ? got.then(settle) : settle(got);
+  }
+
+  /** A claim went out with a READ; `claimBack` when it was answered. */
+  claimOut(): void {
+    this.out += 1;
+  }
+
+  claimBack(unused: number): void {
+    this.refund(unused);
+    this.out -= 1;
+    if (this.out === 0) for (const back of this.allBack.splice(0)) back();
   }
 
   private async claimAfterTakes(bytes: number): Promise<number> {

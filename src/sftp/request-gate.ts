@@ -17,6 +17,8 @@ export interface OpenFile {
   readonly canWrite: boolean;
   readonly download: FileRun;
   readonly upload: FileRun | null;
+  /** Opened with TRUNC: the file is exactly what the upload wrote (an empty one included). */
+  readonly truncates: boolean;
   /** Whether a READ was answered (an empty file's download is still a download). */
   readSeen: boolean;
 }
@@ -65,9 +67,6 @@ const WRITE_FLAGS = OPEN_FLAGS.WRITE | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC | OPE
 export class RequestGate {
   readonly handles = new Map<string, OpenFile>();
   private opening = 0;
-  /** READs forwarded and not answered: their unused claims come back with the answers. */
-  private readsOut = 0;
-  private readonly readsSettled: (() => void)[] = [];
   private readonly budget: BudgetPool | null;
   private readonly limited: boolean;
 
@@ -118,10 +117,9 @@ export class RequestGate {
    * passed goes back.
    */
   readAnswered(claimed: number, moved: number): number {
-    const passed = this.budget === null ? moved : Math.min(moved, claimed);
-    this.budget?.refund(claimed - passed);
-    this.readsOut -= 1;
-    if (this.readsOut === 0) for (const settled of this.readsSettled.splice(0)) settled();
+    if (this.budget === null) return moved;
+    const passed = Math.min(moved, claimed);
+    this.budget.claimBack(claimed - passed);
     return passed;
   }
 
@@ -160,6 +158,7 @@ export class RequestGate {
       canWrite,
       download: new FileRun(),
       upload: canWrite ? new FileRun() : null,
+      truncates: (flags & OPEN_FLAGS.TRUNC) !== 0,
       readSeen: false,
     };
     return { ok: true, pending: { kind: 'open', file } };
@@ -186,7 +185,7 @@ export class RequestGate {
     if (!file?.canRead) return badHandle('read', file, 'reading');
     const want = Math.min(length, MAX_PACKET_BODY);
     const granted = (claimed: number): Decision => {
-      this.readsOut += 1;
+      this.budget?.claimOut();
       return { ok: true, pending: { kind: 'read', file, offset, claimed } };
     };
     // A read needs only some budget: its answer is cut to what was claimed (a short read).
@@ -217,10 +216,7 @@ export class RequestGate {
     return this.recorded(op, { op: 'setstat', path: file.path, to: null });
   }
 
-  /**
-   * Claims up to `want` bytes of the budget, at least `least`; short of that it waits for the
-   * forwarded reads to give back what they did not use (reads past a file's end), then refuses.
-   */
+  /** Grants what the budget covers (up to `want`, at least `least`), else refuses naming it. */
   private claimed(
     op: string,
     path: string,
@@ -228,19 +224,12 @@ export class RequestGate {
     least: number,
     granted: (claimed: number) => Decision,
   ): Decision | Promise<Decision> {
-    const budget = this.budget!;
-    const settle = (got: number): Decision | Promise<Decision> => {
-      if (got >= least) return granted(got);
-      budget.refund(got);
-      if (this.readsOut === 0) {
-        const why = `this grant's transfer budget of ${this.rules.rights.budgetBytes} bytes is spent`;
-        return refusal(FX.PERMISSION_DENIED, op, path, why);
-      }
-      return new Promise<void>((settled) => this.readsSettled.push(settled)).then(() =>
-        this.claimed(op, path, want, least, granted),
-      );
+    const settle = (got: number): Decision => {
+      if (got > 0) return granted(got);
+      const why = `this grant's transfer budget of ${this.rules.rights.budgetBytes} bytes is spent`;
+      return refusal(FX.PERMISSION_DENIED, op, path, why);
     };
-    const got = budget.claim(want);
+    const got = this.budget!.claimAtLeast(want, least);
     return got instanceof Promise ? got.then(settle) : settle(got);
   }
 

@@ -54,8 +54,8 @@ export class PacketFramer {
 
   private hold(bytes: Buffer): void {
     if (bytes.length === 0) return;
-    // A copy: the chunk's buffer may be reused by whoever read it once we return.
-    this.parts.push(Buffer.from(bytes));
+    // A view: a stream's chunks are never reused by their producer (see sftp-relay.ts).
+    this.parts.push(bytes);
     this.held += bytes.length;
   }
 }

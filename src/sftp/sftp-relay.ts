@@ -28,6 +28,8 @@ type Outstanding = Pending | { readonly kind: 'own'; readonly answer: (reply: Bu
  * replies are read for what moved and passed back unchanged (but VERSION, whose extensions are
  * filtered). Requests are decided in order; one that waits (a canonical path, a recorded change,
  * an empty budget) holds the ones after it, so the target sees them in the user's order.
+ * Packets are views of the chunks the streams emitted (a stream never reuses a chunk's memory),
+ * so a packet within one chunk is passed on without a copy.
  */
 export const relaySftp: RelaySftp = (user, target, rules) =>
   new Promise<void>((resolve) => new SftpRelay(user, target, rules, resolve).start());
@@ -61,7 +63,10 @@ class SftpRelay {
   }
 
   start(): void {
-    this.user.on('data', (chunk: Buffer) => this.guard(() => this.fromUserChunk(chunk)));
+    // Once either side ended nothing more is forwarded to the target; its replies still reach the user.
+    this.user.on('data', (chunk: Buffer) => {
+      if (!this.done) this.guard(() => this.fromUserChunk(chunk));
+    });
     this.target.on('data', (chunk: Buffer) =>
       this.guard(() => this.fromTarget.push(chunk, (p) => this.reply(p))),
     );
@@ -90,8 +95,6 @@ class SftpRelay {
       const step = this.request(packet);
       if (step instanceof Promise) {
         this.deciding = true;
-        // Those waiting keep their bytes: the chunk they view may be reused once we return.
-        for (let i = 0; i < this.queue.length; i++) this.queue[i] = Buffer.from(this.queue[i]!);
         step.then(
           () => {
             this.deciding = false;
@@ -149,7 +152,7 @@ class SftpRelay {
     // Not something asked through this relay: never the user's to see.
     if (pending === undefined) return;
     this.outstanding.delete(id);
-    if (pending.kind === 'own') return pending.answer(Buffer.from(packet));
+    if (pending.kind === 'own') return pending.answer(packet);
     this.toUser(this.answered(pending, packet));
     if (this.outstanding.size === MAX_OUTSTANDING - 1) this.decideQueued();
   }
@@ -191,25 +194,24 @@ class SftpRelay {
       : dataPacket(packet.readUInt32BE(ID_AT), data.subarray(0, passed));
   }
 
+  /**
+   * A download is reported once a READ was answered (an empty file's too); an upload always (an
+   * open for writing changes the target), without a sha256 when nothing was written over a file
+   * not truncated (nothing of it moved).
+   */
   private report(file: OpenFile): void {
     const { observer } = this.rules;
-    if (file.readSeen) {
-      const { bytes } = file.download;
+    const { path, download, upload } = file;
+    if (file.readSeen)
       observer.fileMoved({
-        path: file.path,
+        path,
         direction: 'download',
-        bytes,
-        sha256: file.download.digest(),
+        bytes: download.bytes,
+        sha256: download.digest(),
       });
-    }
-    if (file.upload) {
-      const { bytes } = file.upload;
-      observer.fileMoved({
-        path: file.path,
-        direction: 'upload',
-        bytes,
-        sha256: file.upload.digest(),
-      });
+    if (upload) {
+      const sha256 = upload.bytes === 0 && !file.truncates ? null : upload.digest();
+      observer.fileMoved({ path, direction: 'upload', bytes: upload.bytes, sha256 });
     }
   }
 
@@ -245,8 +247,11 @@ class SftpRelay {
   private sideEnded(side: Duplex): void {
     this.ended += 1;
     if (this.ended === 1) this.finish();
-    // Each side's end is passed on, so the other's peer (the client, the target's server) ends too.
-    (side === this.user ? this.target : this.user).end();
+    // Each side's end is passed on, so the other's peer (the client, the target's server) ends
+    // too; the other is no longer held, so it reaches its own end.
+    const other = side === this.user ? this.target : this.user;
+    (other === this.user ? this.userHolds : this.targetHolds).releaseAll();
+    other.end();
     if (this.ended === 2) this.resolve();
   }
 

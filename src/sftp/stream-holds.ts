@@ -22,6 +22,11 @@ export class StreamHolds {
     if (this.reasons.size === 0) this.source.resume();
   }
 
+  releaseAll(): void {
+    this.reasons.clear();
+    this.source.resume();
+  }
+
   holdUntilDrain(sink: Writable): void {
     if (this.reasons.has('drain')) return;
     this.hold('drain');

@@ -134,29 +134,39 @@ socket.pipe(process.stdout);
 socket.on('error', () => process.exit(1));
 `;
 
-/** Sends one packet at a time and waits for the next reply (requests are not pipelined). */
+/** A client of our own: writes packets, collects the replies, notices when the relay ends it. */
 export class RawSftpClient {
   version: Buffer | null = null;
+  readonly ended: Promise<void>;
   private readonly replies: Buffer[] = [];
-  private waiting: ((reply: Buffer) => void) | null = null;
+  private wake: (() => void) | null = null;
 
   constructor(private readonly socket: Socket) {
     const framer = new PacketFramer();
     socket.on('data', (chunk: Buffer) =>
       framer.push(chunk, (packet) => {
-        const copy = Buffer.from(packet);
-        if (this.waiting) this.waiting(copy);
-        else this.replies.push(copy);
-        this.waiting = null;
+        this.replies.push(Buffer.from(packet));
+        this.wake?.();
       }),
     );
+    this.ended = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
   }
 
-  send(packet: Buffer): Promise<Buffer> {
-    this.socket.write(packet);
-    const ready = this.replies.shift();
-    if (ready) return Promise.resolve(ready);
-    return new Promise((resolve) => (this.waiting = resolve));
+  /** Sends one packet and waits for the next reply. */
+  async send(packet: Buffer): Promise<Buffer> {
+    return (await this.sendAll([packet], 1))[0]!;
+  }
+
+  /** Sends the packets in one write and waits for `count` replies. */
+  async sendAll(packets: readonly Buffer[], count: number): Promise<Buffer[]> {
+    this.socket.write(Buffer.concat(packets));
+    while (this.replies.length < count) await new Promise<void>((resolve) => (this.wake = resolve));
+    return this.replies.splice(0, count);
+  }
+
+  write(bytes: Buffer): void {
+    this.socket.write(bytes);
   }
 
   close(): void {

@@ -179,6 +179,34 @@ describe('path limits', () => {
   });
 });
 
+describe('path limits on changes', () => {
+  it('refuse a symlink inside that would point outside, and a rename out', async () => {
+    const h = await start({}, { within: ['allowed/**'] });
+    await mkdir(join(h.remote, 'allowed'));
+    await writeFile(join(h.remote, 'allowed', 'a.txt'), 'a');
+
+    const run = await h.sftp(['-ln -s /etc/passwd allowed/pw', '-rename allowed/a.txt out.txt']);
+
+    expect(run.code, run.output).toBe(0);
+    expect(existsSync(join(h.remote, 'allowed', 'pw'))).toBe(false);
+    expect(existsSync(join(h.remote, 'allowed', 'a.txt'))).toBe(true);
+    expect(h.events).toEqual([
+      {
+        event: 'refused',
+        op: 'symlink',
+        path: '/etc/passwd',
+        why: '/etc/passwd is outside the paths this grant allows',
+      },
+      {
+        event: 'refused',
+        op: 'posix-rename@openssh.com',
+        path: join(h.remote, 'out.txt'),
+        why: `${join(h.remote, 'out.txt')} is outside the paths this grant allows`,
+      },
+    ]);
+  });
+});
+
 describe('changes', () => {
   it('are told to the observer before the target does them', async () => {
     const seen: string[] = [];
@@ -266,6 +294,58 @@ describe('budgets and partial transfers', () => {
     });
   });
 
+  it('a write past the budget is refused and the upload stops there', async () => {
+    const h = await start({ budgetBytes: 50_000 });
+    const data = randomBytes(200_000);
+    await writeFile(join(h.local, 'up.bin'), data);
+
+    const run = await h.sftp(['put up.bin']);
+
+    expect(run.code).not.toBe(0);
+    const landed = await readFile(join(h.remote, 'up.bin'));
+    expect(landed.length).toBeLessThanOrEqual(50_000);
+    const refused = h.events.filter((e) => e.event === 'refused');
+    expect(refused[0]).toEqual({
+      event: 'refused',
+      op: 'write',
+      path: join(h.remote, 'up.bin'),
+      why: "this grant's transfer budget of 50000 bytes is spent",
+    });
+    const moved = h.events.find((e) => e.event === 'fileMoved');
+    expect(moved && 'bytes' in moved ? moved.bytes : -1).toBe(landed.length);
+  });
+
+  it('put -p sets the file mode as a recorded change; empty files have the empty sha256', async () => {
+    const h = await start({});
+    await writeFile(join(h.local, 'empty'), '');
+    await writeFile(join(h.remote, 'nothing'), '');
+
+    const run = await h.sftp(['put -p empty', 'get nothing']);
+
+    expect(run.code, run.output).toBe(0);
+    const empty = sha256(Buffer.alloc(0));
+    expect(h.events).toContainEqual({
+      event: 'change',
+      op: 'setstat',
+      path: join(h.remote, 'empty'),
+      to: null,
+    });
+    expect(h.events).toContainEqual({
+      event: 'fileMoved',
+      path: join(h.remote, 'empty'),
+      direction: 'upload',
+      bytes: 0,
+      sha256: empty,
+    });
+    expect(h.events).toContainEqual({
+      event: 'fileMoved',
+      path: join(h.remote, 'nothing'),
+      direction: 'download',
+      bytes: 0,
+      sha256: empty,
+    });
+  });
+
   it('a resumed download is reported with the bytes that moved and no sha256', async () => {
     const h = await start({});
     const data = randomBytes(200_000);
@@ -283,6 +363,31 @@ describe('budgets and partial transfers', () => {
       bytes: 80_000,
       sha256: null,
     });
+  });
+});
+
+describe('bounds', () => {
+  it('answers every request of a client that sends far more than the 1024 allowed in flight', async () => {
+    const h = await start({});
+    const client = await h.raw();
+    const stats = Array.from({ length: 3000 }, (_, id) => request(FXP.STAT, id, str('.')));
+
+    const replies = await client.sendAll(stats, 3000);
+    client.close();
+
+    expect(replies.map((r) => r.readUInt32BE(5))).toEqual(stats.map((_, id) => id));
+    expect(replies.every((r) => r[4] === FXP.ATTRS)).toBe(true);
+  });
+
+  it('ends the subsystem on a packet longer than OpenSSH allows', async () => {
+    const h = await start({});
+    const client = await h.raw();
+
+    client.write(u32(1024 * 1024));
+    client.write(Buffer.alloc(64 * 1024));
+
+    await client.ended;
+    expect(h.events).toEqual([]);
   });
 });
 
