@@ -4,12 +4,12 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { median, procStats, run, TICKS_PER_SECOND } from './proc.js';
+import { median, run } from './proc.js';
 import type { Goal, Row } from './report.js';
 import { alternate, perPath, type PathName, type SshPaths } from './ssh-paths.js';
-import type { TimedRun } from './transfer.js';
+import { cpuSeconds, type TimedRun } from './transfer.js';
 
-export type SftpDirection = 'get' | 'put';
+type SftpDirection = 'get' | 'put';
 
 /** The batch files, written once: the bytes go to /dev/null on the receiving side, as in the ssh rows. */
 export interface SftpBatches {
@@ -35,7 +35,7 @@ export async function writeSftpBatches(dir: string, file: string): Promise<SftpB
  * null when `path` serves SFTP; else why not (the client's last lines), e.g. gatehouse refusing
  * the subsystem or a grant without transfer rights.
  */
-export async function sftpRefusal(
+async function sftpRefusal(
   paths: SshPaths,
   path: PathName,
   batches: SftpBatches,
@@ -47,7 +47,7 @@ export async function sftpRefusal(
 }
 
 /** One `sftp -b` run of get or put (connect included); gatehouse's CPU on its path. */
-export async function sftpTransfer(
+async function sftpTransfer(
   paths: SshPaths,
   path: PathName,
   batches: SftpBatches,
@@ -55,11 +55,9 @@ export async function sftpTransfer(
   ghPid: number | null,
 ): Promise<TimedRun> {
   const pid = path === 'gatehouse' ? ghPid : null;
-  const cpu = async (): Promise<number | null> =>
-    pid === null ? null : (await procStats(pid)).cpuTicks / TICKS_PER_SECOND;
-  const cpu0 = await cpu();
+  const cpu0 = await cpuSeconds(pid);
   const r = await run('sftp', paths.args(path, ['-q', '-b', batches[direction]]));
-  const cpu1 = await cpu();
+  const cpu1 = await cpuSeconds(pid);
   if (r.code !== 0)
     throw new Error(
       `${path}: sftp ${direction} exited ${String(r.code)}: ${r.stderr.trim().slice(-500)}`,

@@ -17,7 +17,7 @@ const CONNECTIONS = 3;
 
 /** The pty channel's output, and a wait for `copies` of `text` after `from`. */
 function collect(channel: ssh2.ClientChannel): {
-  seen(from: number, text: string, copies: number): Promise<number>;
+  seen(from: number, text: string, copies: number): Promise<void>;
   length(): number;
 } {
   let out = '';
@@ -40,7 +40,7 @@ function collect(channel: ssh2.ClientChannel): {
           if (out.slice(from).split(text).length > copies) {
             clearTimeout(timer);
             waiters.delete(check);
-            resolve(out.length);
+            resolve();
           }
         };
         waiters.add(check);
