@@ -62,7 +62,7 @@ export function connectTarget(
     });
     client.on('close', () => settle({ ok: false, reason: 'connect.failed', presentedKey: null }));
     // Keys go out at once, not behind an unacknowledged small packet (a window adjust, the
-    // previous key) waiting for the target's delayed ACK (issue 16; bulk is not slower for it).
+    // previous key) waiting for the target's delayed ACK (issue 16; bulk showed no loss).
     client.once('connect', () => client.setNoDelay(true));
 
     const open = (
