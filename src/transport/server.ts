@@ -93,7 +93,11 @@ export function createBastion(options: BastionOptions): Bastion {
     entry.onConnection(client);
   });
 
-  const net: NetServer = createServer((socket) => {
+  // TCP_NODELAY on every user connection: with Nagle's algorithm, a program's second small write
+  // (echo, then its own output) waits for the client's delayed ACK, about 40 ms (issue 16). Set
+  // for every session kind: a connection may carry several, and bulk transfers showed no
+  // difference beyond the noise.
+  const net: NetServer = createServer({ noDelay: true }, (socket) => {
     socket.on('error', (err: Error) => logger.debug({ err: err.message }, 'socket error'));
     const source = socket.remoteAddress ?? 'unknown';
     const admitted = draining ? null : startups.admit(source);
