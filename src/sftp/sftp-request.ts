@@ -161,8 +161,13 @@ function twoPaths(op: string, change: TransferChangeOp, r: PacketReader): SftpRe
   return { kind: 'change', op, change, path: from, to: path(r), linkTo: null };
 }
 
+/** Linux's PATH_MAX: a longer path names no file, and would only grow the audit chain. */
+const MAX_PATH_BYTES = 4096;
+
 function path(r: PacketReader): string {
   const bytes = r.bytes();
+  if (bytes.length > MAX_PATH_BYTES)
+    throw new SftpProtocolError(`a path is longer than ${MAX_PATH_BYTES} bytes`);
   // What gatehouse checked and audits must be what the target opens: a name that is not UTF-8
   // would be read with U+FFFD in it (another name), and the C server would stop at a NUL.
   if (!isUtf8(bytes)) throw new SftpProtocolError('a path is not UTF-8');

@@ -85,6 +85,19 @@ describe('escaping the path limits', () => {
     expect(status(reply)).toMatchObject({ id: 4, code: FX.BAD_MESSAGE });
   });
 
+  it('refuses a path longer than PATH_MAX before it is checked, recorded or sent', async () => {
+    const h = await contractor();
+    const client = await h.raw();
+
+    const reply = await client.send(
+      request(FXP.MKDIR, 9, str(`allowed/${'d'.repeat(5000)}`), u32(0)),
+    );
+    client.close();
+
+    expect(status(reply)).toMatchObject({ id: 9, code: FX.BAD_MESSAGE });
+    expect(h.events).toEqual([]);
+  });
+
   it('refuses listing or looking through a symlink that leads out', async () => {
     const h = await contractor();
     const client = await h.raw();
