@@ -1,0 +1,64 @@
+/**
+ * The sftp subsystem's wiring attacked as a contractor would (issue 16): what holds a transfer
+ * session open, with the real sftp client through gatehouse to the real sshd.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBastion, type BastionFixture } from '../helpers/bastion.js';
+import { eventually } from '../helpers/eventually.js';
+import { tempDir } from '../helpers/tmp.js';
+import { openSftp } from '../helpers/transfer-client.js';
+
+/** Longer than any activity tick a transfer session might send itself (it used to every 10 s). */
+const IDLE_S = 11;
+
+let b: BastionFixture;
+beforeAll(async () => {
+  b = await startBastion({ ssh: { idleTimeout: `${IDLE_S}s` } });
+});
+afterAll(async () => {
+  await b.stop();
+});
+
+describe('sftp wiring abuse', () => {
+  it('an idle sftp> prompt is ended by the idle timeout like an idle shell', async () => {
+    const user = await b.userWithGrant('ida', {
+      transfer: { direction: 'download', paths: [], budgetBytes: null },
+    });
+    const sftp = openSftp(b.login(user));
+    sftp.stdin.write('ls /\n');
+    const live = await eventually(
+      () => b.store.sessions.list({ userName: 'ida', live: true }),
+      (s) => s.length === 1,
+    );
+    expect(live).toHaveLength(1);
+    const ended = await eventually(
+      () => b.store.sessions.get(live[0]!.id),
+      (s) => s?.endReason !== null,
+      (IDLE_S + 15) * 1000,
+    );
+    expect(ended?.endReason).not.toBeNull();
+    sftp.stdin.end('ls\n');
+    const r = await sftp.done;
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('gatehouse: idle timeout; connection closed');
+  }, 60_000);
+
+  it('a download that runs longer than the idle timeout is not cut', async () => {
+    const dir = await tempDir('gh-sftp-idle-');
+    // -l: sftp takes at most 8 Mbit/s, so 14 MiB take about 14 s, longer than the idle timeout.
+    const big = randomBytes(14 * 1024 * 1024);
+    await writeFile(join(dir, 'big.bin'), big);
+    const user = await b.userWithGrant('ivo', {
+      transfer: { direction: 'download', paths: [], budgetBytes: null },
+    });
+    const sftp = openSftp(b.login(user), ['-l', '8192']);
+    sftp.stdin.end(`get ${dir}/big.bin ${dir}/copy.bin\n`);
+    const r = await sftp.done;
+    expect(r.stderr).not.toContain('idle timeout');
+    expect(r.code).toBe(0);
+    expect((await readFile(join(dir, 'copy.bin'))).equals(big)).toBe(true);
+  }, 60_000);
+});
