@@ -3,6 +3,7 @@
  * session open, with the real sftp client through gatehouse to the real sshd.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,5 +61,24 @@ describe('sftp wiring abuse', () => {
     expect(r.stderr).not.toContain('idle timeout');
     expect(r.code).toBe(0);
     expect((await readFile(join(dir, 'copy.bin'))).equals(big)).toBe(true);
+  }, 60_000);
+
+  it('sftp -s with a wrapped sftp-server (exec, sh -c) on a shell grant moves no file', async () => {
+    const user = await b.userWithGrant('sam');
+    const dir = await tempDir('gh-sftp-wrapped-');
+    for (const [i, server] of [
+      'exec /usr/lib/openssh/sftp-server',
+      "sh -c '/usr/lib/openssh/sftp-server'",
+    ].entries()) {
+      const sftp = openSftp(b.login(user), ['-s', server]);
+      sftp.stdin.end(`get /etc/hostname ${dir}/copy-${i}\n`);
+      const r = await sftp.done;
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(
+        'gatehouse: legacy scp (-O) and rsync are not relayed; use sftp, or scp without -O',
+      );
+      expect(existsSync(join(dir, `copy-${i}`))).toBe(false);
+    }
+    expect((await b.sshd.commands()).some((c) => c.includes('sftp-server'))).toBe(false);
   }, 60_000);
 });
