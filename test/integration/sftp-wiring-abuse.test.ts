@@ -81,4 +81,21 @@ describe('sftp wiring abuse', () => {
     }
     expect((await b.sshd.commands()).some((c) => c.includes('sftp-server'))).toBe(false);
   }, 60_000);
+
+  it('an NDA not yet acknowledged refuses sftp (it cannot type I agree) with a line saying how', async () => {
+    const user = await b.userWithGrant('nia', {
+      acknowledged: false,
+      transfer: { direction: 'both', paths: [], budgetBytes: null },
+    });
+    const dir = await tempDir('gh-sftp-nda-');
+    // The banner shows at ssh's default log level (the helper's ERROR hides it; first value wins).
+    const sftp = openSftp(b.login(user), ['-o', 'LogLevel=INFO']);
+    sftp.stdin.end(`get /etc/hostname ${dir}/copy\n`);
+    const r = await sftp.done;
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("gatehouse: this grant's NDA must be acknowledged before first use");
+    expect(existsSync(join(dir, 'copy'))).toBe(false);
+    expect(await b.store.sessions.list({ userName: 'nia' })).toEqual([]);
+    expect((await b.store.grants.get(user.grant.id))?.ndaAcknowledgedAt).toBeNull();
+  }, 60_000);
 });
