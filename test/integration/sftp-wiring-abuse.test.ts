@@ -79,7 +79,6 @@ describe('sftp wiring abuse', () => {
       );
       expect(existsSync(join(dir, `copy-${i}`))).toBe(false);
     }
-    expect((await b.sshd.commands()).some((c) => c.includes('sftp-server'))).toBe(false);
   }, 60_000);
 
   it('an NDA not yet acknowledged refuses sftp (it cannot type I agree) with a line saying how', async () => {
