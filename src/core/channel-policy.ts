@@ -11,13 +11,51 @@ export function isAllowedEnv(name: string, value: string): boolean {
 /**
  * File transfer goes through the sftp subsystem only (relayed and audited per file): the exec
  * forms of scp (`scp -O`, the legacy protocol), rsync and sftp-server are refused on every grant,
- * since gatehouse would see them as an opaque byte stream.
+ * since gatehouse would see them as an opaque byte stream. `sftp -s 'exec …/sftp-server'` and the
+ * like must not slip past: each simple command of the line is looked at with its quotes dropped
+ * and its launchers (`exec`, `env VAR=…`, `sh -c`, …) skipped. A shell grant can still move bytes
+ * through its terminal (recorded); this stops the ready-made transfer programs.
  */
 export function isFileTransferCommand(command: string): boolean {
-  const argv0 = command.trim().split(/\s+/)[0] ?? '';
-  const base = argv0.slice(argv0.lastIndexOf('/') + 1);
-  if (base === 'scp' || base === 'sftp-server' || base === 'internal-sftp') return true;
-  return base === 'rsync' && /(^|\s)--server(\s|$)/.test(command);
+  const unquoted = command.replace(/['"\\]/g, '');
+  return unquoted.split(/[;&|()`\n]|\$\(/).some((part) => {
+    const words = part.trim().split(/\s+/);
+    const at = words.findIndex((w) => !isLauncherWord(w));
+    const argv0 = words[at] ?? '';
+    const base = argv0.slice(argv0.lastIndexOf('/') + 1);
+    if (base === 'scp' || base === 'sftp-server' || base === 'internal-sftp') return true;
+    return base === 'rsync' && words.slice(at + 1).includes('--server');
+  });
+}
+
+/** Words that start another program rather than being it: launchers, their flags, assignments. */
+const LAUNCHERS: ReadonlySet<string> = new Set([
+  'exec',
+  'command',
+  'builtin',
+  'env',
+  'nohup',
+  'nice',
+  'time',
+  'setsid',
+  'stdbuf',
+  'sudo',
+  'sh',
+  'bash',
+  'dash',
+  'zsh',
+  'ksh',
+]);
+
+function isLauncherWord(word: string): boolean {
+  const base = word.slice(word.lastIndexOf('/') + 1);
+  return (
+    word === '' ||
+    LAUNCHERS.has(base) ||
+    word.startsWith('-') ||
+    /^\d+$/.test(word) ||
+    /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)
+  );
 }
 
 /**

@@ -31,11 +31,6 @@ export interface TransferJob {
 
 /** A relay that has not ended this long after the target was closed is not waited for. */
 const CLOSE_GRACE_MS = 1000;
-/**
- * The connection's idle timer sees a running transfer as activity: the relay moves bytes without
- * telling the session, and a long download must not look idle.
- */
-const ACTIVITY_EVERY_MS = 10_000;
 
 export async function relayTransfer(job: TransferJob, ctx: SessionContext): Promise<void> {
   const { io, record, grant, sessionId } = job;
@@ -130,17 +125,21 @@ export async function relayTransfer(job: TransferJob, ctx: SessionContext): Prom
     takeBudget: (bytes) => ctx.gate.takeTransferBudget(grant.id, bytes),
     observer,
   };
-  const activity = setInterval(() => ctx.touch(), ACTIVITY_EVERY_MS);
   log.info({ direction: grant.transfer.direction }, 'transfer session started');
   try {
     const relayed = ctx.relaySftp(io, target, rules).catch((err: unknown) => {
       log.warn({ err }, 'sftp relay failed');
       endCause ??= 'error';
     });
+    // SFTP bytes either way are the connection's activity (a long download is not idle); an
+    // idle `sftp>` prompt sends none, so the idle timeout ends it as it ends an idle shell.
+    // Listened to after the relay's own listeners: they set the streams flowing.
+    const touch = (): void => ctx.touch();
+    io.on('data', touch);
+    target.on('data', touch);
     await Promise.race([relayed, forced]);
     await sealBeforeExit(seal(), userClosed);
   } finally {
-    clearInterval(activity);
     ended(); // after the seal: the drain waits for it before it closes the store
   }
   target.close();
