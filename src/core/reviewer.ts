@@ -2,6 +2,7 @@
 import type { ReviewerLoginMethod } from './audit-payloads.js';
 import type { EpochMs, GrantId, Session } from './model.js';
 import type { ThrottleScope } from './reviewer-login.js';
+import type { TransferTotals } from './transfer-log.js';
 import type { ReviewerRole } from './reviewer-role.js';
 
 export interface Reviewer {
@@ -63,6 +64,8 @@ export interface SessionListPage {
 export interface ReviewSession extends Session {
   readonly userName: string;
   readonly targetName: string;
+  /** Files a transfer session moved and their bytes (migration 17); zeros for any other. */
+  readonly transfers: TransferTotals;
 }
 
 /** A password check about to run, counted against its source and the account it names. */

@@ -1,0 +1,90 @@
+/**
+ * A transfer session's log (issue 16): one entry per `transfer.file`, `transfer.change` and
+ * `transfer.denied` event, kept by the store beside the session in the event's own transaction
+ * (migration 17), so a page, `session show` or an evidence export never reads the audit table.
+ * Pure: the entry an event makes, and the port that lists them.
+ */
+import type { AuditEvent } from './audit-events.js';
+import type { EpochMs, SessionId } from './model.js';
+import type { TransferChangeOp, TransferFileDirection } from './transfer-payloads.js';
+
+export type TransferEventType = 'transfer.file' | 'transfer.change' | 'transfer.denied';
+
+/** One of the three transfer events (a union of each, so a switch on `type` narrows). */
+export type TransferEvent = Extract<AuditEvent, { readonly type: TransferEventType }>;
+
+export const isTransferEvent = (event: AuditEvent): event is TransferEvent =>
+  event.type === 'transfer.file' ||
+  event.type === 'transfer.change' ||
+  event.type === 'transfer.denied';
+
+interface EntryBase {
+  /** The audit event's seq: the entry's identity and order. */
+  readonly seq: number;
+  readonly at: EpochMs;
+}
+
+export type TransferLogEntry = EntryBase &
+  (
+    | {
+        readonly kind: 'file';
+        readonly direction: TransferFileDirection;
+        readonly path: string;
+        readonly bytes: number;
+        readonly sha256: string | null;
+      }
+    | {
+        readonly kind: 'change';
+        readonly op: TransferChangeOp;
+        readonly path: string;
+        readonly to: string | null;
+      }
+    | {
+        readonly kind: 'denied';
+        readonly op: string;
+        readonly path: string | null;
+        readonly why: string;
+      }
+  );
+
+export type TransferLogKind = TransferLogEntry['kind'];
+
+/** The log entry a transfer event makes, written at `seq` and `at`. */
+export function transferEntryOf(event: TransferEvent, seq: number, at: EpochMs): TransferLogEntry {
+  switch (event.type) {
+    case 'transfer.file': {
+      const { direction, path, bytes, sha256 } = event.payload;
+      return { seq, at, kind: 'file', direction, path, bytes, sha256 };
+    }
+    case 'transfer.change': {
+      const { op, path, to } = event.payload;
+      return { seq, at, kind: 'change', op, path, to };
+    }
+    case 'transfer.denied': {
+      const { op, path, why } = event.payload;
+      return { seq, at, kind: 'denied', op, path, why };
+    }
+  }
+}
+
+/** Files moved by a session and their bytes, for the session list's command column. */
+export interface TransferTotals {
+  readonly files: number;
+  readonly bytes: number;
+}
+
+/** The most entries one read returns (a page, a `session show`, an export's step). */
+export const MAX_TRANSFER_PAGE = 1000;
+
+export interface TransferLogRepository {
+  /**
+   * The session's entries after seq `afterSeq` (0: from the first), oldest first, at most
+   * `limit` (capped at MAX_TRANSFER_PAGE).
+   */
+  list(
+    sessionId: SessionId,
+    options: { afterSeq?: number; limit: number },
+  ): Promise<TransferLogEntry[]>;
+  /** How many entries the session has. */
+  count(sessionId: SessionId): Promise<number>;
+}
