@@ -51,6 +51,8 @@ export interface SessionListQuery {
   readonly flagged?: boolean;
   /** Only live sessions. */
   readonly live?: boolean;
+  /** Only sessions of this kind (core/session-summary.ts, or `sftp`). */
+  readonly kind?: string;
   readonly offset: number;
   readonly limit: number;
 }

@@ -67,6 +67,10 @@ export function transferEntryOf(event: TransferEvent, seq: number, at: EpochMs):
   }
 }
 
+/** A session of kind `sftp` (a session with log entries is shown as one as well). */
+export const isTransferSession = (session: { readonly kind: string | null }): boolean =>
+  session.kind === 'sftp';
+
 /** Files moved by a session and their bytes, for the session list's command column. */
 export interface TransferTotals {
   readonly files: number;

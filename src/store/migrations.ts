@@ -444,6 +444,8 @@ CREATE TABLE session_transfers (
   CHECK (kind = 'denied' OR path IS NOT NULL)
 ) STRICT;
 CREATE INDEX session_transfers_session ON session_transfers(session_id, seq);
+-- The session list's kind filter (sftp among them), newest first like the others.
+CREATE INDEX sessions_kind_started ON sessions(kind, started_at);
 
 -- The session list's summary of a transfer session ("3 files, 12 MiB"), moved with each
 -- transfer.file in its transaction as flag_count is.

@@ -71,6 +71,10 @@ export async function listConditions(
     where.push('s.started_at < ?');
     params.push(q.to);
   }
+  if (q.kind !== undefined) {
+    where.push('s.kind = ?');
+    params.push(q.kind);
+  }
   if (q.flagged === true) where.push('s.flag_count > 0');
   if (q.live === true) where.push('s.ended_at IS NULL');
   return { where, params };
