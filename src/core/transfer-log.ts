@@ -21,7 +21,8 @@ export const isTransferEvent = (event: AuditEvent): event is TransferEvent =>
 interface EntryBase {
   /** The audit event's seq: the entry's identity and order. */
   readonly seq: number;
-  readonly at: EpochMs;
+  /** The audit event's time. */
+  readonly ts: EpochMs;
 }
 
 export type TransferLogEntry = EntryBase &
@@ -49,20 +50,20 @@ export type TransferLogEntry = EntryBase &
 
 export type TransferLogKind = TransferLogEntry['kind'];
 
-/** The log entry a transfer event makes, written at `seq` and `at`. */
-export function transferEntryOf(event: TransferEvent, seq: number, at: EpochMs): TransferLogEntry {
+/** The log entry a transfer event makes, written at `seq` and `ts`. */
+export function transferEntryOf(event: TransferEvent, seq: number, ts: EpochMs): TransferLogEntry {
   switch (event.type) {
     case 'transfer.file': {
       const { direction, path, bytes, sha256 } = event.payload;
-      return { seq, at, kind: 'file', direction, path, bytes, sha256 };
+      return { seq, ts, kind: 'file', direction, path, bytes, sha256 };
     }
     case 'transfer.change': {
       const { op, path, to } = event.payload;
-      return { seq, at, kind: 'change', op, path, to };
+      return { seq, ts, kind: 'change', op, path, to };
     }
     case 'transfer.denied': {
       const { op, path, why } = event.payload;
-      return { seq, at, kind: 'denied', op, path, why };
+      return { seq, ts, kind: 'denied', op, path, why };
     }
   }
 }
@@ -91,4 +92,18 @@ export interface TransferLogRepository {
   ): Promise<TransferLogEntry[]>;
   /** How many entries the session has. */
   count(sessionId: SessionId): Promise<number>;
+}
+
+/** A session's whole log, read a page at a time (evidence export, `session show`). */
+export async function readTransferLog(
+  repo: TransferLogRepository,
+  sessionId: SessionId,
+): Promise<TransferLogEntry[]> {
+  const entries: TransferLogEntry[] = [];
+  for (;;) {
+    const afterSeq = entries.at(-1)?.seq ?? 0;
+    const page = await repo.list(sessionId, { afterSeq, limit: MAX_TRANSFER_PAGE });
+    entries.push(...page);
+    if (page.length < MAX_TRANSFER_PAGE) return entries;
+  }
 }

@@ -431,7 +431,7 @@ ALTER TABLE sessions ADD COLUMN kill_reason TEXT
 CREATE TABLE session_transfers (
   seq INTEGER PRIMARY KEY,
   session_id TEXT NOT NULL REFERENCES sessions(id),
-  at INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
   kind TEXT NOT NULL CONSTRAINT session_transfers_kind CHECK (kind IN ('file', 'change', 'denied')),
   op TEXT NOT NULL,
   path TEXT,

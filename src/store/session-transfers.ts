@@ -17,7 +17,7 @@ import type { Database } from './database.js';
 
 interface TransferRow {
   seq: number;
-  at: number;
+  ts: number;
   kind: TransferLogEntry['kind'];
   op: string;
   path: string | null;
@@ -29,12 +29,12 @@ interface TransferRow {
 
 /** The CHECK constraints guarantee the columns each kind needs. */
 function entryFromRow(r: TransferRow): TransferLogEntry {
-  const { seq, at } = r;
+  const { seq, ts } = r;
   switch (r.kind) {
     case 'file':
       return {
         seq,
-        at,
+        ts,
         kind: 'file',
         direction: r.op as TransferFileDirection,
         path: r.path ?? '',
@@ -44,14 +44,14 @@ function entryFromRow(r: TransferRow): TransferLogEntry {
     case 'change':
       return {
         seq,
-        at,
+        ts,
         kind: 'change',
         op: r.op as TransferChangeOp,
         path: r.path ?? '',
         to: r.to_path,
       };
     case 'denied':
-      return { seq, at, kind: 'denied', op: r.op, path: r.path, why: r.why ?? '' };
+      return { seq, ts, kind: 'denied', op: r.op, path: r.path, why: r.why ?? '' };
   }
 }
 
@@ -81,9 +81,9 @@ export async function recordTransfer(
   const entry = transferEntryOf(event, record.seq, record.ts);
   const sessionId = event.payload.sessionId;
   const inserted = await db.run(
-    `INSERT INTO session_transfers (seq, session_id, at, kind, op, path, to_path, bytes, sha256, why)
+    `INSERT INTO session_transfers (seq, session_id, ts, kind, op, path, to_path, bytes, sha256, why)
      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)`,
-    [entry.seq, sessionId, entry.at, entry.kind, ...columnsOf(entry), sessionId],
+    [entry.seq, sessionId, entry.ts, entry.kind, ...columnsOf(entry), sessionId],
   );
   if (inserted.changes === 1 && entry.kind === 'file')
     await db.run(
@@ -104,7 +104,7 @@ export class SqliteTransferLogRepository implements TransferLogRepository {
     return this.ctx.tx.read(async (db) =>
       (
         await db.all<TransferRow>(
-          `SELECT seq, at, kind, op, path, to_path, bytes, sha256, why FROM session_transfers
+          `SELECT seq, ts, kind, op, path, to_path, bytes, sha256, why FROM session_transfers
            WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
           [sessionId, Math.floor(options.afterSeq ?? 0), limit],
         )

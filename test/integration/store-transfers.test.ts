@@ -95,7 +95,7 @@ describe('the transfer log in the store', () => {
     expect(await t.store.transfers.list(SID, { limit: 3 })).toEqual([
       {
         seq: file.seq,
-        at: T0,
+        ts: T0,
         kind: 'file',
         direction: 'download',
         path: '/var/log/syslog',
@@ -104,7 +104,7 @@ describe('the transfer log in the store', () => {
       },
       {
         seq: change.seq,
-        at: T0 + 5000,
+        ts: T0 + 5000,
         kind: 'change',
         op: 'rename',
         path: '/tmp/a.part',
@@ -112,7 +112,7 @@ describe('the transfer log in the store', () => {
       },
       {
         seq: denied.seq,
-        at: T0 + 5000,
+        ts: T0 + 5000,
         kind: 'denied',
         op: 'open',
         path: '/etc/shadow',

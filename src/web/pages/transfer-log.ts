@@ -26,7 +26,7 @@ function sha256Cell(sha256: string | null): SafeHtml {
 }
 
 function row(e: TransferLogEntry): SafeHtml {
-  const time = html`<td data-label="Time">${localTime(e.at)}</td>`;
+  const time = html`<td data-label="Time">${localTime(e.ts)}</td>`;
   switch (e.kind) {
     case 'file':
       return html`<tr class="file">
