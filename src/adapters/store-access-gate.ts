@@ -67,7 +67,6 @@ export function storeAccessGate(store: Store): AccessGate {
       await store.grants.acknowledgeNda(grantId, now, actor);
     },
     killRequested: () => store.sessions.killRequested(),
-    // Budgets are stored from migration 15; until then nothing is given (fail closed).
-    takeTransferBudget: () => Promise.resolve(0),
+    takeTransferBudget: (grantId, bytes) => store.grants.takeTransferBudget(grantId, bytes),
   };
 }

@@ -2,11 +2,13 @@ import type { Command } from 'commander';
 import { validatePatterns } from '../core/command-policy.js';
 import { GatehouseError } from '../core/errors.js';
 import type { GrantId, NdaId } from '../core/model.js';
+import { describeTransfer } from '../core/transfer-text.js';
 import { requireConfirmations } from './checklist-options.js';
 import type { CliContext } from './context.js';
 import { examples } from './help-text.js';
+import { addTransferOptions, requireTransfer, type TransferOptions } from './transfer-options.js';
 import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
-import { grantPairs, grantViews } from './grant-view.js';
+import { grantPairs, grantViews, withTransferUsage } from './grant-view.js';
 import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
 import {
   requireDuration,
@@ -18,7 +20,7 @@ import {
   usage,
 } from './validate.js';
 
-interface AddOptions {
+interface AddOptions extends TransferOptions {
   readonly user: string;
   readonly target: string;
   readonly nda: string;
@@ -37,7 +39,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function register(program: Command, ctx: CliContext): void {
   const grant = program.command('grant').description('time-limited access of a user to a target');
 
-  grant
+  const add = grant
     .command('add')
     .description('grant access; prints the grant id')
     .addHelpText(
@@ -45,6 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
       examples(
         'gatehouse grant add --user alice --target db1 --nda 3 --for 1h30m --shell --reason INC-42',
         "gatehouse grant add --user bob --target web1 --nda 4 --until 2026-11-30T18:00Z --allow 'systemctl status *' --reason CHG-7",
+        "gatehouse grant add --user carol --target db1 --nda 5 --for 2h --shell --transfer download --transfer-path '/var/log/**' --transfer-budget 500MiB --reason INC-43",
       ),
     )
     .requiredOption('--user <name>', 'who')
@@ -62,76 +65,77 @@ export function register(program: Command, ctx: CliContext): void {
       "confirm an item of the target's checklist with a note or link (repeat for each item)",
       collect,
       [],
-    )
-    .action(async (opts: AddOptions) => {
-      const userName = requireName('user', opts.user, '--user');
-      const targetName = requireName('target', opts.target, '--target');
-      const ndaId = requireId('--nda', opts.nda) as NdaId;
-      const reason = requireText('--reason', opts.reason);
-      if (opts.for !== undefined && opts.until !== undefined)
-        throw usage('--for, --until: give only one of them');
-      if (opts.for === undefined && opts.until === undefined)
-        throw usage('--for or --until: say how long the grant lasts');
-      const now = ctx.clock.now();
-      const startsAt = opts.from === undefined ? now : requireTime('--from', opts.from);
-      const endsAt =
-        opts.for !== undefined
-          ? startsAt + requireDuration('--for', opts.for)
-          : requireTime('--until', opts.until ?? '');
-      const listed = opts.allow.length > 0 || opts.profile !== undefined;
-      if (opts.shell && listed)
-        throw usage(
-          '--shell, --allow/--profile: a grant is either a shell or an allowlist, not both',
-        );
-      if (!opts.shell && !listed)
-        throw usage(
-          '--shell or --allow: say what the grant allows (a shell, or an allowlist of commands)',
-        );
-      const confirmations = requireConfirmations(opts.confirm, ctx.options().actor);
-      const config = await ctx.loadConfig();
-      let allowlist: string[] = [];
-      if (listed) {
-        let fromProfile: readonly string[] = [];
-        if (opts.profile !== undefined) {
-          const profile = config.profiles[opts.profile];
-          if (profile === undefined) {
-            const known = Object.keys(config.profiles);
-            throw usage(
-              `--profile: no profile named ${JSON.stringify(opts.profile.slice(0, 64))} in the config (${known.length ? known.join(', ') : 'none defined'})`,
-            );
-          }
-          fromProfile = profile;
+    );
+  addTransferOptions(add).action(async (opts: AddOptions) => {
+    const userName = requireName('user', opts.user, '--user');
+    const targetName = requireName('target', opts.target, '--target');
+    const ndaId = requireId('--nda', opts.nda) as NdaId;
+    const reason = requireText('--reason', opts.reason);
+    if (opts.for !== undefined && opts.until !== undefined)
+      throw usage('--for, --until: give only one of them');
+    if (opts.for === undefined && opts.until === undefined)
+      throw usage('--for or --until: say how long the grant lasts');
+    const now = ctx.clock.now();
+    const startsAt = opts.from === undefined ? now : requireTime('--from', opts.from);
+    const endsAt =
+      opts.for !== undefined
+        ? startsAt + requireDuration('--for', opts.for)
+        : requireTime('--until', opts.until ?? '');
+    const listed = opts.allow.length > 0 || opts.profile !== undefined;
+    if (opts.shell && listed)
+      throw usage(
+        '--shell, --allow/--profile: a grant is either a shell or an allowlist, not both',
+      );
+    if (!opts.shell && !listed)
+      throw usage(
+        '--shell or --allow: say what the grant allows (a shell, or an allowlist of commands)',
+      );
+    const transfer = requireTransfer(opts);
+    const confirmations = requireConfirmations(opts.confirm, ctx.options().actor);
+    const config = await ctx.loadConfig();
+    let allowlist: string[] = [];
+    if (listed) {
+      let fromProfile: readonly string[] = [];
+      if (opts.profile !== undefined) {
+        const profile = config.profiles[opts.profile];
+        if (profile === undefined) {
+          const known = Object.keys(config.profiles);
+          throw usage(
+            `--profile: no profile named ${JSON.stringify(opts.profile.slice(0, 64))} in the config (${known.length ? known.join(', ') : 'none defined'})`,
+          );
         }
-        const field =
-          opts.profile !== undefined && opts.allow.length === 0 ? '--profile' : '--allow';
-        allowlist = requirePatterns(field, [...fromProfile, ...opts.allow]);
-        const patterns = validatePatterns(allowlist);
-        if (!patterns.ok) throw usage(`${field}: ${patterns.message}`);
+        fromProfile = profile;
       }
-      const created = await ctx.withStore(async (store, cfg) => {
-        const g = await store.grants.add(
-          {
-            userName,
-            targetName,
-            ndaId,
-            startsAt,
-            endsAt,
-            mode: opts.shell ? 'shell' : 'commands',
-            allowlist,
-            reason,
-            confirmations,
-          },
-          cfg.grants.maxDurationMs,
-          now,
-          ctx.options().actor,
-        );
-        const [view] = await grantViews(store, [g], now);
-        return view;
-      });
-      if (created === undefined)
-        throw new GatehouseError('internal', 'grant: created grant not returned');
-      printResult(ctx, created, () => String(created.id));
+      const field = opts.profile !== undefined && opts.allow.length === 0 ? '--profile' : '--allow';
+      allowlist = requirePatterns(field, [...fromProfile, ...opts.allow]);
+      const patterns = validatePatterns(allowlist);
+      if (!patterns.ok) throw usage(`${field}: ${patterns.message}`);
+    }
+    const created = await ctx.withStore(async (store, cfg) => {
+      const g = await store.grants.add(
+        {
+          userName,
+          targetName,
+          ndaId,
+          startsAt,
+          endsAt,
+          mode: opts.shell ? 'shell' : 'commands',
+          allowlist,
+          reason,
+          confirmations,
+          transfer,
+        },
+        cfg.grants.maxDurationMs,
+        now,
+        ctx.options().actor,
+      );
+      const [view] = await grantViews(store, [g], now);
+      return view;
     });
+    if (created === undefined)
+      throw new GatehouseError('internal', 'grant: created grant not returned');
+    printResult(ctx, created, () => String(created.id));
+  });
 
   grant
     .command('list')
@@ -182,13 +186,14 @@ export function register(program: Command, ctx: CliContext): void {
         if (ctx.options().json) return printJson(ctx, views);
         printTable(
           ctx,
-          ['ID', 'USER', 'TARGET', 'NDA', 'MODE', 'STARTS', 'ENDS', 'STATE', 'REASON'],
+          ['ID', 'USER', 'TARGET', 'NDA', 'MODE', 'TRANSFER', 'STARTS', 'ENDS', 'STATE', 'REASON'],
           views.map((g) => [
             String(g.id),
             g.user ?? '?',
             g.target ?? '?',
             String(g.ndaId),
             g.mode,
+            describeTransfer(g.transfer),
             isoTime(g.startsAt),
             isoTime(g.endsAt),
             g.state,
@@ -208,7 +213,8 @@ export function register(program: Command, ctx: CliContext): void {
       const view = await ctx.withStore(async (store) => {
         const g = await store.grants.get(id);
         if (g === null) throw new GatehouseError('not_found', `grant: no grant with id ${id}`);
-        return (await grantViews(store, [g], now))[0];
+        const [found] = await grantViews(store, [g], now);
+        return found === undefined ? undefined : withTransferUsage(store, found);
       });
       if (view === undefined) throw new GatehouseError('internal', 'grant: not returned');
       if (ctx.options().json) return printJson(ctx, view);

@@ -18,6 +18,7 @@ import type {
   UserId,
 } from './model.js';
 import type { ReviewerRole } from './reviewer-role.js';
+import type { TransferRightsPayload } from './transfer-payloads.js';
 
 export * from './session-payloads.js';
 export * from './request-payloads.js';
@@ -126,6 +127,11 @@ export type GrantCreate = {
    * Empty when the target required none; absent in events written before issue 14.
    */
   readonly confirmations: readonly Confirmation[];
+  /**
+   * What the grant lets its user move through SFTP: direction, path globs (empty: any path),
+   * byte budget (null: none). Absent in events written before issue 16 (none).
+   */
+  readonly transfer: TransferRightsPayload;
 };
 
 export type GrantRevoke = {

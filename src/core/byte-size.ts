@@ -31,3 +31,17 @@ export function parseByteSize(text: string): ByteSizeParse {
   if (!Number.isSafeInteger(bytes)) return bad('too large');
   return { ok: true, bytes };
 }
+
+/**
+ * A size as `parseByteSize` reads it when it is a whole number of its largest unit (`500MiB`),
+ * else that unit with one decimal (`488.3MiB`).
+ */
+export function formatByteSize(bytes: number): string {
+  let name = 'B';
+  let size = 1;
+  for (const [unitName, unit] of UNITS) {
+    if (bytes >= unit) [name, size] = [unitName, unit];
+  }
+  const whole = bytes % size === 0;
+  return `${whole ? String(bytes / size) : (bytes / size).toFixed(1)}${name}`;
+}

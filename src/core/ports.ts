@@ -10,6 +10,7 @@ import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type { Confirmation } from './checklist.js';
 import type { SignoffScope } from './scope-signoff.js';
 import type { SessionKind } from './session-summary.js';
+import type { TransferRights } from './transfer-rights.js';
 import type {
   Actor,
   AuditRecord,
@@ -139,6 +140,8 @@ export interface NewGrant {
    * approver's; core/checklist.ts `confirmationsOfApprovals`). Absent: none given.
    */
   readonly confirmations?: readonly Confirmation[];
+  /** What the grant lets its user move through SFTP (core/transfer-rights.ts). Absent: none. */
+  readonly transfer?: TransferRights;
 }
 
 export interface GrantRepository {
@@ -181,6 +184,14 @@ export interface GrantRepository {
   carryOverNdaAcknowledgement(id: GrantId, now: EpochMs, actor: Actor): Promise<Grant | null>;
   /** What the user is asked to agree to for this grant: its NDA and scope. */
   signoffScope(id: GrantId): Promise<SignoffScope>;
+  /**
+   * Takes up to `bytes` from the grant's transfer budget in one transaction, so sessions on two
+   * connections never take more than it holds together; resolves to what was taken: all of
+   * `bytes` when the grant has no budget, 0 once it is spent or for an unknown grant.
+   */
+  takeTransferBudget(id: GrantId, bytes: number): Promise<number>;
+  /** Bytes taken from the grant's transfer budget so far (0 for an unknown grant). */
+  transferUsed(id: GrantId): Promise<number>;
 }
 
 export interface NewSession {

@@ -1,13 +1,15 @@
 /**
  * Scope sign-off (issue 14): at first use of a grant the user agrees to its NDA together with its
- * scope: target, mode or allowlist, window, reason, approvers. What decides whether two grants
- * have the *same scope* (so the second is not asked again) is the hash input below: the NDA's
- * identity, the target, the mode, the allowlist and the reason. The window and the approvers are
+ * scope: target, mode or allowlist, file transfer rights, window, reason, approvers. What decides
+ * whether two grants have the *same scope* (so the second is not asked again) is the hash input
+ * below: the NDA's identity, the target, the mode, the allowlist, the transfer rights and the
+ * reason. The window and the approvers are
  * shown and recorded in the nda.acknowledge event, but a later grant for the same work in another
  * window (or approved by someone else) is the same scope.
  */
 import { canonicalJson } from './canonical-json.js';
 import type { EpochMs, GrantId, GrantMode, Nda, NdaId, TargetId } from './model.js';
+import type { TransferRights } from './transfer-rights.js';
 
 export interface SignoffScope {
   readonly grantId: GrantId;
@@ -21,6 +23,8 @@ export interface SignoffScope {
   readonly target: { readonly id: TargetId; readonly name: string };
   readonly mode: GrantMode;
   readonly allowlist: readonly string[];
+  /** What the grant lets the user move through SFTP (issue 16). */
+  readonly transfer: TransferRights;
   readonly startsAt: EpochMs;
   readonly endsAt: EpochMs;
   readonly reason: string;
@@ -45,9 +49,12 @@ export const ndaIdentity = (nda: Nda): SignoffScope['nda'] => ({
  * The text whose hex sha256 is the acknowledgement's `scopeSha256`: the canonical JSON
  * (core/canonical-json.ts) of
  * `{"v":1,"nda":{"id","title","ref","signedAt","documentSha256"},"target":{"id","name"},
- * "mode","allowlist" (sorted),"reason"}`. Equal text is the same scope.
+ * "mode","allowlist" (sorted),"reason"}`, with `"transfer":{"direction","paths" (sorted),
+ * "budgetBytes"}` when the grant allows file transfer. Equal text is the same scope; a grant
+ * without transfer rights keeps the hash it had before issue 16.
  */
 export function scopeHashInput(scope: SignoffScope): string {
+  const { transfer } = scope;
   return canonicalJson({
     v: 1,
     nda: { ...scope.nda },
@@ -55,5 +62,14 @@ export function scopeHashInput(scope: SignoffScope): string {
     mode: scope.mode,
     allowlist: [...scope.allowlist].sort(),
     reason: scope.reason,
+    ...(transfer.direction === 'none'
+      ? {}
+      : {
+          transfer: {
+            direction: transfer.direction,
+            paths: [...transfer.paths].sort(),
+            budgetBytes: transfer.budgetBytes,
+          },
+        }),
   });
 }

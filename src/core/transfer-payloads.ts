@@ -1,5 +1,15 @@
 /** The payloads of the events about files moved through SFTP (issue 16), re-exported by audit-payloads.ts. */
 import type { SessionRef } from './session-payloads.js';
+import type { TransferDirection } from './transfer-rights.js';
+
+/** A grant's (or a request's) transfer rights in an event: core/transfer-rights.ts TransferRights. */
+export type TransferRightsPayload = {
+  readonly direction: TransferDirection;
+  /** Path globs; empty: any path. */
+  readonly paths: readonly string[];
+  /** null: no budget. */
+  readonly budgetBytes: number | null;
+};
 
 export type TransferFileDirection = 'download' | 'upload';
 

@@ -7,6 +7,7 @@
  * `**` as a whole segment any number of segments (none too); everything else is literal. A path
  * is allowed when some glob matches it.
  */
+import { UNPRINTABLE } from './untrusted-text.js';
 
 export const TRANSFER_DIRECTIONS = ['none', 'download', 'upload', 'both'] as const;
 export type TransferDirection = (typeof TRANSFER_DIRECTIONS)[number];
@@ -62,12 +63,36 @@ export function normaliseTransferPath(cwd: string, path: string): string {
   return `/${out.join('/')}`;
 }
 
+/** Path limits a grant may carry at most. */
+export const MAX_TRANSFER_PATHS = 32;
+
+/** Why rights cannot be a grant's (or a request's), as one line; null when they can. */
+export function transferRightsProblem(rights: TransferRights): string | null {
+  if (!TRANSFER_DIRECTIONS.includes(rights.direction))
+    return `transfer ${JSON.stringify(rights.direction)} is not one of ${TRANSFER_DIRECTIONS.join(', ')}`;
+  if (rights.direction === 'none' && (rights.paths.length > 0 || rights.budgetBytes !== null))
+    return 'transfer paths and a transfer budget need a transfer direction other than none';
+  if (rights.paths.length > MAX_TRANSFER_PATHS)
+    return `at most ${MAX_TRANSFER_PATHS} transfer path limits`;
+  for (const glob of rights.paths) {
+    const problem = transferGlobProblem(glob);
+    if (problem !== null) return problem;
+  }
+  const budget = rights.budgetBytes;
+  if (budget !== null && (!Number.isSafeInteger(budget) || budget <= 0))
+    return 'a transfer budget is a whole number of bytes above zero';
+  return null;
+}
+
 /** Why a glob cannot be a path limit, or null when it can. */
 export function transferGlobProblem(glob: string): string | null {
   if (!glob.startsWith('/')) return `path limit ${JSON.stringify(glob)} is not an absolute path`;
   if (glob.length > 1024) return 'a path limit is longer than 1024 characters';
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\x00-\x1f\x7f]/.test(glob)) return 'a path limit holds a control character';
+  // Bidi, zero-width and C1 characters: a limit a user asked for must read as what it is.
+  if (UNPRINTABLE.test(glob))
+    return 'a path limit holds an unprintable character (control, bidi or zero-width)';
   if (glob.split('/').some((s) => s === '.' || s === '..'))
     return `path limit ${JSON.stringify(glob)} holds . or ..`;
   return null;

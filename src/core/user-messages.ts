@@ -1,7 +1,9 @@
+import { formatByteSize } from './byte-size.js';
 import { formatDuration, formatTimeLeft } from './duration.js';
 import type { EpochMs, Grant, Nda, Target } from './model.js';
 import type { SignoffScope } from './scope-signoff.js';
 import { formatTimestamp } from './timestamp.js';
+import type { TransferRights } from './transfer-rights.js';
 import { escapeUnprintable as shown } from './untrusted-text.js';
 
 /** Everything gatehouse says to an ssh user, in one place. Each message is one line. */
@@ -62,6 +64,26 @@ export const messages = {
     `gatehouse: this grant's NDA must be acknowledged before first use; without a terminal, run  ssh -t ${login}@${host}  once and type I agree`,
 };
 
+const TRANSFER_WORDS = {
+  download: 'download files from the target (sftp, scp)',
+  upload: 'upload files to the target (sftp, scp)',
+  both: 'download and upload files (sftp, scp)',
+} as const;
+
+/** The scope's file transfer rights; nothing for a grant without them. */
+function transferLines(transfer: TransferRights): string[] {
+  if (transfer.direction === 'none') return [];
+  const words = TRANSFER_WORDS[transfer.direction];
+  return [
+    ...(transfer.paths.length === 0
+      ? [`  Transfer:  ${words}, any path`]
+      : [`  Transfer:  ${words}, only:`, ...transfer.paths.map((p) => `    ${shown(p)}`)]),
+    ...(transfer.budgetBytes === null
+      ? []
+      : [`  Budget:    ${formatByteSize(transfer.budgetBytes)} moved in all`]),
+  ];
+}
+
 /**
  * Multi-line NDA and scope text for the keyboard-interactive instructions or the in-session
  * prompt: what the user signs off (core/scope-signoff.ts). A reason or pattern may come from a
@@ -82,6 +104,7 @@ export function ndaText(scope: SignoffScope): string {
     'and limited to this scope:',
     `  Target:    ${scope.target.name}`,
     ...mode,
+    ...transferLines(scope.transfer),
     `  Window:    ${formatTimestamp(scope.startsAt)} to ${formatTimestamp(scope.endsAt)} (${formatDuration(scope.endsAt - scope.startsAt)})`,
     `  Reason:    ${shown(scope.reason)}`,
     `  ${(scope.fromRequest ? 'Approved:' : 'Granted:').padEnd(11)}by ${scope.approvers.map(shown).join(', ') || '-'}`,

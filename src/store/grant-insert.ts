@@ -2,12 +2,13 @@ import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import { checkGrantRules } from '../core/grant-rules.js';
 import type { EpochMs, Grant, RequestId } from '../core/model.js';
+import { NO_TRANSFER, transferRightsProblem } from '../core/transfer-rights.js';
 import type { Actor, NewGrant } from '../core/ports.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireTarget, requireUser } from './context.js';
 import type { Database } from './database.js';
 import { ndaById } from './ndas-repository.js';
-import { grantFromRow, type GrantRow } from './rows.js';
+import { grantFromRow, transferColumnValues, type GrantRow } from './rows.js';
 
 export interface GrantInsertOptions {
   readonly maxDurationMs: number;
@@ -58,12 +59,16 @@ export async function insertGrant(
     throw new GatehouseError('refused', message);
   }
   if (!nda) throw new GatehouseError('not_found', `nda: no NDA with id ${grant.ndaId}`);
+  const transfer = grant.transfer ?? NO_TRANSFER;
+  const transferProblem = transferRightsProblem(transfer);
+  if (transferProblem !== null) throw new GatehouseError('refused', `transfer: ${transferProblem}`);
   const allowlist = grant.mode === 'shell' ? [] : [...grant.allowlist];
   const from = options.fromRequest;
   const row = await db.get<GrantRow>(
     `INSERT INTO grants (user_id, target_id, nda_id, starts_at, ends_at, mode, allowlist,
-                         reason, created_by, created_at, request_id, confirmations)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+                         reason, created_by, created_at, request_id, confirmations,
+                         transfer_direction, transfer_paths, transfer_budget)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     [
       user.id,
       target.id,
@@ -77,6 +82,7 @@ export async function insertGrant(
       options.now,
       from?.requestId ?? null,
       JSON.stringify(confirmations),
+      ...transferColumnValues(transfer),
     ],
   );
   if (!row) throw new Error('grants insert returned no row');
@@ -94,6 +100,7 @@ export async function insertGrant(
       allowlist,
       reason: created.reason,
       confirmations,
+      transfer: { ...created.transfer },
       ...(from === undefined ? {} : { requestId: from.requestId, approvers: from.approvers }),
     }),
     options.actor,

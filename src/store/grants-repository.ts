@@ -11,6 +11,7 @@ import { insertGrant } from './grant-insert.js';
 import { earlierAgreement, recordAgreement, scopeSha256, signoffScopeOf } from './nda-signoff.js';
 import { grantFromRow, type GrantRow } from './rows.js';
 import { whereSql } from './sql-where.js';
+import { takeTransferBudget, transferUsed } from './transfer-budget.js';
 
 export class SqliteGrantRepository implements GrantRepository {
   constructor(private readonly ctx: StoreContext) {}
@@ -145,5 +146,13 @@ export class SqliteGrantRepository implements GrantRepository {
 
   signoffScope(id: GrantId): Promise<SignoffScope> {
     return this.ctx.tx.read(async (db) => signoffScopeOf(db, await requireGrant(db, id)));
+  }
+
+  takeTransferBudget(id: GrantId, bytes: number): Promise<number> {
+    return this.ctx.tx.write((db) => takeTransferBudget(db, id, bytes));
+  }
+
+  transferUsed(id: GrantId): Promise<number> {
+    return this.ctx.tx.read((db) => transferUsed(db, id));
   }
 }

@@ -422,6 +422,34 @@ ALTER TABLE sessions ADD COLUMN kill_reason TEXT
 `,
   },
   {
+    version: 15,
+    sql: `
+-- File transfer rights on grants (issue 16, core/transfer-rights.ts): the direction, the path
+-- globs (empty: any path), an optional byte budget over all the grant's sessions, and the bytes
+-- taken from it so far. Existing grants allow no transfer.
+ALTER TABLE grants ADD COLUMN transfer_direction TEXT NOT NULL DEFAULT 'none'
+  CONSTRAINT grants_transfer_direction
+    CHECK (transfer_direction IN ('none', 'download', 'upload', 'both'));
+ALTER TABLE grants ADD COLUMN transfer_paths TEXT NOT NULL DEFAULT '[]'
+  CONSTRAINT grants_transfer_paths
+    CHECK (json_valid(transfer_paths) AND json_type(transfer_paths) = 'array');
+ALTER TABLE grants ADD COLUMN transfer_budget INTEGER
+  CONSTRAINT grants_transfer_budget CHECK (transfer_budget IS NULL OR transfer_budget > 0);
+ALTER TABLE grants ADD COLUMN transfer_used INTEGER NOT NULL DEFAULT 0
+  CONSTRAINT grants_transfer_used CHECK (transfer_used >= 0);
+
+-- What an access request asks to move (the grant its approval makes carries it).
+ALTER TABLE requests ADD COLUMN transfer_direction TEXT NOT NULL DEFAULT 'none'
+  CONSTRAINT requests_transfer_direction
+    CHECK (transfer_direction IN ('none', 'download', 'upload', 'both'));
+ALTER TABLE requests ADD COLUMN transfer_paths TEXT NOT NULL DEFAULT '[]'
+  CONSTRAINT requests_transfer_paths
+    CHECK (json_valid(transfer_paths) AND json_type(transfer_paths) = 'array');
+ALTER TABLE requests ADD COLUMN transfer_budget INTEGER
+  CONSTRAINT requests_transfer_budget CHECK (transfer_budget IS NULL OR transfer_budget > 0);
+`,
+  },
+  {
     version: 17,
     sql: `
 -- A transfer session's log (issue 16, core/transfer-log.ts): one row per transfer.file,

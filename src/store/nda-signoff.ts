@@ -38,6 +38,7 @@ export async function signoffScopeOf(db: Database, grant: Grant): Promise<Signof
     target: { id: target.id, name: target.name },
     mode: grant.mode,
     allowlist: grant.allowlist,
+    transfer: grant.transfer,
     startsAt: grant.startsAt,
     endsAt: grant.endsAt,
     reason: grant.reason,

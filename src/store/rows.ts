@@ -1,7 +1,7 @@
 /** Row shapes as SQLite returns them, and the one place each becomes a core type. */
 import type { Confirmation } from '../core/checklist.js';
 import type { SessionKind } from '../core/session-summary.js';
-import { NO_TRANSFER } from '../core/transfer-rights.js';
+import type { TransferDirection, TransferRights } from '../core/transfer-rights.js';
 import type {
   AuditRecord,
   Grant,
@@ -159,7 +159,15 @@ export const sshTargetFromRow = (r: TargetRow): SshTarget => ({
   requires: parseStrings(r.requires, 'targets.requires'),
 });
 
-export interface GrantRow {
+/** The transfer columns of a grant or request row (migration 15). */
+export interface TransferColumns {
+  transfer_direction: string;
+  /** JSON array of path globs. */
+  transfer_paths: string;
+  transfer_budget: number | null;
+}
+
+export interface GrantRow extends TransferColumns {
   id: number;
   user_id: number;
   target_id: number;
@@ -179,6 +187,8 @@ export interface GrantRow {
   confirmations: string;
   nda_scope_sha256: string | null;
   nda_carried_from: number | null;
+  /** Bytes taken from the transfer budget so far. */
+  transfer_used: number;
 }
 
 function parseStrings(text: string, column: string): readonly string[] {
@@ -222,9 +232,22 @@ export const grantFromRow = (r: GrantRow): Grant => ({
   confirmations: parseConfirmations(r.confirmations),
   ndaScopeSha256: r.nda_scope_sha256,
   ndaCarriedFrom: r.nda_carried_from === null ? null : asGrantId(r.nda_carried_from),
-  // Transfer rights are stored from migration 15 (issue 16); until then none.
-  transfer: NO_TRANSFER,
+  transfer: transferFromRow(r, 'grants'),
 });
+
+export const transferFromRow = (r: TransferColumns, table: string): TransferRights => ({
+  // The CHECK constraint guarantees a known direction.
+  direction: r.transfer_direction as TransferDirection,
+  paths: parseStrings(r.transfer_paths, `${table}.transfer_paths`),
+  budgetBytes: r.transfer_budget,
+});
+
+/** The transfer columns' values, in the order direction, paths, budget. */
+export const transferColumnValues = (t: TransferRights): [string, string, number | null] => [
+  t.direction,
+  JSON.stringify(t.paths),
+  t.budgetBytes,
+];
 
 export interface SessionRow {
   id: string;

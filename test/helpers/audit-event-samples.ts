@@ -77,6 +77,7 @@ export const sampleAuditEvents: {
     allowlist: ['uptime'],
     reason: 'INC-1',
     confirmations: [{ item: 'backup verified', note: 'snapshot s3://b/1', by: 'os:root' }],
+    transfer: { direction: 'download', paths: ['/var/log/**'], budgetBytes: 524_288_000 },
   }),
   'grant.revoke': auditEvents.grantRevoke({ grantId, reason: 'done' }),
   'grant.extend': auditEvents.grantExtend({

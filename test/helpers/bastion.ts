@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Grant, GrantMode, Nda, Target } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
+import type { TransferRights } from '../../src/core/transfer-rights.js';
 import { parsePublicKey } from '../../src/keys/public-key.js';
 import { createRootLogger, type Logger } from '../../src/logging/logger.js';
 import { startGatehouse, type RunningGatehouse, type StartOptions } from '../../src/main.js';
@@ -31,6 +32,8 @@ export interface GrantSpec {
   /** Acknowledge the NDA right away (default true: most tests are not about the NDA). */
   readonly acknowledged?: boolean;
   readonly nda?: Nda;
+  /** File transfer rights (default: none). */
+  readonly transfer?: TransferRights;
 }
 
 export interface BastionFixture {
@@ -157,6 +160,7 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
           mode: spec.mode ?? 'shell',
           allowlist: spec.allowlist ?? [],
           reason: spec.reason ?? 'test',
+          ...(spec.transfer === undefined ? {} : { transfer: spec.transfer }),
         },
         30 * DAY,
         Math.min(now, startsAt),

@@ -125,6 +125,36 @@ describe('scope sign-off: the NDA acknowledgement shows and hashes the grant sco
     );
   });
 
+  it('a later grant that adds file transfer rights asks again and shows them', async () => {
+    const hal = await b.addUser('hal');
+    const nda = await b.addNda(hal);
+    const spec = { nda, reason: 'INC-9 logs', acknowledged: false } as const;
+    const first = await b.addGrant(hal, spec);
+    await agree(hal, (shown) => expect(shown).not.toMatch(/Transfer:/));
+    // No transfer rights: the hash input is the one from before issue 16.
+    expect((await acknowledgement(first))?.['scopeSha256']).toBe(
+      expectedScopeSha256(nda, first, b.target),
+    );
+    await b.store.grants.revoke(first.id, 'done', Date.now(), 'test-admin');
+
+    const transfer = {
+      direction: 'download',
+      paths: ['/var/log/**'],
+      budgetBytes: 1024 ** 3,
+    } as const;
+    const second = await b.addGrant(hal, { ...spec, transfer });
+    await agree(hal, (shown) => {
+      expect(shown).toMatch(
+        /Transfer: +download files from the target \(sftp, scp\), only:\s+\/var\/log\/\*\*/,
+      );
+      expect(shown).toMatch(/Budget: +1GiB moved in all/);
+    });
+    expect(await acknowledgement(second)).toMatchObject({ carriedFrom: null });
+    expect((await acknowledgement(second))?.['scopeSha256']).not.toBe(
+      (await acknowledgement(first))?.['scopeSha256'],
+    );
+  });
+
   it('the menu of a plain USER login shows the scope, and carries over a same-scope agreement', async () => {
     const gil = await b.addUser('gil');
     const nda = await b.addNda(gil);

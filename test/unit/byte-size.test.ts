@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseByteSize } from '../../src/core/byte-size.js';
+import { formatByteSize, parseByteSize } from '../../src/core/byte-size.js';
 
 describe('parseByteSize', () => {
   it.each([
@@ -22,5 +22,24 @@ describe('parseByteSize', () => {
     ['99999999TiB', '"99999999TiB" is not a size: too large'],
   ])('%j: one line saying why', (text, message) => {
     expect(parseByteSize(text)).toEqual({ ok: false, message });
+  });
+});
+
+describe('formatByteSize', () => {
+  it.each([
+    [0, '0B'],
+    [512, '512B'],
+    [1536, '1.5KiB'],
+    [500 * 1024 ** 2, '500MiB'],
+    [488 * 1024 ** 2 + 300 * 1024, '488.3MiB'],
+    [2 * 1024 ** 3, '2GiB'],
+    [3 * 1024 ** 4, '3TiB'],
+  ])('%i bytes → %s', (bytes, text) => {
+    expect(formatByteSize(bytes)).toBe(text);
+  });
+
+  it('reads back as the same size when whole', () => {
+    for (const bytes of [1, 1024, 5 * 1024 ** 2, 7 * 1024 ** 3])
+      expect(parseByteSize(formatByteSize(bytes))).toEqual({ ok: true, bytes });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GrantId, NdaId, TargetId } from '../../src/core/model.js';
 import { ndaIdentity, scopeHashInput, type SignoffScope } from '../../src/core/scope-signoff.js';
+import { NO_TRANSFER, type TransferRights } from '../../src/core/transfer-rights.js';
 import { ndaText } from '../../src/core/user-messages.js';
 import { DAY_MS, HOUR_MS, T0, nda } from './core-fixtures.js';
 
@@ -10,6 +11,7 @@ const scope = (o: Partial<SignoffScope> = {}): SignoffScope => ({
   target: { id: 10 as TargetId, name: 'db1' },
   mode: 'shell',
   allowlist: [],
+  transfer: NO_TRANSFER,
   startsAt: T0,
   endsAt: T0 + 2 * HOUR_MS,
   reason: 'INC-4211 slow queries',
@@ -17,6 +19,12 @@ const scope = (o: Partial<SignoffScope> = {}): SignoffScope => ({
   fromRequest: true,
   ...o,
 });
+
+const LOGS: TransferRights = {
+  direction: 'download',
+  paths: ['/var/log/**', '/etc/app.conf'],
+  budgetBytes: 500 * 1024 ** 2,
+};
 
 describe('scopeHashInput', () => {
   it('is the canonical JSON of the NDA identity, target, mode, sorted allowlist and reason', () => {
@@ -26,6 +34,16 @@ describe('scopeHashInput', () => {
         '"title":"Acme contractor NDA v3"},"reason":"INC-4211 slow queries",' +
         '"target":{"id":10,"name":"db1"},"v":1}',
     );
+  });
+
+  it('adds the transfer rights, paths sorted, when the grant allows file transfer', () => {
+    const input = scopeHashInput(scope({ transfer: LOGS }));
+    expect(input).toContain(
+      '"target":{"id":10,"name":"db1"},"transfer":{"budgetBytes":524288000,' +
+        '"direction":"download","paths":["/etc/app.conf","/var/log/**"]},"v":1}',
+    );
+    const reordered = { ...LOGS, paths: [...LOGS.paths].reverse() };
+    expect(scopeHashInput(scope({ transfer: reordered }))).toBe(input);
   });
 
   it('is the same for another grant, window or approvers: the same scope', () => {
@@ -46,6 +64,10 @@ describe('scopeHashInput', () => {
     ['a target of the same name added later', { target: { id: 12 as TargetId, name: 'db1' } }],
     ['an allowlist instead of a shell', { mode: 'commands', allowlist: ['uptime'] }],
     ['another reason', { reason: 'INC-4212' }],
+    ['download rights', { transfer: LOGS }],
+    ['other transfer paths', { transfer: { ...LOGS, paths: ['/srv/**'] } }],
+    ['another transfer direction', { transfer: { ...LOGS, direction: 'both' } }],
+    ['another transfer budget', { transfer: { ...LOGS, budgetBytes: 1 } }],
   ])('differs for %s', (_label, o) => {
     expect(scopeHashInput(scope(o))).not.toBe(scopeHashInput(scope()));
   });
@@ -84,6 +106,20 @@ describe('ndaText', () => {
       '  Mode:      only these commands:\n    tail -n {int} /var/log/app.log\n    uptime\n',
     );
     expect(text).toContain('  Granted:   by os:alice via sudo as gatehouse\n');
+  });
+
+  it('shows transfer rights after the mode: direction, path limits, budget', () => {
+    const text = ndaText(scope({ transfer: LOGS }));
+    expect(text).toContain(
+      '  Mode:      shell (any command)\n' +
+        '  Transfer:  download files from the target (sftp, scp), only:\n' +
+        '    /var/log/**\n    /etc/app.conf\n' +
+        '  Budget:    500MiB moved in all\n' +
+        '  Window:',
+    );
+    expect(
+      ndaText(scope({ transfer: { direction: 'both', paths: [], budgetBytes: null } })),
+    ).toContain('  Transfer:  download and upload files (sftp, scp), any path\n  Window:');
   });
 
   it("escapes control and bidi characters of a requester's reason", () => {

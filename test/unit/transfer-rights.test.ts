@@ -5,6 +5,7 @@ import {
   pathGlobMatches,
   transferAllowed,
   transferGlobProblem,
+  transferRightsProblem,
   type TransferRights,
 } from '../../src/core/transfer-rights.js';
 
@@ -97,4 +98,48 @@ describe('transferGlobProblem', () => {
     expect(transferGlobProblem(glob)).toBe(problem);
   });
   it('accepts an absolute glob', () => expect(transferGlobProblem('/var/log/**')).toBeNull());
+});
+
+describe('transferRightsProblem', () => {
+  it('accepts none, and a direction with globs and a budget', () => {
+    expect(transferRightsProblem(NO_TRANSFER)).toBeNull();
+    expect(
+      transferRightsProblem(rights({ direction: 'both', paths: ['/srv/**'], budgetBytes: 1 })),
+    ).toBeNull();
+  });
+
+  it.each([
+    [
+      { paths: ['/tmp/**'] },
+      'transfer paths and a transfer budget need a transfer direction other than none',
+    ],
+    [
+      { budgetBytes: 5 },
+      'transfer paths and a transfer budget need a transfer direction other than none',
+    ],
+    [{ direction: 'up' as never }, 'transfer "up" is not one of none, download, upload, both'],
+    [{ direction: 'upload', paths: ['x/**'] }, 'path limit "x/**" is not an absolute path'],
+    [
+      { direction: 'upload', budgetBytes: 0 },
+      'a transfer budget is a whole number of bytes above zero',
+    ],
+    [
+      { direction: 'upload', budgetBytes: 2.5 },
+      'a transfer budget is a whole number of bytes above zero',
+    ],
+    [
+      { direction: 'upload', paths: Array.from({ length: 33 }, (_, i) => `/p${i}`) },
+      'at most 32 transfer path limits',
+    ],
+    [
+      { direction: 'upload', paths: ['/srv/\u202Egol.txt'] },
+      'a path limit holds an unprintable character (control, bidi or zero-width)',
+    ],
+    [
+      { direction: 'upload', paths: ['/srv/\u009B2J'] },
+      'a path limit holds an unprintable character (control, bidi or zero-width)',
+    ],
+  ] as const)('names the problem of %j', (over, message) => {
+    expect(transferRightsProblem(rights(over as Partial<TransferRights>))).toBe(message);
+  });
 });

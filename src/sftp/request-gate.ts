@@ -1,0 +1,289 @@
+import { posix } from 'node:path';
+import {
+  normaliseTransferPath,
+  transferAllowed,
+  type TransferAccess,
+} from '../core/transfer-rights.js';
+import { BudgetPool } from './budget-pool.js';
+import { FileRun } from './file-run.js';
+import { FX, MAX_PACKET_BODY, OPEN_FLAGS } from './sftp-protocol.js';
+import type { SftpSessionRules } from './sftp-ports.js';
+import type { SftpRequest } from './sftp-request.js';
+
+/** A file the target opened for this session, as the relay tracks it until its CLOSE reply. */
+export interface OpenFile {
+  readonly path: string;
+  readonly canRead: boolean;
+  readonly canWrite: boolean;
+  readonly download: FileRun;
+  readonly upload: FileRun | null;
+  /** Opened with TRUNC: the file is exactly what the upload wrote (an empty one included). */
+  readonly truncates: boolean;
+  /** Whether a READ was answered (an empty file's download is still a download). */
+  readSeen: boolean;
+}
+
+/** What the relay remembers about a forwarded request until its reply. */
+export type Pending =
+  | { readonly kind: 'plain' }
+  | { readonly kind: 'open'; readonly file: OpenFile }
+  | {
+      readonly kind: 'read';
+      readonly file: OpenFile;
+      readonly offset: number;
+      readonly claimed: number;
+    }
+  | { readonly kind: 'close'; readonly handle: string };
+
+export type Decision =
+  | { readonly ok: true; readonly pending: Pending }
+  | {
+      readonly ok: false;
+      readonly code: number;
+      readonly op: string;
+      readonly path: string | null;
+      readonly why: string;
+    };
+
+/** What the gate asks of the target through the relay. */
+export interface TargetPaths {
+  /** The session's starting directory (REALPATH of `.`), or null when the target did not say. */
+  cwd(): string | null;
+  /** The target's canonical form of an absolute path (symlinks resolved), or null when it has none. */
+  canonical(path: string): Promise<string | null>;
+}
+
+/** Open files held by one session at most (each may keep a bounded reorder buffer). */
+export const MAX_OPEN_FILES = 64;
+
+const PLAIN: Decision = { ok: true, pending: { kind: 'plain' } };
+const WRITE_FLAGS = OPEN_FLAGS.WRITE | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC | OPEN_FLAGS.APPEND;
+
+/**
+ * Decides each request against the grant's transfer rights: synchronously where it can (the
+ * READ/WRITE stream), asynchronously for opens and changes of a path-limited grant (the target
+ * canonicalises the paths first), changes (the observer records them first) and an empty budget.
+ */
+export class RequestGate {
+  readonly handles = new Map<string, OpenFile>();
+  private opening = 0;
+  private readonly budget: BudgetPool | null;
+  private readonly limited: boolean;
+
+  constructor(
+    private readonly rules: SftpSessionRules,
+    private readonly target: TargetPaths,
+  ) {
+    this.budget =
+      rules.rights.budgetBytes === null ? null : new BudgetPool((bytes) => rules.takeBudget(bytes));
+    this.limited = rules.rights.paths.length > 0;
+  }
+
+  decide(req: SftpRequest): Decision | Promise<Decision> {
+    switch (req.kind) {
+      case 'free':
+        return PLAIN;
+      case 'unsupported':
+        return refusal(
+          FX.OP_UNSUPPORTED,
+          req.op,
+          null,
+          `${req.op} is not supported through gatehouse`,
+        );
+      case 'look':
+        return this.look(req.op, req.path);
+      case 'open':
+        return this.open(req.path, req.flags);
+      case 'change':
+        return this.change(req);
+      case 'read':
+        return this.read(req.handle, req.offset, req.length);
+      case 'write':
+        return this.write(req.handle, req.offset, req.data);
+      case 'handle':
+        return this.byHandle(req.op, req.handle);
+    }
+  }
+
+  /** The answer to a forwarded OPEN: a handle for the file, or none (the target refused it). */
+  opened(file: OpenFile, handle: string | null): void {
+    this.opening -= 1;
+    if (handle !== null) this.handles.set(handle, file);
+  }
+
+  /**
+   * A READ's reply with `moved` bytes of data: how many of them the budget lets through (the
+   * relay cuts the rest, a short read the client asks again for); what was claimed and not
+   * passed goes back.
+   */
+  readAnswered(claimed: number, moved: number): number {
+    if (this.budget === null) return moved;
+    const passed = Math.min(moved, claimed);
+    this.budget.claimBack(claimed - passed);
+    return passed;
+  }
+
+  private look(op: string, raw: string): Decision {
+    // The client learns where it starts before it can do anything else.
+    if (op === 'realpath' && (raw === '.' || raw === '')) return PLAIN;
+    if (op === 'expand-path@openssh.com' && raw.startsWith('~') && this.limited)
+      return refusal(
+        FX.PERMISSION_DENIED,
+        op,
+        raw,
+        '~ paths cannot be checked against path limits',
+      );
+    const path = this.resolve(raw);
+    if (path === null) return noCwd(op);
+    const verdict = transferAllowed(this.rules.rights, 'look', path);
+    return verdict.ok ? PLAIN : refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
+  }
+
+  private async open(raw: string, flags: number): Promise<Decision> {
+    const path = this.resolve(raw);
+    if (path === null) return noCwd('open');
+    const canWrite = (flags & WRITE_FLAGS) !== 0;
+    const canRead = (flags & OPEN_FLAGS.READ) !== 0 || !canWrite;
+    const accesses: TransferAccess[] = [];
+    if (canRead) accesses.push('read');
+    if (canWrite) accesses.push('write');
+    const why = await this.checkPaths('open', accesses, [path]);
+    if (why) return why;
+    if (this.handles.size + this.opening >= MAX_OPEN_FILES)
+      return refusal(FX.FAILURE, 'open', path, `more than ${MAX_OPEN_FILES} files open at once`);
+    this.opening += 1;
+    const file: OpenFile = {
+      path,
+      canRead,
+      canWrite,
+      download: new FileRun(),
+      upload: canWrite ? new FileRun() : null,
+      truncates: (flags & OPEN_FLAGS.TRUNC) !== 0,
+      readSeen: false,
+    };
+    return { ok: true, pending: { kind: 'open', file } };
+  }
+
+  private async change(req: Extract<SftpRequest, { kind: 'change' }>): Promise<Decision> {
+    const path = this.resolve(req.path);
+    if (path === null) return noCwd(req.op);
+    // A symlink's relative target is relative to the link's directory, not the session's.
+    const to =
+      req.to !== null
+        ? this.resolve(req.to)
+        : req.linkTo !== null
+          ? normaliseTransferPath(posix.dirname(path), req.linkTo)
+          : null;
+    if ((req.to !== null || req.linkTo !== null) && to === null) return noCwd(req.op);
+    const why = await this.checkPaths(req.op, ['write'], to === null ? [path] : [path, to]);
+    if (why) return why;
+    return this.recorded(req.op, { op: req.change, path, to });
+  }
+
+  private read(handle: string, offset: number, length: number): Decision | Promise<Decision> {
+    const file = this.handles.get(handle);
+    if (!file?.canRead) return badHandle('read', file, 'reading');
+    const want = Math.min(length, MAX_PACKET_BODY);
+    const granted = (claimed: number): Decision => {
+      this.budget?.claimOut();
+      return { ok: true, pending: { kind: 'read', file, offset, claimed } };
+    };
+    // A read needs only some budget: its answer is cut to what was claimed (a short read).
+    return this.budget === null ? granted(want) : this.claimed('read', file.path, want, 1, granted);
+  }
+
+  private write(handle: string, offset: number, data: Buffer): Decision | Promise<Decision> {
+    const file = this.handles.get(handle);
+    if (!file?.canWrite || !file.upload) return badHandle('write', file, 'writing');
+    const upload = file.upload;
+    // Counted and hashed when forwarded: the bytes are on their way to the target then.
+    const granted = (): Decision => {
+      upload.add(offset, data);
+      return PLAIN;
+    };
+    if (this.budget === null) return granted();
+    return this.claimed('write', file.path, data.length, data.length, granted);
+  }
+
+  private byHandle(op: string, handle: string): Decision | Promise<Decision> {
+    const file = this.handles.get(handle);
+    if (op === 'close') return { ok: true, pending: { kind: 'close', handle } };
+    // Directory handles are not tracked (listing is a look, checked at OPENDIR).
+    if (op === 'readdir') return PLAIN;
+    if (!file) return badHandle(op, file, 'this');
+    if (op !== 'fsetstat') return PLAIN;
+    if (!file.canWrite) return badHandle(op, file, 'writing');
+    return this.recorded(op, { op: 'setstat', path: file.path, to: null });
+  }
+
+  /** Grants what the budget covers (up to `want`, at least `least`), else refuses naming it. */
+  private claimed(
+    op: string,
+    path: string,
+    want: number,
+    least: number,
+    granted: (claimed: number) => Decision,
+  ): Decision | Promise<Decision> {
+    const settle = (got: number): Decision => {
+      if (got > 0) return granted(got);
+      const why = `this grant's transfer budget of ${this.rules.rights.budgetBytes} bytes is spent`;
+      return refusal(FX.PERMISSION_DENIED, op, path, why);
+    };
+    const got = this.budget!.claimAtLeast(want, least);
+    return got instanceof Promise ? got.then(settle) : settle(got);
+  }
+
+  private async recorded(
+    op: string,
+    change: Parameters<SftpSessionRules['observer']['change']>[0],
+  ) {
+    const ok = await this.rules.observer.change(change).catch(() => false);
+    if (ok) return PLAIN;
+    return refusal(FX.PERMISSION_DENIED, op, change.path, 'the change could not be recorded');
+  }
+
+  /** A refusal for the first path or access the grant does not allow, checking the target's canonical paths too. */
+  private async checkPaths(op: string, accesses: TransferAccess[], paths: string[]) {
+    for (const path of paths) {
+      for (const access of accesses) {
+        const verdict = transferAllowed(this.rules.rights, access, path);
+        if (!verdict.ok) return refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
+      }
+    }
+    if (!this.limited) return null;
+    for (const path of paths) {
+      const canonical = await this.target.canonical(path);
+      if (canonical === null)
+        return refusal(FX.PERMISSION_DENIED, op, path, `${path} cannot be resolved on the target`);
+      for (const access of accesses) {
+        const verdict = transferAllowed(this.rules.rights, access, canonical);
+        if (!verdict.ok)
+          return refusal(
+            FX.PERMISSION_DENIED,
+            op,
+            path,
+            `${path} leads to ${canonical}: ${verdict.why}`,
+          );
+      }
+    }
+    return null;
+  }
+
+  private resolve(raw: string): string | null {
+    if (raw.startsWith('/')) return normaliseTransferPath('/', raw);
+    const cwd = this.target.cwd();
+    return cwd === null ? null : normaliseTransferPath(cwd, raw);
+  }
+}
+
+function refusal(code: number, op: string, path: string | null, why: string): Decision {
+  return { ok: false, code, op, path, why };
+}
+
+const noCwd = (op: string): Decision =>
+  refusal(FX.PERMISSION_DENIED, op, null, 'the session starting directory is unknown');
+
+const badHandle = (op: string, file: OpenFile | undefined, purpose: string): Decision =>
+  file
+    ? refusal(FX.PERMISSION_DENIED, op, file.path, `${file.path} was not opened for ${purpose}`)
+    : refusal(FX.FAILURE, op, null, 'no such open file');

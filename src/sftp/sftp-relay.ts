@@ -1,0 +1,280 @@
+import type { Duplex } from 'node:stream';
+import { PacketFramer } from './sftp-framer.js';
+import {
+  dataPacket,
+  FIELDS_AT,
+  FXP,
+  ID_AT,
+  PacketReader,
+  requestPacket,
+  statusPacket,
+  TYPE_AT,
+  FX,
+} from './sftp-protocol.js';
+import type { RelaySftp, SftpSessionRules } from './sftp-ports.js';
+import { readRequest, requestId, handleKey } from './sftp-request.js';
+import { RequestGate, type OpenFile, type Pending, type Decision } from './request-gate.js';
+import { filterVersion } from './version-filter.js';
+import { StreamHolds } from './stream-holds.js';
+
+/** Requests forwarded and not yet answered, at most; the user's side waits beyond that. */
+export const MAX_OUTSTANDING = 1024;
+
+type Outstanding = Pending | { readonly kind: 'own'; readonly answer: (reply: Buffer) => void };
+
+/**
+ * Parse-and-forward: both directions are cut into packets; the user's requests are checked and
+ * forwarded as the bytes they came in (or refused with a status of our own), the target's
+ * replies are read for what moved and passed back unchanged (but VERSION, whose extensions are
+ * filtered). Requests are decided in order; one that waits (a canonical path, a recorded change,
+ * an empty budget) holds the ones after it, so the target sees them in the user's order.
+ * Packets are views of the chunks the streams emitted (a stream never reuses a chunk's memory),
+ * so a packet within one chunk is passed on without a copy.
+ */
+export const relaySftp: RelaySftp = (user, target, rules) =>
+  new Promise<void>((resolve) => new SftpRelay(user, target, rules, resolve).start());
+
+class SftpRelay {
+  private readonly fromUser = new PacketFramer();
+  private readonly fromTarget = new PacketFramer();
+  private readonly outstanding = new Map<number, Outstanding>();
+  private readonly queue: Buffer[] = [];
+  private readonly userHolds: StreamHolds;
+  private readonly targetHolds: StreamHolds;
+  private readonly gate: RequestGate;
+  private cwd: string | null = null;
+  private deciding = false;
+  private initialised = false;
+  private ended = 0;
+  private done = false;
+
+  constructor(
+    private readonly user: Duplex,
+    private readonly target: Duplex,
+    private readonly rules: SftpSessionRules,
+    private readonly resolve: () => void,
+  ) {
+    this.userHolds = new StreamHolds(user);
+    this.targetHolds = new StreamHolds(target);
+    this.gate = new RequestGate(rules, {
+      cwd: () => this.cwd,
+      canonical: (path) => this.canonical(path),
+    });
+  }
+
+  start(): void {
+    // Once either side ended nothing more is forwarded to the target; its replies still reach the user.
+    this.user.on('data', (chunk: Buffer) => {
+      if (!this.done) this.guard(() => this.fromUserChunk(chunk));
+    });
+    this.target.on('data', (chunk: Buffer) =>
+      this.guard(() => this.fromTarget.push(chunk, (p) => this.reply(p))),
+    );
+    for (const side of [this.user, this.target]) {
+      let over = false;
+      const end = (): void => {
+        if (over) return;
+        over = true;
+        this.sideEnded(side);
+      };
+      side.once('end', end);
+      side.once('close', end);
+      side.once('error', end);
+    }
+  }
+
+  private fromUserChunk(chunk: Buffer): void {
+    this.fromUser.push(chunk, (packet) => this.queue.push(packet));
+    this.decideQueued();
+  }
+
+  /** Decides the user's requests in order until one has to wait. */
+  private decideQueued(): void {
+    while (!this.deciding && this.queue.length > 0 && this.outstanding.size < MAX_OUTSTANDING) {
+      const packet = this.queue.shift()!;
+      const step = this.request(packet);
+      if (step instanceof Promise) {
+        this.deciding = true;
+        step.then(
+          () => {
+            this.deciding = false;
+            this.guard(() => this.decideQueued());
+          },
+          (err: unknown) => this.fail(err),
+        );
+        break;
+      }
+    }
+    if (this.queue.length > 0) this.userHolds.hold('queue');
+    else this.userHolds.release('queue');
+  }
+
+  private request(packet: Buffer): void | Promise<void> {
+    if (!this.initialised) {
+      if (packet[TYPE_AT] !== FXP.INIT) throw new Error('sftp client did not start with INIT');
+      this.initialised = true;
+      this.toTarget(packet);
+      return this.learnCwd();
+    }
+    if (packet.length < FIELDS_AT) throw new Error('sftp request without an id');
+    const id = requestId(packet);
+    if (this.outstanding.has(id)) {
+      this.toUser(statusPacket(id, FX.BAD_MESSAGE, 'request id already in use'));
+      return;
+    }
+    let decision: Decision | Promise<Decision>;
+    try {
+      decision = this.gate.decide(readRequest(packet));
+    } catch (err) {
+      this.toUser(statusPacket(id, FX.BAD_MESSAGE, (err as Error).message));
+      return;
+    }
+    if (!(decision instanceof Promise)) return this.decided(id, packet, decision);
+    return decision.then((d) => this.decided(id, packet, d));
+  }
+
+  private decided(id: number, packet: Buffer, decision: Decision): void {
+    if (this.done) return;
+    if (!decision.ok) {
+      this.toUser(statusPacket(id, decision.code, decision.why));
+      this.rules.observer.refused({ op: decision.op, path: decision.path, why: decision.why });
+      return;
+    }
+    this.outstanding.set(id, decision.pending);
+    this.toTarget(packet);
+  }
+
+  private reply(packet: Buffer): void {
+    if (packet[TYPE_AT] === FXP.VERSION) return this.toUser(filterVersion(packet));
+    if (packet.length < FIELDS_AT) throw new Error('sftp reply without an id');
+    const id = packet.readUInt32BE(ID_AT);
+    const pending = this.outstanding.get(id);
+    // Not something asked through this relay: never the user's to see.
+    if (pending === undefined) return;
+    this.outstanding.delete(id);
+    if (pending.kind === 'own') return pending.answer(packet);
+    this.toUser(this.answered(pending, packet));
+    if (this.outstanding.size === MAX_OUTSTANDING - 1) this.decideQueued();
+  }
+
+  /** Returns what reaches the user: the target's reply, or a DATA cut to the budget. */
+  private answered(pending: Pending, packet: Buffer): Buffer {
+    const type = packet[TYPE_AT];
+    switch (pending.kind) {
+      case 'open':
+        this.gate.opened(
+          pending.file,
+          type === FXP.HANDLE ? handleKey(new PacketReader(packet, FIELDS_AT).bytes()) : null,
+        );
+        return packet;
+      case 'read':
+        return this.dataAnswered(pending, packet);
+      case 'close': {
+        const file = this.gate.handles.get(pending.handle);
+        this.gate.handles.delete(pending.handle);
+        if (file) this.report(file);
+        return packet;
+      }
+      case 'plain':
+        return packet;
+    }
+  }
+
+  private dataAnswered(pending: Extract<Pending, { kind: 'read' }>, packet: Buffer): Buffer {
+    pending.file.readSeen = true;
+    if (packet[TYPE_AT] !== FXP.DATA) {
+      this.gate.readAnswered(pending.claimed, 0);
+      return packet;
+    }
+    const data = new PacketReader(packet, FIELDS_AT).bytes();
+    const passed = this.gate.readAnswered(pending.claimed, data.length);
+    pending.file.download.add(pending.offset, data.subarray(0, passed));
+    return passed === data.length
+      ? packet
+      : dataPacket(packet.readUInt32BE(ID_AT), data.subarray(0, passed));
+  }
+
+  /**
+   * A download is reported once a READ was answered (an empty file's too); an upload always (an
+   * open for writing changes the target), without a sha256 when nothing was written over a file
+   * not truncated (nothing of it moved).
+   */
+  private report(file: OpenFile): void {
+    const { observer } = this.rules;
+    const { path, download, upload } = file;
+    if (file.readSeen)
+      observer.fileMoved({
+        path,
+        direction: 'download',
+        bytes: download.bytes,
+        sha256: download.digest(),
+      });
+    if (upload) {
+      const sha256 = upload.bytes === 0 && !file.truncates ? null : upload.digest();
+      observer.fileMoved({ path, direction: 'upload', bytes: upload.bytes, sha256 });
+    }
+  }
+
+  private async learnCwd(): Promise<void> {
+    this.cwd = await this.canonical('.');
+  }
+
+  /** Asks the target for a path's canonical form with a request of our own, never shown to the user. */
+  private canonical(path: string): Promise<string | null> {
+    let id = 0xffffffff;
+    while (this.outstanding.has(id)) id -= 1;
+    return new Promise((answer) => {
+      this.outstanding.set(id, {
+        kind: 'own',
+        answer: (reply) => {
+          if (reply[TYPE_AT] !== FXP.NAME) return answer(null);
+          const r = new PacketReader(reply, FIELDS_AT);
+          answer(r.u32() >= 1 ? r.text() : null);
+        },
+      });
+      this.toTarget(requestPacket(FXP.REALPATH, id, path));
+    });
+  }
+
+  private toTarget(packet: Buffer): void {
+    if (!this.target.write(packet)) this.userHolds.holdUntilDrain(this.target);
+  }
+
+  private toUser(packet: Buffer): void {
+    if (!this.user.write(packet)) this.targetHolds.holdUntilDrain(this.user);
+  }
+
+  private sideEnded(side: Duplex): void {
+    this.ended += 1;
+    if (this.ended === 1) this.finish();
+    // Each side's end is passed on, so the other's peer (the client, the target's server) ends
+    // too; the other is no longer held, so it reaches its own end.
+    const other = side === this.user ? this.target : this.user;
+    (other === this.user ? this.userHolds : this.targetHolds).releaseAll();
+    other.end();
+    if (this.ended === 2) this.resolve();
+  }
+
+  /** Files still open when the relay ends are reported as they are. */
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const file of this.gate.handles.values()) this.report(file);
+    this.gate.handles.clear();
+  }
+
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** A broken protocol ends both sides: nothing unchecked passes. */
+  private fail(_err: unknown): void {
+    this.finish();
+    this.user.destroy();
+    this.target.destroy();
+  }
+}
