@@ -4,7 +4,11 @@
  */
 import type { Session } from '../core/model.js';
 import type { Store } from '../core/ports.js';
-import { isTransferSession, readTransferLog, type TransferLogEntry } from '../core/transfer-log.js';
+import {
+  isTransferSession,
+  readTransferLog,
+  type TransferLogEntry,
+} from '../core/transfer-entries.js';
 import type { CliContext } from './context.js';
 import { formatSize, isoTime, printLine, printTable } from './output.js';
 

@@ -2,7 +2,7 @@
 import type { ReviewerLoginMethod } from './audit-payloads.js';
 import type { EpochMs, GrantId, Session } from './model.js';
 import type { ThrottleScope } from './reviewer-login.js';
-import type { TransferTotals } from './transfer-log.js';
+import type { TransferTotals } from './transfer-entries.js';
 import type { ReviewerRole } from './reviewer-role.js';
 
 export interface Reviewer {

@@ -35,7 +35,7 @@ import {
 } from './evidence-index.js';
 import { exists, outputExists, publish } from './publish-file.js';
 import { sessionFiles, type RecordingDeps, type SessionFiles } from './session-files.js';
-import { transferLogMember, transferLogs, type TransferLogs } from './transfer-log-member.js';
+import { transferLogs, type TransferLogs } from './transfer-log-member.js';
 import { UstarWriter } from './ustar.js';
 import { findAbout, writeSegment, type Segment } from './audit-segment.js';
 import { verifyEvidence, type EvidenceSummary } from './verify-evidence.js';
@@ -192,7 +192,7 @@ function planMembers(
           : [
               {
                 name: transfersMember(f.sessionId),
-                data: jsonBytes(transferLogMember(f.sessionId, log)),
+                data: jsonBytes({ sessionId: f.sessionId, entries: log }),
               },
             ]),
       ];

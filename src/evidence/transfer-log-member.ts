@@ -2,7 +2,7 @@
  * `sessions/<id>.transfers.json` (issue 16): a transfer session's log as the store kept it
  * (migration 17), `{sessionId, entries}`. Like `grant.json` it is trusted only as far as the
  * chain agrees: each entry must be the one its seq's `transfer.*` event makes
- * (core/transfer-log.ts transferEntryOf), and every transfer event of the session in the segment
+ * (core/transfer-entries.ts transferEntryOf), and every transfer event of the session in the segment
  * must have its entry. The first disagreement names the entry and its seq.
  */
 import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
@@ -11,18 +11,13 @@ import type { Store } from '../core/ports.js';
 import {
   readTransferLog,
   transferEntryOf,
+  TRANSFER_EVENT_TYPES,
   type TransferEvent,
   type TransferLogEntry,
-} from '../core/transfer-log.js';
+} from '../core/transfer-entries.js';
 import { EvidenceProblem } from './evidence-problem.js';
 import { transfersMember } from './evidence-index.js';
 import type { SegmentEvent, SegmentSummary } from './segment-check.js';
-
-const TRANSFER_TYPES: ReadonlySet<string> = new Set([
-  'transfer.file',
-  'transfer.change',
-  'transfer.denied',
-]);
 
 /** The transfer logs of the sessions that have one (issue 16), by session id. */
 export type TransferLogs = ReadonlyMap<string, readonly TransferLogEntry[]>;
@@ -39,14 +34,13 @@ export async function transferLogs(
   return logs;
 }
 
-export const transferLogMember = (
-  sessionId: string,
-  entries: readonly TransferLogEntry[],
-): { sessionId: string; entries: readonly TransferLogEntry[] } => ({ sessionId, entries });
-
 /** The session's transfer events in the segment, in seq order. */
 export const transferEventsOf = (segment: SegmentSummary, sessionId: string): SegmentEvent[] =>
-  segment.about.filter((e) => TRANSFER_TYPES.has(e.type) && e.payload['sessionId'] === sessionId);
+  segment.about.filter(
+    (e) =>
+      (TRANSFER_EVENT_TYPES as readonly string[]).includes(e.type) &&
+      e.payload['sessionId'] === sessionId,
+  );
 
 const same = (a: unknown, b: unknown): boolean =>
   canonicalJson((a ?? null) as JsonValue) === canonicalJson((b ?? null) as JsonValue);

@@ -1,6 +1,6 @@
 import type { ChainPoint } from '../core/audit-checkpoint.js';
 import type { AuditEvent } from '../core/audit-events.js';
-import { isTransferEvent } from '../core/transfer-log.js';
+import { isTransferEvent } from '../core/transfer-entries.js';
 import type { AuditRecord, EpochMs, RequestId } from '../core/model.js';
 import type { Actor, AuditRepository, AuditVerification } from '../core/ports.js';
 import { appendAuditEvent, CHAIN_START, checkChain, type ChainCursor } from './audit-chain.js';

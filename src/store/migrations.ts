@@ -452,7 +452,7 @@ ALTER TABLE requests ADD COLUMN transfer_budget INTEGER
   {
     version: 17,
     sql: `
--- A transfer session's log (issue 16, core/transfer-log.ts): one row per transfer.file,
+-- A transfer session's log (issue 16, core/transfer-entries.ts): one row per transfer.file,
 -- transfer.change and transfer.denied event, written in the event's transaction (seq is the
 -- event's), so the review page, session show and evidence export never read the audit table.
 -- op: the direction of a file (download, upload), else the SFTP operation.

@@ -1,5 +1,5 @@
 /**
- * A transfer session's log (migration 17, core/transfer-log.ts): the row each transfer event
+ * A transfer session's log (migration 17, core/transfer-entries.ts): the row each transfer event
  * makes, written by the audit append in the event's transaction, and the session's entries read
  * back by seq on the session's index.
  */
@@ -11,7 +11,7 @@ import {
   type TransferEvent,
   type TransferLogEntry,
   type TransferLogRepository,
-} from '../core/transfer-log.js';
+} from '../core/transfer-entries.js';
 import type { StoreContext } from './context.js';
 import type { Database } from './database.js';
 

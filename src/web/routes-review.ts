@@ -9,7 +9,7 @@ import { searchTextProblem } from '../core/recording-search.js';
 import { MAX_INDEXED_CHARS } from '../recording/searchable-text.js';
 import { reviewerActor, type ReviewSession } from '../core/reviewer.js';
 import type { Store } from '../core/ports.js';
-import { isTransferSession, MAX_TRANSFER_PAGE } from '../core/transfer-log.js';
+import { isTransferSession, MAX_TRANSFER_PAGE } from '../core/transfer-entries.js';
 import type { TransferLogView } from './pages/transfer-log.js';
 import { verifySession } from '../lifecycle/verify-session.js';
 import type { AuthedRequest } from './context.js';

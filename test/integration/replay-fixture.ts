@@ -14,7 +14,7 @@ import { fixedClock, type Clock } from '../../src/core/clock.js';
 import type { Grant, SessionId } from '../../src/core/model.js';
 import type { SessionRef } from '../../src/core/audit-payloads.js';
 import type { Store } from '../../src/core/ports.js';
-import type { TransferEvent } from '../../src/core/transfer-log.js';
+import type { TransferEvent } from '../../src/core/transfer-entries.js';
 import { ensureKeyPair } from '../../src/keys/key-files.js';
 import { signingKeyFromOpenSsh } from '../../src/keys/signing-key.js';
 import { writeManifest } from '../../src/recording/manifest.js';

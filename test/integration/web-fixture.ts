@@ -12,7 +12,7 @@ import type { Confirmation } from '../../src/core/checklist.js';
 import type { GrantId, SessionId } from '../../src/core/model.js';
 import type { SessionRef } from '../../src/core/audit-payloads.js';
 import type { NewSession, Store } from '../../src/core/ports.js';
-import type { TransferEvent } from '../../src/core/transfer-log.js';
+import type { TransferEvent } from '../../src/core/transfer-entries.js';
 import type { ReviewerSessionTimeouts } from '../../src/core/reviewer-login.js';
 import { StoreAuditor } from '../../src/adapters/store-auditor.js';
 import { indexRecording } from '../../src/lifecycle/index-recording.js';

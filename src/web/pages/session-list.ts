@@ -4,7 +4,7 @@
  * in the viewer's zone with the UTC time on hover and how long ago.
  */
 import type { ReviewSession } from '../../core/reviewer.js';
-import { isTransferSession } from '../../core/transfer-log.js';
+import { isTransferSession } from '../../core/transfer-entries.js';
 import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { LIST_SCRIPT, LIST_STYLE } from '../assets.js';
 import {

@@ -4,12 +4,12 @@
  * oldest first. The sha256 is the full value in the page, shown shortened by the stylesheet, so
  * hovering shows it and copying takes all of it. At 600 px and below each row is a block.
  */
-import type { TransferLogEntry } from '../../core/transfer-log.js';
+import type { TransferLogEntry } from '../../core/transfer-entries.js';
 import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { formatBytes, html, localTime, type SafeHtml } from '../html.js';
 
 export interface TransferLogView {
-  /** The first entries, oldest first (bounded: core/transfer-log.ts MAX_TRANSFER_PAGE). */
+  /** The first entries, oldest first (bounded: core/transfer-entries.ts MAX_TRANSFER_PAGE). */
   readonly entries: readonly TransferLogEntry[];
   /** Every entry the session has. */
   readonly total: number;

@@ -8,15 +8,18 @@ import type { AuditEvent } from './audit-events.js';
 import type { EpochMs, SessionId } from './model.js';
 import type { TransferChangeOp, TransferFileDirection } from './transfer-payloads.js';
 
-export type TransferEventType = 'transfer.file' | 'transfer.change' | 'transfer.denied';
+export const TRANSFER_EVENT_TYPES = [
+  'transfer.file',
+  'transfer.change',
+  'transfer.denied',
+] as const;
+export type TransferEventType = (typeof TRANSFER_EVENT_TYPES)[number];
 
 /** One of the three transfer events (a union of each, so a switch on `type` narrows). */
 export type TransferEvent = Extract<AuditEvent, { readonly type: TransferEventType }>;
 
 export const isTransferEvent = (event: AuditEvent): event is TransferEvent =>
-  event.type === 'transfer.file' ||
-  event.type === 'transfer.change' ||
-  event.type === 'transfer.denied';
+  (TRANSFER_EVENT_TYPES as readonly string[]).includes(event.type);
 
 interface EntryBase {
   /** The audit event's seq: the entry's identity and order. */
