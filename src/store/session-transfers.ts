@@ -71,7 +71,7 @@ function columnsOf(e: TransferLogEntry): Columns {
 
 /**
  * The log row of a transfer event just appended as `record`, and the session's totals for a
- * file; run in the append's transaction. An event naming no session row adds nothing.
+ * file; run in the append's transaction. An event naming no session (row) adds nothing.
  */
 export async function recordTransfer(
   db: Database,
@@ -79,7 +79,9 @@ export async function recordTransfer(
   record: AuditRecord,
 ): Promise<void> {
   const entry = transferEntryOf(event, record.seq, record.ts);
-  const sessionId = event.payload.sessionId;
+  // A refused sftp subsystem is a transfer.denied of no session: nothing to log it under.
+  const sessionId: string | null = event.payload.sessionId ?? null;
+  if (sessionId === null) return;
   const inserted = await db.run(
     `INSERT INTO session_transfers (seq, session_id, ts, kind, op, path, to_path, bytes, sha256, why)
      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)`,
