@@ -24,6 +24,7 @@ import { sessionRecords } from './lifecycle/session-lifecycle.js';
 import type { NotifierDeps } from './notify/notifier.js';
 import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
+import { relaySftp } from './sftp/sftp-relay.js';
 import { openStore } from './store/open-store.js';
 import { startWebServer, type WebServer } from './web/server.js';
 
@@ -106,6 +107,7 @@ export async function startGatehouse(
           : config.ssh.listen.host,
       desk: storeRequestDesk(store),
       requestSettings: () => settings.requestSettings(),
+      relaySftp,
       ...(options.watchIntervalMs === undefined
         ? {}
         : { watchIntervalMs: options.watchIntervalMs }),

@@ -8,6 +8,7 @@ import {
 } from '../core/access-request.js';
 import { formatDuration, formatTimeLeft } from '../core/duration.js';
 import type { AuditRecord, EpochMs } from '../core/model.js';
+import { describeTransfer } from '../core/transfer-text.js';
 import type { GrantView } from './grant-view.js';
 import { isoTime } from './output.js';
 
@@ -34,6 +35,7 @@ export const REQUEST_COLUMNS = [
   'USER',
   'TARGET',
   'MODE',
+  'TRANSFER',
   'FOR',
   'APPROVALS',
   'AGE',
@@ -48,6 +50,7 @@ export function requestRow(view: RequestView, now: EpochMs): string[] {
     view.user,
     view.target,
     describeRequestMode(view),
+    describeTransfer(view.transfer),
     formatDuration(view.durationMs),
     `${view.approvals.length}/${view.approvalsRequired}`,
     formatTimeLeft(now - view.createdAt),
@@ -87,6 +90,7 @@ export function requestPairs(
     ['nda', String(view.ndaId)],
     ['mode', describeMode(view.mode)],
     ...allowlistOf(view.mode).map((p) => ['allow', p] as const),
+    ['transfer', view.transfer.direction === 'none' ? 'none' : describeTransfer(view.transfer)],
     ['for', formatDuration(view.durationMs)],
     ['reason', view.reason],
     ['rule', view.rule],

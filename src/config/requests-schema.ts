@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { principalsOf, type RequestRule } from '../core/request-rules.js';
+import { NO_TRANSFER_LIMIT } from '../core/request-transfer.js';
+import { requestTransferSchema } from './request-transfer-schema.js';
 
 /**
  * Config `groups` and `requests` (issue 14): who may request access to what and who approves
@@ -32,6 +34,7 @@ export const requestRuleSchema = (duration: z.ZodType<number, string>) =>
       approvers: z.array(principal).default([]),
       autoApprove: z.boolean().default(false),
       pendingTtl: duration.optional(),
+      transfer: requestTransferSchema.default(NO_TRANSFER_LIMIT),
     })
     .strict();
 

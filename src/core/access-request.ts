@@ -3,6 +3,7 @@
  * The store keeps them; core/request-rules.ts says who may ask for what and who approves.
  */
 import type { EpochMs, GrantId, GrantMode, NdaId, RequestId, TargetId, UserId } from './model.js';
+import type { TransferRights } from './transfer-rights.js';
 
 export type { RequestId };
 
@@ -40,6 +41,11 @@ export interface AccessRequest {
   readonly targetName: string;
   readonly ndaId: NdaId;
   readonly mode: RequestedMode;
+  /**
+   * The file transfer the grant will carry, as resolved against the rule when filed; an
+   * extension's is its grant's (so the rule deciding it must allow that transfer too).
+   */
+  readonly transfer: TransferRights;
   /** How long the grant (or the extension) should last. */
   readonly durationMs: number;
   readonly reason: string;

@@ -9,8 +9,9 @@ export function isAllowedEnv(name: string, value: string): boolean {
 }
 
 /**
- * File transfer is not offered: sftp is refused as a subsystem, and the exec forms of scp
- * (`scp -O`, legacy protocol), rsync and sftp-server are refused here with a clear message.
+ * File transfer goes through the sftp subsystem only (relayed and audited per file): the exec
+ * forms of scp (`scp -O`, the legacy protocol), rsync and sftp-server are refused on every grant,
+ * since gatehouse would see them as an opaque byte stream.
  */
 export function isFileTransferCommand(command: string): boolean {
   const argv0 = command.trim().split(/\s+/)[0] ?? '';

@@ -7,6 +7,8 @@ import { formatDuration } from './duration.js';
 import type { AuditRecord } from './model.js';
 import type { EventSubject, NotifiableEvent } from './notification.js';
 import { isoTime } from './timestamp.js';
+import { describeTransfer } from './transfer-text.js';
+import type { TransferRights } from './transfer-rights.js';
 import { boundUntrusted } from './untrusted-text.js';
 
 /** How much of a reason or note a line shows. */
@@ -27,6 +29,24 @@ const field = (p: Readonly<Record<string, unknown>>, key: string): string =>
 
 const time = (p: Readonly<Record<string, unknown>>, key: string): string =>
   typeof p[key] === 'number' && Number.isFinite(p[key]) ? isoTime(p[key]) : '?';
+
+/**
+ * `, transfer “download /var/log/** budget 2GiB”` for an event whose payload carries file
+ * transfer rights; nothing for none (or events from before issue 16). Path limits may be a
+ * requester's words: quoted.
+ */
+function transferClause(p: Readonly<Record<string, unknown>>): string {
+  const t = p['transfer'];
+  if (typeof t !== 'object' || t === null) return '';
+  const { direction, paths, budgetBytes } = t as Readonly<Record<string, unknown>>;
+  if (direction !== 'download' && direction !== 'upload' && direction !== 'both') return '';
+  const rights: TransferRights = {
+    direction,
+    paths: Array.isArray(paths) ? paths.filter((x): x is string => typeof x === 'string') : [],
+    budgetBytes: typeof budgetBytes === 'number' ? budgetBytes : null,
+  };
+  return `, transfer ${quoted(describeTransfer(rights))}`;
+}
 
 /** `alice on db1`, or what is known of it. */
 function who(s: EventSubject): string {
@@ -51,7 +71,7 @@ export function notificationLine(
       const asked =
         p['kind'] === 'extend'
           ? `${length} more on grant ${field(p, 'grantId')} (${mode})`
-          : `${mode} for ${length}`;
+          : `${mode} for ${length}${transferClause(p)}`;
       return `${request}: ${asked}, reason ${quoted(field(p, 'reason'))}`;
     }
     case 'request.approved':
@@ -63,7 +83,7 @@ export function notificationLine(
     case 'request.expired':
       return `${request} expired undecided`;
     case 'grant.create':
-      return `${grant} created by ${actor}: ${field(p, 'mode')} until ${time(p, 'endsAt')}${fromRequest}, reason ${quoted(field(p, 'reason'))}`;
+      return `${grant} created by ${actor}: ${field(p, 'mode')} until ${time(p, 'endsAt')}${transferClause(p)}${fromRequest}, reason ${quoted(field(p, 'reason'))}`;
     case 'grant.extend':
       return `${grant} extended by ${actor} until ${time(p, 'endsAt')}, reason ${quoted(field(p, 'reason'))}`;
     case 'grant.revoke':

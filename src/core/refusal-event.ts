@@ -33,6 +33,15 @@ export function refusalEvent(denial: Denial, who: Refused): AuditEvent | null {
         detail,
       });
     }
+    case 'transfer':
+      return auditEvents.transferDenied({
+        grantId: denial.scope.grantId,
+        user: who.user ?? '',
+        target: denial.scope.target,
+        op: 'subsystem',
+        path: null,
+        why: denial.why,
+      });
     case 'hostkey':
       return auditEvents.hostkeyMismatch({
         ...denial.target,

@@ -24,6 +24,8 @@ export type Denial =
       readonly scope: DenialScope;
       readonly sessionId: SessionId | null;
     }
+  /** The sftp subsystem, refused by the grant's transfer rights (no session was opened). */
+  | { readonly on: 'transfer'; readonly scope: DenialScope; readonly why: string }
   /** The target presented another host key than the pinned one (or none is pinned). */
   | {
       readonly on: 'hostkey';
@@ -102,6 +104,8 @@ export const refuse = {
     detail: string,
     line: string,
   ): Refusal => refusal({ on: 'request', ...asked, detail }, line, 1),
+  transfer: (scope: DenialScope, why: string, line: string): Refusal =>
+    refusal({ on: 'transfer', scope, why }, line, 1),
   quietly: (line: string | null, exitStatus: number): Refusal =>
     refusal({ on: 'none' }, line, exitStatus),
 };

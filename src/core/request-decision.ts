@@ -5,6 +5,7 @@
 import type { AccessRequest, RequestKind, RequestedMode } from './access-request.js';
 import type { EpochMs } from './model.js';
 import type { RequestJudge } from './ports.js';
+import type { TransferRights } from './transfer-rights.js';
 import { checkDecider, chooseRule, type RequestPolicy, type RequestRule } from './request-rules.js';
 
 /** The name an auto-approving rule approves as. */
@@ -20,6 +21,7 @@ const shapeOf = (request: AccessRequest) => ({
   target: request.targetName,
   mode: request.mode,
   durationMs: null,
+  transfer: request.transfer,
   // With the duration ignored, an earlier rule (shorter maximum, other approvers) may match too.
   preferred: request.rule,
 });
@@ -73,12 +75,16 @@ export interface FilingShape {
   readonly target: string;
   readonly mode: RequestedMode;
   readonly durationMs: number;
+  /** The file transfer asked for (an extension's: its grant's); absent: none. */
+  readonly transfer?: TransferRights;
 }
 
 export type Filing =
   | {
       readonly ok: true;
       readonly rule: RequestRule;
+      /** The transfer asked, resolved against the rule: what the grant will carry. */
+      readonly transfer: TransferRights;
       readonly expiresAt: EpochMs;
       /** The rule approves at once (the caller still checks the target has no checklist). */
       readonly autoApprove: boolean;
@@ -91,11 +97,15 @@ export function planFiling(policy: RequestPolicy, shape: FilingShape, now: Epoch
     target: shape.target,
     mode: shape.mode,
     durationMs: shape.durationMs,
+    ...(shape.transfer === undefined ? {} : { transfer: shape.transfer }),
+    // A new grant's request takes the rule's path limits and budget when it names none.
+    transferFromRule: shape.kind === 'grant',
   });
   if (!choice.ok) return choice;
   return {
     ok: true,
     rule: choice.rule,
+    transfer: choice.transfer,
     expiresAt: now + choice.rule.pendingTtlMs,
     autoApprove: choice.rule.autoApprove,
   };

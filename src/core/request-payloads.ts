@@ -5,6 +5,7 @@
  */
 import type { RequestKind } from './access-request.js';
 import type { EpochMs, GrantId, NdaId, RequestId } from './model.js';
+import type { TransferRightsPayload } from './transfer-payloads.js';
 
 export type RequestCreated = {
   readonly requestId: RequestId;
@@ -17,6 +18,11 @@ export type RequestCreated = {
   /** The profile's name, when mode is `profile`. */
   readonly profile: string | null;
   readonly allowlist: readonly string[];
+  /**
+   * The file transfer the grant will carry (an extension's: its grant's). Absent in events
+   * written before issue 16 (none).
+   */
+  readonly transfer: TransferRightsPayload;
   readonly durationMs: number;
   readonly reason: string;
   readonly rule: string;

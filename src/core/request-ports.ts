@@ -4,6 +4,7 @@
  */
 import type { AccessRequest, RequestKind, RequestStatus, RequestedMode } from './access-request.js';
 import type { Actor, EpochMs, GrantId, NdaId, RequestId } from './model.js';
+import type { TransferRights } from './transfer-rights.js';
 
 /** What a user files (`ssh USER@bastion request …`), after the rules chose `rule`. */
 export interface NewRequest {
@@ -15,6 +16,8 @@ export interface NewRequest {
   readonly grantId: GrantId | null;
   readonly ndaId: NdaId;
   readonly mode: RequestedMode;
+  /** The file transfer asked for, resolved against the rule; absent: none. */
+  readonly transfer?: TransferRights;
   readonly durationMs: number;
   readonly reason: string;
   readonly rule: string;

@@ -8,6 +8,13 @@
 import type { RequestedMode } from './access-request.js';
 import { formatDuration } from './duration.js';
 import { quoteForMessage as q } from './names.js';
+import {
+  NO_TRANSFER_LIMIT,
+  resolveTransfer,
+  type TransferLimit,
+  type TransferResolution,
+} from './request-transfer.js';
+import { NO_TRANSFER, type TransferRights } from './transfer-rights.js';
 
 export interface RequestRule {
   readonly name: string;
@@ -22,6 +29,8 @@ export interface RequestRule {
   /** Approved by gatehouse at once (low-risk rules), unless the target has a checklist. */
   readonly autoApprove: boolean;
   readonly pendingTtlMs: number;
+  /** The most file transfer a request under this rule may carry; absent: none. */
+  readonly transfer?: TransferLimit;
 }
 
 export interface RequestPolicy {
@@ -30,7 +39,12 @@ export interface RequestPolicy {
 }
 
 export type RuleChoice =
-  | { readonly ok: true; readonly rule: RequestRule }
+  | {
+      readonly ok: true;
+      readonly rule: RequestRule;
+      /** The transfer rights asked for, resolved against the rule (core/request-transfer.ts). */
+      readonly transfer: TransferRights;
+    }
   | { readonly ok: false; readonly message: string };
 
 export interface RequestShape {
@@ -40,6 +54,13 @@ export interface RequestShape {
   readonly mode: RequestedMode;
   /** null: any duration (a decision caps the window at the rule's maximum instead). */
   readonly durationMs: number | null;
+  /** The file transfer asked for (an extension's is its grant's); absent: none. */
+  readonly transfer?: TransferRights;
+  /**
+   * A request being filed: path limits or a budget not asked for take the rule's. Otherwise (a
+   * decision, an extension) the rights are as granted and must fit the rule as they are.
+   */
+  readonly transferFromRule?: boolean;
   /** The rule to choose when it fits (a decision: the rule the request was filed under). */
   readonly preferred?: string;
 }
@@ -90,10 +111,9 @@ export const noRuleMessage = (target: string): string =>
   `request: no request rule lets you ask for ${q(target)}`;
 
 /**
- * The first rule (in config order) for this user and target that offers the mode and allows the
- * duration, or the `preferred` one when it is among them. When rules match the user and target
- * but none allows the request, the reason comes from the first of them: the mode it does not
- * offer, or its maximum duration.
+ * The first rule (in config order) for this user and target that offers the mode, allows the
+ * duration and the file transfer asked, or the `preferred` one when it is among them; else why
+ * none does (whyNoRuleFits).
  */
 export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoice {
   const candidates = policy.rules.filter(
@@ -101,29 +121,54 @@ export function chooseRule(policy: RequestPolicy, shape: RequestShape): RuleChoi
       listsPrincipal(rule.users, shape.user, policy.groups) &&
       rule.targets.some((glob) => globMatches(glob, shape.target)),
   );
-  const fitting = candidates.filter(
-    (rule) =>
-      offers(rule, shape.mode) &&
-      (shape.durationMs === null || shape.durationMs <= rule.maxDurationMs),
-  );
-  const fits = fitting.find((rule) => rule.name === shape.preferred) ?? fitting[0];
-  if (fits !== undefined) return { ok: true, rule: fits };
+  const transferUnder = (rule: RequestRule) =>
+    resolveTransfer(rule.transfer ?? NO_TRANSFER_LIMIT, shape.transfer ?? NO_TRANSFER, {
+      rule: rule.name,
+      target: shape.target,
+      fillFromRule: shape.transferFromRule === true,
+    });
+  const longerThan = (rule: RequestRule): boolean =>
+    shape.durationMs !== null && shape.durationMs > rule.maxDurationMs;
+  const fitting = candidates.flatMap((rule) => {
+    if (!offers(rule, shape.mode) || longerThan(rule)) return [];
+    const transfer = transferUnder(rule);
+    return transfer.ok ? [{ ok: true as const, rule, transfer: transfer.rights }] : [];
+  });
+  const fits = fitting.find((fit) => fit.rule.name === shape.preferred) ?? fitting[0];
+  if (fits !== undefined) return fits;
+  return { ok: false, message: whyNoRuleFits(candidates, shape, transferUnder, longerThan) };
+}
+
+/**
+ * Why none of the rules for the user and target fits, from the rule that comes closest: the
+ * first offering the mode and allowing the transfer says its maximum duration; else the first
+ * offering the mode (one offering any transfer first) says what transfer it allows; else the
+ * first rule says which modes it offers.
+ */
+function whyNoRuleFits(
+  candidates: readonly RequestRule[],
+  shape: RequestShape,
+  transferUnder: (rule: RequestRule) => TransferResolution,
+  longerThan: (rule: RequestRule) => boolean,
+): string {
   const [first] = candidates;
-  if (first === undefined) return { ok: false, message: noRuleMessage(shape.target) };
-  if (!offers(first, shape.mode)) {
-    return {
-      ok: false,
-      message:
-        `request: mode ${q(modeName(shape.mode))} is not offered for ${shape.target} ` +
-        `(rule ${first.name} offers ${first.modes.join(', ')})`,
-    };
-  }
-  return {
-    ok: false,
-    message:
+  if (first === undefined) return noRuleMessage(shape.target);
+  const withMode = candidates.filter((rule) => offers(rule, shape.mode));
+  const tooShort = withMode.find((rule) => transferUnder(rule).ok && longerThan(rule));
+  if (tooShort !== undefined)
+    return (
       `request: ${formatDuration(shape.durationMs ?? 0)} is longer than the maximum of ` +
-      `${formatDuration(first.maxDurationMs)} for ${shape.target} (rule ${first.name})`,
-  };
+      `${formatDuration(tooShort.maxDurationMs)} for ${shape.target} (rule ${tooShort.name})`
+    );
+  const explaining =
+    withMode.find((rule) => (rule.transfer ?? NO_TRANSFER_LIMIT).direction !== 'none') ??
+    withMode[0];
+  const transfer = explaining === undefined ? undefined : transferUnder(explaining);
+  if (transfer !== undefined && !transfer.ok) return transfer.message;
+  return (
+    `request: mode ${q(modeName(shape.mode))} is not offered for ${shape.target} ` +
+    `(rule ${first.name} offers ${first.modes.join(', ')})`
+  );
 }
 
 export type DeciderCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };

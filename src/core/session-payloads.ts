@@ -13,7 +13,8 @@ export type SessionRef = {
 };
 
 export type SessionStart = SessionRef & {
-  readonly kind: 'shell' | 'exec';
+  /** `sftp`: the sftp subsystem (issue 16), whose recording holds its transfer log. */
+  readonly kind: 'shell' | 'exec' | 'sftp';
   /** The exec command (canonical argv, re-quoted, under a commands grant); null for a shell. */
   readonly command: string | null;
   readonly pty: boolean;
@@ -23,9 +24,12 @@ export type SessionStart = SessionRef & {
 export type SessionEnd = SessionRef & {
   readonly reason: SessionEndReason;
   readonly exitStatus: number | null;
-  /** Bytes relayed from the user to the target; null when not known (crash recovery). */
+  /**
+   * Bytes relayed from the user to the target (an sftp session: the bytes of the files uploaded);
+   * null when not known (crash recovery).
+   */
   readonly bytesIn: number | null;
-  /** Bytes relayed from the target to the user; null when not known (crash recovery). */
+  /** Bytes relayed from the target to the user (sftp: the files downloaded); null if not known. */
   readonly bytesOut: number | null;
   /**
    * A session without a pty: the byte count (= bytesIn) and hex sha256 of what it received on

@@ -44,7 +44,9 @@ export type TransferChange = SessionRef & {
   readonly to: string | null;
 };
 
-export type TransferDenied = SessionRef & {
+export type TransferDenied = Omit<SessionRef, 'sessionId'> & {
+  /** The session it happened in; absent when the sftp subsystem itself was refused. */
+  readonly sessionId?: SessionRef['sessionId'];
   /** The SFTP request refused (`open`, `remove`, `rename`…) or `subsystem` for the whole channel. */
   readonly op: string;
   /** The path it named, as resolved; null when none. */

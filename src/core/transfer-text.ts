@@ -18,10 +18,6 @@ export function describeTransfer(rights: TransferRights): string {
   ].join(' ');
 }
 
-/** The path limits as a list's words: `any path` when there are none. */
-export const describeTransferPaths = (rights: TransferRights): string =>
-  rights.paths.length === 0 ? 'any path' : rights.paths.map(shownGlob).join(' ');
-
 /** What is left of a budget after `used` bytes; null without a budget. */
 export const transferLeft = (rights: TransferRights, used: number): number | null =>
   rights.budgetBytes === null ? null : Math.max(0, rights.budgetBytes - used);

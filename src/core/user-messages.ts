@@ -54,8 +54,14 @@ export const messages = {
     `gatehouse: target ${target} cannot run its program safely on this bastion; session refused and reported to the administrators`,
   commandTargetFixedProgram: (target: string): string =>
     `gatehouse: target ${target} runs a fixed program; connect without a command`,
-  fileTransferRefused: (): string =>
-    'gatehouse: file transfer (scp, sftp, rsync) is not offered by this bastion',
+  legacyTransferRefused: (): string =>
+    'gatehouse: legacy scp (-O) and rsync are not relayed; use sftp, or scp without -O',
+  transferNotGranted: (): string =>
+    'gatehouse: this grant allows no file transfer (ask for one with --transfer)',
+  transferOnCommandTarget: (target: string): string =>
+    `gatehouse: target ${target} runs a fixed program; it offers no file transfer`,
+  transferNeedsTarget: (user: string, host: string): string =>
+    `gatehouse: file transfer needs a target: sftp ${user}+TARGET@${host}`,
   noPtyChoice: (): string =>
     'gatehouse: several grants are active; name the target as USER+TARGET, or log in with a terminal (ssh -t) to choose',
   noActiveGrant: (user: string, host: string): string =>

@@ -33,9 +33,10 @@ export async function openSession(
   const subject = { sessionId, grantId: grant.id, user: userName, target: target.name };
   const tap = await openTap(deps, opening, subject);
   if (isRefusal(tap)) return tap;
+  const sftp = opening.subsystem === 'sftp';
   const started = auditEvents.sessionStart({
     ...subject,
-    kind: command === null ? 'shell' : 'exec',
+    kind: sftp ? 'sftp' : command === null ? 'shell' : 'exec',
     command,
     pty: pty !== null,
     remoteAddr: opening.remoteAddr,
@@ -47,7 +48,7 @@ export async function openSession(
     targetId: target.id,
     startedAt: opening.startedAt,
     recordingPath: tap?.relativePath ?? null,
-    kind: sessionKind(command, grant.mode),
+    kind: sftp ? 'sftp' : sessionKind(command, grant.mode),
     command,
   };
   await deps.store.sessions.start(row, started, actor).catch(async (err: unknown) => {
@@ -72,7 +73,11 @@ async function openTap(
     cols: sized ? pty.cols : 80,
     rows: sized ? pty.rows : 24,
     term: pty === null || pty.term === '' ? null : pty.term,
-    title: recordingTitle(opening.userName, opening.target.name, opening.command),
+    title: recordingTitle(
+      opening.userName,
+      opening.target.name,
+      opening.subsystem ?? opening.command,
+    ),
   });
   if (opened.ok) return opened.tap;
   const { mode } = deps.taps;

@@ -33,8 +33,9 @@ export class SessionAudit {
     if (event === null) return;
     // Protocol requests cost a client nothing to repeat; refused commands are evidence and each
     // needs a channel or a prompt line, so only the former are capped. A refused self-service
-    // request needs no grant at all, so it counts with them.
-    const capped = decision.denial.on === 'channel' || decision.denial.on === 'request';
+    // request needs no grant at all, so it counts with them; so does a refused sftp subsystem.
+    const { on } = decision.denial;
+    const capped = on === 'channel' || on === 'request' || on === 'transfer';
     if (capped && ++this.refusals > MAX_REFUSALS_PER_CONNECTION) {
       if (this.refusals === MAX_REFUSALS_PER_CONNECTION + 1) {
         this.logger.warn(
@@ -75,12 +76,14 @@ export function auditedSessionChannel(
     pty: (pty) => audit.verdict(inner.pty(pty)),
     env: (name, value) => audit.verdict(inner.env(name, value)),
     request: (kind, name) => audit.verdict(inner.request(kind, name)),
-    start: async (io, command) => {
-      const refused = await inner.start(io, command);
-      if (refused !== null) await audit.decision(refused);
-      return refused;
-    },
+    start: async (io, command) => audited(await inner.start(io, command), audit),
+    subsystem: async (io, name) => audited(await inner.subsystem(io, name), audit),
   };
+}
+
+async function audited(refused: Refusal | null, audit: SessionAudit): Promise<Refusal | null> {
+  if (refused !== null) await audit.decision(refused);
+  return refused;
 }
 
 export function auditedConnection(

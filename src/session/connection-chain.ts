@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import { ConnectionLinks } from '../targets/connection-links.js';
 import type { TargetDialer } from '../targets/target-link.js';
 import type { Auditor } from '../core/auditor.js';
+import type { RelaySftp } from '../sftp/sftp-ports.js';
 import { auditedConnection, SessionAudit } from './audit-handlers.js';
 import type { ConnectionHandler } from './handler.js';
 import type { LiveSession, LiveSessions } from './live-sessions.js';
@@ -31,6 +32,8 @@ export interface ChainDeps {
   readonly desk: RequestDesk;
   /** The current config's request rules, profiles and grant maximum. */
   requestSettings(): SelfServiceSettings;
+  /** The SFTP relay of the sftp subsystem (src/sftp/). */
+  readonly relaySftp: RelaySftp;
 }
 
 /**
@@ -100,6 +103,7 @@ export class ConnectionSessions {
       },
       touch,
       audit: (decision: Parameters<SessionAudit['decision']>[0]) => audit.decision(decision),
+      relaySftp: deps.relaySftp,
     };
     const commands = {
       desk: deps.desk,

@@ -17,7 +17,7 @@ export interface SessionChannelHandler {
   pty(pty: Pty): Verdict;
   env(name: string, value: string): Verdict;
   /**
-   * Requests without a handler of their own: x11, agent forwarding, subsystems such as sftp, and
+   * Requests without a handler of their own: x11, agent forwarding, subsystems other than sftp, and
    * a shell or exec after the channel started its one program (RFC 4254 §6.5).
    */
   request(kind: SessionRequestKind, name: string | null): Verdict;
@@ -26,6 +26,12 @@ export interface SessionChannelHandler {
   signal(name: string): Verdict;
   /** A shell (command null) or an exec, run to its end; a refusal is returned, not shown. */
   start(io: UserChannel, command: string | null): Promise<Refusal | null>;
+  /**
+   * The sftp subsystem (issue 16), run to its end like a shell: relayed, checked against the
+   * grant's transfer rights and audited file by file; a refusal is returned, not shown. Other
+   * subsystems are `request('subsystem', name)`: refused.
+   */
+  subsystem(io: UserChannel, name: 'sftp'): Promise<Refusal | null>;
   /** The channel closed (whether or not it started). */
   closed(): void;
 }

@@ -5,9 +5,9 @@ import type { ConnectionHandler, SessionChannelHandler, SessionRequestKind } fro
 
 /**
  * Policy decorators (DESIGN.md §5): what no grant offers is refused here, before the handler that
- * relays sees it — x11, agent forwarding, subsystems (sftp), a second shell or exec on a channel,
- * port forwarding, global requests, environment other than LANG / LC_*, signals other than the
- * ones a user sends (INT, TERM, HUP, QUIT, KILL, USR1, USR2), more session channels than
+ * relays sees it — x11, agent forwarding, subsystems other than sftp, a second shell or exec on a
+ * channel, port forwarding, global requests, environment other than LANG / LC_*, signals other
+ * than the ones a user sends (INT, TERM, HUP, QUIT, KILL, USR1, USR2), more session channels than
  * `maxSessions`, new channels while draining.
  */
 export function policySessionChannel(inner: SessionChannelHandler): SessionChannelHandler {
@@ -19,6 +19,8 @@ export function policySessionChannel(inner: SessionChannelHandler): SessionChann
         ? inner.signal(name)
         : refuse.channel('signal', { details: { name: name.slice(0, 32) } }),
     start: (io, command) => inner.start(io, command),
+    // What the grant allows (transfer rights, target kind) is the transfer stage's decision.
+    subsystem: (io, name) => inner.subsystem(io, name),
     closed: () => inner.closed(),
     env: (name, value) =>
       isAllowedEnv(name, value) ? inner.env(name, value) : refuse.quietly(null, 1),
@@ -64,6 +66,7 @@ export function policyConnection(
           handler.windowChange(cols, rows, width, height),
         signal: (name) => handler.signal(name),
         start: (io, command) => handler.start(io, command),
+        subsystem: (io, name) => handler.subsystem(io, name),
         closed: () => {
           open -= 1;
           handler.closed();

@@ -110,6 +110,8 @@ export interface SessionOpening {
   readonly pty: Pty | null;
   readonly remoteAddr: string;
   readonly startedAt: EpochMs;
+  /** Set for the sftp subsystem (kind `sftp`); else the kind follows the command and grant. */
+  readonly subsystem?: 'sftp';
 }
 
 export interface SessionClosing {

@@ -1,6 +1,6 @@
 import { quoteArgv } from '../core/command-policy.js';
 import type { Choice } from '../core/login.js';
-import type { SessionEndReason, SessionId } from '../core/model.js';
+import type { Grant, SessionEndReason, SessionId } from '../core/model.js';
 import { messages } from '../core/user-messages.js';
 import { onChannelExit, type ChannelExit } from '../stream/channel-exit.js';
 import type { Pty, UserChannel } from '../stream/channels.js';
@@ -35,8 +35,16 @@ export interface RelayJob {
 /** The seal runs before the user's channel gets its exit status, waited for at most this long. */
 const SEAL_BEFORE_EXIT_MS = 10_000;
 
-const within = (p: Promise<unknown>, ms: number, or: Promise<unknown>): Promise<unknown> =>
-  Promise.race([p.catch(() => undefined), or, new Promise((res) => setTimeout(res, ms).unref())]);
+/** Waits for the seal before the exit status, at most SEAL_BEFORE_EXIT_MS or until the user left. */
+export const sealBeforeExit = (
+  seal: Promise<unknown>,
+  userClosed: Promise<unknown>,
+): Promise<unknown> =>
+  Promise.race([
+    seal.catch(() => undefined),
+    userClosed,
+    new Promise((res) => setTimeout(res, SEAL_BEFORE_EXIT_MS).unref()),
+  ]);
 
 /** The relay stage: notices, the target channel, the byte pump, live enforcement, seal, exit. */
 export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<void> {
@@ -66,7 +74,7 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
     // The command never reaches the target: gatehouse ends the session, as on an admin's kill.
     endCause = 'killed';
     output.sayClosing(refusedByAlert);
-    await within(seal(), SEAL_BEFORE_EXIT_MS, userClosed);
+    await sealBeforeExit(seal(), userClosed);
     endUserChannel(io, GATEHOUSE_EXIT, null);
     await seal();
     return;
@@ -101,11 +109,17 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
     };
     record.onEndingFailure((line) => terminate('error', line));
     record.onAlertEnd((line) => terminate('killed', line));
-    const ended = registerLive(ctx, job, output, terminate);
+    const ended = registerLive(ctx, {
+      sessionId,
+      grant: plan.grant,
+      targetName: job.chosen.choice.target.name,
+      notify: (line) => output.say(line),
+      terminate,
+    });
     log.info('session started');
     try {
       counts = await relay.done;
-      await within(seal(), SEAL_BEFORE_EXIT_MS, userClosed);
+      await sealBeforeExit(seal(), userClosed);
     } finally {
       ended(); // after the seal: the drain waits for it before it closes the store
     }
@@ -119,27 +133,32 @@ export async function relaySession(job: RelayJob, ctx: SessionContext): Promise<
   await seal();
 }
 
+/** What the watcher and the drain need to know of a session to reach it. */
+export interface LiveEntry {
+  readonly sessionId: SessionId;
+  readonly grant: Grant;
+  readonly targetName: string;
+  /** A line of gatehouse's own for the user (an expiry warning). */
+  notify(line: string): void;
+  terminate(cause: CloseCause, line: string): void;
+}
+
 /** Makes the session reachable by the watcher and the drain; returns what marks it ended. */
-function registerLive(
-  ctx: SessionContext,
-  job: RelayJob,
-  output: SessionOutput,
-  terminate: (cause: CloseCause, line: string) => void,
-): () => void {
-  const { grant } = job.plan;
+export function registerLive(ctx: SessionContext, entry: LiveEntry): () => void {
+  const { grant } = entry;
   let markEnded: () => void = () => undefined;
   const ended = new Promise<void>((res) => {
     markEnded = res;
   });
   ctx.addLive({
-    id: job.sessionId,
+    id: entry.sessionId,
     grant,
     userName: ctx.outcome.userName,
-    targetName: job.chosen.choice.target.name,
+    targetName: entry.targetName,
     fingerprint: ctx.outcome.fingerprint,
     warned: new Set([5, 1].filter((m) => grant.endsAt - ctx.clock.now() <= m * 60_000)),
-    notify: (line) => output.say(line),
-    terminate,
+    notify: (line) => entry.notify(line),
+    terminate: (cause, line) => entry.terminate(cause, line),
     ended,
   });
   return markEnded;

@@ -4,6 +4,7 @@ import { ACCEPTED, type SessionChannelHandler } from './handler.js';
 import type { RunningControls } from './relay-session.js';
 import type { SessionContext } from './session-context.js';
 import { startSession } from './start-session.js';
+import { startTransfer } from './start-transfer.js';
 
 /**
  * The innermost session channel handler: keeps the pty and the env the policy let through, runs
@@ -22,7 +23,7 @@ export function relayingChannel(ctx: SessionContext): SessionChannelHandler {
       env[name] = value;
       return ACCEPTED;
     },
-    // Nothing here serves x11, agent forwarding or a subsystem: refused even without the policy.
+    // Nothing here serves x11, agent forwarding or another subsystem: refused even without policy.
     request: () => refuse.quietly(null, 1),
     windowChange: (cols, rows, width, height) => {
       if (pty !== null) pty = { ...pty, cols, rows, width, height };
@@ -33,6 +34,7 @@ export function relayingChannel(ctx: SessionContext): SessionChannelHandler {
       return ACCEPTED;
     },
     closed: () => undefined,
+    subsystem: (io) => startTransfer(ctx, io),
     start: (io, command) =>
       startSession(ctx, {
         io,

@@ -7,6 +7,7 @@ import type { Target } from '../core/model.js';
 import type { LiveSession } from './live-sessions.js';
 import type { AccessGate, SessionLifecycle } from './ports.js';
 import type { AuditEvent } from '../core/audit-events.js';
+import type { RelaySftp } from '../sftp/sftp-ports.js';
 
 /** What every session channel of one connection works with. */
 export interface SessionContext {
@@ -26,4 +27,6 @@ export interface SessionContext {
   touch(): void;
   /** Audits a decision taken inside a running session (a prompt line): allowed or refused. */
   audit(decision: AuditEvent | Refusal): Promise<void>;
+  /** The SFTP relay (src/sftp/), injected so the session's plumbing does not depend on it. */
+  readonly relaySftp: RelaySftp;
 }

@@ -2,7 +2,7 @@ import type { AuditEventOf } from '../core/audit-events.js';
 import { isFileTransferCommand } from '../core/channel-policy.js';
 import type { Choice } from '../core/login.js';
 import type { Grant } from '../core/model.js';
-import { refuse, type Refusal } from '../core/refusal.js';
+import { isRefusal, refuse, type Refusal } from '../core/refusal.js';
 import { messages } from '../core/user-messages.js';
 import type { Pty } from '../stream/channels.js';
 import { planCommandsGrant, type OpenTarget } from './commands-grant.js';
@@ -22,9 +22,28 @@ export interface SessionPlan {
   readonly allowed: AuditEventOf<'exec.allowed'> | null;
 }
 
+/** The chosen grant as it is now, or a refusal when it no longer allows access. */
+export async function currentGrant(ctx: SessionContext, choice: Choice): Promise<Grant | Refusal> {
+  const { outcome, clock } = ctx;
+  const check = await recheckGrant(
+    ctx.gate,
+    outcome.userName,
+    choice.target.name,
+    outcome.fingerprint,
+    choice.grant,
+    clock.now(),
+  );
+  if (check.ok) return check.grant;
+  return refuse.channel('session', {
+    details: { target: choice.target.name, grantId: choice.grant.id, reason: check.reason },
+    line: messages.accessDenied(),
+  });
+}
+
 /**
  * The policy stage: the grant must still allow access now; a command target runs only its own
- * program; an allowlist grant decides its command (or the prompt); no file transfer.
+ * program; an allowlist grant decides its command (or the prompt); no legacy scp or rsync
+ * (file transfer is the sftp subsystem: ./start-transfer.ts).
  */
 export async function decideSession(
   ctx: SessionContext,
@@ -34,23 +53,11 @@ export async function decideSession(
   env: Readonly<Record<string, string>>,
   onCommand: (argv: readonly string[]) => void,
 ): Promise<SessionPlan | Refusal> {
-  const { outcome, clock } = ctx;
+  const { outcome } = ctx;
   const { target } = choice;
-  const check = await recheckGrant(
-    ctx.gate,
-    outcome.userName,
-    target.name,
-    outcome.fingerprint,
-    choice.grant,
-    clock.now(),
-  );
-  const scope = { target: target.name, grantId: choice.grant.id };
-  if (!check.ok)
-    return refuse.channel('session', {
-      details: { ...scope, reason: check.reason },
-      line: messages.accessDenied(),
-    });
-  const grant = check.grant;
+  const grant = await currentGrant(ctx, choice);
+  if (isRefusal(grant)) return grant;
+  const scope = { target: target.name, grantId: grant.id };
   if (target.kind === 'command' && grant.mode === 'shell' && command !== null) {
     // A command target runs its own program only; an exec is for allowlisted arguments (commands grants).
     return refuse.exec(
@@ -83,8 +90,8 @@ export async function decideSession(
     return refuse.exec(
       scope,
       'file_transfer',
-      'file transfer is not offered',
-      messages.fileTransferRefused(),
+      'legacy scp and rsync are not relayed',
+      messages.legacyTransferRefused(),
       1,
     );
   }

@@ -10,6 +10,16 @@ export function endUserChannel(
   overridden: number | null,
   exit: ChannelExit | null,
 ): void {
+  sendExitStatus(io, overridden, exit);
+  io.end();
+}
+
+/** The exit status (or signal) for the user's client, without closing the channel. */
+export function sendExitStatus(
+  io: UserChannel,
+  overridden: number | null,
+  exit: ChannelExit | null,
+): void {
   if (overridden !== null) io.exit(overridden);
   else if (exit?.code != null) io.exit(exit.code);
   else if (exit?.signal != null) {
@@ -19,5 +29,4 @@ export function endUserChannel(
       io.exit(GATEHOUSE_EXIT);
     }
   }
-  io.end();
 }

@@ -31,6 +31,15 @@ export class FileRun {
     }
   }
 
+  /** A payload as the pieces it arrived in, from `offset` on. */
+  addPieces(offset: number, pieces: readonly Buffer[]): void {
+    let at = offset;
+    for (const piece of pieces) {
+      this.add(at, piece);
+      at += piece.length;
+    }
+  }
+
   /** Hex sha256 of the whole run, or null when the bytes were not one run from 0. */
   digest(): string | null {
     if (this.hash === null || this.early.size > 0) return null;

@@ -1,11 +1,8 @@
 import { posix } from 'node:path';
-import {
-  normaliseTransferPath,
-  transferAllowed,
-  type TransferAccess,
-} from '../core/transfer-rights.js';
+import { normaliseTransferPath, type TransferAccess } from '../core/transfer-rights.js';
 import { BudgetPool } from './budget-pool.js';
 import { FileRun } from './file-run.js';
+import { PathChecks, type PathRefusal, type TargetPaths } from './path-checks.js';
 import { FX, MAX_PACKET_BODY, OPEN_FLAGS } from './sftp-protocol.js';
 import type { SftpSessionRules } from './sftp-ports.js';
 import type { SftpRequest } from './sftp-request.js';
@@ -45,14 +42,6 @@ export type Decision =
       readonly why: string;
     };
 
-/** What the gate asks of the target through the relay. */
-export interface TargetPaths {
-  /** The session's starting directory (REALPATH of `.`), or null when the target did not say. */
-  cwd(): string | null;
-  /** The target's canonical form of an absolute path (symlinks resolved), or null when it has none. */
-  canonical(path: string): Promise<string | null>;
-}
-
 /** Open files held by one session at most (each may keep a bounded reorder buffer). */
 export const MAX_OPEN_FILES = 64;
 
@@ -61,22 +50,22 @@ const WRITE_FLAGS = OPEN_FLAGS.WRITE | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC | OPE
 
 /**
  * Decides each request against the grant's transfer rights: synchronously where it can (the
- * READ/WRITE stream), asynchronously for opens and changes of a path-limited grant (the target
+ * READ/WRITE stream), asynchronously for opens (and a path-limited grant's looks: the target
  * canonicalises the paths first), changes (the observer records them first) and an empty budget.
  */
 export class RequestGate {
   readonly handles = new Map<string, OpenFile>();
   private opening = 0;
   private readonly budget: BudgetPool | null;
-  private readonly limited: boolean;
+  private readonly paths: PathChecks;
 
   constructor(
     private readonly rules: SftpSessionRules,
-    private readonly target: TargetPaths,
+    target: TargetPaths,
   ) {
     this.budget =
       rules.rights.budgetBytes === null ? null : new BudgetPool((bytes) => rules.takeBudget(bytes));
-    this.limited = rules.rights.paths.length > 0;
+    this.paths = new PathChecks(rules.rights, target);
   }
 
   decide(req: SftpRequest): Decision | Promise<Decision> {
@@ -123,32 +112,36 @@ export class RequestGate {
     return passed;
   }
 
-  private look(op: string, raw: string): Decision {
+  private look(op: string, raw: string): Decision | Promise<Decision> {
     // The client learns where it starts before it can do anything else.
     if (op === 'realpath' && (raw === '.' || raw === '')) return PLAIN;
-    if (op === 'expand-path@openssh.com' && raw.startsWith('~') && this.limited)
+    if (op === 'expand-path@openssh.com' && raw.startsWith('~') && this.paths.limited)
       return refusal(
         FX.PERMISSION_DENIED,
         op,
         raw,
         '~ paths cannot be checked against path limits',
       );
-    const path = this.resolve(raw);
+    const path = this.paths.resolve(raw);
     if (path === null) return noCwd(op);
-    const verdict = transferAllowed(this.rules.rights, 'look', path);
-    return verdict.ok ? PLAIN : refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
+    const no = refusedFor(op, this.paths.allowed('look', path));
+    if (no) return no;
+    // REALPATH only names where a path leads; the others would look through a symlink.
+    if (!this.paths.limited || op === 'realpath') return PLAIN;
+    const follow = op !== 'lstat' && op !== 'readlink';
+    return this.paths.check(['look'], [{ path, follow }]).then((no) => refusedFor(op, no) ?? PLAIN);
   }
 
   private async open(raw: string, flags: number): Promise<Decision> {
-    const path = this.resolve(raw);
+    const path = this.paths.resolve(raw);
     if (path === null) return noCwd('open');
     const canWrite = (flags & WRITE_FLAGS) !== 0;
     const canRead = (flags & OPEN_FLAGS.READ) !== 0 || !canWrite;
     const accesses: TransferAccess[] = [];
     if (canRead) accesses.push('read');
     if (canWrite) accesses.push('write');
-    const why = await this.checkPaths('open', accesses, [path]);
-    if (why) return why;
+    const no = refusedFor('open', await this.paths.check(accesses, [{ path, follow: true }]));
+    if (no) return no;
     if (this.handles.size + this.opening >= MAX_OPEN_FILES)
       return refusal(FX.FAILURE, 'open', path, `more than ${MAX_OPEN_FILES} files open at once`);
     this.opening += 1;
@@ -165,18 +158,22 @@ export class RequestGate {
   }
 
   private async change(req: Extract<SftpRequest, { kind: 'change' }>): Promise<Decision> {
-    const path = this.resolve(req.path);
+    const path = this.paths.resolve(req.path);
     if (path === null) return noCwd(req.op);
     // A symlink's relative target is relative to the link's directory, not the session's.
     const to =
       req.to !== null
-        ? this.resolve(req.to)
+        ? this.paths.resolve(req.to)
         : req.linkTo !== null
           ? normaliseTransferPath(posix.dirname(path), req.linkTo)
           : null;
     if ((req.to !== null || req.linkTo !== null) && to === null) return noCwd(req.op);
-    const why = await this.checkPaths(req.op, ['write'], to === null ? [path] : [path, to]);
-    if (why) return why;
+    // Only SETSTAT acts on where its path leads, and a symlink's target is where it leads;
+    // removing, renaming, linking or making a name acts on the name itself.
+    const paths = [{ path, follow: req.op === 'setstat' }];
+    if (to !== null) paths.push({ path: to, follow: req.linkTo !== null });
+    const no = refusedFor(req.op, await this.paths.check(['write'], paths));
+    if (no) return no;
     return this.recorded(req.op, { op: req.change, path, to });
   }
 
@@ -192,17 +189,22 @@ export class RequestGate {
     return this.budget === null ? granted(want) : this.claimed('read', file.path, want, 1, granted);
   }
 
-  private write(handle: string, offset: number, data: Buffer): Decision | Promise<Decision> {
+  private write(
+    handle: string,
+    offset: number,
+    data: readonly Buffer[],
+  ): Decision | Promise<Decision> {
     const file = this.handles.get(handle);
     if (!file?.canWrite || !file.upload) return badHandle('write', file, 'writing');
     const upload = file.upload;
     // Counted and hashed when forwarded: the bytes are on their way to the target then.
     const granted = (): Decision => {
-      upload.add(offset, data);
+      upload.addPieces(offset, data);
       return PLAIN;
     };
     if (this.budget === null) return granted();
-    return this.claimed('write', file.path, data.length, data.length, granted);
+    const length = data.reduce((n, piece) => n + piece.length, 0);
+    return this.claimed('write', file.path, length, length, granted);
   }
 
   private byHandle(op: string, handle: string): Decision | Promise<Decision> {
@@ -241,40 +243,10 @@ export class RequestGate {
     if (ok) return PLAIN;
     return refusal(FX.PERMISSION_DENIED, op, change.path, 'the change could not be recorded');
   }
-
-  /** A refusal for the first path or access the grant does not allow, checking the target's canonical paths too. */
-  private async checkPaths(op: string, accesses: TransferAccess[], paths: string[]) {
-    for (const path of paths) {
-      for (const access of accesses) {
-        const verdict = transferAllowed(this.rules.rights, access, path);
-        if (!verdict.ok) return refusal(FX.PERMISSION_DENIED, op, path, verdict.why);
-      }
-    }
-    if (!this.limited) return null;
-    for (const path of paths) {
-      const canonical = await this.target.canonical(path);
-      if (canonical === null)
-        return refusal(FX.PERMISSION_DENIED, op, path, `${path} cannot be resolved on the target`);
-      for (const access of accesses) {
-        const verdict = transferAllowed(this.rules.rights, access, canonical);
-        if (!verdict.ok)
-          return refusal(
-            FX.PERMISSION_DENIED,
-            op,
-            path,
-            `${path} leads to ${canonical}: ${verdict.why}`,
-          );
-      }
-    }
-    return null;
-  }
-
-  private resolve(raw: string): string | null {
-    if (raw.startsWith('/')) return normaliseTransferPath('/', raw);
-    const cwd = this.target.cwd();
-    return cwd === null ? null : normaliseTransferPath(cwd, raw);
-  }
 }
+
+const refusedFor = (op: string, no: PathRefusal | null): Decision | null =>
+  no && refusal(FX.PERMISSION_DENIED, op, no.path, no.why);
 
 function refusal(code: number, op: string, path: string | null, why: string): Decision {
   return { ok: false, code, op, path, why };

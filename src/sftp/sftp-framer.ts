@@ -1,24 +1,42 @@
-import { MAX_PACKET_BODY, SftpProtocolError } from './sftp-protocol.js';
+import { FXP, MAX_PACKET_BODY, SftpProtocolError, TYPE_AT } from './sftp-protocol.js';
 
 /** Room for a WRITE's or DATA's own fields around the largest payload OpenSSH moves. */
 const MAX_BODY = MAX_PACKET_BODY + 1024;
 
 /**
- * Cuts one direction's byte stream into whole SFTP packets (uint32 length, then that many bytes).
- * A packet inside one chunk is handed on as a view of it (no copy); one split across chunks is
- * joined once it is complete. At most one packet of at most 257 KiB is ever held; a longer length
- * is a protocol error, thrown before anything of it is kept.
+ * How much of a DATA or WRITE split across chunks is joined: its fields (a handle is at most 256
+ * bytes) and the payload's first bytes; the rest of the payload stays in the chunks it came in.
+ */
+export const SPLIT_HEAD = 1024;
+
+const WHOLE: readonly Buffer[] = [];
+
+/** One packet as PacketFramer hands it on. */
+export interface Packet {
+  readonly head: Buffer;
+  /** The rest of a split DATA's or WRITE's payload, as views of the chunks; else empty. */
+  readonly rest: readonly Buffer[];
+}
+
+/**
+ * Cuts one direction's byte stream into SFTP packets (uint32 length, then that many bytes), each
+ * handed on as `head` and `rest`: a packet inside one chunk is a view of it (rest empty); one
+ * split across chunks is joined once complete, but for a DATA or WRITE only its first SPLIT_HEAD
+ * bytes, the rest of its payload passed on as the views it arrived in: bulk data is never
+ * copied (joining 255 KiB payloads was a third of a download's CPU, in the garbage collector).
+ * At most one packet of at most 257 KiB is held; a longer length is a protocol error, thrown
+ * before anything of it is kept. Chunks are kept as views: a stream never reuses a chunk.
  */
 export class PacketFramer {
   private parts: Buffer[] = [];
   private held = 0;
 
-  push(chunk: Buffer, emit: (packet: Buffer) => void): void {
+  push(chunk: Buffer, emit: (head: Buffer, rest: readonly Buffer[]) => void): void {
     let at = this.held > 0 ? this.completeHeld(chunk, emit) : 0;
     while (at + 4 <= chunk.length) {
       const total = 4 + checkedBody(chunk.readUInt32BE(at));
       if (at + total > chunk.length) break;
-      emit(chunk.subarray(at, at + total));
+      emit(chunk.subarray(at, at + total), WHOLE);
       at += total;
     }
     if (at < chunk.length) this.hold(chunk.subarray(at));
@@ -30,31 +48,36 @@ export class PacketFramer {
   }
 
   /** Finishes the held packet from the chunk's start; returns where the chunk's own packets begin. */
-  private completeHeld(chunk: Buffer, emit: (packet: Buffer) => void): number {
+  private completeHeld(chunk: Buffer, emit: (head: Buffer, rest: readonly Buffer[]) => void) {
     let at = 0;
     if (this.held < 4) {
       at = Math.min(4 - this.held, chunk.length);
       this.hold(chunk.subarray(0, at));
       if (this.held < 4) return at;
+      // The length's bytes in one piece (a few bytes joined; the payload never is).
+      this.parts = [Buffer.concat(this.parts, this.held)];
     }
-    const head = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.held);
-    this.parts = [head];
-    const total = 4 + checkedBody(head.readUInt32BE(0));
+    const total = 4 + checkedBody(this.parts[0]!.readUInt32BE(0));
     const take = Math.min(total - this.held, chunk.length - at);
     this.hold(chunk.subarray(at, at + take));
     at += take;
     if (this.held === total) {
-      const packet = Buffer.concat(this.parts, total);
+      const parts = this.parts;
       this.parts = [];
       this.held = 0;
-      emit(packet);
+      const type = byteAt(parts, TYPE_AT);
+      if (total > SPLIT_HEAD && (type === FXP.DATA || type === FXP.WRITE)) {
+        const { head, rest } = splitAt(parts, SPLIT_HEAD);
+        emit(head, rest);
+      } else {
+        emit(Buffer.concat(parts, total), WHOLE);
+      }
     }
     return at;
   }
 
   private hold(bytes: Buffer): void {
     if (bytes.length === 0) return;
-    // A view: a stream's chunks are never reused by their producer (see sftp-relay.ts).
     this.parts.push(bytes);
     this.held += bytes.length;
   }
@@ -65,4 +88,32 @@ function checkedBody(length: number): number {
   if (length > MAX_BODY)
     throw new SftpProtocolError(`sftp packet of ${length} bytes is over the 257 KiB limit`);
   return length;
+}
+
+function byteAt(parts: readonly Buffer[], index: number): number {
+  let at = index;
+  for (const part of parts) {
+    if (at < part.length) return part[at]!;
+    at -= part.length;
+  }
+  return -1;
+}
+
+/** The first `n` bytes joined, and views of the others. */
+function splitAt(parts: readonly Buffer[], n: number): { head: Buffer; rest: Buffer[] } {
+  const front: Buffer[] = [];
+  const rest: Buffer[] = [];
+  let need = n;
+  for (const part of parts) {
+    if (need === 0) rest.push(part);
+    else if (part.length <= need) {
+      front.push(part);
+      need -= part.length;
+    } else {
+      front.push(part.subarray(0, need));
+      rest.push(part.subarray(need));
+      need = 0;
+    }
+  }
+  return { head: Buffer.concat(front, n), rest };
 }

@@ -76,12 +76,35 @@ export class PacketReader {
 
   /** A string's bytes as a view of the packet (no copy). */
   bytes(): Buffer {
-    const length = this.u32();
+    return this.take(this.u32());
+  }
+
+  private take(length: number): Buffer {
     if (this.at + length > this.packet.length)
       throw new SftpProtocolError('sftp string longer than its packet');
     const view = this.packet.subarray(this.at, this.at + length);
     this.at += length;
     return view;
+  }
+
+  /**
+   * A string that may run on past the packet's head into `rest` (a DATA's or WRITE's payload
+   * split across chunks), as views of its pieces.
+   */
+  payload(rest: readonly Buffer[]): Buffer[] {
+    const length = this.u32();
+    if (rest.length === 0) return [this.take(length)];
+    const pieces: Buffer[] = [];
+    let need = length;
+    for (const piece of [this.packet.subarray(this.at), ...rest]) {
+      if (need === 0) break;
+      const take = piece.subarray(0, need);
+      if (take.length > 0) pieces.push(take);
+      need -= take.length;
+    }
+    if (need > 0) throw new SftpProtocolError('sftp string longer than its packet');
+    this.at = this.packet.length;
+    return pieces;
   }
 
   text(): string {

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { PacketFramer } from './sftp-framer.js';
+import { PacketFramer, type Packet } from './sftp-framer.js';
 import {
   dataPacket,
   FIELDS_AT,
@@ -28,8 +28,7 @@ type Outstanding = Pending | { readonly kind: 'own'; readonly answer: (reply: Bu
  * replies are read for what moved and passed back unchanged (but VERSION, whose extensions are
  * filtered). Requests are decided in order; one that waits (a canonical path, a recorded change,
  * an empty budget) holds the ones after it, so the target sees them in the user's order.
- * Packets are views of the chunks the streams emitted (a stream never reuses a chunk's memory),
- * so a packet within one chunk is passed on without a copy.
+ * Packets are views of the chunks the streams emitted, bulk payloads never copied (PacketFramer).
  */
 export const relaySftp: RelaySftp = (user, target, rules) =>
   new Promise<void>((resolve) => new SftpRelay(user, target, rules, resolve).start());
@@ -38,7 +37,7 @@ class SftpRelay {
   private readonly fromUser = new PacketFramer();
   private readonly fromTarget = new PacketFramer();
   private readonly outstanding = new Map<number, Outstanding>();
-  private readonly queue: Buffer[] = [];
+  private readonly queue: Packet[] = [];
   private readonly userHolds: StreamHolds;
   private readonly targetHolds: StreamHolds;
   private readonly gate: RequestGate;
@@ -68,7 +67,7 @@ class SftpRelay {
       if (!this.done) this.guard(() => this.fromUserChunk(chunk));
     });
     this.target.on('data', (chunk: Buffer) =>
-      this.guard(() => this.fromTarget.push(chunk, (p) => this.reply(p))),
+      this.guard(() => this.fromTarget.push(chunk, (head, rest) => this.reply(head, rest))),
     );
     for (const side of [this.user, this.target]) {
       let over = false;
@@ -79,12 +78,12 @@ class SftpRelay {
       };
       side.once('end', end);
       side.once('close', end);
-      side.once('error', end);
+      side.on('error', end);
     }
   }
 
   private fromUserChunk(chunk: Buffer): void {
-    this.fromUser.push(chunk, (packet) => this.queue.push(packet));
+    this.fromUser.push(chunk, (head, rest) => this.queue.push({ head, rest }));
     this.decideQueued();
   }
 
@@ -100,7 +99,7 @@ class SftpRelay {
             this.deciding = false;
             this.guard(() => this.decideQueued());
           },
-          (err: unknown) => this.fail(err),
+          () => this.fail(),
         );
         break;
       }
@@ -109,22 +108,23 @@ class SftpRelay {
     else this.userHolds.release('queue');
   }
 
-  private request(packet: Buffer): void | Promise<void> {
+  private request(packet: Packet): void | Promise<void> {
+    const { head } = packet;
     if (!this.initialised) {
-      if (packet[TYPE_AT] !== FXP.INIT) throw new Error('sftp client did not start with INIT');
+      if (head[TYPE_AT] !== FXP.INIT) throw new Error('sftp client did not start with INIT');
       this.initialised = true;
-      this.toTarget(packet);
+      this.toTarget(head);
       return this.learnCwd();
     }
-    if (packet.length < FIELDS_AT) throw new Error('sftp request without an id');
-    const id = requestId(packet);
+    if (head.length < FIELDS_AT) throw new Error('sftp request without an id');
+    const id = requestId(head);
     if (this.outstanding.has(id)) {
       this.toUser(statusPacket(id, FX.BAD_MESSAGE, 'request id already in use'));
       return;
     }
     let decision: Decision | Promise<Decision>;
     try {
-      decision = this.gate.decide(readRequest(packet));
+      decision = this.gate.decide(readRequest(head, packet.rest));
     } catch (err) {
       this.toUser(statusPacket(id, FX.BAD_MESSAGE, (err as Error).message));
       return;
@@ -133,7 +133,7 @@ class SftpRelay {
     return decision.then((d) => this.decided(id, packet, d));
   }
 
-  private decided(id: number, packet: Buffer, decision: Decision): void {
+  private decided(id: number, packet: Packet, decision: Decision): void {
     if (this.done) return;
     if (!decision.ok) {
       this.toUser(statusPacket(id, decision.code, decision.why));
@@ -141,10 +141,10 @@ class SftpRelay {
       return;
     }
     this.outstanding.set(id, decision.pending);
-    this.toTarget(packet);
+    this.toTarget(packet.head, packet.rest);
   }
 
-  private reply(packet: Buffer): void {
+  private reply(packet: Buffer, rest: readonly Buffer[]): void {
     if (packet[TYPE_AT] === FXP.VERSION) return this.toUser(filterVersion(packet));
     if (packet.length < FIELDS_AT) throw new Error('sftp reply without an id');
     const id = packet.readUInt32BE(ID_AT);
@@ -153,12 +153,13 @@ class SftpRelay {
     if (pending === undefined) return;
     this.outstanding.delete(id);
     if (pending.kind === 'own') return pending.answer(packet);
-    this.toUser(this.answered(pending, packet));
+    if (pending.kind === 'read') this.dataAnswered(pending, packet, rest);
+    else this.toUser(this.answered(pending, packet), rest);
     if (this.outstanding.size === MAX_OUTSTANDING - 1) this.decideQueued();
   }
 
-  /** Returns what reaches the user: the target's reply, or a DATA cut to the budget. */
-  private answered(pending: Pending, packet: Buffer): Buffer {
+  /** Notes what a reply answered; returns it, to be passed on. */
+  private answered(pending: Exclude<Pending, { kind: 'read' }>, packet: Buffer): Buffer {
     const type = packet[TYPE_AT];
     switch (pending.kind) {
       case 'open':
@@ -167,8 +168,6 @@ class SftpRelay {
           type === FXP.HANDLE ? handleKey(new PacketReader(packet, FIELDS_AT).bytes()) : null,
         );
         return packet;
-      case 'read':
-        return this.dataAnswered(pending, packet);
       case 'close': {
         const file = this.gate.handles.get(pending.handle);
         this.gate.handles.delete(pending.handle);
@@ -180,18 +179,27 @@ class SftpRelay {
     }
   }
 
-  private dataAnswered(pending: Extract<Pending, { kind: 'read' }>, packet: Buffer): Buffer {
+  /** A READ's answer: counted and hashed, passed on (a DATA cut to the budget's claim). */
+  private dataAnswered(
+    pending: Extract<Pending, { kind: 'read' }>,
+    packet: Buffer,
+    rest: readonly Buffer[],
+  ): void {
     pending.file.readSeen = true;
     if (packet[TYPE_AT] !== FXP.DATA) {
       this.gate.readAnswered(pending.claimed, 0);
-      return packet;
+      return this.toUser(packet, rest);
     }
-    const data = new PacketReader(packet, FIELDS_AT).bytes();
-    const passed = this.gate.readAnswered(pending.claimed, data.length);
-    pending.file.download.add(pending.offset, data.subarray(0, passed));
-    return passed === data.length
-      ? packet
-      : dataPacket(packet.readUInt32BE(ID_AT), data.subarray(0, passed));
+    const pieces = new PacketReader(packet, FIELDS_AT).payload(rest);
+    const length = pieces.reduce((n, piece) => n + piece.length, 0);
+    const passed = this.gate.readAnswered(pending.claimed, length);
+    if (passed === length) {
+      pending.file.download.addPieces(pending.offset, pieces);
+      return this.toUser(packet, rest);
+    }
+    const cut = Buffer.concat(pieces, length).subarray(0, passed);
+    pending.file.download.add(pending.offset, cut);
+    this.toUser(dataPacket(packet.readUInt32BE(ID_AT), cut));
   }
 
   /**
@@ -236,12 +244,12 @@ class SftpRelay {
     });
   }
 
-  private toTarget(packet: Buffer): void {
-    if (!this.target.write(packet)) this.userHolds.holdUntilDrain(this.target);
+  private toTarget(head: Buffer, rest: readonly Buffer[] = []): void {
+    if (!send(this.target, head, rest)) this.userHolds.holdUntilDrain(this.target);
   }
 
-  private toUser(packet: Buffer): void {
-    if (!this.user.write(packet)) this.targetHolds.holdUntilDrain(this.user);
+  private toUser(head: Buffer, rest: readonly Buffer[] = []): void {
+    if (!send(this.user, head, rest)) this.targetHolds.holdUntilDrain(this.user);
   }
 
   private sideEnded(side: Duplex): void {
@@ -266,15 +274,25 @@ class SftpRelay {
   private guard(step: () => void): void {
     try {
       step();
-    } catch (err) {
-      this.fail(err);
+    } catch {
+      this.fail();
     }
   }
 
   /** A broken protocol ends both sides: nothing unchecked passes. */
-  private fail(_err: unknown): void {
+  private fail(): void {
     this.finish();
     this.user.destroy();
     this.target.destroy();
   }
+}
+
+/** Writes a packet's pieces as one; false when the stream asks to wait for 'drain'. */
+function send(stream: Duplex, head: Buffer, rest: readonly Buffer[]): boolean {
+  if (rest.length === 0) return stream.write(head);
+  stream.cork();
+  let ok = stream.write(head);
+  for (const piece of rest) ok = stream.write(piece);
+  stream.uncork();
+  return ok;
 }

@@ -35,7 +35,8 @@ export type SftpRequest =
       readonly kind: 'write';
       readonly handle: string;
       readonly offset: number;
-      readonly data: Buffer;
+      /** The payload as the views it arrived in (see PacketFramer). */
+      readonly data: readonly Buffer[];
     }
   | {
       readonly kind: 'handle';
@@ -76,8 +77,11 @@ const ONE_PATH_CHANGES: Readonly<Record<number, TransferChangeOp>> = {
 /** A handle as a map key (handles are opaque bytes; latin1 keeps them one char per byte). */
 export const handleKey = (bytes: Buffer): string => bytes.toString('latin1');
 
-/** Reads a request packet (not INIT); throws SftpProtocolError when its fields do not fit. */
-export function readRequest(packet: Buffer): SftpRequest {
+/**
+ * Reads a request packet (not INIT), `rest` the pieces of a WRITE's payload past its head;
+ * throws SftpProtocolError when its fields do not fit.
+ */
+export function readRequest(packet: Buffer, rest: readonly Buffer[]): SftpRequest {
   const type = packet[TYPE_AT]!;
   const r = new PacketReader(packet, FIELDS_AT);
   const look = LOOKS[type];
@@ -91,7 +95,12 @@ export function readRequest(packet: Buffer): SftpRequest {
     case FXP.READ:
       return { kind: 'read', handle: handleKey(r.bytes()), offset: r.u64(), length: r.u32() };
     case FXP.WRITE:
-      return { kind: 'write', handle: handleKey(r.bytes()), offset: r.u64(), data: r.bytes() };
+      return {
+        kind: 'write',
+        handle: handleKey(r.bytes()),
+        offset: r.u64(),
+        data: r.payload(rest),
+      };
     case FXP.CLOSE:
       return { kind: 'handle', op: 'close', handle: handleKey(r.bytes()) };
     case FXP.FSTAT:

@@ -1,4 +1,4 @@
-import { FXP, PacketReader, SftpProtocolError } from './sftp-protocol.js';
+import { FXP, PacketReader } from './sftp-protocol.js';
 import { KNOWN_EXTENSIONS } from './sftp-request.js';
 
 /**
@@ -15,7 +15,6 @@ export function filterVersion(packet: Buffer): Buffer {
     r.bytes();
     if (KNOWN_EXTENSIONS.has(name)) kept.push(packet.subarray(start, r.at));
   }
-  if (r.at !== packet.length) throw new SftpProtocolError('sftp version reply does not add up');
   const head = Buffer.allocUnsafe(9);
   const body = 1 + 4 + kept.reduce((n, k) => n + k.length, 0);
   head.writeUInt32BE(body, 0);

@@ -13,6 +13,13 @@ const CANONICAL_NAME = (column: string): string =>
   `length(${column}) BETWEEN 1 AND 64 AND ${column} GLOB '[a-z]*' ` +
   `AND ${column} NOT GLOB '*[^a-z0-9._-]*'`;
 
+/** The sessions table's columns as of migration 14 (migration 16 copies them). */
+const SESSION_COLUMNS_14 = [
+  'id, grant_id, user_id, target_id, started_at, ended_at, end_reason, exit_status',
+  'recording_path, bytes, sha256, kill_requested_at, stdin_bytes, stdin_sha256, kind, command',
+  'flag_count, kill_reason',
+].join(', ');
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -447,6 +454,52 @@ ALTER TABLE requests ADD COLUMN transfer_paths TEXT NOT NULL DEFAULT '[]'
     CHECK (json_valid(transfer_paths) AND json_type(transfer_paths) = 'array');
 ALTER TABLE requests ADD COLUMN transfer_budget INTEGER
   CONSTRAINT requests_transfer_budget CHECK (transfer_budget IS NULL OR transfer_budget > 0);
+`,
+  },
+  {
+    version: 16,
+    sql: `
+-- File transfer sessions (issue 16): sessions.kind may be 'sftp'. SQLite cannot alter a CHECK, so
+-- the table is made again with its rows and indexes. recording_text and recording_indexed refer to
+-- it: their foreign keys are checked at commit, once every session row is back.
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE sessions_kept AS SELECT * FROM sessions;
+DROP TABLE sessions;
+CREATE TABLE sessions (
+  id TEXT PRIMARY KEY CONSTRAINT sessions_id CHECK (length(id) = 36),
+  grant_id INTEGER NOT NULL REFERENCES grants(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER,
+  end_reason TEXT CONSTRAINT sessions_end_reason CHECK (end_reason IS NULL OR end_reason IN
+    ('closed', 'expired', 'revoked', 'killed', 'shutdown', 'interrupted', 'error')),
+  exit_status INTEGER,
+  recording_path TEXT,
+  bytes INTEGER CHECK (bytes IS NULL OR bytes >= 0),
+  sha256 TEXT,
+  kill_requested_at INTEGER,
+  stdin_bytes INTEGER
+    CONSTRAINT sessions_stdin_bytes CHECK (stdin_bytes IS NULL OR stdin_bytes >= 0),
+  stdin_sha256 TEXT CONSTRAINT sessions_stdin_sha256 CHECK (
+    (stdin_sha256 IS NULL) = (stdin_bytes IS NULL)
+    AND (stdin_sha256 IS NULL OR (length(stdin_sha256) = 64 AND stdin_sha256 NOT GLOB '*[^0-9a-f]*'))),
+  kind TEXT CONSTRAINT sessions_kind
+    CHECK (kind IS NULL OR kind IN ('shell', 'exec', 'prompt', 'sftp')),
+  command TEXT CONSTRAINT sessions_command CHECK (command IS NULL OR length(command) <= 1024),
+  flag_count INTEGER NOT NULL DEFAULT 0 CONSTRAINT sessions_flag_count CHECK (flag_count >= 0),
+  kill_reason TEXT CONSTRAINT sessions_kill_reason
+    CHECK (kill_reason IS NULL OR length(kill_reason) BETWEEN 1 AND 200),
+  CHECK ((ended_at IS NULL) = (end_reason IS NULL))
+) STRICT;
+INSERT INTO sessions (${SESSION_COLUMNS_14}) SELECT ${SESSION_COLUMNS_14} FROM temp.sessions_kept;
+DROP TABLE temp.sessions_kept;
+CREATE INDEX sessions_live ON sessions(started_at) WHERE ended_at IS NULL;
+CREATE INDEX sessions_grant ON sessions(grant_id);
+CREATE INDEX sessions_started ON sessions(started_at);
+CREATE INDEX sessions_user_started ON sessions(user_id, started_at);
+CREATE INDEX sessions_target_started ON sessions(target_id, started_at);
+CREATE INDEX sessions_flagged ON sessions(started_at) WHERE flag_count > 0;
 `,
   },
   {

@@ -57,6 +57,7 @@ export async function completeRequest(
         allowlist: allowlistOf(request.mode),
         reason: request.reason,
         confirmations: confirmationsOfApprovals(request.approvals),
+        transfer: request.transfer,
       },
       { maxDurationMs, now, actor, ts, fromRequest: { requestId: request.id, approvers } },
     );

@@ -9,9 +9,10 @@ import type {
 import { GatehouseError } from '../core/errors.js';
 import type { GrantId, NdaId, RequestId, TargetId, UserId } from '../core/model.js';
 import type { Database, SqlValue } from './database.js';
+import { transferFromRow, type TransferColumns } from './rows.js';
 
 /** A `requests` row joined with the requester's and target's names. */
-export interface RequestRow {
+export interface RequestRow extends TransferColumns {
   id: number;
   kind: string;
   user_id: number;
@@ -90,6 +91,7 @@ const requestFromRow = (r: RequestRow, approvals: readonly Approval[]): AccessRe
   targetName: r.target_name,
   ndaId: r.nda_id as NdaId,
   mode: modeOf(r),
+  transfer: transferFromRow(r, 'requests'),
   durationMs: r.duration_ms,
   reason: r.reason,
   rule: r.rule,

@@ -3,6 +3,7 @@ import { allowlistOf } from '../core/access-request.js';
 import { auditEvents } from '../core/audit-events.js';
 import { GatehouseError } from '../core/errors.js';
 import type { EpochMs, RequestId, TargetId, UserId } from '../core/model.js';
+import { NO_TRANSFER, transferRightsProblem } from '../core/transfer-rights.js';
 import type {
   Actor,
   ApprovalInput,
@@ -24,6 +25,7 @@ import { requireValidNda } from './request-nda.js';
 import { requireFilingQuota } from './request-quota.js';
 import { approveRequest, judged, requirePending } from './request-approval.js';
 import { loadRequest, loadRequests, requestNotFound } from './request-rows.js';
+import { transferColumnValues } from './rows.js';
 import { whereSql } from './sql-where.js';
 
 /**
@@ -67,10 +69,15 @@ export class SqliteRequestRepository implements RequestRepository {
       const target = await targetOfRequest(db, request, user.id);
       const nda = await requireValidNda(db, request.ndaId, user.id, now);
       const { mode } = request;
+      const transfer = request.transfer ?? NO_TRANSFER;
+      const transferProblem = transferRightsProblem(transfer);
+      if (transferProblem !== null)
+        throw new GatehouseError('refused', `request: ${transferProblem}`);
       const row = await db.get<{ id: number }>(
         `INSERT INTO requests (kind, user_id, target_id, nda_id, mode, profile, allowlist,
-           duration_ms, reason, rule, approvals_required, status, created_at, expires_at, grant_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`,
+           duration_ms, reason, rule, approvals_required, status, created_at, expires_at, grant_id,
+           transfer_direction, transfer_paths, transfer_budget)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING id`,
         [
           request.kind,
           user.id,
@@ -86,6 +93,7 @@ export class SqliteRequestRepository implements RequestRepository {
           now,
           request.expiresAt,
           request.grantId,
+          ...transferColumnValues(transfer),
         ],
       );
       if (!row) throw new Error('requests insert returned no row');
@@ -101,6 +109,7 @@ export class SqliteRequestRepository implements RequestRepository {
           mode: mode.kind,
           profile: mode.kind === 'profile' ? mode.name : null,
           allowlist: allowlistOf(mode),
+          transfer: { ...transfer },
           durationMs: request.durationMs,
           reason: request.reason,
           rule: request.rule,

@@ -265,6 +265,9 @@ function commandTargetLink(
       log.info({ pid: child.pid, argc: extra.length }, 'command target exec started');
       return Promise.resolve(track(new PipeChannel(child)));
     },
+    // The session refuses file transfer on a command target before it asks; this is the backstop.
+    subsystem: (): Promise<TargetChannel> =>
+      Promise.reject(new Error('command target: no subsystem is offered')),
     closed,
     close: () => {
       for (const channel of running) channel.close();

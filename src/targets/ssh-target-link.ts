@@ -89,6 +89,7 @@ export function connectTarget(
               pty === null ? { env: { ...env } } : { env: { ...env }, pty: ptyOptions(pty) };
             return open((cb) => client.exec(command, options, cb));
           },
+          subsystem: (name) => open((cb) => client.subsys(name, cb)),
           closed,
           close: () => client.end(),
         },

@@ -12,6 +12,8 @@ export type Env = Readonly<Record<string, string>>;
 export interface TargetLink {
   shell(pty: Pty | null, env: Env): Promise<TargetChannel>;
   exec(command: string, pty: Pty | null, env: Env): Promise<TargetChannel>;
+  /** A subsystem channel (the sftp server on an ssh target); a command target has none. */
+  subsystem(name: 'sftp'): Promise<TargetChannel>;
   readonly closed: Promise<void>;
   close(): void;
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../logging/logger.js';
 import { messages } from '../core/user-messages.js';
 import type { Auditor } from '../core/auditor.js';
+import type { ChainDeps } from '../session/connection-chain.js';
 import { startGrantWatcher } from '../session/grant-watcher.js';
 import { LiveSessions } from '../session/live-sessions.js';
 import type { AccessGate, SessionLifecycle } from '../session/ports.js';
@@ -42,6 +43,8 @@ export interface BastionOptions {
   readonly desk: RequestDesk;
   /** Read at each command: the current config's request rules, profiles and grant maximum. */
   requestSettings(): SelfServiceSettings;
+  /** The SFTP relay of the sftp subsystem (src/sftp/, wired by main). */
+  readonly relaySftp: ChainDeps['relaySftp'];
   readonly watchIntervalMs?: number;
 }
 
@@ -181,6 +184,7 @@ function connectionDeps(
       hostLabel: options.hostLabel,
       desk: options.desk,
       requestSettings: () => options.requestSettings(),
+      relaySftp: options.relaySftp,
     },
     gate: options.gate,
     refusals,

@@ -68,12 +68,17 @@ export function serveSessionChannel(
   session.on('signal', (accept, reject, info) => answer(handler.signal(info.name), accept, reject));
   session.on('x11', (accept, reject) => request('x11', null, accept, reject));
   session.on('auth-agent', (accept, reject) => request('auth-agent', null, accept, reject));
-  session.on('sftp', (_accept, reject) => request('subsystem', 'sftp', undefined, reject));
-  session.on('subsystem', (_accept, reject, info) =>
-    request('subsystem', info.name, undefined, reject),
-  );
+  // No 'sftp' listener: ssh2 then hands the sftp subsystem over as a plain channel to relay.
+  session.on('subsystem', (accept, reject, info) => {
+    if (info.name === 'sftp' && program === null)
+      start(accept, (channel) => handler.subsystem(channel, 'sftp'));
+    else request('subsystem', info.name, undefined, reject);
+  });
 
-  const start = (accept: () => ServerChannel | undefined, command: string | null): void => {
+  const start = (
+    accept: () => ServerChannel | undefined,
+    run: (channel: ServerChannel) => Promise<Refusal | null>,
+  ): void => {
     const channel = accept();
     if (channel === undefined) return; // the client is closing the channel
     program = channel;
@@ -87,7 +92,7 @@ export function serveSessionChannel(
       channel.exit(status);
       channel.end();
     };
-    handler.start(channel, command).then(
+    run(channel).then(
       (refused: Refusal | null) => {
         if (refused !== null) refuseWith(refused.line, refused.exitStatus);
       },
@@ -98,11 +103,11 @@ export function serveSessionChannel(
     );
   };
   session.on('shell', (accept, reject) => {
-    if (program === null) start(accept, null);
+    if (program === null) start(accept, (channel) => handler.start(channel, null));
     else request('shell', null, undefined, reject);
   });
   session.on('exec', (accept, reject, info) => {
-    if (program === null) start(accept, info.command);
+    if (program === null) start(accept, (channel) => handler.start(channel, info.command));
     else request('exec', null, undefined, reject);
   });
 }

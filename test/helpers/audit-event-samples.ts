@@ -96,6 +96,7 @@ export const sampleAuditEvents: {
     mode: 'shell',
     profile: null,
     allowlist: [],
+    transfer: { direction: 'download', paths: [], budgetBytes: null },
     durationMs: 7_200_000,
     reason: 'INC-4211',
     rule: 'db-shell',

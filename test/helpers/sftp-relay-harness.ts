@@ -111,11 +111,7 @@ export async function startSftpRelay(options: HarnessOptions): Promise<SftpRelay
   };
 }
 
-/** `sftp` straight to a local sftp-server, no relay (the baseline to compare with). */
-export const sftpDirect = (commands: readonly string[], local: string, remote: string) =>
-  runSftp(['-b', '-', '-D', `${SFTP_SERVER} -d ${remote}`], local, commands.join('\n') + '\n');
-
-function runSftp(args: string[], cwd: string, stdin?: string): Promise<SftpRun> {
+function runSftp(args: string[], cwd: string): Promise<SftpRun> {
   return new Promise((resolve, reject) => {
     const child = spawn('sftp', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
@@ -123,7 +119,7 @@ function runSftp(args: string[], cwd: string, stdin?: string): Promise<SftpRun> 
     child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, output }));
-    child.stdin.end(stdin ?? '');
+    child.stdin.end();
   });
 }
 
@@ -144,8 +140,8 @@ export class RawSftpClient {
   constructor(private readonly socket: Socket) {
     const framer = new PacketFramer();
     socket.on('data', (chunk: Buffer) =>
-      framer.push(chunk, (packet) => {
-        this.replies.push(Buffer.from(packet));
+      framer.push(chunk, (head, rest) => {
+        this.replies.push(Buffer.concat([head, ...rest]));
         this.wake?.();
       }),
     );

@@ -132,6 +132,8 @@ export async function startSshd(): Promise<SshdTarget> {
         'PermitRootLogin prohibit-password',
         'AcceptEnv LANG LC_*',
         `ForceCommand ${wrapper}`,
+        // Under ForceCommand the wrapper runs it (logged as this command).
+        'Subsystem sftp /usr/lib/openssh/sftp-server',
         'PrintMotd no',
         'PrintLastLog no',
         'LogLevel VERBOSE',

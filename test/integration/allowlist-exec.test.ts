@@ -112,8 +112,8 @@ describe('exec under a commands grant', () => {
     const sftp = await runSsh(b.login(bob), { extra: ['-s'], command: ['sftp'] });
     expect(sftp.code).not.toBe(0);
     const rows = await auditAfter(b.store, from);
-    expect(rows.map((x) => x.type)).toEqual(['channel.denied', 'channel.denied']);
-    expect(rows.map((x) => x.payload['kind'])).toEqual(['session', 'subsystem']);
+    expect(rows.map((x) => x.type)).toEqual(['channel.denied', 'transfer.denied']);
+    expect(rows.map((x) => x.payload['kind'] ?? x.payload['op'])).toEqual(['session', 'subsystem']);
   });
 });
 

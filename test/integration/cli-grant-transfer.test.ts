@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { GrantId, NdaId } from '../../src/core/model.js';
 import { expectRefusal, makeCli, type Cli } from './cli-harness.js';
+import { makeRequestCli, TWO_KEYS } from './request-cli-fixture.js';
 import { seed, withStoreAt } from './store-fixtures.js';
 
 const MiB = 1024 ** 2;
@@ -130,5 +131,43 @@ describe('gatehouse grant add --transfer', () => {
   ])('refuses %j with a usage error and no grant', async (args, message) => {
     await expectRefusal(cli, () => add(...args), 2, message);
     expect(await withStoreAt(cli.dbPath, (s) => s.grants.list())).toEqual([]);
+  });
+});
+
+describe('gatehouse request show|list|approve: the transfer a request asks for', () => {
+  const transfer = {
+    direction: 'download',
+    paths: ['/var/log/**'],
+    budgetBytes: 200 * MiB,
+  } as const;
+
+  it('shows it, and the approval makes a grant that carries it', async () => {
+    const fx = await makeRequestCli();
+    const request = await fx.file({ transfer });
+    const show = await fx.cli.run('request', 'show', String(request.id));
+    expect(show.stdout).toMatch(/^transfer +download \/var\/log\/\*\* budget 200MiB$/m);
+    const list = await fx.cli.run('request', 'list');
+    expect(list.stdout).toMatch(/ shell +download \/var\/log\/\*\* budget 200MiB +2h /);
+    expect(await fx.cli.json('request', 'show', String(request.id))).toMatchObject({ transfer });
+
+    const approved = await fx.cli.runAs('carol', 'request', 'approve', String(request.id));
+    expect(approved.code, approved.stderr).toBe(0);
+    const grantId = /grant (\d+) for alice/.exec(approved.stdout)?.[1];
+    const grant = await fx.cli.run('grant', 'show', String(grantId));
+    expect(grant.stdout).toMatch(/^transfer +download$/m);
+    expect(grant.stdout).toMatch(/^transfer path +\/var\/log\/\*\*$/m);
+    expect(grant.stdout).toMatch(/^transfer budget +200MiB, used 0B, 200MiB left$/m);
+  });
+
+  it('refuses to approve a transfer the rule does not allow, and makes no grant', async () => {
+    const fx = await makeRequestCli();
+    const request = await fx.file({ ...TWO_KEYS, transfer });
+    await expectRefusal(
+      fx.cli,
+      () => fx.cli.runAs('carol', 'request', 'approve', String(request.id)),
+      1,
+      'file transfer is not offered for prod1 (rule prod-two-keys)',
+    );
+    expect(await withStoreAt(fx.cli.dbPath, (s) => s.grants.list())).toEqual([]);
   });
 });

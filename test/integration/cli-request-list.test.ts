@@ -52,10 +52,10 @@ describe('gatehouse request list, show, --confirm, and who approves', () => {
     const table = await cli.run('request', 'list', '--user', 'alice');
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^ID +STATUS +USER +TARGET +MODE +FOR +APPROVALS +AGE +REASON +GRANT$/,
+      /^ID +STATUS +USER +TARGET +MODE +TRANSFER +FOR +APPROVALS +AGE +REASON +GRANT$/,
     );
     expect(lines[1]).toMatch(
-      new RegExp(`^${fresh.id} +pending +alice +db1 +allowlist +2h +0/1 +\\S+ +tail logs +-$`),
+      new RegExp(`^${fresh.id} +pending +alice +db1 +allowlist +- +2h +0/1 +\\S+ +tail logs +-$`),
     );
     expect(lines).toHaveLength(5);
     expect(await cli.json('request', 'list', '--user', 'bob')).toEqual([]);

@@ -122,7 +122,7 @@ describe('gatehouse request: the approver', () => {
     });
     const list = await cli.run('request', 'list');
     expect(list.stdout).toMatch(
-      new RegExp(`^${request.id} +approved +alice +db1 +extend +1h +1/1 .* ${grant.id}$`, 'm'),
+      new RegExp(`^${request.id} +approved +alice +db1 +extend +- +1h +1/1 .* ${grant.id}$`, 'm'),
     );
   });
 

@@ -8,7 +8,10 @@ import type { NewRequest } from '../../src/core/ports.js';
 import { makeCli, type Cli } from './cli-harness.js';
 import { HOST_KEY, HOUR, seed, withStoreAt } from './store-fixtures.js';
 
-/** db* needs one of the leads (alice is named too, to show she still cannot approve her own). */
+/**
+ * db* needs one of the leads (alice is named too, to show she still cannot approve her own), and
+ * allows file transfer up to 1GiB; prod* none.
+ */
 const RULES = `
 groups:
   leads: [carol, dave]
@@ -20,6 +23,9 @@ requests:
       maxDuration: 4h
       modes: [shell, allowlist]
       approvers: ['@leads', alice]
+      transfer:
+        direction: both
+        maxBudget: 1GiB
     - name: prod-two-keys
       users: [alice]
       targets: ['prod*']

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TransferRights } from '../../src/core/transfer-rights.js';
 import type { SftpChange } from '../../src/sftp/sftp-ports.js';
-import { FX, FXP, PacketReader } from '../../src/sftp/sftp-protocol.js';
+import { FX, FXP, OPEN_FLAGS, PacketReader } from '../../src/sftp/sftp-protocol.js';
 import { startSftpRelay, type SftpRelayHarness } from '../helpers/sftp-relay-harness.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -162,19 +162,36 @@ describe('path limits', () => {
     );
   });
 
-  it('refuse a symlink inside that leads outside', async () => {
+  it('refuse a symlink inside that leads outside, for a look and for an open', async () => {
     const h = await limited();
 
-    const run = await h.sftp(['get allowed/escape/s.txt']);
+    const run = await h.sftp(['-ls allowed/escape/', 'get allowed/escape/s.txt']);
+    const client = await h.raw();
+    const link = join(h.remote, 'allowed/escape/s.txt');
+    const reply = await client.send(request(FXP.OPEN, 3, str(link), u32(OPEN_FLAGS.READ), u32(0)));
+    client.close();
 
     expect(run.code).not.toBe(0);
     expect(run.output).toContain('Permission denied');
+    expect(run.output).not.toMatch(/^s\.txt/m);
     expect(existsSync(join(h.local, 's.txt'))).toBe(false);
+    const secret = join(h.remote, 'secret');
     expect(h.events).toContainEqual({
       event: 'refused',
-      op: 'open',
-      path: join(h.remote, 'allowed/escape/s.txt'),
-      why: `${join(h.remote, 'allowed/escape/s.txt')} leads to ${join(h.remote, 'secret/s.txt')}: ${join(h.remote, 'secret/s.txt')} is outside the paths this grant allows`,
+      op: 'opendir',
+      path: join(h.remote, 'allowed/escape'),
+      why: `${join(h.remote, 'allowed/escape')} leads to ${secret}: ${secret} is outside the paths this grant allows`,
+    });
+    // The link itself may be looked at (sftp's lstat of it passed); through it, nothing.
+    expect(h.events.filter((e) => e.event === 'refused').map((e) => e.op)).toEqual([
+      'opendir',
+      'lstat',
+      'open',
+    ]);
+    expect(status(reply)).toEqual({
+      id: 3,
+      code: FX.PERMISSION_DENIED,
+      message: `${link} leads to ${secret}/s.txt: ${secret}/s.txt is outside the paths this grant allows`,
     });
   });
 });

@@ -50,9 +50,9 @@ describe('ssh USER@bastion: gatehouse’s own commands', () => {
     const list = await gatehouse(b, alice, 'requests');
     expect(list.code).toBe(0);
     const lines = list.stdout.toString().trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID +STATUS +TARGET +MODE +FOR +REASON +GRANT$/);
+    expect(lines[0]).toMatch(/^ID +STATUS +TARGET +MODE +TRANSFER +FOR +REASON +GRANT$/);
     expect(lines[1]).toMatch(
-      new RegExp(`^${id} +pending +db1 +shell +2h +INC-4211 slow queries +-$`),
+      new RegExp(`^${id} +pending +db1 +shell +- +2h +INC-4211 slow queries +-$`),
     );
     expect(await b.store.sessions.list()).toHaveLength(0);
     expect((await b.sshd.commands()).length).toBe(before);

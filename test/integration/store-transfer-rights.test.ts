@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { GrantId } from '../../src/core/model.js';
 import { NO_TRANSFER, type TransferRights } from '../../src/core/transfer-rights.js';
+import type { NewRequest } from '../../src/core/ports.js';
+import { approverJudge } from '../../src/core/request-decision.js';
+import type { RequestPolicy } from '../../src/core/request-rules.js';
 import { openStore } from '../../src/store/open-store.js';
-import { grantFor, MAX, seed, T0, useTempStore } from './store-fixtures.js';
+import { DAY, grantFor, HOUR, MAX, seed, T0, useTempStore } from './store-fixtures.js';
 
 const t = useTempStore();
 
@@ -112,5 +115,102 @@ describe('takeTransferBudget', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('access requests carry transfer rights to the grant their approval makes', () => {
+  const policy = (maxBudgetBytes: number): RequestPolicy => ({
+    groups: {},
+    rules: [
+      {
+        name: 'db-logs',
+        users: ['alice'],
+        targets: ['db*'],
+        maxDurationMs: 4 * HOUR,
+        modes: ['shell'],
+        approvals: 1,
+        approvers: ['carol'],
+        autoApprove: false,
+        pendingTtlMs: 2 * HOUR,
+        transfer: { direction: 'download', paths: ['/var/log/**'], maxBudgetBytes },
+      },
+    ],
+  });
+  const asked: TransferRights = { direction: 'download', paths: ['/var/log/**'], budgetBytes: MiB };
+  const filed = (ndaId: NewRequest['ndaId'], transfer?: TransferRights): NewRequest => ({
+    kind: 'grant',
+    userName: 'alice',
+    targetName: 'db1',
+    grantId: null,
+    ndaId,
+    mode: { kind: 'shell' },
+    durationMs: HOUR,
+    reason: 'INC-9 logs',
+    rule: 'db-logs',
+    approvalsRequired: 1,
+    expiresAt: T0 + HOUR,
+    ...(transfer === undefined ? {} : { transfer }),
+  });
+  const yes = { approver: 'carol', note: 'ok', durationMs: null, confirmations: {} };
+
+  it('keeps the rights with the request and its request.created event, and gives them to the grant', async () => {
+    const { ndaA } = await seed(t.store);
+    const request = await t.store.requests.create(filed(ndaA.id, asked), null, T0, 'user:alice');
+    expect(request.transfer).toEqual(asked);
+    expect((await t.store.requests.get(request.id))?.transfer).toEqual(asked);
+    expect(
+      (await t.store.audit.list({ type: 'request.created', limit: 1 }))[0]?.payload,
+    ).toMatchObject({
+      transfer: asked,
+    });
+    const done = await t.store.requests.approve(
+      request.id,
+      yes,
+      approverJudge(policy(MiB), 'carol', 30 * DAY),
+      T0,
+      'reviewer:carol',
+    );
+    expect((await t.store.grants.get(done.grantId!))?.transfer).toEqual(asked);
+    expect((await t.lastAudit())?.payload).toMatchObject({
+      requestId: request.id,
+      transfer: asked,
+    });
+  });
+
+  it('refuses the approval when the rules narrowed since filing, and makes no grant', async () => {
+    const { ndaA } = await seed(t.store);
+    const request = await t.store.requests.create(filed(ndaA.id, asked), null, T0, 'user:alice');
+    await expect(
+      t.store.requests.approve(
+        request.id,
+        yes,
+        approverJudge(policy(MiB / 2), 'carol', 30 * DAY),
+        T0,
+        'reviewer:carol',
+      ),
+    ).rejects.toThrow(
+      '--transfer-budget 1MiB is not offered for db1 (rule db-logs allows at most 512KiB)',
+    );
+    expect(await t.store.grants.list()).toEqual([]);
+  });
+
+  it('files a request without transfer as none, and refuses ill-formed rights', async () => {
+    const { ndaA } = await seed(t.store);
+    expect(
+      (await t.store.requests.create(filed(ndaA.id), null, T0, 'user:alice')).transfer,
+    ).toEqual(NO_TRANSFER);
+    const before = await t.counts();
+    await expect(
+      t.store.requests.create(
+        filed(ndaA.id, { direction: 'download', paths: ['var/log'], budgetBytes: null }),
+        null,
+        T0,
+        'user:alice',
+      ),
+    ).rejects.toMatchObject({
+      code: 'refused',
+      message: expect.stringContaining('is not an absolute path'),
+    });
+    expect(await t.counts()).toEqual(before);
   });
 });

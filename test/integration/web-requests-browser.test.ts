@@ -51,7 +51,7 @@ describe.skipIf(!chromiumAvailable())('access requests in headless Chromium', ()
     expect(page.url()).toBe(`${fx.base}/requests`);
     const row = page.locator('#pending tr', { hasText: 'INC-4211 slow queries' });
     expect(await row.innerText()).toMatch(
-      /alice\s+db1\s+shell\s+2h\s+INC-4211 slow queries\s+0 of 1/,
+      /alice\s+db1\s+shell\s+none\s+2h\s+INC-4211 slow queries\s+0 of 1/,
     );
     await Promise.all([
       page.waitForURL(`${fx.base}/requests/${filed.id}`),

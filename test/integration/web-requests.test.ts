@@ -318,6 +318,29 @@ describe('the pages', () => {
     expect(decidedTable).not.toContain(`href="/requests/${pending.id}"`);
   });
 
+  it('shows the file transfer a request asks for on its page and in the list', async () => {
+    const r = await fileRequest(fx.store, {
+      targetName: 'db8',
+      reason: 'INC-12 fetch logs',
+      transfer: { direction: 'download', paths: ['/var/log/<app>/**'], budgetBytes: 1024 ** 3 },
+    });
+    const page = await get('ann', `/requests/${r.id}`);
+    expect(page.body).toMatch(
+      /<span id="transfer">download: <code>\/var\/log\/&lt;app&gt;\/\*\*<\/code>\s*, budget 1GiB<\/span>/,
+    );
+    const list = await get('ann', '/requests');
+    const row = new RegExp(`href="/requests/${r.id}">${r.id}</a>[\\s\\S]*?</tr>`).exec(
+      list.body,
+    )?.[0];
+    expect(row).toMatch(
+      /<td class="transfer">download: <code>\/var\/log\/&lt;app&gt;\/\*\*<\/code>/,
+    );
+    const plain = await fileRequest(fx.store, { targetName: 'db8', reason: 'INC-13' });
+    expect((await get('ann', `/requests/${plain.id}`)).body).toContain(
+      '<span id="transfer">none</span>',
+    );
+  });
+
   it('shows what a user sent with control, bidi and zero-width characters escaped', async () => {
     const r = await fileRequest(fx.store, {
       targetName: 'db6',

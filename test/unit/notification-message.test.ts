@@ -62,6 +62,41 @@ describe('slack messages', () => {
     );
   });
 
+  it('say what file transfer a request asks and a grant carries, its path limits quoted', () => {
+    const transfer = {
+      direction: 'download',
+      paths: ['/var/log/<x>/**'],
+      budgetBytes: 2 * 1024 ** 3,
+    };
+    const asking = record(
+      'request.created',
+      { requestId: 12, mode: 'shell', durationMs: 7_200_000, reason: 'logs', transfer },
+      'user:alice',
+    );
+    expect(slackText('request.created', asking, subject(), null)).toBe(
+      'request 12 (alice on db1): shell for 2h, transfer “download /var/log/&lt;x&gt;/** budget 2GiB”, reason “logs”',
+    );
+    const grant = record('grant.create', {
+      grantId: 7,
+      mode: 'shell',
+      endsAt: T0 + 3_600_000,
+      reason: 'x',
+      transfer: { direction: 'both', paths: [], budgetBytes: null },
+    });
+    expect(
+      slackText('grant.create', grant, subject({ requestId: null, grantId: 7 as GrantId })),
+    ).toBe(
+      'grant 7 (alice on db1) created by os:bob: shell until 2026-11-15T13:00:00Z, transfer “both”, reason “x”',
+    );
+    const none = record('grant.create', {
+      ...grant.payload,
+      transfer: { direction: 'none', paths: [], budgetBytes: null },
+    });
+    expect(
+      slackText('grant.create', none, subject({ requestId: null, grantId: 7 as GrantId })),
+    ).not.toContain('transfer');
+  });
+
   it('say an extension request is more time on a grant, not a new request', () => {
     const extension = record(
       'request.created',

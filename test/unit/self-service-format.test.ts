@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessRequest } from '../../src/core/access-request.js';
 import type { GrantId, NdaId, RequestId, TargetId, UserId } from '../../src/core/model.js';
+import { NO_TRANSFER } from '../../src/core/transfer-rights.js';
 import { chooseNda } from '../../src/session/self-service/choose-nda.js';
 import {
   grantsTable,
@@ -21,6 +22,7 @@ const request = (o: Partial<AccessRequest> = {}): AccessRequest => ({
   targetName: 'db1',
   ndaId: 3 as NdaId,
   mode: { kind: 'shell' },
+  transfer: NO_TRANSFER,
   durationMs: 2 * HOUR_MS,
   reason: 'INC-4211 slow queries',
   rule: 'db-shell',
@@ -109,6 +111,22 @@ describe('requestLine', () => {
 });
 
 describe('tables', () => {
+  it('requests: the transfer asked in its column, in the line and in JSON', () => {
+    const transfer = {
+      direction: 'download',
+      paths: ['/var/log/**'],
+      budgetBytes: 2 * 1024 ** 3,
+    } as const;
+    const logs = request({ transfer });
+    expect(requestsTable([logs], T0)[1]).toBe(
+      '12  pending  db1     shell  download /var/log/** budget 2GiB  2h   INC-4211 slow queries  -',
+    );
+    expect(requestLine(logs, T0, to)).toContain(
+      ': db1 shell for 2h with transfer download /var/log/** budget 2GiB (needs 2 approvals;',
+    );
+    expect(requestJson(logs, T0, to)).toMatchObject({ transfer });
+  });
+
   it('requests: one aligned row each, long reasons cut', () => {
     const long = request({
       id: 9 as RequestId,
@@ -117,9 +135,9 @@ describe('tables', () => {
       grantId: 7 as GrantId,
     });
     expect(requestsTable([request(), long], T0)).toEqual([
-      'ID  STATUS    TARGET  MODE   FOR  REASON                                    GRANT',
-      '12  pending   db1     shell  2h   INC-4211 slow queries                     -',
-      `9   approved  db1     shell  2h   ${'x'.repeat(39)}…  7`,
+      'ID  STATUS    TARGET  MODE   TRANSFER  FOR  REASON                                    GRANT',
+      '12  pending   db1     shell  -         2h   INC-4211 slow queries                     -',
+      `9   approved  db1     shell  -         2h   ${'x'.repeat(39)}…  7`,
     ]);
     expect(requestsTable([], T0)).toEqual(['no requests yet']);
   });

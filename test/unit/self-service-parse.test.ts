@@ -58,10 +58,57 @@ describe('parseCommand', () => {
       durationMs: 2 * 3_600_000,
       reason: 'INC-4211 slow queries',
       mode: { kind: 'shell' },
+      transfer: { direction: 'none', paths: [], budgetBytes: null },
       ndaId: null,
       wait: true,
       json: false,
     });
+  });
+
+  it('reads --transfer, repeated --transfer-path and --transfer-budget', () => {
+    expect(
+      parsed(
+        "request db1 --for 1h --transfer download --transfer-path '/var/log/**' --transfer-path /etc/app.conf --transfer-budget 500MiB --reason x",
+      ),
+    ).toMatchObject({
+      mode: { kind: 'shell' },
+      transfer: {
+        direction: 'download',
+        paths: ['/var/log/**', '/etc/app.conf'],
+        budgetBytes: 500 * 1024 ** 2,
+      },
+    });
+  });
+
+  it.each([
+    [
+      'request db1 --for 1h --transfer sideways --reason x',
+      'request: --transfer: "sideways" is not one of none, download, upload, both',
+    ],
+    [
+      'request db1 --for 1h --transfer-path /tmp --reason x',
+      'request: --transfer-path: needs --transfer download, upload or both',
+    ],
+    [
+      'request db1 --for 1h --transfer upload --transfer-path tmp --reason x',
+      'request: --transfer-path: path limit "tmp" is not an absolute path',
+    ],
+    [
+      'request db1 --for 1h --transfer upload --transfer-budget 2GB --reason x',
+      'request: --transfer-budget: "2GB" is not a size',
+    ],
+    [
+      'request db1 --for 1h --transfer upload --transfer both --reason x',
+      'request: --transfer is given twice',
+    ],
+    [
+      'request extend 7 --for 1h --transfer upload --reason x',
+      'request extend: unknown option "--transfer"',
+    ],
+  ])('refuses %s', (line, message) => {
+    const r = parseCommand(line);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toContain(message);
   });
 
   it('reads allowlist patterns (repeated), profiles and --nda', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PacketFramer } from '../../src/sftp/sftp-framer.js';
+import { PacketFramer, SPLIT_HEAD } from '../../src/sftp/sftp-framer.js';
 import { MAX_PACKET_BODY, SftpProtocolError } from '../../src/sftp/sftp-protocol.js';
 
 function packet(type: number, body: number, fill: number): Buffer {
@@ -20,7 +20,8 @@ const stream = Buffer.concat(packets);
 function frame(chunks: Buffer[]): Buffer[] {
   const framer = new PacketFramer();
   const out: Buffer[] = [];
-  for (const chunk of chunks) framer.push(chunk, (p) => out.push(Buffer.from(p)));
+  for (const chunk of chunks)
+    framer.push(chunk, (head, rest) => out.push(Buffer.concat([head, ...rest])));
   expect(framer.pending).toBe(0);
   return out;
 }
@@ -39,8 +40,33 @@ describe('PacketFramer', () => {
 
   it('hands on a packet within one chunk as a view of it, without a copy', () => {
     const seen: Buffer[] = [];
-    new PacketFramer().push(stream, (p) => seen.push(p));
+    new PacketFramer().push(stream, (head, rest) => {
+      expect(rest).toEqual([]);
+      seen.push(head);
+    });
     expect(seen.map((p) => p.buffer === stream.buffer)).toEqual([true, true, true, true]);
+  });
+
+  it('joins only the head of a DATA or WRITE split across chunks, its payload stays in them', () => {
+    const write = packet(6, 200_000, 0x77);
+    const chunks = [write.subarray(0, 100), write.subarray(100, 70_000), write.subarray(70_000)];
+    const got: { head: Buffer; rest: readonly Buffer[] }[] = [];
+    const framer = new PacketFramer();
+    for (const chunk of chunks) framer.push(chunk, (head, rest) => got.push({ head, rest }));
+    expect(got.length).toBe(1);
+    const { head, rest } = got[0]!;
+    expect(head.length).toBe(SPLIT_HEAD);
+    expect(rest.map((piece) => piece.buffer === write.buffer)).toEqual([true, true]);
+    expect(Buffer.concat([head, ...rest]).equals(write)).toBe(true);
+    // Other packets split across chunks are joined whole.
+    const name = packet(104, 5000, 0x11);
+    const joined: Buffer[] = [];
+    framer.push(name.subarray(0, 10), () => {});
+    framer.push(name.subarray(10), (h, r) => {
+      expect(r).toEqual([]);
+      joined.push(h);
+    });
+    expect(joined[0]!.equals(name)).toBe(true);
   });
 
   it('refuses a packet longer than OpenSSH allows before keeping any of it', () => {

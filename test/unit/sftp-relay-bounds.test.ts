@@ -10,7 +10,9 @@ function side() {
   const output = new PassThrough();
   const packets: Buffer[] = [];
   const framer = new PacketFramer();
-  output.on('data', (chunk: Buffer) => framer.push(chunk, (p) => packets.push(Buffer.from(p))));
+  output.on('data', (chunk: Buffer) =>
+    framer.push(chunk, (head, rest) => packets.push(Buffer.concat([head, ...rest]))),
+  );
   return { stream: Duplex.from({ readable: input, writable: output }), input, packets };
 }
 

@@ -77,13 +77,19 @@ describe('RequestGate', () => {
     ]);
   });
 
-  it('checks the canonical path of a path-limited change', async () => {
+  it('checks the canonical path of a path-limited change: the folder, or where it leads', async () => {
     const { g, changes } = gate({ paths: ['/home/alice/out/**'] }, { '/home/alice/out/l': '/etc' });
-    expect(await decide(g, change('mkdir', 'out/l'))).toMatchObject({
+    expect(await decide(g, change('mkdir', 'out/l/x'))).toMatchObject({
+      ok: false,
+      why: '/home/alice/out/l/x leads to /etc/x: /etc/x is outside the paths this grant allows',
+    });
+    expect(await decide(g, change('setstat', 'out/l'))).toMatchObject({
       ok: false,
       why: '/home/alice/out/l leads to /etc: /etc is outside the paths this grant allows',
     });
-    expect(changes).toEqual([]);
+    // Removing the link removes the name inside, not what it leads to.
+    expect(await decide(g, change('remove', 'out/l'))).toMatchObject({ ok: true });
+    expect(changes).toEqual([{ op: 'remove', path: '/home/alice/out/l', to: null }]);
   });
 
   it('refuses reads and writes on handles it did not see opened for them', async () => {
@@ -96,7 +102,7 @@ describe('RequestGate', () => {
     const opened = await decide(g, { kind: 'open', path: 'f', flags: OPEN_FLAGS.READ });
     if (!opened.ok || opened.pending.kind !== 'open') throw new Error('open refused');
     g.opened(opened.pending.file, 'h1');
-    const write = { kind: 'write', handle: 'h1', offset: 0, data: Buffer.from('x') } as const;
+    const write = { kind: 'write', handle: 'h1', offset: 0, data: [Buffer.from('x')] } as const;
     expect(await decide(g, write)).toMatchObject({
       ok: false,
       why: '/home/alice/f was not opened for writing',

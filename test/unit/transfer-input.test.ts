@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { transferFromInput } from '../../src/core/transfer-input.js';
 import { NO_TRANSFER } from '../../src/core/transfer-rights.js';
-import {
-  describeTransfer,
-  describeTransferPaths,
-  transferLeft,
-} from '../../src/core/transfer-text.js';
+import { describeTransfer, transferLeft } from '../../src/core/transfer-text.js';
 
 describe('transferFromInput', () => {
   it('is none without a direction, and none when none is given', () => {
@@ -67,12 +63,6 @@ describe('describeTransfer', () => {
         budgetBytes: 2 * 1024 ** 3,
       }),
     ).toBe('download /var/log/** "/srv/my files/*" budget 2GiB');
-  });
-
-  it('names any path when there is no path limit', () => {
-    expect(describeTransferPaths({ direction: 'upload', paths: [], budgetBytes: null })).toBe(
-      'any path',
-    );
   });
 
   it('says what is left of a budget, never below zero, and null without one', () => {

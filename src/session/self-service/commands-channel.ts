@@ -50,6 +50,14 @@ export function commandsOrRelay(
     windowChange: (cols, rows, width, height) => relaying.windowChange(cols, rows, width, height),
     signal: (name) => relaying.signal(name),
     closed: () => relaying.closed(),
+    // A plain login names no target to transfer files with (channel.denied, subsystem sftp).
+    subsystem: () =>
+      Promise.resolve(
+        refuse.channel('subsystem', {
+          details: { name: 'sftp' },
+          line: messages.transferNeedsTarget(outcome.userName, deps.hostLabel),
+        }),
+      ),
     start: (io, command) =>
       command === null
         ? relaying.start(io, command)

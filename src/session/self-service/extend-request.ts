@@ -29,7 +29,8 @@ function grantModeAsRequested(
 
 /**
  * `request extend GRANT --for D --reason …`: more time on one of the user's live grants, under
- * the first rule for its target that offers the grant's mode, through the same approval path.
+ * the first rule for its target that offers the grant's mode and allows its file transfer as it
+ * is, through the same approval path.
  */
 export async function extendRequest(
   ctx: CommandContext,
@@ -52,7 +53,13 @@ export async function extendRequest(
   const mode = grantModeAsRequested(grant, ctx.settings.profiles);
   const plan = planRequest(
     ctx,
-    { kind: 'extend', target: targetName, mode, durationMs: cmd.durationMs },
+    {
+      kind: 'extend',
+      target: targetName,
+      mode,
+      durationMs: cmd.durationMs,
+      transfer: grant.transfer,
+    },
     grant.id,
   );
   if (isRefusal(plan)) return plan;
@@ -65,6 +72,7 @@ export async function extendRequest(
       grantId: grant.id,
       ndaId: grant.ndaId,
       mode,
+      transfer: grant.transfer,
       durationMs: cmd.durationMs,
       reason: cmd.reason,
     },

@@ -18,7 +18,7 @@ export async function fileRequest(ctx: CommandContext, cmd: FileCommand): Promis
   const mode = requestedMode(cmd.mode, ctx);
   const plan = planRequest(
     ctx,
-    { kind: 'grant', target: cmd.target, mode, durationMs: cmd.durationMs },
+    { kind: 'grant', target: cmd.target, mode, durationMs: cmd.durationMs, transfer: cmd.transfer },
     null,
   );
   if (isRefusal(plan)) return plan;
@@ -36,6 +36,7 @@ export async function fileRequest(ctx: CommandContext, cmd: FileCommand): Promis
       grantId: null,
       ndaId: nda.nda.id,
       mode,
+      transfer: plan.transfer,
       durationMs: cmd.durationMs,
       reason: cmd.reason,
     },

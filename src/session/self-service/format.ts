@@ -12,6 +12,7 @@ import {
 import { formatDuration, formatTimeLeft } from '../../core/duration.js';
 import type { EpochMs } from '../../core/model.js';
 import { isoTime } from '../../core/timestamp.js';
+import { describeTransfer } from '../../core/transfer-text.js';
 import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { askForAccess } from '../../core/user-messages.js';
 import type { OwnGrant } from './request-desk.js';
@@ -30,10 +31,13 @@ export const connectHint = (to: Audience, target: string): string =>
 
 const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 
+const withTransfer = (r: AccessRequest): string =>
+  r.transfer.direction === 'none' ? '' : ` with transfer ${describeTransfer(r.transfer)}`;
+
 const asked = (r: AccessRequest): string =>
   r.kind === 'extend'
     ? `${formatDuration(r.durationMs)} more on grant ${r.grantId ?? '?'} (${r.targetName})`
-    : `${r.targetName} ${describeMode(r.mode)} for ${formatDuration(r.durationMs)}`;
+    : `${r.targetName} ${describeMode(r.mode)} for ${formatDuration(r.durationMs)}${withTransfer(r)}`;
 
 /** One line saying where a request stands now. */
 export function requestLine(r: AccessRequest, now: EpochMs, to: Audience): string {
@@ -68,6 +72,7 @@ export function requestJson(r: AccessRequest, now: EpochMs, to: Audience): objec
     mode: r.mode.kind,
     profile: r.mode.kind === 'profile' ? r.mode.name : null,
     allowlist: r.mode.kind === 'shell' ? [] : r.mode.patterns,
+    transfer: r.transfer,
     durationMs: r.durationMs,
     duration: formatDuration(r.durationMs),
     reason: r.reason,
@@ -106,12 +111,13 @@ const cut = (text: string, max: number): string => {
 export function requestsTable(requests: readonly AccessRequest[], now: EpochMs): string[] {
   if (requests.length === 0) return ['no requests yet'];
   return table(
-    ['ID', 'STATUS', 'TARGET', 'MODE', 'FOR', 'REASON', 'GRANT'],
+    ['ID', 'STATUS', 'TARGET', 'MODE', 'TRANSFER', 'FOR', 'REASON', 'GRANT'],
     requests.map((r) => [
       String(r.id),
       statusAt(r, now),
       r.targetName,
       describeRequestMode(r),
+      describeTransfer(r.transfer),
       formatDuration(r.durationMs),
       cut(shown(r.reason), REASON_COLUMN),
       r.grantId === null ? '-' : String(r.grantId),
@@ -145,6 +151,7 @@ export function grantJson({ grant, targetName }: OwnGrant, now: EpochMs, to: Aud
     target: targetName,
     mode: grant.mode,
     allowlist: grant.allowlist,
+    transfer: grant.transfer,
     startsAt: isoTime(grant.startsAt),
     endsAt: isoTime(grant.endsAt),
     left: formatTimeLeft(grant.endsAt - now),

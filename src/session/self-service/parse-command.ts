@@ -1,7 +1,8 @@
 /**
  * The grammar of gatehouse's own commands (`ssh alice@bastion COMMAND`, issue 14):
  *
- *   request TARGET --for D --reason TEXT [--profile P | --allow PATTERN …] [--nda ID] [--wait] [--json]
+ *   request TARGET --for D --reason TEXT [--profile P | --allow PATTERN …] [--nda ID]
+ *     [--transfer DIRECTION [--transfer-path GLOB]… [--transfer-budget SIZE]] [--wait] [--json]
  *   request extend GRANT --for D --reason TEXT [--wait] [--json]
  *   request cancel ID [--json]
  *   requests [--json]      grants [--json]      help
@@ -14,6 +15,8 @@ import { validatePatterns } from '../../core/command-policy.js';
 import { parseDuration } from '../../core/duration.js';
 import type { GrantId, NdaId, RequestId } from '../../core/model.js';
 import { checkName, quoteForMessage as q } from '../../core/names.js';
+import { transferFromInput } from '../../core/transfer-input.js';
+import type { TransferRights } from '../../core/transfer-rights.js';
 import { splitWords, type Word } from './command-words.js';
 
 /** Reasons end up in the audit chain, notifications and web pages. */
@@ -39,6 +42,8 @@ export type SelfServiceCommand =
       readonly durationMs: number;
       readonly reason: string;
       readonly mode: AskedMode;
+      /** The file transfer asked for; path limits or a budget left out take the rule's. */
+      readonly transfer: TransferRights;
       readonly ndaId: NdaId | null;
       readonly wait: boolean;
     } & Output)
@@ -62,9 +67,14 @@ const ARITY: Readonly<Record<string, Arity>> = {
   '--profile': 'one',
   '--allow': 'words',
   '--nda': 'one',
+  '--transfer': 'one',
+  '--transfer-path': 'one',
+  '--transfer-budget': 'one',
   '--wait': 'flag',
   '--json': 'flag',
 };
+
+const REPEATABLE = ['--allow', '--transfer-path'];
 
 class Usage extends Error {}
 const usage = (message: string): never => {
@@ -95,7 +105,7 @@ function parseOptions(name: string, words: readonly Word[], allowed: readonly st
     if (arity === undefined || !allowed.includes(option))
       usage(`${name}: unknown option ${q(option)}`);
     const seen = options.get(option) ?? [];
-    if (seen.length > 0 && option !== '--allow') usage(`${name}: ${option} is given twice`);
+    if (seen.length > 0 && !REPEATABLE.includes(option)) usage(`${name}: ${option} is given twice`);
     let value = '';
     if (arity === 'one') {
       const next = words[i];
@@ -153,7 +163,27 @@ function modeOf(p: Parsed): AskedMode {
   return check.ok ? { kind: 'allowlist', patterns } : usage(`request: --allow: ${check.message}`);
 }
 
-const FILE_OPTIONS = ['--for', '--reason', '--profile', '--allow', '--nda', '--wait', '--json'];
+function transferOf(p: Parsed): TransferRights {
+  const parsed = transferFromInput({
+    direction: one(p, '--transfer'),
+    paths: p.options.get('--transfer-path') ?? [],
+    budget: one(p, '--transfer-budget'),
+  });
+  return parsed.ok ? parsed.rights : usage(`request: ${parsed.message}`);
+}
+
+const FILE_OPTIONS = [
+  '--for',
+  '--reason',
+  '--profile',
+  '--allow',
+  '--nda',
+  '--transfer',
+  '--transfer-path',
+  '--transfer-budget',
+  '--wait',
+  '--json',
+];
 
 function requestCommand(words: readonly Word[]): SelfServiceCommand {
   const [first, ...rest] = words;
@@ -190,6 +220,7 @@ function requestCommand(words: readonly Word[]): SelfServiceCommand {
     durationMs: durationOf('request', p),
     reason: reasonOf('request', p),
     mode: modeOf(p),
+    transfer: transferOf(p),
     ndaId: nda === undefined ? null : (idOf('request', '--nda', nda) as NdaId),
     wait: flag(p, '--wait'),
     json: flag(p, '--json'),

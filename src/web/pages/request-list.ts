@@ -2,7 +2,7 @@
 import { statusAt, type AccessRequest } from '../../core/access-request.js';
 import { formatDuration as exactDuration, formatTimeLeft } from '../../core/duration.js';
 import { html, isoTime, page, type Viewer } from '../html.js';
-import { approvalsOf, modeOf, sent } from './request-parts.js';
+import { approvalsOf, modeOf, sent, transferOf } from './request-parts.js';
 
 const link = (r: AccessRequest) => html`<a href="/requests/${r.id}">${r.id}</a>`;
 
@@ -12,6 +12,7 @@ function pendingRow(r: AccessRequest, now: number) {
     <td>${r.userName}</td>
     <td>${r.targetName}</td>
     <td>${modeOf(r)}</td>
+    <td class="transfer">${transferOf(r)}</td>
     <td>${exactDuration(r.durationMs)}</td>
     <td>${sent(r.reason)}</td>
     <td>${approvalsOf(r)}</td>
@@ -26,6 +27,7 @@ function decidedRow(r: AccessRequest, now: number) {
     <td>${r.userName}</td>
     <td>${r.targetName}</td>
     <td>${modeOf(r)}</td>
+    <td class="transfer">${transferOf(r)}</td>
     <td>${exactDuration(r.durationMs)}</td>
     <td class="status">${statusAt(r, now)}</td>
     <td>${r.decidedBy ?? '-'}</td>
@@ -56,6 +58,7 @@ export function requestListPage(
             <th>Requester</th>
             <th>Target</th>
             <th>Mode</th>
+            <th>Transfer</th>
             <th>Duration</th>
             <th>Reason</th>
             <th>Approvals</th>
@@ -66,7 +69,7 @@ export function requestListPage(
         <tbody>
           ${
             pending.length === 0
-              ? empty(9, 'No pending requests.')
+              ? empty(10, 'No pending requests.')
               : pending.map((r) => pendingRow(r, now))
           }
         </tbody>
@@ -79,6 +82,7 @@ export function requestListPage(
             <th>Requester</th>
             <th>Target</th>
             <th>Mode</th>
+            <th>Transfer</th>
             <th>Duration</th>
             <th>Status</th>
             <th>Decided by</th>
@@ -87,7 +91,7 @@ export function requestListPage(
           </tr>
         </thead>
         <tbody>
-          ${decided.length === 0 ? empty(9, 'None yet.') : decided.map((r) => decidedRow(r, now))}
+          ${decided.length === 0 ? empty(10, 'None yet.') : decided.map((r) => decidedRow(r, now))}
         </tbody>
       </table>`,
   );

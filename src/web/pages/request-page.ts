@@ -8,7 +8,7 @@ import type { AuditRecord } from '../../core/model.js';
 import { DECISION_TEXT_MAX } from '../../core/decision-input.js';
 import { csrfField, facts, html, isoTime, page, type SafeHtml, type Viewer } from '../html.js';
 import { requestHistory } from './request-history.js';
-import { approvalsOf, modeOf, sent } from './request-parts.js';
+import { approvalsOf, modeOf, sent, transferOf } from './request-parts.js';
 
 export interface RequestView {
   readonly request: AccessRequest;
@@ -27,6 +27,7 @@ function requestFacts(r: AccessRequest, now: number, permalink: string | null): 
     ['Requester', r.userName],
     ['Target', r.targetName],
     ['Mode', modeOf(r)],
+    ['Transfer', html`<span id="transfer">${transferOf(r)}</span>`],
     ['Duration', formatDuration(r.durationMs)],
     ['Reason', sent(r.reason)],
     ['NDA', r.ndaId],

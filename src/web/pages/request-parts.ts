@@ -1,6 +1,10 @@
-/** What the request list and a request's page both show: its mode and the text a user sent. */
+/**
+ * What the request list and a request's page both show: its mode, its file transfer and the text
+ * a user sent.
+ */
 import type { AccessRequest } from '../../core/access-request.js';
 import { describeMode } from '../../core/access-request.js';
+import { formatByteSize } from '../../core/byte-size.js';
 import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { html, type SafeHtml } from '../html.js';
 
@@ -23,6 +27,19 @@ export function modeOf(request: AccessRequest): SafeHtml {
     <ul class="patterns">
       ${mode.patterns.map((p) => html`<li><code>${sent(p)}</code></li>`)}
     </ul>`;
+}
+
+/**
+ * The file transfer the grant will carry (an extension's: its grant's): `none`, or the direction,
+ * the path limits the requester asked for (escaped) or any path, and the budget.
+ */
+export function transferOf(request: AccessRequest): SafeHtml {
+  const { direction, paths, budgetBytes } = request.transfer;
+  if (direction === 'none') return html`none`;
+  const limits =
+    paths.length === 0 ? html`any path` : html`${paths.map((p) => html`<code>${sent(p)}</code> `)}`;
+  const budget = budgetBytes === null ? '' : `, budget ${formatByteSize(budgetBytes)}`;
+  return html`${direction}: ${limits}${budget}`;
 }
 
 /** `1 of 2` and who. */

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { parseByteSize } from '../core/byte-size.js';
+import type { TransferLimit } from '../core/request-transfer.js';
+import {
+  MAX_TRANSFER_PATHS,
+  TRANSFER_DIRECTIONS,
+  transferGlobProblem,
+} from '../core/transfer-rights.js';
+
+/**
+ * Config `requests.rules[].transfer` (issue 16): the most file transfer a request under the rule
+ * may carry (core/request-transfer.ts). Absent: none.
+ *
+ *   transfer: { direction: download, paths: ['/var/log/**'], maxBudget: 2GiB }
+ */
+const pathLimit = z.string().superRefine((glob, ctx) => {
+  const problem = transferGlobProblem(glob);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const budget = z.string().transform((text, ctx) => {
+  const parsed = parseByteSize(text);
+  if (parsed.ok) return parsed.bytes;
+  ctx.addIssue({ code: 'custom', message: parsed.message });
+  return z.NEVER;
+});
+
+export const requestTransferSchema = z
+  .object({
+    direction: z.enum(TRANSFER_DIRECTIONS),
+    paths: z.array(pathLimit).max(MAX_TRANSFER_PATHS).default([]),
+    maxBudget: budget.optional(),
+  })
+  .strict()
+  .transform(({ direction, paths, maxBudget }): TransferLimit => ({
+    direction,
+    paths: [...new Set(paths)],
+    maxBudgetBytes: maxBudget ?? null,
+  }));

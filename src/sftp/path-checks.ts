@@ -1,0 +1,86 @@
+import { posix } from 'node:path';
+import {
+  normaliseTransferPath,
+  transferAllowed,
+  type TransferAccess,
+  type TransferRights,
+} from '../core/transfer-rights.js';
+
+/** What the checks ask of the target through the relay. */
+export interface TargetPaths {
+  /** The session's starting directory (REALPATH of `.`), or null when the target did not say. */
+  cwd(): string | null;
+  /** The target's canonical form of an absolute path (symlinks resolved), or null when it has none. */
+  canonical(path: string): Promise<string | null>;
+}
+
+/** A path a request names; `follow` when the request acts on where a symlink there leads. */
+export interface NamedPath {
+  readonly path: string;
+  readonly follow: boolean;
+}
+
+export interface PathRefusal {
+  readonly path: string;
+  readonly why: string;
+}
+
+/** A session's paths against the grant's transfer rights, with the target's canonical forms. */
+export class PathChecks {
+  /** Whether the grant has path limits (and canonical paths are checked too). */
+  readonly limited: boolean;
+
+  constructor(
+    private readonly rights: TransferRights,
+    private readonly target: TargetPaths,
+  ) {
+    this.limited = rights.paths.length > 0;
+  }
+
+  /** The absolute, normalised path; null for a relative one when the starting directory is unknown. */
+  resolve(raw: string): string | null {
+    if (raw.startsWith('/')) return normaliseTransferPath('/', raw);
+    const cwd = this.target.cwd();
+    return cwd === null ? null : normaliseTransferPath(cwd, raw);
+  }
+
+  /** Whether the grant allows this access to the path as named (no canonical form). */
+  allowed(access: TransferAccess, path: string): PathRefusal | null {
+    const verdict = transferAllowed(this.rights, access, path);
+    return verdict.ok ? null : { path, why: verdict.why };
+  }
+
+  /**
+   * The first path or access the grant does not allow; with path limits the target's canonical
+   * form of each path is checked too. A path whose request acts on its last name itself
+   * (`follow` false: lstat, remove, rename…) has only its folder canonicalised, so a symlink
+   * there is judged where it is, not where it leads.
+   */
+  async check(
+    accesses: readonly TransferAccess[],
+    paths: readonly NamedPath[],
+  ): Promise<PathRefusal | null> {
+    for (const { path } of paths) {
+      for (const access of accesses) {
+        const no = this.allowed(access, path);
+        if (no) return no;
+      }
+    }
+    if (!this.limited) return null;
+    for (const { path, follow } of paths) {
+      const canonical = await this.canonicalOf(path, follow);
+      if (canonical === null) return { path, why: `${path} cannot be resolved on the target` };
+      for (const access of accesses) {
+        const verdict = transferAllowed(this.rights, access, canonical);
+        if (!verdict.ok) return { path, why: `${path} leads to ${canonical}: ${verdict.why}` };
+      }
+    }
+    return null;
+  }
+
+  private async canonicalOf(path: string, follow: boolean): Promise<string | null> {
+    if (follow || path === '/') return this.target.canonical(path);
+    const folder = await this.target.canonical(posix.dirname(path));
+    return folder === null ? null : posix.join(folder, posix.basename(path));
+  }
+}
