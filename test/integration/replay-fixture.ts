@@ -14,6 +14,7 @@ import { fixedClock, type Clock } from '../../src/core/clock.js';
 import type { Grant, SessionId } from '../../src/core/model.js';
 import type { SessionRef } from '../../src/core/audit-payloads.js';
 import type { Store } from '../../src/core/ports.js';
+import type { SessionKind } from '../../src/core/session-summary.js';
 import type { TransferEvent } from '../../src/core/transfer-entries.js';
 import { ensureKeyPair } from '../../src/keys/key-files.js';
 import { signingKeyFromOpenSsh } from '../../src/keys/signing-key.js';
@@ -43,6 +44,8 @@ export interface RecordOptions {
   readonly endedAt?: number;
   /** Leave the session live (file flushed, but no end, no manifest, no seal event). */
   readonly live?: boolean;
+  /** The session row's kind (default: none). */
+  readonly kind?: SessionKind;
   /** Transfer events appended while the session is open (a transfer session's log). */
   readonly transfers?: readonly ((session: SessionRef) => TransferEvent)[];
 }
@@ -125,6 +128,7 @@ export async function makeBench(): Promise<Bench> {
         targetId: o.grant.targetId,
         startedAt,
         recordingPath: relativePath,
+        ...(o.kind === undefined ? {} : { kind: o.kind }),
       },
       sessionStartEvent({ sessionId: id, grantId: o.grant.id }),
       'user:test',

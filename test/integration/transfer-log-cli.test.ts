@@ -25,6 +25,7 @@ beforeAll(async () => {
   b = await makeBench();
   sftp = await b.record({
     grant: b.grants.alice,
+    kind: 'sftp',
     steps: [{ at: 100, out: 'download /var/log/app/report.csv\r\n' }],
     transfers: [
       (s) =>

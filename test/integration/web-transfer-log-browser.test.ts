@@ -27,6 +27,8 @@ let fx: WebFixture;
 let browser: TestBrowser;
 let page: Page;
 let sftp: SeededSession;
+/** A transfer session that moved nothing. */
+let idle: SeededSession;
 const problems: string[] = [];
 
 beforeAll(async () => {
@@ -34,6 +36,7 @@ beforeAll(async () => {
   sftp = await fx.seed({
     user: 'carol',
     target: 'files1',
+    kind: 'sftp',
     startedAt: Date.now() - 10 * 60_000,
     // The recording holds one line per entry (what the search index finds).
     steps: [
@@ -75,6 +78,13 @@ beforeAll(async () => {
         }),
     ],
   });
+  idle = await fx.seed({
+    user: 'dave',
+    target: 'files1',
+    kind: 'sftp',
+    startedAt: Date.now() - 8 * 60_000,
+    steps: [],
+  });
   browser = await launchBrowser();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
@@ -111,6 +121,15 @@ describe.skipIf(!chromiumAvailable())('a transfer session in headless Chromium',
     expect(await rows(page).nth(0).locator('td.num').getAttribute('title')).toBe('3145728 bytes');
   });
 
+  it('shows an empty log, not a player, for a transfer session that moved nothing', async () => {
+    await page.goto(`${fx.base}/sessions/${idle.id}`);
+    expect(await page.locator('#player').count()).toBe(0);
+    expect(await page.locator('#transfers').innerText()).toContain(
+      'No file moved, changed or refused.',
+    );
+    await page.goto(`${fx.base}/sessions/${sftp.id}`);
+  });
+
   it('shows each sha256 shortened, the full value on hover and in what is copied', async () => {
     const sha = rows(page).nth(0).locator('code.sha256');
     expect(await sha.getAttribute('title')).toBe(REPORT_SHA);
@@ -136,6 +155,16 @@ describe.skipIf(!chromiumAvailable())('a transfer session in headless Chromium',
     expect(await row.locator('td.command').innerText()).toBe('2 files, 3.0 MiB');
     const kinds = await page.locator('select[name="kind"] option').allInnerTexts();
     expect(kinds).toEqual(['all', 'shell', 'exec', 'prompt', 'sftp']);
+    expect(await row.locator('td').nth(3).innerText()).toBe('sftp');
+    const idleRow = page.locator('#sessions tbody tr', { hasText: 'dave' });
+    expect(await idleRow.locator('td.command').innerText()).toBe('0 files, 0 B');
+    await page.selectOption('select[name="kind"]', 'sftp');
+    await Promise.all([
+      page.waitForURL(/kind=sftp/),
+      page.click('form.filters button[type="submit"]'),
+    ]);
+    const users = await page.locator('#sessions tbody tr td:nth-child(2)').allInnerTexts();
+    expect(users.sort()).toEqual(['carol', 'dave']);
   });
 
   it('finds the session by a file name and links to its page', async () => {
