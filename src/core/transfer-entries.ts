@@ -51,8 +51,6 @@ export type TransferLogEntry = EntryBase &
       }
   );
 
-export type TransferLogKind = TransferLogEntry['kind'];
-
 /** The log entry a transfer event makes, written at `seq` and `ts`. */
 export function transferEntryOf(event: TransferEvent, seq: number, ts: EpochMs): TransferLogEntry {
   switch (event.type) {
