@@ -32,7 +32,11 @@ export async function benchLogin(baseDir: string, log: (line: string) => void): 
     ]);
   }
   // '*' = no password, not locked: sshd without PAM refuses locked ('!') accounts, even for keys.
-  await mustRun('usermod', ['--password', '*', '--home', baseDir, BENCH_ACCOUNT]);
+  await mustRun('usermod', ['--password', '*', BENCH_ACCOUNT]);
+  // usermod refuses a new home while another bench run is logged in as the account; sshd then
+  // only warns that it cannot chdir (every path alike), so that run's home is left as it is.
+  if ((await run('usermod', ['--home', baseDir, BENCH_ACCOUNT])).code !== 0)
+    log(`${BENCH_ACCOUNT} is in use by another bench run: its home directory stays as it was`);
   await chmod(baseDir, 0o755); // the account reads the data file and the ForceCommand wrapper here
   return BENCH_ACCOUNT;
 }

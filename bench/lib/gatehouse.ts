@@ -45,6 +45,11 @@ interface SeedStore {
         mode: 'shell';
         allowlist: readonly string[];
         reason: string;
+        transfer: {
+          direction: 'both';
+          paths: readonly string[];
+          budgetBytes: number | null;
+        };
       },
       maxDurationMs: number,
       now: number,
@@ -80,7 +85,7 @@ export interface GatehouseProcess {
 /**
  * A temp config as deployed (recordings on, strict, input capture off, log level info) with the
  * limits raised for 500 concurrent sessions; the user, NDA, target (pinned key) and a shell grant
- * with the NDA already acknowledged, so batch `ssh` works.
+ * with transfer rights both ways and the NDA already acknowledged, so batch `ssh` and `sftp` work.
  */
 export async function setupGatehouse(
   repoRoot: string,
@@ -162,6 +167,8 @@ export async function setupGatehouse(
           mode: 'shell',
           allowlist: [],
           reason: 'bench',
+          // SFTP get and put of the data file (issue 16), anywhere, no budget.
+          transfer: { direction: 'both', paths: [], budgetBytes: null },
         },
         30 * DAY,
         now - 60_000,

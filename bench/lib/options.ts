@@ -6,6 +6,12 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** `--only-alerts`: only the download with and without ten alert rules (issue 15). */
   readonly onlyAlerts: boolean;
+  /** `--only-download`: only the download row (direct, jump, gatehouse in the same run) and its profile. */
+  readonly onlyDownload: boolean;
+  /** `--only-keys`: only the keystroke round trips, one and two writes per key (issue 16). */
+  readonly onlyKeys: boolean;
+  /** `--only-transfers`: only download, upload and SFTP get/put, connect included (issue 16). */
+  readonly onlyTransfers: boolean;
   /** false (`--account-shell`): the target runs commands through the account's own shell and dotfiles. */
   readonly cleanShell: boolean;
   /** A gatehouse checkout with bin/ and a built dist/ (default: this repository), for A/B runs. */
@@ -36,6 +42,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     cleanShell: !argv.includes('--account-shell'),
     profile: !argv.includes('--no-profile'),
     onlyAlerts: argv.includes('--only-alerts'),
+    onlyDownload: argv.includes('--only-download'),
+    onlyKeys: argv.includes('--only-keys'),
+    onlyTransfers: argv.includes('--only-transfers'),
     loginParallel: 10,
   };
   return quick

@@ -8,6 +8,8 @@ export interface Row {
   readonly values: PerPath;
   /** true when bigger is better (throughput), for reading the ratios. */
   readonly higherIsBetter: boolean;
+  /** Shown instead of a path's figure, e.g. `n/a: sftp refused`. */
+  readonly notes?: Readonly<Partial<Record<PathName, string>>>;
 }
 
 export interface Goal {
@@ -31,9 +33,9 @@ export function formatTable(rows: readonly Row[]): string {
   const header = ['metric', 'direct', 'ssh -J', 'gatehouse', 'gh/direct', 'gh/jump'];
   const body = rows.map((r) => [
     `${r.metric} (${r.unit})`,
-    fmt(r.values.direct),
-    fmt(r.values.jump),
-    fmt(r.values.gatehouse),
+    r.notes?.direct ?? fmt(r.values.direct),
+    r.notes?.jump ?? fmt(r.values.jump),
+    r.notes?.gatehouse ?? fmt(r.values.gatehouse),
     ratio(r.values.gatehouse, r.values.direct),
     ratio(r.values.gatehouse, r.values.jump),
   ]);

@@ -5,6 +5,27 @@ import { join } from 'node:path';
 export const PATHS = ['direct', 'jump', 'gatehouse'] as const;
 export type PathName = (typeof PATHS)[number];
 
+export const perPath = <T>(make: (p: PathName) => T): Record<PathName, T> => ({
+  direct: make('direct'),
+  jump: make('jump'),
+  gatehouse: make('gatehouse'),
+});
+
+/** `rounds` rounds, each running every path once, in a rotating order (run by run alternation). */
+export async function alternate<T>(
+  rounds: number,
+  fn: (p: PathName) => Promise<T>,
+): Promise<Record<PathName, T[]>> {
+  const out = perPath<T[]>(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < PATHS.length; i++) {
+      const p = PATHS[(i + r) % PATHS.length]!;
+      out[p].push(await fn(p));
+    }
+  }
+  return out;
+}
+
 export interface SshPaths {
   readonly configPath: string;
   /** argv for `ssh` to reach `path`, before the remote command. */

@@ -90,6 +90,8 @@ export async function startSshd(
       'PrintMotd no',
       'PrintLastLog no',
       'LogLevel ERROR',
+      // A program, not internal-sftp: the clean-shell ForceCommand runs it from SSH_ORIGINAL_COMMAND.
+      'Subsystem sftp /usr/lib/openssh/sftp-server',
       ...extra,
       '',
     ].join('\n'),

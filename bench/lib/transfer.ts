@@ -10,7 +10,7 @@ export interface TimedRun {
   readonly gatehouseCpuS: number | null;
 }
 
-async function cpuSeconds(pid: number | null): Promise<number | null> {
+export async function cpuSeconds(pid: number | null): Promise<number | null> {
   return pid === null ? null : (await procStats(pid)).cpuTicks / TICKS_PER_SECOND;
 }
 

@@ -4,6 +4,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
+import { asciiNeedsNoJsonEscape } from './json-clean.js';
 
 export type CastEventKind = 'o' | 'i' | 'r' | 'm';
 
@@ -120,6 +121,17 @@ export class CastStreamEncoder {
     if (bytes.length === 0) return null;
     if (!this.#decoder.maybeHoldingBytes && isAscii(bytes)) {
       const prefix = eventPrefix(time, this.#kind);
+      if (asciiNeedsNoJsonEscape(bytes)) {
+        // Long lines of plain text (base64, minified JSON): no JSON.stringify, one copy.
+        const out = Buffer.allocUnsafe(prefix.length + bytes.length + 4);
+        let at = out.write(prefix, 0, 'latin1');
+        out[at++] = 0x22; // "
+        at += bytes.copy(out, at);
+        out[at] = 0x22;
+        out[at + 1] = 0x5d; // ]
+        out[at + 2] = 0x0a; // \n
+        return out;
+      }
       const text = JSON.stringify(bytes.toString('latin1'));
       const out = Buffer.allocUnsafe(prefix.length + text.length + 2);
       let at = out.write(prefix, 0, 'latin1');

@@ -96,7 +96,7 @@ class FileSessionRecorder implements SessionRecorder {
     this.#maxQueueBytes = opts.maxQueueBytes ?? 8 * 1024 * 1024;
     this.#writer = new LineBatchWriter(fh, {
       flushIntervalMs: opts.flushIntervalMs ?? 250,
-      flushThresholdBytes: opts.flushThresholdBytes ?? 64 * 1024,
+      flushThresholdBytes: opts.flushThresholdBytes ?? 256 * 1024,
       maxQueueBytes: this.#maxQueueBytes,
       onWriteError: (err) => this.#fail('write', err),
       onWritten: () => this.#maybeDrained(),

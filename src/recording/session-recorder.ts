@@ -69,7 +69,7 @@ export interface OpenRecordingOptions {
   readonly onFailure?: (failure: RecordingFailure) => void;
   /** The file's size limit: the event that would pass it is dropped, a marker says so, `limit` failure. Default: none. */
   readonly maxBytes?: number | null;
-  /** Defaults: 250 ms, 64 KiB, 8 MiB. */
+  /** Defaults: 250 ms, 256 KiB (a bulk download: one write per 8 or so 32 KiB events, not per two), 8 MiB. */
   readonly flushIntervalMs?: number;
   readonly flushThresholdBytes?: number;
   readonly maxQueueBytes?: number;

@@ -31,9 +31,12 @@ export class FileRun {
     }
   }
 
-  /** A payload as the pieces it arrived in, from `offset` on. */
-  addPieces(offset: number, pieces: readonly Buffer[]): void {
-    let at = offset;
+  /**
+   * A payload as the pieces it arrived in, from `offset` on; null for where the target puts it
+   * whatever offset it names (the end of a file opened with APPEND).
+   */
+  addPieces(offset: number | null, pieces: readonly Buffer[]): void {
+    let at = offset ?? this.next;
     for (const piece of pieces) {
       this.add(at, piece);
       at += piece.length;

@@ -18,6 +18,11 @@ export interface TargetPaths {
 export interface NamedPath {
   readonly path: string;
   readonly follow: boolean;
+  /**
+   * The path absolute as the user sent it (`..` kept), when it was sent: what the target
+   * resolves, symlinks first (there `link/..` is the parent of where the link leads).
+   */
+  readonly asSent?: string;
 }
 
 export interface PathRefusal {
@@ -44,6 +49,13 @@ export class PathChecks {
     return cwd === null ? null : normaliseTransferPath(cwd, raw);
   }
 
+  /** The path absolute as sent, `.` and `..` kept; null when relative and the starting directory is unknown. */
+  sent(raw: string): string | null {
+    if (raw.startsWith('/')) return raw;
+    const cwd = this.target.cwd();
+    return cwd === null ? null : `${cwd.replace(/\/$/, '')}/${raw}`;
+  }
+
   /** Whether the grant allows this access to the path as named (no canonical form). */
   allowed(access: TransferAccess, path: string): PathRefusal | null {
     const verdict = transferAllowed(this.rights, access, path);
@@ -67,8 +79,9 @@ export class PathChecks {
       }
     }
     if (!this.limited) return null;
-    for (const { path, follow } of paths) {
-      const canonical = await this.canonicalOf(path, follow);
+    for (const named of paths) {
+      const { path } = named;
+      const canonical = await this.canonicalOf(named);
       if (canonical === null) return { path, why: `${path} cannot be resolved on the target` };
       for (const access of accesses) {
         const verdict = transferAllowed(this.rights, access, canonical);
@@ -78,9 +91,12 @@ export class PathChecks {
     return null;
   }
 
-  private async canonicalOf(path: string, follow: boolean): Promise<string | null> {
-    if (follow || path === '/') return this.target.canonical(path);
-    const folder = await this.target.canonical(posix.dirname(path));
-    return folder === null ? null : posix.join(folder, posix.basename(path));
+  private async canonicalOf({ path, follow, asSent }: NamedPath): Promise<string | null> {
+    const sent = asSent ?? path;
+    const name = posix.basename(sent);
+    if (follow || path === '/' || name === '..' || name === '.' || name === '')
+      return this.target.canonical(sent);
+    const folder = await this.target.canonical(posix.dirname(sent));
+    return folder === null ? null : posix.join(folder, name);
   }
 }

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { normaliseTransferPath, type TransferAccess } from '../core/transfer-rights.js';
 import { BudgetPool } from './budget-pool.js';
 import { FileRun } from './file-run.js';
-import { PathChecks, type PathRefusal, type TargetPaths } from './path-checks.js';
+import { PathChecks, type NamedPath, type PathRefusal, type TargetPaths } from './path-checks.js';
 import { FX, MAX_PACKET_BODY, OPEN_FLAGS } from './sftp-protocol.js';
 import type { SftpSessionRules } from './sftp-ports.js';
 import type { SftpRequest } from './sftp-request.js';
@@ -16,6 +16,8 @@ export interface OpenFile {
   readonly upload: FileRun | null;
   /** Opened with TRUNC: the file is exactly what the upload wrote (an empty one included). */
   readonly truncates: boolean;
+  /** Opened with APPEND: the target writes each WRITE at the file's end, whatever its offset. */
+  readonly appends: boolean;
   /** Whether a READ was answered (an empty file's download is still a download). */
   readSeen: boolean;
 }
@@ -30,7 +32,7 @@ export type Pending =
       readonly offset: number;
       readonly claimed: number;
     }
-  | { readonly kind: 'close'; readonly handle: string };
+  | { readonly kind: 'close'; readonly file: OpenFile | null };
 
 export type Decision =
   | { readonly ok: true; readonly pending: Pending }
@@ -129,7 +131,9 @@ export class RequestGate {
     // REALPATH only names where a path leads; the others would look through a symlink.
     if (!this.paths.limited || op === 'realpath') return PLAIN;
     const follow = op !== 'lstat' && op !== 'readlink';
-    return this.paths.check(['look'], [{ path, follow }]).then((no) => refusedFor(op, no) ?? PLAIN);
+    return this.paths
+      .check(['look'], [{ path, follow, asSent: this.paths.sent(raw) ?? path }])
+      .then((no) => refusedFor(op, no) ?? PLAIN);
   }
 
   private async open(raw: string, flags: number): Promise<Decision> {
@@ -140,7 +144,8 @@ export class RequestGate {
     const accesses: TransferAccess[] = [];
     if (canRead) accesses.push('read');
     if (canWrite) accesses.push('write');
-    const no = refusedFor('open', await this.paths.check(accesses, [{ path, follow: true }]));
+    const named = { path, follow: true, asSent: this.paths.sent(raw) ?? path };
+    const no = refusedFor('open', await this.paths.check(accesses, [named]));
     if (no) return no;
     if (this.handles.size + this.opening >= MAX_OPEN_FILES)
       return refusal(FX.FAILURE, 'open', path, `more than ${MAX_OPEN_FILES} files open at once`);
@@ -152,6 +157,7 @@ export class RequestGate {
       download: new FileRun(),
       upload: canWrite ? new FileRun() : null,
       truncates: (flags & OPEN_FLAGS.TRUNC) !== 0,
+      appends: (flags & OPEN_FLAGS.APPEND) !== 0,
       readSeen: false,
     };
     return { ok: true, pending: { kind: 'open', file } };
@@ -170,8 +176,16 @@ export class RequestGate {
     if ((req.to !== null || req.linkTo !== null) && to === null) return noCwd(req.op);
     // Only SETSTAT acts on where its path leads, and a symlink's target is where it leads;
     // removing, renaming, linking or making a name acts on the name itself.
-    const paths = [{ path, follow: req.op === 'setstat' }];
-    if (to !== null) paths.push({ path: to, follow: req.linkTo !== null });
+    const asSent = this.paths.sent(req.path) ?? path;
+    const paths: NamedPath[] = [{ path, follow: req.op === 'setstat', asSent }];
+    if (req.to !== null && to !== null)
+      paths.push({ path: to, follow: false, asSent: this.paths.sent(req.to) ?? to });
+    if (req.linkTo !== null && to !== null) {
+      const linkTo = req.linkTo.startsWith('/')
+        ? req.linkTo
+        : `${posix.dirname(asSent)}/${req.linkTo}`;
+      paths.push({ path: to, follow: true, asSent: linkTo });
+    }
     const no = refusedFor(req.op, await this.paths.check(['write'], paths));
     if (no) return no;
     return this.recorded(req.op, { op: req.change, path, to });
@@ -199,7 +213,7 @@ export class RequestGate {
     const upload = file.upload;
     // Counted and hashed when forwarded: the bytes are on their way to the target then.
     const granted = (): Decision => {
-      upload.addPieces(offset, data);
+      upload.addPieces(file.appends ? null : offset, data);
       return PLAIN;
     };
     if (this.budget === null) return granted();
@@ -209,7 +223,12 @@ export class RequestGate {
 
   private byHandle(op: string, handle: string): Decision | Promise<Decision> {
     const file = this.handles.get(handle);
-    if (op === 'close') return { ok: true, pending: { kind: 'close', handle } };
+    if (op === 'close') {
+      // Gone once its CLOSE is sent: the target may give the handle to the next open before it
+      // sees a request still naming the closed file, whose bytes would be counted as this one's.
+      this.handles.delete(handle);
+      return { ok: true, pending: { kind: 'close', file: file ?? null } };
+    }
     // Directory handles are not tracked (listing is a look, checked at OPENDIR).
     if (op === 'readdir') return PLAIN;
     if (!file) return badHandle(op, file, 'this');

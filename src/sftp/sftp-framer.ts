@@ -11,6 +11,10 @@ export const SPLIT_HEAD = 1024;
 
 const WHOLE: readonly Buffer[] = [];
 
+/** Pieces shorter than this are copied into rooms of ROOM bytes rather than kept as views. */
+const SMALL_PIECE = 4096;
+const ROOM = 16 * 1024;
+
 /** One packet as PacketFramer hands it on. */
 export interface Packet {
   readonly head: Buffer;
@@ -30,6 +34,10 @@ export interface Packet {
 export class PacketFramer {
   private parts: Buffer[] = [];
   private held = 0;
+  /** Where small pieces are gathered (copied), and whether the last part is its open view. */
+  private room: Buffer | null = null;
+  private roomUsed = 0;
+  private lastInRoom = false;
 
   push(chunk: Buffer, emit: (head: Buffer, rest: readonly Buffer[]) => void): void {
     let at = this.held > 0 ? this.completeHeld(chunk, emit) : 0;
@@ -56,6 +64,7 @@ export class PacketFramer {
       if (this.held < 4) return at;
       // The length's bytes in one piece (a few bytes joined; the payload never is).
       this.parts = [Buffer.concat(this.parts, this.held)];
+      this.lastInRoom = false;
     }
     const total = 4 + checkedBody(this.parts[0]!.readUInt32BE(0));
     const take = Math.min(total - this.held, chunk.length - at);
@@ -65,6 +74,8 @@ export class PacketFramer {
       const parts = this.parts;
       this.parts = [];
       this.held = 0;
+      this.room = null;
+      this.lastInRoom = false;
       const type = byteAt(parts, TYPE_AT);
       if (total > SPLIT_HEAD && (type === FXP.DATA || type === FXP.WRITE)) {
         const { head, rest } = splitAt(parts, SPLIT_HEAD);
@@ -76,10 +87,30 @@ export class PacketFramer {
     return at;
   }
 
+  /**
+   * Keeps a piece of the packet: as the view it came in, but a small one is copied into a room
+   * of its own, so a payload that trickles in a byte at a time is a few pieces, not a Buffer (and
+   * a chunk kept alive) per byte.
+   */
   private hold(bytes: Buffer): void {
     if (bytes.length === 0) return;
-    this.parts.push(bytes);
     this.held += bytes.length;
+    if (bytes.length >= SMALL_PIECE) {
+      this.parts.push(bytes);
+      this.lastInRoom = false;
+      return;
+    }
+    if (this.room === null || this.roomUsed + bytes.length > this.room.length) {
+      this.room = Buffer.allocUnsafe(ROOM);
+      this.roomUsed = 0;
+      this.lastInRoom = false;
+    }
+    const start = this.lastInRoom
+      ? this.parts.pop()!.byteOffset - this.room.byteOffset
+      : this.roomUsed;
+    this.roomUsed += bytes.copy(this.room, this.roomUsed);
+    this.parts.push(this.room.subarray(start, this.roomUsed));
+    this.lastInRoom = true;
   }
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import { PacketFramer, type Packet } from './sftp-framer.js';
 import {
@@ -66,6 +67,7 @@ class SftpRelay {
     this.user.on('data', (chunk: Buffer) => {
       if (!this.done) this.guard(() => this.fromUserChunk(chunk));
     });
+    this.user.on('drain', () => this.guard(() => this.decideQueued()));
     this.target.on('data', (chunk: Buffer) =>
       this.guard(() => this.fromTarget.push(chunk, (head, rest) => this.reply(head, rest))),
     );
@@ -89,7 +91,13 @@ class SftpRelay {
 
   /** Decides the user's requests in order until one has to wait. */
   private decideQueued(): void {
-    while (!this.deciding && this.queue.length > 0 && this.outstanding.size < MAX_OUTSTANDING) {
+    while (
+      !this.deciding &&
+      this.queue.length > 0 &&
+      this.outstanding.size < MAX_OUTSTANDING &&
+      // A user who does not read the answers (the relay's refusals too) is not read either.
+      !this.user.writableNeedDrain
+    ) {
       const packet = this.queue.shift()!;
       const step = this.request(packet);
       if (step instanceof Promise) {
@@ -168,12 +176,9 @@ class SftpRelay {
           type === FXP.HANDLE ? handleKey(new PacketReader(packet, FIELDS_AT).bytes()) : null,
         );
         return packet;
-      case 'close': {
-        const file = this.gate.handles.get(pending.handle);
-        this.gate.handles.delete(pending.handle);
-        if (file) this.report(file);
+      case 'close':
+        if (pending.file) this.report(pending.file);
         return packet;
-      }
       case 'plain':
         return packet;
     }
@@ -237,7 +242,9 @@ class SftpRelay {
         answer: (reply) => {
           if (reply[TYPE_AT] !== FXP.NAME) return answer(null);
           const r = new PacketReader(reply, FIELDS_AT);
-          answer(r.u32() >= 1 ? r.text() : null);
+          const name = r.u32() >= 1 ? r.bytes() : null;
+          // A canonical name that is not UTF-8 cannot be matched against the limits as it is.
+          answer(name !== null && isUtf8(name) ? name.toString('utf8') : null);
         },
       });
       this.toTarget(requestPacket(FXP.REALPATH, id, path));
@@ -269,6 +276,12 @@ class SftpRelay {
     this.done = true;
     for (const file of this.gate.handles.values()) this.report(file);
     this.gate.handles.clear();
+    // A CLOSE sent and not yet answered: its file is reported now, and not again at the reply.
+    for (const [id, pending] of this.outstanding)
+      if (pending.kind === 'close' && pending.file) {
+        this.report(pending.file);
+        this.outstanding.set(id, { kind: 'plain' });
+      }
   }
 
   private guard(step: () => void): void {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { TransferChangeOp } from '../core/transfer-payloads.js';
 import {
   FIELDS_AT,
@@ -161,8 +162,11 @@ function twoPaths(op: string, change: TransferChangeOp, r: PacketReader): SftpRe
 }
 
 function path(r: PacketReader): string {
-  const text = r.text();
-  // The target's C server would stop at a NUL; what gatehouse checked must be what it opens.
+  const bytes = r.bytes();
+  // What gatehouse checked and audits must be what the target opens: a name that is not UTF-8
+  // would be read with U+FFFD in it (another name), and the C server would stop at a NUL.
+  if (!isUtf8(bytes)) throw new SftpProtocolError('a path is not UTF-8');
+  const text = bytes.toString('utf8');
   if (text.includes('\0')) throw new SftpProtocolError('a path holds a NUL byte');
   return text;
 }

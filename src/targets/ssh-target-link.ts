@@ -61,6 +61,9 @@ export function connectTarget(
       }
     });
     client.on('close', () => settle({ ok: false, reason: 'connect.failed', presentedKey: null }));
+    // Keys go out at once, not behind an unacknowledged small packet (a window adjust, the
+    // previous key) waiting for the target's delayed ACK (issue 16; bulk showed no loss).
+    client.once('connect', () => client.setNoDelay(true));
 
     const open = (
       fn: (cb: (err: Error | undefined, ch: ClientChannel) => void) => void,

@@ -13,7 +13,9 @@ import type { RequestDesk, SelfServiceSettings } from '../session/self-service/r
 import type { TargetDialer } from '../targets/target-link.js';
 import { MODERN_ALGORITHMS } from './algorithms.js';
 import { AuthRefusals } from './auth-refusals.js';
+import { coalesceWritesPerTick } from './coalesced-writes.js';
 import { handleConnection, type ConnectionDeps } from './connection.js';
+import { installSsh2PooledPadding } from './ssh2-pooled-padding.js';
 import { installSsh2WindowFix } from './ssh2-window-fix.js';
 import { StartupLimits } from './startup-limits.js';
 
@@ -74,6 +76,7 @@ export function createBastion(options: BastionOptions): Bastion {
   let draining = false;
 
   installSsh2WindowFix();
+  installSsh2PooledPadding();
   const ssh = new ssh2.Server({
     hostKeys: [options.hostKey],
     algorithms: MODERN_ALGORITHMS,
@@ -90,7 +93,11 @@ export function createBastion(options: BastionOptions): Bastion {
     entry.onConnection(client);
   });
 
-  const net: NetServer = createServer((socket) => {
+  // TCP_NODELAY on every user connection: with Nagle's algorithm, a program's second small write
+  // (echo, then its own output) waits for the client's delayed ACK, about 40 ms (issue 16). Set
+  // for every session kind: a connection may carry several, and bulk transfers showed no
+  // difference beyond the noise.
+  const net: NetServer = createServer({ noDelay: true }, (socket) => {
     socket.on('error', (err: Error) => logger.debug({ err: err.message }, 'socket error'));
     const source = socket.remoteAddress ?? 'unknown';
     const admitted = draining ? null : startups.admit(source);
@@ -133,6 +140,7 @@ export function createBastion(options: BastionOptions): Bastion {
         );
       },
     });
+    coalesceWritesPerTick(socket);
     ssh.injectSocket(socket);
   });
   net.on('error', (err: Error) => logger.error({ err: err.message }, 'listener error'));

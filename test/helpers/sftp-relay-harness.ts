@@ -6,7 +6,7 @@ import { Duplex } from 'node:stream';
 import type { TransferRights } from '../../src/core/transfer-rights.js';
 import type { SftpChange, SftpFileMoved, SftpRefusal } from '../../src/sftp/sftp-ports.js';
 import { PacketFramer } from '../../src/sftp/sftp-framer.js';
-import { FXP } from '../../src/sftp/sftp-protocol.js';
+import { FXP, PacketReader } from '../../src/sftp/sftp-protocol.js';
 import { relaySftp } from '../../src/sftp/sftp-relay.js';
 import { tempDir } from './tmp.js';
 
@@ -168,4 +168,25 @@ export class RawSftpClient {
   close(): void {
     this.socket.end();
   }
+}
+
+/** Packet pieces for raw clients: a uint32, an SFTP string, a whole request. */
+export const u32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
+export const str = (s: string | Buffer): Buffer => {
+  const bytes = typeof s === 'string' ? Buffer.from(s) : s;
+  return Buffer.concat([u32(bytes.length), bytes]);
+};
+export function request(type: number, id: number, ...fields: Buffer[]): Buffer {
+  const body = Buffer.concat([Buffer.from([type]), u32(id), ...fields]);
+  return Buffer.concat([u32(body.length), body]);
+}
+/** A STATUS reply's fields (throws on any other reply). */
+export function status(reply: Buffer): { id: number; code: number; message: string } {
+  if (reply[4] !== FXP.STATUS) throw new Error(`expected a STATUS reply, got type ${reply[4]}`);
+  const r = new PacketReader(reply, 5);
+  return { id: r.u32(), code: r.u32(), message: r.text() };
 }

@@ -5,8 +5,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TransferRights } from '../../src/core/transfer-rights.js';
 import type { SftpChange } from '../../src/sftp/sftp-ports.js';
-import { FX, FXP, OPEN_FLAGS, PacketReader } from '../../src/sftp/sftp-protocol.js';
-import { startSftpRelay, type SftpRelayHarness } from '../helpers/sftp-relay-harness.js';
+import { FX, FXP, OPEN_FLAGS } from '../../src/sftp/sftp-protocol.js';
+import {
+  request,
+  startSftpRelay,
+  status,
+  str,
+  u32,
+  type SftpRelayHarness,
+} from '../helpers/sftp-relay-harness.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const rights =
@@ -407,19 +414,3 @@ describe('bounds', () => {
     expect(h.events).toEqual([]);
   });
 });
-
-const u32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-};
-const str = (s: string): Buffer => Buffer.concat([u32(Buffer.byteLength(s)), Buffer.from(s)]);
-function request(type: number, id: number, ...fields: Buffer[]): Buffer {
-  const body = Buffer.concat([Buffer.from([type]), u32(id), ...fields]);
-  return Buffer.concat([u32(body.length), body]);
-}
-function status(reply: Buffer) {
-  expect(reply[4]).toBe(FXP.STATUS);
-  const r = new PacketReader(reply, 5);
-  return { id: r.u32(), code: r.u32(), message: r.text() };
-}

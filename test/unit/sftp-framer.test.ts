@@ -89,4 +89,40 @@ describe('PacketFramer', () => {
     expect(out.length).toBe(1);
     expect(out[0]!.equals(big)).toBe(true);
   });
+
+  it('copies a packet that trickles in a byte at a time once, not once per byte', () => {
+    const big = packet(6, 64 * 1024, 0x66);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was
+    const original = Buffer.concat;
+    const concat = original.bind(Buffer);
+    let copied = 0;
+    Buffer.concat = (list: readonly Uint8Array[], total?: number) => {
+      const out = concat(list, total);
+      copied += out.length;
+      return out;
+    };
+    try {
+      expect(frame([...big].map((b) => Buffer.from([b])))).toEqual([big]);
+    } finally {
+      Buffer.concat = original;
+    }
+    expect(copied).toBeLessThanOrEqual(2 * big.length);
+  });
+
+  it('gathers a payload that trickles in a byte at a time into a few pieces, not one per byte', () => {
+    const write = packet(6, 64 * 1024, 0x77);
+    const framer = new PacketFramer();
+    const pieces: number[] = [];
+    const out: Buffer[] = [];
+    for (const b of write)
+      framer.push(Buffer.from([b]), (head, rest) => {
+        pieces.push(rest.length);
+        out.push(Buffer.concat([head, ...rest]));
+      });
+
+    expect(out).toEqual([write]);
+    // Each piece handed on is a Buffer held until the write: one per byte is megabytes of them.
+    expect(pieces[0]).toBeLessThanOrEqual(16);
+  });
 });
+

@@ -60,4 +60,34 @@ describe('relaySftp bounds', () => {
     target.input.end();
     await done;
   });
+
+  it('stops reading a user who does not read its replies, refusals included', async () => {
+    const user = side();
+    const unread = new PassThrough();
+    const target = side();
+    const userStream = Duplex.from({ readable: user.input, writable: unread });
+    const done = relaySftp(userStream, target.stream, {
+      rights: { direction: 'both', paths: [], budgetBytes: null },
+      takeBudget: () => Promise.resolve(0),
+      observer: { change: () => Promise.resolve(true), fileMoved: () => {}, refused: () => {} },
+    });
+    user.input.write(Buffer.from([0, 0, 0, 5, FXP.INIT, 0, 0, 0, 3]));
+    await settle();
+    const ownId = target.packets[1]!.readUInt32BE(5);
+    target.input.write(Buffer.concat([VERSION, nameReply(ownId, '/home/alice')]));
+    await settle();
+
+    // Each is refused by the relay itself, which answers without the target.
+    const refused = Array.from({ length: 20_000 }, (_, id) =>
+      requestPacket(FXP.EXTENDED, id, 'copy-data'),
+    );
+    user.input.write(Buffer.concat(refused));
+    await settle();
+    expect(userStream.writableLength + unread.readableLength).toBeLessThan(256 * 1024);
+
+    user.input.end();
+    target.input.end();
+    unread.resume();
+    await done;
+  });
 });
