@@ -69,6 +69,20 @@ export function printTable(
   ctx.io.stdout(`${lines.join('\n')}\n`);
 }
 
+/** `512B`, `1.5KiB`, `12.0MiB` in binary units; `-` for none (a recording not sealed yet). */
+export function formatSize(bytes: number | null): string {
+  if (bytes === null) return '-';
+  if (bytes < 1024) return `${bytes}B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)}${units[unit] ?? ''}`;
+}
+
 /** `--json` → the object; text → `text()` lines. */
 export function printResult(ctx: CliContext, value: unknown, text: () => string): void {
   if (ctx.options().json) printJson(ctx, value);

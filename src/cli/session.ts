@@ -9,7 +9,8 @@ import { examples } from './help-text.js';
 import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
 import { findSession, requireSessionRef } from './session-ref.js';
 import { registerWatch } from './session-watch.js';
-import { isoTime, printJson, printLine, printPairs, printTable } from './output.js';
+import { printTransferLog, transferLogOf } from './transfer-log-view.js';
+import { formatSize, isoTime, printJson, printLine, printPairs, printTable } from './output.js';
 import { requireId, requireName, requireTime, requireTimeOrAgo, usage } from './validate.js';
 
 interface ListOptions {
@@ -39,20 +40,6 @@ function filterOf(opts: ListOptions, now: number): SessionFilter {
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
   };
-}
-
-/** `512B`, `1.5KiB`, `12.0MiB`; `-` while the recording is not sealed. */
-function formatSize(bytes: number | null): string {
-  if (bytes === null) return '-';
-  if (bytes < 1024) return `${bytes}B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)}${units[unit] ?? ''}`;
 }
 
 export interface SessionView extends Session {
@@ -152,18 +139,24 @@ export function register(program: Command, ctx: CliContext): void {
 
   session
     .command('show')
-    .description('one session: its row, recording and what it received on stdin without a pty')
+    .description(
+      'one session: its row, recording, what it received on stdin without a pty, and the transfer log of a transfer session',
+    )
     .addHelpText('after', examples('gatehouse session show 3f2a9c1e'))
     .argument('<session-id>', 'UUID from `session list`, or its first 8 or more characters')
     .action(async (idText: string) => {
       const ref = requireSessionRef('session id', idText);
       const now = ctx.clock.now();
-      const view = await ctx.withStore(async (store) => {
+      const { view, transfers } = await ctx.withStore(async (store) => {
         const s = await findSession(store, ref, 'session');
-        return (await listViews(store, { grantId: s.grantId }, now)).find((v) => v.id === s.id)!;
+        return {
+          view: (await listViews(store, { grantId: s.grantId }, now)).find((v) => v.id === s.id)!,
+          transfers: await transferLogOf(store, s),
+        };
       });
-      if (ctx.options().json) return printJson(ctx, view);
+      if (ctx.options().json) return printJson(ctx, { ...view, transfers });
       printPairs(ctx, sessionPairs(view));
+      if (transfers !== null) printTransferLog(ctx, transfers);
     });
 
   session

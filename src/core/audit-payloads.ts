@@ -287,7 +287,8 @@ export type ReviewerLogout = {
 
 export type ReviewFilters = {
   readonly [
-    K in 'user' | 'target' | 'grant' | 'from' | 'to' | 'range' | 'flagged' | 'live' | 'page'
+    K in
+      'user' | 'target' | 'grant' | 'kind' | 'from' | 'to' | 'range' | 'flagged' | 'live' | 'page'
   ]?: string;
 };
 

@@ -36,6 +36,7 @@ import type {
 import type { NotificationRepository } from './notification-ports.js';
 import type { RecordingTextRepository } from './recording-search.js';
 import type { RequestRepository } from './request-ports.js';
+import type { TransferLogRepository } from './transfer-entries.js';
 import type { ReviewerLoginRepository, ReviewerRepository } from './reviewer-ports.js';
 
 export type { Actor };
@@ -312,5 +313,7 @@ export interface Store {
   readonly notifications: NotificationRepository;
   /** The search index of recorded output (core/recording-search.ts). */
   readonly recordingText: RecordingTextRepository;
+  /** Transfer sessions' logs (core/transfer-entries.ts). */
+  readonly transfers: TransferLogRepository;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import type { ReviewerLoginMethod } from './audit-payloads.js';
 import type { EpochMs, GrantId, Session } from './model.js';
 import type { ThrottleScope } from './reviewer-login.js';
+import type { TransferTotals } from './transfer-entries.js';
 import type { ReviewerRole } from './reviewer-role.js';
 
 export interface Reviewer {
@@ -50,6 +51,8 @@ export interface SessionListQuery {
   readonly flagged?: boolean;
   /** Only live sessions. */
   readonly live?: boolean;
+  /** Only sessions of this kind (core/session-summary.ts, or `sftp`). */
+  readonly kind?: string;
   readonly offset: number;
   readonly limit: number;
 }
@@ -63,6 +66,8 @@ export interface SessionListPage {
 export interface ReviewSession extends Session {
   readonly userName: string;
   readonly targetName: string;
+  /** Files a transfer session moved and their bytes (migration 17); zeros for any other. */
+  readonly transfers: TransferTotals;
 }
 
 /** A password check about to run, counted against its source and the account it names. */

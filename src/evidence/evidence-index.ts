@@ -20,6 +20,9 @@ export const GRANT_MEMBER = 'grant.json';
 export const castMember = (sessionId: string): string => `sessions/${sessionId}.cast`;
 export const manifestMember = (sessionId: string): string =>
   `sessions/${sessionId}.cast.manifest.json`;
+/** A transfer session's log (issue 16), checked against the chain's transfer events. */
+export const transfersMember = (sessionId: string): string =>
+  `sessions/${sessionId}.transfers.json`;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const id = z.number().int().positive();
@@ -44,6 +47,8 @@ const indexSchema = z
           keyId: z.string().nullable(),
           /** Why its recording is not in the file (`--allow-missing`); null when it is. */
           gap: z.string().nullable(),
+          /** Present (true) when the file holds the session's transfer log; absent: no log. */
+          transfers: z.literal(true).optional(),
         })
         .strict(),
     ),
@@ -68,7 +73,12 @@ export function indexSignedBytes(index: UnsignedIndex): Buffer {
   const { format, v, createdAt, grantId, ndaId, segment, aboutGrant, sessions, keys, members } =
     index;
   const signed = { kind: INDEX_SIGNED_KIND, format, v, createdAt, grantId, ndaId, segment };
-  return Buffer.from(canonicalJson({ ...signed, aboutGrant, sessions, keys, members }), 'utf8');
+  // `transfers` only where present, so files without transfer logs sign what they always did.
+  const signedSessions = sessions.map(({ transfers, ...s }) =>
+    transfers === true ? { ...s, transfers } : s,
+  );
+  const body = { ...signed, aboutGrant, sessions: signedSessions, keys, members };
+  return Buffer.from(canonicalJson(body), 'utf8');
 }
 
 /**
@@ -107,10 +117,14 @@ export function parseIndex(text: string): Parsed<EvidenceIndex> {
   return { ok: true, value: index.data };
 }
 
-/** The members after the index, in their order: audit, rows, then each recording's pair. */
+/**
+ * The members after the index, in their order: audit, rows, then each session's recording pair
+ * (unless a gap) and transfer log (when it has one).
+ */
 export function expectedMembers(sessions: readonly EvidenceSession[]): string[] {
-  const recordings = sessions
-    .filter((s) => s.gap === null)
-    .flatMap((s) => [manifestMember(s.sessionId), castMember(s.sessionId)]);
-  return [CHECKPOINT_MEMBER, EVENTS_MEMBER, NDA_MEMBER, GRANT_MEMBER, ...recordings];
+  const perSession = sessions.flatMap((s) => [
+    ...(s.gap === null ? [manifestMember(s.sessionId), castMember(s.sessionId)] : []),
+    ...(s.transfers === true ? [transfersMember(s.sessionId)] : []),
+  ]);
+  return [CHECKPOINT_MEMBER, EVENTS_MEMBER, NDA_MEMBER, GRANT_MEMBER, ...perSession];
 }

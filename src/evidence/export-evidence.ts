@@ -29,16 +29,13 @@ import {
   jsonMemberText,
   manifestMember,
   NDA_MEMBER,
+  transfersMember,
   type EvidenceMember,
   type UnsignedIndex,
 } from './evidence-index.js';
 import { exists, outputExists, publish } from './publish-file.js';
-import {
-  sessionFiles,
-  type RecordingDeps,
-  type RecordingFiles,
-  type SessionFiles,
-} from './session-files.js';
+import { sessionFiles, type RecordingDeps, type SessionFiles } from './session-files.js';
+import { transferLogs, type TransferLogs } from './transfer-log-member.js';
 import { UstarWriter } from './ustar.js';
 import { findAbout, writeSegment, type Segment } from './audit-segment.js';
 import { verifyEvidence, type EvidenceSummary } from './verify-evidence.js';
@@ -158,28 +155,48 @@ async function writeTar(
   return { sha256: whole.digest('hex'), bytes };
 }
 
+/** A session's recording pair, unless it is a gap. */
+const recordingMembers = (f: SessionFiles): Planned[] =>
+  'gap' in f
+    ? []
+    : [
+        { name: manifestMember(f.sessionId), data: f.manifestText },
+        {
+          name: castMember(f.sessionId),
+          file: f.castPath,
+          sha256: f.manifest.sha256,
+          bytes: f.manifest.bytes,
+        },
+      ];
+
 /** The members after the index, in the order the index lists them (evidence-index.ts). */
 function planMembers(
   cp: AuditCheckpoint,
   segment: Segment,
   staging: string,
   rows: Rows,
-  recordings: readonly RecordingFiles[],
+  files: readonly SessionFiles[],
+  logs: TransferLogs,
 ): Planned[] {
   return [
     { name: CHECKPOINT_MEMBER, data: jsonBytes(cp) },
     { name: EVENTS_MEMBER, file: staging, sha256: segment.sha256, bytes: segment.bytes },
     { name: NDA_MEMBER, data: jsonBytes(rows.nda) },
     { name: GRANT_MEMBER, data: jsonBytes(rows.grant) },
-    ...recordings.flatMap((r): Planned[] => [
-      { name: manifestMember(r.sessionId), data: r.manifestText },
-      {
-        name: castMember(r.sessionId),
-        file: r.castPath,
-        sha256: r.manifest.sha256,
-        bytes: r.manifest.bytes,
-      },
-    ]),
+    ...files.flatMap((f): Planned[] => {
+      const log = logs.get(f.sessionId);
+      return [
+        ...recordingMembers(f),
+        ...(log === undefined
+          ? []
+          : [
+              {
+                name: transfersMember(f.sessionId),
+                data: jsonBytes({ sessionId: f.sessionId, entries: log }),
+              },
+            ]),
+      ];
+    }),
   ];
 }
 
@@ -190,6 +207,7 @@ function unsignedIndex(
   rows: Rows,
   segment: Segment,
   files: readonly SessionFiles[],
+  logs: TransferLogs,
   planned: readonly Planned[],
 ): UnsignedIndex {
   const keyIds = [
@@ -204,11 +222,12 @@ function unsignedIndex(
     ndaId: rows.nda.id,
     segment: { firstSeq: segment.firstSeq, lastSeq: segment.lastSeq },
     aboutGrant: segment.aboutGrant,
-    sessions: files.map((f) =>
-      'gap' in f
+    sessions: files.map((f) => ({
+      ...('gap' in f
         ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
-        : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null },
-    ),
+        : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null }),
+      ...(logs.has(f.sessionId) ? { transfers: true as const } : {}),
+    })),
     keys: [...new Set(keyIds)].map((keyId) => ({
       keyId,
       publicKey: publicKeyLine(deps.keyring, keyId),
@@ -263,12 +282,12 @@ export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Prom
         `evidence: session ${gaps[0]}; give --allow-missing to export without it (verify will report the gap)`,
       );
 
-    const recordings = files.filter((f): f is RecordingFiles => !('gap' in f));
-    const planned = planMembers(cp, segment, staging, rows, recordings);
+    const logs = await transferLogs(store, segment.sessionIds);
+    const planned = planMembers(cp, segment, staging, rows, files, logs);
     const createdAt = deps.clock.now();
     const index = signedIndex(
       deps.signingKey,
-      unsignedIndex(deps, createdAt, rows, segment, files, planned),
+      unsignedIndex(deps, createdAt, rows, segment, files, logs, planned),
     );
     const { sha256, bytes } = await writeTar(tmp, Math.floor(createdAt / 1000), index, planned);
     const summary = await auditorsCheck(tmp, deps, req.allowMissing);

@@ -26,16 +26,20 @@ import {
   NDA_MEMBER,
   parseIndex,
   parseJsonMember,
+  transfersMember,
   type EvidenceIndex,
   type EvidenceMember,
 } from './evidence-index.js';
 import { GrantScope } from './grant-scope.js';
 import { BufferSink, HashingSink } from './member-sinks.js';
 import { SegmentCheck, type SegmentSummary } from './segment-check.js';
+import { checkTransferLog, transferEventsOf } from './transfer-log-member.js';
 import { walkUstar, type MemberHeader, type MemberSink } from './ustar.js';
 
 const MAX_INDEX_BYTES = 16 * 1024 * 1024;
 const MAX_JSON_MEMBER_BYTES = 1024 * 1024;
+/** About 60,000 entries; its size is signed in the index before a byte of it is read. */
+const MAX_TRANSFER_LOG_BYTES = 16 * 1024 * 1024;
 
 export interface EvidenceSummary {
   readonly grantId: number;
@@ -45,6 +49,8 @@ export interface EvidenceSummary {
   readonly events: { readonly firstSeq: number; readonly lastSeq: number; readonly about: number };
   readonly checkpoint: { readonly seq: number; readonly at: number; readonly keyId: string };
   readonly sessions: number;
+  /** Transfer sessions' logs checked against the chain (sessions/<id>.transfers.json). */
+  readonly transferLogs: number;
 }
 
 export interface VerifyOptions {
@@ -128,6 +134,12 @@ class EvidenceCheck {
     if (segment === null || checkpoint === null)
       throw new EvidenceProblem('tar', 'missing the audit members');
     for (const s of index.sessions) {
+      const events = transferEventsOf(segment, s.sessionId);
+      if (s.transfers !== true && events.length > 0)
+        throw new EvidenceProblem(
+          transfersMember(s.sessionId),
+          `missing: the segment has ${events.length} transfer events of the session`,
+        );
       if (s.gap !== null && this.options.allowGaps !== true)
         throw new EvidenceProblem(
           `sessions/${s.sessionId}`,
@@ -141,6 +153,7 @@ class EvidenceCheck {
       events: { firstSeq: segment.firstSeq, lastSeq: segment.lastSeq, about: segment.about.length },
       checkpoint: { seq: checkpoint.seq, at: checkpoint.at, keyId: checkpoint.keyId },
       sessions: index.sessions.length,
+      transferLogs: index.sessions.filter((s) => s.transfers === true).length,
     };
   }
 
@@ -157,8 +170,8 @@ class EvidenceCheck {
     this.scope = new GrantScope(parsed.value.grantId, parsed.value.ndaId);
   }
 
-  private json(member: EvidenceMember, done: (value: unknown) => void): MemberSink {
-    return new BufferSink(member.name, MAX_JSON_MEMBER_BYTES, (text) => {
+  private json(member: EvidenceMember, limit: number, done: (value: unknown) => void): MemberSink {
+    return new BufferSink(member.name, limit, (text) => {
       const parsed = parseJsonMember(text);
       if (!parsed.ok) throw new EvidenceProblem(member.name, parsed.problem);
       done(parsed.value);
@@ -168,16 +181,22 @@ class EvidenceCheck {
   private contentSink(member: EvidenceMember): MemberSink | null {
     switch (member.name) {
       case CHECKPOINT_MEMBER:
-        return this.json(member, (v) => this.readCheckpoint(v));
+        return this.json(member, MAX_JSON_MEMBER_BYTES, (v) => this.readCheckpoint(v));
       case EVENTS_MEMBER:
         return this.eventsSink();
       case NDA_MEMBER:
       case GRANT_MEMBER:
-        return this.json(member, (v) =>
+        return this.json(member, MAX_JSON_MEMBER_BYTES, (v) =>
           checkEvidenceRows(member.name, v, this.ready(), this.segmentSummary()),
         );
     }
-    const session = this.ready().sessions.find((s) => member.name === manifestMember(s.sessionId));
+    const sessions = this.ready().sessions;
+    const log = sessions.find((s) => member.name === transfersMember(s.sessionId));
+    if (log !== undefined)
+      return this.json(member, MAX_TRANSFER_LOG_BYTES, (v) =>
+        checkTransferLog(log.sessionId, v, this.segmentSummary()),
+      );
+    const session = sessions.find((s) => member.name === manifestMember(s.sessionId));
     // Recordings are hashed by member(); expectedMembers() allows nothing else.
     if (session === undefined) return null;
     return new BufferSink(member.name, MAX_JSON_MEMBER_BYTES, (text) =>

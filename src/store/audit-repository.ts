@@ -1,11 +1,13 @@
 import type { ChainPoint } from '../core/audit-checkpoint.js';
 import type { AuditEvent } from '../core/audit-events.js';
+import { isTransferEvent } from '../core/transfer-entries.js';
 import type { AuditRecord, EpochMs, RequestId } from '../core/model.js';
 import type { Actor, AuditRepository, AuditVerification } from '../core/ports.js';
 import { appendAuditEvent, CHAIN_START, checkChain, type ChainCursor } from './audit-chain.js';
 import type { StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
 import { auditFromRow, type AuditRow } from './rows.js';
+import { recordTransfer } from './session-transfers.js';
 import { whereSql } from './sql-where.js';
 
 const VERIFY_BATCH = 1000;
@@ -22,6 +24,8 @@ export class SqliteAuditRepository implements AuditRepository {
         await db.run('UPDATE sessions SET flag_count = flag_count + 1 WHERE id = ?', [
           event.payload.sessionId,
         ]);
+      // A transfer session's log, likewise (migration 17).
+      if (isTransferEvent(event)) await recordTransfer(db, event, record);
       return record;
     });
   }

@@ -502,6 +502,40 @@ CREATE INDEX sessions_target_started ON sessions(target_id, started_at);
 CREATE INDEX sessions_flagged ON sessions(started_at) WHERE flag_count > 0;
 `,
   },
+  {
+    version: 17,
+    sql: `
+-- A transfer session's log (issue 16, core/transfer-entries.ts): one row per transfer.file,
+-- transfer.change and transfer.denied event, written in the event's transaction (seq is the
+-- event's), so the review page, session show and evidence export never read the audit table.
+-- op: the direction of a file (download, upload), else the SFTP operation.
+CREATE TABLE session_transfers (
+  seq INTEGER PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  ts INTEGER NOT NULL,
+  kind TEXT NOT NULL CONSTRAINT session_transfers_kind CHECK (kind IN ('file', 'change', 'denied')),
+  op TEXT NOT NULL,
+  path TEXT,
+  to_path TEXT,
+  bytes INTEGER CHECK (bytes IS NULL OR bytes >= 0),
+  sha256 TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*')),
+  why TEXT,
+  CHECK ((kind = 'file') = (bytes IS NOT NULL)),
+  CHECK ((kind = 'denied') = (why IS NOT NULL)),
+  CHECK (kind = 'denied' OR path IS NOT NULL)
+) STRICT;
+CREATE INDEX session_transfers_session ON session_transfers(session_id, seq);
+-- The session list's kind filter (sftp among them), newest first like the others.
+CREATE INDEX sessions_kind_started ON sessions(kind, started_at);
+
+-- The session list's summary of a transfer session ("3 files, 12 MiB"), moved with each
+-- transfer.file in its transaction as flag_count is.
+ALTER TABLE sessions ADD COLUMN transfer_files INTEGER NOT NULL DEFAULT 0
+  CONSTRAINT sessions_transfer_files CHECK (transfer_files >= 0);
+ALTER TABLE sessions ADD COLUMN transfer_bytes INTEGER NOT NULL DEFAULT 0
+  CONSTRAINT sessions_transfer_bytes CHECK (transfer_bytes >= 0);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -13,6 +13,7 @@ import { SqliteNdaRepository } from './ndas-repository.js';
 import { SqliteNotificationRepository } from './notifications-repository.js';
 import { SqliteRequestRepository } from './requests-repository.js';
 import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
+import { SqliteTransferLogRepository } from './session-transfers.js';
 import { SqliteRecordingTextRepository } from './recording-text-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
@@ -101,6 +102,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     reviewerLogins: new SqliteReviewerLoginRepository(ctx),
     notifications: new SqliteNotificationRepository(ctx),
     recordingText: new SqliteRecordingTextRepository(ctx),
+    transfers: new SqliteTransferLogRepository(ctx),
     close: () => tx.close(),
   };
 }

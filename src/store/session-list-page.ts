@@ -9,12 +9,18 @@ import type { Database, SqlValue } from './database.js';
 import { sessionFromRow, type SessionRow } from './rows.js';
 import { whereSql } from './sql-where.js';
 
-export type ReviewSessionRow = SessionRow & { user_name: string; target_name: string };
+export type ReviewSessionRow = SessionRow & {
+  user_name: string;
+  target_name: string;
+  transfer_files: number;
+  transfer_bytes: number;
+};
 
 export const reviewSessionFromRow = (r: ReviewSessionRow): ReviewSession => ({
   ...sessionFromRow(r),
   userName: r.user_name,
   targetName: r.target_name,
+  transfers: { files: r.transfer_files, bytes: r.transfer_bytes },
 });
 
 /** The names by primary key per row, so the planner keeps sessions as the outer loop. */
@@ -64,6 +70,10 @@ export async function listConditions(
   if (q.to !== undefined) {
     where.push('s.started_at < ?');
     params.push(q.to);
+  }
+  if (q.kind !== undefined) {
+    where.push('s.kind = ?');
+    params.push(q.kind);
   }
   if (q.flagged === true) where.push('s.flag_count > 0');
   if (q.live === true) where.push('s.ended_at IS NULL');

@@ -121,7 +121,9 @@ export const facts = (rows: readonly (readonly [string, HtmlValue])[]): SafeHtml
     )}
   </dl>`;
 
-export { isoTime } from '../core/timestamp.js';
+import { isoTime } from '../core/timestamp.js';
+
+export { isoTime };
 
 export function formatDuration(ms: number | null): string {
   if (ms === null || ms < 0) return '-';
@@ -135,6 +137,13 @@ export function formatDuration(ms: number | null): string {
 export function formatBytes(n: number | null): string {
   if (n === null) return '-';
   if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+}
+
+/** A time as ISO UTC, turned into the viewer's local time by /assets/list.js (UTC on hover). */
+export function localTime(ms: number): SafeHtml {
+  const iso = isoTime(ms);
+  return html`<time class="local" datetime="${iso}" title="${iso}">${iso}</time>`;
 }

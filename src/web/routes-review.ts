@@ -7,7 +7,10 @@ import type { ReviewView } from '../core/audit-payloads.js';
 import type { SessionId } from '../core/model.js';
 import { searchTextProblem } from '../core/recording-search.js';
 import { MAX_INDEXED_CHARS } from '../recording/searchable-text.js';
-import { reviewerActor } from '../core/reviewer.js';
+import { reviewerActor, type ReviewSession } from '../core/reviewer.js';
+import type { Store } from '../core/ports.js';
+import { isTransferSession, MAX_TRANSFER_PAGE } from '../core/transfer-entries.js';
+import type { TransferLogView } from './pages/transfer-log.js';
 import { verifySession } from '../lifecycle/verify-session.js';
 import type { AuthedRequest } from './context.js';
 import { searchPage } from './pages/search.js';
@@ -77,8 +80,20 @@ export async function showSession(r: AuthedRequest, id: SessionId): Promise<void
       : await verifySession({ store, recordingsDir, publicKeys: manifestKeys }, session);
   await audit(r, { view: 'session', sessionId: id });
   const events = await store.reviewers.sessionEvents(id);
-  const view = { session, grant, nda, events, outline, verification };
+  const transfers = await transferLogOf(store, session);
+  const view = { session, grant, nda, events, outline, verification, transfers };
   sendHtml(r.req, r.res, 200, sessionPage(r.viewer, view, r.deps.clock.now()));
+}
+
+/** A transfer session's first entries and total; null for a terminal session. */
+async function transferLogOf(
+  store: Store,
+  session: ReviewSession,
+): Promise<TransferLogView | null> {
+  const total = await store.transfers.count(session.id);
+  if (total === 0 && !isTransferSession(session)) return null;
+  const entries = await store.transfers.list(session.id, { limit: MAX_TRANSFER_PAGE });
+  return { entries, total };
 }
 
 export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {

@@ -16,7 +16,20 @@ export const QUICK_RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_
 export type QuickRange = keyof typeof QUICK_RANGES;
 const isQuickRange = (text: string): text is QuickRange => Object.hasOwn(QUICK_RANGES, text);
 
-const FILTER_KEYS = ['user', 'target', 'grant', 'from', 'to', 'range', 'flagged', 'live'] as const;
+const FILTER_KEYS = [
+  'user',
+  'target',
+  'grant',
+  'kind',
+  'from',
+  'to',
+  'range',
+  'flagged',
+  'live',
+] as const;
+
+/** The kinds a session can be listed as (core/session-summary.ts, and a transfer session). */
+export const LISTED_KINDS = ['shell', 'exec', 'prompt', 'sftp'] as const;
 export type ListFilters = { readonly [K in (typeof FILTER_KEYS)[number]]: string };
 
 export interface ParsedList {
@@ -55,6 +68,13 @@ export function parseListFilters(url: URL, now: number): ParsedList {
     if (!/^[1-9][0-9]{0,14}$/.test(filters.grant))
       return fail('grant: must be a grant id (a positive whole number)');
     query.grantId = Number(filters.grant) as GrantId;
+  }
+  if (filters.kind !== '') {
+    if (!(LISTED_KINDS as readonly string[]).includes(filters.kind))
+      return fail(
+        `kind: ${quoteForMessage(filters.kind)} is not one of ${LISTED_KINDS.join(', ')}`,
+      );
+    query.kind = filters.kind;
   }
   for (const key of ['from', 'to'] as const) {
     const text = filters[key];

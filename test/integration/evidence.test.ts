@@ -13,6 +13,7 @@ import { makeUserKey } from '../helpers/keys.js';
 import { runSsh } from '../helpers/ssh-client.js';
 import { tempDir } from '../helpers/tmp.js';
 import { isOneLineError, type Run } from './cli-harness.js';
+import { editMember, members } from './evidence-tar.js';
 
 let b: BastionFixture;
 let grant: Grant;
@@ -35,20 +36,6 @@ async function gatehouse(cwd: string, ...args: string[]): Promise<Run> {
 const admin = (...args: string[]): Promise<Run> =>
   gatehouse(b.dir, '--config', b.configPath, '--actor', 'auditor-prep', ...args);
 
-/** Where each member's content starts in a ustar file, and its size. */
-function members(file: Buffer): Map<string, { header: number; start: number; size: number }> {
-  const found = new Map<string, { header: number; start: number; size: number }>();
-  for (let pos = 0; pos + 512 <= file.length;) {
-    const h = file.subarray(pos, pos + 512);
-    if (h.every((x) => x === 0)) break;
-    const name = h.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(h.subarray(124, 135).toString('latin1'), 8);
-    found.set(name, { header: pos, start: pos + 512, size });
-    pos += 512 + Math.ceil(size / 512) * 512;
-  }
-  return found;
-}
-
 /** A copy of the evidence file with `edit` applied, verified in an empty folder. */
 async function verifyEdited(edit: (copy: Buffer) => void, ...args: string[]): Promise<Run> {
   const dir = await tempDir('gatehouse-auditor-');
@@ -56,17 +43,6 @@ async function verifyEdited(edit: (copy: Buffer) => void, ...args: string[]): Pr
   edit(copy);
   await writeFile(join(dir, 'evidence.tar'), copy);
   return gatehouse(dir, 'evidence', 'verify', join(dir, 'evidence.tar'), ...args);
-}
-
-/** Replaces the first `from` inside member `name` with `to` (same length). */
-function editMember(name: string, from: string, to: string): (copy: Buffer) => void {
-  return (copy) => {
-    const m = members(copy).get(name);
-    if (m === undefined) throw new Error(`no member ${name}`);
-    const at = copy.subarray(m.start, m.start + m.size).indexOf(from);
-    if (at === -1 || from.length !== to.length) throw new Error(`${from} not in ${name}`);
-    copy.write(to, m.start + at, 'latin1');
-  };
 }
 
 /** Changes the digit right after `prefix` inside member `name` (a value, never the layout). */

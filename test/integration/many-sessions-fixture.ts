@@ -26,6 +26,8 @@ export interface SeededRow {
   readonly startedAt: number;
   readonly live: boolean;
   readonly flagged: boolean;
+  /** exec when n % 3 = 0, else shell. */
+  readonly kind: 'shell' | 'exec' | null;
 }
 
 /** Session `n`: a minute older than n-1; every 1000th live, n % 100 = 7 or 42 flagged. */
@@ -37,6 +39,7 @@ function seededRow(n: number, now: number, owner: SessionOwner): SeededRow {
     startedAt: now - n * MIN,
     live: n % 1000 === 0,
     flagged: n % 100 === 7 || n % 100 === 42,
+    kind: n % 3 === 0 ? 'exec' : 'shell',
   };
 }
 

@@ -12,7 +12,10 @@ import { auditEvents } from '../../src/core/audit-events.js';
 import { loadConfig, type Config } from '../../src/config/load-config.js';
 import { fixedClock, type Clock } from '../../src/core/clock.js';
 import type { Grant, SessionId } from '../../src/core/model.js';
+import type { SessionRef } from '../../src/core/audit-payloads.js';
 import type { Store } from '../../src/core/ports.js';
+import type { SessionKind } from '../../src/core/session-summary.js';
+import type { TransferEvent } from '../../src/core/transfer-entries.js';
 import { ensureKeyPair } from '../../src/keys/key-files.js';
 import { signingKeyFromOpenSsh } from '../../src/keys/signing-key.js';
 import { writeManifest } from '../../src/recording/manifest.js';
@@ -41,6 +44,10 @@ export interface RecordOptions {
   readonly endedAt?: number;
   /** Leave the session live (file flushed, but no end, no manifest, no seal event). */
   readonly live?: boolean;
+  /** The session row's kind (default: none). */
+  readonly kind?: SessionKind;
+  /** Transfer events appended while the session is open (a transfer session's log). */
+  readonly transfers?: readonly ((session: SessionRef) => TransferEvent)[];
 }
 
 export interface Bench {
@@ -121,6 +128,7 @@ export async function makeBench(): Promise<Bench> {
         targetId: o.grant.targetId,
         startedAt,
         recordingPath: relativePath,
+        ...(o.kind === undefined ? {} : { kind: o.kind }),
       },
       sessionStartEvent({ sessionId: id, grantId: o.grant.id }),
       'user:test',
@@ -144,6 +152,8 @@ export async function makeBench(): Promise<Bench> {
       else if ('resize' in step) rec.resize(step.resize[0], step.resize[1]);
       else rec.marker(step.marker);
     }
+    const ref = { sessionId: id, grantId: o.grant.id, user: 'alice', target: 'db1' };
+    for (const transfer of o.transfers ?? []) await store.audit.append(transfer(ref), 'user:alice');
     const seal = await rec.close(); // a live session's lines so far, all flushed
     if (o.live) return id;
     const endedAt = o.endedAt ?? startedAt + (o.steps.at(-1)?.at ?? 0) + 1000;

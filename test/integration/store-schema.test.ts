@@ -85,6 +85,7 @@ describe('openStore', () => {
       'reviewer_login_tokens',
       'reviewer_sessions',
       'reviewers',
+      'session_transfers',
       'sessions',
       'targets',
       'user_keys',

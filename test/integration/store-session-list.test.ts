@@ -40,7 +40,7 @@ describe('the review page session list over 10,234 sessions', () => {
     ]);
   });
 
-  it('filters by user, target, flagged, live and time range, each with its own total', async () => {
+  it('filters by user, target, kind, flagged, live and time range, each with its own total', async () => {
     const rows = await seeded();
     const check = async (
       q: Omit<SessionListQuery, 'offset' | 'limit'>,
@@ -58,6 +58,8 @@ describe('the review page session list over 10,234 sessions', () => {
     await check({ targetName: 'web1' }, (r) => r.target === 'web1');
     await check({ flagged: true }, (r) => r.flagged);
     await check({ live: true }, (r) => r.live);
+    await check({ kind: 'exec' }, (r) => r.kind === 'exec');
+    await check({ kind: 'shell', userName: 'bob' }, (r) => r.kind === 'shell' && r.user === 'bob');
     await check({ from: T0 - 24 * HOUR }, (r) => r.startedAt >= T0 - 24 * HOUR);
     await check(
       { userName: 'bob', from: T0 - 7 * 24 * HOUR, to: T0 - HOUR },
@@ -65,6 +67,7 @@ describe('the review page session list over 10,234 sessions', () => {
     );
     expect(await page({ userName: 'nobody' })).toEqual({ ids: [], total: 0 });
     expect(await page({ targetName: 'nowhere' })).toEqual({ ids: [], total: 0 });
+    expect(await page({ kind: 'sftp' })).toEqual({ ids: [], total: 0 });
   });
 
   it('reads only indexes of the sessions table: no table scan, no sort, no audit table', async () => {
@@ -78,6 +81,7 @@ describe('the review page session list over 10,234 sessions', () => {
         { targetName: 'db1' },
         { flagged: true },
         { live: true },
+        { kind: 'exec' },
         { from: T0 - HOUR },
         { from: T0 - 7 * 24 * HOUR, to: T0 - HOUR },
         { userName: 'bob', from: T0 - 24 * HOUR },

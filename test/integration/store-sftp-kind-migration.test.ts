@@ -54,7 +54,10 @@ describe('migration 16: sessions of kind sftp', () => {
     } finally {
       await store.close();
     }
-    expect(await raw(path, 'SELECT * FROM sessions')).toEqual(columns);
+    // Migration 17 adds a transfer session's totals, zero for every older session.
+    expect(await raw(path, 'SELECT * FROM sessions')).toEqual(
+      columns.map((c) => ({ ...c, transfer_files: 0, transfer_bytes: 0 })),
+    );
     expect(await raw(path, 'PRAGMA foreign_key_check')).toEqual([]);
     const indexes = await raw<{ name: string }>(
       path,
@@ -63,6 +66,7 @@ describe('migration 16: sessions of kind sftp', () => {
     expect(indexes.map((i) => i.name)).toEqual([
       'sessions_flagged',
       'sessions_grant',
+      'sessions_kind_started', // migration 17
       'sessions_live',
       'sessions_started',
       'sessions_target_started',

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { fixedClock, systemClock, type Clock } from '../../src/core/clock.js';
 import type { Confirmation } from '../../src/core/checklist.js';
 import type { GrantId, SessionId } from '../../src/core/model.js';
-import type { Store } from '../../src/core/ports.js';
+import type { SessionRef } from '../../src/core/audit-payloads.js';
+import type { NewSession, Store } from '../../src/core/ports.js';
+import type { TransferEvent } from '../../src/core/transfer-entries.js';
 import type { ReviewerSessionTimeouts } from '../../src/core/reviewer-login.js';
 import { StoreAuditor } from '../../src/adapters/store-auditor.js';
 import { indexRecording } from '../../src/lifecycle/index-recording.js';
@@ -84,6 +86,10 @@ export interface SessionScript {
   readonly steps: readonly (readonly [number, 'o' | 'm', string])[];
   /** The grant's checklist confirmations (the target must require exactly these items). */
   readonly confirmations?: readonly Confirmation[];
+  /** The session row's kind (default: none). */
+  readonly kind?: NewSession['kind'];
+  /** Transfer events written through the auditor while the session is open (a transfer session). */
+  readonly transfers?: readonly ((session: SessionRef) => TransferEvent)[];
 }
 
 async function seedSession(
@@ -160,6 +166,7 @@ async function seedSession(
       targetId: target.id,
       startedAt: script.startedAt,
       recordingPath: recorder.relativePath,
+      ...(script.kind === undefined ? {} : { kind: script.kind }),
     },
     sessionStartEvent(base),
     `user:${script.user}`,
@@ -169,6 +176,9 @@ async function seedSession(
     if (kind === 'o') recorder.output(Buffer.from(data, 'utf8'));
     else recorder.marker(data);
   }
+  const auditor = new StoreAuditor(store.audit, silentLogger());
+  for (const transfer of script.transfers ?? [])
+    await auditor.record(transfer(base), `user:${script.user}`);
   const seal = await recorder.close();
   const endedAt = clock.now() + 1000;
   const sealed = {

@@ -46,6 +46,7 @@ beforeAll(async () => {
     startedAt,
     live: false,
     flagged: false,
+    kind: null, // the fixture's sessions have no kind
   });
   rows = [
     own(fx.alice.id, 'alice', 'db1', fx.alice.startedAt),

@@ -4,18 +4,25 @@
  * in the viewer's zone with the UTC time on hover and how long ago.
  */
 import type { ReviewSession } from '../../core/reviewer.js';
+import { isTransferSession } from '../../core/transfer-entries.js';
 import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { LIST_SCRIPT, LIST_STYLE } from '../assets.js';
 import {
   formatBytes,
   formatDuration,
   html,
-  isoTime,
+  localTime,
   page,
   type SafeHtml,
   type Viewer,
 } from '../html.js';
-import { listHref, PAGE_SIZE, QUICK_RANGES, type ListFilters } from '../session-list-filters.js';
+import {
+  LISTED_KINDS,
+  listHref,
+  PAGE_SIZE,
+  QUICK_RANGES,
+  type ListFilters,
+} from '../session-list-filters.js';
 
 export interface SessionListView {
   readonly filters: ListFilters;
@@ -32,12 +39,6 @@ export interface SessionListView {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** A time as ISO UTC, turned into the viewer's local time by the list script. */
-const localTime = (ms: number): SafeHtml => {
-  const iso = isoTime(ms);
-  return html`<time class="local" datetime="${iso}" title="${iso}">${iso}</time>`;
-};
-
 /** A select of names; the value asked for stays a choice even when no longer listed. */
 function choice(name: string, label: string, names: readonly string[], value: string): SafeHtml {
   const options = names.includes(value) || value === '' ? names : [value, ...names];
@@ -50,9 +51,18 @@ function choice(name: string, label: string, names: readonly string[], value: st
   >`;
 }
 
+/** A transfer session's files and bytes (`3 files, 12.0 MiB`), in its command column. */
+const transferSummary = (s: ReviewSession): string =>
+  `${count(s.transfers.files)} ${s.transfers.files === 1 ? 'file' : 'files'}, ${formatBytes(s.transfers.bytes)}`;
+
 function row(s: ReviewSession, now: number): SafeHtml {
   const live = s.endedAt === null;
-  const command = s.command === null ? '-' : escapeUnprintable(s.command);
+  const command =
+    isTransferSession(s) || s.transfers.files > 0
+      ? transferSummary(s)
+      : s.command === null
+        ? '-'
+        : escapeUnprintable(s.command);
   return html`<tr class="${live ? 'live' : ''}">
     <td><a href="/sessions/${s.id}">${localTime(s.startedAt)}</a></td>
     <td>${s.userName}</td>
@@ -110,6 +120,7 @@ export function sessionListPage(reviewer: Viewer, v: SessionListView): string {
       <form class="filters" method="get" action="/">
         ${choice('user', 'User', v.userNames, f.user)}
         ${choice('target', 'Target', v.targetNames, f.target)}
+        ${choice('kind', 'Kind', LISTED_KINDS, f.kind)}
         <label
           >Grant <input name="grant" value="${f.grant}" inputmode="numeric" maxlength="15" size="6"
         /></label>

@@ -2,7 +2,7 @@
 import type { AuditRecord, Grant, Nda } from '../../core/model.js';
 import type { ReviewSession } from '../../core/reviewer.js';
 import { problemText, type SessionVerification } from '../../lifecycle/verify-session.js';
-import { PLAYER_CSS, PLAYER_JS, REVIEW_SCRIPT } from '../assets.js';
+import { LIST_SCRIPT, PLAYER_CSS, PLAYER_JS, REVIEW_SCRIPT } from '../assets.js';
 import {
   facts,
   formatBytes,
@@ -18,6 +18,7 @@ import type { HiddenSequence } from '../hidden-sequence-list.js';
 import { MIN_IDLE_GAP, type CastOutline } from '../recording-file.js';
 import { auditEventList } from './audit-event-fields.js';
 import { endSessionForm } from './session-end-form.js';
+import { transferLog, type TransferLogView } from './transfer-log.js';
 
 export interface SessionView {
   readonly session: ReviewSession;
@@ -28,6 +29,8 @@ export interface SessionView {
   readonly outline: CastOutline | null;
   /** null: the session is live, its recording not sealed yet. */
   readonly verification: SessionVerification | null;
+  /** A transfer session's log, shown instead of the player; null for a terminal session. */
+  readonly transfers: TransferLogView | null;
 }
 
 function grantFacts(grant: Grant | null): SafeHtml {
@@ -211,17 +214,29 @@ function hiddenSequences(outline: CastOutline): SafeHtml {
   </section>`;
 }
 
+/** The cast of a transfer session holds its log as text: downloadable, never played. */
+function castLink(s: ReviewSession, outline: CastOutline | null): SafeHtml | '' {
+  return outline === null
+    ? ''
+    : html`<p><a href="/sessions/${s.id}.cast" download>Download .cast</a></p>`;
+}
+
 export function sessionPage(reviewer: Viewer, view: SessionView, now: number): string {
   const s = view.session;
+  const transfers = view.transfers;
   return page(
     {
       title: `Session ${s.id}`,
       reviewer,
-      styles: [PLAYER_CSS],
-      scripts: [PLAYER_JS, REVIEW_SCRIPT],
+      styles: transfers === null ? [PLAYER_CSS] : [],
+      scripts: transfers === null ? [PLAYER_JS, REVIEW_SCRIPT] : [LIST_SCRIPT],
     },
     html`<h1>${s.userName}@${s.targetName} · ${isoTime(s.startedAt)}</h1>
-      ${player(s, view.outline)}
+      ${
+        transfers === null
+          ? player(s, view.outline)
+          : html`${transferLog(transfers)} ${castLink(s, view.outline)}`
+      }
       ${facts([
         ['Session', html`<code>${s.id}</code>`],
         ['Started', isoTime(s.startedAt)],
@@ -241,7 +256,7 @@ export function sessionPage(reviewer: Viewer, view: SessionView, now: number): s
         ],
       ])}
       ${recordingStatus(view.verification)} ${endSessionForm(reviewer, s)}
-      ${markerList(view.outline)}
+      ${transfers === null ? markerList(view.outline) : ''}
       <div class="columns">
         <section>
           <h2>Grant</h2>

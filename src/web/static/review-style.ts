@@ -57,4 +57,16 @@ form.decision label { display: block; margin-bottom: .6rem; }
 form.decision input { width: 100%; }
 fieldset.checklist { border: 1px solid var(--line); margin: 0 0 .6rem; }
 ul.patterns, ul.confirmations { margin: .2rem 0; padding-left: 1.1rem; }
+table.transfers .path { overflow-wrap: anywhere; }
+table.transfers code.sha256 { display: inline-block; max-width: 9ch; overflow: hidden;
+  text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
+table.transfers tr.refused { background: #fff4f4; }
+table.transfers .badge.refused { background: #a4161a; color: #fff; padding: 0 .4rem;
+  border-radius: .6rem; font-size: 12px; font-weight: 600; }
+@media (max-width: 600px) {
+  table.transfers thead { display: none; }
+  table.transfers tr { display: block; border-bottom: 1px solid var(--line); padding: .3rem 0; }
+  table.transfers td { display: block; border: 0; padding: .1rem .6rem; text-align: left; }
+  table.transfers td::before { content: attr(data-label) ": "; color: var(--muted); }
+}
 `;
