@@ -125,4 +125,3 @@ describe('PacketFramer', () => {
     expect(pieces[0]).toBeLessThanOrEqual(16);
   });
 });
-
