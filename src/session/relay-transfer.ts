@@ -80,8 +80,9 @@ export async function relayTransfer(job: TransferJob, ctx: SessionContext): Prom
     await seal();
     return;
   }
-  // The relay ends the user's channel when the target's ends, and ssh2 closes a channel as it
-  // ends it: the exit status goes to the user as soon as it is known (the target sends it first).
+  // ssh2 closes a channel as it ends it, and sshd may send the subsystem's EOF before its exit
+  // status: the status goes to the user as soon as it is known, and the relay ends the user's
+  // channel only after the target's close (`userMayEnd`), which follows the status.
   let exitSent = false;
   const sendExit = (): void => {
     if (exitSent) return;
@@ -124,6 +125,8 @@ export async function relayTransfer(job: TransferJob, ctx: SessionContext): Prom
     rights: grant.transfer,
     takeBudget: (bytes) => ctx.gate.takeTransferBudget(grant.id, bytes),
     observer,
+    // The exit status comes before the target channel's close (and is sent on at once).
+    userMayEnd: new Promise<void>((res) => target.once('close', () => res())),
   };
   log.info({ direction: grant.transfer.direction }, 'transfer session started');
   try {

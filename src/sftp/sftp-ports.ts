@@ -49,6 +49,11 @@ export interface SftpSessionRules {
    */
   takeBudget(bytes: number): Promise<number>;
   readonly observer: SftpObserver;
+  /**
+   * When the target's side ended first, the user's is ended once this settles (default: at once):
+   * sshd may send a subsystem's EOF before its exit status, which the user's client must get first.
+   */
+  readonly userMayEnd?: Promise<void>;
 }
 
 /**

@@ -266,7 +266,9 @@ class SftpRelay {
     // too; the other is no longer held, so it reaches its own end.
     const other = side === this.user ? this.target : this.user;
     (other === this.user ? this.userHolds : this.targetHolds).releaseAll();
-    other.end();
+    if (other === this.user && this.rules.userMayEnd !== undefined)
+      void this.rules.userMayEnd.then(() => other.end());
+    else other.end();
     if (this.ended === 2) this.resolve();
   }
 
