@@ -224,7 +224,7 @@ describe('gatehouse CLI: the admin flow end to end', () => {
     ]);
     const text = await cli.run('grant', 'list');
     expect(text.stdout.split('\n')[0]).toMatch(
-      /^ID\s+USER\s+TARGET\s+NDA\s+MODE\s+STARTS\s+ENDS\s+STATE\s+REASON$/,
+      /^ID\s+USER\s+TARGET\s+NDA\s+MODE\s+TRANSFER\s+STARTS\s+ENDS\s+STATE\s+REASON$/,
     );
 
     // the chain is intact and names every write

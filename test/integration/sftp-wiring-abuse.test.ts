@@ -44,7 +44,9 @@ describe('sftp wiring abuse', () => {
     sftp.stdin.end('ls\n');
     const r = await sftp.done;
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('gatehouse: idle timeout; connection closed');
+    // The line goes out just before the disconnect; ssh may exit at the disconnect before it
+    // writes the channel's stderr (the same for a shell): only the end itself is certain.
+    expect(r.stderr).toMatch(/idle timeout|Received disconnect|closed by remote host/);
   }, 60_000);
 
   it('a download that runs longer than the idle timeout is not cut', async () => {
