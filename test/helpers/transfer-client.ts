@@ -1,7 +1,7 @@
 /** The real `sftp` and `scp` clients through the bastion (issue 16), without a terminal. */
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import type { SshLogin } from './ssh-client.js';
+import { sshArgs, type SshLogin } from './ssh-client.js';
 
 export interface ClientResult {
   readonly code: number | null;
@@ -9,31 +9,12 @@ export interface ClientResult {
   readonly stderr: string;
 }
 
-/** sftp and scp take ssh's options, with -P for the port. */
-const clientOptions = (to: SshLogin): string[] => [
-  '-F',
-  '/dev/null',
-  '-P',
-  String(to.port),
-  '-i',
-  to.keyPath,
-  '-o',
-  'StrictHostKeyChecking=no',
-  '-o',
-  'UserKnownHostsFile=/dev/null',
-  '-o',
-  'GlobalKnownHostsFile=/dev/null',
-  '-o',
-  'IdentitiesOnly=yes',
-  '-o',
-  'IdentityAgent=none',
-  '-o',
-  'BatchMode=yes',
-  '-o',
-  'ConnectTimeout=10',
-  '-o',
-  'LogLevel=ERROR',
-];
+/** sftp and scp take ssh's options (sshArgs without the destination), with -P for the port. */
+const clientOptions = (to: SshLogin): string[] => {
+  const options = sshArgs(to, { extra: ['-o', 'LogLevel=ERROR'] }).slice(0, -1);
+  options[options.indexOf('-p')] = '-P';
+  return options;
+};
 
 function run(
   cmd: string,
