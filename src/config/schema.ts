@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.js';
 import { validatePatterns } from '../core/command-policy.js';
@@ -64,6 +65,19 @@ const ssh = z
     idleTimeoutMs: idleTimeout,
     drainTimeoutMs: drainTimeout,
   }));
+
+/**
+ * Which node of several wrote an audit event or holds a session (issue 17). The machine's
+ * hostname by default; a hostname that is not a valid node name refuses the config, naming the key.
+ */
+const node = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,63}$/, 'must be 1-63 letters, digits, dots, dashes or underscores')
+      .prefault(() => hostname()),
+  })
+  .strict();
 
 const database = z.object({ path: z.string().min(1).default('../data/gatehouse.db') }).strict();
 
@@ -178,6 +192,7 @@ const profilePatterns = z
 export const configSchema = z
   .object({
     ssh: ssh.prefault({}),
+    node: node.prefault({}),
     database: database.prefault({}),
     recordings: recordings.prefault({}),
     grants: grants.prefault({}),

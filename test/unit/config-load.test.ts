@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText, type Config } from '../../src/config/load-config.js';
@@ -61,6 +62,17 @@ describe('loadConfig', () => {
     expect(c.web.listen).toBeNull();
     expect(c.log.level).toBe('info');
     expect(c.profiles).toEqual({});
+    expect(c.node.name).toBe(hostname());
+  });
+
+  it('node.name: a short printable name; anything else refuses the file naming the key', async () => {
+    expect(
+      (await loadConfig(await configFile('node:\n  name: bastion-a.eu_1\n'), {}, '/')).node,
+    ).toEqual({ name: 'bastion-a.eu_1' });
+    const why = 'must be 1-63 letters, digits, dots, dashes or underscores';
+    expect(await loadError('node:\n  name: "a b"\n')).toBe(`config: node.name: ${why}`);
+    expect(await loadError(`node:\n  name: ${'n'.repeat(64)}\n`)).toBe(`config: node.name: ${why}`);
+    expect(await loadError('node:\n  name: ""\n')).toBe(`config: node.name: ${why}`);
   });
 
   it('the example config/gatehouse.yaml is valid and holds exactly the defaults', async () => {
