@@ -163,6 +163,8 @@ export interface Session {
   readonly command: string | null;
   /** Times an alert rule flagged the session. */
   readonly flagCount: number;
+  /** The node that opened it (issue 17, config `node.name`); null before migration 19. */
+  readonly node: string | null;
 }
 
 /** Bytes relayed from the user to the target, counted and hashed (hex sha256). */
@@ -179,6 +181,8 @@ export interface AuditRecord {
   readonly payload: Readonly<Record<string, unknown>>;
   readonly prevHash: string;
   readonly hash: string;
+  /** The node that wrote it (issue 17); null for events written without one. */
+  readonly node: string | null;
 }
 
 /**

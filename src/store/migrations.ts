@@ -9,6 +9,10 @@ export interface Migration {
   readonly sql: string;
 }
 
+/** A node's name (config `node.name`, issue 17), as the config checks it. */
+const NODE_NAME = (column: string): string =>
+  `${column} IS NULL OR (length(${column}) BETWEEN 1 AND 63 AND ${column} NOT GLOB '*[^A-Za-z0-9._-]*')`;
+
 const CANONICAL_NAME = (column: string): string =>
   `length(${column}) BETWEEN 1 AND 64 AND ${column} GLOB '[a-z]*' ` +
   `AND ${column} NOT GLOB '*[^a-z0-9._-]*'`;
@@ -534,6 +538,16 @@ ALTER TABLE sessions ADD COLUMN transfer_files INTEGER NOT NULL DEFAULT 0
   CONSTRAINT sessions_transfer_files CHECK (transfer_files >= 0);
 ALTER TABLE sessions ADD COLUMN transfer_bytes INTEGER NOT NULL DEFAULT 0
   CONSTRAINT sessions_transfer_bytes CHECK (transfer_bytes >= 0);
+`,
+  },
+  {
+    version: 19,
+    sql: `
+-- Several nodes on one database (issue 17): the node that wrote each audit event (hashed into the
+-- chain only when set, so events written before stay as they were) and the node holding each
+-- session. NULL: written before this migration, or by a store opened without a node name.
+ALTER TABLE audit_events ADD COLUMN node TEXT CONSTRAINT audit_events_node CHECK (${NODE_NAME('node')});
+ALTER TABLE sessions ADD COLUMN node TEXT CONSTRAINT sessions_node CHECK (${NODE_NAME('node')});
 `,
   },
 ];

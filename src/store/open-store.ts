@@ -21,9 +21,12 @@ import { toGatehouseError } from './sqlite-errors.js';
 import { SqliteTargetRepository } from './targets-repository.js';
 import { Transactions, withBusyRetry } from './transaction.js';
 import { SqliteUserRepository } from './users-repository.js';
+import { nameWriterNode } from './writer-node.js';
 
 export interface OpenStoreOptions {
   readonly clock?: Clock;
+  /** Config `node.name`: the node its audit events and sessions name; none when absent. */
+  readonly node?: string;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -77,6 +80,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     db = await Database.open(path);
     await configure(db);
     await restrictModes(path);
+    if (options.node !== undefined) nameWriterNode(db, options.node);
   } catch (err) {
     await db?.close().catch(() => undefined);
     throw toGatehouseError(err, path);

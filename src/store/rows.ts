@@ -268,6 +268,7 @@ export interface SessionRow {
   kind: SessionKind | null;
   command: string | null;
   flag_count: number;
+  node: string | null;
 }
 
 export const sessionFromRow = (r: SessionRow): Session => ({
@@ -291,6 +292,7 @@ export const sessionFromRow = (r: SessionRow): Session => ({
   kind: r.kind,
   command: r.command,
   flagCount: r.flag_count,
+  node: r.node,
 });
 
 export interface AuditRow {
@@ -301,6 +303,8 @@ export interface AuditRow {
   payload: string;
   prev_hash: string;
   hash: string;
+  /** Migration 19; null before it or without a node name. */
+  node: string | null;
 }
 
 function parsePayload(text: string): Readonly<Record<string, unknown>> {
@@ -323,4 +327,5 @@ export const auditFromRow = (r: AuditRow): AuditRecord => ({
   payload: parsePayload(r.payload),
   prevHash: r.prev_hash,
   hash: r.hash,
+  node: r.node,
 });

@@ -17,6 +17,7 @@ import type { Database, SqlValue } from './database.js';
 import { asSessionId, sessionFromRow, type SessionRow } from './rows.js';
 import { sqliteCode } from './sqlite-errors.js';
 import { whereSql } from './sql-where.js';
+import { writerNodeOf } from './writer-node.js';
 
 async function requireLiveSession(db: Database, id: SessionId): Promise<Session> {
   const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
@@ -38,8 +39,8 @@ export class SqliteSessionRepository implements SessionRepository {
       return await this.ctx.tx.write(async (db) => {
         const row = await db.get<SessionRow>(
           `INSERT INTO sessions (id, grant_id, user_id, target_id, started_at, recording_path,
-             kind, command)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+             kind, command, node)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
           [
             session.id,
             session.grantId,
@@ -49,6 +50,7 @@ export class SqliteSessionRepository implements SessionRepository {
             session.recordingPath,
             session.kind ?? null,
             listedCommand(session.command ?? null),
+            writerNodeOf(db),
           ],
         );
         if (!row) throw new Error('sessions insert returned no row');

@@ -54,9 +54,10 @@ describe('migration 16: sessions of kind sftp', () => {
     } finally {
       await store.close();
     }
-    // Migration 17 adds a transfer session's totals, zero for every older session.
+    // Migration 17 adds a transfer session's totals, zero for every older session; migration 19
+    // its node, unknown for them.
     expect(await raw(path, 'SELECT * FROM sessions')).toEqual(
-      columns.map((c) => ({ ...c, transfer_files: 0, transfer_bytes: 0 })),
+      columns.map((c) => ({ ...c, transfer_files: 0, transfer_bytes: 0, node: null })),
     );
     expect(await raw(path, 'PRAGMA foreign_key_check')).toEqual([]);
     const indexes = await raw<{ name: string }>(

@@ -47,6 +47,7 @@ describe('auditEventList', () => {
         type: 'session.start',
         payload: { command: '<script>alert(1)</script>' },
         prevHash: '',
+        node: null,
         hash: '',
       },
     ]).value;
