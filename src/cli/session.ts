@@ -85,6 +85,7 @@ function sessionPairs(s: SessionView): [string, string][] {
     ['recording sha256', s.sha256 ?? '-'],
     ['stdin bytes', s.stdin === null ? '-' : String(s.stdin.bytes)],
     ['stdin sha256', s.stdin?.sha256 ?? '-'],
+    ['node', s.node ?? '-'],
   ];
 }
 
@@ -119,9 +120,15 @@ export function register(program: Command, ctx: CliContext): void {
       const { rows: views, more } = newest(fetched, limit);
       noteOlder(ctx, more, limit, 'sessions');
       if (ctx.options().json) return printJson(ctx, views);
+      // Live sessions are ended on the node that holds them: --live names it (issue 17).
+      const node = (s: SessionView): string[] => (opts.live ? [s.node ?? '-'] : []);
       printTable(
         ctx,
-        ['ID', 'USER', 'TARGET', 'GRANT', 'STARTED', 'DURATION', 'SIZE', 'END', 'EXIT', 'STDIN'],
+        [
+          ...['ID', 'USER', 'TARGET', 'GRANT', 'STARTED', 'DURATION', 'SIZE', 'END', 'EXIT'],
+          'STDIN',
+          ...(opts.live ? ['NODE'] : []),
+        ],
         views.map((s) => [
           s.id,
           s.user ?? '?',
@@ -133,6 +140,7 @@ export function register(program: Command, ctx: CliContext): void {
           s.endReason ?? 'live',
           s.exitStatus === null ? '-' : String(s.exitStatus),
           s.stdin === null ? '-' : formatSize(s.stdin.bytes),
+          ...node(s),
         ]),
       );
     });

@@ -38,7 +38,7 @@ describe('payloadFields', () => {
 });
 
 describe('auditEventList', () => {
-  it('one definition list per event, with its time, actor and escaped fields', () => {
+  it('one definition list per event, with its time, actor, node and escaped fields', () => {
     const out = auditEventList([
       {
         seq: 12,
@@ -47,10 +47,11 @@ describe('auditEventList', () => {
         type: 'session.start',
         payload: { command: '<script>alert(1)</script>' },
         prevHash: '',
-        node: null,
         hash: '',
+        node: 'bastion-b',
       },
     ]).value;
+    expect(out).toContain('<dt>Node</dt>\n      <dd>bastion-b</dd>');
     expect(out).toContain('<dt>Time (UTC)</dt>');
     expect(out).toContain('2026-12-01T12:30:00Z');
     expect(out).not.toContain(String(T));
