@@ -8,6 +8,7 @@
 import type { AuditCheckpoint, ChainPoint } from './audit-checkpoint.js';
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type { Confirmation } from './checklist.js';
+import type { ChangeSignals } from './change-signals.js';
 import type { SignoffScope } from './scope-signoff.js';
 import type { SessionKind } from './session-summary.js';
 import type { TransferRights } from './transfer-rights.js';
@@ -315,5 +316,7 @@ export interface Store {
   readonly recordingText: RecordingTextRepository;
   /** Transfer sessions' logs (core/transfer-entries.ts). */
   readonly transfers: TransferLogRepository;
+  /** Revocations, disables and kills as they are made (core/change-signals.ts). */
+  readonly changes: ChangeSignals;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 /** The store's only entry point for other layers: open (and migrate) a SQLite file. */
 import { chmod, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { ChangeBus } from '../core/change-signals.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import { SqliteAuditRepository } from './audit-repository.js';
@@ -92,7 +93,8 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     await tx.close().catch(() => undefined);
     throw toGatehouseError(err, path);
   }
-  const ctx: StoreContext = { tx, clock };
+  const changes = new ChangeBus();
+  const ctx: StoreContext = { tx, clock, changes };
   return {
     users: new SqliteUserRepository(ctx),
     ndas: new SqliteNdaRepository(ctx),
@@ -107,6 +109,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     notifications: new SqliteNotificationRepository(ctx),
     recordingText: new SqliteRecordingTextRepository(ctx),
     transfers: new SqliteTransferLogRepository(ctx),
+    changes,
     close: () => tx.close(),
   };
 }

@@ -12,6 +12,7 @@ import type {
   SessionRepository,
 } from '../core/ports.js';
 import { appendAuditEvent } from './audit-chain.js';
+import { announceChange } from './change-announce.js';
 import type { StoreContext } from './context.js';
 import type { Database, SqlValue } from './database.js';
 import { asSessionId, sessionFromRow, type SessionRow } from './rows.js';
@@ -171,6 +172,7 @@ export class SqliteSessionRepository implements SessionRepository {
         actor,
         this.ctx.clock.now(),
       );
+      announceChange(this.ctx.changes, db, { kind: 'session', id });
     });
   }
 
