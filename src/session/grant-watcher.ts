@@ -24,8 +24,11 @@ const RECHECK_FAILURE_LIMIT_MS = 5_000;
  * recordings' writes, which is slow, not broken (a 256 MiB download was closed at 5 s).
  */
 const RECHECK_SLOW_LIMIT_MS = 30_000;
-/** With a feed of every writer's changes (`ChangeSignals.crossProcess`): the fallback round. */
-const FALLBACK_ROUND_MS = 5_000;
+/**
+ * With a feed of every writer's changes (`ChangeSignals.crossProcess`): the fallback round, half
+ * as often as the ticks, still within DESIGN.md §3's "at least every second".
+ */
+const FALLBACK_ROUND_MS = 1_000;
 
 export interface GrantWatcherDeps {
   readonly live: LiveSessions;
