@@ -137,10 +137,17 @@ export function register(program: Command, ctx: CliContext): void {
       printTable(
         ctx,
         [
-          ...['ID', 'USER', 'TARGET', 'GRANT', 'STARTED', 'DURATION', 'SIZE', 'END', 'EXIT'],
+          'ID',
+          'USER',
+          'TARGET',
+          'GRANT',
+          'STARTED',
+          'DURATION',
+          'SIZE',
+          'END',
+          'EXIT',
           'STDIN',
-          ...(opts.live ? ['NODE'] : []),
-        ],
+        ].concat(opts.live ? ['NODE'] : []),
         views.map((s) => [
           s.id,
           s.user ?? '?',
