@@ -22,6 +22,24 @@ import { grantFor, key, MAX, seed, T0, useTempStore } from './store-fixtures.js'
 
 const t = useTempStore();
 
+/** A live session's row, as lifecycle open writes it. */
+async function sessionRow(grant: Grant, id: string): Promise<SessionId> {
+  const sessionId = id as SessionId;
+  await t.store.sessions.start(
+    {
+      id: sessionId,
+      grantId: grant.id,
+      userId: grant.userId,
+      targetId: grant.targetId,
+      startedAt: T0,
+      recordingPath: null,
+    },
+    sessionStartEvent({ sessionId, grantId: grant.id }),
+    'user:alice',
+  );
+  return sessionId;
+}
+
 describe('the store announces changes that can end sessions', () => {
   it('grant and NDA revoke, user disable, key removal and kill request; nothing else', async () => {
     const { ndaA } = await seed(t.store);
@@ -33,19 +51,7 @@ describe('the store announces changes that can end sessions', () => {
     await t.store.users.setDisabled('alice', false, 'root');
     expect(heard).toEqual([]);
 
-    const sessionId = '00000000-0000-4000-8000-000000000017' as SessionId;
-    await t.store.sessions.start(
-      {
-        id: sessionId,
-        grantId: grant.id,
-        userId: alice.id,
-        targetId: grant.targetId,
-        startedAt: T0,
-        recordingPath: null,
-      },
-      sessionStartEvent({ sessionId, grantId: grant.id }),
-      'user:alice',
-    );
+    const sessionId = await sessionRow(grant, '00000000-0000-4000-8000-000000000017');
     await t.store.sessions.requestKill(sessionId, T0, 'root', 'INC-1');
     await t.store.sessions.requestKill(sessionId, T0, 'root', 'again'); // no change: no signal
     await t.store.users.removeKey('alice', key(3).fingerprint, 'root');
@@ -97,28 +103,61 @@ function delayedGate(gate: AccessGate, delay: { ms: number }): AccessGate {
   };
 }
 
+/** A grant valid now for alice on db1, acknowledged. */
+async function grantNow(): Promise<Grant> {
+  const { ndaA } = await seed(t.store);
+  const now = Date.now();
+  const grant = await t.store.grants.add(
+    grantFor(ndaA.id, { startsAt: now - 60_000, endsAt: now + 3_600_000 }),
+    MAX,
+    now - 60_000,
+    'root',
+  );
+  return t.store.grants.acknowledgeNda(grant.id, now, 'root');
+}
+
+function watch(live: LiveSessions, gate: AccessGate, intervalMs: number) {
+  return startGrantWatcher({
+    live,
+    gate,
+    auditor: { record: () => Promise.resolve() },
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    intervalMs,
+  });
+}
+
 describe('the grant watcher on the real store', () => {
+  it("ends sessions at once on this process's own revoke and kill, with no periodic round", async () => {
+    const grant = await grantNow();
+    const live = new LiveSessions();
+    const killed = liveSession('00000000-0000-4000-8000-00000000000a', grant);
+    const revoked = liveSession('00000000-0000-4000-8000-00000000000b', grant);
+    live.add(killed.session);
+    live.add(revoked.session);
+    await sessionRow(grant, killed.session.id);
+    const watcher = watch(live, storeAccessGate(t.store), 600_000);
+    try {
+      await t.store.sessions.requestKill(killed.session.id, Date.now(), 'root', 'INC-2');
+      await killed.session.ended;
+      expect(killed.closes).toEqual([{ cause: 'killed', line: messages.closedKilled('INC-2') }]);
+      expect(revoked.closes).toEqual([]);
+      await t.store.grants.revoke(grant.id, 'contract ended', Date.now(), 'root');
+      await revoked.session.ended;
+      expect(revoked.closes.map((c) => c.cause)).toEqual(['revoked']);
+    } finally {
+      watcher.stop();
+    }
+  });
+
   it('a re-check delayed past 5 s keeps the session; a delayed "revoked" still ends it', async () => {
-    const { ndaA } = await seed(t.store);
-    const grant = await t.store.grants.add(
-      grantFor(ndaA.id, { startsAt: Date.now() - 60_000, endsAt: Date.now() + 3_600_000 }),
-      MAX,
-      Date.now() - 60_000,
-      'root',
-    );
-    const acknowledged = await t.store.grants.acknowledgeNda(grant.id, Date.now(), 'root');
+    const acknowledged = await grantNow();
+    const grant = acknowledged;
     const live = new LiveSessions();
     const { session, closes } = liveSession('00000000-0000-4000-8000-00000000005a', acknowledged);
     live.add(session);
     const delay = { ms: 6_500 };
-    const watcher = startGrantWatcher({
-      live,
-      gate: delayedGate(storeAccessGate(t.store), delay),
-      auditor: { record: () => Promise.resolve() },
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
-      intervalMs: 100,
-    });
+    const watcher = watch(live, delayedGate(storeAccessGate(t.store), delay), 100);
     try {
       await new Promise((res) => setTimeout(res, 7_500));
       expect(closes).toEqual([]);
