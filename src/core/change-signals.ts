@@ -12,8 +12,6 @@
  */
 import type { Grant, SessionId } from './model.js';
 
-export type ChangeKind = 'grant' | 'nda' | 'user' | 'session';
-
 export type Change =
   | { readonly kind: 'grant' | 'nda' | 'user'; readonly id: number }
   | { readonly kind: 'session'; readonly id: SessionId };

@@ -1,9 +1,9 @@
 /**
  * `audit/events.jsonl`: a contiguous segment of the audit chain, one row per line in canonical
- * JSON — {seq, ts, actor, type, payload (the stored canonical text), prevHash, hash, and node when
- * the event has one (issue 17)}. The check
- * recomputes every hash as `gatehouse audit verify` does (store/audit-chain.ts), line by line as
- * the bytes stream in, and keeps only the events about the grant.
+ * JSON — {seq, ts, actor, type, payload (the stored canonical text), prevHash, hash}, and `node`
+ * when the event has one (issue 17). The check recomputes every hash as `gatehouse audit verify`
+ * does (store/audit-chain.ts `checkChain`, node included by the same rule), line by line as the
+ * bytes stream in, and keeps only the events about the grant.
  */
 import type { ChainCursor } from '../store/audit-chain.js';
 import { checkChain } from '../store/audit-chain.js';

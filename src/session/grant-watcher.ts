@@ -60,7 +60,6 @@ class GroupStates {
   }
 
   failed(key: string): void {
-    this.unconfirmedSince(key);
     this.failing.add(key);
   }
 
