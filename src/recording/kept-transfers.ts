@@ -4,10 +4,12 @@
  * files 0600), named by a sequence number and never by the user's path. What each copy holds is
  * its entry in the signed manifest (core/kept-transfers.ts), made when the session is sealed.
  *
- * Writes are queued in order, one file at a time, at most `maxQueuedBytes` ahead of the disk:
- * beyond that `behind()` is true and the relay reads neither side until the queue drains. A write
- * that fails ends that file's copy; with strict recordings the file is refused from then on, and
- * so is every file opened after it (`refusal`): a strict bastion moves no file it cannot keep.
+ * A copy's file is made when its file is opened, before the open reaches the target. Writes are
+ * queued in order per file, at most `maxQueuedBytes` ahead of the disk in all: beyond that
+ * `behind()` is true and the relay reads neither side until the queue drains. A make or write
+ * that fails ends that copy; with strict recordings that file is refused from then on (a failed
+ * make refuses its open), and so is every file opened after it (`refusal`): a strict bastion
+ * moves no file it cannot keep.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
@@ -122,6 +124,14 @@ class KeptCopy {
       .finally(() => this.keeper.written(piece.length));
   }
 
+  /** Makes the copy's file (the folder with the session's first); a failure is the copy's. */
+  async create(): Promise<void> {
+    await this.opened().then(
+      () => undefined,
+      (err: unknown) => this.fail(err),
+    );
+  }
+
   private opened(): Promise<FileHandle> {
     this.handle ??= this.keeper
       .folder()
@@ -143,7 +153,7 @@ class KeptCopy {
         copiedSha256,
         stopped: this.failed === null ? this.stopped : `write failed: ${this.failed}`,
       });
-    // An empty copy is still a file (an empty file moved whole); then it is made durable.
+    // What is kept is made durable before the manifest lists it.
     if (amount().kept !== 'none')
       this.queue = this.queue
         .then(async () => {
@@ -210,13 +220,20 @@ export class TransferKeeper {
     this.maxQueued = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   }
 
-  open(_path: string, _direction: TransferFileDirection): KeptCopy | UnlistedCopy | string {
+  /** The copy's file is made now, before the file is opened: strict refuses a file it cannot keep. */
+  async open(
+    _path: string,
+    _direction: TransferFileDirection,
+  ): Promise<KeptCopy | UnlistedCopy | string> {
     if (this.strict && this.refusal !== null) return this.refusal;
     if (this.seq >= MAX_KEPT_ENTRIES) return new UnlistedCopy(this);
     this.seq += 1;
     const copy = new KeptCopy(this, keptFileName(this.seq));
     this.live.add(copy);
-    return copy;
+    await copy.create();
+    if (!this.strict || this.refusal === null) return copy;
+    copy.end(null);
+    return this.refusal;
   }
 
   behind(): boolean {

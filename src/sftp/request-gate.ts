@@ -104,16 +104,16 @@ export class RequestGate {
   }
 
   /** The copies (recordings.keepTransfers) of a file about to be opened, or why it must not be. */
-  private copiesFor(
+  private async copiesFor(
     path: string,
     canRead: boolean,
     canWrite: boolean,
-  ): { download: FileCopy | null; upload: FileCopy | null } | string {
+  ): Promise<{ download: FileCopy | null; upload: FileCopy | null } | string> {
     const { copies } = this.rules;
     if (copies === undefined) return { download: null, upload: null };
-    const download = canRead ? copies.open(path, 'download') : null;
+    const download = canRead ? await copies.open(path, 'download') : null;
     if (typeof download === 'string') return download;
-    const upload = canWrite ? copies.open(path, 'upload') : null;
+    const upload = canWrite ? await copies.open(path, 'upload') : null;
     if (typeof upload === 'string') {
       download?.end(null);
       return upload;
@@ -168,7 +168,7 @@ export class RequestGate {
     if (no) return no;
     if (this.handles.size + this.opening >= MAX_OPEN_FILES)
       return refusal(FX.FAILURE, 'open', path, `more than ${MAX_OPEN_FILES} files open at once`);
-    const copies = this.copiesFor(path, canRead, canWrite);
+    const copies = await this.copiesFor(path, canRead, canWrite);
     if (typeof copies === 'string') return refusal(FX.PERMISSION_DENIED, 'open', path, copies);
     this.opening += 1;
     const file: OpenFile = {

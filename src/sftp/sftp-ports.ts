@@ -57,8 +57,11 @@ export interface FileCopy {
 }
 
 export interface FileCopies {
-  /** A copy for a file being opened; a refusal line when it cannot be kept and must not move. */
-  open(path: string, direction: TransferFileDirection): FileCopy | string;
+  /**
+   * A copy for a file about to be opened, made before the open is forwarded; a refusal line when
+   * it cannot be kept and must not move.
+   */
+  open(path: string, direction: TransferFileDirection): Promise<FileCopy | string>;
   /** True while the copies' writes are behind; the relay reads neither side until `onDrain`. */
   behind(): boolean;
   onDrain(listener: () => void): void;
