@@ -1,7 +1,7 @@
 /**
  * `recordings.keepTransfers` (issue 16): a copy of each file a transfer session moved, kept beside
  * its recording in `<uuid>.kept/` and listed in the recording's signed manifest. This is the
- * pure part: the settings, what the manifest says of each file, its one-line text, the caps.
+ * pure part: the settings, what the manifest says of each file, the caps.
  * The copy's file is named by a sequence number, never by what the user typed; the user's path
  * is data in the entry.
  */
@@ -58,14 +58,6 @@ export const listedPath = (path: string): string =>
   path.length <= LISTED_PATH_MAX
     ? path
     : `${path.slice(0, LISTED_PATH_MAX)}…(+${path.length - LISTED_PATH_MAX} chars)`;
-
-/** `whole`, `first 1048576 bytes (over maxFileBytes)`, `none (random access)`. */
-export function keptText(entry: Pick<KeptTransfer, 'kept' | 'reason' | 'keptBytes'>): string {
-  const why = entry.reason === null ? '' : ` (${entry.reason})`;
-  if (entry.kept === 'whole') return 'whole';
-  if (entry.kept === 'first') return `first ${entry.keptBytes} bytes${why}`;
-  return `none${why}`;
-}
 
 /** Why a copy stopped short: a cap, the bytes stopping being one run, or its file failing. */
 export type CopyStop =

@@ -5,7 +5,8 @@
  * checkpoint, the chain segment (every hash recomputed, ending at the checkpoint), the NDA and
  * grant rows against the events that made them, each manifest (signature, recording.sealed event)
  * and recording (sha256 and size against the manifest), each kept copy of a transferred file
- * (against its manifest entry), and every member's sha256 against the index. The first problem is thrown as an EvidenceProblem naming the item.
+ * (against its manifest entry), and every member's sha256 against the index. The first problem
+ * is thrown as an EvidenceProblem naming the item.
  */
 import { parseCheckpoint, type AuditCheckpoint } from '../core/audit-checkpoint.js';
 import { checkpointSignatureCheck } from '../keys/checkpoint-signature.js';

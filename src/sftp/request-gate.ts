@@ -290,7 +290,7 @@ export class RequestGate {
 }
 
 /** A file that never moved a byte (its open failed, or the session ended first): no copies. */
-export function dropCopies(file: OpenFile): void {
+function dropCopies(file: OpenFile): void {
   file.download.copy?.end(null);
   file.upload?.copy?.end(null);
 }
