@@ -5,6 +5,7 @@
  * The copy's file is named by a sequence number, never by what the user typed; the user's path
  * is data in the entry.
  */
+import type { TransferLogEntry } from './transfer-entries.js';
 import type { TransferFileDirection } from './transfer-payloads.js';
 
 export interface KeepTransfersSettings {
@@ -138,4 +139,26 @@ export function parseKeptTransfers(raw: unknown): KeptTransfers | null {
   const files = parsed.flatMap((e) => (e?.file ? [e.file] : []));
   if (new Set(files).size !== files.length) return null;
   return { maxFileBytes, maxSessionBytes, entries: parsed as KeptTransfer[], unlisted };
+}
+
+/**
+ * The manifest's entries beside a transfer log's files, by the file entry's seq: both are in the
+ * order the relay reported the files, so each entry pairs with the next file row it agrees with
+ * (direction, size, sha256; the path may be cut in the manifest).
+ */
+export function keptByFileSeq(
+  log: readonly TransferLogEntry[],
+  kept: readonly KeptTransfer[],
+): Map<number, KeptTransfer> {
+  const paired = new Map<number, KeptTransfer>();
+  let next = 0;
+  for (const e of log) {
+    const k = kept[next];
+    if (e.kind !== 'file' || k === undefined) continue;
+    if (k.direction === e.direction && k.bytes === e.bytes && k.sha256 === e.sha256) {
+      paired.set(e.seq, k);
+      next += 1;
+    }
+  }
+  return paired;
 }

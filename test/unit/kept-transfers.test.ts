@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   copyAllowance,
+  keptByFileSeq,
   keptEntry,
   keptFileName,
   listedPath,
@@ -135,5 +136,39 @@ describe('parseKeptTransfers', () => {
   it('refuses two entries naming one copy, and a missing count', () => {
     expect(parseKeptTransfers({ ...kept, entries: [entry, entry] })).toBeNull();
     expect(parseKeptTransfers({ ...kept, unlisted: undefined })).toBeNull();
+  });
+});
+
+describe('keptByFileSeq', () => {
+  const file = (seq: number, bytes: number, sha256: string | null) =>
+    ({ seq, ts: 0, kind: 'file', direction: 'download', path: '/f', bytes, sha256 }) as const;
+  const kept = (bytes: number, sha256: string | null): KeptTransfer => ({
+    direction: 'download',
+    path: '/f',
+    bytes,
+    sha256,
+    kept: 'none',
+    reason: 'random access',
+    file: null,
+    keptBytes: 0,
+    keptSha256: null,
+  });
+
+  it('pairs the manifest entries with the log file rows in order, past other rows', () => {
+    const log = [
+      file(3, 10, SHA),
+      { seq: 4, ts: 0, kind: 'change', op: 'mkdir', path: '/d', to: null } as const,
+      file(5, 20, null),
+    ];
+    const paired = keptByFileSeq(log, [kept(10, SHA), kept(20, null)]);
+    expect([...paired.entries()].map(([seq, k]) => [seq, k.bytes])).toEqual([
+      [3, 10],
+      [5, 20],
+    ]);
+  });
+
+  it('leaves a row without its entry unmarked rather than pair it with another file', () => {
+    const paired = keptByFileSeq([file(1, 99, OTHER), file(2, 10, SHA)], [kept(10, SHA)]);
+    expect([...paired.keys()]).toEqual([2]);
   });
 });
