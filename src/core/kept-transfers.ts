@@ -41,7 +41,7 @@ export interface KeptTransfers {
   readonly maxFileBytes: number;
   readonly maxSessionBytes: number;
   readonly entries: readonly KeptTransfer[];
-  /** Files moved after MAX_KEPT_ENTRIES: neither kept nor listed. */
+  /** Files moved that were opened after MAX_KEPT_ENTRIES others: neither kept nor listed. */
   readonly unlisted: number;
 }
 

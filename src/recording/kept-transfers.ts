@@ -49,7 +49,7 @@ interface Moved {
   readonly sha256: string | null;
 }
 
-/** A copy that keeps nothing: a file past MAX_KEPT_ENTRIES (counted as unlisted when it moved). */
+/** A copy that keeps nothing: a file opened past MAX_KEPT_ENTRIES (counted as unlisted when it moved). */
 class UnlistedCopy {
   constructor(private readonly keeper: TransferKeeper) {}
   write(): void {}
@@ -77,7 +77,7 @@ class KeptCopy {
   ) {}
 
   write(data: Buffer): void {
-    if (this.stopped !== null || this.ended) return;
+    if (this.stopped !== null || this.failed !== null || this.ended) return;
     const allowed = copyAllowance(
       this.keeper.settings,
       this.copied,
