@@ -86,6 +86,7 @@ export async function startGatehouse(
       auditor,
       announce: (event) => auditor.announce(event),
       alertRules: () => settings.alertRules(),
+      keepTransfers: () => settings.config.recordings.keepTransfers,
     });
     await records.recover();
     const bastion = createBastion({

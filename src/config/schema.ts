@@ -91,6 +91,19 @@ const recordings = z
       .refine((bytes) => bytes >= 64 * 1024, 'must be at least 64KiB')
       .nullable()
       .prefault('1GiB'),
+    /** A copy of each file a transfer session moves, beside its recording (docs/file-transfer.md). */
+    keepTransfers: z
+      .preprocess(
+        (keep) => (keep === false ? undefined : keep),
+        z
+          .object({
+            maxFileBytes: byteSize.prefault('100MiB'),
+            maxSessionBytes: byteSize.prefault('1GiB'),
+          })
+          .strict()
+          .optional(),
+      )
+      .transform((keep) => keep ?? null),
   })
   .strict();
 

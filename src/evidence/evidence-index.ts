@@ -23,6 +23,9 @@ export const manifestMember = (sessionId: string): string =>
 /** A transfer session's log (issue 16), checked against the chain's transfer events. */
 export const transfersMember = (sessionId: string): string =>
   `sessions/${sessionId}.transfers.json`;
+/** A transfer session's kept copy of a file (recordings.keepTransfers), as its manifest names it. */
+export const keptMember = (sessionId: string, file: string): string =>
+  `sessions/${sessionId}.kept/${file}`;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const id = z.number().int().positive();
@@ -49,6 +52,11 @@ const indexSchema = z
           gap: z.string().nullable(),
           /** Present (true) when the file holds the session's transfer log; absent: no log. */
           transfers: z.literal(true).optional(),
+          /** The kept copies the file holds, as the session's manifest names them; absent: none. */
+          kept: z
+            .array(z.string().regex(/^[0-9]{6}$/))
+            .min(1)
+            .optional(),
         })
         .strict(),
     ),
@@ -73,10 +81,12 @@ export function indexSignedBytes(index: UnsignedIndex): Buffer {
   const { format, v, createdAt, grantId, ndaId, segment, aboutGrant, sessions, keys, members } =
     index;
   const signed = { kind: INDEX_SIGNED_KIND, format, v, createdAt, grantId, ndaId, segment };
-  // `transfers` only where present, so files without transfer logs sign what they always did.
-  const signedSessions = sessions.map(({ transfers, ...s }) =>
-    transfers === true ? { ...s, transfers } : s,
-  );
+  // `transfers` and `kept` only where present, so files without them sign what they always did.
+  const signedSessions = sessions.map(({ transfers, kept, ...s }) => ({
+    ...s,
+    ...(transfers === true ? { transfers } : {}),
+    ...(kept === undefined ? {} : { kept }),
+  }));
   const body = { ...signed, aboutGrant, sessions: signedSessions, keys, members };
   return Buffer.from(canonicalJson(body), 'utf8');
 }
@@ -119,11 +129,12 @@ export function parseIndex(text: string): Parsed<EvidenceIndex> {
 
 /**
  * The members after the index, in their order: audit, rows, then each session's recording pair
- * (unless a gap) and transfer log (when it has one).
+ * (unless a gap), its kept copies and its transfer log (when it has them).
  */
 export function expectedMembers(sessions: readonly EvidenceSession[]): string[] {
   const perSession = sessions.flatMap((s) => [
     ...(s.gap === null ? [manifestMember(s.sessionId), castMember(s.sessionId)] : []),
+    ...(s.kept ?? []).map((file) => keptMember(s.sessionId, file)),
     ...(s.transfers === true ? [transfersMember(s.sessionId)] : []),
   ]);
   return [CHECKPOINT_MEMBER, EVENTS_MEMBER, NDA_MEMBER, GRANT_MEMBER, ...perSession];

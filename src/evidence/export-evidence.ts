@@ -27,6 +27,7 @@ import {
   INDEX_MEMBER,
   indexSignedBytes,
   jsonMemberText,
+  keptMember,
   manifestMember,
   NDA_MEMBER,
   transfersMember,
@@ -34,7 +35,12 @@ import {
   type UnsignedIndex,
 } from './evidence-index.js';
 import { exists, outputExists, publish } from './publish-file.js';
-import { sessionFiles, type RecordingDeps, type SessionFiles } from './session-files.js';
+import {
+  keptCopies,
+  sessionFiles,
+  type RecordingDeps,
+  type SessionFiles,
+} from './session-files.js';
 import { transferLogs, type TransferLogs } from './transfer-log-member.js';
 import { UstarWriter } from './ustar.js';
 import { findAbout, writeSegment, type Segment } from './audit-segment.js';
@@ -155,7 +161,7 @@ async function writeTar(
   return { sha256: whole.digest('hex'), bytes };
 }
 
-/** A session's recording pair, unless it is a gap. */
+/** A session's recording pair and the kept copies its manifest lists, unless it is a gap. */
 const recordingMembers = (f: SessionFiles): Planned[] =>
   'gap' in f
     ? []
@@ -167,6 +173,12 @@ const recordingMembers = (f: SessionFiles): Planned[] =>
           sha256: f.manifest.sha256,
           bytes: f.manifest.bytes,
         },
+        ...keptCopies(f.castPath, f.manifest).map((copy) => ({
+          name: keptMember(f.sessionId, copy.file),
+          file: copy.path,
+          sha256: copy.sha256,
+          bytes: copy.bytes,
+        })),
       ];
 
 /** The members after the index, in the order the index lists them (evidence-index.ts). */
@@ -222,12 +234,16 @@ function unsignedIndex(
     ndaId: rows.nda.id,
     segment: { firstSeq: segment.firstSeq, lastSeq: segment.lastSeq },
     aboutGrant: segment.aboutGrant,
-    sessions: files.map((f) => ({
-      ...('gap' in f
-        ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
-        : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null }),
-      ...(logs.has(f.sessionId) ? { transfers: true as const } : {}),
-    })),
+    sessions: files.map((f) => {
+      const kept = 'gap' in f ? [] : keptCopies(f.castPath, f.manifest).map((e) => e.file);
+      return {
+        ...('gap' in f
+          ? { sessionId: f.sessionId, keyId: null, gap: f.gap }
+          : { sessionId: f.sessionId, keyId: f.key.keyId, gap: null }),
+        ...(logs.has(f.sessionId) ? { transfers: true as const } : {}),
+        ...(kept.length > 0 ? { kept } : {}),
+      };
+    }),
     keys: [...new Set(keyIds)].map((keyId) => ({
       keyId,
       publicKey: publicKeyLine(deps.keyring, keyId),

@@ -1,10 +1,16 @@
-/** A session's recording and signed manifest as an export takes them, or why it cannot. */
+/**
+ * A session's recording and signed manifest (and the kept copies it lists) as an export takes
+ * them, or why it cannot.
+ */
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { VerifyingKey } from '../keys/signing-key.js';
+import { keptFileLabel } from '../recording/kept-files-check.js';
+import { keptFolderOf } from '../recording/kept-transfers.js';
 import { readManifest, verifyManifestSignature, type Manifest } from '../recording/manifest.js';
 import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
 
@@ -48,6 +54,38 @@ export async function sessionFiles(deps: RecordingDeps, sessionId: string): Prom
   } catch (e) {
     return gap(`${castPath}: cannot be read (${errnoCode(e)})`);
   }
+  const copies = await keptCopiesGap(castPath, read.manifest);
+  if (copies !== null) return gap(copies);
   const manifestText = await readFile(manifestPathOf(castPath));
   return { sessionId, castPath, manifestText, manifest: read.manifest, key };
 }
+
+/** Each kept copy its manifest lists is there at its size (its bytes are checked by the export's own verify). */
+async function keptCopiesGap(castPath: string, manifest: Manifest): Promise<string | null> {
+  for (const copy of keptCopies(castPath, manifest)) {
+    try {
+      const size = (await stat(copy.path)).size;
+      if (size !== copy.bytes)
+        return `${keptFileLabel(copy.entry)}: ${size} bytes, its manifest says ${copy.bytes}`;
+    } catch (e) {
+      return `${keptFileLabel(copy.entry)}: cannot be read (${errnoCode(e)})`;
+    }
+  }
+  return null;
+}
+
+/** The copies a manifest lists (its entries with a file), where they are beside the recording. */
+export const keptCopies = (castPath: string, manifest: Manifest) =>
+  (manifest.keptTransfers?.entries ?? []).flatMap((entry) =>
+    entry.file === null || entry.keptSha256 === null
+      ? []
+      : [
+          {
+            entry,
+            file: entry.file,
+            path: join(keptFolderOf(castPath), entry.file),
+            sha256: entry.keptSha256,
+            bytes: entry.keptBytes,
+          },
+        ],
+  );

@@ -4,13 +4,15 @@
  * pinned key), then each member as it streams past, in the order the index lists them: the signed
  * checkpoint, the chain segment (every hash recomputed, ending at the checkpoint), the NDA and
  * grant rows against the events that made them, each manifest (signature, recording.sealed event)
- * and recording (sha256 and size against the manifest), and every member's sha256 against the
- * index. The first problem is thrown as an EvidenceProblem naming the item.
+ * and recording (sha256 and size against the manifest), each kept copy of a transferred file
+ * (against its manifest entry), and every member's sha256 against the index. The first problem
+ * is thrown as an EvidenceProblem naming the item.
  */
 import { parseCheckpoint, type AuditCheckpoint } from '../core/audit-checkpoint.js';
 import { checkpointSignatureCheck } from '../keys/checkpoint-signature.js';
 import { keyringOf, type Keyring } from '../keys/keyring.js';
 import { verifiesBase64, verifyingKeyFromLine } from '../keys/signing-key.js';
+import { keptFileLabel } from '../recording/kept-files-check.js';
 import { parseManifest, verifyManifestSignature, type Manifest } from '../recording/manifest.js';
 import { checkEvidenceRows } from './evidence-rows.js';
 import { EvidenceProblem } from './evidence-problem.js';
@@ -22,6 +24,7 @@ import {
   GRANT_MEMBER,
   INDEX_MEMBER,
   indexSignedBytes,
+  keptMember,
   manifestMember,
   NDA_MEMBER,
   parseIndex,
@@ -38,6 +41,8 @@ import { walkUstar, type MemberHeader, type MemberSink } from './ustar.js';
 
 const MAX_INDEX_BYTES = 16 * 1024 * 1024;
 const MAX_JSON_MEMBER_BYTES = 1024 * 1024;
+/** A manifest listing kept copies: at most MAX_KEPT_ENTRIES entries, paths cut at 1 KiB. */
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 /** About 60,000 entries; its size is signed in the index before a byte of it is read. */
 const MAX_TRANSFER_LOG_BYTES = 16 * 1024 * 1024;
 
@@ -118,8 +123,12 @@ class EvidenceCheck {
         `${header.size} bytes, the index says ${listed.bytes}`,
       );
     const castOf = index.sessions.find((s) => castMember(s.sessionId) === listed.name);
+    const keptOf = index.sessions.find((s) =>
+      s.kept?.some((file) => keptMember(s.sessionId, file) === listed.name),
+    );
     return new HashingSink(this.contentSink(listed), (sha256, bytes) => {
       if (castOf !== undefined) this.checkCast(castOf.sessionId, sha256, bytes);
+      if (keptOf !== undefined) this.checkKept(keptOf.sessionId, listed.name, sha256, bytes);
       if (sha256 !== listed.sha256)
         throw new EvidenceProblem(listed.name, 'sha256 does not match the index');
     });
@@ -199,7 +208,7 @@ class EvidenceCheck {
     const session = sessions.find((s) => member.name === manifestMember(s.sessionId));
     // Recordings are hashed by member(); expectedMembers() allows nothing else.
     if (session === undefined) return null;
-    return new BufferSink(member.name, MAX_JSON_MEMBER_BYTES, (text) =>
+    return new BufferSink(member.name, MAX_MANIFEST_BYTES, (text) =>
       this.readManifest(member.name, session.sessionId, session.keyId, text),
     );
   }
@@ -290,7 +299,26 @@ class EvidenceCheck {
         name,
         `sha256 or size differs from the recording.sealed event (seq ${sealed.seq})`,
       );
+    const copies = (m.keptTransfers?.entries ?? []).flatMap((e) => (e.file ? [e.file] : []));
+    const listed = this.ready().sessions.find((s) => s.sessionId === sessionId)?.kept ?? [];
+    if (copies.join(',') !== listed.join(','))
+      throw new EvidenceProblem(name, 'its kept copies are not the ones the index lists');
     this.manifests.set(sessionId, m);
+  }
+
+  /** A kept copy of a transferred file against its entry in the signed manifest. */
+  private checkKept(sessionId: string, name: string, sha256: string, bytes: number): void {
+    const entry = this.manifests
+      .get(sessionId)
+      ?.keptTransfers?.entries.find(
+        (e) => e.file !== null && keptMember(sessionId, e.file) === name,
+      );
+    if (entry === undefined) throw new EvidenceProblem(name, 'comes before its manifest');
+    if (bytes !== entry.keptBytes || sha256 !== entry.keptSha256)
+      throw new EvidenceProblem(
+        name,
+        `${keptFileLabel(entry)} does not match its signed manifest (content edited)`,
+      );
   }
 
   /** A recording against its signed manifest (read just before it). */

@@ -4,6 +4,7 @@ import type { RecordingFailureStage, SessionRef } from '../core/audit-payloads.j
 import type { AlertRule } from '../core/alert-rules.js';
 import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
+import type { KeepTransfersSettings } from '../core/kept-transfers.js';
 import type { Store } from '../core/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { SessionTapFactory } from '../session/ports.js';
@@ -18,6 +19,8 @@ export interface LifecycleDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly auditor: Auditor;
+  /** Config `recordings.keepTransfers` as it is now (read per transfer session; null: off). */
+  keepTransfers?(): KeepTransfersSettings | null;
   /** Config `alerts` rules as they are now (read per session; none when absent). */
   alertRules?(): readonly AlertRule[];
   /** Tells the auditor's listeners (the metrics) of an event written with a session row. */

@@ -8,6 +8,8 @@ import { isRefusal, refuse, type Refusal } from '../core/refusal.js';
 import { actorOf } from '../core/login.js';
 import { sessionKind } from '../core/session-summary.js';
 import { messages } from '../core/user-messages.js';
+import { TransferKeeper } from '../recording/kept-transfers.js';
+import { resolveRecordingPath } from '../recording/recording-path.js';
 import type { OpenSession, SessionClosing, SessionOpening, SessionTap } from '../session/ports.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
 import { sealSession } from './seal-session.js';
@@ -56,7 +58,22 @@ export async function openSession(
     throw err;
   });
   deps.announce(started);
-  return openRecord(deps, subject, actor, sessionAlerts(deps, subject, opening.startedAt, tap));
+  const keeper = sftp && tap !== null ? transferKeeper(deps, tap.relativePath) : null;
+  return openRecord(
+    deps,
+    subject,
+    actor,
+    sessionAlerts(deps, subject, opening.startedAt, tap),
+    keeper,
+  );
+}
+
+/** The kept copies of a transfer session's files beside its recording, when the config asks. */
+function transferKeeper(deps: LifecycleDeps, relativePath: string): TransferKeeper | null {
+  const settings = deps.keepTransfers?.() ?? null;
+  const castPath = resolveRecordingPath(deps.recordingsDir, relativePath);
+  if (settings === null || castPath === null) return null;
+  return new TransferKeeper({ castPath, settings, strict: deps.taps.mode === 'strict' });
 }
 
 /** The recording, before anything is relayed: a tap, none (best_effort), or a refusal (strict). */
@@ -97,6 +114,7 @@ function openRecord(
   subject: SessionRef,
   actor: string,
   alerts: SessionAlerts,
+  keeper: TransferKeeper | null,
 ): OpenSession {
   const { tap } = alerts;
   const { mode } = deps.taps;
@@ -115,6 +133,7 @@ function openRecord(
   let sealed: Promise<void> | null = null;
   return {
     tap,
+    copies: keeper,
     marker: (text) => tap?.marker(text),
     resize: (cols, rows) => tap?.resize(cols, rows),
     onEndingFailure: (end) => {
@@ -126,10 +145,18 @@ function openRecord(
     seal: (closing: SessionClosing) =>
       (sealed ??= (async () => {
         const facts = tap === null ? null : await tap.close();
+        const keptTransfers = await keeper?.close();
         const recording =
           facts === null
             ? null
-            : { facts: { ...facts, path: facts.relativePath }, alreadySealed: false };
+            : {
+                facts: {
+                  ...facts,
+                  path: facts.relativePath,
+                  ...(keptTransfers === undefined ? {} : { keptTransfers }),
+                },
+                alreadySealed: false,
+              };
         await sealSession(
           deps,
           { sessionId: subject.sessionId, subject, actor, ...closing },

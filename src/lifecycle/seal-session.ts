@@ -6,7 +6,8 @@ import { auditEvents } from '../core/audit-events.js';
 import type { SessionRef } from '../core/audit-payloads.js';
 import { errorMessage } from '../core/errors.js';
 import type { SessionEndReason, SessionId, StdinDigest } from '../core/model.js';
-import { readManifest, writeManifest } from '../recording/manifest.js';
+import type { KeptTransfers } from '../core/kept-transfers.js';
+import { readManifest, writeManifest, type ManifestFields } from '../recording/manifest.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
 import { indexInBackground } from './index-recording.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
@@ -19,6 +20,8 @@ export interface RecordingFacts {
   readonly events: number;
   /** Crash recovery: bytes cut from the end of the file (absent for a live close). */
   readonly trimmedBytes?: number;
+  /** A transfer session's kept copies (recordings.keepTransfers), listed in the manifest. */
+  readonly keptTransfers?: KeptTransfers;
 }
 
 export interface SessionEnding {
@@ -52,7 +55,8 @@ async function sealRecording(
     bytes: facts.bytes,
     events: facts.events,
   };
-  const problem = await signManifest(deps, fields);
+  const kept = facts.keptTransfers === undefined ? {} : { keptTransfers: facts.keptTransfers };
+  const problem = await signManifest(deps, { ...fields, ...kept });
   if (problem !== null) {
     deps.logger.error({ sessionId, problem }, 'recording manifest not written');
     await recordingFailure(
@@ -76,7 +80,7 @@ async function sealRecording(
 
 async function signManifest(
   deps: LifecycleDeps,
-  fields: { sessionId: SessionId; path: string; sha256: string; bytes: number; events: number },
+  fields: Omit<ManifestFields, 'sealedAt'> & { readonly sessionId: SessionId },
 ): Promise<string | null> {
   const castPath = resolveRecordingPath(deps.recordingsDir, fields.path);
   if (castPath === null)

@@ -1,13 +1,16 @@
 /**
  * Signed manifest beside each recording (`<uuid>.cast.manifest.json`). The Ed25519 signature
  * covers canonicalJson of every other field, so neither the file's hash nor its place can be
- * changed without the bastion's private key.
+ * changed without the bastion's private key. A transfer session with `recordings.keepTransfers`
+ * also lists its kept copies (`keptTransfers`, each copy's name, size and sha256) under the same
+ * signature; a manifest without them signs exactly the bytes it always did.
  */
 import { sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { link, open, readFile, unlink } from 'node:fs/promises';
-import { canonicalJson } from '../core/canonical-json.js';
+import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import { GatehouseError } from '../core/errors.js';
+import { parseKeptTransfers, type KeptTransfers } from '../core/kept-transfers.js';
 import { manifestPathOf, resolveRecordingPath, sessionIdOfRelativePath } from './recording-path.js';
 
 export interface ManifestFields {
@@ -19,6 +22,8 @@ export interface ManifestFields {
   readonly events: number;
   /** Epoch ms. */
   readonly sealedAt: number;
+  /** A transfer session's kept copies (recordings.keepTransfers); absent when none were kept. */
+  readonly keptTransfers?: KeptTransfers;
 }
 
 export interface Manifest extends ManifestFields {
@@ -37,6 +42,9 @@ const signedBytes = (m: ManifestFields & { algorithm: 'ed25519' }): Buffer =>
       sealedAt: m.sealedAt,
       sessionId: m.sessionId,
       sha256: m.sha256,
+      ...(m.keptTransfers === undefined
+        ? {}
+        : { keptTransfers: m.keptTransfers as unknown as JsonValue }),
     }),
     'utf8',
   );
@@ -137,10 +145,16 @@ export function parseManifest(text: string): ManifestRead {
     Number.isSafeInteger(m['sealedAt']) &&
     m['algorithm'] === 'ed25519';
   if (!ok) return { ok: false, problem: 'manifest fields are missing or of the wrong type' };
+  const kept =
+    m['keptTransfers'] === undefined ? undefined : parseKeptTransfers(m['keptTransfers']);
+  if (kept === null) return { ok: false, problem: 'manifest keptTransfers is not valid' };
   return {
     ok: true,
     manifest: {
-      ...pickFields(m as unknown as ManifestFields),
+      ...pickFields({
+        ...(m as unknown as ManifestFields),
+        ...(kept === undefined ? {} : { keptTransfers: kept }),
+      }),
       algorithm: 'ed25519',
       signature: m['signature'] as string,
     },
@@ -155,5 +169,6 @@ function pickFields(f: ManifestFields): ManifestFields {
     bytes: f.bytes,
     events: f.events,
     sealedAt: f.sealedAt,
+    ...(f.keptTransfers === undefined ? {} : { keptTransfers: f.keptTransfers }),
   };
 }

@@ -1,11 +1,13 @@
 /**
  * Checks one recording against its signed manifest and the values the caller holds from the
- * session row / audit chain. The first problem found is returned, with its line when known.
+ * session row / audit chain, then a transfer session's kept copies against the manifest's list.
+ * The first problem found is returned, with its line when known.
  */
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { CastLineChecker } from './cast-format.js';
 import { scanLines, withFile } from './cast-file-scan.js';
+import { checkKeptFiles } from './kept-files-check.js';
 import { readManifest, verifyManifestSignature } from './manifest.js';
 import { recordingFileExists } from './recording-files.js';
 import type { Manifest } from './manifest.js';
@@ -105,5 +107,9 @@ export async function verifyRecording(input: VerifyRecordingInput): Promise<Veri
   const sha256 = hash.digest('hex');
   if (sha256 !== m.sha256)
     return fail(`file sha256 ${sha256} differs from the manifest's (content edited)`);
+  if (m.keptTransfers !== undefined) {
+    const problem = await checkKeptFiles(castPath, m.keptTransfers);
+    if (problem !== null) return fail(problem);
+  }
   return { ok: true, manifest: m };
 }

@@ -27,6 +27,8 @@ const LIVE: ReadonlyArray<readonly [string, Pick]> = [
   ['recordings.mode', (c) => c.recordings.mode],
   ['recordings.captureInput', (c) => c.recordings.captureInput],
   ['recordings.maxBytesPerSession', (c) => c.recordings.maxBytesPerSession],
+  // Read when a transfer session opens.
+  ['recordings.keepTransfers', (c) => c.recordings.keepTransfers],
   ['commandTargets.limits', (c) => c.commandTargets.limits],
   ['notify.webhooks', (c) => c.notify.webhooks],
   // Read at each request decision (ssh self-service commands, the review page, the expiry sweep).

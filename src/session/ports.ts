@@ -16,6 +16,7 @@ import type {
 import type { Actor, KillRequest } from '../core/ports.js';
 import type { Refusal } from '../core/refusal.js';
 import type { NdaSignoff } from '../core/scope-signoff.js';
+import type { FileCopies } from '../sftp/sftp-ports.js';
 import type { Pty } from '../stream/channels.js';
 
 export interface AllTargetFacts {
@@ -130,6 +131,11 @@ export interface SessionClosing {
 export interface OpenSession {
   /** The recording's one door for bytes; null when best_effort went on without a recording. */
   readonly tap: SessionTap | null;
+  /**
+   * A transfer session's kept copies of its files (recordings.keepTransfers), listed in the
+   * recording's manifest at the seal; null when none are kept (off, not sftp, no recording).
+   */
+  readonly copies: FileCopies | null;
   marker(text: string): void;
   resize(cols: number, rows: number): void;
   /**

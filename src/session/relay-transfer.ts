@@ -125,6 +125,7 @@ export async function relayTransfer(job: TransferJob, ctx: SessionContext): Prom
     rights: grant.transfer,
     takeBudget: (bytes) => ctx.gate.takeTransferBudget(grant.id, bytes),
     observer,
+    ...(record.copies === null ? {} : { copies: record.copies }),
     // The exit status comes before the target channel's close (and is sent on at once).
     userMayEnd: new Promise<void>((res) => target.once('close', () => res())),
   };

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import type { FileCopy } from './sftp-ports.js';
 
 /** Bytes that arrived ahead of a gap (a short read re-requested later) kept per file, at most. */
 export const MAX_EARLY_BYTES = 512 * 1024;
@@ -7,6 +8,7 @@ export const MAX_EARLY_BYTES = 512 * 1024;
  * The bytes that moved through one open file in one direction: counted always, sha256'd in file
  * order while they form one run from offset 0. A piece ahead of the run waits (bounded) for the
  * gap to fill; a piece behind it (a re-read, a rewrite) or too far ahead ends the hash: null.
+ * A copy (recordings.keepTransfers) is handed exactly the bytes the hash takes, as it takes them.
  */
 export class FileRun {
   bytes = 0;
@@ -15,12 +17,13 @@ export class FileRun {
   private readonly early = new Map<number, Buffer>();
   private earlyBytes = 0;
 
+  constructor(readonly copy: FileCopy | null = null) {}
+
   add(offset: number, data: Buffer): void {
     this.bytes += data.length;
     if (this.hash === null || data.length === 0) return;
     if (offset === this.next) {
-      this.hash.update(data);
-      this.next += data.length;
+      this.take(data);
       this.drainEarly();
     } else if (offset > this.next && this.earlyBytes + data.length <= MAX_EARLY_BYTES) {
       if (this.early.has(offset)) return this.abandon();
@@ -55,12 +58,18 @@ export class FileRun {
     for (let piece = this.early.get(this.next); piece; piece = this.early.get(this.next)) {
       this.early.delete(this.next);
       this.earlyBytes -= piece.length;
-      this.hash!.update(piece);
-      this.next += piece.length;
+      this.take(piece);
     }
   }
 
+  private take(data: Buffer): void {
+    this.hash!.update(data);
+    this.copy?.write(data);
+    this.next += data.length;
+  }
+
   private abandon(): void {
+    this.copy?.stop();
     this.hash = null;
     this.early.clear();
     this.earlyBytes = 0;

@@ -4,7 +4,7 @@ import { BudgetPool } from './budget-pool.js';
 import { FileRun } from './file-run.js';
 import { PathChecks, type NamedPath, type PathRefusal, type TargetPaths } from './path-checks.js';
 import { FX, MAX_PACKET_BODY, OPEN_FLAGS } from './sftp-protocol.js';
-import type { SftpSessionRules } from './sftp-ports.js';
+import type { FileCopy, SftpSessionRules } from './sftp-ports.js';
 import type { SftpRequest } from './sftp-request.js';
 
 /** A file the target opened for this session, as the relay tracks it until its CLOSE reply. */
@@ -100,6 +100,25 @@ export class RequestGate {
   opened(file: OpenFile, handle: string | null): void {
     this.opening -= 1;
     if (handle !== null) this.handles.set(handle, file);
+    else dropCopies(file);
+  }
+
+  /** The copies (recordings.keepTransfers) of a file about to be opened, or why it must not be. */
+  private async copiesFor(
+    path: string,
+    canRead: boolean,
+    canWrite: boolean,
+  ): Promise<{ download: FileCopy | null; upload: FileCopy | null } | string> {
+    const { copies } = this.rules;
+    if (copies === undefined) return { download: null, upload: null };
+    const download = canRead ? await copies.open(path, 'download') : null;
+    if (typeof download === 'string') return download;
+    const upload = canWrite ? await copies.open(path, 'upload') : null;
+    if (typeof upload === 'string') {
+      download?.end(null);
+      return upload;
+    }
+    return { download, upload };
   }
 
   /**
@@ -149,13 +168,15 @@ export class RequestGate {
     if (no) return no;
     if (this.handles.size + this.opening >= MAX_OPEN_FILES)
       return refusal(FX.FAILURE, 'open', path, `more than ${MAX_OPEN_FILES} files open at once`);
+    const copies = await this.copiesFor(path, canRead, canWrite);
+    if (typeof copies === 'string') return refusal(FX.PERMISSION_DENIED, 'open', path, copies);
     this.opening += 1;
     const file: OpenFile = {
       path,
       canRead,
       canWrite,
-      download: new FileRun(),
-      upload: canWrite ? new FileRun() : null,
+      download: new FileRun(copies.download),
+      upload: canWrite ? new FileRun(copies.upload) : null,
       truncates: (flags & OPEN_FLAGS.TRUNC) !== 0,
       appends: (flags & OPEN_FLAGS.APPEND) !== 0,
       readSeen: false,
@@ -194,6 +215,8 @@ export class RequestGate {
   private read(handle: string, offset: number, length: number): Decision | Promise<Decision> {
     const file = this.handles.get(handle);
     if (!file?.canRead) return badHandle('read', file, 'reading');
+    const uncopied = file.download.copy?.refusal();
+    if (uncopied) return refusal(FX.PERMISSION_DENIED, 'read', file.path, uncopied);
     const want = Math.min(length, MAX_PACKET_BODY);
     const granted = (claimed: number): Decision => {
       this.budget?.claimOut();
@@ -213,6 +236,8 @@ export class RequestGate {
     const file = this.handles.get(handle);
     if (!file?.canWrite || !file.upload) return badHandle('write', file, 'writing');
     const upload = file.upload;
+    const uncopied = upload.copy?.refusal();
+    if (uncopied) return refusal(FX.PERMISSION_DENIED, 'write', file.path, uncopied);
     // Counted and hashed when forwarded: the bytes are on their way to the target then.
     const granted = (): Decision => {
       upload.addPieces(file.appends ? null : offset, data);
@@ -264,6 +289,12 @@ export class RequestGate {
     if (ok) return PLAIN;
     return refusal(FX.PERMISSION_DENIED, op, change.path, 'the change could not be recorded');
   }
+}
+
+/** A file that never moved a byte (its open failed, or the session ended first): no copies. */
+function dropCopies(file: OpenFile): void {
+  file.download.copy?.end(null);
+  file.upload?.copy?.end(null);
 }
 
 const refusedFor = (op: string, no: PathRefusal | null): Decision | null =>

@@ -41,8 +41,36 @@ export interface SftpObserver {
   refused(refusal: SftpRefusal): void;
 }
 
+/**
+ * A copy of one file's bytes as they move (config `recordings.keepTransfers`): handed the bytes
+ * the file's sha256 covers, in file order, as they pass.
+ */
+export interface FileCopy {
+  /** The next bytes in file order. */
+  write(data: Buffer): void;
+  /** The bytes stopped being one run from offset 0: the copy takes nothing more. */
+  stop(): void;
+  /** Why this file must not move on (its copy failed and recordings are strict); else null. */
+  refusal(): string | null;
+  /** The file's report (its copy is final), or null when nothing of it moved (the copy goes). */
+  end(moved: SftpFileMoved | null): void;
+}
+
+export interface FileCopies {
+  /**
+   * A copy for a file about to be opened, made before the open is forwarded; a refusal line when
+   * it cannot be kept and must not move.
+   */
+  open(path: string, direction: TransferFileDirection): Promise<FileCopy | string>;
+  /** True while the copies' writes are behind; the relay reads neither side until `onDrain`. */
+  behind(): boolean;
+  onDrain(listener: () => void): void;
+}
+
 export interface SftpSessionRules {
   readonly rights: TransferRights;
+  /** Where each file's bytes are copied as they move; absent: none kept. */
+  readonly copies?: FileCopies;
   /**
    * Takes up to `bytes` from the grant's budget (shared by all its sessions); resolves to what it
    * got, 0 once spent. Only called when `rights.budgetBytes` is not null.

@@ -44,6 +44,7 @@ class SftpRelay {
   private readonly gate: RequestGate;
   private cwd: string | null = null;
   private deciding = false;
+  private copiesHeld = false;
   private initialised = false;
   private ended = 0;
   private done = false;
@@ -66,11 +67,13 @@ class SftpRelay {
     // Once either side ended nothing more is forwarded to the target; its replies still reach the user.
     this.user.on('data', (chunk: Buffer) => {
       if (!this.done) this.guard(() => this.fromUserChunk(chunk));
+      this.holdForCopies();
     });
     this.user.on('drain', () => this.guard(() => this.decideQueued()));
-    this.target.on('data', (chunk: Buffer) =>
-      this.guard(() => this.fromTarget.push(chunk, (head, rest) => this.reply(head, rest))),
-    );
+    this.target.on('data', (chunk: Buffer) => {
+      this.guard(() => this.fromTarget.push(chunk, (head, rest) => this.reply(head, rest)));
+      this.holdForCopies();
+    });
     for (const side of [this.user, this.target]) {
       let over = false;
       const end = (): void => {
@@ -82,6 +85,20 @@ class SftpRelay {
       side.once('close', end);
       side.on('error', end);
     }
+  }
+
+  /** Kept copies (recordings.keepTransfers) behind on their writes: neither side is read. */
+  private holdForCopies(): void {
+    const { copies } = this.rules;
+    if (copies === undefined || this.copiesHeld || !copies.behind()) return;
+    this.copiesHeld = true;
+    this.userHolds.hold('copies');
+    this.targetHolds.hold('copies');
+    copies.onDrain(() => {
+      this.copiesHeld = false;
+      this.userHolds.release('copies');
+      this.targetHolds.release('copies');
+    });
   }
 
   private fromUserChunk(chunk: Buffer): void {
@@ -195,6 +212,12 @@ class SftpRelay {
       this.gate.readAnswered(pending.claimed, 0);
       return this.toUser(packet, rest);
     }
+    // Strict recordings: a file whose copy failed moves no further (its reads in flight too).
+    const uncopied = pending.file.download.copy?.refusal();
+    if (uncopied) {
+      this.gate.readAnswered(pending.claimed, 0);
+      return this.toUser(statusPacket(packet.readUInt32BE(ID_AT), FX.FAILURE, uncopied));
+    }
     const pieces = new PacketReader(packet, FIELDS_AT).payload(rest);
     const length = pieces.reduce((n, piece) => n + piece.length, 0);
     const passed = this.gate.readAnswered(pending.claimed, length);
@@ -215,16 +238,21 @@ class SftpRelay {
   private report(file: OpenFile): void {
     const { observer } = this.rules;
     const { path, download, upload } = file;
-    if (file.readSeen)
-      observer.fileMoved({
+    if (file.readSeen) {
+      const moved = {
         path,
-        direction: 'download',
+        direction: 'download' as const,
         bytes: download.bytes,
         sha256: download.digest(),
-      });
+      };
+      download.copy?.end(moved);
+      observer.fileMoved(moved);
+    } else download.copy?.end(null);
     if (upload) {
       const sha256 = upload.bytes === 0 && !file.truncates ? null : upload.digest();
-      observer.fileMoved({ path, direction: 'upload', bytes: upload.bytes, sha256 });
+      const moved = { path, direction: 'upload' as const, bytes: upload.bytes, sha256 };
+      upload.copy?.end(moved);
+      observer.fileMoved(moved);
     }
   }
 

@@ -1,10 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
 
-type HoldReason = 'queue' | 'drain';
+type HoldReason = 'queue' | 'drain' | 'copies';
 
 /**
  * Pauses a readable while any reason holds it: its requests are queued behind one that waits
- * (`queue`), or the other side's writable is full (`drain`, released by its 'drain').
+ * (`queue`), the other side's writable is full (`drain`, released by its 'drain'), or the kept
+ * copies of files are behind on their writes (`copies`).
  */
 export class StreamHolds {
   private readonly reasons = new Set<HoldReason>();

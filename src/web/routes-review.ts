@@ -6,6 +6,8 @@ import { auditEvents } from '../core/audit-events.js';
 import type { ReviewView } from '../core/audit-payloads.js';
 import type { SessionId } from '../core/model.js';
 import { searchTextProblem } from '../core/recording-search.js';
+import { keptByFileSeq } from '../core/kept-transfers.js';
+import { readManifest } from '../recording/manifest.js';
 import { MAX_INDEXED_CHARS } from '../recording/searchable-text.js';
 import { reviewerActor, type ReviewSession } from '../core/reviewer.js';
 import type { Store } from '../core/ports.js';
@@ -80,20 +82,28 @@ export async function showSession(r: AuthedRequest, id: SessionId): Promise<void
       : await verifySession({ store, recordingsDir, publicKeys: manifestKeys }, session);
   await audit(r, { view: 'session', sessionId: id });
   const events = await store.reviewers.sessionEvents(id);
-  const transfers = await transferLogOf(store, session);
+  const transfers = await transferLogOf(store, session, castPath);
   const view = { session, grant, nda, events, outline, verification, transfers };
   sendHtml(r.req, r.res, 200, sessionPage(r.viewer, view, r.deps.clock.now()));
 }
 
-/** A transfer session's first entries and total; null for a terminal session. */
+/**
+ * A transfer session's first entries and total, its files marked as the signed manifest says
+ * they were kept (recordings.keepTransfers); null for a terminal session.
+ */
 async function transferLogOf(
   store: Store,
   session: ReviewSession,
+  castPath: string | null,
 ): Promise<TransferLogView | null> {
   const total = await store.transfers.count(session.id);
   if (total === 0 && !isTransferSession(session)) return null;
   const entries = await store.transfers.list(session.id, { limit: MAX_TRANSFER_PAGE });
-  return { entries, total };
+  const manifest = castPath === null ? null : await readManifest(castPath);
+  const kept = manifest?.ok ? manifest.manifest.keptTransfers?.entries : undefined;
+  return kept === undefined
+    ? { entries, total }
+    : { entries, total, kept: keptByFileSeq(entries, kept) };
 }
 
 export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {

@@ -4,7 +4,12 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import type { TransferRights } from '../../src/core/transfer-rights.js';
-import type { SftpChange, SftpFileMoved, SftpRefusal } from '../../src/sftp/sftp-ports.js';
+import type {
+  FileCopies,
+  SftpChange,
+  SftpFileMoved,
+  SftpRefusal,
+} from '../../src/sftp/sftp-ports.js';
 import { PacketFramer } from '../../src/sftp/sftp-framer.js';
 import { FXP, PacketReader } from '../../src/sftp/sftp-protocol.js';
 import { relaySftp } from '../../src/sftp/sftp-relay.js';
@@ -42,6 +47,8 @@ export interface HarnessOptions {
   readonly rights: (remote: string) => TransferRights;
   /** The observer's answer to a change (default: recorded). */
   readonly recordChange?: (change: SftpChange) => boolean;
+  /** Copies of the files moved (recordings.keepTransfers); default none. */
+  readonly copies?: FileCopies;
 }
 
 /**
@@ -82,6 +89,7 @@ export async function startSftpRelay(options: HarnessOptions): Promise<SftpRelay
           fileMoved: (file) => events.push({ event: 'fileMoved', ...file }),
           refused: (refusal) => events.push({ event: 'refused', ...refusal }),
         },
+        ...(options.copies === undefined ? {} : { copies: options.copies }),
       }),
     );
   });

@@ -4,6 +4,7 @@
  * bastion seals them (signed manifest, `recording.sealed`), a reviewer, and the web server on
  * 127.0.0.1:0.
  */
+import type { KeptTransfers } from '../../src/core/kept-transfers.js';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -90,6 +91,8 @@ export interface SessionScript {
   readonly kind?: NewSession['kind'];
   /** Transfer events written through the auditor while the session is open (a transfer session). */
   readonly transfers?: readonly ((session: SessionRef) => TransferEvent)[];
+  /** The kept copies its signed manifest lists (recordings.keepTransfers); no copy is written. */
+  readonly kept?: KeptTransfers;
 }
 
 async function seedSession(
@@ -187,7 +190,8 @@ async function seedSession(
     bytes: seal.bytes,
     events: seal.events,
   };
-  await writeManifest(dir, { sessionId: id, ...sealed, sealedAt: endedAt }, signingKey);
+  const kept = script.kept === undefined ? {} : { keptTransfers: script.kept };
+  await writeManifest(dir, { sessionId: id, ...sealed, sealedAt: endedAt, ...kept }, signingKey);
   await store.audit.append(
     { type: 'recording.sealed', payload: { ...base, ...sealed } },
     `user:${script.user}`,

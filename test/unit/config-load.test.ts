@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       mode: 'strict',
       captureInput: false,
       maxBytesPerSession: 1024 ** 3,
+      keepTransfers: null,
     });
     expect(c.ssh.listen).toEqual({ host: '0.0.0.0', port: 2222 });
     expect(c.ssh.loginGraceTimeMs).toBe(60_000);
@@ -104,6 +105,20 @@ describe('loadConfig', () => {
     expect((await loadConfig(undefined, { GATEHOUSE_CONFIG: a }, '/')).log.level).toBe('debug');
     expect((await loadConfig(b, { GATEHOUSE_CONFIG: a }, '/')).log.level).toBe('warn');
     expect((await loadConfig('b.yaml', {}, path.dirname(b))).configPath).toBe(b);
+  });
+
+  it('reads recordings.keepTransfers: false is off, an object its caps (sizes as typed)', async () => {
+    const read = async (text: string) =>
+      (await loadConfig(await configFile(text), {}, '/')).recordings.keepTransfers;
+    expect(await read('recordings:\n  keepTransfers: false\n')).toBeNull();
+    expect(await read('recordings:\n  keepTransfers: {}\n')).toEqual({
+      maxFileBytes: 100 * 1024 ** 2,
+      maxSessionBytes: 1024 ** 3,
+    });
+    expect(await read('recordings:\n  keepTransfers: { maxFileBytes: 500MiB }\n')).toEqual({
+      maxFileBytes: 500 * 1024 ** 2,
+      maxSessionBytes: 1024 ** 3,
+    });
   });
 
   it('converts durations, listen addresses and profiles', async () => {
@@ -343,6 +358,16 @@ describe('loadConfig', () => {
       'a recording limit too small for a session',
       'recordings:\n  maxBytesPerSession: 1KiB\n',
       'config: recordings.maxBytesPerSession: must be at least 64KiB',
+    ],
+    [
+      'kept transfers with a size that is not one',
+      'recordings:\n  keepTransfers:\n    maxFileBytes: 10MB\n',
+      'config: recordings.keepTransfers.maxFileBytes: "10MB" is not a size: unknown unit "MB"; use B, KiB, MiB, GiB or TiB',
+    ],
+    [
+      'kept transfers turned on with true',
+      'recordings:\n  keepTransfers: true\n',
+      'config: recordings.keepTransfers',
     ],
     [
       'no process limit',

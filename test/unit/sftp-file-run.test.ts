@@ -46,4 +46,25 @@ describe('FileRun', () => {
   it('hashes an empty file', () => {
     expect(new FileRun().digest()).toBe(sha256(Buffer.alloc(0)));
   });
+
+  it('hands its copy exactly the bytes it hashes, in file order, and stops it on random access', () => {
+    const copied: Buffer[] = [];
+    let stopped = 0;
+    const copy = {
+      write: (piece: Buffer) => copied.push(Buffer.from(piece)),
+      stop: () => (stopped += 1),
+      refusal: () => null,
+      end: () => undefined,
+    };
+    const run = new FileRun(copy);
+    run.add(0, data.subarray(0, 10_000));
+    run.add(40_000, data.subarray(40_000));
+    run.add(10_000, data.subarray(10_000, 40_000));
+    expect(Buffer.concat(copied)).toEqual(data);
+    expect(stopped).toBe(0);
+    run.add(0, data.subarray(0, 1_000)); // a re-read
+    expect(stopped).toBe(1);
+    expect(Buffer.concat(copied)).toEqual(data);
+    expect(run.digest()).toBeNull();
+  });
 });

@@ -2,8 +2,10 @@
  * A transfer session's log on its page (issue 16), in place of the terminal player: each file
  * moved (direction, path, size, sha256), each change (rename, remove, mkdir…) and each refusal,
  * oldest first. The sha256 is the full value in the page, shown shortened by the stylesheet, so
- * hovering shows it and copying takes all of it. At 600 px and below each row is a block.
+ * hovering shows it and copying takes all of it. With recordings.keepTransfers a file is marked
+ * kept, in part or not, as its signed manifest says. At 600 px and below each row is a block.
  */
+import type { KeptTransfer } from '../../core/kept-transfers.js';
 import type { TransferLogEntry } from '../../core/transfer-entries.js';
 import { escapeUnprintable } from '../../core/untrusted-text.js';
 import { formatBytes, html, localTime, type SafeHtml } from '../html.js';
@@ -13,6 +15,20 @@ export interface TransferLogView {
   readonly entries: readonly TransferLogEntry[];
   /** Every entry the session has. */
   readonly total: number;
+  /** recordings.keepTransfers: what the signed manifest says was kept, by file entry seq. */
+  readonly kept?: ReadonlyMap<number, KeptTransfer>;
+}
+
+/** How much of a file the bastion kept, as a badge; its reason on hover. */
+function keptBadge(kept: KeptTransfer | undefined): SafeHtml | string {
+  if (kept === undefined) return '';
+  const why = kept.reason === null ? '' : ` (${escapeUnprintable(kept.reason)})`;
+  if (kept.kept === 'none')
+    return html` <span class="badge unkept" title="not kept${why}">not kept</span>`;
+  const amount = kept.kept === 'whole' ? 'whole file' : `first ${kept.keptBytes} bytes${why}`;
+  return html` <span class="badge kept" title="kept: ${amount}"
+    >kept${kept.kept === 'first' ? ' (part)' : ''}</span
+  >`;
 }
 
 /** A path the user named, control characters escaped so it cannot disguise itself. */
@@ -25,13 +41,13 @@ function sha256Cell(sha256: string | null): SafeHtml {
   return html`<td data-label="sha256"><code class="sha256" title="${sha256}">${sha256}</code></td>`;
 }
 
-function row(e: TransferLogEntry): SafeHtml {
+function row(e: TransferLogEntry, kept: TransferLogView['kept']): SafeHtml {
   const time = html`<td data-label="Time">${localTime(e.ts)}</td>`;
   switch (e.kind) {
     case 'file':
       return html`<tr class="file">
         ${time}
-        <td data-label="Operation">${e.direction}</td>
+        <td data-label="Operation">${e.direction}${keptBadge(kept?.get(e.seq))}</td>
         <td data-label="Path">${pathText(e.path)}</td>
         <td data-label="Size" class="num" title="${e.bytes} bytes">${formatBytes(e.bytes)}</td>
         ${sha256Cell(e.sha256)}
@@ -76,7 +92,7 @@ export function transferLog(view: TransferLogView): SafeHtml {
               </tr>
             </thead>
             <tbody>
-              ${view.entries.map(row)}
+              ${view.entries.map((e) => row(e, view.kept))}
             </tbody>
           </table>`
     }

@@ -61,8 +61,10 @@ table.transfers .path { overflow-wrap: anywhere; }
 table.transfers code.sha256 { display: inline-block; max-width: 9ch; overflow: hidden;
   text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
 table.transfers tr.refused { background: #fff4f4; }
-table.transfers .badge.refused { background: #a4161a; color: #fff; padding: 0 .4rem;
-  border-radius: .6rem; font-size: 12px; font-weight: 600; }
+table.transfers .badge { padding: 0 .4rem; border-radius: .6rem; font-size: 12px; font-weight: 600; }
+table.transfers .badge.refused { background: #a4161a; color: #fff; }
+table.transfers .badge.kept { background: #1b5e20; color: #fff; }
+table.transfers .badge.unkept { background: #eee; color: var(--muted); }
 @media (max-width: 600px) {
   table.transfers thead { display: none; }
   table.transfers tr { display: block; border-bottom: 1px solid var(--line); padding: .3rem 0; }
