@@ -45,6 +45,8 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['ssh.clientKeyPath', (c) => c.ssh.clientKeyPath],
   ['database.path', (c) => c.database.path],
   ['recordings.dir', (c) => c.recordings.dir],
+  ['recordings.store', (c) => c.recordings.store],
+  ['recordings.s3', (c) => c.recordings.s3],
   ['web.listen', (c) => c.web.listen],
   ['web.publicUrl', (c) => c.web.publicUrl],
   ['web.trustedProxies', (c) => c.web.trustedProxies],
@@ -68,7 +70,12 @@ export function planReload(current: Config, next: Config): ReloadPlan {
       clientKeyPath: current.ssh.clientKeyPath,
     },
     database: current.database,
-    recordings: { ...next.recordings, dir: current.recordings.dir },
+    recordings: {
+      ...next.recordings,
+      dir: current.recordings.dir,
+      store: current.recordings.store,
+      s3: current.recordings.s3,
+    },
     web: current.web,
     audit: current.audit,
   };
