@@ -8,6 +8,7 @@ import { errorMessage } from '../core/errors.js';
 import type { SessionEndReason, SessionId, StdinDigest } from '../core/model.js';
 import { readManifest, writeManifest } from '../recording/manifest.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
+import { recordingStoreOf } from '../recording/recording-store.js';
 import { indexInBackground } from './index-recording.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
 
@@ -127,5 +128,8 @@ export async function sealSession(
   };
   await deps.store.sessions.end(sessionId, row, ended, actor);
   deps.announce(ended);
-  if (recording !== null) indexInBackground(deps, sessionId, recording.facts.path);
+  if (recording === null) return;
+  // The store takes it from the spool (an upload in the background with s3).
+  recordingStoreOf(deps).keep(recording.facts.path);
+  indexInBackground(deps, sessionId, recording.facts.path);
 }
