@@ -4,7 +4,8 @@
  * with the right sha256 and read back by replay, verify and evidence export; an outage during a
  * session, a spool left by a stopped run, and strict mode while the store is down.
  */
-import { access } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GrantId, Session } from '../../src/core/model.js';
@@ -13,10 +14,12 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { parseManifest } from '../../src/recording/manifest.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { startGatehouse } from '../../src/main.js';
+import { hashPassword } from '../../src/web/password.js';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { eventually } from '../helpers/eventually.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { ptySsh, runSsh } from '../helpers/ssh-client.js';
+import { login, PASSWORD, raw, REVIEWER } from './web-fixture.js';
 
 const PREFIX = 'node-a/';
 const STORE_DOWN =
@@ -26,7 +29,11 @@ let s3: S3Server;
 let b: BastionFixture;
 beforeAll(async () => {
   s3 = await startS3Server();
-  b = await startBastion({ recordings: ['  mode: best_effort', ...s3.configLines(PREFIX)] });
+  b = await startBastion({
+    recordings: ['  mode: best_effort', ...s3.configLines(PREFIX)],
+    extraConfig: 'web:\n  listen: 127.0.0.1:0',
+  });
+  await b.store.reviewers.add(REVIEWER, await hashPassword(PASSWORD), 'admin');
 });
 afterAll(async () => {
   await b?.stop();
@@ -99,6 +106,16 @@ describe('recordings.store s3', () => {
     expect(exported).toMatchObject({ code: 0, stderr: '' });
     expect((await b.cli(['evidence', 'verify', out])).code).toBe(0);
 
+    // The review page: the session page verifies it, the player's cast is the bucket's object.
+    const base = `http://127.0.0.1:${b.running.web!.port}`;
+    const cookie = await login(base);
+    const page = await raw(base, 'GET', `/sessions/${session.id}`, { Cookie: cookie });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`Recording verified: sha256 <code>${session.sha256}</code>`);
+    const cast = await raw(base, 'GET', `/sessions/${session.id}.cast`, { Cookie: cookie });
+    expect(cast.status).toBe(200);
+    expect(cast.body).toBe((await s3.object(key)).toString('utf8'));
+
     // The search index read it too (from the spool or the bucket, whichever held it then).
     const found = await b.store.recordingText.candidates('stored-in-the-bucket', 5, 10);
     expect(found.map((c) => c.session.id)).toContain(session.id);
@@ -155,7 +172,54 @@ describe('recordings.store s3', () => {
   });
 });
 
+/** `gatehouse serve` in its own process on b's config (ssh and web on port 0). */
+async function serve(): Promise<{ readonly proc: ChildProcess; readonly port: number }> {
+  const configPath = join(b.dir, 'serve.yaml');
+  const config = await readFile(b.configPath, 'utf8');
+  await writeFile(configPath, config.replace("listen: '127.0.0.1:2222'", "listen: '127.0.0.1:0'"));
+  const proc = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let stdout = '';
+  proc.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  await eventually(
+    async () => stdout,
+    (s) => /listening on/.test(s),
+    15_000,
+  );
+  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+  expect(port).toBeGreaterThan(0);
+  return { proc, port };
+}
+
 describe('a spool left by an earlier run', () => {
+  it('kill -9 of serve mid-session: the next start seals the recording and uploads it', async () => {
+    const gina = await b.userWithGrant('gina');
+    const first = await serve();
+    const t = ptySsh({ ...b.login(gina), port: first.port });
+    try {
+      await t.waitFor(/[#$] $/m, 30_000);
+      t.write('echo before-the-crash\r');
+      await t.waitFor(/^before-the-crash\r?$/m);
+      await new Promise((r) => setTimeout(r, 400)); // past the recorder's flush
+      first.proc.kill('SIGKILL');
+      await t.exited;
+    } finally {
+      t.kill();
+    }
+    const second = await serve();
+    try {
+      const session = await endedSession(b.store, gina.grant.id);
+      expect(session.endReason).toBe('interrupted');
+      await uploaded(b.dir, session);
+      expect(await s3.sha256(`${PREFIX}${session.recordingPath!}`)).toBe(session.sha256);
+      const text = (await s3.object(`${PREFIX}${session.recordingPath!}`)).toString('utf8');
+      expect(text).toContain('before-the-crash');
+    } finally {
+      second.proc.kill('SIGTERM');
+    }
+  });
+
   it('is uploaded at the next start', async () => {
     const erin = await b.userWithGrant('erin');
     await s3.stop();
