@@ -12,7 +12,9 @@ import type { GrantId, Session } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { parseManifest } from '../../src/recording/manifest.js';
+import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/logging/logger.js';
+import { openRecordingStore } from '../../src/recording-s3/open-recording-store.js';
 import { startGatehouse } from '../../src/main.js';
 import { hashPassword } from '../../src/web/password.js';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
@@ -138,6 +140,21 @@ describe('recordings.store s3', () => {
     const verify = await b.cli(['recording', 'verify', session.id]);
     expect(verify.code).toBe(1);
     expect(verify.stdout + verify.stderr).toMatch(/sha256 .* differs from the manifest's/);
+  });
+
+  it('remove (retention) deletes the recording and its manifest from the bucket', async () => {
+    const hank = await b.userWithGrant('hank');
+    expect((await runSsh(b.login(hank), { command: ['echo to-be-pruned'] })).code).toBe(0);
+    const session = await endedSession(b.store, hank.grant.id);
+    await uploaded(b.dir, session);
+    const config = await loadConfig(b.configPath, {}, b.dir);
+    const recordings = openRecordingStore(config.recordings, systemClock, silentLogger());
+    await recordings.remove(session.recordingPath!);
+    const key = `${PREFIX}${session.recordingPath!}`;
+    expect(await s3.keys(key)).toEqual([]);
+    const verify = await b.cli(['recording', 'verify', session.id]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout + verify.stderr).toContain('recording file is missing');
   });
 
   it('the store down during a session (best_effort): the session works, replay reads the spool, the upload happens when it is back', async () => {
