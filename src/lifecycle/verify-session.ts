@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditRecord, Session, SessionId } from '../core/model.js';
 import type { AuditVerification, Store } from '../core/ports.js';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, oneLine } from '../core/errors.js';
 import { recordingFileExists } from '../recording/recording-files.js';
 import { sessionIdOfRelativePath } from '../recording/recording-path.js';
 import {
@@ -191,7 +191,7 @@ async function checkSession(
     verifyRecording({ dir, path, expected, publicKeys }),
   ).catch((err: unknown) => ({
     ok: false as const,
-    problem: `the recording cannot be read from the store (${errorMessage(err)})`,
+    problem: `the recording cannot be read from the store (${oneLine(errorMessage(err), 200)})`,
     line: undefined,
   }));
   if (!result.ok) return fail(id, result.problem, result.line);

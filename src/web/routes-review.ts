@@ -129,14 +129,10 @@ async function recordingCopy(
 }
 
 export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {
-  const session = await r.deps.store.reviewers.session(id);
-  const copy = session === null ? null : await recordingCopy(r, session.recordingPath);
+  const recordingPath = (await r.deps.store.reviewers.session(id))?.recordingPath ?? null;
+  const copy = await recordingCopy(r, recordingPath);
   try {
-    await sendCast(
-      r,
-      id,
-      copy === null ? null : await castFileOf(copy.dir, session!.recordingPath),
-    );
+    await sendCast(r, id, copy === null ? null : await castFileOf(copy.dir, recordingPath));
   } finally {
     await copy?.release();
   }
