@@ -50,7 +50,7 @@ export function s3Client(settings: S3Settings, logger: Logger): S3Client {
         warn: (...content: unknown[]) => logger.debug({ sdk: content }, 'aws sdk'),
         error: (...content: unknown[]) => logger.debug({ sdk: content }, 'aws sdk'),
       },
-      requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: IDLE_TIMEOUT_MS },
+      requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, socketTimeout: IDLE_TIMEOUT_MS },
     });
   } finally {
     if (quiet === undefined) delete env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
