@@ -178,6 +178,19 @@ describe('recordings.store s3', () => {
     const replay = await b.cli(['replay', session.id, '--text']);
     expect(replay.stdout).toContain('while-the-store-is-down');
 
+    // A recording only the bucket holds cannot be read meanwhile: one line, exit 1.
+    const [inBucket] = (await b.store.sessions.list()).filter((s) => s.id !== session.id);
+    const unreadable = await b.cli(['replay', inBucket!.id, '--text']);
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toMatch(
+      /^gatehouse: replay: cannot read the recording of \S+ from the recording store \(.+\)\n$/,
+    );
+    const unverified = await b.cli(['recording', 'verify', inBucket!.id]);
+    expect(unverified.code).toBe(1);
+    expect(unverified.stdout + unverified.stderr).toContain(
+      'the recording cannot be read from the store (',
+    );
+
     // Another login while the store is down: best_effort lets it in.
     const dave = await b.userWithGrant('dave');
     expect((await runSsh(b.login(dave), { command: ['echo still-allowed'] })).code).toBe(0);
