@@ -3,7 +3,9 @@ import { formatTimeLeft } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { checkKillReason } from '../core/kill-reason.js';
 import type { GrantId, Session } from '../core/model.js';
+import { quoteForMessage } from '../core/names.js';
 import type { SessionFilter, Store } from '../core/ports.js';
+import { SESSION_KINDS, type SessionKind } from '../core/session-summary.js';
 import type { CliContext } from './context.js';
 import { examples } from './help-text.js';
 import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
@@ -19,8 +21,16 @@ interface ListOptions {
   readonly user?: string;
   readonly target?: string;
   readonly grant?: string;
+  readonly kind?: string;
   readonly since?: string;
   readonly until?: string;
+}
+
+function requireKind(text: string): SessionKind {
+  const kind = SESSION_KINDS.find((k) => k === text);
+  if (kind === undefined)
+    throw usage(`--kind: ${quoteForMessage(text)} is not one of ${SESSION_KINDS.join(', ')}`);
+  return kind;
 }
 
 /** Checks every option before the store is opened (usage errors exit 2). */
@@ -37,6 +47,7 @@ function filterOf(opts: ListOptions, now: number): SessionFilter {
       ? {}
       : { targetName: requireName('target', opts.target, '--target') }),
     ...(opts.grant === undefined ? {} : { grantId: requireId('--grant', opts.grant) as GrantId }),
+    ...(opts.kind === undefined ? {} : { kind: requireKind(opts.kind) }),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
   };
@@ -106,6 +117,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--user <name>', 'only sessions of this user')
     .option('--target <name>', 'only sessions on this target')
     .option('--grant <id>', 'only sessions under this grant')
+    .option('--kind <kind>', `only sessions of this kind: ${SESSION_KINDS.join(', ')}`)
     .option(
       '--since <time|duration>',
       'only sessions open at or after this time, or this long ago (2h)',

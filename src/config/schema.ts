@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.js';
-import { validatePatterns } from '../core/command-policy.js';
 import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
 import { notifySchema } from './notify-schema.js';
+import { profilesSchema } from './profile-schema.js';
 import { MAX_S3_RECORDING_BYTES, recordingS3Schema } from './recording-store-schema.js';
 import { checkRequestRules, groupsSchema, requestsSchema } from './requests-schema.js';
 
@@ -180,15 +180,6 @@ const log = z
   })
   .strict();
 
-/** Checked at load time, so `grant add --profile` never meets a bad pattern. */
-const profilePatterns = z
-  .array(z.string().min(1))
-  .min(1)
-  .superRefine((patterns, ctx) => {
-    const check = validatePatterns(patterns);
-    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
-  });
-
 export const configSchema = z
   .object({
     ssh: ssh.prefault({}),
@@ -200,7 +191,7 @@ export const configSchema = z
     commandTargets: commandTargets.prefault({}),
     log: log.prefault({}),
     /** Named allowlists usable with `grant add --profile NAME` (issue 4). */
-    profiles: z.record(z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/), profilePatterns).default({}),
+    profiles: profilesSchema,
     /** Named lists of users or approvers, referred to as `@name` in `requests.rules`. */
     groups: groupsSchema,
     /** Who may request access to what, and who approves (issue 14). */

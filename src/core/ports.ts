@@ -227,6 +227,7 @@ export interface SessionFilter {
   /** Any target with that name, removed ones included. */
   readonly targetName?: string;
   readonly grantId?: GrantId;
+  readonly kind?: SessionKind;
   /** Sessions open at some moment at or after this time (still live, or ended at or after it). */
   readonly since?: EpochMs;
   /** Sessions started before this time. */

@@ -134,6 +134,10 @@ export class SqliteSessionRepository implements SessionRepository {
       where.push('s.grant_id = ?');
       params.push(filter.grantId);
     }
+    if (filter.kind !== undefined) {
+      where.push('s.kind = ?');
+      params.push(filter.kind);
+    }
     if (filter.since !== undefined) {
       where.push('(s.ended_at IS NULL OR s.ended_at >= ?)');
       params.push(filter.since);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText, type Config } from '../../src/config/load-config.js';
 import { GatehouseError } from '../../src/core/errors.js';
+import { NO_TRANSFER } from '../../src/core/transfer-rights.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86_400_000;
@@ -116,7 +117,24 @@ describe('loadConfig', () => {
     expect(c.ssh.idleTimeoutMs).toBe(15 * 60_000);
     expect(c.grants.maxDurationMs).toBe(7 * DAY);
     expect(c.web.listen).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(c.profiles).toEqual({ ops: ['uptime', 'df -h'] });
+    expect(c.profiles).toEqual({ ops: { allow: ['uptime', 'df -h'], transfer: NO_TRANSFER } });
+  });
+
+  it('reads a profile with transfer rights', async () => {
+    const file = await configFile(
+      [
+        'profiles:',
+        '  logs:',
+        '    allow: [uptime]',
+        "    transfer: { direction: download, paths: ['/var/log/**'], budget: 500MiB }",
+      ].join('\n'),
+    );
+    expect((await loadConfig(file, {}, '/')).profiles).toEqual({
+      logs: {
+        allow: ['uptime'],
+        transfer: { direction: 'download', paths: ['/var/log/**'], budgetBytes: 500 * 1024 * 1024 },
+      },
+    });
   });
 
   it('web: publicUrl is an http(s) origin, trustedProxies addresses, session timeouts durations', async () => {
@@ -297,6 +315,26 @@ describe('loadConfig', () => {
       'bad profile pattern',
       'profiles:\n  ops:\n    - "rm {x"\n',
       'config: profiles.ops: allow pattern "rm {x": a placeholder must be a whole word',
+    ],
+    [
+      'bad profile transfer direction',
+      'profiles:\n  ops:\n    allow: [uptime]\n    transfer: { direction: down }\n',
+      'config: profiles.ops.transfer.direction: must be one of none, download, upload, both',
+    ],
+    [
+      'profile transfer path not absolute',
+      'profiles:\n  ops:\n    allow: [uptime]\n    transfer: { direction: download, paths: [log/*] }\n',
+      'config: profiles.ops.transfer.paths.0: ',
+    ],
+    [
+      'profile paths without a direction',
+      'profiles:\n  ops:\n    allow: [uptime]\n    transfer: { direction: none, budget: 1MiB }\n',
+      'config: profiles.ops.transfer: paths and budget need direction download, upload or both',
+    ],
+    [
+      'unknown profile key',
+      'profiles:\n  ops:\n    allow: [uptime]\n    upload: yes\n',
+      'config: profiles.ops.upload: unknown key',
     ],
     [
       'top level list',
