@@ -4,12 +4,8 @@
  * with the right sha256 and read back by replay, verify and evidence export; an outage during a
  * session, a spool left by a stopped run, and strict mode while the store is down.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GrantId, Session } from '../../src/core/model.js';
-import type { Store } from '../../src/core/ports.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { parseManifest } from '../../src/recording/manifest.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -21,6 +17,7 @@ import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { eventually } from '../helpers/eventually.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { ptySsh, runSsh } from '../helpers/ssh-client.js';
+import { endedSession, present, serve, uploaded } from './recording-s3-harness.js';
 import { login, PASSWORD, raw, REVIEWER } from './web-fixture.js';
 
 const PREFIX = 'node-a/';
@@ -42,41 +39,13 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-const present = (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
-async function endedSession(store: Store, grantId: GrantId): Promise<Session> {
-  const ended = await eventually(
-    async () => (await store.sessions.list()).filter((s) => s.grantId === grantId),
-    (list) => list.length === 1 && list[0]!.endedAt !== null && list[0]!.sha256 !== null,
-  );
-  expect(ended).toHaveLength(1);
-  return ended[0]!;
-}
-
-/** Waits until the recording and its manifest are in the bucket and gone from the spool. */
-async function uploaded(dir: string, session: Session, ms = 20_000): Promise<void> {
-  const key = `${PREFIX}${session.recordingPath!}`;
-  const spool = join(dir, 'recordings', ...session.recordingPath!.split('/'));
-  const done = await eventually(
-    async () => ({ keys: await s3.keys(PREFIX), spooled: await present(spool) }),
-    (v) => v.keys.includes(`${key}.manifest.json`) && !v.spooled,
-    ms,
-  );
-  expect(done.keys).toEqual(expect.arrayContaining([key, `${key}.manifest.json`]));
-  expect(done.spooled).toBe(false);
-}
-
 describe('recordings.store s3', () => {
   it('uploads the sealed recording and its manifest with the sha256 sealed; replay, verify and evidence read the bucket', async () => {
     const alice = await b.userWithGrant('alice');
     const r = await runSsh(b.login(alice), { command: ['echo stored-in-the-bucket'] });
     expect(r.code).toBe(0);
     const session = await endedSession(b.store, alice.grant.id);
-    await uploaded(b.dir, session);
+    await uploaded(s3, PREFIX, b.dir, session);
 
     const key = `${PREFIX}${session.recordingPath!}`;
     expect(await s3.sha256(key)).toBe(session.sha256);
@@ -127,7 +96,7 @@ describe('recordings.store s3', () => {
     const bob = await b.userWithGrant('bob');
     expect((await runSsh(b.login(bob), { command: ['echo original'] })).code).toBe(0);
     const session = await endedSession(b.store, bob.grant.id);
-    await uploaded(b.dir, session);
+    await uploaded(s3, PREFIX, b.dir, session);
     const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
     const key = `${PREFIX}${session.recordingPath!}`;
     const edited = (await s3.object(key)).toString('utf8').replace('original', 'innocent');
@@ -146,7 +115,7 @@ describe('recordings.store s3', () => {
     const hank = await b.userWithGrant('hank');
     expect((await runSsh(b.login(hank), { command: ['echo to-be-pruned'] })).code).toBe(0);
     const session = await endedSession(b.store, hank.grant.id);
-    await uploaded(b.dir, session);
+    await uploaded(s3, PREFIX, b.dir, session);
     const config = await loadConfig(b.configPath, {}, b.dir);
     const recordings = openRecordingStore(config.recordings, systemClock, silentLogger());
     await recordings.remove(session.recordingPath!);
@@ -196,36 +165,16 @@ describe('recordings.store s3', () => {
     expect((await runSsh(b.login(dave), { command: ['echo still-allowed'] })).code).toBe(0);
 
     await s3.start();
-    await uploaded(b.dir, session, 30_000);
+    await uploaded(s3, PREFIX, b.dir, session, 30_000);
     expect(await s3.sha256(`${PREFIX}${session.recordingPath!}`)).toBe(session.sha256);
-    await uploaded(b.dir, await endedSession(b.store, dave.grant.id), 30_000);
+    await uploaded(s3, PREFIX, b.dir, await endedSession(b.store, dave.grant.id), 30_000);
   });
 });
-
-/** `gatehouse serve` in its own process on b's config (ssh and web on port 0). */
-async function serve(): Promise<{ readonly proc: ChildProcess; readonly port: number }> {
-  const configPath = join(b.dir, 'serve.yaml');
-  const config = await readFile(b.configPath, 'utf8');
-  await writeFile(configPath, config.replace("listen: '127.0.0.1:2222'", "listen: '127.0.0.1:0'"));
-  const proc = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let stdout = '';
-  proc.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  await eventually(
-    async () => stdout,
-    (s) => /listening on/.test(s),
-    15_000,
-  );
-  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
-  expect(port).toBeGreaterThan(0);
-  return { proc, port };
-}
 
 describe('a spool left by an earlier run', () => {
   it('kill -9 of serve mid-session: the next start seals the recording and uploads it', async () => {
     const gina = await b.userWithGrant('gina');
-    const first = await serve();
+    const first = await serve(b);
     const t = ptySsh({ ...b.login(gina), port: first.port });
     try {
       await t.waitFor(/[#$] $/m, 30_000);
@@ -237,11 +186,11 @@ describe('a spool left by an earlier run', () => {
     } finally {
       t.kill();
     }
-    const second = await serve();
+    const second = await serve(b);
     try {
       const session = await endedSession(b.store, gina.grant.id);
       expect(session.endReason).toBe('interrupted');
-      await uploaded(b.dir, session);
+      await uploaded(s3, PREFIX, b.dir, session);
       expect(await s3.sha256(`${PREFIX}${session.recordingPath!}`)).toBe(session.sha256);
       const text = (await s3.object(`${PREFIX}${session.recordingPath!}`)).toString('utf8');
       expect(text).toContain('before-the-crash');
@@ -263,7 +212,7 @@ describe('a spool left by an earlier run', () => {
     const config = await loadConfig(b.configPath, {}, b.dir);
     const again = await startGatehouse(config, { port: 0, logger: silentLogger() });
     try {
-      await uploaded(b.dir, session);
+      await uploaded(s3, PREFIX, b.dir, session);
       expect(await s3.sha256(`${PREFIX}${session.recordingPath!}`)).toBe(session.sha256);
     } finally {
       await again.stop();
