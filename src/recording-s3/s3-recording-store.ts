@@ -69,7 +69,6 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
   };
 
   return {
-    kind: 's3',
     spoolDir,
     async fetch(relativePath): Promise<RecordingCopy> {
       await mkdir(spoolDir, { recursive: true, mode: 0o700 });

@@ -16,7 +16,6 @@ export interface RecordingCopy {
 }
 
 export interface RecordingStore {
-  readonly kind: 'local' | 's3';
   /** Where running sessions write and sealed recordings wait for the store (`recordings.dir`). */
   readonly spoolDir: string;
   /**
@@ -54,7 +53,6 @@ export async function removeFromDir(dir: string, relativePath: string): Promise<
 /** `recordings.store: local`: the spool is the store. */
 export function localRecordingStore(dir: string): RecordingStore {
   return {
-    kind: 'local',
     spoolDir: dir,
     fetch: async () => ({ dir, release: async () => undefined }),
     list: () => listRecordingFiles(dir),
