@@ -25,6 +25,8 @@ export const layers = {
   logging: { may: ['core'] },
   store: { may: ['core'] },
   recording: { may: ['core', 'logging'] },
+  // Recordings in an S3-compatible bucket (the AWS SDK); the RecordingStore port is recording/'s.
+  'recording-s3': { may: ['core', 'logging', 'recording'], types: ['config'] },
   // Doctor checks a command target's run-as account and confinement as a session start does.
   doctor: {
     may: [

@@ -26,6 +26,7 @@ import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
 import { relaySftp } from './sftp/sftp-relay.js';
 import { openStore } from './store/open-store.js';
+import { openRecordingStore } from './recording-s3/open-recording-store.js';
 import { startWebServer, type WebServer } from './web/server.js';
 
 export interface RunningGatehouse {
@@ -73,6 +74,11 @@ export async function startGatehouse(
   const hostSigningKey = signingKeyFromOpenSsh(hostKey.privateKey);
   const keyring = await loadKeyring(config.ssh.hostKeyPath);
   const store = await openStore(config.database.path, { clock, node: config.node.name });
+  const recordings = openRecordingStore(
+    config.recordings,
+    clock,
+    logger.child({ component: 'recordings' }),
+  );
   try {
     const auditor = new StoreAuditor(store.audit, logger);
     auditor.subscribe((event) => metrics.observe(event));
@@ -80,6 +86,7 @@ export async function startGatehouse(
       store,
       taps: settings.taps(recordingTapFactory(settings.recordings(), clock)),
       recordingsDir: config.recordings.dir,
+      recordings,
       signingKey: hostSigningKey.privateKey,
       clock,
       logger,
@@ -129,6 +136,7 @@ export async function startGatehouse(
               store,
               auditor,
               recordingsDir: config.recordings.dir,
+              recordings,
               manifestKeys: keyring.keys.map((k) => k.publicKey),
               clock,
               logger,
@@ -181,6 +189,8 @@ export async function startGatehouse(
           web?.close(),
           workers.stopRequestWork(),
         ]).then(async (ended) => {
+          // Uploads not done stay in the spool; the next start resumes them.
+          await recordings.close();
           await workers.stopCheckpoints();
           await store.close();
           const failed = ended.find((e) => e.status === 'rejected');
@@ -190,6 +200,7 @@ export async function startGatehouse(
       },
     };
   } catch (e) {
+    await recordings.close();
     await store.close();
     throw e;
   }

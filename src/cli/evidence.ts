@@ -12,6 +12,7 @@ import { verifyEvidence, type EvidenceSummary } from '../evidence/verify-evidenc
 import { loadKeyring, type Keyring } from '../keys/keyring.js';
 import { readSigningKey, verifyingKeyFromLine, type SigningKey } from '../keys/signing-key.js';
 import type { CliContext } from './context.js';
+import { recordingsOf } from './recordings.js';
 import { isoTime, printJson, printLine } from './output.js';
 import { requireId, usage } from './validate.js';
 import { writeCliCheckpoint } from './write-checkpoint.js';
@@ -106,6 +107,7 @@ export function register(program: Command, ctx: CliContext): void {
             {
               store,
               recordingsDir: config.recordings.dir,
+              recordings: recordingsOf(ctx, config),
               signingKey,
               keyring,
               checkpoint: storedOrNewCheckpoint(store, config, signingKey, keyring, ctx),

@@ -11,6 +11,7 @@ import {
 } from '../lifecycle/verify-session.js';
 import { loadKeyring } from '../keys/keyring.js';
 import type { CliContext } from './context.js';
+import { recordingsOf } from './recordings.js';
 import { findSession, requireSessionRef, type SessionIdOrPrefix } from './session-ref.js';
 import { printJson, printLine, safeText } from './output.js';
 import { usage } from './validate.js';
@@ -63,6 +64,7 @@ export function register(program: Command, ctx: CliContext): void {
         const deps: VerifyDeps = {
           store,
           recordingsDir: config.recordings.dir,
+          recordings: recordingsOf(ctx, config),
           publicKeys: async () =>
             (await loadKeyring(config.ssh.hostKeyPath)).keys.map((k) => k.publicKey),
         };

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { auditEvents } from '../core/audit-events.js';
-import { GatehouseError } from '../core/errors.js';
+import { errorMessage, GatehouseError, oneLine } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { CastEvent, CastHeader } from '../recording/asciicast-encoder.js';
 import { sessionRecordingPath } from '../recording/recording-path.js';
+import { withRecording, type RecordingStore } from '../recording/recording-store.js';
+import { recordingsOf } from './recordings.js';
 import {
   CastFormatError,
   playback,
@@ -44,32 +46,28 @@ function requirePositive(field: string, value: string, max: number): number {
  * input). A live session's recording is read up to its last complete line.
  */
 async function loadCast(
-  dir: string,
+  recordings: RecordingStore,
   id: SessionId,
   stored: string | null,
   live: boolean,
 ): Promise<{ header: CastHeader; events: CastEvent[] }> {
   if (stored === null)
     throw new GatehouseError('not_found', `replay: session ${id} has no recording`);
-  const castPath = sessionRecordingPath(dir, id, stored);
-  if (castPath === null) {
+  if (sessionRecordingPath(recordings.spoolDir, id, stored) === null) {
     throw new GatehouseError(
       'refused',
       `replay: session ${id}: its stored recording path is not this session's recording`,
     );
   }
-  let text: string;
-  try {
-    text = await readFile(castPath, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+  let text = await withRecording(recordings, stored, (dir) =>
+    readCastText(sessionRecordingPath(dir, id, stored) ?? '', id),
+  ).catch((e: unknown) => {
+    if (e instanceof GatehouseError) throw e;
     throw new GatehouseError(
       'storage',
-      code === 'ENOENT'
-        ? `replay: the recording of ${id} is missing (${castPath})`
-        : `replay: cannot read the recording of ${id} (${code ?? 'error'})`,
+      `replay: cannot read the recording of ${id} from the recording store (${oneLine(errorMessage(e), 200)})`,
     );
-  }
+  });
   if (live) text = text.slice(0, text.lastIndexOf('\n') + 1);
   try {
     return readCast(text);
@@ -81,6 +79,20 @@ async function loadCast(
       );
     }
     throw e;
+  }
+}
+
+async function readCastText(castPath: string, id: SessionId): Promise<string> {
+  try {
+    return await readFile(castPath, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GatehouseError(
+      'storage',
+      code === 'ENOENT'
+        ? `replay: the recording of ${id} is missing (${castPath})`
+        : `replay: cannot read the recording of ${id} (${code ?? 'error'})`,
+    );
   }
 }
 
@@ -140,7 +152,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { id, header, events } = await ctx.withStore(async (store, config) => {
         const session = await findSession(store, ref, 'replay');
         const loaded = await loadCast(
-          config.recordings.dir,
+          recordingsOf(ctx, config),
           session.id,
           session.recordingPath,
           session.endedAt === null,

@@ -5,6 +5,7 @@ import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
 import { notifySchema } from './notify-schema.js';
 import { profilesSchema } from './profile-schema.js';
+import { MAX_S3_RECORDING_BYTES, recordingS3Schema } from './recording-store-schema.js';
 import { checkRequestRules, groupsSchema, requestsSchema } from './requests-schema.js';
 
 /**
@@ -104,8 +105,21 @@ const recordings = z
           .optional(),
       )
       .transform((keep) => keep ?? null),
+    /** Where sealed recordings are kept: `dir` itself, or a bucket with `dir` as the spool. */
+    store: z.enum(['local', 's3']).default('local'),
+    s3: recordingS3Schema(duration).nullable().default(null),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    const issue = (path: string, message: string): void => {
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    };
+    if (r.store === 's3' && r.s3 === null) issue('s3', 'is required when store is s3');
+    if (r.store === 'local' && r.s3 !== null) issue('s3', 'is set but store is local');
+    const max = r.maxBytesPerSession;
+    if (r.store === 's3' && (max === null || max > MAX_S3_RECORDING_BYTES))
+      issue('maxBytesPerSession', 'must be at most 5GiB with store s3 (one upload per recording)');
+  });
 
 const grants = z
   .object({ maxDuration: duration.prefault('30d') })

@@ -43,6 +43,8 @@ export const messages = {
   accessDenied: (): string => 'gatehouse: access denied',
   recordingRefused: (): string =>
     'gatehouse: this session cannot be recorded right now; access refused',
+  recordingStoreDown: (): string =>
+    'gatehouse: recordings cannot be stored right now (the recording store is down); access refused',
   recordingFailed: (): string => 'gatehouse: the session recording failed; session closed',
   recordingLimitReached: (): string =>
     'gatehouse: the session recording reached its size limit; session closed',

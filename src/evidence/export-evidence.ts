@@ -35,6 +35,7 @@ import {
   type UnsignedIndex,
 } from './evidence-index.js';
 import { exists, outputExists, publish } from './publish-file.js';
+import { RecordingReads, recordingStoreOf } from '../recording/recording-store.js';
 import {
   keptCopies,
   sessionFiles,
@@ -288,9 +289,10 @@ export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Prom
 
   const tmp = `${req.output}.${randomBytes(6).toString('hex')}.tmp`;
   const staging = `${tmp}.events`;
+  const reads = new RecordingReads(recordingStoreOf(deps));
   try {
     const segment = await writeSegment(store, grant, about.first, cp, staging);
-    const files = await Promise.all(segment.sessionIds.map((id) => sessionFiles(deps, id)));
+    const files = await Promise.all(segment.sessionIds.map((id) => sessionFiles(deps, id, reads)));
     const gaps = files.flatMap((f) => ('gap' in f ? [`${f.sessionId}: ${f.gap}`] : []));
     if (gaps.length > 0 && !req.allowMissing)
       throw new GatehouseError(
@@ -321,6 +323,7 @@ export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Prom
     await publish(tmp, req.output, req.force);
     return { sha256, bytes, summary, gaps };
   } finally {
+    await reads.release();
     await unlink(staging).catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
   }

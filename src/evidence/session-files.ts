@@ -4,7 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../core/errors.js';
+import { errnoCode, errorMessage, oneLine } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import type { Store } from '../core/ports.js';
 import type { Keyring } from '../keys/keyring.js';
@@ -13,10 +13,13 @@ import { keptFileLabel } from '../recording/kept-files-check.js';
 import { keptFolderOf } from '../recording/kept-transfers.js';
 import { readManifest, verifyManifestSignature, type Manifest } from '../recording/manifest.js';
 import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
+import type { RecordingReads, RecordingStore } from '../recording/recording-store.js';
 
 export interface RecordingDeps {
   readonly store: Store;
   readonly recordingsDir: string;
+  /** Where sealed recordings are read (absent: the local store, `recordingsDir`). */
+  readonly recordings?: RecordingStore;
   /** The bastion's keys, current and retired: which one signed the manifest. */
   readonly keyring: Keyring;
 }
@@ -32,7 +35,11 @@ export interface RecordingFiles {
 export type SessionFiles = RecordingFiles | { readonly sessionId: string; readonly gap: string };
 
 /** A session's recording and manifest, or why they cannot be exported. */
-export async function sessionFiles(deps: RecordingDeps, sessionId: string): Promise<SessionFiles> {
+export async function sessionFiles(
+  deps: RecordingDeps,
+  sessionId: string,
+  reads: RecordingReads,
+): Promise<SessionFiles> {
   const gap = (why: string): SessionFiles => ({ sessionId, gap: why });
   const session = await deps.store.sessions.get(sessionId as SessionId);
   if (session === null) return gap('no session row');
@@ -40,7 +47,13 @@ export async function sessionFiles(deps: RecordingDeps, sessionId: string): Prom
     return gap('the session is live; its recording is sealed when it ends');
   if (session.recordingPath === null)
     return gap('the session has no recording (it failed to open)');
-  const castPath = resolveRecordingPath(deps.recordingsDir, session.recordingPath);
+  let dir: string;
+  try {
+    dir = await reads.dirOf(session.recordingPath);
+  } catch (e) {
+    return gap(`the recording store cannot be read (${oneLine(errorMessage(e), 200)})`);
+  }
+  const castPath = resolveRecordingPath(dir, session.recordingPath);
   if (castPath === null)
     return gap(`recording path ${JSON.stringify(session.recordingPath)} is not valid`);
   const read = await readManifest(castPath);

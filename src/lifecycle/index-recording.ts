@@ -6,13 +6,14 @@
 import { errorMessage } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
+import { recordingStoreOf, withRecording } from '../recording/recording-store.js';
 import { searchableText } from '../recording/searchable-text.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 
 /** How many unindexed sessions are read at a time. */
 const INDEX_BATCH = 200;
 
-type IndexDeps = Pick<LifecycleDeps, 'store' | 'recordingsDir' | 'clock' | 'logger'>;
+type IndexDeps = Pick<LifecycleDeps, 'store' | 'recordingsDir' | 'recordings' | 'clock' | 'logger'>;
 
 /**
  * Indexes one recording. One that cannot be read is indexed as empty and incomplete (logged),
@@ -23,12 +24,12 @@ export async function indexRecording(
   sessionId: SessionId,
   relativePath: string,
 ): Promise<void> {
-  const path = resolveRecordingPath(deps.recordingsDir, relativePath);
-  const text = await (
-    path === null
+  const text = await withRecording(recordingStoreOf(deps), relativePath, (dir) => {
+    const path = resolveRecordingPath(dir, relativePath);
+    return path === null
       ? Promise.reject(new Error(`${JSON.stringify(relativePath)} is not a recording path`))
-      : searchableText(path)
-  ).catch((err: unknown) => {
+      : searchableText(path);
+  }).catch((err: unknown) => {
     deps.logger.warn({ sessionId, problem: errorMessage(err) }, 'recording not indexed');
     return { chunks: [], chars: 0, complete: false };
   });

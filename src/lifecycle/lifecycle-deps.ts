@@ -7,13 +7,17 @@ import type { Clock } from '../core/clock.js';
 import type { KeepTransfersSettings } from '../core/kept-transfers.js';
 import type { Store } from '../core/ports.js';
 import type { Logger } from '../logging/logger.js';
+import type { RecordingStore } from '../recording/recording-store.js';
 import type { SessionTapFactory } from '../session/ports.js';
 
 /** What the session lifecycle works with (composition: main.ts). */
 export interface LifecycleDeps {
   readonly store: Store;
   readonly taps: SessionTapFactory;
+  /** The spool: where recordings are written and sealed (`recordings.dir`). */
   readonly recordingsDir: string;
+  /** Where sealed recordings are kept and read (absent: the local store, `recordingsDir`). */
+  readonly recordings?: RecordingStore;
   /** Signs the recordings' manifests (the bastion's host key). */
   readonly signingKey: KeyObject;
   readonly clock: Clock;

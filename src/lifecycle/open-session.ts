@@ -10,6 +10,7 @@ import { sessionKind } from '../core/session-summary.js';
 import { messages } from '../core/user-messages.js';
 import { TransferKeeper } from '../recording/kept-transfers.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
+import { recordingStoreOf } from '../recording/recording-store.js';
 import type { OpenSession, SessionClosing, SessionOpening, SessionTap } from '../session/ports.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
 import { sealSession } from './seal-session.js';
@@ -82,6 +83,16 @@ async function openTap(
   opening: SessionOpening,
   subject: SessionRef,
 ): Promise<SessionTap | null | Refusal> {
+  const { mode } = deps.taps;
+  const actor = actorOf(opening.userName);
+  // strict: while the recording store is down a session is refused at once (best_effort: its
+  // recording waits in the spool like any other).
+  const outage = mode === 'strict' ? recordingStoreOf(deps).outage() : null;
+  if (outage !== null) {
+    deps.logger.error({ sessionId: opening.sessionId, problem: outage }, 'recording store down');
+    await recordingFailure(deps, { ...subject, mode }, 'open', outage, actor);
+    return refuse.quietly(messages.recordingStoreDown(), GATEHOUSE_EXIT);
+  }
   const { pty } = opening;
   const sized = pty !== null && validSize(pty.cols) && validSize(pty.rows);
   const opened = await deps.taps.open({
@@ -97,12 +108,10 @@ async function openTap(
     ),
   });
   if (opened.ok) return opened.tap;
-  const { mode } = deps.taps;
   deps.logger.error(
     { sessionId: opening.sessionId, problem: opened.problem, mode },
     'recording cannot be opened',
   );
-  const actor = actorOf(opening.userName);
   await recordingFailure(deps, { ...subject, mode }, 'open', opened.problem, actor);
   // strict: refused; its cause is on the record already (the recording's own event above)
   return mode === 'strict' ? refuse.quietly(messages.recordingRefused(), GATEHOUSE_EXIT) : null;

@@ -9,6 +9,7 @@ import type { SessionEndReason, SessionId, StdinDigest } from '../core/model.js'
 import type { KeptTransfers } from '../core/kept-transfers.js';
 import { readManifest, writeManifest, type ManifestFields } from '../recording/manifest.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
+import { recordingStoreOf } from '../recording/recording-store.js';
 import { indexInBackground } from './index-recording.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
 
@@ -131,5 +132,8 @@ export async function sealSession(
   };
   await deps.store.sessions.end(sessionId, row, ended, actor);
   deps.announce(ended);
-  if (recording !== null) indexInBackground(deps, sessionId, recording.facts.path);
+  if (recording === null) return;
+  // The store takes it from the spool (an upload in the background with s3).
+  recordingStoreOf(deps).keep(recording.facts.path);
+  indexInBackground(deps, sessionId, recording.facts.path);
 }

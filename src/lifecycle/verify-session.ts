@@ -7,8 +7,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditRecord, Session, SessionId } from '../core/model.js';
 import type { AuditVerification, Store } from '../core/ports.js';
-import { listRecordingFiles, recordingFileExists } from '../recording/recording-files.js';
+import { errorMessage, oneLine } from '../core/errors.js';
+import { recordingFileExists } from '../recording/recording-files.js';
 import { sessionIdOfRelativePath } from '../recording/recording-path.js';
+import {
+  recordingStoreOf,
+  withRecording,
+  type RecordingStore,
+} from '../recording/recording-store.js';
 import { verifyRecording } from '../recording/verify-recording.js';
 
 export type SessionVerification =
@@ -31,8 +37,10 @@ export type SessionVerification =
 
 export interface VerifyDeps {
   readonly store: Pick<Store, 'sessions' | 'audit'>;
-  /** Where the session rows' relative recording paths point into. */
+  /** The spool: where the session rows' relative recording paths point into. */
   readonly recordingsDir: string;
+  /** Where sealed recordings are read (absent: the local store, `recordingsDir`). */
+  readonly recordings?: RecordingStore;
   /**
    * The keys manifests may be signed with (the keyring). A function is called at most once per
    * verification run, and only once a file is to be checked (so a run that fails before needs
@@ -72,7 +80,7 @@ export async function* verifyAllSessions(deps: VerifyDeps): AsyncGenerator<Sessi
   const sessions = await deps.store.sessions.list();
   yield* verifySessions(deps, sessions);
   const known = new Set(sessions.map((s) => s.recordingPath));
-  for (const file of await listRecordingFiles(deps.recordingsDir)) {
+  for (const file of await recordingStoreOf(deps).list()) {
     if (known.has(file.castPath)) continue;
     const id = sessionIdOfRelativePath(file.castPath) as SessionId;
     // A session that started after the list above has its row by now.
@@ -95,7 +103,8 @@ export async function* verifySessions(
   const publicKeys = deps.publicKeys;
   const getKeys = (): Promise<readonly KeyObject[]> =>
     (keys ??= typeof publicKeys === 'function' ? publicKeys() : Promise.resolve(publicKeys));
-  for (const s of sessions) yield await checkSession(s, evidence, deps.recordingsDir, getKeys);
+  const store = recordingStoreOf(deps);
+  for (const s of sessions) yield await checkSession(s, evidence, store, getKeys);
 }
 
 async function readEvidence(store: VerifyDeps['store']): Promise<Evidence> {
@@ -121,12 +130,12 @@ const isCount = (v: unknown): v is number =>
 async function checkSession(
   s: Session,
   evidence: Evidence,
-  dir: string,
+  store: RecordingStore,
   keys: () => Promise<readonly KeyObject[]>,
 ): Promise<SessionVerification> {
   const id = s.id;
   if (s.endedAt === null) {
-    if (s.recordingPath !== null && !(await recordingFileExists(dir, s.recordingPath)))
+    if (s.recordingPath !== null && !(await recordingFileExists(store.spoolDir, s.recordingPath)))
       return fail(id, `live session, but its recording file ${s.recordingPath} is missing`);
     return { sessionId: id, status: 'skipped', problem: 'live session, recording not sealed yet' };
   }
@@ -175,12 +184,16 @@ async function checkSession(
       `the audit chain's recording.sealed event (seq ${sealed.seq}) has no event count`,
     );
 
-  const result = await verifyRecording({
-    dir,
-    path: s.recordingPath,
-    expected: { sha256: s.sha256, bytes: s.bytes, events: p['events'] },
-    publicKeys: await keys(),
-  });
+  const expected = { sha256: s.sha256, bytes: s.bytes, events: p['events'] };
+  const publicKeys = await keys();
+  const path = s.recordingPath;
+  const result = await withRecording(store, path, (dir) =>
+    verifyRecording({ dir, path, expected, publicKeys }),
+  ).catch((err: unknown) => ({
+    ok: false as const,
+    problem: `the recording cannot be read from the store (${oneLine(errorMessage(err), 200)})`,
+    line: undefined,
+  }));
   if (!result.ok) return fail(id, result.problem, result.line);
   const m = result.manifest;
   return { sessionId: id, status: 'ok', sha256: m.sha256, events: m.events, bytes: m.bytes };

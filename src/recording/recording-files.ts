@@ -23,14 +23,15 @@ export async function listRecordingFiles(dir: string): Promise<RecordingFile[]> 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  const files: RecordingFile[] = [];
-  for (const name of names.sort()) {
-    const rel = name.split(sep).join('/');
-    const kind = rel.endsWith(MANIFEST_SUFFIX) ? 'manifest' : 'cast';
-    const castPath = kind === 'manifest' ? rel.slice(0, -MANIFEST_SUFFIX.length) : rel;
-    if (sessionIdOfRelativePath(castPath) !== null) files.push({ castPath, kind });
-  }
-  return files;
+  return names.sort().flatMap((name) => recordingFileOf(name.split(sep).join('/')) ?? []);
+}
+
+/** What a `/`-separated relative name is: a recording or its manifest, or null (neither). */
+export function recordingFileOf(relativeName: string): RecordingFile | null {
+  const kind = relativeName.endsWith(MANIFEST_SUFFIX) ? 'manifest' : 'cast';
+  const castPath =
+    kind === 'manifest' ? relativeName.slice(0, -MANIFEST_SUFFIX.length) : relativeName;
+  return sessionIdOfRelativePath(castPath) === null ? null : { castPath, kind };
 }
 
 /** False only when the recording is certainly not there (ENOENT or not a recording path). */

@@ -48,6 +48,8 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['node.name', (c) => c.node.name],
   ['database.path', (c) => c.database.path],
   ['recordings.dir', (c) => c.recordings.dir],
+  ['recordings.store', (c) => c.recordings.store],
+  ['recordings.s3', (c) => c.recordings.s3],
   ['web.listen', (c) => c.web.listen],
   ['web.publicUrl', (c) => c.web.publicUrl],
   ['web.trustedProxies', (c) => c.web.trustedProxies],
@@ -72,7 +74,12 @@ export function planReload(current: Config, next: Config): ReloadPlan {
     },
     node: current.node,
     database: current.database,
-    recordings: { ...next.recordings, dir: current.recordings.dir },
+    recordings: {
+      ...next.recordings,
+      dir: current.recordings.dir,
+      store: current.recordings.store,
+      s3: current.recordings.s3,
+    },
     web: current.web,
     audit: current.audit,
   };

@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logging/logger.js';
+import type { RecordingStore } from '../recording/recording-store.js';
 import type { Auditor } from '../core/auditor.js';
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
@@ -30,8 +31,10 @@ export interface WebDeps {
   readonly store: Store;
   /** Writes the page's own audit events (a failed write refuses or is logged, per event type). */
   readonly auditor: Auditor;
-  /** Absolute recordings folder: every .cast served must resolve inside it. */
+  /** Absolute recordings folder (the spool): every live .cast served must resolve inside it. */
   readonly recordingsDir: string;
+  /** Where sealed recordings are read (absent: the local store, `recordingsDir`). */
+  readonly recordings?: RecordingStore;
   /** The keyring's public keys (current and retired host keys): check the signed manifests. */
   readonly manifestKeys: readonly KeyObject[];
   readonly clock: Clock;

@@ -13,13 +13,19 @@ import { reviewerActor, type ReviewSession } from '../core/reviewer.js';
 import type { Store } from '../core/ports.js';
 import { isTransferSession, MAX_TRANSFER_PAGE } from '../core/transfer-entries.js';
 import type { TransferLogView } from './pages/transfer-log.js';
-import { verifySession } from '../lifecycle/verify-session.js';
+import { verifySession, type SessionVerification } from '../lifecycle/verify-session.js';
 import type { AuthedRequest } from './context.js';
 import { searchPage } from './pages/search.js';
 import { sessionListPage } from './pages/session-list.js';
 import { parseListFilters, shownFilters } from './session-list-filters.js';
 import { sessionPage } from './pages/session-page.js';
-import { castFileOf, readOutline } from './recording-file.js';
+import { castFileOf, readOutline, type CastOutline } from './recording-file.js';
+import { errorMessage } from '../core/errors.js';
+import {
+  localRecordingStore,
+  recordingStoreOf,
+  type RecordingCopy,
+} from '../recording/recording-store.js';
 import { sendHtml, sendText } from './respond.js';
 import { searchRecordings } from './search-recordings.js';
 
@@ -73,16 +79,29 @@ export async function showSession(r: AuthedRequest, id: SessionId): Promise<void
   }
   const grant = await store.grants.get(session.grantId);
   const nda = grant === null ? null : await store.ndas.get(grant.ndaId);
-  const castPath = await castFileOf(r.deps.recordingsDir, session.recordingPath);
-  const outline = castPath === null ? null : await readOutline(castPath);
   const { recordingsDir, manifestKeys } = r.deps;
-  const verification =
-    session.endedAt === null
-      ? null
-      : await verifySession({ store, recordingsDir, publicKeys: manifestKeys }, session);
+  const copy = await recordingCopy(r, session.recordingPath);
+  let outline: CastOutline | null;
+  let verification: SessionVerification | null;
+  let transfers: TransferLogView | null;
+  try {
+    const castPath = copy === null ? null : await castFileOf(copy.dir, session.recordingPath);
+    outline = castPath === null ? null : await readOutline(castPath);
+    // Verified on the copy just read (the store is asked once); no copy: the store says why.
+    const recordings = copy === null ? recordingStoreOf(r.deps) : localRecordingStore(copy.dir);
+    verification =
+      session.endedAt === null
+        ? null
+        : await verifySession(
+            { store, recordingsDir, recordings, publicKeys: manifestKeys },
+            session,
+          );
+    transfers = await transferLogOf(store, session, castPath);
+  } finally {
+    await copy?.release();
+  }
   await audit(r, { view: 'session', sessionId: id });
   const events = await store.reviewers.sessionEvents(id);
-  const transfers = await transferLogOf(store, session, castPath);
   const view = { session, grant, nda, events, outline, verification, transfers };
   sendHtml(r.req, r.res, 200, sessionPage(r.viewer, view, r.deps.clock.now()));
 }
@@ -106,10 +125,31 @@ async function transferLogOf(
     : { entries, total, kept: keptByFileSeq(entries, kept) };
 }
 
+/** The session's recording read through the store, or null (none, or the store failed: logged). */
+async function recordingCopy(
+  r: AuthedRequest,
+  recordingPath: string | null,
+): Promise<RecordingCopy | null> {
+  if (recordingPath === null) return null;
+  return recordingStoreOf(r.deps)
+    .fetch(recordingPath)
+    .catch((err: unknown) => {
+      r.deps.logger.warn({ path: recordingPath, problem: errorMessage(err) }, 'recording not read');
+      return null;
+    });
+}
+
 export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {
-  const session = await r.deps.store.reviewers.session(id);
-  const castPath =
-    session === null ? null : await castFileOf(r.deps.recordingsDir, session.recordingPath);
+  const recordingPath = (await r.deps.store.reviewers.session(id))?.recordingPath ?? null;
+  const copy = await recordingCopy(r, recordingPath);
+  try {
+    await sendCast(r, id, copy === null ? null : await castFileOf(copy.dir, recordingPath));
+  } finally {
+    await copy?.release();
+  }
+}
+
+async function sendCast(r: AuthedRequest, id: SessionId, castPath: string | null): Promise<void> {
   if (castPath === null) {
     sendText(r.req, r.res, 404, 'not found');
     return;

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import type { ReviewerSessionTimeouts } from '../core/reviewer-login.js';
 import type { Logger } from '../logging/logger.js';
+import type { RecordingStore } from '../recording/recording-store.js';
 import { loadAssets } from './assets.js';
 import type { MetricsSource, RequestRules, WebDeps } from './context.js';
 import { sendText, setSecurityHeaders } from './respond.js';
@@ -21,6 +22,8 @@ export interface WebServerOptions {
   /** The service's Auditor (main.ts): its listeners, the metrics, hear the page's events too. */
   readonly auditor: Auditor;
   readonly recordingsDir: string;
+  /** Where sealed recordings are read (absent: the local store, `recordingsDir`). */
+  readonly recordings?: RecordingStore;
   /** The keyring's public keys (current and retired host keys): check the signed manifests. */
   readonly manifestKeys: readonly KeyObject[];
   readonly clock: Clock;
@@ -72,6 +75,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     store: options.store,
     auditor: options.auditor,
     recordingsDir: resolve(options.recordingsDir),
+    ...(options.recordings === undefined ? {} : { recordings: options.recordings }),
     manifestKeys: options.manifestKeys,
     clock: options.clock,
     logger,

@@ -72,8 +72,8 @@ export interface BastionOptions {
   readonly sshd?: SshdTarget;
   /** The bastion's logger (default: a root logger at GATEHOUSE_TEST_LOG, else silent). */
   readonly logger?: Logger;
-  /** More `recordings:` settings, as YAML lines indented two spaces (e.g. `  keepTransfers: {}`). */
-  readonly recordings?: string;
+  /** More `recordings:` lines, indented two spaces (e.g. test/helpers/s3-server.ts configLines). */
+  readonly recordings?: readonly string[];
   /** More top-level sections for the config file, as YAML (e.g. `notify:`, `web:`). */
   readonly extraConfig?: string;
   /** Passed on to startGatehouse (e.g. the notifier's shorter timings). */
@@ -105,7 +105,7 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
       '  path: data/gatehouse.db',
       'recordings:',
       '  dir: recordings',
-      ...(options.recordings === undefined ? [] : [options.recordings]),
+      ...(options.recordings ?? []),
       'log:',
       `  level: ${process.env['GATEHOUSE_TEST_LOG'] ?? 'silent'}`,
       ...(limitLines.length > 0 ? ['commandTargets:', '  limits:', ...limitLines] : []),

@@ -32,7 +32,9 @@ let big: Buffer;
 
 beforeAll(async () => {
   b = await startBastion({
-    recordings: `  keepTransfers: { maxFileBytes: ${MAX_FILE / 1024}KiB, maxSessionBytes: 10MiB }`,
+    recordings: [
+      `  keepTransfers: { maxFileBytes: ${MAX_FILE / 1024}KiB, maxSessionBytes: 10MiB }`,
+    ],
   });
   remote = await tempDir('gh-kept-remote-');
   local = await tempDir('gh-kept-local-');

@@ -55,6 +55,8 @@ describe('loadConfig', () => {
       captureInput: false,
       maxBytesPerSession: 1024 ** 3,
       keepTransfers: null,
+      store: 'local',
+      s3: null,
     });
     expect(c.ssh.listen).toEqual({ host: '0.0.0.0', port: 2222 });
     expect(c.ssh.loginGraceTimeMs).toBe(60_000);
@@ -257,6 +259,34 @@ describe('loadConfig', () => {
     expect(c.groups).toEqual({ leads: ['carol', 'dave'] });
   });
 
+  it('recordings.store s3: the bucket, path-style endpoint, Object Lock and the strict outage', async () => {
+    const c = await loadConfig(
+      await configFile(
+        [
+          'recordings:',
+          '  store: s3',
+          '  s3:',
+          '    bucket: gatehouse-rec',
+          '    prefix: prod/recordings/',
+          '    endpoint: http://127.0.0.1:9000',
+          '    objectLock: { mode: compliance, days: 365 }',
+          '    strictOutage: 30s',
+        ].join('\n'),
+      ),
+      {},
+      '/',
+    );
+    expect(c.recordings.store).toBe('s3');
+    expect(c.recordings.s3).toEqual({
+      bucket: 'gatehouse-rec',
+      prefix: 'prod/recordings/',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9000',
+      objectLock: { mode: 'compliance', days: 365 },
+      strictOutageMs: 30_000,
+    });
+  });
+
   it('an empty file means all defaults', async () => {
     const c = await loadConfig(await configFile(''), {}, '/');
     expect(c.grants.maxDurationMs).toBe(30 * DAY);
@@ -353,6 +383,26 @@ describe('loadConfig', () => {
       'zero events between checkpoints',
       'audit:\n  checkpoint:\n    everyEvents: 0\n',
       'config: audit.checkpoint.everyEvents: must be at least 1',
+    ],
+    [
+      'an s3 recording store without its bucket',
+      'recordings:\n  store: s3\n',
+      'config: recordings.s3: is required when store is s3',
+    ],
+    [
+      'an s3 bucket for a local store',
+      'recordings:\n  s3:\n    bucket: rec\n',
+      'config: recordings.s3: is set but store is local',
+    ],
+    [
+      'recordings larger than one upload',
+      'recordings:\n  store: s3\n  maxBytesPerSession: 6GiB\n  s3:\n    bucket: rec\n',
+      'config: recordings.maxBytesPerSession: must be at most 5GiB with store s3 (one upload per recording)',
+    ],
+    [
+      'an s3 prefix that is not a folder',
+      'recordings:\n  store: s3\n  s3:\n    bucket: rec\n    prefix: ../x\n',
+      'config: recordings.s3.prefix: must be empty or path segments ending in /, e.g. recordings/',
     ],
     [
       'a recording limit too small for a session',
