@@ -21,7 +21,7 @@ const refuse = (ctx: z.RefinementCtx, input: string, message: string): never => 
 
 const duration = z
   .string()
-  .regex(/^(?:[0-9]+[smhd])+$/, 'must be a duration like 90s, 45m, 2h, 7d or 1h30m')
+  .regex(/^(?:[0-9]+[smhdw])+$/, 'must be a duration like 90s, 45m, 2h, 7d or 1h30m')
   .transform((text, ctx) => {
     const parsed = parseDuration(text);
     return parsed.ok ? parsed.ms : refuse(ctx, text, parsed.message);
