@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatTimeLeft } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { checkKillReason } from '../core/kill-reason.js';
+import { recordingState } from '../core/retention.js';
 import type { GrantId, Session } from '../core/model.js';
 import type { SessionFilter, Store } from '../core/ports.js';
 import type { CliContext } from './context.js';
@@ -81,6 +82,7 @@ function sessionPairs(s: SessionView): [string, string][] {
     ['end reason', s.endReason ?? '-'],
     ['exit status', s.exitStatus === null ? '-' : String(s.exitStatus)],
     ['recording', s.recordingPath ?? '-'],
+    ['recording state', recordingState(s) ?? (s.recordingPath === null ? '-' : 'kept')],
     ['recording size', formatSize(s.bytes)],
     ['recording sha256', s.sha256 ?? '-'],
     ['stdin bytes', s.stdin === null ? '-' : String(s.stdin.bytes)],

@@ -3,6 +3,7 @@ import { alertsSchema } from './alerts-schema.js';
 import { validatePatterns } from '../core/command-policy.js';
 import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
+import { MIN_RETENTION_MS } from '../core/retention.js';
 import { notifySchema } from './notify-schema.js';
 import { checkRequestRules, groupsSchema, requestsSchema } from './requests-schema.js';
 
@@ -77,8 +78,14 @@ const recordings = z
       .refine((bytes) => bytes >= 64 * 1024, 'must be at least 64KiB')
       .nullable()
       .prefault('1GiB'),
+    /** Recordings of sessions that ended longer ago are pruned (docs/retention.md); off by default. */
+    retention: duration
+      .refine((ms) => ms >= MIN_RETENTION_MS, 'must be at least 1d')
+      .nullable()
+      .default(null),
   })
-  .strict();
+  .strict()
+  .transform(({ retention, ...rest }) => ({ ...rest, retentionMs: retention }));
 
 const grants = z
   .object({ maxDuration: duration.prefault('30d') })

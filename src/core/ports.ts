@@ -35,6 +35,7 @@ import type {
 } from './model.js';
 import type { NotificationRepository } from './notification-ports.js';
 import type { RecordingTextRepository } from './recording-search.js';
+import type { RecordingRetentionRepository } from './retention.js';
 import type { RequestRepository } from './request-ports.js';
 import type { TransferLogRepository } from './transfer-entries.js';
 import type { ReviewerLoginRepository, ReviewerRepository } from './reviewer-ports.js';
@@ -315,5 +316,7 @@ export interface Store {
   readonly recordingText: RecordingTextRepository;
   /** Transfer sessions' logs (core/transfer-entries.ts). */
   readonly transfers: TransferLogRepository;
+  /** Recordings pruned by retention and legal holds (core/retention.ts). */
+  readonly retention: RecordingRetentionRepository;
   close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ import { SqliteNotificationRepository } from './notifications-repository.js';
 import { SqliteRequestRepository } from './requests-repository.js';
 import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
 import { SqliteTransferLogRepository } from './session-transfers.js';
+import { SqliteRecordingRetentionRepository } from './recording-retention-repository.js';
 import { SqliteRecordingTextRepository } from './recording-text-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
@@ -103,6 +104,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     notifications: new SqliteNotificationRepository(ctx),
     recordingText: new SqliteRecordingTextRepository(ctx),
     transfers: new SqliteTransferLogRepository(ctx),
+    retention: new SqliteRecordingRetentionRepository(ctx),
     close: () => tx.close(),
   };
 }

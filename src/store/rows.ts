@@ -268,6 +268,10 @@ export interface SessionRow {
   kind: SessionKind | null;
   command: string | null;
   flag_count: number;
+  recording_pruned_at: number | null;
+  hold_reason: string | null;
+  hold_by: string | null;
+  hold_at: number | null;
 }
 
 export const sessionFromRow = (r: SessionRow): Session => ({
@@ -291,6 +295,11 @@ export const sessionFromRow = (r: SessionRow): Session => ({
   kind: r.kind,
   command: r.command,
   flagCount: r.flag_count,
+  recordingPrunedAt: r.recording_pruned_at,
+  hold:
+    r.hold_reason === null || r.hold_by === null || r.hold_at === null
+      ? null
+      : { reason: r.hold_reason, by: r.hold_by, at: r.hold_at },
 });
 
 export interface AuditRow {

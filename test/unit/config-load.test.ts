@@ -52,6 +52,7 @@ describe('loadConfig', () => {
       mode: 'strict',
       captureInput: false,
       maxBytesPerSession: 1024 ** 3,
+      retentionMs: null,
     });
     expect(c.ssh.listen).toEqual({ host: '0.0.0.0', port: 2222 });
     expect(c.ssh.loginGraceTimeMs).toBe(60_000);
@@ -293,6 +294,11 @@ describe('loadConfig', () => {
       'a recording limit too small for a session',
       'recordings:\n  maxBytesPerSession: 1KiB\n',
       'config: recordings.maxBytesPerSession: must be at least 64KiB',
+    ],
+    [
+      'a retention under a day',
+      'recordings:\n  retention: 12h\n',
+      'config: recordings.retention: must be at least 1d',
     ],
     [
       'no process limit',
