@@ -66,9 +66,9 @@ export const layers = {
   retention: { may: ['core', 'logging', 'recording'] },
   // The owner of a session's record: opened and sealed for session/, verified for cli/ and web/.
   lifecycle: { may: ['core', 'logging', 'recording'], types: ['session'] },
-  // serve's timers, wired by main: checkpoints, the request expiry sweep, the notifier.
+  // serve's timers, wired by main: checkpoints, the request expiry sweep, the notifier, retention.
   'background-workers': {
-    may: ['core', 'keys', 'checkpoints', 'requests', 'notify'],
+    may: ['core', 'keys', 'checkpoints', 'requests', 'notify', 'retention'],
     types: ['config', 'logging', 'metrics'],
   },
   // The composition root wires everything; the CLI calls it, so it never imports cli/.
