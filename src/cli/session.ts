@@ -123,7 +123,19 @@ export function register(program: Command, ctx: CliContext): void {
       if (ctx.options().json) return printJson(ctx, views);
       printTable(
         ctx,
-        ['ID', 'USER', 'TARGET', 'GRANT', 'STARTED', 'DURATION', 'SIZE', 'END', 'EXIT', 'STDIN'],
+        [
+          'ID',
+          'USER',
+          'TARGET',
+          'GRANT',
+          'STARTED',
+          'DURATION',
+          'SIZE',
+          'END',
+          'EXIT',
+          'STDIN',
+          'RECORDING',
+        ],
         views.map((s) => [
           s.id,
           s.user ?? '?',
@@ -135,6 +147,7 @@ export function register(program: Command, ctx: CliContext): void {
           s.endReason ?? 'live',
           s.exitStatus === null ? '-' : String(s.exitStatus),
           s.stdin === null ? '-' : formatSize(s.stdin.bytes),
+          recordingState(s) ?? '-',
         ]),
       );
     });

@@ -136,6 +136,8 @@ describe('recording hold and release', () => {
   it('session show and list say the recording is on legal hold', async () => {
     const show = await b.cli.run('session', 'show', held);
     expect(show.stdout).toMatch(/^recording state +on legal hold: LIT-2291 discovery$/m);
+    const table = await b.cli.run('session', 'list');
+    expect(table.stdout).toMatch(new RegExp(`^${held} .* on legal hold: LIT-2291 discovery$`, 'm'));
     const list = await b.cli.json<{ id: string; hold: { reason: string } | null }[]>(
       'session',
       'list',
@@ -251,6 +253,8 @@ describe('recording prune', () => {
   it('session show says pruned; replay of a pruned recording is one line, exit 1', async () => {
     const show = await b.cli.run('session', 'show', old);
     expect(show.stdout).toMatch(new RegExp(`^recording state +recording pruned ${iso(T0)}$`, 'm'));
+    const table = await b.cli.run('session', 'list');
+    expect(table.stdout).toMatch(new RegExp(`^${old} .* recording pruned ${iso(T0)}$`, 'm'));
     const replay = await b.cli.run('replay', old, '--text');
     expect(replay.code).toBe(1);
     expect(replay.stdout).toBe('');

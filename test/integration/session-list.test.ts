@@ -61,7 +61,7 @@ describe('gatehouse session list', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^ID\s+USER\s+TARGET\s+GRANT\s+STARTED\s+DURATION\s+SIZE\s+END\s+EXIT\s+STDIN$/,
+      /^ID\s+USER\s+TARGET\s+GRANT\s+STARTED\s+DURATION\s+SIZE\s+END\s+EXIT\s+STDIN\s+RECORDING$/,
     );
     expect(lines.slice(1).map((l) => l.split(/\s+/))).toEqual([
       [
@@ -73,6 +73,7 @@ describe('gatehouse session list', () => {
         '10m',
         '-',
         'live',
+        '-',
         '-',
         '-',
       ],
@@ -87,6 +88,7 @@ describe('gatehouse session list', () => {
         'closed',
         '0',
         '-',
+        '-',
       ],
       [
         a1,
@@ -98,6 +100,7 @@ describe('gatehouse session list', () => {
         expect.stringMatching(/^3\.\dKiB$/),
         'closed',
         '0',
+        '-',
         '-',
       ],
     ]);
