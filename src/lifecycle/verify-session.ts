@@ -248,7 +248,7 @@ function checkPruned(s: Session, sealedSha256: string, evidence: Evidence): Sess
   return {
     sessionId: id,
     status: 'skipped',
-    problem: `recording pruned ${isoTime(s.recordingPrunedAt ?? pruned.ts)} by retention (audit seq ${pruned.seq})`,
+    problem: `pruned ${isoTime(s.recordingPrunedAt ?? pruned.ts)} by retention (audit seq ${pruned.seq})`,
     pruned: true,
   };
 }

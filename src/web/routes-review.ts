@@ -62,6 +62,12 @@ export async function listSessions(r: AuthedRequest): Promise<void> {
   sendHtml(r.req, r.res, 200, sessionListPage(r.viewer, view));
 }
 
+/** The session's cast file; null when it has none, or retention pruned it (docs/retention.md). */
+const recordingFileOf = (r: AuthedRequest, session: ReviewSession): Promise<string | null> =>
+  session.recordingPrunedAt !== null
+    ? Promise.resolve(null)
+    : castFileOf(r.deps.recordingsDir, session.recordingPath);
+
 export async function showSession(r: AuthedRequest, id: SessionId): Promise<void> {
   const { store } = r.deps;
   const session = await store.reviewers.session(id);
@@ -71,7 +77,7 @@ export async function showSession(r: AuthedRequest, id: SessionId): Promise<void
   }
   const grant = await store.grants.get(session.grantId);
   const nda = grant === null ? null : await store.ndas.get(grant.ndaId);
-  const castPath = await castFileOf(r.deps.recordingsDir, session.recordingPath);
+  const castPath = await recordingFileOf(r, session);
   const outline = castPath === null ? null : await readOutline(castPath);
   const { recordingsDir, manifestKeys } = r.deps;
   const verification =
@@ -98,8 +104,7 @@ async function transferLogOf(
 
 export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {
   const session = await r.deps.store.reviewers.session(id);
-  const castPath =
-    session === null ? null : await castFileOf(r.deps.recordingsDir, session.recordingPath);
+  const castPath = session === null ? null : await recordingFileOf(r, session);
   if (castPath === null) {
     sendText(r.req, r.res, 404, 'not found');
     return;

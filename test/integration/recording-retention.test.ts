@@ -266,7 +266,7 @@ describe('recording prune', () => {
     expect((await b.cli.run('audit', 'verify')).code).toBe(0);
     const r = await b.cli.run('recording', 'verify', '--all');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`skip ${old}: recording pruned ${iso(T0)} by retention (audit seq `);
+    expect(r.stdout).toContain(`skip ${old}: pruned ${iso(T0)} by retention (audit seq `);
     expect(r.stdout).toMatch(/^ok 2 recordings \(1 live skipped, 2 pruned by retention\)$/m);
   });
 
