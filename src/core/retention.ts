@@ -75,6 +75,19 @@ export function recordingState(s: Pick<Session, 'recordingPrunedAt' | 'hold'>): 
 export const prunedRecordingLine = (sessionId: SessionId, prunedAt: EpochMs): string =>
   `the recording of ${sessionId} was pruned ${isoTime(prunedAt)} by retention; the session row and its audit trail remain`;
 
+/** Why an evidence file holds no recording of a session retention pruned. */
+export const prunedRecordingGap = (prunedAt: EpochMs): string =>
+  `recording pruned ${isoTime(prunedAt)} by retention`;
+
+/** Whether `event` is retention's `recording.pruned` of `sessionId`: the chain's proof of a prune. */
+export const isRetentionPrune = (
+  event: { readonly type: string; readonly payload: Readonly<Record<string, unknown>> },
+  sessionId: string,
+): boolean =>
+  event.type === 'recording.pruned' &&
+  event.payload['sessionId'] === sessionId &&
+  event.payload['reason'] === 'retention';
+
 /** The store's side of retention: each write one transaction with its event. */
 export interface RecordingRetentionRepository {
   /**

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { errnoCode } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import type { Store } from '../core/ports.js';
+import { prunedRecordingGap } from '../core/retention.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { VerifyingKey } from '../keys/signing-key.js';
 import { readManifest, verifyManifestSignature, type Manifest } from '../recording/manifest.js';
@@ -23,7 +24,14 @@ export interface RecordingFiles {
   readonly key: VerifyingKey;
 }
 
-export type SessionFiles = RecordingFiles | { readonly sessionId: string; readonly gap: string };
+export type SessionFiles =
+  | RecordingFiles
+  | {
+      readonly sessionId: string;
+      readonly gap: string;
+      /** Retention removed it; the chain's `recording.pruned` proves it (docs/retention.md). */
+      readonly pruned?: true;
+    };
 
 /** A session's recording and manifest, or why they cannot be exported. */
 export async function sessionFiles(deps: RecordingDeps, sessionId: string): Promise<SessionFiles> {
@@ -34,6 +42,8 @@ export async function sessionFiles(deps: RecordingDeps, sessionId: string): Prom
     return gap('the session is live; its recording is sealed when it ends');
   if (session.recordingPath === null)
     return gap('the session has no recording (it failed to open)');
+  if (session.recordingPrunedAt !== null)
+    return { sessionId, gap: prunedRecordingGap(session.recordingPrunedAt), pruned: true };
   const castPath = resolveRecordingPath(deps.recordingsDir, session.recordingPath);
   if (castPath === null)
     return gap(`recording path ${JSON.stringify(session.recordingPath)} is not valid`);

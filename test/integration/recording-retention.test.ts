@@ -333,4 +333,24 @@ describe('recording prune', () => {
     const events = await b.store.audit.list({ type: 'recording.pruned' });
     expect(events.filter((e) => e.payload['sessionId'] === stuck)).toHaveLength(1);
   });
+
+  it("evidence of a grant whose recordings were pruned exports, and verifies on the chain's recording.pruned", async () => {
+    const out = path.join(b.cli.dir, 'bob-evidence.tar');
+    const exported = await b.cli.run(
+      'evidence',
+      'export',
+      '--grant',
+      String(b.grants.bob.id),
+      '-o',
+      out,
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    const verified = await b.cli.run('evidence', 'verify', out);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(
+      'pruned: 2 of them without their recording, pruned by retention',
+    );
+    const [entry] = await b.store.audit.list({ type: 'evidence.export' });
+    expect(entry?.payload).toMatchObject({ sessionCount: 2, missingRecordings: 0 });
+  });
 });
