@@ -353,4 +353,30 @@ describe('recording prune', () => {
     const [entry] = await b.store.audit.list({ type: 'evidence.export' });
     expect(entry?.payload).toMatchObject({ sessionCount: 2, missingRecordings: 0 });
   });
+
+  it('kept transfer files beside a recording are hashed into the event and removed with it, and its empty folders too', async () => {
+    const id = await b.record({ grant: b.grants.bob, steps: [{ at: 5, out: 'z' }], ...ended(900) });
+    const cast = await b.castPath(id);
+    const kept = path.join(cast.replace(/\.cast$/, '.transfers'), 'var', 'log', 'app.log');
+    await mkdir(path.dirname(kept), { recursive: true });
+    await writeFile(kept, 'kept copy of a download\n');
+    const keptSha = await sha256File(kept);
+    const r = await b.runAt(T0, 'recording', 'prune');
+    expect(r.code, r.stderr).toBe(0);
+    const event = (await b.store.audit.list({ type: 'recording.pruned' })).find(
+      (e) => e.payload['sessionId'] === id,
+    );
+    const rel = (await b.store.sessions.get(id))?.recordingPath ?? '';
+    expect(event?.payload['files']).toEqual([
+      expect.objectContaining({ path: rel }),
+      expect.objectContaining({ path: `${rel}.manifest.json` }),
+      {
+        path: `${rel.replace(/\.cast$/, '.transfers')}/var/log/app.log`,
+        bytes: 24,
+        sha256: keptSha,
+      },
+    ]);
+    // Nothing else was recorded that day, month or year: the folders go too.
+    expect(await exists(path.join(b.config.recordings.dir, rel.slice(0, 4)))).toBe(false);
+  });
 });
