@@ -71,7 +71,7 @@ export function recordingState(s: Pick<Session, 'recordingPrunedAt' | 'hold'>): 
   return null;
 }
 
-/** The one line where a pruned recording was asked for (replay, the review page, evidence). */
+/** The one line where a pruned recording was asked for (replay, the review page). */
 export const prunedRecordingLine = (sessionId: SessionId, prunedAt: EpochMs): string =>
   `the recording of ${sessionId} was pruned ${isoTime(prunedAt)} by retention; the session row and its audit trail remain`;
 
