@@ -9,6 +9,7 @@ import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionId } from '../../src/core/model.js';
+import { prunedEvent } from '../../src/core/retention.js';
 import { isoTime } from '../../src/core/timestamp.js';
 import { expectRefusal, isOneLineError } from './cli-harness.js';
 import { makeBench, T0, type Bench } from './replay-fixture.js';
@@ -131,6 +132,32 @@ describe('recording hold and release', () => {
       1,
       'is not on legal hold',
     );
+  });
+
+  it('the store refuses to mark a held or a live recording pruned, whatever the scan saw', async () => {
+    const before = await b.cli.auditCount();
+    for (const [id, why] of [
+      [held, 'is on legal hold'],
+      [live, 'is live'],
+      [recent, 'is not past retention'],
+    ] as const) {
+      const s = await b.store.sessions.get(id);
+      const candidate = {
+        sessionId: id,
+        grantId: b.grants.alice.id,
+        recordingPath: s?.recordingPath ?? '',
+        endedAt: s?.endedAt ?? 0,
+      };
+      await expect(
+        b.store.retention.markPruned(
+          prunedEvent(candidate, [], 365 * DAY),
+          T0 - 365 * DAY,
+          'os:test',
+        ),
+      ).rejects.toThrow(why);
+      expect((await b.store.sessions.get(id))?.recordingPrunedAt).toBeNull();
+    }
+    expect(await b.cli.auditCount()).toBe(before);
   });
 
   it('session show and list say the recording is on legal hold', async () => {
