@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionId } from '../../src/core/model.js';
 import { prunedEvent } from '../../src/core/retention.js';
 import { isoTime } from '../../src/core/timestamp.js';
+import { Database } from '../../src/store/database.js';
 import { expectRefusal, isOneLineError } from './cli-harness.js';
 import { makeBench, T0, type Bench } from './replay-fixture.js';
 
@@ -405,5 +406,20 @@ describe('recording prune', () => {
     ]);
     // Nothing else was recorded that day, month or year: the folders go too.
     expect(await exists(path.join(b.config.recordings.dir, rel.slice(0, 4)))).toBe(false);
+  });
+
+  it('recording verify fails a row marked pruned that the chain does not prove', async () => {
+    const db = await Database.open(b.config.database.path);
+    try {
+      await db.run('UPDATE sessions SET recording_pruned_at = ? WHERE id = ?', [T0, recent]);
+    } finally {
+      await db.close();
+    }
+    const r = await b.cli.run('recording', 'verify', recent);
+    expect(r.code).toBe(1);
+    expect(isOneLineError(r), r.stderr).toBe(true);
+    expect(r.stderr).toContain(
+      `${recent} failed verification: the session row says pruned, but the audit chain has no recording.pruned event`,
+    );
   });
 });
