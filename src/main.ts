@@ -74,7 +74,7 @@ export async function startGatehouse(
   // Recordings' manifests and audit checkpoints are signed with the bastion's host key (DESIGN.md §6).
   const hostSigningKey = signingKeyFromOpenSsh(hostKey.privateKey);
   const keyring = await loadKeyring(config.ssh.hostKeyPath);
-  const store = await openStore(config.database.path, { clock });
+  const store = await openStore(config.database.path, { clock, node: config.node.name });
   try {
     const auditor = new StoreAuditor(store.audit, logger);
     auditor.subscribe((event) => metrics.observe(event));

@@ -68,5 +68,6 @@ export function storeAccessGate(store: Store): AccessGate {
     },
     killRequested: () => store.sessions.killRequested(),
     takeTransferBudget: (grantId, bytes) => store.grants.takeTransferBudget(grantId, bytes),
+    changes: store.changes,
   };
 }

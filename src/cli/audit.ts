@@ -28,7 +28,7 @@ const EXPORT_PAGE = 1000;
  * keeps the line both valid JSON and harmless on a terminal.
  */
 function jsonLine(record: AuditRecord): string {
-  const { seq, ts, actor, type, payload, prevHash, hash } = record;
+  const { seq, ts, actor, type, payload, prevHash, hash, node } = record;
   const text = JSON.stringify({
     seq,
     ts: new Date(ts).toISOString(),
@@ -37,6 +37,7 @@ function jsonLine(record: AuditRecord): string {
     payload,
     prevHash,
     hash,
+    node,
   });
   return text.replace(
     /[\u007f-\u009f\u2028\u2029]/g,
@@ -105,10 +106,11 @@ export function register(program: Command, ctx: CliContext): void {
         if (ctx.options().json) return printJson(ctx, records);
         printTable(
           ctx,
-          ['SEQ', 'TIME', 'ACTOR', 'TYPE', 'PAYLOAD'],
+          ['SEQ', 'TIME', 'NODE', 'ACTOR', 'TYPE', 'PAYLOAD'],
           records.map((r) => [
             String(r.seq),
             isoTime(r.ts),
+            r.node ?? '-',
             r.actor,
             r.type,
             canonicalJson(r.payload as JsonValue),

@@ -82,7 +82,10 @@ export function register(program: Command, ctx: CliContext): void {
         const actor = ctx.options().actor;
         const now = ctx.clock.now();
 
-        const store = await openStore(config.database.path, { clock: ctx.clock });
+        const store = await openStore(config.database.path, {
+          clock: ctx.clock,
+          node: config.node.name,
+        });
         let seeded;
         let reviewer;
         try {

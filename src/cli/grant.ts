@@ -2,11 +2,17 @@ import type { Command } from 'commander';
 import { validatePatterns } from '../core/command-policy.js';
 import { GatehouseError } from '../core/errors.js';
 import type { GrantId, NdaId } from '../core/model.js';
+import type { Profile } from '../core/profile.js';
 import { describeTransfer } from '../core/transfer-text.js';
 import { requireConfirmations } from './checklist-options.js';
 import type { CliContext } from './context.js';
 import { examples } from './help-text.js';
-import { addTransferOptions, requireTransfer, type TransferOptions } from './transfer-options.js';
+import {
+  addTransferOptions,
+  requireTransfer,
+  transferTyped,
+  type TransferOptions,
+} from './transfer-options.js';
 import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
 import { grantPairs, grantViews, withTransferUsage } from './grant-view.js';
 import { isoTime, printJson, printLine, printPairs, printResult, printTable } from './output.js';
@@ -58,7 +64,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--from <time>', 'start later than now (ISO 8601)')
     .option('--shell', 'full shell and any command', false)
     .option('--allow <pattern>', 'an allowed command pattern (repeat for more)', collect, [])
-    .option('--profile <name>', 'a named allowlist from the config (profiles)')
+    .option(
+      '--profile <name>',
+      'a named allowlist from the config (profiles), with its transfer rights unless --transfer… is given',
+    )
     .requiredOption('--reason <text>', 'why (ticket, incident)')
     .option(
       '--confirm <item=note>',
@@ -90,27 +99,31 @@ export function register(program: Command, ctx: CliContext): void {
       throw usage(
         '--shell or --allow: say what the grant allows (a shell, or an allowlist of commands)',
       );
-    const transfer = requireTransfer(opts);
+    const typedTransfer = requireTransfer(opts);
     const confirmations = requireConfirmations(opts.confirm, ctx.options().actor);
     const config = await ctx.loadConfig();
     let allowlist: string[] = [];
+    let profile: Profile | undefined;
     if (listed) {
       let fromProfile: readonly string[] = [];
       if (opts.profile !== undefined) {
-        const profile = config.profiles[opts.profile];
+        profile = config.profiles[opts.profile];
         if (profile === undefined) {
           const known = Object.keys(config.profiles);
           throw usage(
             `--profile: no profile named ${JSON.stringify(opts.profile.slice(0, 64))} in the config (${known.length ? known.join(', ') : 'none defined'})`,
           );
         }
-        fromProfile = profile;
+        fromProfile = profile.allow;
       }
       const field = opts.profile !== undefined && opts.allow.length === 0 ? '--profile' : '--allow';
       allowlist = requirePatterns(field, [...fromProfile, ...opts.allow]);
       const patterns = validatePatterns(allowlist);
       if (!patterns.ok) throw usage(`${field}: ${patterns.message}`);
     }
+    // A profile's transfer rights apply unless a transfer option says otherwise.
+    const transfer =
+      profile !== undefined && !transferTyped(opts) ? profile.transfer : typedTransfer;
     const created = await ctx.withStore(async (store, cfg) => {
       const g = await store.grants.add(
         {

@@ -144,7 +144,7 @@ export async function main(
     loadConfig: () => (config ??= loadConfig(ctx.options().config, env, cwd)),
     withStore: async <T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> => {
       const cfg = await ctx.loadConfig();
-      const store = await openDatabase(cfg.database.path, ctx.clock);
+      const store = await openDatabase(cfg.database.path, ctx.clock, cfg.node.name);
       try {
         return await fn(store, cfg);
       } finally {
@@ -185,7 +185,8 @@ function isBareProgram(e: unknown): e is CommandLineError {
   );
 }
 
-async function openDatabase(dbPath: string, clock: Clock): Promise<Store> {
+/** The CLI writes its events as the node it runs on (config `node.name`). */
+async function openDatabase(dbPath: string, clock: Clock, node: string): Promise<Store> {
   try {
     await mkdir(path.dirname(dbPath), { recursive: true, mode: 0o700 });
   } catch (e) {
@@ -193,7 +194,7 @@ async function openDatabase(dbPath: string, clock: Clock): Promise<Store> {
     throw new GatehouseError('storage', `database: ${dbPath}: cannot create its folder (${code})`);
   }
   try {
-    return await openStore(dbPath, { clock });
+    return await openStore(dbPath, { clock, node });
   } catch (e) {
     if (isGatehouseError(e)) throw e;
     throw new GatehouseError(

@@ -4,7 +4,9 @@ import { GatehouseError } from '../core/errors.js';
 import { checkKillReason } from '../core/kill-reason.js';
 import { recordingState } from '../core/retention.js';
 import type { GrantId, Session } from '../core/model.js';
+import { quoteForMessage } from '../core/names.js';
 import type { SessionFilter, Store } from '../core/ports.js';
+import { SESSION_KINDS, type SessionKind } from '../core/session-summary.js';
 import type { CliContext } from './context.js';
 import { examples } from './help-text.js';
 import { fetchCount, LIMIT_HELP, newest, noteOlder, requireLimit } from './list-limit.js';
@@ -20,8 +22,16 @@ interface ListOptions {
   readonly user?: string;
   readonly target?: string;
   readonly grant?: string;
+  readonly kind?: string;
   readonly since?: string;
   readonly until?: string;
+}
+
+function requireKind(text: string): SessionKind {
+  const kind = SESSION_KINDS.find((k) => k === text);
+  if (kind === undefined)
+    throw usage(`--kind: ${quoteForMessage(text)} is not one of ${SESSION_KINDS.join(', ')}`);
+  return kind;
 }
 
 /** Checks every option before the store is opened (usage errors exit 2). */
@@ -38,6 +48,7 @@ function filterOf(opts: ListOptions, now: number): SessionFilter {
       ? {}
       : { targetName: requireName('target', opts.target, '--target') }),
     ...(opts.grant === undefined ? {} : { grantId: requireId('--grant', opts.grant) as GrantId }),
+    ...(opts.kind === undefined ? {} : { kind: requireKind(opts.kind) }),
     ...(since === undefined ? {} : { since }),
     ...(until === undefined ? {} : { until }),
   };
@@ -87,6 +98,7 @@ function sessionPairs(s: SessionView): [string, string][] {
     ['recording sha256', s.sha256 ?? '-'],
     ['stdin bytes', s.stdin === null ? '-' : String(s.stdin.bytes)],
     ['stdin sha256', s.stdin?.sha256 ?? '-'],
+    ['node', s.node ?? '-'],
   ];
 }
 
@@ -108,6 +120,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--user <name>', 'only sessions of this user')
     .option('--target <name>', 'only sessions on this target')
     .option('--grant <id>', 'only sessions under this grant')
+    .option('--kind <kind>', `only sessions of this kind: ${SESSION_KINDS.join(', ')}`)
     .option(
       '--since <time|duration>',
       'only sessions open at or after this time, or this long ago (2h)',
@@ -121,6 +134,8 @@ export function register(program: Command, ctx: CliContext): void {
       const { rows: views, more } = newest(fetched, limit);
       noteOlder(ctx, more, limit, 'sessions');
       if (ctx.options().json) return printJson(ctx, views);
+      // Live sessions are ended on the node that holds them: --live names it (issue 17).
+      const node = (s: SessionView): string[] => (opts.live ? [s.node ?? '-'] : []);
       printTable(
         ctx,
         [
@@ -135,7 +150,7 @@ export function register(program: Command, ctx: CliContext): void {
           'EXIT',
           'STDIN',
           'RECORDING',
-        ],
+        ].concat(opts.live ? ['NODE'] : []),
         views.map((s) => [
           s.id,
           s.user ?? '?',
@@ -148,6 +163,7 @@ export function register(program: Command, ctx: CliContext): void {
           s.exitStatus === null ? '-' : String(s.exitStatus),
           s.stdin === null ? '-' : formatSize(s.stdin.bytes),
           recordingState(s) ?? '-',
+          ...node(s),
         ]),
       );
     });

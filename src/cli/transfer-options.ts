@@ -40,3 +40,7 @@ export function requireTransfer(opts: TransferOptions): TransferRights {
   if (!parsed.ok) throw usage(parsed.message);
   return parsed.rights;
 }
+
+/** Whether any transfer option was given (else a profile's rights apply). */
+export const transferTyped = (opts: TransferOptions): boolean =>
+  opts.transfer !== undefined || opts.transferPath.length > 0 || opts.transferBudget !== undefined;

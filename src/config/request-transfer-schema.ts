@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseByteSize } from '../core/byte-size.js';
 import type { TransferLimit } from '../core/request-transfer.js';
+import type { TransferRights } from '../core/transfer-rights.js';
 import {
   MAX_TRANSFER_PATHS,
   TRANSFER_DIRECTIONS,
@@ -36,4 +37,30 @@ export const requestTransferSchema = z
     direction,
     paths: [...new Set(paths)],
     maxBudgetBytes: maxBudget ?? null,
+  }));
+
+/**
+ * Transfer rights as a profile carries them (config `profiles.NAME.transfer`): what `grant add
+ * --profile` gives, and a request for the profile asks for, when no transfer option is typed.
+ *
+ *   transfer: { direction: download, paths: ['/var/log/**'], budget: 500MiB }
+ */
+export const transferRightsSchema = z
+  .object({
+    direction: z.enum(TRANSFER_DIRECTIONS),
+    paths: z.array(pathLimit).max(MAX_TRANSFER_PATHS).default([]),
+    budget: budget.optional(),
+  })
+  .strict()
+  .superRefine(({ direction, paths, budget }, ctx) => {
+    if (direction === 'none' && (paths.length > 0 || budget !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'paths and budget need direction download, upload or both',
+      });
+  })
+  .transform(({ direction, paths, budget }): TransferRights => ({
+    direction,
+    paths: [...new Set(paths)],
+    budgetBytes: budget ?? null,
   }));

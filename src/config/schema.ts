@@ -1,10 +1,11 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.js';
-import { validatePatterns } from '../core/command-policy.js';
 import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
 import { MIN_RETENTION_MS } from '../core/retention.js';
 import { notifySchema } from './notify-schema.js';
+import { profilesSchema } from './profile-schema.js';
 import { checkRequestRules, groupsSchema, requestsSchema } from './requests-schema.js';
 
 /**
@@ -65,6 +66,19 @@ const ssh = z
     idleTimeoutMs: idleTimeout,
     drainTimeoutMs: drainTimeout,
   }));
+
+/**
+ * Which node of several wrote an audit event or holds a session (issue 17). The machine's
+ * hostname by default; a hostname that is not a valid node name refuses the config, naming the key.
+ */
+const node = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,63}$/, 'must be 1-63 letters, digits, dots, dashes or underscores')
+      .prefault(() => hostname()),
+  })
+  .strict();
 
 const database = z.object({ path: z.string().min(1).default('../data/gatehouse.db') }).strict();
 
@@ -173,18 +187,10 @@ const log = z
   })
   .strict();
 
-/** Checked at load time, so `grant add --profile` never meets a bad pattern. */
-const profilePatterns = z
-  .array(z.string().min(1))
-  .min(1)
-  .superRefine((patterns, ctx) => {
-    const check = validatePatterns(patterns);
-    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
-  });
-
 export const configSchema = z
   .object({
     ssh: ssh.prefault({}),
+    node: node.prefault({}),
     database: database.prefault({}),
     recordings: recordings.prefault({}),
     grants: grants.prefault({}),
@@ -193,7 +199,7 @@ export const configSchema = z
     commandTargets: commandTargets.prefault({}),
     log: log.prefault({}),
     /** Named allowlists usable with `grant add --profile NAME` (issue 4). */
-    profiles: z.record(z.string().regex(/^[a-z][a-z0-9._-]{0,63}$/), profilePatterns).default({}),
+    profiles: profilesSchema,
     /** Named lists of users or approvers, referred to as `@name` in `requests.rules`. */
     groups: groupsSchema,
     /** Who may request access to what, and who approves (issue 14). */

@@ -163,6 +163,8 @@ export interface Session {
   readonly command: string | null;
   /** Times an alert rule flagged the session. */
   readonly flagCount: number;
+  /** The node that opened it (issue 17, config `node.name`); null before migration 19. */
+  readonly node: string | null;
   /** When retention pruned its recording (migration 18, docs/retention.md); the row stays. */
   readonly recordingPrunedAt: EpochMs | null;
   /** A legal hold: prune never touches the recording while it holds. */
@@ -190,6 +192,8 @@ export interface AuditRecord {
   readonly payload: Readonly<Record<string, unknown>>;
   readonly prevHash: string;
   readonly hash: string;
+  /** The node that wrote it (issue 17); null for events written without one. */
+  readonly node: string | null;
 }
 
 /**

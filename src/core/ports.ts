@@ -8,6 +8,7 @@
 import type { AuditCheckpoint, ChainPoint } from './audit-checkpoint.js';
 import type { AuditEvent, AuditEventOf } from './audit-events.js';
 import type { Confirmation } from './checklist.js';
+import type { ChangeSignals } from './change-signals.js';
 import type { SignoffScope } from './scope-signoff.js';
 import type { SessionKind } from './session-summary.js';
 import type { TransferRights } from './transfer-rights.js';
@@ -228,6 +229,7 @@ export interface SessionFilter {
   /** Any target with that name, removed ones included. */
   readonly targetName?: string;
   readonly grantId?: GrantId;
+  readonly kind?: SessionKind;
   /** Sessions open at some moment at or after this time (still live, or ended at or after it). */
   readonly since?: EpochMs;
   /** Sessions started before this time. */
@@ -316,6 +318,8 @@ export interface Store {
   readonly recordingText: RecordingTextRepository;
   /** Transfer sessions' logs (core/transfer-entries.ts). */
   readonly transfers: TransferLogRepository;
+  /** Revocations, disables and kills as they are made (core/change-signals.ts). */
+  readonly changes: ChangeSignals;
   /** Recordings pruned by retention and legal holds (core/retention.ts). */
   readonly retention: RecordingRetentionRepository;
   close(): Promise<void>;

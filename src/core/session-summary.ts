@@ -1,7 +1,8 @@
 /** What the session list shows of a session beyond its row's times: its kind and command. */
 
 /** A shell, one command (exec), the restricted prompt of a commands grant, or file transfer. */
-export type SessionKind = 'shell' | 'exec' | 'prompt' | 'sftp';
+export const SESSION_KINDS = ['shell', 'exec', 'prompt', 'sftp'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
 
 /** The longest command the session list keeps (the audit event keeps the whole command). */
 export const LISTED_COMMAND_MAX = 1024;

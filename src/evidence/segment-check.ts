@@ -1,8 +1,9 @@
 /**
  * `audit/events.jsonl`: a contiguous segment of the audit chain, one row per line in canonical
- * JSON — {seq, ts, actor, type, payload (the stored canonical text), prevHash, hash}. The check
- * recomputes every hash as `gatehouse audit verify` does (store/audit-chain.ts), line by line as
- * the bytes stream in, and keeps only the events about the grant.
+ * JSON — {seq, ts, actor, type, payload (the stored canonical text), prevHash, hash}, and `node`
+ * when the event has one (issue 17). The check recomputes every hash as `gatehouse audit verify`
+ * does (store/audit-chain.ts `checkChain`, node included by the same rule), line by line as the
+ * bytes stream in, and keeps only the events about the grant.
  */
 import type { ChainCursor } from '../store/audit-chain.js';
 import { checkChain } from '../store/audit-chain.js';
@@ -33,6 +34,7 @@ export interface SegmentSummary {
 }
 
 const ROW_KEYS = 'actor,hash,payload,prevHash,seq,ts,type';
+const ROW_KEYS_WITH_NODE = 'actor,hash,node,payload,prevHash,seq,ts,type';
 
 interface LineRow {
   readonly seq: number;
@@ -42,9 +44,10 @@ interface LineRow {
   readonly payload: string;
   readonly prevHash: string;
   readonly hash: string;
+  readonly node?: string | null;
 }
 
-/** A row's line text (without the newline): canonical JSON of exactly its seven fields. */
+/** A row's line text (without the newline): canonical JSON of its seven fields, and its node. */
 const rowText = (r: LineRow): string =>
   canonicalJson({
     seq: r.seq,
@@ -54,6 +57,7 @@ const rowText = (r: LineRow): string =>
     payload: r.payload,
     prevHash: r.prevHash,
     hash: r.hash,
+    ...(r.node == null ? {} : { node: r.node }),
   });
 
 /** One audit row as its line in the segment, the payload as the canonical text its hash covers. */
@@ -70,8 +74,9 @@ function parseRow(text: string): LineRow | null {
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const r = v as Record<string, unknown>;
+  const keys = Object.keys(r).sort().join(',');
   const typed =
-    Object.keys(r).sort().join(',') === ROW_KEYS &&
+    (keys === ROW_KEYS || (keys === ROW_KEYS_WITH_NODE && typeof r['node'] === 'string')) &&
     Number.isSafeInteger(r['seq']) &&
     Number.isSafeInteger(r['ts']) &&
     typeof r['actor'] === 'string' &&
@@ -148,6 +153,7 @@ export class SegmentCheck {
         payload: row.payload,
         prev_hash: row.prevHash,
         hash: row.hash,
+        node: row.node ?? null,
       },
     ]);
     if (!check.ok) throw new EvidenceProblem(`${EVENTS_MEMBER} seq ${check.seq}`, check.problem);

@@ -36,6 +36,8 @@ export function denialReason(event: AuditEvent): string | null {
       return 'hostkey.mismatch';
     case 'reviewer.login.failure':
       return `review.${event.payload.reason}`;
+    case 'transfer.denied':
+      return tame(`transfer.${event.payload.op}`);
     default:
       return null;
   }
@@ -49,6 +51,8 @@ export class GatehouseMetrics {
   private readonly recordingFailures: Counter;
   private readonly checkpointSinkFailures: Counter;
   private readonly notifications: Counter;
+  private readonly transferredFiles: Counter;
+  private readonly transferredBytes: Counter;
   private liveSessions: () => number = () => 0;
   private pendingNotifications: () => number = () => 0;
 
@@ -90,6 +94,19 @@ export class GatehouseMetrics {
       ['result'],
       [{ result: 'delivered' }, { result: 'retried' }, { result: 'failed' }],
     );
+    const directions = [{ direction: 'download' }, { direction: 'upload' }];
+    this.transferredFiles = r.counter(
+      'gatehouse_transferred_files_total',
+      'Files read or written through SFTP (one per transfer.file event), by direction.',
+      ['direction'],
+      directions,
+    );
+    this.transferredBytes = r.counter(
+      'gatehouse_transferred_bytes_total',
+      'Bytes of files moved through SFTP, by direction (counted when each file closes).',
+      ['direction'],
+      directions,
+    );
     r.gauge(
       'gatehouse_notifications_pending',
       'Webhook notifications queued and not yet delivered or given up.',
@@ -130,6 +147,10 @@ export class GatehouseMetrics {
         break;
       case 'checkpoint.sink.failure':
         this.checkpointSinkFailures.inc({ sink: event.payload.sink });
+        break;
+      case 'transfer.file':
+        this.transferredFiles.inc({ direction: event.payload.direction });
+        this.transferredBytes.inc({ direction: event.payload.direction }, num(event.payload.bytes));
         break;
       case 'session.end':
         this.bytes.inc({ direction: 'in' }, num(event.payload.bytesIn));

@@ -1,5 +1,6 @@
 import { auditEvents } from '../core/audit-events.js';
 import type { Auditor } from '../core/auditor.js';
+import { concerns, type Change, type ChangeSubject } from '../core/change-signals.js';
 import type { Clock } from '../core/clock.js';
 import type { Grant } from '../core/model.js';
 import { messages } from '../core/user-messages.js';
@@ -15,8 +16,19 @@ import type { AccessGate } from './ports.js';
 
 /** Nearest first: the warning given marks the earlier ones as given (no double warning). */
 const WARN_MINUTES = [1, 5] as const;
-/** A grant that cannot be re-checked against the store for this long fails closed. */
+/** A grant the store failed to re-check (it answered with an error) for this long fails closed. */
 const RECHECK_FAILURE_LIMIT_MS = 5_000;
+/**
+ * A grant whose re-check has not been answered at all for this long fails closed. Longer than the
+ * failure limit: under bulk transfers the store's calls wait for libuv's thread pool behind the
+ * recordings' writes, which is slow, not broken (a 256 MiB download was closed at 5 s).
+ */
+const RECHECK_SLOW_LIMIT_MS = 30_000;
+/**
+ * With a feed of every writer's changes (`ChangeSignals.crossProcess`): the fallback round, half
+ * as often as the ticks, still within DESIGN.md §3's "at least every second".
+ */
+const FALLBACK_ROUND_MS = 1_000;
 
 export interface GrantWatcherDeps {
   readonly live: LiveSessions;
@@ -30,39 +42,90 @@ export interface GrantWatcherDeps {
 /** Sessions and logins under one grant and key: one store re-check serves them all. */
 const groupKey = (s: Watched): string => `${s.grant.id}|${s.fingerprint}`;
 
+const subjectOf = (s: Watched): ChangeSubject => ({
+  grant: s.grant,
+  sessionId: isLiveSession(s) ? s.id : null,
+});
+
+/** Per group: since when its grant is unconfirmed, and whether the store's last answer was an error. */
+class GroupStates {
+  private readonly confirmedAt = new Map<string, number>();
+  private readonly failing = new Set<string>();
+
+  constructor(private readonly clock: Clock) {}
+
+  confirmed(key: string): void {
+    this.confirmedAt.set(key, this.clock.now());
+    this.failing.delete(key);
+  }
+
+  failed(key: string): void {
+    this.failing.add(key);
+  }
+
+  /** Whether the group has gone unconfirmed past its limit: the failure one, else the slow one. */
+  stale(key: string): boolean {
+    const limit = this.failing.has(key) ? RECHECK_FAILURE_LIMIT_MS : RECHECK_SLOW_LIMIT_MS;
+    return this.clock.now() - this.unconfirmedSince(key) >= limit;
+  }
+
+  /** Forgets the groups nothing is watched under any more. */
+  keep(keys: ReadonlySet<string>): void {
+    for (const key of [...this.confirmedAt.keys()]) {
+      if (keys.has(key)) continue;
+      this.confirmedAt.delete(key);
+      this.failing.delete(key);
+    }
+  }
+
+  private unconfirmedSince(key: string): number {
+    const since = this.confirmedAt.get(key) ?? this.clock.now();
+    this.confirmedAt.set(key, since);
+    return since;
+  }
+}
+
 /**
  * Re-checks every live session's grant, and the grants of every logged-in connection (with or
- * without a session: `ssh -N`), twice a second against fresh facts from the store (revocations
- * come from another process) and closes what is no longer allowed; ends sessions an admin asked
- * to kill; warns sessions 5 and 1 minutes before expiry. No long timers (DESIGN.md §7).
+ * without a session: `ssh -N`), against fresh facts from the store and closes what is no longer
+ * allowed; ends sessions an admin asked to kill; warns sessions 5 and 1 minutes before expiry. No
+ * long timers (DESIGN.md §7).
  *
- * Expiry needs no store and is enforced at every tick. The store is asked one round at a time; a
- * group whose grant was not confirmed for RECHECK_FAILURE_LIMIT_MS — the store failing or not
- * answering at all — is closed.
+ * When: at once when `gate.changes` announces a change concerning a watched grant or session
+ * (core/change-signals.ts), and in a periodic round: every tick (twice a second) while changes
+ * from other processes do not arrive (SQLite: the CLI, another node), every FALLBACK_ROUND_MS
+ * when they do. Expiry needs no store and is enforced at every tick. The store is asked one round
+ * at a time; a group whose grant was not confirmed for RECHECK_FAILURE_LIMIT_MS while the store
+ * answered with errors, or for RECHECK_SLOW_LIMIT_MS while it did not answer, is closed. A
+ * definitive answer (revoked, expired) ends at once, however long it took.
  */
 export function startGrantWatcher(deps: GrantWatcherDeps): { stop(): void } {
-  const { live, clock, logger } = deps;
-  /** Per group: when its grant was last confirmed by the store (or first went unconfirmed). */
-  const confirmedAt = new Map<string, number>();
+  const { live, clock, logger, gate } = deps;
+  const states = new GroupStates(clock);
+  const roundEveryMs = gate.changes.crossProcess ? FALLBACK_ROUND_MS : 0;
   let round: Promise<void> | null = null;
+  let lastRoundAt = -Infinity;
+  /** A change arrived during a round: one more round right after it. */
+  let again = false;
+  let stopped = false;
 
-  const unconfirmedSince = (key: string): number => {
-    const since = confirmedAt.get(key) ?? clock.now();
-    confirmedAt.set(key, since);
-    return since;
-  };
-  const failStale = (): void => {
-    for (const s of live.watched()) {
-      if (clock.now() - unconfirmedSince(groupKey(s)) >= RECHECK_FAILURE_LIMIT_MS) {
-        s.terminate('error', messages.closedUncheckable());
-      }
-    }
+  const startRound = (): void => {
+    lastRoundAt = clock.now();
+    round = storeRound(deps, states)
+      .catch((err: unknown) => logger.error({ err }, 'grant watcher round failed'))
+      .finally(() => {
+        round = null;
+        if (again && !stopped) {
+          again = false;
+          startRound();
+        }
+      });
   };
 
   const tick = (): void => {
     const watched = live.watched();
     if (watched.length === 0) {
-      confirmedAt.clear();
+      states.keep(new Set());
       return;
     }
     const now = clock.now();
@@ -70,27 +133,34 @@ export function startGrantWatcher(deps: GrantWatcherDeps): { stop(): void } {
       if (now >= s.grant.endsAt) s.terminate('expired', messages.closedExpired(s.grant));
     }
     if (round !== null) {
-      failStale();
+      for (const s of live.watched()) {
+        if (states.stale(groupKey(s))) s.terminate('error', messages.closedUncheckable());
+      }
       return;
     }
-    round = storeRound(deps, confirmedAt, unconfirmedSince)
-      .catch((err: unknown) => logger.error({ err }, 'grant watcher tick failed'))
-      .finally(() => {
-        round = null;
-      });
+    if (now - lastRoundAt >= roundEveryMs) startRound();
   };
 
+  const wake = (change: Change): void => {
+    if (stopped || !live.watched().some((s) => concerns(change, subjectOf(s)))) return;
+    if (round === null) startRound();
+    else again = true;
+  };
+
+  const unsubscribe = gate.changes.subscribe(wake);
   const timer = setInterval(tick, deps.intervalMs ?? 500);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      stopped = true;
+      unsubscribe();
+      clearInterval(timer);
+    },
+  };
 }
 
 /** One round against the store: kill requests, then each group's grant. */
-async function storeRound(
-  deps: GrantWatcherDeps,
-  confirmedAt: Map<string, number>,
-  unconfirmedSince: (key: string) => number,
-): Promise<void> {
+async function storeRound(deps: GrantWatcherDeps, states: GroupStates): Promise<void> {
   const { live, gate, logger } = deps;
   try {
     for (const { sessionId, reason } of await gate.killRequested()) {
@@ -101,14 +171,13 @@ async function storeRound(
   }
   const groups = new Map<string, Watched[]>();
   for (const s of live.watched()) groups.set(groupKey(s), [...(groups.get(groupKey(s)) ?? []), s]);
-  for (const key of confirmedAt.keys()) if (!groups.has(key)) confirmedAt.delete(key);
+  states.keep(new Set(groups.keys()));
   await Promise.all(
     [...groups].map(async ([key, sessions]) => {
-      const confirmed = await checkGroup(deps, sessions);
-      if (confirmed) confirmedAt.set(key, deps.clock.now());
-      else if (deps.clock.now() - unconfirmedSince(key) >= RECHECK_FAILURE_LIMIT_MS) {
-        for (const s of sessions) s.terminate('error', messages.closedUncheckable());
-      }
+      if (await checkGroup(deps, sessions)) return states.confirmed(key);
+      states.failed(key);
+      if (!states.stale(key)) return;
+      for (const s of sessions) s.terminate('error', messages.closedUncheckable());
     }),
   );
 }

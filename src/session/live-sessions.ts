@@ -2,7 +2,7 @@ import type { Grant, SessionEndReason, SessionId } from '../core/model.js';
 
 export type CloseCause = Extract<
   SessionEndReason,
-  'expired' | 'revoked' | 'killed' | 'shutdown' | 'error'
+  'closed' | 'expired' | 'revoked' | 'killed' | 'shutdown' | 'error'
 >;
 
 /** What the grant watcher re-checks: one grant, used with one key. */

@@ -3,6 +3,7 @@
  * on the Store port (src/adapters/store-access-gate.ts); the ssh side never imports store/.
  */
 import type { AccessFacts } from '../core/access-policy.js';
+import type { ChangeSignals } from '../core/change-signals.js';
 import type {
   GrantId,
   EpochMs,
@@ -47,6 +48,8 @@ export interface AccessGate {
    * it); resolves to what it got, 0 once spent (issue 16).
    */
   takeTransferBudget(grantId: GrantId, bytes: number): Promise<number>;
+  /** Revocations, disables and kills as they are made, to re-check at once (the grant watcher). */
+  readonly changes: ChangeSignals;
 }
 
 export type TapStream = 'stdout' | 'stderr';

@@ -200,7 +200,9 @@ export class RequestGate {
       return { ok: true, pending: { kind: 'read', file, offset, claimed } };
     };
     // A read needs only some budget: its answer is cut to what was claimed (a short read).
-    return this.budget === null ? granted(want) : this.claimed('read', file.path, want, 1, granted);
+    // A zero-length one moves nothing and needs none.
+    if (this.budget === null || want === 0) return granted(want);
+    return this.claimed('read', file.path, want, 1, granted);
   }
 
   private write(
@@ -216,8 +218,8 @@ export class RequestGate {
       upload.addPieces(file.appends ? null : offset, data);
       return PLAIN;
     };
-    if (this.budget === null) return granted();
     const length = data.reduce((n, piece) => n + piece.length, 0);
+    if (this.budget === null || length === 0) return granted();
     return this.claimed('write', file.path, length, length, granted);
   }
 

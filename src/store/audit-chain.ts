@@ -1,7 +1,8 @@
 /**
  * The tamper-evident audit chain: hash = sha256_hex(prev_hash + canonicalJson({seq, ts, actor,
- * type, payload})); the first event's prev_hash is 64 zeros. The payload column holds the
- * canonical JSON text itself, so any edit of a stored byte shows.
+ * type, payload[, node]})); the first event's prev_hash is 64 zeros. The payload column holds the
+ * canonical JSON text itself, so any edit of a stored byte shows. `node` (issue 17, migration 19)
+ * is hashed only when the event has one, so every event written before it verifies unchanged.
  */
 import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../core/audit-events.js';
@@ -9,6 +10,7 @@ import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import type { AuditRecord, EpochMs } from '../core/model.js';
 import type { Database } from './database.js';
 import { auditFromRow, type AuditRow } from './rows.js';
+import { writerNodeOf } from './writer-node.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -18,6 +20,8 @@ export interface ChainFields {
   readonly actor: string;
   readonly type: string;
   readonly payload: JsonValue;
+  /** The node that wrote it; null (or absent) for events without one. */
+  readonly node?: string | null;
 }
 
 export function chainHash(prevHash: string, fields: ChainFields): string {
@@ -27,6 +31,7 @@ export function chainHash(prevHash: string, fields: ChainFields): string {
     actor: fields.actor,
     type: fields.type,
     payload: fields.payload,
+    ...(fields.node == null ? {} : { node: fields.node }),
   });
   return createHash('sha256')
     .update(prevHash + canonical, 'utf8')
@@ -45,11 +50,13 @@ export async function appendAuditEvent(
   );
   const seq = (last?.seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = chainHash(prevHash, { seq, ts, actor, type: event.type, payload: event.payload });
+  const node = writerNodeOf(db);
+  const { type, payload } = event;
+  const hash = chainHash(prevHash, { seq, ts, actor, type, payload, node });
   const row = await db.get<AuditRow>(
-    `INSERT INTO audit_events (seq, ts, actor, type, payload, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    [seq, ts, actor, event.type, canonicalJson(event.payload), prevHash, hash],
+    `INSERT INTO audit_events (seq, ts, actor, type, payload, prev_hash, hash, node)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    [seq, ts, actor, type, canonicalJson(payload), prevHash, hash, node],
   );
   if (!row) throw new Error('audit insert returned no row');
   return auditFromRow(row);
@@ -98,6 +105,7 @@ export function checkChain(cursor: ChainCursor, rows: readonly AuditRow[]): Chai
       actor: row.actor,
       type: row.type,
       payload,
+      node: row.node,
     });
     if (expected !== row.hash) return broken('hash does not match the event');
     count += 1;

@@ -1,4 +1,5 @@
 /** What every repository needs, plus lookups shared by several of them (run inside a tx). */
+import type { ChangeBus } from '../core/change-signals.js';
 import type { Clock } from '../core/clock.js';
 import { GatehouseError } from '../core/errors.js';
 import { quoteForMessage } from '../core/names.js';
@@ -17,6 +18,8 @@ import type { Transactions } from './transaction.js';
 export interface StoreContext {
   readonly tx: Transactions;
   readonly clock: Clock;
+  /** Where `announceChange` tells this process's subscribers (store/change-announce.ts). */
+  readonly changes: ChangeBus;
 }
 
 export async function userByName(db: Database, name: string): Promise<User | null> {

@@ -4,6 +4,7 @@ import type { Actor, GrantRepository, NewGrant } from '../core/ports.js';
 import type { SignoffScope } from '../core/scope-signoff.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
+import { announceChange } from './change-announce.js';
 import { requireGrant, type StoreContext } from './context.js';
 import type { SqlValue } from './database.js';
 import { extendGrant } from './grant-extend.js';
@@ -113,6 +114,7 @@ export class SqliteGrantRepository implements GrantRepository {
         actor,
         this.ctx.clock.now(),
       );
+      announceChange(this.ctx.changes, db, { kind: 'grant', id });
       return grantFromRow(row);
     });
   }

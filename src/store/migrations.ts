@@ -9,6 +9,10 @@ export interface Migration {
   readonly sql: string;
 }
 
+/** A node's name (config `node.name`, issue 17), as the config checks it. */
+const NODE_NAME = (column: string): string =>
+  `${column} IS NULL OR (length(${column}) BETWEEN 1 AND 63 AND ${column} NOT GLOB '*[^A-Za-z0-9._-]*')`;
+
 const CANONICAL_NAME = (column: string): string =>
   `length(${column}) BETWEEN 1 AND 64 AND ${column} GLOB '[a-z]*' ` +
   `AND ${column} NOT GLOB '*[^a-z0-9._-]*'`;
@@ -558,6 +562,16 @@ CREATE INDEX sessions_prunable ON sessions(ended_at, id)
 -- Pruned rows whose files are not yet known to be gone.
 CREATE INDEX sessions_prune_unfinished ON sessions(recording_pruned_at, id)
   WHERE recording_pruned_at IS NOT NULL AND recording_removed_at IS NULL;
+`,
+  },
+  {
+    version: 19,
+    sql: `
+-- Several nodes on one database (issue 17): the node that wrote each audit event (hashed into the
+-- chain only when set, so events written before stay as they were) and the node holding each
+-- session. NULL: written before this migration, or by a store opened without a node name.
+ALTER TABLE audit_events ADD COLUMN node TEXT CONSTRAINT audit_events_node CHECK (${NODE_NAME('node')});
+ALTER TABLE sessions ADD COLUMN node TEXT CONSTRAINT sessions_node CHECK (${NODE_NAME('node')});
 `,
   },
 ];

@@ -3,6 +3,7 @@ import type { Nda, NdaId } from '../core/model.js';
 import type { Actor, NdaRepository, NewNda } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
+import { announceChange } from './change-announce.js';
 import { requireUser, type StoreContext } from './context.js';
 import type { Database } from './database.js';
 import { ndaFromRow, type NdaRow } from './rows.js';
@@ -78,6 +79,7 @@ export class SqliteNdaRepository implements NdaRepository {
       );
       if (!row) throw new Error('ndas update returned no row');
       await appendAuditEvent(db, auditEvents.ndaRevoke({ ndaId: id, reason }), actor, now);
+      announceChange(this.ctx.changes, db, { kind: 'nda', id });
       return ndaFromRow(row);
     });
   }

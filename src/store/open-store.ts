@@ -1,6 +1,7 @@
 /** The store's only entry point for other layers: open (and migrate) a SQLite file. */
 import { chmod, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { ChangeBus } from '../core/change-signals.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
 import { SqliteAuditRepository } from './audit-repository.js';
@@ -22,9 +23,12 @@ import { toGatehouseError } from './sqlite-errors.js';
 import { SqliteTargetRepository } from './targets-repository.js';
 import { Transactions, withBusyRetry } from './transaction.js';
 import { SqliteUserRepository } from './users-repository.js';
+import { nameWriterNode } from './writer-node.js';
 
 export interface OpenStoreOptions {
   readonly clock?: Clock;
+  /** Config `node.name`: the node its audit events and sessions name; none when absent. */
+  readonly node?: string;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -78,6 +82,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     db = await Database.open(path);
     await configure(db);
     await restrictModes(path);
+    if (options.node !== undefined) nameWriterNode(db, options.node);
   } catch (err) {
     await db?.close().catch(() => undefined);
     throw toGatehouseError(err, path);
@@ -89,7 +94,8 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     await tx.close().catch(() => undefined);
     throw toGatehouseError(err, path);
   }
-  const ctx: StoreContext = { tx, clock };
+  const changes = new ChangeBus();
+  const ctx: StoreContext = { tx, clock, changes };
   return {
     users: new SqliteUserRepository(ctx),
     ndas: new SqliteNdaRepository(ctx),
@@ -104,6 +110,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     notifications: new SqliteNotificationRepository(ctx),
     recordingText: new SqliteRecordingTextRepository(ctx),
     transfers: new SqliteTransferLogRepository(ctx),
+    changes,
     retention: new SqliteRecordingRetentionRepository(ctx),
     close: () => tx.close(),
   };

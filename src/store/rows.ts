@@ -268,6 +268,7 @@ export interface SessionRow {
   kind: SessionKind | null;
   command: string | null;
   flag_count: number;
+  node: string | null;
   recording_pruned_at: number | null;
   hold_reason: string | null;
   hold_by: string | null;
@@ -295,6 +296,7 @@ export const sessionFromRow = (r: SessionRow): Session => ({
   kind: r.kind,
   command: r.command,
   flagCount: r.flag_count,
+  node: r.node,
   recordingPrunedAt: r.recording_pruned_at,
   hold:
     r.hold_reason === null || r.hold_by === null || r.hold_at === null
@@ -310,6 +312,8 @@ export interface AuditRow {
   payload: string;
   prev_hash: string;
   hash: string;
+  /** Migration 19; null before it or without a node name. */
+  node: string | null;
 }
 
 function parsePayload(text: string): Readonly<Record<string, unknown>> {
@@ -332,4 +336,5 @@ export const auditFromRow = (r: AuditRow): AuditRecord => ({
   payload: parsePayload(r.payload),
   prevHash: r.prev_hash,
   hash: r.hash,
+  node: r.node,
 });

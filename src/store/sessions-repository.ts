@@ -12,11 +12,13 @@ import type {
   SessionRepository,
 } from '../core/ports.js';
 import { appendAuditEvent } from './audit-chain.js';
+import { announceChange } from './change-announce.js';
 import type { StoreContext } from './context.js';
 import type { Database, SqlValue } from './database.js';
 import { asSessionId, sessionFromRow, type SessionRow } from './rows.js';
 import { sqliteCode } from './sqlite-errors.js';
 import { whereSql } from './sql-where.js';
+import { writerNodeOf } from './writer-node.js';
 
 async function requireLiveSession(db: Database, id: SessionId): Promise<Session> {
   const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
@@ -38,8 +40,8 @@ export class SqliteSessionRepository implements SessionRepository {
       return await this.ctx.tx.write(async (db) => {
         const row = await db.get<SessionRow>(
           `INSERT INTO sessions (id, grant_id, user_id, target_id, started_at, recording_path,
-             kind, command)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+             kind, command, node)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
           [
             session.id,
             session.grantId,
@@ -49,6 +51,7 @@ export class SqliteSessionRepository implements SessionRepository {
             session.recordingPath,
             session.kind ?? null,
             listedCommand(session.command ?? null),
+            writerNodeOf(db),
           ],
         );
         if (!row) throw new Error('sessions insert returned no row');
@@ -134,6 +137,10 @@ export class SqliteSessionRepository implements SessionRepository {
       where.push('s.grant_id = ?');
       params.push(filter.grantId);
     }
+    if (filter.kind !== undefined) {
+      where.push('s.kind = ?');
+      params.push(filter.kind);
+    }
     if (filter.since !== undefined) {
       where.push('(s.ended_at IS NULL OR s.ended_at >= ?)');
       params.push(filter.since);
@@ -169,6 +176,7 @@ export class SqliteSessionRepository implements SessionRepository {
         actor,
         this.ctx.clock.now(),
       );
+      announceChange(this.ctx.changes, db, { kind: 'session', id });
     });
   }
 

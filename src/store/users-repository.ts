@@ -4,6 +4,7 @@ import { checkName, quoteForMessage } from '../core/names.js';
 import type { Actor, NewKey, UserRepository } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
+import { announceChange } from './change-announce.js';
 import { requireUser, userByName, type StoreContext } from './context.js';
 import type { Database } from './database.js';
 import { userFromRow, userKeyFromRow, type UserKeyRow, type UserRow } from './rows.js';
@@ -90,6 +91,7 @@ export class SqliteUserRepository implements UserRepository {
         actor,
         this.ctx.clock.now(),
       );
+      if (disabled) announceChange(this.ctx.changes, db, { kind: 'user', id: user.id });
       return userFromRow(row);
     });
   }
@@ -136,6 +138,7 @@ export class SqliteUserRepository implements UserRepository {
         actor,
         this.ctx.clock.now(),
       );
+      announceChange(this.ctx.changes, db, { kind: 'user', id: user.id });
     });
   }
 }

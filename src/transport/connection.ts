@@ -23,6 +23,9 @@ export interface ConnectionDeps {
   readonly hostLabel: string;
 }
 
+/** How long a client whose sessions gatehouse ended may take to close the connection itself. */
+const CLIENT_CLOSE_GRACE_MS = 2000;
+
 /**
  * One client connection: authentication, then ssh2's channel events as calls on the session
  * side's handler chain. Nothing here decides access or knows what a target is.
@@ -44,8 +47,14 @@ export function handleConnection(
 
   const idle = startIdleTimer(deps.idleTimeoutMs, () => {
     log.info('idle timeout');
-    for (const s of sessions.live) s.notify(messages.idleTimeout());
-    client.end();
+    const live = [...sessions.live];
+    for (const s of live) s.terminate('closed', messages.idleTimeout());
+    // Each session's channel ends first (its line, exit status, close): a client that reads the
+    // disconnect before it has written the channel's stderr may exit without printing the line.
+    void Promise.all(live.map((s) => s.ended)).then(() => {
+      if (live.length === 0) client.end();
+      else setTimeout(() => client.end(), CLIENT_CLOSE_GRACE_MS).unref();
+    });
   });
 
   client.on(

@@ -3,6 +3,7 @@
  * and in `review.view`), the store query they mean, and the page. The first bad value is
  * reported and nothing is listed.
  */
+import { SESSION_KINDS } from '../core/session-summary.js';
 import type { ReviewFilters } from '../core/audit-payloads.js';
 import type { GrantId } from '../core/model.js';
 import { checkName, quoteForMessage } from '../core/names.js';
@@ -28,8 +29,8 @@ const FILTER_KEYS = [
   'live',
 ] as const;
 
-/** The kinds a session can be listed as (core/session-summary.ts, and a transfer session). */
-export const LISTED_KINDS = ['shell', 'exec', 'prompt', 'sftp'] as const;
+/** The kinds a session can be listed as. */
+export const LISTED_KINDS = SESSION_KINDS;
 export type ListFilters = { readonly [K in (typeof FILTER_KEYS)[number]]: string };
 
 export interface ParsedList {

@@ -52,9 +52,13 @@ export interface BastionFixture {
   /** A user with one active, acknowledged shell grant on db1 (1 hour). */
   userWithGrant(name: string, spec?: GrantSpec): Promise<TestUser & { readonly grant: Grant }>;
   login(user: TestUser, target?: string | null): SshLogin;
-  /** Runs the real CLI (bin/gatehouse.js) in a second process against the same config. */
+  /**
+   * Runs the real CLI (bin/gatehouse.js) in a second process against the same config, or another
+   * config file (e.g. another node's name on the same database).
+   */
   cli(
     args: readonly string[],
+    configPath?: string,
   ): Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
   auditTypes(type: string): Promise<Readonly<Record<string, unknown>>[]>;
   stop(): Promise<void>;
@@ -179,11 +183,11 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
       keyPath: user.key.privatePath,
       login: target === null ? user.name : `${user.name}+${target}`,
     }),
-    cli: (args) =>
+    cli: (args, config = configPath) =>
       new Promise((resolve) => {
         execFile(
           process.execPath,
-          ['bin/gatehouse.js', '--config', configPath, ...args],
+          ['bin/gatehouse.js', '--config', config, ...args],
           { cwd: process.cwd(), encoding: 'utf8' },
           (err, stdout, stderr) => {
             const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;

@@ -35,6 +35,8 @@ interface Line {
   payload: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /** Null here: the events are written by a store opened without a node name. */
+  node: string | null;
 }
 
 describe('gatehouse audit export', () => {
@@ -98,6 +100,7 @@ describe('gatehouse audit export', () => {
       payload: failure(1),
       prevHash: '0'.repeat(64),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      node: null,
     });
     expect(Object.keys(rows[1]!)).toEqual([
       'seq',
@@ -107,6 +110,7 @@ describe('gatehouse audit export', () => {
       'payload',
       'prevHash',
       'hash',
+      'node',
     ]);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
     expect(rows[N - 1]!.ts).toBe(new Date(T0 + (N - 1) * MINUTE).toISOString());

@@ -69,7 +69,7 @@ async function pipedToHead(
 
 describe('output piped into head -1', () => {
   it.each([
-    [['audit', 'list', '--limit', '100000'], /^SEQ\s+TIME/],
+    [['audit', 'list', '--limit', '100000'], /^SEQ\s+TIME\s+NODE/],
     [['--json', 'audit', 'list', '--limit', '100000'], /^\[$/],
     [['audit', 'export'], /^\{"seq":1,/],
     [['replay', LONE, '--text'], /^line 0$/],
@@ -233,7 +233,9 @@ describe('lists: newest first, --limit (default 50), a note when older rows exis
     const rows = text.stdout.trimEnd().split('\n').slice(1);
     expect(rows).toHaveLength(3);
     for (const row of rows) {
-      expect(row).toMatch(/^\d+\s+\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\s+\S+\s+[a-z]+\.[a-z.]+\s/);
+      expect(row).toMatch(
+        /^\d+\s+\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\s+\S+\s+\S+\s+[a-z]+\.[a-z.]+\s/,
+      );
     }
     expect(text.stderr).toBe(
       'gatehouse: showing the newest 3 events; older ones exist (raise --limit to see them)\n',

@@ -171,3 +171,50 @@ describe('gatehouse request show|list|approve: the transfer a request asks for',
     expect(await withStoreAt(fx.cli.dbPath, (s) => s.grants.list())).toEqual([]);
   });
 });
+
+describe('gatehouse grant add --profile with transfer rights', () => {
+  let cli: Cli;
+  let nda: NdaId;
+
+  beforeEach(async () => {
+    cli = await makeCli(
+      [
+        'profiles:',
+        '  logs:',
+        '    allow: [uptime]',
+        "    transfer: { direction: download, paths: ['/var/log/**'], budget: 64MiB }",
+        '',
+      ].join('\n'),
+    );
+    nda = await withStoreAt(cli.dbPath, async (store) => (await seed(store)).ndaA.id);
+  });
+
+  const addProfile = async (...transfer: string[]) => {
+    const r = await cli.run(
+      ...['grant', 'add', '--user', 'alice', '--target', 'db1', '--nda', String(nda)],
+      ...['--for', '2h', '--profile', 'logs', '--reason', 'INC-44', ...transfer],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    return cli.json<{ allowlist: string[]; transfer: unknown }>('grant', 'show', r.stdout.trim());
+  };
+
+  it("gives the profile's rights when no transfer option is typed", async () => {
+    expect(await addProfile()).toMatchObject({
+      allowlist: ['uptime'],
+      transfer: { direction: 'download', paths: ['/var/log/**'], budgetBytes: 64 * MiB },
+    });
+  });
+
+  it('gives the typed rights instead when a transfer option is typed', async () => {
+    expect((await addProfile('--transfer', 'none')).transfer).toEqual({
+      direction: 'none',
+      paths: [],
+      budgetBytes: null,
+    });
+    expect((await addProfile('--transfer', 'upload')).transfer).toEqual({
+      direction: 'upload',
+      paths: [],
+      budgetBytes: null,
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 /**
  * `gatehouse evidence export` / `verify`: a real ssh session under a grant through the bastion,
  * exported into one tar and checked with nothing but the file, then tampered with byte by byte.
@@ -43,6 +44,15 @@ async function verifyEdited(edit: (copy: Buffer) => void, ...args: string[]): Pr
   edit(copy);
   await writeFile(join(dir, 'evidence.tar'), copy);
   return gatehouse(dir, 'evidence', 'verify', join(dir, 'evidence.tar'), ...args);
+}
+
+/** The exported chain segment's lines. */
+function segmentLines(): string[] {
+  const m = members(tar).get('audit/events.jsonl');
+  return tar
+    .subarray(m?.start, (m?.start ?? 0) + (m?.size ?? 0))
+    .toString('utf8')
+    .split('\n');
 }
 
 /** Changes the digit right after `prefix` inside member `name` (a value, never the layout). */
@@ -216,13 +226,7 @@ describe('gatehouse evidence verify', () => {
   });
 
   it('names the audit event whose byte was flipped', async () => {
-    const lines = (() => {
-      const m = members(tar).get('audit/events.jsonl');
-      return tar
-        .subarray(m?.start, (m?.start ?? 0) + (m?.size ?? 0))
-        .toString('utf8')
-        .split('\n');
-    })();
+    const lines = segmentLines();
     const start = lines.find((l) => l.includes('"actor":"user:alice"')) ?? '';
     const seq = (JSON.parse(start) as { seq: number }).seq;
     const r = await verifyEdited(
@@ -233,6 +237,20 @@ describe('gatehouse evidence verify', () => {
       new RegExp(
         `^gatehouse: evidence: audit/events\\.jsonl seq ${seq}: hash does not match the event\\n$`,
       ),
+    );
+  });
+
+  it('carries the node of each event serve wrote, and names the event whose node was changed', async () => {
+    const first = segmentLines().find((l) => l.includes('"node":')) ?? '{}';
+    const { seq, node } = JSON.parse(first) as { seq: number; node: string };
+    expect(node).toBe(hostname()); // the default node.name
+    const other = `${node.startsWith('x') ? 'y' : 'x'}${node.slice(1)}`;
+    const r = await verifyEdited(
+      editMember('audit/events.jsonl', `"node":"${node}"`, `"node":"${other}"`),
+    );
+    expectNamed(
+      r,
+      new RegExp(`^gatehouse: evidence: audit/events\\.jsonl seq ${seq}: hash does not match`),
     );
   });
 

@@ -23,6 +23,7 @@ beforeAll(async () => {
   b1 = await b.record({
     grant: b.grants.bob,
     startedAt: T0 + HOUR,
+    kind: 'exec',
     steps: [{ at: 4000, out: 'hi\r\n' }],
   });
   a2 = await b.record({
@@ -169,6 +170,15 @@ describe('gatehouse session list', () => {
     expect(r.stdout).toBe('');
     expect(isOneLineError(r)).toBe(true);
     expect(r.stderr).toMatch(message);
+  });
+
+  it('--kind lists only sessions of that kind; an unknown kind is a usage error', async () => {
+    expect(await ids('--kind', 'exec')).toEqual([b1]);
+    expect(await ids('--kind', 'sftp')).toEqual([]);
+    const r = await b.runAt(NOW, 'session', 'list', '--kind', 'ftp');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('gatehouse: --kind: "ftp" is not one of shell, exec, prompt, sftp\n');
+    expect(isOneLineError(r)).toBe(true);
   });
 
   it('works through bin/gatehouse.js', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { eventually } from '../helpers/eventually.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ptySsh } from '../helpers/ssh-client.js';
 import { openSftp } from '../helpers/transfer-client.js';
 
 /** Longer than any activity tick a transfer session might send itself (it used to every 10 s). */
@@ -40,13 +41,24 @@ describe('sftp wiring abuse', () => {
       (s) => s?.endReason !== null,
       (IDLE_S + 15) * 1000,
     );
-    expect(ended?.endReason).not.toBeNull();
+    expect(ended?.endReason).toBe('closed');
     sftp.stdin.end('ls\n');
     const r = await sftp.done;
     expect(r.code).not.toBe(0);
-    // The line goes out just before the disconnect; ssh may exit at the disconnect before it
-    // writes the channel's stderr (the same for a shell): only the end itself is certain.
-    expect(r.stderr).toMatch(/idle timeout|Received disconnect|closed by remote host/);
+    // The channel ends (line, exit status, close) before the connection: the client prints it.
+    expect(r.stderr).toContain('gatehouse: idle timeout; connection closed');
+  }, 60_000);
+
+  it('an idle shell is ended by the idle timeout: ssh prints the line and exits 255', async () => {
+    const user = await b.userWithGrant('ish');
+    const ssh = ptySsh(b.login(user));
+    await ssh.waitFor(/[#$] $/, 15_000);
+    ssh.write('echo ready\r');
+    await ssh.waitFor(/^ready/m);
+    expect(await ssh.exited).toBe(255);
+    expect(ssh.output()).toContain('gatehouse: idle timeout; connection closed');
+    const [row] = await b.store.sessions.list({ userName: 'ish' });
+    expect(row?.endReason).toBe('closed');
   }, 60_000);
 
   it('a download that runs longer than the idle timeout is not cut', async () => {

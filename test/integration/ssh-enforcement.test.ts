@@ -1,11 +1,24 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
 import { ptySsh, type PtySsh } from '../helpers/ssh-client.js';
 
 let b: BastionFixture;
+/** The admin's machine: the same database, its own node name (issue 17). */
+let adminConfig: string;
 beforeAll(async () => {
-  b = await startBastion();
+  b = await startBastion({ extraConfig: 'node:\n  name: node-a' });
+  adminConfig = join(b.dir, 'admin.yaml');
+  const text = await readFile(b.configPath, 'utf8');
+  await writeFile(adminConfig, text.replace('name: node-a', 'name: admin-box'));
 });
+
+/** The node that wrote the newest event of `type` about `key`=`value`. */
+async function nodeOf(type: string, key: string, value: unknown): Promise<string | null> {
+  const events = await b.store.audit.list({ type });
+  return events.filter((e) => e.payload[key] === value).at(-1)?.node ?? null;
+}
 afterAll(async () => {
   await b.stop();
 });
@@ -22,13 +35,10 @@ describe('grants are enforced on live sessions', () => {
     const t = ptySsh(b.login(alice));
     try {
       await openShell(t);
-      const revoke = await b.cli([
-        'grant',
-        'revoke',
-        String(alice.grant.id),
-        '--reason',
-        'contract ended',
-      ]);
+      const revoke = await b.cli(
+        ['grant', 'revoke', String(alice.grant.id), '--reason', 'contract ended'],
+        adminConfig,
+      );
       expect(revoke.code).toBe(0);
       const revokedAt = Date.now();
       const code = await t.exited;
@@ -47,6 +57,27 @@ describe('grants are enforced on live sessions', () => {
         (p) => p['grantId'] === alice.grant.id && p['reason'] === 'revoked',
       ),
     ).toBe(true);
+    // Each event names the node that wrote it: the CLI's machine, the node holding the session.
+    expect(await nodeOf('grant.revoke', 'grantId', alice.grant.id)).toBe('admin-box');
+    expect(await nodeOf('session.end', 'grantId', alice.grant.id)).toBe('node-a');
+    expect(s?.node).toBe('node-a');
+    expect(await b.store.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it('a user disabled by the CLI in another process loses the live shell within 2 s', async () => {
+    const erin = await b.userWithGrant('erin');
+    const t = ptySsh(b.login(erin));
+    try {
+      await openShell(t);
+      expect((await b.cli(['user', 'disable', 'erin'], adminConfig)).code).toBe(0);
+      const disabledAt = Date.now();
+      expect(await t.exited).toBe(255);
+      expect(Date.now() - disabledAt).toBeLessThanOrEqual(2000);
+      expect(t.output()).toMatch(/no longer valid; session closed/);
+    } finally {
+      t.kill();
+    }
+    expect(await nodeOf('user.disable', 'user', 'erin')).toBe('admin-box');
   });
 
   it('a grant that expires mid-session closes it at the expiry time (± 2 s)', async () => {
@@ -75,9 +106,18 @@ describe('grants are enforced on live sessions', () => {
         (x) => x.grantId === carol.grant.id,
       );
       expect(live).toHaveLength(1);
-      const listed = await b.cli(['session', 'list', '--live']);
-      expect(listed.stdout).toContain(live[0]!.id);
-      const kill = await b.cli(['session', 'kill', live[0]!.id, '--reason', 'INC-9 done']);
+      const listed = await b.cli(['session', 'list', '--live'], adminConfig);
+      const [header, ...rows] = listed.stdout.trimEnd().split('\n');
+      expect(header).toMatch(/\sSTDIN\s+NODE$/);
+      expect(rows.find((r) => r.startsWith(live[0]!.id))).toMatch(/\snode-a$/);
+      const json = await b.cli(['--json', 'session', 'list', '--live'], adminConfig);
+      expect(JSON.parse(json.stdout)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id: live[0]!.id, node: 'node-a' })]),
+      );
+      const kill = await b.cli(
+        ['session', 'kill', live[0]!.id, '--reason', 'INC-9 done'],
+        adminConfig,
+      );
       expect(kill.code).toBe(0);
       const killedAt = Date.now();
       expect(await t.exited).toBe(255);
@@ -85,6 +125,7 @@ describe('grants are enforced on live sessions', () => {
       expect(t.output()).toContain('gatehouse: session ended by an administrator: "INC-9 done"');
       const [killed] = await b.auditTypes('session.kill');
       expect(killed).toEqual({ sessionId: live[0]!.id, reason: 'INC-9 done' });
+      expect(await nodeOf('session.kill', 'sessionId', live[0]!.id)).toBe('admin-box');
     } finally {
       t.kill();
     }

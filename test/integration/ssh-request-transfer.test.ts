@@ -10,8 +10,19 @@ import { applyRules, approve, filedId, gatehouse } from './self-service-fixture.
 const RULES = `
 groups:
   leads: [carol]
+profiles:
+  logs:
+    allow: [uptime]
+    transfer: { direction: download, paths: ['/var/log/**'], budget: 64MiB }
 requests:
   rules:
+    - name: db-logs-profile
+      users: [dora]
+      targets: ['db1']
+      maxDuration: 2h
+      modes: [logs]
+      approvers: ['@leads']
+      transfer: { direction: download, paths: ['/var/log/**'], maxBudget: 1GiB }
     - name: db-shell
       users: [alice, bob, cora]
       targets: ['db1']
@@ -83,6 +94,27 @@ describe('requests that ask for file transfer', () => {
     expect(plain.code).toBe(0);
     const plainId = filedId(plain);
     expect((await b.store.requests.get(plainId as never))?.transfer.direction).toBe('none');
+  });
+
+  it("asks for a profile's transfer rights unless a transfer option is typed", async () => {
+    const dora = await b.addUser('dora');
+    await b.addNda(dora);
+    const ask = async (...extra: string[]) => {
+      const r = await gatehouse(
+        b,
+        dora,
+        ...['request', 'db1', '--profile', 'logs', '--for', '1h', '--reason', 'INC-11', ...extra],
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      return (await b.store.requests.get(filedId(r) as never))?.transfer;
+    };
+    expect(await ask()).toEqual({
+      direction: 'download',
+      paths: ['/var/log/**'],
+      budgetBytes: 64 * 1024 ** 2,
+    });
+    expect((await ask('--transfer', 'none'))?.direction).toBe('none');
   });
 
   it('keeps asked path limits among the rule’s and a smaller budget', async () => {

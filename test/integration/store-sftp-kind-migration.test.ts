@@ -55,7 +55,7 @@ describe('migration 16: sessions of kind sftp', () => {
       await store.close();
     }
     // Migration 17 adds a transfer session's totals, zero for every older session; migration 18
-    // retention's marks and the legal hold, none.
+    // retention's marks and the legal hold, none; migration 19 its node, unknown for them.
     expect(await raw(path, 'SELECT * FROM sessions')).toEqual(
       columns.map((c) => ({
         ...c,
@@ -66,6 +66,7 @@ describe('migration 16: sessions of kind sftp', () => {
         hold_reason: null,
         hold_by: null,
         hold_at: null,
+        node: null,
       })),
     );
     expect(await raw(path, 'PRAGMA foreign_key_check')).toEqual([]);

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
+import { Database } from '../../src/store/database.js';
 import {
   idsOf,
   insertManySessions,
@@ -116,6 +117,21 @@ describe('the session list over 10,236 sessions', () => {
     expect(body).toContain('<span class="badge live">live</span>');
     expect(body).toContain(
       `<time class="local" datetime="${new Date(want[0]!.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}"`,
+    );
+  });
+
+  it("a live session's badge names the node that holds it (issue 17)", async () => {
+    const db = await Database.open(join(dirname(fx.recordingsDir), 'gatehouse.db'));
+    try {
+      await db.run("UPDATE sessions SET node = 'node-b' WHERE id = ?", [
+        '00000000-0000-4000-8000-000000001000',
+      ]);
+    } finally {
+      await db.close();
+    }
+    const body = (await raw(fx.base, 'GET', '/', { Cookie: cookie })).body;
+    expect(body).toContain(
+      '<span class="badge live">live</span> <span class="node">on node-b</span>',
     );
   });
 

@@ -38,7 +38,7 @@ describe('payloadFields', () => {
 });
 
 describe('auditEventList', () => {
-  it('one definition list per event, with its time, actor and escaped fields', () => {
+  it('one definition list per event, with its time, actor, node and escaped fields', () => {
     const out = auditEventList([
       {
         seq: 12,
@@ -48,8 +48,10 @@ describe('auditEventList', () => {
         payload: { command: '<script>alert(1)</script>' },
         prevHash: '',
         hash: '',
+        node: 'bastion-b',
       },
     ]).value;
+    expect(out).toContain('<dt>Node</dt>\n      <dd>bastion-b</dd>');
     expect(out).toContain('<dt>Time (UTC)</dt>');
     expect(out).toContain('2026-12-01T12:30:00Z');
     expect(out).not.toContain(String(T));

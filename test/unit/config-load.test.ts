@@ -1,8 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText, type Config } from '../../src/config/load-config.js';
 import { GatehouseError } from '../../src/core/errors.js';
+import { NO_TRANSFER } from '../../src/core/transfer-rights.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const DAY = 86_400_000;
@@ -62,6 +64,17 @@ describe('loadConfig', () => {
     expect(c.web.listen).toBeNull();
     expect(c.log.level).toBe('info');
     expect(c.profiles).toEqual({});
+    expect(c.node.name).toBe(hostname());
+  });
+
+  it('node.name: a short printable name; anything else refuses the file naming the key', async () => {
+    expect(
+      (await loadConfig(await configFile('node:\n  name: bastion-a.eu_1\n'), {}, '/')).node,
+    ).toEqual({ name: 'bastion-a.eu_1' });
+    const why = 'must be 1-63 letters, digits, dots, dashes or underscores';
+    expect(await loadError('node:\n  name: "a b"\n')).toBe(`config: node.name: ${why}`);
+    expect(await loadError(`node:\n  name: ${'n'.repeat(64)}\n`)).toBe(`config: node.name: ${why}`);
+    expect(await loadError('node:\n  name: ""\n')).toBe(`config: node.name: ${why}`);
   });
 
   it('the example config/gatehouse.yaml is valid and holds exactly the defaults', async () => {
@@ -115,7 +128,24 @@ describe('loadConfig', () => {
     expect(c.ssh.idleTimeoutMs).toBe(15 * 60_000);
     expect(c.grants.maxDurationMs).toBe(7 * DAY);
     expect(c.web.listen).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(c.profiles).toEqual({ ops: ['uptime', 'df -h'] });
+    expect(c.profiles).toEqual({ ops: { allow: ['uptime', 'df -h'], transfer: NO_TRANSFER } });
+  });
+
+  it('reads a profile with transfer rights', async () => {
+    const file = await configFile(
+      [
+        'profiles:',
+        '  logs:',
+        '    allow: [uptime]',
+        "    transfer: { direction: download, paths: ['/var/log/**'], budget: 500MiB }",
+      ].join('\n'),
+    );
+    expect((await loadConfig(file, {}, '/')).profiles).toEqual({
+      logs: {
+        allow: ['uptime'],
+        transfer: { direction: 'download', paths: ['/var/log/**'], budgetBytes: 500 * 1024 * 1024 },
+      },
+    });
   });
 
   it('web: publicUrl is an http(s) origin, trustedProxies addresses, session timeouts durations', async () => {
@@ -268,6 +298,26 @@ describe('loadConfig', () => {
       'bad profile pattern',
       'profiles:\n  ops:\n    - "rm {x"\n',
       'config: profiles.ops: allow pattern "rm {x": a placeholder must be a whole word',
+    ],
+    [
+      'bad profile transfer direction',
+      'profiles:\n  ops:\n    allow: [uptime]\n    transfer: { direction: down }\n',
+      'config: profiles.ops.transfer.direction: must be one of none, download, upload, both',
+    ],
+    [
+      'profile transfer path not absolute',
+      'profiles:\n  ops:\n    allow: [uptime]\n    transfer: { direction: download, paths: [log/*] }\n',
+      'config: profiles.ops.transfer.paths.0: ',
+    ],
+    [
+      'profile paths without a direction',
+      'profiles:\n  ops:\n    allow: [uptime]\n    transfer: { direction: none, budget: 1MiB }\n',
+      'config: profiles.ops.transfer: paths and budget need direction download, upload or both',
+    ],
+    [
+      'unknown profile key',
+      'profiles:\n  ops:\n    allow: [uptime]\n    upload: yes\n',
+      'config: profiles.ops.upload: unknown key',
     ],
     [
       'top level list',

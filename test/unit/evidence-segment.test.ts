@@ -16,13 +16,18 @@ import {
 import { chainHash, GENESIS_HASH } from '../../src/store/audit-chain.js';
 import { T0 } from './core-fixtures.js';
 
-type Event = { readonly type: string; readonly payload: Record<string, JsonValue> };
+type Event = {
+  readonly type: string;
+  readonly payload: Record<string, JsonValue>;
+  readonly node?: string;
+};
 
 /** A real chain of `events` from seq 1, as the store would hash it. */
 function chain(events: readonly Event[]): AuditRecord[] {
   let prevHash = GENESIS_HASH;
   return events.map((e, i) => {
-    const fields = { seq: i + 1, ts: T0 + i, actor: 'root', type: e.type, payload: e.payload };
+    const { type, payload } = e;
+    const fields = { seq: i + 1, ts: T0 + i, actor: 'root', type, payload, node: e.node ?? null };
     const hash = chainHash(prevHash, fields);
     const record = { ...fields, prevHash, hash };
     prevHash = hash;
@@ -97,6 +102,23 @@ describe('SegmentCheck', () => {
     const swapped = [...rows];
     [swapped[4], swapped[5]] = [rows[5] as AuditRecord, rows[4] as AuditRecord];
     expect(() => check(text(swapped))).toThrow('audit/events.jsonl seq 6: seq gap');
+  });
+
+  it('checks the node of events that have one (issue 17): hashed, in the line, never null', () => {
+    const rows = chain([
+      ...EVENTS.slice(0, 2),
+      { type: 'grant.create', payload: { grantId: 7, ndaId: 3 }, node: 'bastion-a' },
+      { type: 'session.start', payload: { sessionId: 's1', grantId: 7 }, node: 'bastion-b' },
+    ]);
+    expect(segmentLine(rows[1] as AuditRecord)).not.toContain('"node"');
+    expect(segmentLine(rows[3] as AuditRecord)).toContain('"node":"bastion-b"');
+    expect(check(text(rows)).summary().count).toBe(4);
+    const moved = text(rows).replace('"node":"bastion-b"', '"node":"bastion-a"');
+    expect(() => check(moved)).toThrow(
+      'evidence: audit/events.jsonl seq 4: hash does not match the event',
+    );
+    const nulled = text(rows).replace('"node":"bastion-b"', '"node":null');
+    expect(() => check(nulled)).toThrow('line 4: not an audit row in canonical form');
   });
 
   it('refuses lines that are not canonical rows, an unended last line and an endless line', () => {

@@ -5,6 +5,7 @@ import type { AuditEvent } from '../../src/core/audit-events.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { EpochMs, Grant, SessionId } from '../../src/core/model.js';
 import type { KillRequest } from '../../src/core/ports.js';
+import { ChangeBus } from '../../src/core/change-signals.js';
 import { startGrantWatcher } from '../../src/session/grant-watcher.js';
 import {
   LiveSessions,
@@ -27,6 +28,12 @@ class FakeGate {
   facts: AccessFacts;
   /** 'fail': every call rejects; 'hang': every call never answers. */
   store: 'ok' | 'fail' | 'hang' = 'ok';
+  /** Set: every call answers only when the test calls `answerSlowCalls` (a busy store). */
+  slow: (() => void)[] | null = null;
+  /** Announced changes; `crossProcess` as a feed from every node would have it. */
+  readonly changes: ChangeBus & { crossProcess: boolean } = Object.assign(new ChangeBus(), {
+    crossProcess: false,
+  });
   kills: KillRequest[] = [];
   readonly audits: { event: AuditEvent; actor: string }[] = [];
   auditFails = false;
@@ -46,7 +53,17 @@ class FakeGate {
   private answer<T>(value: () => T): Promise<T> {
     if (this.store === 'fail') return Promise.reject(new Error('database is locked'));
     if (this.store === 'hang') return new Promise<T>(() => undefined);
+    const slow = this.slow;
+    if (slow !== null) return new Promise<T>((res) => slow.push(() => res(value())));
     return Promise.resolve(value());
+  }
+
+  /** Answers every call waiting, and those they lead to, from the facts as they are now. */
+  async answerSlowCalls(): Promise<void> {
+    while ((this.slow?.length ?? 0) > 0) {
+      for (const answer of this.slow?.splice(0) ?? []) answer();
+      await settle();
+    }
   }
 
   loadFacts(userName: string, targetName: string, fingerprint: string): Promise<AccessFacts> {
@@ -105,10 +122,11 @@ class FakeSession implements LiveSession {
 }
 
 /** The one place the watcher is built: a fixed clock at T0, the fake gate, the live sessions. */
-function watcher(o: { grant?: Partial<Grant>; sessions?: number } = {}) {
+function watcher(o: { grant?: Partial<Grant>; sessions?: number; crossProcess?: boolean } = {}) {
   const g = grant(o.grant);
   const clock = fixedClock(T0);
   const gate = new FakeGate(g);
+  gate.changes.crossProcess = o.crossProcess ?? false;
   const live = new LiveSessions();
   const sessions = Array.from(
     { length: o.sessions ?? 1 },
@@ -250,6 +268,93 @@ describe('startGrantWatcher: re-check against the store', () => {
   });
 });
 
+describe('startGrantWatcher: woken by a change', () => {
+  it.each([
+    {
+      kind: 'grant' as const,
+      id: 7,
+      change: (gate: FakeGate) => gate.changeGrant({ revokedAt: T0 }),
+    },
+    {
+      kind: 'nda' as const,
+      id: 3,
+      change: (gate: FakeGate) => (gate.facts = { ...gate.facts, ndas: [nda({ revokedAt: T0 })] }),
+    },
+    {
+      kind: 'user' as const,
+      id: 1,
+      change: (gate: FakeGate) => (gate.facts = { ...gate.facts, user: user({ disabled: true }) }),
+    },
+  ])('re-checks at once when a $kind it relies on changes, not at the next round', async (c) => {
+    const { g, gate, s1, tick } = watcher({ crossProcess: true });
+    await tick();
+    const loads = gate.loads;
+    c.change(gate);
+    gate.changes.publish({
+      kind: c.kind,
+      id: c.kind === 'grant' ? g.id : c.kind === 'nda' ? g.ndaId : g.userId,
+    });
+    await settle();
+    expect(gate.loads).toBe(loads + 1);
+    expect(s1.closes.map((x) => x.cause)).toEqual(['revoked']);
+  });
+
+  it('a kill request for its session wakes it; changes about others read nothing', async () => {
+    const { g, gate, sessions, tick } = watcher({ sessions: 2, crossProcess: true });
+    await tick();
+    const loads = gate.loads;
+    gate.changes.publish({ kind: 'grant', id: g.id + 1 });
+    gate.changes.publish({ kind: 'user', id: g.userId + 1 });
+    gate.changes.publish({ kind: 'session', id: 'other' as SessionId });
+    await settle();
+    expect(gate.loads).toBe(loads);
+    gate.kills = [{ sessionId: 's2' as SessionId, reason: 'INC-7' }];
+    gate.changes.publish({ kind: 'session', id: 's2' as SessionId });
+    await settle();
+    expect(sessions.map((s) => s.closes.map((c) => c.cause))).toEqual([[], ['killed']]);
+  });
+
+  it('with a feed of every change, the periodic round runs every second as the fallback', async () => {
+    const { gate, s1, tick } = watcher({ crossProcess: true });
+    await tick(T0 + 500);
+    const loads = gate.loads;
+    gate.changeGrant({ revokedAt: T0 }); // made where no signal reaches (a lost NOTIFY)
+    await tick(T0 + 1000);
+    expect(gate.loads).toBe(loads);
+    expect(s1.closes).toEqual([]);
+    await tick(T0 + 1500);
+    expect(s1.closes.map((c) => c.cause)).toEqual(['revoked']);
+  });
+
+  it('a change during a round is re-checked once that round ends', async () => {
+    const { gate, s1, tick } = watcher({ crossProcess: true });
+    gate.slow = [];
+    await tick();
+    const answerWaiting = () => gate.slow!.splice(0).forEach((answer) => answer());
+    answerWaiting(); // kill requests
+    await settle();
+    const loads = gate.loads;
+    answerWaiting(); // the grant read before the change: the round ends confirming it
+    gate.changeGrant({ revokedAt: T0 });
+    gate.changes.publish({ kind: 'grant', id: s1.grant.id });
+    await settle();
+    expect(s1.closes).toEqual([]);
+    await gate.answerSlowCalls(); // the round the change asked for
+    expect(gate.loads).toBe(loads + 1);
+    expect(s1.closes.map((c) => c.cause)).toEqual(['revoked']);
+  });
+
+  it('stops listening after stop()', async () => {
+    const { g, gate, s1, tick, stop } = watcher({ crossProcess: true });
+    await tick();
+    stop();
+    gate.changeGrant({ revokedAt: T0 });
+    gate.changes.publish({ kind: 'grant', id: g.id });
+    await settle();
+    expect(s1.closes).toEqual([]);
+  });
+});
+
 describe('startGrantWatcher: a failing store fails closed', () => {
   it.each([
     {
@@ -263,12 +368,6 @@ describe('startGrantWatcher: a failing store fails closed', () => {
       okUntil: T0 + 2000,
       closesAt: T0 + 2000 + 5000,
       broken: 'fail',
-    },
-    {
-      name: 'not answering after a confirmation at +2 s',
-      okUntil: T0 + 2000,
-      closesAt: T0 + 2000 + 5000,
-      broken: 'hang',
     },
   ] as const)(
     '$name: closes with error 5 s after the last confirmation',
@@ -285,6 +384,34 @@ describe('startGrantWatcher: a failing store fails closed', () => {
       expect(s1.closes).toEqual([{ cause: 'error', line: messages.closedUncheckable() }]);
     },
   );
+
+  it('not answering after a confirmation at +2 s: closes with error 30 s after it', async () => {
+    const { gate, s1, tick, clock } = watcher({ grant: { endsAt: T0 + 60 * MINUTE } });
+    await tick(T0 + 2000);
+    gate.store = 'hang';
+    while (clock.now() < T0 + 2000 + 30_000 - TICK_MS) {
+      await tick();
+      expect(s1.closes).toEqual([]);
+    }
+    await tick();
+    expect(s1.closes).toEqual([{ cause: 'error', line: messages.closedUncheckable() }]);
+  });
+
+  it('a busy store that answers after 8 s keeps the session; a slow "revoked" ends it at once', async () => {
+    const { gate, s1, tick } = watcher({ grant: { endsAt: T0 + 60 * MINUTE } });
+    await tick(T0 + 500);
+    gate.slow = [];
+    for (let t = T0 + 1000; t <= T0 + 8500; t += TICK_MS) await tick(t);
+    expect(s1.closes).toEqual([]);
+    await gate.answerSlowCalls();
+    for (let t = T0 + 9000; t <= T0 + 20_000; t += TICK_MS) await tick(t);
+    await gate.answerSlowCalls();
+    expect(s1.closes).toEqual([]);
+    gate.changeGrant({ revokedAt: T0 + 20_000 });
+    await tick(T0 + 20_500);
+    await gate.answerSlowCalls();
+    expect(s1.closes.map((c) => c.cause)).toEqual(['revoked']);
+  });
 
   it('a store that answers again within 5 s resets the count', async () => {
     const { gate, s1, tick } = watcher();

@@ -5,6 +5,7 @@ import type { GrantId } from '../../src/core/model.js';
 import { denialReason, GatehouseMetrics } from '../../src/metrics/gatehouse-metrics.js';
 import { MetricsRegistry } from '../../src/metrics/registry.js';
 import { isLoopbackClient } from '../../src/web/routes-metrics.js';
+import { sampleAuditEvents } from '../helpers/audit-event-samples.js';
 
 describe('MetricsRegistry', () => {
   it('renders counters and gauges in the text exposition format', () => {
@@ -164,5 +165,21 @@ describe('GatehouseMetrics', () => {
     expect(text).toContain('gatehouse_logins_total{result="failure"} 49');
     expect(text).toContain('gatehouse_denials_total{reason="user.unknown"} 40');
     expect(text).toContain('gatehouse_denials_total{reason="login.invalid"} 9');
+  });
+});
+
+describe('GatehouseMetrics: file transfer', () => {
+  it('counts files and bytes by direction, and refused SFTP requests by operation', () => {
+    const m = new GatehouseMetrics();
+    m.observe(sampleAuditEvents['transfer.file']);
+    m.observe(sampleAuditEvents['transfer.file']);
+    m.observe(sampleAuditEvents['transfer.denied']);
+    m.observe(sampleAuditEvents['transfer.change']);
+    const text = m.render();
+    expect(text).toContain('gatehouse_transferred_files_total{direction="download"} 2');
+    expect(text).toContain('gatehouse_transferred_files_total{direction="upload"} 0');
+    expect(text).toContain('gatehouse_transferred_bytes_total{direction="download"} 2097152');
+    expect(text).toContain('gatehouse_denials_total{reason="transfer.open"} 1');
+    expect(denialReason(sampleAuditEvents['transfer.change'])).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ const record = (
   type,
   payload,
   prevHash: '0'.repeat(64),
+  node: null,
   hash: 'f'.repeat(64),
 });
 

@@ -59,6 +59,7 @@ describe('parseCommand', () => {
       reason: 'INC-4211 slow queries',
       mode: { kind: 'shell' },
       transfer: { direction: 'none', paths: [], budgetBytes: null },
+      transferTyped: false,
       ndaId: null,
       wait: true,
       json: false,
@@ -77,6 +78,12 @@ describe('parseCommand', () => {
         paths: ['/var/log/**', '/etc/app.conf'],
         budgetBytes: 500 * 1024 ** 2,
       },
+      transferTyped: true,
+    });
+    expect(
+      parsed('request db1 --for 1h --transfer-budget 5MiB --transfer both --reason x'),
+    ).toMatchObject({
+      transferTyped: true,
     });
   });
 

@@ -108,4 +108,27 @@ describe('RequestGate', () => {
       why: '/home/alice/f was not opened for writing',
     });
   });
+
+  it('lets a zero-length read or write through when the budget is spent: nothing moves', async () => {
+    const { g } = gate({ budgetBytes: 1024 }); // takeBudget gives nothing: the budget is spent
+    const opened = await decide(g, {
+      kind: 'open',
+      path: 'f',
+      flags: OPEN_FLAGS.READ | OPEN_FLAGS.WRITE,
+    });
+    if (!opened.ok || opened.pending.kind !== 'open') throw new Error('open refused');
+    g.opened(opened.pending.file, 'h1');
+    expect(await decide(g, { kind: 'read', handle: 'h1', offset: 0, length: 0 })).toMatchObject({
+      ok: true,
+      pending: { kind: 'read', claimed: 0 },
+    });
+    expect(g.readAnswered(0, 0)).toBe(0); // the target's answer: no data
+    expect(await decide(g, { kind: 'write', handle: 'h1', offset: 0, data: [] })).toMatchObject({
+      ok: true,
+    });
+    expect(await decide(g, { kind: 'read', handle: 'h1', offset: 0, length: 1 })).toMatchObject({
+      ok: false,
+      why: "this grant's transfer budget of 1024 bytes is spent",
+    });
+  });
 });

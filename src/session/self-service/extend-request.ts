@@ -1,6 +1,7 @@
 import type { RequestedMode } from '../../core/access-request.js';
 import { grantState } from '../../core/grant-state.js';
 import type { Grant } from '../../core/model.js';
+import type { Profile } from '../../core/profile.js';
 import { formatTimestamp as iso } from '../../core/timestamp.js';
 import { isRefusal, type Refusal } from '../../core/refusal.js';
 import { refused, type CommandContext, type Reply } from './command-context.js';
@@ -15,16 +16,16 @@ type ExtendCommand = Extract<SelfServiceCommand, { kind: 'extend' }>;
  */
 function grantModeAsRequested(
   grant: Grant,
-  profiles: Readonly<Record<string, readonly string[]>>,
+  profiles: Readonly<Record<string, Profile>>,
 ): RequestedMode {
   if (grant.mode === 'shell') return { kind: 'shell' };
   const same = (patterns: readonly string[]) =>
     patterns.length === grant.allowlist.length &&
     patterns.every((p, i) => p === grant.allowlist[i]);
-  const profile = Object.entries(profiles).find(([, patterns]) => same(patterns));
+  const profile = Object.entries(profiles).find(([, { allow }]) => same(allow));
   return profile === undefined
     ? { kind: 'allowlist', patterns: grant.allowlist }
-    : { kind: 'profile', name: profile[0], patterns: profile[1] };
+    : { kind: 'profile', name: profile[0], patterns: profile[1].allow };
 }
 
 /**

@@ -10,15 +10,24 @@ type FileCommand = Extract<SelfServiceCommand, { kind: 'request' }>;
 /** A profile as the rules see it: its patterns from the current config (none when unknown). */
 const requestedMode = (asked: AskedMode, ctx: CommandContext): RequestedMode =>
   asked.kind === 'profile'
-    ? { kind: 'profile', name: asked.name, patterns: ctx.settings.profiles[asked.name] ?? [] }
+    ? {
+        kind: 'profile',
+        name: asked.name,
+        patterns: ctx.settings.profiles[asked.name]?.allow ?? [],
+      }
     : asked;
 
 /** `request TARGET --for D --reason …`: a new grant asked for. */
 export async function fileRequest(ctx: CommandContext, cmd: FileCommand): Promise<Reply | Refusal> {
   const mode = requestedMode(cmd.mode, ctx);
+  // A profile's transfer rights are asked for unless a transfer option says otherwise.
+  const transfer =
+    mode.kind === 'profile' && !cmd.transferTyped
+      ? (ctx.settings.profiles[mode.name]?.transfer ?? cmd.transfer)
+      : cmd.transfer;
   const plan = planRequest(
     ctx,
-    { kind: 'grant', target: cmd.target, mode, durationMs: cmd.durationMs, transfer: cmd.transfer },
+    { kind: 'grant', target: cmd.target, mode, durationMs: cmd.durationMs, transfer },
     null,
   );
   if (isRefusal(plan)) return plan;

@@ -44,6 +44,8 @@ export type SelfServiceCommand =
       readonly mode: AskedMode;
       /** The file transfer asked for; path limits or a budget left out take the rule's. */
       readonly transfer: TransferRights;
+      /** Whether a transfer option was typed (else a profile's rights are asked for). */
+      readonly transferTyped: boolean;
       readonly ndaId: NdaId | null;
       readonly wait: boolean;
     } & Output)
@@ -221,6 +223,9 @@ function requestCommand(words: readonly Word[]): SelfServiceCommand {
     reason: reasonOf('request', p),
     mode: modeOf(p),
     transfer: transferOf(p),
+    transferTyped: ['--transfer', '--transfer-path', '--transfer-budget'].some((o) =>
+      p.options.has(o),
+    ),
     ndaId: nda === undefined ? null : (idOf('request', '--nda', nda) as NdaId),
     wait: flag(p, '--wait'),
     json: flag(p, '--json'),

@@ -5,6 +5,7 @@
 import type { AccessRequest } from '../../core/access-request.js';
 import type { EpochMs, Grant, Nda, RequestId } from '../../core/model.js';
 import type { Actor, ApprovalInput, NewRequest, RequestJudge } from '../../core/ports.js';
+import type { Profile } from '../../core/profile.js';
 import type { RequestPolicy } from '../../core/request-rules.js';
 
 /** One of the user's grants with its target's name. */
@@ -48,7 +49,7 @@ export interface RequestDesk {
 /** The parts of the current config the commands read at each command (a SIGHUP applies). */
 export interface SelfServiceSettings {
   readonly policy: RequestPolicy;
-  readonly profiles: Readonly<Record<string, readonly string[]>>;
+  readonly profiles: Readonly<Record<string, Profile>>;
   /** `grants.maxDuration`: no grant is longer. */
   readonly maxGrantMs: number;
 }

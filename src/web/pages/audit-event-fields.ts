@@ -1,5 +1,5 @@
 /**
- * Audit events as a reviewer reads them: one definition list per event (time, actor, type, then
+ * Audit events as a reviewer reads them: one definition list per event (time, actor, node, type, then
  * each payload field), times as ISO 8601 UTC instead of epoch milliseconds, nested values as
  * dotted names, so no line is wider than its longest word.
  */
@@ -42,6 +42,8 @@ function eventItem(e: AuditRecord): SafeHtml {
       <dd><time datetime="${isoTime(e.ts)}">${isoTime(e.ts)}</time></dd>
       <dt>Actor</dt>
       <dd>${e.actor}</dd>
+      <dt>Node</dt>
+      <dd>${e.node ?? '-'}</dd>
       ${fields.map(
         ([k, v]) =>
           html`<dt>${k}</dt>

@@ -55,6 +55,12 @@ function choice(name: string, label: string, names: readonly string[], value: st
 const transferSummary = (s: ReviewSession): string =>
   `${count(s.transfers.files)} ${s.transfers.files === 1 ? 'file' : 'files'}, ${formatBytes(s.transfers.bytes)}`;
 
+/** Live, and on which node (issue 17: it is ended there). */
+const liveBadge = (s: ReviewSession): SafeHtml => {
+  const badge = html`<span class="badge live">live</span>`;
+  return s.node === null ? badge : html`${badge} <span class="node">on ${s.node}</span>`;
+};
+
 function row(s: ReviewSession, now: number): SafeHtml {
   const live = s.endedAt === null;
   const command =
@@ -75,7 +81,7 @@ function row(s: ReviewSession, now: number): SafeHtml {
     </td>
     <td class="num">${formatDuration((s.endedAt ?? now) - s.startedAt)}</td>
     <td class="num">${formatBytes(s.bytes)}</td>
-    <td>${live ? html`<span class="badge live">live</span>` : s.endReason}</td>
+    <td>${live ? liveBadge(s) : s.endReason}</td>
   </tr>`;
 }
 

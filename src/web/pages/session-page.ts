@@ -249,6 +249,7 @@ export function sessionPage(reviewer: Viewer, view: SessionView, now: number): s
         ['Duration', formatDuration((s.endedAt ?? now) - s.startedAt)],
         ['End reason', s.endReason ?? '-'],
         ['Exit status', s.exitStatus],
+        ['Node', s.node ?? '-'],
         ['Size', formatBytes(s.bytes)],
         ['Recording sha256', s.sha256 === null ? '-' : html`<code>${s.sha256}</code>`],
         ['Retention', html`<span id="recording-state">${recordingState(s) ?? 'kept'}</span>`],
