@@ -16,7 +16,7 @@ import type {
 import { appendAuditEvent } from './audit-chain.js';
 import type { StoreContext } from './context.js';
 import type { Database } from './database.js';
-import { asSessionId, sessionFromRow, type SessionRow } from './rows.js';
+import { asGrantId, asSessionId, sessionFromRow, type SessionRow } from './rows.js';
 
 interface CandidateRow {
   id: string;
@@ -27,7 +27,7 @@ interface CandidateRow {
 
 const candidateOf = (r: CandidateRow): PruneCandidate => ({
   sessionId: asSessionId(r.id),
-  grantId: r.grant_id as PruneCandidate['grantId'],
+  grantId: asGrantId(r.grant_id),
   recordingPath: r.recording_path,
   endedAt: r.ended_at,
 });
@@ -37,9 +37,6 @@ async function requireSession(db: Database, id: SessionId, what: string): Promis
   if (!row) throw new GatehouseError('not_found', `${what}: no session ${quoteForMessage(id)}`);
   return sessionFromRow(row);
 }
-
-const prunedAt = (s: Session): string =>
-  s.recordingPrunedAt === null ? '' : isoTime(s.recordingPrunedAt);
 
 export class SqliteRecordingRetentionRepository implements RecordingRetentionRepository {
   constructor(private readonly ctx: StoreContext) {}
@@ -70,7 +67,10 @@ export class SqliteRecordingRetentionRepository implements RecordingRetentionRep
       const s = await requireSession(db, id, 'recording prune');
       if (s.endedAt === null) throw new GatehouseError('refused', `recording: ${id} is live`);
       if (s.recordingPrunedAt !== null)
-        throw new GatehouseError('refused', `recording: ${id} was pruned ${prunedAt(s)}`);
+        throw new GatehouseError(
+          'refused',
+          `recording: ${id} was pruned ${isoTime(s.recordingPrunedAt)}`,
+        );
       if (s.hold !== null) throw new GatehouseError('refused', `recording: ${id} is on legal hold`);
       if (s.endedAt >= cutoff)
         throw new GatehouseError('refused', `recording: ${id} is not past retention`);
@@ -115,7 +115,7 @@ export class SqliteRecordingRetentionRepository implements RecordingRetentionRep
       if (s.recordingPrunedAt !== null)
         throw new GatehouseError(
           'refused',
-          `recording hold: ${sessionId} was pruned ${prunedAt(s)}; there is nothing left to hold`,
+          `recording hold: ${sessionId} was pruned ${isoTime(s.recordingPrunedAt)}; there is nothing left to hold`,
         );
       if (s.hold !== null)
         throw new GatehouseError(
