@@ -46,6 +46,8 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['node.name', (c) => c.node.name],
   ['database.path', (c) => c.database.path],
   ['recordings.dir', (c) => c.recordings.dir],
+  // serve's prune worker is made at start (docs/retention.md).
+  ['recordings.retention', (c) => c.recordings.retentionMs],
   ['web.listen', (c) => c.web.listen],
   ['web.publicUrl', (c) => c.web.publicUrl],
   ['web.trustedProxies', (c) => c.web.trustedProxies],
@@ -70,7 +72,11 @@ export function planReload(current: Config, next: Config): ReloadPlan {
     },
     node: current.node,
     database: current.database,
-    recordings: { ...next.recordings, dir: current.recordings.dir },
+    recordings: {
+      ...next.recordings,
+      dir: current.recordings.dir,
+      retentionMs: current.recordings.retentionMs,
+    },
     web: current.web,
     audit: current.audit,
   };
