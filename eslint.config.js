@@ -77,7 +77,7 @@ export default tseslint.config(
     ],
   ),
   layer(
-    ['src/transport/**', 'src/targets/**', 'src/lifecycle/**'],
+    ['src/transport/**', 'src/targets/**', 'src/lifecycle/**', 'src/retention/**'],
     [{ group: ['sqlite3'], message: 'the store is reached through ports.' }],
   ),
   layer(['src/store/**'], [{ group: ['ssh2'], message: 'store/ knows nothing of SSH.' }]),

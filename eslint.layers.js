@@ -64,12 +64,14 @@ export const layers = {
   transport: { may: ['core', 'logging', 'keys', 'session', 'stream'], types: ['targets'] },
   // Evidence files: written from the store port, checked offline with the audit chain's own hash.
   evidence: { may: ['core', 'keys', 'recording', 'store/audit-chain'] },
+  // Retention (issue 17): recordings pruned through the store port and recording/remove-recording.
+  retention: { may: ['core', 'logging', 'recording'] },
   // The owner of a session's record: opened and sealed for session/, verified for cli/ and web/.
   lifecycle: { may: ['core', 'logging', 'recording'], types: ['session'] },
-  // serve's timers, wired by main: checkpoints, the request expiry sweep, the notifier.
+  // serve's timers, wired by main: checkpoints, the request expiry sweep, the notifier, retention.
   'background-workers': {
-    may: ['core', 'keys', 'checkpoints', 'requests', 'notify'],
-    types: ['config', 'logging', 'metrics'],
+    may: ['core', 'keys', 'checkpoints', 'requests', 'notify', 'retention'],
+    types: ['config', 'logging', 'metrics', 'recording'],
   },
   // The composition root wires everything; the CLI calls it, so it never imports cli/.
   main: { may: allBut('cli') },

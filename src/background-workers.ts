@@ -1,6 +1,7 @@
 /**
  * serve's timers beside the ssh and web listeners (wired by main.ts): the signed audit
- * checkpoints, the expiry sweep of pending access requests and the webhook notifier. Started once
+ * checkpoints, the expiry sweep of pending access requests, the webhook notifier and, when
+ * `recordings.retention` is set, the daily prune of recordings. Started once
  * serving, so a failed start leaves no timer behind; stopped before the store closes.
  */
 import { checkpointSinks } from './checkpoints/checkpoint-sinks.js';
@@ -14,12 +15,16 @@ import type { Logger } from './logging/logger.js';
 import type { GatehouseMetrics } from './metrics/gatehouse-metrics.js';
 import { Notifier, type NotifierDeps } from './notify/notifier.js';
 import { RequestExpiry } from './requests/request-expiry.js';
+import type { RecordingStore } from './recording/recording-store.js';
+import { RetentionWorker } from './retention/retention-worker.js';
 
 export interface BackgroundWorkerDeps {
   readonly config: Config;
   /** The webhooks of the current config (a SIGHUP applies). */
   readonly webhooks: NotifierDeps['webhooks'];
   readonly store: Store;
+  /** Where sealed recordings are kept (retention prunes through it). */
+  readonly recordings?: RecordingStore;
   readonly auditor: Auditor;
   readonly metrics: GatehouseMetrics;
   readonly clock: Clock;
@@ -28,6 +33,8 @@ export interface BackgroundWorkerDeps {
   readonly checkpointPollMs?: number;
   /** The notifier's poll, retry policy, timeout and concurrency (tests shorten them). */
   readonly notify?: Pick<NotifierDeps, 'pollMs' | 'retry' | 'timeoutMs' | 'concurrency'>;
+  /** Time between retention's prunes (default one day). */
+  readonly pruneEveryMs?: number;
 }
 
 export interface BackgroundWorkers {
@@ -60,13 +67,27 @@ export function startBackgroundWorkers(deps: BackgroundWorkerDeps): BackgroundWo
     onResult: (result) => metrics.countNotification(result),
     ...deps.notify,
   });
+  const retentionMs = config.recordings.retentionMs;
+  const retention =
+    retentionMs === null
+      ? null
+      : new RetentionWorker({
+          store,
+          recordingsDir: config.recordings.dir,
+          ...(deps.recordings === undefined ? {} : { recordings: deps.recordings }),
+          retentionMs,
+          clock,
+          logger,
+          ...(deps.pruneEveryMs === undefined ? {} : { everyMs: deps.pruneEveryMs }),
+        });
   metrics.readPendingNotificationsFrom(() => notifier.pending);
   checkpoints.start();
   requestExpiry.start();
   notifier.start();
+  retention?.start();
   return {
     stopRequestWork: async () => {
-      await Promise.all([requestExpiry.stop(), notifier.stop()]);
+      await Promise.all([requestExpiry.stop(), notifier.stop(), retention?.stop()]);
     },
     stopCheckpoints: () => checkpoints.stop(),
   };

@@ -58,6 +58,8 @@ export interface StartOptions {
   readonly checkpointPollMs?: number;
   /** The notifier's poll, retry policy, timeout and concurrency (tests shorten them). */
   readonly notify?: Pick<NotifierDeps, 'pollMs' | 'retry' | 'timeoutMs' | 'concurrency'>;
+  /** Time between retention's prunes (default one day; tests shorten it). */
+  readonly pruneEveryMs?: number;
 }
 
 export async function startGatehouse(
@@ -159,6 +161,7 @@ export async function startGatehouse(
       config,
       webhooks: () => settings.config.notify.webhooks,
       store,
+      recordings,
       auditor,
       metrics,
       clock,
@@ -167,6 +170,7 @@ export async function startGatehouse(
         ? {}
         : { checkpointPollMs: options.checkpointPollMs }),
       ...(options.notify === undefined ? {} : { notify: options.notify }),
+      ...(options.pruneEveryMs === undefined ? {} : { pruneEveryMs: options.pruneEveryMs }),
     });
     let stopped: Promise<void> | null = null;
     return {

@@ -67,6 +67,11 @@ function summaryLines(s: EvidenceSummary): string[] {
     `grant ${s.grantId}, NDA ${s.ndaId}`,
     `audit: ${count} events from seq ${s.events.firstSeq}..${s.events.lastSeq} (${s.events.about} about the grant), covered by checkpoint seq ${s.checkpoint.seq} signed by key ${s.checkpoint.keyId} at ${isoTime(s.checkpoint.at)}`,
     `sessions: ${s.sessions} verified (recording, signed manifest, audit events)`,
+    ...(s.prunedRecordings === 0
+      ? []
+      : [
+          `pruned: ${s.prunedRecordings} of them without their recording, pruned by retention (the chain's recording.pruned)`,
+        ]),
     ...(s.transferLogs === 0
       ? []
       : [`transfer logs: ${s.transferLogs} verified against the chain's transfer events`]),

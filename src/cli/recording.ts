@@ -14,6 +14,7 @@ import type { CliContext } from './context.js';
 import { recordingsOf } from './recordings.js';
 import { findSession, requireSessionRef, type SessionIdOrPrefix } from './session-ref.js';
 import { printJson, printLine, safeText } from './output.js';
+import { registerRetention } from './recording-retention.js';
 import { usage } from './validate.js';
 
 function textOf(c: SessionVerification): string {
@@ -25,6 +26,15 @@ function textOf(c: SessionVerification): string {
     case 'skipped':
       return `skip ${c.sessionId}: ${c.problem}`;
   }
+}
+
+/** ` (1 live skipped, 2 pruned by retention)` after the count of good recordings. */
+function skippedText(live: number, pruned: number): string {
+  const parts = [
+    ...(live > 0 ? [`${live} live skipped`] : []),
+    ...(pruned > 0 ? [`${pruned} pruned by retention`] : []),
+  ];
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 /** The `--json` entry of one recording (no sha256: the shape scripts already read). */
@@ -80,6 +90,7 @@ export function register(program: Command, ctx: CliContext): void {
       const failed = checks.filter((c) => c.status === 'fail');
       const verified = checks.filter((c) => c.status === 'ok').length;
       const skipped = checks.length - failed.length - verified;
+      const pruned = checks.filter((c) => c.status === 'skipped' && c.pruned === true).length;
       if (json)
         printJson(ctx, {
           ok: failed.length === 0,
@@ -100,9 +111,8 @@ export function register(program: Command, ctx: CliContext): void {
         );
       }
       if (id === undefined && !json)
-        printLine(
-          ctx,
-          `ok ${verified} recordings${skipped > 0 ? ` (${skipped} live skipped)` : ''}`,
-        );
+        printLine(ctx, `ok ${verified} recordings${skippedText(skipped - pruned, pruned)}`);
     });
+
+  registerRetention(recording, ctx);
 }

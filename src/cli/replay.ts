@@ -3,6 +3,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { auditEvents } from '../core/audit-events.js';
 import { errorMessage, GatehouseError, oneLine } from '../core/errors.js';
+import { prunedRecordingLine } from '../core/retention.js';
 import type { SessionId } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { CastEvent, CastHeader } from '../recording/asciicast-encoder.js';
@@ -151,6 +152,11 @@ export function register(program: Command, ctx: CliContext): void {
 
       const { id, header, events } = await ctx.withStore(async (store, config) => {
         const session = await findSession(store, ref, 'replay');
+        if (session.recordingPrunedAt !== null)
+          throw new GatehouseError(
+            'refused',
+            `replay: ${prunedRecordingLine(session.id, session.recordingPrunedAt)}`,
+          );
         const loaded = await loadCast(
           recordingsOf(ctx, config),
           session.id,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatTimeLeft } from '../core/duration.js';
 import { GatehouseError } from '../core/errors.js';
 import { checkKillReason } from '../core/kill-reason.js';
+import { recordingState } from '../core/retention.js';
 import type { GrantId, Session } from '../core/model.js';
 import { quoteForMessage } from '../core/names.js';
 import type { SessionFilter, Store } from '../core/ports.js';
@@ -92,6 +93,7 @@ function sessionPairs(s: SessionView): [string, string][] {
     ['end reason', s.endReason ?? '-'],
     ['exit status', s.exitStatus === null ? '-' : String(s.exitStatus)],
     ['recording', s.recordingPath ?? '-'],
+    ['recording state', recordingState(s) ?? (s.recordingPath === null ? '-' : 'kept')],
     ['recording size', formatSize(s.bytes)],
     ['recording sha256', s.sha256 ?? '-'],
     ['stdin bytes', s.stdin === null ? '-' : String(s.stdin.bytes)],
@@ -147,6 +149,7 @@ export function register(program: Command, ctx: CliContext): void {
           'END',
           'EXIT',
           'STDIN',
+          'RECORDING',
         ].concat(opts.live ? ['NODE'] : []),
         views.map((s) => [
           s.id,
@@ -159,6 +162,7 @@ export function register(program: Command, ctx: CliContext): void {
           s.endReason ?? 'live',
           s.exitStatus === null ? '-' : String(s.exitStatus),
           s.stdin === null ? '-' : formatSize(s.stdin.bytes),
+          recordingState(s) ?? '-',
           ...node(s),
         ]),
       );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.js';
 import { parseByteSize } from '../core/byte-size.js';
 import { parseDuration } from '../core/duration.js';
+import { MIN_RETENTION_MS } from '../core/retention.js';
 import { notifySchema } from './notify-schema.js';
 import { profilesSchema } from './profile-schema.js';
 import { MAX_S3_RECORDING_BYTES, recordingS3Schema } from './recording-store-schema.js';
@@ -23,7 +24,7 @@ const refuse = (ctx: z.RefinementCtx, input: string, message: string): never => 
 
 const duration = z
   .string()
-  .regex(/^(?:[0-9]+[smhd])+$/, 'must be a duration like 90s, 45m, 2h, 7d or 1h30m')
+  .regex(/^(?:[0-9]+[smhdw])+$/, 'must be a duration like 90s, 45m, 2h, 7d or 1h30m')
   .transform((text, ctx) => {
     const parsed = parseDuration(text);
     return parsed.ok ? parsed.ms : refuse(ctx, text, parsed.message);
@@ -108,6 +109,11 @@ const recordings = z
     /** Where sealed recordings are kept: `dir` itself, or a bucket with `dir` as the spool. */
     store: z.enum(['local', 's3']).default('local'),
     s3: recordingS3Schema(duration).nullable().default(null),
+    /** Recordings of sessions that ended longer ago are pruned (docs/retention.md); off by default. */
+    retention: duration
+      .refine((ms) => ms >= MIN_RETENTION_MS, 'must be at least 1d')
+      .nullable()
+      .default(null),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -119,7 +125,8 @@ const recordings = z
     const max = r.maxBytesPerSession;
     if (r.store === 's3' && (max === null || max > MAX_S3_RECORDING_BYTES))
       issue('maxBytesPerSession', 'must be at most 5GiB with store s3 (one upload per recording)');
-  });
+  })
+  .transform(({ retention, ...rest }) => ({ ...rest, retentionMs: retention }));
 
 const grants = z
   .object({ maxDuration: duration.prefault('30d') })

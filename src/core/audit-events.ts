@@ -111,6 +111,12 @@ export interface AuditPayloads {
   'recording.sealed': P.RecordingSealed;
   /** A session's recording could not be opened, broke, or could not be sealed. */
   'recording.failure': P.RecordingFailure;
+  /** Retention removed a session's recording files; the session row stays, marked pruned. */
+  'recording.pruned': P.RecordingPruned;
+  /** An admin put a session's recording on legal hold: prune never removes it while it holds. */
+  'recording.hold': P.RecordingHoldChange;
+  /** An admin released a legal hold: the recording falls under retention again. */
+  'recording.release': P.RecordingHoldChange;
   /** A reviewer (web) or an admin (`gatehouse replay`) looked at sessions or a recording. */
   'review.view': P.ReviewView;
   /** A reviewer logged in to the review page (password or one-time link). */
@@ -199,6 +205,9 @@ export const auditEvents: AuditEventConstructors = {
   hostkeyMismatch: event('hostkey.mismatch'),
   recordingSealed: event('recording.sealed'),
   recordingFailure: event('recording.failure'),
+  recordingPruned: event('recording.pruned'),
+  recordingHold: event('recording.hold'),
+  recordingRelease: event('recording.release'),
   reviewView: event('review.view'),
   reviewerLogin: event('reviewer.login'),
   reviewerLoginFailure: event('reviewer.login.failure'),

@@ -23,6 +23,7 @@ import type { TransferRightsPayload } from './transfer-payloads.js';
 export * from './session-payloads.js';
 export * from './request-payloads.js';
 export * from './transfer-payloads.js';
+export * from './retention-payloads.js';
 
 // --- admin actions (written by the store, in the transaction of the change) ---
 

@@ -86,6 +86,10 @@ export const auditEventRules = {
   'hostkey.mismatch': { actors: ['user'], onWriteFailure: 'refuse' },
   'recording.sealed': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
   'recording.failure': { actors: ['user', 'gatehouse'], onWriteFailure: 'log' },
+  // Written before the files go, in the transaction that marks the row: no event, no removal.
+  'recording.pruned': { actors: ['admin', 'gatehouse'], onWriteFailure: 'refuse' },
+  'recording.hold': admin,
+  'recording.release': admin,
   'review.view': { actors: ['reviewer', 'admin'], onWriteFailure: 'refuse' },
   // Written with the session row (login) or its deletion (logout), in one transaction.
   'reviewer.login': { actors: ['reviewer'], onWriteFailure: 'refuse' },

@@ -10,11 +10,13 @@ export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+export const WEEK = 7 * DAY;
 /** Nothing longer is accepted: a typo like `7000d` should not become a grant. */
 export const MAX_DURATION_MS = 3650 * DAY;
 
 /** Largest first: the order a compound duration must follow. */
 const UNITS: readonly (readonly [string, number])[] = [
+  ['w', WEEK],
   ['d', DAY],
   ['h', HOUR],
   ['m', MINUTE],
@@ -38,10 +40,10 @@ function parsePart(text: string): PartParse {
   if (m?.[2] !== undefined) {
     return { ok: false, why: 'no decimals; use a smaller unit (90m, not 1.5h)' };
   }
-  if (unitText === '') return { ok: false, why: 'missing unit (s, m, h or d)' };
+  if (unitText === '') return { ok: false, why: 'missing unit (s, m, h, d or w)' };
   const unit = UNITS.find(([name]) => name === unitText);
   if (unit === undefined) {
-    return { ok: false, why: `unknown unit ${shown(unitText)}; use s, m, h or d` };
+    return { ok: false, why: `unknown unit ${shown(unitText)}; use s, m, h, d or w` };
   }
   return { ok: true, n: Number(digits), unit: unit[1], rest: text.slice(m?.[0].length ?? 0) };
 }
@@ -73,11 +75,14 @@ export function parseDuration(text: string): DurationParse {
   return { ok: true, ms };
 }
 
-/** The exact value in the largest unit that divides it: `30d`, `2h`, `90s` (config, messages). */
+/**
+ * The exact value in the largest unit that divides it: `30d`, `2h`, `90s` (config, messages).
+ * Weeks are read, never written: `14d` stays `14d`.
+ */
 export function formatDuration(ms: number): string {
   if (ms < 0) return `-${formatDuration(-ms)}`;
   if (ms === 0) return '0s';
-  for (const [name, size] of UNITS) {
+  for (const [name, size] of UNITS.slice(1)) {
     if (ms % size === 0) return `${ms / size}${name}`;
   }
   return `${ms}ms`;

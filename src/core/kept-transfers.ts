@@ -52,6 +52,7 @@ export const LISTED_PATH_MAX = 1024;
 
 const FILE_NAME = /^[0-9]{6}$/;
 export const keptFileName = (seq: number): string => String(seq).padStart(6, '0');
+
 export const isKeptFileName = (name: string): boolean => FILE_NAME.test(name);
 
 /** The path as an entry holds it: as it is, or its first LISTED_PATH_MAX characters and `…(+N chars)`. */

@@ -165,6 +165,17 @@ export interface Session {
   readonly flagCount: number;
   /** The node that opened it (issue 17, config `node.name`); null before migration 19. */
   readonly node: string | null;
+  /** When retention pruned its recording (migration 18, docs/retention.md); the row stays. */
+  readonly recordingPrunedAt: EpochMs | null;
+  /** A legal hold: prune never touches the recording while it holds. */
+  readonly hold: RecordingHold | null;
+}
+
+/** Why, by whom (the audit actor) and since when a session's recording is kept. */
+export interface RecordingHold {
+  readonly reason: string;
+  readonly by: Actor;
+  readonly at: EpochMs;
 }
 
 /** Bytes relayed from the user to the target, counted and hashed (hex sha256). */

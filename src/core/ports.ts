@@ -36,6 +36,7 @@ import type {
 } from './model.js';
 import type { NotificationRepository } from './notification-ports.js';
 import type { RecordingTextRepository } from './recording-search.js';
+import type { RecordingRetentionRepository } from './retention.js';
 import type { RequestRepository } from './request-ports.js';
 import type { TransferLogRepository } from './transfer-entries.js';
 import type { ReviewerLoginRepository, ReviewerRepository } from './reviewer-ports.js';
@@ -319,5 +320,7 @@ export interface Store {
   readonly transfers: TransferLogRepository;
   /** Revocations, disables and kills as they are made (core/change-signals.ts). */
   readonly changes: ChangeSignals;
+  /** Recordings pruned by retention and legal holds (core/retention.ts). */
+  readonly retention: RecordingRetentionRepository;
   close(): Promise<void>;
 }

@@ -293,7 +293,10 @@ export async function exportEvidence(deps: ExportDeps, req: ExportRequest): Prom
   try {
     const segment = await writeSegment(store, grant, about.first, cp, staging);
     const files = await Promise.all(segment.sessionIds.map((id) => sessionFiles(deps, id, reads)));
-    const gaps = files.flatMap((f) => ('gap' in f ? [`${f.sessionId}: ${f.gap}`] : []));
+    // A pruned recording is no gap: the segment holds its recording.pruned.
+    const gaps = files.flatMap((f) =>
+      'gap' in f && f.pruned !== true ? [`${f.sessionId}: ${f.gap}`] : [],
+    );
     if (gaps.length > 0 && !req.allowMissing)
       throw new GatehouseError(
         'refused',

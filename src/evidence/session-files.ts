@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { errnoCode, errorMessage, oneLine } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import type { Store } from '../core/ports.js';
+import { prunedRecordingGap } from '../core/retention.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { VerifyingKey } from '../keys/signing-key.js';
 import { keptFileLabel } from '../recording/kept-files-check.js';
@@ -32,7 +33,14 @@ export interface RecordingFiles {
   readonly key: VerifyingKey;
 }
 
-export type SessionFiles = RecordingFiles | { readonly sessionId: string; readonly gap: string };
+export type SessionFiles =
+  | RecordingFiles
+  | {
+      readonly sessionId: string;
+      readonly gap: string;
+      /** Retention removed it; the chain's `recording.pruned` proves it (docs/retention.md). */
+      readonly pruned?: true;
+    };
 
 /** A session's recording and manifest, or why they cannot be exported. */
 export async function sessionFiles(
@@ -47,6 +55,8 @@ export async function sessionFiles(
     return gap('the session is live; its recording is sealed when it ends');
   if (session.recordingPath === null)
     return gap('the session has no recording (it failed to open)');
+  if (session.recordingPrunedAt !== null)
+    return { sessionId, gap: prunedRecordingGap(session.recordingPrunedAt), pruned: true };
   let dir: string;
   try {
     dir = await reads.dirOf(session.recordingPath);

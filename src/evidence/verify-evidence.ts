@@ -9,6 +9,7 @@
  * is thrown as an EvidenceProblem naming the item.
  */
 import { parseCheckpoint, type AuditCheckpoint } from '../core/audit-checkpoint.js';
+import { isRetentionPrune } from '../core/retention.js';
 import { checkpointSignatureCheck } from '../keys/checkpoint-signature.js';
 import { keyringOf, type Keyring } from '../keys/keyring.js';
 import { verifiesBase64, verifyingKeyFromLine } from '../keys/signing-key.js';
@@ -56,7 +57,13 @@ export interface EvidenceSummary {
   readonly sessions: number;
   /** Transfer sessions' logs checked against the chain (sessions/<id>.transfers.json). */
   readonly transferLogs: number;
+  /** Sessions without their recording because retention pruned it, as the segment proves. */
+  readonly prunedRecordings: number;
 }
+
+/** The segment holds retention's `recording.pruned` of the session. */
+const prunedIn = (segment: SegmentSummary, sessionId: string): boolean =>
+  segment.about.some((e) => isRetentionPrune(e, sessionId));
 
 export interface VerifyOptions {
   /** The fingerprint the auditor expects (`--key`); a file signed by another key fails. */
@@ -149,7 +156,7 @@ class EvidenceCheck {
           transfersMember(s.sessionId),
           `missing: the segment has ${events.length} transfer events of the session`,
         );
-      if (s.gap !== null && this.options.allowGaps !== true)
+      if (s.gap !== null && this.options.allowGaps !== true && !prunedIn(segment, s.sessionId))
         throw new EvidenceProblem(
           `sessions/${s.sessionId}`,
           `recording missing at export (${s.gap}); the evidence is incomplete`,
@@ -163,6 +170,9 @@ class EvidenceCheck {
       checkpoint: { seq: checkpoint.seq, at: checkpoint.at, keyId: checkpoint.keyId },
       sessions: index.sessions.length,
       transferLogs: index.sessions.filter((s) => s.transfers === true).length,
+      prunedRecordings: index.sessions.filter(
+        (s) => s.gap !== null && prunedIn(segment, s.sessionId),
+      ).length,
     };
   }
 

@@ -6,6 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { AuditRecord, Session, SessionId } from '../core/model.js';
+import { isoTime } from '../core/timestamp.js';
 import type { AuditVerification, Store } from '../core/ports.js';
 import { errorMessage, oneLine } from '../core/errors.js';
 import { recordingFileExists } from '../recording/recording-files.js';
@@ -33,7 +34,13 @@ export type SessionVerification =
       /** The .cast line it was found on, when known. */
       readonly line: number | null;
     }
-  | { readonly sessionId: SessionId; readonly status: 'skipped'; readonly problem: string };
+  | {
+      readonly sessionId: SessionId;
+      readonly status: 'skipped';
+      readonly problem: string;
+      /** Pruned by retention, as the chain proves (docs/retention.md); else live. */
+      readonly pruned?: true;
+    };
 
 export interface VerifyDeps {
   readonly store: Pick<Store, 'sessions' | 'audit'>;
@@ -53,6 +60,8 @@ export interface VerifyDeps {
 interface Evidence {
   /** `recording.sealed` events by the sessionId in their payload. */
   readonly sealed: ReadonlyMap<string, readonly AuditRecord[]>;
+  /** `recording.pruned` events, the same way. */
+  readonly pruned: ReadonlyMap<string, readonly AuditRecord[]>;
   readonly chain: AuditVerification;
 }
 
@@ -107,13 +116,24 @@ export async function* verifySessions(
   for (const s of sessions) yield await checkSession(s, evidence, store, getKeys);
 }
 
-async function readEvidence(store: VerifyDeps['store']): Promise<Evidence> {
-  const sealed = new Map<string, AuditRecord[]>();
-  for (const r of await store.audit.list({ type: 'recording.sealed' })) {
+async function eventsBySession(
+  store: VerifyDeps['store'],
+  type: 'recording.sealed' | 'recording.pruned',
+): Promise<Map<string, AuditRecord[]>> {
+  const bySession = new Map<string, AuditRecord[]>();
+  for (const r of await store.audit.list({ type })) {
     const sid = r.payload['sessionId'];
-    if (typeof sid === 'string') sealed.set(sid, [...(sealed.get(sid) ?? []), r]);
+    if (typeof sid === 'string') bySession.set(sid, [...(bySession.get(sid) ?? []), r]);
   }
-  return { sealed, chain: await store.audit.verify() };
+  return bySession;
+}
+
+async function readEvidence(store: VerifyDeps['store']): Promise<Evidence> {
+  return {
+    sealed: await eventsBySession(store, 'recording.sealed'),
+    pruned: await eventsBySession(store, 'recording.pruned'),
+    chain: await store.audit.verify(),
+  };
 }
 
 const fail = (sessionId: SessionId, problem: string, line?: number): SessionVerification => ({
@@ -183,6 +203,7 @@ async function checkSession(
       id,
       `the audit chain's recording.sealed event (seq ${sealed.seq}) has no event count`,
     );
+  if (s.recordingPrunedAt !== null) return checkPruned(s, s.sha256, evidence);
 
   const expected = { sha256: s.sha256, bytes: s.bytes, events: p['events'] };
   const publicKeys = await keys();
@@ -197,4 +218,50 @@ async function checkSession(
   if (!result.ok) return fail(id, result.problem, result.line);
   const m = result.manifest;
   return { sessionId: id, status: 'ok', sha256: m.sha256, events: m.events, bytes: m.bytes };
+}
+
+/**
+ * A pruned recording is accepted when the chain holds its one `recording.pruned` event, by
+ * retention, whose cast is the sealed one (same path and sha256): what was removed was what was
+ * sealed.
+ */
+function checkPruned(s: Session, sealedSha256: string, evidence: Evidence): SessionVerification {
+  const id = s.id;
+  const events = evidence.pruned.get(id) ?? [];
+  const [pruned] = events;
+  if (pruned === undefined)
+    return fail(
+      id,
+      'the session row says pruned, but the audit chain has no recording.pruned event',
+    );
+  if (events.length > 1)
+    return fail(id, `${events.length} recording.pruned events in the audit chain`);
+  const chain = evidence.chain;
+  if (!chain.ok && pruned.seq >= chain.seq)
+    return fail(
+      id,
+      `audit chain broken at seq ${chain.seq} (${chain.problem}): its recording.pruned event (seq ${pruned.seq}) cannot be trusted`,
+    );
+  const p = pruned.payload;
+  const at = `the audit chain's recording.pruned event (seq ${pruned.seq})`;
+  if (p['reason'] !== 'retention' || p['path'] !== s.recordingPath)
+    return fail(id, `${at} is not a retention prune of ${s.recordingPath ?? 'its recording'}`);
+  const files: unknown[] = Array.isArray(p['files']) ? (p['files'] as unknown[]) : [];
+  const cast = files.find(
+    (f): f is { sha256: unknown } =>
+      typeof f === 'object' && f !== null && (f as { path?: unknown }).path === s.recordingPath,
+  );
+  if (cast?.sha256 !== sealedSha256)
+    return fail(
+      id,
+      cast === undefined
+        ? `${at} lists no cast: the recording was already missing when it was pruned`
+        : `${at} removed a cast with sha256 ${JSON.stringify(cast.sha256)}, the sealed one was ${sealedSha256}`,
+    );
+  return {
+    sessionId: id,
+    status: 'skipped',
+    problem: `pruned ${isoTime(s.recordingPrunedAt ?? pruned.ts)} by retention (audit seq ${pruned.seq})`,
+    pruned: true,
+  };
 }

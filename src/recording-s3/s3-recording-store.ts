@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Clock } from '../core/clock.js';
+import { isKeptFileName } from '../core/kept-transfers.js';
 import { storeOutage } from '../core/upload-outage.js';
 import type { Logger } from '../logging/logger.js';
 import {
@@ -13,6 +14,7 @@ import {
   recordingFileOf,
   type RecordingFile,
 } from '../recording/recording-files.js';
+import { keptFolderOf } from '../recording/kept-transfers.js';
 import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
 import {
   removeFromDir,
@@ -20,7 +22,7 @@ import {
   type RecordingStore,
 } from '../recording/recording-store.js';
 import type { BucketObjects, S3Settings } from './s3-objects.js';
-import { exists, linkFromSpool } from './spool-copy.js';
+import { exists, keptNames, linkFromSpool } from './spool-copy.js';
 import { UploadQueue } from './upload-queue.js';
 
 /** Uploads at once: enough to keep up with sessions ending, little against a slow store. */
@@ -40,6 +42,8 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
   const { spoolDir, settings, objects, clock, logger } = deps;
   const keyOf = (relativePath: string): string => `${settings.prefix}${relativePath}`;
   const manifestKeyOf = (relativePath: string): string => `${keyOf(relativePath)}.manifest.json`;
+  /** The prefix of a recording's kept transfer copies (`<uuid>.kept/000001`, …). */
+  const keptPrefixOf = (relativePath: string): string => `${keyOf(keptFolderOf(relativePath))}/`;
 
   const upload = async (relativePath: string, signal: AbortSignal): Promise<void> => {
     const castPath = resolveRecordingPath(spoolDir, relativePath);
@@ -49,6 +53,16 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
     // was deleted before a crash (or by retention); it goes too.
     if (!(await exists(castPath))) return removeFromDir(spoolDir, relativePath);
     const checks = [await objects.put(keyOf(relativePath), castPath, clock.now(), signal)];
+    // The kept copies before the manifest that lists them: the manifest goes up last.
+    for (const name of await keptNames(spoolDir, relativePath))
+      checks.push(
+        await objects.put(
+          `${keptPrefixOf(relativePath)}${name}`,
+          join(spoolDir, ...keptFolderOf(relativePath).split('/'), name),
+          clock.now(),
+          signal,
+        ),
+      );
     const manifestPath = manifestPathOf(castPath);
     if (await exists(manifestPath))
       checks.push(
@@ -64,8 +78,17 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
     if (castPath === null)
       throw new Error(`${JSON.stringify(relativePath)} is not a recording path`);
     await mkdir(dirname(castPath), { recursive: true, mode: 0o700 });
-    if (await objects.download(keyOf(relativePath), castPath))
-      await objects.download(manifestKeyOf(relativePath), manifestPathOf(castPath));
+    if (!(await objects.download(keyOf(relativePath), castPath))) return;
+    const kept = await objects.keys(keptPrefixOf(relativePath));
+    if (kept.length > 0) {
+      const folder = join(copyDir, ...keptFolderOf(relativePath).split('/'));
+      await mkdir(folder, { recursive: true, mode: 0o700 });
+      for (const key of kept) {
+        const name = key.slice(keptPrefixOf(relativePath).length);
+        if (isKeptFileName(name)) await objects.download(key, join(folder, name));
+      }
+    }
+    await objects.download(manifestKeyOf(relativePath), manifestPathOf(castPath));
   };
 
   return {
@@ -95,6 +118,7 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
     async remove(relativePath): Promise<void> {
       await removeFromDir(spoolDir, relativePath);
       await objects.delete(keyOf(relativePath));
+      for (const key of await objects.keys(keptPrefixOf(relativePath))) await objects.delete(key);
       await objects.delete(manifestKeyOf(relativePath));
     },
     keep: (relativePath) => uploads.add(relativePath),

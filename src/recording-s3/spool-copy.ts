@@ -4,8 +4,10 @@
  * deletes the recording before its manifest (recording-store.ts `removeFromDir`): a manifest
  * missing while the recording is still there is one the spool never had.
  */
-import { link, mkdir, stat, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { link, mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { isKeptFileName } from '../core/kept-transfers.js';
+import { keptFolderOf } from '../recording/kept-transfers.js';
 import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
 
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
@@ -31,6 +33,17 @@ async function linkIfPresent(from: string, to: string): Promise<boolean> {
   }
 }
 
+/** The kept transfer copies beside a recording in `dir`, by name; none when there is no folder. */
+export async function keptNames(dir: string, relativePath: string): Promise<string[]> {
+  const names = await readdir(join(dir, ...keptFolderOf(relativePath).split('/'))).catch(
+    (e: unknown) => {
+      if (isMissing(e)) return [];
+      throw e;
+    },
+  );
+  return names.filter(isKeptFileName).sort();
+}
+
 /**
  * Links the spool's recording at `relativePath` and its manifest into `copyDir`; false (nothing
  * linked) when the spool no longer holds the recording: the store has it.
@@ -46,6 +59,13 @@ export async function linkFromSpool(
     throw new Error(`${JSON.stringify(relativePath)} is not a recording path`);
   await mkdir(dirname(to), { recursive: true, mode: 0o700 });
   if (!(await linkIfPresent(from, to))) return false;
+  const kept = await keptNames(spoolDir, relativePath);
+  if (kept.length > 0) {
+    const folder = (dir: string): string => join(dir, ...keptFolderOf(relativePath).split('/'));
+    await mkdir(folder(copyDir), { recursive: true, mode: 0o700 });
+    for (const name of kept)
+      await linkIfPresent(join(folder(spoolDir), name), join(folder(copyDir), name));
+  }
   if (await linkIfPresent(manifestPathOf(from), manifestPathOf(to))) return true;
   // No manifest: a live session's recording, or uploaded and deleted since the first link.
   if (await exists(from)) return true;

@@ -5,9 +5,12 @@
  * through `fetch`, which gives a folder holding the recording and its manifest at their relative
  * paths, so a reader opens `dir` + path as it always did.
  */
-import { unlink } from 'node:fs/promises';
+import { rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { keptFolderOf } from './kept-transfers.js';
 import { listRecordingFiles, type RecordingFile } from './recording-files.js';
 import { manifestPathOf, resolveRecordingPath } from './recording-path.js';
+import { removeRecording } from './remove-recording.js';
 
 /** A recording as a reader sees it: `dir` + its relative path; `release` once read. */
 export interface RecordingCopy {
@@ -25,7 +28,10 @@ export interface RecordingStore {
   fetch(relativePath: string): Promise<RecordingCopy>;
   /** The recordings and manifests the store and the spool hold. */
   list(): Promise<RecordingFile[]>;
-  /** Deletes a recording and its manifest wherever they are (retention); absent ones are fine. */
+  /**
+   * Deletes a recording, its manifest and its kept transfer copies wherever they are (retention);
+   * absent ones are fine.
+   */
   remove(relativePath: string): Promise<void>;
   /** A sealed recording (and its manifest) in the spool is the store's now. Never throws. */
   keep(relativePath: string): void;
@@ -42,11 +48,15 @@ const unlinkIfPresent = (path: string): Promise<void> =>
     if (e.code !== 'ENOENT') throw e;
   });
 
-/** Deletes a recording and its manifest from `dir`, the recording first (see spool-copy.ts). */
+/**
+ * Deletes a recording, its kept copies and its manifest from `dir`, the recording first and the
+ * manifest last (see spool-copy.ts).
+ */
 export async function removeFromDir(dir: string, relativePath: string): Promise<void> {
   const castPath = resolveRecordingPath(dir, relativePath);
   if (castPath === null) throw new Error(`${JSON.stringify(relativePath)} is not a recording path`);
   await unlinkIfPresent(castPath);
+  await rm(join(dir, ...keptFolderOf(relativePath).split('/')), { recursive: true, force: true });
   await unlinkIfPresent(manifestPathOf(castPath));
 }
 
@@ -56,7 +66,7 @@ export function localRecordingStore(dir: string): RecordingStore {
     spoolDir: dir,
     fetch: async () => ({ dir, release: async () => undefined }),
     list: () => listRecordingFiles(dir),
-    remove: (relativePath) => removeFromDir(dir, relativePath),
+    remove: (relativePath) => removeRecording(dir, relativePath),
     keep: () => undefined,
     resume: async () => undefined,
     outage: () => null,

@@ -50,6 +50,8 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['recordings.dir', (c) => c.recordings.dir],
   ['recordings.store', (c) => c.recordings.store],
   ['recordings.s3', (c) => c.recordings.s3],
+  // serve's prune worker is made at start (docs/retention.md).
+  ['recordings.retention', (c) => c.recordings.retentionMs],
   ['web.listen', (c) => c.web.listen],
   ['web.publicUrl', (c) => c.web.publicUrl],
   ['web.trustedProxies', (c) => c.web.trustedProxies],
@@ -79,6 +81,7 @@ export function planReload(current: Config, next: Config): ReloadPlan {
       dir: current.recordings.dir,
       store: current.recordings.store,
       s3: current.recordings.s3,
+      retentionMs: current.recordings.retentionMs,
     },
     web: current.web,
     audit: current.audit,

@@ -541,6 +541,30 @@ ALTER TABLE sessions ADD COLUMN transfer_bytes INTEGER NOT NULL DEFAULT 0
 `,
   },
   {
+    version: 18,
+    sql: `
+-- Retention and legal holds (issue 17, docs/retention.md). The row stays when its recording is
+-- pruned: recording_pruned_at is set with recording.pruned in one transaction, before the files
+-- are removed; recording_removed_at once they are gone, so a removal cut short is finished by the
+-- next prune. A hold (its reason, who and when) keeps prune away; its history is in the chain.
+ALTER TABLE sessions ADD COLUMN recording_pruned_at INTEGER;
+ALTER TABLE sessions ADD COLUMN recording_removed_at INTEGER CONSTRAINT sessions_recording_removed
+  CHECK (recording_removed_at IS NULL OR recording_pruned_at IS NOT NULL);
+ALTER TABLE sessions ADD COLUMN hold_reason TEXT CONSTRAINT sessions_hold_reason
+  CHECK (hold_reason IS NULL OR length(hold_reason) BETWEEN 1 AND 200);
+ALTER TABLE sessions ADD COLUMN hold_by TEXT CONSTRAINT sessions_hold_by
+  CHECK ((hold_by IS NULL) = (hold_reason IS NULL));
+ALTER TABLE sessions ADD COLUMN hold_at INTEGER CONSTRAINT sessions_hold_at
+  CHECK ((hold_at IS NULL) = (hold_reason IS NULL));
+-- The prune scan: ended sessions by age, neither pruned nor held.
+CREATE INDEX sessions_prunable ON sessions(ended_at, id)
+  WHERE ended_at IS NOT NULL AND recording_pruned_at IS NULL AND hold_at IS NULL;
+-- Pruned rows whose files are not yet known to be gone.
+CREATE INDEX sessions_prune_unfinished ON sessions(recording_pruned_at, id)
+  WHERE recording_pruned_at IS NOT NULL AND recording_removed_at IS NULL;
+`,
+  },
+  {
     version: 19,
     sql: `
 -- Several nodes on one database (issue 17): the node that wrote each audit event (hashed into the

@@ -15,6 +15,7 @@ import { SqliteNotificationRepository } from './notifications-repository.js';
 import { SqliteRequestRepository } from './requests-repository.js';
 import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
 import { SqliteTransferLogRepository } from './session-transfers.js';
+import { SqliteRecordingRetentionRepository } from './recording-retention-repository.js';
 import { SqliteRecordingTextRepository } from './recording-text-repository.js';
 import { SqliteReviewerRepository } from './reviewers-repository.js';
 import { SqliteSessionRepository } from './sessions-repository.js';
@@ -110,6 +111,7 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     recordingText: new SqliteRecordingTextRepository(ctx),
     transfers: new SqliteTransferLogRepository(ctx),
     changes,
+    retention: new SqliteRecordingRetentionRepository(ctx),
     close: () => tx.close(),
   };
 }

@@ -113,6 +113,7 @@ export class SqliteRecordingTextRepository implements RecordingTextRepository {
         await db.all<{ id: string; recording_path: string }>(
           `SELECT s.id, s.recording_path FROM sessions s
            WHERE s.ended_at IS NOT NULL AND s.recording_path IS NOT NULL
+             AND s.recording_pruned_at IS NULL
              AND NOT EXISTS (SELECT 1 FROM recording_indexed i WHERE i.session_id = s.id)
            ORDER BY s.started_at DESC, s.rowid DESC LIMIT ?`,
           [limit],

@@ -269,6 +269,10 @@ export interface SessionRow {
   command: string | null;
   flag_count: number;
   node: string | null;
+  recording_pruned_at: number | null;
+  hold_reason: string | null;
+  hold_by: string | null;
+  hold_at: number | null;
 }
 
 export const sessionFromRow = (r: SessionRow): Session => ({
@@ -293,6 +297,11 @@ export const sessionFromRow = (r: SessionRow): Session => ({
   command: r.command,
   flagCount: r.flag_count,
   node: r.node,
+  recordingPrunedAt: r.recording_pruned_at,
+  hold:
+    r.hold_reason === null || r.hold_by === null || r.hold_at === null
+      ? null
+      : { reason: r.hold_reason, by: r.hold_by, at: r.hold_at },
 });
 
 export interface AuditRow {

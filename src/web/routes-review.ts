@@ -70,6 +70,10 @@ export async function listSessions(r: AuthedRequest): Promise<void> {
   sendHtml(r.req, r.res, 200, sessionListPage(r.viewer, view));
 }
 
+/** The session's recording, as the store holds it; null when retention pruned it (docs/retention.md). */
+const recordingPathOf = (session: ReviewSession | null): string | null =>
+  session === null || session.recordingPrunedAt !== null ? null : session.recordingPath;
+
 export async function showSession(r: AuthedRequest, id: SessionId): Promise<void> {
   const { store } = r.deps;
   const session = await store.reviewers.session(id);
@@ -80,12 +84,13 @@ export async function showSession(r: AuthedRequest, id: SessionId): Promise<void
   const grant = await store.grants.get(session.grantId);
   const nda = grant === null ? null : await store.ndas.get(grant.ndaId);
   const { recordingsDir, manifestKeys } = r.deps;
-  const copy = await recordingCopy(r, session.recordingPath);
+  const recordingPath = recordingPathOf(session);
+  const copy = await recordingCopy(r, recordingPath);
   let outline: CastOutline | null;
   let verification: SessionVerification | null;
   let transfers: TransferLogView | null;
   try {
-    const castPath = copy === null ? null : await castFileOf(copy.dir, session.recordingPath);
+    const castPath = copy === null ? null : await castFileOf(copy.dir, recordingPath);
     outline = castPath === null ? null : await readOutline(castPath);
     // Verified on the copy just read (the store is asked once); no copy: the store says why.
     const recordings = copy === null ? recordingStoreOf(r.deps) : localRecordingStore(copy.dir);
@@ -140,7 +145,7 @@ async function recordingCopy(
 }
 
 export async function downloadCast(r: AuthedRequest, id: SessionId): Promise<void> {
-  const recordingPath = (await r.deps.store.reviewers.session(id))?.recordingPath ?? null;
+  const recordingPath = recordingPathOf(await r.deps.store.reviewers.session(id));
   const copy = await recordingCopy(r, recordingPath);
   try {
     await sendCast(r, id, copy === null ? null : await castFileOf(copy.dir, recordingPath));

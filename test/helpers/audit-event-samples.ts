@@ -268,6 +268,21 @@ export const sampleAuditEvents: {
     stage: 'open',
     problem: 'disk full',
   }),
+  'recording.pruned': auditEvents.recordingPruned({
+    sessionId,
+    grantId,
+    path: `2026/01/02/${sessionId}.cast`,
+    reason: 'retention',
+    retention: '365d',
+    files: [
+      { path: `2026/01/02/${sessionId}.cast`, bytes: 100, sha256: 'a'.repeat(64) },
+      { path: `2026/01/02/${sessionId}.cast.manifest.json`, bytes: 400, sha256: 'b'.repeat(64) },
+    ],
+    filesNotListed: 0,
+    bytes: 500,
+  }),
+  'recording.hold': auditEvents.recordingHold({ sessionId, reason: 'LIT-7 discovery' }),
+  'recording.release': auditEvents.recordingRelease({ sessionId, reason: 'LIT-7 settled' }),
   'review.view': auditEvents.reviewView({ reviewer: 'vera', view: 'live', sessionId }),
   'reviewer.login': auditEvents.reviewerLogin({ reviewer: 'vera', method: 'password', remoteAddr }),
   'reviewer.login.failure': auditEvents.reviewerLoginFailure({

@@ -62,7 +62,7 @@ describe('gatehouse session list', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^ID\s+USER\s+TARGET\s+GRANT\s+STARTED\s+DURATION\s+SIZE\s+END\s+EXIT\s+STDIN$/,
+      /^ID\s+USER\s+TARGET\s+GRANT\s+STARTED\s+DURATION\s+SIZE\s+END\s+EXIT\s+STDIN\s+RECORDING$/,
     );
     expect(lines.slice(1).map((l) => l.split(/\s+/))).toEqual([
       [
@@ -74,6 +74,7 @@ describe('gatehouse session list', () => {
         '10m',
         '-',
         'live',
+        '-',
         '-',
         '-',
       ],
@@ -88,6 +89,7 @@ describe('gatehouse session list', () => {
         'closed',
         '0',
         '-',
+        '-',
       ],
       [
         a1,
@@ -99,6 +101,7 @@ describe('gatehouse session list', () => {
         expect.stringMatching(/^3\.\dKiB$/),
         'closed',
         '0',
+        '-',
         '-',
       ],
     ]);

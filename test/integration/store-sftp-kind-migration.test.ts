@@ -54,10 +54,20 @@ describe('migration 16: sessions of kind sftp', () => {
     } finally {
       await store.close();
     }
-    // Migration 17 adds a transfer session's totals, zero for every older session; migration 19
-    // its node, unknown for them.
+    // Migration 17 adds a transfer session's totals, zero for every older session; migration 18
+    // retention's marks and the legal hold, none; migration 19 its node, unknown for them.
     expect(await raw(path, 'SELECT * FROM sessions')).toEqual(
-      columns.map((c) => ({ ...c, transfer_files: 0, transfer_bytes: 0, node: null })),
+      columns.map((c) => ({
+        ...c,
+        transfer_files: 0,
+        transfer_bytes: 0,
+        recording_pruned_at: null,
+        recording_removed_at: null,
+        hold_reason: null,
+        hold_by: null,
+        hold_at: null,
+        node: null,
+      })),
     );
     expect(await raw(path, 'PRAGMA foreign_key_check')).toEqual([]);
     const indexes = await raw<{ name: string }>(
@@ -69,6 +79,8 @@ describe('migration 16: sessions of kind sftp', () => {
       'sessions_grant',
       'sessions_kind_started', // migration 17
       'sessions_live',
+      'sessions_prunable', // migration 18
+      'sessions_prune_unfinished', // migration 18
       'sessions_started',
       'sessions_target_started',
       'sessions_user_started',

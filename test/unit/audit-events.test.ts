@@ -83,6 +83,9 @@ describe('auditEventRules', () => {
     'hostkey.mismatch': 'refuse',
     'recording.sealed': 'log',
     'recording.failure': 'log',
+    'recording.pruned': 'refuse',
+    'recording.hold': 'refuse',
+    'recording.release': 'refuse',
     'review.view': 'refuse',
     'reviewer.link.create': 'refuse',
     'reviewer.set': 'refuse',
@@ -109,6 +112,8 @@ describe('auditEventRules', () => {
     expect(auditEventRules['review.view'].actors).toEqual(['reviewer', 'admin']);
     // An admin on the CLI, or an approver on the session's page.
     expect(auditEventRules['session.kill'].actors).toEqual(['admin', 'reviewer']);
+    // `recording prune` on the CLI, or serve's daily prune.
+    expect(auditEventRules['recording.pruned'].actors).toEqual(['admin', 'gatehouse']);
     // `web:unknown`: nobody has logged in yet.
     expect(auditEventRules['reviewer.login.failure'].actors).toEqual(['visitor']);
   });

@@ -57,6 +57,7 @@ describe('loadConfig', () => {
       keepTransfers: null,
       store: 'local',
       s3: null,
+      retentionMs: null,
     });
     expect(c.ssh.listen).toEqual({ host: '0.0.0.0', port: 2222 });
     expect(c.ssh.loginGraceTimeMs).toBe(60_000);
@@ -418,6 +419,11 @@ describe('loadConfig', () => {
       'kept transfers turned on with true',
       'recordings:\n  keepTransfers: true\n',
       'config: recordings.keepTransfers',
+    ],
+    [
+      'a retention under a day',
+      'recordings:\n  retention: 12h\n',
+      'config: recordings.retention: must be at least 1d',
     ],
     [
       'no process limit',

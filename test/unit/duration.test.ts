@@ -27,6 +27,8 @@ describe('parseDuration', () => {
     ['1m30s', 90 * SECOND],
     ['1h0m', HOUR],
     ['3649d24h', MAX_DURATION_MS],
+    ['12w', 84 * DAY],
+    ['52w1d', 365 * DAY],
   ])('%s → %i ms', (text, ms) => {
     expect(parseDuration(text)).toEqual({ ok: true, ms });
   });
@@ -35,10 +37,11 @@ describe('parseDuration', () => {
     ['zero', '0h', '"0h" is not a duration: must be more than zero'],
     ['zero, many digits', '000s', 'must be more than zero'],
     ['negative', '-1h', '"-1h" is not a duration: must be positive'],
-    ['unknown unit', '2x', '"2x" is not a duration: unknown unit "x"; use s, m, h or d'],
+    ['unknown unit', '2x', '"2x" is not a duration: unknown unit "x"; use s, m, h, d or w'],
     ['upper-case unit', '2H', 'unknown unit "H"'],
     ['milliseconds', '500ms', 'unknown unit "ms"'],
     ['spelled-out unit', '2hours', 'unknown unit "hours"'],
+    ['weeks after days', '1d1w', 'units must go from largest to smallest, each once'],
     ['units out of order', '30m1h', 'units must go from largest to smallest, each once'],
     ['a unit twice', '1h1h', 'units must go from largest to smallest, each once'],
     ['a unit twice, apart', '1h5m2h', 'units must go from largest to smallest'],
@@ -82,6 +85,7 @@ describe('formatDuration (largest exact unit)', () => {
     [90 * SECOND, '90s'],
     [90 * MINUTE, '90m'],
     [48 * HOUR, '2d'],
+    [14 * DAY, '14d'],
     [25 * HOUR, '25h'],
     [0, '0s'],
     [1500, '1500ms'],

@@ -172,7 +172,7 @@ describe('parseCommand', () => {
     ['request db1 --for --reason x', 'request: --for needs a value'],
     [
       'request db1 --for 2x --reason x',
-      'request: --for "2x" is not a duration: unknown unit "x"; use s, m, h or d',
+      'request: --for "2x" is not a duration: unknown unit "x"; use s, m, h, d or w',
     ],
     ['request db1 --for 2h --for 3h --reason x', 'request: --for is given twice'],
     ['request db1 --for 2h --reason x --shell', 'request: unknown option "--shell"'],

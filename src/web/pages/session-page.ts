@@ -1,6 +1,7 @@
 /** `/sessions/:id`: the player, the session's grant and NDA, its markers and audit events. */
 import type { AuditRecord, Grant, Nda } from '../../core/model.js';
 import type { ReviewSession } from '../../core/reviewer.js';
+import { prunedRecordingLine, recordingState } from '../../core/retention.js';
 import { problemText, type SessionVerification } from '../../lifecycle/verify-session.js';
 import { LIST_SCRIPT, PLAYER_CSS, PLAYER_JS, REVIEW_SCRIPT } from '../assets.js';
 import {
@@ -98,6 +99,8 @@ function ndaFacts(nda: Nda | null): SafeHtml {
 }
 
 function recordingStatus(v: SessionVerification | null): SafeHtml {
+  if (v?.status === 'skipped' && v.pruned === true)
+    return html`<p id="recording-status">Recording ${v.problem}</p>`;
   if (v === null || v.status === 'skipped')
     return html`<p id="recording-status">Recording in progress</p>`;
   if (v.status === 'fail')
@@ -138,6 +141,8 @@ const playerSettings = html`<div class="player-settings">
 
 /** The player first, so its controls are in view when the page opens. */
 function player(s: ReviewSession, outline: CastOutline | null): SafeHtml {
+  if (s.recordingPrunedAt !== null)
+    return html`<p id="recording-pruned">${prunedRecordingLine(s.id, s.recordingPrunedAt)}.</p>`;
   if (outline === null) return html`<p>No recording is available for this session.</p>`;
   return html`<div
       id="player"
@@ -247,6 +252,7 @@ export function sessionPage(reviewer: Viewer, view: SessionView, now: number): s
         ['Node', s.node ?? '-'],
         ['Size', formatBytes(s.bytes)],
         ['Recording sha256', s.sha256 === null ? '-' : html`<code>${s.sha256}</code>`],
+        ['Retention', html`<span id="recording-state">${recordingState(s) ?? 'kept'}</span>`],
         [
           'Stdin (no pty)',
           s.stdin === null
