@@ -6,17 +6,25 @@
 import { errorMessage } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
-import { searchableText } from '../recording/searchable-text.js';
+import {
+  sharedSearchableTextWorker,
+  type SearchableTextWorker,
+  type TextResult,
+} from '../recording/searchable-text-worker.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 
 /** How many unindexed sessions are read at a time. */
 const INDEX_BATCH = 200;
 
-type IndexDeps = Pick<LifecycleDeps, 'store' | 'recordingsDir' | 'clock' | 'logger'>;
+type IndexDeps = Pick<LifecycleDeps, 'store' | 'recordingsDir' | 'clock' | 'logger'> & {
+  /** Default: the process's shared one. */
+  readonly textWorker?: SearchableTextWorker;
+};
 
 /**
- * Indexes one recording. One that cannot be read is indexed as empty and incomplete (logged),
- * so it is not tried again at every start.
+ * Indexes one recording, its text made on the search text worker's thread. One that cannot be
+ * read is indexed as empty and incomplete (logged), so it is not tried again at every start;
+ * one the worker could not finish (lost, too busy) stays unindexed: the next start indexes it.
  */
 export async function indexRecording(
   deps: IndexDeps,
@@ -24,14 +32,12 @@ export async function indexRecording(
   relativePath: string,
 ): Promise<void> {
   const path = resolveRecordingPath(deps.recordingsDir, relativePath);
-  const text = await (
+  const read: TextResult =
     path === null
-      ? Promise.reject(new Error(`${JSON.stringify(relativePath)} is not a recording path`))
-      : searchableText(path)
-  ).catch((err: unknown) => {
-    deps.logger.warn({ sessionId, problem: errorMessage(err) }, 'recording not indexed');
-    return { chunks: [], chars: 0, complete: false };
-  });
+      ? { ok: false, problem: `${JSON.stringify(relativePath)} is not a recording path` }
+      : await (deps.textWorker ?? sharedSearchableTextWorker).textOf(path);
+  if (!read.ok) deps.logger.warn({ sessionId, problem: read.problem }, 'recording not indexed');
+  const text = read.ok ? read.text : { chunks: [], chars: 0, complete: false };
   await deps.store.recordingText.index(sessionId, text, deps.clock.now());
 }
 
