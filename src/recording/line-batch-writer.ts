@@ -2,12 +2,10 @@
  * Appends complete lines to a file without ever blocking the caller: lines are queued in memory
  * and written in batches (one writev per batch, one write outstanding at a time), at the latest
  * `flushIntervalMs` after they were queued, sooner when the queue passes `flushThresholdBytes`.
- * Tracks sha256, size and event count over exactly the bytes that reached the file; the hash is
- * computed by the hash worker (hash-worker.ts), each batch handed over once written.
+ * Tracks sha256, size and event count over exactly the bytes that reached the file.
  */
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { sharedHashWorker, type HashWorker, type RunningHash } from './hash-worker.js';
 
 export interface BatchWriterOptions {
   readonly flushIntervalMs: number;
@@ -17,48 +15,14 @@ export interface BatchWriterOptions {
   readonly onWriteError: (err: unknown) => void;
   /** Called after each successful batch write (the backlog has shrunk). */
   readonly onWritten?: () => void;
-  /** Default: the process's shared one. */
-  readonly hashWorker?: HashWorker;
 }
 
 export type PushResult = 'queued' | 'overflow' | 'closed';
 
-export interface WriterSeal {
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly events: number;
-}
-
-/**
- * Read back when the hash worker was lost: the sha256 of the file's first `bytes` bytes, or of
- * as many as could be read (`bytes` says how many) and why the rest could not.
- */
-async function hashFile(
-  fh: FileHandle,
-  bytes: number,
-): Promise<{ sha256: string; bytes: number; problem: unknown }> {
-  const hash = createHash('sha256');
-  const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, bytes)));
-  let at = 0;
-  let problem: unknown = null;
-  try {
-    while (at < bytes) {
-      const { bytesRead } = await fh.read(buffer, 0, Math.min(buffer.length, bytes - at), at);
-      if (bytesRead === 0) throw new Error(`the file is shorter than the ${bytes} bytes written`);
-      hash.update(buffer.subarray(0, bytesRead));
-      at += bytesRead;
-    }
-  } catch (err) {
-    problem = err;
-  }
-  return { sha256: hash.digest('hex'), bytes: at, problem };
-}
-
 export class LineBatchWriter {
   readonly #fh: FileHandle;
   readonly #opts: BatchWriterOptions;
-  readonly #hash: RunningHash;
-  #sealed: Promise<WriterSeal> | null = null;
+  readonly #hash = createHash('sha256');
   #queue: Buffer[] = [];
   #queuedBytes = 0;
   #queuedEvents = 0;
@@ -72,7 +36,6 @@ export class LineBatchWriter {
   constructor(fh: FileHandle, opts: BatchWriterOptions) {
     this.#fh = fh;
     this.#opts = opts;
-    this.#hash = (opts.hashWorker ?? sharedHashWorker).start();
   }
 
   get failed(): boolean {
@@ -84,24 +47,9 @@ export class LineBatchWriter {
     return this.#queuedBytes + this.#inFlightBytes;
   }
 
-  /**
-   * Bytes / events known to be in the file, and the sha256 (hex) over those bytes. After drain(),
-   * before the file is closed (a lost hash worker means reading it back); nothing is written after.
-   */
-  seal(): Promise<WriterSeal> {
-    this.#sealed ??= this.#digest();
-    return this.#sealed;
-  }
-
-  async #digest(): Promise<WriterSeal> {
-    const sha256 = await this.#hash.digest();
-    if (sha256 !== null) return { sha256, bytes: this.#bytes, events: this.#events };
-    const read = await hashFile(this.#fh, this.#bytes);
-    if (read.problem !== null && !this.#failed) {
-      this.#failed = true;
-      this.#opts.onWriteError(read.problem);
-    }
-    return { sha256: read.sha256, bytes: read.bytes, events: this.#events };
+  /** Bytes / events known to be in the file, and the sha256 (hex) over those bytes. */
+  seal(): { readonly sha256: string; readonly bytes: number; readonly events: number } {
+    return { sha256: this.#hash.copy().digest('hex'), bytes: this.#bytes, events: this.#events };
   }
 
   /**
@@ -184,7 +132,7 @@ export class LineBatchWriter {
       this.#opts.onWriteError(err);
       return;
     }
-    this.#hash.update(batch);
+    for (const line of batch) this.#hash.update(line);
     this.#bytes += bytes;
     this.#events += events;
   }
