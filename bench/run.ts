@@ -40,7 +40,12 @@ import {
   type LoginRate,
   type TimedRun,
 } from './lib/transfer.js';
-import { formatProfile, summariseProfileFile, type ProfileSummary } from './profile-summary.js';
+import {
+  formatProfile,
+  mainThreadProfile,
+  summariseProfileFile,
+  type ProfileSummary,
+} from './profile-summary.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const opts = parseOptions(process.argv.slice(2), process.env);
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
       await download(paths, 'gatehouse', dataFile, bytes, gh.pid);
       ghRunning = false;
       await gh.stop();
-      const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
+      const file = mainThreadProfile(await readdir(profDir));
       if (file === undefined) return { profile: null, profilePath: null };
       await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
       const savedAs = join(repoRoot, 'bench/results/download.cpuprofile');
