@@ -12,24 +12,17 @@
  * rate until close() has fsynced the file. The recording goes to a temp dir that is removed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { mainThreadCpuTicks, TICKS_PER_SECOND } from './lib/proc.js';
 
 type RecorderModule = typeof import('../src/recording/recorder.js');
 
 const kind = process.argv[3] === 'base64' ? 'base64' : 'lines';
 const CHUNK = kind === 'base64' ? 32 * 1024 : 16 * 1024;
-
-/** CPU ms of this process's main thread (its thread id is the pid): the relay's share. */
-function mainThreadCpuMs(): number {
-  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * 10; // clock ticks of 10 ms
-}
 const totalMiB = Number(process.argv[2] ?? 256);
 
 async function main(): Promise<void> {
@@ -63,7 +56,7 @@ async function main(): Promise<void> {
     let syncMs = 0;
     const cpu0 = process.cpuUsage();
     const faults0 = process.resourceUsage().minorPageFault;
-    const main0 = mainThreadCpuMs();
+    const main0 = await mainThreadCpuTicks(process.pid);
     const start = performance.now();
     for (let i = 0; i < chunks; i++) {
       const t = performance.now();
@@ -77,7 +70,7 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - start;
     const cpu = process.cpuUsage(cpu0);
     const processMs = (cpu.user + cpu.system) / 1000;
-    const mainMs = mainThreadCpuMs() - main0;
+    const mainMs = ((await mainThreadCpuTicks(process.pid)) - main0) * (1000 / TICKS_PER_SECOND);
     const faults = process.resourceUsage().minorPageFault - faults0;
     const mib = (chunks * CHUNK) / (1024 * 1024);
     console.log(
