@@ -7,6 +7,7 @@
  * on, and the recordings waiting go to a new worker.
  */
 import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../core/errors.js';
 import type { IndexedText } from '../core/recording-search.js';
 
 export interface TextRequest {
@@ -86,8 +87,15 @@ export class SearchableTextWorker {
       this.#worker?.unref(); // idle: never what keeps the process alive
       return;
     }
+    let worker: Worker;
+    try {
+      worker = this.#running();
+    } catch (err) {
+      job.reject(new Error(`recording not indexed: ${errorMessage(err)}`));
+      this.#next();
+      return;
+    }
     this.#current = job;
-    const worker = this.#running();
     worker.ref();
     worker.postMessage(job.request);
   }

@@ -13,7 +13,7 @@ import { indexRecording, indexUnindexed } from '../../src/lifecycle/index-record
 import { silentLogger } from '../../src/logging/logger.js';
 import { openRecording } from '../../src/recording/recorder.js';
 import { searchableText } from '../../src/recording/searchable-text.js';
-import { SearchableTextWorker } from '../../src/recording/searchable-text-worker.js';
+import { MAX_WAITING, SearchableTextWorker } from '../../src/recording/searchable-text-worker.js';
 import { sessionEndEvent, sessionStartEvent } from '../helpers/session-events.js';
 import { tempDir } from '../helpers/tmp.js';
 import { grantFor, MAX, seed, T0, useTempStore } from './store-fixtures.js';
@@ -131,6 +131,21 @@ describe('the search text worker', () => {
       ok: false,
       problem: expect.stringContaining('ENOENT') as unknown,
     });
+    await worker.stop();
+  });
+
+  it('refuses at once past its bound of recordings waiting, and takes more once they are done', async () => {
+    const worker = new SearchableTextWorker();
+    const missing = join(await tempDir('gh-index-'), 'none.cast');
+    const asked = Array.from({ length: MAX_WAITING + 2 }, () => worker.textOf(missing));
+    const results = await Promise.allSettled(asked);
+    // One is with the worker, MAX_WAITING wait, the last is refused.
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(MAX_WAITING + 1);
+    expect(results.at(-1)).toMatchObject({
+      status: 'rejected',
+      reason: { message: `${MAX_WAITING} recordings already wait for the search text worker` },
+    });
+    expect(await worker.textOf(missing)).toMatchObject({ ok: false });
     await worker.stop();
   });
 
