@@ -22,7 +22,7 @@ import { loginFixture } from './lib/login-fixture.js';
 import { median, percentile, procStats } from './lib/proc.js';
 import type { PathName } from './lib/ssh-paths.js';
 import { connectOnce, loginRate } from './lib/transfer.js';
-import { formatProfile, summariseProfileFile } from './profile-summary.js';
+import { formatProfile, mainThreadProfile, summariseProfileFile } from './profile-summary.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
         } finally {
           await gh.stop();
         }
-        const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
+        const file = mainThreadProfile(await readdir(profDir));
         if (file === undefined) continue;
         const summary = await summariseProfileFile(join(profDir, file), 30);
         const saved = join(repoRoot, 'bench/results', `login-${variants.indexOf(v)}.cpuprofile`);

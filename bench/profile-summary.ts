@@ -94,6 +94,15 @@ export function summariseProfile(profile: CpuProfile, top = 20): ProfileSummary 
   };
 }
 
+/**
+ * The main thread's profile among those `--cpu-prof` wrote to a folder: node names them
+ * `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`, the main thread's id 0 (a worker
+ * thread writes its own).
+ */
+export function mainThreadProfile(files: readonly string[]): string | undefined {
+  return files.find((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0');
+}
+
 export async function summariseProfileFile(path: string, top = 20): Promise<ProfileSummary> {
   return summariseProfile(JSON.parse(await readFile(path, 'utf8')) as CpuProfile, top);
 }

@@ -40,7 +40,12 @@ import {
   type LoginRate,
   type TimedRun,
 } from './lib/transfer.js';
-import { formatProfile, summariseProfileFile, type ProfileSummary } from './profile-summary.js';
+import {
+  formatProfile,
+  mainThreadProfile,
+  summariseProfileFile,
+  type ProfileSummary,
+} from './profile-summary.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const opts = parseOptions(process.argv.slice(2), process.env);
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
       await download(paths, 'gatehouse', dataFile, bytes, gh.pid);
       ghRunning = false;
       await gh.stop();
-      const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
+      const file = mainThreadProfile(await readdir(profDir));
       if (file === undefined) return { profile: null, profilePath: null };
       await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
       const savedAs = join(repoRoot, 'bench/results/download.cpuprofile');
@@ -226,13 +231,13 @@ async function main(): Promise<void> {
       const rates = transferRates(down, connectMs);
       const cpu = median(down.gatehouse.map((r) => ((r.gatehouseCpuS ?? 0) * 1000) / r.ms)) * 100;
       // CPU time per MiB depends less on the machine's load than the rates do.
-      const cpuMsPerMiB = median(
-        down.gatehouse.map((r) => ((r.gatehouseCpuS ?? 0) * 1000 * MiB) / bytes),
-      );
+      const msPerMiB = (s: number | null): number => ((s ?? 0) * 1000 * MiB) / bytes;
+      const cpuMsPerMiB = median(down.gatehouse.map((r) => msPerMiB(r.gatehouseCpuS)));
+      const mainMsPerMiB = median(down.gatehouse.map((r) => msPerMiB(r.gatehouseMainCpuS)));
       const { profile } = opts.profile ? await profileDownload() : { profile: null };
       console.log(
         [
-          `download MiB/s (load average ${loadAtStart} at start, ${await loadAverage()} at end): ${PATHS.map((p) => `${p} ${rates[p].toFixed(1)}`).join(', ')}; gatehouse ${(rates.gatehouse / rates.jump).toFixed(2)} x jump (goal >= 1.0); gatehouse ${cpu.toFixed(0)}% of a core, ${cpuMsPerMiB.toFixed(2)} ms CPU per MiB`,
+          `download MiB/s (load average ${loadAtStart} at start, ${await loadAverage()} at end): ${PATHS.map((p) => `${p} ${rates[p].toFixed(1)}`).join(', ')}; gatehouse ${(rates.gatehouse / rates.jump).toFixed(2)} x jump (goal >= 1.0); gatehouse ${cpu.toFixed(0)}% of a core, ${cpuMsPerMiB.toFixed(2)} ms CPU per MiB (main thread ${mainMsPerMiB.toFixed(2)})`,
           ...(profile === null ? [] : [formatProfile(profile)]),
         ].join('\n'),
       );

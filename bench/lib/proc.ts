@@ -86,15 +86,26 @@ export interface ProcStats {
 
 export const TICKS_PER_SECOND = 100;
 
+/** utime + stime of a `stat` file (process or thread), in clock ticks. */
+function statCpuTicks(stat: string): number {
+  // Fields after the ")" of the command name: state is field 3; utime 14, stime 15.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(rest[11]) + Number(rest[12]);
+}
+
 export async function procStats(pid: number): Promise<ProcStats> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const rss = /VmRSS:\s+(\d+)\s+kB/.exec(status);
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the ")" of the command name: state is field 3; utime 14, stime 15.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(rest[11]);
-  const stime = Number(rest[12]);
-  return { rssKb: Number(rss?.[1] ?? 0), cpuTicks: utime + stime };
+  return { rssKb: Number(rss?.[1] ?? 0), cpuTicks: statCpuTicks(stat) };
+}
+
+/**
+ * CPU ticks of a process's main thread alone (its thread id is the pid): for node, the event
+ * loop that relays the bytes, without its workers and the libuv thread pool.
+ */
+export async function mainThreadCpuTicks(pid: number): Promise<number> {
+  return statCpuTicks(await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
 }
 
 export async function loadAverage(): Promise<number> {

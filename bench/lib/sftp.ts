@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { median, run } from './proc.js';
 import type { Goal, Row } from './report.js';
 import { alternate, perPath, type PathName, type SshPaths } from './ssh-paths.js';
-import { cpuSeconds, type TimedRun } from './transfer.js';
+import { withGatehouseCpu, type TimedRun } from './transfer.js';
 
 type SftpDirection = 'get' | 'put';
 
@@ -54,15 +54,14 @@ async function sftpTransfer(
   direction: SftpDirection,
   ghPid: number | null,
 ): Promise<TimedRun> {
-  const pid = path === 'gatehouse' ? ghPid : null;
-  const cpu0 = await cpuSeconds(pid);
-  const r = await run('sftp', paths.args(path, ['-q', '-b', batches[direction]]));
-  const cpu1 = await cpuSeconds(pid);
-  if (r.code !== 0)
-    throw new Error(
-      `${path}: sftp ${direction} exited ${String(r.code)}: ${r.stderr.trim().slice(-500)}`,
-    );
-  return { ms: r.ms, gatehouseCpuS: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
+  return withGatehouseCpu(path === 'gatehouse' ? ghPid : null, async () => {
+    const r = await run('sftp', paths.args(path, ['-q', '-b', batches[direction]]));
+    if (r.code !== 0)
+      throw new Error(
+        `${path}: sftp ${direction} exited ${String(r.code)}: ${r.stderr.trim().slice(-500)}`,
+      );
+    return r;
+  });
 }
 
 export interface SftpRuns {

@@ -1,17 +1,43 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { procStats, run, TICKS_PER_SECOND } from './proc.js';
+import { mainThreadCpuTicks, procStats, run, TICKS_PER_SECOND } from './proc.js';
 import type { PathName, SshPaths } from './ssh-paths.js';
 
 export interface TimedRun {
   readonly ms: number;
   /** CPU seconds the gatehouse process used during the run (gatehouse path only). */
   readonly gatehouseCpuS: number | null;
+  /** Of those, its main thread's (the relay's event loop; workers and thread pool left out). */
+  readonly gatehouseMainCpuS: number | null;
 }
 
-export async function cpuSeconds(pid: number | null): Promise<number | null> {
-  return pid === null ? null : (await procStats(pid)).cpuTicks / TICKS_PER_SECOND;
+interface CpuSample {
+  readonly processS: number;
+  readonly mainThreadS: number;
+}
+
+async function cpuSample(pid: number | null): Promise<CpuSample | null> {
+  if (pid === null) return null;
+  const [stats, main] = await Promise.all([procStats(pid), mainThreadCpuTicks(pid)]);
+  return { processS: stats.cpuTicks / TICKS_PER_SECOND, mainThreadS: main / TICKS_PER_SECOND };
+}
+
+/** Runs `work` between two CPU samples of gatehouse (none when `pid` is null). */
+export async function withGatehouseCpu(
+  pid: number | null,
+  work: () => Promise<{ readonly ms: number }>,
+): Promise<TimedRun> {
+  const before = await cpuSample(pid);
+  const { ms } = await work();
+  const after = await cpuSample(pid);
+  const spent = (f: (s: CpuSample) => number): number | null =>
+    before === null || after === null ? null : f(after) - f(before);
+  return {
+    ms,
+    gatehouseCpuS: spent((s) => s.processS),
+    gatehouseMainCpuS: spent((s) => s.mainThreadS),
+  };
 }
 
 function sshRun(
@@ -42,14 +68,14 @@ async function timed(
   const pid = path === 'gatehouse' ? gatehousePid : null;
   const handle = stdinFile === null ? null : await open(stdinFile, 'r');
   try {
-    const cpu0 = await cpuSeconds(pid);
-    const r = await sshRun(paths, path, command, handle === null ? 'ignore' : handle.fd);
-    const cpu1 = await cpuSeconds(pid);
-    if (r.code !== 0)
-      throw new Error(
-        `${path}: ssh ${command} exited ${String(r.code)}: ${r.stderr.trim().slice(-500)}`,
-      );
-    return { ms: r.ms, gatehouseCpuS: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
+    return await withGatehouseCpu(pid, async () => {
+      const r = await sshRun(paths, path, command, handle === null ? 'ignore' : handle.fd);
+      if (r.code !== 0)
+        throw new Error(
+          `${path}: ssh ${command} exited ${String(r.code)}: ${r.stderr.trim().slice(-500)}`,
+        );
+      return r;
+    });
   } finally {
     await handle?.close();
   }

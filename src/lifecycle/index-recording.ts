@@ -7,32 +7,45 @@ import { errorMessage } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
 import { recordingStoreOf, withRecording } from '../recording/recording-store.js';
-import { searchableText } from '../recording/searchable-text.js';
+import {
+  sharedSearchableTextWorker,
+  type SearchableTextWorker,
+  type TextResult,
+} from '../recording/searchable-text-worker.js';
 import type { LifecycleDeps } from './lifecycle-deps.js';
 
 /** How many unindexed sessions are read at a time. */
 const INDEX_BATCH = 200;
 
-type IndexDeps = Pick<LifecycleDeps, 'store' | 'recordingsDir' | 'recordings' | 'clock' | 'logger'>;
+type IndexDeps = Pick<
+  LifecycleDeps,
+  'store' | 'recordingsDir' | 'recordings' | 'clock' | 'logger'
+> & {
+  /** Default: the process's shared one. */
+  readonly textWorker?: SearchableTextWorker;
+};
 
 /**
- * Indexes one recording. One that cannot be read is indexed as empty and incomplete (logged),
- * so it is not tried again at every start.
+ * Indexes one recording, its text made on the search text worker's thread. One that cannot be
+ * read is indexed as empty and incomplete (logged), so it is not tried again at every start;
+ * one the worker could not finish (lost, too busy) stays unindexed: the next start indexes it.
  */
 export async function indexRecording(
   deps: IndexDeps,
   sessionId: SessionId,
   relativePath: string,
 ): Promise<void> {
-  const text = await withRecording(recordingStoreOf(deps), relativePath, (dir) => {
+  const read = await withRecording(recordingStoreOf(deps), relativePath, (dir) => {
     const path = resolveRecordingPath(dir, relativePath);
     return path === null
-      ? Promise.reject(new Error(`${JSON.stringify(relativePath)} is not a recording path`))
-      : searchableText(path);
-  }).catch((err: unknown) => {
-    deps.logger.warn({ sessionId, problem: errorMessage(err) }, 'recording not indexed');
-    return { chunks: [], chars: 0, complete: false };
-  });
+      ? Promise.resolve<TextResult>({
+          ok: false,
+          problem: `${JSON.stringify(relativePath)} is not a recording path`,
+        })
+      : (deps.textWorker ?? sharedSearchableTextWorker).textOf(path);
+  }).catch((err: unknown): TextResult => ({ ok: false, problem: errorMessage(err) }));
+  if (!read.ok) deps.logger.warn({ sessionId, problem: read.problem }, 'recording not indexed');
+  const text = read.ok ? read.text : { chunks: [], chars: 0, complete: false };
   await deps.store.recordingText.index(sessionId, text, deps.clock.now());
 }
 
