@@ -5,7 +5,7 @@ import type { SignoffScope } from '../core/scope-signoff.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireGrant, type StoreContext } from './context.js';
-import type { SqlValue } from './database.js';
+import type { SqlValue } from './sql-connection.js';
 import { extendGrant } from './grant-extend.js';
 import { insertGrant } from './grant-insert.js';
 import { earlierAgreement, recordAgreement, scopeSha256, signoffScopeOf } from './nda-signoff.js';

@@ -4,10 +4,10 @@ import type { Actor, NdaRepository, NewNda } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireUser, type StoreContext } from './context.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { ndaFromRow, type NdaRow } from './rows.js';
 
-export async function ndaById(db: Database, id: NdaId): Promise<Nda | null> {
+export async function ndaById(db: SqlConnection, id: NdaId): Promise<Nda | null> {
   const row = await db.get<NdaRow>('SELECT * FROM ndas WHERE id = ?', [id]);
   return row ? ndaFromRow(row) : null;
 }

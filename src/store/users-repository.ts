@@ -5,10 +5,15 @@ import type { Actor, NewKey, UserRepository } from '../core/ports.js';
 import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireUser, userByName, type StoreContext } from './context.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { userFromRow, userKeyFromRow, type UserKeyRow, type UserRow } from './rows.js';
 
-async function insertKey(db: Database, user: User, key: NewKey, now: number): Promise<UserKey> {
+async function insertKey(
+  db: SqlConnection,
+  user: User,
+  key: NewKey,
+  now: number,
+): Promise<UserKey> {
   const taken = await db.get<{ id: number }>('SELECT id FROM user_keys WHERE fingerprint = ?', [
     key.fingerprint,
   ]);
