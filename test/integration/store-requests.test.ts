@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AccessRequest } from '../../src/core/access-request.js';
 import type { NdaId, RequestId } from '../../src/core/model.js';
 import type { ApprovalInput, NewRequest, RequestJudge, Store } from '../../src/core/ports.js';
 import { approverJudge, autoJudge } from '../../src/core/request-decision.js';
 import type { RequestPolicy } from '../../src/core/request-rules.js';
 import { openStore } from '../../src/store/open-store.js';
-import { DAY, HOUR, MAX, T0, seed, useTempStore } from './store-fixtures.js';
+import { DAY, HOUR, MAX, T0, seed, describeEachStore } from './store-fixtures.js';
 
 const policy = (approvals = 1): RequestPolicy => ({
   groups: { leads: ['carol', 'dave', 'alice'] },
@@ -60,9 +60,7 @@ async function types(store: Store, since = 0): Promise<string[]> {
 
 const head = async (store: Store): Promise<number> => (await store.audit.head())?.seq ?? 0;
 
-describe('access requests in the store', () => {
-  const t = useTempStore();
-
+describeEachStore('access requests in the store', (t) => {
   it('an approval makes the grant, starting now and linked to its request: request.created → request.approved → grant.create', async () => {
     const { ndaA } = await seed(t.store);
     const before = await head(t.store);
