@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage, GatehouseError, isGatehouseError, oneLine } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
-import { openStore } from '../store/open-store.js';
+import { describeLocation, openStore, storeLocation } from '../store/open-store.js';
 import { adminOf, LOGIN_UID_PATH } from './admin-identity.js';
 import { register as registerAudit } from './audit.js';
 import type { CliContext, CliIo, GlobalOptions } from './context.js';
@@ -144,7 +144,7 @@ export async function main(
     loadConfig: () => (config ??= loadConfig(ctx.options().config, env, cwd)),
     withStore: async <T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> => {
       const cfg = await ctx.loadConfig();
-      const store = await openDatabase(cfg.database.path, ctx.clock);
+      const store = await openDatabase(cfg.database, ctx.clock);
       try {
         return await fn(store, cfg);
       } finally {
@@ -185,20 +185,26 @@ function isBareProgram(e: unknown): e is CommandLineError {
   );
 }
 
-async function openDatabase(dbPath: string, clock: Clock): Promise<Store> {
-  try {
-    await mkdir(path.dirname(dbPath), { recursive: true, mode: 0o700 });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new GatehouseError('storage', `database: ${dbPath}: cannot create its folder (${code})`);
+async function openDatabase(database: Config['database'], clock: Clock): Promise<Store> {
+  const location = storeLocation(database);
+  if (database.url === undefined) {
+    try {
+      await mkdir(path.dirname(location), { recursive: true, mode: 0o700 });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      throw new GatehouseError(
+        'storage',
+        `database: ${location}: cannot create its folder (${code})`,
+      );
+    }
   }
   try {
-    return await openStore(dbPath, { clock });
+    return await openStore(location, { clock });
   } catch (e) {
     if (isGatehouseError(e)) throw e;
     throw new GatehouseError(
       'storage',
-      `database: ${dbPath}: ${oneLine(errorMessage(e), MAX_ERROR_LINE)}`,
+      `database: ${describeLocation(location)}: ${oneLine(errorMessage(e), MAX_ERROR_LINE)}`,
       {
         cause: e,
       },

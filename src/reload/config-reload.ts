@@ -44,6 +44,7 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['ssh.hostKeyPath', (c) => c.ssh.hostKeyPath],
   ['ssh.clientKeyPath', (c) => c.ssh.clientKeyPath],
   ['database.path', (c) => c.database.path],
+  ['database.url', (c) => c.database.url],
   ['recordings.dir', (c) => c.recordings.dir],
   ['web.listen', (c) => c.web.listen],
   ['web.publicUrl', (c) => c.web.publicUrl],

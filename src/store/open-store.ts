@@ -9,9 +9,20 @@ import type { Store } from '../core/ports.js';
 import { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { isPostgresUrl, openPostgresStore } from './open-postgres.js';
+import { describeUrl } from './pg-errors.js';
 import { storeRepositories } from './repositories.js';
 import { toGatehouseError } from './sqlite-errors.js';
 import { Transactions, withBusyRetry } from './transaction.js';
+
+/** Where config `database` points: its url (PostgreSQL) when set, else its SQLite path. */
+export const storeLocation = (database: {
+  readonly path: string;
+  readonly url?: string | undefined;
+}): string => database.url ?? database.path;
+
+/** The location as shown in messages and logs: a URL without its user or password. */
+export const describeLocation = (location: string): string =>
+  isPostgresUrl(location) ? describeUrl(location) : location;
 
 export interface OpenStoreOptions {
   readonly clock?: Clock;

@@ -23,14 +23,14 @@ const UNIQUE_CONSTRAINTS: Readonly<Record<string, string>> = {
   sessions_pkey: 'sessions.id',
 };
 
-/** The URL as an operator may see it: host and database, no user or password. */
+/** The URL as an operator may see it: host and database, never the user or password. */
 export function describeUrl(url: string): string {
   try {
     const u = new URL(url);
-    const host = u.searchParams.get('host') ?? (u.host || 'localhost');
-    return `postgres ${host}${u.pathname}`;
+    const socket = u.searchParams.get('host');
+    return `postgres://${u.host || 'localhost'}${u.pathname}${socket === null ? '' : ` (socket ${socket})`}`;
   } catch {
-    return 'postgres (unparsable URL)';
+    return 'postgres://? (unparsable URL)';
   }
 }
 
