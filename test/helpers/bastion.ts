@@ -70,6 +70,8 @@ export interface BastionOptions {
   readonly logger?: Logger;
   /** More top-level sections for the config file, as YAML (e.g. `notify:`, `web:`). */
   readonly extraConfig?: string;
+  /** Config `database.url`: a PostgreSQL database instead of the SQLite file. */
+  readonly databaseUrl?: string;
   /** Passed on to startGatehouse (e.g. the notifier's shorter timings). */
   readonly start?: Pick<StartOptions, 'notify'>;
 }
@@ -97,6 +99,7 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
       ...sshLines,
       'database:',
       '  path: data/gatehouse.db',
+      ...(options.databaseUrl === undefined ? [] : [`  url: ${options.databaseUrl}`]),
       'recordings:',
       '  dir: recordings',
       'log:',
