@@ -26,7 +26,8 @@ const UNIQUE_CONSTRAINTS: Readonly<Record<string, string>> = {
 /** The URL as an operator may see it: host and database, never the user or password. */
 export function describeUrl(url: string): string {
   try {
-    const u = new URL(url);
+    // libpq allows no host before the path (a unix socket, `postgres://user@/db`); URL does not.
+    const u = new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/]*@)\//i, '$1localhost/'));
     const socket = u.searchParams.get('host');
     return `postgres://${u.host || 'localhost'}${u.pathname}${socket === null ? '' : ` (socket ${socket})`}`;
   } catch {
