@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { GatehouseError } from '../core/errors.js';
 import type { Migration } from './migrations.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
-import { WRITE_LOCK_KEY } from './pg-transactions.js';
+import { BEGIN_LOCKED } from './pg-transactions.js';
 
 const TRACKING = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version BIGINT PRIMARY KEY,
@@ -35,8 +35,7 @@ export async function migratePg(
   if ((await pgSchemaVersion(pool)) === latest) return latest;
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+    await client.query(BEGIN_LOCKED);
     await client.query(TRACKING);
     const current = await pgSchemaVersion(client);
     if (current > latest) {

@@ -16,6 +16,8 @@ import { BUSY_RETRY_MS } from './transaction.js';
 
 /** The advisory lock key of gatehouse's writes ('gate' in ASCII); any constant all nodes share. */
 export const WRITE_LOCK_KEY = 0x67617465;
+/** Begins a write transaction holding the write lock until COMMIT or ROLLBACK. */
+export const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`;
 
 export class PgTransactions implements StoreTransactions {
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -46,8 +48,8 @@ export class PgTransactions implements StoreTransactions {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+      // One round trip for both (a simple query may hold several statements; the key is ours).
+      await client.query(BEGIN_LOCKED);
       const result = await fn(new PgConnection(client));
       await client.query('COMMIT');
       return result;
