@@ -10,6 +10,7 @@ import { describeLocation, openStore, storeLocation } from '../store/open-store.
 import { adminOf, LOGIN_UID_PATH } from './admin-identity.js';
 import { register as registerAudit } from './audit.js';
 import type { CliContext, CliIo, GlobalOptions } from './context.js';
+import { register as registerDb } from './db.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerEvidence } from './evidence.js';
@@ -111,6 +112,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerReviewer(program, ctx);
   registerServe(program, ctx);
   registerDoctor(program, ctx);
+  registerDb(program, ctx);
   registerDemo(program, ctx);
   installOverrides(program);
   return program;

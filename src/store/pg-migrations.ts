@@ -264,7 +264,8 @@ CREATE TABLE requests (
 );
 CREATE INDEX requests_user ON requests(user_id, id);
 CREATE INDEX requests_pending ON requests(expires_at) WHERE status = 'pending';
-ALTER TABLE grants ADD FOREIGN KEY (request_id) REFERENCES requests(id);
+-- Deferrable: a copy from SQLite (pg-copy.ts) inserts grants before the requests they name.
+ALTER TABLE grants ADD FOREIGN KEY (request_id) REFERENCES requests(id) DEFERRABLE;
 
 CREATE TABLE request_approvals (
   request_id BIGINT NOT NULL REFERENCES requests(id),

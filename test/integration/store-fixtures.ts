@@ -155,11 +155,11 @@ export function describeEachStore(name: string, body: (t: TempStore) => void): v
 }
 
 /**
- * Opens the database at `dbPath` (its folder made first) beside a CLI or a serve using it, runs
+ * Opens the database at `dbPath` (a SQLite file's folder made first, or a PostgreSQL URL) beside a CLI or a serve using it, runs
  * `fn` and closes it: how CLI and serve tests seed rows and read what a command wrote.
  */
 export async function withStoreAt<T>(dbPath: string, fn: (store: Store) => Promise<T>): Promise<T> {
-  await mkdir(dirname(dbPath), { recursive: true });
+  if (!dbPath.startsWith('postgres')) await mkdir(dirname(dbPath), { recursive: true });
   const store = await openStore(dbPath);
   try {
     return await fn(store);
