@@ -55,8 +55,11 @@ export class SqliteAuditRepository implements AuditRepository {
       filter.limit === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, Math.floor(filter.limit));
     params.push(limit);
     return this.ctx.tx.read(async (db) => {
-      if (byRequest) where.push(`${db.dialect.jsonField('payload', 'requestId')} = ?`);
-      const sql = `SELECT * FROM (SELECT * FROM audit_events ${whereSql(where)}
+      // The read may be retried: the conditions are built anew each time.
+      const conditions = byRequest
+        ? [...where, `${db.dialect.jsonField('payload', 'requestId')} = ?`]
+        : where;
+      const sql = `SELECT * FROM (SELECT * FROM audit_events ${whereSql(conditions)}
         ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq`;
       return (await db.all<AuditRow>(sql, params)).map(auditFromRow);
     });
