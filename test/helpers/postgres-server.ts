@@ -52,6 +52,30 @@ function runAsPostgres(args: readonly string[]): void {
 
 let counter = 0;
 
+const PREFIX = 'gh-pg-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A test process killed by its runner runs no exit handler: its server stops on the parent-death
+ * signal, but its folder stays. Folders named after a process that is gone are removed here.
+ */
+function sweepOrphans(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(/^gh-pg-(\d+)-/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Retries `probe` until the server answers (30 s at most); fails at once if it exited. */
 async function untilAccepting(
   probe: () => Promise<unknown>,
@@ -75,7 +99,8 @@ async function untilAccepting(
 
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = binDir();
-  const dir = await mkdtemp(join(tmpdir(), 'gh-pg-'));
+  sweepOrphans();
+  const dir = await mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`));
   const data = join(dir, 'data');
   await mkdir(data, { mode: 0o700 });
   const pw = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
