@@ -64,26 +64,29 @@ export default tseslint.config(
     ['src/core/**'],
     [
       { group: nodeBuiltins, message: 'core/ is pure: no node:* imports.' },
-      { group: ['ssh2', 'sqlite3', 'pino', 'node-pty', 'zod', 'yaml'], message: 'core/ is pure.' },
+      {
+        group: ['ssh2', 'sqlite3', 'pg', 'pino', 'node-pty', 'zod', 'yaml'],
+        message: 'core/ is pure.',
+      },
     ],
   ),
   layer(
     ['src/session/**', 'src/tty/**', 'src/stream/**'],
     [
       {
-        group: ['ssh2', 'node-pty', 'sqlite3'],
+        group: ['ssh2', 'node-pty', 'sqlite3', 'pg'],
         message: 'the session stages, the terminal apps and the plumbing are ssh-free.',
       },
     ],
   ),
   layer(
     ['src/transport/**', 'src/targets/**', 'src/lifecycle/**', 'src/retention/**'],
-    [{ group: ['sqlite3'], message: 'the store is reached through ports.' }],
+    [{ group: ['sqlite3', 'pg'], message: 'the store is reached through ports.' }],
   ),
   layer(['src/store/**'], [{ group: ['ssh2'], message: 'store/ knows nothing of SSH.' }]),
   layer(
     ['src/recording/**', 'src/web/**', 'src/evidence/**'],
-    [{ group: ['sqlite3'], message: 'the store is reached through ports.' }],
+    [{ group: ['sqlite3', 'pg'], message: 'the store is reached through ports.' }],
   ),
   {
     files: ['src/**/*.ts'],

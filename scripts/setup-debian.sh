@@ -4,7 +4,10 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
-  openssh-server openssh-client sqlite3 asciinema chromium python3 make g++ ca-certificates >/dev/null
+  openssh-server openssh-client sqlite3 asciinema chromium python3 make g++ ca-certificates \
+  postgresql postgresql-contrib >/dev/null
+# The PostgreSQL tests start their own throwaway cluster (test/helpers/postgres-server.ts): the
+# packaged service need not run.
 # sshd refuses to start without its privilege-separation folder.
 mkdir -p /run/sshd
 # The unprivileged account the tests' command targets run as (--run-as), with a supplementary

@@ -25,7 +25,7 @@ import type { NotifierDeps } from './notify/notifier.js';
 import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
 import { relaySftp } from './sftp/sftp-relay.js';
-import { openStore } from './store/open-store.js';
+import { openStore, storeLocation } from './store/open-store.js';
 import { openRecordingStore } from './recording-s3/open-recording-store.js';
 import { startWebServer, type WebServer } from './web/server.js';
 
@@ -75,7 +75,7 @@ export async function startGatehouse(
   // Recordings' manifests and audit checkpoints are signed with the bastion's host key (DESIGN.md §6).
   const hostSigningKey = signingKeyFromOpenSsh(hostKey.privateKey);
   const keyring = await loadKeyring(config.ssh.hostKeyPath);
-  const store = await openStore(config.database.path, { clock, node: config.node.name });
+  const store = await openStore(storeLocation(config.database), { clock, node: config.node.name });
   const recordings = openRecordingStore(
     config.recordings,
     clock,

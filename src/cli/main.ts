@@ -6,10 +6,11 @@ import { loadConfig, type Config } from '../config/load-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { errorMessage, GatehouseError, isGatehouseError, oneLine } from '../core/errors.js';
 import type { Store } from '../core/ports.js';
-import { openStore } from '../store/open-store.js';
+import { describeLocation, openStore, storeLocation } from '../store/open-store.js';
 import { adminOf, LOGIN_UID_PATH } from './admin-identity.js';
 import { register as registerAudit } from './audit.js';
 import type { CliContext, CliIo, GlobalOptions } from './context.js';
+import { register as registerDb } from './db.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerDoctor } from './doctor.js';
 import { register as registerEvidence } from './evidence.js';
@@ -111,6 +112,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerReviewer(program, ctx);
   registerServe(program, ctx);
   registerDoctor(program, ctx);
+  registerDb(program, ctx);
   registerDemo(program, ctx);
   installOverrides(program);
   return program;
@@ -144,7 +146,7 @@ export async function main(
     loadConfig: () => (config ??= loadConfig(ctx.options().config, env, cwd)),
     withStore: async <T>(fn: (store: Store, config: Config) => Promise<T>): Promise<T> => {
       const cfg = await ctx.loadConfig();
-      const store = await openDatabase(cfg.database.path, ctx.clock, cfg.node.name);
+      const store = await openDatabase(cfg.database, ctx.clock, cfg.node.name);
       try {
         return await fn(store, cfg);
       } finally {
@@ -186,20 +188,30 @@ function isBareProgram(e: unknown): e is CommandLineError {
 }
 
 /** The CLI writes its events as the node it runs on (config `node.name`). */
-async function openDatabase(dbPath: string, clock: Clock, node: string): Promise<Store> {
-  try {
-    await mkdir(path.dirname(dbPath), { recursive: true, mode: 0o700 });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new GatehouseError('storage', `database: ${dbPath}: cannot create its folder (${code})`);
+async function openDatabase(
+  database: Config['database'],
+  clock: Clock,
+  node: string,
+): Promise<Store> {
+  const location = storeLocation(database);
+  if (database.url === undefined) {
+    try {
+      await mkdir(path.dirname(location), { recursive: true, mode: 0o700 });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      throw new GatehouseError(
+        'storage',
+        `database: ${location}: cannot create its folder (${code})`,
+      );
+    }
   }
   try {
-    return await openStore(dbPath, { clock, node });
+    return await openStore(location, { clock, node });
   } catch (e) {
     if (isGatehouseError(e)) throw e;
     throw new GatehouseError(
       'storage',
-      `database: ${dbPath}: ${oneLine(errorMessage(e), MAX_ERROR_LINE)}`,
+      `database: ${describeLocation(location)}: ${oneLine(errorMessage(e), MAX_ERROR_LINE)}`,
       {
         cause: e,
       },

@@ -81,7 +81,17 @@ const node = z
   })
   .strict();
 
-const database = z.object({ path: z.string().min(1).default('../data/gatehouse.db') }).strict();
+const database = z
+  .object({
+    /** The SQLite file, used when no url is set. */
+    path: z.string().min(1).default('../data/gatehouse.db'),
+    /** A PostgreSQL database instead (docs/postgresql.md): postgres://user@host:port/name. */
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  })
+  .strict();
 
 const recordings = z
   .object({

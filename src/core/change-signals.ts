@@ -49,7 +49,9 @@ export function concerns(change: Change, subject: ChangeSubject): boolean {
 
 /** A process's own changes, delivered to its subscribers synchronously; a throwing one is skipped. */
 export class ChangeBus implements ChangeSignals {
-  readonly crossProcess: boolean = false;
+  /** True when another process's changes are published here too (PostgreSQL's LISTEN). */
+  constructor(readonly crossProcess: boolean = false) {}
+
   private readonly listeners = new Set<(change: Change) => void>();
 
   subscribe(wake: (change: Change) => void): () => void {

@@ -4,7 +4,10 @@ import { errorMessage, isGatehouseError, oneLine } from '../core/errors.js';
 import type { AuditVerification, Store } from '../core/ports.js';
 import { Database } from '../store/database.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
-import { openStore } from '../store/open-store.js';
+import { isPostgresUrl } from '../store/open-postgres.js';
+import { describeLocation, openStore } from '../store/open-store.js';
+import { PG_SCHEMA_VERSION } from '../store/pg-migrations.js';
+import { inspectPostgres } from '../store/pg-inspect.js';
 import { errnoText, fail, pass, type CheckResult } from './check-result.js';
 
 /** Integrity problems shown at most; SQLite can list thousands. */
@@ -23,12 +26,53 @@ export interface DatabaseChecks {
   readonly chain?: AuditVerification;
 }
 
+/** The schema line: current, or what to do about an older or newer one. */
+function schemaCheck(version: number, expected: number): CheckResult {
+  if (version === expected) return pass('schema', `version ${version} (current)`);
+  const fix =
+    version < expected
+      ? 'back it up, then start gatehouse serve (or run any gatehouse command) to migrate it'
+      : 'this gatehouse is older than the database: run the newer version';
+  return fail('schema', `version ${version}, this gatehouse expects ${expected}; ${fix}`);
+}
+
 /**
- * Checks the database without changing it: the file exists, opens, its schema is the one this
- * gatehouse expects (an older one is not migrated here), `PRAGMA integrity_check` is ok and the
- * audit chain verifies. The store is only opened (openStore migrates) once the schema is current.
+ * Checks the database at `location` (config `database`: a SQLite path or a PostgreSQL URL)
+ * without changing it; each engine's first line names it.
  */
-export async function checkDatabase(dbPath: string, clock: Clock): Promise<DatabaseChecks> {
+export function checkDatabase(location: string, clock: Clock): Promise<DatabaseChecks> {
+  return isPostgresUrl(location) ? checkPostgres(location, clock) : checkSqlite(location, clock);
+}
+
+/**
+ * PostgreSQL: the server answers, the schema is the one this gatehouse expects (an older one is not
+ * migrated here) and the audit chain verifies. PostgreSQL checks its own pages: no integrity line.
+ */
+async function checkPostgres(url: string, clock: Clock): Promise<DatabaseChecks> {
+  const where = describeLocation(url);
+  let facts: Awaited<ReturnType<typeof inspectPostgres>>;
+  try {
+    facts = await inspectPostgres(url);
+  } catch (e) {
+    return {
+      results: [fail('database', `PostgreSQL at ${where}: cannot connect (${why(e)})`)],
+      store: null,
+    };
+  }
+  const results = [
+    pass('database', `PostgreSQL ${facts.serverVersion} at ${where} answers`),
+    schemaCheck(facts.schemaVersion, PG_SCHEMA_VERSION),
+  ];
+  if (facts.schemaVersion !== PG_SCHEMA_VERSION) return { results, store: null };
+  return verifyChain(url, clock, results);
+}
+
+/**
+ * SQLite: the file exists, opens, its schema is the one this gatehouse expects (an older one is not
+ * migrated here), `PRAGMA integrity_check` is ok and the audit chain verifies. The store is only
+ * opened (openStore migrates) once the schema is current.
+ */
+async function checkSqlite(dbPath: string, clock: Clock): Promise<DatabaseChecks> {
   const results: CheckResult[] = [];
   const done = (r: CheckResult): DatabaseChecks => ({ results: [...results, r], store: null });
   try {
@@ -65,18 +109,8 @@ export async function checkDatabase(dbPath: string, clock: Clock): Promise<Datab
   } finally {
     await db.close().catch(() => undefined);
   }
-  results.push(pass('database', `${dbPath} opens`));
-  if (version !== SCHEMA_VERSION) {
-    const fix =
-      version < SCHEMA_VERSION
-        ? 'back it up, then start gatehouse serve (or run any gatehouse command) to migrate it'
-        : 'this gatehouse is older than the database: run the newer version';
-    results.push(
-      fail('schema', `version ${version}, this gatehouse expects ${SCHEMA_VERSION}; ${fix}`),
-    );
-  } else {
-    results.push(pass('schema', `version ${version} (current)`));
-  }
+  results.push(pass('database', `SQLite ${dbPath} opens`));
+  results.push(schemaCheck(version, SCHEMA_VERSION));
   results.push(
     problems.length === 0
       ? pass('integrity', 'PRAGMA integrity_check: ok')
@@ -86,9 +120,19 @@ export async function checkDatabase(dbPath: string, clock: Clock): Promise<Datab
         ),
   );
   if (version !== SCHEMA_VERSION) return { results, store: null };
+  return verifyChain(dbPath, clock, results);
+}
+
+/** Opens the store (its schema is current) and walks the audit chain. */
+async function verifyChain(
+  location: string,
+  clock: Clock,
+  results: CheckResult[],
+): Promise<DatabaseChecks> {
+  const done = (r: CheckResult): DatabaseChecks => ({ results: [...results, r], store: null });
   let store: Store;
   try {
-    store = await openStore(dbPath, { clock });
+    store = await openStore(location, { clock });
   } catch (e) {
     return done(fail('audit chain', `not checked: the store did not open (${why(e)})`));
   }

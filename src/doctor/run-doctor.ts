@@ -5,6 +5,7 @@ import { forbiddenIdsFor } from '../targets/host-account.js';
 import { fail, pass, type CheckResult } from './check-result.js';
 import { checkAuditCheckpoints } from './checkpoint-check.js';
 import { checkDatabase } from './database-checks.js';
+import { storeLocation } from '../store/open-store.js';
 import { checkPrivateKey } from './key-check.js';
 import { checkRecordingsSpace, checkRecordingsWritable } from './recordings-check.js';
 import { checkTargets } from './target-checks.js';
@@ -49,7 +50,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
       'run gatehouse serve once or gatehouse keys to generate it',
     ),
   );
-  const db = await checkDatabase(config.database.path, options.clock);
+  const db = await checkDatabase(storeLocation(config.database), options.clock);
   results.push(...db.results);
   if (db.store !== null) results.push(...(await checkAuditCheckpoints(db.store, config, db.chain)));
   const writable = await checkRecordingsWritable(config.recordings.dir);

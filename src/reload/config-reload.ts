@@ -47,6 +47,7 @@ const RESTART: ReadonlyArray<readonly [string, Pick]> = [
   ['ssh.clientKeyPath', (c) => c.ssh.clientKeyPath],
   ['node.name', (c) => c.node.name],
   ['database.path', (c) => c.database.path],
+  ['database.url', (c) => c.database.url],
   ['recordings.dir', (c) => c.recordings.dir],
   ['recordings.store', (c) => c.recordings.store],
   ['recordings.s3', (c) => c.recordings.s3],

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { AuditEvent } from '../core/audit-events.js';
 import { canonicalJson, type JsonValue } from '../core/canonical-json.js';
 import type { AuditRecord, EpochMs } from '../core/model.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { auditFromRow, type AuditRow } from './rows.js';
 import { writerNodeOf } from './writer-node.js';
 
@@ -40,7 +40,7 @@ export function chainHash(prevHash: string, fields: ChainFields): string {
 
 /** Appends one event. Must run inside the caller's write transaction (it reads the last row). */
 export async function appendAuditEvent(
-  db: Database,
+  db: SqlConnection,
   event: AuditEvent,
   actor: string,
   ts: EpochMs,

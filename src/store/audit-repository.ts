@@ -5,7 +5,7 @@ import type { AuditRecord, EpochMs, RequestId } from '../core/model.js';
 import type { Actor, AuditRepository, AuditVerification } from '../core/ports.js';
 import { appendAuditEvent, CHAIN_START, checkChain, type ChainCursor } from './audit-chain.js';
 import type { StoreContext } from './context.js';
-import type { SqlValue } from './database.js';
+import type { SqlValue } from './sql-connection.js';
 import { auditFromRow, type AuditRow } from './rows.js';
 import { recordTransfer } from './session-transfers.js';
 import { whereSql } from './sql-where.js';
@@ -49,15 +49,20 @@ export class SqliteAuditRepository implements AuditRepository {
       where.push('type = ?');
       params.push(filter.type);
     }
-    if (filter.requestId !== undefined) {
-      where.push("json_extract(payload, '$.requestId') = ?");
-      params.push(filter.requestId);
-    }
-    const limit = filter.limit === undefined ? -1 : Math.max(0, Math.floor(filter.limit));
+    const byRequest = filter.requestId !== undefined;
+    if (filter.requestId !== undefined) params.push(filter.requestId);
+    const limit =
+      filter.limit === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, Math.floor(filter.limit));
     params.push(limit);
-    const sql = `SELECT * FROM (SELECT * FROM audit_events ${whereSql(where)}
-      ORDER BY seq DESC LIMIT ?) ORDER BY seq`;
-    return this.ctx.tx.read(async (db) => (await db.all<AuditRow>(sql, params)).map(auditFromRow));
+    return this.ctx.tx.read(async (db) => {
+      // The read may be retried: the conditions are built anew each time.
+      const conditions = byRequest
+        ? [...where, `${db.dialect.jsonField('payload', 'requestId')} = ?`]
+        : where;
+      const sql = `SELECT * FROM (SELECT * FROM audit_events ${whereSql(conditions)}
+        ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq`;
+      return (await db.all<AuditRow>(sql, params)).map(auditFromRow);
+    });
   }
 
   page(
@@ -97,7 +102,7 @@ export class SqliteAuditRepository implements AuditRepository {
       const slice = JSON.stringify(wanted.slice(i, i + POINTS_BATCH));
       const rows = await this.ctx.tx.read((db) =>
         db.all<ChainPoint>(
-          'SELECT seq, hash FROM audit_events WHERE seq IN (SELECT value FROM json_each(?))',
+          `SELECT seq, hash FROM audit_events WHERE ${db.dialect.inJsonList('seq', 'integer')}`,
           [slice],
         ),
       );

@@ -5,13 +5,24 @@
  *
  * SQLite: the process's own subscribers hear it (its reads queue behind this transaction, so a
  * re-check it starts sees the change); other processes find it at their periodic re-check.
- * PostgreSQL: this is where `SELECT pg_notify('gatehouse_change', <the change as JSON>)` goes, on
- * the transaction's connection, so it is sent at commit and never for a rolled-back change; each
- * node LISTENs and hands what arrives to its `ChangeSignals`.
+ * PostgreSQL: `pg_notify` on the transaction's connection, so it is sent at commit and never for
+ * a rolled-back change; every node, this one included, hears it on its LISTEN connection
+ * (pg-change-feed.ts) after the commit, when a re-check sees the change.
  */
 import type { Change, ChangeBus } from '../core/change-signals.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 
-export function announceChange(changes: ChangeBus, _db: Database, change: Change): void {
+/** The channel every node LISTENs on. */
+export const CHANGE_CHANNEL = 'gatehouse_change';
+
+export async function announceChange(
+  changes: ChangeBus,
+  db: SqlConnection,
+  change: Change,
+): Promise<void> {
+  if (db.dialect.engine === 'postgres') {
+    await db.get('SELECT pg_notify(?, ?)', [CHANGE_CHANNEL, JSON.stringify(change)]);
+    return;
+  }
   changes.publish(change);
 }

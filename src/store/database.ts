@@ -1,12 +1,12 @@
 /** A small promise wrapper around one `sqlite3` connection. Only positional `?` parameters. */
 import sqlite3 from 'sqlite3';
+import { sqliteDialect } from './dialect.js';
+import type { RunResult as SqlRunResult, SqlConnection, SqlParams } from './sql-connection.js';
 
-export type SqlValue = string | number | null;
-export type SqlParams = readonly SqlValue[];
+export type { SqlParams, SqlValue } from './sql-connection.js';
 
-export interface RunResult {
+export interface RunResult extends SqlRunResult {
   readonly lastId: number;
-  readonly changes: number;
 }
 
 /** Prepared statements kept per connection: the store runs the same few dozen over and over. */
@@ -24,7 +24,8 @@ const isCacheable = (sql: string): boolean => !/^\s*PRAGMA\b/i.test(sql);
 const isCacheableForRun = (sql: string): boolean =>
   isCacheable(sql) && !/^\s*(SELECT|WITH|VALUES)\b|\bRETURNING\b/i.test(sql);
 
-export class Database {
+export class Database implements SqlConnection {
+  readonly dialect = sqliteDialect;
   /** By SQL text, least recently used first. */
   private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
 

@@ -6,7 +6,7 @@
  */
 import type { AuditRecord, GrantId, RequestId, SessionId } from '../core/model.js';
 import type { EventSubject } from '../core/notification.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 
 interface SubjectRow {
   user: string | null;
@@ -39,7 +39,7 @@ const BY_SESSION = `SELECT u.name AS user, t.name AS target, g.request_id, g.id 
   FROM sessions s JOIN users u ON u.id = s.user_id JOIN targets t ON t.id = s.target_id
   JOIN grants g ON g.id = s.grant_id WHERE s.id = ?`;
 
-async function lookup(db: Database, sql: string, id: string | number): Promise<EventSubject> {
+async function lookup(db: SqlConnection, sql: string, id: string | number): Promise<EventSubject> {
   const row = await db.get<SubjectRow>(sql, [id]);
   if (!row) return NONE;
   return {
@@ -51,7 +51,7 @@ async function lookup(db: Database, sql: string, id: string | number): Promise<E
   };
 }
 
-export async function eventSubject(db: Database, record: AuditRecord): Promise<EventSubject> {
+export async function eventSubject(db: SqlConnection, record: AuditRecord): Promise<EventSubject> {
   const p = record.payload;
   if (record.type.startsWith('request.')) {
     const requestId = idIn(p, 'requestId');

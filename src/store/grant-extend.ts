@@ -5,7 +5,7 @@ import type { EpochMs, Grant, GrantId, RequestId } from '../core/model.js';
 import type { Actor } from '../core/ports.js';
 import { formatTimestamp as iso } from '../core/timestamp.js';
 import { appendAuditEvent } from './audit-chain.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { requireGrant } from './context.js';
 import { ndaById } from './ndas-repository.js';
 import { grantFromRow, type GrantRow } from './rows.js';
@@ -26,7 +26,7 @@ const refused = (message: string): GatehouseError => new GatehouseError('refused
  * or ended grant, a disabled user, an NDA that is no longer valid, and past the maximum window.
  */
 export async function extendGrant(
-  db: Database,
+  db: SqlConnection,
   ext: GrantExtension,
   now: EpochMs,
   actor: Actor,

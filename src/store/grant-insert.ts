@@ -6,7 +6,7 @@ import { NO_TRANSFER, transferRightsProblem } from '../core/transfer-rights.js';
 import type { Actor, NewGrant } from '../core/ports.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { requireTarget, requireUser } from './context.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { ndaById } from './ndas-repository.js';
 import { grantFromRow, transferColumnValues, type GrantRow } from './rows.js';
 
@@ -28,7 +28,7 @@ export interface GrantInsertOptions {
  * the target's checklist: `grant.confirmations` must confirm each item it requires now.
  */
 export async function insertGrant(
-  db: Database,
+  db: SqlConnection,
   grant: NewGrant,
   options: GrantInsertOptions,
 ): Promise<Grant> {

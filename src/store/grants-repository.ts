@@ -6,7 +6,7 @@ import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { announceChange } from './change-announce.js';
 import { requireGrant, type StoreContext } from './context.js';
-import type { SqlValue } from './database.js';
+import type { SqlValue } from './sql-connection.js';
 import { extendGrant } from './grant-extend.js';
 import { insertGrant } from './grant-insert.js';
 import { earlierAgreement, recordAgreement, scopeSha256, signoffScopeOf } from './nda-signoff.js';
@@ -114,7 +114,7 @@ export class SqliteGrantRepository implements GrantRepository {
         actor,
         this.ctx.clock.now(),
       );
-      announceChange(this.ctx.changes, db, { kind: 'grant', id });
+      await announceChange(this.ctx.changes, db, { kind: 'grant', id });
       return grantFromRow(row);
     });
   }

@@ -9,7 +9,7 @@ import type { EpochMs, Grant, GrantId } from '../core/model.js';
 import type { Actor } from '../core/ports.js';
 import { ndaIdentity, scopeHashInput, type SignoffScope } from '../core/scope-signoff.js';
 import { appendAuditEvent } from './audit-chain.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { ndaById } from './ndas-repository.js';
 import { targetById } from './context.js';
 import { grantFromRow, type GrantRow } from './rows.js';
@@ -18,7 +18,7 @@ export const scopeSha256 = (scope: SignoffScope): string =>
   createHash('sha256').update(scopeHashInput(scope)).digest('hex');
 
 /** A request's approvers in approval order; for an admin's grant, the admin who made it. */
-async function approversOf(db: Database, grant: Grant): Promise<string[]> {
+async function approversOf(db: SqlConnection, grant: Grant): Promise<string[]> {
   if (grant.requestId === null) return [grant.createdBy];
   const rows = await db.all<{ approver: string }>(
     'SELECT approver FROM request_approvals WHERE request_id = ? ORDER BY at, approver',
@@ -27,7 +27,7 @@ async function approversOf(db: Database, grant: Grant): Promise<string[]> {
   return rows.map((r) => r.approver);
 }
 
-export async function signoffScopeOf(db: Database, grant: Grant): Promise<SignoffScope> {
+export async function signoffScopeOf(db: SqlConnection, grant: Grant): Promise<SignoffScope> {
   const nda = await ndaById(db, grant.ndaId);
   const target = await targetById(db, grant.targetId);
   if (nda === null || target === null)
@@ -52,7 +52,7 @@ export async function signoffScopeOf(db: Database, grant: Grant): Promise<Signof
  * NDA was acknowledged with this scope hash (grants from before issue 14 have none: asked again).
  */
 export async function earlierAgreement(
-  db: Database,
+  db: SqlConnection,
   grant: Grant,
   sha256: string,
 ): Promise<GrantId | null> {
@@ -75,7 +75,7 @@ export interface Agreement {
 
 /** Marks the grant acknowledged with its scope hash, with its nda.acknowledge event. */
 export async function recordAgreement(
-  db: Database,
+  db: SqlConnection,
   grant: Grant,
   agreement: Agreement,
   at: { readonly now: EpochMs; readonly ts: EpochMs; readonly actor: Actor },

@@ -5,10 +5,10 @@ import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { announceChange } from './change-announce.js';
 import { requireUser, type StoreContext } from './context.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { ndaFromRow, type NdaRow } from './rows.js';
 
-export async function ndaById(db: Database, id: NdaId): Promise<Nda | null> {
+export async function ndaById(db: SqlConnection, id: NdaId): Promise<Nda | null> {
   const row = await db.get<NdaRow>('SELECT * FROM ndas WHERE id = ?', [id]);
   return row ? ndaFromRow(row) : null;
 }
@@ -79,7 +79,7 @@ export class SqliteNdaRepository implements NdaRepository {
       );
       if (!row) throw new Error('ndas update returned no row');
       await appendAuditEvent(db, auditEvents.ndaRevoke({ ndaId: id, reason }), actor, now);
-      announceChange(this.ctx.changes, db, { kind: 'nda', id });
+      await announceChange(this.ctx.changes, db, { kind: 'nda', id });
       return ndaFromRow(row);
     });
   }

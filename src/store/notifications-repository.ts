@@ -57,7 +57,7 @@ export class SqliteNotificationRepository implements NotificationRepository {
         0;
       const rows = await db.all<AuditRow>(
         `SELECT * FROM audit_events WHERE seq > ? AND seq <= ?
-           AND type IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
+           AND ${db.dialect.inJsonList('type', 'text')} ORDER BY seq LIMIT ?`,
         [cursor, head, TYPES, Math.max(1, Math.floor(limit))],
       );
       let queued = 0;

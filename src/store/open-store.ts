@@ -1,29 +1,30 @@
-/** The store's only entry point for other layers: open (and migrate) a SQLite file. */
+/**
+ * The store's only entry point for other layers: open (and migrate) a SQLite file, or a
+ * PostgreSQL database when given a `postgres://` URL (config `database.url`).
+ */
 import { chmod, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ChangeBus } from '../core/change-signals.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Store } from '../core/ports.js';
-import { SqliteAuditRepository } from './audit-repository.js';
-import { SqliteCheckpointRepository } from './checkpoints-repository.js';
-import type { StoreContext } from './context.js';
 import { Database } from './database.js';
-import { SqliteGrantRepository } from './grants-repository.js';
 import { migrate } from './migrate.js';
-import { SqliteNdaRepository } from './ndas-repository.js';
-import { SqliteNotificationRepository } from './notifications-repository.js';
-import { SqliteRequestRepository } from './requests-repository.js';
-import { SqliteReviewerLoginRepository } from './reviewer-logins-repository.js';
-import { SqliteTransferLogRepository } from './session-transfers.js';
-import { SqliteRecordingRetentionRepository } from './recording-retention-repository.js';
-import { SqliteRecordingTextRepository } from './recording-text-repository.js';
-import { SqliteReviewerRepository } from './reviewers-repository.js';
-import { SqliteSessionRepository } from './sessions-repository.js';
+import { isPostgresUrl, openPostgresStore } from './open-postgres.js';
+import { describeUrl } from './pg-errors.js';
+import { storeRepositories } from './repositories.js';
 import { toGatehouseError } from './sqlite-errors.js';
-import { SqliteTargetRepository } from './targets-repository.js';
 import { Transactions, withBusyRetry } from './transaction.js';
-import { SqliteUserRepository } from './users-repository.js';
 import { nameWriterNode } from './writer-node.js';
+
+/** Where config `database` points: its url (PostgreSQL) when set, else its SQLite path. */
+export const storeLocation = (database: {
+  readonly path: string;
+  readonly url?: string | undefined;
+}): string => database.url ?? database.path;
+
+/** The location as shown in messages and logs: a URL without its user or password. */
+export const describeLocation = (location: string): string =>
+  isPostgresUrl(location) ? describeUrl(location) : location;
 
 export interface OpenStoreOptions {
   readonly clock?: Clock;
@@ -71,11 +72,14 @@ async function restrictModes(path: string): Promise<void> {
 }
 
 /**
- * Opens the database at `path` (creating it and its folder when missing), applies pending
- * migrations, and returns the repositories. Faults become GatehouseError('storage', …).
+ * Opens the database at `location` (a SQLite path, created with its folder when missing, or a
+ * PostgreSQL URL), applies pending migrations, and returns the repositories. Faults become
+ * GatehouseError('storage', …).
  */
-export async function openStore(path: string, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
   const clock = options.clock ?? systemClock;
+  if (isPostgresUrl(location)) return openPostgresStore(location, clock, options.node);
+  const path = location;
   let db: Database | undefined;
   try {
     await createPrivateFile(path);
@@ -95,23 +99,5 @@ export async function openStore(path: string, options: OpenStoreOptions = {}): P
     throw toGatehouseError(err, path);
   }
   const changes = new ChangeBus();
-  const ctx: StoreContext = { tx, clock, changes };
-  return {
-    users: new SqliteUserRepository(ctx),
-    ndas: new SqliteNdaRepository(ctx),
-    targets: new SqliteTargetRepository(ctx),
-    grants: new SqliteGrantRepository(ctx),
-    requests: new SqliteRequestRepository(ctx),
-    sessions: new SqliteSessionRepository(ctx),
-    audit: new SqliteAuditRepository(ctx),
-    checkpoints: new SqliteCheckpointRepository(ctx),
-    reviewers: new SqliteReviewerRepository(ctx),
-    reviewerLogins: new SqliteReviewerLoginRepository(ctx),
-    notifications: new SqliteNotificationRepository(ctx),
-    recordingText: new SqliteRecordingTextRepository(ctx),
-    transfers: new SqliteTransferLogRepository(ctx),
-    changes,
-    retention: new SqliteRecordingRetentionRepository(ctx),
-    close: () => tx.close(),
-  };
+  return { ...storeRepositories({ tx, clock, changes }), changes, close: () => tx.close() };
 }

@@ -15,7 +15,7 @@ import type {
 } from '../core/retention.js';
 import { appendAuditEvent } from './audit-chain.js';
 import type { StoreContext } from './context.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { asGrantId, asSessionId, sessionFromRow, type SessionRow } from './rows.js';
 
 interface CandidateRow {
@@ -32,7 +32,7 @@ const candidateOf = (r: CandidateRow): PruneCandidate => ({
   endedAt: r.ended_at,
 });
 
-async function requireSession(db: Database, id: SessionId, what: string): Promise<Session> {
+async function requireSession(db: SqlConnection, id: SessionId, what: string): Promise<Session> {
   const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
   if (!row) throw new GatehouseError('not_found', `${what}: no session ${quoteForMessage(id)}`);
   return sessionFromRow(row);

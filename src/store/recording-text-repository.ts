@@ -29,9 +29,6 @@ interface ChunkRow {
  */
 const CHUNKS_PER_WRITE = 4;
 
-/** The query as one FTS5 phrase: with the trigram tokenizer, a substring in any case. */
-const phrase = (query: string): string => `"${query.replace(/"/g, '""')}"`;
-
 function chunkFromRow(r: ChunkRow): TextChunk {
   const parsed: unknown = JSON.parse(r.times);
   const times = Array.isArray(parsed)
@@ -84,14 +81,14 @@ export class SqliteRecordingTextRepository implements RecordingTextRepository {
         `SELECT session_id, own_from, times, body FROM (
            SELECT r.session_id, r.own_from, r.times, r.body, r.chunk, s.started_at,
              ROW_NUMBER() OVER (PARTITION BY r.session_id ORDER BY r.chunk) AS k
-           FROM recording_text_index f
-           JOIN recording_text r ON r.id = f.rowid
-           JOIN sessions s ON s.id = r.session_id
-           WHERE recording_text_index MATCH ?)
+           FROM (${db.dialect.textSearch.ids}) AS f
+           JOIN recording_text r ON r.id = f.id
+           JOIN sessions s ON s.id = r.session_id) AS found
          WHERE k <= ? ORDER BY started_at DESC, session_id, chunk LIMIT ?`,
-        [phrase(query), perSession, limit],
+        [db.dialect.textSearch.param(query), perSession, limit],
       );
       const ids = [...new Set(rows.map((r) => r.session_id))];
+      if (ids.length === 0) return [];
       const sessions = new Map(
         (
           await db.all<ReviewSessionRow>(
@@ -115,7 +112,7 @@ export class SqliteRecordingTextRepository implements RecordingTextRepository {
            WHERE s.ended_at IS NOT NULL AND s.recording_path IS NOT NULL
              AND s.recording_pruned_at IS NULL
              AND NOT EXISTS (SELECT 1 FROM recording_indexed i WHERE i.session_id = s.id)
-           ORDER BY s.started_at DESC, s.rowid DESC LIMIT ?`,
+           ORDER BY s.started_at DESC, ${db.dialect.sessionOrder} DESC LIMIT ?`,
           [limit],
         )
       ).map((r) => ({ id: asSessionId(r.id), recordingPath: r.recording_path })),

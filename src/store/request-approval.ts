@@ -5,7 +5,7 @@ import type { EpochMs, RequestId } from '../core/model.js';
 import type { Actor, ApprovalInput, RequestJudge } from '../core/ports.js';
 import { formatTimestamp as iso } from '../core/timestamp.js';
 import { appendAuditEvent } from './audit-chain.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { completeRequest } from './request-completion.js';
 import { loadRequest } from './request-rows.js';
 
@@ -27,7 +27,7 @@ export function judged(request: AccessRequest, judge: RequestJudge) {
 
 /** One approval inside the caller's transaction; the last one needed completes the request. */
 export async function approveRequest(
-  db: Database,
+  db: SqlConnection,
   id: RequestId,
   input: ApprovalInput,
   judge: RequestJudge,

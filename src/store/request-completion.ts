@@ -2,7 +2,7 @@ import { allowlistOf, grantModeOf, type AccessRequest } from '../core/access-req
 import { confirmationsOfApprovals } from '../core/checklist.js';
 import type { EpochMs } from '../core/model.js';
 import type { Actor, ApprovalInput } from '../core/ports.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { extendGrant } from './grant-extend.js';
 import { insertGrant } from './grant-insert.js';
 import { ndaById } from './ndas-repository.js';
@@ -22,7 +22,7 @@ export interface Completion {
  * approval is undone with it.
  */
 export async function completeRequest(
-  db: Database,
+  db: SqlConnection,
   request: AccessRequest,
   completion: Completion,
   last: ApprovalInput,

@@ -1,12 +1,12 @@
 import { GatehouseError } from '../core/errors.js';
 import type { EpochMs, Nda, NdaId, UserId } from '../core/model.js';
 import { formatTimestamp as iso } from '../core/timestamp.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { ndaById } from './ndas-repository.js';
 
 /** The NDA a request is filed under: the requester's own, signed, not revoked, not expired. */
 export async function requireValidNda(
-  db: Database,
+  db: SqlConnection,
   id: NdaId,
   userId: UserId,
   now: EpochMs,

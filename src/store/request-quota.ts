@@ -1,6 +1,6 @@
 import { GatehouseError } from '../core/errors.js';
 import type { EpochMs, UserId } from '../core/model.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 
 /** Undecided requests one user may have at once. */
 export const MAX_PENDING_REQUESTS = 10;
@@ -15,12 +15,13 @@ const HOUR = 3_600_000;
  * (nor loop file-and-cancel, or an auto-approving rule). Checked in the filing's transaction.
  */
 export async function requireFilingQuota(
-  db: Database,
+  db: SqlConnection,
   userId: UserId,
   now: EpochMs,
 ): Promise<void> {
   const row = await db.get<{ pending: number | null; recent: number | null }>(
-    `SELECT SUM(status = 'pending' AND expires_at > ?) AS pending, SUM(created_at > ?) AS recent
+    `SELECT SUM(CASE WHEN status = 'pending' AND expires_at > ? THEN 1 ELSE 0 END) AS pending,
+       SUM(CASE WHEN created_at > ? THEN 1 ELSE 0 END) AS recent
        FROM requests WHERE user_id = ? AND (status = 'pending' OR created_at > ?)`,
     [now, now - HOUR, userId, now - HOUR],
   );

@@ -8,7 +8,7 @@ import type {
 } from '../core/access-request.js';
 import { GatehouseError } from '../core/errors.js';
 import type { GrantId, NdaId, RequestId, TargetId, UserId } from '../core/model.js';
-import type { Database, SqlValue } from './database.js';
+import type { SqlConnection, SqlValue } from './sql-connection.js';
 import { transferFromRow, type TransferColumns } from './rows.js';
 
 /** A `requests` row joined with the requester's and target's names. */
@@ -111,7 +111,7 @@ const requestFromRow = (r: RequestRow, approvals: readonly Approval[]): AccessRe
  * with its approvals.
  */
 export async function loadRequests(
-  db: Database,
+  db: SqlConnection,
   where: string,
   params: SqlValue[],
   tail = '',
@@ -132,7 +132,7 @@ export const requestNotFound = (id: RequestId): GatehouseError =>
   new GatehouseError('not_found', `request: no request with id ${id}`);
 
 /** The request with `id`, or not_found. */
-export async function loadRequest(db: Database, id: RequestId): Promise<AccessRequest> {
+export async function loadRequest(db: SqlConnection, id: RequestId): Promise<AccessRequest> {
   const [request] = await loadRequests(db, 'WHERE r.id = ?', [id]);
   if (request === undefined) throw requestNotFound(id);
   return request;

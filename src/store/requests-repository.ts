@@ -20,7 +20,7 @@ import {
   targetById,
   type StoreContext,
 } from './context.js';
-import type { Database, SqlValue } from './database.js';
+import type { SqlConnection, SqlValue } from './sql-connection.js';
 import { requireValidNda } from './request-nda.js';
 import { requireFilingQuota } from './request-quota.js';
 import { approveRequest, judged, requirePending } from './request-approval.js';
@@ -33,7 +33,7 @@ import { whereSql } from './sql-where.js';
  * is its grant's (the requester's own), whose checklist was confirmed when the grant was made.
  */
 async function targetOfRequest(
-  db: Database,
+  db: SqlConnection,
   request: NewRequest,
   userId: UserId,
 ): Promise<{
@@ -238,7 +238,7 @@ export class SqliteRequestRepository implements RequestRepository {
   }
 
   private async decide(
-    db: Database,
+    db: SqlConnection,
     id: RequestId,
     status: 'denied' | 'cancelled' | 'expired',
     by: string,

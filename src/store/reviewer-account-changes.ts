@@ -9,10 +9,10 @@ import { quoteForMessage } from '../core/names.js';
 import type { Actor } from '../core/ports.js';
 import type { Reviewer, ReviewerAccountChange } from '../core/reviewer.js';
 import { appendAuditEvent } from './audit-chain.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { reviewerFromRow, type ReviewerRow } from './reviewer-rows.js';
 
-async function requireRow(db: Database, name: string): Promise<ReviewerRow> {
+async function requireRow(db: SqlConnection, name: string): Promise<ReviewerRow> {
   const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE name = ?', [name]);
   if (!row) {
     throw new GatehouseError('not_found', `reviewer: no reviewer named ${quoteForMessage(name)}`);
@@ -21,19 +21,19 @@ async function requireRow(db: Database, name: string): Promise<ReviewerRow> {
 }
 
 /** Deletes the account's stored web sessions; how many there were. */
-async function endSessions(db: Database, reviewerId: number): Promise<number> {
+async function endSessions(db: SqlConnection, reviewerId: number): Promise<number> {
   return (await db.run('DELETE FROM reviewer_sessions WHERE reviewer_id = ?', [reviewerId]))
     .changes;
 }
 
 /** Unused one-time links stop working: a disabled or removed account keeps none for later. */
-async function dropUnusedLinks(db: Database, reviewerId: number): Promise<void> {
+async function dropUnusedLinks(db: SqlConnection, reviewerId: number): Promise<void> {
   await db.run('DELETE FROM reviewer_login_tokens WHERE reviewer_id = ? AND used_at IS NULL', [
     reviewerId,
   ]);
 }
 
-async function reread(db: Database, id: number): Promise<Reviewer> {
+async function reread(db: SqlConnection, id: number): Promise<Reviewer> {
   const row = await db.get<ReviewerRow>('SELECT * FROM reviewers WHERE id = ?', [id]);
   if (!row) throw new Error('reviewers row vanished inside its transaction');
   return reviewerFromRow(row);
@@ -41,7 +41,7 @@ async function reread(db: Database, id: number): Promise<Reviewer> {
 
 /** Disables (or enables) an account; nothing is written when it is already so. */
 export async function setReviewerDisabled(
-  db: Database,
+  db: SqlConnection,
   name: string,
   disabled: boolean,
   actor: Actor,
@@ -75,7 +75,7 @@ export async function setReviewerDisabled(
 
 /** Replaces the password (a link-only account gets one); the account's web sessions end. */
 export async function resetReviewerPassword(
-  db: Database,
+  db: SqlConnection,
   name: string,
   passwordHash: string,
   actor: Actor,
@@ -98,7 +98,7 @@ export async function resetReviewerPassword(
  * trail keeps its name; a later `reviewer add` of the same name is a new account.
  */
 export async function removeReviewer(
-  db: Database,
+  db: SqlConnection,
   name: string,
   actor: Actor,
   now: number,

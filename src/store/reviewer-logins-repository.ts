@@ -17,7 +17,7 @@ import {
 } from '../core/reviewer-login.js';
 import { appendAuditEvent } from './audit-chain.js';
 import type { StoreContext } from './context.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { reviewerFromRow, type ReviewerRow } from './reviewer-rows.js';
 
 /**
@@ -34,7 +34,7 @@ const COUNT_BY_SOURCE = `SELECT count(*) AS n FROM reviewer_login_attempts
 const COUNT_BY_ACCOUNT = `SELECT count(*) AS n FROM reviewer_login_attempts
   WHERE account = ? AND at > ? AND throttled = 0`;
 
-async function count(db: Database, sql: string, key: string, since: EpochMs): Promise<number> {
+async function count(db: SqlConnection, sql: string, key: string, since: EpochMs): Promise<number> {
   return (await db.get<{ n: number }>(sql, [key, since]))?.n ?? 0;
 }
 

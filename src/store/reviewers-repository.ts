@@ -214,9 +214,8 @@ export class SqliteReviewerRepository implements ReviewerRepository {
       (
         await db.all<AuditRow>(
           `SELECT * FROM audit_events
-           WHERE ? IN (
-             CASE WHEN json_valid(payload) THEN json_extract(payload, '$.sessionId') END,
-             CASE WHEN json_valid(payload) THEN json_extract(payload, '$.session') END)
+           WHERE ? IN (${db.dialect.jsonField('payload', 'sessionId')},
+             ${db.dialect.jsonField('payload', 'session')})
            ORDER BY seq LIMIT ?`,
           [id, Math.max(1, Math.floor(limit))],
         )

@@ -5,7 +5,8 @@
  * target names are turned into ids first, so a filter is an equality on an indexed column.
  */
 import type { ReviewSession, SessionListPage, SessionListQuery } from '../core/reviewer.js';
-import type { Database, SqlValue } from './database.js';
+import type { Dialect } from './dialect.js';
+import type { SqlConnection, SqlValue } from './sql-connection.js';
 import { sessionFromRow, type SessionRow } from './rows.js';
 import { whereSql } from './sql-where.js';
 
@@ -29,8 +30,9 @@ export const REVIEW_SESSION_SELECT = `SELECT s.*,
   (SELECT name FROM targets WHERE id = s.target_id) AS target_name
   FROM sessions s`;
 
-/** Newest first; rowid breaks ties the way the started_at indexes are ordered. */
-const NEWEST_FIRST = 'ORDER BY s.started_at DESC, s.rowid DESC';
+/** Newest first; insertion order breaks ties the way the started_at indexes are ordered. */
+const newestFirst = (dialect: Dialect): string =>
+  `ORDER BY s.started_at DESC, ${dialect.sessionOrder} DESC`;
 
 export interface Conditions {
   readonly where: readonly string[];
@@ -39,7 +41,7 @@ export interface Conditions {
 
 /** The query's filters as SQL; null when a named user or target does not exist (no rows). */
 export async function listConditions(
-  db: Database,
+  db: SqlConnection,
   q: Omit<SessionListQuery, 'offset' | 'limit'>,
 ): Promise<Conditions | null> {
   const where: string[] = [];
@@ -81,7 +83,10 @@ export async function listConditions(
 }
 
 /** The statements of one page, for the page itself and for the query plan test. */
-export function pageStatements(c: Conditions): {
+export function pageStatements(
+  c: Conditions,
+  dialect: Dialect,
+): {
   readonly countAll: string;
   readonly countLive: string;
   readonly live: string;
@@ -92,16 +97,19 @@ export function pageStatements(c: Conditions): {
   return {
     countAll: `SELECT COUNT(*) AS n FROM sessions s ${whereSql(c.where)}`,
     countLive: `SELECT COUNT(*) AS n FROM sessions s ${whereSql(live)}`,
-    live: `${REVIEW_SESSION_SELECT} ${whereSql(live)} ${NEWEST_FIRST} LIMIT ? OFFSET ?`,
-    ended: `${REVIEW_SESSION_SELECT} ${whereSql(ended)} ${NEWEST_FIRST} LIMIT ? OFFSET ?`,
+    live: `${REVIEW_SESSION_SELECT} ${whereSql(live)} ${newestFirst(dialect)} LIMIT ? OFFSET ?`,
+    ended: `${REVIEW_SESSION_SELECT} ${whereSql(ended)} ${newestFirst(dialect)} LIMIT ? OFFSET ?`,
   };
 }
 
 /** Run inside one read transaction, so the page and its total agree. */
-export async function sessionListPage(db: Database, q: SessionListQuery): Promise<SessionListPage> {
+export async function sessionListPage(
+  db: SqlConnection,
+  q: SessionListQuery,
+): Promise<SessionListPage> {
   const conditions = await listConditions(db, q);
   if (conditions === null) return { sessions: [], total: 0 };
-  const sql = pageStatements(conditions);
+  const sql = pageStatements(conditions, db.dialect);
   const count = async (statement: string): Promise<number> =>
     (await db.get<{ n: number }>(statement, conditions.params))?.n ?? 0;
   const total = await count(sql.countAll);

@@ -13,7 +13,7 @@ import {
   type TransferLogRepository,
 } from '../core/transfer-entries.js';
 import type { StoreContext } from './context.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 
 interface TransferRow {
   seq: number;
@@ -74,7 +74,7 @@ function columnsOf(e: TransferLogEntry): Columns {
  * file; run in the append's transaction. An event naming no session (row) adds nothing.
  */
 export async function recordTransfer(
-  db: Database,
+  db: SqlConnection,
   event: TransferEvent,
   record: AuditRecord,
 ): Promise<void> {

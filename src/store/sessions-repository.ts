@@ -14,13 +14,13 @@ import type {
 import { appendAuditEvent } from './audit-chain.js';
 import { announceChange } from './change-announce.js';
 import type { StoreContext } from './context.js';
-import type { Database, SqlValue } from './database.js';
+import type { SqlConnection, SqlValue } from './sql-connection.js';
 import { asSessionId, sessionFromRow, type SessionRow } from './rows.js';
 import { sqliteCode } from './sqlite-errors.js';
 import { whereSql } from './sql-where.js';
 import { writerNodeOf } from './writer-node.js';
 
-async function requireLiveSession(db: Database, id: SessionId): Promise<Session> {
+async function requireLiveSession(db: SqlConnection, id: SessionId): Promise<Session> {
   const row = await db.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
   if (!row) throw new GatehouseError('not_found', `session: no session ${quoteForMessage(id)}`);
   if (row.ended_at !== null)
@@ -176,7 +176,7 @@ export class SqliteSessionRepository implements SessionRepository {
         actor,
         this.ctx.clock.now(),
       );
-      announceChange(this.ctx.changes, db, { kind: 'session', id });
+      await announceChange(this.ctx.changes, db, { kind: 'session', id });
     });
   }
 

@@ -16,7 +16,7 @@ export const isBusy = (err: unknown): boolean => {
 };
 
 /** Named CHECK constraints (migrations.ts) → what was wrong, in domain words. */
-const CHECK_MESSAGES: Readonly<Record<string, string>> = {
+export const CHECK_MESSAGES: Readonly<Record<string, string>> = {
   users_name: 'user: name must match ^[a-z][a-z0-9._-]{0,63}$',
   targets_name: 'target: name must match ^[a-z][a-z0-9._-]{0,63}$',
   targets_port: 'target: port must be 1-65535',
@@ -32,7 +32,7 @@ const CHECK_MESSAGES: Readonly<Record<string, string>> = {
 };
 
 /** UNIQUE index columns → a message for when a pre-check did not catch it. */
-const UNIQUE_MESSAGES: Readonly<Record<string, string>> = {
+export const UNIQUE_MESSAGES: Readonly<Record<string, string>> = {
   'users.name': 'user: a user with that name already exists',
   'user_keys.fingerprint': 'key: that fingerprint is already registered',
   'targets.name': 'target: a target with that name already exists',

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from './database.js';
+import type { StoreTransactions } from './sql-connection.js';
 import { isBusy, toGatehouseError } from './sqlite-errors.js';
 
 /** How long a write keeps retrying a busy database before giving up. */
@@ -43,7 +44,7 @@ export async function withBusyRetry<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export class Transactions {
+export class Transactions implements StoreTransactions {
   private readonly mutex = new Mutex();
   private closed = false;
 

@@ -4,7 +4,7 @@
  * IMMEDIATE), so takers on two connections are serialised and never take more than it holds.
  */
 import type { GrantId } from '../core/model.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 
 interface BudgetRow {
   transfer_budget: number | null;
@@ -13,7 +13,7 @@ interface BudgetRow {
 
 /** Takes min(bytes, what is left) and counts it; all of `bytes` without a budget; 0 for no grant. */
 export async function takeTransferBudget(
-  db: Database,
+  db: SqlConnection,
   grantId: GrantId,
   bytes: number,
 ): Promise<number> {
@@ -35,7 +35,7 @@ export async function takeTransferBudget(
   return taken;
 }
 
-export async function transferUsed(db: Database, grantId: GrantId): Promise<number> {
+export async function transferUsed(db: SqlConnection, grantId: GrantId): Promise<number> {
   const row = await db.get<BudgetRow>('SELECT transfer_used FROM grants WHERE id = ?', [grantId]);
   return row?.transfer_used ?? 0;
 }

@@ -6,10 +6,15 @@ import { auditEvents } from '../core/audit-events.js';
 import { appendAuditEvent } from './audit-chain.js';
 import { announceChange } from './change-announce.js';
 import { requireUser, userByName, type StoreContext } from './context.js';
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 import { userFromRow, userKeyFromRow, type UserKeyRow, type UserRow } from './rows.js';
 
-async function insertKey(db: Database, user: User, key: NewKey, now: number): Promise<UserKey> {
+async function insertKey(
+  db: SqlConnection,
+  user: User,
+  key: NewKey,
+  now: number,
+): Promise<UserKey> {
   const taken = await db.get<{ id: number }>('SELECT id FROM user_keys WHERE fingerprint = ?', [
     key.fingerprint,
   ]);
@@ -91,7 +96,7 @@ export class SqliteUserRepository implements UserRepository {
         actor,
         this.ctx.clock.now(),
       );
-      if (disabled) announceChange(this.ctx.changes, db, { kind: 'user', id: user.id });
+      if (disabled) await announceChange(this.ctx.changes, db, { kind: 'user', id: user.id });
       return userFromRow(row);
     });
   }
@@ -138,7 +143,7 @@ export class SqliteUserRepository implements UserRepository {
         actor,
         this.ctx.clock.now(),
       );
-      announceChange(this.ctx.changes, db, { kind: 'user', id: user.id });
+      await announceChange(this.ctx.changes, db, { kind: 'user', id: user.id });
     });
   }
 }

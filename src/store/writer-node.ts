@@ -5,14 +5,14 @@
  * that append an event. A store whose transactions hand out other connection objects (a pool)
  * names each of them. A connection never named writes null (no node), as before migration 19.
  */
-import type { Database } from './database.js';
+import type { SqlConnection } from './sql-connection.js';
 
-const writerNodes = new WeakMap<Database, string>();
+const writerNodes = new WeakMap<SqlConnection, string>();
 
-export function nameWriterNode(db: Database, node: string): void {
+export function nameWriterNode(db: SqlConnection, node: string): void {
   writerNodes.set(db, node);
 }
 
-export function writerNodeOf(db: Database): string | null {
+export function writerNodeOf(db: SqlConnection): string | null {
   return writerNodes.get(db) ?? null;
 }

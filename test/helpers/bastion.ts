@@ -76,6 +76,8 @@ export interface BastionOptions {
   readonly recordings?: readonly string[];
   /** More top-level sections for the config file, as YAML (e.g. `notify:`, `web:`). */
   readonly extraConfig?: string;
+  /** Config `database.url`: a PostgreSQL database instead of the SQLite file. */
+  readonly databaseUrl?: string;
   /** Passed on to startGatehouse (e.g. the notifier's shorter timings). */
   readonly start?: Pick<StartOptions, 'notify'>;
 }
@@ -103,6 +105,7 @@ export async function startBastion(options: BastionOptions = {}): Promise<Bastio
       ...sshLines,
       'database:',
       '  path: data/gatehouse.db',
+      ...(options.databaseUrl === undefined ? [] : [`  url: ${options.databaseUrl}`]),
       'recordings:',
       '  dir: recordings',
       ...(options.recordings ?? []),

@@ -34,12 +34,17 @@ export interface Cli {
   auditCount(): Promise<number>;
 }
 
-export async function makeCli(extraConfig = ''): Promise<Cli> {
+/** `databaseUrl`: config `database.url` (PostgreSQL) beside the SQLite path. */
+export async function makeCli(
+  extraConfig = '',
+  options: { readonly databaseUrl?: string } = {},
+): Promise<Cli> {
   const dir = await tempDir('gatehouse-cli-');
   const configPath = path.join(dir, 'gatehouse.yaml');
+  const url = options.databaseUrl === undefined ? '' : `  url: ${options.databaseUrl}\n`;
   await writeFile(
     configPath,
-    `database:\n  path: data/gatehouse.db\nssh:\n  clientKeyPath: data/keys/client_ed25519_key\n  hostKeyPath: data/keys/host\n${extraConfig}`,
+    `database:\n  path: data/gatehouse.db\n${url}ssh:\n  clientKeyPath: data/keys/client_ed25519_key\n  hostKeyPath: data/keys/host\n${extraConfig}`,
   );
   const unsetLoginUid = path.join(dir, 'loginuid-unset');
   await writeFile(unsetLoginUid, '4294967295');

@@ -20,8 +20,11 @@ export const fingerprintOf = (line: string): string => {
   return parsed.key.fingerprint;
 };
 
-export async function healthySetup(): Promise<DoctorSetup> {
-  const cli = await makeCli('recordings:\n  dir: recordings\n');
+/** `databaseUrl`: the install's database is that PostgreSQL one. */
+export async function healthySetup(
+  options: { readonly databaseUrl?: string } = {},
+): Promise<DoctorSetup> {
+  const cli = await makeCli('recordings:\n  dir: recordings\n', options);
   const hostKeyPath = path.join(cli.dir, 'data', 'keys', 'host');
   const clientKeyPath = path.join(cli.dir, 'data', 'keys', 'client_ed25519_key');
   const recordingsDir = path.join(cli.dir, 'recordings');

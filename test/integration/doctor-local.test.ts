@@ -29,7 +29,7 @@ describe('gatehouse doctor: the bastion host itself', () => {
       `PASS config: ${s.cli.configPath}`,
       `PASS host key: ${s.hostKeyPath} (ssh-ed25519 ${fingerprintOf(s.hostKeyLine)}, mode 0600)`,
       `PASS client key: ${s.clientKeyPath} (ssh-ed25519 ${fingerprintOf(s.clientKeyLine)}, mode 0600)`,
-      `PASS database: ${s.cli.dbPath} opens`,
+      `PASS database: SQLite ${s.cli.dbPath} opens`,
       `PASS schema: version ${SCHEMA_VERSION} (current)`,
       'PASS integrity: PRAGMA integrity_check: ok',
       'PASS audit chain: 0 events verified',

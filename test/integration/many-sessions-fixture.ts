@@ -1,12 +1,11 @@
 /**
- * Many sessions in one transaction of plain SQL (the store's own start writes an audit event
+ * Many sessions in one statement of plain SQL (SQLite or PostgreSQL) (the store's own start writes an audit event
  * each: far too slow for 10,000), following one rule per session number so a test can work out
  * what any page or filter should hold. Session 1 is the newest.
  */
 import type { GrantId, SessionId, TargetId, UserId } from '../../src/core/model.js';
 import type { Store } from '../../src/core/ports.js';
-import { Database } from '../../src/store/database.js';
-import { grantFor, seed, HOST_KEY, MAX, T0 } from './store-fixtures.js';
+import { grantFor, seed, HOST_KEY, MAX, T0, withConnectionAt } from './store-fixtures.js';
 
 const MIN = 60_000;
 
@@ -57,17 +56,22 @@ export async function insertManySessions(
   now: number,
 ): Promise<SeededRow[]> {
   const { odd, even } = owners;
-  const db = await Database.open(dbPath);
-  try {
-    await db.run('BEGIN IMMEDIATE');
+  // One statement: atomic on either engine. Parameters are cast: PostgreSQL infers their types.
+  await withConnectionAt(dbPath, async (db) => {
+    const id =
+      db.dialect.engine === 'postgres'
+        ? "'00000000-0000-4000-8000-' || lpad(n::text, 12, '0')"
+        : "printf('00000000-0000-4000-8000-%012d', n)";
     await db.run(
       `WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ?)
        INSERT INTO sessions (id, grant_id, user_id, target_id, started_at, ended_at, end_reason,
          exit_status, bytes, kind, command, flag_count)
-       SELECT printf('00000000-0000-4000-8000-%012d', n),
-         CASE n % 2 WHEN 1 THEN ? ELSE ? END, CASE n % 2 WHEN 1 THEN ? ELSE ? END,
-         CASE n % 2 WHEN 1 THEN ? ELSE ? END, ? - n * ${MIN},
-         CASE WHEN n % 1000 = 0 THEN NULL ELSE ? - n * ${MIN} + 30000 END,
+       SELECT ${id},
+         CASE n % 2 WHEN 1 THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END,
+         CASE n % 2 WHEN 1 THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END,
+         CASE n % 2 WHEN 1 THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END,
+         CAST(? AS BIGINT) - n * ${MIN},
+         CASE WHEN n % 1000 = 0 THEN NULL ELSE CAST(? AS BIGINT) - n * ${MIN} + 30000 END,
          CASE WHEN n % 1000 = 0 THEN NULL ELSE 'closed' END,
          CASE WHEN n % 1000 = 0 THEN NULL ELSE n % 3 END, n * 10,
          CASE n % 3 WHEN 0 THEN 'exec' ELSE 'shell' END,
@@ -84,10 +88,7 @@ export async function insertManySessions(
         even.targetId,
       ].concat([now, now]),
     );
-    await db.run('COMMIT');
-  } finally {
-    await db.close();
-  }
+  });
   return Array.from({ length: count }, (_, i) =>
     seededRow(i + 1, now, (i + 1) % 2 === 1 ? odd : even),
   );

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
+import { sharedPostgres } from '../helpers/postgres-server.js';
+import { STORE_ENGINES, type StoreEngine } from './store-fixtures.js';
 
 const PER_PROCESS = 50;
 const openStorePath = pathToFileURL(resolve('dist/store/open-store.js')).href;
@@ -75,29 +77,39 @@ function writer(script: string, dbPath: string, prefix: string) {
   return { child, ready, finished };
 }
 
-it('two processes adding 50 users each at once all succeed, with no SQLITE_BUSY and an intact chain', async () => {
-  const script = join(dir, 'writer.mjs');
-  writeFileSync(script, WRITER);
-  // Both open a database that does not exist yet, so they also race on creating and migrating it.
-  const dbPath = join(dir, 'data', 'gatehouse.db');
-  const a = writer(script, dbPath, 'a');
-  const b = writer(script, dbPath, 'b');
-  await Promise.all([a.ready, b.ready]);
-  a.child.stdin.write('go\n');
-  b.child.stdin.write('go\n');
-  const [ra, rb] = await Promise.all([a.finished, b.finished]);
-  expect(ra.failures).toEqual([]);
-  expect(rb.failures).toEqual([]);
-  // The two writers were busy at the same time (which of them wins each lock is up to SQLite).
-  expect(ra.startedAt < rb.endedAt && rb.startedAt < ra.endedAt).toBe(true);
+/** Both open a database that is empty or missing, so they also race on creating and migrating it. */
+async function emptyDatabase(engine: StoreEngine): Promise<string> {
+  if (engine === 'sqlite') return join(dir, 'data', 'gatehouse.db');
+  const server = await sharedPostgres();
+  return server.url(await server.createEmptyDatabase());
+}
 
-  const store = await openStore(dbPath);
-  try {
-    const names = (await store.users.list()).map((u) => u.name);
-    expect(names).toHaveLength(2 * PER_PROCESS);
-    expect(names.filter((n) => n.startsWith('a'))).toHaveLength(PER_PROCESS);
-    expect(await store.audit.verify()).toEqual({ ok: true, count: 2 * PER_PROCESS });
-  } finally {
-    await store.close();
-  }
-});
+// On PostgreSQL the two processes are two nodes: one chain, appends serialised by the write lock.
+it.each(STORE_ENGINES)(
+  'two processes adding 50 users each at once all succeed, with no busy error and an intact chain [%s]',
+  async (engine) => {
+    const script = join(dir, 'writer.mjs');
+    writeFileSync(script, WRITER);
+    const dbPath = await emptyDatabase(engine);
+    const a = writer(script, dbPath, 'a');
+    const b = writer(script, dbPath, 'b');
+    await Promise.all([a.ready, b.ready]);
+    a.child.stdin.write('go\n');
+    b.child.stdin.write('go\n');
+    const [ra, rb] = await Promise.all([a.finished, b.finished]);
+    expect(ra.failures).toEqual([]);
+    expect(rb.failures).toEqual([]);
+    // The two writers were busy at the same time (which of them wins each lock is up to the database).
+    expect(ra.startedAt < rb.endedAt && rb.startedAt < ra.endedAt).toBe(true);
+
+    const store = await openStore(dbPath);
+    try {
+      const names = (await store.users.list()).map((u) => u.name);
+      expect(names).toHaveLength(2 * PER_PROCESS);
+      expect(names.filter((n) => n.startsWith('a'))).toHaveLength(PER_PROCESS);
+      expect(await store.audit.verify()).toEqual({ ok: true, count: 2 * PER_PROCESS });
+    } finally {
+      await store.close();
+    }
+  },
+);

@@ -9,7 +9,7 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { sampleAuditEvents } from '../helpers/audit-event-samples.js';
 import { tempDir } from '../helpers/tmp.js';
-import { grantFor, HOUR, MAX, seed, T0, useTempStore } from './store-fixtures.js';
+import { grantFor, HOUR, MAX, seed, T0, describeEachStore } from './store-fixtures.js';
 
 /** One row per webhook named, for every event handed over; `seen` records what was handed over. */
 function planFor(webhooks: readonly string[], seen: NotifiedEvent[] = []) {
@@ -56,9 +56,7 @@ describe('migration 10', () => {
   });
 });
 
-describe('NotificationRepository', () => {
-  const t = useTempStore();
-
+describeEachStore('NotificationRepository', (t) => {
   it('queues a bounded page per call, once per webhook, and moves past events nobody is sent', async () => {
     const { ndaA } = await seed(t.store); // not notifiable: user, nda and target events
     const grant = await t.store.grants.add(grantFor(ndaA.id), MAX, T0, 'os:root');
@@ -155,13 +153,8 @@ describe('NotificationRepository', () => {
     expect(await t.store.notifications.claim(T0 + 999_999, 10, T0 + 999_999)).toEqual([]);
 
     await t.store.notifications.prune(T0 + 2);
-    const db = await Database.open(t.path);
-    try {
-      expect(await db.all('SELECT status, problem FROM notify_outbox')).toEqual([
-        { status: 'failed', problem: 'HTTP 500' },
-      ]);
-    } finally {
-      await db.close();
-    }
+    expect(
+      await t.withConnection((db) => db.all('SELECT status, problem FROM notify_outbox')),
+    ).toEqual([{ status: 'failed', problem: 'HTTP 500' }]);
   });
 });

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { NdaId } from '../../src/core/model.js';
 import type { ApprovalInput, NewRequest, Store } from '../../src/core/ports.js';
 import { approverJudge, autoJudge } from '../../src/core/request-decision.js';
 import type { RequestPolicy, RequestRule } from '../../src/core/request-rules.js';
-import { DAY, HOUR, T0, seed, useTempStore } from './store-fixtures.js';
+import { DAY, HOUR, T0, seed, describeEachStore } from './store-fixtures.js';
 
 const RULE: RequestRule = {
   name: 'db-shell',
@@ -42,9 +42,7 @@ const approval = (approver: string, confirmations: Record<string, string>): Appr
 
 const count = async (store: Store): Promise<number> => (await store.audit.head())?.seq ?? 0;
 
-describe('access requests to a target with a checklist', () => {
-  const t = useTempStore();
-
+describeEachStore('access requests to a target with a checklist', (t) => {
   async function checklisted() {
     const seeded = await seed(t.store);
     await t.store.targets.setRequires('db1', ['backup verified', 'rollback plan'], 'root');

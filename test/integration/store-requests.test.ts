@@ -1,54 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AccessRequest } from '../../src/core/access-request.js';
-import type { NdaId, RequestId } from '../../src/core/model.js';
-import type { ApprovalInput, NewRequest, RequestJudge, Store } from '../../src/core/ports.js';
+import type { RequestId } from '../../src/core/model.js';
+import type { Store } from '../../src/core/ports.js';
 import { approverJudge, autoJudge } from '../../src/core/request-decision.js';
 import type { RequestPolicy } from '../../src/core/request-rules.js';
 import { openStore } from '../../src/store/open-store.js';
-import { DAY, HOUR, MAX, T0, seed, useTempStore } from './store-fixtures.js';
-
-const policy = (approvals = 1): RequestPolicy => ({
-  groups: { leads: ['carol', 'dave', 'alice'] },
-  rules: [
-    {
-      name: 'db-shell',
-      users: ['alice'],
-      targets: ['db*'],
-      maxDurationMs: 4 * HOUR,
-      modes: ['shell', 'allowlist'],
-      approvals,
-      approvers: ['@leads'],
-      autoApprove: false,
-      pendingTtlMs: 2 * HOUR,
-    },
-  ],
-});
-
-const filed = (ndaId: NdaId, over: Partial<NewRequest> = {}): NewRequest => ({
-  kind: 'grant',
-  userName: 'alice',
-  targetName: 'db1',
-  grantId: null,
-  ndaId,
-  mode: { kind: 'shell' },
-  durationMs: 2 * HOUR,
-  reason: 'INC-4211 slow queries',
-  rule: 'db-shell',
-  approvalsRequired: 1,
-  expiresAt: T0 + 2 * HOUR,
-  ...over,
-});
-
-const yes = (approver: string, over: Partial<ApprovalInput> = {}): ApprovalInput => ({
-  approver,
-  note: `ok from ${approver}`,
-  durationMs: null,
-  confirmations: {},
-  ...over,
-});
-
-const judgeAs = (approver: string, approvals = 1): RequestJudge =>
-  approverJudge(policy(approvals), approver, 30 * DAY);
+import { DAY, HOUR, MAX, T0, seed, describeEachStore } from './store-fixtures.js';
+import { filed, judgeAs, policy, yes } from './store-request-fixtures.js';
 
 async function types(store: Store, since = 0): Promise<string[]> {
   const events = await store.audit.list({ limit: 1000 });
@@ -60,9 +18,7 @@ async function types(store: Store, since = 0): Promise<string[]> {
 
 const head = async (store: Store): Promise<number> => (await store.audit.head())?.seq ?? 0;
 
-describe('access requests in the store', () => {
-  const t = useTempStore();
-
+describeEachStore('access requests in the store', (t) => {
   it('an approval makes the grant, starting now and linked to its request: request.created → request.approved → grant.create', async () => {
     const { ndaA } = await seed(t.store);
     const before = await head(t.store);

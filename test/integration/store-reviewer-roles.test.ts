@@ -6,7 +6,7 @@ import { Database } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/tmp.js';
-import { useTempStore } from './store-fixtures.js';
+import { describeEachStore } from './store-fixtures.js';
 
 describe('migration 11: reviewers.roles', () => {
   it('keeps an account made before roles a reviewer, and refuses a stored role list that is empty', async () => {
@@ -41,9 +41,7 @@ describe('migration 11: reviewers.roles', () => {
   });
 });
 
-describe('reviewer roles in the store', () => {
-  const ctx = useTempStore();
-
+describeEachStore('reviewer roles in the store', (ctx) => {
   it('creates an account with its roles (default reviewer) and audits them', async () => {
     const rita = await ctx.store.reviewers.add('rita', null, 'admin');
     expect(rita.roles).toEqual(['reviewer']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionListQuery } from '../../src/core/reviewer.js';
 import { Database } from '../../src/store/database.js';
+import { sqliteDialect } from '../../src/store/dialect.js';
 import { listConditions, pageStatements } from '../../src/store/session-list-page.js';
 import {
   idsOf as ids,
@@ -8,21 +9,18 @@ import {
   seedManySessions,
   type SeededRow,
 } from './many-sessions-fixture.js';
-import { HOUR, T0, useTempStore } from './store-fixtures.js';
+import { describeEachStore, HOUR, T0, useTempStore } from './store-fixtures.js';
 
 const COUNT = 10_234;
-const ts = useTempStore();
 
-async function seeded(): Promise<SeededRow[]> {
-  return seedManySessions(ts.store, ts.path, COUNT, T0);
-}
+describeEachStore('the review page session list over 10,234 sessions', (ts) => {
+  const seeded = (): Promise<SeededRow[]> => seedManySessions(ts.store, ts.path, COUNT, T0);
 
-const page = async (q: Omit<SessionListQuery, 'offset' | 'limit'>, offset = 0, limit = 50) => {
-  const p = await ts.store.reviewers.sessionPage({ ...q, offset, limit });
-  return { ids: p.sessions.map((s) => s.id), total: p.total };
-};
+  const page = async (q: Omit<SessionListQuery, 'offset' | 'limit'>, offset = 0, limit = 50) => {
+    const p = await ts.store.reviewers.sessionPage({ ...q, offset, limit });
+    return { ids: p.sessions.map((s) => s.id), total: p.total };
+  };
 
-describe('the review page session list over 10,234 sessions', () => {
   it('pages live sessions first, then the rest newest first, with the total', async () => {
     const rows = await seeded();
     const ordered = listOrder(rows);
@@ -69,9 +67,14 @@ describe('the review page session list over 10,234 sessions', () => {
     expect(await page({ targetName: 'nowhere' })).toEqual({ ids: [], total: 0 });
     expect(await page({ kind: 'sftp' })).toEqual({ ids: [], total: 0 });
   });
+});
+
+// SQLite's query plans; PostgreSQL's planner chooses by its statistics and cost settings.
+describe('the session list on SQLite', () => {
+  const ts = useTempStore('sqlite');
 
   it('reads only indexes of the sessions table: no table scan, no sort, no audit table', async () => {
-    await seeded();
+    await seedManySessions(ts.store, ts.path, COUNT, T0);
     const db = await Database.open(ts.path);
     try {
       await db.run('ANALYZE');
@@ -89,7 +92,7 @@ describe('the review page session list over 10,234 sessions', () => {
       for (const q of queries) {
         const c = await listConditions(db, q);
         if (c === null) throw new Error('no conditions');
-        for (const [name, sql] of Object.entries(pageStatements(c))) {
+        for (const [name, sql] of Object.entries(pageStatements(c, sqliteDialect))) {
           const params = sql.includes('LIMIT') ? [...c.params, 50, 0] : c.params;
           const plan = (await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map(
             (r) => r.detail,
