@@ -108,6 +108,23 @@ export async function mainThreadCpuTicks(pid: number): Promise<number> {
   return statCpuTicks(await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
 }
 
+/**
+ * Waits until a process is idle (under 10 % of a core over 200 ms, twice in a row; at most
+ * `maxMs`): gatehouse seals and indexes a recording after its session, and that work must not
+ * run into the next path's round (nor the next gatehouse round).
+ */
+export async function untilIdle(pid: number, maxMs = 60_000): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  let quiet = 0;
+  let before = (await procStats(pid)).cpuTicks;
+  while (quiet < 2 && performance.now() < deadline) {
+    await sleep(200);
+    const now = (await procStats(pid)).cpuTicks;
+    quiet = now - before <= 2 ? quiet + 1 : 0;
+    before = now;
+  }
+}
+
 export async function loadAverage(): Promise<number> {
   return Number((await readFile('/proc/loadavg', 'utf8')).split(' ')[0]);
 }

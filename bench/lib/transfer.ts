@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { mainThreadCpuTicks, procStats, run, TICKS_PER_SECOND } from './proc.js';
+import { mainThreadCpuTicks, procStats, run, TICKS_PER_SECOND, untilIdle } from './proc.js';
 import type { PathName, SshPaths } from './ssh-paths.js';
 
 export interface TimedRun {
@@ -68,7 +68,7 @@ async function timed(
   const pid = path === 'gatehouse' ? gatehousePid : null;
   const handle = stdinFile === null ? null : await open(stdinFile, 'r');
   try {
-    return await withGatehouseCpu(pid, async () => {
+    const result = await withGatehouseCpu(pid, async () => {
       const r = await sshRun(paths, path, command, handle === null ? 'ignore' : handle.fd);
       if (r.code !== 0)
         throw new Error(
@@ -76,6 +76,9 @@ async function timed(
         );
       return r;
     });
+    // The session's after-work (search indexing) is gatehouse's, but not this round's.
+    if (pid !== null) await untilIdle(pid);
+    return result;
   } finally {
     await handle?.close();
   }
