@@ -90,6 +90,7 @@ export async function startGatehouse(
       recordingsDir: config.recordings.dir,
       recordings,
       signingKey: hostSigningKey.privateKey,
+      node: config.node.name,
       clock,
       logger,
       auditor,

@@ -20,6 +20,11 @@ export interface LifecycleDeps {
   readonly recordings?: RecordingStore;
   /** Signs the recordings' manifests (the bastion's host key). */
   readonly signingKey: KeyObject;
+  /**
+   * Config `node.name`: start-up recovery closes only this node's sessions left open (and those
+   * written before sessions named a node), never another live node's.
+   */
+  readonly node?: string;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly auditor: Auditor;

@@ -18,7 +18,10 @@ import { sealSession, type RecordingFacts } from './seal-session.js';
 const ACTOR = 'gatehouse';
 export async function recoverInterruptedSessions(deps: LifecycleDeps): Promise<number> {
   const { store, logger } = deps;
-  const open = await store.sessions.list({ live: true });
+  // On a shared database the other nodes' live sessions are theirs (issue 17).
+  const open = (await store.sessions.list({ live: true })).filter(
+    (s) => s.node === null || deps.node === undefined || s.node === deps.node,
+  );
   if (open.length === 0) return 0;
   const sealedBefore = new Set<string>();
   for (const r of await store.audit.list({ type: 'recording.sealed' })) {

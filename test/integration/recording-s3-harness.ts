@@ -32,9 +32,10 @@ export async function uploaded(
   dir: string,
   session: Session,
   ms = 20_000,
+  spoolDir = 'recordings',
 ): Promise<void> {
   const key = `${prefix}${session.recordingPath!}`;
-  const spool = join(dir, 'recordings', ...session.recordingPath!.split('/'));
+  const spool = join(dir, spoolDir, ...session.recordingPath!.split('/'));
   const done = await eventually(
     async () => ({ keys: await s3.keys(prefix), spooled: await present(spool) }),
     (v) => v.keys.includes(`${key}.manifest.json`) && !v.spooled,
@@ -44,12 +45,19 @@ export async function uploaded(
   expect(done.spooled).toBe(false);
 }
 
-/** `gatehouse serve` in its own process on the fixture's config (ssh and web on port 0). */
+/**
+ * `gatehouse serve` in its own process on the fixture's config (ssh and web on port 0), or on
+ * that config as `edit` changes it (another node: its name, its spool), written to `file`.
+ */
 export async function serve(
   b: BastionFixture,
+  other: { readonly file: string; edit(config: string): string } = {
+    file: 'serve.yaml',
+    edit: (config) => config,
+  },
 ): Promise<{ readonly proc: ChildProcess; readonly port: number }> {
-  const configPath = join(b.dir, 'serve.yaml');
-  const config = await readFile(b.configPath, 'utf8');
+  const configPath = join(b.dir, other.file);
+  const config = other.edit(await readFile(b.configPath, 'utf8'));
   await writeFile(configPath, config.replace("listen: '127.0.0.1:2222'", "listen: '127.0.0.1:0'"));
   const proc = spawn(process.execPath, ['bin/gatehouse.js', '--config', configPath, 'serve'], {
     stdio: ['ignore', 'pipe', 'ignore'],

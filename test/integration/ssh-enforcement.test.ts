@@ -108,7 +108,7 @@ describe('grants are enforced on live sessions', () => {
       expect(live).toHaveLength(1);
       const listed = await b.cli(['session', 'list', '--live'], adminConfig);
       const [header, ...rows] = listed.stdout.trimEnd().split('\n');
-      expect(header).toMatch(/\sSTDIN\s+NODE$/);
+      expect(header).toMatch(/\sSTDIN\s+RECORDING\s+NODE$/);
       expect(rows.find((r) => r.startsWith(live[0]!.id))).toMatch(/\snode-a$/);
       const json = await b.cli(['--json', 'session', 'list', '--live'], adminConfig);
       expect(JSON.parse(json.stdout)).toEqual(
