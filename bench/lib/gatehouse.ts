@@ -92,6 +92,8 @@ export async function setupGatehouse(
   baseDir: string,
   target: Sshd,
   extraUserCount = 0,
+  /** A PostgreSQL database (database.url) instead of the SQLite file. */
+  databaseUrl?: string,
 ): Promise<GatehouseSetup> {
   const dir = join(baseDir, 'gatehouse');
   await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
@@ -109,6 +111,7 @@ export async function setupGatehouse(
       '  drainTimeout: 2s',
       'database:',
       '  path: data/gatehouse.db',
+      ...(databaseUrl === undefined ? [] : [`  url: '${databaseUrl}'`]),
       'recordings:',
       '  dir: recordings',
       '  mode: strict',
@@ -129,7 +132,7 @@ export async function setupGatehouse(
   await mkdir(join(dir, 'data'), { recursive: true });
   const url = pathToFileURL(join(repoRoot, 'dist/store/open-store.js')).href;
   const { openStore } = (await import(url)) as { openStore: OpenStore };
-  const store = await openStore(join(dir, 'data/gatehouse.db'));
+  const store = await openStore(databaseUrl ?? join(dir, 'data/gatehouse.db'));
   try {
     const now = Date.now();
     await store.targets.add(
