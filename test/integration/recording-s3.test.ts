@@ -11,6 +11,7 @@ import { parseManifest } from '../../src/recording/manifest.js';
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { openRecordingStore } from '../../src/recording-s3/open-recording-store.js';
+import { pruneRecordings } from '../../src/retention/prune-recordings.js';
 import { startGatehouse } from '../../src/main.js';
 import { hashPassword } from '../../src/web/password.js';
 import { startBastion, type BastionFixture } from '../helpers/bastion.js';
@@ -21,6 +22,7 @@ import { endedSession, present, serve, uploaded } from './recording-s3-harness.j
 import { login, PASSWORD, raw, REVIEWER } from './web-fixture.js';
 
 const PREFIX = 'node-a/';
+const DAY_MS = 86_400_000;
 const STORE_DOWN =
   'gatehouse: recordings cannot be stored right now (the recording store is down); access refused';
 
@@ -257,6 +259,52 @@ describe('strict mode with the store down', () => {
       expect(back.stdout.toString()).toContain('third');
     } finally {
       await strict.stop();
+    }
+  });
+});
+
+describe('retention with recordings in the bucket', () => {
+  it('prune hashes each due recording from the bucket into recording.pruned, then deletes its objects; a held one stays', async () => {
+    const r = await startBastion({
+      sshd: b.sshd,
+      recordings: ['  mode: best_effort', ...s3.configLines('retention/')],
+    });
+    try {
+      const ended = async (name: string) => {
+        const user = await r.userWithGrant(name);
+        expect((await runSsh(r.login(user), { command: ['echo pruned'] })).code).toBe(0);
+        const session = await endedSession(r.store, user.grant.id);
+        await uploaded(s3, 'retention/', r.dir, session);
+        return session;
+      };
+      const due = await ended('ivan');
+      const held = await ended('judy');
+      const hold = await r.cli(['recording', 'hold', held.id, '--reason', 'legal hold LH-1']);
+      expect(hold.code, hold.stderr).toBe(0);
+
+      const config = await loadConfig(r.configPath, {}, r.dir);
+      const steps = [];
+      for await (const step of pruneRecordings({
+        store: r.store,
+        recordingsDir: config.recordings.dir,
+        recordings: openRecordingStore(config.recordings, systemClock, silentLogger()),
+        clock: { now: () => Date.now() + 2 * DAY_MS },
+        retentionMs: DAY_MS,
+        actor: 'admin:test',
+      }))
+        steps.push(step);
+      expect(steps.map((s) => [s.sessionId, s.status])).toEqual([[due.id, 'pruned']]);
+
+      expect(await s3.keys(`retention/${due.recordingPath!}`)).toEqual([]);
+      expect(await s3.keys(`retention/${held.recordingPath!}`)).toHaveLength(2);
+      const [pruned] = (await r.auditTypes('recording.pruned')).filter(
+        (p) => p['sessionId'] === due.id,
+      );
+      expect(pruned).toMatchObject({ reason: 'retention' });
+      expect(JSON.stringify(pruned)).toContain(due.sha256!);
+      expect((await r.store.sessions.get(due.id))?.recordingPrunedAt).not.toBeNull();
+    } finally {
+      await r.stop();
     }
   });
 });
