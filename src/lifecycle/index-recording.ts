@@ -6,7 +6,7 @@
 import { errorMessage } from '../core/errors.js';
 import type { SessionId } from '../core/model.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
-import { recordingStoreOf, withRecording } from '../recording/recording-store.js';
+import { recordingStoreOf, type RecordingCopy } from '../recording/recording-store.js';
 import {
   sharedSearchableTextWorker,
   type SearchableTextWorker,
@@ -35,18 +35,32 @@ export async function indexRecording(
   sessionId: SessionId,
   relativePath: string,
 ): Promise<void> {
-  const read = await withRecording(recordingStoreOf(deps), relativePath, (dir) => {
-    const path = resolveRecordingPath(dir, relativePath);
-    return path === null
-      ? Promise.resolve<TextResult>({
-          ok: false,
-          problem: `${JSON.stringify(relativePath)} is not a recording path`,
-        })
-      : (deps.textWorker ?? sharedSearchableTextWorker).textOf(path);
-  }).catch((err: unknown): TextResult => ({ ok: false, problem: errorMessage(err) }));
+  const read = await textOf(deps, relativePath);
   if (!read.ok) deps.logger.warn({ sessionId, problem: read.problem }, 'recording not indexed');
   const text = read.ok ? read.text : { chunks: [], chars: 0, complete: false };
   await deps.store.recordingText.index(sessionId, text, deps.clock.now());
+}
+
+/**
+ * The recording's text from the store's copy. A copy the store cannot give is indexed as empty
+ * (and incomplete); a text worker that dies rejects, so the recording stays unindexed for the
+ * next start.
+ */
+async function textOf(deps: IndexDeps, relativePath: string): Promise<TextResult> {
+  let copy: RecordingCopy;
+  try {
+    copy = await recordingStoreOf(deps).fetch(relativePath);
+  } catch (err) {
+    return { ok: false, problem: errorMessage(err) };
+  }
+  try {
+    const path = resolveRecordingPath(copy.dir, relativePath);
+    if (path === null)
+      return { ok: false, problem: `${JSON.stringify(relativePath)} is not a recording path` };
+    return await (deps.textWorker ?? sharedSearchableTextWorker).textOf(path);
+  } finally {
+    await copy.release();
+  }
 }
 
 /** In the background: a failure (the store closing at shutdown) is logged, never thrown. */

@@ -215,7 +215,7 @@ describe('exec without a pty', () => {
     expect(ended).toMatchObject({ bytesIn: upload.length, stdin: digest });
 
     const list = await b.cli(['session', 'list', '--user', 'erin']);
-    expect(list.stdout.split('\n')[1]).toMatch(/\s293\.0KiB$/);
+    expect(list.stdout.split('\n')[1]).toMatch(/\s293\.0KiB\s+-$/); // then RECORDING
     const show = await b.cli(['session', 'show', id]);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(new RegExp(`^stdin bytes\\s+${upload.length}$`, 'm'));

@@ -27,7 +27,9 @@ describe('the local store', () => {
     const store = localRecordingStore(dir);
     expect(await store.list()).toHaveLength(2);
     await store.remove(REL);
-    expect(await names(dir)).toEqual([]);
+    expect(await store.list()).toEqual([]);
+    // The day's folder went with its last recording (recording/remove-recording.ts).
+    await expect(names(dir)).rejects.toThrow(/ENOENT/);
     await store.remove(REL);
     await expect(store.remove('../../etc/passwd')).rejects.toThrow(/not a recording path/);
   });
