@@ -14,13 +14,10 @@ import {
   recordingFileOf,
   type RecordingFile,
 } from '../recording/recording-files.js';
-import { keptFolderOf } from '../recording/kept-transfers.js';
+import { keptFolderIn, keptFolderOf } from '../recording/kept-transfers.js';
 import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
-import {
-  removeFromDir,
-  type RecordingCopy,
-  type RecordingStore,
-} from '../recording/recording-store.js';
+import type { RecordingCopy, RecordingStore } from '../recording/recording-store.js';
+import { removeRecordingFiles } from '../recording/remove-recording.js';
 import type { BucketObjects, S3Settings } from './s3-objects.js';
 import { exists, keptNames, linkFromSpool } from './spool-copy.js';
 import { UploadQueue } from './upload-queue.js';
@@ -51,14 +48,17 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
       throw new Error(`${JSON.stringify(relativePath)} is not a recording path`);
     // Both are deleted only after both were uploaded: a manifest alone is one whose recording
     // was deleted before a crash (or by retention); it goes too.
-    if (!(await exists(castPath))) return removeFromDir(spoolDir, relativePath);
+    if (!(await exists(castPath))) {
+      await removeRecordingFiles(spoolDir, relativePath);
+      return;
+    }
     const checks = [await objects.put(keyOf(relativePath), castPath, clock.now(), signal)];
     // The kept copies before the manifest that lists them: the manifest goes up last.
     for (const name of await keptNames(spoolDir, relativePath))
       checks.push(
         await objects.put(
           `${keptPrefixOf(relativePath)}${name}`,
-          join(spoolDir, ...keptFolderOf(relativePath).split('/'), name),
+          join(keptFolderIn(spoolDir, relativePath), name),
           clock.now(),
           signal,
         ),
@@ -68,7 +68,7 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
       checks.push(
         await objects.put(manifestKeyOf(relativePath), manifestPath, clock.now(), signal),
       );
-    await removeFromDir(spoolDir, relativePath);
+    await removeRecordingFiles(spoolDir, relativePath);
     logger.info({ path: relativePath, bucket: settings.bucket, checks }, 'recording uploaded');
   };
   const uploads = new UploadQueue(upload, { concurrency: UPLOAD_CONCURRENCY, clock, logger });
@@ -81,7 +81,7 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
     if (!(await objects.download(keyOf(relativePath), castPath))) return;
     const kept = await objects.keys(keptPrefixOf(relativePath));
     if (kept.length > 0) {
-      const folder = join(copyDir, ...keptFolderOf(relativePath).split('/'));
+      const folder = keptFolderIn(copyDir, relativePath);
       await mkdir(folder, { recursive: true, mode: 0o700 });
       for (const key of kept) {
         const name = key.slice(keptPrefixOf(relativePath).length);
@@ -116,7 +116,7 @@ export function s3RecordingStore(deps: S3StoreDeps): RecordingStore {
       return [...inBucket, ...spooled].sort((a, b) => (a.castPath < b.castPath ? -1 : 1));
     },
     async remove(relativePath): Promise<void> {
-      await removeFromDir(spoolDir, relativePath);
+      await removeRecordingFiles(spoolDir, relativePath);
       await objects.delete(keyOf(relativePath));
       for (const key of await objects.keys(keptPrefixOf(relativePath))) await objects.delete(key);
       await objects.delete(manifestKeyOf(relativePath));

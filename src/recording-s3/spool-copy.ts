@@ -1,13 +1,13 @@
 /**
  * A reader's copy of a recording still in the spool: hard links into the reader's folder, so the
  * upload may delete the spool's files meanwhile (serve uploads while the CLI reads). The upload
- * deletes the recording before its manifest (recording-store.ts `removeFromDir`): a manifest
+ * deletes the recording before its manifest (recording/remove-recording.ts `removeRecordingFiles`): a manifest
  * missing while the recording is still there is one the spool never had.
  */
 import { link, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isKeptFileName } from '../core/kept-transfers.js';
-import { keptFolderOf } from '../recording/kept-transfers.js';
+import { keptFolderIn } from '../recording/kept-transfers.js';
 import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
 
 const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
@@ -35,12 +35,10 @@ async function linkIfPresent(from: string, to: string): Promise<boolean> {
 
 /** The kept transfer copies beside a recording in `dir`, by name; none when there is no folder. */
 export async function keptNames(dir: string, relativePath: string): Promise<string[]> {
-  const names = await readdir(join(dir, ...keptFolderOf(relativePath).split('/'))).catch(
-    (e: unknown) => {
-      if (isMissing(e)) return [];
-      throw e;
-    },
-  );
+  const names = await readdir(keptFolderIn(dir, relativePath)).catch((e: unknown) => {
+    if (isMissing(e)) return [];
+    throw e;
+  });
   return names.filter(isKeptFileName).sort();
 }
 
@@ -61,7 +59,7 @@ export async function linkFromSpool(
   if (!(await linkIfPresent(from, to))) return false;
   const kept = await keptNames(spoolDir, relativePath);
   if (kept.length > 0) {
-    const folder = (dir: string): string => join(dir, ...keptFolderOf(relativePath).split('/'));
+    const folder = (dir: string): string => keptFolderIn(dir, relativePath);
     await mkdir(folder(copyDir), { recursive: true, mode: 0o700 });
     for (const name of kept)
       await linkIfPresent(join(folder(spoolDir), name), join(folder(copyDir), name));

@@ -31,6 +31,10 @@ import type { TransferFileDirection } from '../core/transfer-payloads.js';
 /** The copies' folder of a recording file (`…/<uuid>.cast` → `…/<uuid>.kept`). */
 export const keptFolderOf = (castPath: string): string => castPath.replace(/\.cast$/, '.kept');
 
+/** That folder under `dir`, for a relative recording path already checked. */
+export const keptFolderIn = (dir: string, castPath: string): string =>
+  join(dir, ...keptFolderOf(castPath).split('/'));
+
 const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 export interface KeeperOptions {

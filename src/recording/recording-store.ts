@@ -5,11 +5,7 @@
  * through `fetch`, which gives a folder holding the recording and its manifest at their relative
  * paths, so a reader opens `dir` + path as it always did.
  */
-import { rm, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { keptFolderOf } from './kept-transfers.js';
 import { listRecordingFiles, type RecordingFile } from './recording-files.js';
-import { manifestPathOf, resolveRecordingPath } from './recording-path.js';
 import { removeRecording } from './remove-recording.js';
 
 /** A recording as a reader sees it: `dir` + its relative path; `release` once read. */
@@ -41,23 +37,6 @@ export interface RecordingStore {
   outage(): string | null;
   /** Stops background work (serve's stop); what is not done stays in the spool. */
   close(): Promise<void>;
-}
-
-const unlinkIfPresent = (path: string): Promise<void> =>
-  unlink(path).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-  });
-
-/**
- * Deletes a recording, its kept copies and its manifest from `dir`, the recording first and the
- * manifest last (see spool-copy.ts).
- */
-export async function removeFromDir(dir: string, relativePath: string): Promise<void> {
-  const castPath = resolveRecordingPath(dir, relativePath);
-  if (castPath === null) throw new Error(`${JSON.stringify(relativePath)} is not a recording path`);
-  await unlinkIfPresent(castPath);
-  await rm(join(dir, ...keptFolderOf(relativePath).split('/')), { recursive: true, force: true });
-  await unlinkIfPresent(manifestPathOf(castPath));
 }
 
 /** `recordings.store: local`: the spool is the store. */

@@ -10,7 +10,7 @@ import { lstat, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { errnoCode, GatehouseError } from '../core/errors.js';
 import type { PrunedFile } from '../core/retention-payloads.js';
-import { keptFolderOf } from './kept-transfers.js';
+import { keptFolderIn } from './kept-transfers.js';
 import { manifestPathOf, resolveRecordingPath } from './recording-path.js';
 
 /** One file of a recording: its path relative to the recordings dir, and its size. */
@@ -59,7 +59,7 @@ export async function measureRecording(
   const candidates = [
     cast,
     manifestPathOf(cast),
-    ...(await filesUnder(join(dir, ...keptFolderOf(castPath).split('/')))),
+    ...(await filesUnder(keptFolderIn(dir, castPath))),
   ];
   const files: RecordingFileSize[] = [];
   for (const abs of candidates) {
@@ -88,15 +88,25 @@ export async function hashRecording(dir: string, castPath: string): Promise<Prun
 }
 
 /**
+ * Deletes a recording's cast, kept transfer files and manifest from `dir` (absent ones are fine),
+ * the cast first and the manifest last: a reader linking from the spool takes a manifest without
+ * its cast as one being deleted (recording-s3/spool-copy.ts). Returns the cast's absolute path.
+ */
+export async function removeRecordingFiles(dir: string, castPath: string): Promise<string> {
+  const cast = absoluteCast(dir, castPath);
+  await rm(cast, { force: true });
+  await rm(keptFolderIn(dir, castPath), { recursive: true, force: true });
+  await rm(manifestPathOf(cast), { force: true });
+  return cast;
+}
+
+/**
  * Deletes the recording's cast, manifest and kept transfer files (absent ones are fine), then
  * its day, month and year folders when that left them empty. Rejects when anything could not be
  * deleted.
  */
 export async function removeRecording(dir: string, castPath: string): Promise<void> {
-  const cast = absoluteCast(dir, castPath);
-  await rm(join(dir, ...keptFolderOf(castPath).split('/')), { recursive: true, force: true });
-  await rm(manifestPathOf(cast), { force: true });
-  await rm(cast, { force: true });
+  const cast = await removeRecordingFiles(dir, castPath);
   const root = resolve(dir);
   for (let folder = dirname(resolve(cast)); folder.startsWith(`${root}${sep}`);) {
     const removed = await rmdir(folder).then(

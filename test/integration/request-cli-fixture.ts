@@ -7,6 +7,7 @@ import type { AuditRecord, Grant, NdaId, RequestId } from '../../src/core/model.
 import type { NewRequest } from '../../src/core/ports.js';
 import { makeCli, type Cli } from './cli-harness.js';
 import { HOST_KEY, HOUR, seed, withStoreAt } from './store-fixtures.js';
+import { filed } from './store-request-fixtures.js';
 
 /**
  * db* needs one of the leads (alice is named too, to show she still cannot approve her own), and
@@ -68,21 +69,8 @@ export async function makeRequestCli(): Promise<RequestCli> {
     cli,
     file: (over = {}) => {
       const now = Date.now();
-      const filed: NewRequest = {
-        kind: 'grant',
-        userName: 'alice',
-        targetName: 'db1',
-        grantId: null,
-        ndaId,
-        mode: { kind: 'shell' },
-        durationMs: 2 * HOUR,
-        reason: 'INC-4211 slow queries',
-        rule: 'db-shell',
-        approvalsRequired: 1,
-        expiresAt: now + HOUR,
-        ...over,
-      };
-      return withStore((store) => store.requests.create(filed, null, now, 'user:alice'));
+      const request = filed(ndaId, { expiresAt: now + HOUR, ...over });
+      return withStore((store) => store.requests.create(request, null, now, 'user:alice'));
     },
     events: (id) => withStore((store) => store.audit.list({ requestId: id })),
     grant: (ms) => {
