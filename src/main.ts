@@ -25,6 +25,7 @@ import type { NotifierDeps } from './notify/notifier.js';
 import { targetDialer } from './targets/dialer.js';
 import { createBastion, type Bastion } from './transport/server.js';
 import { relaySftp } from './sftp/sftp-relay.js';
+import { tuneHeapForRelay } from './transport/relay-heap.js';
 import { openStore, storeLocation } from './store/open-store.js';
 import { openRecordingStore } from './recording-s3/open-recording-store.js';
 import { startWebServer, type WebServer } from './web/server.js';
@@ -217,6 +218,7 @@ export async function serveUntilSignal(
   onReady: (running: RunningGatehouse) => void,
   options: Pick<StartOptions, 'port' | 'webPort'> = {},
 ): Promise<number> {
+  tuneHeapForRelay();
   const logger = createRootLogger({ level: config.log.level, destination: serveLogDestination() });
   const running = await startGatehouse(config, { ...options, logger });
   onReady(running);

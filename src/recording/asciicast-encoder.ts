@@ -111,9 +111,15 @@ export class Utf8StreamDecoder {
 export class CastStreamEncoder {
   readonly #kind: 'o' | 'i';
   readonly #decoder = new Utf8StreamDecoder();
+  readonly #take: (size: number) => Buffer;
 
-  constructor(kind: 'o' | 'i') {
+  /** `take` gives the buffer an ASCII line is written into (the recorder's reusable slabs). */
+  constructor(
+    kind: 'o' | 'i',
+    take: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+  ) {
     this.#kind = kind;
+    this.#take = take;
   }
 
   /** The event line for `bytes`, or null when they hold no complete character yet. */
@@ -123,7 +129,7 @@ export class CastStreamEncoder {
       const prefix = eventPrefix(time, this.#kind);
       if (asciiNeedsNoJsonEscape(bytes)) {
         // Long lines of plain text (base64, minified JSON): no JSON.stringify, one copy.
-        const out = Buffer.allocUnsafe(prefix.length + bytes.length + 4);
+        const out = this.#take(prefix.length + bytes.length + 4);
         let at = out.write(prefix, 0, 'latin1');
         out[at++] = 0x22; // "
         at += bytes.copy(out, at);
@@ -133,7 +139,7 @@ export class CastStreamEncoder {
         return out;
       }
       const text = JSON.stringify(bytes.toString('latin1'));
-      const out = Buffer.allocUnsafe(prefix.length + text.length + 2);
+      const out = this.#take(prefix.length + text.length + 2);
       let at = out.write(prefix, 0, 'latin1');
       at += out.write(text, at, 'latin1');
       out[at] = 0x5d; // ]

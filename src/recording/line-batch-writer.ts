@@ -1,11 +1,15 @@
 /**
  * Appends complete lines to a file without ever blocking the caller: lines are queued in memory
- * and written in batches (one writev per batch, one write outstanding at a time), at the latest
- * `flushIntervalMs` after they were queued, sooner when the queue passes `flushThresholdBytes`.
- * Tracks sha256, size and event count over exactly the bytes that reached the file.
+ * and written in batches (one writev per batch), at the latest `flushIntervalMs` after they were
+ * queued, sooner when the queue passes `flushThresholdBytes`. Two batches may be on their way
+ * at once, each to its own offset: the next one is already with the thread pool when the first
+ * completes (with one at a time, a bulk download's recording waited on the round trip back to a
+ * busy event loop, and the relay on the recording). Tracks sha256, size and event count over
+ * exactly the bytes that reached the file, in file order.
  */
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import type { LineSlabs } from './line-slabs.js';
 
 export interface BatchWriterOptions {
   readonly flushIntervalMs: number;
@@ -15,25 +19,49 @@ export interface BatchWriterOptions {
   readonly onWriteError: (err: unknown) => void;
   /** Called after each successful batch write (the backlog has shrunk). */
   readonly onWritten?: () => void;
+  /** Where pushed lines were cut from: each is handed back once written and hashed. */
+  readonly slabs?: LineSlabs;
 }
 
 export type PushResult = 'queued' | 'overflow' | 'closed';
 
+/** What the writer needs of the file: positional writes, and a truncate after a failure. */
+export type BatchFile = Pick<FileHandle, 'writev' | 'truncate'>;
+
+const MAX_WRITES_IN_FLIGHT = 2;
+
+interface Batch {
+  readonly lines: readonly Buffer[];
+  readonly bytes: number;
+  readonly events: number;
+  /** Where in the file it goes. */
+  readonly offset: number;
+  written: boolean;
+}
+
 export class LineBatchWriter {
-  readonly #fh: FileHandle;
+  readonly #fh: BatchFile;
   readonly #opts: BatchWriterOptions;
   readonly #hash = createHash('sha256');
   #queue: Buffer[] = [];
   #queuedBytes = 0;
   #queuedEvents = 0;
+  /** Batches handed to the file system and not yet hashed, in file order. */
+  readonly #writing: Batch[] = [];
+  readonly #writes = new Set<Promise<void>>();
   #inFlightBytes = 0;
-  #inFlight: Promise<void> | null = null;
+  /** The file offset after the last batch handed out. */
+  #reserved = 0;
   #timer: NodeJS.Timeout | null = null;
+  /** Writes handed out and not yet settled (written or failed). */
+  #unsettled = 0;
   #failed = false;
+  #error: unknown = null;
+  #reported = false;
   #bytes = 0;
   #events = 0;
 
-  constructor(fh: FileHandle, opts: BatchWriterOptions) {
+  constructor(fh: BatchFile, opts: BatchWriterOptions) {
     this.#fh = fh;
     this.#opts = opts;
   }
@@ -59,7 +87,7 @@ export class LineBatchWriter {
   push(line: Buffer, events: number, force = false): PushResult {
     if (this.#failed) return 'closed';
     if (!force && this.#queuedBytes + line.length > this.#opts.maxQueueBytes) return 'overflow';
-    this.#queue.push(line);
+    this.#append(line);
     this.#queuedBytes += line.length;
     this.#queuedEvents += events;
     if (this.#queuedBytes >= this.#opts.flushThresholdBytes) this.#kick();
@@ -67,12 +95,28 @@ export class LineBatchWriter {
     return 'queued';
   }
 
+  /** A line that follows the last queued one in memory (one slab) extends it: one iovec, one hash update. */
+  #append(line: Buffer): void {
+    const last = this.#queue.length - 1;
+    const prev = this.#queue[last];
+    if (
+      prev !== undefined &&
+      prev.buffer === line.buffer &&
+      prev.byteOffset + prev.length === line.byteOffset
+    ) {
+      this.#queue[last] = Buffer.from(prev.buffer, prev.byteOffset, prev.length + line.length);
+    } else {
+      this.#queue.push(line);
+    }
+  }
+
   /** Writes everything queued so far; resolves when the queue is empty and no write is pending. */
   async drain(): Promise<void> {
     this.#clearTimer();
-    while (!this.#failed && (this.#inFlight !== null || this.#queue.length > 0)) {
-      if (this.#inFlight === null) this.#kick();
-      await this.#inFlight;
+    for (;;) {
+      this.#kick();
+      if (this.#writes.size === 0) return;
+      await Promise.race(this.#writes);
     }
   }
 
@@ -95,45 +139,81 @@ export class LineBatchWriter {
   }
 
   #kick(): void {
-    if (this.#inFlight !== null || this.#failed || this.#queue.length === 0) return;
+    if (this.#failed || this.#queue.length === 0) return;
+    if (this.#writing.length >= MAX_WRITES_IN_FLIGHT) return;
     this.#clearTimer();
-    const batch = this.#queue;
-    const bytes = this.#queuedBytes;
-    const events = this.#queuedEvents;
+    const batch: Batch = {
+      lines: this.#queue,
+      bytes: this.#queuedBytes,
+      events: this.#queuedEvents,
+      offset: this.#reserved,
+      written: false,
+    };
     this.#queue = [];
     this.#queuedBytes = 0;
     this.#queuedEvents = 0;
-    this.#inFlightBytes = bytes;
-    this.#inFlight = this.#write(batch, bytes, events).finally(() => {
-      this.#inFlight = null;
-      this.#inFlightBytes = 0;
-      if (!this.#failed) this.#opts.onWritten?.();
-      // Lines queued while this write was pending: the timer may have fired meanwhile.
-      if (this.#queue.length === 0 || this.#failed) return;
-      if (this.#timer === null || this.#queuedBytes >= this.#opts.flushThresholdBytes) this.#kick();
+    this.#reserved += batch.bytes;
+    this.#inFlightBytes += batch.bytes;
+    this.#unsettled += 1;
+    this.#writing.push(batch);
+    const write: Promise<void> = this.#write(batch).finally(() => {
+      this.#writes.delete(write);
+      this.#afterWrite();
     });
+    this.#writes.add(write);
+  }
+
+  #afterWrite(): void {
+    if (this.#failed) return;
+    this.#opts.onWritten?.();
+    // Lines queued while this write was pending: the timer may have fired meanwhile.
+    if (this.#queue.length === 0) return;
+    if (this.#timer === null || this.#queuedBytes >= this.#opts.flushThresholdBytes) this.#kick();
   }
 
   /** One writev per batch (no concatenation copy); a short write continues with the rest. */
-  async #write(batch: Buffer[], bytes: number, events: number): Promise<void> {
-    let offset = 0;
+  async #write(batch: Batch): Promise<void> {
+    let done = 0;
     try {
-      let rest: Buffer[] = batch;
-      while (offset < bytes) {
-        const { bytesWritten } = await this.#fh.writev(rest, this.#bytes + offset);
-        offset += bytesWritten;
-        if (offset < bytes) rest = [Buffer.concat(batch, bytes).subarray(offset)];
+      let rest = batch.lines;
+      while (done < batch.bytes) {
+        const { bytesWritten } = await this.#fh.writev(rest, batch.offset + done);
+        done += bytesWritten;
+        if (done < batch.bytes) rest = [Buffer.concat(batch.lines, batch.bytes).subarray(done)];
       }
+      batch.written = true;
     } catch (err) {
-      this.#failed = true;
-      this.discard();
-      // Never leave half a batch (and so possibly half a line) behind.
-      if (offset > 0) await this.#fh.truncate(this.#bytes).catch(() => undefined);
-      this.#opts.onWriteError(err);
-      return;
+      if (!this.#failed) {
+        this.#failed = true;
+        this.#error = err;
+        this.discard();
+      }
     }
-    for (const line of batch) this.#hash.update(line);
-    this.#bytes += bytes;
-    this.#events += events;
+    this.#inFlightBytes -= batch.bytes;
+    this.#unsettled -= 1;
+    this.#hashInFileOrder();
+    // After a failure, the last write to settle reports it: no write can land after the truncate.
+    if (this.#failed && this.#unsettled === 0) await this.#giveUp();
+  }
+
+  async #giveUp(): Promise<void> {
+    if (this.#reported) return;
+    this.#reported = true;
+    // Never leave half a batch (and so possibly half a line) behind, nor a batch written after it.
+    await this.#fh.truncate(this.#bytes).catch(() => undefined);
+    this.#opts.onWriteError(this.#error);
+  }
+
+  /** Batches written at the head of the file order are hashed and counted, in that order. */
+  #hashInFileOrder(): void {
+    while (this.#writing[0]?.written === true) {
+      const batch = this.#writing.shift() as Batch;
+      for (const line of batch.lines) {
+        this.#hash.update(line);
+        this.#opts.slabs?.done(line);
+      }
+      this.#bytes += batch.bytes;
+      this.#events += batch.events;
+    }
   }
 }

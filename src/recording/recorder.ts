@@ -9,6 +9,7 @@ import { GatehouseError } from '../core/errors.js';
 import type { CastEventKind } from './asciicast-encoder.js';
 import { CastStreamEncoder, encodeEvent, encodeHeader, resizeData } from './asciicast-encoder.js';
 import { LineBatchWriter } from './line-batch-writer.js';
+import { recordingLineSlabs } from './line-slabs.js';
 import { recordingRelativePath } from './recording-path.js';
 import type {
   OpenRecordingOptions,
@@ -27,6 +28,7 @@ export type {
   SessionRecorder,
 } from './session-recorder.js';
 
+const take = (size: number): Buffer => recordingLineSlabs.take(size);
 const errorOf = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 const validSize = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 65535;
 
@@ -71,9 +73,9 @@ class FileSessionRecorder implements SessionRecorder {
   readonly #opts: OpenRecordingOptions;
   readonly #writer: LineBatchWriter;
   readonly #encoders = {
-    stdout: new CastStreamEncoder('o'),
-    stderr: new CastStreamEncoder('o'),
-    input: new CastStreamEncoder('i'),
+    stdout: new CastStreamEncoder('o', take),
+    stderr: new CastStreamEncoder('o', take),
+    input: new CastStreamEncoder('i', take),
   };
   readonly #listeners: ((f: RecordingFailure) => void)[] = [];
   readonly #drainListeners: (() => void)[] = [];
@@ -100,6 +102,7 @@ class FileSessionRecorder implements SessionRecorder {
       maxQueueBytes: this.#maxQueueBytes,
       onWriteError: (err) => this.#fail('write', err),
       onWritten: () => this.#maybeDrained(),
+      slabs: recordingLineSlabs,
     });
   }
 
