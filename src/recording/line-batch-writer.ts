@@ -19,7 +19,7 @@ export interface BatchWriterOptions {
   readonly maxQueueBytes: number;
   /** Called once, on the first failed write; the writer then accepts nothing more. */
   readonly onWriteError: (err: unknown) => void;
-  /** Called after each successful batch write (the backlog has shrunk). */
+  /** Called after each successful batch write and each batch hashed (the backlog has shrunk). */
   readonly onWritten?: () => void;
   /** Where pushed lines were cut from: each is handed back once written and hashed. */
   readonly slabs?: LineSlabs;
@@ -89,6 +89,7 @@ export class LineBatchWriter {
   readonly #writing: Batch[] = [];
   readonly #writes = new Set<Promise<void>>();
   #inFlightBytes = 0;
+  #hashingBytes = 0;
   /** The file offset after the last batch handed out. */
   #reserved = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -110,9 +111,12 @@ export class LineBatchWriter {
     return this.#failed;
   }
 
-  /** Bytes queued or being written: what a caller applying backpressure watches. */
+  /**
+   * Bytes queued, being written or written and not yet hashed (their slab memory is still in use):
+   * what a caller applying backpressure watches.
+   */
   get backlogBytes(): number {
-    return this.#queuedBytes + this.#inFlightBytes;
+    return this.#queuedBytes + this.#inFlightBytes + this.#hashingBytes;
   }
 
   /**
@@ -264,8 +268,11 @@ export class LineBatchWriter {
     while (this.#writing[0]?.written === true) {
       const batch = this.#writing.shift() as Batch;
       const slabs = this.#opts.slabs;
+      this.#hashingBytes += batch.bytes;
       this.#hash.update(batch.lines, () => {
         for (const line of batch.lines) slabs?.done(line);
+        this.#hashingBytes -= batch.bytes;
+        if (!this.#failed) this.#opts.onWritten?.();
       });
       this.#bytes += batch.bytes;
       this.#events += batch.events;

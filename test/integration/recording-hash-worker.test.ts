@@ -40,7 +40,7 @@ async function writerOn(hashWorker: HashWorker) {
     await fh.close();
     return { ...s, file: await readFile(path), errors };
   };
-  return { push, seal };
+  return { push, seal, backlog: () => writer.backlogBytes };
 }
 
 describe('the recording hash worker', () => {
@@ -99,6 +99,17 @@ describe('the recording hash worker', () => {
     await next.push(lines(6, 'next'));
     const nextSeal = await next.seal();
     expect(nextSeal.sha256).toBe(sha256(nextSeal.file));
+    await worker.stop();
+  });
+
+  it('counts written lines as backlog until the worker has hashed them (their memory is in use)', async () => {
+    const worker = new HashWorker();
+    const w = await writerOn(worker);
+    const batch = lines(6, 'held');
+    await w.push(batch);
+    expect(w.backlog()).toBe(batch.reduce((n, b) => n + b.length, 0));
+    await w.seal();
+    expect(w.backlog()).toBe(0);
     await worker.stop();
   });
 
