@@ -182,6 +182,7 @@ export class LineBatchWriter {
   /** Drops whatever is queued (after a failure nothing more can be written). */
   discard(): void {
     this.#clearTimer();
+    for (const line of this.#queue) this.#opts.slabs?.done(line);
     this.#queue = [];
     this.#queuedBytes = 0;
     this.#queuedEvents = 0;
@@ -260,6 +261,10 @@ export class LineBatchWriter {
     this.#reported = true;
     // Never leave half a batch (and so possibly half a line) behind, nor a batch written after it.
     await this.#fh.truncate(this.#bytes).catch(() => undefined);
+    // Batches after the failed one are never hashed: their lines go back to the slabs.
+    for (const batch of this.#writing.splice(0)) {
+      for (const line of batch.lines) this.#opts.slabs?.done(line);
+    }
     this.#opts.onWriteError(this.#error);
   }
 

@@ -7,16 +7,16 @@
  * A line is a region cut from the current slab. The writer hands each line back with `done`
  * once it is in the file and hashed; a slab is reused only when every region cut from it is done
  * (the current slab starts over from its beginning, a full one goes to the free list). A line that
- * is never done (a failed writer drops its queue) only keeps its slab from being reused: the
- * garbage collector frees it like any buffer. Slabs are SharedArrayBuffer memory, so the hash
+ * is never done (a bug, or a writer torn down mid-write) only keeps its slab from being reused:
+ * the garbage collector frees it like any buffer. Slabs are SharedArrayBuffer memory, so the hash
  * worker (hash-worker.ts) reads lines where they are.
  */
 export class LineSlabs {
   readonly #slabSize: number;
   readonly #maxFree: number;
   readonly #free: Buffer[] = [];
-  /** Bytes cut from a slab and not yet done, by the slab's memory. */
-  readonly #pending = new Map<ArrayBufferLike, number>();
+  /** Bytes cut from a slab and not yet done, by the slab's memory (weak: see above). */
+  readonly #pending = new WeakMap<ArrayBufferLike, number>();
   #current: Buffer | null = null;
   #used = 0;
 

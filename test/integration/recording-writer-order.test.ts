@@ -3,6 +3,7 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LineBatchWriter, type BatchFile } from '../../src/recording/line-batch-writer.js';
+import { LineSlabs } from '../../src/recording/line-slabs.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -34,13 +35,22 @@ async function faultyFile(
 
 const line = (n: number): Buffer => Buffer.from(`[${n},"o","${'x'.repeat(200)}"]\n`);
 
-function writerOn(file: BatchFile, errors: unknown[]): LineBatchWriter {
+function writerOn(file: BatchFile, errors: unknown[], slabs?: LineSlabs): LineBatchWriter {
   return new LineBatchWriter(file, {
     flushIntervalMs: 5,
     flushThresholdBytes: 1000,
     maxQueueBytes: 1 << 20,
     onWriteError: (e) => errors.push(e),
+    ...(slabs === undefined ? {} : { slabs }),
   });
+}
+
+/** `line(n)` cut from `slabs`, as the recorder's encoder cuts them. */
+function slabLine(slabs: LineSlabs, n: number): Buffer {
+  const text = line(n);
+  const out = slabs.take(text.length);
+  text.copy(out);
+  return out;
 }
 
 describe('LineBatchWriter with two writes on their way', () => {
@@ -77,6 +87,23 @@ describe('LineBatchWriter with two writes on their way', () => {
     expect(onDisk.length).toBeGreaterThan(0);
     expect(onDisk.toString().endsWith('"]\n')).toBe(true);
     expect(writer.push(line(99), 1)).toBe('closed');
+  });
+
+  it('gives every line back to its slab after a failure: written, cut off or still queued', async () => {
+    const path = join(await tempDir('gatehouse-writer-'), 'd.cast');
+    const { file, close } = await faultyFile(path, { 1: { delayMs: 40 }, 2: { fail: true } });
+    const slabs = new LineSlabs(64 * 1024, 1);
+    const errors: unknown[] = [];
+    const writer = writerOn(file, errors, slabs);
+    const first = slabLine(slabs, 0);
+    writer.push(first, 1);
+    for (let i = 1; i < 60; i++) writer.push(slabLine(slabs, i), 1);
+    await writer.drain();
+    await writer.seal();
+    await close();
+    expect(errors).toHaveLength(1);
+    const next = slabs.take(10);
+    expect([next.buffer === first.buffer, next.byteOffset]).toEqual([true, first.byteOffset]);
   });
 
   it('cuts off a batch that landed after the one that failed', async () => {
