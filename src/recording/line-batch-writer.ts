@@ -88,7 +88,6 @@ export class LineBatchWriter {
   /** Batches handed to the file system and not yet hashed, in file order. */
   readonly #writing: Batch[] = [];
   readonly #writes = new Set<Promise<void>>();
-  #inFlightBytes = 0;
   #hashingBytes = 0;
   /** The file offset after the last batch handed out. */
   #reserved = 0;
@@ -97,7 +96,6 @@ export class LineBatchWriter {
   #unsettled = 0;
   #failed = false;
   #error: unknown = null;
-  #reported = false;
   #bytes = 0;
   #events = 0;
 
@@ -116,7 +114,9 @@ export class LineBatchWriter {
    * what a caller applying backpressure watches.
    */
   get backlogBytes(): number {
-    return this.#queuedBytes + this.#inFlightBytes + this.#hashingBytes;
+    let writing = 0;
+    for (const batch of this.#writing) writing += batch.bytes;
+    return this.#queuedBytes + writing + this.#hashingBytes;
   }
 
   /**
@@ -213,7 +213,6 @@ export class LineBatchWriter {
     this.#queuedBytes = 0;
     this.#queuedEvents = 0;
     this.#reserved += batch.bytes;
-    this.#inFlightBytes += batch.bytes;
     this.#unsettled += 1;
     this.#writing.push(batch);
     const write: Promise<void> = this.#write(batch).finally(() => {
@@ -249,7 +248,6 @@ export class LineBatchWriter {
         this.discard();
       }
     }
-    this.#inFlightBytes -= batch.bytes;
     this.#unsettled -= 1;
     this.#hashInFileOrder();
     // After a failure, the last write to settle reports it: no write can land after the truncate.
@@ -257,8 +255,6 @@ export class LineBatchWriter {
   }
 
   async #giveUp(): Promise<void> {
-    if (this.#reported) return;
-    this.#reported = true;
     // Never leave half a batch (and so possibly half a line) behind, nor a batch written after it.
     await this.#fh.truncate(this.#bytes).catch(() => undefined);
     // Batches after the failed one are never hashed: their lines go back to the slabs.
