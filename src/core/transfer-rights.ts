@@ -51,6 +51,16 @@ export function transferAllowed(
   return { ok: false, why: `${path} is outside the paths this grant allows` };
 }
 
+/**
+ * Whether a folder's listing may show the entry `name`: the user may look at it. With path limits
+ * a folder on the way to an allowed path lists only the entries on that way (and `.`, `..`).
+ */
+export function listedEntryAllowed(rights: TransferRights, dir: string, name: string): boolean {
+  if (rights.paths.length === 0) return true;
+  if (name === '' || name.includes('/')) return false;
+  return transferAllowed(rights, 'look', normaliseTransferPath(dir, name)).ok;
+}
+
 /** An absolute path with `.`, `..` and repeated slashes resolved (no symlinks: that is the target's). */
 export function normaliseTransferPath(cwd: string, path: string): string {
   const joined = path.startsWith('/') ? path : `${cwd}/${path}`;

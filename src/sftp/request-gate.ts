@@ -1,5 +1,9 @@
 import { posix } from 'node:path';
-import { normaliseTransferPath, type TransferAccess } from '../core/transfer-rights.js';
+import {
+  listedEntryAllowed,
+  normaliseTransferPath,
+  type TransferAccess,
+} from '../core/transfer-rights.js';
 import { BudgetPool } from './budget-pool.js';
 import { FileRun } from './file-run.js';
 import { PathChecks, type NamedPath, type PathRefusal, type TargetPaths } from './path-checks.js';
@@ -32,7 +36,10 @@ export type Pending =
       readonly offset: number;
       readonly claimed: number;
     }
-  | { readonly kind: 'close'; readonly file: OpenFile | null };
+  | { readonly kind: 'close'; readonly file: OpenFile | null }
+  /** A path-limited grant's OPENDIR, and a READDIR of what it opened (see RequestGate.listings). */
+  | { readonly kind: 'opendir'; readonly dir: string }
+  | { readonly kind: 'listing'; readonly dir: string; readonly handle: string };
 
 export type Decision =
   | { readonly ok: true; readonly pending: Pending }
@@ -46,6 +53,8 @@ export type Decision =
 
 /** Open files held by one session at most (each may keep a bounded reorder buffer). */
 export const MAX_OPEN_FILES = 64;
+/** Folders a path-limited session may have open for listing at once. */
+export const MAX_OPEN_LISTINGS = 64;
 
 const PLAIN: Decision = { ok: true, pending: { kind: 'plain' } };
 const WRITE_FLAGS = OPEN_FLAGS.WRITE | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC | OPEN_FLAGS.APPEND;
@@ -57,6 +66,12 @@ const WRITE_FLAGS = OPEN_FLAGS.WRITE | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC | OPE
  */
 export class RequestGate {
   readonly handles = new Map<string, OpenFile>();
+  /**
+   * With path limits, the folders open for listing (handle → path): their READDIR replies show
+   * only the entries the grant lets the user look at, so a folder on the way to an allowed path
+   * does not name what else it holds.
+   */
+  private readonly listings = new Map<string, string>();
   private opening = 0;
   private readonly budget: BudgetPool | null;
   private readonly paths: PathChecks;
@@ -101,6 +116,21 @@ export class RequestGate {
     this.opening -= 1;
     if (handle !== null) this.handles.set(handle, file);
     else dropCopies(file);
+  }
+
+  /** The answer to a forwarded OPENDIR of a path-limited session: its handle, or none. */
+  listed(dir: string, handle: string | null): void {
+    if (handle !== null) this.listings.set(handle, dir);
+  }
+
+  /** Whether `handle` is open for listing `dir`. */
+  listing(handle: string, dir: string): boolean {
+    return this.listings.get(handle) === dir;
+  }
+
+  /** Whether a listing of `dir` may show the entry `name`. */
+  shows(dir: string, name: string): boolean {
+    return listedEntryAllowed(this.rules.rights, dir, name);
   }
 
   /** The copies (recordings.keepTransfers) of a file about to be opened, or why it must not be. */
@@ -149,10 +179,14 @@ export class RequestGate {
     if (no) return no;
     // REALPATH only names where a path leads; the others would look through a symlink.
     if (!this.paths.limited || op === 'realpath') return PLAIN;
+    if (op === 'opendir' && this.listings.size >= MAX_OPEN_LISTINGS)
+      return refusal(FX.FAILURE, op, path, `more than ${MAX_OPEN_LISTINGS} folders open at once`);
     const follow = op !== 'lstat' && op !== 'readlink';
+    const granted: Decision =
+      op === 'opendir' ? { ok: true, pending: { kind: 'opendir', dir: path } } : PLAIN;
     return this.paths
       .check(['look'], [{ path, follow, asSent: this.paths.sent(raw) ?? path }])
-      .then((no) => refusedFor(op, no) ?? PLAIN);
+      .then((no) => refusedFor(op, no) ?? granted);
   }
 
   private async open(raw: string, flags: number): Promise<Decision> {
@@ -254,10 +288,14 @@ export class RequestGate {
       // Gone once its CLOSE is sent: the target may give the handle to the next open before it
       // sees a request still naming the closed file, whose bytes would be counted as this one's.
       this.handles.delete(handle);
+      this.listings.delete(handle);
       return { ok: true, pending: { kind: 'close', file: file ?? null } };
     }
-    // Directory handles are not tracked (listing is a look, checked at OPENDIR).
-    if (op === 'readdir') return PLAIN;
+    // Listing is a look, checked at OPENDIR; with path limits its entries are filtered.
+    if (op === 'readdir') {
+      const dir = this.listings.get(handle);
+      return dir === undefined ? PLAIN : { ok: true, pending: { kind: 'listing', dir, handle } };
+    }
     if (!file) return badHandle(op, file, 'this');
     if (op !== 'fsetstat') return PLAIN;
     if (!file.canWrite) return badHandle(op, file, 'writing');

@@ -144,9 +144,9 @@ export function dataPacket(id: number, data: Buffer): Buffer {
   return out;
 }
 
-/** A request of our own: type, id and string fields. */
-export function requestPacket(type: number, id: number, ...strings: string[]): Buffer {
-  const fields = strings.map((s) => Buffer.from(s, 'utf8'));
+/** A request of our own: type, id and string fields (text as UTF-8, or bytes). */
+export function requestPacket(type: number, id: number, ...strings: (string | Buffer)[]): Buffer {
+  const fields = strings.map((s) => (typeof s === 'string' ? Buffer.from(s, 'utf8') : s));
   const body = 1 + 4 + fields.reduce((n, f) => n + 4 + f.length, 0);
   const out = Buffer.allocUnsafe(4 + body);
   let at = out.writeUInt32BE(body, 0);

@@ -16,6 +16,7 @@ import type { RelaySftp, SftpSessionRules } from './sftp-ports.js';
 import { readRequest, requestId, handleKey } from './sftp-request.js';
 import { RequestGate, type OpenFile, type Pending, type Decision } from './request-gate.js';
 import { filterVersion } from './version-filter.js';
+import { filteredNames } from './listing-filter.js';
 import { StreamHolds } from './stream-holds.js';
 
 /** Requests forwarded and not yet answered, at most; the user's side waits beyond that. */
@@ -27,8 +28,9 @@ type Outstanding = Pending | { readonly kind: 'own'; readonly answer: (reply: Bu
  * Parse-and-forward: both directions are cut into packets; the user's requests are checked and
  * forwarded as the bytes they came in (or refused with a status of our own), the target's
  * replies are read for what moved and passed back unchanged (but VERSION, whose extensions are
- * filtered). Requests are decided in order; one that waits (a canonical path, a recorded change,
- * an empty budget) holds the ones after it, so the target sees them in the user's order.
+ * filtered, and a path-limited session's listings, cut to what the user may see). Requests are
+ * decided in order; one that waits (a canonical path, a recorded change, an empty budget) holds
+ * the ones after it, so the target sees them in the user's order.
  * Packets are views of the chunks the streams emitted, bulk payloads never copied (PacketFramer).
  */
 export const relaySftp: RelaySftp = (user, target, rules) =>
@@ -179,17 +181,46 @@ class SftpRelay {
     this.outstanding.delete(id);
     if (pending.kind === 'own') return pending.answer(packet);
     if (pending.kind === 'read') this.dataAnswered(pending, packet, rest);
+    else if (pending.kind === 'listing') this.listingAnswered(id, pending, packet);
     else this.toUser(this.answered(pending, packet), rest);
     if (this.outstanding.size === MAX_OUTSTANDING - 1) this.decideQueued();
   }
 
+  /**
+   * A path-limited listing's answer, with only the entries the user may look at; when none of a
+   * batch is left the target is asked for the next one (an empty NAME ends OpenSSH's listing).
+   */
+  private listingAnswered(
+    id: number,
+    pending: Extract<Pending, { kind: 'listing' }>,
+    packet: Buffer,
+  ): void {
+    if (packet[TYPE_AT] !== FXP.NAME) return this.toUser(packet);
+    const shown = filteredNames(packet, (name) => this.gate.shows(pending.dir, name));
+    if (shown !== null) return this.toUser(shown);
+    // A handle closed meanwhile may already name another folder: never list that one as this.
+    if (this.done || !this.gate.listing(pending.handle, pending.dir))
+      return this.toUser(statusPacket(id, FX.EOF, 'the folder was closed'));
+    this.outstanding.set(id, pending);
+    this.toTarget(requestPacket(FXP.READDIR, id, Buffer.from(pending.handle, 'latin1')));
+  }
+
   /** Notes what a reply answered; returns it, to be passed on. */
-  private answered(pending: Exclude<Pending, { kind: 'read' }>, packet: Buffer): Buffer {
+  private answered(
+    pending: Exclude<Pending, { kind: 'read' | 'listing' }>,
+    packet: Buffer,
+  ): Buffer {
     const type = packet[TYPE_AT];
     switch (pending.kind) {
       case 'open':
         this.gate.opened(
           pending.file,
+          type === FXP.HANDLE ? handleKey(new PacketReader(packet, FIELDS_AT).bytes()) : null,
+        );
+        return packet;
+      case 'opendir':
+        this.gate.listed(
+          pending.dir,
           type === FXP.HANDLE ? handleKey(new PacketReader(packet, FIELDS_AT).bytes()) : null,
         );
         return packet;

@@ -198,3 +198,24 @@ export function status(reply: Buffer): { id: number; code: number; message: stri
   const r = new PacketReader(reply, 5);
   return { id: r.u32(), code: r.u32(), message: r.text() };
 }
+
+/**
+ * A NAME reply's entry names, read field by field (ATTRS by its flags); throws on any other reply
+ * and on one whose entries do not end where the packet does.
+ */
+export function names(reply: Buffer): string[] {
+  if (reply[4] !== FXP.NAME) throw new Error(`expected a NAME reply, got type ${reply[4]}`);
+  const r = new PacketReader(reply, 9);
+  const out: string[] = [];
+  for (let n = r.u32(); n > 0; n--) {
+    out.push(r.text());
+    r.bytes(); // longname
+    const flags = r.u32();
+    const words =
+      (flags & 1 ? 2 : 0) + (flags & 2 ? 2 : 0) + (flags & 4 ? 1 : 0) + (flags & 8 ? 2 : 0);
+    for (let w = 0; w < words; w++) r.u32();
+    if (flags & 0x80000000) for (let e = r.u32() * 2; e > 0; e--) r.bytes();
+  }
+  if (r.at !== reply.length) throw new Error('a NAME reply with bytes after its entries');
+  return out;
+}

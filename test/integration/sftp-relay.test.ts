@@ -7,6 +7,7 @@ import type { TransferRights } from '../../src/core/transfer-rights.js';
 import type { SftpChange } from '../../src/sftp/sftp-ports.js';
 import { FX, FXP, OPEN_FLAGS } from '../../src/sftp/sftp-protocol.js';
 import {
+  names,
   request,
   startSftpRelay,
   status,
@@ -200,6 +201,63 @@ describe('path limits', () => {
       code: FX.PERMISSION_DENIED,
       message: `${link} leads to ${secret}/s.txt: ${secret}/s.txt is outside the paths this grant allows`,
     });
+  });
+});
+
+describe('path limits on listings', () => {
+  /** The entries of every NAME reply to READDIRs of `dir` until EOF, as the raw client gets them. */
+  async function listAll(h: SftpRelayHarness, dir: string): Promise<string[][]> {
+    const client = await h.raw();
+    const opened = await client.send(request(FXP.OPENDIR, 1, str(dir)));
+    expect(opened[4]).toBe(FXP.HANDLE);
+    const handle = opened.subarray(13, 13 + opened.readUInt32BE(9));
+    const batches: string[][] = [];
+    for (let id = 2; ; id++) {
+      const reply = await client.send(request(FXP.READDIR, id, str(handle)));
+      if (reply[4] !== FXP.NAME) break;
+      batches.push(names(reply));
+    }
+    client.close();
+    return batches;
+  }
+
+  it('a folder on the way to an allowed path shows only that way', async () => {
+    const h = await start({}, { within: ['allowed/**'] });
+    await mkdir(join(h.remote, 'allowed'));
+    await mkdir(join(h.remote, 'secret'));
+    await writeFile(join(h.remote, 'allowed', 'ok.txt'), 'fine\n');
+    await writeFile(join(h.remote, 'top.txt'), 'nor this\n');
+
+    const run = await h.sftp([`ls -a ${h.remote}`, `ls ${h.remote}/allowed`]);
+
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/\ballowed\b/);
+    expect(run.output).toContain('ok.txt');
+    expect(run.output).not.toContain('secret');
+    expect(run.output).not.toContain('top.txt');
+  });
+
+  it('a batch with nothing to show is skipped, not sent empty (an empty one ends the listing)', async () => {
+    const h = await start({}, { within: ['allowed/**'] });
+    await mkdir(join(h.remote, 'allowed'));
+    // OpenSSH's sftp-server answers a READDIR with at most 100 entries: most batches hide all.
+    for (let i = 0; i < 350; i++) await writeFile(join(h.remote, `hidden-${i}`), '');
+
+    const batches = await listAll(h, h.remote);
+
+    expect(batches.every((names) => names.length > 0)).toBe(true);
+    expect(batches.flat().sort()).toEqual(['.', '..', 'allowed']);
+  });
+
+  it('a folder inside the limits lists whole', async () => {
+    const h = await start({}, { within: ['allowed/**'] });
+    await mkdir(join(h.remote, 'allowed'));
+    for (const name of ['a.txt', 'b.txt', 'sub'])
+      await writeFile(join(h.remote, 'allowed', name), '');
+
+    const batches = await listAll(h, join(h.remote, 'allowed'));
+
+    expect(batches.flat().sort()).toEqual(['.', '..', 'a.txt', 'b.txt', 'sub']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TransferRights } from '../../src/core/transfer-rights.js';
-import { RequestGate, type Decision } from '../../src/sftp/request-gate.js';
+import { MAX_OPEN_LISTINGS, RequestGate, type Decision } from '../../src/sftp/request-gate.js';
 import type { SftpChange } from '../../src/sftp/sftp-ports.js';
 import { FX, OPEN_FLAGS } from '../../src/sftp/sftp-protocol.js';
 import type { SftpRequest } from '../../src/sftp/sftp-request.js';
@@ -41,6 +41,45 @@ describe('RequestGate', () => {
       ok: false,
       path: '/home/bob/a',
       why: '/home/bob/a is outside the paths this grant allows',
+    });
+  });
+
+  it('with path limits, lists an opened folder through a filter until its CLOSE', async () => {
+    const { g } = gate({ paths: ['/var/log/**'] });
+    expect(await decide(g, { kind: 'look', op: 'opendir', path: '/var' })).toEqual({
+      ok: true,
+      pending: { kind: 'opendir', dir: '/var' },
+    });
+    g.listed('/var', 'h1');
+    const readdir: SftpRequest = { kind: 'handle', op: 'readdir', handle: 'h1' };
+    expect(await decide(g, readdir)).toEqual({
+      ok: true,
+      pending: { kind: 'listing', dir: '/var', handle: 'h1' },
+    });
+    expect([g.shows('/var', 'log'), g.shows('/var', 'lib')]).toEqual([true, false]);
+    await decide(g, { kind: 'handle', op: 'close', handle: 'h1' });
+    expect(await decide(g, readdir)).toEqual({ ok: true, pending: { kind: 'plain' } });
+  });
+
+  it('without path limits, a listing passes as it is', async () => {
+    const { g } = gate({});
+    expect(await decide(g, { kind: 'look', op: 'opendir', path: '/var' })).toEqual({
+      ok: true,
+      pending: { kind: 'plain' },
+    });
+  });
+
+  it(`refuses a path-limited session's open folder past ${MAX_OPEN_LISTINGS}`, async () => {
+    const { g } = gate({ paths: ['/var/log/**'] });
+    for (let i = 0; i < MAX_OPEN_LISTINGS; i++) g.listed('/var', `h${i}`);
+    expect(await decide(g, { kind: 'look', op: 'opendir', path: '/var/log' })).toMatchObject({
+      ok: false,
+      code: FX.FAILURE,
+      why: `more than ${MAX_OPEN_LISTINGS} folders open at once`,
+    });
+    await decide(g, { kind: 'handle', op: 'close', handle: 'h0' });
+    expect(await decide(g, { kind: 'look', op: 'opendir', path: '/var/log' })).toMatchObject({
+      ok: true,
     });
   });
 

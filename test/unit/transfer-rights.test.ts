@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  listedEntryAllowed,
   NO_TRANSFER,
   normaliseTransferPath,
   pathGlobMatches,
@@ -74,6 +75,39 @@ describe('pathGlobMatches', () => {
     expect(pathGlobMatches(deep, `/${Array.from({ length: 200 }, () => 'q').join('/')}`)).toBe(
       false,
     );
+  });
+});
+
+describe('listedEntryAllowed', () => {
+  const logs = rights({ direction: 'download', paths: ['/var/log/**', '/srv/*/out.txt'] });
+
+  it.each([
+    ['/', 'var', true],
+    ['/', 'etc', false],
+    ['/var', 'log', true],
+    ['/var', 'lib', false],
+    ['/var', '.', true],
+    ['/var', '..', true],
+    ['/var/log', 'syslog', true],
+    ['/var/log/nginx', 'access.log', true],
+    ['/srv', 'app', false], // under a wildcard: not on the way, as for any look
+    ['/srv/app', 'out.txt', true],
+    ['/srv/app', 'secret.txt', false],
+    ['/srv/app', '..', true],
+    ['/etc', '..', true],
+  ])('in %s, %s: %s', (dir, name, shown) => {
+    expect(listedEntryAllowed(logs, dir, name)).toBe(shown);
+  });
+
+  it('never shows a name with a slash or an empty one (a listing entry is one name)', () => {
+    expect(listedEntryAllowed(logs, '/', 'var/../etc')).toBe(false);
+    expect(listedEntryAllowed(logs, '/var', '')).toBe(false);
+  });
+
+  it('shows everything without path limits', () => {
+    const any = rights({ direction: 'both' });
+    expect(listedEntryAllowed(any, '/etc', 'shadow')).toBe(true);
+    expect(listedEntryAllowed(any, '/etc', 'a/b')).toBe(true);
   });
 });
 
