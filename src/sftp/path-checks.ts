@@ -82,13 +82,19 @@ export class PathChecks {
     for (const named of paths) {
       const { path } = named;
       const canonical = await this.canonicalOf(named);
-      if (canonical === null) return { path, why: `${path} cannot be resolved on the target` };
       for (const access of accesses) {
-        const verdict = transferAllowed(this.rights, access, canonical);
-        if (!verdict.ok) return { path, why: `${path} leads to ${canonical}: ${verdict.why}` };
+        const no = this.leadsTo(path, canonical, access);
+        if (no) return no;
       }
     }
     return null;
+  }
+
+  /** Whether the grant allows `access` where the target says `path` leads (null: nowhere). */
+  leadsTo(path: string, canonical: string | null, access: TransferAccess): PathRefusal | null {
+    if (canonical === null) return { path, why: `${path} cannot be resolved on the target` };
+    const verdict = transferAllowed(this.rights, access, canonical);
+    return verdict.ok ? null : { path, why: `${path} leads to ${canonical}: ${verdict.why}` };
   }
 
   private async canonicalOf({ path, follow, asSent }: NamedPath): Promise<string | null> {

@@ -37,6 +37,8 @@ export type Pending =
       readonly claimed: number;
     }
   | { readonly kind: 'close'; readonly file: OpenFile | null }
+  /** A path-limited grant's REALPATH: where the path leads is checked in the answer. */
+  | { readonly kind: 'realpath'; readonly path: string }
   /** A path-limited grant's OPENDIR, and a READDIR of what it opened (see RequestGate.listings). */
   | { readonly kind: 'opendir'; readonly dir: string }
   | { readonly kind: 'listing'; readonly dir: string; readonly handle: string };
@@ -123,6 +125,11 @@ export class RequestGate {
     if (handle !== null) this.listings.set(handle, dir);
   }
 
+  /** A path-limited REALPATH's answer: refused when it names a place the user may not look at. */
+  resolved(path: string, canonical: string | null): PathRefusal | null {
+    return this.paths.leadsTo(path, canonical, 'look');
+  }
+
   /** Whether `handle` is open for listing `dir`. */
   listing(handle: string, dir: string): boolean {
     return this.listings.get(handle) === dir;
@@ -177,8 +184,10 @@ export class RequestGate {
     if (path === null) return noCwd(op);
     const no = refusedFor(op, this.paths.allowed('look', path));
     if (no) return no;
-    // REALPATH only names where a path leads; the others would look through a symlink.
-    if (!this.paths.limited || op === 'realpath') return PLAIN;
+    if (!this.paths.limited) return PLAIN;
+    // REALPATH only names where a path leads: its answer is checked (the others would look
+    // through a symlink, so where their path leads is checked first).
+    if (op === 'realpath') return { ok: true, pending: { kind: 'realpath', path } };
     if (op === 'opendir' && this.listings.size >= MAX_OPEN_LISTINGS)
       return refusal(FX.FAILURE, op, path, `more than ${MAX_OPEN_LISTINGS} folders open at once`);
     const follow = op !== 'lstat' && op !== 'readlink';

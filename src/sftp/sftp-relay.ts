@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import { PacketFramer, type Packet } from './sftp-framer.js';
 import {
@@ -16,7 +15,7 @@ import type { RelaySftp, SftpSessionRules } from './sftp-ports.js';
 import { readRequest, requestId, handleKey } from './sftp-request.js';
 import { RequestGate, type OpenFile, type Pending, type Decision } from './request-gate.js';
 import { filterVersion } from './version-filter.js';
-import { filteredNames } from './listing-filter.js';
+import { filteredNames, firstName } from './name-replies.js';
 import { StreamHolds } from './stream-holds.js';
 
 /** Requests forwarded and not yet answered, at most; the user's side waits beyond that. */
@@ -28,9 +27,9 @@ type Outstanding = Pending | { readonly kind: 'own'; readonly answer: (reply: Bu
  * Parse-and-forward: both directions are cut into packets; the user's requests are checked and
  * forwarded as the bytes they came in (or refused with a status of our own), the target's
  * replies are read for what moved and passed back unchanged (but VERSION, whose extensions are
- * filtered, and a path-limited session's listings, cut to what the user may see). Requests are
- * decided in order; one that waits (a canonical path, a recorded change, an empty budget) holds
- * the ones after it, so the target sees them in the user's order.
+ * filtered, and a path-limited session's listings and REALPATH answers, cut to what the user may
+ * see). Requests are decided in order; one that waits (a canonical path, a recorded change, an
+ * empty budget) holds the ones after it, so the target sees them in the user's order.
  * Packets are views of the chunks the streams emitted, bulk payloads never copied (PacketFramer).
  */
 export const relaySftp: RelaySftp = (user, target, rules) =>
@@ -218,6 +217,13 @@ class SftpRelay {
           type === FXP.HANDLE ? handleKey(new PacketReader(packet, FIELDS_AT).bytes()) : null,
         );
         return packet;
+      case 'realpath': {
+        if (type !== FXP.NAME) return packet;
+        const no = this.gate.resolved(pending.path, firstName(packet));
+        if (no === null) return packet;
+        this.rules.observer.refused({ op: 'realpath', path: no.path, why: no.why });
+        return statusPacket(packet.readUInt32BE(ID_AT), FX.PERMISSION_DENIED, no.why);
+      }
       case 'opendir':
         this.gate.listed(
           pending.dir,
@@ -298,13 +304,7 @@ class SftpRelay {
     return new Promise((answer) => {
       this.outstanding.set(id, {
         kind: 'own',
-        answer: (reply) => {
-          if (reply[TYPE_AT] !== FXP.NAME) return answer(null);
-          const r = new PacketReader(reply, FIELDS_AT);
-          const name = r.u32() >= 1 ? r.bytes() : null;
-          // A canonical name that is not UTF-8 cannot be matched against the limits as it is.
-          answer(name !== null && isUtf8(name) ? name.toString('utf8') : null);
-        },
+        answer: (reply) => answer(reply[TYPE_AT] === FXP.NAME ? firstName(reply) : null),
       });
       this.toTarget(requestPacket(FXP.REALPATH, id, path));
     });

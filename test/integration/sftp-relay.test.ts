@@ -202,6 +202,34 @@ describe('path limits', () => {
       message: `${link} leads to ${secret}/s.txt: ${secret}/s.txt is outside the paths this grant allows`,
     });
   });
+
+  it('a REALPATH does not say where a link inside leads outside; inside, and `.`, it answers', async () => {
+    const h = await limited();
+    const client = await h.raw();
+    const link = join(h.remote, 'allowed/escape');
+    const secret = join(h.remote, 'secret');
+
+    const [out, inside, start] = await client.sendAll(
+      [
+        request(FXP.REALPATH, 4, str(link)),
+        request(FXP.REALPATH, 5, str(join(h.remote, 'allowed/./ok.txt'))),
+        request(FXP.REALPATH, 6, str('.')),
+      ],
+      3,
+    );
+    client.close();
+
+    expect(status(out!)).toEqual({
+      id: 4,
+      code: FX.PERMISSION_DENIED,
+      message: `${link} leads to ${secret}: ${secret} is outside the paths this grant allows`,
+    });
+    expect(names(inside!)).toEqual([join(h.remote, 'allowed/ok.txt')]);
+    expect(names(start!)).toHaveLength(1);
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ event: 'refused', op: 'realpath', path: link }),
+    );
+  });
 });
 
 describe('path limits on listings', () => {

@@ -22,6 +22,16 @@ function skipAttrs(r: PacketReader): void {
 }
 
 /**
+ * The first name of a NAME reply (REALPATH answers with one), or null when it has none or it is
+ * not UTF-8 (it could not be matched against path limits as the name it is).
+ */
+export function firstName(packet: Buffer): string | null {
+  const r = new PacketReader(packet, FIELDS_AT);
+  const name = r.u32() >= 1 ? r.bytes() : null;
+  return name !== null && isUtf8(name) ? name.toString('utf8') : null;
+}
+
+/**
  * A READDIR's NAME reply with only the entries whose (UTF-8) name `keep` allows, or null when it
  * keeps none; the reply itself when it keeps them all. A name that is not UTF-8 is never kept:
  * it could not be judged as the name it is. Throws SftpProtocolError on a malformed reply.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filteredNames } from '../../src/sftp/listing-filter.js';
+import { filteredNames } from '../../src/sftp/name-replies.js';
 import { FXP, SftpProtocolError } from '../../src/sftp/sftp-protocol.js';
 import { names, str, u32 } from '../helpers/sftp-relay-harness.js';
 
