@@ -1,10 +1,7 @@
 import { posix } from 'node:path';
-import {
-  listedEntryAllowed,
-  normaliseTransferPath,
-  type TransferAccess,
-} from '../core/transfer-rights.js';
+import { normaliseTransferPath, type TransferAccess } from '../core/transfer-rights.js';
 import { BudgetPool } from './budget-pool.js';
+import { FolderListings, MAX_OPEN_LISTINGS } from './folder-listings.js';
 import { FileRun } from './file-run.js';
 import { PathChecks, type NamedPath, type PathRefusal, type TargetPaths } from './path-checks.js';
 import { FX, MAX_PACKET_BODY, OPEN_FLAGS } from './sftp-protocol.js';
@@ -39,7 +36,7 @@ export type Pending =
   | { readonly kind: 'close'; readonly file: OpenFile | null }
   /** A path-limited grant's REALPATH: where the path leads is checked in the answer. */
   | { readonly kind: 'realpath'; readonly path: string }
-  /** A path-limited grant's OPENDIR, and a READDIR of what it opened (see RequestGate.listings). */
+  /** A path-limited grant's OPENDIR, and a READDIR of what it opened (see FolderListings). */
   | { readonly kind: 'opendir'; readonly dir: string }
   | { readonly kind: 'listing'; readonly dir: string; readonly handle: string };
 
@@ -55,8 +52,6 @@ export type Decision =
 
 /** Open files held by one session at most (each may keep a bounded reorder buffer). */
 export const MAX_OPEN_FILES = 64;
-/** Folders a path-limited session may have open for listing at once. */
-export const MAX_OPEN_LISTINGS = 64;
 
 const PLAIN: Decision = { ok: true, pending: { kind: 'plain' } };
 const WRITE_FLAGS = OPEN_FLAGS.WRITE | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC | OPEN_FLAGS.APPEND;
@@ -68,12 +63,7 @@ const WRITE_FLAGS = OPEN_FLAGS.WRITE | OPEN_FLAGS.CREAT | OPEN_FLAGS.TRUNC | OPE
  */
 export class RequestGate {
   readonly handles = new Map<string, OpenFile>();
-  /**
-   * With path limits, the folders open for listing (handle → path): their READDIR replies show
-   * only the entries the grant lets the user look at, so a folder on the way to an allowed path
-   * does not name what else it holds.
-   */
-  private readonly listings = new Map<string, string>();
+  readonly listings: FolderListings;
   private opening = 0;
   private readonly budget: BudgetPool | null;
   private readonly paths: PathChecks;
@@ -85,6 +75,7 @@ export class RequestGate {
     this.budget =
       rules.rights.budgetBytes === null ? null : new BudgetPool((bytes) => rules.takeBudget(bytes));
     this.paths = new PathChecks(rules.rights, target);
+    this.listings = new FolderListings(rules.rights);
   }
 
   decide(req: SftpRequest): Decision | Promise<Decision> {
@@ -120,24 +111,9 @@ export class RequestGate {
     else dropCopies(file);
   }
 
-  /** The answer to a forwarded OPENDIR of a path-limited session: its handle, or none. */
-  listed(dir: string, handle: string | null): void {
-    if (handle !== null) this.listings.set(handle, dir);
-  }
-
   /** A path-limited REALPATH's answer: refused when it names a place the user may not look at. */
   resolved(path: string, canonical: string | null): PathRefusal | null {
     return this.paths.leadsTo(path, canonical, 'look');
-  }
-
-  /** Whether `handle` is open for listing `dir`. */
-  listing(handle: string, dir: string): boolean {
-    return this.listings.get(handle) === dir;
-  }
-
-  /** Whether a listing of `dir` may show the entry `name`. */
-  shows(dir: string, name: string): boolean {
-    return listedEntryAllowed(this.rules.rights, dir, name);
   }
 
   /** The copies (recordings.keepTransfers) of a file about to be opened, or why it must not be. */
@@ -188,7 +164,7 @@ export class RequestGate {
     // REALPATH only names where a path leads: its answer is checked (the others would look
     // through a symlink, so where their path leads is checked first).
     if (op === 'realpath') return { ok: true, pending: { kind: 'realpath', path } };
-    if (op === 'opendir' && this.listings.size >= MAX_OPEN_LISTINGS)
+    if (op === 'opendir' && this.listings.full)
       return refusal(FX.FAILURE, op, path, `more than ${MAX_OPEN_LISTINGS} folders open at once`);
     const follow = op !== 'lstat' && op !== 'readlink';
     const granted: Decision =
@@ -297,12 +273,12 @@ export class RequestGate {
       // Gone once its CLOSE is sent: the target may give the handle to the next open before it
       // sees a request still naming the closed file, whose bytes would be counted as this one's.
       this.handles.delete(handle);
-      this.listings.delete(handle);
+      this.listings.closed(handle);
       return { ok: true, pending: { kind: 'close', file: file ?? null } };
     }
     // Listing is a look, checked at OPENDIR; with path limits its entries are filtered.
     if (op === 'readdir') {
-      const dir = this.listings.get(handle);
+      const dir = this.listings.dirOf(handle);
       return dir === undefined ? PLAIN : { ok: true, pending: { kind: 'listing', dir, handle } };
     }
     if (!file) return badHandle(op, file, 'this');

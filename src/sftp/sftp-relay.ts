@@ -13,10 +13,11 @@ import {
 } from './sftp-protocol.js';
 import type { RelaySftp, SftpSessionRules } from './sftp-ports.js';
 import { readRequest, requestId, handleKey } from './sftp-request.js';
-import { RequestGate, type OpenFile, type Pending, type Decision } from './request-gate.js';
+import { RequestGate, type Pending, type Decision } from './request-gate.js';
 import { filterVersion } from './version-filter.js';
 import { filteredNames, firstName } from './name-replies.js';
 import { StreamHolds } from './stream-holds.js';
+import { reportFile } from './file-report.js';
 
 /** Requests forwarded and not yet answered, at most; the user's side waits beyond that. */
 export const MAX_OUTSTANDING = 1024;
@@ -195,10 +196,10 @@ class SftpRelay {
     packet: Buffer,
   ): void {
     if (packet[TYPE_AT] !== FXP.NAME) return this.toUser(packet);
-    const shown = filteredNames(packet, (name) => this.gate.shows(pending.dir, name));
+    const shown = filteredNames(packet, (name) => this.gate.listings.shows(pending.dir, name));
     if (shown !== null) return this.toUser(shown);
     // A handle closed meanwhile may already name another folder: never list that one as this.
-    if (this.done || !this.gate.listing(pending.handle, pending.dir))
+    if (this.done || !this.gate.listings.lists(pending.handle, pending.dir))
       return this.toUser(statusPacket(id, FX.EOF, 'the folder was closed'));
     this.outstanding.set(id, pending);
     this.toTarget(requestPacket(FXP.READDIR, id, Buffer.from(pending.handle, 'latin1')));
@@ -225,13 +226,13 @@ class SftpRelay {
         return statusPacket(packet.readUInt32BE(ID_AT), FX.PERMISSION_DENIED, no.why);
       }
       case 'opendir':
-        this.gate.listed(
+        this.gate.listings.opened(
           pending.dir,
           type === FXP.HANDLE ? handleKey(new PacketReader(packet, FIELDS_AT).bytes()) : null,
         );
         return packet;
       case 'close':
-        if (pending.file) this.report(pending.file);
+        if (pending.file) reportFile(this.rules.observer, pending.file);
         return packet;
       case 'plain':
         return packet;
@@ -265,32 +266,6 @@ class SftpRelay {
     const cut = Buffer.concat(pieces, length).subarray(0, passed);
     pending.file.download.add(pending.offset, cut);
     this.toUser(dataPacket(packet.readUInt32BE(ID_AT), cut));
-  }
-
-  /**
-   * A download is reported once a READ was answered (an empty file's too); an upload always (an
-   * open for writing changes the target), without a sha256 when nothing was written over a file
-   * not truncated (nothing of it moved).
-   */
-  private report(file: OpenFile): void {
-    const { observer } = this.rules;
-    const { path, download, upload } = file;
-    if (file.readSeen) {
-      const moved = {
-        path,
-        direction: 'download' as const,
-        bytes: download.bytes,
-        sha256: download.digest(),
-      };
-      download.copy?.end(moved);
-      observer.fileMoved(moved);
-    } else download.copy?.end(null);
-    if (upload) {
-      const sha256 = upload.bytes === 0 && !file.truncates ? null : upload.digest();
-      const moved = { path, direction: 'upload' as const, bytes: upload.bytes, sha256 };
-      upload.copy?.end(moved);
-      observer.fileMoved(moved);
-    }
   }
 
   private async learnCwd(): Promise<void> {
@@ -335,12 +310,12 @@ class SftpRelay {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    for (const file of this.gate.handles.values()) this.report(file);
+    for (const file of this.gate.handles.values()) reportFile(this.rules.observer, file);
     this.gate.handles.clear();
     // A CLOSE sent and not yet answered: its file is reported now, and not again at the reply.
     for (const [id, pending] of this.outstanding)
       if (pending.kind === 'close' && pending.file) {
-        this.report(pending.file);
+        reportFile(this.rules.observer, pending.file);
         this.outstanding.set(id, { kind: 'plain' });
       }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TransferRights } from '../../src/core/transfer-rights.js';
-import { MAX_OPEN_LISTINGS, RequestGate, type Decision } from '../../src/sftp/request-gate.js';
+import { MAX_OPEN_LISTINGS } from '../../src/sftp/folder-listings.js';
+import { RequestGate, type Decision } from '../../src/sftp/request-gate.js';
 import type { SftpChange } from '../../src/sftp/sftp-ports.js';
 import { FX, OPEN_FLAGS } from '../../src/sftp/sftp-protocol.js';
 import type { SftpRequest } from '../../src/sftp/sftp-request.js';
@@ -50,13 +51,16 @@ describe('RequestGate', () => {
       ok: true,
       pending: { kind: 'opendir', dir: '/var' },
     });
-    g.listed('/var', 'h1');
+    g.listings.opened('/var', 'h1');
     const readdir: SftpRequest = { kind: 'handle', op: 'readdir', handle: 'h1' };
     expect(await decide(g, readdir)).toEqual({
       ok: true,
       pending: { kind: 'listing', dir: '/var', handle: 'h1' },
     });
-    expect([g.shows('/var', 'log'), g.shows('/var', 'lib')]).toEqual([true, false]);
+    expect([g.listings.shows('/var', 'log'), g.listings.shows('/var', 'lib')]).toEqual([
+      true,
+      false,
+    ]);
     await decide(g, { kind: 'handle', op: 'close', handle: 'h1' });
     expect(await decide(g, readdir)).toEqual({ ok: true, pending: { kind: 'plain' } });
   });
@@ -71,7 +75,7 @@ describe('RequestGate', () => {
 
   it(`refuses a path-limited session's open folder past ${MAX_OPEN_LISTINGS}`, async () => {
     const { g } = gate({ paths: ['/var/log/**'] });
-    for (let i = 0; i < MAX_OPEN_LISTINGS; i++) g.listed('/var', `h${i}`);
+    for (let i = 0; i < MAX_OPEN_LISTINGS; i++) g.listings.opened('/var', `h${i}`);
     expect(await decide(g, { kind: 'look', op: 'opendir', path: '/var/log' })).toMatchObject({
       ok: false,
       code: FX.FAILURE,
