@@ -128,6 +128,57 @@ function parseEntry(raw: unknown): KeptTransfer | null {
   return { direction, path, bytes, sha256, kept, reason, file, keptBytes, keptSha256 };
 }
 
+/**
+ * What a copy's label beside it says (`000001.entry`), for recovery after a crash: where the copy
+ * comes from while its file is open; once the file is reported, its manifest entry and the
+ * report's place in the session (the manifest lists entries in that order). Labels are removed
+ * once the manifest that lists the copies is signed.
+ */
+export type KeptLabel =
+  | { readonly direction: TransferFileDirection; readonly path: string }
+  | { readonly reported: number; readonly entry: KeptTransfer };
+
+export const keptLabelName = (file: string): string => `${file}.entry`;
+const LABEL_NAME = /^([0-9]{6})\.entry$/;
+/** The copy a label names (`000001.entry` → `000001`), or null when it is not a label's name. */
+export const labelledFile = (name: string): string | null => LABEL_NAME.exec(name)?.[1] ?? null;
+
+/** A label as written by the keeper; null when it is not one. */
+export function parseKeptLabel(raw: unknown): KeptLabel | null {
+  if (typeof raw !== 'object' || raw === null || Object.keys(raw).length !== 2) return null;
+  const e = raw as Record<string, unknown>;
+  if ('entry' in e) {
+    const entry = parseEntry(e['entry']);
+    return entry !== null && count(e['reported']) ? { reported: e['reported'], entry } : null;
+  }
+  const { direction, path } = e;
+  if (direction !== 'download' && direction !== 'upload') return null;
+  return typeof path === 'string' ? { direction, path: listedPath(path) } : null;
+}
+
+/**
+ * The entry of a copy whose file was still open when gatehouse stopped: what moved is not known
+ * (no `transfer.file` event), so the copy is listed as its first bytes, never as the whole file.
+ */
+export function interruptedEntry(
+  label: { readonly direction: TransferFileDirection; readonly path: string },
+  file: string,
+  copy: { readonly copied: number; readonly copiedSha256: string },
+): KeptTransfer {
+  const kept = copy.copied > 0;
+  return {
+    direction: label.direction,
+    path: label.path,
+    bytes: copy.copied,
+    sha256: null,
+    kept: kept ? 'first' : 'none',
+    reason: 'interrupted: gatehouse stopped while the file was open',
+    file: kept ? file : null,
+    keptBytes: kept ? copy.copied : 0,
+    keptSha256: kept ? copy.copiedSha256 : null,
+  };
+}
+
 /** A manifest's `keptTransfers` as written by a seal; null when it is not one (fields checked, no file). */
 export function parseKeptTransfers(raw: unknown): KeptTransfers | null {
   if (typeof raw !== 'object' || raw === null) return null;

@@ -171,6 +171,7 @@ function openRecord(
           { sessionId: subject.sessionId, subject, actor, ...closing },
           recording,
         );
+        await keeper?.forgetLabels();
         log.info({ reason: closing.reason, exitStatus: closing.exitStatus }, 'session ended');
       })()),
   };

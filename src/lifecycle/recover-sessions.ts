@@ -12,6 +12,8 @@ import { errorMessage } from '../core/errors.js';
 import type { Session } from '../core/model.js';
 import { resolveRecordingPath } from '../recording/recording-path.js';
 import { sealInterrupted } from '../recording/seal-interrupted.js';
+import { keptFromLabels, removeKeptLabels } from '../recording/kept-labels.js';
+import { keptFolderOf } from '../recording/kept-transfers.js';
 import { recordingFailure, type LifecycleDeps } from './lifecycle-deps.js';
 import { sealSession, type RecordingFacts } from './seal-session.js';
 
@@ -49,9 +51,27 @@ export async function recoverInterruptedSessions(deps: LifecycleDeps): Promise<n
       bytesOut: null,
       stdin: null,
     } as const;
-    const facts = await trimRecording(deps, s, subject);
-    const recording = facts === null ? null : { facts, alreadySealed: sealedBefore.has(s.id) };
+    const trimmed = await trimRecording(deps, s, subject);
+    const alreadySealed = sealedBefore.has(s.id);
+    // A transfer session's copies, listed as their labels say (an earlier seal already did).
+    const kept =
+      trimmed === null || alreadySealed
+        ? null
+        : await keptFromLabels(
+            keptFolderOf(trimmed.castPath),
+            deps.keepTransfers?.() ?? null,
+          ).catch((err: unknown) => {
+            logger.error({ sessionId: s.id, problem: errorMessage(err) }, 'kept copies not listed');
+            return null;
+          });
+    const facts =
+      trimmed === null
+        ? null
+        : { ...trimmed.facts, ...(kept === null ? {} : { keptTransfers: kept }) };
+    const recording = facts === null ? null : { facts, alreadySealed };
     await sealSession(deps, ending, recording);
+    if (trimmed !== null)
+      await removeKeptLabels(keptFolderOf(trimmed.castPath)).catch(() => undefined);
     if (facts !== null)
       logger.warn(
         { sessionId: s.id, bytes: facts.bytes, trimmedBytes: facts.trimmedBytes },
@@ -67,7 +87,7 @@ async function trimRecording(
   deps: LifecycleDeps,
   s: Session,
   subject: SessionRef,
-): Promise<RecordingFacts | null> {
+): Promise<{ facts: RecordingFacts; castPath: string } | null> {
   if (s.recordingPath === null) return null;
   const failure = async (problem: string): Promise<null> => {
     deps.logger.error({ sessionId: s.id, problem }, 'interrupted recording not sealed');
@@ -79,7 +99,7 @@ async function trimRecording(
     return failure(`recording path ${JSON.stringify(s.recordingPath)} is not a recording path`);
   try {
     const { sha256, bytes, events, trimmedBytes } = await sealInterrupted(castPath);
-    return { path: s.recordingPath, sha256, bytes, events, trimmedBytes };
+    return { facts: { path: s.recordingPath, sha256, bytes, events, trimmedBytes }, castPath };
   } catch (err) {
     return failure(`cannot trim ${castPath}: ${errorMessage(err)}`);
   }

@@ -17,7 +17,7 @@ export const keptFileLabel = (entry: KeptTransfer): string =>
   `kept file ${entry.file ?? '(none)'} (${entry.direction} ${JSON.stringify(entry.path)})`;
 
 /** Size and sha256 of a file, read in bounded memory. */
-async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
+export async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
   const fh = await open(path, 'r');
   try {
     const hash = createHash('sha256');

@@ -27,6 +27,7 @@ import {
   type KeptTransfers,
 } from '../core/kept-transfers.js';
 import type { TransferFileDirection } from '../core/transfer-payloads.js';
+import { removeKeptLabel, removeKeptLabels, writeKeptLabel } from './kept-labels.js';
 
 /** The copies' folder of a recording file (`…/<uuid>.cast` → `…/<uuid>.kept`). */
 export const keptFolderOf = (castPath: string): string => castPath.replace(/\.cast$/, '.kept');
@@ -78,6 +79,7 @@ class KeptCopy {
   constructor(
     private readonly keeper: TransferKeeper,
     private readonly file: string,
+    private readonly from: { readonly direction: TransferFileDirection; readonly path: string },
   ) {}
 
   write(data: Buffer): void {
@@ -109,7 +111,8 @@ class KeptCopy {
   end(moved: Moved | null): void {
     if (this.ended) return;
     this.ended = true;
-    this.keeper.settle(this, moved === null ? this.discard() : this.entry(moved));
+    const reported = this.keeper.reported++;
+    this.keeper.settle(this, moved === null ? this.discard() : this.entry(moved, reported));
   }
 
   /** The open copy at the keeper's close: its file never reported, so nothing of it is listed. */
@@ -128,12 +131,14 @@ class KeptCopy {
       .finally(() => this.keeper.written(piece.length));
   }
 
-  /** Makes the copy's file (the folder with the session's first); a failure is the copy's. */
+  /** Makes the copy's file (the folder with the session's first) and its label; a failure is the copy's. */
   async create(): Promise<void> {
-    await this.opened().then(
-      () => undefined,
-      (err: unknown) => this.fail(err),
-    );
+    await this.opened()
+      .then(() => writeKeptLabel(this.keeper.folderPath, this.file, this.from))
+      .then(
+        () => undefined,
+        (err: unknown) => this.fail(err),
+      );
   }
 
   private opened(): Promise<FileHandle> {
@@ -149,7 +154,7 @@ class KeptCopy {
     this.keeper.broken(code);
   }
 
-  private async entry(moved: Moved): Promise<KeptTransfer> {
+  private async entry(moved: Moved, reported: number): Promise<KeptTransfer> {
     const copiedSha256 = this.hash.digest('hex');
     const amount = () =>
       keptEntry(moved, {
@@ -167,7 +172,7 @@ class KeptCopy {
     await this.queue;
     const kept = amount();
     await this.closeFile(kept.kept === 'none');
-    return {
+    const entry = {
       direction: moved.direction,
       path: listedPath(moved.path),
       bytes: moved.bytes,
@@ -175,11 +180,17 @@ class KeptCopy {
       ...kept,
       file: kept.kept === 'none' ? null : this.file,
     };
+    // Only recovery after a crash reads it: a label not written loses nothing of a live seal.
+    await writeKeptLabel(this.keeper.folderPath, this.file, { reported, entry }).catch(
+      () => undefined,
+    );
+    return entry;
   }
 
   private async discard(): Promise<null> {
     await this.queue;
     await this.closeFile(true);
+    await removeKeptLabel(this.keeper.folderPath, this.file);
     return null;
   }
 
@@ -205,6 +216,8 @@ export class TransferKeeper {
   copied = 0;
   queued = 0;
   unlisted = 0;
+  /** Files reported so far (a label's place in the manifest's order). */
+  reported = 0;
   /** Set once a write failed: why files are refused in strict mode. */
   refusal: string | null = null;
   readonly folderPath: string;
@@ -226,13 +239,13 @@ export class TransferKeeper {
 
   /** The copy's file is made now, before the file is opened: strict refuses a file it cannot keep. */
   async open(
-    _path: string,
-    _direction: TransferFileDirection,
+    path: string,
+    direction: TransferFileDirection,
   ): Promise<KeptCopy | UnlistedCopy | string> {
     if (this.strict && this.refusal !== null) return this.refusal;
     if (this.seq >= MAX_KEPT_ENTRIES) return new UnlistedCopy(this);
     this.seq += 1;
-    const copy = new KeptCopy(this, keptFileName(this.seq));
+    const copy = new KeptCopy(this, keptFileName(this.seq), { direction, path });
     this.live.add(copy);
     await copy.create();
     if (!this.strict || this.refusal === null) return copy;
@@ -260,6 +273,11 @@ export class TransferKeeper {
       entries: settled.filter((e): e is KeptTransfer => e !== null),
       unlisted: this.unlisted,
     };
+  }
+
+  /** Once the manifest listing the copies is signed: their labels are no longer needed. */
+  async forgetLabels(): Promise<void> {
+    await removeKeptLabels(this.folderPath).catch(() => undefined);
   }
 
   /** @internal for KeptCopy: its file was reported (or dropped). */

@@ -57,6 +57,8 @@ const keeperFor = (r: Recorded, settings: KeepTransfersSettings, strict = true) 
   new TransferKeeper({ castPath: r.seal.path, settings, strict });
 
 const BIG = { maxFileBytes: 1 << 20, maxSessionBytes: 4 << 20 };
+const copiesIn = (names: readonly string[]): string[] =>
+  names.filter((n) => !n.endsWith('.entry')).sort();
 
 /** Moves `data` through a copy in pieces, as the relay hands them over, and reports it. */
 async function move(
@@ -103,6 +105,19 @@ describe('TransferKeeper', () => {
     const kept = await keeper.close();
     const folder = keptFolderOf(r.seal.path);
     expect(folder).toBe(r.seal.path.replace(/\.cast$/, '.kept'));
+    // Each copy's label says what recovery after a crash would list; gone once a seal lists them.
+    expect((await readdir(folder)).sort()).toEqual([
+      '000001',
+      '000001.entry',
+      '000002',
+      '000002.entry',
+    ]);
+    expect((await stat(join(folder, '000002.entry'))).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(join(folder, '000002.entry'), 'utf8'))).toEqual({
+      reported: 1,
+      entry: kept.entries[1],
+    });
+    await keeper.forgetLabels();
     expect((await readdir(folder)).sort()).toEqual(['000001', '000002']);
     expect(sha256(await readFile(join(folder, '000001')))).toBe(sha256(a));
     expect(sha256(await readFile(join(folder, '000002')))).toBe(sha256(b));
@@ -143,8 +158,8 @@ describe('TransferKeeper', () => {
     expect(sha256(await readFile(join(folder, '000001')))).toBe(sha256(first.subarray(0, 100_000)));
     expect(entries[0]?.keptSha256).toBe(sha256(first.subarray(0, 100_000)));
     expect(sha256(await readFile(join(folder, '000002')))).toBe(sha256(second.subarray(0, 50_000)));
-    // A copy that holds nothing leaves no file.
-    expect((await readdir(folder)).sort()).toEqual(['000001', '000002']);
+    // A copy that holds nothing leaves no file (its label lists it as kept none).
+    expect(copiesIn(await readdir(folder))).toEqual(['000001', '000002']);
   });
 
   it('says so of random access, and drops the copy of a file opened but never moved', async () => {
@@ -161,7 +176,8 @@ describe('TransferKeeper', () => {
     expect(entries).toEqual([
       expect.objectContaining({ path: '/r', kept: 'first', reason: 'random access', keptBytes: 3 }),
     ]);
-    expect(await readdir(keptFolderOf(r.seal.path))).toEqual(['000001']);
+    // Nor a label: a file that never moved is not listed.
+    expect((await readdir(keptFolderOf(r.seal.path))).sort()).toEqual(['000001', '000001.entry']);
   });
 
   it('a copy that cannot be made: strict refuses the file and every file after; best_effort keeps none and goes on', async () => {

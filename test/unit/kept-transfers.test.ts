@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   copyAllowance,
+  interruptedEntry,
   keptByFileSeq,
   keptEntry,
   keptFileName,
+  keptLabelName,
+  labelledFile,
   listedPath,
   LISTED_PATH_MAX,
   MAX_KEPT_ENTRIES,
+  parseKeptLabel,
   parseKeptTransfers,
   type KeptTransfer,
 } from '../../src/core/kept-transfers.js';
@@ -14,6 +18,18 @@ import {
 const SHA = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);
 const caps = { maxFileBytes: 100, maxSessionBytes: 250 };
+/** A manifest entry of a file kept whole. */
+const WHOLE: KeptTransfer = {
+  direction: 'download',
+  path: '/var/log/syslog',
+  bytes: 10,
+  sha256: SHA,
+  kept: 'whole',
+  reason: null,
+  file: '000001',
+  keptBytes: 10,
+  keptSha256: SHA,
+};
 
 describe('copyAllowance', () => {
   it('takes all while under both caps, up to a cap exactly', () => {
@@ -105,17 +121,7 @@ describe('names and paths', () => {
 });
 
 describe('parseKeptTransfers', () => {
-  const entry: KeptTransfer = {
-    direction: 'download',
-    path: '/var/log/syslog',
-    bytes: 10,
-    sha256: SHA,
-    kept: 'whole',
-    reason: null,
-    file: '000001',
-    keptBytes: 10,
-    keptSha256: SHA,
-  };
+  const entry = WHOLE;
   const kept = { maxFileBytes: 100, maxSessionBytes: 200, entries: [entry], unlisted: 0 };
 
   it('reads what a seal writes', () => {
@@ -136,6 +142,64 @@ describe('parseKeptTransfers', () => {
   it('refuses two entries naming one copy, and a missing count', () => {
     expect(parseKeptTransfers({ ...kept, entries: [entry, entry] })).toBeNull();
     expect(parseKeptTransfers({ ...kept, unlisted: undefined })).toBeNull();
+  });
+});
+
+describe('labels (recovery after a crash)', () => {
+  const entry: KeptTransfer = { ...WHOLE, direction: 'upload', path: '/srv/patch.bin' };
+
+  it('are named after their copy, and only such names are labels', () => {
+    expect(keptLabelName('000003')).toBe('000003.entry');
+    expect(labelledFile('000003.entry')).toBe('000003');
+    for (const name of ['000003', '000003.entry.tmp', '3.entry', '../000003.entry'])
+      expect(labelledFile(name)).toBeNull();
+  });
+
+  it('read as what the keeper writes: a file being moved, or its entry and report order', () => {
+    expect(parseKeptLabel({ direction: 'download', path: '/var/log/x' })).toEqual({
+      direction: 'download',
+      path: '/var/log/x',
+    });
+    expect(parseKeptLabel(JSON.parse(JSON.stringify({ reported: 4, entry })))).toEqual({
+      reported: 4,
+      entry,
+    });
+    expect(parseKeptLabel({ direction: 'download', path: 'x'.repeat(5000) })).toEqual({
+      direction: 'download',
+      path: listedPath('x'.repeat(5000)),
+    });
+  });
+
+  it.each([
+    ['an unknown direction', { direction: 'sideways', path: '/x' }],
+    ['a path that is not text', { direction: 'upload', path: 7 }],
+    ['a bad entry', { reported: 1, entry: { ...entry, file: '../x' } }],
+    ['a negative order', { reported: -1, entry }],
+    ['an extra field', { direction: 'upload', path: '/x', more: 1 }],
+    ['no object', 'upload /x'],
+  ])('refuse %s', (_what, bad) => {
+    expect(parseKeptLabel(bad)).toBeNull();
+  });
+
+  it('a file moving at the crash is listed as the first bytes its copy holds, never as whole', () => {
+    const moving = { direction: 'download' as const, path: '/var/log/big' };
+    expect(interruptedEntry(moving, '000002', { copied: 5, copiedSha256: OTHER })).toEqual({
+      direction: 'download',
+      path: '/var/log/big',
+      bytes: 5,
+      sha256: null,
+      kept: 'first',
+      reason: 'interrupted: gatehouse stopped while the file was open',
+      file: '000002',
+      keptBytes: 5,
+      keptSha256: OTHER,
+    });
+    expect(interruptedEntry(moving, '000002', { copied: 0, copiedSha256: '' })).toMatchObject({
+      kept: 'none',
+      file: null,
+      keptBytes: 0,
+      keptSha256: null,
+    });
   });
 });
 
