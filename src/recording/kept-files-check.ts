@@ -3,37 +3,15 @@
  * each listed copy is read whole and its size and sha256 compared. The first problem names the
  * copy and the file it is a copy of.
  */
-import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../core/errors.js';
 import type { KeptTransfer, KeptTransfers } from '../core/kept-transfers.js';
+import { fileSha256 } from './file-sha256.js';
 import { keptFolderOf } from './kept-transfers.js';
-
-const CHUNK = 1024 * 1024;
 
 /** `kept file 000002 (download "/var/log/syslog")`: the copy and, as data, what it copies. */
 export const keptFileLabel = (entry: KeptTransfer): string =>
   `kept file ${entry.file ?? '(none)'} (${entry.direction} ${JSON.stringify(entry.path)})`;
-
-/** Size and sha256 of a file, read in bounded memory. */
-export async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
-  const fh = await open(path, 'r');
-  try {
-    const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let bytes = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, bytes);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-      bytes += bytesRead;
-    }
-    return { bytes, sha256: hash.digest('hex') };
-  } finally {
-    await fh.close();
-  }
-}
 
 /** The first problem with the copies beside `castPath`, or null when each is as listed. */
 export async function checkKeptFiles(
@@ -45,7 +23,7 @@ export async function checkKeptFiles(
     if (entry.file === null) continue;
     let found;
     try {
-      found = await hashFile(join(folder, entry.file));
+      found = await fileSha256(join(folder, entry.file));
     } catch (err) {
       const code = errnoCode(err);
       return `${keptFileLabel(entry)} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${code})`}`;

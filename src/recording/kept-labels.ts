@@ -17,7 +17,7 @@ import {
   type KeptTransfer,
   type KeptTransfers,
 } from '../core/kept-transfers.js';
-import { hashFile } from './kept-files-check.js';
+import { fileSha256 } from './file-sha256.js';
 
 const missing = (err: unknown): boolean => errnoCode(err) === 'ENOENT';
 
@@ -95,7 +95,7 @@ async function interruptedCopy(
   file: string,
   label: Exclude<KeptLabel, { entry: KeptTransfer }>,
 ): Promise<KeptTransfer> {
-  const copy = await hashFile(join(folder, file)).catch((err: unknown) => {
+  const copy = await fileSha256(join(folder, file)).catch((err: unknown) => {
     if (missing(err)) return null;
     throw err;
   });

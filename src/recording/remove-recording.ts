@@ -4,12 +4,11 @@
  * them (`<uuid>.kept/`). Every removal of recording files goes through removeRecording, so
  * another recording store (S3) is one function to route.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { errnoCode, GatehouseError } from '../core/errors.js';
 import type { PrunedFile } from '../core/retention-payloads.js';
+import { fileSha256 } from './file-sha256.js';
 import { keptFolderIn } from './kept-transfers.js';
 import { manifestPathOf, resolveRecordingPath } from './recording-path.js';
 
@@ -69,21 +68,11 @@ export async function measureRecording(
   return files;
 }
 
-async function sha256Of(abs: string): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(abs) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { bytes, sha256: hash.digest('hex') };
-}
-
 /** measureRecording with each file's sha256, read now: what a prune is about to delete. */
 export async function hashRecording(dir: string, castPath: string): Promise<PrunedFile[]> {
   const files: PrunedFile[] = [];
   for (const f of await measureRecording(dir, castPath))
-    files.push({ path: f.path, ...(await sha256Of(join(dir, ...f.path.split('/')))) });
+    files.push({ path: f.path, ...(await fileSha256(join(dir, ...f.path.split('/')))) });
   return files;
 }
 
