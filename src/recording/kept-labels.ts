@@ -48,9 +48,9 @@ export async function removeKeptLabels(folder: string): Promise<void> {
 }
 
 /**
- * Recovery after a crash: the copies the labels in `folder` name, as the manifest lists them
- * (in the copies' order); a copy whose file was still open is listed as its first bytes, and
- * removed when it holds none. Null when the folder holds no labels.
+ * Recovery after a crash: the copies the labels in `folder` name, as a manifest lists them (the
+ * reported files in the order they were reported, then the files still open, each as the first
+ * bytes its copy holds; a copy holding none is removed). Null when the folder holds no labels.
  */
 export async function keptFromLabels(
   folder: string,

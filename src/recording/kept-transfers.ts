@@ -131,7 +131,10 @@ class KeptCopy {
       .finally(() => this.keeper.written(piece.length));
   }
 
-  /** Makes the copy's file (the folder with the session's first) and its label; a failure is the copy's. */
+  /**
+   * Makes the copy's file (the folder with the session's first) and its label; a failure is the
+   * copy's.
+   */
   async create(): Promise<void> {
     await this.opened()
       .then(() => writeKeptLabel(this.keeper.folderPath, this.file, this.from))
