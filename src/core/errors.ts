@@ -21,6 +21,9 @@ export const isGatehouseError = (e: unknown): e is GatehouseError => e instanceo
 export const errnoCode = (e: unknown): string =>
   (e as NodeJS.ErrnoException | null)?.code ?? 'error';
 
+/** A file system error saying the file or folder is not there. */
+export const isMissing = (e: unknown): boolean => errnoCode(e) === 'ENOENT';
+
 /** What went wrong, as text: an Error's message, anything else as a string. */
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 

@@ -6,11 +6,10 @@
  */
 import { link, mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { isMissing } from '../core/errors.js';
 import { isKeptFileName } from '../core/kept-transfers.js';
 import { keptFolderIn } from '../recording/kept-transfers.js';
 import { manifestPathOf, resolveRecordingPath } from '../recording/recording-path.js';
-
-const isMissing = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
 /** Whether a file is there (false only for ENOENT). */
 export async function exists(path: string): Promise<boolean> {

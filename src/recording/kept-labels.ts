@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode } from '../core/errors.js';
+import { isMissing } from '../core/errors.js';
 import {
   interruptedEntry,
   keptLabelName,
@@ -19,7 +19,13 @@ import {
 } from '../core/kept-transfers.js';
 import { fileSha256 } from './file-sha256.js';
 
-const missing = (err: unknown): boolean => errnoCode(err) === 'ENOENT';
+/** A folder's names; none when it is absent. */
+async function namesIn(folder: string): Promise<string[]> {
+  return readdir(folder).catch((err: unknown) => {
+    if (isMissing(err)) return [];
+    throw err;
+  });
+}
 
 /** Writes a copy's label whole or not at all (a crash never leaves half of one). */
 export async function writeKeptLabel(
@@ -38,11 +44,7 @@ export async function removeKeptLabel(folder: string, file: string): Promise<voi
 
 /** Removes every label (and a half-written one) in a copies' folder; none when it is absent. */
 export async function removeKeptLabels(folder: string): Promise<void> {
-  const names = await readdir(folder).catch((err: unknown) => {
-    if (missing(err)) return [];
-    throw err;
-  });
-  for (const name of names)
+  for (const name of await namesIn(folder))
     if (labelledFile(name.replace(/\.tmp$/, '')) !== null)
       await unlink(join(folder, name)).catch(() => undefined);
 }
@@ -56,11 +58,7 @@ export async function keptFromLabels(
   folder: string,
   settings: KeepTransfersSettings | null,
 ): Promise<KeptTransfers | null> {
-  const names = await readdir(folder).catch((err: unknown) => {
-    if (missing(err)) return [];
-    throw err;
-  });
-  const files = names.flatMap((n) => labelledFile(n) ?? []).sort();
+  const files = (await namesIn(folder)).flatMap((n) => labelledFile(n) ?? []).sort();
   if (files.length === 0) return null;
   const reported: { reported: number; entry: KeptTransfer }[] = [];
   const interrupted: KeptTransfer[] = [];
@@ -96,7 +94,7 @@ async function interruptedCopy(
   label: Exclude<KeptLabel, { entry: KeptTransfer }>,
 ): Promise<KeptTransfer> {
   const copy = await fileSha256(join(folder, file)).catch((err: unknown) => {
-    if (missing(err)) return null;
+    if (isMissing(err)) return null;
     throw err;
   });
   const entry = interruptedEntry(label, file, {

@@ -6,7 +6,7 @@
  */
 import { lstat, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { errnoCode, GatehouseError } from '../core/errors.js';
+import { errnoCode, GatehouseError, isMissing } from '../core/errors.js';
 import type { PrunedFile } from '../core/retention-payloads.js';
 import { fileSha256 } from './file-sha256.js';
 import { keptFolderIn } from './kept-transfers.js';
@@ -25,14 +25,12 @@ function absoluteCast(dir: string, castPath: string): string {
   return abs;
 }
 
-const missing = (e: unknown): boolean => errnoCode(e) === 'ENOENT';
-
 async function sizeOf(abs: string): Promise<number | null> {
   try {
     const st = await lstat(abs);
     return st.isFile() ? st.size : null;
   } catch (e) {
-    if (missing(e)) return null;
+    if (isMissing(e)) return null;
     throw e;
   }
 }
@@ -43,7 +41,7 @@ async function filesUnder(abs: string): Promise<string[]> {
   try {
     names = await readdir(abs, { recursive: true });
   } catch (e) {
-    if (missing(e) || errnoCode(e) === 'ENOTDIR') return [];
+    if (isMissing(e) || errnoCode(e) === 'ENOTDIR') return [];
     throw e;
   }
   return names.sort().map((name) => join(abs, name));

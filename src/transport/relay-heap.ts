@@ -15,7 +15,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-export const RELAY_HEAP_FLAGS = ['--no-concurrent-marking', '--heap-growing-percent=300'] as const;
+const RELAY_HEAP_FLAGS = ['--no-concurrent-marking', '--heap-growing-percent=300'] as const;
 
 export function tuneHeapForRelay(): void {
   for (const flag of RELAY_HEAP_FLAGS) setFlagsFromString(flag);
