@@ -14,6 +14,7 @@
  * its file instead; the next recording starts a new worker.
  */
 import { Worker } from 'node:worker_threads';
+import { shareable } from './line-slabs.js';
 
 type HashMessage =
   | { readonly op: 'update'; readonly id: number; readonly parts: readonly Uint8Array[] }
@@ -54,10 +55,6 @@ export interface RunningHash {
   /** Hex sha256 of everything updated; null when the worker was lost on the way. Once. */
   digest(): Promise<string | null>;
 }
-
-/** A view the worker shares (slab memory), or a copy of exactly the bytes. */
-const shareable = (part: Buffer): Uint8Array =>
-  part.buffer instanceof SharedArrayBuffer ? part : new Uint8Array(part);
 
 export class HashWorker {
   #worker: Worker | null = null;

@@ -9,7 +9,6 @@
  * (hash-worker.ts), each batch handed over once written.
  */
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
 import { sharedHashWorker, type HashWorker, type RunningHash } from './hash-worker.js';
 import type { LineSlabs } from './line-slabs.js';
 
@@ -39,7 +38,16 @@ export type PushResult = 'queued' | 'overflow' | 'closed';
  * What the writer needs of the file: positional writes, a truncate after a failure, and reads
  * when the hash worker was lost (the file is hashed instead).
  */
-export type BatchFile = Pick<FileHandle, 'writev' | 'truncate' | 'read'>;
+export interface BatchFile {
+  writev(buffers: readonly Buffer[], position: number): Promise<{ readonly bytesWritten: number }>;
+  truncate(length: number): Promise<void>;
+  read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ readonly bytesRead: number }>;
+}
 
 /**
  * Read back when the hash worker was lost: the sha256 of the file's first `bytes` bytes, or of

@@ -65,3 +65,7 @@ export class LineSlabs {
 
 /** The process's slabs: 1 MiB each, at most two kept spare (3 MiB in all when idle). */
 export const recordingLineSlabs = new LineSlabs(1024 * 1024, 2);
+
+/** A view a worker thread reads where it is (slab memory), or a copy of exactly the bytes. */
+export const shareable = (part: Buffer): Uint8Array =>
+  part.buffer instanceof SharedArrayBuffer ? part : new Uint8Array(part);

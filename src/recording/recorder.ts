@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { GatehouseError } from '../core/errors.js';
 import type { CastEventKind } from './asciicast-encoder.js';
 import { CastStreamEncoder, encodeEvent, encodeHeader, resizeData } from './asciicast-encoder.js';
+import { recordingFile, type RecordingFile } from './direct-file.js';
 import { LineBatchWriter } from './line-batch-writer.js';
 import { recordingLineSlabs } from './line-slabs.js';
 import { recordingRelativePath } from './recording-path.js';
@@ -56,7 +57,13 @@ export async function openRecording(options: OpenRecordingOptions): Promise<Sess
       cause: err,
     });
   }
-  const recorder = new FileSessionRecorder(fh, path, relativePath, options);
+  const recorder = new FileSessionRecorder(
+    fh,
+    await recordingFile(path, fh),
+    path,
+    relativePath,
+    options,
+  );
   await recorder.start();
   return recorder;
 }
@@ -70,6 +77,7 @@ class FileSessionRecorder implements SessionRecorder {
   readonly path: string;
   readonly relativePath: string;
   readonly #fh: FileHandle;
+  readonly #file: RecordingFile;
   readonly #opts: OpenRecordingOptions;
   readonly #writer: LineBatchWriter;
   readonly #encoders = {
@@ -89,14 +97,21 @@ class FileSessionRecorder implements SessionRecorder {
   /** Bytes handed to the writer (header included): what `maxBytes` bounds. */
   #pushedBytes = 0;
 
-  constructor(fh: FileHandle, path: string, relativePath: string, opts: OpenRecordingOptions) {
+  constructor(
+    fh: FileHandle,
+    file: RecordingFile,
+    path: string,
+    relativePath: string,
+    opts: OpenRecordingOptions,
+  ) {
     this.#fh = fh;
+    this.#file = file;
     this.path = path;
     this.relativePath = relativePath;
     this.#opts = opts;
     if (opts.onFailure) this.#listeners.push(opts.onFailure);
     this.#maxQueueBytes = opts.maxQueueBytes ?? 8 * 1024 * 1024;
-    this.#writer = new LineBatchWriter(fh, {
+    this.#writer = new LineBatchWriter(file.file, {
       flushIntervalMs: opts.flushIntervalMs ?? 250,
       flushThresholdBytes: opts.flushThresholdBytes ?? 256 * 1024,
       maxQueueBytes: this.#maxQueueBytes,
@@ -120,6 +135,7 @@ class FileSessionRecorder implements SessionRecorder {
     this.#writer.push(Buffer.from(header, 'utf8'), 0, true);
     await this.#writer.drain();
     if (this.#failure) {
+      await this.#file.close().catch(() => undefined);
       await this.#fh.close().catch(() => undefined);
       throw new GatehouseError(
         'storage',
@@ -273,6 +289,7 @@ class FileSessionRecorder implements SessionRecorder {
       this.#fail('write', err);
     }
     const written = await this.#writer.seal();
+    await this.#file.close().catch((err: unknown) => this.#fail('write', err));
     await this.#fh.close().catch((err: unknown) => this.#fail('write', err));
     return { path: this.path, relativePath: this.relativePath, ...written };
   }
