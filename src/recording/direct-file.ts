@@ -1,11 +1,12 @@
 /**
  * A new recording file as the batch writer's BatchFile, its appends written by the recording
  * write worker with O_DIRECT (direct-write-worker.ts). Where the file system refuses O_DIRECT
- * (some network and older file systems) or the worker is lost, the file is written through the page
- * cache as before: same bytes, same offsets.
+ * (some network and older file systems) or the worker is lost, the file is written through the
+ * page cache as before: same bytes, same offsets.
  */
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { errnoCode } from '../core/errors.js';
 import type { BatchFile } from './line-batch-writer.js';
 import {
   sharedDirectWriteWorker,
@@ -37,7 +38,7 @@ async function directly(
   try {
     return await target.write(buffers, position);
   } catch (err) {
-    if ((err as { code?: unknown }).code === 'EINVAL') return 'lost';
+    if (errnoCode(err) === 'EINVAL') return 'lost';
     throw err;
   }
 }

@@ -23,7 +23,7 @@ import { Worker } from 'node:worker_threads';
 import { shareable } from './line-slabs.js';
 
 /** O_DIRECT's unit here: 4096 covers devices with 512- and 4096-byte logical blocks. */
-export const DIRECT_BLOCK = 4096;
+const DIRECT_BLOCK = 4096;
 
 type DirectMessage =
   | {
