@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LineSlabs } from '../../src/recording/line-slabs.js';
 
 /** A deterministic pseudo-random sequence (xorshift32), so a failure can be replayed. */
@@ -63,5 +63,46 @@ describe('LineSlabs', () => {
     lines[0]!.fill(1);
     for (let i = 0; i < 40; i++) slabs.done(slabs.take(1000));
     expect(lines[0]!.every((b) => b === 1)).toBe(true);
+  });
+});
+
+describe('LineSlabs spare slabs', () => {
+  const SLAB = 4096;
+  /** Fills `n` slabs with quarter-slab lines and hands every line back: the slabs used. */
+  const cycle = (slabs: LineSlabs, n: number): Set<ArrayBufferLike> => {
+    const lines = Array.from({ length: 4 * n }, () => slabs.take(SLAB / 4));
+    for (const l of lines) slabs.done(l);
+    return new Set(lines.map((l) => l.buffer));
+  };
+
+  afterEach(() => vi.useRealTimers());
+
+  it('a backlog of six slabs, filled and emptied again and again, reuses the same six', () => {
+    const slabs = new LineSlabs(SLAB, 8, 2);
+    const first = cycle(slabs, 6);
+    for (let round = 0; round < 5; round++) {
+      for (const memory of cycle(slabs, 6)) expect(first.has(memory)).toBe(true);
+    }
+  });
+
+  it('with two kept spare, the same backlog allocates new slabs every time', () => {
+    const slabs = new LineSlabs(SLAB, 2);
+    const first = cycle(slabs, 6);
+    const second = cycle(slabs, 6);
+    expect([...second].filter((m) => !first.has(m)).length).toBeGreaterThan(0);
+  });
+
+  it('lets all but the idle spare go once no slab was started for the idle time, not before', () => {
+    vi.useFakeTimers();
+    const slabs = new LineSlabs(SLAB, 8, 2, 30_000);
+    const first = cycle(slabs, 6);
+    vi.advanceTimersByTime(20_000);
+    cycle(slabs, 2); // a slab started: busy, the spares stay
+    vi.advanceTimersByTime(20_000);
+    for (const memory of cycle(slabs, 6)) expect(first.has(memory)).toBe(true);
+    vi.advanceTimersByTime(61_000);
+    const after = cycle(slabs, 6);
+    // The current slab and the two idle spares are reused; the rest are new memory.
+    expect([...after].filter((m) => first.has(m)).length).toBe(3);
   });
 });
