@@ -42,8 +42,10 @@ RUN apt-get update \
  && chmod 0700 /var/lib/gatehouse \
  && chmod 0750 /var/lib/gatehouse/recordings
 WORKDIR /opt/gatehouse
+# GLIBC_TUNABLES: as config/gatehouse.service (why: there).
 ENV NODE_ENV=production \
-    GATEHOUSE_CONFIG=/etc/gatehouse/gatehouse.yaml
+    GATEHOUSE_CONFIG=/etc/gatehouse/gatehouse.yaml \
+    GLIBC_TUNABLES=glibc.malloc.trim_threshold=67108864:glibc.malloc.top_pad=16777216
 COPY --from=build /build/package.json ./
 COPY --from=build /build/node_modules/ node_modules/
 COPY --from=build /build/dist/ dist/

@@ -14,6 +14,7 @@ import { writePrintableFile } from './lib/data-file.js';
 import {
   BENCH_USER,
   setupGatehouse,
+  serviceEnvironment,
   startGatehouse,
   TARGET_NAME,
   type GatehouseProcess,
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
       },
     };
     log(
-      `gatehouse pid ${gh.pid} on ${setup.port}; target sshd ${target.port} as ${login}; jump sshd ${jump.port}; ciphers ${JSON.stringify(crypto.clientCipher)}`,
+      `gatehouse pid ${gh.pid} on ${setup.port}; target sshd ${target.port} as ${login}; jump sshd ${jump.port}; ciphers ${JSON.stringify(crypto.clientCipher)}; environment from the unit ${JSON.stringify(await serviceEnvironment(ghRoot))}`,
     );
 
     /** Download MiB/s through gatehouse with ten alert rules, and its ratio to none (same runs). */

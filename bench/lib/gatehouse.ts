@@ -185,7 +185,21 @@ export async function setupGatehouse(
   return { dir, configPath, port, user, extraUsers };
 }
 
-/** `node [nodeFlags] bin/gatehouse.js --config … serve` as a child: its pid is what we measure. */
+/**
+ * The environment the systemd unit (config/gatehouse.service) gives gatehouse beyond the config
+ * path: its malloc tunables, so the bench measures the process as deployed. Empty for a checkout
+ * whose unit sets none.
+ */
+export async function serviceEnvironment(repoRoot: string): Promise<Record<string, string>> {
+  const unit = await readFile(join(repoRoot, 'config/gatehouse.service'), 'utf8').catch(() => '');
+  const tunables = /^Environment=GLIBC_TUNABLES=(\S+)$/m.exec(unit)?.[1];
+  return tunables === undefined ? {} : { GLIBC_TUNABLES: tunables };
+}
+
+/**
+ * `node [nodeFlags] bin/gatehouse.js --config … serve` as a child, in the unit's environment
+ * (`serviceEnvironment`): its pid is what we measure.
+ */
 export async function startGatehouse(
   repoRoot: string,
   setup: GatehouseSetup,
@@ -198,6 +212,7 @@ export async function startGatehouse(
     [...nodeFlags, 'bin/gatehouse.js', '--config', setup.configPath, 'serve'],
     {
       cwd: repoRoot,
+      env: { ...process.env, ...(await serviceEnvironment(repoRoot)) },
       stdio: ['ignore', log.fd, log.fd],
     },
   );

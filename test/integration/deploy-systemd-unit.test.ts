@@ -123,4 +123,31 @@ describe('config/gatehouse.service', () => {
     const score = /Overall exposure level for gatehouse\.service: (\d+\.\d)/.exec(security)?.[1];
     if (score !== undefined) expect(Number(score)).toBeLessThanOrEqual(2.2);
   });
+  it('sets the malloc tunables the Dockerfile sets, and glibc takes each of them', async (t) => {
+    const unit = parseUnit(await readFile(UNIT, 'utf8'));
+    const tunables = (unit.get('Service')?.get('Environment') ?? [])
+      .flatMap((line) => line.split(' '))
+      .find((pair) => pair.startsWith('GLIBC_TUNABLES='))
+      ?.slice('GLIBC_TUNABLES='.length);
+    expect(tunables).toBe('glibc.malloc.trim_threshold=67108864:glibc.malloc.top_pad=16777216');
+    const dockerfile = await readFile(path.join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`GLIBC_TUNABLES=${tunables}`);
+    const loaders = ['/lib64/ld-linux-x86-64.so.2', '/lib/ld-linux-aarch64.so.1'];
+    const loader = (
+      await Promise.all(
+        loaders.map((l) =>
+          access(l).then(
+            () => l,
+            () => null,
+          ),
+        ),
+      )
+    ).find((l) => l !== null);
+    if (loader === undefined) return t.skip();
+    const { stdout } = await run(loader, ['--list-tunables'], {
+      env: { GLIBC_TUNABLES: tunables },
+    });
+    expect(stdout).toMatch(/^glibc\.malloc\.trim_threshold: 0x4000000 /m);
+    expect(stdout).toMatch(/^glibc\.malloc\.top_pad: 0x1000000 /m);
+  });
 });
